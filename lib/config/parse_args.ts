@@ -1,0 +1,217 @@
+/**
+ * argv → validated {@linkcode Config}, accepting every wrk command line (spec §1).
+ * @module
+ */
+
+import { parseArgs as parseNodeArgs } from "node:util";
+import type { Config } from "./config.ts";
+import { HelpRequested, UsageError, type UsageErrorOptions } from "./errors.ts";
+import { parseCount, parseDurationMs } from "./units.ts";
+import { parseTarget } from "./url.ts";
+
+/** wrk's flags plus ours (`-k`, `--cacert`). Values stay strings here and are parsed below with units. */
+const OPTIONS = {
+  connections: { type: "string", short: "c" },
+  duration: { type: "string", short: "d" },
+  threads: { type: "string", short: "t" },
+  script: { type: "string", short: "s" },
+  header: { type: "string", short: "H", multiple: true },
+  latency: { type: "boolean" },
+  timeout: { type: "string" },
+  version: { type: "boolean", short: "v" },
+  help: { type: "boolean", short: "h" },
+  insecure: { type: "boolean", short: "k" },
+  cacert: { type: "string" },
+} as const;
+
+type OptionName = keyof typeof OPTIONS;
+
+/** wrk's defaults (spec §1). */
+const DEFAULT_CONNECTIONS = 10;
+const DEFAULT_THREADS = 2;
+const DEFAULT_DURATION_MS = 10_000;
+const DEFAULT_TIMEOUT_MS = 2_000;
+
+/** An option as `node:util` saw it: `rawName` is how it was typed, `-c` or `--connections`. */
+type OptionToken = {
+  kind: "option";
+  index: number;
+  name: string;
+  rawName: string;
+  value?: string;
+  inlineValue?: boolean;
+};
+
+/** One token of `node:util`'s parse, as both its strict and its lenient mode give them. */
+type Token =
+  | OptionToken
+  | { kind: "positional"; index: number; value: string }
+  | { kind: "option-terminator"; index: number };
+
+/**
+ * Parse wrk's command line (without the program name) into a validated {@linkcode Config}.
+ *
+ * Options may come before or after the URL; short options take attached values (`-t2 -c100 -d30s`) and long
+ * ones `--threads=2`. `--` ends the options: the URL may follow it, and whatever follows the URL after `--`
+ * becomes `scriptArgs`. Validation and its order follow wrk.
+ *
+ * @throws {HelpRequested} for `-h/--help` (wrk prints the usage and exits 1).
+ * @throws {UsageError} for anything wrk rejects: an unknown option, a missing or bad value, no URL, a bad URL,
+ * zero threads, duration or timeout, or fewer connections than threads.
+ *
+ * @example wrk's classic command line
+ * ```ts
+ * import { parseArgs } from "./parse_args.ts";
+ *
+ * const config = parseArgs(["-t2", "-c100", "-d30s", "-H", "Connection: close", "http://localhost:8080/"]);
+ * console.log(config.threads, config.connections, config.durationMs); // 2 100 30000
+ * console.log(config.headers); // [["Connection", "close"]]
+ * ```
+ */
+export function parseArgs(argv: string[]): Config {
+  const { values, tokens } = parseStrict(argv);
+  const printVersion = values.version === true;
+  const fail = (message: string, options: UsageErrorOptions = {}) =>
+    new UsageError(message, { printVersion, ...options });
+
+  if (values.help) throw new HelpRequested({ printVersion });
+
+  // The flag as the user typed it (`-c` or `--connections`), for messages; the last one wins, as its value does.
+  const rawName = (name: OptionName) =>
+    tokens.findLast((t): t is OptionToken => t.kind === "option" && t.name === name)?.rawName;
+  const parsed = <T>(name: OptionName, text: string | undefined, parse: (text: string) => T, fallback: T) => {
+    if (text === undefined) return fallback;
+    try {
+      return parse(text);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      throw fail(`option '${rawName(name)}': ${error.message}`, { cause: error });
+    }
+  };
+  const nonEmpty = (name: OptionName, text: string | undefined) => {
+    if (text === "") throw fail(`option '${rawName(name)}' needs a value`);
+    return text ?? null;
+  };
+
+  const connections = parsed("connections", values.connections, parseCount, DEFAULT_CONNECTIONS);
+  const threads = parsed("threads", values.threads, parseCount, DEFAULT_THREADS);
+  const durationMs = parsed("duration", values.duration, parseDurationMs, DEFAULT_DURATION_MS);
+  const timeoutMs = parsed("timeout", values.timeout, parseDurationMs, DEFAULT_TIMEOUT_MS);
+  const scriptPath = nonEmpty("script", values.script);
+  const caFile = nonEmpty("cacert", values.cacert);
+  const headers = (values.header ?? []).map((header) => {
+    const split = splitHeader(header);
+    // Ours: wrk silently ignores such a header; a typo should not go unnoticed (spec §1).
+    if (!split) throw fail(`invalid header '${header}' — use -H "Name: value"`, { showUsage: false });
+    return split;
+  });
+  const { url, scriptArgs } = splitPositionals(tokens, fail);
+
+  // wrk's order: no URL, no threads or no duration first, then the URL, then the connection count.
+  if (url === undefined) throw fail("missing URL");
+  if (threads === 0) throw fail("number of threads must be > 0");
+  if (durationMs === 0) throw fail("duration must be > 0");
+  if (timeoutMs === 0) throw fail("timeout must be > 0");
+  let target;
+  try {
+    target = parseTarget(url);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    throw fail(error.message, { cause: error });
+  }
+  if (connections === 0 || connections < threads) throw fail("number of connections must be >= threads");
+
+  return {
+    target,
+    connections,
+    threads,
+    durationMs,
+    timeoutMs,
+    headers,
+    scriptPath,
+    scriptArgs,
+    latency: values.latency === true,
+    printVersion,
+    insecure: values.insecure === true,
+    caFile,
+  };
+}
+
+/**
+ * Let `node:util` parse strictly; when it rejects the line, parse it again leniently to find the offending
+ * token and say what is wrong in one line of ours (node's messages span lines and name node's syntax).
+ */
+function parseStrict(argv: string[]) {
+  const config = { args: argv, options: OPTIONS, allowPositionals: true, tokens: true } as const;
+  try {
+    const { values, tokens } = parseNodeArgs({ ...config, strict: true });
+    return { values, tokens: tokens as Token[] };
+  } catch (error) {
+    if (!isNodeParseError(error)) throw error;
+    const tokens = parseNodeArgs({ ...config, strict: false }).tokens as Token[];
+    const printVersion = tokens.some((t) => t.kind === "option" && t.name === "version");
+    throw new UsageError(describeBadOption(tokens) ?? firstLine(error.message), {
+      printVersion,
+      cause: error,
+    });
+  }
+}
+
+function isNodeParseError(error: unknown): error is Error {
+  return error instanceof Error && String((error as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS_");
+}
+
+/** Repeat `node:util`'s strict checks on the lenient tokens, in command-line order. */
+function describeBadOption(tokens: Token[]): string | null {
+  for (const token of tokens) {
+    if (token.kind !== "option") continue;
+    const spec = (OPTIONS as Record<string, { type: string }>)[token.name];
+    if (!spec) return `unknown option '${token.rawName}'`;
+    if (spec.type === "boolean" && token.value !== undefined) {
+      return `option '${token.rawName}' does not take a value`;
+    }
+    // Node refuses `-c -t` rather than take "-t" as the count: for the user, -c simply has no value.
+    if (
+      spec.type === "string" &&
+      (token.value === undefined || (!token.inlineValue && token.value.startsWith("-")))
+    ) {
+      return `option '${token.rawName}' needs a value`;
+    }
+  }
+  return null;
+}
+
+function firstLine(text: string): string {
+  return text.split("\n", 1)[0];
+}
+
+/**
+ * The URL is the one positional before `--`, or else the first one after it; what follows the URL after
+ * `--` belongs to the script. Without `--`, a second positional is a mistake (wrk would quietly pass it to
+ * the script, where it is easy to miss).
+ */
+function splitPositionals(
+  tokens: Token[],
+  fail: (message: string) => UsageError,
+): { url: string | undefined; scriptArgs: string[] } {
+  const terminator = tokens.findIndex((t) => t.kind === "option-terminator");
+  const positionals = (from: number, to: number) =>
+    tokens.slice(from, to).flatMap((t) => t.kind === "positional" ? [t.value] : []);
+  const before = positionals(0, terminator < 0 ? tokens.length : terminator);
+  const after = terminator < 0 ? [] : positionals(terminator + 1, tokens.length);
+  if (before.length > 1) {
+    throw fail(`unexpected argument '${before[1]}' — put script arguments after --`);
+  }
+  if (before.length === 1) return { url: before[0], scriptArgs: after };
+  return { url: after[0], scriptArgs: after.slice(1) };
+}
+
+/**
+ * Split a `-H` value at the first colon, trimming spaces and tabs before the value. wrk needs `": "`;
+ * ours also takes `Name:value` (spec §1). Null when there is no colon or no name.
+ */
+function splitHeader(header: string): [string, string] | null {
+  const colon = header.indexOf(":");
+  if (colon <= 0) return null;
+  return [header.slice(0, colon), header.slice(colon + 1).replace(/^[ \t]+/, "")];
+}

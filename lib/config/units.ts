@@ -1,0 +1,89 @@
+/**
+ * wrk's numeric and time arguments (spec §1): counts with SI suffixes, durations with time units.
+ * @module
+ */
+
+import { UsageError } from "./errors.ts";
+
+/** SI multipliers, keyed by lower-case suffix: wrk matches them case-insensitively, so `1m` is a million. */
+const COUNT_MULTIPLIERS: Record<string, number> = { "": 1, k: 1e3, m: 1e6, g: 1e9 };
+
+/**
+ * Microseconds per unit, keyed by lower-case unit. `s`, `m` and `h` are wrk's; `ms` and `us` (and `µs`)
+ * are ours, for sub-second timeouts. No unit means seconds, as in wrk.
+ */
+const DURATION_US_PER_UNIT: Record<string, number> = {
+  "": 1e6,
+  us: 1,
+  "µs": 1,
+  ms: 1e3,
+  s: 1e6,
+  m: 60e6,
+  h: 3600e6,
+};
+
+/** A whole number with an optional suffix; anything else (signs, spaces, decimals) is rejected. */
+const COUNT_PATTERN = /^(\d+)([a-z]*)$/i;
+
+/** A decimal number (wrk's whole numbers, plus our fractions such as `1.5` or `.5`) and a trailing word. */
+const DURATION_PATTERN = /^(\d+(?:\.\d+)?|\.\d+)([a-zµ]*)$/i;
+
+/**
+ * Parse a count such as `-c 100` or `-t 2`: a whole number with an optional SI suffix `k`, `M` or `G`
+ * (10^3, 10^6, 10^9; case-insensitive as in wrk, so `1m` is a million).
+ *
+ * @throws {UsageError} when the text is not a whole number with a known suffix, or is too large.
+ *
+ * @example Counts with and without a suffix
+ * ```ts
+ * import { parseCount } from "./units.ts";
+ *
+ * parseCount("100"); // 100
+ * parseCount("1k"); // 1000
+ * parseCount("2M"); // 2000000
+ * ```
+ */
+export function parseCount(text: string): number {
+  const match = COUNT_PATTERN.exec(text);
+  const multiplier = match ? COUNT_MULTIPLIERS[match[2].toLowerCase()] : undefined;
+  if (!match || multiplier === undefined) {
+    throw new UsageError(`invalid count: '${text}' (use a whole number, optionally with k, M or G)`);
+  }
+  const count = Number(match[1]) * multiplier;
+  if (!Number.isSafeInteger(count)) throw new UsageError(`invalid count: '${text}' is too large`);
+  return count;
+}
+
+/**
+ * Parse a time such as `-d 30s` or `--timeout 500ms` into milliseconds.
+ *
+ * wrk's forms keep their meaning: a whole number with an optional unit `s`, `m` or `h` (case-insensitive;
+ * no unit means seconds). Ours adds `ms` and `us` and fractional values (`1.5s`, `0.5`). The result is
+ * rounded to whole microseconds, so it is fractional only below a millisecond (`250us` → 0.25).
+ *
+ * @throws {UsageError} when the number or the unit cannot be parsed, or the value is too large.
+ *
+ * @example wrk's forms and ours
+ * ```ts
+ * import { parseDurationMs } from "./units.ts";
+ *
+ * parseDurationMs("30"); // 30000
+ * parseDurationMs("2m"); // 120000
+ * parseDurationMs("1.5s"); // 1500
+ * parseDurationMs("250us"); // 0.25
+ * ```
+ */
+export function parseDurationMs(text: string): number {
+  const match = DURATION_PATTERN.exec(text);
+  if (!match) {
+    throw new UsageError(
+      `Cannot parse duration: '${text}' (use a number with an optional unit: us, ms, s, m or h)`,
+    );
+  }
+  const usPerUnit = DURATION_US_PER_UNIT[match[2].toLowerCase()];
+  if (usPerUnit === undefined) throw new UsageError(`Cannot parse duration: '${text}' has an unknown unit`);
+  // Rounding to whole microseconds hides binary-fraction noise such as 1.1 * 1e6 = 1100000.0000000002.
+  const us = Math.round(Number(match[1]) * usPerUnit);
+  if (!Number.isSafeInteger(us)) throw new UsageError(`Cannot parse duration: '${text}' is too large`);
+  return us / 1000;
+}

@@ -1,0 +1,278 @@
+import assert from "node:assert/strict";
+import type { Config } from "../../lib/config/config.ts";
+import { HelpRequested, UsageError } from "../../lib/config/errors.ts";
+import { parseArgs } from "../../lib/config/parse_args.ts";
+import { USAGE, versionLine } from "../../lib/config/usage.ts";
+
+const URL_TEXT = "http://localhost:8080/";
+
+/** Assert that parsing `argv` throws a UsageError with exactly `message` and the given flags. */
+function assertUsageError(
+  argv: string[],
+  message: string,
+  expected: { showUsage?: boolean; printVersion?: boolean } = {},
+) {
+  assert.throws(() => parseArgs(argv), (error: unknown) => {
+    assert.ok(error instanceof UsageError, String(error));
+    assert.equal(error.message, message);
+    assert.equal(error.exitCode, 1);
+    assert.equal(error.showUsage, expected.showUsage ?? true);
+    assert.equal(error.printVersion, expected.printVersion ?? false);
+    assert.ok(!error.message.includes("\n"));
+    return true;
+  });
+}
+
+Deno.test("parseArgs() fills in every wrk default", () => {
+  assert.deepEqual(
+    parseArgs([URL_TEXT]),
+    {
+      target: {
+        url: URL_TEXT,
+        scheme: "http",
+        host: "localhost",
+        port: 8080,
+        portText: "8080",
+        path: "/",
+        hostHeader: "localhost:8080",
+        service: "8080",
+      },
+      connections: 10,
+      threads: 2,
+      durationMs: 10_000,
+      timeoutMs: 2_000,
+      headers: [],
+      scriptPath: null,
+      scriptArgs: [],
+      latency: false,
+      printVersion: false,
+      insecure: false,
+      caFile: null,
+    } satisfies Config,
+  );
+});
+
+Deno.test("parseArgs() accepts wrk's attached short values", () => {
+  const config = parseArgs(["-t2", "-c100", "-d30s", "-H", "A: b", "-Hc: d", URL_TEXT]);
+  assert.equal(config.threads, 2);
+  assert.equal(config.connections, 100);
+  assert.equal(config.durationMs, 30_000);
+  assert.deepEqual(config.headers, [["A", "b"], ["c", "d"]]);
+});
+
+Deno.test("parseArgs() accepts separate values and every long form", () => {
+  const config = parseArgs([
+    "--connections",
+    "1k",
+    "--duration=2m",
+    "--threads=4",
+    "--script",
+    "post.lua",
+    "--header=X-A: 1",
+    "--latency",
+    "--timeout",
+    "500ms",
+    "--insecure",
+    "--cacert=ca.pem",
+    "--version",
+    URL_TEXT,
+  ]);
+  assert.equal(config.connections, 1_000);
+  assert.equal(config.durationMs, 120_000);
+  assert.equal(config.threads, 4);
+  assert.equal(config.scriptPath, "post.lua");
+  assert.deepEqual(config.headers, [["X-A", "1"]]);
+  assert.equal(config.latency, true);
+  assert.equal(config.timeoutMs, 500);
+  assert.equal(config.insecure, true);
+  assert.equal(config.caFile, "ca.pem");
+  assert.equal(config.printVersion, true);
+});
+
+Deno.test("parseArgs() accepts short boolean flags, grouped or not", () => {
+  const config = parseArgs(["-k", "-v", URL_TEXT]);
+  assert.equal(config.insecure, true);
+  assert.equal(config.printVersion, true);
+  const grouped = parseArgs(["-kvt3", "-c3", URL_TEXT]);
+  assert.equal(grouped.insecure, true);
+  assert.equal(grouped.printVersion, true);
+  assert.equal(grouped.threads, 3);
+});
+
+Deno.test("parseArgs() accepts options after the URL", () => {
+  const config = parseArgs([URL_TEXT, "-t", "1", "-c", "5", "--latency", "-s", "x.lua"]);
+  assert.equal(config.target.url, URL_TEXT);
+  assert.equal(config.threads, 1);
+  assert.equal(config.connections, 5);
+  assert.equal(config.latency, true);
+  assert.equal(config.scriptPath, "x.lua");
+});
+
+Deno.test("parseArgs() lets the last of a repeated value option win", () => {
+  assert.equal(parseArgs(["-c", "5", "-c", "7", URL_TEXT]).connections, 7);
+});
+
+Deno.test("parseArgs() keeps repeated -H headers in command-line order", () => {
+  const config = parseArgs(["-H", "B: 2", URL_TEXT, "-H", "A: 1", "--header", "B: 3"]);
+  assert.deepEqual(config.headers, [["B", "2"], ["A", "1"], ["B", "3"]]);
+});
+
+Deno.test("parseArgs() splits -H at the first colon and trims only leading blanks of the value", () => {
+  const config = parseArgs([
+    "-H",
+    "Name:value",
+    "-H",
+    "Time: 12:30:00",
+    "-H",
+    "Tabbed:\t \tv ",
+    "-H",
+    "Empty:",
+    URL_TEXT,
+  ]);
+  assert.deepEqual(config.headers, [["Name", "value"], ["Time", "12:30:00"], ["Tabbed", "v "], [
+    "Empty",
+    "",
+  ]]);
+});
+
+Deno.test("parseArgs() rejects a -H value without a colon, without the usage", () => {
+  assertUsageError(["-H", "X", URL_TEXT], `invalid header 'X' — use -H "Name: value"`, { showUsage: false });
+  assertUsageError(["-H", ": v", URL_TEXT], `invalid header ': v' — use -H "Name: value"`, {
+    showUsage: false,
+  });
+});
+
+Deno.test("parseArgs() passes what follows the URL after -- to the script", () => {
+  const config = parseArgs(["-t1", URL_TEXT, "--", "a", "-c", "--latency", "--"]);
+  assert.deepEqual(config.scriptArgs, ["a", "-c", "--latency", "--"]);
+  assert.equal(config.connections, 10);
+  assert.equal(config.latency, false);
+});
+
+Deno.test("parseArgs() takes the URL from after -- when none comes before it", () => {
+  const config = parseArgs(["-c", "4", "--", URL_TEXT, "x", "-y"]);
+  assert.equal(config.target.url, URL_TEXT);
+  assert.deepEqual(config.scriptArgs, ["x", "-y"]);
+  assert.deepEqual(parseArgs([URL_TEXT, "--"]).scriptArgs, []);
+});
+
+Deno.test("parseArgs() rejects a second positional before --", () => {
+  assertUsageError([URL_TEXT, "extra"], "unexpected argument 'extra' — put script arguments after --");
+});
+
+Deno.test("parseArgs() requires a URL", () => {
+  assertUsageError([], "missing URL");
+  assertUsageError(["-t", "2"], "missing URL");
+  assertUsageError(["--"], "missing URL");
+});
+
+Deno.test("parseArgs() rejects zero threads, duration and timeout", () => {
+  assertUsageError(["-t", "0", URL_TEXT], "number of threads must be > 0");
+  assertUsageError(["-d", "0", URL_TEXT], "duration must be > 0");
+  assertUsageError(["-d", "0s", URL_TEXT], "duration must be > 0");
+  assertUsageError(["--timeout", "0", URL_TEXT], "timeout must be > 0");
+  assertUsageError(["--timeout", "0.1us", URL_TEXT], "timeout must be > 0");
+});
+
+Deno.test("parseArgs() rejects zero connections or fewer connections than threads", () => {
+  assertUsageError(["-c", "0", "-t", "1", URL_TEXT], "number of connections must be >= threads");
+  assertUsageError(["-c", "1", URL_TEXT], "number of connections must be >= threads");
+  assertUsageError(["-c", "3", "-t", "4", URL_TEXT], "number of connections must be >= threads");
+  assert.equal(parseArgs(["-c", "4", "-t", "4", URL_TEXT]).connections, 4);
+});
+
+Deno.test("parseArgs() checks the URL before the connection count, as wrk does", () => {
+  assertUsageError(["-c", "1", "ftp://h/"], "invalid URL: ftp://h/ — only http and https are supported");
+});
+
+Deno.test("parseArgs() reports an invalid URL with wrk's message", () => {
+  assertUsageError(["localhost:8080"], "invalid URL: localhost:8080 — use http://host[:port]/path");
+  assertUsageError(["http://h:0/"], "invalid URL: http://h:0/ — port must be a number from 1 to 65535");
+});
+
+Deno.test("parseArgs() names the option whose value does not parse", () => {
+  assertUsageError(
+    ["-c", "abc", URL_TEXT],
+    "option '-c': invalid count: 'abc' (use a whole number, optionally with k, M or G)",
+  );
+  assertUsageError(
+    ["--threads=1.5", URL_TEXT],
+    "option '--threads': invalid count: '1.5' (use a whole number, optionally with k, M or G)",
+  );
+  assertUsageError(["-d", "3x", URL_TEXT], "option '-d': Cannot parse duration: '3x' has an unknown unit");
+  assertUsageError(
+    ["-tv", URL_TEXT],
+    "option '-t': invalid count: 'v' (use a whole number, optionally with k, M or G)",
+  );
+});
+
+Deno.test("parseArgs() rejects unknown options in one line of its own", () => {
+  assertUsageError(["-x", URL_TEXT], "unknown option '-x'");
+  assertUsageError([URL_TEXT, "--foo=1"], "unknown option '--foo'");
+  assertUsageError(["-kq", URL_TEXT], "unknown option '-q'");
+});
+
+Deno.test("parseArgs() rejects an option without its value", () => {
+  assertUsageError([URL_TEXT, "-c"], "option '-c' needs a value");
+  assertUsageError(["--connections", "--latency", URL_TEXT], "option '--connections' needs a value");
+  assertUsageError(["-c", "-t", "2", URL_TEXT], "option '-c' needs a value");
+  assertUsageError(["-s", "", URL_TEXT], "option '-s' needs a value");
+  assertUsageError(["--cacert=", URL_TEXT], "option '--cacert' needs a value");
+});
+
+Deno.test("parseArgs() rejects a value given to a flag", () => {
+  assertUsageError(["--latency=yes", URL_TEXT], "option '--latency' does not take a value");
+});
+
+Deno.test("parseArgs() throws HelpRequested for -h and --help", () => {
+  for (const argv of [["-h"], ["--help"], ["-t", "2", URL_TEXT, "-h"], ["-c", "0", "-h"]]) {
+    assert.throws(() => parseArgs(argv), (error: unknown) => {
+      assert.ok(error instanceof HelpRequested);
+      assert.ok(error instanceof UsageError);
+      assert.equal(error.name, "HelpRequested");
+      assert.equal(error.message, "");
+      assert.equal(error.exitCode, 1);
+      assert.equal(error.showUsage, true);
+      return true;
+    });
+  }
+});
+
+Deno.test("parseArgs() carries -v into the error when there is no URL, as wrk prints it first", () => {
+  assertUsageError(["-v"], "missing URL", { printVersion: true });
+  assertUsageError(["-v", "-x"], "unknown option '-x'", { printVersion: true });
+  assert.throws(() => parseArgs(["-v", "-h"]), { name: "HelpRequested", printVersion: true });
+});
+
+Deno.test("USAGE keeps wrk's lines and 54-column padding", () => {
+  const lines = USAGE.split("\n");
+  assert.equal(lines.at(-1), "");
+  assert.equal(lines[0], "Usage: wrk <options> <url>".padEnd(54));
+  assert.ok(lines.slice(0, -1).every((line) => line.length === 54));
+  for (
+    const wrkLine of [
+      "    -c, --connections <N>  Connections to keep open",
+      "    -d, --duration    <T>  Duration of test",
+      "    -t, --threads     <N>  Number of threads to use",
+      "    -s, --script      <S>  Load Lua script file",
+      "    -H, --header      <H>  Add header to request",
+      "        --latency          Print latency statistics",
+      "        --timeout     <T>  Socket/request timeout",
+      "    -v, --version          Print version details",
+      "  Numeric arguments may include a SI unit (1k, 1M, 1G)",
+      "  Time arguments may include a time unit (2s, 2m, 2h)",
+    ]
+  ) {
+    assert.ok(lines.includes(wrkLine.padEnd(54)), wrkLine);
+  }
+  assert.match(USAGE, /-k, --insecure {9}\S/);
+  assert.match(USAGE, /--cacert {6}<F> {2}\S/);
+  assert.match(USAGE, /500ms/);
+});
+
+Deno.test("versionLine() names the version, Deno and wrk compatibility", () => {
+  assert.equal(
+    versionLine("0.1.0"),
+    `wrk-deno 0.1.0 (Deno ${Deno.version.deno}, fengari Lua 5.3) — wrk 4.1 compatible`,
+  );
+});
