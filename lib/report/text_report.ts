@@ -1,0 +1,151 @@
+/**
+ * wrk's text report (spec §2), as pure functions from a {@linkcode RunResult} to the exact text wrk prints.
+ *
+ * @module
+ */
+
+import type { RunResult } from "../run_result.ts";
+import type { Stats } from "../stats/stats.ts";
+import { formatFixed, padLeft } from "./_printf.ts";
+import { formatBinary, formatMetric, formatSeconds, formatTimeUs } from "./units.ts";
+
+/** The percentiles of the `--latency` distribution, in wrk's order. */
+const LATENCY_PERCENTILES = [50, 75, 90, 99] as const;
+
+const MS_PER_S = 1000;
+const US_PER_S = 1_000_000;
+
+/**
+ * The two lines wrk prints before the run starts: `Running 10s test @ <url>` and `  2 threads and 10
+ * connections`.
+ *
+ * A whole number of seconds prints through wrk's seconds formatter with no decimals (`10s`, `1m`, `2m` for 90 s).
+ * wrk cannot express other durations; ours can (`500ms`), and they print through the µs formatter (`500.00ms`,
+ * `1.50s`) rather than rounding to a misleading `0s` or `2s`.
+ *
+ * @example The header of a 2 s run
+ * ```ts
+ * import { formatHeader } from "./text_report.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   formatHeader("http://127.0.0.1:8080/", 2000, 2, 10),
+ *   "Running 2s test @ http://127.0.0.1:8080/\n  2 threads and 10 connections\n",
+ * );
+ * ```
+ */
+export function formatHeader(url: string, durationMs: number, threads: number, connections: number): string {
+  const durationS = durationMs / MS_PER_S;
+  const duration = Number.isInteger(durationS)
+    ? formatSeconds(durationS, 0)
+    : formatTimeUs(durationMs * (US_PER_S / MS_PER_S));
+  return `Running ${duration} test @ ${url}\n` +
+    `  ${integer(threads)} threads and ${integer(connections)} connections\n`;
+}
+
+/**
+ * wrk's report after a run, from the `  Thread Stats` line on (the header comes from {@linkcode formatHeader},
+ * printed before the run). With `options.latency`, the `Latency Distribution` block follows the stats rows.
+ * Threads that did not report in time are listed in a last line that wrk does not have.
+ *
+ * @example The report of a one-second run without errors
+ * ```ts
+ * import { formatReport } from "./text_report.ts";
+ * import { Stats } from "../stats/stats.ts";
+ * import assert from "node:assert/strict";
+ * const latency = new Stats();
+ * latency.record(250);
+ * const requestRate = new Stats();
+ * requestRate.record(4000);
+ * const text = formatReport({
+ *   url: "http://127.0.0.1:8080/",
+ *   threads: 1,
+ *   connections: 1,
+ *   durationMs: 1000,
+ *   runtimeUs: 1_000_000,
+ *   requests: 4000,
+ *   bytesRead: 400_000,
+ *   errors: { connect: 0, read: 0, write: 0, status: 0, timeout: 0 },
+ *   latency,
+ *   requestRate,
+ *   unfinishedThreads: [],
+ * }, { latency: false });
+ * assert.ok(text.startsWith("  Thread Stats   Avg      Stdev     Max   +/- Stdev\n"));
+ * assert.ok(text.endsWith("Requests/sec:   4000.00\nTransfer/sec:    390.62KB\n"));
+ * ```
+ */
+export function formatReport(result: RunResult, options: { latency: boolean }): string {
+  const lines: string[] = [];
+  lines.push(
+    `  Thread Stats${padLeft("Avg", 6)}${padLeft("Stdev", 11)}${padLeft("Max", 8)}${
+      padLeft("+/- Stdev", 12)
+    }`,
+  );
+  lines.push(statsRow("Latency", result.latency, formatTimeUs));
+  lines.push(statsRow("Req/Sec", result.requestRate, formatMetric));
+  if (options.latency) {
+    lines.push("  Latency Distribution");
+    for (const p of LATENCY_PERCENTILES) {
+      lines.push(
+        `${padLeft(formatFixed(p, 0), 7)}%${printUnits(result.latency.percentile(p), formatTimeUs, 10)}`,
+      );
+    }
+  }
+  lines.push(
+    `  ${integer(result.requests)} requests in ${formatTimeUs(result.runtimeUs)}, ${
+      formatBinary(result.bytesRead)
+    }B read`,
+  );
+  const { connect, read, write, timeout, status } = result.errors;
+  if (connect || read || write || timeout) {
+    lines.push(
+      `  Socket errors: connect ${integer(connect)}, read ${integer(read)}, write ${
+        integer(write)
+      }, timeout ${integer(timeout)}`,
+    );
+  }
+  if (status) lines.push(`  Non-2xx or 3xx responses: ${integer(status)}`);
+  const runtimeS = result.runtimeUs / US_PER_S;
+  lines.push(`Requests/sec: ${padLeft(formatFixed(perSecond(result.requests, runtimeS), 2), 9)}`);
+  lines.push(`Transfer/sec: ${padLeft(formatBinary(perSecond(result.bytesRead, runtimeS)), 10)}B`);
+  if (result.unfinishedThreads.length > 0) {
+    lines.push(
+      `  Threads that did not finish: ${result.unfinishedThreads.join(", ")} (their figures are missing)`,
+    );
+  }
+  return lines.map((line) => line + "\n").join("");
+}
+
+/** One `    Latency   301.88us  158.99us   4.23ms   97.85%` row (wrk's `print_stats`). */
+function statsRow(name: string, stats: Stats, format: (n: number) => string): string {
+  return `    ${name.padEnd(10, " ")}` +
+    printUnits(stats.mean, format, 8) +
+    printUnits(stats.stdev, format, 10) +
+    printUnits(stats.max, format, 9) +
+    `${padLeft(formatFixed(stats.withinStdev(), 2), 8)}%`;
+}
+
+const isLetter = (char: string | undefined): boolean => char !== undefined && /^[A-Za-z]$/.test(char);
+
+/**
+ * wrk's `print_units`: two spaces of padding, one less for each of the last two characters that is a letter,
+ * and the text right-aligned and truncated (`%*.*s`) in the remaining columns. So `4.23ms` and `16.89k` line up
+ * on their digits.
+ */
+function printUnits(n: number, format: (n: number) => string, width: number): string {
+  const text = format(n);
+  let pad = 2;
+  if (isLetter(text[text.length - 1])) pad--;
+  if (isLetter(text[text.length - 2])) pad--;
+  const columns = width - pad;
+  return padLeft(text.slice(0, columns), columns) + " ".repeat(pad);
+}
+
+/** `amount / seconds`, 0 instead of NaN or Infinity when no time passed. */
+function perSecond(amount: number, seconds: number): number {
+  return seconds > 0 ? amount / seconds : 0;
+}
+
+/** `%d` of a counter; a missing or non-finite counter prints as 0. */
+function integer(n: number): string {
+  return Number.isFinite(n) ? String(Math.trunc(n)) : "0";
+}

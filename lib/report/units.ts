@@ -1,0 +1,107 @@
+/**
+ * wrk's unit formatters (`units.c`), used by the text report (spec §2).
+ *
+ * Each formatter takes an amount and, while a *next* unit exists after the candidate unit and the amount is at
+ * least 0.85 × the scale, divides by the scale and moves to that unit. That is why the last unit of every table
+ * is never reached (`s` for microseconds, `h` for seconds, `P` for bytes and counts).
+ *
+ * @module
+ */
+
+import { formatFixed } from "./_printf.ts";
+
+/** One of wrk's unit tables: the amount's own unit, the scale between units, and the larger units in order. */
+interface UnitTable {
+  readonly base: string;
+  readonly scale: number;
+  readonly units: readonly string[];
+}
+
+const TIME_US: UnitTable = { base: "us", scale: 1000, units: ["ms", "s"] };
+const TIME_S: UnitTable = { base: "s", scale: 60, units: ["m", "h"] };
+const BINARY: UnitTable = { base: "", scale: 1024, units: ["K", "M", "G", "T", "P"] };
+const METRIC: UnitTable = { base: "", scale: 1000, units: ["k", "M", "G", "T", "P"] };
+
+const US_PER_S = 1_000_000;
+
+function formatUnits(amount: number, table: UnitTable, decimals: number): string {
+  // A NaN amount would never leave the base unit and would print as NaN; wrk never sees one, we print 0.
+  if (!Number.isFinite(amount)) amount = 0;
+  // Same double arithmetic as wrk's `m->scale * 0.85`, so the switch happens at exactly 850, 870.4 and 51.
+  const threshold = table.scale * 0.85;
+  let unit = table.base;
+  for (let i = 0; i + 1 < table.units.length && amount >= threshold; i++) {
+    amount /= table.scale;
+    unit = table.units[i];
+  }
+  return formatFixed(amount, decimals) + unit;
+}
+
+/**
+ * Formats a time in microseconds like wrk's `format_time_us`: `us` and `ms` below one second, then the seconds
+ * formatter (`s`, `m`), always with two decimals.
+ *
+ * @example Latency figures as wrk prints them
+ * ```ts
+ * import { formatTimeUs } from "./units.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(formatTimeUs(301.88), "301.88us");
+ * assert.equal(formatTimeUs(850), "0.85ms");
+ * assert.equal(formatTimeUs(1_500_000), "1.50s");
+ * assert.equal(formatTimeUs(70_000_000), "1.17m");
+ * ```
+ */
+export function formatTimeUs(us: number): string {
+  // Infinity would otherwise reach the seconds formatter and print as 0.00s.
+  if (!Number.isFinite(us)) us = 0;
+  if (us >= US_PER_S) return formatUnits(us / US_PER_S, TIME_S, 2);
+  return formatUnits(us, TIME_US, 2);
+}
+
+/**
+ * Formats a time in seconds like wrk's seconds formatter (`s`, then `m`) with `decimals` decimals; wrk's
+ * `Running 10s test` line uses 0 decimals (`format_time_s`).
+ *
+ * @example The duration on the `Running … test` line
+ * ```ts
+ * import { formatSeconds } from "./units.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(formatSeconds(10, 0), "10s");
+ * assert.equal(formatSeconds(60, 0), "1m");
+ * assert.equal(formatSeconds(90, 0), "2m");
+ * ```
+ */
+export function formatSeconds(s: number, decimals: number): string {
+  return formatUnits(s, TIME_S, decimals);
+}
+
+/**
+ * Formats a byte amount like wrk's `format_binary`: scale 1024, units `K M G T`, two decimals; the caller adds
+ * the `B`.
+ *
+ * @example Bytes read
+ * ```ts
+ * import { formatBinary } from "./units.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(formatBinary(3_032_833), "2.89M");
+ * assert.equal(formatBinary(512), "512.00");
+ * ```
+ */
+export function formatBinary(bytes: number): string {
+  return formatUnits(bytes, BINARY, 2);
+}
+
+/**
+ * Formats a count like wrk's `format_metric`: scale 1000, units `k M G T`, two decimals.
+ *
+ * @example Requests per second per thread
+ * ```ts
+ * import { formatMetric } from "./units.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(formatMetric(16_890), "16.89k");
+ * assert.equal(formatMetric(849), "849.00");
+ * ```
+ */
+export function formatMetric(n: number): string {
+  return formatUnits(n, METRIC, 2);
+}

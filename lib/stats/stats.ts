@@ -1,0 +1,267 @@
+/**
+ * wrk's stats object (`stats.c`) on top of an HDR histogram, so that any value fits in a small, fixed amount of
+ * memory and workers can ship their samples to the main thread (spec §3, §4).
+ *
+ * @module
+ */
+
+import * as hdr from "hdr-histogram-js";
+
+/** Three significant digits: values below 2048 are exact, larger ones are kept to within 0.1 %. */
+const SIGNIFICANT_DIGITS = 3;
+/** Sized for 10 s of latency in µs up front so a normal run never resizes on the hot path; larger values still fit. */
+const INITIAL_HIGHEST_VALUE = 10_000_000;
+/** The largest value the histogram indexes exactly; larger inputs are clamped to it. */
+const MAX_RECORDABLE = Number.MAX_SAFE_INTEGER;
+
+/** Rounds and clamps a sample to the non-negative integers the histogram holds (NaN becomes 0). */
+function toSample(value: number): number {
+  if (!(value > 0)) return 0;
+  return value < MAX_RECORDABLE ? Math.round(value) : MAX_RECORDABLE;
+}
+
+function newHistogram(): hdr.JsHistogram {
+  // 64-bit buckets (float counts) so corrected counts cannot overflow; without WebAssembly `build` returns a
+  // JsHistogram, whose index-level API we need.
+  return hdr.build({
+    bitBucketSize: 64,
+    autoResize: true,
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: INITIAL_HIGHEST_VALUE,
+    numberOfSignificantValueDigits: SIGNIFICANT_DIGITS,
+    useWebAssembly: false,
+  }) as hdr.JsHistogram;
+}
+
+/** Distinct values in ascending order with their counts, and the figures derived from them. */
+interface Summary {
+  readonly values: number[];
+  readonly counts: number[];
+  readonly mean: number;
+  readonly stdev: number;
+}
+
+/**
+ * A distribution of non-negative integer samples (latency in µs, or requests/second) with wrk's derived
+ * figures: mean, sample standard deviation, share within ±1 stdev, rank-based percentiles, and the distinct
+ * values that Lua's `#stats` and `stats(i)` see.
+ *
+ * Values below 2048 are exact. Larger values share a histogram bucket with their neighbours (within 0.1 %);
+ * every figure (`min`, `max`, `mean`, `stdev`, `percentile`, `distinct`) then uses the bucket's
+ * **median-equivalent value**, the middle of the bucket, which keeps the error of each figure at most half a
+ * bucket (≤ 0.05 %) and makes all figures agree with one another (`percentile(100) === max`).
+ *
+ * @example Recording latencies and reading wrk's figures
+ * ```ts
+ * import { Stats } from "./stats.ts";
+ * import assert from "node:assert/strict";
+ * const latency = new Stats();
+ * for (const us of [2, 4, 4, 4, 5, 5, 7, 9]) latency.record(us);
+ * assert.equal(latency.mean, 5);
+ * assert.equal(latency.percentile(50), 5);
+ * assert.equal(latency.withinStdev(), 75);
+ * assert.deepEqual(latency.distinct(2), [4, 3]);
+ * ```
+ */
+export class Stats {
+  #histogram: hdr.JsHistogram;
+  #summary: Summary | undefined = undefined;
+
+  /** Creates an empty stats object. */
+  constructor() {
+    this.#histogram = newHistogram();
+  }
+
+  /**
+   * Records one sample. Called once per request, so it allocates nothing once the histogram covers the value.
+   * The value is rounded to an integer; negative values and NaN count as 0.
+   */
+  record(value: number): void {
+    this.#histogram.recordValue(toSample(value));
+    this.#summary = undefined;
+  }
+
+  /** Records `count` samples of `value` (rounded like {@linkcode Stats.record}); a count below 1 records nothing. */
+  recordCount(value: number, count: number): void {
+    const times = Math.round(count);
+    if (!(times >= 1)) return;
+    this.#histogram.recordValueWithCount(toSample(value), times);
+    this.#summary = undefined;
+  }
+
+  /** Adds every sample of `other` to this object (merging the threads' figures); `other` is unchanged. */
+  add(other: Stats): void {
+    if (other.count === 0) return;
+    this.#histogram.add(other.#histogram);
+    this.#summary = undefined;
+  }
+
+  /**
+   * wrk's coordinated-omission correction (`stats_correct`, spec §4): every recorded value `n ≥ 2 × interval`
+   * seen `c` times adds `c` samples at `n − interval`, `n − 2·interval`, … while they stay above `interval`.
+   *
+   * The interval is truncated to whole µs, as wrk's integer division gives it; an interval below 1 (or NaN)
+   * does nothing. Only the values recorded before the call are corrected, never the samples it adds.
+   */
+  correct(expectedInterval: number): void {
+    const interval = Math.floor(expectedInterval);
+    if (!(interval >= 1)) return;
+    // Snapshot first: the synthetic samples must not be corrected again.
+    const { values, counts } = this.#getSummary();
+    const histogram = this.#histogram;
+    let changed = false;
+    for (let i = values.length - 1; i >= 0; i--) {
+      const n = values[i];
+      if (n < 2 * interval) break;
+      const count = counts[i];
+      // Terms n − k·interval for k = 1..terms are the ones above `interval`.
+      let remaining = Math.floor((n - interval - 1) / interval);
+      let value = n - interval;
+      while (remaining > 0) {
+        // All terms that land in this value's bucket are added at once: the same counts as one record per term,
+        // but the loop runs at most once per bucket instead of once per term (n / interval can be millions).
+        const inBucket = Math.min(
+          remaining,
+          Math.floor((value - histogram.lowestEquivalentValue(value)) / interval) + 1,
+        );
+        histogram.recordValueWithCount(value, count * inBucket);
+        value -= inBucket * interval;
+        remaining -= inBucket;
+        changed = true;
+      }
+    }
+    if (changed) this.#summary = undefined;
+  }
+
+  /** Number of samples. */
+  get count(): number {
+    return this.#histogram.totalCount;
+  }
+
+  /** Smallest sample (its bucket's median-equivalent value), 0 when empty. */
+  get min(): number {
+    const { values } = this.#getSummary();
+    return values.length > 0 ? values[0] : 0;
+  }
+
+  /** Largest sample (its bucket's median-equivalent value), 0 when empty. */
+  get max(): number {
+    const { values } = this.#getSummary();
+    return values.length > 0 ? values[values.length - 1] : 0;
+  }
+
+  /** Arithmetic mean, 0 when empty. */
+  get mean(): number {
+    return this.#getSummary().mean;
+  }
+
+  /** Sample standard deviation as wrk computes it (divides by count − 1), 0 with fewer than two samples. */
+  get stdev(): number {
+    return this.#getSummary().stdev;
+  }
+
+  /**
+   * Percentage (0–100) of samples within mean ± 1 stdev, inclusive: the report's `+/- Stdev` column
+   * (`stats_within_stdev` with n = 1). 0 when empty.
+   */
+  withinStdev(): number {
+    const { values, counts, mean, stdev } = this.#getSummary();
+    const total = this.count;
+    if (total === 0) return 0;
+    const lower = mean - stdev;
+    const upper = mean + stdev;
+    let within = 0;
+    for (let i = 0; i < values.length; i++) {
+      if (values[i] >= lower && values[i] <= upper) within += counts[i];
+    }
+    return (within / total) * 100;
+  }
+
+  /**
+   * The value at percentile `p` by wrk's rank formula: the smallest value whose cumulative count reaches
+   * `round(p / 100 × count + 0.5)`. The rank is clamped to 1..count, so `percentile(100)` is the max (wrk 4.1
+   * returns 0 there). 0 when empty.
+   */
+  percentile(p: number): number {
+    const { values, counts } = this.#getSummary();
+    const total = this.count;
+    if (total === 0) return 0;
+    let rank = Math.round((p / 100) * total + 0.5);
+    if (!(rank >= 1)) rank = 1;
+    if (rank > total) rank = total;
+    let cumulative = 0;
+    for (let i = 0; i < values.length; i++) {
+      cumulative += counts[i];
+      if (cumulative >= rank) return values[i];
+    }
+    return values[values.length - 1];
+  }
+
+  /** Number of distinct recorded values (`#stats` in Lua). */
+  distinctCount(): number {
+    return this.#getSummary().values.length;
+  }
+
+  /** The `i`-th smallest distinct value and its count, 1-based like Lua's `stats(i)`; undefined out of range. */
+  distinct(i: number): [value: number, count: number] | undefined {
+    const { values, counts } = this.#getSummary();
+    if (!Number.isInteger(i) || i < 1 || i > values.length) return undefined;
+    return [values[i - 1], counts[i - 1]];
+  }
+
+  /** Serialises the samples (HDR compressed base64) to send them to another thread. */
+  encode(): string {
+    return hdr.encodeIntoCompressedBase64(this.#histogram);
+  }
+
+  /**
+   * Rebuilds a stats object from {@linkcode Stats.encode}'s output.
+   *
+   * @throws {SyntaxError} when `text` is not an encoded histogram.
+   */
+  static decode(text: string): Stats {
+    let histogram: hdr.JsHistogram;
+    try {
+      histogram = hdr.decodeFromCompressedBase64(text, 64, false) as hdr.JsHistogram;
+    } catch (error) {
+      throw new SyntaxError(
+        `Cannot decode stats: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    // Decoding turns auto-resize off; merged and corrected stats must still accept any value.
+    histogram.autoResize = true;
+    const stats = new Stats();
+    stats.#histogram = histogram;
+    return stats;
+  }
+
+  #getSummary(): Summary {
+    if (this.#summary !== undefined) return this.#summary;
+    const histogram = this.#histogram;
+    const values: number[] = [];
+    const counts: number[] = [];
+    let sum = 0;
+    let total = 0;
+    for (let index = 0; index < histogram.countsArrayLength; index++) {
+      const count = histogram.getCountAtIndex(index);
+      if (count === 0) continue;
+      const value = histogram.medianEquivalentValue(histogram.valueFromIndex(index));
+      values.push(value);
+      counts.push(count);
+      sum += value * count;
+      total += count;
+    }
+    const mean = total > 0 ? sum / total : 0;
+    let squares = 0;
+    for (let i = 0; i < values.length; i++) {
+      const deviation = values[i] - mean;
+      squares += deviation * deviation * counts[i];
+    }
+    const stdev = total >= 2 ? Math.sqrt(squares / (total - 1)) : 0;
+    this.#summary = { values, counts, mean, stdev };
+    return this.#summary;
+  }
+}

@@ -1,0 +1,270 @@
+import assert from "node:assert/strict";
+import { Stats } from "../../lib/stats/stats.ts";
+
+function statsOf(values: readonly number[]): Stats {
+  const stats = new Stats();
+  for (const value of values) stats.record(value);
+  return stats;
+}
+
+/** Every distinct value and its count, ascending. */
+function distinctList(stats: Stats): [number, number][] {
+  const list: [number, number][] = [];
+  for (let i = 1; i <= stats.distinctCount(); i++) list.push(stats.distinct(i)!);
+  return list;
+}
+
+function assertClose(actual: number, expected: number, relative: number): void {
+  assert.ok(
+    Math.abs(actual - expected) <= Math.abs(expected) * relative,
+    `${actual} is not within ${relative * 100}% of ${expected}`,
+  );
+}
+
+// 2, 4, 4, 4, 5, 5, 7, 9: sum 40, mean 5; squared deviations 9+1+1+1+0+0+4+16 = 32.
+const TEXTBOOK = [2, 4, 4, 4, 5, 5, 7, 9];
+
+Deno.test("Stats.mean is the arithmetic mean", () => {
+  assert.equal(statsOf(TEXTBOOK).mean, 5);
+  assert.equal(statsOf([1, 2]).mean, 1.5);
+});
+
+Deno.test("Stats.stdev is the sample standard deviation (count − 1)", () => {
+  assert.equal(statsOf(TEXTBOOK).stdev, Math.sqrt(32 / 7));
+  // 1 and 3: mean 2, squared deviations 1 + 1, divided by 1.
+  assert.equal(statsOf([1, 3]).stdev, Math.sqrt(2));
+});
+
+Deno.test("Stats.stdev is 0 with fewer than two samples", () => {
+  assert.equal(statsOf([]).stdev, 0);
+  assert.equal(statsOf([42]).stdev, 0);
+});
+
+Deno.test("Stats.min and Stats.max are the extreme samples", () => {
+  const stats = statsOf(TEXTBOOK);
+  assert.equal(stats.min, 2);
+  assert.equal(stats.max, 9);
+  assert.equal(statsOf([0, 7]).min, 0);
+});
+
+Deno.test("Stats.count counts every sample", () => {
+  assert.equal(statsOf(TEXTBOOK).count, 8);
+});
+
+Deno.test("Stats.withinStdev() is the share of samples within mean ± stdev", () => {
+  // mean 5 ± 2.138 = [2.862, 7.138] holds 4, 4, 4, 5, 5, 7: 6 of 8.
+  assert.equal(statsOf(TEXTBOOK).withinStdev(), 75);
+  // One sample: stdev 0, the sample equals the mean.
+  assert.equal(statsOf([3]).withinStdev(), 100);
+  // 100, 200, 300, 400: mean 250, stdev 129.10, so [120.90, 379.10] holds 200 and 300.
+  assert.equal(statsOf([100, 200, 300, 400]).withinStdev(), 50);
+});
+
+Deno.test("Stats.percentile() uses wrk's rank round(p / 100 × count + 0.5)", () => {
+  const stats = statsOf([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  // Ranks: p0 → round(0.5) = 1, p25 → round(3) = 3, p50 → round(5.5) = 6, p90 → round(9.5) = 10.
+  assert.equal(stats.percentile(0), 1);
+  assert.equal(stats.percentile(25), 3);
+  assert.equal(stats.percentile(50), 6);
+  assert.equal(stats.percentile(75), 8);
+  assert.equal(stats.percentile(90), 10);
+  assert.equal(stats.percentile(99), 10);
+});
+
+Deno.test("Stats.percentile() counts repeated values by their count", () => {
+  // Cumulative counts: 2 → 1, 4 → 4, 5 → 6, 7 → 7, 9 → 8.
+  const stats = statsOf(TEXTBOOK);
+  assert.equal(stats.percentile(10), 2); // rank round(1.3) = 1
+  assert.equal(stats.percentile(20), 4); // rank round(2.1) = 2
+  assert.equal(stats.percentile(50), 5); // rank round(4.5) = 5
+  assert.equal(stats.percentile(80), 7); // rank round(6.9) = 7
+  assert.equal(stats.percentile(95), 9); // rank round(8.1) = 8
+});
+
+Deno.test("Stats.percentile() clamps the rank to 1..count", () => {
+  const stats = statsOf([10, 20, 30]);
+  // p100 → rank round(3.5) = 4, clamped to 3 (wrk 4.1 would return 0).
+  assert.equal(stats.percentile(100), 30);
+  assert.equal(stats.percentile(150), 30);
+  assert.equal(stats.percentile(-10), 10);
+  assert.equal(stats.percentile(Number.NaN), 10);
+});
+
+Deno.test("Stats.percentile() is 0 when empty", () => {
+  assert.equal(new Stats().percentile(50), 0);
+});
+
+Deno.test("Stats figures are 0 when empty", () => {
+  const stats = new Stats();
+  assert.equal(stats.count, 0);
+  assert.equal(stats.min, 0);
+  assert.equal(stats.max, 0);
+  assert.equal(stats.mean, 0);
+  assert.equal(stats.stdev, 0);
+  assert.equal(stats.withinStdev(), 0);
+  assert.equal(stats.distinctCount(), 0);
+  assert.equal(stats.distinct(1), undefined);
+});
+
+Deno.test("Stats.record() rounds to integers and clamps negatives and NaN to 0", () => {
+  const stats = statsOf([1.4, 1.6, -5, Number.NaN]);
+  assert.deepEqual(distinctList(stats), [[0, 2], [1, 1], [2, 1]]);
+});
+
+Deno.test("Stats.record() accepts Infinity without throwing", () => {
+  const stats = statsOf([5, Number.POSITIVE_INFINITY]);
+  assert.equal(stats.count, 2);
+  assert.ok(stats.max > 1e15);
+});
+
+Deno.test("Stats.recordCount() records a value several times", () => {
+  const stats = new Stats();
+  stats.recordCount(7, 3);
+  stats.recordCount(9, 0);
+  stats.recordCount(9, -2);
+  assert.deepEqual(distinctList(stats), [[7, 3]]);
+  assert.equal(stats.count, 3);
+});
+
+Deno.test("Stats.distinct() lists distinct values ascending, 1-based, with their counts", () => {
+  const stats = statsOf([5, 4, 9, 4, 2, 7, 4, 5]);
+  assert.equal(stats.distinctCount(), 5);
+  assert.deepEqual(distinctList(stats), [[2, 1], [4, 3], [5, 2], [7, 1], [9, 1]]);
+  assert.equal(stats.distinct(0), undefined);
+  assert.equal(stats.distinct(6), undefined);
+  assert.equal(stats.distinct(1.5), undefined);
+});
+
+Deno.test("Stats.distinct() sees samples recorded after an earlier call", () => {
+  const stats = statsOf([1, 2]);
+  assert.equal(stats.distinctCount(), 2);
+  stats.record(3);
+  assert.equal(stats.distinctCount(), 3);
+  assert.deepEqual(stats.distinct(3), [3, 1]);
+  assert.equal(stats.max, 3);
+  stats.recordCount(3, 2);
+  assert.deepEqual(stats.distinct(3), [3, 3]);
+});
+
+Deno.test("Stats.add() merges another object's samples", () => {
+  const a = statsOf([1, 2, 2]);
+  const b = statsOf([2, 3, 5000]);
+  assert.equal(a.distinctCount(), 2);
+  a.add(b);
+  assert.equal(a.count, 6);
+  assert.deepEqual(distinctList(a).slice(0, 3), [[1, 1], [2, 3], [3, 1]]);
+  assertClose(a.max, 5000, 0.001);
+  // The other object is unchanged.
+  assert.equal(b.count, 3);
+});
+
+Deno.test("Stats.add() merges into an empty object and from an empty object", () => {
+  const merged = new Stats();
+  merged.add(statsOf(TEXTBOOK));
+  merged.add(new Stats());
+  assert.equal(merged.count, 8);
+  assert.equal(merged.mean, 5);
+  assert.equal(merged.stdev, Math.sqrt(32 / 7));
+});
+
+Deno.test("Stats.correct() adds wrk's synthetic samples below each slow value", () => {
+  // Interval 10: 35 (twice) adds 25 and 15 twice each (5 is not above 10); 21 adds 11; 20 adds nothing
+  // (20 − 10 = 10 is not above 10); 5 is below 2 × 10.
+  const stats = new Stats();
+  stats.recordCount(35, 2);
+  stats.record(21);
+  stats.record(20);
+  stats.record(5);
+  stats.correct(10);
+  assert.deepEqual(distinctList(stats), [[5, 1], [11, 1], [15, 2], [20, 1], [21, 1], [25, 2], [35, 2]]);
+  assert.equal(stats.count, 10);
+});
+
+Deno.test("Stats.correct() does not correct the samples it adds", () => {
+  // 45 with interval 10 adds 35, 25 and 15 once; correcting the added 35 again would add a second 25 and 15.
+  const stats = statsOf([45]);
+  stats.correct(10);
+  assert.deepEqual(distinctList(stats), [[15, 1], [25, 1], [35, 1], [45, 1]]);
+});
+
+Deno.test("Stats.correct() truncates the interval to whole units like wrk's integer division", () => {
+  const stats = statsOf([45]);
+  stats.correct(10.9);
+  assert.deepEqual(distinctList(stats), [[15, 1], [25, 1], [35, 1], [45, 1]]);
+});
+
+Deno.test("Stats.correct() does nothing for an interval below 1", () => {
+  for (const interval of [0, -5, 0.5, Number.NaN]) {
+    const stats = statsOf([100, 200]);
+    stats.correct(interval);
+    assert.deepEqual(distinctList(stats), [[100, 1], [200, 1]]);
+  }
+});
+
+Deno.test("Stats.correct() matches one record per synthetic sample for large values", () => {
+  // 1,000,000 µs with a 7 µs interval spans buckets of width up to 512: grouping per bucket must give the
+  // same histogram as recording each of the 142,855 terms one by one.
+  const interval = 7;
+  const corrected = new Stats();
+  corrected.recordCount(1_000_000, 3);
+  corrected.record(40);
+  const n = corrected.max;
+  corrected.correct(interval);
+
+  const expected = new Stats();
+  expected.recordCount(n, 3);
+  expected.record(40);
+  for (let m = n - interval; m > interval; m -= interval) expected.recordCount(m, 3);
+  for (let m = 40 - interval; m > interval; m -= interval) expected.record(m);
+
+  assert.equal(corrected.count, expected.count);
+  assert.deepEqual(distinctList(corrected), distinctList(expected));
+});
+
+Deno.test("Stats.encode() and Stats.decode() round-trip every sample", () => {
+  const stats = statsOf([...TEXTBOOK, 0, 5000, 3_600_000_000]);
+  stats.recordCount(12, 2 ** 40);
+  const copy = Stats.decode(stats.encode());
+  assert.equal(copy.count, stats.count);
+  assert.deepEqual(distinctList(copy), distinctList(stats));
+  assert.equal(copy.mean, stats.mean);
+  assert.equal(copy.stdev, stats.stdev);
+});
+
+Deno.test("Stats.decode() returns an object that still accepts larger values", () => {
+  const copy = Stats.decode(statsOf([1, 2, 3]).encode());
+  copy.record(9e12);
+  copy.add(statsOf([1e14]));
+  assert.equal(copy.count, 5);
+  assertClose(copy.max, 1e14, 0.001);
+});
+
+Deno.test("Stats.decode() round-trips an empty object", () => {
+  const copy = Stats.decode(new Stats().encode());
+  assert.equal(copy.count, 0);
+  assert.equal(copy.max, 0);
+});
+
+Deno.test("Stats.decode() throws a SyntaxError for text that is not an encoded histogram", () => {
+  assert.throws(() => Stats.decode("not a histogram"), SyntaxError);
+});
+
+Deno.test("Stats keeps values below 2048 exact and larger ones within 0.05%", () => {
+  assert.equal(statsOf([2047]).max, 2047);
+  const stats = statsOf([3_600_000_000, 3_600_000_000, 1_000_000]);
+  assertClose(stats.max, 3_600_000_000, 0.0005);
+  assertClose(stats.min, 1_000_000, 0.0005);
+  assertClose(stats.mean, (2 * 3_600_000_000 + 1_000_000) / 3, 0.0005);
+  assert.equal(stats.percentile(100), stats.max);
+  assert.equal(stats.percentile(0), stats.min);
+  assert.equal(stats.distinctCount(), 2);
+});
+
+Deno.test("Stats reports a bucketed value as its bucket's median-equivalent value", () => {
+  // From 2048 to 4095 buckets are 2 wide: 3000 and 3001 share [3000, 3001], whose median equivalent is 3001.
+  const stats = statsOf([3000, 3001]);
+  assert.deepEqual(distinctList(stats), [[3001, 2]]);
+  assert.equal(stats.min, 3001);
+  assert.equal(stats.max, 3001);
+  assert.equal(stats.mean, 3001);
+});
