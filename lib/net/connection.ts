@@ -1,0 +1,271 @@
+/**
+ * One connection's cycle (spec §4): connect, then loop (delay) → write the request bytes → read and parse the
+ * responses → record one latency sample per batch → next request. Errors are counters and a reconnect; only a
+ * failing request source or response sink (a script error) ends the cycle with an exception.
+ */
+import { PARSE_ERROR, ResponseParser } from "./response_parser.ts";
+import type { RequestSource, ResponseSink } from "./request_source.ts";
+import type { Transport } from "./transport.ts";
+
+/**
+ * 16 KiB: several small responses per read; larger sizes measured no faster (runtime-notes) and cost memory at
+ * -c10000 (wrk reads 8 KiB at a time).
+ */
+const READ_BUFFER_BYTES = 16 * 1024;
+
+/** Per-thread counters, mutated in place by every connection of the thread. */
+export class ThreadCounters {
+  /** Completed responses. */
+  requests = 0;
+  /** Completed responses since the last rate sample. */
+  requestsSinceSample = 0;
+  bytesRead = 0;
+  connect = 0;
+  read = 0;
+  write = 0;
+  status = 0;
+  timeout = 0;
+}
+
+/** What every connection of a thread shares. */
+export interface CycleContext {
+  readonly transport: Transport;
+  readonly source: RequestSource;
+  readonly sink: ResponseSink | null;
+  readonly timeoutMs: number;
+  readonly counters: ThreadCounters;
+  /** Receives one latency sample (µs) per completed batch. */
+  readonly recordLatencyUs: (latencyUs: number) => void;
+  /** Shared run state: `stopped` is set when the thread stops; connections then leave uncounted. */
+  readonly state: { stopped: boolean };
+}
+
+const enum Phase {
+  Idle,
+  Connecting,
+  Requesting,
+}
+
+/** A connection slot that reconnects as needed until the thread stops. */
+export class Connection {
+  readonly #context: CycleContext;
+  readonly #buffer = new Uint8Array(READ_BUFFER_BYTES);
+  readonly #parser: ResponseParser;
+  readonly #timeoutUs: number;
+  #conn: Deno.Conn | null = null;
+  #connectAbort: AbortController | null = null;
+  #phase = Phase.Idle;
+  /** `performance.now()` when the current connect or request started. */
+  #sinceMs = 0;
+  /** Bumped whenever the socket is dropped from outside the cycle, so a stale await is recognised. */
+  #generation = 0;
+
+  constructor(context: CycleContext) {
+    this.#context = context;
+    this.#parser = new ResponseParser(context.sink !== null);
+    this.#timeoutUs = context.timeoutMs * 1000;
+  }
+
+  /** Runs the cycle until the thread stops. Rejects only when the script's hooks fail. */
+  async run(): Promise<void> {
+    const context = this.#context;
+    const source = context.source;
+    const state = context.state;
+    while (!state.stopped) {
+      if (this.#conn === null && !(await this.#connect())) continue;
+      const generation = this.#generation;
+      if (source.delayMs !== null) {
+        const delayMs = source.delayMs();
+        if (delayMs > 0) await sleep(delayMs);
+        if (generation !== this.#generation || state.stopped) continue;
+      }
+      const conn = this.#conn!;
+      const request = source.nextRequest();
+      this.#phase = Phase.Requesting;
+      this.#sinceMs = performance.now();
+      // The read below overlaps the write instead of waiting for it: one turn of the event loop less per
+      // request. A failed write drops the socket, which ends that read uncounted.
+      this.#writing = request;
+      conn.write(request).then(this.#onWritten, this.#onWriteFailed);
+      const outcome = await this.#readResponses(conn, generation);
+      this.#phase = Phase.Idle;
+      if (outcome === Outcome.Failed) {
+        context.counters.read++;
+        this.#drop();
+      }
+    }
+  }
+
+  /**
+   * Called by the thread's periodic tick. A connect or request older than the timeout counts as a `connect`
+   * or `timeout` error and the socket is replaced, so a hung server shows up in the report (spec §4, Ours).
+   */
+  expire(nowMs: number): void {
+    if (this.#phase === Phase.Idle || nowMs - this.#sinceMs < this.#context.timeoutMs) return;
+    if (this.#phase === Phase.Connecting) {
+      this.#context.counters.connect++;
+      this.#connectAbort?.abort();
+    } else {
+      this.#context.counters.timeout++;
+    }
+    this.#phase = Phase.Idle;
+    this.#drop();
+  }
+
+  /** Closes the socket at the end of the run; the in-flight request is dropped uncounted, as in wrk. */
+  close(): void {
+    this.#connectAbort?.abort();
+    this.#drop();
+  }
+
+  async #connect(): Promise<boolean> {
+    const context = this.#context;
+    const abort = new AbortController();
+    this.#connectAbort = abort;
+    this.#phase = Phase.Connecting;
+    this.#sinceMs = performance.now();
+    const generation = this.#generation;
+    try {
+      const conn = await context.transport.connect(abort.signal);
+      if (generation !== this.#generation || context.state.stopped) {
+        closeQuietly(conn);
+        return false;
+      }
+      this.#conn = conn;
+      this.#parser.reset(context.source.headFlags[0] ?? false);
+      return true;
+    } catch {
+      // A connect that expire() already counted (or the stop aborted) is not counted twice.
+      if (generation === this.#generation && !context.state.stopped) {
+        context.counters.connect++;
+        // Yield a macrotask so a refusing server cannot starve the timers that stop the run.
+        await sleep(0);
+      }
+      return false;
+    } finally {
+      this.#phase = Phase.Idle;
+      this.#connectAbort = null;
+    }
+  }
+
+  /** The request being written; a short write (rare: a full socket buffer) continues from `#onWritten`. */
+  #writing: Uint8Array = new Uint8Array(0);
+
+  // Bound once per connection so that the per-request write allocates no closures.
+  readonly #onWritten = (written: number): void => {
+    if (written < this.#writing.length && this.#conn !== null) {
+      this.#writeRest(this.#conn, written, this.#generation);
+    }
+  };
+
+  readonly #onWriteFailed = (): void => this.#writeFailed(this.#generation);
+
+  async #writeRest(conn: Deno.Conn, written: number, generation: number): Promise<void> {
+    const bytes = this.#writing;
+    try {
+      while (written < bytes.length && generation === this.#generation) {
+        written += await conn.write(bytes.subarray(written));
+      }
+    } catch {
+      this.#writeFailed(generation);
+    }
+  }
+
+  #writeFailed(generation: number): void {
+    if (generation !== this.#generation || this.#context.state.stopped) return;
+    this.#context.counters.write++;
+    this.#drop();
+  }
+
+  async #readResponses(conn: Deno.Conn, generation: number): Promise<Outcome> {
+    const context = this.#context;
+    const counters = context.counters;
+    const source = context.source;
+    const sink = context.sink;
+    const parser = this.#parser;
+    const buffer = this.#buffer;
+    const depth = source.pipelineDepth;
+    let pending = depth;
+    for (;;) {
+      let n: number | null;
+      try {
+        n = await conn.read(buffer);
+      } catch {
+        return generation === this.#generation && !context.state.stopped ? Outcome.Failed : Outcome.Dropped;
+      }
+      if (generation !== this.#generation || context.state.stopped) return Outcome.Dropped;
+      if (n === null) {
+        // EOF: only a close-delimited body may end here; otherwise the response (or its start) was lost.
+        if (!parser.finishAtEof()) return Outcome.Failed;
+        this.#complete(sink);
+        if (--pending === 0) this.#recordLatency();
+        this.#drop();
+        return pending === 0 ? Outcome.Completed : Outcome.Failed;
+      }
+      counters.bytesRead += n;
+      let pos = 0;
+      while (pos < n) {
+        pos = parser.execute(buffer, pos, n);
+        if (pos === PARSE_ERROR) return Outcome.Failed;
+        if (!parser.done) break;
+        this.#complete(sink);
+        const keepAlive = parser.keepAlive;
+        if (--pending === 0) {
+          this.#recordLatency();
+          // Bytes nobody asked for mean the framing is off: the next response would be misread.
+          if (pos < n && !onlyLineBreaks(buffer, pos, n)) return Outcome.Failed;
+          parser.reset(source.headFlags[0]);
+          if (!keepAlive) this.#drop();
+          return Outcome.Completed;
+        }
+        if (!keepAlive) return Outcome.Failed;
+        parser.reset(source.headFlags[depth - pending]);
+      }
+    }
+  }
+
+  #complete(sink: ResponseSink | null): void {
+    const counters = this.#context.counters;
+    counters.requests++;
+    counters.requestsSinceSample++;
+    if (this.#parser.status > 399) counters.status++;
+    if (sink !== null) sink.onResponse(this.#parser);
+  }
+
+  #recordLatency(): void {
+    const latencyUs = (performance.now() - this.#sinceMs) * 1000;
+    // wrk does not record a sample at or past the timeout; it counts a timeout instead.
+    if (latencyUs >= this.#timeoutUs) this.#context.counters.timeout++;
+    else this.#context.recordLatencyUs(latencyUs);
+  }
+
+  #drop(): void {
+    this.#generation++;
+    const conn = this.#conn;
+    this.#conn = null;
+    if (conn !== null) closeQuietly(conn);
+  }
+}
+
+const enum Outcome {
+  Completed,
+  /** Counted as a read error by the caller. */
+  Failed,
+  /** Dropped from outside (timeout, stop): already counted or not to be counted. */
+  Dropped,
+}
+
+function onlyLineBreaks(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i] !== 10 && bytes[i] !== 13) return false;
+  return true;
+}
+
+function closeQuietly(conn: Deno.Conn): void {
+  try {
+    conn.close();
+  } catch { /* already closed */ }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,32 @@
+/**
+ * Name resolution and the up-front connect test wrk does before starting (spec §1): getaddrinfo semantics
+ * (hosts file, IP literals) through `node:dns`, never `Deno.resolveDns` (a stub resolver, see runtime-notes).
+ */
+import { lookup } from "node:dns/promises";
+import type { SocketAddress } from "./transport.ts";
+
+/** All addresses of `host` (any family, in getaddrinfo's order) at `port`. Rejects with the resolver's reason. */
+export async function resolveAddresses(host: string, port: number): Promise<SocketAddress[]> {
+  const found = await lookup(host, { all: true });
+  return found.map(({ address }) => ({ address, port }));
+}
+
+/** Opens and closes one TCP connection; resolves to the failure's reason, or null when it connected. */
+export async function testConnect(address: SocketAddress, timeoutMs: number): Promise<string | null> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    const conn = await Deno.connect({ hostname: address.address, port: address.port, signal });
+    conn.close();
+    return null;
+  } catch (error) {
+    if (signal.aborted) return `Connection timed out after ${timeoutMs}ms`;
+    return describeNetworkError(error);
+  }
+}
+
+/** A short reason for a socket error, like strerror's: "Connection refused", not a JS stack. */
+export function describeNetworkError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  // Deno's messages look like "Connection refused (os error 111)"; the errno adds nothing for users.
+  return error.message.replace(/\s*\(os error \d+\)$/, "").split("\n")[0];
+}

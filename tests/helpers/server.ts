@@ -1,0 +1,158 @@
+/**
+ * Loopback HTTP/1.1 servers for tests, on raw `Deno.listen` (port 0) so that every byte is under the test's
+ * control: well-behaved keep-alive answers, and the misbehaviours a load generator must survive.
+ */
+
+/** A request as the server read it. */
+export interface SeenRequest {
+  method: string;
+  path: string;
+  headers: Map<string, string>;
+  body: string;
+  /** The raw bytes of the head and body, as received. */
+  raw: string;
+}
+
+/** What to do with one request. */
+export type Reply =
+  /** Write these bytes (a whole response, or anything else). */
+  | { send: string | Uint8Array; thenClose?: boolean }
+  /** Close the connection without answering. */
+  | { close: true }
+  /** Never answer (the connection stays open until the server closes). */
+  | { hang: true };
+
+/** Decides the reply to each request; `index` counts requests on all connections from 0. */
+export type Responder = (request: SeenRequest, index: number) => Reply;
+
+export interface TestServer {
+  readonly port: number;
+  readonly url: string;
+  /** Every request received, in order of arrival. */
+  readonly requests: SeenRequest[];
+  /** Connections accepted so far. */
+  readonly connections: () => number;
+  close(): Promise<void>;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A plain response with the given status and body, keep-alive. */
+export function ok(body = "ok", status = 200, extraHeaders = ""): Reply {
+  return { send: `HTTP/1.1 ${status} X\r\nContent-Length: ${body.length}\r\n${extraHeaders}\r\n${body}` };
+}
+
+/** Starts a server on 127.0.0.1:0 answering with `responder` (default: 200 "ok"). */
+export function startServer(responder: Responder = () => ok()): TestServer {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const requests: SeenRequest[] = [];
+  const open = new Set<Deno.Conn>();
+  const handlers: Promise<void>[] = [];
+  let accepted = 0;
+  let closed = false;
+
+  const serve = async (conn: Deno.Conn) => {
+    let pending: Uint8Array = new Uint8Array(0);
+    const buffer = new Uint8Array(64 * 1024);
+    try {
+      for (;;) {
+        const n = await conn.read(buffer);
+        if (n === null) return;
+        pending = concat(pending, buffer.subarray(0, n));
+        for (;;) {
+          const parsed = takeRequest(pending);
+          if (parsed === null) break;
+          pending = pending.subarray(parsed.length);
+          const index = requests.length;
+          requests.push(parsed.request);
+          const reply = responder(parsed.request, index);
+          if ("close" in reply) return;
+          if ("hang" in reply) {
+            await new Promise<void>((resolve) => hangers.add(resolve));
+            return;
+          }
+          const bytes = typeof reply.send === "string" ? encoder.encode(reply.send) : reply.send;
+          let written = 0;
+          while (written < bytes.length) written += await conn.write(bytes.subarray(written));
+          if (reply.thenClose) return;
+        }
+      }
+    } catch {
+      // The client went away: nothing to do.
+    } finally {
+      open.delete(conn);
+      try {
+        conn.close();
+      } catch { /* closed */ }
+    }
+  };
+  const hangers = new Set<() => void>();
+
+  const acceptLoop = (async () => {
+    for await (const conn of listener) {
+      if (closed) {
+        conn.close();
+        break;
+      }
+      accepted++;
+      open.add(conn);
+      handlers.push(serve(conn));
+    }
+  })().catch(() => {});
+
+  return {
+    port,
+    url: `http://127.0.0.1:${port}/`,
+    requests,
+    connections: () => accepted,
+    async close() {
+      closed = true;
+      listener.close();
+      for (const resolve of hangers) resolve();
+      for (const conn of open) {
+        try {
+          conn.close();
+        } catch { /* closed */ }
+      }
+      await acceptLoop;
+      await Promise.all(handlers);
+    },
+  };
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** Parses one request from the front of `bytes`, or null when it is incomplete. */
+function takeRequest(bytes: Uint8Array): { request: SeenRequest; length: number } | null {
+  const text = decoder.decode(bytes);
+  const end = text.indexOf("\r\n\r\n");
+  if (end < 0) return null;
+  const lines = text.slice(0, end).split("\r\n");
+  const [method, path] = lines[0].split(" ");
+  const headers = new Map<string, string>();
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(":");
+    headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
+  }
+  const bodyLength = Number(headers.get("content-length") ?? 0);
+  const headLength = encoder.encode(text.slice(0, end + 4)).length;
+  if (bytes.length < headLength + bodyLength) return null;
+  const body = decoder.decode(bytes.subarray(headLength, headLength + bodyLength));
+  const raw = decoder.decode(bytes.subarray(0, headLength + bodyLength));
+  return { request: { method, path, headers, body, raw }, length: headLength + bodyLength };
+}
+
+/** A port on 127.0.0.1 where nothing listens (bound, then released). */
+export function closedPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}

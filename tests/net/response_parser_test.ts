@@ -1,0 +1,167 @@
+import assert from "node:assert/strict";
+import { PARSE_ERROR, ResponseParser } from "../../lib/net/response_parser.ts";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+interface Parsed {
+  status: number;
+  keepAlive: boolean;
+  headers: [string, string][];
+  body: string;
+}
+
+/** Feeds `text` split into pieces of `step` bytes; returns the responses completed and whether it failed. */
+function parseAll(
+  text: string,
+  step: number,
+  options: { collect?: boolean; head?: boolean; eof?: boolean } = {},
+) {
+  const parser = new ResponseParser(options.collect ?? true);
+  parser.reset(options.head ?? false);
+  const bytes = encoder.encode(text);
+  const responses: Parsed[] = [];
+  const take = () => {
+    const headers: [string, string][] = [];
+    for (let i = 0; i < parser.headerCount; i++) {
+      headers.push([
+        decoder.decode(parser.head.subarray(parser.nameStart[i], parser.nameEnd[i])),
+        decoder.decode(parser.head.subarray(parser.valueStart[i], parser.valueEnd[i])),
+      ]);
+    }
+    responses.push({
+      status: parser.status,
+      keepAlive: parser.keepAlive,
+      headers,
+      body: decoder.decode(parser.body.subarray(0, parser.bodyLength)),
+    });
+    parser.reset(options.head ?? false);
+  };
+  for (let start = 0; start < bytes.length; start += step) {
+    const chunk = bytes.slice(start, Math.min(bytes.length, start + step));
+    let pos = 0;
+    while (pos < chunk.length) {
+      pos = parser.execute(chunk, pos, chunk.length);
+      if (pos === PARSE_ERROR) return { responses, failed: true, parser };
+      if (parser.done) take();
+    }
+  }
+  if (options.eof && parser.finishAtEof()) take();
+  return { responses, failed: false, parser };
+}
+
+const STEPS = [1, 2, 3, 7, 64, 100_000];
+
+Deno.test("ResponseParser parses Content-Length bodies split at any byte", () => {
+  const text = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: b\r\n\r\nhello";
+  for (const step of STEPS) {
+    const { responses, failed } = parseAll(text + text, step);
+    assert.equal(failed, false, `step ${step}`);
+    assert.equal(responses.length, 2, `step ${step}`);
+    assert.deepEqual(responses[0], {
+      status: 200,
+      keepAlive: true,
+      headers: [["Content-Length", "5"], ["X-A", "b"]],
+      body: "hello",
+    });
+  }
+});
+
+Deno.test("ResponseParser de-chunks chunked bodies with extensions and trailers", () => {
+  const text = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" +
+    "5;ext=1\r\nhello\r\n1A\r\n" + "x".repeat(26) + "\r\n0\r\nTrailer: t\r\n\r\n";
+  for (const step of STEPS) {
+    const { responses, failed } = parseAll(text + text, step);
+    assert.equal(failed, false, `step ${step}`);
+    assert.equal(responses.length, 2);
+    assert.equal(responses[1].body, "hello" + "x".repeat(26));
+  }
+});
+
+Deno.test("ResponseParser ends a close-delimited body at EOF and marks it not keep-alive", () => {
+  const { responses } = parseAll("HTTP/1.1 200 OK\r\n\r\nuntil close", 4, { eof: true });
+  assert.equal(responses.length, 1);
+  assert.equal(responses[0].body, "until close");
+  assert.equal(responses[0].keepAlive, false);
+});
+
+Deno.test("ResponseParser reads no body for HEAD, 204 and 304 responses", () => {
+  const head = parseAll("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n", 3, { head: true });
+  assert.equal(head.responses.length, 1);
+  for (const status of [204, 304]) {
+    const text = `HTTP/1.1 ${status} X\r\nContent-Length: 10\r\n\r\n`;
+    assert.equal(parseAll(text + text, 5).responses.length, 2);
+  }
+});
+
+Deno.test("ResponseParser skips 100 Continue before the final response", () => {
+  const { responses } = parseAll(
+    "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n",
+    1,
+  );
+  assert.deepEqual(responses.map((r) => r.status), [201]);
+});
+
+Deno.test("ResponseParser honours Connection: close and HTTP/1.0 keep-alive rules", () => {
+  const cases: [string, boolean][] = [
+    ["HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", false],
+    ["HTTP/1.1 200 OK\r\nConnection: Keep-Alive, Upgrade\r\nContent-Length: 0\r\n\r\n", true],
+    ["HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", false],
+    ["HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", true],
+  ];
+  for (const [text, keepAlive] of cases) {
+    assert.equal(parseAll(text, 1).responses[0].keepAlive, keepAlive, text);
+  }
+});
+
+Deno.test("ResponseParser rejects bytes that are not HTTP and broken framing", () => {
+  const bad = [
+    "SSH-2.0-OpenSSH_9.2\r\n\r\n",
+    "HTTP/1.1 2x0 OK\r\n\r\n",
+    "HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n",
+    "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabX\r\n",
+    "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
+  ];
+  for (const text of bad) assert.equal(parseAll(text, 1).failed, true, JSON.stringify(text));
+});
+
+Deno.test("ResponseParser rejects a head larger than 80 KiB", () => {
+  const text = `HTTP/1.1 200 OK\r\nX-Big: ${"a".repeat(90 * 1024)}\r\n\r\n`;
+  assert.equal(parseAll(text, 4096).failed, true);
+});
+
+Deno.test("ResponseParser keeps no headers or body when not collecting", () => {
+  const { responses } = parseAll("HTTP/1.1 503 X\r\nContent-Length: 3\r\nA: b\r\n\r\nabc", 2, {
+    collect: false,
+  });
+  assert.equal(responses[0].status, 503);
+  assert.deepEqual(responses[0].headers, []);
+  assert.equal(responses[0].body, "");
+});
+
+Deno.test("ResponseParser reports a response in progress only after its first byte", () => {
+  const parser = new ResponseParser(false);
+  parser.reset(false);
+  assert.equal(parser.inProgress, false);
+  const bytes = encoder.encode("HTTP/1.1 200");
+  parser.execute(bytes, 0, bytes.length);
+  assert.equal(parser.inProgress, true);
+});
+
+Deno.test("ResponseParser parses heads in place without a response hook, whatever the split", () => {
+  const text =
+    "\r\nHTTP/1.1 404 Not Found\r\nContent-Length: 3\r\nConnection: close\r\n\r\nnopHTTP/1.1 200 OK\r\n" +
+    "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
+  for (const step of STEPS) {
+    const { responses, failed } = parseAll(text, step, { collect: false });
+    assert.equal(failed, false, `step ${step}`);
+    assert.deepEqual(
+      responses.map((r) => [r.status, r.keepAlive]),
+      [[404, false], [200, true]],
+      `step ${step}`,
+    );
+  }
+  assert.equal(parseAll("HTTP/1.1 200 OK\r\nbroken\r\n\r\n", 1000, { collect: false }).failed, true);
+});
