@@ -1,0 +1,281 @@
+/**
+ * The orchestrator (spec §3 phase order, §4 running): resolve and test the target, load the script into the main
+ * state and one worker per thread, `setup()` each thread, start them, stop at the deadline, merge their figures,
+ * and later call `done()`.
+ */
+import type { Config } from "./config/config.ts";
+import { describeNetworkError, resolveAddresses, testConnect } from "./net/resolve.ts";
+import { createTransport, type SocketAddress, tlsSettings } from "./net/transport.ts";
+import type { ErrorCounts, RunResult } from "./run_result.ts";
+import { RunError } from "./run_error.ts";
+import { loadMainScript, type MainScript } from "./script/main_script.ts";
+import { Stats } from "./stats/stats.ts";
+import type { ThreadReport, WorkerSetup } from "./worker/protocol.ts";
+import { WorkerThread } from "./worker/worker_thread.ts";
+
+/** How long stopped threads get to report before they are listed as unfinished. */
+const DEFAULT_GRACE_MS = 1000;
+
+/** Options for `Run.start()` beyond the configuration. */
+export interface RunOptions {
+  /** Where the main state's `print`/`io.write` go (threads write to stdout). Default: stdout. */
+  write?: (bytes: Uint8Array) => void;
+  /** Aborting ends the run early; the result covers the time actually run (wrk's SIGINT). */
+  signal?: AbortSignal;
+  /** How long threads get to report after the stop. */
+  graceMs?: number;
+}
+
+/** A started run: await `result`, then optionally `done()`, then always `close()`. */
+export class Run {
+  readonly #config: Config;
+  readonly #threads: WorkerThread[];
+  readonly #script: MainScript | null;
+  readonly #graceMs: number;
+  readonly #startedAtMs: number;
+  #endRun: () => void = () => {};
+  #failRun: (error: RunError) => void = () => {};
+  /** The merged figures; rejects with a `RunError` when a thread fails (script error, crash). */
+  readonly result: Promise<RunResult>;
+
+  private constructor(
+    config: Config,
+    threads: WorkerThread[],
+    script: MainScript | null,
+    options: RunOptions,
+  ) {
+    this.#config = config;
+    this.#threads = threads;
+    this.#script = script;
+    this.#graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+    this.#startedAtMs = performance.now();
+    const ended = new Promise<void>((resolve, reject) => {
+      this.#endRun = resolve;
+      this.#failRun = reject;
+    });
+    const deadline = setTimeout(() => this.#endRun(), config.durationMs);
+    const onAbort = () => this.#endRun();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    this.result = ended.finally(() => {
+      clearTimeout(deadline);
+      options.signal?.removeEventListener("abort", onAbort);
+    }).then(() => this.#collect());
+    this.result.catch(() => {});
+    if (threads.every((thread) => thread.stoppedByScript)) this.#endRun();
+  }
+
+  /** Prepares and starts a run; rejects with `RunError` when the target or the script is unusable. */
+  static async start(config: Config, options: RunOptions = {}): Promise<Run> {
+    const write = options.write ?? writeStdout;
+    const script = config.scriptPath === null ? null : await readScript(config.scriptPath);
+    const caCerts = config.caFile === null ? [] : [await readCaFile(config.caFile)];
+    const address = await firstReachableAddress(config);
+    await checkTls(config, address, caCerts);
+
+    const mainScript = script === null ? null : await loadMainScript({
+      path: config.scriptPath!,
+      source: script,
+      target: config.target,
+      headers: config.headers,
+      write,
+    }).catch(asRunError);
+
+    let failure: RunError | null = null;
+    let run: Run | null = null;
+    const threads: WorkerThread[] = [];
+    const events = {
+      onFailure: (_thread: WorkerThread, message: string) => {
+        failure ??= new RunError(message);
+        if (run !== null) run.#failRun(failure);
+      },
+      onStopped: () => {
+        if (run !== null && threads.every((thread) => thread.stoppedByScript)) run.#endRun();
+      },
+    };
+    const family: 4 | 6 = address.address.includes(":") ? 6 : 4;
+    try {
+      for (let i = 0; i < config.threads; i++) {
+        threads.push(new WorkerThread(i, { ...address, family }, events));
+      }
+      await Promise.all(threads.map((thread, i) => thread.load(workerSetup(config, i, script, caCerts))));
+      // setup() runs per thread, in order, in the main state (spec §3 phase order).
+      if (mainScript?.hasSetup) {
+        for (const thread of threads) await mainScript.setup(thread).catch(asRunError);
+      }
+      await Promise.all(threads.map((thread) => thread.start()));
+    } catch (error) {
+      for (const thread of threads) thread.terminate();
+      mainScript?.close();
+      throw failure ?? asRunError(error);
+    }
+    run = new Run(config, threads, mainScript, options);
+    if (failure !== null) run.#failRun(failure);
+    return run;
+  }
+
+  /** Ends the run now (as wrk does on SIGINT); `result` then covers the time actually run. */
+  stop(): void {
+    this.#endRun();
+  }
+
+  /** Calls the script's `done(summary, latency, requests)` in the main state, if it has one. */
+  async done(result: RunResult): Promise<void> {
+    if (this.#script?.hasDone) await this.#script.done(result).catch(asRunError);
+  }
+
+  /** Ends the worker threads and the main state. */
+  close(): void {
+    for (const thread of this.#threads) thread.terminate();
+    this.#script?.close();
+  }
+
+  async #collect(): Promise<RunResult> {
+    const reports = await Promise.all(this.#threads.map((thread) => thread.finish(this.#graceMs)));
+    const runtimeUs = Math.round((performance.now() - this.#startedAtMs) * 1000);
+    return mergeReports(this.#config, reports, runtimeUs);
+  }
+}
+
+/** Starts a run, waits for it, calls `done()` and closes it: the whole job for library users. */
+export async function run(config: Config, options: RunOptions = {}): Promise<RunResult> {
+  const started = await Run.start(config, options);
+  try {
+    const result = await started.result;
+    await started.done(result);
+    return result;
+  } finally {
+    started.close();
+  }
+}
+
+/** Sums the threads' counters, merges their histograms and applies wrk's latency correction (spec §4). */
+export function mergeReports(config: Config, reports: (ThreadReport | null)[], runtimeUs: number): RunResult {
+  const errors: ErrorCounts = { connect: 0, read: 0, write: 0, status: 0, timeout: 0 };
+  const latency = new Stats();
+  const requestRate = new Stats();
+  const unfinishedThreads: number[] = [];
+  let requests = 0;
+  let bytesRead = 0;
+  reports.forEach((report, index) => {
+    if (report === null) {
+      unfinishedThreads.push(index + 1);
+      return;
+    }
+    requests += report.requests;
+    bytesRead += report.bytesRead;
+    for (const key of Object.keys(errors) as (keyof ErrorCounts)[]) errors[key] += report.errors[key];
+    latency.add(Stats.decode(report.latency));
+    requestRate.add(Stats.decode(report.requestRate));
+  });
+  const perConnection = Math.floor(requests / config.connections);
+  if (perConnection > 0) latency.correct(Math.floor(runtimeUs / perConnection));
+  return {
+    url: config.target.url,
+    threads: config.threads,
+    connections: config.connections,
+    durationMs: config.durationMs,
+    runtimeUs,
+    requests,
+    bytesRead,
+    errors,
+    latency,
+    requestRate,
+    unfinishedThreads,
+  };
+}
+
+/** Thread i's share: wrk divides evenly; the remainder goes to the first threads so the total is as asked. */
+export function connectionsForThread(connections: number, threads: number, index: number): number {
+  return Math.floor(connections / threads) + (index < connections % threads ? 1 : 0);
+}
+
+function workerSetup(
+  config: Config,
+  index: number,
+  script: Uint8Array | null,
+  caCerts: string[],
+): WorkerSetup {
+  return {
+    threadIndex: index,
+    connections: connectionsForThread(config.connections, config.threads, index),
+    config,
+    script,
+    caCerts,
+  };
+}
+
+/** wrk resolves the host and uses the first address that accepts a connection (spec §1). */
+async function firstReachableAddress(config: Config): Promise<SocketAddress> {
+  const { host, port, service } = config.target;
+  let addresses: SocketAddress[];
+  try {
+    addresses = await resolveAddresses(host, port);
+  } catch (error) {
+    throw new RunError(`unable to resolve ${host}:${service} ${describeResolveError(error)}`);
+  }
+  let reason = "no address found";
+  for (const address of addresses) {
+    const failure = await testConnect(address, Math.min(config.timeoutMs, 5000));
+    if (failure === null) return address;
+    reason = failure;
+  }
+  throw new RunError(`unable to connect to ${host}:${service} ${reason}`);
+}
+
+/**
+ * For https, one handshake up front, so that an untrusted certificate is one clear error instead of a report
+ * full of connect errors.
+ */
+async function checkTls(config: Config, address: SocketAddress, caCerts: string[]): Promise<void> {
+  const tls = tlsSettings(config, caCerts);
+  if (tls === null) return;
+  const { host, service } = config.target;
+  try {
+    const socket = await createTransport(address, tls).connect(
+      AbortSignal.timeout(Math.min(config.timeoutMs, 5000)),
+    );
+    socket.close();
+  } catch (error) {
+    const reason = describeNetworkError(error);
+    if (/certificate|issuer|CertNotValid|NotValidForName|expired/i.test(reason)) {
+      throw new RunError(
+        `TLS certificate of ${host}:${service} not trusted (${reason}); ` +
+          `pass --cacert <file> to trust its CA, or -k to skip verification`,
+      );
+    }
+    throw new RunError(`TLS handshake with ${host}:${service} failed: ${reason}`);
+  }
+}
+
+function describeResolveError(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  if (code === "ENOTFOUND" || code === "EAI_NONAME") return "Name or service not known";
+  if (code === "EAI_AGAIN") return "Temporary failure in name resolution";
+  return describeNetworkError(error);
+}
+
+async function readScript(path: string): Promise<Uint8Array> {
+  try {
+    return await Deno.readFile(path);
+  } catch (error) {
+    throw new RunError(`cannot read script ${path}: ${describeNetworkError(error)}`);
+  }
+}
+
+async function readCaFile(path: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    throw new RunError(`cannot read CA file ${path}: ${describeNetworkError(error)}`);
+  }
+}
+
+function asRunError(error: unknown): never {
+  if (error instanceof RunError) throw error;
+  throw new RunError(error instanceof Error ? error.message : String(error));
+}
+
+function writeStdout(bytes: Uint8Array): void {
+  let written = 0;
+  while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
+}

@@ -1,0 +1,50 @@
+/**
+ * Messages between the main thread and a worker thread. Every message is a member of one of these
+ * discriminated unions; both sides switch on `type` with an exhaustive check.
+ */
+import type { Config } from "../config/config.ts";
+import type { TransferValue } from "../script/transfer.ts";
+import type { SocketAddress } from "../net/transport.ts";
+
+/** What a worker needs to load: the run's configuration and its own share of connections. */
+export interface WorkerSetup {
+  threadIndex: number;
+  connections: number;
+  config: Config;
+  /** The script's bytes, read once by the main thread (null: no script). */
+  script: Uint8Array | null;
+  /** PEM text of `--cacert`, read once by the main thread. */
+  caCerts: string[];
+}
+
+/** A worker's figures at the end of its run. */
+export interface ThreadReport {
+  threadIndex: number;
+  requests: number;
+  bytesRead: number;
+  errors: { connect: number; read: number; write: number; status: number; timeout: number };
+  /** `Stats.encode()` of the latency samples (µs) and of the 100 ms rate samples. */
+  latency: string;
+  requestRate: string;
+}
+
+/** Main thread → worker. */
+export type ToWorker =
+  | { type: "load"; setup: WorkerSetup }
+  | { type: "set"; name: string; value: TransferValue }
+  | { type: "get"; id: number; name: string }
+  | { type: "start"; address: SocketAddress }
+  /** `thread:stop()` from the main state: stop sending, keep the figures until `stop`. */
+  | { type: "halt" }
+  | { type: "stop" };
+
+/** Worker → main thread. */
+export type FromWorker =
+  | { type: "loaded" }
+  | { type: "got"; id: number; value: TransferValue }
+  | { type: "started" }
+  /** The script called `wrk.thread:stop()`: the thread's connections have stopped sending. */
+  | { type: "stopped" }
+  | { type: "report"; report: ThreadReport }
+  /** A script or internal error that ends this thread; `message` is one line for the user. */
+  | { type: "failed"; message: string };

@@ -1,0 +1,113 @@
+/**
+ * One thread's run: its connections, its counters and histograms, and the 100 ms tick that samples the request
+ * rate and expires overdue requests (wrk's RECORD_INTERVAL_MS).
+ */
+import { Connection, type CycleContext, ThreadCounters } from "../net/connection.ts";
+import type { RequestSource, ResponseSink } from "../net/request_source.ts";
+import type { Transport } from "../net/transport.ts";
+import { Stats } from "../stats/stats.ts";
+import type { ThreadReport } from "./protocol.ts";
+
+const RECORD_INTERVAL_MS = 100;
+
+/** What a thread loop needs; the request source and sink come from the script layer or the default request. */
+export interface ThreadLoopOptions {
+  threadIndex: number;
+  connections: number;
+  timeoutMs: number;
+  transport: Transport;
+  source: RequestSource;
+  sink: ResponseSink | null;
+}
+
+/** Drives a thread's connections from `start()` until `stop()`. */
+export class ThreadLoop {
+  readonly #options: ThreadLoopOptions;
+  readonly #counters = new ThreadCounters();
+  readonly #latency = new Stats();
+  readonly #requestRate = new Stats();
+  readonly #connections: Connection[] = [];
+  readonly #state = { stopped: false };
+  #tick: ReturnType<typeof setInterval> | undefined;
+  #lastSampleMs = 0;
+  #failed: (error: unknown) => void = () => {};
+
+  /** Rejects when a connection's hooks fail (a script error); never resolves. */
+  readonly failure: Promise<never>;
+
+  constructor(options: ThreadLoopOptions) {
+    this.#options = options;
+    this.failure = new Promise<never>((_, reject) => (this.#failed = reject));
+    // The caller may never await failure (no script, nothing can fail): keep that from being "unhandled".
+    this.failure.catch(() => {});
+  }
+
+  /** Opens the connections and starts the tick. */
+  start(): void {
+    const latency = this.#latency;
+    const context: CycleContext = {
+      transport: this.#options.transport,
+      source: this.#options.source,
+      sink: this.#options.sink,
+      timeoutMs: this.#options.timeoutMs,
+      counters: this.#counters,
+      recordLatencyUs: (latencyUs) => latency.record(latencyUs),
+      state: this.#state,
+    };
+    this.#lastSampleMs = performance.now();
+    for (let i = 0; i < this.#options.connections; i++) {
+      const connection = new Connection(context);
+      this.#connections.push(connection);
+      connection.run().catch((error) => {
+        this.#halt();
+        this.#failed(error);
+      });
+    }
+    this.#tick = setInterval(() => this.#onTick(), RECORD_INTERVAL_MS);
+  }
+
+  /** Stops sending (script's `thread:stop()` or the end of the run); in-flight requests are dropped. */
+  halt(): void {
+    this.#halt();
+  }
+
+  /** Stops, then returns the thread's figures. */
+  stop(): ThreadReport {
+    this.#halt();
+    const counters = this.#counters;
+    return {
+      threadIndex: this.#options.threadIndex,
+      requests: counters.requests,
+      bytesRead: counters.bytesRead,
+      errors: {
+        connect: counters.connect,
+        read: counters.read,
+        write: counters.write,
+        status: counters.status,
+        timeout: counters.timeout,
+      },
+      latency: this.#latency.encode(),
+      requestRate: this.#requestRate.encode(),
+    };
+  }
+
+  #halt(): void {
+    if (this.#state.stopped) return;
+    this.#state.stopped = true;
+    clearInterval(this.#tick);
+    for (const connection of this.#connections) connection.close();
+  }
+
+  #onTick(): void {
+    const nowMs = performance.now();
+    const counters = this.#counters;
+    if (counters.requestsSinceSample > 0) {
+      // As wrk's record_rate: whole milliseconds elapsed, whole requests per second.
+      const elapsedMs = Math.max(1, Math.floor(nowMs - this.#lastSampleMs));
+      this.#requestRate.record(Math.floor((counters.requestsSinceSample / elapsedMs) * 1000));
+      counters.requestsSinceSample = 0;
+      this.#lastSampleMs = nowMs;
+    }
+    for (const connection of this.#connections) connection.expire(nowMs);
+  }
+}

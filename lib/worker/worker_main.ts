@@ -1,0 +1,120 @@
+/// <reference lib="deno.worker" />
+/**
+ * A thread's entry point, run as a Web Worker: loads the script into its own Lua state, answers `thread:get/set`
+ * from the main state, and runs the thread loop between `start` and `stop`.
+ */
+import { createTransport, tlsSettings } from "../net/transport.ts";
+import { defaultRequest } from "../net/request_bytes.ts";
+import type { RequestSource, ResponseSink } from "../net/request_source.ts";
+import { loadThreadScript, type ThreadScript } from "../script/thread_script.ts";
+import type { FromWorker, ToWorker, WorkerSetup } from "./protocol.ts";
+import { ThreadLoop } from "./thread_loop.ts";
+
+let setup: WorkerSetup | null = null;
+let script: ThreadScript | null = null;
+let loop: ThreadLoop | null = null;
+let stoppedByScript = false;
+
+function post(message: FromWorker): void {
+  self.postMessage(message);
+}
+
+function fail(error: unknown): void {
+  loop?.halt();
+  post({ type: "failed", message: error instanceof Error ? error.message : String(error) });
+}
+
+function writeStdout(bytes: Uint8Array): void {
+  let written = 0;
+  while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
+}
+
+async function load(message: WorkerSetup): Promise<void> {
+  setup = message;
+  const { config } = message;
+  if (message.script !== null && config.scriptPath !== null) {
+    script = await loadThreadScript({
+      path: config.scriptPath,
+      source: message.script,
+      target: config.target,
+      headers: config.headers,
+      args: config.scriptArgs,
+      write: writeStdout,
+      onStop: () => {
+        if (stoppedByScript) return;
+        stoppedByScript = true;
+        loop?.halt();
+        post({ type: "stopped" });
+      },
+    });
+  }
+  post({ type: "loaded" });
+}
+
+/** The default request, built once (spec §3: the static request when there is no `request()`). */
+function staticSource(message: WorkerSetup): RequestSource {
+  const { target, headers } = message.config;
+  const bytes = defaultRequest(target.path, target.hostHeader, headers);
+  return { pipelineDepth: 1, headFlags: [false], delayMs: null, nextRequest: () => bytes };
+}
+
+async function start(address: { address: string; port: number }): Promise<void> {
+  const current = setup!;
+  const { config } = current;
+  let source: RequestSource;
+  let sink: ResponseSink | null = null;
+  if (script !== null) {
+    await script.init();
+    source = script.requestSource;
+    sink = script.responseSink;
+  } else {
+    source = staticSource(current);
+  }
+  const tls = tlsSettings(config, current.caCerts);
+  loop = new ThreadLoop({
+    threadIndex: current.threadIndex,
+    connections: current.connections,
+    timeoutMs: config.timeoutMs,
+    transport: createTransport(address, tls),
+    source,
+    sink,
+  });
+  loop.failure.catch(fail);
+  // init() may already have called wrk.thread:stop().
+  if (!stoppedByScript) loop.start();
+  post({ type: "started" });
+}
+
+function handle(message: ToWorker): Promise<void> | void {
+  switch (message.type) {
+    case "load":
+      return load(message.setup);
+    case "set":
+      script?.setGlobal(message.name, message.value);
+      return;
+    case "get":
+      post({ type: "got", id: message.id, value: script?.getGlobal(message.name) ?? null });
+      return;
+    case "start":
+      return start(message.address);
+    case "halt":
+      stoppedByScript = true;
+      loop?.halt();
+      return;
+    case "stop": {
+      const report = loop?.stop();
+      if (report !== undefined) post({ type: "report", report });
+      return;
+    }
+    default: {
+      const unknown: never = message;
+      throw new Error(`unknown message ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+// Messages are handled one at a time so that `set`s from setup() land before `start`, as in wrk.
+let queue: Promise<void> = Promise.resolve();
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  queue = queue.then(() => handle(event.data)).catch(fail);
+};

@@ -1,0 +1,157 @@
+/**
+ * The main thread's handle on one worker thread: starts it, speaks the typed protocol, and implements the
+ * `thread` userdata's operations (`addr`, `get`, `set`, `stop`) for the main Lua state's `setup()`/`done()`.
+ */
+import type { SocketAddress } from "../net/transport.ts";
+import type { Addr, ThreadHandle } from "../script/main_script.ts";
+import type { TransferValue } from "../script/transfer.ts";
+import type { FromWorker, ThreadReport, ToWorker, WorkerSetup } from "./protocol.ts";
+
+/** Called when the worker fails (script error, crash): the message is one line for the user. */
+export type FailureListener = (thread: WorkerThread, message: string) => void;
+
+/** One worker thread, from `load` to `terminate`. */
+export class WorkerThread implements ThreadHandle {
+  readonly index: number;
+  addr: Addr;
+  /** True once the script called `wrk.thread:stop()` in this thread (or `thread:stop()` from setup). */
+  stoppedByScript = false;
+  readonly #worker: Worker;
+  readonly #onFailure: FailureListener;
+  readonly #onStopped: () => void;
+  readonly #gets = new Map<number, (value: TransferValue) => void>();
+  #nextGetId = 0;
+  #loaded = deferred<void>();
+  #started = deferred<void>();
+  #report = deferred<ThreadReport>();
+  #failed = false;
+
+  constructor(index: number, addr: Addr, events: { onFailure: FailureListener; onStopped: () => void }) {
+    this.index = index;
+    this.addr = addr;
+    this.#onFailure = events.onFailure;
+    this.#onStopped = events.onStopped;
+    this.#worker = new Worker(new URL("./worker_main.ts", import.meta.url), { type: "module" });
+    this.#worker.onmessage = (event: MessageEvent<FromWorker>) => this.#receive(event.data);
+    this.#worker.onerror = (event: ErrorEvent) => {
+      // Without preventDefault an error in a worker ends the whole process (runtime-notes, Workers).
+      event.preventDefault();
+      this.#fail(`thread ${index + 1} crashed: ${event.message}`);
+    };
+    this.#worker.onmessageerror = () => this.#fail(`thread ${index + 1} sent an unreadable message`);
+  }
+
+  /** Creates the thread's Lua state and runs the script's top level. */
+  load(setup: WorkerSetup): Promise<void> {
+    this.#send({ type: "load", setup });
+    return this.#loaded.promise;
+  }
+
+  /** Runs `init()` in the thread and starts its connections to `addr`. */
+  start(): Promise<void> {
+    const address: SocketAddress = { address: this.addr.address, port: this.addr.port };
+    this.#send({ type: "start", address });
+    return this.#started.promise;
+  }
+
+  /** Ends the thread's run; resolves to its figures, or null when none came within `graceMs`. */
+  async finish(graceMs: number): Promise<ThreadReport | null> {
+    this.#send({ type: "stop" });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), graceMs)));
+    try {
+      return await Promise.race([this.#report.promise, late]);
+    } catch {
+      return null;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  get(name: string): Promise<TransferValue> {
+    if (this.#failed) return Promise.resolve(null);
+    const id = this.#nextGetId++;
+    return new Promise((resolve) => {
+      this.#gets.set(id, resolve);
+      this.#send({ type: "get", id, name });
+    });
+  }
+
+  set(name: string, value: TransferValue): void {
+    this.#send({ type: "set", name, value });
+  }
+
+  stop(): void {
+    this.#send({ type: "halt" });
+    this.#markStopped();
+  }
+
+  terminate(): void {
+    this.#worker.terminate();
+    for (const resolve of this.#gets.values()) resolve(null);
+    this.#gets.clear();
+  }
+
+  #send(message: ToWorker): void {
+    if (!this.#failed) this.#worker.postMessage(message);
+  }
+
+  #markStopped(): void {
+    if (this.stoppedByScript) return;
+    this.stoppedByScript = true;
+    this.#onStopped();
+  }
+
+  #receive(message: FromWorker): void {
+    switch (message.type) {
+      case "loaded":
+        return this.#loaded.resolve();
+      case "started":
+        return this.#started.resolve();
+      case "got": {
+        const resolve = this.#gets.get(message.id);
+        this.#gets.delete(message.id);
+        return resolve?.(message.value);
+      }
+      case "stopped":
+        return this.#markStopped();
+      case "report":
+        return this.#report.resolve(message.report);
+      case "failed":
+        return this.#fail(message.message);
+      default: {
+        const unknown: never = message;
+        this.#fail(`thread ${this.index + 1} sent an unknown message: ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  #fail(message: string): void {
+    if (this.#failed) return;
+    this.#failed = true;
+    const error = new Error(message);
+    for (const pending of [this.#loaded, this.#started]) pending.reject(error);
+    this.#report.reject(error);
+    for (const resolve of this.#gets.values()) resolve(null);
+    this.#gets.clear();
+    this.#onFailure(this, message);
+  }
+}
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: Error) => void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // Rejections are observed through the run's failure path; an unawaited one must not end the process.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
