@@ -5,7 +5,7 @@
  */
 import { PARSE_ERROR, ResponseParser } from "./response_parser.ts";
 import type { RequestSource, ResponseSink } from "./request_source.ts";
-import type { Transport } from "./transport.ts";
+import type { Socket, Transport } from "./transport.ts";
 
 /**
  * 16 KiB: several small responses per read; larger sizes measured no faster (runtime-notes) and cost memory at
@@ -52,7 +52,7 @@ export class Connection {
   readonly #buffer = new Uint8Array(READ_BUFFER_BYTES);
   readonly #parser: ResponseParser;
   readonly #timeoutUs: number;
-  #conn: Deno.Conn | null = null;
+  #conn: Socket | null = null;
   #connectAbort: AbortController | null = null;
   #phase = Phase.Idle;
   /** `performance.now()` when the current connect or request started. */
@@ -160,7 +160,7 @@ export class Connection {
 
   readonly #onWriteFailed = (): void => this.#writeFailed(this.#generation);
 
-  async #writeRest(conn: Deno.Conn, written: number, generation: number): Promise<void> {
+  async #writeRest(conn: Socket, written: number, generation: number): Promise<void> {
     const bytes = this.#writing;
     try {
       while (written < bytes.length && generation === this.#generation) {
@@ -177,7 +177,7 @@ export class Connection {
     this.#drop();
   }
 
-  async #readResponses(conn: Deno.Conn, generation: number): Promise<Outcome> {
+  async #readResponses(conn: Socket, generation: number): Promise<Outcome> {
     const context = this.#context;
     const counters = context.counters;
     const source = context.source;
@@ -260,7 +260,7 @@ function onlyLineBreaks(bytes: Uint8Array, start: number, end: number): boolean 
   return true;
 }
 
-function closeQuietly(conn: Deno.Conn): void {
+function closeQuietly(conn: Socket): void {
   try {
     conn.close();
   } catch { /* already closed */ }

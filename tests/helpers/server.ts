@@ -43,9 +43,27 @@ export function ok(body = "ok", status = 200, extraHeaders = ""): Reply {
   return { send: `HTTP/1.1 ${status} X\r\nContent-Length: ${body.length}\r\n${extraHeaders}\r\n${body}` };
 }
 
+const TLS_DIR = new URL("../fixtures/tls/", import.meta.url);
+
+/** The test CA's certificate file, which signed the TLS test server's certificate (localhost, 127.0.0.1). */
+export const TEST_CA_FILE = new URL("ca.pem", TLS_DIR).pathname;
+
+/** Options for `startServer`. */
+export interface ServerOptions {
+  /** Serve HTTPS with the test certificate (signed by `TEST_CA_FILE`). */
+  tls?: boolean;
+}
+
 /** Starts a server on 127.0.0.1:0 answering with `responder` (default: 200 "ok"). */
-export function startServer(responder: Responder = () => ok()): TestServer {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+export function startServer(responder: Responder = () => ok(), options: ServerOptions = {}): TestServer {
+  const listener: Deno.Listener = options.tls
+    ? Deno.listenTls({
+      hostname: "127.0.0.1",
+      port: 0,
+      cert: Deno.readTextFileSync(new URL("server.pem", TLS_DIR)),
+      key: Deno.readTextFileSync(new URL("server.key", TLS_DIR)),
+    })
+    : Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   const requests: SeenRequest[] = [];
   const open = new Set<Deno.Conn>();
@@ -104,7 +122,7 @@ export function startServer(responder: Responder = () => ok()): TestServer {
 
   return {
     port,
-    url: `http://127.0.0.1:${port}/`,
+    url: `${options.tls ? "https" : "http"}://127.0.0.1:${port}/`,
     requests,
     connections: () => accepted,
     async close() {
