@@ -1,0 +1,205 @@
+/**
+ * `deno task bench [rounds] [-- extra wrk options]`: runs this tool and wrk alternately against the same local
+ * target (nginx with one worker when installed, else the built-in demo server in its own process) and prints
+ * requests/s, client CPU per request (user+sys) and peak RSS for both, with the ratios. Figures are medians of
+ * the rounds; trust the ratios from one run, not absolute numbers (client and server share the cores).
+ *
+ * Needs wrk (Debian: `apt-get install wrk`) and GNU time (`apt-get install time`); nginx is optional.
+ */
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const decoder = new TextDecoder();
+
+interface Sample {
+  requestsPerSec: number;
+  cpuUsPerRequest: number;
+  rssMiB: number;
+}
+
+interface BenchCase {
+  name: string;
+  args: string[];
+  /** A Lua script both tools run, relative to the repository. */
+  script?: string;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/** The command's path on PATH (plus the sbin folders, where Debian puts nginx), or null. */
+function which(command: string): string | null {
+  const dirs = [...(Deno.env.get("PATH") ?? "").split(":"), "/usr/sbin", "/sbin"];
+  return dirs.map((dir) => `${dir}/${command}`).find(isFile) ?? null;
+}
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+async function waitForPort(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error(`target did not start on port ${port}`);
+}
+
+/** Starts the target; returns its URL, a description and a stop function. */
+async function startTarget(): Promise<{ url: string; name: string; stop: () => Promise<void> }> {
+  const port = freePort();
+  const nginx = which("nginx");
+  if (nginx !== null) {
+    const dir = await Deno.makeTempDir({ prefix: "wrk-deno-bench-" });
+    await Deno.writeTextFile(
+      `${dir}/nginx.conf`,
+      `worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
+events { worker_connections 16384; }
+http { access_log off; keepalive_requests 10000000;
+  server { listen 127.0.0.1:${port}; location / { return 200 "Hello, World!\\n"; } } }\n`,
+    );
+    const child = new Deno.Command(nginx, { args: ["-c", `${dir}/nginx.conf`, "-p", dir], stderr: "null" })
+      .spawn();
+    await waitForPort(port);
+    return {
+      url: `http://127.0.0.1:${port}/`,
+      name: "nginx (1 worker, return 200)",
+      stop: async () => {
+        child.kill("SIGQUIT");
+        await child.status;
+        await Deno.remove(dir, { recursive: true });
+      },
+    };
+  }
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", `${ROOT}bench/_target_server.ts`, String(port)],
+    stdout: "null",
+  }).spawn();
+  await waitForPort(port);
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    name: "built-in Deno.serve server (nginx not installed)",
+    stop: async () => {
+      child.kill();
+      await child.status;
+    },
+  };
+}
+
+/** Runs one load generator under GNU time; returns its figures. */
+async function measure(command: string[]): Promise<Sample> {
+  const timeFile = await Deno.makeTempFile();
+  const output = await new Deno.Command("/usr/bin/time", {
+    args: ["-o", timeFile, "-f", "%U %S %M", ...command],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const stdout = decoder.decode(output.stdout);
+  const times = (await Deno.readTextFile(timeFile)).trim().split("\n").pop()!.split(" ").map(Number);
+  await Deno.remove(timeFile);
+  const total = stdout.match(/^\s+(\d+) requests in/m);
+  const rate = stdout.match(/^Requests\/sec:\s+([\d.]+)/m);
+  if (!output.success || total === null || rate === null) {
+    throw new Error(`${command.join(" ")} failed:\n${stdout}${decoder.decode(output.stderr)}`);
+  }
+  const [userS, sysS, rssKiB] = times;
+  return {
+    requestsPerSec: Number(rate[1]),
+    cpuUsPerRequest: ((userS + sysS) * 1e6) / Number(total[1]),
+    rssMiB: rssKiB / 1024,
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function summarize(samples: Sample[]): Sample {
+  return {
+    requestsPerSec: median(samples.map((s) => s.requestsPerSec)),
+    cpuUsPerRequest: median(samples.map((s) => s.cpuUsPerRequest)),
+    rssMiB: median(samples.map((s) => s.rssMiB)),
+  };
+}
+
+function row(label: string, s: Sample): string {
+  return `  ${label.padEnd(10)} ${s.requestsPerSec.toFixed(0).padStart(10)} req/s ${
+    s.cpuUsPerRequest.toFixed(2).padStart(7)
+  } µs CPU/req ${s.rssMiB.toFixed(1).padStart(7)} MiB RSS`;
+}
+
+async function main(): Promise<void> {
+  const separator = Deno.args.indexOf("--");
+  const rounds = Number(Deno.args[0] && Deno.args[0] !== "--" ? Deno.args[0] : 3);
+  const extra = separator >= 0 ? Deno.args.slice(separator + 1) : [];
+  const wrk = which("wrk");
+  if (wrk === null) {
+    console.log("wrk is not installed (apt-get install wrk): only this tool's figures are shown");
+  }
+  if (!isFile("/usr/bin/time")) {
+    throw new Error("GNU time is needed for CPU and RSS figures: apt-get install time");
+  }
+  const cases: BenchCase[] = [
+    { name: "-t1 -c50, no script", args: ["-t1", "-c50", "-d5s"] },
+    { name: "-t2 -c1000, no script", args: ["-t2", "-c1000", "-d5s"] },
+  ];
+  const target = await startTarget();
+  console.log(`target: ${target.name} at ${target.url}; ${rounds} rounds per case, medians shown`);
+  console.log(
+    `machine: ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}, ${Deno.build.target}`,
+  );
+  try {
+    for (const benchCase of cases) {
+      const args = [...benchCase.args, ...extra, ...(benchCase.script ? ["-s", benchCase.script] : [])];
+      const ours: Sample[] = [];
+      const theirs: Sample[] = [];
+      for (let i = 0; i < rounds; i++) {
+        // Alternate so that drifts in machine load hit both tools alike.
+        ours.push(
+          await measure([
+            Deno.execPath(),
+            "run",
+            "--allow-net",
+            "--allow-read",
+            "--allow-env",
+            "cli.ts",
+            ...args,
+            target.url,
+          ]),
+        );
+        if (wrk !== null) theirs.push(await measure([wrk, ...args, target.url]));
+      }
+      const a = summarize(ours);
+      console.log(`\n${benchCase.name} (${args.join(" ")})`);
+      console.log(row("wrk-deno", a));
+      if (theirs.length > 0) {
+        const b = summarize(theirs);
+        console.log(row("wrk", b));
+        console.log(
+          `  ratio      req/s ${(a.requestsPerSec / b.requestsPerSec).toFixed(2)}×   CPU/req ${
+            (a.cpuUsPerRequest / b.cpuUsPerRequest).toFixed(2)
+          }×   RSS ${(a.rssMiB / b.rssMiB).toFixed(1)}×`,
+        );
+      }
+    }
+  } finally {
+    await target.stop();
+  }
+}
+
+await main();
