@@ -14,7 +14,7 @@ Deno.test("cli reports as many requests as the server answered, minus at most on
       answered >= report.requests && answered - report.requests <= 4,
       `${answered} vs ${report.requests}`,
     );
-    assert.match(stdout, /^Running 1s test @ http:\/\/127\.0\.0\.1:\d+\/\n  2 threads and 4 connections\n/);
+    assert.match(stdout, /^Running 1s test @ http:\/\/127\.0\.0\.1:\d+\/\n {2}2 threads and 4 connections\n/);
     assert.doesNotMatch(stdout, /Socket errors|Non-2xx/);
   } finally {
     await server.close();
