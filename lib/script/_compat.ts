@@ -1,0 +1,400 @@
+/**
+ * Makes a fengari state look like the LuaJIT wrk scripts were written for (runtime-notes.md): the JS half of
+ * the shim (output, number spelling, `bit`, clocks, `os.exit`, the `require` sandbox), then `lua/compat.lua`.
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { lauxlib, lua, luaBytes, type LuaJsFunction, type LuaState, raise, typeName } from "./_lua.ts";
+import { COMPAT_LUA } from "./_compat_lua.ts";
+import { makeStringFormat } from "./_string_format.ts";
+import { luaTostring, toText } from "./_to_text.ts";
+import { makeBitLibrary } from "./_bit.ts";
+import { orderedNext, orderedPairs } from "./_ordered_next.ts";
+
+/** Where a state's output goes. */
+export interface CompatOptions {
+  /** `print`, `io.write` and `io.stdout:write`. */
+  write: (bytes: Uint8Array) => void;
+  /** `io.stderr:write`; defaults to the process's stderr. */
+  writeError?: (bytes: Uint8Array) => void;
+}
+
+/**
+ * Thrown through Lua (as a light userdata error value) by `os.exit(code)`: the script layer turns it into a
+ * `ScriptError` with `exitCode`, so a script can never end the process (or a worker) itself.
+ */
+export class ExitRequest {
+  /** Creates the request for `code`. */
+  constructor(readonly code: number) {}
+}
+
+const TAB = luaBytes("\t");
+const NEWLINE = luaBytes("\n");
+
+/** Installs the whole compatibility shim into a state that has the standard libraries open. */
+export function installCompat(L: LuaState, options: CompatOptions): void {
+  const writeError = options.writeError ?? ((bytes: Uint8Array) => {
+    Deno.stderr.writeSync(bytes);
+  });
+  // A JS exception inside a JS function would otherwise escape Lua's protected calls: make it a Lua error.
+  // Level 2 is the Lua code that called the failing JS function (0 is this handler, 1 that function).
+  lua.lua_atnativeerror(L, (L1: LuaState) => {
+    const error = lua.lua_touserdata(L1, 1);
+    lauxlib.luaL_where(L1, 2);
+    lua.lua_pushstring(L1, error instanceof Error ? error.message : String(error));
+    lua.lua_concat(L1, 2);
+    return 1;
+  });
+
+  setGlobal(L, "print", makePrint(options.write));
+  setGlobal(L, "tostring", luaTostring);
+  setGlobal(L, "collectgarbage", collectgarbage);
+  setGlobal(L, "next", orderedNext);
+  setGlobal(L, "pairs", orderedPairs);
+
+  lua.lua_getglobal(L, "string");
+  lua.lua_getfield(L, -1, "format");
+  const originalFormat = lua.lua_tocfunction(L, -1) as LuaJsFunction;
+  lua.lua_pop(L, 1);
+  setField(L, "format", makeStringFormat(originalFormat));
+  lua.lua_pop(L, 1);
+
+  lua.lua_getglobal(L, "table");
+  setField(L, "concat", tableConcat);
+  lua.lua_pop(L, 1);
+
+  lua.lua_getglobal(L, "math");
+  lua.lua_getfield(L, -1, "random");
+  const originalRandom = lua.lua_tocfunction(L, -1) as LuaJsFunction;
+  lua.lua_pop(L, 1);
+  setField(L, "random", makeRandom(originalRandom));
+  setField(L, "log10", (L1) => pushFloat(L1, Math.log10(lauxlib.luaL_checknumber(L1, 1))));
+  setField(L, "frexp", frexp);
+  setField(L, "ldexp", (L1) => {
+    pushFloat(L1, lauxlib.luaL_checknumber(L1, 1) * 2 ** lauxlib.luaL_checknumber(L1, 2));
+    return 1;
+  });
+  lua.lua_pop(L, 1);
+
+  lua.lua_getglobal(L, "os");
+  setField(L, "clock", osClock);
+  setField(L, "exit", osExit);
+  setField(L, "getenv", osGetenv);
+  lua.lua_pop(L, 1);
+
+  makeBitLibrary(L);
+  lua.lua_setglobal(L, "bit");
+
+  sandboxRequire(L);
+
+  // The Lua half, given its JS helpers as the chunk's argument.
+  const status = lauxlib.luaL_loadbufferx(L, luaBytes(COMPAT_LUA), null, "=[wrk compat]", "t");
+  if (status !== lua.LUA_OK) throw new Error(`compat.lua does not load: ${lua.lua_tolstring(L, -1)}`);
+  lua.lua_createtable(L, 0, 3);
+  setField(L, "readfile", readfile);
+  setField(L, "writer", makeWriterFactory(options.write, writeError));
+  setField(L, "tzoffset", (L1) => {
+    const t = lauxlib.luaL_checknumber(L1, 1);
+    lua.lua_pushinteger(L1, -new Date(t * 1000).getTimezoneOffset() * 60);
+    return 1;
+  });
+  if (lua.lua_pcall(L, 1, 0, 0) !== lua.LUA_OK) {
+    throw new Error(`compat.lua failed: ${lua.lua_tolstring(L, -1)}`);
+  }
+}
+
+function setGlobal(L: LuaState, name: string, fn: LuaJsFunction): void {
+  lua.lua_pushjsfunction(L, fn);
+  lua.lua_setglobal(L, name);
+}
+
+/** Sets `fn` as field `name` of the table on top of the stack. */
+function setField(L: LuaState, name: string, fn: LuaJsFunction): void {
+  lua.lua_pushjsfunction(L, fn);
+  lua.lua_setfield(L, -2, name);
+}
+
+function pushFloat(L: LuaState, n: number): number {
+  lua.lua_pushnumber(L, n);
+  return 1;
+}
+
+/** Concatenates byte pieces into one array (output is written once per call, not per piece). */
+function join(pieces: Uint8Array[], length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const piece of pieces) {
+    out.set(piece, offset);
+    offset += piece.length;
+  }
+  return out;
+}
+
+/** `print(...)`: `tostring` of each argument, tab-separated, newline-terminated, to the state's stdout. */
+function makePrint(write: (bytes: Uint8Array) => void): LuaJsFunction {
+  return (L: LuaState): number => {
+    const n = lua.lua_gettop(L);
+    const pieces: Uint8Array[] = [];
+    let length = 0;
+    for (let i = 1; i <= n; i++) {
+      if (i > 1) {
+        pieces.push(TAB);
+        length += 1;
+      }
+      // Through the global tostring, as Lua's print does, so a script's own tostring is honoured.
+      lua.lua_getglobal(L, "tostring");
+      lua.lua_pushvalue(L, i);
+      lua.lua_call(L, 1, 1);
+      const text = lua.lua_tolstring(L, -1);
+      if (text === null) raise(L, "'tostring' must return a string to 'print'");
+      pieces.push(text);
+      length += text.length;
+      lua.lua_pop(L, 1);
+    }
+    pieces.push(NEWLINE);
+    write(join(pieces, length + 1));
+    return 0;
+  };
+}
+
+/**
+ * `H.writer(stream, file)` for compat.lua: with a file, `io.write(...)` returning that file; without one, a
+ * `file:write(...)` method returning its receiver.
+ */
+function makeWriterFactory(
+  stdout: (bytes: Uint8Array) => void,
+  stderr: (bytes: Uint8Array) => void,
+): LuaJsFunction {
+  return (L: LuaState): number => {
+    const write = new TextDecoder().decode(lauxlib.luaL_checklstring(L, 1)) === "stderr" ? stderr : stdout;
+    const isMethod = lua.lua_isnoneornil(L, 2);
+    lua.lua_settop(L, 2);
+    lua.lua_pushjsclosure(L, makeWrite(write, isMethod), 1);
+    return 1;
+  };
+}
+
+/** `io.write(...)` / `file:write(...)`: strings and numbers only, as in Lua; numbers spelled as LuaJIT does. */
+function makeWrite(write: (bytes: Uint8Array) => void, isMethod: boolean): LuaJsFunction {
+  return (L: LuaState): number => {
+    const n = lua.lua_gettop(L);
+    const pieces: Uint8Array[] = [];
+    let length = 0;
+    for (let i = isMethod ? 2 : 1; i <= n; i++) {
+      const type = lua.lua_type(L, i);
+      if (type !== lua.LUA_TSTRING && type !== lua.LUA_TNUMBER) {
+        lauxlib.luaL_checklstring(L, i); // raises Lua's "bad argument #i to 'write'" error
+      }
+      const text = toText(L, i);
+      pieces.push(text);
+      length += text.length;
+    }
+    if (length > 0) write(join(pieces, length));
+    lua.lua_pushvalue(L, isMethod ? 1 : lua.lua_upvalueindex(1));
+    return 1;
+  };
+}
+
+/** `table.concat(t [, sep [, i [, j]]])` with LuaJIT's number spelling (fengari's gives `1.0`). */
+function tableConcat(L: LuaState): number {
+  if (lua.lua_type(L, 1) !== lua.LUA_TTABLE) lauxlib.luaL_checktype(L, 1, lua.LUA_TTABLE);
+  const separator = lua.lua_isnoneornil(L, 2) ? new Uint8Array(0) : lauxlib.luaL_checklstring(L, 2);
+  const first = lauxlib.luaL_optinteger(L, 3, 1);
+  const last = lua.lua_isnoneornil(L, 4) ? lauxlib.luaL_len(L, 1) : lauxlib.luaL_checkinteger(L, 4);
+  const pieces: Uint8Array[] = [];
+  let length = 0;
+  for (let i = first; i <= last; i++) {
+    const type = lua.lua_geti(L, 1, i);
+    if (type !== lua.LUA_TSTRING && type !== lua.LUA_TNUMBER) {
+      raise(L, `invalid value (${typeName(L, -1)}) at index ${i} in table for 'concat'`);
+    }
+    if (i > first && separator.length > 0) {
+      pieces.push(separator);
+      length += separator.length;
+    }
+    const text = toText(L, -1);
+    pieces.push(text);
+    length += text.length;
+    lua.lua_pop(L, 1);
+  }
+  lua.lua_pushstring(L, join(pieces, length));
+  return 1;
+}
+
+const INT_MAX = 2147483647;
+
+/**
+ * `math.random([m [, n]])` flooring float bounds as LuaJIT does (fengari's raises "number has no integer
+ * representation"); bounds beyond fengari's 32-bit integers use the float formula. fengari's own generator
+ * (and so `math.randomseed`) is used throughout.
+ */
+function makeRandom(original: LuaJsFunction): LuaJsFunction {
+  const unit = (L: LuaState): number => {
+    lua.lua_settop(L, 0);
+    original(L);
+    const r = lua.lua_tonumberx(L, -1) as number;
+    lua.lua_pop(L, 1);
+    return r;
+  };
+  return (L: LuaState): number => {
+    const n = lua.lua_gettop(L);
+    if (n === 0 || n > 2) return original(L);
+    let low = 1;
+    let high = Math.floor(lauxlib.luaL_checknumber(L, 1));
+    if (n === 2) {
+      low = high;
+      high = Math.floor(lauxlib.luaL_checknumber(L, 2));
+    }
+    if (low > high) return lauxlib.luaL_argerror(L, n, "interval is empty");
+    if (low >= -INT_MAX && high <= INT_MAX && high - low < INT_MAX) {
+      lua.lua_settop(L, 0);
+      lua.lua_pushinteger(L, low);
+      lua.lua_pushinteger(L, high);
+      return original(L);
+    }
+    lua.lua_pushnumber(L, Math.floor(unit(L) * (high - low + 1)) + low);
+    return 1;
+  };
+}
+
+const GC_OPTIONS = new Set([
+  "collect",
+  "stop",
+  "restart",
+  "count",
+  "step",
+  "setpause",
+  "setstepmul",
+  "isrunning",
+  "incremental",
+  "generational",
+]);
+
+/** `collectgarbage(opt)`: fengari has no collector of its own (JS's does the work), so only `count` reports. */
+function collectgarbage(L: LuaState): number {
+  const option = lua.lua_isnoneornil(L, 1)
+    ? "collect"
+    : new TextDecoder().decode(lauxlib.luaL_checklstring(L, 1));
+  if (!GC_OPTIONS.has(option)) lauxlib.luaL_argerror(L, 1, `invalid option '${option}'`);
+  switch (option) {
+    case "count": {
+      const bytes = Deno.memoryUsage().heapUsed;
+      lua.lua_pushnumber(L, bytes / 1024);
+      lua.lua_pushinteger(L, bytes % 1024);
+      return 2;
+    }
+    case "step":
+    case "isrunning":
+      lua.lua_pushboolean(L, true);
+      return 1;
+    default:
+      lua.lua_pushinteger(L, 0);
+      return 1;
+  }
+}
+
+/** `os.clock()`: CPU time of the process in seconds, as C's `clock()` (fengari gives wall time). */
+function osClock(L: LuaState): number {
+  const usage = process.cpuUsage();
+  lua.lua_pushnumber(L, (usage.user + usage.system) / 1e6);
+  return 1;
+}
+
+/** `os.exit([code])`: never ends the process; raises an {@linkcode ExitRequest} the driver recognises. */
+function osExit(L: LuaState): number {
+  let code = 0;
+  if (lua.lua_type(L, 1) === lua.LUA_TBOOLEAN) code = lua.lua_toboolean(L, 1) ? 0 : 1;
+  else if (!lua.lua_isnoneornil(L, 1)) code = lauxlib.luaL_checkinteger(L, 1);
+  lua.lua_pushlightuserdata(L, new ExitRequest(code));
+  return lua.lua_error(L);
+}
+
+/** `os.getenv(name)`: nil when unset or not permitted (`--allow-env`), instead of a permission error. */
+function osGetenv(L: LuaState): number {
+  const name = new TextDecoder().decode(lauxlib.luaL_checklstring(L, 1));
+  let value: string | undefined;
+  try {
+    value = Deno.env.get(name);
+  } catch {
+    value = undefined;
+  }
+  if (value === undefined) lua.lua_pushnil(L);
+  else lua.lua_pushstring(L, value);
+  return 1;
+}
+
+/** `math.frexp(x)`: m, e with x = m·2^e and 0.5 ≤ |m| < 1 (Lua 5.1). */
+function frexp(L: LuaState): number {
+  const x = lauxlib.luaL_checknumber(L, 1);
+  if (x === 0 || !Number.isFinite(x)) {
+    lua.lua_pushnumber(L, x);
+    lua.lua_pushinteger(L, 0);
+    return 2;
+  }
+  let e = Math.max(-1073, Math.floor(Math.log2(Math.abs(x))) + 1);
+  let m = x * 2 ** -e;
+  // log2 can be off by one near powers of two: normalise into [0.5, 1).
+  while (Math.abs(m) < 0.5) {
+    m *= 2;
+    e--;
+  }
+  while (Math.abs(m) >= 1) {
+    m /= 2;
+    e++;
+  }
+  lua.lua_pushnumber(L, m);
+  lua.lua_pushinteger(L, e);
+  return 2;
+}
+
+/** Helper for `io.open`: the whole file (relative paths from the working directory), or nil, message, errno. */
+function readfile(L: LuaState): number {
+  const path = new TextDecoder().decode(lauxlib.luaL_checklstring(L, 1));
+  try {
+    lua.lua_pushstring(L, Deno.readFileSync(path));
+    return 1;
+  } catch (error) {
+    const [reason, code] = describeFileError(error);
+    lua.lua_pushnil(L);
+    lua.lua_pushstring(L, `${path}: ${reason}`);
+    lua.lua_pushinteger(L, code);
+    return 3;
+  }
+}
+
+/** C's strerror text and errno for Deno's file errors, so messages read as in LuaJIT. */
+function describeFileError(error: unknown): [string, number] {
+  if (error instanceof Deno.errors.NotFound) return ["No such file or directory", 2];
+  if (error instanceof Deno.errors.PermissionDenied) return ["Permission denied", 13];
+  if (error instanceof Deno.errors.NotCapable) return ["Permission denied (run with --allow-read)", 13];
+  if (error instanceof Deno.errors.IsADirectory) return ["Is a directory", 21];
+  return [error instanceof Error ? error.message : String(error), 5];
+}
+
+/**
+ * `require` loads only Lua files: fengari's extra searchers would load JavaScript (`package.jspath`), which a
+ * load-test script has no business doing.
+ */
+function sandboxRequire(L: LuaState): void {
+  lua.lua_getglobal(L, "package");
+  lua.lua_getfield(L, -1, "searchers");
+  // Keep [1] preload and [2] the Lua searcher.
+  for (let i = lua.lua_rawlen(L, -1); i > 2; i--) {
+    lua.lua_pushnil(L);
+    lua.lua_rawseti(L, -2, i);
+  }
+  lua.lua_pop(L, 1);
+  for (const field of ["jspath", "loadlib", "cpath"]) {
+    lua.lua_pushnil(L);
+    lua.lua_setfield(L, -2, field);
+  }
+  // fengari's own library (version strings) is not part of LuaJIT's world: hide it everywhere.
+  lua.lua_getfield(L, -1, "loaded");
+  lua.lua_pushnil(L);
+  lua.lua_setfield(L, -2, "fengari");
+  lua.lua_pop(L, 2);
+  lua.lua_pushnil(L);
+  lua.lua_setglobal(L, "fengari");
+}

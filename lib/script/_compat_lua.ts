@@ -1,0 +1,439 @@
+/**
+ * `lua/compat.lua`, embedded so the shim also loads from a bundle. Generated: edit `lua/compat.lua`, then run
+ * `deno run --allow-read --allow-write tests/script/_update_compat_lua.ts` (a test checks they match).
+ *
+ * @module
+ */
+
+// The text starts after the newline that follows the backtick (kept so the formatter leaves it alone).
+const SOURCE = String.raw`
+-- Lua 5.1 / LuaJIT compatibility for wrk scripts running on fengari (Lua 5.3).
+--
+-- Loaded into every state after the JS half of the shim (lib/script/_compat.ts), which already replaced
+-- print, tostring, next, pairs, string.format, table.concat, math.random, os.clock, os.exit, os.getenv and
+-- collectgarbage, and added bit.*, math.log10, math.frexp and math.ldexp. This file adds what is simpler to write in Lua.
+-- It is embedded in lib/script/_compat_lua.ts; a test keeps the two identical.
+--
+-- The chunk receives one argument: a table of JS helpers (readfile, writer, tzoffset).
+
+local H = ...
+
+local type, pairs, error, select, setmetatable, getmetatable = type, pairs, error, select, setmetatable, getmetatable
+local tonumber, tostring = tonumber, tostring
+local floor, fmod, exp, atan = math.floor, math.fmod, math.exp, math.atan
+local sfind, ssub, smatch, sgsub = string.find, string.sub, string.match, string.gsub
+local tunpack = table.unpack
+
+-- Base library ---------------------------------------------------------------------------------------------
+
+unpack = tunpack
+loadstring = load
+
+local getupvalue, upvaluejoin, getinfo = debug.getupvalue, debug.upvaluejoin, debug.getinfo
+
+-- Lua 5.2+ keeps a function's environment in its _ENV upvalue: find it.
+local function envindex(f)
+  local i = 1
+  while true do
+    local name = getupvalue(f, i)
+    if name == "_ENV" then
+      return i
+    elseif name == nil then
+      return nil
+    end
+    i = i + 1
+  end
+end
+
+-- A function or a stack level (1 = the caller of getfenv/setfenv) as a function; nil for level 0.
+local function tofunction(f, fname)
+  if f == nil then
+    f = 1
+  end
+  if type(f) == "number" then
+    if f == 0 then
+      return nil
+    end
+    local info = f > 0 and getinfo(f + 2, "f")
+    if not info then
+      error("bad argument #1 to '" .. fname .. "' (invalid level)", 3)
+    end
+    return info.func
+  end
+  if type(f) ~= "function" then
+    error("bad argument #1 to '" .. fname .. "' (function or level expected)", 3)
+  end
+  return f
+end
+
+function getfenv(f)
+  local fn = tofunction(f, "getfenv")
+  local i = fn and envindex(fn)
+  if not i then
+    return _G
+  end
+  local _, env = getupvalue(fn, i)
+  return env
+end
+
+-- Best effort: a function that uses no globals has no _ENV and keeps running unchanged.
+function setfenv(f, t)
+  if type(t) ~= "table" then
+    error("bad argument #2 to 'setfenv' (table expected, got " .. type(t) .. ")", 2)
+  end
+  local fn = tofunction(f, "setfenv")
+  if not fn then
+    error("setfenv(0, t) (replacing the global environment) is not supported", 2)
+  end
+  local i = envindex(fn)
+  if i then
+    -- Join with a fresh upvalue so other functions sharing this _ENV keep theirs.
+    upvaluejoin(fn, i, function() return t end, 1)
+  end
+  return fn
+end
+
+-- table ----------------------------------------------------------------------------------------------------
+
+function table.getn(t)
+  return #t
+end
+
+function table.maxn(t)
+  local max = 0
+  for k in pairs(t) do
+    if type(k) == "number" and k > max then
+      max = k
+    end
+  end
+  return max
+end
+
+function table.foreach(t, f)
+  for k, v in pairs(t) do
+    local r = f(k, v)
+    if r ~= nil then
+      return r
+    end
+  end
+end
+
+function table.foreachi(t, f)
+  for i = 1, #t do
+    local r = f(i, t[i])
+    if r ~= nil then
+      return r
+    end
+  end
+end
+
+-- math -----------------------------------------------------------------------------------------------------
+
+function math.pow(x, y)
+  return x ^ y
+end
+
+math.mod = fmod
+
+function math.atan2(y, x)
+  return atan(y, x)
+end
+
+function math.cosh(x)
+  return (exp(x) + exp(-x)) / 2
+end
+
+function math.sinh(x)
+  return (exp(x) - exp(-x)) / 2
+end
+
+function math.tanh(x)
+  local a, b = exp(x), exp(-x)
+  return (a - b) / (a + b)
+end
+
+-- string ---------------------------------------------------------------------------------------------------
+
+string.gfind = string.gmatch
+
+-- os -------------------------------------------------------------------------------------------------------
+
+local time, date = os.time, os.date
+
+-- fengari's integers are 32-bit: os.time() * 1000 would wrap. A float keeps arithmetic exact.
+function os.time(t)
+  return time(t) + 0.0
+end
+
+-- fengari ignores the "!" (UTC) prefix except for "!*t": shift the time so local fields read as UTC.
+function os.date(format, t)
+  if type(format) == "string" and ssub(format, 1, 1) == "!" and ssub(format, 2, 3) ~= "*t" then
+    t = floor(t or time())
+    return date(ssub(format, 2), floor(t - H.tzoffset(t)))
+  end
+  if t ~= nil then
+    t = floor(t)
+  end
+  return date(format, t)
+end
+
+-- io: read-only files ----------------------------------------------------------------------------------------
+
+local FILE = {}
+local FILE_MT = { __index = FILE, __name = "FILE*" }
+
+function FILE_MT.__tostring(f)
+  if f.closed then
+    return "file (closed)"
+  end
+  return f.label
+end
+
+local opened = 0
+
+local function newfile(data, kind)
+  opened = opened + 1
+  local label = "file (0x" .. string.format("%08x", opened) .. ")"
+  return setmetatable({ data = data, pos = 1, closed = false, kind = kind, label = label }, FILE_MT)
+end
+
+local function checkfile(f, fname)
+  if getmetatable(f) ~= FILE_MT then
+    error("bad argument #1 to '" .. fname .. "' (FILE* expected, got " .. type(f) .. ")", 3)
+  end
+  if f.closed then
+    error("attempt to use a closed file", 3)
+  end
+  return f
+end
+
+local function readnumber(f)
+  local data = f.data
+  local s, e = sfind(data, "^%s*[%+%-]?0[xX][%x%.]*", f.pos)
+  if not s then
+    s, e = sfind(data, "^%s*[%+%-]?%d*%.?%d*", f.pos)
+    local x = smatch(data, "^[eE][%+%-]?%d+()", e + 1)
+    if x then
+      e = x - 1
+    end
+  end
+  local n = tonumber(ssub(data, s, e))
+  f.pos = e + 1
+  return n
+end
+
+local function readone(f, format)
+  local data, pos = f.data, f.pos
+  if type(format) == "number" then
+    if pos > #data then
+      return nil
+    end
+    local s = ssub(data, pos, pos + floor(format) - 1)
+    f.pos = pos + #s
+    return s
+  end
+  if type(format) ~= "string" then
+    error("bad argument #1 to 'read' (invalid format)", 4)
+  end
+  local c = ssub(sgsub(format, "^%*", ""), 1, 1)
+  if c == "l" or c == "L" then
+    if pos > #data then
+      return nil
+    end
+    local nl = sfind(data, "\n", pos, true)
+    if nl then
+      f.pos = nl + 1
+      return ssub(data, pos, c == "l" and nl - 1 or nl)
+    end
+    f.pos = #data + 1
+    return ssub(data, pos)
+  elseif c == "a" then
+    f.pos = #data + 1
+    return ssub(data, pos)
+  elseif c == "n" then
+    return readnumber(f)
+  end
+  error("bad argument #1 to 'read' (invalid format)", 4)
+end
+
+local function readall(f, ...)
+  local n = select("#", ...)
+  if n == 0 then
+    return readone(f, "l")
+  end
+  local results = {}
+  for i = 1, n do
+    local v = readone(f, (select(i, ...)))
+    results[i] = v
+    if v == nil then
+      return tunpack(results, 1, i)
+    end
+  end
+  return tunpack(results, 1, n)
+end
+
+function FILE.read(f, ...)
+  checkfile(f, "read")
+  if f.kind ~= "file" then
+    return nil, "Bad file descriptor", 9
+  end
+  return readall(f, ...)
+end
+
+function FILE.lines(f, ...)
+  checkfile(f, "lines")
+  local formats = { n = select("#", ...), ... }
+  return function()
+    if f.closed then
+      error("file is already closed", 2)
+    end
+    return readall(f, tunpack(formats, 1, formats.n))
+  end
+end
+
+function FILE.seek(f, whence, offset)
+  checkfile(f, "seek")
+  whence, offset = whence or "cur", offset or 0
+  local base
+  if whence == "set" then
+    base = 0
+  elseif whence == "cur" then
+    base = f.pos - 1
+  elseif whence == "end" then
+    base = #f.data
+  else
+    error("bad argument #1 to 'seek' (invalid option '" .. tostring(whence) .. "')", 2)
+  end
+  local pos = base + offset
+  if pos < 0 then
+    return nil, "Invalid argument", 22
+  end
+  f.pos = pos + 1
+  return pos
+end
+
+function FILE.write(f, ...)
+  checkfile(f, "write")
+  return nil, "file is read-only", 9
+end
+
+function FILE.close(f)
+  checkfile(f, "close")
+  if f.kind ~= "file" then
+    return nil, "cannot close standard file"
+  end
+  f.closed = true
+  return true
+end
+
+function FILE.flush(f)
+  checkfile(f, "flush")
+  return f
+end
+
+function FILE.setvbuf(f)
+  checkfile(f, "setvbuf")
+  return true
+end
+
+io.stdin = newfile("", "stdin")
+io.stdout = newfile("", "stdout")
+io.stderr = newfile("", "stderr")
+-- Writers are JS functions called directly by the script, so argument errors point at the script's line.
+io.stdout.write = H.writer("stdout", nil)
+io.stderr.write = H.writer("stderr", nil)
+io.write = H.writer("stdout", io.stdout)
+local input = io.stdin
+
+function io.open(filename, mode)
+  if type(filename) ~= "string" then
+    error("bad argument #1 to 'open' (string expected, got " .. type(filename) .. ")", 2)
+  end
+  mode = mode or "r"
+  if type(mode) ~= "string" or not smatch(mode, "^[rwa]%+?b?$") then
+    error("bad argument #2 to 'open' (invalid mode)", 2)
+  end
+  if mode ~= "r" and mode ~= "rb" then
+    return nil, filename .. ": read-only (wrk-deno scripts can only read files)", 30
+  end
+  local data, message, code = H.readfile(filename)
+  if data == nil then
+    return nil, message, code
+  end
+  return newfile(data, "file")
+end
+
+function io.lines(filename, ...)
+  if filename == nil then
+    return input:lines(...)
+  end
+  local f, message = io.open(filename)
+  if not f then
+    error(message, 2)
+  end
+  local formats = { n = select("#", ...), ... }
+  return function()
+    if f.closed then
+      return nil
+    end
+    local v = readall(f, tunpack(formats, 1, formats.n))
+    if v == nil then
+      f:close()
+    end
+    return v
+  end
+end
+
+function io.read(...)
+  return input:read(...)
+end
+
+function io.input(file)
+  if file == nil then
+    return input
+  end
+  if type(file) == "string" then
+    local f, message = io.open(file)
+    if not f then
+      error(message, 2)
+    end
+    input = f
+  else
+    input = checkfile(file, "input")
+  end
+  return input
+end
+
+function io.output(file)
+  if file ~= nil and file ~= io.stdout then
+    error("io.output() cannot redirect output in wrk-deno", 2)
+  end
+  return io.stdout
+end
+
+function io.close(f)
+  return checkfile(f or io.stdout, "close"):close()
+end
+
+function io.type(obj)
+  if getmetatable(obj) ~= FILE_MT then
+    return nil
+  end
+  return obj.closed and "closed file" or "file"
+end
+
+function io.popen()
+  error("io.popen() is not supported in wrk-deno", 2)
+end
+
+function io.tmpfile()
+  return nil, "io.tmpfile() is not supported in wrk-deno", 38
+end
+
+io.flush = function()
+  return io.stdout
+end
+`;
+
+/** The Lua half of the compatibility shim. */
+export const COMPAT_LUA: string = SOURCE.slice(1);

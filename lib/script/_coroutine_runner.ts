@@ -1,0 +1,145 @@
+/**
+ * Lets Lua code that looks synchronous call async JS (`thread:get`, `wrk.lookup`, `wrk.connect`): the top
+ * level and the rarely-called hooks run in one reused coroutine; a JS function that needs to wait yields it,
+ * the runner awaits the promise and resumes it with the results (runtime-notes.md, approach 1).
+ *
+ * @module
+ */
+
+import { lua, type LuaState, raise, ref, REGISTRY, unref } from "./_lua.ts";
+import { errorFromStack } from "./_state.ts";
+import type { ScriptError } from "./script_error.ts";
+
+/** Pushes the results of a finished async call onto the waiting coroutine; returns how many. */
+export type PushResults = (L: LuaState) => number;
+
+/** What a waiting JS function gets back: results to push, or a message to raise in Lua. */
+type Settled = { push: PushResults } | { error: string };
+
+/**
+ * Runs Lua functions in a coroutine, one call at a time, and drives the async calls made inside them.
+ *
+ * @example Calling a hook that may wait
+ * ```ts ignore
+ * const runner = new CoroutineRunner(L, "script.lua");
+ * lua.lua_getglobal(L, "setup");
+ * const fnRef = ref(L);
+ * await runner.call(fnRef, "setup", (co) => { pushThread(co); return 1; });
+ * ```
+ */
+export class CoroutineRunner {
+  readonly #L: LuaState;
+  readonly #path: string;
+  #co: LuaState | null = null;
+  #coRef = -1;
+  #pending: Promise<Settled> | null = null;
+  #settled: Settled | null = null;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  /** Creates a runner for the main state `L`; `path` names the script in error messages. */
+  constructor(L: LuaState, path: string) {
+    this.#L = L;
+    this.#path = path;
+  }
+
+  /**
+   * Calls the function held by registry reference `fnRef` with the arguments `pushArgs` pushes onto the
+   * coroutine, waiting for every async call it makes. Calls are queued, never interleaved.
+   *
+   * @returns whatever `readResults` makes of the results (undefined without it).
+   * @throws {ScriptError} naming `hook` (null for the top level) when the function raises an error.
+   */
+  call<T = undefined>(
+    fnRef: number,
+    hook: string | null,
+    pushArgs: (co: LuaState) => number = () => 0,
+    readResults?: (co: LuaState, count: number) => T,
+  ): Promise<T> {
+    const run = this.#queue.then(() => this.#run(fnRef, hook, pushArgs, readResults));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Starts `promise` from a JS function called by Lua and yields until it settles; call it as
+   * `return runner.wait(L, "thread:get()", promise, push)`. Raises a clean Lua error where waiting is
+   * impossible (a per-request hook, a `table.sort` comparator, a coroutine of the script's own).
+   */
+  wait<T>(L: LuaState, what: string, promise: Promise<T>, push: (L: LuaState, value: T) => number): number {
+    if (L !== this.#co || !lua.lua_isyieldable(L)) {
+      // Nobody will await it: keep a rejection from becoming an unhandled one.
+      promise.catch(() => undefined);
+      return raise(L, `${what} cannot wait here (only at the top level and in init, setup and done)`);
+    }
+    this.#pending = promise.then(
+      (value): Settled => ({ push: (co) => push(co, value) }),
+      (error): Settled => ({ error: error instanceof Error ? error.message : String(error) }),
+    );
+    return lua.lua_yieldk(L, 0, 0, this.#resumed);
+  }
+
+  /** Continuation of a waiting JS function: push its results, or raise its error at the Lua call site. */
+  readonly #resumed = (L: LuaState): number => {
+    const settled = this.#settled;
+    this.#settled = null;
+    if (settled === null) return raise(L, "internal error: resumed without a result");
+    if ("error" in settled) return raise(L, settled.error);
+    return settled.push(L);
+  };
+
+  async #run<T>(
+    fnRef: number,
+    hook: string | null,
+    pushArgs: (co: LuaState) => number,
+    readResults?: (co: LuaState, count: number) => T,
+  ): Promise<T> {
+    const co = this.#coroutine();
+    lua.lua_rawgeti(co, REGISTRY, fnRef);
+    let status = lua.lua_resume(co, this.#L, pushArgs(co));
+    while (status === lua.LUA_YIELD) {
+      const pending = this.#pending;
+      this.#pending = null;
+      if (pending === null) {
+        // The script called coroutine.yield() outside a coroutine of its own: there is nothing to resume.
+        this.#discard();
+        lua.lua_pushstring(this.#L, "attempt to yield from outside a coroutine");
+        throw this.#error(hook);
+      }
+      this.#settled = await pending;
+      status = lua.lua_resume(co, this.#L, 0);
+    }
+    if (status !== lua.LUA_OK) {
+      // The coroutine is dead now: describe its error from the main state and start a fresh one next time.
+      lua.lua_xmove(co, this.#L, 1);
+      this.#discard();
+      throw this.#error(hook);
+    }
+    const count = lua.lua_gettop(co);
+    try {
+      return readResults ? readResults(co, count) : undefined as T;
+    } finally {
+      lua.lua_settop(co, 0);
+    }
+  }
+
+  #error(hook: string | null): ScriptError {
+    const error = errorFromStack(this.#L, this.#path, hook);
+    lua.lua_pop(this.#L, 1);
+    return error;
+  }
+
+  #coroutine(): LuaState {
+    if (this.#co === null) {
+      this.#co = lua.lua_newthread(this.#L);
+      this.#coRef = ref(this.#L);
+    }
+    return this.#co;
+  }
+
+  #discard(): void {
+    if (this.#co === null) return;
+    unref(this.#L, this.#coRef);
+    this.#co = null;
+    this.#coRef = -1;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Makes fengari convert floats to strings as LuaJIT does (`3`, not `3.0`; `inf`, not `Infinity`) everywhere
+ * it uses its number-to-string conversion: `..`, `lua_tolstring` and so every library function that takes a
+ * string and is given a number. wrk scripts print counts built from the (float) numbers `done()` receives,
+ * so `"requests: " .. summary.requests` must not read `70531.0`.
+ *
+ * fengari calls that conversion through its module object (`lobject.luaO_tostring`), so replacing the
+ * property changes it for every state in this JS realm; all of them belong to the script layer. fengari is
+ * pinned (0.1.5, locked), and `tests/script/compat_test.ts` checks the patch is in effect.
+ *
+ * @module
+ */
+
+// fengari's internal modules depend on each other circularly and only load in its own order: load the
+// package first, then take the already-loaded internals.
+import "fengari";
+// @ts-types="./_fengari_internals.d.ts"
+import lobject from "fengari/src/lobject.js";
+// @ts-types="./_fengari_internals.d.ts"
+import lstring from "fengari/src/lstring.js";
+import { formatNumber } from "./_number_text.ts";
+
+const encoder = new TextEncoder();
+const original = lobject.luaO_tostring;
+
+if (!lobject.luaO_tostring.patchedForLuaJit) {
+  const patched = (
+    L: unknown,
+    obj: { ttisinteger(): boolean; value: number; setsvalue(s: unknown): void },
+  ) => {
+    // Integers already read the same in both; only floats differ.
+    if (obj.ttisinteger()) return original(L, obj);
+    obj.setsvalue(lstring.luaS_bless(L, encoder.encode(formatNumber(obj.value))));
+  };
+  patched.patchedForLuaJit = true;
+  lobject.luaO_tostring = patched;
+}
+
+/** Whether the patch is in effect (for tests and diagnostics). */
+export const NUMBER_SPELLING_PATCHED: boolean = lobject.luaO_tostring.patchedForLuaJit === true;

@@ -1,0 +1,59 @@
+/**
+ * Calls `response(status, headers, body)` for every response (spec §3), building the header table in JS from
+ * the parser's byte offsets. Header names, most values and small bodies repeat from one response to the next,
+ * so their Lua strings are cached (see `_byte_string_cache.ts`, runtime-notes.md).
+ *
+ * @module
+ */
+
+import { densifyStack, lua, type LuaState, REGISTRY, stackLength } from "./_lua.ts";
+import { ByteStringCache } from "./_byte_string_cache.ts";
+import type { ResponseSink, ResponseView } from "../net/request_source.ts";
+import { errorFromStack } from "./_state.ts";
+
+/** Header names: enough for every name a real server sends. */
+const MAX_NAMES = 256;
+/** Header values and bodies worth caching are short and repeat (`keep-alive`, `text/plain`, "OK"). */
+const MAX_VALUES = 256;
+const MAX_VALUE_BYTES = 128;
+
+/** Forwards responses to the script's `response()` hook, held by registry reference. */
+export class LuaResponseSink implements ResponseSink {
+  readonly #L: LuaState;
+  readonly #ref: number;
+  readonly #path: string;
+  readonly #names = new ByteStringCache(MAX_NAMES, 256);
+  readonly #values = new ByteStringCache(MAX_VALUES, MAX_VALUE_BYTES);
+  /** Stack length when it was last made dense (see `densifyStack`). */
+  #denseLength = -1;
+
+  /** Creates a sink calling the function at registry reference `responseRef`. */
+  constructor(L: LuaState, responseRef: number, path: string) {
+    this.#L = L;
+    this.#ref = responseRef;
+    this.#path = path;
+  }
+
+  /** Calls `response(status, headers, body)`; throws a `ScriptError` naming `response` if it fails. */
+  onResponse(response: ResponseView): void {
+    const L = this.#L;
+    lua.lua_rawgeti(L, REGISTRY, this.#ref);
+    lua.lua_pushinteger(L, response.status);
+    const count = response.headerCount;
+    lua.lua_createtable(L, 0, count);
+    const { head, nameStart, nameEnd, valueStart, valueEnd } = response;
+    for (let i = 0; i < count; i++) {
+      this.#names.push(L, head, nameStart[i], nameEnd[i]);
+      this.#values.push(L, head, valueStart[i], valueEnd[i]);
+      // A repeated name keeps the last value, as in wrk.
+      lua.lua_rawset(L, -3);
+    }
+    this.#values.push(L, response.body, 0, response.bodyLength);
+    if (lua.lua_pcall(L, 3, 0, 0) !== lua.LUA_OK) {
+      const error = errorFromStack(L, this.#path, "response");
+      lua.lua_pop(L, 1);
+      throw error;
+    }
+    if (stackLength(L) !== this.#denseLength) this.#denseLength = densifyStack(L);
+  }
+}

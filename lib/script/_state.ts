@@ -1,0 +1,74 @@
+/**
+ * Creating a script state (standard libraries plus the compatibility shim), loading the script into it, and
+ * turning Lua error values into {@linkcode ScriptError}s.
+ *
+ * @module
+ */
+
+import { lauxlib, lua, lualib, type LuaState } from "./_lua.ts";
+import { type CompatOptions, ExitRequest, installCompat } from "./_compat.ts";
+import { formatLuaError, ScriptError } from "./script_error.ts";
+
+/** A fresh state with the standard libraries and the LuaJIT compatibility shim. */
+export function newState(options: CompatOptions): LuaState {
+  const L = lauxlib.luaL_newstate();
+  lualib.luaL_openlibs(L);
+  installCompat(L, options);
+  return L;
+}
+
+/**
+ * Compiles the script and pushes its main chunk. The chunk name is `@<path>`, so messages read
+ * `<path>:<line>: …`.
+ *
+ * @throws {ScriptError} on a syntax error.
+ */
+export function loadChunk(L: LuaState, path: string, source: Uint8Array): void {
+  const status = lauxlib.luaL_loadbufferx(L, source, null, `@${path}`, "t");
+  if (status !== lua.LUA_OK) {
+    const error = errorFromStack(L, path, null);
+    lua.lua_pop(L, 1);
+    throw error;
+  }
+}
+
+/** Turns the error value on top of `L` into a {@linkcode ScriptError} (it stays on the stack). */
+export function errorFromStack(L: LuaState, path: string, hook: string | null): ScriptError {
+  const value = lua.lua_touserdata(L, -1);
+  if (value instanceof ExitRequest) {
+    const where = hook === null ? "" : ` in ${hook}()`;
+    return new ScriptError(`${path}: os.exit(${value.code}) called${where}`, {
+      hook: hook ?? undefined,
+      exitCode: value.code,
+    });
+  }
+  return new ScriptError(formatLuaError(path, errorText(L), hook), { hook: hook ?? undefined });
+}
+
+/** The text of the error value on top of `L`, as `lua.c` prints it. */
+function errorText(L: LuaState): string {
+  const type = lua.lua_type(L, -1);
+  if (type === lua.LUA_TSTRING || type === lua.LUA_TNUMBER) {
+    return new TextDecoder().decode(lua.lua_tolstring(L, -1) as Uint8Array);
+  }
+  // A table or userdata with __tostring still gets a readable message; anything else gets its type.
+  if (lua.lua_getmetatable(L, -1)) {
+    const hasTostring = lua.lua_getfield(L, -1, "__tostring") !== lua.LUA_TNIL;
+    lua.lua_pop(L, 2);
+    if (hasTostring) {
+      lua.lua_pushvalue(L, -1);
+      lua.lua_pushjsfunction(L, (L1) => {
+        lauxlib.luaL_tolstring(L1, 1);
+        return 1;
+      });
+      lua.lua_insert(L, -2);
+      if (lua.lua_pcall(L, 1, 1, 0) === lua.LUA_OK) {
+        const text = new TextDecoder().decode(lua.lua_tolstring(L, -1) as Uint8Array);
+        lua.lua_pop(L, 1);
+        return text;
+      }
+      lua.lua_pop(L, 1);
+    }
+  }
+  return `(error object is a ${new TextDecoder().decode(lauxlib.luaL_typename(L, -1))} value)`;
+}

@@ -1,0 +1,112 @@
+/**
+ * `string.format` made LuaJIT-compatible around fengari's own: `%d` (and `%i %x %X %o %c`) of a float
+ * truncates it as LuaJIT does instead of raising "number has no integer representation", values beyond
+ * fengari's 32-bit integers are printed in full, a precision on an integer conversion (`%.3d`) is honoured,
+ * and `%s` of a number uses LuaJIT's spelling (`3`, not `3.0`).
+ *
+ * @module
+ */
+
+import { lauxlib, lua, type LuaJsFunction, type LuaState } from "./_lua.ts";
+import { numberBytes } from "./_to_text.ts";
+
+const PERCENT = 37;
+const FLAGS = new Set([45, 43, 32, 35, 48]); // - + space # 0
+const INT_MIN = -2147483648;
+const INT_MAX = 2147483647;
+
+/** Wraps fengari's `string.format` (taken from the stack top's `string` table by the caller). */
+export function makeStringFormat(original: LuaJsFunction): LuaJsFunction {
+  return (L: LuaState): number => {
+    const format = lauxlib.luaL_checklstring(L, 1);
+    const top = lua.lua_gettop(L);
+    let rewritten: number[] | null = null;
+    let copiedUpTo = 0;
+    let arg = 1;
+    for (let i = 0; i < format.length; i++) {
+      if (format[i] !== PERCENT) continue;
+      const start = i;
+      i++;
+      if (format[i] === PERCENT) continue;
+      const flagsStart = i;
+      while (i < format.length && FLAGS.has(format[i])) i++;
+      const flags = String.fromCharCode(...format.subarray(flagsStart, i));
+      let width = 0;
+      while (i < format.length && format[i] >= 48 && format[i] <= 57) width = width * 10 + format[i++] - 48;
+      let precision: number | null = null;
+      if (format[i] === 46) {
+        i++;
+        precision = 0;
+        while (i < format.length && format[i] >= 48 && format[i] <= 57) {
+          precision = precision * 10 + format[i++] - 48;
+        }
+      }
+      const conversion = String.fromCharCode(format[i]);
+      arg++;
+      if (arg > top) break; // fengari reports the missing argument itself
+      const type = lua.lua_type(L, arg);
+      if (conversion === "s") {
+        if (type === lua.LUA_TNUMBER) {
+          lua.lua_pushstring(L, numberBytes(lua.lua_tonumberx(L, arg) as number));
+          lua.lua_replace(L, arg);
+        }
+        continue;
+      }
+      if (!"dixXoc".includes(conversion)) continue;
+      if (type !== lua.LUA_TNUMBER && type !== lua.LUA_TSTRING) continue;
+      // fengari ignores a precision on integer conversions (`%.3d`): those are printed here too.
+      if (lua.lua_isinteger(L, arg) && (precision === null || conversion === "c")) continue;
+      const n = lua.lua_tonumberx(L, arg);
+      if (n === false || !Number.isFinite(n)) continue; // let fengari raise its own error
+      const whole = Math.trunc(n);
+      if (conversion === "c" || (precision === null && whole >= INT_MIN && whole <= INT_MAX)) {
+        lua.lua_pushinteger(L, whole | 0);
+        lua.lua_replace(L, arg);
+        continue;
+      }
+      // Beyond 32 bits, or with a precision: print the digits here and hand fengari a plain `%s`.
+      const text = renderInteger(BigInt(whole), conversion, flags, width, precision);
+      lua.lua_pushstring(L, text);
+      lua.lua_replace(L, arg);
+      rewritten ??= [];
+      for (let k = copiedUpTo; k < start; k++) rewritten.push(format[k]);
+      rewritten.push(PERCENT, 115);
+      copiedUpTo = i + 1;
+    }
+    if (rewritten !== null) {
+      for (let k = copiedUpTo; k < format.length; k++) rewritten.push(format[k]);
+      lua.lua_pushstring(L, Uint8Array.from(rewritten));
+      lua.lua_replace(L, 1);
+    }
+    return original(L);
+  };
+}
+
+/** C's `printf` rendering of an integer conversion (`d i x X o`) with its flags, width and precision. */
+function renderInteger(
+  value: bigint,
+  conversion: string,
+  flags: string,
+  width: number,
+  precision: number | null,
+): string {
+  const signed = conversion === "d" || conversion === "i";
+  // LuaJIT formats unsigned conversions of negative numbers as 64-bit two's complement.
+  const magnitude = signed ? (value < 0n ? -value : value) : BigInt.asUintN(64, value);
+  const radix = conversion === "o" ? 8 : conversion === "d" || conversion === "i" ? 10 : 16;
+  let digits = magnitude.toString(radix);
+  if (conversion === "X") digits = digits.toUpperCase();
+  if (precision !== null) digits = precision === 0 && magnitude === 0n ? "" : digits.padStart(precision, "0");
+  let prefix = "";
+  if (signed) prefix = value < 0n ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
+  else if (flags.includes("#") && magnitude !== 0n) {
+    if (conversion === "x") prefix = "0x";
+    else if (conversion === "X") prefix = "0X";
+    else if (!digits.startsWith("0")) prefix = "0";
+  }
+  const body = prefix + digits;
+  if (body.length >= width) return body;
+  if (flags.includes("-")) return body.padEnd(width, " ");
+  if (flags.includes("0") && precision === null) return prefix + digits.padStart(width - prefix.length, "0");
+  return body.padStart(width, " ");
+}

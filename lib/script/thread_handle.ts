@@ -1,0 +1,46 @@
+/**
+ * What the main state's `setup(thread)` talks to: the orchestrator implements a {@linkcode ThreadHandle} over
+ * worker messages for each thread (spec §3 "setup(thread) and the thread userdata").
+ *
+ * @module
+ */
+
+import type { TransferValue } from "./transfer.ts";
+
+/** A socket address, as `wrk.lookup` returns it and `thread.addr` holds it. */
+export interface Addr {
+  /** Numeric IP address, without brackets. */
+  address: string;
+  port: number;
+  family: 4 | 6;
+}
+
+/** One thread as the main state sees it. */
+export interface ThreadHandle {
+  /** 0-based thread index. */
+  readonly index: number;
+  /** Where the thread connects (`thread.addr`); the script may replace it during `setup`. */
+  addr: Addr;
+  /** Copies global `name` out of the thread's state (`thread:get`); also after the thread finished. */
+  get(name: string): Promise<TransferValue>;
+  /** Copies a value into the thread's global `name` (`thread:set`); ordered, fire-and-forget. */
+  set(name: string, value: TransferValue): void;
+  /** Stops the thread's loop (`thread:stop()`). */
+  stop(): void;
+}
+
+/**
+ * `tostring(addr)` in wrk: `ip:port`, IPv6 as `[ip]:port`.
+ *
+ * @example Formatting addresses
+ * ```ts
+ * import { addrText } from "./thread_handle.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(addrText({ address: "::1", port: 80, family: 6 }), "[::1]:80");
+ * ```
+ */
+export function addrText(addr: Addr): string {
+  return addr.family === 6 || addr.address.includes(":")
+    ? `[${addr.address}]:${addr.port}`
+    : `${addr.address}:${addr.port}`;
+}

@@ -1,0 +1,321 @@
+/**
+ * A thread's Lua state (spec §3): the script run with `wrk.thread`, then `init(args)`, the static request,
+ * and the per-request hooks behind the {@linkcode RequestSource} / {@linkcode ResponseSink} seam the connection
+ * loop uses. Hooks are probed once and called through cached registry references (runtime-notes.md).
+ *
+ * @module
+ */
+
+import { densifyStack, lua, type LuaState, ref, REGISTRY, stackLength, typeName } from "./_lua.ts";
+import type { Target } from "../config/config.ts";
+import type { RequestSource, ResponseSink } from "../net/request_source.ts";
+import { errorFromStack, loadChunk, newState } from "./_state.ts";
+import { CoroutineRunner } from "./_coroutine_runner.ts";
+import { installWrkTable } from "./_wrk_table.ts";
+import { installOwnThreadType, pushOwnThread } from "./_thread_userdata.ts";
+import { LuaResponseSink } from "./_response_sink.ts";
+import { countRequests, RequestFormatError } from "./_request_counter.ts";
+import { pushTransfer, readTransfer, type TransferValue } from "./transfer.ts";
+import { ScriptError } from "./script_error.ts";
+import type { Addr } from "./thread_handle.ts";
+
+/** What a thread's script state is made from. */
+export interface ThreadScriptOptions {
+  /** The script's path: its chunk name, so messages read `<path>:<line>: …`. */
+  path: string;
+  /** The script's bytes (the caller reads the file). */
+  source: Uint8Array;
+  target: Target;
+  /** `-H` headers, in command-line order. */
+  headers: [string, string][];
+  /** Script arguments after `--` (`args[1..n]` in `init`). */
+  args: string[];
+  /** Where `print` and `io.write` go (stdout). */
+  write: (bytes: Uint8Array) => void;
+  /** Called (once) when the script calls `wrk.thread:stop()`. */
+  onStop: () => void;
+  /**
+   * The thread's address as chosen by the main state's `setup` (`wrk.thread.addr`, which wrk's `addr.lua`
+   * prints in `init`). Read when the script asks; without it `wrk.thread.addr` is nil.
+   */
+  getAddr?: () => Addr | null;
+}
+
+/** A loaded thread state. */
+export interface ThreadScript {
+  /** Copies global `name` out of this state (`thread:get` from the main state). */
+  getGlobal(name: string): TransferValue;
+  /** Copies `value` into global `name` (`thread:set` from the main state). */
+  setGlobal(name: string, value: TransferValue): void;
+  /**
+   * Sets the default `Host` header, calls `init(args)`, builds the static request with `wrk.format()`, probes
+   * the hooks and counts the pipeline depth (calling `request()` once; that result is the first one sent).
+   *
+   * @throws {ScriptError} from `init`, the first `request()`, or a first request that is not valid HTTP.
+   */
+  init(): Promise<void>;
+  /** The request side of the seam; valid after {@linkcode ThreadScript.init}. Its hooks throw `ScriptError`. */
+  readonly requestSource: RequestSource;
+  /** Null when the script has no `response()`, so the loop can skip collecting headers and bodies. */
+  readonly responseSink: ResponseSink | null;
+  /** Releases the state. */
+  close(): void;
+}
+
+/**
+ * Creates a thread's state (compatibility shim, `wrk` table with `wrk.thread`) and runs the script's top level.
+ *
+ * @throws {ScriptError} when the script does not compile or its top level fails.
+ *
+ * @example Loading a script and taking its first request
+ * ```ts ignore
+ * const script = await loadThreadScript({ path, source, target, headers: [], args: [], write, onStop });
+ * await script.init();
+ * const bytes = script.requestSource.nextRequest();
+ * ```
+ */
+export async function loadThreadScript(options: ThreadScriptOptions): Promise<ThreadScript> {
+  const L = newState({ write: options.write });
+  const runner = new CoroutineRunner(L, options.path);
+  installOwnThreadType(L);
+  let stopped = false;
+  const thread = {
+    onStop: () => {
+      if (stopped) return;
+      stopped = true;
+      options.onStop();
+    },
+    getAddr: () => options.getAddr?.() ?? null,
+  };
+  const wrkRef = installWrkTable(L, {
+    target: options.target,
+    headers: options.headers,
+    runner,
+    pushThread: (L1) => pushOwnThread(L1, thread),
+  });
+  try {
+    loadChunk(L, options.path, options.source);
+    await runner.call(ref(L), null);
+  } catch (error) {
+    lua.lua_close(L);
+    throw error;
+  }
+  return new LuaThreadScript(L, runner, wrkRef, options);
+}
+
+/** `function() return <upvalue 1> end`. */
+function returnUpvalue(L: LuaState): number {
+  lua.lua_pushvalue(L, lua.lua_upvalueindex(1));
+  return 1;
+}
+
+/** A hook function as a registry reference, or -1 when the script does not define it. */
+function hookRef(L: LuaState, name: string): number {
+  if (lua.lua_getglobal(L, name) !== lua.LUA_TFUNCTION) {
+    lua.lua_pop(L, 1);
+    return -1;
+  }
+  return ref(L);
+}
+
+class LuaThreadScript implements ThreadScript, RequestSource {
+  readonly #L: LuaState;
+  readonly #runner: CoroutineRunner;
+  readonly #wrkRef: number;
+  readonly #options: ThreadScriptOptions;
+  #closed = false;
+  #initialized = false;
+  #requestRef = -1;
+  #delayRef = -1;
+  #static: Uint8Array = new Uint8Array(0);
+  /** The `request()` result used to count the pipeline, sent as the first request. */
+  #first: Uint8Array | null = null;
+  #depth = 1;
+  #heads: readonly boolean[] = [false];
+  #sink: ResponseSink | null = null;
+  /** Stack length when it was last made dense (see `densifyStack`). */
+  #denseLength = -1;
+
+  constructor(L: LuaState, runner: CoroutineRunner, wrkRef: number, options: ThreadScriptOptions) {
+    this.#L = L;
+    this.#runner = runner;
+    this.#wrkRef = wrkRef;
+    this.#options = options;
+  }
+
+  getGlobal(name: string): TransferValue {
+    this.#checkOpen();
+    lua.lua_getglobal(this.#L, name);
+    try {
+      return readTransfer(this.#L, -1);
+    } finally {
+      lua.lua_pop(this.#L, 1);
+    }
+  }
+
+  setGlobal(name: string, value: TransferValue): void {
+    this.#checkOpen();
+    pushTransfer(this.#L, value);
+    lua.lua_setglobal(this.#L, name);
+  }
+
+  async init(): Promise<void> {
+    this.#checkOpen();
+    if (this.#initialized) throw new Error("ThreadScript.init() was already called");
+    this.#initialized = true;
+    const L = this.#L;
+    const { target, args, path } = this.#options;
+
+    // wrk.init: the default Host header, before init() so the script sees (and may change) it.
+    lua.lua_rawgeti(L, REGISTRY, this.#wrkRef);
+    lua.lua_getfield(L, -1, "headers");
+    if (lua.lua_type(L, -1) === lua.LUA_TTABLE) {
+      lua.lua_getfield(L, -1, "Host");
+      const hasHost = lua.lua_toboolean(L, -1);
+      lua.lua_pop(L, 1);
+      if (!hasHost) {
+        lua.lua_pushstring(L, target.hostHeader);
+        lua.lua_setfield(L, -2, "Host");
+      }
+    }
+    lua.lua_pop(L, 2);
+
+    const initRef = hookRef(L, "init");
+    if (initRef >= 0) {
+      await this.#runner.call(initRef, "init", (co) => {
+        lua.lua_createtable(co, args.length, 1);
+        lua.lua_pushstring(co, target.url);
+        lua.lua_rawseti(co, -2, 0);
+        args.forEach((arg, i) => {
+          lua.lua_pushstring(co, arg);
+          lua.lua_rawseti(co, -2, i + 1);
+        });
+        return 1;
+      });
+    }
+
+    // The static request is built after init(), so its changes to wrk.method/path/headers/body count.
+    lua.lua_rawgeti(L, REGISTRY, this.#wrkRef);
+    lua.lua_getfield(L, -1, "format");
+    const status = lua.lua_pcall(L, 0, 1, 0);
+    if (status !== lua.LUA_OK || lua.lua_type(L, -1) !== lua.LUA_TSTRING) {
+      const error = status !== lua.LUA_OK
+        ? this.#hookError("wrk.format")
+        : this.#badResult("wrk.format", "a string");
+      lua.lua_pop(L, 1); // the wrk table
+      throw error;
+    }
+    this.#static = lua.lua_tolstring(L, -1) as Uint8Array;
+    // wrk.request() returns the static request, as wrk.init defines it (wrk's setup.lua calls it).
+    lua.lua_pushjsclosure(L, returnUpvalue, 1);
+    lua.lua_setfield(L, -2, "request");
+    lua.lua_pop(L, 1);
+
+    this.#requestRef = hookRef(L, "request");
+    this.#delayRef = hookRef(L, "delay");
+    const responseRef = hookRef(L, "response");
+    this.#sink = responseRef >= 0 ? new LuaResponseSink(L, responseRef, path) : null;
+
+    let counted = this.#static;
+    if (this.#requestRef >= 0) {
+      this.#first = this.#callRequest();
+      counted = this.#first;
+    }
+    try {
+      const { count, methods } = countRequests(counted);
+      this.#depth = count;
+      this.#heads = methods.map((method) => method === "HEAD");
+    } catch (error) {
+      if (!(error instanceof RequestFormatError)) throw error;
+      const what = this.#requestRef >= 0 ? "request() returned" : "wrk.format() built";
+      throw new ScriptError(`${path}: ${what} an invalid HTTP request: ${error.message}`, {
+        hook: this.#requestRef >= 0 ? "request" : "init",
+        cause: error,
+      });
+    }
+    this.#denseLength = densifyStack(L);
+  }
+
+  get requestSource(): RequestSource {
+    if (!this.#initialized) throw new Error("ThreadScript.requestSource is valid after init()");
+    return this;
+  }
+
+  get responseSink(): ResponseSink | null {
+    if (!this.#initialized) throw new Error("ThreadScript.responseSink is valid after init()");
+    return this.#sink;
+  }
+
+  // --- RequestSource -----------------------------------------------------------------------------------------
+
+  get pipelineDepth(): number {
+    return this.#depth;
+  }
+
+  get headFlags(): readonly boolean[] {
+    return this.#heads;
+  }
+
+  get delayMs(): (() => number) | null {
+    return this.#delayRef >= 0 ? this.#callDelay : null;
+  }
+
+  nextRequest(): Uint8Array {
+    const first = this.#first;
+    if (first !== null) {
+      this.#first = null;
+      return first;
+    }
+    return this.#requestRef >= 0 ? this.#callRequest() : this.#static;
+  }
+
+  readonly #callDelay = (): number => {
+    const L = this.#L;
+    lua.lua_rawgeti(L, REGISTRY, this.#delayRef);
+    if (lua.lua_pcall(L, 0, 1, 0) !== lua.LUA_OK) throw this.#hookError("delay");
+    const ms = lua.lua_tonumberx(L, -1);
+    if (ms === false) throw this.#badResult("delay", "a number");
+    lua.lua_pop(L, 1);
+    if (stackLength(L) !== this.#denseLength) this.#denseLength = densifyStack(L);
+    return ms;
+  };
+
+  #callRequest(): Uint8Array {
+    const L = this.#L;
+    lua.lua_rawgeti(L, REGISTRY, this.#requestRef);
+    if (lua.lua_pcall(L, 0, 1, 0) !== lua.LUA_OK) throw this.#hookError("request");
+    // The Lua string's own bytes, not a copy: Lua strings are immutable and the loop never writes to them.
+    if (lua.lua_type(L, -1) !== lua.LUA_TSTRING) throw this.#badResult("request", "a string");
+    const bytes = lua.lua_tolstring(L, -1) as Uint8Array;
+    lua.lua_pop(L, 1);
+    if (stackLength(L) !== this.#denseLength) this.#denseLength = densifyStack(L);
+    if (bytes.length === 0) {
+      throw new ScriptError(`${this.#options.path}: request() returned an empty string`, { hook: "request" });
+    }
+    return bytes;
+  }
+
+  /** Pops the error of a failed hook call into a `ScriptError`. */
+  #hookError(hook: string): ScriptError {
+    const error = errorFromStack(this.#L, this.#options.path, hook);
+    lua.lua_pop(this.#L, 1);
+    return error;
+  }
+
+  /** Pops a wrongly-typed hook result into a `ScriptError`. */
+  #badResult(hook: string, expected: string): ScriptError {
+    const got = typeName(this.#L, -1);
+    lua.lua_pop(this.#L, 1);
+    return new ScriptError(`${this.#options.path}: ${hook}() must return ${expected}, got ${got}`, { hook });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    lua.lua_close(this.#L);
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new Error("ThreadScript is closed");
+  }
+}

@@ -1,0 +1,176 @@
+/** Shared fixtures for the script-layer tests: targets, output capture, fake responses and thread handles. */
+
+import type { Target } from "../../lib/config/config.ts";
+import type { ResponseView } from "../../lib/net/request_source.ts";
+import {
+  loadThreadScript,
+  type ThreadScript,
+  type ThreadScriptOptions,
+} from "../../lib/script/thread_script.ts";
+import { loadMainScript, type MainScript } from "../../lib/script/main_script.ts";
+import type { Addr, ThreadHandle } from "../../lib/script/thread_handle.ts";
+import type { TransferValue } from "../../lib/script/transfer.ts";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A Target as the config layer would build it from `url`. */
+export function targetOf(url: string): Target {
+  const parsed = new URL(url);
+  const scheme = parsed.protocol === "https:" ? "https" : "http";
+  const host = parsed.hostname.replace(/^\[|\]$/g, "");
+  const portText = parsed.port === "" ? null : parsed.port;
+  const port = portText === null ? (scheme === "https" ? 443 : 80) : Number(portText);
+  const bracketed = host.includes(":") ? `[${host}]` : host;
+  return {
+    url,
+    scheme,
+    host,
+    port,
+    portText,
+    path: `${parsed.pathname}${parsed.search}` || "/",
+    hostHeader: portText === null ? bracketed : `${bracketed}:${portText}`,
+    service: portText ?? scheme,
+  };
+}
+
+/** Collects what a state prints. */
+export class Output {
+  #chunks: Uint8Array[] = [];
+  /** Pass as the `write` option. */
+  readonly write = (bytes: Uint8Array): void => {
+    this.#chunks.push(bytes.slice());
+  };
+  /** Everything written so far, as text. */
+  get text(): string {
+    return this.#chunks.map((chunk) => decoder.decode(chunk)).join("");
+  }
+}
+
+/** Reads a fixture script's bytes. */
+export function fixture(name: string): Uint8Array {
+  return Deno.readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+}
+
+/** Bytes as text (requests are ASCII here). */
+export function text(bytes: Uint8Array): string {
+  return decoder.decode(bytes);
+}
+
+/** Options for {@linkcode threadScript}. */
+export interface TestThreadOptions extends Partial<ThreadScriptOptions> {
+  url?: string;
+}
+
+/** Loads a thread script from Lua source text (or bytes) with test defaults. */
+export async function threadScript(
+  source: string | Uint8Array,
+  options: TestThreadOptions = {},
+): Promise<{ script: ThreadScript; output: Output; stops: () => number }> {
+  const output = new Output();
+  let stops = 0;
+  const script = await loadThreadScript({
+    path: "script.lua",
+    source: typeof source === "string" ? encoder.encode(source) : source,
+    target: targetOf(options.url ?? "http://127.0.0.1:8080/"),
+    headers: [],
+    args: [],
+    write: output.write,
+    onStop: () => stops++,
+    ...options,
+  });
+  return { script, output, stops: () => stops };
+}
+
+/** Loads a main script from Lua source text (or bytes) with test defaults. */
+export async function mainScript(
+  source: string | Uint8Array,
+  options: { url?: string; headers?: [string, string][]; path?: string } = {},
+): Promise<{ script: MainScript; output: Output }> {
+  const output = new Output();
+  const script = await loadMainScript({
+    path: options.path ?? "script.lua",
+    source: typeof source === "string" ? encoder.encode(source) : source,
+    target: targetOf(options.url ?? "http://127.0.0.1:8080/"),
+    headers: options.headers ?? [],
+    write: output.write,
+  });
+  return { script, output };
+}
+
+/** A ResponseView over a response built from parts. */
+export function responseView(status: number, headers: [string, string][], body = ""): ResponseView {
+  const parts: Uint8Array[] = [encoder.encode(`HTTP/1.1 ${status} X\r\n`)];
+  let offset = parts[0].length;
+  const nameStart: number[] = [];
+  const nameEnd: number[] = [];
+  const valueStart: number[] = [];
+  const valueEnd: number[] = [];
+  for (const [name, value] of headers) {
+    const nameBytes = encoder.encode(name);
+    const valueBytes = encoder.encode(value);
+    nameStart.push(offset);
+    nameEnd.push(offset + nameBytes.length);
+    valueStart.push(offset + nameBytes.length + 2);
+    valueEnd.push(offset + nameBytes.length + 2 + valueBytes.length);
+    parts.push(nameBytes, encoder.encode(": "), valueBytes, encoder.encode("\r\n"));
+    offset += nameBytes.length + 2 + valueBytes.length + 2;
+  }
+  parts.push(encoder.encode("\r\n"));
+  const head = new Uint8Array(offset + 2);
+  let at = 0;
+  for (const part of parts) {
+    head.set(part, at);
+    at += part.length;
+  }
+  const bodyBytes = encoder.encode(body);
+  // Like the parser's reused buffers: longer than the content.
+  const bodyBuffer = new Uint8Array(bodyBytes.length + 16);
+  bodyBuffer.set(bodyBytes);
+  return {
+    status,
+    headerCount: headers.length,
+    head,
+    nameStart: Int32Array.from(nameStart),
+    nameEnd: Int32Array.from(nameEnd),
+    valueStart: Int32Array.from(valueStart),
+    valueEnd: Int32Array.from(valueEnd),
+    body: bodyBuffer,
+    bodyLength: bodyBytes.length,
+  };
+}
+
+/** A ThreadHandle over a real ThreadScript in the same process (what the orchestrator does over messages). */
+export class LocalThreadHandle implements ThreadHandle {
+  addr: Addr = { address: "127.0.0.1", port: 8080, family: 4 };
+  stopped = 0;
+  constructor(readonly index: number, readonly script: ThreadScript) {}
+  get(name: string): Promise<TransferValue> {
+    return Promise.resolve().then(() => this.script.getGlobal(name));
+  }
+  set(name: string, value: TransferValue): void {
+    this.script.setGlobal(name, value);
+  }
+  stop(): void {
+    this.stopped++;
+  }
+}
+
+/** A ThreadHandle that records calls and serves globals from a map. */
+export class FakeThreadHandle implements ThreadHandle {
+  addr: Addr = { address: "127.0.0.1", port: 8080, family: 4 };
+  readonly globals = new Map<string, TransferValue>();
+  readonly sets: [string, TransferValue][] = [];
+  stopped = 0;
+  constructor(readonly index = 0) {}
+  get(name: string): Promise<TransferValue> {
+    return new Promise((resolve) => setTimeout(() => resolve(this.globals.get(name) ?? null), 1));
+  }
+  set(name: string, value: TransferValue): void {
+    this.sets.push([name, value]);
+    this.globals.set(name, value);
+  }
+  stop(): void {
+    this.stopped++;
+  }
+}

@@ -1,0 +1,41 @@
+/** The request counter behind the pipeline depth (spec §3). */
+
+import assert from "node:assert/strict";
+import { countRequests, RequestFormatError } from "../../lib/script/_request_counter.ts";
+
+const encoder = new TextEncoder();
+const count = (text: string) => countRequests(encoder.encode(text));
+
+Deno.test("countRequests() counts back-to-back requests and their methods", () => {
+  const get = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+  const post = "POST /p HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello";
+  const head = "HEAD /h HTTP/1.0\r\n\r\n";
+  assert.deepEqual(count(get), { count: 1, methods: ["GET"] });
+  assert.deepEqual(count(get + post + head + get), { count: 4, methods: ["GET", "POST", "HEAD", "GET"] });
+});
+
+Deno.test("countRequests() skips chunked bodies and accepts bare LF line ends", () => {
+  const chunked =
+    "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n0\r\nTrailer: x\r\n\r\n";
+  assert.deepEqual(count(chunked + "GET / HTTP/1.1\n\n"), { count: 2, methods: ["POST", "GET"] });
+});
+
+Deno.test("countRequests() reports where a request stops being HTTP", () => {
+  const cases: [string, string][] = [
+    ["", "empty request at 1:1"],
+    ["hello", "incomplete request at 1:6"],
+    ["GET / HTTP/1.1\r\nHost a\r\n\r\n", "invalid header at 2:5"],
+    ["GET /\r\n\r\n", "invalid URL at 1:6"],
+    ["GET / FTP/1.0\r\n\r\n", "invalid HTTP version at 1:7"],
+    ["POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\nshort", "incomplete body at 4:6"],
+    ["POST / HTTP/1.1\r\nContent-Length: x\r\n\r\n", "invalid Content-Length at 2:16"],
+    ["GET / HTTP/1.1\r\n\r\nnot a request\r\n\r\n", "invalid HTTP version at 3:7"],
+  ];
+  for (const [input, message] of cases) {
+    assert.throws(() => count(input), (error) => {
+      assert.ok(error instanceof RequestFormatError);
+      assert.equal(error.message, message, JSON.stringify(input));
+      return true;
+    });
+  }
+});

@@ -1,0 +1,136 @@
+/** `wrk.format()` byte for byte (spec §3). */
+
+import assert from "node:assert/strict";
+import type { TransferValue } from "../../lib/script/transfer.ts";
+import { text, threadScript } from "./_helpers.ts";
+
+/** Runs `body` inside init() (after the default Host is set) and returns the named globals. */
+async function run(body: string, names: string[], headers: [string, string][] = []) {
+  const { script } = await threadScript(`function init(args)\n${body}\nend`, { headers });
+  await script.init();
+  const values = Object.fromEntries(names.map((name) => [name, script.getGlobal(name)]));
+  script.close();
+  return values;
+}
+
+/** A transferred table as a plain object (string keys, text values). */
+function record(value: TransferValue): Record<string, unknown> {
+  assert.ok(value !== null && typeof value === "object" && "table" in value);
+  return Object.fromEntries(
+    value.table.map(([k, v]) => [text(k as Uint8Array), v instanceof Uint8Array ? text(v) : v]),
+  );
+}
+
+Deno.test("wrk.format() builds a GET that ends in CRLF CRLF", async () => {
+  const { r } = await run(`r = wrk.format("GET", "/x", { ["X-A"] = "1" })`, ["r"]);
+  assert.equal(text(r as Uint8Array), "GET /x HTTP/1.1\r\nX-A: 1\r\nHost: 127.0.0.1:8080\r\n\r\n");
+});
+
+Deno.test("wrk.format() adds wrk.headers.Host to the passed table when it has none", async () => {
+  const { r, h } = await run(`h = {}; r = wrk.format("GET", "/", h)`, ["r", "h"]);
+  assert.equal(text(r as Uint8Array), "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n");
+  assert.deepEqual(record(h), { Host: "127.0.0.1:8080" });
+});
+
+Deno.test("wrk.format() keeps a Host the passed table already has", async () => {
+  const { r } = await run(`r = wrk.format("GET", "/", { Host = "example.org" })`, ["r"]);
+  assert.equal(text(r as Uint8Array), "GET / HTTP/1.1\r\nHost: example.org\r\n\r\n");
+});
+
+Deno.test("wrk.format() takes Host from -H over the URL's", async () => {
+  const { r } = await run(`r = wrk.format()`, ["r"], [["Host", "vhost.test"]]);
+  assert.equal(text(r as Uint8Array), "GET / HTTP/1.1\r\nHost: vhost.test\r\n\r\n");
+});
+
+Deno.test("wrk.format() adds Content-Length for a body, in the passed table too", async () => {
+  const { r, h } = await run(`h = { Host = "a" }; r = wrk.format("POST", "/p", h, "hello")`, ["r", "h"]);
+  assert.equal(text(r as Uint8Array), "POST /p HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello");
+  assert.deepEqual(record(h), { Host: "a", "Content-Length": 5 });
+});
+
+Deno.test("wrk.format() removes Content-Length when there is no body, in the passed table too", async () => {
+  const { r, h } = await run(
+    `h = { Host = "a", ["Content-Length"] = "99" }; r = wrk.format("GET", "/", h)`,
+    ["r", "h"],
+  );
+  assert.equal(text(r as Uint8Array), "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+  assert.deepEqual(record(h), { Host: "a" });
+});
+
+Deno.test("wrk.format() falls back to wrk.method, wrk.path, wrk.headers and wrk.body for nil arguments", async () => {
+  const { r, cl } = await run(
+    `wrk.method = "PUT"; wrk.path = "/p?q=1"; wrk.body = "zz"; wrk.headers["X-B"] = "b"
+     r = wrk.format(nil, nil, nil, nil); cl = wrk.headers["Content-Length"]`,
+    ["r", "cl"],
+  );
+  const request = text(r as Uint8Array);
+  assert.match(request, /^PUT \/p\?q=1 HTTP\/1\.1\r\n/);
+  assert.match(request, /\r\nX-B: b\r\n/);
+  assert.match(request, /\r\nContent-Length: 2\r\n\r\nzz$/);
+  // wrk.headers itself was the table used, so it now holds Content-Length.
+  assert.equal(cl, 2);
+});
+
+Deno.test("wrk.format() prints number header values as LuaJIT does", async () => {
+  const { r } = await run(
+    `r = wrk.format("GET", "/", { Host = "h", ["X-N"] = 42, ["X-F"] = 1.5, ["X-I"] = 2^31, ["X-W"] = 3.0 })`,
+    ["r"],
+  );
+  assert.equal(
+    text(r as Uint8Array),
+    "GET / HTTP/1.1\r\nHost: h\r\nX-N: 42\r\nX-F: 1.5\r\nX-I: 2147483648\r\nX-W: 3\r\n\r\n",
+  );
+});
+
+Deno.test("wrk.format() gives the same bytes as wrk's Lua implementation", async () => {
+  // wrk 4.1's wrk.lua format, run on the same tables in the same state.
+  const { same, count } = await run(
+    `
+    local function lua_format(method, path, headers, body)
+      local method  = method  or wrk.method
+      local path    = path    or wrk.path
+      local headers = headers or wrk.headers
+      local body    = body    or wrk.body
+      local s       = {}
+      if not headers["Host"] then
+        headers["Host"] = wrk.headers["Host"]
+      end
+      headers["Content-Length"] = body and string.len(body)
+      s[1] = string.format("%s %s HTTP/1.1", method, path)
+      for name, value in pairs(headers) do
+        s[#s+1] = string.format("%s: %s", name, value)
+      end
+      s[#s+1] = ""
+      s[#s+1] = body or ""
+      return table.concat(s, "\\r\\n")
+    end
+    local cases = {
+      { nil, nil, nil, nil },
+      { "POST", "/a", { A = "1", B = 2 }, "body" },
+      { "HEAD", "/b?c=d", { ["Content-Length"] = "7" }, nil },
+      { nil, "/c", { Host = "x", Z = "z", Y = 1.25 }, "" },
+    }
+    same, count = true, 0
+    for _, c in ipairs(cases) do
+      local h1, h2 = {}, {}
+      if c[3] then
+        for k, v in pairs(c[3]) do h1[k] = v end
+        for k, v in pairs(c[3]) do h2[k] = v end
+      end
+      local a = wrk.format(c[1], c[2], c[3] and h1, c[4])
+      local b = lua_format(c[1], c[2], c[3] and h2, c[4])
+      if a ~= b then same = false; print(a, b) end
+      count = count + 1
+    end`,
+    ["same", "count"],
+  );
+  assert.equal(count, 4);
+  assert.equal(same, true);
+});
+
+Deno.test("wrk.format() rejects a headers argument that is not a table", async () => {
+  await assert.rejects(
+    run(`wrk.format("GET", "/", "nope")`, []),
+    /script\.lua:2: in init\(\): bad argument #3 to 'format' \(table expected, got string\)/,
+  );
+});
