@@ -4,19 +4,47 @@
  * and later call `done()`.
  */
 import type { Config } from "./config/config.ts";
+import { checkOpenFileLimit, softOpenFileLimit } from "./net/fd_limit.ts";
 import { describeNetworkError, resolveAddresses, testConnect } from "./net/resolve.ts";
 import { createTransport, type SocketAddress, tlsSettings } from "./net/transport.ts";
 import type { ErrorCounts, RunResult } from "./run_result.ts";
 import { RunError } from "./run_error.ts";
-import { loadMainScript, type MainScript } from "./script/main_script.ts";
+import type { MainScript } from "./script/main_script.ts";
 import { Stats } from "./stats/stats.ts";
 import type { ThreadReport, WorkerSetup } from "./worker/protocol.ts";
 import { WorkerThread } from "./worker/worker_thread.ts";
 
 /** How long stopped threads get to report before they are listed as unfinished. */
 const DEFAULT_GRACE_MS = 1000;
+/**
+ * How long a thread may take to run the script's top level, and then `init()`, before the run is abandoned.
+ * Both may wait on `wrk.lookup`/`wrk.connect`, so the bound is never below the socket timeout.
+ */
+const DEFAULT_STARTUP_BOUND_MS = 10_000;
 
-/** Options for `Run.start()` beyond the configuration. */
+/**
+ * Options for `Run.start()` and `run()` beyond the configuration.
+ *
+ * @example Ending a run early and keeping the script's output
+ * ```ts
+ * import { parseArgs } from "./config/parse_args.ts";
+ * import { startDemoServer } from "./demo_server.ts";
+ * import { run, type RunOptions } from "./run.ts";
+ *
+ * const server = startDemoServer();
+ * const abort = new AbortController();
+ * const timer = setTimeout(() => abort.abort(), 200);
+ * const output: Uint8Array[] = [];
+ * const options: RunOptions = { signal: abort.signal, write: (bytes) => output.push(bytes) };
+ * try {
+ *   const result = await run(parseArgs(["-t1", "-c2", "-d1m", server.url]), options);
+ *   console.log(`${result.requests} requests in ${result.runtimeUs / 1000} ms`);
+ * } finally {
+ *   clearTimeout(timer);
+ *   await server.close();
+ * }
+ * ```
+ */
 export interface RunOptions {
   /** Where the main state's `print`/`io.write` go (threads write to stdout). Default: stdout. */
   write?: (bytes: Uint8Array) => void;
@@ -24,9 +52,50 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** How long threads get to report after the stop. */
   graceMs?: number;
+  /**
+   * How long each thread may take to load the script (its top level), and then to run `init()`; a thread that
+   * takes longer ends the start with a `RunError`. Default: 10 s or the `--timeout`, whichever is larger.
+   */
+  startupBoundMs?: number;
+  /**
+   * The soft open-file limit to check `-c` against (null: no check). Default: this process's limit from
+   * `/proc/self/limits` on Linux, no check elsewhere.
+   */
+  openFileLimit?: number | null;
+  /**
+   * The module each thread runs as a Web Worker. Default: this library's `lib/worker/worker_main.ts`, right
+   * when the library runs from its source files. A program bundled or compiled into one file has no such file
+   * beside it: it passes its own entry's `import.meta.url` and makes that entry import
+   * `lib/worker/worker_main.ts` and skip its own work when `isWorkerScope()` (as `cli.ts` does).
+   */
+  workerModule?: string | URL;
 }
 
-/** A started run: await `result`, then optionally `done()`, then always `close()`. */
+/**
+ * A started run: await `result`, then optionally `done()`, then always `close()`. Use it instead of `run()`
+ * to print something between the start and the result (the CLI prints wrk's `Running …` header) or to stop
+ * the run from outside.
+ *
+ * @example Starting a run, then stopping it early
+ * ```ts
+ * import { parseArgs } from "./config/parse_args.ts";
+ * import { startDemoServer } from "./demo_server.ts";
+ * import { Run } from "./run.ts";
+ *
+ * const server = startDemoServer();
+ * const started = await Run.start(parseArgs(["-t1", "-c2", "-d1m", server.url]));
+ * const timer = setTimeout(() => started.stop(), 200);
+ * try {
+ *   const result = await started.result;
+ *   await started.done(result);
+ *   console.log(result.requests > 0);
+ * } finally {
+ *   clearTimeout(timer);
+ *   started.close();
+ *   await server.close();
+ * }
+ * ```
+ */
 export class Run {
   readonly #config: Config;
   readonly #threads: WorkerThread[];
@@ -56,6 +125,8 @@ export class Run {
     const deadline = setTimeout(() => this.#endRun(), config.durationMs);
     const onAbort = () => this.#endRun();
     options.signal?.addEventListener("abort", onAbort, { once: true });
+    // Aborted while starting: the run ends at once and reports the little time it ran.
+    if (options.signal?.aborted) this.#endRun();
     this.result = ended.finally(() => {
       clearTimeout(deadline);
       options.signal?.removeEventListener("abort", onAbort);
@@ -67,19 +138,19 @@ export class Run {
   /** Prepares and starts a run; rejects with `RunError` when the target or the script is unusable. */
   static async start(config: Config, options: RunOptions = {}): Promise<Run> {
     const write = options.write ?? writeStdout;
+    const openFileLimit = options.openFileLimit === undefined ? softOpenFileLimit() : options.openFileLimit;
+    try {
+      checkOpenFileLimit(config.connections, config.threads, openFileLimit);
+    } catch (error) {
+      asRunError(error);
+    }
     const script = config.scriptPath === null ? null : await readScript(config.scriptPath);
     const caCerts = config.caFile === null ? [] : [await readCaFile(config.caFile)];
     const address = await firstReachableAddress(config);
     await checkTls(config, address, caCerts);
+    const boundMs = options.startupBoundMs ?? Math.max(DEFAULT_STARTUP_BOUND_MS, config.timeoutMs);
 
-    const mainScript = script === null ? null : await loadMainScript({
-      path: config.scriptPath!,
-      source: script,
-      target: config.target,
-      headers: config.headers,
-      write,
-    }).catch(asRunError);
-
+    let mainScript: MainScript | null = null;
     let failure: RunError | null = null;
     let run: Run | null = null;
     const threads: WorkerThread[] = [];
@@ -91,18 +162,42 @@ export class Run {
       onStopped: () => {
         if (run !== null && threads.every((thread) => thread.stoppedByScript)) run.#endRun();
       },
+      workerModule: options.workerModule,
     };
     const family: 4 | 6 = address.address.includes(":") ? 6 : 4;
     try {
       for (let i = 0; i < config.threads; i++) {
         threads.push(new WorkerThread(i, { ...address, family }, events));
       }
-      await Promise.all(threads.map((thread, i) => thread.load(workerSetup(config, i, script, caCerts))));
+      // The threads run the script's top level before the main state does: in a worker, a top level that never
+      // returns can be bounded and terminated, while the main state runs on this thread and could not be
+      // interrupted (so it only runs a script that has finished loading elsewhere).
+      await allWithin(
+        threads.map((thread, i) => thread.load(workerSetup(config, i, script, caCerts))),
+        boundMs,
+        (i) =>
+          `thread ${i + 1} did not finish loading the script within ${seconds(boundMs)} ` +
+          `(does its top level loop forever?)`,
+      );
+      if (script !== null) {
+        // The Lua layer (fengari) is loaded only for a script: ~10 MiB less per thread without one.
+        mainScript = await (await import("./script/main_script.ts")).loadMainScript({
+          path: config.scriptPath!,
+          source: script,
+          target: config.target,
+          headers: config.headers,
+          write,
+        }).catch(asRunError);
+      }
       // setup() runs per thread, in order, in the main state (spec §3 phase order).
       if (mainScript?.hasSetup) {
         for (const thread of threads) await mainScript.setup(thread).catch(asRunError);
       }
-      await Promise.all(threads.map((thread) => thread.start()));
+      await allWithin(
+        threads.map((thread) => thread.start()),
+        boundMs,
+        (i) => `thread ${i + 1} did not finish init() within ${seconds(boundMs)} (does init() loop forever?)`,
+      );
     } catch (error) {
       for (const thread of threads) thread.terminate();
       mainScript?.close();
@@ -130,13 +225,39 @@ export class Run {
   }
 
   async #collect(): Promise<RunResult> {
-    const reports = await Promise.all(this.#threads.map((thread) => thread.finish(this.#graceMs)));
-    const runtimeUs = Math.round((performance.now() - this.#startedAtMs) * 1000);
+    // The run lasts until the last thread that reports has stopped (wrk joins its threads): the grace period
+    // spent waiting for a thread that never reports is not time run.
+    let stoppedAtMs = performance.now();
+    const reports = await Promise.all(this.#threads.map(async (thread) => {
+      const report = await thread.finish(this.#graceMs);
+      if (report !== null) stoppedAtMs = Math.max(stoppedAtMs, performance.now());
+      return report;
+    }));
+    const runtimeUs = Math.round((stoppedAtMs - this.#startedAtMs) * 1000);
     return mergeReports(this.#config, reports, runtimeUs);
   }
 }
 
-/** Starts a run, waits for it, calls `done()` and closes it: the whole job for library users. */
+/**
+ * Starts a run, waits for it, calls `done()` and closes it: the whole job for library users. Rejects with a
+ * `RunError` when the target is unreachable, the script fails or a thread dies.
+ *
+ * @example Benchmarking the demo server for 300 ms
+ * ```ts
+ * import { parseArgs } from "./config/parse_args.ts";
+ * import { startDemoServer } from "./demo_server.ts";
+ * import { formatReport } from "./report/text_report.ts";
+ * import { run } from "./run.ts";
+ *
+ * const server = startDemoServer();
+ * try {
+ *   const result = await run(parseArgs(["-t2", "-c4", "-d300ms", server.url]));
+ *   console.log(formatReport(result, { latency: true }));
+ * } finally {
+ *   await server.close();
+ * }
+ * ```
+ */
 export async function run(config: Config, options: RunOptions = {}): Promise<RunResult> {
   const started = await Run.start(config, options);
   try {
@@ -164,8 +285,8 @@ export function mergeReports(config: Config, reports: (ThreadReport | null)[], r
     requests += report.requests;
     bytesRead += report.bytesRead;
     for (const key of Object.keys(errors) as (keyof ErrorCounts)[]) errors[key] += report.errors[key];
-    latency.add(Stats.decode(report.latency));
-    requestRate.add(Stats.decode(report.requestRate));
+    latency.add(Stats.fromBucketCounts(report.latency));
+    requestRate.add(Stats.fromBucketCounts(report.requestRate));
   });
   const perConnection = Math.floor(requests / config.connections);
   if (perConnection > 0) latency.correct(Math.floor(runtimeUs / perConnection));
@@ -245,6 +366,32 @@ async function checkTls(config: Config, address: SocketAddress, caCerts: string[
     }
     throw new RunError(`TLS handshake with ${host}:${service} failed: ${reason}`);
   }
+}
+
+/**
+ * Waits for every promise, but at most `boundMs`: then rejects with a `RunError` of `describe(i)` for the first
+ * one still pending. Leaves no timer behind either way.
+ */
+async function allWithin(
+  promises: Promise<void>[],
+  boundMs: number,
+  describe: (index: number) => string,
+): Promise<void> {
+  const settled = promises.map(() => false);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RunError(describe(settled.indexOf(false)))), boundMs);
+  });
+  try {
+    await Promise.race([Promise.all(promises.map((p, i) => p.then(() => void (settled[i] = true)))), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `10s`, `2.5s`: a bound as the user would write it. */
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))}s`;
 }
 
 function describeResolveError(error: unknown): string {

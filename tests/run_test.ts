@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { parseArgs, Run, run, RunError, Stats } from "../mod.ts";
+import { parseArgs, Run, run, RunError } from "../mod.ts";
+import { Recorder } from "../lib/stats/recorder.ts";
 import { connectionsForThread, mergeReports } from "../lib/run.ts";
 import type { ThreadReport } from "../lib/worker/protocol.ts";
 import { closedPort, ok, startServer } from "./helpers/server.ts";
@@ -13,17 +14,17 @@ Deno.test("connectionsForThread() gives the remainder to the first threads", () 
 });
 
 function report(threadIndex: number, requests: number, latencies: number[]): ThreadReport {
-  const latency = new Stats();
+  const latency = new Recorder();
   for (const us of latencies) latency.record(us);
-  const rate = new Stats();
+  const rate = new Recorder();
   rate.record(requests * 10);
   return {
     threadIndex,
     requests,
     bytesRead: requests * 100,
     errors: { connect: 1, read: 2, write: 3, status: 4, timeout: 5 },
-    latency: latency.encode(),
-    requestRate: rate.encode(),
+    latency: latency.counts(),
+    requestRate: rate.counts(),
   };
 }
 

@@ -8,10 +8,10 @@ import type { RequestSource, ResponseSink } from "./request_source.ts";
 import type { Socket, Transport } from "./transport.ts";
 
 /**
- * 16 KiB: several small responses per read; larger sizes measured no faster (runtime-notes) and cost memory at
+ * 8 KiB, as wrk: several small responses per read; larger sizes measured no faster (runtime-notes) and cost memory at
  * -c10000 (wrk reads 8 KiB at a time).
  */
-const READ_BUFFER_BYTES = 16 * 1024;
+const READ_BUFFER_BYTES = 8 * 1024;
 
 /** Per-thread counters, mutated in place by every connection of the thread. */
 export class ThreadCounters {
@@ -71,6 +71,7 @@ export class Connection {
     const context = this.#context;
     const source = context.source;
     const state = context.state;
+    const buffer = this.#buffer;
     while (!state.stopped) {
       if (this.#conn === null && !(await this.#connect())) continue;
       const generation = this.#generation;
@@ -87,7 +88,19 @@ export class Connection {
       // request. A failed write drops the socket, which ends that read uncounted.
       this.#writing = request;
       conn.write(request).then(this.#onWritten, this.#onWriteFailed);
-      const outcome = await this.#readResponses(conn, generation);
+      // Reading stays in this one long-lived frame: an async call per request would leave a frame per request
+      // for the garbage collector to promote, and the heap (RSS) to grow with the request rate.
+      this.#pending = source.pipelineDepth;
+      let outcome: Outcome;
+      do {
+        let n: number | null;
+        try {
+          n = await conn.read(buffer);
+        } catch {
+          n = READ_FAILED;
+        }
+        outcome = this.#consume(n, generation);
+      } while (outcome === Outcome.ReadMore);
       this.#phase = Phase.Idle;
       if (outcome === Outcome.Failed) {
         context.counters.read++;
@@ -101,7 +114,10 @@ export class Connection {
    * or `timeout` error and the socket is replaced, so a hung server shows up in the report (spec §4, Ours).
    */
   expire(nowMs: number): void {
-    if (this.#phase === Phase.Idle || nowMs - this.#sinceMs < this.#context.timeoutMs) return;
+    if (
+      this.#phase === Phase.Idle ||
+      nowMs - this.#sinceMs < this.#context.timeoutMs
+    ) return;
     if (this.#phase === Phase.Connecting) {
       this.#context.counters.connect++;
       this.#connectAbort?.abort();
@@ -160,7 +176,11 @@ export class Connection {
 
   readonly #onWriteFailed = (): void => this.#writeFailed(this.#generation);
 
-  async #writeRest(conn: Socket, written: number, generation: number): Promise<void> {
+  async #writeRest(
+    conn: Socket,
+    written: number,
+    generation: number,
+  ): Promise<void> {
     const bytes = this.#writing;
     try {
       while (written < bytes.length && generation === this.#generation) {
@@ -177,51 +197,51 @@ export class Connection {
     this.#drop();
   }
 
-  async #readResponses(conn: Socket, generation: number): Promise<Outcome> {
+  /** Responses still expected for the batch in flight. */
+  #pending = 0;
+
+  /** Handles one read's result (`READ_FAILED` when it threw, null at EOF): parses, counts, records. */
+  #consume(n: number | null, generation: number): Outcome {
     const context = this.#context;
-    const counters = context.counters;
-    const source = context.source;
-    const sink = context.sink;
     const parser = this.#parser;
-    const buffer = this.#buffer;
-    const depth = source.pipelineDepth;
-    let pending = depth;
-    for (;;) {
-      let n: number | null;
-      try {
-        n = await conn.read(buffer);
-      } catch {
-        return generation === this.#generation && !context.state.stopped ? Outcome.Failed : Outcome.Dropped;
-      }
-      if (generation !== this.#generation || context.state.stopped) return Outcome.Dropped;
-      if (n === null) {
-        // EOF: only a close-delimited body may end here; otherwise the response (or its start) was lost.
-        if (!parser.finishAtEof()) return Outcome.Failed;
-        this.#complete(sink);
-        if (--pending === 0) this.#recordLatency();
-        this.#drop();
-        return pending === 0 ? Outcome.Completed : Outcome.Failed;
-      }
-      counters.bytesRead += n;
-      let pos = 0;
-      while (pos < n) {
-        pos = parser.execute(buffer, pos, n);
-        if (pos === PARSE_ERROR) return Outcome.Failed;
-        if (!parser.done) break;
-        this.#complete(sink);
-        const keepAlive = parser.keepAlive;
-        if (--pending === 0) {
-          this.#recordLatency();
-          // Bytes nobody asked for mean the framing is off: the next response would be misread.
-          if (pos < n && !onlyLineBreaks(buffer, pos, n)) return Outcome.Failed;
-          parser.reset(source.headFlags[0]);
-          if (!keepAlive) this.#drop();
-          return Outcome.Completed;
-        }
-        if (!keepAlive) return Outcome.Failed;
-        parser.reset(source.headFlags[depth - pending]);
-      }
+    const source = context.source;
+    if (n === READ_FAILED) {
+      return generation === this.#generation && !context.state.stopped
+        ? Outcome.Failed
+        : Outcome.Dropped;
     }
+    if (generation !== this.#generation || context.state.stopped) {
+      return Outcome.Dropped;
+    }
+    if (n === null) {
+      // EOF: only a close-delimited body may end here; otherwise the response (or its start) was lost.
+      if (!parser.finishAtEof()) return Outcome.Failed;
+      this.#complete(context.sink);
+      if (--this.#pending === 0) this.#recordLatency();
+      this.#drop();
+      return this.#pending === 0 ? Outcome.Completed : Outcome.Failed;
+    }
+    const buffer = this.#buffer;
+    context.counters.bytesRead += n;
+    let pos = 0;
+    while (pos < n) {
+      pos = parser.execute(buffer, pos, n);
+      if (pos === PARSE_ERROR) return Outcome.Failed;
+      if (!parser.done) break;
+      this.#complete(context.sink);
+      const keepAlive = parser.keepAlive;
+      if (--this.#pending === 0) {
+        this.#recordLatency();
+        // Bytes nobody asked for mean the framing is off: the next response would be misread.
+        if (pos < n && !onlyLineBreaks(buffer, pos, n)) return Outcome.Failed;
+        parser.reset(source.headFlags[0]);
+        if (!keepAlive) this.#drop();
+        return Outcome.Completed;
+      }
+      if (!keepAlive) return Outcome.Failed;
+      parser.reset(source.headFlags[source.pipelineDepth - this.#pending]);
+    }
+    return Outcome.ReadMore;
   }
 
   #complete(sink: ResponseSink | null): void {
@@ -247,7 +267,12 @@ export class Connection {
   }
 }
 
+/** `#consume`'s input for a read that threw. */
+const READ_FAILED = -1;
+
 const enum Outcome {
+  /** The batch is incomplete: read again. */
+  ReadMore,
   Completed,
   /** Counted as a read error by the caller. */
   Failed,
@@ -255,8 +280,14 @@ const enum Outcome {
   Dropped,
 }
 
-function onlyLineBreaks(bytes: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (bytes[i] !== 10 && bytes[i] !== 13) return false;
+function onlyLineBreaks(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): boolean {
+  for (let i = start; i < end; i++) {
+    if (bytes[i] !== 10 && bytes[i] !== 13) return false;
+  }
   return true;
 }
 

@@ -42,11 +42,13 @@ function bytesOf(text: string): Uint8Array {
 export class ResponseParser implements ResponseView {
   status = 0;
   headerCount = 0;
-  head: Uint8Array = new Uint8Array(4096);
-  readonly nameStart = new Int32Array(MAX_HEADERS);
-  readonly nameEnd = new Int32Array(MAX_HEADERS);
-  readonly valueStart = new Int32Array(MAX_HEADERS);
-  readonly valueEnd = new Int32Array(MAX_HEADERS);
+  // Small until a response needs more: at -c10000 every byte per connection counts.
+  head: Uint8Array = new Uint8Array(1024);
+  // Header offsets exist only for a response() hook; without one they are never read.
+  readonly nameStart: Int32Array;
+  readonly nameEnd: Int32Array;
+  readonly valueStart: Int32Array;
+  readonly valueEnd: Int32Array;
   body: Uint8Array = new Uint8Array(0);
   bodyLength = 0;
   /** False when the server will close (or wants us to close) the connection after this response. */
@@ -68,6 +70,11 @@ export class ResponseParser implements ResponseView {
 
   constructor(collect: boolean) {
     this.collect = collect;
+    const slots = collect ? MAX_HEADERS : 0;
+    this.nameStart = new Int32Array(slots);
+    this.nameEnd = new Int32Array(slots);
+    this.valueStart = new Int32Array(slots);
+    this.valueEnd = new Int32Array(slots);
   }
 
   /** True once a whole response has been parsed; call `reset()` before the next one. */

@@ -1,37 +1,15 @@
 /**
- * wrk's stats object (`stats.c`) on top of an HDR histogram, so that any value fits in a small, fixed amount of
- * memory and workers can ship their samples to the main thread (spec §3, §4).
+ * wrk's stats object (`stats.c`) over HdrHistogram's bucket layout (see recorder.ts), so that any value fits in a
+ * small, fixed amount of memory and the threads' samples merge exactly (spec §3, §4). The standard HDR
+ * encoding, for exchanging histograms with other tools or machines, is in hdr_codec.ts.
  *
  * @module
  */
 
-import * as hdr from "hdr-histogram-js";
+import { bucketIndexOf, lowestValueOf, medianValueOf, toSample } from "./recorder.ts";
 
-/** Three significant digits: values below 2048 are exact, larger ones are kept to within 0.1 %. */
-const SIGNIFICANT_DIGITS = 3;
-/** Sized for 10 s of latency in µs up front so a normal run never resizes on the hot path; larger values still fit. */
-const INITIAL_HIGHEST_VALUE = 10_000_000;
-/** The largest value the histogram indexes exactly; larger inputs are clamped to it. */
-const MAX_RECORDABLE = Number.MAX_SAFE_INTEGER;
-
-/** Rounds and clamps a sample to the non-negative integers the histogram holds (NaN becomes 0). */
-function toSample(value: number): number {
-  if (!(value > 0)) return 0;
-  return value < MAX_RECORDABLE ? Math.round(value) : MAX_RECORDABLE;
-}
-
-function newHistogram(): hdr.JsHistogram {
-  // 64-bit buckets (float counts) so corrected counts cannot overflow; without WebAssembly `build` returns a
-  // JsHistogram, whose index-level API we need.
-  return hdr.build({
-    bitBucketSize: 64,
-    autoResize: true,
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: INITIAL_HIGHEST_VALUE,
-    numberOfSignificantValueDigits: SIGNIFICANT_DIGITS,
-    useWebAssembly: false,
-  }) as hdr.JsHistogram;
-}
+/** Buckets for values up to ~16 s in µs up front, so a normal run never grows the array while recording. */
+const INITIAL_BUCKETS = 24 * 1024;
 
 /** Distinct values in ascending order with their counts, and the figures derived from them. */
 interface Summary {
@@ -64,36 +42,57 @@ interface Summary {
  * ```
  */
 export class Stats {
-  #histogram: hdr.JsHistogram;
+  /** Sample counts per HdrHistogram bucket (see recorder.ts for the layout). */
+  #counts = new Float64Array(INITIAL_BUCKETS);
+  #total = 0;
   #summary: Summary | undefined = undefined;
-
-  /** Creates an empty stats object. */
-  constructor() {
-    this.#histogram = newHistogram();
-  }
 
   /**
    * Records one sample. Called once per request, so it allocates nothing once the histogram covers the value.
    * The value is rounded to an integer; negative values and NaN count as 0.
    */
   record(value: number): void {
-    this.#histogram.recordValue(toSample(value));
-    this.#summary = undefined;
+    this.#addToBucket(bucketIndexOf(toSample(value)), 1);
   }
 
   /** Records `count` samples of `value` (rounded like {@linkcode Stats.record}); a count below 1 records nothing. */
   recordCount(value: number, count: number): void {
     const times = Math.round(count);
     if (!(times >= 1)) return;
-    this.#histogram.recordValueWithCount(toSample(value), times);
-    this.#summary = undefined;
+    this.#addToBucket(bucketIndexOf(toSample(value)), times);
+  }
+
+  /**
+   * Rebuilds stats from a {@linkcode Recorder}'s bucket counts (how worker threads ship their samples). The
+   * recorder uses this histogram's bucket layout, so every sample lands in the bucket it would have had.
+   *
+   * @example From a recorder
+   * ```ts
+   * import { Recorder } from "./recorder.ts";
+   * import { Stats } from "./stats.ts";
+   * import assert from "node:assert/strict";
+   * const recorder = new Recorder();
+   * for (const us of [100, 200, 300]) recorder.record(us);
+   * assert.equal(Stats.fromBucketCounts(recorder.counts()).mean, 200);
+   * ```
+   */
+  static fromBucketCounts(counts: Float64Array): Stats {
+    const stats = new Stats();
+    stats.#addCounts(counts);
+    return stats;
+  }
+
+  /** The sample counts by bucket index, trimmed after the last non-empty bucket (`fromBucketCounts`'s input). */
+  bucketCounts(): Float64Array {
+    let end = this.#counts.length;
+    while (end > 0 && this.#counts[end - 1] === 0) end--;
+    return this.#counts.slice(0, end);
   }
 
   /** Adds every sample of `other` to this object (merging the threads' figures); `other` is unchanged. */
   add(other: Stats): void {
     if (other.count === 0) return;
-    this.#histogram.add(other.#histogram);
-    this.#summary = undefined;
+    this.#addCounts(other.#counts);
   }
 
   /**
@@ -108,8 +107,6 @@ export class Stats {
     if (!(interval >= 1)) return;
     // Snapshot first: the synthetic samples must not be corrected again.
     const { values, counts } = this.#getSummary();
-    const histogram = this.#histogram;
-    let changed = false;
     for (let i = values.length - 1; i >= 0; i--) {
       const n = values[i];
       if (n < 2 * interval) break;
@@ -120,22 +117,18 @@ export class Stats {
       while (remaining > 0) {
         // All terms that land in this value's bucket are added at once: the same counts as one record per term,
         // but the loop runs at most once per bucket instead of once per term (n / interval can be millions).
-        const inBucket = Math.min(
-          remaining,
-          Math.floor((value - histogram.lowestEquivalentValue(value)) / interval) + 1,
-        );
-        histogram.recordValueWithCount(value, count * inBucket);
+        const index = bucketIndexOf(value);
+        const inBucket = Math.min(remaining, Math.floor((value - lowestValueOf(index)) / interval) + 1);
+        this.#addToBucket(index, count * inBucket);
         value -= inBucket * interval;
         remaining -= inBucket;
-        changed = true;
       }
     }
-    if (changed) this.#summary = undefined;
   }
 
   /** Number of samples. */
   get count(): number {
-    return this.#histogram.totalCount;
+    return this.#total;
   }
 
   /** Smallest sample (its bucket's median-equivalent value), 0 when empty. */
@@ -209,46 +202,42 @@ export class Stats {
     return [values[i - 1], counts[i - 1]];
   }
 
-  /** Serialises the samples (HDR compressed base64) to send them to another thread. */
-  encode(): string {
-    return hdr.encodeIntoCompressedBase64(this.#histogram);
+  #addToBucket(index: number, count: number): void {
+    if (index >= this.#counts.length) this.#grow(index + 1);
+    this.#counts[index] += count;
+    this.#total += count;
+    this.#summary = undefined;
   }
 
-  /**
-   * Rebuilds a stats object from {@linkcode Stats.encode}'s output.
-   *
-   * @throws {SyntaxError} when `text` is not an encoded histogram.
-   */
-  static decode(text: string): Stats {
-    let histogram: hdr.JsHistogram;
-    try {
-      histogram = hdr.decodeFromCompressedBase64(text, 64, false) as hdr.JsHistogram;
-    } catch (error) {
-      throw new SyntaxError(
-        `Cannot decode stats: ${error instanceof Error ? error.message : String(error)}`,
-        {
-          cause: error,
-        },
-      );
+  #addCounts(counts: Float64Array): void {
+    if (counts.length > this.#counts.length) this.#grow(counts.length);
+    for (let index = 0; index < counts.length; index++) {
+      const count = counts[index];
+      if (count > 0) {
+        this.#counts[index] += count;
+        this.#total += count;
+      }
     }
-    // Decoding turns auto-resize off; merged and corrected stats must still accept any value.
-    histogram.autoResize = true;
-    const stats = new Stats();
-    stats.#histogram = histogram;
-    return stats;
+    this.#summary = undefined;
+  }
+
+  #grow(length: number): void {
+    const grown = new Float64Array(Math.max(length, this.#counts.length * 2));
+    grown.set(this.#counts);
+    this.#counts = grown;
   }
 
   #getSummary(): Summary {
     if (this.#summary !== undefined) return this.#summary;
-    const histogram = this.#histogram;
+    const bucketCounts = this.#counts;
     const values: number[] = [];
     const counts: number[] = [];
     let sum = 0;
     let total = 0;
-    for (let index = 0; index < histogram.countsArrayLength; index++) {
-      const count = histogram.getCountAtIndex(index);
+    for (let index = 0; index < bucketCounts.length; index++) {
+      const count = bucketCounts[index];
       if (count === 0) continue;
-      const value = histogram.medianEquivalentValue(histogram.valueFromIndex(index));
+      const value = medianValueOf(index);
       values.push(value);
       counts.push(count);
       sum += value * count;

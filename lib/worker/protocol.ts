@@ -23,9 +23,9 @@ export interface ThreadReport {
   requests: number;
   bytesRead: number;
   errors: { connect: number; read: number; write: number; status: number; timeout: number };
-  /** `Stats.encode()` of the latency samples (µs) and of the 100 ms rate samples. */
-  latency: string;
-  requestRate: string;
+  /** `Recorder.counts()` of the latency samples (µs) and of the 100 ms rate samples. */
+  latency: Float64Array;
+  requestRate: Float64Array;
 }
 
 /** Main thread → worker. */

@@ -5,7 +5,7 @@
 import { Connection, type CycleContext, ThreadCounters } from "../net/connection.ts";
 import type { RequestSource, ResponseSink } from "../net/request_source.ts";
 import type { Transport } from "../net/transport.ts";
-import { Stats } from "../stats/stats.ts";
+import { Recorder } from "../stats/recorder.ts";
 import type { ThreadReport } from "./protocol.ts";
 
 const RECORD_INTERVAL_MS = 100;
@@ -24,8 +24,8 @@ export interface ThreadLoopOptions {
 export class ThreadLoop {
   readonly #options: ThreadLoopOptions;
   readonly #counters = new ThreadCounters();
-  readonly #latency = new Stats();
-  readonly #requestRate = new Stats();
+  readonly #latency = new Recorder();
+  readonly #requestRate = new Recorder();
   readonly #connections: Connection[] = [];
   readonly #state = { stopped: false };
   #tick: ReturnType<typeof setInterval> | undefined;
@@ -86,8 +86,8 @@ export class ThreadLoop {
         status: counters.status,
         timeout: counters.timeout,
       },
-      latency: this.#latency.encode(),
-      requestRate: this.#requestRate.encode(),
+      latency: this.#latency.counts(),
+      requestRate: this.#requestRate.counts(),
     };
   }
 

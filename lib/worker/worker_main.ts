@@ -2,13 +2,17 @@
 /**
  * A thread's entry point, run as a Web Worker: loads the script into its own Lua state, answers `thread:get/set`
  * from the main state, and runs the thread loop between `start` and `stop`.
+ *
+ * The worker module for library users (`Run`'s default). The command line does not start this file directly:
+ * its entry module imports it and is the worker module itself, so that one file works bundled and compiled.
  */
 import { createTransport, tlsSettings } from "../net/transport.ts";
 import { defaultRequest } from "../net/request_bytes.ts";
 import type { RequestSource, ResponseSink } from "../net/request_source.ts";
-import { loadThreadScript, type ThreadScript } from "../script/thread_script.ts";
+import type { ThreadScript } from "../script/thread_script.ts";
 import type { FromWorker, ToWorker, WorkerSetup } from "./protocol.ts";
 import { ThreadLoop } from "./thread_loop.ts";
+import { isWorkerScope } from "./worker_scope.ts";
 
 let setup: WorkerSetup | null = null;
 let script: ThreadScript | null = null;
@@ -33,6 +37,8 @@ async function load(message: WorkerSetup): Promise<void> {
   setup = message;
   const { config } = message;
   if (message.script !== null && config.scriptPath !== null) {
+    // Loaded only for a script: fengari costs ~10 MiB per thread (runtime-notes: one state per worker).
+    const { loadThreadScript } = await import("../script/thread_script.ts");
     script = await loadThreadScript({
       path: config.scriptPath,
       source: message.script,
@@ -113,8 +119,13 @@ function handle(message: ToWorker): Promise<void> | void {
   }
 }
 
-// Messages are handled one at a time so that `set`s from setup() land before `start`, as in wrk.
-let queue: Promise<void> = Promise.resolve();
-self.onmessage = (event: MessageEvent<ToWorker>) => {
-  queue = queue.then(() => handle(event.data)).catch(fail);
-};
+// Installed while the module loads, before any await: the first message can follow `new Worker()` at once, and
+// one that arrives before a handler exists is lost. Only inside a worker: the command line's entry imports
+// this module on the main thread too, because that entry is also the worker module (see cli.ts).
+if (isWorkerScope()) {
+  // Messages are handled one at a time so that `set`s from setup() land before `start`, as in wrk.
+  let queue: Promise<void> = Promise.resolve();
+  self.onmessage = (event: MessageEvent<ToWorker>) => {
+    queue = queue.then(() => handle(event.data)).catch(fail);
+  };
+}

@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { bucketIndexOf, lowestValueOf, Recorder } from "../../lib/stats/recorder.ts";
+import { Stats } from "../../lib/stats/stats.ts";
+
+Deno.test("bucketIndexOf() is exact below 2048 and inverted by lowestValueOf() at every bucket edge", () => {
+  for (let v = 0; v < 2048; v++) assert.equal(bucketIndexOf(v), v);
+  for (let index = 0; index < 40 * 1024; index++) {
+    const low = lowestValueOf(index);
+    assert.equal(bucketIndexOf(low), index, `index ${index} (value ${low})`);
+    if (index > 0) assert.equal(bucketIndexOf(low - 1), index - 1, `below index ${index}`);
+  }
+});
+
+Deno.test("Recorder buckets samples exactly as Stats does, so rebuilt stats equal directly recorded ones", () => {
+  let seed = 42;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const recorder = new Recorder();
+  const direct = new Stats();
+  for (let i = 0; i < 20_000; i++) {
+    // Latencies from 1 µs to ~1 hour, spread over every magnitude.
+    const value = Math.floor(Math.exp(random() * Math.log(3.6e9)));
+    recorder.record(value);
+    direct.record(value);
+  }
+  const rebuilt = Stats.fromBucketCounts(recorder.counts());
+  assert.equal(rebuilt.count, direct.count);
+  assert.equal(rebuilt.distinctCount(), direct.distinctCount());
+  for (const p of [0, 1, 50, 90, 99, 99.9, 100]) {
+    assert.equal(rebuilt.percentile(p), direct.percentile(p), `p${p}`);
+  }
+  assert.equal(rebuilt.mean, direct.mean);
+  assert.equal(rebuilt.stdev, direct.stdev);
+  assert.equal(rebuilt.max, direct.max);
+});
+
+Deno.test("Recorder rounds samples and counts NaN and negatives as 0", () => {
+  const recorder = new Recorder();
+  for (const v of [1.4, 1.6, -5, NaN]) recorder.record(v);
+  assert.deepEqual([...recorder.counts()], [2, 1, 1]);
+});
