@@ -155,8 +155,8 @@ export class Run {
     let run: Run | null = null;
     const threads: WorkerThread[] = [];
     const events = {
-      onFailure: (_thread: WorkerThread, message: string) => {
-        failure ??= new RunError(message);
+      onFailure: (_thread: WorkerThread, message: string, exitCode: number) => {
+        failure ??= new RunError(message, exitCode);
         if (run !== null) run.#failRun(failure);
       },
       onStopped: () => {
@@ -419,7 +419,12 @@ async function readCaFile(path: string): Promise<string> {
 
 function asRunError(error: unknown): never {
   if (error instanceof RunError) throw error;
-  throw new RunError(error instanceof Error ? error.message : String(error));
+  // A ScriptError from os.exit(n) carries the script's exit code.
+  const code = (error as { exitCode?: unknown } | null)?.exitCode;
+  throw new RunError(
+    error instanceof Error ? error.message : String(error),
+    typeof code === "number" ? code : 1,
+  );
 }
 
 function writeStdout(bytes: Uint8Array): void {

@@ -1,9 +1,31 @@
-/** A failure that prevents or aborts a run (unreachable target, script error, dead thread): exit code 1. */
+/**
+ * The error a run fails with.
+ *
+ * @module
+ */
+
+/**
+ * A failure that prevents or aborts a run (unreachable target, script error, dead thread): exit code 1.
+ * Errors during the run (a refused connection, a timeout) are counted in the result instead.
+ *
+ * @example An unreachable target
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseArgs } from "./config/parse_args.ts";
+ * import { run } from "./run.ts";
+ * import { RunError } from "./run_error.ts";
+ *
+ * // Port 1 on the loopback interface: nothing listens there.
+ * await assert.rejects(run(parseArgs(["-d1s", "http://127.0.0.1:1/"])), RunError);
+ * ```
+ */
 export class RunError extends Error {
-  /** The process exit code `cli.ts` uses for this error. */
-  readonly exitCode = 1;
-  constructor(message: string) {
+  /** The process exit code `cli.ts` uses for this error: 1, or the code a script gave `os.exit()`. */
+  readonly exitCode: number;
+  /** A run error with a one-line message for the user. */
+  constructor(message: string, exitCode = 1) {
     super(message);
     this.name = "RunError";
+    this.exitCode = exitCode;
   }
 }

@@ -47,4 +47,4 @@ export type FromWorker =
   | { type: "stopped" }
   | { type: "report"; report: ThreadReport }
   /** A script or internal error that ends this thread; `message` is one line for the user. */
-  | { type: "failed"; message: string };
+  | { type: "failed"; message: string; exitCode: number };

@@ -18,6 +18,8 @@ let setup: WorkerSetup | null = null;
 let script: ThreadScript | null = null;
 let loop: ThreadLoop | null = null;
 let stoppedByScript = false;
+/** Where this thread connects (set at start); `wrk.thread.addr` in the thread's state reads it. */
+let address: { address: string; port: number; family: 4 | 6 } | null = null;
 
 function post(message: FromWorker): void {
   self.postMessage(message);
@@ -25,7 +27,17 @@ function post(message: FromWorker): void {
 
 function fail(error: unknown): void {
   loop?.halt();
-  post({ type: "failed", message: error instanceof Error ? error.message : String(error) });
+  post({
+    type: "failed",
+    message: error instanceof Error ? error.message : String(error),
+    exitCode: exitCodeOf(error),
+  });
+}
+
+/** 1, or the code a script passed to `os.exit()` (a ScriptError carrying `exitCode`). */
+function exitCodeOf(error: unknown): number {
+  const code = (error as { exitCode?: unknown } | null)?.exitCode;
+  return typeof code === "number" ? code : 1;
 }
 
 function writeStdout(bytes: Uint8Array): void {
@@ -46,6 +58,7 @@ async function load(message: WorkerSetup): Promise<void> {
       headers: config.headers,
       args: config.scriptArgs,
       write: writeStdout,
+      getAddr: () => address,
       onStop: () => {
         if (stoppedByScript) return;
         stoppedByScript = true;
@@ -64,7 +77,8 @@ function staticSource(message: WorkerSetup): RequestSource {
   return { pipelineDepth: 1, headFlags: [false], delayMs: null, nextRequest: () => bytes };
 }
 
-async function start(address: { address: string; port: number }): Promise<void> {
+async function start(target: { address: string; port: number }): Promise<void> {
+  address = { ...target, family: target.address.includes(":") ? 6 : 4 };
   const current = setup!;
   const { config } = current;
   let source: RequestSource;
@@ -81,7 +95,7 @@ async function start(address: { address: string; port: number }): Promise<void> 
     threadIndex: current.threadIndex,
     connections: current.connections,
     timeoutMs: config.timeoutMs,
-    transport: createTransport(address, tls),
+    transport: createTransport(target, tls),
     source,
     sink,
   });

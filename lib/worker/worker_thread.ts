@@ -8,7 +8,19 @@ import type { TransferValue } from "../script/transfer.ts";
 import type { FromWorker, ThreadReport, ToWorker, WorkerSetup } from "./protocol.ts";
 
 /** Called when the worker fails (script error, crash): the message is one line for the user. */
-export type FailureListener = (thread: WorkerThread, message: string) => void;
+export type FailureListener = (thread: WorkerThread, message: string, exitCode: number) => void;
+
+/** What a `WorkerThread` reports to its owner, and which module it runs. */
+export interface WorkerThreadOptions {
+  onFailure: FailureListener;
+  onStopped: () => void;
+  /**
+   * The module the Web Worker runs; it must serve the thread protocol as `worker_main.ts` does. Default:
+   * `worker_main.ts` beside this file, which exists when this library runs from its source files (local or
+   * remote) but not inside a bundle or a compiled binary; the command line passes its own entry module.
+   */
+  workerModule?: string | URL;
+}
 
 /** One worker thread, from `load` to `terminate`. */
 export class WorkerThread implements ThreadHandle {
@@ -26,12 +38,13 @@ export class WorkerThread implements ThreadHandle {
   #report = deferred<ThreadReport>();
   #failed = false;
 
-  constructor(index: number, addr: Addr, events: { onFailure: FailureListener; onStopped: () => void }) {
+  constructor(index: number, addr: Addr, events: WorkerThreadOptions) {
     this.index = index;
     this.addr = addr;
     this.#onFailure = events.onFailure;
     this.#onStopped = events.onStopped;
-    this.#worker = new Worker(new URL("./worker_main.ts", import.meta.url), { type: "module" });
+    const module = events.workerModule ?? new URL("./worker_main.ts", import.meta.url);
+    this.#worker = new Worker(module, { type: "module" });
     this.#worker.onmessage = (event: MessageEvent<FromWorker>) => this.#receive(event.data);
     this.#worker.onerror = (event: ErrorEvent) => {
       // Without preventDefault an error in a worker ends the whole process (runtime-notes, Workers).
@@ -118,7 +131,7 @@ export class WorkerThread implements ThreadHandle {
       case "report":
         return this.#report.resolve(message.report);
       case "failed":
-        return this.#fail(message.message);
+        return this.#fail(message.message, message.exitCode);
       default: {
         const unknown: never = message;
         this.#fail(`thread ${this.index + 1} sent an unknown message: ${JSON.stringify(unknown)}`);
@@ -126,7 +139,7 @@ export class WorkerThread implements ThreadHandle {
     }
   }
 
-  #fail(message: string): void {
+  #fail(message: string, exitCode = 1): void {
     if (this.#failed) return;
     this.#failed = true;
     const error = new Error(message);
@@ -134,7 +147,7 @@ export class WorkerThread implements ThreadHandle {
     this.#report.reject(error);
     for (const resolve of this.#gets.values()) resolve(null);
     this.#gets.clear();
-    this.#onFailure(this, message);
+    this.#onFailure(this, message, exitCode);
   }
 }
 
