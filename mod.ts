@@ -2,12 +2,42 @@
  * wrk-deno as a library: the same engine as the `wrk-deno` command line (wrk's semantics, Lua scripts, Web
  * Worker threads), returning the run's figures instead of printing them.
  *
- * @example Benchmark a URL and read p99
- * ```ts ignore
- * import { parseArgs, run } from "./mod.ts";
+ * `parseArgs()` turns wrk's arguments into a {@linkcode Config}, `run()` runs it and resolves to a
+ * {@linkcode RunResult} (counters plus {@linkcode Stats} for latency and request rate), and `formatReport()`
+ * renders wrk's report from it. The caller needs `--allow-net`, `--allow-read` and `--allow-env`, like the
+ * command line.
  *
- * const result = await run(parseArgs(["-t2", "-c50", "-d5s", "http://127.0.0.1:8080/"]));
- * console.log(result.requests, result.latency.percentile(99));
+ * @example Benchmark a URL and read p99
+ * ```ts
+ * import { formatReport, parseArgs, run, startDemoServer } from "./mod.ts";
+ *
+ * const server = startDemoServer(); // stands in for the server under test
+ * try {
+ *   const result = await run(parseArgs(["-t2", "-c10", "-d300ms", server.url]));
+ *   console.log(result.requests, result.latency.percentile(99));
+ *   console.log(formatReport(result, { latency: true }));
+ * } finally {
+ *   await server.close();
+ * }
+ * ```
+ *
+ * @example A Lua script, as with `wrk -s`
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseArgs, run, startDemoServer } from "./mod.ts";
+ *
+ * const script = await Deno.makeTempFile({ suffix: ".lua" });
+ * await Deno.writeTextFile(script, 'wrk.method = "POST"\nfunction done(s) print("done: " .. s.requests) end\n');
+ * const server = startDemoServer();
+ * const printed: string[] = [];
+ * try {
+ *   const write = (bytes: Uint8Array) => printed.push(new TextDecoder().decode(bytes));
+ *   await run(parseArgs(["-t1", "-c2", "-d200ms", "-s", script, server.url]), { write });
+ *   assert.match(printed.join(""), /^done: \d+\n$/);
+ * } finally {
+ *   await server.close();
+ *   await Deno.remove(script);
+ * }
  * ```
  *
  * @module
@@ -22,3 +52,4 @@ export type { ErrorCounts, RunResult } from "./lib/run_result.ts";
 export { Stats } from "./lib/stats/stats.ts";
 export { formatHeader, formatReport } from "./lib/report/text_report.ts";
 export { type DemoServer, startDemoServer } from "./lib/demo_server.ts";
+export { isWorkerScope } from "./lib/worker/worker_scope.ts";

@@ -1,9 +1,26 @@
-/** The validated configuration of one run: what `parseArgs()` returns and `run()` takes. */
+/**
+ * The validated configuration of one run: what `parseArgs()` returns and `run()` takes.
+ *
+ * @module
+ */
 
-/** Where requests go, parsed from the URL as wrk does (spec §1, §3 `wrk` table). */
+/**
+ * Where requests go, parsed from the URL as wrk does (spec §1, §3 `wrk` table).
+ *
+ * @example Reading the target of a command line
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { Target } from "./config.ts";
+ * import { parseArgs } from "./parse_args.ts";
+ *
+ * const target: Target = parseArgs(["http://example.com:8080/search?q=1"]).target;
+ * assert.deepEqual([target.host, target.port, target.path], ["example.com", 8080, "/search?q=1"]);
+ * ```
+ */
 export interface Target {
   /** The URL exactly as given on the command line. */
   url: string;
+  /** `http` or `https` (wrk.scheme); anything else is rejected by `parseArgs()`. */
   scheme: "http" | "https";
   /** Host name or IP literal, without IPv6 brackets. */
   host: string;
@@ -19,15 +36,36 @@ export interface Target {
   service: string;
 }
 
-/** Everything a run needs, validated. Times are in milliseconds. */
+/**
+ * Everything a run needs, validated. Times are in milliseconds. Build it with `parseArgs()` and adjust the
+ * copy: the fields are plain data, and `run()` does not validate them again.
+ *
+ * @example A parsed configuration with a programmatic change
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { Config } from "./config.ts";
+ * import { parseArgs } from "./parse_args.ts";
+ *
+ * const parsed = parseArgs(["-t2", "-c10", "-d5s", "http://127.0.0.1:8080/"]);
+ * const config: Config = { ...parsed, headers: [...parsed.headers, ["Accept", "application/json"]] };
+ * assert.equal(config.durationMs, 5000);
+ * assert.equal(config.connections, 10);
+ * ```
+ */
 export interface Config {
+  /** The URL to load, parsed. */
   target: Target;
+  /** `-c`: connections kept open in total, spread over the threads. */
   connections: number;
+  /** `-t`: worker threads, each with its own Lua state. */
   threads: number;
+  /** `-d`: how long the run lasts. */
   durationMs: number;
+  /** `--timeout`: how long a connect or a request may take before it counts as an error. */
   timeoutMs: number;
   /** `-H` headers in command-line order, split at the first colon, value trimmed of leading spaces. */
   headers: [string, string][];
+  /** `-s`: the Lua script to load, null for none. */
   scriptPath: string | null;
   /** Arguments after `--` (script's `init(args)` gets them as `args[1..n]`). */
   scriptArgs: string[];

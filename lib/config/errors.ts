@@ -33,6 +33,7 @@ export interface UsageErrorOptions {
  * ```
  */
 export class UsageError extends Error {
+  /** Always `"UsageError"` (or a subclass's name). */
   override name = "UsageError";
   /** wrk exits 1 for every argument error, `-h` included. */
   readonly exitCode: number = 1;
@@ -63,6 +64,7 @@ export class UsageError extends Error {
  * ```
  */
 export class HelpRequested extends UsageError {
+  /** Always `"HelpRequested"`. */
   override name = "HelpRequested";
 
   /** Create a help request; `printVersion` is set when `-v` came with `-h`. */

@@ -7,7 +7,7 @@
  */
 
 // @ts-types="./_fengari.d.ts"
-import fengari from "fengari";
+import fengari from "npm:fengari@0.1.5";
 import "./_number_spelling_patch.ts";
 import type { LauxApi, LuaApi, LualibApi, LuaState } from "./_fengari.d.ts";
 

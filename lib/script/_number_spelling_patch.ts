@@ -12,14 +12,18 @@
  */
 
 // fengari's internal modules depend on each other circularly and only load in its own order: load the
-// package first, then take the already-loaded internals.
-import "fengari";
+// package first, then take the already-loaded internals. The package import is a used binding, not a bare
+// `import "…"`: the bundler (`deno bundle`) drops a side-effect-only import of a package it deems pure.
+// Full `npm:` specifiers, not import-map names: `deno run <url>` users have no import map (README, Install).
+// @ts-types="./_fengari.d.ts"
+import fengari from "npm:fengari@0.1.5";
 // @ts-types="./_fengari_internals.d.ts"
-import lobject from "fengari/src/lobject.js";
+import lobject from "npm:fengari@0.1.5/src/lobject.js";
 // @ts-types="./_fengari_internals.d.ts"
-import lstring from "fengari/src/lstring.js";
+import lstring from "npm:fengari@0.1.5/src/lstring.js";
 import { formatNumber } from "./_number_text.ts";
 
+if (typeof fengari.lua !== "object") throw new Error("fengari did not load");
 const encoder = new TextEncoder();
 const original = lobject.luaO_tostring;
 

@@ -1,0 +1,173 @@
+/**
+ * `deno task compile` and `deno task compile:all`: single executables with `deno compile`, the minimal
+ * permissions baked in.
+ *
+ * ```sh
+ * deno task compile                      # dist/wrk-deno for this machine
+ * deno task compile:all                  # dist/wrk-deno-<target>[.exe] for the five release targets
+ * deno task compile --target aarch64-apple-darwin --dry-run   # print the deno command, run nothing
+ * ```
+ *
+ * `deno compile` downloads the Deno runtime (`denort`) for each target on first use; offline that fails
+ * with a long network error, which this script turns into one line that says what is missing.
+ *
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+
+/** The targets a release ships, as `deno compile --target` names them. */
+export const TARGETS = [
+  "x86_64-unknown-linux-gnu",
+  "aarch64-unknown-linux-gnu",
+  "x86_64-apple-darwin",
+  "aarch64-apple-darwin",
+  "x86_64-pc-windows-msvc",
+] as const;
+
+/** One of {@linkcode TARGETS}. */
+export type CompileTarget = typeof TARGETS[number];
+
+/**
+ * The permissions the binary runs with, the same as the documented `deno run` flags: the network for the
+ * target, reading for the script and `--cacert`, the environment for fengari's `LUA_*` settings and
+ * `os.getenv`. Nothing else, so a script cannot spawn processes or write files.
+ */
+export const PERMISSIONS: readonly string[] = ["--allow-net", "--allow-read", "--allow-env"];
+
+/** The entry module: the command line, and also every thread's worker module (see cli.ts). */
+export const ENTRY = "cli.ts";
+
+/**
+ * Modules loaded other than by a static import, embedded explicitly so that a refactoring that hides them
+ * from the module graph cannot produce a binary that fails only at run time: the library's worker module,
+ * and the Lua layer, which `run.ts` and the worker import dynamically (only for `-s`).
+ */
+export const INCLUDES: readonly string[] = [
+  "lib/worker/worker_main.ts",
+  "lib/script/main_script.ts",
+  "lib/script/thread_script.ts",
+];
+
+/** Where the executable goes: `<dir>/wrk-deno` for this machine, `<dir>/wrk-deno-<target>` for a target. */
+export function outputPath(target: CompileTarget | null, outDir = "dist"): string {
+  const windows = target === null ? Deno.build.os === "windows" : target.includes("windows");
+  const name = target === null ? "wrk-deno" : `wrk-deno-${target}`;
+  return `${outDir}/${name}${windows ? ".exe" : ""}`;
+}
+
+/**
+ * The arguments to `deno` that compile the executable for `target` (null: this machine).
+ *
+ * @example The arguments for a macOS build
+ * ```ts
+ * import { compileArgs } from "./compile.ts";
+ *
+ * console.log(["deno", ...compileArgs("aarch64-apple-darwin", "dist/wrk-deno-aarch64-apple-darwin")].join(" "));
+ * ```
+ */
+export function compileArgs(target: CompileTarget | null, output: string): string[] {
+  return [
+    "compile",
+    // The lock is authoritative for a release: a stale deno.lock fails instead of resolving anew.
+    "--frozen",
+    ...PERMISSIONS,
+    ...INCLUDES.flatMap((path) => ["--include", path]),
+    ...(target === null ? [] : ["--target", target]),
+    "--output",
+    output,
+    ENTRY,
+  ];
+}
+
+/** True when `deno compile` failed because it could not download the runtime (`denort`) for the target. */
+export function isRuntimeDownloadFailure(stderr: string): boolean {
+  return /denort/i.test(stderr) &&
+    /error sending request|Setting up base binary|dns error|Connect|timed out|404/i.test(stderr);
+}
+
+/** The one line printed when the runtime download fails. */
+export function runtimeDownloadMessage(target: CompileTarget | null): string {
+  const name = target ?? `${Deno.build.target} (this machine)`;
+  return `deno compile needs to download the Deno runtime for ${name}; run it online`;
+}
+
+/** What the command line asked for. */
+export interface CompileRequest {
+  /** The targets to build; `[null]` means this machine only. */
+  targets: (CompileTarget | null)[];
+  /** Print the commands instead of running them. */
+  dryRun: boolean;
+  /** The output directory. */
+  outDir: string;
+}
+
+/**
+ * Reads `[--all] [--target <triple>]... [--out-dir <dir>] [--dry-run]`; throws a `TypeError` for anything
+ * else, and a `RangeError` for an unknown target.
+ *
+ * @example All release targets, printed only
+ * ```ts
+ * import { parseCompileArgs } from "./compile.ts";
+ *
+ * console.log(parseCompileArgs(["--all", "--dry-run"]).targets.length); // 5
+ * ```
+ */
+export function parseCompileArgs(args: string[]): CompileRequest {
+  const request: CompileRequest = { targets: [], dryRun: false, outDir: "dist" };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--all") request.targets.push(...TARGETS);
+    else if (arg === "--dry-run") request.dryRun = true;
+    else if (arg === "--target" || arg === "--out-dir") {
+      const value = args[++i];
+      if (value === undefined) throw new TypeError(`Cannot parse arguments: ${arg} needs a value`);
+      if (arg === "--out-dir") request.outDir = value;
+      else if ((TARGETS as readonly string[]).includes(value)) request.targets.push(value as CompileTarget);
+      else throw new RangeError(`Cannot compile for '${value}': the targets are ${TARGETS.join(", ")}`);
+    } else {
+      throw new TypeError(`Cannot parse arguments: unknown argument '${arg}'`);
+    }
+  }
+  if (request.targets.length === 0) request.targets.push(null);
+  return request;
+}
+
+/** Runs `deno compile` for each requested target in `root`; returns the exit code. */
+export async function compile(request: CompileRequest, root: string): Promise<number> {
+  for (const target of request.targets) {
+    const args = compileArgs(target, outputPath(target, request.outDir));
+    if (request.dryRun) {
+      console.log(["deno", ...args].join(" "));
+      continue;
+    }
+    const output = await new Deno.Command(Deno.execPath(), {
+      args,
+      cwd: root,
+      stdout: "inherit",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(output.stderr);
+    if (output.success) {
+      await Deno.stderr.write(output.stderr);
+      continue;
+    }
+    if (isRuntimeDownloadFailure(stderr)) {
+      console.error(runtimeDownloadMessage(target));
+    } else {
+      await Deno.stderr.write(output.stderr);
+    }
+    return output.code === 0 ? 1 : output.code;
+  }
+  return 0;
+}
+
+if (import.meta.main) {
+  let request: CompileRequest;
+  try {
+    request = parseCompileArgs(Deno.args);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    Deno.exit(2);
+  }
+  Deno.exit(await compile(request, fileURLToPath(new URL("../", import.meta.url))));
+}

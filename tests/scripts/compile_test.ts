@@ -1,0 +1,145 @@
+/**
+ * `deno task compile` / `compile:all` (scripts/compile.ts): the `deno compile` invocation, checked without the
+ * runtime download that a real build needs.
+ */
+import assert from "node:assert/strict";
+import denoConfig from "../../deno.json" with { type: "json" };
+import {
+  compileArgs,
+  INCLUDES,
+  isRuntimeDownloadFailure,
+  outputPath,
+  parseCompileArgs,
+  PERMISSIONS,
+  runtimeDownloadMessage,
+  TARGETS,
+} from "../../scripts/compile.ts";
+import { ROOT, runDeno, taskArgs } from "../helpers/deno.ts";
+import { closedPort } from "../helpers/server.ts";
+
+Deno.test("compileArgs() bakes in exactly the documented permissions and embeds the dynamically loaded modules", () => {
+  const args = compileArgs("x86_64-pc-windows-msvc", "dist/wrk-deno-x86_64-pc-windows-msvc.exe");
+  assert.equal(args[0], "compile");
+  assert.deepEqual(args.filter((arg) => arg.startsWith("--allow-")), [
+    "--allow-net",
+    "--allow-read",
+    "--allow-env",
+  ]);
+  assert.deepEqual([...PERMISSIONS], ["--allow-net", "--allow-read", "--allow-env"]);
+  assert.ok(!args.includes("-A") && !args.includes("--allow-all"));
+  const included = args.flatMap((arg, i) => (arg === "--include" ? [args[i + 1]] : []));
+  assert.deepEqual(included, [
+    "lib/worker/worker_main.ts",
+    "lib/script/main_script.ts",
+    "lib/script/thread_script.ts",
+  ]);
+  for (const path of INCLUDES) assert.ok(Deno.statSync(ROOT + path).isFile, `${path} exists`);
+  assert.deepEqual(args.slice(args.indexOf("--target"), args.indexOf("--target") + 2), [
+    "--target",
+    "x86_64-pc-windows-msvc",
+  ]);
+  assert.deepEqual(args.slice(-3), ["--output", "dist/wrk-deno-x86_64-pc-windows-msvc.exe", "cli.ts"]);
+  assert.ok(!compileArgs(null, "dist/wrk-deno").includes("--target"));
+});
+
+Deno.test("compileArgs() covers the five release targets, each to its own file", () => {
+  assert.deepEqual([...TARGETS], [
+    "x86_64-unknown-linux-gnu",
+    "aarch64-unknown-linux-gnu",
+    "x86_64-apple-darwin",
+    "aarch64-apple-darwin",
+    "x86_64-pc-windows-msvc",
+  ]);
+  const outputs = parseCompileArgs(["--all"]).targets.map((target) => outputPath(target));
+  assert.deepEqual(outputs, [
+    "dist/wrk-deno-x86_64-unknown-linux-gnu",
+    "dist/wrk-deno-aarch64-unknown-linux-gnu",
+    "dist/wrk-deno-x86_64-apple-darwin",
+    "dist/wrk-deno-aarch64-apple-darwin",
+    "dist/wrk-deno-x86_64-pc-windows-msvc.exe",
+  ]);
+  assert.deepEqual(parseCompileArgs([]).targets, [null]);
+  assert.equal(outputPath(null, "out"), Deno.build.os === "windows" ? "out/wrk-deno.exe" : "out/wrk-deno");
+  assert.deepEqual(parseCompileArgs(["--target", "aarch64-apple-darwin", "--dry-run"]), {
+    targets: ["aarch64-apple-darwin"],
+    dryRun: true,
+    outDir: "dist",
+  });
+  assert.throws(() => parseCompileArgs(["--target", "riscv64-linux"]), RangeError);
+  assert.throws(() => parseCompileArgs(["--bogus"]), TypeError);
+});
+
+Deno.test("deno task compile:all --dry-run prints one deno compile command per target", async () => {
+  const { code, stdout, stderr } = await runDeno([...taskArgs("compile:all", denoConfig), "--dry-run"]);
+  assert.equal(code, 0, stderr);
+  const lines = stdout.trim().split("\n");
+  assert.equal(lines.length, 5);
+  lines.forEach((line, i) => {
+    assert.equal(line, ["deno", ...compileArgs(TARGETS[i], outputPath(TARGETS[i]))].join(" "));
+  });
+});
+
+Deno.test("isRuntimeDownloadFailure() recognises deno compile's failed denort download, and nothing else", () => {
+  // What deno 2.9.6 prints offline (trimmed).
+  const offline = `Compile cli.ts to dist/wrk-deno
+Download https://dl.deno.land/release/v2.9.6/denort-x86_64-unknown-linux-gnu.zip
+error: Writing deno compile executable to temporary file 'dist/wrk-deno.tmp-cd00173aae9c0e5b'
+
+Caused by:
+    0: Setting up base binary.
+    1: error sending request for url (https://dl.deno.land/release/v2.9.6/denort-x86_64-unknown-linux-gnu.zip): client error (Connect): dns error: failed to lookup address information: Name or service not known`;
+  assert.ok(isRuntimeDownloadFailure(offline));
+  assert.ok(
+    !isRuntimeDownloadFailure("error: TS2322 [ERROR]: Type 'string' is not assignable to type 'number'."),
+  );
+  assert.equal(
+    runtimeDownloadMessage("aarch64-apple-darwin"),
+    "deno compile needs to download the Deno runtime for aarch64-apple-darwin; run it online",
+  );
+});
+
+Deno.test("deno task compile fails with one clear line when the runtime cannot be downloaded", async () => {
+  const outDir = await Deno.makeTempDir({ prefix: "wrk-deno-compile-" });
+  try {
+    // A proxy where nothing listens makes the download fail even on a machine that is online. A runtime
+    // already in Deno's cache needs no download: then the build must simply succeed.
+    const proxy = `http://127.0.0.1:${closedPort()}`;
+    const { code, stdout, stderr } = await runDeno(
+      [...taskArgs("compile", denoConfig), "--target", "aarch64-apple-darwin", "--out-dir", outDir],
+      { env: { HTTPS_PROXY: proxy, HTTP_PROXY: proxy, NO_PROXY: "" }, killAfterMs: 120_000 },
+    );
+    if (code === 0) {
+      assert.ok(Deno.statSync(`${outDir}/wrk-deno-aarch64-apple-darwin`).isFile, stdout);
+    } else {
+      assert.equal(code, 1);
+      assert.equal(
+        stderr,
+        "deno compile needs to download the Deno runtime for aarch64-apple-darwin; run it online\n",
+      );
+    }
+  } finally {
+    await Deno.remove(outDir, { recursive: true });
+  }
+});
+
+Deno.test("compileArgs() make a deno compile that embeds the entry, the worker and the Lua layer", async () => {
+  // DENORT_BIN stands in for the runtime that cannot be downloaded here: the output is not runnable (the
+  // full deno binary ignores the embedded program), but deno compile checks the module graph and the
+  // includes, and lists what it embedded.
+  const outDir = await Deno.makeTempDir({ prefix: "wrk-deno-compile-" });
+  try {
+    const { code, stdout, stderr } = await runDeno(compileArgs(null, `${outDir}/wrk-deno`), {
+      env: { DENORT_BIN: Deno.execPath() },
+      killAfterMs: 120_000,
+    });
+    assert.equal(code, 0, stderr);
+    const listing = stdout + stderr;
+    for (
+      const name of ["cli.ts", "deno.json", "worker_main.ts", "main_script.ts", "thread_script.ts", "_lua.ts"]
+    ) {
+      assert.match(listing, new RegExp(`── ${name.replace(".", "\\.")} \\(`), `${name} embedded`);
+    }
+  } finally {
+    await Deno.remove(outDir, { recursive: true });
+  }
+});
