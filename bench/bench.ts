@@ -21,7 +21,18 @@ interface BenchCase {
   args: string[];
   /** A Lua script both tools run, relative to the repository. */
   script?: string;
+  /** Over TLS (wrk does not verify the certificate; this tool verifies it against the test CA). */
+  tls?: boolean;
 }
+
+interface Target {
+  url: string;
+  tlsUrl: string;
+  name: string;
+  stop: () => Promise<void>;
+}
+
+const TLS_DIR = `${ROOT}tests/fixtures/tls/`;
 
 function isFile(path: string): boolean {
   try {
@@ -56,9 +67,10 @@ async function waitForPort(port: number): Promise<void> {
   throw new Error(`target did not start on port ${port}`);
 }
 
-/** Starts the target; returns its URL, a description and a stop function. */
-async function startTarget(): Promise<{ url: string; name: string; stop: () => Promise<void> }> {
+/** Starts the target; returns its URLs (plain and TLS), a description and a stop function. */
+async function startTarget(): Promise<Target> {
   const port = freePort();
+  const tlsPort = freePort();
   const nginx = which("nginx");
   if (nginx !== null) {
     const dir = await Deno.makeTempDir({ prefix: "wrk-deno-bench-" });
@@ -67,13 +79,17 @@ async function startTarget(): Promise<{ url: string; name: string; stop: () => P
       `worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
 events { worker_connections 16384; }
 http { access_log off; keepalive_requests 10000000;
-  server { listen 127.0.0.1:${port}; location / { return 200 "Hello, World!\\n"; } } }\n`,
+  server { listen 127.0.0.1:${port}; location / { return 200 "Hello, World!\\n"; } }
+  server { listen 127.0.0.1:${tlsPort} ssl; ssl_certificate ${TLS_DIR}server.pem;
+    ssl_certificate_key ${TLS_DIR}server.key; location / { return 200 "Hello, World!\\n"; } } }\n`,
     );
     const child = new Deno.Command(nginx, { args: ["-c", `${dir}/nginx.conf`, "-p", dir], stderr: "null" })
       .spawn();
     await waitForPort(port);
+    await waitForPort(tlsPort);
     return {
       url: `http://127.0.0.1:${port}/`,
+      tlsUrl: `https://127.0.0.1:${tlsPort}/`,
       name: "nginx (1 worker, return 200)",
       stop: async () => {
         child.kill("SIGQUIT");
@@ -83,12 +99,21 @@ http { access_log off; keepalive_requests 10000000;
     };
   }
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", `${ROOT}bench/_target_server.ts`, String(port)],
+    args: [
+      "run",
+      "--allow-net",
+      "--allow-read",
+      `${ROOT}bench/_target_server.ts`,
+      String(port),
+      String(tlsPort),
+    ],
     stdout: "null",
   }).spawn();
   await waitForPort(port);
+  await waitForPort(tlsPort);
   return {
     url: `http://127.0.0.1:${port}/`,
+    tlsUrl: `https://127.0.0.1:${tlsPort}/`,
     name: "built-in Deno.serve server (nginx not installed)",
     stop: async () => {
       child.kill();
@@ -156,6 +181,13 @@ async function main(): Promise<void> {
   }
   const cases: BenchCase[] = [
     { name: "-t1 -c50, no script", args: ["-t1", "-c50", "-d5s"] },
+    { name: "-t1 -c50, static request()", args: ["-t1", "-c50", "-d5s"], script: "bench/static_request.lua" },
+    {
+      name: "-t1 -c50, scripted: wrk.format() with a changing path and header, response() reading a header",
+      args: ["-t1", "-c50", "-d5s"],
+      script: "bench/scripted.lua",
+    },
+    { name: "-t1 -c50, HTTPS", args: ["-t1", "-c50", "-d5s"], tls: true },
     { name: "-t2 -c1000, no script", args: ["-t2", "-c1000", "-d5s"] },
   ];
   const target = await startTarget();
@@ -166,6 +198,8 @@ async function main(): Promise<void> {
   try {
     for (const benchCase of cases) {
       const args = [...benchCase.args, ...extra, ...(benchCase.script ? ["-s", benchCase.script] : [])];
+      const url = benchCase.tls ? target.tlsUrl : target.url;
+      const ourFlags = benchCase.tls ? ["--cacert", `${TLS_DIR}ca.pem`] : [];
       const ours: Sample[] = [];
       const theirs: Sample[] = [];
       for (let i = 0; i < rounds; i++) {
@@ -178,11 +212,12 @@ async function main(): Promise<void> {
             "--allow-read",
             "--allow-env",
             "cli.ts",
+            ...ourFlags,
             ...args,
-            target.url,
+            url,
           ]),
         );
-        if (wrk !== null) theirs.push(await measure([wrk, ...args, target.url]));
+        if (wrk !== null) theirs.push(await measure([wrk, ...args, url]));
       }
       const a = summarize(ours);
       console.log(`\n${benchCase.name} (${args.join(" ")})`);
