@@ -4,7 +4,7 @@
  * and later call `done()`.
  */
 import type { Config } from "./config/config.ts";
-import { checkOpenFileLimit, softOpenFileLimit } from "./net/fd_limit.ts";
+import { checkOpenFileLimit } from "./net/fd_limit.ts";
 import { describeNetworkError, resolveAddresses, testConnect } from "./net/resolve.ts";
 import { createTransport, type SocketAddress, tlsSettings } from "./net/transport.ts";
 import type { ErrorCounts, RunResult } from "./run_result.ts";
@@ -58,8 +58,8 @@ export interface RunOptions {
    */
   startupBoundMs?: number;
   /**
-   * The soft open-file limit to check `-c` against (null: no check). Default: this process's limit from
-   * `/proc/self/limits` on Linux, no check elsewhere.
+   * The open-file limit to check `-c` against; null: no check. Default: this process's limit, from
+   * `/proc/self/limits` when readable, else by trying (see `lib/net/fd_limit.ts`).
    */
   openFileLimit?: number | null;
   /**
@@ -138,9 +138,10 @@ export class Run {
   /** Prepares and starts a run; rejects with `RunError` when the target or the script is unusable. */
   static async start(config: Config, options: RunOptions = {}): Promise<Run> {
     const write = options.write ?? writeStdout;
-    const openFileLimit = options.openFileLimit === undefined ? softOpenFileLimit() : options.openFileLimit;
     try {
-      checkOpenFileLimit(config.connections, config.threads, openFileLimit);
+      if (options.openFileLimit !== null) {
+        checkOpenFileLimit(config.connections, config.threads, options.openFileLimit);
+      }
     } catch (error) {
       asRunError(error);
     }
@@ -218,7 +219,11 @@ export class Run {
     if (this.#script?.hasDone) await this.#script.done(result).catch(asRunError);
   }
 
-  /** Ends the worker threads and the main state. */
+  /**
+   * Ends the worker threads and the main state. A thread stuck in a script that never returns is listed in
+   * `RunResult.unfinishedThreads`; Deno 2.9's `Worker.terminate()` does not stop a worker busy in JavaScript
+   * (denoland/deno#35657), so a program that saw one should end with `Deno.exit()`, as the CLI does.
+   */
   close(): void {
     for (const thread of this.#threads) thread.terminate();
     this.#script?.close();
@@ -405,7 +410,7 @@ async function readScript(path: string): Promise<Uint8Array> {
   try {
     return await Deno.readFile(path);
   } catch (error) {
-    throw new RunError(`cannot read script ${path}: ${describeNetworkError(error)}`);
+    throw new RunError(`cannot read script ${path}: ${describeFileError(error)}`);
   }
 }
 
@@ -413,8 +418,14 @@ async function readCaFile(path: string): Promise<string> {
   try {
     return await Deno.readTextFile(path);
   } catch (error) {
-    throw new RunError(`cannot read CA file ${path}: ${describeNetworkError(error)}`);
+    throw new RunError(`cannot read CA file ${path}: ${describeFileError(error)}`);
   }
+}
+
+/** "No such file or directory", without Deno's "(os error 2): readfile 'x'" (the caller names the file). */
+function describeFileError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.message.replace(/\s*\(os error \d+\).*$/s, "").split("\n")[0];
 }
 
 function asRunError(error: unknown): never {

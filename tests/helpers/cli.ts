@@ -13,20 +13,34 @@ export interface CliOutcome {
   wallMs: number;
 }
 
-/** Runs `cli.ts args`; kills it after `killAfterMs` (a hang is then visible as code 143/137). */
-export async function runCli(
-  args: string[],
-  options: { killAfterMs?: number; cwd?: string } = {},
-): Promise<CliOutcome> {
-  const started = performance.now();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...CLI_PERMISSIONS, CLI, ...args],
+/** Options for {@linkcode runCli} and {@linkcode spawnCli}. */
+export interface CliOptions {
+  /** Kill the process (SIGKILL) after this long; a hang is then visible as code 137. Default 30 s. */
+  killAfterMs?: number;
+  cwd?: string;
+  /** Run under `ulimit -n <openFiles>` (through bash). */
+  openFiles?: number;
+}
+
+function command(args: string[], options: CliOptions): Deno.Command {
+  const deno = [Deno.execPath(), "run", ...CLI_PERMISSIONS, CLI, ...args];
+  const [program, ...rest] = options.openFiles === undefined
+    ? deno
+    : ["bash", "-c", `ulimit -n ${options.openFiles} && exec "$0" "$@"`, ...deno];
+  return new Deno.Command(program, {
+    args: rest,
     stdout: "piped",
     stderr: "piped",
     stdin: "null",
     cwd: options.cwd,
     env: { NO_COLOR: "1", RUST_BACKTRACE: "0" },
-  }).spawn();
+  });
+}
+
+/** Runs `cli.ts args`; kills it after `killAfterMs` (a hang is then visible as code 137). */
+export async function runCli(args: string[], options: CliOptions = {}): Promise<CliOutcome> {
+  const started = performance.now();
+  const child = command(args, options).spawn();
   const timer = setTimeout(() => child.kill("SIGKILL"), options.killAfterMs ?? 30_000);
   const output = await child.output();
   clearTimeout(timer);
@@ -39,6 +53,68 @@ export async function runCli(
   };
 }
 
+/** A CLI process still running: signal it, watch its output and memory, then collect its outcome. */
+export interface RunningCli {
+  readonly pid: number;
+  /** Everything written to stdout so far. */
+  stdout(): string;
+  /** Resolves once stdout matches `pattern`; rejects when the process ends first or after `timeoutMs`. */
+  waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  kill(signal: Deno.Signal): void;
+  /** Waits for the process to end. */
+  outcome(): Promise<CliOutcome>;
+}
+
+/** Starts `cli.ts args` without waiting for it (signals, memory sampling). */
+export function spawnCli(args: string[], options: CliOptions = {}): RunningCli {
+  const started = performance.now();
+  const child = command(args, options).spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), options.killAfterMs ?? 30_000);
+  const decoder = new TextDecoder();
+  let stdout = "";
+  let ended = false;
+  const watchers = new Set<() => void>();
+  const readStdout = (async () => {
+    for await (const chunk of child.stdout) {
+      stdout += decoder.decode(chunk, { stream: true });
+      for (const watcher of watchers) watcher();
+    }
+    ended = true;
+    for (const watcher of watchers) watcher();
+  })();
+  const readStderr = new Response(child.stderr).text();
+  return {
+    pid: child.pid,
+    stdout: () => stdout,
+    waitForStdout(pattern, timeoutMs = 20_000) {
+      return new Promise<void>((resolve, reject) => {
+        const giveUp = setTimeout(
+          () => finish(new Error(`no ${pattern} on stdout in time:\n${stdout}`)),
+          timeoutMs,
+        );
+        const finish = (error?: Error) => {
+          clearTimeout(giveUp);
+          watchers.delete(check);
+          if (error) reject(error);
+          else resolve();
+        };
+        const check = () => {
+          if (pattern.test(stdout)) finish();
+          else if (ended) finish(new Error(`the CLI ended without ${pattern} on stdout:\n${stdout}`));
+        };
+        watchers.add(check);
+        check();
+      });
+    },
+    kill: (signal) => child.kill(signal),
+    async outcome() {
+      const [status, stderr] = await Promise.all([child.status, readStderr, readStdout]);
+      clearTimeout(timer);
+      return { code: status.code, stdout, stderr, wallMs: performance.now() - started };
+    },
+  };
+}
+
 /** Figures read back from a wrk report. */
 export interface ReportFigures {
   requests: number;
@@ -46,6 +122,20 @@ export interface ReportFigures {
   errors: { connect: number; read: number; write: number; timeout: number };
   non2xx: number;
   requestsPerSec: number;
+  /** Bytes read as printed (`2.59GB`): exact to the printed two decimals of its unit. */
+  bytesRead: number;
+  /** The `Latency` row's average and maximum, in µs, as printed. */
+  latencyAvgUs: number;
+  latencyMaxUs: number;
+}
+
+const BINARY_UNITS: Record<string, number> = { "": 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
+const TIME_UNITS_US: Record<string, number> = { us: 1, ms: 1e3, s: 1e6, m: 60e6, h: 3600e6 };
+
+function timeUs(text: string): number {
+  const match = text.match(/^([\d.]+)(us|ms|s|m|h)$/);
+  if (match === null) throw new Error(`not a time: ${text}`);
+  return Number(match[1]) * TIME_UNITS_US[match[2]];
 }
 
 /** Parses the figures of a wrk-format report; throws when the report is missing. */
@@ -56,6 +146,8 @@ export function parseReport(stdout: string): ReportFigures {
   const socket = stdout.match(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/);
   const non2xx = stdout.match(/Non-2xx or 3xx responses: (\d+)/);
   const rate = stdout.match(/^Requests\/sec:\s+([\d.]+)/m);
+  const bytes = stdout.match(/ requests in [^,]+, ([\d.]+)([KMGT]?)B read$/m);
+  const latency = stdout.match(/^ {4}Latency\s+(\S+)\s+(\S+)\s+(\S+)/m);
   return {
     requests: Number(total[1]),
     runtimeS: Number(total[2]) * unit,
@@ -67,5 +159,8 @@ export function parseReport(stdout: string): ReportFigures {
     },
     non2xx: Number(non2xx?.[1] ?? 0),
     requestsPerSec: Number(rate?.[1] ?? NaN),
+    bytesRead: bytes === null ? NaN : Number(bytes[1]) * BINARY_UNITS[bytes[2]],
+    latencyAvgUs: latency === null ? NaN : timeUs(latency[1]),
+    latencyMaxUs: latency === null ? NaN : timeUs(latency[3]),
   };
 }
