@@ -88,3 +88,34 @@ Deno.test("Run.start() rejects with RunError when nothing listens", async () => 
       error.message === `unable to connect to 127.0.0.1:${port} Connection refused`,
   );
 });
+
+Deno.test("Run.start() rejects with RunError when -c cannot fit under the open-file limit", async () => {
+  const server = startServer();
+  try {
+    await assert.rejects(
+      () => Run.start(parseArgs(["-t1", "-c200", "-d1s", server.url]), { openFileLimit: 100 }),
+      (error) =>
+        error instanceof RunError &&
+        /^-c 200 needs about \d+ open files but the limit is 100; raise it with 'ulimit -n 256'$/.test(
+          error.message,
+        ),
+    );
+    assert.equal(server.connections(), 0, "checked before connecting");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("Run.start() with a signal aborted during start-up ends the run at once", async () => {
+  const server = startServer();
+  try {
+    const started = await Run.start(parseArgs(["-t1", "-c1", "-d30s", server.url]), {
+      signal: AbortSignal.abort(),
+    });
+    const result = await started.result;
+    started.close();
+    assert.ok(result.runtimeUs < 1_000_000, `${result.runtimeUs} µs`);
+  } finally {
+    await server.close();
+  }
+});

@@ -90,6 +90,15 @@ export class Connection {
         if (delayMs > 0) await sleep(delayMs);
         if (generation !== this.#generation || state.stopped) continue;
       }
+      if (this.#writePending) {
+        // The previous request is still being written: a large body, and a server that answered before reading
+        // all of it. As wrk, finish that write before starting the next, or the two would interleave on the
+        // socket. Waiting counts as requesting, so a server that stops reading shows up as a timeout.
+        this.#phase = Phase.Requesting;
+        this.#sinceMs = performance.now();
+        await new Promise<void>((resolve) => (this.#writeWaiter = resolve));
+        if (generation !== this.#generation || state.stopped) continue;
+      }
       const conn = this.#conn!;
       const request = source.nextRequest();
       this.#phase = Phase.Requesting;
@@ -97,6 +106,8 @@ export class Connection {
       // The read below overlaps the write instead of waiting for it: one turn of the event loop less per
       // request. A failed write drops the socket, which ends that read uncounted.
       this.#writing = request;
+      this.#writingGeneration = generation;
+      this.#writePending = true;
       conn.write(request).then(this.#onWritten, this.#onWriteFailed);
       // Reading stays in this one long-lived frame: an async call per request would leave a frame per request
       // for the garbage collector to promote, and the heap (RSS) to grow with the request rate.
@@ -175,15 +186,21 @@ export class Connection {
 
   /** The request being written; a short write (rare: a full socket buffer) continues from `#onWritten`. */
   #writing: Uint8Array = new Uint8Array(0);
+  /** The generation of the socket `#writing` goes to: a write that ends after a drop is ignored. */
+  #writingGeneration = 0;
+  /** From the start of a request's write until all of it is written, it fails, or the socket is dropped. */
+  #writePending = false;
+  /** The cycle, waiting for `#writePending` to clear before the next request. */
+  #writeWaiter: (() => void) | null = null;
 
   // Bound once per connection so that the per-request write allocates no closures.
   readonly #onWritten = (written: number): void => {
-    if (written < this.#writing.length && this.#conn !== null) {
-      this.#writeRest(this.#conn, written, this.#generation);
-    }
+    if (this.#writingGeneration !== this.#generation) return;
+    if (written < this.#writing.length) this.#writeRest(this.#conn!, written, this.#writingGeneration);
+    else this.#writeDone();
   };
 
-  readonly #onWriteFailed = (): void => this.#writeFailed(this.#generation);
+  readonly #onWriteFailed = (): void => this.#writeFailed(this.#writingGeneration);
 
   async #writeRest(
     conn: Socket,
@@ -192,12 +209,21 @@ export class Connection {
   ): Promise<void> {
     const bytes = this.#writing;
     try {
-      while (written < bytes.length && generation === this.#generation) {
+      while (written < bytes.length) {
         written += await conn.write(bytes.subarray(written));
+        if (generation !== this.#generation) return;
       }
+      this.#writeDone();
     } catch {
       this.#writeFailed(generation);
     }
+  }
+
+  #writeDone(): void {
+    this.#writePending = false;
+    const waiter = this.#writeWaiter;
+    this.#writeWaiter = null;
+    waiter?.();
   }
 
   #writeFailed(generation: number): void {
@@ -271,6 +297,8 @@ export class Connection {
     const conn = this.#conn;
     this.#conn = null;
     if (conn !== null) closeQuietly(conn);
+    // Whatever was being written to that socket is over.
+    this.#writeDone();
   }
 }
 

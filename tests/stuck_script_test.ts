@@ -1,0 +1,171 @@
+/**
+ * A Lua script that never returns (at its top level, in `init()` or in `response()`) cannot keep a run, or the
+ * process, alive: the start is bounded, a stuck thread is reported and its worker terminated.
+ */
+import assert from "node:assert/strict";
+import { parseReport, runCli } from "./helpers/cli.ts";
+import { startServer } from "./helpers/server.ts";
+
+const LOOP_IN_RESPONSE = "response = function() while true do end end\n";
+const LOOP_IN_INIT = "function init(args) while true do end end\n";
+const LOOP_AT_TOP_LEVEL = "local n = 0\nwhile true do n = n + 1 end\n";
+
+/** The CLI's bound on loading the script and on init() (lib/run.ts: 10 s unless --timeout is larger). */
+const STARTUP_BOUND_S = 10;
+/** The CLI's wait for a stopped thread's figures (lib/run.ts DEFAULT_GRACE_MS). */
+const GRACE_S = 1;
+/** Start-up and shutdown of the process on top of what the run itself takes; generous for a loaded machine. */
+const OVERHEAD_BOUND_S = 3;
+
+async function withScript<T>(source: string, body: (path: string) => Promise<T>): Promise<T> {
+  const path = await Deno.makeTempFile({ prefix: "stuck_", suffix: ".lua" });
+  try {
+    await Deno.writeTextFile(path, source);
+    return await body(path);
+  } finally {
+    await Deno.remove(path);
+  }
+}
+
+/**
+ * Runs `code` (a module body that may import `mod`, this library) in a separate process and returns what it
+ * printed as JSON. A separate process because Deno 2.9's `Worker.terminate()` does not stop a worker that is
+ * busy in JavaScript (denoland/deno#35657): a stuck thread would spin on in the test process. The code must
+ * end with `Deno.exit()`, as the CLI does, for the same reason.
+ */
+async function inSubprocess(code: string): Promise<unknown> {
+  const mod = new URL("../mod.ts", import.meta.url).href;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", `import * as mod from "${mod}";\n${code}`],
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const stdout = new TextDecoder().decode(output.stdout);
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  return JSON.parse(stdout.slice(stdout.lastIndexOf("\n", stdout.length - 2) + 1));
+}
+
+Deno.test("cli reports the threads stuck in response() and exits 1 soon after the duration", async () => {
+  const server = startServer();
+  try {
+    await withScript(LOOP_IN_RESPONSE, async (script) => {
+      const cli = await runCli(["-t2", "-c2", "-d1s", "-s", script, server.url]);
+      assert.equal(cli.code, 1, cli.stderr);
+      const report = parseReport(cli.stdout);
+      // The time run is the duration, not the grace period spent waiting for the stuck threads.
+      assert.ok(report.runtimeS >= 1 && report.runtimeS <= 1.1, `ran ${report.runtimeS}s`);
+      assert.match(cli.stdout, /^ {2}Threads that did not finish: 1, 2 \(their figures are missing\)$/m);
+      assert.equal(cli.stderr.split("\n").length, 2, `one line on stderr:\n${cli.stderr}`);
+      assert.match(cli.stderr, /^threads 1, 2 did not finish/);
+      assert.ok(cli.wallMs / 1000 < 1 + GRACE_S + OVERHEAD_BOUND_S, `took ${cli.wallMs} ms`);
+    });
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("cli gives up on a script whose top level or init() never returns, with one line each", async () => {
+  const server = startServer();
+  try {
+    await withScript(LOOP_AT_TOP_LEVEL, (topLevel) =>
+      withScript(LOOP_IN_INIT, async (init) => {
+        // Both wait out the same 10 s bound: run them side by side.
+        const [stuckTop, stuckInit] = await Promise.all([
+          runCli(["-t2", "-c2", "-d1s", "-s", topLevel, server.url]),
+          runCli(["-t2", "-c2", "-d1s", "-s", init, server.url]),
+        ]);
+        // Loading is bounded, and then init() is: the init() case may use (a little of) both bounds.
+        for (const [cli, bounds] of [[stuckTop, 1], [stuckInit, 2]] as const) {
+          assert.equal(cli.code, 1, cli.stderr);
+          assert.equal(cli.stdout, "", "no report: the run never started");
+          assert.ok(cli.wallMs / 1000 < bounds * STARTUP_BOUND_S + OVERHEAD_BOUND_S, `took ${cli.wallMs} ms`);
+          assert.ok(cli.wallMs / 1000 >= STARTUP_BOUND_S, `gave up after ${cli.wallMs} ms`);
+        }
+        assert.equal(
+          stuckTop.stderr,
+          "thread 1 did not finish loading the script within 10s (does its top level loop forever?)\n",
+        );
+        assert.equal(
+          stuckInit.stderr,
+          "thread 1 did not finish init() within 10s (does init() loop forever?)\n",
+        );
+      }));
+  } finally {
+    await server.close();
+  }
+});
+
+/**
+ * The bound in the library tests: short, but above the time a thread takes to load fengari and the script on a
+ * loaded machine (up to about a second), or a slow load would be mistaken for a stuck top level.
+ */
+const TEST_BOUND_MS = 3000;
+
+for (
+  const [where, source, threads, message] of [
+    [
+      "the top level",
+      LOOP_AT_TOP_LEVEL,
+      2,
+      "did not finish loading the script within 3s (does its top level",
+    ],
+    ["init()", LOOP_IN_INIT, 1, "did not finish init() within 3s (does init() loop forever?)"],
+  ] as const
+) {
+  Deno.test(`Run.start() rejects after startupBoundMs when ${where} never returns`, async () => {
+    const server = startServer();
+    try {
+      await withScript(source, async (script) => {
+        const args = JSON.stringify([`-t${threads}`, "-c2", "-d1s", "-s", script, server.url]);
+        const outcome = await inSubprocess(`
+          const started = performance.now();
+          try {
+            await mod.Run.start(mod.parseArgs(${args}), { startupBoundMs: ${TEST_BOUND_MS} });
+            console.log(JSON.stringify({ started: true }));
+          } catch (error) {
+            const elapsedMs = performance.now() - started;
+            const isRunError = error instanceof mod.RunError;
+            console.log(JSON.stringify({ isRunError, message: error.message, elapsedMs }));
+          }
+          Deno.exit(0);
+        `) as { isRunError: boolean; message: string; elapsedMs: number };
+        assert.equal(outcome.isRunError, true, JSON.stringify(outcome));
+        assert.equal(outcome.message.startsWith(`thread 1 ${message}`), true, outcome.message);
+        // init()'s bound starts once the script has loaded, itself within the bound.
+        const mostMs = (where === "init()" ? 2 : 1) * TEST_BOUND_MS + 2000;
+        assert.ok(
+          outcome.elapsedMs >= TEST_BOUND_MS && outcome.elapsedMs < mostMs,
+          `${outcome.elapsedMs} ms`,
+        );
+      });
+    } finally {
+      await server.close();
+    }
+  });
+}
+
+Deno.test("run() lists a thread stuck in response() as unfinished and reports the time it ran", async () => {
+  const server = startServer();
+  try {
+    await withScript(LOOP_IN_RESPONSE, async (script) => {
+      const result = await inSubprocess(`
+        const config = mod.parseArgs(["-t2", "-c2", "-d300ms", "-s", ${
+        JSON.stringify(script)
+      }, "${server.url}"]);
+        const started = performance.now();
+        const result = await mod.run(config, { graceMs: 200 });
+        const { unfinishedThreads, requests, runtimeUs } = result;
+        console.log(JSON.stringify({ unfinishedThreads, requests, runtimeUs, elapsedMs: performance.now() - started }));
+        Deno.exit(0);
+      `) as { unfinishedThreads: number[]; requests: number; runtimeUs: number; elapsedMs: number };
+      assert.deepEqual(result.unfinishedThreads, [1, 2]);
+      assert.equal(result.requests, 0, "their figures are missing");
+      // The run time covers the run, not the 200 ms spent waiting for the stuck threads.
+      assert.ok(result.runtimeUs >= 300_000 && result.runtimeUs < 400_000, `${result.runtimeUs} µs`);
+      assert.ok(result.elapsedMs >= 300 + 200, `waited the grace period: ${result.elapsedMs} ms`);
+    });
+  } finally {
+    await server.close();
+  }
+});
