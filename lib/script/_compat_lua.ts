@@ -426,6 +426,13 @@ function io.popen()
   error("io.popen() is not supported in wrk-deno", 2)
 end
 
+-- A load-generator script has no business changing the machine it runs on, whatever permissions Deno got.
+for _, name in ipairs({ "execute", "remove", "rename", "tmpname" }) do
+  os[name] = function()
+    error("os." .. name .. "() is not supported in wrk-deno (scripts cannot run commands or change files)", 2)
+  end
+end
+
 function io.tmpfile()
   return nil, "io.tmpfile() is not supported in wrk-deno", 38
 end

@@ -331,3 +331,23 @@ Deno.test("table.concat() spells numbers as LuaJIT does", async () => {
 Deno.test("string.gfind() is string.gmatch", async () => {
   assert.equal(await lua(`for w in string.gfind("a b", "%a") do io.write(w) end print()`), "ab\n");
 });
+
+Deno.test("os.execute(), os.remove(), os.rename() and os.tmpname() raise a clear error whatever the permissions", async () => {
+  // This test file runs with --allow-run and --allow-write=/tmp: the refusal must come from the script layer.
+  const out = await lua(`
+    for _, call in ipairs({
+      function() os.execute("touch /tmp/wrk-deno-must-not-exist") end,
+      function() os.remove("/tmp/x") end,
+      function() os.rename("/tmp/x", "/tmp/y") end,
+      function() os.tmpname() end,
+    }) do
+      local ok, err = pcall(call)
+      print(ok, err)
+    end`);
+  const lines = out.trim().split("\n");
+  assert.equal(lines.length, 4);
+  ["execute", "remove", "rename", "tmpname"].forEach((name, i) => {
+    assert.match(lines[i], new RegExp(`^false\t.*os\\.${name}\\(\\) is not supported in wrk-deno`));
+  });
+  assert.equal(await Deno.stat("/tmp/wrk-deno-must-not-exist").catch(() => null), null);
+});
