@@ -7,7 +7,7 @@
  */
 
 import { lua, type LuaState, raise, ref, REGISTRY, unref } from "./_lua.ts";
-import { errorFromStack } from "./_state.ts";
+import { errorFromStack, loadChunk } from "./_state.ts";
 import type { ScriptError } from "./script_error.ts";
 
 /** Pushes the results of a finished async call onto the waiting coroutine; returns how many. */
@@ -49,6 +49,17 @@ export class CoroutineRunner {
    * @returns whatever `readResults` makes of the results (undefined without it).
    * @throws {ScriptError} naming `hook` (null for the top level) when the function raises an error.
    */
+  /** Compiles the script and runs its top level; closes the state when either fails (nobody else will). */
+  async runScript(source: Uint8Array): Promise<void> {
+    try {
+      loadChunk(this.#L, this.#path, source);
+      await this.call(ref(this.#L), null);
+    } catch (error) {
+      lua.lua_close(this.#L);
+      throw error;
+    }
+  }
+
   call<T = undefined>(
     fnRef: number,
     hook: string | null,

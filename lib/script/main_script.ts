@@ -9,7 +9,7 @@
 import { lua, type LuaState, ref, unref } from "./_lua.ts";
 import type { Target } from "../config/config.ts";
 import type { RunResult } from "../run_result.ts";
-import { loadChunk, newState } from "./_state.ts";
+import { newState } from "./_state.ts";
 import { CoroutineRunner } from "./_coroutine_runner.ts";
 import { installWrkTable } from "./_wrk_table.ts";
 import { installHandleThreadType, pushHandleThread } from "./_thread_userdata.ts";
@@ -73,13 +73,7 @@ export async function loadMainScript(options: MainScriptOptions): Promise<MainSc
   installHandleThreadType(L, runner);
   installStatsType(L);
   installWrkTable(L, { target: options.target, headers: options.headers, runner });
-  try {
-    loadChunk(L, options.path, options.source);
-    await runner.call(ref(L), null);
-  } catch (error) {
-    lua.lua_close(L);
-    throw error;
-  }
+  await runner.runScript(options.source);
   return new LuaMainScript(L, runner);
 }
 

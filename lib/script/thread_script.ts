@@ -9,7 +9,7 @@
 import { densifyStack, lua, type LuaState, ref, REGISTRY, stackLength, typeName } from "./_lua.ts";
 import type { Target } from "../config/config.ts";
 import type { RequestSource, ResponseSink } from "../net/request_source.ts";
-import { errorFromStack, loadChunk, newState } from "./_state.ts";
+import { errorFromStack, newState } from "./_state.ts";
 import { CoroutineRunner } from "./_coroutine_runner.ts";
 import { installWrkTable } from "./_wrk_table.ts";
 import { installOwnThreadType, pushOwnThread } from "./_thread_userdata.ts";
@@ -93,13 +93,7 @@ export async function loadThreadScript(options: ThreadScriptOptions): Promise<Th
     runner,
     pushThread: (L1) => pushOwnThread(L1, thread),
   });
-  try {
-    loadChunk(L, options.path, options.source);
-    await runner.call(ref(L), null);
-  } catch (error) {
-    lua.lua_close(L);
-    throw error;
-  }
+  await runner.runScript(options.source);
   return new LuaThreadScript(L, runner, wrkRef, options);
 }
 

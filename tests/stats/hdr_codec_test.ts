@@ -1,27 +1,7 @@
 import assert from "node:assert/strict";
 import { decodeStats, encodeStats } from "../../lib/stats/hdr_codec.ts";
 import { Stats } from "../../lib/stats/stats.ts";
-
-const TEXTBOOK = [2, 4, 4, 4, 5, 5, 7, 9];
-
-function statsOf(values: readonly number[]): Stats {
-  const stats = new Stats();
-  for (const value of values) stats.record(value);
-  return stats;
-}
-
-function distinctList(stats: Stats): [number, number][] {
-  const list: [number, number][] = [];
-  for (let i = 1; i <= stats.distinctCount(); i++) list.push(stats.distinct(i)!);
-  return list;
-}
-
-function assertClose(actual: number, expected: number, relative: number): void {
-  assert.ok(
-    Math.abs(actual - expected) <= Math.abs(expected) * relative,
-    `${actual} is not within ${relative} of ${expected}`,
-  );
-}
+import { assertClose, distinctList, statsOf, TEXTBOOK } from "./_helpers.ts";
 
 Deno.test("Stats.encode() and decodeStats() round-trip every sample", () => {
   const stats = statsOf([...TEXTBOOK, 0, 5000, 3_600_000_000]);

@@ -1,28 +1,6 @@
 import assert from "node:assert/strict";
 import { Stats } from "../../lib/stats/stats.ts";
-
-function statsOf(values: readonly number[]): Stats {
-  const stats = new Stats();
-  for (const value of values) stats.record(value);
-  return stats;
-}
-
-/** Every distinct value and its count, ascending. */
-function distinctList(stats: Stats): [number, number][] {
-  const list: [number, number][] = [];
-  for (let i = 1; i <= stats.distinctCount(); i++) list.push(stats.distinct(i)!);
-  return list;
-}
-
-function assertClose(actual: number, expected: number, relative: number): void {
-  assert.ok(
-    Math.abs(actual - expected) <= Math.abs(expected) * relative,
-    `${actual} is not within ${relative * 100}% of ${expected}`,
-  );
-}
-
-// 2, 4, 4, 4, 5, 5, 7, 9: sum 40, mean 5; squared deviations 9+1+1+1+0+0+4+16 = 32.
-const TEXTBOOK = [2, 4, 4, 4, 5, 5, 7, 9];
+import { assertClose, distinctList, statsOf, TEXTBOOK } from "./_helpers.ts";
 
 Deno.test("Stats.mean is the arithmetic mean", () => {
   assert.equal(statsOf(TEXTBOOK).mean, 5);
