@@ -28,7 +28,16 @@ type Settled = { push: PushResults } | { error: string };
  * ```
  */
 export class CoroutineRunner {
+  /**
+   * How long one call may run Lua code (time spent waiting for async calls does not count): a loop in the top
+   * level, init(), setup() or done() becomes a clean error instead of a hang.
+   */
+  static boundMs = 10_000;
   readonly #L: LuaState;
+  /** Lua running time of the current call so far, and when its current resume started. */
+  #ranMs = 0;
+  #resumedAtMs = 0;
+  #hook: string | null = null;
   readonly #path: string;
   #co: LuaState | null = null;
   #coRef = -1;
@@ -106,7 +115,11 @@ export class CoroutineRunner {
   ): Promise<T> {
     const co = this.#coroutine();
     lua.lua_rawgeti(co, REGISTRY, fnRef);
+    this.#hook = hook;
+    this.#ranMs = 0;
+    this.#resumedAtMs = performance.now();
     let status = lua.lua_resume(co, this.#L, pushArgs(co));
+    this.#ranMs += performance.now() - this.#resumedAtMs;
     while (status === lua.LUA_YIELD) {
       const pending = this.#pending;
       this.#pending = null;
@@ -117,7 +130,9 @@ export class CoroutineRunner {
         throw this.#error(hook);
       }
       this.#settled = await pending;
+      this.#resumedAtMs = performance.now();
       status = lua.lua_resume(co, this.#L, 0);
+      this.#ranMs += performance.now() - this.#resumedAtMs;
     }
     if (status !== lua.LUA_OK) {
       // The coroutine is dead now: describe its error from the main state and start a fresh one next time.
@@ -133,6 +148,14 @@ export class CoroutineRunner {
     }
   }
 
+  readonly #checkBound = (L: LuaState): void => {
+    const ranMs = this.#ranMs + performance.now() - this.#resumedAtMs;
+    if (ranMs <= CoroutineRunner.boundMs) return;
+    // Errors from a hook are already prefixed "in <hook>():"; only the top level needs naming.
+    const what = this.#hook === null ? "the script's top level " : "";
+    raise(L, `${what}did not finish within ${CoroutineRunner.boundMs / 1000}s (does it loop forever?)`);
+  };
+
   #error(hook: string | null): ScriptError {
     const error = errorFromStack(this.#L, this.#path, hook);
     lua.lua_pop(this.#L, 1);
@@ -143,6 +166,8 @@ export class CoroutineRunner {
     if (this.#co === null) {
       this.#co = lua.lua_newthread(this.#L);
       this.#coRef = ref(this.#L);
+      // Every 100k instructions: cheap enough to leave on, frequent enough to stop a loop within ~10 ms.
+      lua.lua_sethook(this.#co, this.#checkBound, lua.LUA_MASKCOUNT, 100_000);
     }
     return this.#co;
   }

@@ -63,6 +63,13 @@ export interface LuaApi {
   lua_isyieldable(L: LuaState): boolean;
   lua_newtable(L: LuaState): void;
   lua_newthread(L: LuaState): LuaState;
+  lua_sethook(
+    L: LuaState,
+    hook: ((L: LuaState, ar: unknown) => void) | null,
+    mask: number,
+    count: number,
+  ): void;
+  readonly LUA_MASKCOUNT: number;
   lua_newuserdata(L: LuaState, size: number): UserdataBox;
   lua_next(L: LuaState, idx: number): boolean | number;
   lua_pcall(L: LuaState, nargs: number, nresults: number, msgh: number): number;

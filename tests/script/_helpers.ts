@@ -1,6 +1,8 @@
 /** Shared fixtures for the script-layer tests: targets, output capture, fake responses and thread handles. */
 
 import type { Target } from "../../lib/config/config.ts";
+import type { RunResult } from "../../lib/run_result.ts";
+import { Stats } from "../../lib/stats/stats.ts";
 import type { ResponseView } from "../../lib/net/request_source.ts";
 import {
   loadThreadScript,
@@ -173,4 +175,21 @@ export class FakeThreadHandle implements ThreadHandle {
   stop(): void {
     this.stopped++;
   }
+}
+
+/** A RunResult with large figures (beyond fengari's 32-bit integers) around the given stats. */
+export function runResultOf(latency: Stats = new Stats(), requestRate: Stats = new Stats()): RunResult {
+  return {
+    url: "http://127.0.0.1:8080/",
+    threads: 2,
+    connections: 10,
+    durationMs: 10_000,
+    runtimeUs: 10_050_123,
+    requests: 3_000_000_000,
+    bytesRead: 6_000_000_000,
+    errors: { connect: 1, read: 2, write: 3, status: 4, timeout: 5 },
+    latency,
+    requestRate,
+    unfinishedThreads: [],
+  };
 }

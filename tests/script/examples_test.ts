@@ -2,7 +2,6 @@
 
 import assert from "node:assert/strict";
 import { Stats } from "../../lib/stats/stats.ts";
-import type { RunResult } from "../../lib/run_result.ts";
 import { loadThreadScript } from "../../lib/script/thread_script.ts";
 import { loadMainScript } from "../../lib/script/main_script.ts";
 import {
@@ -12,26 +11,11 @@ import {
   mainScript,
   Output,
   responseView,
+  runResultOf,
   targetOf,
   text,
   threadScript,
 } from "./_helpers.ts";
-
-function runResult(latency: Stats, requestRate = new Stats()): RunResult {
-  return {
-    url: "http://127.0.0.1:8080/",
-    threads: 2,
-    connections: 10,
-    durationMs: 10_000,
-    runtimeUs: 10_050_000,
-    requests: 5_000_000,
-    bytesRead: 6_000_000_000,
-    errors: { connect: 0, read: 1, write: 0, status: 2, timeout: 3 },
-    latency,
-    requestRate,
-    unfinishedThreads: [],
-  };
-}
 
 Deno.test("counter.lua sends /1, /2, /3 with a numeric X-Counter header", async () => {
   const { script } = await threadScript(fixture("counter.lua"));
@@ -140,7 +124,7 @@ Deno.test("report.lua prints latency percentiles from a real Stats", async () =>
   const { script, output } = await mainScript(fixture("report.lua"));
   assert.equal(script.hasSetup, false);
   assert.equal(script.hasDone, true);
-  await script.done(runResult(latency));
+  await script.done(runResultOf(latency));
   const lines = [50, 90, 99, 99.999].map((p) => `${p}%,${latency.percentile(p)}\n`);
   assert.equal(output.text, `------------------------------\n${lines.join("")}`);
   assert.equal(lines[0], "50%,501\n");
@@ -178,7 +162,7 @@ Deno.test("setup.lua numbers threads with thread:set and reads their counts back
   first.requestSource.nextRequest();
   for (let i = 0; i < 3; i++) first.responseSink?.onResponse(responseView(200, []));
   second.requestSource.nextRequest();
-  await main.done(runResult(new Stats()));
+  await main.done(runResultOf(new Stats()));
   assert.equal(
     output.text,
     "thread 1 created\nthread 2 created\n" +

@@ -2,31 +2,14 @@
 
 import assert from "node:assert/strict";
 import { Stats } from "../../lib/stats/stats.ts";
-import type { RunResult } from "../../lib/run_result.ts";
-import { FakeThreadHandle, mainScript, text } from "./_helpers.ts";
-
-function resultWith(latency: Stats, requestRate: Stats): RunResult {
-  return {
-    url: "http://127.0.0.1:8080/",
-    threads: 2,
-    connections: 10,
-    durationMs: 10_000,
-    runtimeUs: 10_050_123,
-    requests: 3_000_000_000,
-    bytesRead: 6_000_000_000,
-    errors: { connect: 1, read: 2, write: 3, status: 4, timeout: 5 },
-    latency,
-    requestRate,
-    unfinishedThreads: [],
-  };
-}
+import { FakeThreadHandle, mainScript, runResultOf, text } from "./_helpers.ts";
 
 Deno.test("MainScript.hasSetup and hasDone reflect the script's functions", async () => {
   const { script } = await mainScript("function setup() end");
   assert.equal(script.hasSetup, true);
   assert.equal(script.hasDone, false);
   // setup without done: done() is a no-op.
-  await script.done(resultWith(new Stats(), new Stats()));
+  await script.done(runResultOf(new Stats(), new Stats()));
   script.close();
   const none = await mainScript("x = 1");
   assert.equal(none.script.hasSetup, false);
@@ -101,7 +84,7 @@ Deno.test("MainScript.done() passes the summary as floats and stats userdata", a
       print(latency(99), requests.min, #requests, latency.unknown)
       print(summary.requests * 1000, string.format("%d", summary.bytes), "requests: " .. summary.requests)
     end`);
-  await script.done(resultWith(latency, rate));
+  await script.done(runResultOf(latency, rate));
   assert.equal(
     output.text,
     "10050123\t3000000000\t6000000000\tfloat\n" +
@@ -126,7 +109,7 @@ Deno.test("MainScript.done() can still call thread:get on threads kept from setu
   b.globals.set("count", new TextEncoder().encode("eleven"));
   await script.setup(a);
   await script.setup(b);
-  await script.done(resultWith(new Stats(), new Stats()));
+  await script.done(runResultOf(new Stats(), new Stats()));
   assert.equal(output.text, "10\neleven\n");
   script.close();
 });

@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { CoroutineRunner } from "../../lib/script/_coroutine_runner.ts";
+import { ScriptError } from "../../lib/script/script_error.ts";
+import { FakeThreadHandle, mainScript, runResultOf } from "./_helpers.ts";
+
+/** Runs `body` with a short bound on Lua running time, restoring the default afterwards. */
+async function withBound(ms: number, body: () => Promise<void>): Promise<void> {
+  const saved = CoroutineRunner.boundMs;
+  CoroutineRunner.boundMs = ms;
+  try {
+    await body();
+  } finally {
+    CoroutineRunner.boundMs = saved;
+  }
+}
+
+Deno.test("CoroutineRunner stops a setup() or done() that loops forever with a one-line error", async () => {
+  await withBound(200, async () => {
+    const { script } = await mainScript(`
+      function setup(thread) while true do end end
+      function done() local x = 0 while true do x = x + 1 end end`);
+    try {
+      await assert.rejects(
+        () => script.setup(new FakeThreadHandle(0)),
+        (error) =>
+          error instanceof ScriptError &&
+          /^script\.lua: in setup\(\): did not finish within 0\.2s/.test(error.message),
+      );
+      const started = performance.now();
+      await assert.rejects(() => script.done(runResultOf()), /in done\(\): did not finish within 0\.2s/);
+      assert.ok(performance.now() - started < 2000);
+    } finally {
+      script.close();
+    }
+  });
+});
+
+Deno.test("CoroutineRunner bounds the script's top level too", async () => {
+  await withBound(200, async () => {
+    await assert.rejects(
+      () => mainScript("while true do end"),
+      /the script's top level did not finish within 0\.2s/,
+    );
+  });
+});
+
+Deno.test("CoroutineRunner does not count time spent waiting for async calls against the bound", async () => {
+  await withBound(300, async () => {
+    const thread = new FakeThreadHandle(0);
+    const { script, output } = await mainScript(`
+      function setup(thread)
+        for i = 1, 5 do thread:get("x") end
+        io.write("setup done")
+      end`);
+    const slowGet = thread.get.bind(thread);
+    thread.get = (name: string) => new Promise((resolve) => setTimeout(() => resolve(slowGet(name)), 100));
+    try {
+      await script.setup(thread);
+      assert.equal(output.text, "setup done");
+    } finally {
+      script.close();
+    }
+  });
+});
