@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { writeStdout } from "./lib/_stdout.ts";
 import denoConfig from "./deno.json" with { type: "json" };
 import { parseArgs } from "./lib/config/parse_args.ts";
 import { HelpRequested, UsageError } from "./lib/config/errors.ts";
@@ -37,9 +38,7 @@ const WORKER_MODULE: string = import.meta.url;
 const encoder = new TextEncoder();
 
 function out(text: string): void {
-  const bytes = encoder.encode(text);
-  let written = 0;
-  while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
+  writeStdout(encoder.encode(text));
 }
 
 function err(text: string): void {

@@ -3,9 +3,10 @@
  * state and one worker per thread, `setup()` each thread, start them, stop at the deadline, merge their figures,
  * and later call `done()`.
  */
+import { writeStdout } from "./_stdout.ts";
 import type { Config } from "./config/config.ts";
 import { checkOpenFileLimit } from "./net/fd_limit.ts";
-import { describeNetworkError, resolveAddresses, testConnect } from "./net/resolve.ts";
+import { describeOsError, resolveAddresses, testConnect } from "./net/resolve.ts";
 import { createTransport, type SocketAddress, tlsSettings } from "./net/transport.ts";
 import type { ErrorCounts, RunResult } from "./run_result.ts";
 import { RunError } from "./run_error.ts";
@@ -362,7 +363,7 @@ async function checkTls(config: Config, address: SocketAddress, caCerts: string[
     );
     socket.close();
   } catch (error) {
-    const reason = describeNetworkError(error);
+    const reason = describeOsError(error);
     if (/certificate|issuer|CertNotValid|NotValidForName|expired/i.test(reason)) {
       throw new RunError(
         `TLS certificate of ${host}:${service} not trusted (${reason}); ` +
@@ -403,14 +404,14 @@ function describeResolveError(error: unknown): string {
   const code = (error as { code?: string }).code;
   if (code === "ENOTFOUND" || code === "EAI_NONAME") return "Name or service not known";
   if (code === "EAI_AGAIN") return "Temporary failure in name resolution";
-  return describeNetworkError(error);
+  return describeOsError(error);
 }
 
 async function readScript(path: string): Promise<Uint8Array> {
   try {
     return await Deno.readFile(path);
   } catch (error) {
-    throw new RunError(`cannot read script ${path}: ${describeFileError(error)}`);
+    throw new RunError(`cannot read script ${path}: ${describeOsError(error)}`);
   }
 }
 
@@ -418,14 +419,8 @@ async function readCaFile(path: string): Promise<string> {
   try {
     return await Deno.readTextFile(path);
   } catch (error) {
-    throw new RunError(`cannot read CA file ${path}: ${describeFileError(error)}`);
+    throw new RunError(`cannot read CA file ${path}: ${describeOsError(error)}`);
   }
-}
-
-/** "No such file or directory", without Deno's "(os error 2): readfile 'x'" (the caller names the file). */
-function describeFileError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  return error.message.replace(/\s*\(os error \d+\).*$/s, "").split("\n")[0];
 }
 
 function asRunError(error: unknown): never {
@@ -436,9 +431,4 @@ function asRunError(error: unknown): never {
     error instanceof Error ? error.message : String(error),
     typeof code === "number" ? code : 1,
   );
-}
-
-function writeStdout(bytes: Uint8Array): void {
-  let written = 0;
-  while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
 }

@@ -20,13 +20,16 @@ export async function testConnect(address: SocketAddress, timeoutMs: number): Pr
     return null;
   } catch (error) {
     if (signal.aborted) return `Connection timed out after ${timeoutMs}ms`;
-    return describeNetworkError(error);
+    return describeOsError(error);
   }
 }
 
-/** A short reason for a socket error, like strerror's: "Connection refused", not a JS stack. */
-export function describeNetworkError(error: unknown): string {
+/**
+ * A short reason for a socket or file error, like strerror's: "Connection refused", "No such file or
+ * directory", not a JS stack. Deno appends "(os error 111)" or "(os error 2): readfile 'x'"; the errno and the
+ * path add nothing (callers name what failed).
+ */
+export function describeOsError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  // Deno's messages look like "Connection refused (os error 111)"; the errno adds nothing for users.
-  return error.message.replace(/\s*\(os error \d+\)$/, "").split("\n")[0];
+  return error.message.replace(/\s*\(os error \d+\).*$/s, "").split("\n")[0];
 }

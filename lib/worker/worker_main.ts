@@ -6,6 +6,7 @@
  * The worker module for library users (`Run`'s default). The command line does not start this file directly:
  * its entry module imports it and is the worker module itself, so that one file works bundled and compiled.
  */
+import { writeStdout } from "../_stdout.ts";
 import { createTransport, tlsSettings } from "../net/transport.ts";
 import { defaultRequest } from "../net/request_bytes.ts";
 import type { RequestSource, ResponseSink } from "../net/request_source.ts";
@@ -38,11 +39,6 @@ function fail(error: unknown): void {
 function exitCodeOf(error: unknown): number {
   const code = (error as { exitCode?: unknown } | null)?.exitCode;
   return typeof code === "number" ? code : 1;
-}
-
-function writeStdout(bytes: Uint8Array): void {
-  let written = 0;
-  while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
 }
 
 async function load(message: WorkerSetup): Promise<void> {
