@@ -1,6 +1,7 @@
 /**
- * Types for the two fengari-internal modules `_number_spelling_patch.ts` touches (`src/lobject.js` and
- * `src/lstring.js`); both export a CommonJS object, which is the default import.
+ * Types for the fengari-internal modules `_number_spelling_patch.ts` and `_fengari_fast_paths.ts` touch
+ * (`src/lobject.js`, `src/lstring.js`, `src/defs.js`, `src/ldo.js`); each exports a CommonJS object, which is the default
+ * import. One interface covers the members used from all three.
  */
 
 /** A TValue as `luaO_tostring` sees it. */
@@ -19,6 +20,19 @@ export interface ToStringFunction {
 export interface FengariInternals {
   luaO_tostring: ToStringFunction;
   luaS_bless(L: unknown, bytes: Uint8Array): unknown;
+  luaS_new(L: unknown, source: ArrayLike<number>): unknown;
+  luaS_hash(bytes: Uint8Array): string;
+  luaS_hashlongstr(ts: { hash: string | null; realstring: Uint8Array }): string;
+  luastring_from(source: ArrayLike<number>): Uint8Array;
+  to_luastring(text: string, cache?: boolean): Uint8Array;
+  /** Set by `_fengari_fast_paths.ts` once its replacements are installed. */
+  fastPathsInstalled?: boolean;
+  // ldo.js and lobject.js (`_fengari_stack_patch.ts`): typed where they are used.
+  adjust_top: unknown;
+  luaD_poscall: unknown;
+  TValue: unknown;
+  /** Set by `_fengari_stack_patch.ts` once its replacements are installed. */
+  stackPatchInstalled?: boolean;
 }
 
 declare const internals: FengariInternals;

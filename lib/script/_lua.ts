@@ -6,9 +6,12 @@
  * @module
  */
 
+// First, before fengari itself loads: its modules keep the primitives they find when they load.
+import { fastPathsInEffect } from "./_fengari_fast_paths.ts";
 // @ts-types="./_fengari.d.ts"
 import fengari from "npm:fengari@0.1.5";
 import "./_number_spelling_patch.ts";
+import { stackPatchInEffect } from "./_fengari_stack_patch.ts";
 import type { LauxApi, LuaApi, LualibApi, LuaState } from "./_fengari.d.ts";
 
 export type {
@@ -19,6 +22,9 @@ export type {
   LuaString,
   UserdataBox,
 } from "./_fengari.d.ts";
+
+// A used binding, not a bare import: the bundler drops side-effect-only imports it deems pure.
+if (!fastPathsInEffect() || !stackPatchInEffect()) throw new Error("fengari's fast paths are not installed");
 
 /** The core API (`lua_*`). */
 export const lua: LuaApi = fengari.lua;

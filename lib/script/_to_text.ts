@@ -6,6 +6,7 @@
  */
 
 import { lauxlib, lua, luaBytes, type LuaState } from "./_lua.ts";
+import { asciiBytes } from "./_fengari_fast_paths.ts";
 import { formatNumber } from "./_number_text.ts";
 
 /** Small integers are by far the most common numbers printed or put in headers: keep their bytes. */
@@ -14,7 +15,7 @@ const SMALL_INTEGERS: Uint8Array[] = Array.from({ length: 1024 }, (_, i) => luaB
 /** The bytes of a number as LuaJIT's `tostring` spells it. */
 export function numberBytes(n: number): Uint8Array {
   if (n >= 0 && n < 1024 && Number.isInteger(n) && !Object.is(n, -0)) return SMALL_INTEGERS[n];
-  return luaBytes(formatNumber(n));
+  return asciiBytes(formatNumber(n));
 }
 
 /**

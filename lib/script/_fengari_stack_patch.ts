@@ -1,0 +1,108 @@
+/**
+ * fengari 0.1.5 empties Lua stack slots with `delete L.stack[i]`: on every return, every `lua_pop` and every
+ * `lua_settop`. `delete` on an array element is a call into V8's runtime and leaves a hole behind; a
+ * request() hook pays it some twenty times (~15 % of its time, measured on bench/scripted.lua). Storing
+ * `undefined` frees the value just as well (fengari reads a deleted slot and an `undefined` one alike) and is
+ * an ordinary store.
+ *
+ * Replaced here: `adjust_top` and `luaD_poscall` (with the result move it ends with). fengari's VM and API
+ * call both through the `ldo` module object, so replacing the properties reaches them; calls inside ldo.js
+ * itself keep the originals, which is only slower. Loaded after fengari (`_lua.ts`); its line-and-return
+ * hooks (the debug library's) still go through the original. `tests/script/fast_paths_test.ts` checks the
+ * patch is in effect.
+ *
+ * @module
+ */
+
+// @ts-types="./_fengari.d.ts"
+import fengari from "npm:fengari@0.1.5";
+// @ts-types="./_fengari_internals.d.ts"
+import ldo from "npm:fengari@0.1.5/src/ldo.js";
+// @ts-types="./_fengari_internals.d.ts"
+import lobject from "npm:fengari@0.1.5/src/lobject.js";
+
+/** The parts of fengari's `lua_State` and `CallInfo` these functions touch. */
+interface State {
+  top: number;
+  stack: (Slot | undefined)[];
+  ci: CallInfo;
+  hookmask: number;
+}
+interface CallInfo {
+  funcOff: number;
+  nresults: number;
+  previous: CallInfo;
+  next: CallInfo | null;
+}
+interface Slot {
+  setnilvalue(): void;
+}
+
+if (typeof fengari.lua !== "object") throw new Error("fengari did not load");
+const { LUA_MULTRET, LUA_MASKLINE, LUA_MASKRET } = fengari.lua;
+const LUA_TNIL = fengari.lua.LUA_TNIL;
+const TValue = lobject.TValue as new (type: number, value: null) => Slot;
+const originalPoscall = ldo.luaD_poscall as (L: State, ci: CallInfo, first: number, count: number) => boolean;
+
+/** Empties slots `from` down to `to` (inclusive), never writing past the array's end. */
+function clear(L: State, from: number, to: number): void {
+  const stack = L.stack;
+  for (let i = Math.min(from, stack.length - 1); i >= to; i--) stack[i] = undefined;
+}
+
+function adjustTop(L: State, newTop: number): void {
+  if (L.top < newTop) {
+    while (L.top < newTop) L.stack[L.top++] = new TValue(LUA_TNIL, null);
+  } else if (L.top > newTop) {
+    clear(L, L.top - 1, newTop);
+    L.top = newTop;
+  }
+}
+
+function setSlot(L: State, to: number, from: number): void {
+  (L.stack[to] as unknown as { setfrom(v: unknown): void }).setfrom(L.stack[from]);
+}
+
+/** Moves `count` results from `first` to `result` (where the function was), as the caller `wanted` them. */
+function moveResults(L: State, first: number, result: number, count: number, wanted: number): boolean {
+  if (wanted === LUA_MULTRET) {
+    for (let i = 0; i < count; i++) setSlot(L, result + i, first + i);
+    clear(L, L.top, result + count);
+    L.top = result + count;
+    return false;
+  }
+  if (wanted === 1) {
+    if (count === 0) L.stack[result]!.setnilvalue();
+    else setSlot(L, result, first);
+  } else if (wanted > 1) {
+    const moved = Math.min(wanted, count);
+    for (let i = 0; i < moved; i++) setSlot(L, result + i, first + i);
+    for (let i = moved; i < wanted; i++) {
+      if (result + i >= L.top) L.stack[result + i] = new TValue(LUA_TNIL, null);
+      else L.stack[result + i]!.setnilvalue();
+    }
+  }
+  const newTop = result + wanted;
+  clear(L, L.top, newTop);
+  L.top = newTop;
+  return true;
+}
+
+function posCall(L: State, ci: CallInfo, first: number, count: number): boolean {
+  if (L.hookmask & (LUA_MASKRET | LUA_MASKLINE)) return originalPoscall(L, ci, first, count);
+  const wanted = ci.nresults;
+  L.ci = ci.previous;
+  L.ci.next = null;
+  return moveResults(L, first, ci.funcOff, count, wanted);
+}
+
+if (!ldo.stackPatchInstalled) {
+  ldo.adjust_top = adjustTop;
+  ldo.luaD_poscall = posCall;
+  ldo.stackPatchInstalled = true;
+}
+
+/** Whether fengari's VM now calls the replacements (for tests). */
+export function stackPatchInEffect(): boolean {
+  return ldo.stackPatchInstalled === true && ldo.adjust_top === adjustTop;
+}

@@ -1,0 +1,115 @@
+/**
+ * The replacements for fengari primitives (lib/script/_fengari_fast_paths.ts, _fengari_stack_patch.ts): in
+ * effect, and giving the same results as Lua should, including where the originals were wrong.
+ */
+
+import assert from "node:assert/strict";
+import { fastPathsInEffect, newBytes, stringKey } from "../../lib/script/_fengari_fast_paths.ts";
+import { stackPatchInEffect } from "../../lib/script/_fengari_stack_patch.ts";
+import { threadScript } from "./_helpers.ts";
+
+/** Runs `code` inside `init()` of a thread script and returns what it printed. */
+async function run(code: string): Promise<string> {
+  const { script, output } = await threadScript(`function init()\n${code}\nend`);
+  await script.init();
+  script.close();
+  return output.text;
+}
+
+Deno.test("the replacements are the ones fengari's modules call", () => {
+  assert.equal(fastPathsInEffect(), true);
+  assert.equal(stackPatchInEffect(), true);
+});
+
+Deno.test("string keys are one per byte sequence (fengari's hex keys made \\1# and \\18\\3 the same key)", async () => {
+  assert.notEqual(stringKey(new Uint8Array([1, 0x23])), stringKey(new Uint8Array([0x12, 3])));
+  assert.equal(
+    await run(`local t = {}; t["\\1#"] = "a"; t["\\18\\3"] = "b"; print(t["\\1#"], t["\\18\\3"])`),
+    "a\tb\n",
+  );
+});
+
+Deno.test("string keys longer than one String.fromCharCode chunk still tell strings apart", async () => {
+  const long = new Uint8Array(20000).fill(120);
+  const other = long.slice();
+  other[19999] = 121;
+  assert.notEqual(stringKey(long), stringKey(other));
+  assert.equal(
+    await run(`local a = string.rep("x", 20000); local b = string.rep("x", 19999) .. "y"
+      local t = { [a] = 1, [b] = 2 }; print(t[a], t[b], t[string.rep("x", 20000)])`),
+    "1\t2\t1\n",
+  );
+});
+
+Deno.test("strings carved from shared blocks keep their bytes while many more are made", async () => {
+  const first = newBytes(10);
+  first.fill(7);
+  for (let i = 0; i < 2000; i++) newBytes(100).fill(1);
+  assert.deepEqual([...first], new Array(10).fill(7));
+  assert.equal(
+    newBytes(300).byteLength,
+    newBytes(300).buffer.byteLength,
+    "large strings get their own buffer",
+  );
+  assert.equal(
+    await run(`local kept = {}
+      for i = 1, 20000 do kept[i] = "k" .. i .. string.rep("z", i % 300) end
+      local ok = 0
+      for i = 1, 20000 do if kept[i] == "k" .. i .. string.rep("z", i % 300) then ok = ok + 1 end end
+      print(ok, kept[7], #kept[299])`),
+    `20000\tk7zzzzzzz\t${"k299".length + 299}\n`,
+  );
+});
+
+Deno.test("numbers and non-ASCII text convert to the same bytes as before", async () => {
+  assert.equal(
+    await run(`print(1 .. "", -42 .. "", 2^31 .. "", 0.5 .. "", "é" .. 1)`),
+    "1\t-42\t2147483648\t0.5\té1\n",
+  );
+  const { script } = await threadScript(`x = "héllo"`);
+  assert.deepEqual(script.getGlobal("x"), new TextEncoder().encode("héllo"));
+  script.close();
+});
+
+Deno.test("calls return the number of values their callers want", async () => {
+  assert.equal(
+    await run(`
+      local function none() end
+      local function one() return 1 end
+      local function three() return 1, 2, 3 end
+      local a, b, c = one()
+      local d, e = three()
+      local t = { three() }
+      local u = { three(), three() }
+      print(a, b, c, d, e, #t, #u, select("#", none()), select("#", three()), (three()))
+      print(pcall(three))
+      print(pcall(error, "boom", 0))
+      print(string.format("%s-%s", three()))
+      local function deep(n) if n == 0 then return "bottom" end return deep(n - 1) end
+      print(deep(5000), coroutine.wrap(function() coroutine.yield(1, 2) end)())`),
+    "1\tnil\tnil\t1\t2\t3\t4\t0\t3\t1\ntrue\t1\t2\t3\nfalse\tboom\n1-2\nbottom\t1\t2\n",
+  );
+});
+
+Deno.test("a return hook (debug.sethook) still sees every return", async () => {
+  assert.equal(
+    await run(`
+      local returns = 0
+      local function f(x) return x + 1 end
+      debug.sethook(function() returns = returns + 1 end, "r")
+      for i = 1, 10 do f(i) end
+      debug.sethook()
+      print(returns >= 10)`),
+    "true\n",
+  );
+});
+
+Deno.test("calls with many results, then few, leave the stack usable", async () => {
+  assert.equal(
+    await run(`local function f(...) return ... end
+      local n = 0
+      for i = 1, 200 do n = n + select("#", f(table.unpack({}, 1, i))) + select("#", f()) end
+      print(n, f(1, 2))`),
+    `${(200 * 201) / 2}\t1\t2\n`,
+  );
+});
