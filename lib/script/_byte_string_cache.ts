@@ -1,61 +1,71 @@
 /**
  * Lua strings for byte sequences that repeat (response header names, common header values, small bodies),
- * looked up by their bytes without creating a JS string. fengari copies every pushed string through
- * `Uint8Array.from` (slow: about half the cost of a `response()` call) and hashes a string key by building a
- * hex string of its bytes; a cached string skips both.
+ * looked up by their bytes without creating a JS string. A new Lua string costs a copy and, when used as a
+ * table key, a key string built from its bytes; a cached one costs neither.
+ *
+ * Two levels: a slot per position (header i of this response is most often header i of the last one, byte
+ * for byte, so one comparison finds it), then a hash of the bytes.
  *
  * @module
  */
 
-import { lua, type LuaProxy, type LuaState } from "./_lua.ts";
-
-interface Entry {
-  bytes: Uint8Array;
-  push: LuaProxy;
-}
+import type { LuaState } from "./_lua.ts";
+import { newBytes } from "./_fengari_fast_paths.ts";
+import { keyOf, newString, type TString } from "./_fengari_direct.ts";
 
 /** A bounded cache; when full it starts over, so values that stop repeating (a `Date`) age out. */
 export class ByteStringCache {
   readonly #maxEntries: number;
   readonly #maxLength: number;
-  #buckets = new Map<number, Entry[]>();
+  #buckets = new Map<number, TString[]>();
   #size = 0;
+  /** The string last returned for each slot. */
+  readonly #slots: (TString | undefined)[] = [];
 
-  /** Caches up to `maxEntries` strings of at most `maxLength` bytes; longer ones are pushed uncached. */
+  /** Caches up to `maxEntries` strings of at most `maxLength` bytes; longer ones are made fresh each time. */
   constructor(maxEntries: number, maxLength: number) {
     this.#maxEntries = maxEntries;
     this.#maxLength = maxLength;
   }
 
-  /** Pushes `bytes[start, end)` as a Lua string. */
-  push(L: LuaState, bytes: Uint8Array, start: number, end: number): void {
+  /** A Lua string of `bytes[start, end)`; `slot` is the caller's position for it (a header's index). */
+  get(L: LuaState, bytes: Uint8Array, start: number, end: number, slot: number): TString {
     const length = end - start;
-    if (length > this.#maxLength || length === 0) {
-      lua.lua_pushlstring(L, bytes.subarray(start, end), length);
-      return;
+    const last = this.#slots[slot];
+    if (last !== undefined && last.realstring.length === length && sameBytes(last.realstring, bytes, start)) {
+      return last;
     }
+    if (length > this.#maxLength || length === 0) return fresh(L, bytes, start, end);
     let hash = length;
     for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + bytes[i]) | 0;
     const bucket = this.#buckets.get(hash);
     if (bucket !== undefined) {
-      for (const entry of bucket) {
-        if (entry.bytes.length === length && sameBytes(entry.bytes, bytes, start)) {
-          entry.push(L);
-          return;
+      for (const ts of bucket) {
+        if (ts.realstring.length === length && sameBytes(ts.realstring, bytes, start)) {
+          this.#slots[slot] = ts;
+          return ts;
         }
       }
     }
-    lua.lua_pushlstring(L, bytes.subarray(start, end), length);
+    const ts = fresh(L, bytes, start, end);
+    keyOf(ts); // computed once, while cached, rather than on each use as a key
     if (this.#size >= this.#maxEntries) {
       this.#buckets = new Map();
       this.#size = 0;
     }
-    const entry = { bytes: bytes.slice(start, end), push: lua.lua_toproxy(L, -1) };
     const current = this.#buckets.get(hash);
-    if (current === undefined) this.#buckets.set(hash, [entry]);
-    else current.push(entry);
+    if (current === undefined) this.#buckets.set(hash, [ts]);
+    else current.push(ts);
     this.#size++;
+    this.#slots[slot] = ts;
+    return ts;
   }
+}
+
+function fresh(L: LuaState, bytes: Uint8Array, start: number, end: number): TString {
+  const copy = newBytes(end - start);
+  copy.set(bytes.subarray(start, end));
+  return newString(L, copy);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array, offset: number): boolean {

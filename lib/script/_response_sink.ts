@@ -1,13 +1,15 @@
 /**
  * Calls `response(status, headers, body)` for every response (spec §3), building the header table in JS from
  * the parser's byte offsets. Header names, most values and small bodies repeat from one response to the next,
- * so their Lua strings are cached (see `_byte_string_cache.ts`, runtime-notes.md).
+ * so their Lua strings are cached (see `_byte_string_cache.ts`, runtime-notes.md), and the table is filled
+ * directly rather than through `lua_rawset` (see `_fengari_direct.ts`).
  *
  * @module
  */
 
 import { densifyStack, lua, type LuaState, REGISTRY, stackLength } from "./_lua.ts";
 import { ByteStringCache } from "./_byte_string_cache.ts";
+import { pushString, rawSetString, type Table } from "./_fengari_direct.ts";
 import type { ResponseSink, ResponseView } from "../net/request_source.ts";
 import { errorFromStack } from "./_state.ts";
 
@@ -16,6 +18,8 @@ const MAX_NAMES = 256;
 /** Header values and bodies worth caching are short and repeat (`keep-alive`, `text/plain`, "OK"). */
 const MAX_VALUES = 256;
 const MAX_VALUE_BYTES = 128;
+/** The body's slot in the value cache: past the headers of any real response (sharing one is only slower). */
+const BODY_SLOT = 255;
 
 /** Forwards responses to the script's `response()` hook, held by registry reference. */
 export class LuaResponseSink implements ResponseSink {
@@ -41,14 +45,17 @@ export class LuaResponseSink implements ResponseSink {
     lua.lua_pushinteger(L, response.status);
     const count = response.headerCount;
     lua.lua_createtable(L, 0, count);
+    const table = lua.lua_topointer(L, -1) as Table;
     const { head, nameStart, nameEnd, valueStart, valueEnd } = response;
     for (let i = 0; i < count; i++) {
-      this.#names.push(L, head, nameStart[i], nameEnd[i]);
-      this.#values.push(L, head, valueStart[i], valueEnd[i]);
       // A repeated name keeps the last value, as in wrk.
-      lua.lua_rawset(L, -3);
+      rawSetString(
+        table,
+        this.#names.get(L, head, nameStart[i], nameEnd[i], i),
+        this.#values.get(L, head, valueStart[i], valueEnd[i], i),
+      );
     }
-    this.#values.push(L, response.body, 0, response.bodyLength);
+    pushString(L, this.#values.get(L, response.body, 0, response.bodyLength, BODY_SLOT));
     if (lua.lua_pcall(L, 3, 0, 0) !== lua.LUA_OK) {
       const error = errorFromStack(L, this.#path, "response");
       lua.lua_pop(L, 1);

@@ -6,7 +6,19 @@
  */
 
 import { lua, luaBytes, type LuaJsFunction, type LuaState, raise, typeName } from "./_lua.ts";
-import { toText } from "./_to_text.ts";
+import { numberBytes, toText } from "./_to_text.ts";
+import { newBytes } from "./_fengari_fast_paths.ts";
+import {
+  baseType,
+  newString,
+  pushString,
+  rawGetString,
+  rawSetString,
+  type Table,
+  topString,
+  type TString,
+  type TValue,
+} from "./_fengari_direct.ts";
 
 const SPACE = luaBytes(" ");
 const REQUEST_LINE_END = luaBytes(" HTTP/1.1\r\n");
@@ -23,8 +35,14 @@ let scratch = new Uint8Array(4096);
 export function pushWrkFormat(L: LuaState): void {
   // The keys are upvalues too: a JS string key would be encoded and hashed again on every call, which was
   // half the cost of wrk.format (fengari hashes a string key by building a hex string of its bytes).
-  for (const key of KEYS) lua.lua_pushstring(L, key);
-  lua.lua_pushjsclosure(L, wrkFormat, 1 + KEYS.length);
+  const keys: TString[] = [];
+  for (const key of KEYS) {
+    lua.lua_pushstring(L, key);
+    keys.push(topString(L));
+  }
+  const [method, path, headers, body, host, contentLength] = keys;
+  const direct = new DirectFormat({ method, path, headers, body, host, contentLength });
+  lua.lua_pushjsclosure(L, (L1: LuaState) => direct.format(L1) ? 1 : wrkFormat(L1), 1 + KEYS.length);
 }
 
 const KEYS = ["method", "path", "headers", "body", "Host", "Content-Length"] as const;
@@ -103,3 +121,111 @@ const wrkFormat: LuaJsFunction = (L: LuaState): number => {
   lua.lua_pushlstring(L, scratch, length);
   return 1;
 };
+
+/**
+ * The common case without the API: string arguments or nil, plain tables (no metatables), string or number
+ * header values, no body. Reads fengari's tables directly (`_fengari_direct.ts`) and builds the request in
+ * one buffer that becomes the Lua string. Returns false, having changed nothing that the general path would
+ * not change the same way, whenever the call is anything else; the general path then does it all.
+ */
+class DirectFormat {
+  readonly #keys: Record<"method" | "path" | "headers" | "body" | "host" | "contentLength", TString>;
+  /** Header lines' parts, reused: name and value bytes of each header. */
+  readonly #parts: Uint8Array[] = [];
+
+  constructor(keys: Record<"method" | "path" | "headers" | "body" | "host" | "contentLength", TString>) {
+    this.#keys = keys;
+  }
+
+  format(L: LuaState): boolean {
+    const wrk = lua.lua_topointer(L, WRK) as Table;
+    if (wrk.metatable !== null) return false;
+    const keys = this.#keys;
+    const method = stringArgument(L, 1, wrk, keys.method);
+    const path = stringArgument(L, 2, wrk, keys.path);
+    if (method === null || path === null) return false;
+    const headers = tableArgument(L, 3, wrk, keys.headers);
+    if (headers === null) return false;
+    // A body (Content-Length to set) goes the general way; so does an existing Content-Length to remove.
+    const bodyType = lua.lua_type(L, 4);
+    if (bodyType !== lua.LUA_TNIL && bodyType !== lua.LUA_TNONE) return false;
+    if (rawGetString(wrk, keys.body) !== undefined) return false;
+    if (rawGetString(headers, keys.contentLength) !== undefined) return false;
+    if (rawGetString(headers, keys.host) === undefined) {
+      const wrkHeaders = rawGetString(wrk, keys.headers);
+      if (wrkHeaders === undefined || baseType(wrkHeaders) !== lua.LUA_TTABLE) return false;
+      const host = rawGetString(wrkHeaders.value as Table, keys.host);
+      if (host === undefined || baseType(host) !== lua.LUA_TSTRING) return false;
+      rawSetString(headers, keys.host, host.value as TString);
+    }
+
+    const parts = this.#parts;
+    let count = 0;
+    let length = method.length + SPACE.length + path.length + REQUEST_LINE_END.length + CRLF.length;
+    for (let entry = headers.f; entry !== undefined; entry = entry.n) {
+      if (baseType(entry.key) !== lua.LUA_TSTRING) return false;
+      const value = valueBytes(entry.value);
+      if (value === null) return false;
+      const name = (entry.key.value as TString).realstring;
+      parts[count++] = name;
+      parts[count++] = value;
+      length += name.length + COLON.length + value.length + CRLF.length;
+    }
+
+    const out = newBytes(length);
+    let offset = put(out, 0, method);
+    offset = put(out, offset, SPACE);
+    offset = put(out, offset, path);
+    offset = put(out, offset, REQUEST_LINE_END);
+    for (let i = 0; i < count; i += 2) {
+      offset = put(out, offset, parts[i]);
+      offset = put(out, offset, COLON);
+      offset = put(out, offset, parts[i + 1]);
+      offset = put(out, offset, CRLF);
+    }
+    put(out, offset, CRLF);
+    parts.fill(EMPTY, 0, count);
+    pushString(L, newString(L, out));
+    return true;
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Copies `bytes` into `out` at `offset`; short pieces by hand, where `set`'s own overhead dominates. */
+function put(out: Uint8Array, offset: number, bytes: Uint8Array): number {
+  const length = bytes.length;
+  if (length > 32) out.set(bytes, offset);
+  else for (let i = 0; i < length; i++) out[offset + i] = bytes[i];
+  return offset + length;
+}
+
+/** A header value's bytes when it is a string or a number (LuaJIT's spelling), else null. */
+function valueBytes(value: TValue): Uint8Array | null {
+  const type = baseType(value);
+  if (type === lua.LUA_TSTRING) return (value.value as TString).realstring;
+  if (type === lua.LUA_TNUMBER) return numberBytes(value.value as number);
+  return null;
+}
+
+/** Argument `arg` as a string's bytes, or `wrk[key]`'s when it is nil/false; null when not a string. */
+function stringArgument(L: LuaState, arg: number, wrk: Table, key: TString): Uint8Array | null {
+  const type = lua.lua_type(L, arg);
+  if (type === lua.LUA_TSTRING) return lua.lua_tolstring(L, arg) as Uint8Array;
+  if (lua.lua_toboolean(L, arg)) return null;
+  const value = rawGetString(wrk, key);
+  return value !== undefined && baseType(value) === lua.LUA_TSTRING
+    ? (value.value as TString).realstring
+    : null;
+}
+
+/** Argument `arg` as a plain table, or `wrk[key]` when it is nil/false; null when not a plain table. */
+function tableArgument(L: LuaState, arg: number, wrk: Table, key: TString): Table | null {
+  let table: Table | null = null;
+  if (lua.lua_type(L, arg) === lua.LUA_TTABLE) table = lua.lua_topointer(L, arg) as Table;
+  else if (!lua.lua_toboolean(L, arg)) {
+    const value = rawGetString(wrk, key);
+    if (value !== undefined && baseType(value) === lua.LUA_TTABLE) table = value.value as Table;
+  }
+  return table !== null && table.metatable === null ? table : null;
+}

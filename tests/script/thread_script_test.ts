@@ -117,6 +117,33 @@ Deno.test("ThreadScript.responseSink passes status, headers (last value wins) an
   script.close();
 });
 
+Deno.test("ThreadScript.responseSink gives each response its own table, in the server's order", async () => {
+  const { script, output } = await threadScript(`
+    tables = {}
+    function response(status, headers, body)
+      tables[#tables + 1] = headers
+      local line = {}
+      for name, value in pairs(headers) do line[#line + 1] = name .. "=" .. value end
+      print(table.concat(line, " "), body)
+      if #tables == 3 then
+        tables[1]["Date"] = "changed"
+        separate = tables[1] ~= tables[2] and tables[2]["Date"] == "Tue" and tables[1]["X-Id"] == "1"
+      end
+    end`);
+  await script.init();
+  const sink = script.responseSink!;
+  // Same names and same-length values at the same positions: the per-position cache must still compare bytes.
+  sink.onResponse(responseView(200, [["Date", "Mon"], ["X-Id", "1"], ["Server", "s"]], "ab"));
+  sink.onResponse(responseView(200, [["Date", "Tue"], ["X-Id", "2"], ["Server", "s"]], "cd"));
+  sink.onResponse(responseView(200, [["Server", "s"], ["Date", "Tue"]], "cd"));
+  assert.equal(
+    output.text,
+    "Date=Mon X-Id=1 Server=s\tab\nDate=Tue X-Id=2 Server=s\tcd\nServer=s Date=Tue\tcd\n",
+  );
+  assert.equal(script.getGlobal("separate"), true);
+  script.close();
+});
+
 Deno.test("ThreadScript.responseSink keeps header values and bodies byte-exact", async () => {
   const { script } = await threadScript(`
     function response(status, headers, body) last_body = body; last_value = headers["X-Bin"] end`);

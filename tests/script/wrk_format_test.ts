@@ -109,7 +109,13 @@ Deno.test("wrk.format() gives the same bytes as wrk's Lua implementation", async
       { "POST", "/a", { A = "1", B = 2 }, "body" },
       { "HEAD", "/b?c=d", { ["Content-Length"] = "7" }, nil },
       { nil, "/c", { Host = "x", Z = "z", Y = 1.25 }, "" },
+      -- Without a body, plain tables and string or number values: the direct path (_fengari_direct.ts).
+      { "GET", "/d", { A = "x", N = 42, F = 0.5, Big = 2^40 }, nil },
+      { nil, "/e", {}, nil },
+      { nil, nil, nil, false },
+      { "GET", "/f", { ["Content-Length"] = "3" }, nil },
     }
+    wrk.headers["X-Counter"] = 7
     same, count = true, 0
     for _, c in ipairs(cases) do
       local h1, h2 = {}, {}
@@ -120,12 +126,26 @@ Deno.test("wrk.format() gives the same bytes as wrk's Lua implementation", async
       local a = wrk.format(c[1], c[2], c[3] and h1, c[4])
       local b = lua_format(c[1], c[2], c[3] and h2, c[4])
       if a ~= b then same = false; print(a, b) end
+      for k, v in pairs(h1) do if h2[k] ~= v then same = false; print(k, v, h2[k]) end end
       count = count + 1
     end`,
     ["same", "count"],
   );
-  assert.equal(count, 4);
+  assert.equal(count, 8);
   assert.equal(same, true);
+});
+
+Deno.test("wrk.format() gives the same bytes for tables with a metatable (the API path) as for plain ones", async () => {
+  const { plain, meta, inherited } = await run(
+    `local h = { A = "1", B = 2 }
+    plain = wrk.format("GET", "/", h)
+    meta = wrk.format("GET", "/", setmetatable({ A = "1", B = 2 }, {}))
+    -- __index is honoured for Host, as wrk's Lua code would: no Host in the table, one through __index.
+    inherited = wrk.format("GET", "/", setmetatable({}, { __index = { Host = "via-index" } }))`,
+    ["plain", "meta", "inherited"],
+  );
+  assert.equal(text(plain as Uint8Array), text(meta as Uint8Array));
+  assert.equal(text(inherited as Uint8Array), "GET / HTTP/1.1\r\n\r\n");
 });
 
 Deno.test("wrk.format() rejects a headers argument that is not a table", async () => {

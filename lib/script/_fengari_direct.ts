@@ -1,0 +1,115 @@
+/**
+ * Direct access to fengari 0.1.5's table and string objects, for the two per-request paths where going
+ * through the C-style API costs more than the work itself: building `response()`'s header table and reading
+ * the tables `wrk.format()` formats. Each API step pushes and pops stack slots, re-checks its arguments and
+ * re-hashes its key; here a table is a JS `Map` from a key's hash to an entry in an insertion-ordered list,
+ * which is all `pairs`/`next` and `t[k]` read.
+ *
+ * Only raw operations on tables without a metatable belong here (callers check `metatable === null`, or
+ * the table is their own fresh one): metamethods need the API. fengari is pinned (0.1.5, locked);
+ * `tests/script/fast_paths_test.ts` checks these helpers against the API.
+ *
+ * @module
+ */
+
+import { lua, type LuaState } from "./_lua.ts";
+// After `_lua.ts`, which loads fengari: its internal modules only load in its own order.
+// @ts-types="./_fengari_internals.d.ts"
+import lstring from "npm:fengari@0.1.5/src/lstring.js";
+// @ts-types="./_fengari_internals.d.ts"
+import lobject from "npm:fengari@0.1.5/src/lobject.js";
+
+/** A Lua string object: its bytes and its table key (computed once, on first use as a key). */
+export interface TString {
+  realstring: Uint8Array;
+  hash: string | null;
+}
+
+/** A stack slot or table entry's value (fengari's `TValue` class: its methods are called on entries). */
+export interface TValue {
+  type: number;
+  value: unknown;
+  setsvalue(ts: TString): void;
+}
+
+/** An entry of a table's insertion-ordered list. */
+export interface Entry {
+  key: TValue;
+  value: TValue;
+  p: Entry | undefined;
+  n: Entry | undefined;
+}
+
+/** A Lua table as fengari keeps it. */
+export interface Table {
+  strong: Map<unknown, Entry>;
+  f: Entry | undefined;
+  l: Entry | undefined;
+  metatable: unknown;
+  flags: number;
+}
+
+const TValueClass = lobject.TValue as new (type: number, value: unknown) => TValue;
+/** fengari marks every string value as a long string (`setsvalue`); type tests use the low 4 bits. */
+const LUA_TLNGSTR = lua.LUA_TSTRING | (1 << 4);
+
+/** The value type without its variant bits (`LUA_TSTRING`, `LUA_TNUMBER`, …). */
+export function baseType(value: TValue): number {
+  return value.type & 0x0f;
+}
+
+/** A new Lua string object owning `bytes` (no copy: the caller gives up the array). */
+export function newString(L: LuaState, bytes: Uint8Array): TString {
+  return lstring.luaS_bless(L, bytes) as TString;
+}
+
+/** The string's table key (fengari's `luaS_hashlongstr`, as patched by `_fengari_fast_paths.ts`). */
+export function keyOf(ts: TString): string {
+  return lstring.luaS_hashlongstr(ts);
+}
+
+/** The table at stack index `idx`, or null when it is not a table. */
+export function tableAt(L: LuaState, idx: number): Table | null {
+  return lua.lua_type(L, idx) === lua.LUA_TTABLE ? lua.lua_topointer(L, idx) as Table : null;
+}
+
+/** `rawget(t, key)` for a string key: the entry's value, or undefined when absent. */
+export function rawGetString(table: Table, key: TString): TValue | undefined {
+  return table.strong.get(keyOf(key))?.value;
+}
+
+/** `rawset(t, key, value)` for a string key and a string value, on a table nobody uses as a metatable yet. */
+export function rawSetString(table: Table, key: TString, value: TString): void {
+  const hash = keyOf(key);
+  // As fengari's lua_rawset: the table's cache of absent metamethods may be stale now.
+  table.flags = 0;
+  const entry = table.strong.get(hash);
+  if (entry !== undefined) {
+    entry.value.setsvalue(value);
+    return;
+  }
+  // The same fields in the same order as fengari's own entries (ltable.js `add`).
+  const added: Entry = {
+    key: new TValueClass(LUA_TLNGSTR, key),
+    value: new TValueClass(LUA_TLNGSTR, value),
+    p: table.l,
+    n: undefined,
+  };
+  if (table.l !== undefined) table.l.n = added;
+  else table.f = added;
+  table.l = added;
+  table.strong.set(hash, added);
+}
+
+/** Pushes an existing Lua string (no copy): a fresh slot from `lua_pushnil`, then made that string. */
+export function pushString(L: LuaState, ts: TString): void {
+  lua.lua_pushnil(L);
+  const stack = L as unknown as { stack: TValue[]; top: number };
+  stack.stack[stack.top - 1].setsvalue(ts);
+}
+
+/** The string object on top of the stack (the caller checked it is a string). */
+export function topString(L: LuaState): TString {
+  const state = L as unknown as { stack: TValue[]; top: number };
+  return state.stack[state.top - 1].value as TString;
+}
