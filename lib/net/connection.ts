@@ -114,7 +114,7 @@ export class Connection {
       this.#pending = source.pipelineDepth;
       let outcome: Outcome;
       do {
-        let n: number | null;
+        let n: number;
         try {
           n = await conn.read(buffer);
         } catch {
@@ -235,8 +235,8 @@ export class Connection {
   /** Responses still expected for the batch in flight. */
   #pending = 0;
 
-  /** Handles one read's result (`READ_FAILED` when it threw, null at EOF): parses, counts, records. */
-  #consume(n: number | null, generation: number): Outcome {
+  /** Handles one read's result (`READ_FAILED` when it threw, 0 at EOF): parses, counts, records. */
+  #consume(n: number, generation: number): Outcome {
     const context = this.#context;
     const parser = this.#parser;
     const source = context.source;
@@ -246,7 +246,7 @@ export class Connection {
     if (generation !== this.#generation || context.state.stopped) {
       return Outcome.Dropped;
     }
-    if (n === null) {
+    if (n === 0) {
       // EOF: only a close-delimited body may end here; otherwise the response (or its start) was lost.
       if (!parser.finishAtEof()) return Outcome.Failed;
       this.#complete(context.sink);

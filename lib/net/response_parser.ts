@@ -25,6 +25,8 @@ const enum State {
 
 /** `execute()`'s return value when the bytes are not HTTP: the caller counts a read error. */
 export const PARSE_ERROR = -1;
+/** `#parseHead()`'s return value when the head continues past the bytes given. */
+const INCOMPLETE = -2;
 
 // Lower-case header names the connection cycle must understand, compared without allocating.
 const CONTENT_LENGTH = bytesOf("content-length");
@@ -34,6 +36,8 @@ const CHUNKED = bytesOf("chunked");
 const CLOSE = bytesOf("close");
 const KEEP_ALIVE = bytesOf("keep-alive");
 
+const EMPTY = new Uint8Array(0);
+
 function bytesOf(text: string): Uint8Array {
   return new TextEncoder().encode(text);
 }
@@ -42,8 +46,10 @@ function bytesOf(text: string): Uint8Array {
 export class ResponseParser implements ResponseView {
   status = 0;
   headerCount = 0;
+  /** The bytes the current head lies in: the read buffer (parsed in place) or `#headCopy`. */
+  head: Uint8Array = EMPTY;
   // Small until a response needs more: at -c10000 every byte per connection counts.
-  head: Uint8Array = new Uint8Array(1024);
+  #headCopy: Uint8Array = new Uint8Array(1024);
   // Header offsets exist only for a response() hook; without one they are never read.
   readonly nameStart: Int32Array;
   readonly nameEnd: Int32Array;
@@ -58,7 +64,12 @@ export class ResponseParser implements ResponseView {
   readonly collect: boolean;
 
   #state = State.Head;
+  /** Bytes of the head copied so far (0: none, the head may still be parsed in place). */
   #headLength = 0;
+  /** In `#headCopy`: where the unfinished line starts, and how many non-blank lines came before it. */
+  #lineStart = 0;
+  #headLines = 0;
+  /** Chunk and trailer lines: bytes seen of the current line. */
   #lineLength = 0;
   #remaining = 0;
   #chunkDigits = 0;
@@ -84,13 +95,15 @@ export class ResponseParser implements ResponseView {
 
   /** True while a response has started arriving (so a closed connection now loses it). */
   get inProgress(): boolean {
-    return this.#headLength > 0 && this.#state !== State.Done;
+    return (this.#headLength > 0 || this.#state !== State.Head) && this.#state !== State.Done;
   }
 
   /** Prepares for the next response; `isHeadRequest` says its request was a HEAD (no body follows). */
   reset(isHeadRequest: boolean): void {
     this.#state = State.Head;
     this.#headLength = 0;
+    this.#lineStart = 0;
+    this.#headLines = 0;
     this.#lineLength = 0;
     this.#isHeadRequest = isHeadRequest;
     this.status = 0;
@@ -108,7 +121,7 @@ export class ResponseParser implements ResponseView {
     while (pos < end) {
       switch (this.#state) {
         case State.Head:
-          pos = this.#headLength === 0 && !this.collect
+          pos = this.#headLength === 0
             ? this.#parseHeadInPlace(bytes, pos, end)
             : this.#readHead(bytes, pos, end);
           if (pos === PARSE_ERROR) return PARSE_ERROR;
@@ -176,111 +189,140 @@ export class ResponseParser implements ResponseView {
   }
 
   /**
-   * The common case without a `response()` hook: the whole head arrived in this read, so parse it where it lies
-   * instead of copying it. Falls back to `#readHead` when the head continues past `end`.
+   * The common case: the whole head arrived in this read, so parse it where it lies instead of copying it (the
+   * `response()` hook then reads it from the read buffer, which stays untouched until the hook returns). Falls
+   * back to `#readHead` when the head continues past `end`.
    */
   #parseHeadInPlace(bytes: Uint8Array, start: number, end: number): number {
-    let line = start;
-    for (;;) {
-      const lf = bytes.indexOf(LF, line);
-      if (lf < 0 || lf >= end) return this.#readHead(bytes, start, end);
-      if (lf === line || (lf === line + 1 && bytes[line] === CR)) {
-        // Blank lines before the status line are tolerated (RFC 9112 §2.2).
-        if (line === start) return this.#parseHeadInPlace(bytes, lf + 1, end);
-        return this.#endHead(bytes, start, lf + 1, lf + 1);
-      }
-      line = lf + 1;
+    const next = this.#parseHead(bytes, start, end);
+    if (next !== INCOMPLETE) {
+      this.head = bytes;
+      return next;
     }
+    return this.#readHead(bytes, start, end);
   }
 
+  /**
+   * Copies head bytes until the blank line that ends the head, then parses the copy. `#lineStart` is where the
+   * copy's unfinished line starts, so a head that trickles in a byte at a time is scanned once, not re-parsed.
+   */
   #readHead(bytes: Uint8Array, start: number, end: number): number {
-    let head = this.head;
-    let length = this.#headLength;
-    let line = this.#lineLength;
-    for (let i = start; i < end; i++) {
-      const b = bytes[i];
-      if (length === head.length) {
-        if (length >= MAX_HEAD_BYTES) return PARSE_ERROR;
-        head = this.#growHead();
-      }
-      if (b === LF) {
-        // Blank lines before the status line are tolerated (RFC 9112 §2.2); a blank line after it ends the head.
-        if (line === 0 && length > 0) {
-          head[length++] = b;
-          this.#headLength = length;
-          this.#lineLength = 0;
-          return this.#endHead(head, 0, length, i + 1);
-        }
-        if (length > 0 || line > 0) head[length++] = b;
-        line = 0;
-      } else {
-        head[length++] = b;
-        if (b !== CR) line++;
-      }
-      if (length === 1 && line === 0) length = 0; // a lone CR before the status line
+    const old = this.#headLength;
+    const count = Math.min(end - start, MAX_HEAD_BYTES - old);
+    let copy = this.#headCopy;
+    if (old + count > copy.length) copy = this.#growHead(old + count);
+    if (count < 32) {
+      for (let i = 0; i < count; i++) copy[old + i] = bytes[start + i];
+    } else {
+      copy.set(bytes.subarray(start, start + count), old);
     }
+    const length = old + count;
+    let line = this.#lineStart;
+    for (;;) {
+      const lf = copy.indexOf(LF, line);
+      if (lf < 0 || lf >= length) break;
+      const blank = lf === line || (lf === line + 1 && copy[line] === CR);
+      line = lf + 1;
+      if (!blank) {
+        this.#headLines++;
+        continue;
+      }
+      // Blank lines before the status line are tolerated (RFC 9112 §2.2); one after it ends the head.
+      if (this.#headLines === 0) continue;
+      this.head = copy;
+      this.#headLength = line;
+      // An interim response resets the parser, and the final one starts after it.
+      if (this.#parseHead(copy, 0, line) === PARSE_ERROR) return PARSE_ERROR;
+      return start + (line - old);
+    }
+    if (length === MAX_HEAD_BYTES) return PARSE_ERROR;
     this.#headLength = length;
-    this.#lineLength = line;
+    this.#lineStart = line;
     return end;
   }
 
-  #growHead(): Uint8Array {
-    const grown = new Uint8Array(Math.min(this.head.length * 2, MAX_HEAD_BYTES));
-    grown.set(this.head);
-    this.head = grown;
+  #growHead(needed: number): Uint8Array {
+    let size = this.#headCopy.length * 2;
+    while (size < needed) size *= 2;
+    const grown = new Uint8Array(Math.min(size, MAX_HEAD_BYTES));
+    grown.set(this.#headCopy.subarray(0, this.#headLength));
+    this.#headCopy = grown;
     return grown;
   }
 
-  /** Parses a complete head lying in `head[from, to)`; returns `next` or PARSE_ERROR. */
-  #endHead(head: Uint8Array, from: number, to: number, next: number): number {
-    const f = from;
+  /**
+   * Parses a head starting at `bytes[start]` (after optional blank lines) and ending before `end`. Returns the
+   * index after its blank line, `INCOMPLETE` when that line is not before `end`, or `PARSE_ERROR`. One scan for
+   * line ends (native `indexOf`) and one for each header's colon: no copies, no per-byte loop over names.
+   */
+  #parseHead(bytes: Uint8Array, start: number, end: number): number {
+    let f = start;
+    // Blank lines before the status line are tolerated (RFC 9112 §2.2).
+    while (f < end && (bytes[f] === CR || bytes[f] === LF)) f++;
+    let lf = f;
+    while (lf < end && bytes[lf] !== LF) lf++;
+    if (lf === end) return INCOMPLETE;
     // "HTTP/1.x SSS" at least.
+    let lineEnd = bytes[lf - 1] === CR ? lf - 1 : lf;
     if (
-      to - f < 12 || head[f] !== 72 || head[f + 1] !== 84 || head[f + 2] !== 84 || head[f + 3] !== 80 ||
-      head[f + 4] !== 47 || head[f + 5] !== 49 || head[f + 6] !== 46 || head[f + 8] !== 32
+      lineEnd - f < 12 || bytes[f] !== 72 || bytes[f + 1] !== 84 || bytes[f + 2] !== 84 ||
+      bytes[f + 3] !== 80 || bytes[f + 4] !== 47 || bytes[f + 5] !== 49 || bytes[f + 6] !== 46 ||
+      bytes[f + 8] !== 32
     ) return PARSE_ERROR;
-    const minor = head[f + 7] - 48;
-    const s0 = head[f + 9] - 48, s1 = head[f + 10] - 48, s2 = head[f + 11] - 48;
+    const minor = bytes[f + 7] - 48;
+    const s0 = bytes[f + 9] - 48, s1 = bytes[f + 10] - 48, s2 = bytes[f + 11] - 48;
     if (minor < 0 || minor > 9 || s0 < 1 || s0 > 5 || s1 < 0 || s1 > 9 || s2 < 0 || s2 > 9) {
       return PARSE_ERROR;
     }
-    const after = head[f + 12];
-    if (to - f > 12 && after !== 32 && after !== CR && after !== LF) return PARSE_ERROR;
+    if (lineEnd - f > 12 && bytes[f + 12] !== 32) return PARSE_ERROR;
     const status = s0 * 100 + s1 * 10 + s2;
 
     this.#chunked = false;
     this.#contentLength = -1;
     this.#connectionClose = false;
     this.#connectionKeepAlive = false;
+    const collect = this.collect;
     let count = 0;
-    let pos = head.indexOf(LF, f) + 1;
-    while (pos < to) {
-      let eol = head.indexOf(LF, pos);
-      if (eol < 0 || eol >= to) eol = to;
-      let lineEnd = eol;
-      if (lineEnd > pos && head[lineEnd - 1] === CR) lineEnd--;
-      if (lineEnd > pos) {
-        let colon = pos;
-        while (colon < lineEnd && head[colon] !== 58) colon++;
-        if (colon === lineEnd || colon === pos) return PARSE_ERROR;
-        let valueStart = colon + 1;
-        while (valueStart < lineEnd && (head[valueStart] === 32 || head[valueStart] === 9)) valueStart++;
-        let valueEnd = lineEnd;
-        while (valueEnd > valueStart && (head[valueEnd - 1] === 32 || head[valueEnd - 1] === 9)) valueEnd--;
-        if (!this.#noteHeader(head, pos, colon, valueStart, valueEnd)) return PARSE_ERROR;
-        if (this.collect) {
-          if (count === MAX_HEADERS) return PARSE_ERROR;
-          this.nameStart[count] = pos;
-          this.nameEnd[count] = colon;
-          this.valueStart[count] = valueStart;
-          this.valueEnd[count] = valueEnd;
-        }
-        count++;
+    let pos = lf + 1;
+    // A JS loop over the bytes beats native indexOf here: lines are short, and each indexOf is a ~30 ns call.
+    for (;;) {
+      let colon = -1;
+      let i = pos;
+      while (i < end) {
+        const b = bytes[i];
+        if (b === LF) break;
+        if (b === 58 && colon < 0) colon = i;
+        i++;
       }
-      pos = eol + 1;
+      if (i === end) return INCOMPLETE;
+      lf = i;
+      lineEnd = lf > pos && bytes[lf - 1] === CR ? lf - 1 : lf;
+      if (lineEnd === pos) break;
+      if (colon <= pos || colon >= lineEnd) return PARSE_ERROR;
+      let valueStart = colon + 1;
+      while (valueStart < lineEnd && (bytes[valueStart] === 32 || bytes[valueStart] === 9)) valueStart++;
+      let valueEnd = lineEnd;
+      while (valueEnd > valueStart && (bytes[valueEnd - 1] === 32 || bytes[valueEnd - 1] === 9)) valueEnd--;
+      const nameLength = colon - pos;
+      // Only content-length (14), transfer-encoding (17) and connection (10) matter to the framing: the length
+      // check skips the others without comparing bytes.
+      if (
+        (nameLength === 14 || nameLength === 17 || nameLength === 10) &&
+        !this.#noteHeader(bytes, pos, colon, valueStart, valueEnd)
+      ) return PARSE_ERROR;
+      if (collect) {
+        if (count === MAX_HEADERS) return PARSE_ERROR;
+        this.nameStart[count] = pos;
+        this.nameEnd[count] = colon;
+        this.valueStart[count] = valueStart;
+        this.valueEnd[count] = valueEnd;
+      }
+      count++;
+      pos = lf + 1;
     }
+    const next = lf + 1;
     this.status = status;
-    this.headerCount = this.collect ? count : 0;
+    this.headerCount = collect ? count : 0;
     this.keepAlive = minor >= 1
       ? !this.#connectionClose
       : this.#connectionKeepAlive && !this.#connectionClose;

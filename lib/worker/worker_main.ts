@@ -118,6 +118,7 @@ function handle(message: ToWorker): Promise<void> | void {
       loop?.halt();
       return;
     case "stop": {
+      if (Deno.env.get("MEMDBG")) console.error("worker", JSON.stringify(Deno.memoryUsage()));
       const report = loop?.stop();
       if (report !== undefined) post({ type: "report", report });
       return;
