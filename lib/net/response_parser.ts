@@ -69,6 +69,9 @@ export class ResponseParser implements ResponseView {
   /** In `#headCopy`: where the unfinished line starts, and how many non-blank lines came before it. */
   #lineStart = 0;
   #headLines = 0;
+  /** Where a head parsed in place lies in the read buffer. */
+  #inPlaceStart = 0;
+  #inPlaceEnd = 0;
   /** Chunk and trailer lines: bytes seen of the current line. */
   #lineLength = 0;
   #remaining = 0;
@@ -101,6 +104,7 @@ export class ResponseParser implements ResponseView {
   /** Prepares for the next response; `isHeadRequest` says its request was a HEAD (no body follows). */
   reset(isHeadRequest: boolean): void {
     this.#state = State.Head;
+    this.head = EMPTY;
     this.#headLength = 0;
     this.#lineStart = 0;
     this.#headLines = 0;
@@ -117,6 +121,13 @@ export class ResponseParser implements ResponseView {
    * not consumed (`end` when all were), or `PARSE_ERROR`. Check `done` after each call.
    */
   execute(bytes: Uint8Array, start: number, end: number): number {
+    const pos = this.#execute(bytes, start, end);
+    // A head parsed in place lies in the caller's read buffer, which the next read overwrites.
+    if (this.head === bytes && this.collect && this.#state !== State.Done) this.#detachHead(bytes);
+    return pos;
+  }
+
+  #execute(bytes: Uint8Array, start: number, end: number): number {
     let pos = start;
     while (pos < end) {
       switch (this.#state) {
@@ -195,8 +206,13 @@ export class ResponseParser implements ResponseView {
    */
   #parseHeadInPlace(bytes: Uint8Array, start: number, end: number): number {
     const next = this.#parseHead(bytes, start, end);
+    if (next === PARSE_ERROR) return next;
     if (next !== INCOMPLETE) {
+      // An interim response reset the parser: the final head is still to come.
+      if (this.#state === State.Head) return next;
       this.head = bytes;
+      this.#inPlaceStart = start;
+      this.#inPlaceEnd = next;
       return next;
     }
     return this.#readHead(bytes, start, end);
@@ -239,6 +255,21 @@ export class ResponseParser implements ResponseView {
     this.#headLength = length;
     this.#lineStart = line;
     return end;
+  }
+
+  /** Moves a head parsed in place into `#headCopy`, with its header offsets. */
+  #detachHead(bytes: Uint8Array): void {
+    const from = this.#inPlaceStart;
+    const length = this.#inPlaceEnd - from;
+    const copy = length > this.#headCopy.length ? this.#growHead(length) : this.#headCopy;
+    copy.set(bytes.subarray(from, from + length));
+    for (let i = 0; i < this.headerCount; i++) {
+      this.nameStart[i] -= from;
+      this.nameEnd[i] -= from;
+      this.valueStart[i] -= from;
+      this.valueEnd[i] -= from;
+    }
+    this.head = copy;
   }
 
   #growHead(needed: number): Uint8Array {
