@@ -7,6 +7,8 @@
  * Needs wrk (Debian: `apt-get install wrk`) and GNU time (`apt-get install time`); nginx is optional.
  */
 
+import { V8_FLAGS } from "../scripts/compile.ts";
+
 const ROOT = new URL("../", import.meta.url).pathname;
 const decoder = new TextDecoder();
 
@@ -211,6 +213,7 @@ async function main(): Promise<void> {
             "--allow-net",
             "--allow-read",
             "--allow-env",
+            V8_FLAGS,
             "cli.ts",
             ...ourFlags,
             ...args,

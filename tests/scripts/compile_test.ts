@@ -13,6 +13,7 @@ import {
   PERMISSIONS,
   runtimeDownloadMessage,
   TARGETS,
+  V8_FLAGS,
 } from "../../scripts/compile.ts";
 import { ROOT, runDeno, taskArgs } from "../helpers/deno.ts";
 import { closedPort } from "../helpers/server.ts";
@@ -27,6 +28,11 @@ Deno.test("compileArgs() bakes in exactly the documented permissions and embeds 
   ]);
   assert.deepEqual([...PERMISSIONS], ["--allow-net", "--allow-read", "--allow-env"]);
   assert.ok(!args.includes("-A") && !args.includes("--allow-all"));
+  assert.deepEqual(args.filter((arg) => arg.startsWith("--v8-flags")), [V8_FLAGS]);
+  // The tasks that run the tool from a clone pass the same V8 settings as the binary.
+  for (const task of [denoConfig.tasks.demo, denoConfig.tasks.start]) {
+    assert.ok(task.includes(` ${V8_FLAGS} `), task);
+  }
   const included = args.flatMap((arg, i) => (arg === "--include" ? [args[i + 1]] : []));
   assert.deepEqual(included, [
     "lib/worker/worker_main.ts",
