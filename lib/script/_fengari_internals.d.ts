@@ -1,7 +1,7 @@
 /**
  * Types for the fengari-internal modules `_number_spelling_patch.ts` and `_fengari_fast_paths.ts` touch
- * (`src/lobject.js`, `src/lstring.js`, `src/defs.js`, `src/ldo.js`); each exports a CommonJS object, which is the default
- * import. One interface covers the members used from all three.
+ * (`src/lobject.js`, `src/lstring.js`, `src/defs.js`, `src/ldo.js`, `src/lstate.js`); each exports a CommonJS
+ * object, which is the default import. One interface covers the members used from all of them.
  */
 
 /** A TValue as `luaO_tostring` sees it. */
@@ -27,10 +27,12 @@ export interface FengariInternals {
   to_luastring(text: string, cache?: boolean): Uint8Array;
   /** Set by `_fengari_fast_paths.ts` once its replacements are installed. */
   fastPathsInstalled?: boolean;
-  // ldo.js and lobject.js (`_fengari_stack_patch.ts`): typed where they are used.
+  // ldo.js, lobject.js and lstate.js (`_fengari_stack_patch.ts`): typed where they are used.
   adjust_top: unknown;
   luaD_poscall: unknown;
   TValue: unknown;
+  CallInfo: unknown;
+  luaE_extendCI: unknown;
   /** Set by `_fengari_stack_patch.ts` once its replacements are installed. */
   stackPatchInstalled?: boolean;
 }

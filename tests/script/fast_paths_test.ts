@@ -113,3 +113,30 @@ Deno.test("calls with many results, then few, leave the stack usable", async () 
     `${(200 * 201) / 2}\t1\t2\n`,
   );
 });
+
+Deno.test("reused call frames keep tracebacks, errors, tail calls and coroutines right", async () => {
+  const output = await run(`
+    local function depth(n) if n == 0 then return debug.traceback("here", 1) end return (depth(n - 1)) end
+    local trace = depth(3)
+    print("depth frames", select(2, trace:gsub("in upvalue 'depth'", "")), select(2, trace:gsub("in local 'depth'", "")))
+    print("init frame", trace:find("in function 'init'", 1, true) ~= nil)
+    local function fail(n) if n == 0 then error("deep", 0) end return fail(n - 1) + 1 end
+    print(pcall(fail, 5))
+    local function tail(n) if n == 0 then return "tail done" end return tail(n - 1) end
+    print(tail(50))
+    local co = coroutine.wrap(function(a)
+      local b = coroutine.yield(a + 1)
+      local ok, e = pcall(function() coroutine.yield(b * 2); error("after yield", 0) end)
+      return ok, e
+    end)
+    print(co(1), co(10), co())
+    print(select("#", pcall(error)), (pcall(string.rep)))
+    local sum = 0
+    for i = 1, 200 do sum = sum + select(2, pcall(function(x) return x end, i)) end
+    print("sum", sum)
+  `);
+  assert.equal(
+    output,
+    "depth frames\t3\t1\ninit frame\ttrue\nfalse\tdeep\ntail done\n2\t20\tfalse\tafter yield\n2\tfalse\nsum\t20100\n",
+  );
+});
