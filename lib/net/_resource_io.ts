@@ -40,14 +40,19 @@ function ridOf(conn: Deno.Conn): number | null {
   return null;
 }
 
-/** Whether connections go through Deno's core ops here (false: the public `Deno.Conn` methods). */
-export const usesCoreOps = core !== null;
-
-/** `conn` (plain TCP or TLS) as a `Socket`: core ops on its rid where possible, else its own methods. */
-export function socketOf(conn: Deno.Conn): Socket {
-  const rid = core === null ? null : ridOf(conn);
+/**
+ * `conn` (plain TCP or TLS) as a `Socket`: core ops on its rid where possible, else its own methods.
+ * `useCoreOps: false` forces the public methods (for tests of the fallback).
+ */
+export function socketOf(conn: Deno.Conn, useCoreOps = true): Socket {
+  const rid = core === null || !useCoreOps ? null : ridOf(conn);
   if (core !== null && rid !== null) return new CoreSocket(conn, core, rid);
   return new ConnSocket(conn);
+}
+
+/** Whether `socket` goes through Deno's core ops (for tests). */
+export function isCoreSocket(socket: Socket): boolean {
+  return socket instanceof CoreSocket;
 }
 
 class CoreSocket implements Socket {
