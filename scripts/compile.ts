@@ -49,12 +49,14 @@ export const ENTRY = "cli.ts";
 /**
  * Modules loaded other than by a static import, embedded explicitly so that a refactoring that hides them
  * from the module graph cannot produce a binary that fails only at run time: the library's worker module,
- * and the Lua layer, which `run.ts` and the worker import dynamically (only for `-s`).
+ * the Lua layer, which `run.ts` and the worker import dynamically (only for `-s`), and the node:tls
+ * transport (only for `-k`).
  */
 export const INCLUDES: readonly string[] = [
   "lib/worker/worker_main.ts",
   "lib/script/main_script.ts",
   "lib/script/thread_script.ts",
+  "lib/net/_insecure_tls.ts",
 ];
 
 /** Where the executable goes: `<dir>/wrk-deno` for this machine, `<dir>/wrk-deno-<target>` for a target. */

@@ -72,6 +72,19 @@ Deno.test("deno task bundle makes one file that runs the CLI, its threads and a 
       assert.match(stdout, /Latency Distribution/);
     });
 
+    await t.step("-k over HTTPS: the TLS transport loaded only for -k is in the file too", async () => {
+      const tlsServer = startServer(() => ok("hello"), { tls: true });
+      try {
+        const { code, stdout, stderr } = await run(["-t1", "-c2", "-d300ms", "-k", tlsServer.url]);
+        assert.equal(code, 0, stderr);
+        assert.equal(stderr, "");
+        assert.ok(parseReport(stdout).requests > 0, stdout);
+        assert.doesNotMatch(stdout, /Socket errors/);
+      } finally {
+        await tlsServer.close();
+      }
+    });
+
     await t.step("-v prints the version from deno.json", async () => {
       const { code, stdout } = await run(["-v"]);
       assert.equal(code, 1); // as wrk: -v without a URL prints the version, then the usage

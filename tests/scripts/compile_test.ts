@@ -38,6 +38,7 @@ Deno.test("compileArgs() bakes in exactly the documented permissions and embeds 
     "lib/worker/worker_main.ts",
     "lib/script/main_script.ts",
     "lib/script/thread_script.ts",
+    "lib/net/_insecure_tls.ts",
   ]);
   for (const path of INCLUDES) assert.ok(Deno.statSync(ROOT + path).isFile, `${path} exists`);
   assert.deepEqual(args.slice(args.indexOf("--target"), args.indexOf("--target") + 2), [
@@ -141,7 +142,15 @@ Deno.test("compileArgs() make a deno compile that embeds the entry, the worker a
     assert.equal(code, 0, stderr);
     const listing = stdout + stderr;
     for (
-      const name of ["cli.ts", "deno.json", "worker_main.ts", "main_script.ts", "thread_script.ts", "_lua.ts"]
+      const name of [
+        "cli.ts",
+        "deno.json",
+        "worker_main.ts",
+        "main_script.ts",
+        "thread_script.ts",
+        "_lua.ts",
+        "_insecure_tls.ts",
+      ]
     ) {
       assert.match(listing, new RegExp(`── ${name.replace(".", "\\.")} \\(`), `${name} embedded`);
     }
