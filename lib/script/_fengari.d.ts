@@ -30,8 +30,10 @@ export interface LuaApi {
   readonly LUA_ERRMEM: number;
   readonly LUA_ERRERR: number;
   readonly LUA_MULTRET: number;
+  readonly LUA_MASKCALL: number;
   readonly LUA_MASKLINE: number;
   readonly LUA_MASKRET: number;
+  readonly LUA_MINSTACK: number;
   readonly LUA_REGISTRYINDEX: number;
   readonly LUA_RIDX_GLOBALS: number;
   readonly LUA_TNONE: number;

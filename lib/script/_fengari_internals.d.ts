@@ -30,6 +30,8 @@ export interface FengariInternals {
   // ldo.js, lobject.js and lstate.js (`_fengari_stack_patch.ts`): typed where they are used.
   adjust_top: unknown;
   luaD_poscall: unknown;
+  luaD_precall: unknown;
+  luaD_checkstack: unknown;
   TValue: unknown;
   CallInfo: unknown;
   luaE_extendCI: unknown;

@@ -11,9 +11,11 @@
  * set by `luaD_precall` or by the API function that needs it, as in C Lua, whose reuse this mirrors. That is a
  * third of what a `request()` returning a constant allocated (~400 bytes a call).
  *
- * Replaced here: `adjust_top`, `luaD_poscall` (with the result move it ends with) and `luaE_extendCI`.
- * fengari's VM and API call them through the `ldo` and `lstate` module objects, so replacing the properties
- * reaches them; calls inside ldo.js itself keep the originals, which is only slower. Loaded after fengari (`_lua.ts`); its line-and-return
+ * Replaced here: `adjust_top`, `luaD_poscall` (with the result move it ends with), `luaE_extendCI`, and the
+ * JS-function half of `luaD_precall`, which returns through ldo.js's own `luaD_poscall`: a Lua call to a JS
+ * function (`wrk.format`, every library function) would otherwise still `delete` its slots on return. fengari's
+ * VM and API call them through the `ldo` and `lstate` module objects, so replacing the properties reaches
+ * them; calls inside ldo.js itself keep the originals, which is only slower. Loaded after fengari (`_lua.ts`); its line-and-return
  * hooks (the debug library's) still go through the original. `tests/script/fast_paths_test.ts` checks the
  * patch is in effect.
  *
@@ -41,17 +43,27 @@ interface CallInfo {
   nresults: number;
   previous: CallInfo;
   next: CallInfo | null;
+  func: Slot;
+  top: number;
+  callstatus: number;
 }
 const CallInfoClass = lstate.CallInfo as new () => CallInfo;
 interface Slot {
+  type: number;
+  value: unknown;
   setnilvalue(): void;
 }
 
 if (typeof fengari.lua !== "object") throw new Error("fengari did not load");
-const { LUA_MULTRET, LUA_MASKLINE, LUA_MASKRET } = fengari.lua;
+const { LUA_MULTRET, LUA_MASKCALL, LUA_MASKLINE, LUA_MASKRET, LUA_MINSTACK, LUA_TFUNCTION } = fengari.lua;
+/** fengari's tags for a light JS function and a JS closure (defs.js `constant_types`). */
+const LUA_TLCF = LUA_TFUNCTION | (1 << 4);
+const LUA_TCCL = LUA_TFUNCTION | (2 << 4);
 const LUA_TNIL = fengari.lua.LUA_TNIL;
 const TValue = lobject.TValue as new (type: number, value: null) => Slot;
 const originalPoscall = ldo.luaD_poscall as (L: State, ci: CallInfo, first: number, count: number) => boolean;
+const originalPrecall = ldo.luaD_precall as (L: State, off: number, nresults: number) => boolean;
+const checkStack = ldo.luaD_checkstack as (L: State, n: number) => void;
 
 /** Empties slots `from` down to `to` (inclusive), never writing past the array's end. */
 function clear(L: State, from: number, to: number): void {
@@ -118,15 +130,42 @@ function extendCallInfo(L: State): CallInfo {
   return ci;
 }
 
+/**
+ * `luaD_precall`: a JS function is called here as fengari does it (ldo.js), returning through `posCall`; Lua
+ * functions, other values (`__call`) and calls under a call hook go to the original.
+ */
+function preCall(L: State, off: number, nresults: number): boolean {
+  const func = L.stack[off]!;
+  const type = func.type;
+  if ((type !== LUA_TLCF && type !== LUA_TCCL) || L.hookmask & LUA_MASKCALL) {
+    return originalPrecall(L, off, nresults);
+  }
+  const f = (type === LUA_TCCL ? (func.value as { f: unknown }).f : func.value) as (L: State) => unknown;
+  checkStack(L, LUA_MINSTACK);
+  const ci = extendCallInfo(L);
+  ci.funcOff = off;
+  ci.nresults = nresults;
+  ci.func = func;
+  ci.top = L.top + LUA_MINSTACK;
+  ci.callstatus = 0;
+  const n = f(L);
+  if (typeof n !== "number" || n < 0 || (n | 0) !== n) {
+    throw Error("invalid return value from JS function (expected integer)");
+  }
+  posCall(L, ci, L.top - n, n);
+  return true;
+}
+
 if (!ldo.stackPatchInstalled) {
   ldo.adjust_top = adjustTop;
   ldo.luaD_poscall = posCall;
   lstate.luaE_extendCI = extendCallInfo;
+  ldo.luaD_precall = preCall;
   ldo.stackPatchInstalled = true;
 }
 
 /** Whether fengari's VM now calls the replacements (for tests). */
 export function stackPatchInEffect(): boolean {
   return ldo.stackPatchInstalled === true && ldo.adjust_top === adjustTop &&
-    lstate.luaE_extendCI === extendCallInfo;
+    lstate.luaE_extendCI === extendCallInfo && ldo.luaD_precall === preCall;
 }

@@ -140,3 +140,24 @@ Deno.test("reused call frames keep tracebacks, errors, tail calls and coroutines
     "depth frames\t3\t1\ninit frame\ttrue\nfalse\tdeep\ntail done\n2\t20\tfalse\tafter yield\n2\tfalse\nsum\t20100\n",
   );
 });
+
+Deno.test("calls to JS functions return their results and are seen by call and return hooks", async () => {
+  const output = await run(`
+    local calls, rets = 0, 0
+    local function hook(event) if event == "call" then calls = calls + 1 elseif event == "return" then rets = rets + 1 end end
+    local len = string.len
+    debug.sethook(hook, "cr")
+    for i = 1, 10 do len("x") end
+    debug.sethook()
+    print(calls, rets)
+    print(select("#", string.byte("abc", 1, 3)), string.byte("abc", 1, 3))
+    print(pcall(string.rep))
+    local t = setmetatable({}, { __call = function(self, a) return a * 2 end })
+    print(t(21), select("#", (string.byte("abc", 1, 3))))
+  `);
+  // As Lua 5.3 prints it (the hook also sees the call that turns it off: 11 calls and returns).
+  assert.equal(
+    output,
+    "11\t11\n3\t97\t98\t99\nfalse\tbad argument #1 to 'string.rep' (string expected, got no value)\n42\t1\n",
+  );
+});
