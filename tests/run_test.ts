@@ -119,3 +119,41 @@ Deno.test("Run.start() with a signal aborted during start-up ends the run at onc
     await server.close();
   }
 });
+
+/** Runs against a server that answers every request `serverDelayMs` after reading it; `script` is Lua source. */
+async function latencyRun(serverDelayMs: number, script: string | null) {
+  const server = startServer(() => {
+    const reply = ok();
+    return "send" in reply ? { ...reply, delayMs: serverDelayMs } : reply;
+  });
+  const path = script === null
+    ? null
+    : await Deno.makeTempFile({ prefix: "wrk-deno-latency-", suffix: ".lua" });
+  try {
+    if (path !== null && script !== null) await Deno.writeTextFile(path, script);
+    return await run(
+      parseArgs(["-t1", "-c2", "-d800ms", ...(path === null ? [] : ["-s", path]), server.url]),
+    );
+  } finally {
+    await server.close();
+    if (path !== null) await Deno.remove(path);
+  }
+}
+
+Deno.test("run() measures a request from its write to its response, with or without hooks", async () => {
+  for (
+    const script of [
+      null,
+      "function request() return wrk.format(nil, '/x') end",
+      "function delay() return 60 end",
+    ]
+  ) {
+    const result = await latencyRun(25, script);
+    const { latency } = result;
+    assert.ok(latency.count >= 4, `${script}: ${latency.count} samples`);
+    // Never less than the server's delay; never the time spent before the write (a delay() of 60 ms, or the
+    // previous request).
+    assert.ok(latency.min >= 25_000, `${script}: min ${latency.min} µs`);
+    assert.ok(latency.percentile(50) < 45_000, `${script}: median ${latency.percentile(50)} µs`);
+  }
+});

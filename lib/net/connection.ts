@@ -82,10 +82,17 @@ export class Connection {
     const source = context.source;
     const state = context.state;
     const buffer = this.#buffer;
+    // The previous response's completion time, while nothing has waited since: a static request starts then,
+    // which spares a clock read per request (runtime-notes: ~0.1 µs each).
+    let completedMs = -1;
     while (!state.stopped) {
-      if (this.#conn === null && !(await this.#connect())) continue;
+      if (this.#conn === null) {
+        completedMs = -1;
+        if (!(await this.#connect())) continue;
+      }
       const generation = this.#generation;
       if (source.delayMs !== null) {
+        completedMs = -1;
         const delayMs = source.delayMs();
         if (delayMs > 0) await sleep(delayMs);
         if (generation !== this.#generation || state.stopped) continue;
@@ -94,6 +101,7 @@ export class Connection {
         // The previous request is still being written: a large body, and a server that answered before reading
         // all of it. As wrk, finish that write before starting the next, or the two would interleave on the
         // socket. Waiting counts as requesting, so a server that stops reading shows up as a timeout.
+        completedMs = -1;
         this.#phase = Phase.Requesting;
         this.#sinceMs = performance.now();
         await new Promise<void>((resolve) => (this.#writeWaiter = resolve));
@@ -102,7 +110,7 @@ export class Connection {
       const conn = this.#conn!;
       const request = source.nextRequest();
       this.#phase = Phase.Requesting;
-      this.#sinceMs = performance.now();
+      this.#sinceMs = completedMs >= 0 && !source.dynamic ? completedMs : performance.now();
       // The read below overlaps the write instead of waiting for it: one turn of the event loop less per
       // request. A failed write drops the socket, which ends that read uncounted.
       this.#writing = request;
@@ -123,6 +131,7 @@ export class Connection {
         outcome = this.#consume(n, generation);
       } while (outcome === Outcome.ReadMore);
       this.#phase = Phase.Idle;
+      completedMs = outcome === Outcome.Completed ? this.#completedMs : -1;
       if (outcome === Outcome.Failed) {
         context.counters.read++;
         this.#drop();
@@ -285,8 +294,13 @@ export class Connection {
     if (sink !== null) sink.onResponse(this.#parser);
   }
 
+  /** When the last batch completed (`performance.now()`). */
+  #completedMs = 0;
+
   #recordLatency(): void {
-    const latencyUs = (performance.now() - this.#sinceMs) * 1000;
+    const nowMs = performance.now();
+    this.#completedMs = nowMs;
+    const latencyUs = (nowMs - this.#sinceMs) * 1000;
     // wrk does not record a sample at or past the timeout; it counts a timeout instead.
     if (latencyUs >= this.#timeoutUs) this.#context.counters.timeout++;
     else this.#context.recordLatencyUs(latencyUs);

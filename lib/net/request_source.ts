@@ -11,6 +11,11 @@ export interface RequestSource {
   readonly headFlags: readonly boolean[];
   /** Milliseconds to wait before each request on a connection, or null when there is no delay hook. */
   readonly delayMs: (() => number) | null;
+  /**
+   * True when `nextRequest()` runs code (a `request()` hook), as wrk's `cfg.dynamic`: a request's latency then
+   * starts after it. Otherwise a request may start at the instant the previous response completed.
+   */
+  readonly dynamic: boolean;
   /** The next batch to write. May return the same array every time; the caller never mutates it. */
   nextRequest(): Uint8Array;
 }

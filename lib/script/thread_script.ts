@@ -254,6 +254,10 @@ class LuaThreadScript implements ThreadScript, RequestSource {
     return this.#delayRef >= 0 ? this.#callDelay : null;
   }
 
+  get dynamic(): boolean {
+    return this.#requestRef >= 0;
+  }
+
   nextRequest(): Uint8Array {
     const first = this.#first;
     if (first !== null) {

@@ -70,7 +70,7 @@ async function load(message: WorkerSetup): Promise<void> {
 function staticSource(message: WorkerSetup): RequestSource {
   const { target, headers } = message.config;
   const bytes = defaultRequest(target.path, target.hostHeader, headers);
-  return { pipelineDepth: 1, headFlags: [false], delayMs: null, nextRequest: () => bytes };
+  return { pipelineDepth: 1, headFlags: [false], delayMs: null, dynamic: false, nextRequest: () => bytes };
 }
 
 async function start(target: { address: string; port: number }): Promise<void> {

@@ -15,8 +15,8 @@ export interface SeenRequest {
 
 /** What to do with one request. */
 export type Reply =
-  /** Write these bytes (a whole response, or anything else). */
-  | { send: string | Uint8Array; thenClose?: boolean }
+  /** Write these bytes (a whole response, or anything else), after `delayMs` if given. */
+  | { send: string | Uint8Array; thenClose?: boolean; delayMs?: number }
   /** Close the connection without answering. */
   | { close: true }
   /** Never answer (the connection stays open until the server closes). */
@@ -91,6 +91,7 @@ export function startServer(responder: Responder = () => ok(), options: ServerOp
             await new Promise<void>((resolve) => hangers.add(resolve));
             return;
           }
+          if (reply.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
           const bytes = typeof reply.send === "string" ? encoder.encode(reply.send) : reply.send;
           let written = 0;
           while (written < bytes.length) written += await conn.write(bytes.subarray(written));
