@@ -2,7 +2,8 @@
  * `deno task bench [rounds] [-- extra wrk options]`: runs this tool and wrk alternately against the same local
  * target (nginx with one worker when installed, else the built-in demo server in its own process) and prints
  * requests/s, client CPU per request (user+sys) and peak RSS for both, with the ratios. Figures are medians of
- * the rounds; trust the ratios from one run, not absolute numbers (client and server share the cores).
+ * the rounds, ratios the medians of each round's ratio (the two runs of a round are back to back); trust the
+ * ratios from one run, not absolute numbers (client and server share the cores).
  *
  * Needs wrk (Debian: `apt-get install wrk`) and GNU time (`apt-get install time`); nginx is optional.
  */
@@ -204,23 +205,24 @@ async function main(): Promise<void> {
       const ourFlags = benchCase.tls ? ["--cacert", `${TLS_DIR}ca.pem`] : [];
       const ours: Sample[] = [];
       const theirs: Sample[] = [];
+      const ourCommand = [
+        Deno.execPath(),
+        "run",
+        "--allow-net",
+        "--allow-read",
+        "--allow-env",
+        V8_FLAGS,
+        "cli.ts",
+        ...ourFlags,
+        ...args,
+        url,
+      ];
       for (let i = 0; i < rounds; i++) {
-        // Alternate so that drifts in machine load hit both tools alike.
-        ours.push(
-          await measure([
-            Deno.execPath(),
-            "run",
-            "--allow-net",
-            "--allow-read",
-            "--allow-env",
-            V8_FLAGS,
-            "cli.ts",
-            ...ourFlags,
-            ...args,
-            url,
-          ]),
-        );
-        if (wrk !== null) theirs.push(await measure([wrk, ...args, url]));
+        // Each round runs both back to back, which goes first alternating, so that drifts in machine load hit
+        // both tools alike; the ratios below are the medians of the rounds' own ratios.
+        if (wrk !== null && i % 2 === 1) theirs.push(await measure([wrk, ...args, url]));
+        ours.push(await measure(ourCommand));
+        if (wrk !== null && i % 2 === 0) theirs.push(await measure([wrk, ...args, url]));
       }
       const a = summarize(ours);
       console.log(`\n${benchCase.name} (${args.join(" ")})`);
@@ -228,10 +230,14 @@ async function main(): Promise<void> {
       if (theirs.length > 0) {
         const b = summarize(theirs);
         console.log(row("wrk", b));
+        const ratio = (pick: (s: Sample) => number) => median(ours.map((s, i) => pick(s) / pick(theirs[i])));
+        const perRound = ours.map((s, i) => (s.requestsPerSec / theirs[i].requestsPerSec).toFixed(2)).join(
+          " ",
+        );
         console.log(
-          `  ratio      req/s ${(a.requestsPerSec / b.requestsPerSec).toFixed(2)}×   CPU/req ${
-            (a.cpuUsPerRequest / b.cpuUsPerRequest).toFixed(2)
-          }×   RSS ${(a.rssMiB / b.rssMiB).toFixed(1)}×`,
+          `  ratio      req/s ${ratio((s) => s.requestsPerSec).toFixed(2)}×   CPU/req ${
+            ratio((s) => s.cpuUsPerRequest).toFixed(2)
+          }×   RSS ${(a.rssMiB / b.rssMiB).toFixed(1)}×   (req/s ratio by round: ${perRound})`,
         );
       }
     }
