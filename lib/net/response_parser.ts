@@ -66,8 +66,9 @@ export class ResponseParser implements ResponseView {
   #state = State.Head;
   /** Bytes of the head copied so far (0: none, the head may still be parsed in place). */
   #headLength = 0;
-  /** In `#headCopy`: where the unfinished line starts, and how many non-blank lines came before it. */
-  #lineStart = 0;
+  /** While copying a head: bytes and non-CR bytes of its unfinished line, and the non-blank lines before it. */
+  #lineBytes = 0;
+  #lineNonCr = 0;
   #headLines = 0;
   /** Where a head parsed in place lies in the read buffer. */
   #inPlaceStart = 0;
@@ -106,7 +107,8 @@ export class ResponseParser implements ResponseView {
     this.#state = State.Head;
     this.head = EMPTY;
     this.#headLength = 0;
-    this.#lineStart = 0;
+    this.#lineBytes = 0;
+    this.#lineNonCr = 0;
     this.#headLines = 0;
     this.#lineLength = 0;
     this.#isHeadRequest = isHeadRequest;
@@ -131,12 +133,15 @@ export class ResponseParser implements ResponseView {
     let pos = start;
     while (pos < end) {
       switch (this.#state) {
-        case State.Head:
-          pos = this.#headLength === 0
+        case State.Head: {
+          const next = this.#headLength === 0
             ? this.#parseHeadInPlace(bytes, pos, end)
             : this.#readHead(bytes, pos, end);
-          if (pos === PARSE_ERROR) return PARSE_ERROR;
+          // A head step consumes bytes or fails; one that did neither would spin here forever.
+          if (next === PARSE_ERROR || (next <= pos && this.#state === State.Head)) return PARSE_ERROR;
+          pos = next;
           break;
+        }
         case State.BodyLength: {
           const n = Math.min(this.#remaining, end - pos);
           if (this.collect) this.#appendBody(bytes, pos, n);
@@ -219,12 +224,37 @@ export class ResponseParser implements ResponseView {
   }
 
   /**
-   * Copies head bytes until the blank line that ends the head, then parses the copy. `#lineStart` is where the
-   * copy's unfinished line starts, so a head that trickles in a byte at a time is scanned once, not re-parsed.
+   * Copies head bytes up to the blank line that ends the head, then parses the copy. Scans only the new bytes
+   * (`#lineBytes`/`#lineNonCr` carry the unfinished line over), and copies none past the head: a head that
+   * trickles in a byte at a time costs one pass, and the copy stays the size of the head.
    */
   #readHead(bytes: Uint8Array, start: number, end: number): number {
+    let lineBytes = this.#lineBytes;
+    let lineNonCr = this.#lineNonCr;
+    let stop = -1;
+    for (let i = start; i < end; i++) {
+      const b = bytes[i];
+      if (b !== LF) {
+        lineBytes++;
+        if (b !== CR) lineNonCr++;
+        continue;
+      }
+      // As `#parseHead` sees lines: before the status line, any run of CRs is blank (RFC 9112 §2.2 tolerates
+      // blank lines there); after it, only an empty line or a lone CR ends the head.
+      const blank = this.#headLines === 0
+        ? lineNonCr === 0
+        : lineBytes === 0 || (lineBytes === 1 && lineNonCr === 0);
+      lineBytes = 0;
+      lineNonCr = 0;
+      if (!blank) this.#headLines++;
+      else if (this.#headLines > 0) {
+        stop = i + 1;
+        break;
+      }
+    }
     const old = this.#headLength;
-    const count = Math.min(end - start, MAX_HEAD_BYTES - old);
+    const count = (stop < 0 ? end : stop) - start;
+    if (old + count > MAX_HEAD_BYTES) return PARSE_ERROR;
     let copy = this.#headCopy;
     if (old + count > copy.length) copy = this.#growHead(old + count);
     if (count < 32) {
@@ -232,29 +262,17 @@ export class ResponseParser implements ResponseView {
     } else {
       copy.set(bytes.subarray(start, start + count), old);
     }
-    const length = old + count;
-    let line = this.#lineStart;
-    for (;;) {
-      const lf = copy.indexOf(LF, line);
-      if (lf < 0 || lf >= length) break;
-      const blank = lf === line || (lf === line + 1 && copy[line] === CR);
-      line = lf + 1;
-      if (!blank) {
-        this.#headLines++;
-        continue;
-      }
-      // Blank lines before the status line are tolerated (RFC 9112 §2.2); one after it ends the head.
-      if (this.#headLines === 0) continue;
-      this.head = copy;
-      this.#headLength = line;
-      // An interim response resets the parser, and the final one starts after it.
-      if (this.#parseHead(copy, 0, line) === PARSE_ERROR) return PARSE_ERROR;
-      return start + (line - old);
+    this.#headLength = old + count;
+    if (stop < 0) {
+      this.#lineBytes = lineBytes;
+      this.#lineNonCr = lineNonCr;
+      return end;
     }
-    if (length === MAX_HEAD_BYTES) return PARSE_ERROR;
-    this.#headLength = length;
-    this.#lineStart = line;
-    return end;
+    this.head = copy;
+    // An interim response resets the parser, and the final one starts after it. The copy is the whole head,
+    // so the parse cannot find it incomplete; if it did, that is an error, never a reason to read on.
+    const next = this.#parseHead(copy, 0, this.#headLength);
+    return next < 0 ? PARSE_ERROR : stop;
   }
 
   /** Moves a head parsed in place into `#headCopy`, with its header offsets. */

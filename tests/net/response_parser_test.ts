@@ -47,7 +47,10 @@ function parseAll(
     const length = end - start;
     let pos = 0;
     while (pos < length) {
+      const from = pos;
       pos = parser.execute(chunk, pos, length);
+      // Until a response is done, every call consumes bytes: one that does not would loop forever.
+      assert.ok(pos === PARSE_ERROR || pos > from || parser.done, `no progress at ${start + from}`);
       if (pos === PARSE_ERROR) return { responses, failed: true, parser };
       if (parser.done) take();
     }
@@ -84,6 +87,41 @@ Deno.test("ResponseParser keeps a response's headers while its body arrives in l
       [201, [["Transfer-Encoding", "chunked"], ["X-B", "c"]], "ab"],
     ], `step ${step}`);
   }
+});
+
+Deno.test("ResponseParser skips lines of CRs before the status line, whatever the split (no endless loop)", () => {
+  const texts = [
+    "\r\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+    "HTTP/1.1 100 Continue\r\n\r\n\r\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+  ];
+  for (const text of texts) {
+    for (let step = 1; step <= text.length; step++) {
+      for (const collect of [true, false]) {
+        const { responses, failed } = parseAll(text, step, { collect });
+        assert.equal(failed, false, `${JSON.stringify(text)} step ${step}`);
+        assert.deepEqual(responses.map((r) => r.status), [200], `${JSON.stringify(text)} step ${step}`);
+      }
+    }
+  }
+  // After the status line a line of two CRs is not blank: it is a header line without a colon.
+  assert.equal(parseAll("HTTP/1.1 200 OK\r\n\r\r\n\r\n", 5).failed, true);
+});
+
+Deno.test("ResponseParser copies a split head, not the body after it", () => {
+  const head = "HTTP/1.1 200 OK\r\nContent-Length: 4000\r\n\r\n";
+  const bytes = encoder.encode(head + "b".repeat(4000));
+  const parser = new ResponseParser(true);
+  parser.reset(false);
+  const split = head.length - 5;
+  assert.equal(parser.execute(bytes.slice(0, split), 0, split), split);
+  const rest = bytes.slice(split);
+  let pos = parser.execute(rest, 0, rest.length);
+  while (pos < rest.length && !parser.done) pos = parser.execute(rest, pos, rest.length);
+  assert.equal(parser.done, true);
+  assert.equal(parser.bodyLength, 4000);
+  // The head was copied (it spans two reads); the copy holds the head only, so it kept its first 1 KiB.
+  assert.notEqual(parser.head, rest);
+  assert.equal(parser.head.length, 1024);
 });
 
 Deno.test("ResponseParser de-chunks chunked bodies with extensions and trailers", () => {
