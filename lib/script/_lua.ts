@@ -11,7 +11,7 @@ import { fastPathsInEffect } from "./_fengari_fast_paths.ts";
 // @ts-types="./_fengari.d.ts"
 import fengari from "npm:fengari@0.1.5";
 import "./_number_spelling_patch.ts";
-import { stackPatchInEffect } from "./_fengari_stack_patch.ts";
+import { dropFinishedCalls, stackPatchInEffect } from "./_fengari_stack_patch.ts";
 import type { LauxApi, LuaApi, LualibApi, LuaState } from "./_fengari.d.ts";
 
 export type {
@@ -96,6 +96,8 @@ export function stackLength(L: LuaState): number {
 export function densifyStack(L: LuaState): number {
   const stack = (L as unknown as StateInternals).stack;
   if (!Array.isArray(stack)) return 0;
+  // A grown stack may mean a deep recursion just returned: let its call records go too.
+  dropFinishedCalls(L);
   for (let i = 0; i < stack.length; i++) {
     if (!(i in stack)) stack[i] = undefined;
   }

@@ -7,6 +7,8 @@ import assert from "node:assert/strict";
 import { fastPathsInEffect, newBytes, stringKey } from "../../lib/script/_fengari_fast_paths.ts";
 import { stackPatchInEffect } from "../../lib/script/_fengari_stack_patch.ts";
 import { threadScript } from "./_helpers.ts";
+import { densifyStack, jsText, lua } from "../../lib/script/_lua.ts";
+import { loadChunk, newState } from "../../lib/script/_state.ts";
 
 /** Runs `code` inside `init()` of a thread script and returns what it printed. */
 async function run(code: string): Promise<string> {
@@ -160,4 +162,48 @@ Deno.test("calls to JS functions return their results and are seen by call and r
     output,
     "11\t11\n3\t97\t98\t99\nfalse\tbad argument #1 to 'string.rep' (string expected, got no value)\n42\t1\n",
   );
+});
+
+Deno.test("a deep recursion in a hook leaves no call records behind once the stack was made dense again", () => {
+  const L = newState({ write: () => {} });
+  try {
+    loadChunk(
+      L,
+      "deep.lua",
+      new TextEncoder().encode(`
+      local function depth(n) if n == 0 then return 0 end return 1 + depth(n - 1) end
+      function deep() return depth(20000) end`),
+    );
+    assert.equal(lua.lua_pcall(L, 0, 0, 0), lua.LUA_OK);
+    const records = () => {
+      let count = 0;
+      for (let ci = (L as unknown as { base_ci: { next: unknown } }).base_ci.next; ci; count++) {
+        ci = (ci as { next: unknown }).next;
+      }
+      return count;
+    };
+    lua.lua_getglobal(L, "deep");
+    assert.equal(lua.lua_pcall(L, 0, 1, 0), lua.LUA_OK);
+    assert.equal(lua.lua_tonumberx(L, -1), 20000);
+    lua.lua_pop(L, 1);
+    assert.ok(records() > 20000, `${records()} records kept for reuse`);
+    densifyStack(L);
+    assert.equal(records(), 0);
+  } finally {
+    lua.lua_close(L);
+  }
+});
+
+Deno.test("a JS function returning more values than it pushed is an error, as in fengari", () => {
+  const L = newState({ write: () => {} });
+  try {
+    lua.lua_pushjsfunction(L, () => 5);
+    lua.lua_setglobal(L, "bad");
+    loadChunk(L, "bad.lua", new TextEncoder().encode("return pcall(bad)"));
+    assert.equal(lua.lua_pcall(L, 0, 2, 0), lua.LUA_OK);
+    assert.equal(lua.lua_toboolean(L, -2), false);
+    assert.match(jsText(lua.lua_tolstring(L, -1) as Uint8Array), /not enough elements/);
+  } finally {
+    lua.lua_close(L);
+  }
 });
