@@ -82,8 +82,8 @@ export class Connection {
     const source = context.source;
     const state = context.state;
     const buffer = this.#buffer;
-    // The previous response's completion time, while nothing has waited since: a static request starts then,
-    // which spares a clock read per request (runtime-notes: ~0.1 µs each).
+    // The previous response's completion time, while nothing has waited since: a static request with no
+    // response() starts then, which spares a clock read per request (runtime-notes: ~0.1 µs each).
     let completedMs = -1;
     while (!state.stopped) {
       if (this.#conn === null) {
@@ -110,7 +110,10 @@ export class Connection {
       const conn = this.#conn!;
       const request = source.nextRequest();
       this.#phase = Phase.Requesting;
-      this.#sinceMs = completedMs >= 0 && !source.dynamic ? completedMs : performance.now();
+      // Only without hooks in between: request() and response() run before the next write, as in wrk.
+      this.#sinceMs = completedMs >= 0 && !source.dynamic && context.sink === null
+        ? completedMs
+        : performance.now();
       // The read below overlaps the write instead of waiting for it: one turn of the event loop less per
       // request. A failed write drops the socket, which ends that read uncounted.
       this.#writing = request;
@@ -258,8 +261,10 @@ export class Connection {
     if (n === 0) {
       // EOF: only a close-delimited body may end here; otherwise the response (or its start) was lost.
       if (!parser.finishAtEof()) return Outcome.Failed;
+      // The clock is read before response() runs, as wrk's: the hook's time is not the server's latency.
+      const nowMs = this.#pending === 1 ? performance.now() : 0;
       this.#complete(context.sink);
-      if (--this.#pending === 0) this.#recordLatency();
+      if (--this.#pending === 0) this.#recordLatency(nowMs);
       this.#drop();
       return this.#pending === 0 ? Outcome.Completed : Outcome.Failed;
     }
@@ -270,10 +275,11 @@ export class Connection {
       pos = parser.execute(buffer, pos, n);
       if (pos === PARSE_ERROR) return Outcome.Failed;
       if (!parser.done) break;
+      const nowMs = this.#pending === 1 ? performance.now() : 0;
       this.#complete(context.sink);
       const keepAlive = parser.keepAlive;
       if (--this.#pending === 0) {
-        this.#recordLatency();
+        this.#recordLatency(nowMs);
         // Bytes nobody asked for mean the framing is off: the next response would be misread.
         if (pos < n && !onlyLineBreaks(buffer, pos, n)) return Outcome.Failed;
         parser.reset(source.headFlags[0]);
@@ -294,11 +300,11 @@ export class Connection {
     if (sink !== null) sink.onResponse(this.#parser);
   }
 
-  /** When the last batch completed (`performance.now()`). */
+  /** When the last batch completed (`performance.now()`, before its `response()` calls). */
   #completedMs = 0;
 
-  #recordLatency(): void {
-    const nowMs = performance.now();
+  /** Records the batch's latency, `nowMs` being when its last response completed. */
+  #recordLatency(nowMs: number): void {
     this.#completedMs = nowMs;
     const latencyUs = (nowMs - this.#sinceMs) * 1000;
     // wrk does not record a sample at or past the timeout; it counts a timeout instead.
