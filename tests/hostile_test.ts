@@ -253,6 +253,14 @@ Deno.test("cli counts one error per request when the server resets while the bod
   }
 });
 
+Deno.test("cli skips lines of CRs a server sends before the status line, split from the rest", async () => {
+  const outcome = await runAgainst({ kind: "junkBeforeStatus", gapMs: 20 }, ["-t1", "-c2"]);
+  const { report } = outcome;
+  assert.ok(report.requests >= 10, outcome.cli.stdout);
+  assert.deepEqual(report.errors, { connect: 0, read: 0, write: 0, timeout: 0 });
+  assert.ok(outcome.server.responses() - report.requests <= 2, outcome.cli.stdout);
+});
+
 Deno.test("cli reconnects without errors after Connection: close every 3 requests", async () => {
   const outcome = await runAgainst({ kind: "closeAfter", requests: 3, announce: true }, ["-t2", "-c4"]);
   const { report, server } = outcome;

@@ -28,6 +28,11 @@ export type HostileBehaviour =
   /** Answer with a chunked body whose chunk size is not hexadecimal. */
   | { kind: "brokenChunked" }
   /**
+   * Send a line of CRs and a blank line, then, `gapMs` later, a correct answer: junk before the status line
+   * that HTTP parsers skip (RFC 9112 §2.2), split across reads.
+   */
+  | { kind: "junkBeforeStatus"; gapMs: number }
+  /**
    * Answer `requests` requests per connection, then close it. With `announce`, the last answer says
    * `Connection: close` (a polite server); without, the server just closes (a keep-alive timeout race).
    */
@@ -245,6 +250,14 @@ export function startHostileServer(
             conn,
             encoder.encode("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"),
           );
+        }
+        return;
+      case "junkBeforeStatus":
+        while (await nextRequest()) {
+          await writeAll(conn, encoder.encode("\r\r\n\r\n"));
+          await sleep(behaviour.gapMs);
+          await writeAll(conn, response(200, "ok"));
+          responses++;
         }
         return;
       case "slow":
