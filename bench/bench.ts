@@ -8,7 +8,7 @@
  * Needs wrk (Debian: `apt-get install wrk`) and GNU time (`apt-get install time`); nginx is optional.
  */
 
-import { V8_FLAGS } from "../scripts/compile.ts";
+import { PERMISSIONS, V8_FLAGS } from "../scripts/compile.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const decoder = new TextDecoder();
@@ -205,12 +205,11 @@ async function main(): Promise<void> {
       const ourFlags = benchCase.tls ? ["--cacert", `${TLS_DIR}ca.pem`] : [];
       const ours: Sample[] = [];
       const theirs: Sample[] = [];
+      // As the README runs it: the binary's permissions and V8 settings.
       const ourCommand = [
         Deno.execPath(),
         "run",
-        "--allow-net",
-        "--allow-read",
-        "--allow-env",
+        ...PERMISSIONS,
         V8_FLAGS,
         "cli.ts",
         ...ourFlags,

@@ -15,9 +15,9 @@
  * JS-function half of `luaD_precall`, which returns through ldo.js's own `luaD_poscall`: a Lua call to a JS
  * function (`wrk.format`, every library function) would otherwise still `delete` its slots on return. fengari's
  * VM and API call them through the `ldo` and `lstate` module objects, so replacing the properties reaches
- * them; calls inside ldo.js itself keep the originals, which is only slower. Loaded after fengari (`_lua.ts`); its line-and-return
- * hooks (the debug library's) still go through the original. `tests/script/fast_paths_test.ts` checks the
- * patch is in effect.
+ * them; calls inside ldo.js itself keep the originals, which is only slower. Loaded after fengari (`_lua.ts`);
+ * its line-and-return hooks (the debug library's) still go through the original.
+ * `tests/script/fast_paths_test.ts` checks the patch is in effect.
  *
  * @module
  */

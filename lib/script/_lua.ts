@@ -91,12 +91,13 @@ export function stackLength(L: LuaState): number {
  * fengari grows the stack with `stack.length = n`, which leaves V8 a sparse array in dictionary mode: every
  * later call into Lua then costs 2–3× more (about 1 µs instead of 0.4 µs for a trivial `request()`).
  * Storing `undefined` into the holes lets V8 turn it back into a fast array; fengari reads a hole and an
- * `undefined` slot alike. Call after set-up, and again whenever {@linkcode stackLength} changed.
+ * `undefined` slot alike. Call after set-up, and again whenever {@linkcode stackLength} changed. It also lets
+ * go of the finished call records past the current call (see `_fengari_stack_patch.ts`): a grown stack is the
+ * sign of the deep recursion that would otherwise leave one record per level behind.
  */
 export function densifyStack(L: LuaState): number {
   const stack = (L as unknown as StateInternals).stack;
   if (!Array.isArray(stack)) return 0;
-  // A grown stack may mean a deep recursion just returned: let its call records go too.
   dropFinishedCalls(L);
   for (let i = 0; i < stack.length; i++) {
     if (!(i in stack)) stack[i] = undefined;
