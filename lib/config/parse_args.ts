@@ -134,6 +134,7 @@ export function parseArgs(argv: string[]): Config {
     printVersion,
     insecure: values.insecure === true,
     caFile,
+    epoll: true,
   };
 }
 

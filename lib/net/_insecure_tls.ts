@@ -4,7 +4,7 @@
  */
 import { isIP } from "node:net";
 import { connect as tlsConnect, type TLSSocket } from "node:tls";
-import type { Socket, SocketAddress, TlsSettings } from "./transport.ts";
+import { READ_FAILED, type Socket, type SocketAddress, type TlsSettings } from "./transport.ts";
 
 /** Connects over TLS without verifying the certificate (`-k`); rejects on failure or abort. */
 export function connectInsecureTls(
@@ -37,51 +37,60 @@ export function connectInsecureTls(
   });
 }
 
-/** A node:tls socket seen through the `Socket` interface: pull-style reads over its data events. */
+/** A node:tls socket seen through the `Socket` interface: its data events copied into the reader's buffer. */
 class NodeSocket implements Socket {
   readonly #socket: TLSSocket;
-  #chunks: Uint8Array[] = [];
-  #ended = false;
-  #error: Error | null = null;
-  #waiting: (() => void) | null = null;
+  #buffer: Uint8Array | null = null;
+  #onRead: (n: number) => void = () => {};
+  /** What arrived before `startReading`. */
+  #early: Uint8Array[] = [];
+  /** How reading ended before `startReading` (0 or READ_FAILED), else null. */
+  #earlyEnd: number | null = null;
+  #done = false;
 
   constructor(socket: TLSSocket) {
     this.#socket = socket;
-    const wake = () => {
-      const waiting = this.#waiting;
-      this.#waiting = null;
-      waiting?.();
-    };
-    socket.on("data", (chunk: Uint8Array) => {
-      this.#chunks.push(chunk);
-      wake();
-    });
-    socket.on("end", () => {
-      this.#ended = true;
-      wake();
-    });
-    socket.on("close", () => {
-      this.#ended = true;
-      wake();
-    });
-    socket.on("error", (error: Error) => {
-      this.#error = error;
-      wake();
+    socket.on("data", (chunk: Uint8Array) => this.#deliver(chunk));
+    socket.on("end", () => this.#finish(0));
+    socket.on("close", () => this.#finish(0));
+    socket.on("error", () => this.#finish(READ_FAILED));
+  }
+
+  startReading(buffer: Uint8Array, onRead: (n: number) => void): void {
+    this.#buffer = buffer;
+    this.#onRead = onRead;
+    const early = this.#early;
+    this.#early = [];
+    if (early.length === 0 && this.#earlyEnd === null) return;
+    queueMicrotask(() => {
+      for (const chunk of early) this.#deliver(chunk);
+      if (this.#earlyEnd !== null) this.#finish(this.#earlyEnd);
     });
   }
 
-  async read(buffer: Uint8Array): Promise<number> {
-    while (this.#chunks.length === 0) {
-      if (this.#error !== null) throw this.#error;
-      if (this.#ended) return 0;
-      await new Promise<void>((resolve) => (this.#waiting = resolve));
+  #deliver(chunk: Uint8Array): void {
+    const buffer = this.#buffer;
+    if (this.#done) return;
+    if (buffer === null) {
+      this.#early.push(chunk);
+      return;
     }
-    const chunk = this.#chunks[0];
-    const n = Math.min(chunk.length, buffer.length);
-    buffer.set(chunk.subarray(0, n));
-    if (n === chunk.length) this.#chunks.shift();
-    else this.#chunks[0] = chunk.subarray(n);
-    return n;
+    for (let offset = 0; offset < chunk.length && !this.#done;) {
+      const n = Math.min(chunk.length - offset, buffer.length);
+      buffer.set(chunk.subarray(offset, offset + n));
+      offset += n;
+      this.#onRead(n);
+    }
+  }
+
+  #finish(code: number): void {
+    if (this.#done) return;
+    if (this.#buffer === null) {
+      this.#earlyEnd ??= code;
+      return;
+    }
+    this.#done = true;
+    this.#onRead(code);
   }
 
   write(bytes: Uint8Array): Promise<number> {
@@ -91,10 +100,7 @@ class NodeSocket implements Socket {
   }
 
   close(): void {
+    this.#done = true;
     this.#socket.destroy();
-    this.#ended = true;
-    const waiting = this.#waiting;
-    this.#waiting = null;
-    waiting?.();
   }
 }

@@ -8,7 +8,7 @@
  * These are Deno internals, so every piece is checked once and anything unexpected falls back to the public
  * methods: the tool keeps working on a Deno whose internals differ, only slower.
  */
-import type { Socket } from "./transport.ts";
+import { READ_FAILED, type Socket } from "./transport.ts";
 
 /** Deno's core ops used here; both resolve to a byte count, `read` to 0 at EOF. */
 interface CoreIo {
@@ -65,8 +65,28 @@ class CoreSocket implements Socket {
     this.#rid = rid;
   }
 
-  read(buffer: Uint8Array): Promise<number> {
-    return this.#core.read(this.#rid, buffer);
+  #closed = false;
+
+  startReading(buffer: Uint8Array, onRead: (n: number) => void): void {
+    this.#pump(buffer, onRead);
+  }
+
+  // One long-lived frame for all of a socket's reads: an async call per read would leave a frame per request
+  // for the garbage collector to promote, and the heap (RSS) to grow with the request rate.
+  async #pump(buffer: Uint8Array, onRead: (n: number) => void): Promise<void> {
+    const core = this.#core;
+    const rid = this.#rid;
+    for (;;) {
+      let n: number;
+      try {
+        n = await core.read(rid, buffer);
+      } catch {
+        n = READ_FAILED;
+      }
+      if (this.#closed) return;
+      onRead(n);
+      if (n <= 0) return;
+    }
   }
 
   write(bytes: Uint8Array): Promise<number> {
@@ -74,6 +94,7 @@ class CoreSocket implements Socket {
   }
 
   close(): void {
+    this.#closed = true;
     this.#conn.close();
   }
 }
@@ -84,8 +105,24 @@ class ConnSocket implements Socket {
     this.#conn = conn;
   }
 
-  async read(buffer: Uint8Array): Promise<number> {
-    return (await this.#conn.read(buffer)) ?? 0;
+  #closed = false;
+
+  startReading(buffer: Uint8Array, onRead: (n: number) => void): void {
+    this.#pump(buffer, onRead);
+  }
+
+  async #pump(buffer: Uint8Array, onRead: (n: number) => void): Promise<void> {
+    for (;;) {
+      let n: number;
+      try {
+        n = (await this.#conn.read(buffer)) ?? 0;
+      } catch {
+        n = READ_FAILED;
+      }
+      if (this.#closed) return;
+      onRead(n);
+      if (n <= 0) return;
+    }
   }
 
   write(bytes: Uint8Array): Promise<number> {
@@ -93,6 +130,7 @@ class ConnSocket implements Socket {
   }
 
   close(): void {
+    this.#closed = true;
     this.#conn.close();
   }
 }

@@ -335,36 +335,40 @@ export class ResponseParser implements ResponseView {
     let pos = lf + 1;
     // A JS loop over the bytes beats native indexOf here: lines are short, and each indexOf is a ~30 ns call.
     for (;;) {
-      let colon = -1;
+      // The name up to its colon (or the line's end), then the value up to LF: one comparison per value byte.
       let i = pos;
+      let b = 0;
       while (i < end) {
-        const b = bytes[i];
-        if (b === LF) break;
-        if (b === 58 && colon < 0) colon = i;
+        b = bytes[i];
+        if (b === 58 || b === LF) break;
         i++;
       }
-      if (i === end) return INCOMPLETE;
+      const colon = b === 58 ? i : -1;
+      if (colon >= 0) {
+        while (i < end && bytes[i] !== LF) i++;
+      }
+      if (i >= end) return INCOMPLETE;
       lf = i;
       lineEnd = lf > pos && bytes[lf - 1] === CR ? lf - 1 : lf;
       if (lineEnd === pos) break;
       if (colon <= pos || colon >= lineEnd) return PARSE_ERROR;
-      let valueStart = colon + 1;
-      while (valueStart < lineEnd && (bytes[valueStart] === 32 || bytes[valueStart] === 9)) valueStart++;
-      let valueEnd = lineEnd;
-      while (valueEnd > valueStart && (bytes[valueEnd - 1] === 32 || bytes[valueEnd - 1] === 9)) valueEnd--;
       const nameLength = colon - pos;
       // Only content-length (14), transfer-encoding (17) and connection (10) matter to the framing: the length
       // check skips the others without comparing bytes.
-      if (
-        (nameLength === 14 || nameLength === 17 || nameLength === 10) &&
-        !this.#noteHeader(bytes, pos, colon, valueStart, valueEnd)
-      ) return PARSE_ERROR;
-      if (collect) {
-        if (count === MAX_HEADERS) return PARSE_ERROR;
-        this.nameStart[count] = pos;
-        this.nameEnd[count] = colon;
-        this.valueStart[count] = valueStart;
-        this.valueEnd[count] = valueEnd;
+      const framing = nameLength === 14 || nameLength === 17 || nameLength === 10;
+      if (framing || collect) {
+        let valueStart = colon + 1;
+        while (valueStart < lineEnd && (bytes[valueStart] === 32 || bytes[valueStart] === 9)) valueStart++;
+        let valueEnd = lineEnd;
+        while (valueEnd > valueStart && (bytes[valueEnd - 1] === 32 || bytes[valueEnd - 1] === 9)) valueEnd--;
+        if (framing && !this.#noteHeader(bytes, pos, colon, valueStart, valueEnd)) return PARSE_ERROR;
+        if (collect) {
+          if (count === MAX_HEADERS) return PARSE_ERROR;
+          this.nameStart[count] = pos;
+          this.nameEnd[count] = colon;
+          this.valueStart[count] = valueStart;
+          this.valueEnd[count] = valueEnd;
+        }
       }
       count++;
       pos = lf + 1;

@@ -1,6 +1,8 @@
 /**
  * Plain and TLS sockets behind one interface, as wrk's net.c/ssl.c: nothing else knows about TLS.
  */
+import { EpollLoop } from "./_epoll_socket.ts";
+import { openLibc, socketAddressBytes } from "./_libc.ts";
 import { socketOf } from "./_resource_io.ts";
 
 /** Where a thread connects: a resolved address, never a name (resolution happens once, up front). */
@@ -18,12 +20,25 @@ export interface TlsSettings {
   insecure?: boolean;
 }
 
+/** What `Socket.startReading`'s callback gets for a read that failed (a reset, a TLS error). */
+export const READ_FAILED = -1;
+
 /** What the connection cycle needs of a socket. */
 export interface Socket {
-  /** Reads into `buffer` (never empty); resolves to the count read, 0 at EOF. */
-  read(buffer: Uint8Array): Promise<number>;
+  /**
+   * Starts reading; called once. Each read lands in `buffer` and is handed to `onRead` with its byte count
+   * (0 at EOF, `READ_FAILED` when it failed), which is done with the bytes when it returns. Nothing follows 0
+   * or `READ_FAILED`, and nothing is handed on after `close()`. Reading never waits for a request: bytes a
+   * server sends unasked, or its close of an idle connection, are seen when they happen (as in wrk).
+   */
+  startReading(buffer: Uint8Array, onRead: (n: number) => void): void;
   /** Writes some of `bytes`; resolves to how many. */
   write(bytes: Uint8Array): Promise<number>;
+  /**
+   * Writes what the socket takes at once, without waiting (possibly 0 bytes); throws when the socket failed.
+   * Only sockets that can do this cheaply have it: it spares the cycle a promise per request.
+   */
+  writeNow?(bytes: Uint8Array): number;
   close(): void;
 }
 
@@ -45,9 +60,17 @@ export function tlsSettings(
   };
 }
 
-/** A transport for `address`, over TLS when `tls` is given. */
-export function createTransport(address: SocketAddress, tls: TlsSettings | null): Transport {
-  if (tls === null) return new TcpTransport(address);
+/**
+ * A transport for `address`, over TLS when `tls` is given. Plain TCP goes through this thread's epoll loop when
+ * `epoll` is set and the loop can run here (Linux, `--allow-ffi`, a numeric address), else through Deno.connect.
+ */
+export function createTransport(address: SocketAddress, tls: TlsSettings | null, epoll = false): Transport {
+  if (tls === null) {
+    const libc = epoll ? openLibc() : null;
+    const sockaddr = libc === null ? null : socketAddressBytes(address.address, address.port);
+    if (libc !== null && sockaddr !== null) return new EpollTransport(new EpollLoop(libc), sockaddr);
+    return new TcpTransport(address);
+  }
   // Deno.startTls cannot skip verification per connection; node:tls can (slower, so only for -k). node:tls is
   // loaded only then: it costs each thread ~3 MiB.
   return tls.insecure ? new InsecureTlsTransport(address, tls) : new TlsTransport(address, tls);
@@ -63,6 +86,25 @@ class TcpTransport implements Transport {
     const conn = await Deno.connect({ hostname: this.#address.address, port: this.#address.port, signal });
     conn.setNoDelay(true);
     return socketOf(conn);
+  }
+}
+
+/** Whether `transport` runs on this thread's epoll loop (for tests and diagnostics). */
+export function usesEpoll(transport: Transport): boolean {
+  return transport instanceof EpollTransport;
+}
+
+/** Plain TCP on the thread's own epoll loop (lib/net/_epoll_socket.ts). */
+class EpollTransport implements Transport {
+  readonly #loop: EpollLoop;
+  readonly #sockaddr: Uint8Array;
+  constructor(loop: EpollLoop, sockaddr: Uint8Array) {
+    this.#loop = loop;
+    this.#sockaddr = sockaddr;
+  }
+
+  connect(signal: AbortSignal): Promise<Socket> {
+    return this.#loop.connect(this.#sockaddr, signal);
   }
 }
 

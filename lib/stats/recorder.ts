@@ -13,6 +13,12 @@ const SUB_BUCKET_COUNT = SUB_BUCKET_HALF_COUNT * 2;
 /** The bucket index of a non-negative integer sample (HdrHistogram's countsArrayIndex with unit 1). */
 export function bucketIndexOf(value: number): number {
   if (value < SUB_BUCKET_COUNT) return value;
+  if (value <= 0xffffffff) {
+    // Integer bit operations for every realistic sample (latencies below 71 minutes in µs): Math.log2 and 2 **
+    // n are calls into the C library, per request.
+    const shift = 31 - Math.clz32(value) - SUB_BUCKET_HALF_MAGNITUDE;
+    return shift * SUB_BUCKET_HALF_COUNT + (value >>> shift);
+  }
   // The top bit of `value` decides the bucket; the sub-bucket keeps the next 10 bits.
   const magnitude = Math.floor(Math.log2(value)) - SUB_BUCKET_HALF_MAGNITUDE;
   let shift = magnitude;

@@ -2,6 +2,7 @@
  * One thread's run: its connections, its counters and histograms, and the 100 ms tick that samples the request
  * rate and expires overdue requests (wrk's RECORD_INTERVAL_MS).
  */
+import { clockMs } from "../net/clock.ts";
 import { Connection, type CycleContext, ThreadCounters } from "../net/connection.ts";
 import type { RequestSource, ResponseSink } from "../net/request_source.ts";
 import type { Transport } from "../net/transport.ts";
@@ -54,7 +55,7 @@ export class ThreadLoop {
       recordLatencyUs: (latencyUs) => latency.record(latencyUs),
       state: this.#state,
     };
-    this.#lastSampleMs = performance.now();
+    this.#lastSampleMs = clockMs();
     for (let i = 0; i < this.#options.connections; i++) {
       const connection = new Connection(context);
       this.#connections.push(connection);
@@ -99,7 +100,7 @@ export class ThreadLoop {
   }
 
   #onTick(): void {
-    const nowMs = performance.now();
+    const nowMs = clockMs();
     const counters = this.#counters;
     if (counters.requestsSinceSample > 0) {
       // As wrk's record_rate: whole milliseconds elapsed, whole requests per second.

@@ -91,7 +91,7 @@ async function start(target: { address: string; port: number }): Promise<void> {
     threadIndex: current.threadIndex,
     connections: current.connections,
     timeoutMs: config.timeoutMs,
-    transport: createTransport(target, tls),
+    transport: createTransport(target, tls, config.epoll),
     source,
     sink,
   });

@@ -48,6 +48,7 @@ Deno.test("parseArgs() fills in every wrk default", () => {
       printVersion: false,
       insecure: false,
       caFile: null,
+      epoll: true,
     } satisfies Config,
   );
 });

@@ -1,0 +1,392 @@
+/**
+ * Plain TCP sockets driven by the thread's own epoll loop through libc (lib/net/_libc.ts), as wrk's ae.c does:
+ * per request one `send` and one `recv`, and one `epoll_wait` for every batch of ready sockets. Deno's own
+ * sockets spend ~3.5 µs of JavaScript and op machinery per request on top of that (an op call and a promise for
+ * each read and write, and the Tokio reactor between them); wrk spends ~1.5 µs of user time in all. With two
+ * cores shared by client and server, that difference is the server's CPU (README, Benchmark).
+ *
+ * Sockets are registered once, edge-triggered for reading and writing, so no `epoll_ctl` is needed per request
+ * (wrk makes two). A read is only tried when the socket was reported readable and not yet drained.
+ *
+ * The loop runs on the thread's JavaScript thread. It waits in `epoll_wait` itself only briefly (≤ 1 ms) and only
+ * when nothing is ready; longer waits, and one every few milliseconds while busy, go through Deno's blocking
+ * pool so that timers (`delay()`, the 100 ms tick) and messages keep running.
+ */
+import {
+  EAGAIN,
+  EINPROGRESS,
+  EINTR,
+  EPOLL_CTL_ADD,
+  EPOLLERR,
+  EPOLLET,
+  EPOLLHUP,
+  EPOLLIN,
+  EPOLLOUT,
+  EPOLLRDHUP,
+  IPPROTO_TCP,
+  type Libc,
+  MSG_NOSIGNAL,
+  SO_ERROR,
+  SOCK_CLOEXEC,
+  SOCK_NONBLOCK,
+  SOCK_STREAM,
+  SOL_SOCKET,
+  TCP_NODELAY,
+} from "./_libc.ts";
+import { READ_FAILED, type Socket } from "./transport.ts";
+
+const MAX_EVENTS = 256;
+/** How long the loop may block the thread when nothing is ready, before it hands the wait to Deno's pool. */
+const SYNC_WAIT_MS = 1;
+/** Longest hand-off wait: bounds how long the loop outlives its last socket. */
+const ASYNC_WAIT_MS = 20;
+/** While busy, the event loop still gets a turn this often (timers fire at most this late). */
+const YIELD_EVERY_MS = 5;
+
+/** An OS error from a libc call, with its errno (`ECONNREFUSED` = 111, `ECONNRESET` = 104...). */
+export class SocketError extends Error {
+  constructor(readonly call: string, readonly errno: number) {
+    super(`${call} failed: errno ${errno}`);
+  }
+}
+
+const enum State {
+  Connecting,
+  Open,
+  Closed,
+}
+
+/** One thread's epoll instance and the sockets on it. */
+export class EpollLoop {
+  readonly #libc: Libc;
+  readonly #epfd: number;
+  readonly #events: Uint8Array;
+  readonly #eventView: DataView;
+  /** The hand-off wait writes here while the loop's own buffer may be read. */
+  readonly #asyncEvents: Uint8Array;
+  readonly #asyncEventView: DataView;
+  /** By file descriptor. */
+  readonly #sockets: (EpollSocket | undefined)[] = [];
+  readonly #registration: Uint8Array;
+  readonly #registrationView: DataView;
+  #open = 0;
+  #running = false;
+  /** Set when microtasks are waiting (see `wantTurn`). */
+  #wantsTurn = false;
+  /** Tags each registration, so that an event for a closed descriptor reaches no newer socket of that number. */
+  #serial = 0;
+
+  constructor(libc: Libc) {
+    this.#libc = libc;
+    const epfd = libc.calls.epoll_create1(SOCK_CLOEXEC);
+    if (epfd < 0) throw new SocketError("epoll_create1", libc.errno());
+    this.#epfd = epfd;
+    this.#events = new Uint8Array(MAX_EVENTS * libc.epollEventBytes);
+    this.#eventView = new DataView(this.#events.buffer);
+    this.#asyncEvents = new Uint8Array(MAX_EVENTS * libc.epollEventBytes);
+    this.#asyncEventView = new DataView(this.#asyncEvents.buffer);
+    this.#registration = new Uint8Array(libc.epollEventBytes);
+    this.#registrationView = new DataView(this.#registration.buffer);
+  }
+
+  /**
+   * Connects to `sockaddr` (from `socketAddressBytes`). Rejects with a `SocketError` when the connect fails
+   * and with the signal's reason when it is aborted first.
+   */
+  connect(sockaddr: Uint8Array, signal: AbortSignal): Promise<Socket> {
+    const { calls, errno } = this.#libc;
+    const family = new DataView(sockaddr.buffer).getUint16(0, true);
+    const fd = calls.socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return Promise.reject(new SocketError("socket", errno()));
+    calls.setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, new Uint8Array(new Int32Array([1]).buffer), 4);
+    const serial = ++this.#serial >>> 0;
+    const view = this.#registrationView;
+    view.setUint32(0, (EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET) >>> 0, true);
+    view.setUint32(this.#libc.epollDataOffset, fd, true);
+    view.setUint32(this.#libc.epollDataOffset + 4, serial, true);
+    if (calls.epoll_ctl(this.#epfd, EPOLL_CTL_ADD, fd, this.#registration) < 0) {
+      const error = new SocketError("epoll_ctl", errno());
+      calls.close(fd);
+      return Promise.reject(error);
+    }
+    const socket = new EpollSocket(this, this.#libc, fd, serial);
+    this.#sockets[fd] = socket;
+    this.#open++;
+    const connected = socket.startConnect(sockaddr, signal);
+    this.#run();
+    return connected;
+  }
+
+  /** Called by a socket that settled a promise or queued a microtask: the loop lets them run soon. */
+  wantTurn(): void {
+    this.#wantsTurn = true;
+  }
+
+  /** Called by a socket as it closes its descriptor. */
+  forget(fd: number): void {
+    this.#sockets[fd] = undefined;
+    this.#open--;
+  }
+
+  #run(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop().finally(() => (this.#running = false));
+  }
+
+  async #loop(): Promise<void> {
+    const wait = this.#libc.calls.epoll_wait;
+    const waitAsync = this.#libc.calls.epoll_wait_async;
+    const epfd = this.#epfd;
+    let lastYieldMs = performance.now();
+    let rounds = 0;
+    while (this.#open > 0) {
+      let n = wait(epfd, this.#events, MAX_EVENTS, 0);
+      if (n === 0) n = wait(epfd, this.#events, MAX_EVENTS, SYNC_WAIT_MS);
+      if (n > 0) this.#dispatch(this.#eventView, n);
+      // The clock is read every few rounds only: a read costs as much as a request's parse.
+      if (n <= 0 || ((++rounds & 15) === 0 && performance.now() - lastYieldMs >= YIELD_EVERY_MS)) {
+        // A turn of Deno's event loop, waiting there for the sockets when none is ready.
+        this.#wantsTurn = false;
+        const m = await waitAsync(epfd, this.#asyncEvents, MAX_EVENTS, n <= 0 ? ASYNC_WAIT_MS : 0);
+        lastYieldMs = performance.now();
+        if (m > 0) this.#dispatch(this.#asyncEventView, m);
+      } else if (this.#wantsTurn) {
+        // Promises were settled (a connect, a long write): their callbacks run before the next wait.
+        this.#wantsTurn = false;
+        await null;
+      }
+    }
+  }
+
+  #dispatch(view: DataView, count: number): void {
+    const size = this.#libc.epollEventBytes;
+    const dataOffset = this.#libc.epollDataOffset;
+    for (let i = 0; i < count; i++) {
+      const at = i * size;
+      const socket = this.#sockets[view.getUint32(at + dataOffset, true)];
+      if (socket === undefined || socket.serial !== view.getUint32(at + dataOffset + 4, true)) continue;
+      socket.onEvents(view.getUint32(at, true));
+    }
+  }
+}
+
+/** A connected (or connecting) non-blocking socket; its descriptor is closed by `close()`. */
+export class EpollSocket implements Socket {
+  readonly #loop: EpollLoop;
+  readonly #libc: Libc;
+  readonly #fd: number;
+  readonly serial: number;
+  #state = State.Connecting;
+  /** Reported readable (or hung up) since a read last found it empty. */
+  #readable = false;
+  /** Reported closed by the peer (or reset): its EOF or error is still to be read. */
+  #peerClosed = false;
+  /** Reported failed (EPOLLERR): an EOF read then is checked against the socket's error. */
+  #errorReported = false;
+  #readBuffer: Uint8Array | null = null;
+  #onRead: (n: number) => void = noop;
+  #writeBytes: Uint8Array | null = null;
+  #writeResolve: (n: number) => void = noop;
+  #writeReject: (error: unknown) => void = noop;
+  #connectResolve: (socket: Socket) => void = noop;
+  #connectReject: (error: unknown) => void = noop;
+  #signal: AbortSignal | null = null;
+
+  constructor(loop: EpollLoop, libc: Libc, fd: number, serial: number) {
+    this.#loop = loop;
+    this.#libc = libc;
+    this.#fd = fd;
+    this.serial = serial;
+  }
+
+  startConnect(sockaddr: Uint8Array, signal: AbortSignal): Promise<Socket> {
+    const promise = new Promise<Socket>((resolve, reject) => {
+      this.#connectResolve = resolve;
+      this.#connectReject = reject;
+    });
+    if (signal.aborted) {
+      this.#failConnect(signal.reason);
+      return promise;
+    }
+    const result = this.#libc.calls.connect(this.#fd, sockaddr, sockaddr.length);
+    const errno = result < 0 ? this.#libc.errno() : 0;
+    if (result === 0) {
+      this.#connected();
+    } else if (errno !== EINPROGRESS && errno !== EINTR) {
+      this.#failConnect(new SocketError("connect", errno));
+    } else {
+      this.#signal = signal;
+      signal.addEventListener("abort", this.#onAbort, { once: true });
+    }
+    return promise;
+  }
+
+  readonly #onAbort = (): void => {
+    if (this.#state === State.Connecting) this.#failConnect(this.#signal?.reason);
+  };
+
+  #connected(): void {
+    this.#state = State.Open;
+    this.#signal?.removeEventListener("abort", this.#onAbort);
+    this.#signal = null;
+    this.#loop.wantTurn();
+    this.#connectResolve(this);
+  }
+
+  #failConnect(error: unknown): void {
+    this.#signal?.removeEventListener("abort", this.#onAbort);
+    this.#signal = null;
+    this.#closeDescriptor();
+    this.#loop.wantTurn();
+    this.#connectReject(error);
+  }
+
+  startReading(buffer: Uint8Array, onRead: (n: number) => void): void {
+    if (this.#state !== State.Open || this.#readBuffer !== null) return;
+    this.#readBuffer = buffer;
+    this.#onRead = onRead;
+    // Bytes (or a close) reported before reading started raise no new edge: read them now, but not inside the
+    // caller's own call.
+    if (this.#readable) {
+      queueMicrotask(() => this.#drain());
+      this.#loop.wantTurn();
+    }
+  }
+
+  write(bytes: Uint8Array): Promise<number> {
+    if (this.#state !== State.Open) return Promise.reject(new SocketError("send", 9));
+    const n = this.#libc.calls.send(this.#fd, bytes, bytes.length, MSG_NOSIGNAL);
+    if (n >= 0) return Promise.resolve(n);
+    const errno = this.#libc.errno();
+    if (errno !== EAGAIN && errno !== EINTR) return Promise.reject(new SocketError("send", errno));
+    // The send buffer is full: retried when the socket reports room.
+    this.#writeBytes = bytes;
+    return new Promise<number>((resolve, reject) => {
+      this.#writeResolve = resolve;
+      this.#writeReject = reject;
+    });
+  }
+
+  writeNow(bytes: Uint8Array): number {
+    if (this.#state !== State.Open) throw new SocketError("send", 9);
+    const n = this.#libc.calls.send(this.#fd, bytes, bytes.length, MSG_NOSIGNAL);
+    if (n >= 0) return n;
+    const errno = this.#libc.errno();
+    if (errno !== EAGAIN && errno !== EINTR) throw new SocketError("send", errno);
+    return 0;
+  }
+
+  close(): void {
+    if (this.#state === State.Closed) return;
+    if (this.#state === State.Connecting) {
+      this.#failConnect(new SocketError("connect", 9));
+      return;
+    }
+    this.#closeDescriptor();
+    this.#readBuffer = null;
+    this.#settleWrite(-1, new SocketError("send", 9));
+  }
+
+  /** From the loop: what epoll reported for this socket. */
+  onEvents(events: number): void {
+    if (this.#state === State.Connecting) {
+      if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) === 0) return;
+      const error = this.#socketError();
+      if (error === 0) this.#connected();
+      else if (error !== EINPROGRESS) this.#failConnect(new SocketError("connect", error));
+      // A connected socket may have its first bytes already: fall through to reading.
+      if ((this.#state as State) !== State.Open) return;
+    }
+    if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLERR | EPOLLHUP)) !== 0) {
+      this.#readable = true;
+      // The peer's close (or a reset) may already be queued behind the bytes, with no edge left to announce it.
+      if ((events & (EPOLLRDHUP | EPOLLERR | EPOLLHUP)) !== 0) this.#peerClosed = true;
+      if ((events & EPOLLERR) !== 0) this.#errorReported = true;
+      this.#drain();
+    }
+    if (this.#state === State.Open && (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) !== 0) {
+      const bytes = this.#writeBytes;
+      if (bytes !== null) {
+        const n = this.#libc.calls.send(this.#fd, bytes, bytes.length, MSG_NOSIGNAL);
+        if (n >= 0) this.#settleWrite(n, null);
+        else {
+          const errno = this.#libc.errno();
+          if (errno !== EAGAIN && errno !== EINTR) this.#settleWrite(-1, new SocketError("send", errno));
+        }
+      }
+    }
+  }
+
+  /** `recv` into `buffer`: the count (0 at EOF), `WOULD_BLOCK`, or minus the errno. */
+  #recv(buffer: Uint8Array): number {
+    const n = this.#libc.calls.recv(this.#fd, buffer, buffer.length, 0);
+    if (n >= 0) {
+      // A short read drained the socket: new data will be reported again (edge-triggered). Not so the end of
+      // the stream once the peer closed: read on until recv says 0.
+      if (n < buffer.length && !this.#peerClosed) this.#readable = false;
+      return n;
+    }
+    const errno = this.#libc.errno();
+    if (errno === EAGAIN || errno === EINTR) {
+      this.#readable = false;
+      return WOULD_BLOCK;
+    }
+    return -errno;
+  }
+
+  /** Reads while the socket has bytes, handing each read on; stops at EOF, an error, or a close by the reader. */
+  #drain(): void {
+    const buffer = this.#readBuffer;
+    if (buffer === null) return;
+    while (this.#readable && this.#state === State.Open) {
+      const n = this.#recv(buffer);
+      if (n === WOULD_BLOCK) return;
+      if (n <= 0) {
+        this.#readBuffer = null;
+        // After a reset, recv can report a plain EOF; the socket's pending error tells the two apart.
+        this.#onRead(n === 0 && (!this.#errorReported || this.#socketError() === 0) ? 0 : READ_FAILED);
+        return;
+      }
+      this.#onRead(n);
+    }
+  }
+
+  #settleWrite(n: number, error: SocketError | null): void {
+    if (this.#writeBytes === null) return;
+    this.#loop.wantTurn();
+    this.#writeBytes = null;
+    const resolve = this.#writeResolve;
+    const reject = this.#writeReject;
+    this.#writeResolve = noop;
+    this.#writeReject = noop;
+    if (error === null) resolve(n);
+    else reject(error);
+  }
+
+  #socketError(): number {
+    const value = new Int32Array(1);
+    const length = new Int32Array([4]);
+    const result = this.#libc.calls.getsockopt(
+      this.#fd,
+      SOL_SOCKET,
+      SO_ERROR,
+      new Uint8Array(value.buffer),
+      new Uint8Array(length.buffer),
+    );
+    return result < 0 ? this.#libc.errno() : value[0];
+  }
+
+  #closeDescriptor(): void {
+    if (this.#state === State.Closed) return;
+    this.#state = State.Closed;
+    // close() also takes the descriptor off the epoll set.
+    this.#libc.calls.close(this.#fd);
+    this.#loop.forget(this.#fd);
+  }
+}
+
+/** `#recv`'s result when nothing was there to read. */
+const WOULD_BLOCK = -1_000_000;
+
+function noop(): void {}

@@ -1,0 +1,25 @@
+/**
+ * The connection cycle's clock, in milliseconds (fractional, µs and finer): `performance.now()`, or where libc
+ * is open to this thread (lib/net/_libc.ts) `clock_gettime(CLOCK_MONOTONIC)` through FFI, which costs a fifth
+ * as much (~0.03 µs against ~0.16 µs, read once or twice per request). Only differences between two readings
+ * mean anything: every reading a thread compares must come from here.
+ */
+import { CLOCK_MONOTONIC, openLibc } from "./_libc.ts";
+
+/** Now, in milliseconds, on this thread's clock. */
+export const clockMs: () => number = pickClock();
+
+function pickClock(): () => number {
+  const libc = openLibc();
+  if (libc === null) return () => performance.now();
+  const timespec = new Int32Array(4);
+  const bytes = new Uint8Array(timespec.buffer);
+  const clockGettime = libc.calls.clock_gettime;
+  if (clockGettime(CLOCK_MONOTONIC, bytes) !== 0) return () => performance.now();
+  // struct timespec on 64-bit Linux: tv_sec and tv_nsec as little-endian 64-bit integers; the seconds since
+  // boot fit the low 32 bits, the nanoseconds always do.
+  return () => {
+    clockGettime(CLOCK_MONOTONIC, bytes);
+    return timespec[0] * 1000 + timespec[2] / 1e6;
+  };
+}

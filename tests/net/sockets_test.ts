@@ -1,0 +1,300 @@
+/**
+ * Every `Socket` the transports make, held to one contract (lib/net/transport.ts): Deno's core ops on the
+ * resource id and the public `Deno.Conn` methods (lib/net/_resource_io.ts), over plain TCP and TLS, and the
+ * epoll loop's libc sockets (lib/net/_epoll_socket.ts), which also get tests of their own: connect failures,
+ * aborts, IPv6, writes larger than the socket buffer, bytes that arrive before reading starts.
+ */
+import assert from "node:assert/strict";
+import { ipv6Bytes, openLibc, socketAddressBytes } from "../../lib/net/_libc.ts";
+import { EpollLoop } from "../../lib/net/_epoll_socket.ts";
+import { isCoreSocket, socketOf } from "../../lib/net/_resource_io.ts";
+import { createTransport, READ_FAILED, type Socket, usesEpoll } from "../../lib/net/transport.ts";
+import { ok, startServer, TEST_CA_FILE } from "../helpers/server.ts";
+
+const decoder = new TextDecoder();
+const REQUEST = new TextEncoder().encode("GET /x HTTP/1.1\r\nHost: localhost\r\n\r\n");
+
+/** Collects what a socket reads; `next(length)` waits until that much text arrived or reading ended. */
+function collect(socket: Socket, bufferBytes = 4096) {
+  const buffer = new Uint8Array(bufferBytes);
+  let text = "";
+  let end: number | null = null;
+  let reads = 0;
+  let wake = () => {};
+  socket.startReading(buffer, (n) => {
+    reads++;
+    if (end !== null) throw new Error(`read of ${n} after the end (${end})`);
+    if (n > 0) text += decoder.decode(buffer.subarray(0, n));
+    else end = n;
+    wake();
+  });
+  return {
+    get text() {
+      return text;
+    },
+    get end() {
+      return end;
+    },
+    get reads() {
+      return reads;
+    },
+    async next(length: number, timeoutMs = 3000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      while (text.length < length && end === null) {
+        if (Date.now() > deadline) throw new Error(`timed out with ${JSON.stringify(text)}`);
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, 20);
+        });
+      }
+    },
+  };
+}
+
+interface Opener {
+  name: string;
+  tls: boolean;
+  open(port: number): Promise<Socket>;
+}
+
+async function denoConn(port: number, tls: boolean): Promise<Deno.Conn> {
+  const tcp = await Deno.connect({ hostname: "127.0.0.1", port });
+  if (!tls) return tcp;
+  const conn = await Deno.startTls(tcp, {
+    hostname: "localhost",
+    caCerts: [Deno.readTextFileSync(TEST_CA_FILE)],
+  });
+  await conn.handshake();
+  return conn;
+}
+
+const openers: Opener[] = [];
+for (const tls of [false, true]) {
+  for (const useCoreOps of [true, false]) {
+    openers.push({
+      name: `${tls ? "TLS" : "TCP"} via ${useCoreOps ? "core ops" : "Deno.Conn methods"}`,
+      tls,
+      open: async (port) => {
+        const socket = socketOf(await denoConn(port, tls), useCoreOps);
+        assert.equal(isCoreSocket(socket), useCoreOps);
+        return socket;
+      },
+    });
+  }
+}
+const libc = openLibc();
+openers.push({
+  name: "TCP via the epoll loop",
+  tls: false,
+  open: (port) => {
+    const transport = createTransport({ address: "127.0.0.1", port }, null, true);
+    assert.ok(usesEpoll(transport), "the epoll loop needs Linux and --allow-ffi (deno task test grants it)");
+    return transport.connect(new AbortController().signal);
+  },
+});
+
+for (const { name, tls, open } of openers) {
+  Deno.test(`${name}: writes, reads whole responses, reads 0 at EOF and nothing after`, async () => {
+    const answer = "HTTP/1.1 200 X\r\nContent-Length: 5\r\n\r\nhello";
+    const server = startServer((_, i) => i === 0 ? ok("hello") : { send: answer, thenClose: true }, { tls });
+    try {
+      const socket = await open(server.port);
+      const reader = collect(socket);
+      assert.equal(await socket.write(REQUEST), REQUEST.length);
+      await reader.next(answer.length);
+      assert.equal(reader.text, answer);
+      assert.equal(reader.end, null);
+      const written = socket.writeNow?.(REQUEST) ?? await socket.write(REQUEST);
+      assert.equal(written, REQUEST.length);
+      await reader.next(2 * answer.length + 1);
+      assert.equal(reader.text, answer + answer);
+      assert.equal(reader.end, 0);
+      socket.close();
+      assert.equal(server.requests.length, 2);
+      assert.equal(server.requests[1].path, "/x");
+    } finally {
+      await server.close();
+    }
+  });
+
+  Deno.test(`${name}: after close() nothing is read and writes fail`, async () => {
+    const late = ok("late") as { send: string };
+    const server = startServer(() => ({ send: late.send, delayMs: 100 }), { tls });
+    try {
+      const socket = await open(server.port);
+      const reader = collect(socket);
+      await socket.write(REQUEST);
+      socket.close();
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      assert.equal(reader.reads, 0);
+      await assert.rejects(socket.write(REQUEST));
+      if (socket.writeNow !== undefined) assert.throws(() => socket.writeNow!(REQUEST));
+    } finally {
+      await server.close();
+    }
+  });
+}
+
+Deno.test("epoll sockets: a refused connect rejects with ECONNREFUSED, and an aborted one with the reason", async () => {
+  assert.ok(libc !== null);
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const loop = new EpollLoop(libc);
+  await assert.rejects(
+    loop.connect(socketAddressBytes("127.0.0.1", port)!, new AbortController().signal),
+    (error: { errno?: number }) => error.errno === 111,
+  );
+  // A black-holed address (TEST-NET-1) never answers: only the abort ends the connect.
+  const abort = new AbortController();
+  const connecting = loop.connect(socketAddressBytes("192.0.2.1", 9)!, abort.signal);
+  setTimeout(() => abort.abort(new Error("gave up")), 50);
+  await assert.rejects(connecting, (error: Error) => error.message === "gave up" || "errno" in error);
+});
+
+Deno.test("epoll sockets: IPv6 loopback works, when the machine has it", async () => {
+  let listener: Deno.Listener;
+  try {
+    listener = Deno.listen({ hostname: "::1", port: 0 });
+  } catch {
+    return; // no IPv6 here: nothing to test
+  }
+  const port = (listener.addr as Deno.NetAddr).port;
+  const accepted = (async () => {
+    const conn = await listener.accept();
+    await conn.write(new TextEncoder().encode("hi"));
+    conn.close();
+  })();
+  try {
+    const socket = await new EpollLoop(libc!).connect(
+      socketAddressBytes("::1", port)!,
+      new AbortController().signal,
+    );
+    const reader = collect(socket);
+    await reader.next(3);
+    assert.equal(reader.text, "hi");
+    assert.equal(reader.end, 0);
+    socket.close();
+  } finally {
+    await accepted;
+    listener.close();
+  }
+});
+
+Deno.test("epoll sockets: a write larger than the socket buffer goes out whole, in order", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const total = 8 * 1024 * 1024;
+  const received = (async () => {
+    const conn = await listener.accept();
+    const buffer = new Uint8Array(65536);
+    let count = 0;
+    let sum = 0;
+    // Slow to start, so that the client's socket buffer fills and its writes have to wait.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    for (;;) {
+      const n = await conn.read(buffer);
+      if (n === null) break;
+      for (let i = 0; i < n; i++) sum = (sum + buffer[i] * ((count + i) % 7)) % 1_000_000_007;
+      count += n;
+      if (count === total) break;
+    }
+    conn.close();
+    return { count, sum };
+  })();
+  const bytes = new Uint8Array(total);
+  let expected = 0;
+  for (let i = 0; i < total; i++) {
+    bytes[i] = (i * 31) & 0xff;
+    expected = (expected + bytes[i] * (i % 7)) % 1_000_000_007;
+  }
+  const socket = await new EpollLoop(libc!).connect(
+    socketAddressBytes("127.0.0.1", port)!,
+    new AbortController().signal,
+  );
+  let written = socket.writeNow!(bytes);
+  assert.ok(written < total, "the first write should not fit the socket buffer");
+  while (written < total) written += await socket.write(bytes.subarray(written));
+  assert.deepEqual(await received, { count: total, sum: expected });
+  socket.close();
+  listener.close();
+});
+
+Deno.test("epoll sockets: bytes and a close that arrive before reading starts are read then", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const served = (async () => {
+    const conn = await listener.accept();
+    await conn.write(new TextEncoder().encode("early"));
+    conn.close();
+  })();
+  const socket = await new EpollLoop(libc!).connect(
+    socketAddressBytes("127.0.0.1", port)!,
+    new AbortController().signal,
+  );
+  await served;
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const reader = collect(socket, 2);
+  await reader.next(6);
+  assert.equal(reader.text, "early");
+  assert.equal(reader.end, 0);
+  socket.close();
+  listener.close();
+});
+
+Deno.test("epoll sockets: a reset connection ends reading, once", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const socket = await new EpollLoop(libc!).connect(
+    socketAddressBytes("127.0.0.1", port)!,
+    new AbortController().signal,
+  );
+  const conn = await listener.accept();
+  const reader = collect(socket);
+  // Closing with unread bytes makes the kernel send a reset instead of a FIN.
+  socket.writeNow!(REQUEST);
+  // Read a byte, so that the request is known to have arrived, and leave the rest unread.
+  assert.equal(await conn.read(new Uint8Array(1)), 1);
+  conn.close();
+  await reader.next(1);
+  // READ_FAILED, or 0 when recv runs while the kernel is still processing the reset (it then reports EOF):
+  // either ends the response in progress as a read error.
+  assert.ok(reader.end === READ_FAILED || reader.end === 0, String(reader.end));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(reader.reads, 1);
+  socket.close();
+  listener.close();
+});
+
+Deno.test("ipv6Bytes() reads every text form of an address, and socketAddressBytes() refuses names", () => {
+  const hex = (text: string) => [...ipv6Bytes(text)!].map((b) => b.toString(16).padStart(2, "0")).join("");
+  assert.equal(hex("::1"), "00000000000000000000000000000001");
+  assert.equal(hex("::"), "0".repeat(32));
+  assert.equal(hex("2001:db8::2:1"), "20010db8000000000000000000020001");
+  assert.equal(hex("fe80::"), "fe800000000000000000000000000000");
+  assert.equal(hex("1:2:3:4:5:6:7:8"), "00010002000300040005000600070008");
+  assert.equal(hex("::ffff:192.0.2.128"), "00000000000000000000ffffc0000280");
+  for (const bad of ["1:2", "1::2::3", "12345::1", "1:2:3:4:5:6:7:8:9", "::g", "::1.2.3"]) {
+    assert.equal(ipv6Bytes(bad), null, bad);
+  }
+  assert.equal(socketAddressBytes("localhost", 80), null);
+  assert.equal(socketAddressBytes("fe80::1%eth0", 80), null);
+  assert.deepEqual([...socketAddressBytes("10.1.2.3", 8080)!], [
+    2,
+    0,
+    0x1f,
+    0x90,
+    10,
+    1,
+    2,
+    3,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+  ]);
+});
