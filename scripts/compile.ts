@@ -30,9 +30,10 @@ export type CompileTarget = typeof TARGETS[number];
 /**
  * The permissions the binary runs with, the same as the documented `deno run` flags: the network for the
  * target, reading for the script and `--cacert`, the environment for fengari's `LUA_*` settings and
- * `os.getenv`. Nothing else, so a script cannot spawn processes or write files.
+ * `os.getenv`, and FFI for the socket calls of the epoll loop (libc only; Lua scripts cannot reach it). Nothing
+ * else, so a script cannot spawn processes or write files (docs/permissions.md).
  */
-export const PERMISSIONS: readonly string[] = ["--allow-net", "--allow-read", "--allow-env"];
+export const PERMISSIONS: readonly string[] = ["--allow-net", "--allow-read", "--allow-env", "--allow-ffi"];
 
 /**
  * V8 settings every documented way of running the tool passes (`deno.json` tasks, the README's commands, the

@@ -39,10 +39,16 @@ Deno.test("deno task bundle makes one file that runs the CLI, its threads and a 
     await Deno.copyFile(`${FIXTURES}counter.lua`, script);
     // Reading is allowed for the bundle (each thread loads it as its worker module) and the script only: a
     // module or file looked up beside the bundle would fail the run.
-    const run = (args: string[]) =>
-      runDeno(["run", "--allow-net", "--allow-env", `--allow-read=${file},${script}`, file, ...args], {
-        cwd: runDir,
-      });
+    const run = (args: string[], extraPermissions: string[] = []) =>
+      runDeno([
+        "run",
+        "--allow-net",
+        "--allow-env",
+        `--allow-read=${file},${script}`,
+        ...extraPermissions,
+        file,
+        ...args,
+      ], { cwd: runDir });
 
     await t.step("-t2 with a script: report, hooks in every thread, done() with thread:get", async () => {
       const { code, stdout, stderr } = await run(["-t2", "-c4", "-d400ms", "-s", script, server.url]);
@@ -70,6 +76,20 @@ Deno.test("deno task bundle makes one file that runs the CLI, its threads and a 
       assert.equal(code, 0, stderr);
       assert.ok(parseReport(stdout).requests > 0, stdout);
       assert.match(stdout, /Latency Distribution/);
+    });
+
+    await t.step("with --allow-ffi: the epoll loop runs from the bundle too, with a script", async () => {
+      const before = server.requests.length;
+      const { code, stdout, stderr } = await run(
+        ["-t2", "-c4", "-d300ms", "-s", script, server.url],
+        ["--allow-ffi"],
+      );
+      assert.equal(code, 0, stderr);
+      assert.equal(stderr, "");
+      const report = parseReport(stdout);
+      assert.ok(report.requests > 20, stdout);
+      assert.doesNotMatch(stdout, /Socket errors/);
+      assert.ok(server.requests.length - before >= report.requests, "the server saw every counted request");
     });
 
     await t.step("-k over HTTPS: the TLS transport loaded only for -k is in the file too", async () => {

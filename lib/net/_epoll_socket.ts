@@ -33,6 +33,7 @@ import {
   SOL_SOCKET,
   TCP_NODELAY,
 } from "./_libc.ts";
+import { clockMs } from "./clock.ts";
 import { READ_FAILED, type Socket } from "./transport.ts";
 
 const MAX_EVENTS = 256;
@@ -138,18 +139,16 @@ export class EpollLoop {
     const wait = this.#libc.calls.epoll_wait;
     const waitAsync = this.#libc.calls.epoll_wait_async;
     const epfd = this.#epfd;
-    let lastYieldMs = performance.now();
-    let rounds = 0;
+    let lastYieldMs = clockMs();
     while (this.#open > 0) {
       let n = wait(epfd, this.#events, MAX_EVENTS, 0);
       if (n === 0) n = wait(epfd, this.#events, MAX_EVENTS, SYNC_WAIT_MS);
       if (n > 0) this.#dispatch(this.#eventView, n);
-      // The clock is read every few rounds only: a read costs as much as a request's parse.
-      if (n <= 0 || ((++rounds & 15) === 0 && performance.now() - lastYieldMs >= YIELD_EVERY_MS)) {
+      if (n <= 0 || clockMs() - lastYieldMs >= YIELD_EVERY_MS) {
         // A turn of Deno's event loop, waiting there for the sockets when none is ready.
         this.#wantsTurn = false;
         const m = await waitAsync(epfd, this.#asyncEvents, MAX_EVENTS, n <= 0 ? ASYNC_WAIT_MS : 0);
-        lastYieldMs = performance.now();
+        lastYieldMs = clockMs();
         if (m > 0) this.#dispatch(this.#asyncEventView, m);
       } else if (this.#wantsTurn) {
         // Promises were settled (a connect, a long write): their callbacks run before the next wait.

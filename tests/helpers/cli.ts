@@ -2,8 +2,10 @@
 
 const CLI = new URL("../../cli.ts", import.meta.url).pathname;
 
-/** The permissions the CLI documents: network, reading the script, and the environment fengari reads. */
-export const CLI_PERMISSIONS = ["--allow-net", "--allow-read", "--allow-env"];
+import { PERMISSIONS } from "../../scripts/compile.ts";
+
+/** The permissions the CLI documents (those compiled into the binary). */
+export const CLI_PERMISSIONS: readonly string[] = PERMISSIONS;
 
 export interface CliOutcome {
   code: number;
@@ -20,10 +22,17 @@ export interface CliOptions {
   cwd?: string;
   /** Run under `ulimit -n <openFiles>` (through bash). */
   openFiles?: number;
+  /** Deno permissions instead of `CLI_PERMISSIONS`. */
+  permissions?: readonly string[];
 }
 
+/** `CLI_PERMISSIONS` without `--allow-ffi`: the CLI then runs on Deno's sockets instead of its epoll loop. */
+export const DENO_SOCKETS_PERMISSIONS: readonly string[] = CLI_PERMISSIONS.filter((flag) =>
+  flag !== "--allow-ffi"
+);
+
 function command(args: string[], options: CliOptions): Deno.Command {
-  const deno = [Deno.execPath(), "run", ...CLI_PERMISSIONS, CLI, ...args];
+  const deno = [Deno.execPath(), "run", ...(options.permissions ?? CLI_PERMISSIONS), CLI, ...args];
   const [program, ...rest] = options.openFiles === undefined
     ? deno
     : ["bash", "-c", `ulimit -n ${options.openFiles} && exec "$0" "$@"`, ...deno];

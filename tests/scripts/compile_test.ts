@@ -25,13 +25,15 @@ Deno.test("compileArgs() bakes in exactly the documented permissions and embeds 
     "--allow-net",
     "--allow-read",
     "--allow-env",
+    "--allow-ffi",
   ]);
-  assert.deepEqual([...PERMISSIONS], ["--allow-net", "--allow-read", "--allow-env"]);
+  assert.deepEqual([...PERMISSIONS], ["--allow-net", "--allow-read", "--allow-env", "--allow-ffi"]);
   assert.ok(!args.includes("-A") && !args.includes("--allow-all"));
   assert.deepEqual(args.filter((arg) => arg.startsWith("--v8-flags")), [V8_FLAGS]);
   // The tasks that run the tool from a clone pass the same V8 settings as the binary.
   for (const task of [denoConfig.tasks.demo, denoConfig.tasks.start]) {
     assert.ok(task.includes(` ${V8_FLAGS} `), task);
+    assert.ok(task.startsWith(`deno run ${PERMISSIONS.join(" ")} `), task);
   }
   const included = args.flatMap((arg, i) => (arg === "--include" ? [args[i + 1]] : []));
   assert.deepEqual(included, [
