@@ -17,6 +17,10 @@ import { WorkerThread } from "./worker/worker_thread.ts";
 
 /** How long stopped threads get to report before they are listed as unfinished. */
 const DEFAULT_GRACE_MS = 1000;
+/** How long threads that reported get to close their sockets (a second is ~50 000 of them). */
+const CLOSE_BOUND_MS = 2000;
+/** The same after a failure, when a thread may be stuck in a script and never answer. */
+const FAILED_CLOSE_BOUND_MS = 500;
 /**
  * How long a thread may take to run the script's top level, and then `init()`, before the run is abandoned.
  * Both may wait on `wrk.lookup`/`wrk.connect`, so the bound is never below the socket timeout.
@@ -133,7 +137,14 @@ export class Run {
     this.result = ended.finally(() => {
       clearTimeout(deadline);
       options.signal?.removeEventListener("abort", onAbort);
-    }).then(() => this.#collect());
+    }).then(
+      () => this.#collect(),
+      async (error) => {
+        // The threads still running hold sockets that ending their workers would not close.
+        await shutDown(threads, FAILED_CLOSE_BOUND_MS);
+        throw error;
+      },
+    );
     this.result.catch(() => {});
     if (threads.every((thread) => thread.stoppedByScript)) this.#endRun();
   }
@@ -203,6 +214,7 @@ export class Run {
         (i) => `thread ${i + 1} did not finish init() within ${seconds(boundMs)} (does init() loop forever?)`,
       );
     } catch (error) {
+      await shutDown(threads, FAILED_CLOSE_BOUND_MS);
       for (const thread of threads) thread.terminate();
       mainScript?.close();
       throw failure ?? asRunError(error);
@@ -242,8 +254,15 @@ export class Run {
       return report;
     }));
     const runtimeUs = Math.round((stoppedAtMs - this.#startedAtMs) * 1000);
+    // Threads close their sockets after reporting; they must be done before anything terminates them.
+    await Promise.all(this.#threads.map((thread) => thread.closed(CLOSE_BOUND_MS)));
     return mergeReports(this.#config, reports, runtimeUs);
   }
+}
+
+/** Stops `threads` and waits (at most `boundMs`) until each has closed its sockets or failed. */
+async function shutDown(threads: WorkerThread[], boundMs: number): Promise<void> {
+  await Promise.all(threads.map((thread) => thread.shutDown(boundMs)));
 }
 
 /**

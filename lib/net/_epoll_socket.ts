@@ -60,7 +60,9 @@ const enum State {
 /** One thread's epoll instance and the sockets on it. */
 export class EpollLoop {
   readonly #libc: Libc;
-  readonly #epfd: number;
+  /** The epoll descriptor, made by the first connect and closed by `close()` (-1: none). */
+  #epfd = -1;
+  #closed = false;
   readonly #events: Uint8Array;
   readonly #eventView: DataView;
   /** The hand-off wait writes here while the loop's own buffer may be read. */
@@ -79,9 +81,6 @@ export class EpollLoop {
 
   constructor(libc: Libc) {
     this.#libc = libc;
-    const epfd = libc.calls.epoll_create1(SOCK_CLOEXEC);
-    if (epfd < 0) throw new SocketError("epoll_create1", libc.errno());
-    this.#epfd = epfd;
     this.#events = new Uint8Array(MAX_EVENTS * libc.epollEventBytes);
     this.#eventView = new DataView(this.#events.buffer);
     this.#asyncEvents = new Uint8Array(MAX_EVENTS * libc.epollEventBytes);
@@ -96,6 +95,14 @@ export class EpollLoop {
    */
   connect(sockaddr: Uint8Array, signal: AbortSignal): Promise<Socket> {
     const { calls, errno } = this.#libc;
+    // The caller's rejection handler runs in a microtask: the loop must give it a turn.
+    this.wantTurn();
+    if (this.#closed) return Promise.reject(new SocketError("connect", 9));
+    if (this.#epfd < 0) {
+      const epfd = calls.epoll_create1(SOCK_CLOEXEC);
+      if (epfd < 0) return Promise.reject(new SocketError("epoll_create1", errno()));
+      this.#epfd = epfd;
+    }
     const family = new DataView(sockaddr.buffer).getUint16(0, true);
     const fd = calls.socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return Promise.reject(new SocketError("socket", errno()));
@@ -116,6 +123,18 @@ export class EpollLoop {
     const connected = socket.startConnect(sockaddr, signal);
     this.#run();
     return connected;
+  }
+
+  /**
+   * Closes the epoll descriptor; call it once every socket is closed. The descriptors here are not Deno
+   * resources: nothing closes them when a worker ends.
+   */
+  close(): void {
+    this.#closed = true;
+    if (this.#epfd < 0) return;
+    // A hand-off wait still running keeps its own reference to the epoll instance, and ends within its timeout.
+    this.#libc.calls.close(this.#epfd);
+    this.#epfd = -1;
   }
 
   /** Called by a socket that settled a promise or queued a microtask: the loop lets them run soon. */
@@ -140,9 +159,9 @@ export class EpollLoop {
     const waitAsync = this.#libc.calls.epoll_wait_async;
     const epfd = this.#epfd;
     let lastYieldMs = clockMs();
-    while (this.#open > 0) {
-      let n = wait(epfd, this.#events, MAX_EVENTS, 0);
-      if (n === 0) n = wait(epfd, this.#events, MAX_EVENTS, SYNC_WAIT_MS);
+    while (this.#open > 0 && this.#epfd >= 0) {
+      // Returns at once when sockets are ready; blocks the thread only briefly when none is.
+      const n = wait(epfd, this.#events, MAX_EVENTS, SYNC_WAIT_MS);
       if (n > 0) this.#dispatch(this.#eventView, n);
       if (n <= 0 || clockMs() - lastYieldMs >= YIELD_EVERY_MS) {
         // A turn of Deno's event loop, waiting there for the sockets when none is ready.

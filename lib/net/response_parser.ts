@@ -491,7 +491,14 @@ export class ResponseParser implements ResponseView {
       grown.set(this.body.subarray(0, this.bodyLength));
       this.body = grown;
     }
-    this.body.set(bytes.subarray(start, start + count), this.bodyLength);
+    const body = this.body;
+    const at = this.bodyLength;
+    // A small body is copied by hand: subarray() makes a typed array object each time (~0.3 µs).
+    if (count < 64) {
+      for (let i = 0; i < count; i++) body[at + i] = bytes[start + i];
+    } else {
+      body.set(bytes.subarray(start, start + count), at);
+    }
     this.bodyLength = needed;
   }
 }

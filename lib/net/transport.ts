@@ -45,6 +45,11 @@ export interface Socket {
 /** Opens connections to one address. `connect` rejects on failure (the caller counts a connect error). */
 export interface Transport {
   connect(signal: AbortSignal): Promise<Socket>;
+  /**
+   * Releases what the transport holds beyond its sockets (the epoll loop's descriptor), once they are closed.
+   * Its sockets are not Deno resources: a terminated worker would leave them, and this, open.
+   */
+  close?(): void;
 }
 
 /** The TLS settings an `https` target needs (SNI from the URL host), or null for `http`. */
@@ -105,6 +110,10 @@ class EpollTransport implements Transport {
 
   connect(signal: AbortSignal): Promise<Socket> {
     return this.#loop.connect(this.#sockaddr, signal);
+  }
+
+  close(): void {
+    this.#loop.close();
   }
 }
 

@@ -46,5 +46,7 @@ export type FromWorker =
   /** The script called `wrk.thread:stop()`: the thread's connections have stopped sending. */
   | { type: "stopped" }
   | { type: "report"; report: ThreadReport }
+  /** After the report: every socket of the thread is closed, it may be terminated. */
+  | { type: "closed" }
   /** A script or internal error that ends this thread; `message` is one line for the user. */
   | { type: "failed"; message: string; exitCode: number };

@@ -60,19 +60,24 @@ export class ThreadLoop {
       const connection = new Connection(context);
       this.#connections.push(connection);
       connection.run().catch((error) => {
-        this.#halt();
+        this.halt();
         this.#failed(error);
       });
     }
     this.#tick = setInterval(() => this.#onTick(), RECORD_INTERVAL_MS);
   }
 
-  /** Stops sending (script's `thread:stop()` or the end of the run); in-flight requests are dropped. */
+  /** Stops sending (script's `thread:stop()`, a failure); in-flight requests are dropped, sockets closed. */
   halt(): void {
     this.#halt();
+    this.#closeConnections();
   }
 
-  /** Stops, then returns the thread's figures. */
+  /**
+   * Stops, then returns the thread's figures. The sockets stay open until `close()`: closing thousands of TCP
+   * sockets takes the kernel a few hundred ms (-c10000), which would delay the report past the requested
+   * duration (wrk reports first, too). Nothing is counted after this (the connections check `stopped`).
+   */
   stop(): ThreadReport {
     this.#halt();
     const counters = this.#counters;
@@ -92,10 +97,20 @@ export class ThreadLoop {
     };
   }
 
+  /** Closes every socket and the transport (its epoll descriptor): nothing of the thread stays open. */
+  close(): void {
+    this.#halt();
+    this.#closeConnections();
+    this.#options.transport.close?.();
+  }
+
   #halt(): void {
     if (this.#state.stopped) return;
     this.#state.stopped = true;
     clearInterval(this.#tick);
+  }
+
+  #closeConnections(): void {
     for (const connection of this.#connections) connection.close();
   }
 

@@ -27,7 +27,7 @@ function post(message: FromWorker): void {
 }
 
 function fail(error: unknown): void {
-  loop?.halt();
+  loop?.close();
   post({
     type: "failed",
     message: error instanceof Error ? error.message : String(error),
@@ -121,6 +121,9 @@ function handle(message: ToWorker): Promise<void> | void {
       if (Deno.env.get("MEMDBG")) console.error("worker", JSON.stringify(Deno.memoryUsage()));
       const report = loop?.stop();
       if (report !== undefined) post({ type: "report", report });
+      // After the report, so that the run's time does not include it (see ThreadLoop.stop).
+      loop?.close();
+      post({ type: "closed" });
       return;
     }
     default: {

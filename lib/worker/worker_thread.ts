@@ -36,6 +36,7 @@ export class WorkerThread implements ThreadHandle {
   #loaded = deferred<void>();
   #started = deferred<void>();
   #report = deferred<ThreadReport>();
+  #closed = deferred<void>();
   #failed = false;
 
   constructor(index: number, addr: Addr, events: WorkerThreadOptions) {
@@ -79,6 +80,28 @@ export class WorkerThread implements ThreadHandle {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * Resolves once the thread has closed its sockets after `finish()`, or failed, or after `boundMs`: a worker
+   * terminated before that would leave the epoll loop's descriptors open in this process.
+   */
+  async closed(boundMs: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, boundMs)));
+    try {
+      await Promise.race([this.#closed.promise, late]);
+    } catch {
+      // A failed thread closed what it could before it said so.
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Asks the thread to stop and close its sockets (its report, if any, is ignored); see `closed()`. */
+  shutDown(boundMs: number): Promise<void> {
+    this.#send({ type: "stop" });
+    return this.closed(boundMs);
   }
 
   get(name: string): Promise<TransferValue> {
@@ -130,6 +153,8 @@ export class WorkerThread implements ThreadHandle {
         return this.#markStopped();
       case "report":
         return this.#report.resolve(message.report);
+      case "closed":
+        return this.#closed.resolve();
       case "failed":
         return this.#fail(message.message, message.exitCode);
       default: {
@@ -145,6 +170,7 @@ export class WorkerThread implements ThreadHandle {
     const error = new Error(message);
     for (const pending of [this.#loaded, this.#started]) pending.reject(error);
     this.#report.reject(error);
+    this.#closed.resolve();
     for (const resolve of this.#gets.values()) resolve(null);
     this.#gets.clear();
     this.#onFailure(this, message, exitCode);

@@ -27,3 +27,10 @@ export async function residentBytes(pid: number): Promise<number | null> {
 export async function sysctlNumbers(name: string): Promise<number[]> {
   return (await readProcFile(`/proc/sys/${name}`)).trim().split(/\s+/).map(Number);
 }
+
+/** How many descriptors process `pid` has open (the entries of `/proc/<pid>/fd`). */
+export async function openDescriptorCount(pid: number): Promise<number> {
+  const output = await new Deno.Command("ls", { args: [`/proc/${pid}/fd`], stdout: "piped" }).output();
+  if (!output.success) throw new Error(`ls /proc/${pid}/fd failed`);
+  return new TextDecoder().decode(output.stdout).trim().split("\n").filter((line) => line !== "").length;
+}
