@@ -24,6 +24,7 @@ import {
   EPOLLOUT,
   EPOLLRDHUP,
   IPPROTO_TCP,
+  lengthArg,
   type Libc,
   MSG_NOSIGNAL,
   SO_ERROR,
@@ -39,6 +40,8 @@ import { READ_FAILED, type Socket } from "./transport.ts";
 const MAX_EVENTS = 256;
 /** How long the loop may block the thread when nothing is ready, before it hands the wait to Deno's pool. */
 const SYNC_WAIT_MS = 1;
+/** Reads of one socket per turn of the loop (8 KiB each); the rest waits in the backlog. */
+const MAX_READS_PER_TURN = 4;
 /** Longest hand-off wait: bounds how long the loop outlives its last socket. */
 const ASYNC_WAIT_MS = 20;
 /** While busy, the event loop still gets a turn this often (timers fire at most this late). */
@@ -160,13 +163,16 @@ export class EpollLoop {
     const epfd = this.#epfd;
     let lastYieldMs = clockMs();
     while (this.#open > 0 && this.#epfd >= 0) {
-      // Returns at once when sockets are ready; blocks the thread only briefly when none is.
-      const n = wait(epfd, this.#events, MAX_EVENTS, SYNC_WAIT_MS);
+      // Returns at once when sockets are ready; blocks the thread only briefly when none is, and not at all
+      // while sockets wait in the backlog.
+      const n = wait(epfd, this.#events, MAX_EVENTS, this.#backlog.length > 0 ? 0 : SYNC_WAIT_MS);
       if (n > 0) this.#dispatch(this.#eventView, n);
-      if (n <= 0 || clockMs() - lastYieldMs >= YIELD_EVERY_MS) {
+      const idle = n <= 0 && this.#resumeBacklog() === 0;
+      if (idle || clockMs() - lastYieldMs >= YIELD_EVERY_MS) {
         // A turn of Deno's event loop, waiting there for the sockets when none is ready.
         this.#wantsTurn = false;
-        const m = await waitAsync(epfd, this.#asyncEvents, MAX_EVENTS, n <= 0 ? ASYNC_WAIT_MS : 0);
+        const timeoutMs = idle && this.#backlog.length === 0 ? ASYNC_WAIT_MS : 0;
+        const m = await waitAsync(epfd, this.#asyncEvents, MAX_EVENTS, timeoutMs);
         lastYieldMs = clockMs();
         if (m > 0) this.#dispatch(this.#asyncEventView, m);
       } else if (this.#wantsTurn) {
@@ -175,6 +181,30 @@ export class EpollLoop {
         await null;
       }
     }
+  }
+
+  /**
+   * Sockets with more to read than one turn takes (see `MAX_READS_PER_TURN`): a server streaming faster than we
+   * parse must not keep timers, messages and the other sockets waiting.
+   */
+  #backlog: EpollSocket[] = [];
+  #resuming: EpollSocket[] = [];
+
+  /** Called by a socket that stopped reading at `MAX_READS_PER_TURN` with bytes left. */
+  queue(socket: EpollSocket): void {
+    this.#backlog.push(socket);
+  }
+
+  /** Reads on for the sockets queued before this call; returns how many there were. */
+  #resumeBacklog(): number {
+    const sockets = this.#backlog;
+    const count = sockets.length;
+    if (count === 0) return 0;
+    this.#backlog = this.#resuming;
+    for (let i = 0; i < count; i++) sockets[i].resume();
+    sockets.length = 0;
+    this.#resuming = sockets;
+    return count;
   }
 
   #dispatch(view: DataView, count: number): void {
@@ -202,6 +232,8 @@ export class EpollSocket implements Socket {
   #peerClosed = false;
   /** Reported failed (EPOLLERR): an EOF read then is checked against the socket's error. */
   #errorReported = false;
+  /** In the loop's backlog (see `EpollLoop.queue`). */
+  #queued = false;
   #readBuffer: Uint8Array | null = null;
   #onRead: (n: number) => void = noop;
   #writeBytes: Uint8Array | null = null;
@@ -264,20 +296,16 @@ export class EpollSocket implements Socket {
     if (this.#state !== State.Open || this.#readBuffer !== null) return;
     this.#readBuffer = buffer;
     this.#onRead = onRead;
-    // Bytes (or a close) reported before reading started raise no new edge: read them now, but not inside the
-    // caller's own call.
-    if (this.#readable) {
-      queueMicrotask(() => this.#drain());
-      this.#loop.wantTurn();
-    }
+    // Bytes (or a close) reported before reading started raise no new edge: read them now.
+    if (this.#readable) this.#drain();
   }
 
   write(bytes: Uint8Array): Promise<number> {
     if (this.#state !== State.Open) return Promise.reject(new SocketError("send", 9));
-    const n = this.#libc.calls.send(this.#fd, bytes, bytes.length, MSG_NOSIGNAL);
+    const n = this.#send(bytes);
     if (n >= 0) return Promise.resolve(n);
     const errno = this.#libc.errno();
-    if (errno !== EAGAIN && errno !== EINTR) return Promise.reject(new SocketError("send", errno));
+    if (errno !== EAGAIN) return Promise.reject(new SocketError("send", errno));
     // The send buffer is full: retried when the socket reports room.
     this.#writeBytes = bytes;
     return new Promise<number>((resolve, reject) => {
@@ -288,10 +316,10 @@ export class EpollSocket implements Socket {
 
   writeNow(bytes: Uint8Array): number {
     if (this.#state !== State.Open) throw new SocketError("send", 9);
-    const n = this.#libc.calls.send(this.#fd, bytes, bytes.length, MSG_NOSIGNAL);
+    const n = this.#send(bytes);
     if (n >= 0) return n;
     const errno = this.#libc.errno();
-    if (errno !== EAGAIN && errno !== EINTR) throw new SocketError("send", errno);
+    if (errno !== EAGAIN) throw new SocketError("send", errno);
     return 0;
   }
 
@@ -326,19 +354,32 @@ export class EpollSocket implements Socket {
     if (this.#state === State.Open && (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) !== 0) {
       const bytes = this.#writeBytes;
       if (bytes !== null) {
-        const n = this.#libc.calls.send(this.#fd, bytes, bytes.length, MSG_NOSIGNAL);
+        const n = this.#send(bytes);
         if (n >= 0) this.#settleWrite(n, null);
         else {
           const errno = this.#libc.errno();
-          if (errno !== EAGAIN && errno !== EINTR) this.#settleWrite(-1, new SocketError("send", errno));
+          if (errno !== EAGAIN) this.#settleWrite(-1, new SocketError("send", errno));
         }
       }
     }
   }
 
+  /** `send`, retried when a signal interrupted it: the count, or -1 with errno set. */
+  #send(bytes: Uint8Array): number {
+    const send = this.#libc.calls.send;
+    let n = send(this.#fd, bytes, lengthArg(bytes.length), MSG_NOSIGNAL);
+    while (n < 0 && this.#libc.errno() === EINTR) {
+      n = send(this.#fd, bytes, lengthArg(bytes.length), MSG_NOSIGNAL);
+    }
+    return n;
+  }
+
   /** `recv` into `buffer`: the count (0 at EOF), `WOULD_BLOCK`, or minus the errno. */
   #recv(buffer: Uint8Array): number {
-    const n = this.#libc.calls.recv(this.#fd, buffer, buffer.length, 0);
+    let n = this.#libc.calls.recv(this.#fd, buffer, lengthArg(buffer.length), 0);
+    while (n < 0 && this.#libc.errno() === EINTR) {
+      n = this.#libc.calls.recv(this.#fd, buffer, lengthArg(buffer.length), 0);
+    }
     if (n >= 0) {
       // A short read drained the socket: new data will be reported again (edge-triggered). Not so the end of
       // the stream once the peer closed: read on until recv says 0.
@@ -346,18 +387,26 @@ export class EpollSocket implements Socket {
       return n;
     }
     const errno = this.#libc.errno();
-    if (errno === EAGAIN || errno === EINTR) {
+    if (errno === EAGAIN) {
       this.#readable = false;
       return WOULD_BLOCK;
     }
     return -errno;
   }
 
-  /** Reads while the socket has bytes, handing each read on; stops at EOF, an error, or a close by the reader. */
+  /**
+   * Reads while the socket has bytes, handing each read on; stops at EOF, an error, a close by the reader, or
+   * after `MAX_READS_PER_TURN` reads (the loop resumes it after the other sockets).
+   */
   #drain(): void {
     const buffer = this.#readBuffer;
-    if (buffer === null) return;
-    while (this.#readable && this.#state === State.Open) {
+    if (buffer === null || this.#queued) return;
+    for (let reads = 0; this.#readable && this.#state === State.Open; reads++) {
+      if (reads === MAX_READS_PER_TURN) {
+        this.#queued = true;
+        this.#loop.queue(this);
+        return;
+      }
       const n = this.#recv(buffer);
       if (n === WOULD_BLOCK) return;
       if (n <= 0) {
@@ -368,6 +417,12 @@ export class EpollSocket implements Socket {
       }
       this.#onRead(n);
     }
+  }
+
+  /** From the loop's backlog. */
+  resume(): void {
+    this.#queued = false;
+    this.#drain();
   }
 
   #settleWrite(n: number, error: SocketError | null): void {

@@ -46,6 +46,8 @@ export interface CycleContext {
   readonly recordLatencyUs: (latencyUs: number) => void;
   /** Shared run state: `stopped` is set when the thread stops; connections then leave uncounted. */
   readonly state: { stopped: boolean };
+  /** Told synchronously when a script hook fails in this cycle (before `run()` rejects). */
+  readonly onScriptError?: (error: unknown) => void;
 }
 
 const enum Phase {
@@ -150,6 +152,8 @@ export class Connection {
     conn.startReading(this.#buffer, (n) => {
       if (generation === this.#generation) this.#onRead(n, generation);
     });
+    // Bytes or a close that came before the request (read at once) may have replaced the socket already.
+    if (generation !== this.#generation) return;
     this.#completedMs = -1;
     this.#next();
   }
@@ -221,10 +225,14 @@ export class Connection {
     this.#pending = source.pipelineDepth;
     const generation = this.#generation;
     this.#writing = request;
-    this.#writingGeneration = generation;
     this.#writePending = true;
     if (conn.writeNow === undefined) {
-      conn.write(request).then(this.#onWritten, this.#onWriteFailed);
+      // The generation goes with each write: one that settles after its socket was replaced must not count
+      // against the next socket, or end its write.
+      conn.write(request).then(
+        (written) => this.#onWritten(written, generation),
+        () => this.#writeFailed(generation),
+      );
       return;
     }
     let written = -1;
@@ -233,28 +241,23 @@ export class Connection {
     } catch {
       this.#writeFailed(generation);
     }
-    if (written >= 0) this.#onWritten(written);
+    if (written >= 0) this.#onWritten(written, generation);
   }
 
   readonly #sendAfterWrite = (): void => this.#send();
 
   /** The request being written; a short write (rare: a full socket buffer) continues from `#onWritten`. */
   #writing: Uint8Array = new Uint8Array(0);
-  /** The generation of the socket `#writing` goes to: a write that ends after a drop is ignored. */
-  #writingGeneration = 0;
   /** From the start of a request's write until all of it is written, it fails, or the socket is dropped. */
   #writePending = false;
   /** The next request, waiting for `#writePending` to clear. */
   #writeWaiter: (() => void) | null = null;
 
-  // Bound once per connection so that the per-request write allocates no closures.
-  readonly #onWritten = (written: number): void => {
-    if (this.#writingGeneration !== this.#generation) return;
-    if (written < this.#writing.length) this.#writeRest(this.#conn!, written, this.#writingGeneration);
+  #onWritten(written: number, generation: number): void {
+    if (generation !== this.#generation) return;
+    if (written < this.#writing.length) this.#writeRest(this.#conn!, written, generation);
     else this.#writeDone();
-  };
-
-  readonly #onWriteFailed = (): void => this.#writeFailed(this.#writingGeneration);
+  }
 
   async #writeRest(
     conn: Socket,
@@ -299,6 +302,7 @@ export class Connection {
       return;
     }
     if (outcome === Outcome.ReadMore || outcome === Outcome.Dropped) return;
+    if (this.#closed || this.#context.state.stopped) return;
     this.#phase = Phase.Idle;
     if (outcome === Outcome.Failed) {
       this.#context.counters.read++;
@@ -328,9 +332,13 @@ export class Connection {
       // The clock is read before response() runs, as wrk's: the hook's time is not the server's latency.
       const nowMs = this.#pending === 1 ? clockMs() : 0;
       this.#complete(context.sink);
-      if (--this.#pending === 0) this.#recordLatency(nowMs);
+      // response() may have stopped the thread, which closed this connection.
+      if (generation !== this.#generation) return Outcome.Dropped;
+      const left = --this.#pending;
+      if (left === 0) this.#recordLatency(nowMs);
       this.#drop();
-      return this.#pending === 0 ? Outcome.Completed : Outcome.Failed;
+      // Responses of the batch still expected were lost with the connection.
+      return left === 0 ? Outcome.Completed : Outcome.Failed;
     }
     const buffer = this.#buffer;
     context.counters.bytesRead += n;
@@ -341,6 +349,8 @@ export class Connection {
       if (!parser.done) break;
       const nowMs = this.#pending === 1 ? clockMs() : 0;
       this.#complete(context.sink);
+      // response() may have stopped the thread, which closed this connection: nothing more is counted.
+      if (generation !== this.#generation) return Outcome.Dropped;
       const keepAlive = parser.keepAlive;
       if (--this.#pending === 0) {
         this.#recordLatency(nowMs);
@@ -376,11 +386,15 @@ export class Connection {
     else this.#context.recordLatencyUs(latencyUs);
   }
 
-  /** A script hook failed: this connection stops, and `run()` rejects (the thread then stops them all). */
+  /**
+   * A script hook failed: this connection stops, the thread is told at once (it stops the others before they
+   * count more or run more hooks), and `run()` rejects.
+   */
   #scriptFailed(error: unknown): void {
     this.#closed = true;
     this.#connectAbort?.abort();
     this.#drop();
+    this.#context.onScriptError?.(error);
     this.#settle?.reject(error);
   }
 

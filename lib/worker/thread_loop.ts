@@ -54,6 +54,10 @@ export class ThreadLoop {
       counters: this.#counters,
       recordLatencyUs: (latencyUs) => latency.record(latencyUs),
       state: this.#state,
+      onScriptError: (error) => {
+        this.halt();
+        this.#failed(error);
+      },
     };
     this.#lastSampleMs = clockMs();
     for (let i = 0; i < this.#options.connections; i++) {

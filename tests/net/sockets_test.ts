@@ -10,6 +10,7 @@ import { EpollLoop } from "../../lib/net/_epoll_socket.ts";
 import { isCoreSocket, socketOf } from "../../lib/net/_resource_io.ts";
 import { createTransport, READ_FAILED, type Socket, usesEpoll } from "../../lib/net/transport.ts";
 import { ok, startServer, TEST_CA_FILE } from "../helpers/server.ts";
+import { parseArgs, run } from "../../mod.ts";
 
 const decoder = new TextDecoder();
 const REQUEST = new TextEncoder().encode("GET /x HTTP/1.1\r\nHost: localhost\r\n\r\n");
@@ -297,4 +298,45 @@ Deno.test("ipv6Bytes() reads every text form of an address, and socketAddressByt
     0,
     0,
   ]);
+});
+
+Deno.test("epoll sockets: a server streaming faster than we read cannot hold up the thread's timers or its stop", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const chunk = new Uint8Array(64 * 1024).fill(120);
+  const streams: Promise<void>[] = [];
+  const serving = (async () => {
+    for await (const conn of listener) {
+      streams.push((async () => {
+        try {
+          await conn.read(new Uint8Array(4096));
+          await conn.write(new TextEncoder().encode("HTTP/1.1 200 OK\r\n\r\n"));
+          // A close-delimited body that never ends.
+          for (;;) await conn.write(chunk);
+        } catch {
+          // the client closed
+        } finally {
+          try {
+            conn.close();
+          } catch { /* closed */ }
+        }
+      })());
+    }
+  })();
+  try {
+    const started = performance.now();
+    const result = await run({
+      ...parseArgs(["-t1", "-c2", "-d500ms", `http://127.0.0.1:${port}/`]),
+      epoll: true,
+    });
+    const tookMs = performance.now() - started;
+    assert.ok(result.runtimeUs <= 600_000, `ran ${result.runtimeUs} µs for -d 500ms`);
+    // Start-up (threads loading their modules) included: the stop itself takes milliseconds.
+    assert.ok(tookMs < 5000, `run() took ${tookMs} ms`);
+    assert.ok(result.bytesRead > 1024 * 1024, `${result.bytesRead} bytes read`);
+  } finally {
+    listener.close();
+    await serving.catch(() => {});
+    await Promise.all(streams);
+  }
 });
