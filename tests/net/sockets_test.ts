@@ -275,7 +275,19 @@ Deno.test("ipv6Bytes() reads every text form of an address, and socketAddressByt
   assert.equal(hex("fe80::"), "fe800000000000000000000000000000");
   assert.equal(hex("1:2:3:4:5:6:7:8"), "00010002000300040005000600070008");
   assert.equal(hex("::ffff:192.0.2.128"), "00000000000000000000ffffc0000280");
-  for (const bad of ["1:2", "1::2::3", "12345::1", "1:2:3:4:5:6:7:8:9", "::g", "::1.2.3"]) {
+  for (
+    const bad of [
+      "1:2",
+      "1::2::3",
+      "12345::1",
+      "1:2:3:4:5:6:7:8:9",
+      "::g",
+      "::1.2.3",
+      ":1:2",
+      "1:2:",
+      ":1::2",
+    ]
+  ) {
     assert.equal(ipv6Bytes(bad), null, bad);
   }
   assert.equal(socketAddressBytes("localhost", 80), null);
