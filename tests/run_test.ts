@@ -132,7 +132,8 @@ async function latencyRun(serverDelayMs: number, script: string | null) {
   try {
     if (path !== null && script !== null) await Deno.writeTextFile(path, script);
     return await run(
-      parseArgs(["-t1", "-c2", "-d800ms", ...(path === null ? [] : ["-s", path]), server.url]),
+      // One connection: with two, one's response() would delay the other's response, inside its latency.
+      parseArgs(["-t1", "-c1", "-d800ms", ...(path === null ? [] : ["-s", path]), server.url]),
     );
   } finally {
     await server.close();
