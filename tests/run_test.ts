@@ -160,3 +160,21 @@ Deno.test("run() measures a request from its write to its response, with or with
     assert.ok(latency.percentile(50) < 45_000, `${script}: median ${latency.percentile(50)} µs`);
   }
 });
+
+Deno.test("delay() holds each request back by its milliseconds: never less, and on the epoll loop barely more", async () => {
+  const server = startServer();
+  const path = await Deno.makeTempFile({ prefix: "wrk-deno-delay-", suffix: ".lua" });
+  try {
+    await Deno.writeTextFile(path, "function delay() return 2 end\n");
+    for (const epoll of [true, false]) {
+      const result = await run({ ...parseArgs(["-t1", "-c1", "-d1s", "-s", path, server.url]), epoll });
+      const cycleMs = result.runtimeUs / 1000 / result.requests;
+      assert.ok(cycleMs >= 2, `epoll ${epoll}: a request every ${cycleMs} ms`);
+      // The loop's own timers fire to a fraction of a millisecond; Deno's setTimeout was ~1.6 ms late here.
+      if (epoll) assert.ok(cycleMs < 2.9, `a request every ${cycleMs} ms with a 2 ms delay()`);
+    }
+  } finally {
+    await server.close();
+    await Deno.remove(path);
+  }
+});

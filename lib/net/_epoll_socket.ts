@@ -35,7 +35,7 @@ import {
   TCP_NODELAY,
 } from "./_libc.ts";
 import { clockMs } from "./clock.ts";
-import { READ_FAILED, type Socket } from "./transport.ts";
+import { type Cancel, READ_FAILED, type Socket } from "./transport.ts";
 
 const MAX_EVENTS = 256;
 /** How long the loop may block the thread when nothing is ready, before it hands the wait to Deno's pool. */
@@ -163,15 +163,22 @@ export class EpollLoop {
     const epfd = this.#epfd;
     let lastYieldMs = clockMs();
     while (this.#open > 0 && this.#epfd >= 0) {
-      // Returns at once when sockets are ready; blocks the thread only briefly when none is, and not at all
-      // while sockets wait in the backlog.
-      const n = wait(epfd, this.#events, MAX_EVENTS, this.#backlog.length > 0 ? 0 : SYNC_WAIT_MS);
+      const untilTimerMs = this.#runTimers();
+      // Returns at once when sockets are ready; blocks the thread only briefly when none is, never past the
+      // next timer (in the last millisecond before one it only polls), and not at all while sockets wait in the
+      // backlog.
+      const waitMs = this.#backlog.length > 0 ? 0 : Math.min(SYNC_WAIT_MS, Math.floor(untilTimerMs));
+      const n = wait(epfd, this.#events, MAX_EVENTS, waitMs);
       if (n > 0) this.#dispatch(this.#eventView, n);
-      const idle = n <= 0 && this.#resumeBacklog() === 0;
+      const idle = n <= 0 && this.#resumeBacklog() === 0 && untilTimerMs > 2 * SYNC_WAIT_MS;
       if (idle || clockMs() - lastYieldMs >= YIELD_EVERY_MS) {
-        // A turn of Deno's event loop, waiting there for the sockets when none is ready.
+        // A turn of Deno's event loop, waiting there for the sockets when none is ready, and waking a
+        // millisecond before the next timer, which the loop then fires itself.
         this.#wantsTurn = false;
-        const timeoutMs = idle && this.#backlog.length === 0 ? ASYNC_WAIT_MS : 0;
+        const timeoutMs = idle && this.#backlog.length === 0
+          // Never negative: epoll_wait would then wait for ever.
+          ? Math.max(0, Math.min(ASYNC_WAIT_MS, Math.floor(this.#untilNextTimerMs()) - SYNC_WAIT_MS))
+          : 0;
         const m = await waitAsync(epfd, this.#asyncEvents, MAX_EVENTS, timeoutMs);
         lastYieldMs = clockMs();
         if (m > 0) this.#dispatch(this.#asyncEventView, m);
@@ -181,6 +188,60 @@ export class EpollLoop {
         await null;
       }
     }
+  }
+
+  /** Pending `timer()` callbacks: a binary min-heap on `dueMs` (cancelled ones leave as they reach the top). */
+  readonly #timers: LoopTimer[] = [];
+
+  /** Calls `callback` after `delayMs` from this loop, on the cycle's clock (`delay()` hooks). */
+  timer(delayMs: number, callback: () => void): Cancel {
+    const timer = new LoopTimer(clockMs() + delayMs, callback);
+    const heap = this.#timers;
+    let i = heap.push(timer) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (heap[parent].dueMs <= timer.dueMs) break;
+      heap[i] = heap[parent];
+      i = parent;
+    }
+    heap[i] = timer;
+    return timer;
+  }
+
+  /** Runs the timers that are due; returns the milliseconds until the next one (Infinity when none). */
+  #runTimers(): number {
+    const heap = this.#timers;
+    while (heap.length > 0) {
+      const top = heap[0];
+      if (!top.cancelled) {
+        const untilMs = top.dueMs - clockMs();
+        if (untilMs > 0) return untilMs;
+      }
+      this.#popTimer();
+      if (!top.cancelled) top.callback();
+    }
+    return Infinity;
+  }
+
+  #untilNextTimerMs(): number {
+    const heap = this.#timers;
+    return heap.length === 0 ? Infinity : heap[0].dueMs - clockMs();
+  }
+
+  #popTimer(): void {
+    const heap = this.#timers;
+    const last = heap.pop()!;
+    if (heap.length === 0) return;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= heap.length) break;
+      const child = left + 1 < heap.length && heap[left + 1].dueMs < heap[left].dueMs ? left + 1 : left;
+      if (heap[child].dueMs >= last.dueMs) break;
+      heap[i] = heap[child];
+      i = child;
+    }
+    heap[i] = last;
   }
 
   /**
@@ -216,6 +277,16 @@ export class EpollLoop {
       if (socket === undefined || socket.serial !== view.getUint32(at + dataOffset + 4, true)) continue;
       socket.onEvents(view.getUint32(at, true));
     }
+  }
+}
+
+/** One `EpollLoop.timer()` callback. */
+class LoopTimer implements Cancel {
+  cancelled = false;
+  constructor(readonly dueMs: number, readonly callback: () => void) {}
+
+  cancel(): void {
+    this.cancelled = true;
   }
 }
 

@@ -10,7 +10,7 @@
 import { clockMs } from "./clock.ts";
 import { PARSE_ERROR, ResponseParser } from "./response_parser.ts";
 import type { RequestSource, ResponseSink } from "./request_source.ts";
-import { READ_FAILED, type Socket, type Transport } from "./transport.ts";
+import { type Cancel, READ_FAILED, type Socket, type Transport } from "./transport.ts";
 
 /**
  * 8 KiB, as wrk: several small responses per read; larger sizes measured no faster (runtime-notes) and cost memory at
@@ -80,7 +80,7 @@ export class Connection {
    * follows at once; -1 after anything that waits (a connect, a delay, a pending write).
    */
   #completedMs = -1;
-  #delayTimer: ReturnType<typeof setTimeout> | undefined;
+  #delayTimer: Cancel | null = null;
   #closed = false;
   #settle: { resolve: () => void; reject: (error: unknown) => void } | null = null;
 
@@ -165,10 +165,11 @@ export class Connection {
     this.#phase = Phase.Idle;
     this.#context.counters.connect++;
     // The next attempt waits a macrotask, so a refusing server cannot starve the timers that stop the run.
-    this.#delayTimer = setTimeout(() => {
-      this.#delayTimer = undefined;
+    const timer = setTimeout(() => {
+      this.#delayTimer = null;
       if (generation === this.#generation) this.#connect();
     }, 0);
+    this.#delayTimer = { cancel: () => clearTimeout(timer) };
   }
 
   /** The next request on this socket, after the script's delay() when it has one. */
@@ -185,10 +186,17 @@ export class Connection {
       }
       if (delayMs > 0) {
         const generation = this.#generation;
-        this.#delayTimer = setTimeout(() => {
-          this.#delayTimer = undefined;
+        const afterDelay = () => {
+          this.#delayTimer = null;
           if (generation === this.#generation) this.#send();
-        }, delayMs);
+        };
+        const transport = this.#context.transport;
+        if (transport.delay !== undefined) {
+          this.#delayTimer = transport.delay(delayMs, afterDelay);
+        } else {
+          const timer = setTimeout(afterDelay, delayMs);
+          this.#delayTimer = { cancel: () => clearTimeout(timer) };
+        }
         return;
       }
     }
@@ -407,8 +415,8 @@ export class Connection {
   #drop(): void {
     this.#generation++;
     this.#pending = 0;
-    clearTimeout(this.#delayTimer);
-    this.#delayTimer = undefined;
+    this.#delayTimer?.cancel();
+    this.#delayTimer = null;
     const conn = this.#conn;
     this.#conn = null;
     if (conn !== null) closeQuietly(conn);

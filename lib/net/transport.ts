@@ -42,9 +42,20 @@ export interface Socket {
   close(): void;
 }
 
+/** Cancels a scheduled callback (see `Transport.delay`); cancelling twice, or after it ran, does nothing. */
+export interface Cancel {
+  cancel(): void;
+}
+
 /** Opens connections to one address. `connect` rejects on failure (the caller counts a connect error). */
 export interface Transport {
   connect(signal: AbortSignal): Promise<Socket>;
+  /**
+   * Calls `callback` after `delayMs`, on the transport's own clock and loop, when it has one (the epoll loop:
+   * its timers fire to the fraction of a millisecond, Deno's `setTimeout` a millisecond or more late, which
+   * cost `delay()` scripts a third of wrk's rate). Returns how to cancel it.
+   */
+  delay?(delayMs: number, callback: () => void): Cancel;
   /**
    * Releases what the transport holds beyond its sockets (the epoll loop's descriptor), once they are closed.
    * Its sockets are not Deno resources: a terminated worker would leave them, and this, open.
@@ -110,6 +121,10 @@ class EpollTransport implements Transport {
 
   connect(signal: AbortSignal): Promise<Socket> {
     return this.#loop.connect(this.#sockaddr, signal);
+  }
+
+  delay(delayMs: number, callback: () => void): Cancel {
+    return this.#loop.timer(delayMs, callback);
   }
 
   close(): void {
