@@ -163,6 +163,13 @@ export class EpollLoop {
     const epfd = this.#epfd;
     let lastYieldMs = clockMs();
     while (this.#open > 0 && this.#epfd >= 0) {
+      if (this.#wantsTurn) {
+        // Promises were settled (a connect, a long write): their callbacks run now, before the timers are
+        // looked at (a connection just connected may set one with its delay()) and before any wait.
+        this.#wantsTurn = false;
+        await null;
+        if (this.#open === 0 || this.#epfd < 0) break;
+      }
       const untilTimerMs = this.#runTimers();
       // Returns at once when sockets are ready; blocks the thread only briefly when none is, never past the
       // next timer (in the last millisecond before one it only polls), and not at all while sockets wait in the
@@ -182,10 +189,6 @@ export class EpollLoop {
         const m = await waitAsync(epfd, this.#asyncEvents, MAX_EVENTS, timeoutMs);
         lastYieldMs = clockMs();
         if (m > 0) this.#dispatch(this.#asyncEventView, m);
-      } else if (this.#wantsTurn) {
-        // Promises were settled (a connect, a long write): their callbacks run before the next wait.
-        this.#wantsTurn = false;
-        await null;
       }
     }
   }
