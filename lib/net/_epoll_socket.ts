@@ -309,6 +309,8 @@ export class EpollSocket implements Socket {
   /** In the loop's backlog (see `EpollLoop.queue`). */
   #queued = false;
   #readBuffer: Uint8Array | null = null;
+  /** `lengthArg(#readBuffer.length)`, taken once: the buffer never changes. */
+  #readLengthArg: Deno.PointerValue = null;
   #onRead: (n: number) => void = noop;
   #writeBytes: Uint8Array | null = null;
   #writeResolve: (n: number) => void = noop;
@@ -369,17 +371,20 @@ export class EpollSocket implements Socket {
   startReading(buffer: Uint8Array, onRead: (n: number) => void): void {
     if (this.#state !== State.Open || this.#readBuffer !== null) return;
     this.#readBuffer = buffer;
+    this.#readLengthArg = lengthArg(buffer.length);
     this.#onRead = onRead;
     // Bytes (or a close) reported before reading started raise no new edge: read them now.
     if (this.#readable) this.#drain();
   }
 
   write(bytes: Uint8Array): Promise<number> {
-    if (this.#state !== State.Open) return Promise.reject(new SocketError("send", 9));
-    const n = this.#send(bytes);
-    if (n >= 0) return Promise.resolve(n);
-    const errno = this.#libc.errno();
-    if (errno !== EAGAIN) return Promise.reject(new SocketError("send", errno));
+    let n: number;
+    try {
+      n = this.writeNow(bytes);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (n > 0 || bytes.length === 0) return Promise.resolve(n);
     // The send buffer is full: retried when the socket reports room.
     this.#writeBytes = bytes;
     return new Promise<number>((resolve, reject) => {
@@ -390,11 +395,7 @@ export class EpollSocket implements Socket {
 
   writeNow(bytes: Uint8Array): number {
     if (this.#state !== State.Open) throw new SocketError("send", 9);
-    const n = this.#send(bytes);
-    if (n >= 0) return n;
-    const errno = this.#libc.errno();
-    if (errno !== EAGAIN) throw new SocketError("send", errno);
-    return 0;
+    return this.#send(bytes);
   }
 
   close(): void {
@@ -428,32 +429,33 @@ export class EpollSocket implements Socket {
     if (this.#state === State.Open && (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) !== 0) {
       const bytes = this.#writeBytes;
       if (bytes !== null) {
-        const n = this.#send(bytes);
-        if (n >= 0) this.#settleWrite(n, null);
-        else {
-          const errno = this.#libc.errno();
-          if (errno !== EAGAIN) this.#settleWrite(-1, new SocketError("send", errno));
+        try {
+          const n = this.#send(bytes);
+          if (n > 0) this.#settleWrite(n, null);
+        } catch (error) {
+          this.#settleWrite(-1, error as SocketError);
         }
       }
     }
   }
 
-  /** `send`, retried when a signal interrupted it: the count, or -1 with errno set. */
+  /** `send`, retried when a signal interrupted it: the count, 0 when the buffer is full; throws on an error. */
   #send(bytes: Uint8Array): number {
     const send = this.#libc.calls.send;
-    let n = send(this.#fd, bytes, lengthArg(bytes.length), MSG_NOSIGNAL);
-    while (n < 0 && this.#libc.errno() === EINTR) {
-      n = send(this.#fd, bytes, lengthArg(bytes.length), MSG_NOSIGNAL);
+    for (;;) {
+      const n = send(this.#fd, bytes, lengthArg(bytes.length), MSG_NOSIGNAL);
+      if (n >= 0) return n;
+      const errno = this.#libc.errno();
+      if (errno === EAGAIN) return 0;
+      if (errno !== EINTR) throw new SocketError("send", errno);
     }
-    return n;
   }
 
   /** `recv` into `buffer`: the count (0 at EOF), `WOULD_BLOCK`, or minus the errno. */
   #recv(buffer: Uint8Array): number {
-    let n = this.#libc.calls.recv(this.#fd, buffer, lengthArg(buffer.length), 0);
-    while (n < 0 && this.#libc.errno() === EINTR) {
-      n = this.#libc.calls.recv(this.#fd, buffer, lengthArg(buffer.length), 0);
-    }
+    const recv = this.#libc.calls.recv;
+    let n = recv(this.#fd, buffer, this.#readLengthArg, 0);
+    while (n < 0 && this.#libc.errno() === EINTR) n = recv(this.#fd, buffer, this.#readLengthArg, 0);
     if (n >= 0) {
       // A short read drained the socket: new data will be reported again (edge-triggered). Not so the end of
       // the stream once the peer closed: read on until recv says 0.

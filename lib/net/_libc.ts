@@ -67,14 +67,21 @@ let opened: Libc | null | undefined;
 
 const lengthArgs = new Map<number, Deno.PointerValue>();
 
+let lastLength = -1;
+let lastLengthArg: Deno.PointerValue = null;
+
 /** `length` as the pointer-typed size_t argument of `send`/`recv` (cached: a few lengths recur). */
 export function lengthArg(length: number): Deno.PointerValue {
+  // Sends mostly repeat the previous length (a static request): no map lookup then. (Reads take theirs once.)
+  if (length === lastLength) return lastLengthArg;
   let arg = lengthArgs.get(length);
   if (arg === undefined) {
     arg = Deno.UnsafePointer.create(BigInt(length));
     // Partial writes leave arbitrary lengths: keep the cache to the ones that recur.
     if (lengthArgs.size < 1024) lengthArgs.set(length, arg);
   }
+  lastLength = length;
+  lastLengthArg = arg;
   return arg;
 }
 

@@ -55,17 +55,17 @@ export function isCoreSocket(socket: Socket): boolean {
   return socket instanceof CoreSocket;
 }
 
-class CoreSocket implements Socket {
+/** What both kinds share: a `Deno.Conn` to close, and one read loop handing each read on. */
+abstract class PumpedSocket implements Socket {
   readonly #conn: Deno.Conn;
-  readonly #core: CoreIo;
-  readonly #rid: number;
-  constructor(conn: Deno.Conn, core: CoreIo, rid: number) {
+  #closed = false;
+  constructor(conn: Deno.Conn) {
     this.#conn = conn;
-    this.#core = core;
-    this.#rid = rid;
   }
 
-  #closed = false;
+  /** One read into `buffer`: the count, 0 at EOF. */
+  protected abstract readInto(buffer: Uint8Array): Promise<number>;
+  abstract write(bytes: Uint8Array): Promise<number>;
 
   startReading(buffer: Uint8Array, onRead: (n: number) => void): void {
     this.#pump(buffer, onRead);
@@ -74,12 +74,10 @@ class CoreSocket implements Socket {
   // One long-lived frame for all of a socket's reads: an async call per read would leave a frame per request
   // for the garbage collector to promote, and the heap (RSS) to grow with the request rate.
   async #pump(buffer: Uint8Array, onRead: (n: number) => void): Promise<void> {
-    const core = this.#core;
-    const rid = this.#rid;
     for (;;) {
       let n: number;
       try {
-        n = await core.read(rid, buffer);
+        n = await this.readInto(buffer);
       } catch {
         n = READ_FAILED;
       }
@@ -87,10 +85,6 @@ class CoreSocket implements Socket {
       onRead(n);
       if (n <= 0) return;
     }
-  }
-
-  write(bytes: Uint8Array): Promise<number> {
-    return this.#core.write(this.#rid, bytes);
   }
 
   close(): void {
@@ -99,38 +93,36 @@ class CoreSocket implements Socket {
   }
 }
 
-class ConnSocket implements Socket {
+class CoreSocket extends PumpedSocket {
+  readonly #core: CoreIo;
+  readonly #rid: number;
+  constructor(conn: Deno.Conn, core: CoreIo, rid: number) {
+    super(conn);
+    this.#core = core;
+    this.#rid = rid;
+  }
+
+  protected readInto(buffer: Uint8Array): Promise<number> {
+    return this.#core.read(this.#rid, buffer);
+  }
+
+  write(bytes: Uint8Array): Promise<number> {
+    return this.#core.write(this.#rid, bytes);
+  }
+}
+
+class ConnSocket extends PumpedSocket {
   readonly #conn: Deno.Conn;
   constructor(conn: Deno.Conn) {
+    super(conn);
     this.#conn = conn;
   }
 
-  #closed = false;
-
-  startReading(buffer: Uint8Array, onRead: (n: number) => void): void {
-    this.#pump(buffer, onRead);
-  }
-
-  async #pump(buffer: Uint8Array, onRead: (n: number) => void): Promise<void> {
-    for (;;) {
-      let n: number;
-      try {
-        n = (await this.#conn.read(buffer)) ?? 0;
-      } catch {
-        n = READ_FAILED;
-      }
-      if (this.#closed) return;
-      onRead(n);
-      if (n <= 0) return;
-    }
+  protected async readInto(buffer: Uint8Array): Promise<number> {
+    return (await this.#conn.read(buffer)) ?? 0;
   }
 
   write(bytes: Uint8Array): Promise<number> {
     return this.#conn.write(bytes);
-  }
-
-  close(): void {
-    this.#closed = true;
-    this.#conn.close();
   }
 }

@@ -46,8 +46,11 @@ export interface CycleContext {
   readonly recordLatencyUs: (latencyUs: number) => void;
   /** Shared run state: `stopped` is set when the thread stops; connections then leave uncounted. */
   readonly state: { stopped: boolean };
-  /** Told synchronously when a script hook fails in this cycle (before `run()` rejects). */
-  readonly onScriptError?: (error: unknown) => void;
+  /**
+   * Told at once when a script hook fails in this cycle: the thread stops the other connections before they
+   * count more or run more hooks. The failing connection has stopped already.
+   */
+  readonly onScriptError: (error: unknown) => void;
 }
 
 const enum Phase {
@@ -82,7 +85,6 @@ export class Connection {
   #completedMs = -1;
   #delayTimer: Cancel | null = null;
   #closed = false;
-  #settle: { resolve: () => void; reject: (error: unknown) => void } | null = null;
 
   constructor(context: CycleContext) {
     this.#context = context;
@@ -91,11 +93,9 @@ export class Connection {
     this.#connectTimeoutMs = Math.max(context.timeoutMs, MIN_CONNECT_TIMEOUT_MS);
   }
 
-  /** Runs the cycle until `close()`. Rejects only when the script's hooks fail. */
-  run(): Promise<void> {
-    const done = new Promise<void>((resolve, reject) => (this.#settle = { resolve, reject }));
+  /** Starts the cycle; it runs until `close()`, or until a script hook fails (see `onScriptError`). */
+  start(): void {
     this.#connect();
-    return done;
   }
 
   /**
@@ -121,7 +121,6 @@ export class Connection {
     this.#closed = true;
     this.#connectAbort?.abort();
     this.#drop();
-    this.#settle?.resolve();
   }
 
   #connect(): void {
@@ -148,10 +147,8 @@ export class Connection {
     this.#conn = conn;
     this.#parser.reset(this.#context.source.headFlags[0] ?? false);
     this.#pending = 0;
-    // One closure per socket: reads of a dropped socket must not reach its successor.
-    conn.startReading(this.#buffer, (n) => {
-      if (generation === this.#generation) this.#onRead(n, generation);
-    });
+    // One closure per socket: reads of a dropped socket must not reach its successor (`#consume` checks).
+    conn.startReading(this.#buffer, (n) => this.#onRead(n, generation));
     // Bytes or a close that came before the request (read at once) may have replaced the socket already.
     if (generation !== this.#generation) return;
     this.#completedMs = -1;
@@ -165,11 +162,10 @@ export class Connection {
     this.#phase = Phase.Idle;
     this.#context.counters.connect++;
     // The next attempt waits a macrotask, so a refusing server cannot starve the timers that stop the run.
-    const timer = setTimeout(() => {
+    this.#delayTimer = laterMacrotask(0, () => {
       this.#delayTimer = null;
       if (generation === this.#generation) this.#connect();
-    }, 0);
-    this.#delayTimer = { cancel: () => clearTimeout(timer) };
+    });
   }
 
   /** The next request on this socket, after the script's delay() when it has one. */
@@ -191,12 +187,7 @@ export class Connection {
           if (generation === this.#generation) this.#send();
         };
         const transport = this.#context.transport;
-        if (transport.delay !== undefined) {
-          this.#delayTimer = transport.delay(delayMs, afterDelay);
-        } else {
-          const timer = setTimeout(afterDelay, delayMs);
-          this.#delayTimer = { cancel: () => clearTimeout(timer) };
-        }
+        this.#delayTimer = transport.delay?.(delayMs, afterDelay) ?? laterMacrotask(delayMs, afterDelay);
         return;
       }
     }
@@ -214,7 +205,7 @@ export class Connection {
       this.#completedMs = -1;
       this.#phase = Phase.Requesting;
       this.#sinceMs = clockMs();
-      this.#writeWaiter = this.#sendAfterWrite;
+      this.#sendWhenWritten = true;
       return;
     }
     const source = context.source;
@@ -252,14 +243,12 @@ export class Connection {
     if (written >= 0) this.#onWritten(written, generation);
   }
 
-  readonly #sendAfterWrite = (): void => this.#send();
-
   /** The request being written; a short write (rare: a full socket buffer) continues from `#onWritten`. */
   #writing: Uint8Array = new Uint8Array(0);
   /** From the start of a request's write until all of it is written, it fails, or the socket is dropped. */
   #writePending = false;
-  /** The next request, waiting for `#writePending` to clear. */
-  #writeWaiter: (() => void) | null = null;
+  /** The next request waits for `#writePending` to clear. */
+  #sendWhenWritten = false;
 
   #onWritten(written: number, generation: number): void {
     if (generation !== this.#generation) return;
@@ -286,9 +275,9 @@ export class Connection {
 
   #writeDone(): void {
     this.#writePending = false;
-    const waiter = this.#writeWaiter;
-    this.#writeWaiter = null;
-    waiter?.();
+    if (!this.#sendWhenWritten) return;
+    this.#sendWhenWritten = false;
+    this.#send();
   }
 
   #writeFailed(generation: number): void {
@@ -319,7 +308,6 @@ export class Connection {
       // The response ended with the connection (Connection: close, or a body delimited by the close).
       this.#connect();
     } else {
-      this.#completedMs = this.#lastCompletedMs;
       this.#next();
     }
   }
@@ -382,28 +370,20 @@ export class Connection {
     if (sink !== null) sink.onResponse(this.#parser);
   }
 
-  /** When the last batch completed (`clockMs()`, before its `response()` calls). */
-  #lastCompletedMs = 0;
-
   /** Records the batch's latency, `nowMs` being when its last response completed. */
   #recordLatency(nowMs: number): void {
-    this.#lastCompletedMs = nowMs;
+    // The next request may start here if it follows at once (see `#completedMs`).
+    this.#completedMs = nowMs;
     const latencyUs = (nowMs - this.#sinceMs) * 1000;
     // wrk does not record a sample at or past the timeout; it counts a timeout instead.
     if (latencyUs >= this.#timeoutUs) this.#context.counters.timeout++;
     else this.#context.recordLatencyUs(latencyUs);
   }
 
-  /**
-   * A script hook failed: this connection stops, the thread is told at once (it stops the others before they
-   * count more or run more hooks), and `run()` rejects.
-   */
+  /** A script hook failed: this connection stops, and the thread is told (`CycleContext.onScriptError`). */
   #scriptFailed(error: unknown): void {
-    this.#closed = true;
-    this.#connectAbort?.abort();
-    this.#drop();
-    this.#context.onScriptError?.(error);
-    this.#settle?.reject(error);
+    this.close();
+    this.#context.onScriptError(error);
   }
 
   #reconnect(): void {
@@ -444,6 +424,12 @@ function onlyLineBreaks(
     if (bytes[i] !== 10 && bytes[i] !== 13) return false;
   }
   return true;
+}
+
+/** `setTimeout` as a `Cancel`: for transports without timers of their own, and where a macrotask is the point. */
+function laterMacrotask(delayMs: number, callback: () => void): Cancel {
+  const timer = setTimeout(callback, delayMs);
+  return { cancel: () => clearTimeout(timer) };
 }
 
 function closeQuietly(conn: Socket): void {

@@ -257,11 +257,7 @@ export class ResponseParser implements ResponseView {
     if (old + count > MAX_HEAD_BYTES) return PARSE_ERROR;
     let copy = this.#headCopy;
     if (old + count > copy.length) copy = this.#growHead(old + count);
-    if (count < 32) {
-      for (let i = 0; i < count; i++) copy[old + i] = bytes[start + i];
-    } else {
-      copy.set(bytes.subarray(start, start + count), old);
-    }
+    copyBytes(bytes, start, count, copy, old);
     this.#headLength = old + count;
     if (stop < 0) {
       this.#lineBytes = lineBytes;
@@ -491,15 +487,17 @@ export class ResponseParser implements ResponseView {
       grown.set(this.body.subarray(0, this.bodyLength));
       this.body = grown;
     }
-    const body = this.body;
-    const at = this.bodyLength;
-    // A small body is copied by hand: subarray() makes a typed array object each time (~0.3 µs).
-    if (count < 64) {
-      for (let i = 0; i < count; i++) body[at + i] = bytes[start + i];
-    } else {
-      body.set(bytes.subarray(start, start + count), at);
-    }
+    copyBytes(bytes, start, count, this.body, this.bodyLength);
     this.bodyLength = needed;
+  }
+}
+
+/** Copies `from[start, start + count)` to `to[at...]`; a few bytes by hand (subarray() makes an object, ~0.3 µs). */
+function copyBytes(from: Uint8Array, start: number, count: number, to: Uint8Array, at: number): void {
+  if (count < 64) {
+    for (let i = 0; i < count; i++) to[at + i] = from[start + i];
+  } else {
+    to.set(from.subarray(start, start + count), at);
   }
 }
 

@@ -63,10 +63,7 @@ export class ThreadLoop {
     for (let i = 0; i < this.#options.connections; i++) {
       const connection = new Connection(context);
       this.#connections.push(connection);
-      connection.run().catch((error) => {
-        this.halt();
-        this.#failed(error);
-      });
+      connection.start();
     }
     this.#tick = setInterval(() => this.#onTick(), RECORD_INTERVAL_MS);
   }
@@ -74,7 +71,7 @@ export class ThreadLoop {
   /** Stops sending (script's `thread:stop()`, a failure); in-flight requests are dropped, sockets closed. */
   halt(): void {
     this.#halt();
-    this.#closeConnections();
+    for (const connection of this.#connections) connection.close();
   }
 
   /**
@@ -103,8 +100,7 @@ export class ThreadLoop {
 
   /** Closes every socket and the transport (its epoll descriptor): nothing of the thread stays open. */
   close(): void {
-    this.#halt();
-    this.#closeConnections();
+    this.halt();
     this.#options.transport.close?.();
   }
 
@@ -112,10 +108,6 @@ export class ThreadLoop {
     if (this.#state.stopped) return;
     this.#state.stopped = true;
     clearInterval(this.#tick);
-  }
-
-  #closeConnections(): void {
-    for (const connection of this.#connections) connection.close();
   }
 
   #onTick(): void {

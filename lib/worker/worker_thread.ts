@@ -69,33 +69,17 @@ export class WorkerThread implements ThreadHandle {
   }
 
   /** Ends the thread's run; resolves to its figures, or null when none came within `graceMs`. */
-  async finish(graceMs: number): Promise<ThreadReport | null> {
+  finish(graceMs: number): Promise<ThreadReport | null> {
     this.#send({ type: "stop" });
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), graceMs)));
-    try {
-      return await Promise.race([this.#report.promise, late]);
-    } catch {
-      return null;
-    } finally {
-      clearTimeout(timer);
-    }
+    return within(this.#report.promise, graceMs, null);
   }
 
   /**
    * Resolves once the thread has closed its sockets after `finish()`, or failed, or after `boundMs`: a worker
    * terminated before that would leave the epoll loop's descriptors open in this process.
    */
-  async closed(boundMs: number): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, boundMs)));
-    try {
-      await Promise.race([this.#closed.promise, late]);
-    } catch {
-      // A failed thread closed what it could before it said so.
-    } finally {
-      clearTimeout(timer);
-    }
+  closed(boundMs: number): Promise<void> {
+    return within(this.#closed.promise, boundMs, undefined);
   }
 
   /** Asks the thread to stop and close its sockets (its report, if any, is ignored); see `closed()`. */
@@ -174,6 +158,19 @@ export class WorkerThread implements ThreadHandle {
     for (const resolve of this.#gets.values()) resolve(null);
     this.#gets.clear();
     this.#onFailure(this, message, exitCode);
+  }
+}
+
+/** `promise`'s value, or `fallback` when it rejects or takes longer than `boundMs`; leaves no timer behind. */
+async function within<T, F>(promise: Promise<T>, boundMs: number, fallback: F): Promise<T | F> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<F>((resolve) => (timer = setTimeout(() => resolve(fallback), boundMs)));
+  try {
+    return await Promise.race([promise, late]);
+  } catch {
+    return fallback;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
