@@ -1,18 +1,18 @@
 /**
- * The orchestrator (spec §3 phase order, §4 running): resolve and test the target, load the script into the main
- * state and one worker per thread, `setup()` each thread, start them, stop at the deadline, merge their figures,
- * and later call `done()`.
+ * A run's lifecycle, as wrk's `main` orders it (docs/wrk-compat.md, "Phase order"): pre-flight, then the script
+ * into one worker per thread and the main state, `setup()` for each thread, start them, stop at the deadline,
+ * merge their figures, and later call `done()`. The stages themselves live in `preflight/`, `worker/` and
+ * `merge/`; this file only sequences them and bounds how long each may take.
  */
 import { writeStdout } from "./_stdout.ts";
 import type { Config } from "./config/config.ts";
-import { checkOpenFileLimit } from "./net/fd_limit.ts";
-import { describeOsError, resolveAddresses, testConnect } from "./net/resolve.ts";
-import { createTransport, type SocketAddress, tlsSettings } from "./net/transport.ts";
-import type { ErrorCounts, RunResult } from "./run_result.ts";
+import { shareOf } from "./config/share.ts";
+import { mergeReports } from "./merge/merge_reports.ts";
+import { preflight } from "./preflight/preflight.ts";
+import type { RunResult } from "./run_result.ts";
 import { RunError } from "./run_error.ts";
 import type { MainScript } from "./script/main_script.ts";
-import { Stats } from "./stats/stats.ts";
-import type { ThreadReport, WorkerSetup } from "./worker/protocol.ts";
+import type { WorkerSetup } from "./worker/protocol.ts";
 import { WorkerThread } from "./worker/worker_thread.ts";
 
 /** How long stopped threads get to report before they are listed as unfinished. */
@@ -66,7 +66,7 @@ export interface RunOptions {
   startupBoundMs?: number;
   /**
    * The open-file limit to check `-c` against; null: no check. Default: this process's limit, from
-   * `/proc/self/limits` when readable, else by trying (see `lib/net/fd_limit.ts`).
+   * `/proc/self/limits` when readable, else by trying (see `lib/preflight/fd_limit.ts`).
    */
   openFileLimit?: number | null;
   /**
@@ -125,10 +125,9 @@ export class Run {
     this.#script = script;
     this.#graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
     this.#startedAtMs = performance.now();
-    const ended = new Promise<void>((resolve, reject) => {
-      this.#endRun = resolve;
-      this.#failRun = reject;
-    });
+    const { promise: ended, resolve, reject } = Promise.withResolvers<void>();
+    this.#endRun = resolve;
+    this.#failRun = reject;
     const deadline = setTimeout(() => this.#endRun(), config.durationMs);
     const onAbort = () => this.#endRun();
     options.signal?.addEventListener("abort", onAbort, { once: true });
@@ -152,17 +151,7 @@ export class Run {
   /** Prepares and starts a run; rejects with `RunError` when the target or the script is unusable. */
   static async start(config: Config, options: RunOptions = {}): Promise<Run> {
     const write = options.write ?? writeStdout;
-    try {
-      if (options.openFileLimit !== null) {
-        checkOpenFileLimit(config.connections, config.threads, options.openFileLimit);
-      }
-    } catch (error) {
-      asRunError(error);
-    }
-    const script = config.scriptPath === null ? null : await readScript(config.scriptPath);
-    const caCerts = config.caFile === null ? [] : [await readCaFile(config.caFile)];
-    const address = await firstReachableAddress(config);
-    await checkTls(config, address, caCerts);
+    const { script, caCerts, address } = await preflight(config, { openFileLimit: options.openFileLimit });
     const boundMs = options.startupBoundMs ?? Math.max(DEFAULT_STARTUP_BOUND_MS, config.timeoutMs);
 
     let mainScript: MainScript | null = null;
@@ -179,10 +168,9 @@ export class Run {
       },
       workerModule: options.workerModule,
     };
-    const family: 4 | 6 = address.address.includes(":") ? 6 : 4;
     try {
       for (let i = 0; i < config.threads; i++) {
-        threads.push(new WorkerThread(i, { ...address, family }, events));
+        threads.push(new WorkerThread(i, address, events));
       }
       // The threads run the script's top level before the main state does: in a worker, a top level that never
       // returns can be bounded and terminated, while the main state runs on this thread and could not be
@@ -296,47 +284,6 @@ export async function run(config: Config, options: RunOptions = {}): Promise<Run
   }
 }
 
-/** Sums the threads' counters, merges their histograms and applies wrk's latency correction (spec §4). */
-export function mergeReports(config: Config, reports: (ThreadReport | null)[], runtimeUs: number): RunResult {
-  const errors: ErrorCounts = { connect: 0, read: 0, write: 0, status: 0, timeout: 0 };
-  const latency = new Stats();
-  const requestRate = new Stats();
-  const unfinishedThreads: number[] = [];
-  let requests = 0;
-  let bytesRead = 0;
-  reports.forEach((report, index) => {
-    if (report === null) {
-      unfinishedThreads.push(index + 1);
-      return;
-    }
-    requests += report.requests;
-    bytesRead += report.bytesRead;
-    for (const key of Object.keys(errors) as (keyof ErrorCounts)[]) errors[key] += report.errors[key];
-    latency.add(Stats.fromBucketCounts(report.latency));
-    requestRate.add(Stats.fromBucketCounts(report.requestRate));
-  });
-  const perConnection = Math.floor(requests / config.connections);
-  if (perConnection > 0) latency.correct(Math.floor(runtimeUs / perConnection));
-  return {
-    url: config.target.url,
-    threads: config.threads,
-    connections: config.connections,
-    durationMs: config.durationMs,
-    runtimeUs,
-    requests,
-    bytesRead,
-    errors,
-    latency,
-    requestRate,
-    unfinishedThreads,
-  };
-}
-
-/** Thread i's share: wrk divides evenly; the remainder goes to the first threads so the total is as asked. */
-export function connectionsForThread(connections: number, threads: number, index: number): number {
-  return Math.floor(connections / threads) + (index < connections % threads ? 1 : 0);
-}
-
 function workerSetup(
   config: Config,
   index: number,
@@ -345,54 +292,11 @@ function workerSetup(
 ): WorkerSetup {
   return {
     threadIndex: index,
-    connections: connectionsForThread(config.connections, config.threads, index),
+    threadConnections: shareOf(config.connections, config.threads, index),
     config,
     script,
     caCerts,
   };
-}
-
-/** wrk resolves the host and uses the first address that accepts a connection (spec §1). */
-async function firstReachableAddress(config: Config): Promise<SocketAddress> {
-  const { host, port, service } = config.target;
-  let addresses: SocketAddress[];
-  try {
-    addresses = await resolveAddresses(host, port);
-  } catch (error) {
-    throw new RunError(`unable to resolve ${host}:${service} ${describeResolveError(error)}`);
-  }
-  let reason = "no address found";
-  for (const address of addresses) {
-    const failure = await testConnect(address, Math.min(config.timeoutMs, 5000));
-    if (failure === null) return address;
-    reason = failure;
-  }
-  throw new RunError(`unable to connect to ${host}:${service} ${reason}`);
-}
-
-/**
- * For https, one handshake up front, so that an untrusted certificate is one clear error instead of a report
- * full of connect errors.
- */
-async function checkTls(config: Config, address: SocketAddress, caCerts: string[]): Promise<void> {
-  const tls = tlsSettings(config, caCerts);
-  if (tls === null) return;
-  const { host, service } = config.target;
-  try {
-    const socket = await createTransport(address, tls).connect(
-      AbortSignal.timeout(Math.min(config.timeoutMs, 5000)),
-    );
-    socket.close();
-  } catch (error) {
-    const reason = describeOsError(error);
-    if (/certificate|issuer|CertNotValid|NotValidForName|expired/i.test(reason)) {
-      throw new RunError(
-        `TLS certificate of ${host}:${service} not trusted (${reason}); ` +
-          `pass --cacert <file> to trust its CA, or -k to skip verification`,
-      );
-    }
-    throw new RunError(`TLS handshake with ${host}:${service} failed: ${reason}`);
-  }
 }
 
 /**
@@ -419,29 +323,6 @@ async function allWithin(
 /** `10s`, `2.5s`: a bound as the user would write it. */
 function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(3))}s`;
-}
-
-function describeResolveError(error: unknown): string {
-  const code = (error as { code?: string }).code;
-  if (code === "ENOTFOUND" || code === "EAI_NONAME") return "Name or service not known";
-  if (code === "EAI_AGAIN") return "Temporary failure in name resolution";
-  return describeOsError(error);
-}
-
-async function readScript(path: string): Promise<Uint8Array> {
-  try {
-    return await Deno.readFile(path);
-  } catch (error) {
-    throw new RunError(`cannot read script ${path}: ${describeOsError(error)}`);
-  }
-}
-
-async function readCaFile(path: string): Promise<string> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    throw new RunError(`cannot read CA file ${path}: ${describeOsError(error)}`);
-  }
 }
 
 function asRunError(error: unknown): never {

@@ -3,34 +3,10 @@
  *
  * @module
  */
+import type { ErrorCounts } from "./stats/error_counts.ts";
 import type { Stats } from "./stats/stats.ts";
 
-/**
- * Socket and HTTP error counters, as wrk counts them (spec §4). A network error is counted and the
- * connection replaced; it never ends the run.
- *
- * @example Totalling the socket errors, as the report's `Socket errors` line does
- * ```ts
- * import type { ErrorCounts } from "./run_result.ts";
- *
- * function socketErrors(errors: ErrorCounts): number {
- *   return errors.connect + errors.read + errors.write + errors.timeout;
- * }
- * console.log(socketErrors({ connect: 1, read: 0, write: 0, status: 3, timeout: 2 })); // 3
- * ```
- */
-export interface ErrorCounts {
-  /** Connections that could not be opened (refused, unreachable, TLS handshake failed, connect timeout). */
-  connect: number;
-  /** Reads that failed or returned bytes that are not a valid response. */
-  read: number;
-  /** Writes that failed. */
-  write: number;
-  /** Responses with status > 399. */
-  status: number;
-  /** Requests unanswered for longer than `--timeout`. */
-  timeout: number;
-}
+export type { ErrorCounts };
 
 /**
  * The merged outcome of a run: everything the report and `done()` need.

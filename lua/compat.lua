@@ -1,9 +1,9 @@
 -- Lua 5.1 / LuaJIT compatibility for wrk scripts running on fengari (Lua 5.3).
 --
--- Loaded into every state after the JS half of the shim (lib/script/_compat.ts), which already replaced
+-- Loaded into every state after the JS half of the shim (lib/script/compat/_compat.ts), which already replaced
 -- print, tostring, next, pairs, string.format, table.concat, math.random, os.clock, os.exit, os.getenv and
 -- collectgarbage, and added bit.*, math.log10, math.frexp and math.ldexp. This file adds what is simpler to write in Lua.
--- It is embedded in lib/script/_compat_lua.ts; a test keeps the two identical.
+-- It is embedded in lib/script/compat/_compat_lua.ts; a test keeps the two identical.
 --
 -- The chunk receives one argument: a table of JS helpers (readfile, writer, tzoffset).
 

@@ -35,7 +35,7 @@ import {
   TCP_NODELAY,
 } from "./_libc.ts";
 import { clockMs } from "./clock.ts";
-import { type Cancel, READ_FAILED, type Socket } from "./transport.ts";
+import { type Cancel, READ_FAILED, type Socket } from "./socket.ts";
 
 const MAX_EVENTS = 256;
 /** How long the loop may block the thread when nothing is ready, before it hands the wait to Deno's pool. */
@@ -327,10 +327,9 @@ export class EpollSocket implements Socket {
   }
 
   startConnect(sockaddr: Uint8Array, signal: AbortSignal): Promise<Socket> {
-    const promise = new Promise<Socket>((resolve, reject) => {
-      this.#connectResolve = resolve;
-      this.#connectReject = reject;
-    });
+    const { promise, resolve, reject } = Promise.withResolvers<Socket>();
+    this.#connectResolve = resolve;
+    this.#connectReject = reject;
     if (signal.aborted) {
       this.#failConnect(signal.reason);
       return promise;

@@ -4,7 +4,7 @@
  */
 import { isIP } from "node:net";
 import { connect as tlsConnect, type TLSSocket } from "node:tls";
-import { READ_FAILED, type Socket, type SocketAddress, type TlsSettings } from "./transport.ts";
+import { READ_FAILED, type Socket, type SocketAddress, type TlsSettings } from "./socket.ts";
 
 /** Connects over TLS without verifying the certificate (`-k`); rejects on failure or abort. */
 export function connectInsecureTls(

@@ -8,7 +8,7 @@
  * These are Deno internals, so every piece is checked once and anything unexpected falls back to the public
  * methods: the tool keeps working on a Deno whose internals differ, only slower.
  */
-import { READ_FAILED, type Socket } from "./transport.ts";
+import { READ_FAILED, type Socket } from "./socket.ts";
 
 /** Deno's core ops used here; both resolve to a byte count, `read` to 0 at EOF. */
 interface CoreIo {

@@ -3,12 +3,12 @@
  * (hosts file, IP literals) through `node:dns`, never `Deno.resolveDns` (a stub resolver, see runtime-notes).
  */
 import { lookup } from "node:dns/promises";
-import type { SocketAddress } from "./transport.ts";
+import type { SocketAddress } from "./socket.ts";
 
 /** All addresses of `host` (any family, in getaddrinfo's order) at `port`. Rejects with the resolver's reason. */
 export async function resolveAddresses(host: string, port: number): Promise<SocketAddress[]> {
   const found = await lookup(host, { all: true });
-  return found.map(({ address }) => ({ address, port }));
+  return found.map(({ address, family }) => ({ address, port, family: family === 6 ? 6 : 4 }));
 }
 
 /** Opens and closes one TCP connection; resolves to the failure's reason, or null when it connected. */

@@ -1,67 +1,11 @@
 /**
- * Plain and TLS sockets behind one interface, as wrk's net.c/ssl.c: nothing else knows about TLS.
+ * Plain and TLS sockets behind one interface, as wrk's net.c/ssl.c: nothing else knows about TLS. This file
+ * picks and builds the transport; the contract every transport keeps is `socket.ts`.
  */
 import { EpollLoop } from "./_epoll_socket.ts";
 import { openLibc, socketAddressBytes } from "./_libc.ts";
 import { socketOf } from "./_resource_io.ts";
-
-/** Where a thread connects: a resolved address, never a name (resolution happens once, up front). */
-export interface SocketAddress {
-  address: string;
-  port: number;
-}
-
-/** TLS settings; SNI and certificate names are checked against `serverName`. */
-export interface TlsSettings {
-  serverName: string;
-  /** Extra trusted CA certificates (PEM). */
-  caCerts?: string[];
-  /** Skip certificate verification (`-k`). */
-  insecure?: boolean;
-}
-
-/** What `Socket.startReading`'s callback gets for a read that failed (a reset, a TLS error). */
-export const READ_FAILED = -1;
-
-/** What the connection cycle needs of a socket. */
-export interface Socket {
-  /**
-   * Starts reading; called once. Each read lands in `buffer` and is handed to `onRead` with its byte count
-   * (0 at EOF, `READ_FAILED` when it failed), which is done with the bytes when it returns. Nothing follows 0
-   * or `READ_FAILED`, and nothing is handed on after `close()`. Reading never waits for a request: bytes a
-   * server sends unasked, or its close of an idle connection, are seen when they happen (as in wrk).
-   */
-  startReading(buffer: Uint8Array, onRead: (n: number) => void): void;
-  /** Writes some of `bytes`; resolves to how many. */
-  write(bytes: Uint8Array): Promise<number>;
-  /**
-   * Writes what the socket takes at once, without waiting (possibly 0 bytes); throws when the socket failed.
-   * Only sockets that can do this cheaply have it: it spares the cycle a promise per request.
-   */
-  writeNow?(bytes: Uint8Array): number;
-  close(): void;
-}
-
-/** Cancels a scheduled callback (see `Transport.delay`); cancelling twice, or after it ran, does nothing. */
-export interface Cancel {
-  cancel(): void;
-}
-
-/** Opens connections to one address. `connect` rejects on failure (the caller counts a connect error). */
-export interface Transport {
-  connect(signal: AbortSignal): Promise<Socket>;
-  /**
-   * Calls `callback` after `delayMs`, on the transport's own clock and loop, when it has one (the epoll loop:
-   * its timers fire to the fraction of a millisecond, Deno's `setTimeout` a millisecond or more late, which
-   * cost `delay()` scripts a third of wrk's rate). Returns how to cancel it.
-   */
-  delay?(delayMs: number, callback: () => void): Cancel;
-  /**
-   * Releases what the transport holds beyond its sockets (the epoll loop's descriptor), once they are closed.
-   * Its sockets are not Deno resources: a terminated worker would leave them, and this, open.
-   */
-  close?(): void;
-}
+import type { Cancel, Socket, SocketAddress, TlsSettings, Transport } from "./socket.ts";
 
 /** The TLS settings an `https` target needs (SNI from the URL host), or null for `http`. */
 export function tlsSettings(

@@ -6,7 +6,7 @@
  */
 
 import { lookup } from "node:dns/promises";
-import { jsText, lauxlib, lua, type LuaJsFunction, type LuaState } from "./_lua.ts";
+import { jsText, lauxlib, lua, type LuaJsFunction, type LuaState } from "./fengari/_lua.ts";
 import type { CoroutineRunner } from "./_coroutine_runner.ts";
 import { type Addr, addrText } from "./thread_handle.ts";
 

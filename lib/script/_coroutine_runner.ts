@@ -6,7 +6,7 @@
  * @module
  */
 
-import { lua, type LuaState, raise, ref, REGISTRY, unref } from "./_lua.ts";
+import { lua, type LuaState, raise, ref, REGISTRY, unref } from "./fengari/_lua.ts";
 import { errorFromStack, loadChunk } from "./_state.ts";
 import type { ScriptError } from "./script_error.ts";
 

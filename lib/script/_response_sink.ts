@@ -2,14 +2,14 @@
  * Calls `response(status, headers, body)` for every response (spec §3), building the header table in JS from
  * the parser's byte offsets. Header names, most values and small bodies repeat from one response to the next,
  * so their Lua strings are cached (see `_byte_string_cache.ts`, runtime-notes.md), and the table is filled
- * directly rather than through `lua_rawset` (see `_fengari_direct.ts`).
+ * directly rather than through `lua_rawset` (see `fengari/_direct.ts`).
  *
  * @module
  */
 
-import { densifyStack, lua, type LuaState, REGISTRY, stackLength } from "./_lua.ts";
-import { ByteStringCache } from "./_byte_string_cache.ts";
-import { pushString, rawSetString, type Table } from "./_fengari_direct.ts";
+import { densifyStack, lua, type LuaState, REGISTRY, stackLength } from "./fengari/_lua.ts";
+import { ByteStringCache } from "./fengari/_byte_string_cache.ts";
+import { pushString, rawSetString, type Table } from "./fengari/_direct.ts";
 import type { ResponseSink, ResponseView } from "../net/request_source.ts";
 import { errorFromStack } from "./_state.ts";
 

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { lauxlib, lua, lualib, type LuaState } from "./_lua.ts";
-import { type CompatOptions, ExitRequest, installCompat } from "./_compat.ts";
+import { lauxlib, lua, lualib, type LuaState } from "./fengari/_lua.ts";
+import { type CompatOptions, ExitRequest, installCompat } from "./compat/_compat.ts";
 import { formatLuaError, ScriptError } from "./script_error.ts";
 
 /** A fresh state with the standard libraries and the LuaJIT compatibility shim. */

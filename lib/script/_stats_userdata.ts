@@ -6,7 +6,7 @@
  * @module
  */
 
-import { jsText, lauxlib, lua, type LuaState } from "./_lua.ts";
+import { jsText, lauxlib, lua, type LuaState } from "./fengari/_lua.ts";
 import type { Stats } from "../stats/stats.ts";
 
 /** The part of {@linkcode Stats} the userdata reads (tests may pass a fake). */

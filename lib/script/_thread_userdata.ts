@@ -5,7 +5,7 @@
  * @module
  */
 
-import { jsText, lauxlib, lua, type LuaJsFunction, type LuaState, raise } from "./_lua.ts";
+import { jsText, lauxlib, lua, type LuaJsFunction, type LuaState, raise } from "./fengari/_lua.ts";
 import type { CoroutineRunner } from "./_coroutine_runner.ts";
 import { checkAddr, pushAddr } from "./_addr.ts";
 import { pushTransfer, readTransfer, TransferError, type TransferValue } from "./transfer.ts";

@@ -5,9 +5,9 @@
  * @module
  */
 
-import { lua, luaBytes, type LuaJsFunction, type LuaState, raise, typeName } from "./_lua.ts";
-import { numberBytes, toText } from "./_to_text.ts";
-import { newBytes } from "./_fengari_fast_paths.ts";
+import { lua, luaBytes, type LuaJsFunction, type LuaState, raise, typeName } from "./fengari/_lua.ts";
+import { numberBytes, toText } from "./compat/_to_text.ts";
+import { newBytes } from "./fengari/_fast_paths.ts";
 import {
   baseType,
   newString,
@@ -18,7 +18,7 @@ import {
   topString,
   type TString,
   type TValue,
-} from "./_fengari_direct.ts";
+} from "./fengari/_direct.ts";
 
 const SPACE = luaBytes(" ");
 const REQUEST_LINE_END = luaBytes(" HTTP/1.1\r\n");
@@ -124,7 +124,7 @@ const wrkFormat: LuaJsFunction = (L: LuaState): number => {
 
 /**
  * The common case without the API: string arguments or nil, plain tables (no metatables), string or number
- * header values, no body. Reads fengari's tables directly (`_fengari_direct.ts`) and builds the request in
+ * header values, no body. Reads fengari's tables directly (`fengari/_direct.ts`) and builds the request in
  * one buffer that becomes the Lua string. Returns false, having changed nothing that the general path would
  * not change the same way, whenever the call is anything else; the general path then does it all.
  */

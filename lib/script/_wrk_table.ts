@@ -5,7 +5,7 @@
  * @module
  */
 
-import { lua, type LuaState, ref } from "./_lua.ts";
+import { lua, type LuaState, ref } from "./fengari/_lua.ts";
 import type { Target } from "../config/config.ts";
 import type { CoroutineRunner } from "./_coroutine_runner.ts";
 import { installAddrType, makeConnect, makeLookup } from "./_addr.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { lua, type LuaState, ref, unref } from "./_lua.ts";
+import { lua, type LuaState, ref, unref } from "./fengari/_lua.ts";
 import type { Target } from "../config/config.ts";
 import type { RunResult } from "../run_result.ts";
 import { newState } from "./_state.ts";

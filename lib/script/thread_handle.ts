@@ -5,15 +5,11 @@
  * @module
  */
 
+import type { SocketAddress } from "../net/socket.ts";
 import type { TransferValue } from "./transfer.ts";
 
-/** A socket address, as `wrk.lookup` returns it and `thread.addr` holds it. */
-export interface Addr {
-  /** Numeric IP address, without brackets. */
-  address: string;
-  port: number;
-  family: 4 | 6;
-}
+/** A socket address, as `wrk.lookup` returns it and `thread.addr` holds it: the one the threads connect to. */
+export type Addr = SocketAddress;
 
 /** One thread as the main state sees it. */
 export interface ThreadHandle {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { densifyStack, lua, type LuaState, ref, REGISTRY, stackLength, typeName } from "./_lua.ts";
+import { densifyStack, lua, type LuaState, ref, REGISTRY, stackLength, typeName } from "./fengari/_lua.ts";
 import type { Target } from "../config/config.ts";
 import type { RequestSource, ResponseSink } from "../net/request_source.ts";
 import { errorFromStack, newState } from "./_state.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { lua, type LuaState } from "./_lua.ts";
+import { lua, type LuaState } from "./fengari/_lua.ts";
 
 /**
  * A Lua value in transit. Lua strings read from a state are always `Uint8Array` (they may be binary); either a

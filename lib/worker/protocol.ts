@@ -4,12 +4,14 @@
  */
 import type { Config } from "../config/config.ts";
 import type { TransferValue } from "../script/transfer.ts";
-import type { SocketAddress } from "../net/transport.ts";
+import type { SocketAddress } from "../net/socket.ts";
+import type { ErrorCounts } from "../stats/error_counts.ts";
 
 /** What a worker needs to load: the run's configuration and its own share of connections. */
 export interface WorkerSetup {
   threadIndex: number;
-  connections: number;
+  /** This thread's share of `config.connections` (the total over all threads). */
+  threadConnections: number;
   config: Config;
   /** The script's bytes, read once by the main thread (null: no script). */
   script: Uint8Array | null;
@@ -22,7 +24,7 @@ export interface ThreadReport {
   threadIndex: number;
   requests: number;
   bytesRead: number;
-  errors: { connect: number; read: number; write: number; status: number; timeout: number };
+  errors: ErrorCounts;
   /** `Recorder.counts()` of the latency samples (µs) and of the 100 ms rate samples. */
   latency: Float64Array;
   requestRate: Float64Array;

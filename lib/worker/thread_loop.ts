@@ -3,9 +3,9 @@
  * rate and expires overdue requests (wrk's RECORD_INTERVAL_MS).
  */
 import { clockMs } from "../net/clock.ts";
-import { Connection, type CycleContext, ThreadCounters } from "../net/connection.ts";
+import { Connection, type CycleContext, ThreadCounters } from "../net/http1/connection.ts";
 import type { RequestSource, ResponseSink } from "../net/request_source.ts";
-import type { Transport } from "../net/transport.ts";
+import type { Transport } from "../net/socket.ts";
 import { Recorder } from "../stats/recorder.ts";
 import type { ThreadReport } from "./protocol.ts";
 
@@ -14,7 +14,8 @@ const RECORD_INTERVAL_MS = 100;
 /** What a thread loop needs; the request source and sink come from the script layer or the default request. */
 export interface ThreadLoopOptions {
   threadIndex: number;
-  connections: number;
+  /** This thread's share of the run's connections. */
+  threadConnections: number;
   timeoutMs: number;
   transport: Transport;
   source: RequestSource;
@@ -31,14 +32,16 @@ export class ThreadLoop {
   readonly #state = { stopped: false };
   #tick: ReturnType<typeof setInterval> | undefined;
   #lastSampleMs = 0;
-  #failed: (error: unknown) => void = () => {};
+  readonly #failed: (error: unknown) => void;
 
   /** Rejects when a connection's hooks fail (a script error); never resolves. */
   readonly failure: Promise<never>;
 
   constructor(options: ThreadLoopOptions) {
     this.#options = options;
-    this.failure = new Promise<never>((_, reject) => (this.#failed = reject));
+    const { promise, reject } = Promise.withResolvers<never>();
+    this.failure = promise;
+    this.#failed = reject;
     // The caller may never await failure (no script, nothing can fail): keep that from being "unhandled".
     this.failure.catch(() => {});
   }
@@ -60,7 +63,7 @@ export class ThreadLoop {
       },
     };
     this.#lastSampleMs = clockMs();
-    for (let i = 0; i < this.#options.connections; i++) {
+    for (let i = 0; i < this.#options.threadConnections; i++) {
       const connection = new Connection(context);
       this.#connections.push(connection);
       connection.start();
@@ -86,13 +89,7 @@ export class ThreadLoop {
       threadIndex: this.#options.threadIndex,
       requests: counters.requests,
       bytesRead: counters.bytesRead,
-      errors: {
-        connect: counters.connect,
-        read: counters.read,
-        write: counters.write,
-        status: counters.status,
-        timeout: counters.timeout,
-      },
+      errors: { ...counters.errors },
       latency: this.#latency.counts(),
       requestRate: this.#requestRate.counts(),
     };

@@ -8,8 +8,9 @@
  */
 import { writeStdout } from "../_stdout.ts";
 import { createTransport, tlsSettings } from "../net/transport.ts";
-import { defaultRequest } from "../net/request_bytes.ts";
+import { defaultRequest } from "../net/http1/request_bytes.ts";
 import type { RequestSource, ResponseSink } from "../net/request_source.ts";
+import type { SocketAddress } from "../net/socket.ts";
 import type { ThreadScript } from "../script/thread_script.ts";
 import type { FromWorker, ToWorker, WorkerSetup } from "./protocol.ts";
 import { ThreadLoop } from "./thread_loop.ts";
@@ -20,7 +21,7 @@ let script: ThreadScript | null = null;
 let loop: ThreadLoop | null = null;
 let stoppedByScript = false;
 /** Where this thread connects (set at start); `wrk.thread.addr` in the thread's state reads it. */
-let address: { address: string; port: number; family: 4 | 6 } | null = null;
+let address: SocketAddress | null = null;
 
 function post(message: FromWorker): void {
   self.postMessage(message);
@@ -73,8 +74,8 @@ function staticSource(message: WorkerSetup): RequestSource {
   return { pipelineDepth: 1, headFlags: [false], delayMs: null, dynamic: false, nextRequest: () => bytes };
 }
 
-async function start(target: { address: string; port: number }): Promise<void> {
-  address = { ...target, family: target.address.includes(":") ? 6 : 4 };
+async function start(target: SocketAddress): Promise<void> {
+  address = target;
   const current = setup!;
   const { config } = current;
   let source: RequestSource;
@@ -89,7 +90,7 @@ async function start(target: { address: string; port: number }): Promise<void> {
   const tls = tlsSettings(config, current.caCerts);
   loop = new ThreadLoop({
     threadIndex: current.threadIndex,
-    connections: current.connections,
+    threadConnections: current.threadConnections,
     timeoutMs: config.timeoutMs,
     transport: createTransport(target, tls, config.epoll),
     source,
@@ -118,7 +119,6 @@ function handle(message: ToWorker): Promise<void> | void {
       loop?.halt();
       return;
     case "stop": {
-      if (Deno.env.get("MEMDBG")) console.error("worker", JSON.stringify(Deno.memoryUsage()));
       const report = loop?.stop();
       if (report !== undefined) post({ type: "report", report });
       // After the report, so that the run's time does not include it (see ThreadLoop.stop).

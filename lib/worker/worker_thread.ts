@@ -2,7 +2,6 @@
  * The main thread's handle on one worker thread: starts it, speaks the typed protocol, and implements the
  * `thread` userdata's operations (`addr`, `get`, `set`, `stop`) for the main Lua state's `setup()`/`done()`.
  */
-import type { SocketAddress } from "../net/transport.ts";
 import type { Addr, ThreadHandle } from "../script/main_script.ts";
 import type { TransferValue } from "../script/transfer.ts";
 import type { FromWorker, ThreadReport, ToWorker, WorkerSetup } from "./protocol.ts";
@@ -33,10 +32,10 @@ export class WorkerThread implements ThreadHandle {
   readonly #onStopped: () => void;
   readonly #gets = new Map<number, (value: TransferValue) => void>();
   #nextGetId = 0;
-  #loaded = deferred<void>();
-  #started = deferred<void>();
-  #report = deferred<ThreadReport>();
-  #closed = deferred<void>();
+  #loaded = observed<void>();
+  #started = observed<void>();
+  #report = observed<ThreadReport>();
+  #closed = observed<void>();
   #failed = false;
 
   constructor(index: number, addr: Addr, events: WorkerThreadOptions) {
@@ -63,8 +62,8 @@ export class WorkerThread implements ThreadHandle {
 
   /** Runs `init()` in the thread and starts its connections to `addr`. */
   start(): Promise<void> {
-    const address: SocketAddress = { address: this.addr.address, port: this.addr.port };
-    this.#send({ type: "start", address });
+    const { address, port, family } = this.addr;
+    this.#send({ type: "start", address: { address, port, family } });
     return this.#started.promise;
   }
 
@@ -174,20 +173,10 @@ async function within<T, F>(promise: Promise<T>, boundMs: number, fallback: F): 
   }
 }
 
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve: (value: T) => void;
-  reject: (error: Error) => void;
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
+/** `Promise.withResolvers()` whose rejection, if nobody awaits it, does not end the process. */
+function observed<T>(): PromiseWithResolvers<T> {
+  const resolvers = Promise.withResolvers<T>();
   // Rejections are observed through the run's failure path; an unawaited one must not end the process.
-  promise.catch(() => {});
-  return { promise, resolve, reject };
+  resolvers.promise.catch(() => {});
+  return resolvers;
 }

@@ -1,5 +1,5 @@
 /**
- * Every `Socket` the transports make, held to one contract (lib/net/transport.ts): Deno's core ops on the
+ * Every `Socket` the transports make, held to one contract (lib/net/socket.ts): Deno's core ops on the
  * resource id and the public `Deno.Conn` methods (lib/net/_resource_io.ts), over plain TCP and TLS, and the
  * epoll loop's libc sockets (lib/net/_epoll_socket.ts), which also get tests of their own: connect failures,
  * aborts, IPv6, writes larger than the socket buffer, bytes that arrive before reading starts.
@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import { ipv6Bytes, openLibc, socketAddressBytes } from "../../lib/net/_libc.ts";
 import { EpollLoop } from "../../lib/net/_epoll_socket.ts";
 import { isCoreSocket, socketOf } from "../../lib/net/_resource_io.ts";
-import { createTransport, READ_FAILED, type Socket, usesEpoll } from "../../lib/net/transport.ts";
+import { READ_FAILED, type Socket } from "../../lib/net/socket.ts";
+import { createTransport, usesEpoll } from "../../lib/net/transport.ts";
 import { ok, startServer, TEST_CA_FILE } from "../helpers/server.ts";
 import { parseArgs, run } from "../../mod.ts";
 
@@ -88,7 +89,7 @@ openers.push({
   name: "TCP via the epoll loop",
   tls: false,
   open: (port) => {
-    const transport = createTransport({ address: "127.0.0.1", port }, null, true);
+    const transport = createTransport({ address: "127.0.0.1", port, family: 4 }, null, true);
     assert.ok(usesEpoll(transport), "the epoll loop needs Linux and --allow-ffi (deno task test grants it)");
     return transport.connect(new AbortController().signal);
   },

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { formatHeader, formatReport } from "../../lib/report/text_report.ts";
-import type { ErrorCounts, RunResult } from "../../lib/run_result.ts";
+import type { RunResult } from "../../lib/run_result.ts";
+import type { ErrorCounts } from "../../lib/stats/error_counts.ts";
 import { Stats } from "../../lib/stats/stats.ts";
 
 /** The figures a report reads from a stats object, so a test can pin wrk's exact numbers. */

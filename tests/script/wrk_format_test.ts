@@ -109,7 +109,7 @@ Deno.test("wrk.format() gives the same bytes as wrk's Lua implementation", async
       { "POST", "/a", { A = "1", B = 2 }, "body" },
       { "HEAD", "/b?c=d", { ["Content-Length"] = "7" }, nil },
       { nil, "/c", { Host = "x", Z = "z", Y = 1.25 }, "" },
-      -- Without a body, plain tables and string or number values: the direct path (_fengari_direct.ts).
+      -- Without a body, plain tables and string or number values: the direct path (fengari/_direct.ts).
       { "GET", "/d", { A = "x", N = 42, F = 0.5, Big = 2^40 }, nil },
       { nil, "/e", {}, nil },
       { nil, nil, nil, false },

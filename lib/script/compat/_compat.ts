@@ -6,7 +6,15 @@
  */
 
 import process from "node:process";
-import { lauxlib, lua, luaBytes, type LuaJsFunction, type LuaState, raise, typeName } from "./_lua.ts";
+import {
+  lauxlib,
+  lua,
+  luaBytes,
+  type LuaJsFunction,
+  type LuaState,
+  raise,
+  typeName,
+} from "../fengari/_lua.ts";
 import { COMPAT_LUA } from "./_compat_lua.ts";
 import { makeStringFormat } from "./_string_format.ts";
 import { luaTostring, toText } from "./_to_text.ts";

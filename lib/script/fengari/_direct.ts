@@ -7,16 +7,16 @@
  *
  * Only raw operations on tables without a metatable belong here (callers check `metatable === null`, or
  * the table is their own fresh one): metamethods need the API. fengari is pinned (0.1.5, locked);
- * `tests/script/fast_paths_test.ts` checks these helpers against the API.
+ * `tests/script/fengari/fast_paths_test.ts` checks these helpers against the API.
  *
  * @module
  */
 
 import { lua, type LuaState } from "./_lua.ts";
 // After `_lua.ts`, which loads fengari: its internal modules only load in its own order.
-// @ts-types="./_fengari_internals.d.ts"
+// @ts-types="./_internals.d.ts"
 import lstring from "npm:fengari@0.1.5/src/lstring.js";
-// @ts-types="./_fengari_internals.d.ts"
+// @ts-types="./_internals.d.ts"
 import lobject from "npm:fengari@0.1.5/src/lobject.js";
 
 /** A Lua string object: its bytes and its table key (computed once, on first use as a key). */
@@ -63,7 +63,7 @@ export function newString(L: LuaState, bytes: Uint8Array): TString {
   return lstring.luaS_bless(L, bytes) as TString;
 }
 
-/** The string's table key (fengari's `luaS_hashlongstr`, as patched by `_fengari_fast_paths.ts`). */
+/** The string's table key (fengari's `luaS_hashlongstr`, as patched by `_fast_paths.ts`). */
 export function keyOf(ts: TString): string {
   return lstring.luaS_hashlongstr(ts);
 }

@@ -4,7 +4,7 @@ import {
   openableFiles,
   openFilesNeeded,
   parseSoftOpenFileLimit,
-} from "../../lib/net/fd_limit.ts";
+} from "../../lib/preflight/fd_limit.ts";
 
 const LIMITS = `Limit                     Soft Limit           Hard Limit           Units     
 Max cpu time              unlimited            unlimited            seconds   

@@ -2,7 +2,7 @@
  * An incremental HTTP/1.1 response parser that reuses its buffers: one instance per connection, reset between
  * responses, so the per-request path allocates nothing once the buffers have grown to the responses seen.
  */
-import type { ResponseView } from "./request_source.ts";
+import type { ResponseView } from "../request_source.ts";
 
 /** wrk's http_parser limit on a response head (HTTP_MAX_HEADER_SIZE). */
 const MAX_HEAD_BYTES = 80 * 1024;

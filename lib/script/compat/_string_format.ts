@@ -7,7 +7,7 @@
  * @module
  */
 
-import { lauxlib, lua, type LuaJsFunction, type LuaState } from "./_lua.ts";
+import { lauxlib, lua, type LuaJsFunction, type LuaState } from "../fengari/_lua.ts";
 import { numberBytes } from "./_to_text.ts";
 
 const PERCENT = 37;

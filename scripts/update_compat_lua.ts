@@ -1,6 +1,6 @@
 /**
- * Regenerates `lib/script/_compat_lua.ts` from `lua/compat.lua` (the embedded copy a bundle carries):
- * `deno run --allow-read --allow-write tests/script/_update_compat_lua.ts`
+ * Regenerates `lib/script/compat/_compat_lua.ts` from `lua/compat.lua` (the embedded copy a bundle carries):
+ * `deno run --allow-read --allow-write scripts/update_compat_lua.ts`
  *
  * @module
  */
@@ -13,7 +13,7 @@ export function compatModuleText(source: string): string {
   return [
     "/**",
     " * `lua/compat.lua`, embedded so the shim also loads from a bundle. Generated: edit `lua/compat.lua`, then run",
-    " * `deno run --allow-read --allow-write tests/script/_update_compat_lua.ts` (a test checks they match).",
+    " * `deno run --allow-read --allow-write scripts/update_compat_lua.ts` (a test checks they match).",
     " *",
     " * @module",
     " */",
@@ -29,7 +29,7 @@ export function compatModuleText(source: string): string {
 }
 
 if (import.meta.main) {
-  const root = new URL("../../", import.meta.url);
+  const root = new URL("../", import.meta.url);
   const source = Deno.readTextFileSync(new URL("lua/compat.lua", root));
-  Deno.writeTextFileSync(new URL("lib/script/_compat_lua.ts", root), compatModuleText(source));
+  Deno.writeTextFileSync(new URL("lib/script/compat/_compat_lua.ts", root), compatModuleText(source));
 }

@@ -1,6 +1,6 @@
 /**
  * `lua/compat.lua`, embedded so the shim also loads from a bundle. Generated: edit `lua/compat.lua`, then run
- * `deno run --allow-read --allow-write tests/script/_update_compat_lua.ts` (a test checks they match).
+ * `deno run --allow-read --allow-write scripts/update_compat_lua.ts` (a test checks they match).
  *
  * @module
  */
@@ -9,10 +9,10 @@
 const SOURCE = String.raw`
 -- Lua 5.1 / LuaJIT compatibility for wrk scripts running on fengari (Lua 5.3).
 --
--- Loaded into every state after the JS half of the shim (lib/script/_compat.ts), which already replaced
+-- Loaded into every state after the JS half of the shim (lib/script/compat/_compat.ts), which already replaced
 -- print, tostring, next, pairs, string.format, table.concat, math.random, os.clock, os.exit, os.getenv and
 -- collectgarbage, and added bit.*, math.log10, math.frexp and math.ldexp. This file adds what is simpler to write in Lua.
--- It is embedded in lib/script/_compat_lua.ts; a test keeps the two identical.
+-- It is embedded in lib/script/compat/_compat_lua.ts; a test keeps the two identical.
 --
 -- The chunk receives one argument: a table of JS helpers (readfile, writer, tzoffset).
 

@@ -18,7 +18,7 @@
  * on `defs.js` and `lstring.js` (whose `luaS_new` is replaced too: it holds the original `luastring_from`)
  * before anything else of fengari loads: `_lua.ts` imports this module first.
  * Those two modules are the first fengari itself loads (fengari.js → fengaricore.js → defs.js), so loading
- * them early does not change its order. fengari is pinned (0.1.5, locked) and `tests/script/fast_paths_test.ts`
+ * them early does not change its order. fengari is pinned (0.1.5, locked) and `tests/script/fengari/fast_paths_test.ts`
  * checks that the replacements are in effect and agree with the originals.
  *
  * @module
@@ -26,9 +26,9 @@
 
 // The package's entry is not imported here (see above): these are fengari's own internal modules, loaded
 // before it. Full `npm:` specifiers, not import-map names: `deno run <url>` users have no import map.
-// @ts-types="./_fengari_internals.d.ts"
+// @ts-types="./_internals.d.ts"
 import defs from "npm:fengari@0.1.5/src/defs.js";
-// @ts-types="./_fengari_internals.d.ts"
+// @ts-types="./_internals.d.ts"
 import lstring from "npm:fengari@0.1.5/src/lstring.js";
 
 /** Longest string given to one `String.fromCharCode` call (engines limit the argument count). */

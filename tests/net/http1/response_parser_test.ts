@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { PARSE_ERROR, ResponseParser } from "../../lib/net/response_parser.ts";
+import { PARSE_ERROR, ResponseParser } from "../../../lib/net/http1/response_parser.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

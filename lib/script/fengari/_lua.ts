@@ -7,11 +7,11 @@
  */
 
 // First, before fengari itself loads: its modules keep the primitives they find when they load.
-import { fastPathsInEffect } from "./_fengari_fast_paths.ts";
+import { fastPathsInEffect } from "./_fast_paths.ts";
 // @ts-types="./_fengari.d.ts"
 import fengari from "npm:fengari@0.1.5";
 import "./_number_spelling_patch.ts";
-import { dropFinishedCalls, stackPatchInEffect } from "./_fengari_stack_patch.ts";
+import { dropFinishedCalls, stackPatchInEffect } from "./_stack_patch.ts";
 import type { LauxApi, LuaApi, LualibApi, LuaState } from "./_fengari.d.ts";
 
 export type {
@@ -92,7 +92,7 @@ export function stackLength(L: LuaState): number {
  * later call into Lua then costs 2–3× more (about 1 µs instead of 0.4 µs for a trivial `request()`).
  * Storing `undefined` into the holes lets V8 turn it back into a fast array; fengari reads a hole and an
  * `undefined` slot alike. Call after set-up, and again whenever {@linkcode stackLength} changed. It also lets
- * go of the finished call records past the current call (see `_fengari_stack_patch.ts`): a grown stack is the
+ * go of the finished call records past the current call (see `_stack_patch.ts`): a grown stack is the
  * sign of the deep recursion that would otherwise leave one record per level behind.
  */
 export function densifyStack(L: LuaState): number {

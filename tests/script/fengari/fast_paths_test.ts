@@ -1,14 +1,14 @@
 /**
- * The replacements for fengari primitives (lib/script/_fengari_fast_paths.ts, _fengari_stack_patch.ts): in
+ * The replacements for fengari primitives (lib/script/fengari/_fast_paths.ts, fengari/_stack_patch.ts): in
  * effect, and giving the same results as Lua should, including where the originals were wrong.
  */
 
 import assert from "node:assert/strict";
-import { fastPathsInEffect, newBytes, stringKey } from "../../lib/script/_fengari_fast_paths.ts";
-import { stackPatchInEffect } from "../../lib/script/_fengari_stack_patch.ts";
-import { threadScript } from "./_helpers.ts";
-import { densifyStack, jsText, lua } from "../../lib/script/_lua.ts";
-import { loadChunk, newState } from "../../lib/script/_state.ts";
+import { fastPathsInEffect, newBytes, stringKey } from "../../../lib/script/fengari/_fast_paths.ts";
+import { stackPatchInEffect } from "../../../lib/script/fengari/_stack_patch.ts";
+import { threadScript } from "../_helpers.ts";
+import { densifyStack, jsText, lua } from "../../../lib/script/fengari/_lua.ts";
+import { loadChunk, newState } from "../../../lib/script/_state.ts";
 
 /** Runs `code` inside `init()` of a thread script and returns what it printed. */
 async function run(code: string): Promise<string> {

@@ -1,5 +1,5 @@
 /**
- * Types for the fengari-internal modules `_number_spelling_patch.ts` and `_fengari_fast_paths.ts` touch
+ * Types for the fengari-internal modules `_number_spelling_patch.ts` and `_fast_paths.ts` touch
  * (`src/lobject.js`, `src/lstring.js`, `src/defs.js`, `src/ldo.js`, `src/lstate.js`); each exports a CommonJS
  * object, which is the default import. One interface covers the members used from all of them.
  */
@@ -25,9 +25,9 @@ export interface FengariInternals {
   luaS_hashlongstr(ts: { hash: string | null; realstring: Uint8Array }): string;
   luastring_from(source: ArrayLike<number>): Uint8Array;
   to_luastring(text: string, cache?: boolean): Uint8Array;
-  /** Set by `_fengari_fast_paths.ts` once its replacements are installed. */
+  /** Set by `_fast_paths.ts` once its replacements are installed. */
   fastPathsInstalled?: boolean;
-  // ldo.js, lobject.js and lstate.js (`_fengari_stack_patch.ts`): typed where they are used.
+  // ldo.js, lobject.js and lstate.js (`_stack_patch.ts`): typed where they are used.
   adjust_top: unknown;
   luaD_poscall: unknown;
   luaD_precall: unknown;
@@ -35,7 +35,7 @@ export interface FengariInternals {
   TValue: unknown;
   CallInfo: unknown;
   luaE_extendCI: unknown;
-  /** Set by `_fengari_stack_patch.ts` once its replacements are installed. */
+  /** Set by `_stack_patch.ts` once its replacements are installed. */
   stackPatchInstalled?: boolean;
 }
 

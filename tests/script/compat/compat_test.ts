@@ -3,12 +3,12 @@
 import assert from "node:assert/strict";
 import { relative } from "node:path";
 import process from "node:process";
-import { ScriptError } from "../../lib/script/script_error.ts";
-import { formatNumber } from "../../lib/script/_number_text.ts";
-import { NUMBER_SPELLING_PATCHED } from "../../lib/script/_number_spelling_patch.ts";
-import { threadScript } from "./_helpers.ts";
+import { ScriptError } from "../../../lib/script/script_error.ts";
+import { formatNumber } from "../../../lib/script/fengari/_number_text.ts";
+import { NUMBER_SPELLING_PATCHED } from "../../../lib/script/fengari/_number_spelling_patch.ts";
+import { threadScript } from "../_helpers.ts";
 
-const fixtures = new URL("./fixtures/", import.meta.url);
+const fixtures = new URL("../fixtures/", import.meta.url);
 const dataPath = new URL("data.txt", fixtures).pathname;
 const modulesDir = new URL("modules/", fixtures).pathname;
 

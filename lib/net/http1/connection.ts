@@ -7,10 +7,11 @@
  * `#onRead`, which sends the next request before it returns. A loop awaiting each read costs a promise and a
  * resumed frame per request (~1.5 µs here, as much as wrk's whole user time per request).
  */
-import { clockMs } from "./clock.ts";
+import { type ErrorCounts, noErrors } from "../../stats/error_counts.ts";
+import { clockMs } from "../clock.ts";
 import { PARSE_ERROR, ResponseParser } from "./response_parser.ts";
-import type { RequestSource, ResponseSink } from "./request_source.ts";
-import { type Cancel, READ_FAILED, type Socket, type Transport } from "./transport.ts";
+import type { RequestSource, ResponseSink } from "../request_source.ts";
+import { type Cancel, READ_FAILED, type Socket, type Transport } from "../socket.ts";
 
 /**
  * 8 KiB, as wrk: several small responses per read; larger sizes measured no faster (runtime-notes) and cost memory at
@@ -28,11 +29,7 @@ export class ThreadCounters {
   /** Completed responses since the last rate sample. */
   requestsSinceSample = 0;
   bytesRead = 0;
-  connect = 0;
-  read = 0;
-  write = 0;
-  status = 0;
-  timeout = 0;
+  readonly errors: ErrorCounts = noErrors();
 }
 
 /** What every connection of a thread shares. */
@@ -107,10 +104,10 @@ export class Connection {
     const limitMs = this.#phase === Phase.Connecting ? this.#connectTimeoutMs : this.#context.timeoutMs;
     if (nowMs - this.#sinceMs < limitMs) return;
     if (this.#phase === Phase.Connecting) {
-      this.#context.counters.connect++;
+      this.#context.counters.errors.connect++;
       this.#connectAbort?.abort();
     } else {
-      this.#context.counters.timeout++;
+      this.#context.counters.errors.timeout++;
     }
     this.#reconnect();
   }
@@ -160,7 +157,7 @@ export class Connection {
     if (generation !== this.#generation || this.#closed || this.#context.state.stopped) return;
     this.#connectAbort = null;
     this.#phase = Phase.Idle;
-    this.#context.counters.connect++;
+    this.#context.counters.errors.connect++;
     // The next attempt waits a macrotask, so a refusing server cannot starve the timers that stop the run.
     this.#delayTimer = laterMacrotask(0, () => {
       this.#delayTimer = null;
@@ -282,7 +279,7 @@ export class Connection {
 
   #writeFailed(generation: number): void {
     if (generation !== this.#generation || this.#closed || this.#context.state.stopped) return;
-    this.#context.counters.write++;
+    this.#context.counters.errors.write++;
     this.#reconnect();
   }
 
@@ -302,7 +299,7 @@ export class Connection {
     if (this.#closed || this.#context.state.stopped) return;
     this.#phase = Phase.Idle;
     if (outcome === Outcome.Failed) {
-      this.#context.counters.read++;
+      this.#context.counters.errors.read++;
       this.#reconnect();
     } else if (this.#conn === null) {
       // The response ended with the connection (Connection: close, or a body delimited by the close).
@@ -366,7 +363,7 @@ export class Connection {
     const counters = this.#context.counters;
     counters.requests++;
     counters.requestsSinceSample++;
-    if (this.#parser.status > 399) counters.status++;
+    if (this.#parser.status > 399) counters.errors.status++;
     if (sink !== null) sink.onResponse(this.#parser);
   }
 
@@ -376,7 +373,7 @@ export class Connection {
     this.#completedMs = nowMs;
     const latencyUs = (nowMs - this.#sinceMs) * 1000;
     // wrk does not record a sample at or past the timeout; it counts a timeout instead.
-    if (latencyUs >= this.#timeoutUs) this.#context.counters.timeout++;
+    if (latencyUs >= this.#timeoutUs) this.#context.counters.errors.timeout++;
     else this.#context.recordLatencyUs(latencyUs);
   }
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { lauxlib, lua, luaBytes, type LuaJsFunction, type LuaState } from "./_lua.ts";
+import { lauxlib, lua, luaBytes, type LuaJsFunction, type LuaState } from "../fengari/_lua.ts";
 
 const scratch = new Float64Array(1);
 const scratchWords = new Int32Array(scratch.buffer);

@@ -17,18 +17,18 @@
  * VM and API call them through the `ldo` and `lstate` module objects, so replacing the properties reaches
  * them; calls inside ldo.js itself keep the originals, which is only slower. Loaded after fengari (`_lua.ts`);
  * its line-and-return hooks (the debug library's) still go through the original.
- * `tests/script/fast_paths_test.ts` checks the patch is in effect.
+ * `tests/script/fengari/fast_paths_test.ts` checks the patch is in effect.
  *
  * @module
  */
 
 // @ts-types="./_fengari.d.ts"
 import fengari from "npm:fengari@0.1.5";
-// @ts-types="./_fengari_internals.d.ts"
+// @ts-types="./_internals.d.ts"
 import ldo from "npm:fengari@0.1.5/src/ldo.js";
-// @ts-types="./_fengari_internals.d.ts"
+// @ts-types="./_internals.d.ts"
 import lobject from "npm:fengari@0.1.5/src/lobject.js";
-// @ts-types="./_fengari_internals.d.ts"
+// @ts-types="./_internals.d.ts"
 import lstate from "npm:fengari@0.1.5/src/lstate.js";
 
 /** The parts of fengari's `lua_State` and `CallInfo` these functions touch. */

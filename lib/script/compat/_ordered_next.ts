@@ -8,7 +8,7 @@
  * @module
  */
 
-import { lauxlib, lua, type LuaState } from "./_lua.ts";
+import { lauxlib, lua, type LuaState } from "../fengari/_lua.ts";
 
 /** Is the key at `idx` a whole number in 1..`border` (a key of the array part)? */
 function isArrayKey(L: LuaState, idx: number, border: number): boolean {

@@ -10,8 +10,8 @@
  */
 
 import type { LuaState } from "./_lua.ts";
-import { newBytes } from "./_fengari_fast_paths.ts";
-import { keyOf, newString, type TString } from "./_fengari_direct.ts";
+import { newBytes } from "./_fast_paths.ts";
+import { keyOf, newString, type TString } from "./_direct.ts";
 
 /** A bounded cache; when full it starts over, so values that stop repeating (a `Date`) age out. */
 export class ByteStringCache {

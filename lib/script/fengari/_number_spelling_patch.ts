@@ -6,7 +6,7 @@
  *
  * fengari calls that conversion through its module object (`lobject.luaO_tostring`), so replacing the
  * property changes it for every state in this JS realm; all of them belong to the script layer. fengari is
- * pinned (0.1.5, locked), and `tests/script/compat_test.ts` checks the patch is in effect.
+ * pinned (0.1.5, locked), and `tests/script/compat/compat_test.ts` checks the patch is in effect.
  *
  * @module
  */
@@ -17,9 +17,9 @@
 // Full `npm:` specifiers, not import-map names: `deno run <url>` users have no import map (README, Install).
 // @ts-types="./_fengari.d.ts"
 import fengari from "npm:fengari@0.1.5";
-// @ts-types="./_fengari_internals.d.ts"
+// @ts-types="./_internals.d.ts"
 import lobject from "npm:fengari@0.1.5/src/lobject.js";
-// @ts-types="./_fengari_internals.d.ts"
+// @ts-types="./_internals.d.ts"
 import lstring from "npm:fengari@0.1.5/src/lstring.js";
 import { formatNumber } from "./_number_text.ts";
 

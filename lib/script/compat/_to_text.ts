@@ -5,9 +5,9 @@
  * @module
  */
 
-import { lauxlib, lua, luaBytes, type LuaState } from "./_lua.ts";
-import { asciiBytes } from "./_fengari_fast_paths.ts";
-import { formatNumber } from "./_number_text.ts";
+import { lauxlib, lua, luaBytes, type LuaState } from "../fengari/_lua.ts";
+import { asciiBytes } from "../fengari/_fast_paths.ts";
+import { formatNumber } from "../fengari/_number_text.ts";
 
 /** Small integers are by far the most common numbers printed or put in headers: keep their bytes. */
 const SMALL_INTEGERS: Uint8Array[] = Array.from({ length: 1024 }, (_, i) => luaBytes(String(i)));

@@ -1,12 +1,12 @@
 /**
- * The connection cycle (lib/net/connection.ts) driven through a thread loop by sockets under the test's hand:
+ * The connection cycle (lib/net/http1/connection.ts) driven through a thread loop by sockets under the test's hand:
  * each read, EOF and write settles exactly when the test says, so that the orderings a real server produces
  * only now and then are checked every time.
  */
 import assert from "node:assert/strict";
-import type { RequestSource, ResponseSink } from "../../lib/net/request_source.ts";
-import type { Socket, Transport } from "../../lib/net/transport.ts";
-import { ThreadLoop } from "../../lib/worker/thread_loop.ts";
+import type { RequestSource, ResponseSink } from "../../../lib/net/request_source.ts";
+import type { Socket, Transport } from "../../../lib/net/socket.ts";
+import { ThreadLoop } from "../../../lib/worker/thread_loop.ts";
 
 const encoder = new TextEncoder();
 
@@ -65,7 +65,7 @@ const turn = () => new Promise((resolve) => setTimeout(resolve, 5));
 function threadLoop(transport: Transport, requestSource: RequestSource, sink: ResponseSink | null = null) {
   return new ThreadLoop({
     threadIndex: 0,
-    connections: 1,
+    threadConnections: 1,
     timeoutMs: 2000,
     transport,
     source: requestSource,

@@ -1,0 +1,73 @@
+/**
+ * The merge: the threads' reports become one {@linkcode RunResult}. Counters are summed and histograms added
+ * bucket by bucket, which is exact (no sample is lost or approximated), then wrk's latency correction
+ * (`stats_correct`) is applied once to the merged latency, as wrk applies it after joining its threads. The same
+ * mechanism merges the results of several machines.
+ *
+ * @module
+ */
+import type { Config } from "../config/config.ts";
+import type { RunResult } from "../run_result.ts";
+import { addErrors, noErrors } from "../stats/error_counts.ts";
+import { Stats } from "../stats/stats.ts";
+import type { ThreadReport } from "../worker/protocol.ts";
+
+/**
+ * Sums the threads' counters, merges their histograms and applies wrk's latency correction with
+ * `interval = runtime / (requests / connections)`. A null report is a thread that did not report in time: it
+ * is listed in `unfinishedThreads` (1-based), and its figures are missing.
+ *
+ * @example Two threads, one of which never reported
+ * ```ts
+ * import { parseArgs } from "../config/parse_args.ts";
+ * import { mergeReports } from "./merge_reports.ts";
+ * import { Stats } from "../stats/stats.ts";
+ *
+ * const latency = new Stats();
+ * latency.record(250);
+ * const report = {
+ *   threadIndex: 0,
+ *   requests: 1,
+ *   bytesRead: 100,
+ *   errors: { connect: 0, read: 0, write: 0, status: 0, timeout: 0 },
+ *   latency: latency.bucketCounts(),
+ *   requestRate: new Stats().bucketCounts(),
+ * };
+ * const result = mergeReports(parseArgs(["-t2", "-c2", "http://127.0.0.1/"]), [report, null], 1_000_000);
+ * console.log(result.requests, result.unfinishedThreads); // 1 [ 2 ]
+ * ```
+ */
+export function mergeReports(config: Config, reports: (ThreadReport | null)[], runtimeUs: number): RunResult {
+  const errors = noErrors();
+  const latency = new Stats();
+  const requestRate = new Stats();
+  const unfinishedThreads: number[] = [];
+  let requests = 0;
+  let bytesRead = 0;
+  reports.forEach((report, index) => {
+    if (report === null) {
+      unfinishedThreads.push(index + 1);
+      return;
+    }
+    requests += report.requests;
+    bytesRead += report.bytesRead;
+    addErrors(errors, report.errors);
+    latency.add(Stats.fromBucketCounts(report.latency));
+    requestRate.add(Stats.fromBucketCounts(report.requestRate));
+  });
+  const perConnection = Math.floor(requests / config.connections);
+  if (perConnection > 0) latency.correct(Math.floor(runtimeUs / perConnection));
+  return {
+    url: config.target.url,
+    threads: config.threads,
+    connections: config.connections,
+    durationMs: config.durationMs,
+    runtimeUs,
+    requests,
+    bytesRead,
+    errors,
+    latency,
+    requestRate,
+    unfinishedThreads,
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * The socket contract: what the connection cycle needs of a socket and of the transport that opens it, where a
+ * thread connects, and its TLS settings. Every transport (`transport.ts` builds them) keeps this contract, and
+ * one conformance suite holds each to it (`tests/net/sockets_test.ts`). Types and one constant only, so that
+ * the transports and their users import it without importing each other.
+ *
+ * @module
+ */
+
+/**
+ * Where a thread connects: a resolved address, never a name (resolution happens once, up front). Also what
+ * `wrk.lookup` returns and `thread.addr` holds in scripts.
+ */
+export interface SocketAddress {
+  /** Numeric IP address, without brackets. */
+  address: string;
+  port: number;
+  /** From the resolver, so no stage has to guess it from the address's spelling. */
+  family: 4 | 6;
+}
+
+/** TLS settings; SNI and certificate names are checked against `serverName`. */
+export interface TlsSettings {
+  serverName: string;
+  /** Extra trusted CA certificates (PEM). */
+  caCerts?: string[];
+  /** Skip certificate verification (`-k`). */
+  insecure?: boolean;
+}
+
+/** What `Socket.startReading`'s callback gets for a read that failed (a reset, a TLS error). */
+export const READ_FAILED = -1;
+
+/** What the connection cycle needs of a socket. */
+export interface Socket {
+  /**
+   * Starts reading; called once. Each read lands in `buffer` and is handed to `onRead` with its byte count
+   * (0 at EOF, `READ_FAILED` when it failed), which is done with the bytes when it returns. Nothing follows 0
+   * or `READ_FAILED`, and nothing is handed on after `close()`. Reading never waits for a request: bytes a
+   * server sends unasked, or its close of an idle connection, are seen when they happen (as in wrk).
+   */
+  startReading(buffer: Uint8Array, onRead: (n: number) => void): void;
+  /** Writes some of `bytes`; resolves to how many. */
+  write(bytes: Uint8Array): Promise<number>;
+  /**
+   * Writes what the socket takes at once, without waiting (possibly 0 bytes); throws when the socket failed.
+   * Only sockets that can do this cheaply have it: it spares the cycle a promise per request.
+   */
+  writeNow?(bytes: Uint8Array): number;
+  close(): void;
+}
+
+/** Cancels a scheduled callback (see `Transport.delay`); cancelling twice, or after it ran, does nothing. */
+export interface Cancel {
+  cancel(): void;
+}
+
+/** Opens connections to one address. `connect` rejects on failure (the caller counts a connect error). */
+export interface Transport {
+  connect(signal: AbortSignal): Promise<Socket>;
+  /**
+   * Calls `callback` after `delayMs`, on the transport's own clock and loop, when it has one (the epoll loop:
+   * its timers fire to the fraction of a millisecond, Deno's `setTimeout` a millisecond or more late, which
+   * cost `delay()` scripts a third of wrk's rate). Returns how to cancel it.
+   */
+  delay?(delayMs: number, callback: () => void): Cancel;
+  /**
+   * Releases what the transport holds beyond its sockets (the epoll loop's descriptor), once they are closed.
+   * Its sockets are not Deno resources: a terminated worker would leave them, and this, open.
+   */
+  close?(): void;
+}

@@ -1,0 +1,133 @@
+/**
+ * Pre-flight: everything a run checks and reads before any thread starts, so that a mistake is one clear line
+ * and exit 1 instead of a report full of errors. The open-file limit against `-c`; the script and the
+ * `--cacert` file, read once here and handed to every thread; the target resolved and test-connected, as wrk's
+ * `main` does before it starts its threads; and for https one handshake, so that an untrusted certificate is
+ * named (docs/wrk-compat.md, "Command line").
+ *
+ * @module
+ */
+import type { Config } from "../config/config.ts";
+import { describeOsError, resolveAddresses, testConnect } from "../net/resolve.ts";
+import type { SocketAddress } from "../net/socket.ts";
+import { createTransport, tlsSettings } from "../net/transport.ts";
+import { RunError } from "../run_error.ts";
+import { checkOpenFileLimit } from "./fd_limit.ts";
+
+/** The longest the up-front connect test and TLS handshake may take (less when `--timeout` is shorter). */
+const PREFLIGHT_CONNECT_BOUND_MS = 5000;
+
+/** What the pre-flight read and found: the run starts from this. */
+export interface Preflight {
+  /** The script's bytes (null: no script). */
+  script: Uint8Array | null;
+  /** PEM text of `--cacert` (empty: none). */
+  caCerts: string[];
+  /** The first address of the target that accepted a connection. */
+  address: SocketAddress;
+}
+
+/** Options for {@linkcode preflight}. */
+export interface PreflightOptions {
+  /** The open-file limit to check `-c` against; null: no check; undefined: this process's limit. */
+  openFileLimit?: number | null;
+}
+
+/**
+ * Checks and reads what a run needs before it starts.
+ *
+ * @throws {RunError} with one line for the user: the open-file limit is too low, the script or CA file cannot
+ * be read, the host does not resolve or accepts no connection, or its TLS certificate is not trusted.
+ *
+ * @example A target nobody listens on
+ * ```ts
+ * import { parseArgs } from "../config/parse_args.ts";
+ * import { preflight } from "./preflight.ts";
+ *
+ * const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const port = listener.addr.port;
+ * listener.close();
+ * await preflight(parseArgs([`http://127.0.0.1:${port}/`])).catch((error) => console.log(error.message));
+ * // unable to connect to 127.0.0.1:<port> Connection refused
+ * ```
+ */
+export async function preflight(config: Config, options: PreflightOptions = {}): Promise<Preflight> {
+  if (options.openFileLimit !== null) {
+    try {
+      checkOpenFileLimit(config.connections, config.threads, options.openFileLimit);
+    } catch (error) {
+      throw new RunError(error instanceof Error ? error.message : String(error));
+    }
+  }
+  const script = config.scriptPath === null ? null : await readScript(config.scriptPath);
+  const caCerts = config.caFile === null ? [] : [await readCaFile(config.caFile)];
+  const address = await firstReachableAddress(config);
+  await checkTls(config, address, caCerts);
+  return { script, caCerts, address };
+}
+
+/** wrk resolves the host and uses the first address that accepts a connection (wrk's `main`). */
+async function firstReachableAddress(config: Config): Promise<SocketAddress> {
+  const { host, port, service } = config.target;
+  let addresses: SocketAddress[];
+  try {
+    addresses = await resolveAddresses(host, port);
+  } catch (error) {
+    throw new RunError(`unable to resolve ${host}:${service} ${describeResolveError(error)}`);
+  }
+  let reason = "no address found";
+  for (const address of addresses) {
+    const failure = await testConnect(address, Math.min(config.timeoutMs, PREFLIGHT_CONNECT_BOUND_MS));
+    if (failure === null) return address;
+    reason = failure;
+  }
+  throw new RunError(`unable to connect to ${host}:${service} ${reason}`);
+}
+
+/**
+ * For https, one handshake up front, so that an untrusted certificate is one clear error instead of a report
+ * full of connect errors.
+ */
+async function checkTls(config: Config, address: SocketAddress, caCerts: string[]): Promise<void> {
+  const tls = tlsSettings(config, caCerts);
+  if (tls === null) return;
+  const { host, service } = config.target;
+  try {
+    const socket = await createTransport(address, tls).connect(
+      AbortSignal.timeout(Math.min(config.timeoutMs, PREFLIGHT_CONNECT_BOUND_MS)),
+    );
+    socket.close();
+  } catch (error) {
+    const reason = describeOsError(error);
+    if (/certificate|issuer|CertNotValid|NotValidForName|expired/i.test(reason)) {
+      throw new RunError(
+        `TLS certificate of ${host}:${service} not trusted (${reason}); ` +
+          `pass --cacert <file> to trust its CA, or -k to skip verification`,
+      );
+    }
+    throw new RunError(`TLS handshake with ${host}:${service} failed: ${reason}`);
+  }
+}
+
+function describeResolveError(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  if (code === "ENOTFOUND" || code === "EAI_NONAME") return "Name or service not known";
+  if (code === "EAI_AGAIN") return "Temporary failure in name resolution";
+  return describeOsError(error);
+}
+
+async function readScript(path: string): Promise<Uint8Array> {
+  try {
+    return await Deno.readFile(path);
+  } catch (error) {
+    throw new RunError(`cannot read script ${path}: ${describeOsError(error)}`);
+  }
+}
+
+async function readCaFile(path: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    throw new RunError(`cannot read CA file ${path}: ${describeOsError(error)}`);
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The five error counters wrk keeps (`errors` in wrk's `stats.h`), as one type from the connection that counts
+ * them, through the thread's report, to the run's result, the report's `Socket errors` line and `done()`'s
+ * `summary.errors`. A network error is counted and the connection replaced; it never ends the run
+ * (docs/wrk-compat.md, "Running").
+ *
+ * @module
+ */
+
+/**
+ * Socket and HTTP error counters, as wrk counts them.
+ *
+ * @example Totalling the socket errors, as the report's `Socket errors` line does
+ * ```ts
+ * import type { ErrorCounts } from "./error_counts.ts";
+ *
+ * function socketErrors(errors: ErrorCounts): number {
+ *   return errors.connect + errors.read + errors.write + errors.timeout;
+ * }
+ * console.log(socketErrors({ connect: 1, read: 0, write: 0, status: 3, timeout: 2 })); // 3
+ * ```
+ */
+export interface ErrorCounts {
+  /** Connections that could not be opened (refused, unreachable, TLS handshake failed, connect timeout). */
+  connect: number;
+  /** Reads that failed or returned bytes that are not a valid response. */
+  read: number;
+  /** Writes that failed. */
+  write: number;
+  /** Responses with status > 399. */
+  status: number;
+  /** Requests unanswered for longer than `--timeout`. */
+  timeout: number;
+}
+
+/** The categories of {@linkcode ErrorCounts}, in wrk's order (the order of its `Socket errors` line). */
+export const ERROR_KINDS: readonly (keyof ErrorCounts)[] = ["connect", "read", "write", "status", "timeout"];
+
+/**
+ * Counters at zero.
+ *
+ * @example Counting into fresh counters
+ * ```ts
+ * import { noErrors } from "./error_counts.ts";
+ *
+ * const errors = noErrors();
+ * errors.timeout++;
+ * console.log(errors); // { connect: 0, read: 0, write: 0, status: 0, timeout: 1 }
+ * ```
+ */
+export function noErrors(): ErrorCounts {
+  return { connect: 0, read: 0, write: 0, status: 0, timeout: 0 };
+}
+
+/**
+ * Adds `more` into `total`, category by category (threads into a run, and runs into one).
+ *
+ * @example Summing two threads' counters
+ * ```ts
+ * import { addErrors, noErrors } from "./error_counts.ts";
+ *
+ * const total = noErrors();
+ * addErrors(total, { connect: 1, read: 2, write: 0, status: 0, timeout: 0 });
+ * addErrors(total, { connect: 0, read: 1, write: 0, status: 4, timeout: 0 });
+ * console.log(total.read, total.status); // 3 4
+ * ```
+ */
+export function addErrors(total: ErrorCounts, more: ErrorCounts): void {
+  for (const kind of ERROR_KINDS) total[kind] += more[kind];
+}

@@ -1,0 +1,85 @@
+/**
+ * The house rules that keep `lib/` easy to extend, read off the real module graph (`deno info --json`): no
+ * import circle, data flowing one way between the stages, and the pure stages free of I/O.
+ */
+import assert from "node:assert/strict";
+import { ROOT, runDeno } from "./helpers/deno.ts";
+
+interface ModuleInfo {
+  specifier: string;
+  dependencies?: { code?: { specifier?: string }; type?: { specifier?: string } }[];
+}
+
+/** lib/ modules (repository-relative paths) → the lib/ modules each imports, statically or dynamically. */
+async function libGraph(): Promise<Map<string, string[]>> {
+  const outcome = await runDeno(["info", "--json", "cli.ts"]);
+  assert.equal(outcome.code, 0, outcome.stderr);
+  const root = new URL(`file://${ROOT}`).href;
+  const relative = (specifier: string) => specifier.startsWith(root) ? specifier.slice(root.length) : null;
+  const graph = new Map<string, string[]>();
+  for (const module of (JSON.parse(outcome.stdout) as { modules: ModuleInfo[] }).modules) {
+    const path = relative(module.specifier);
+    if (path === null || !path.startsWith("lib/")) continue;
+    const imports = (module.dependencies ?? [])
+      .flatMap((d) => [d.code?.specifier, d.type?.specifier])
+      .map((s) => s === undefined ? null : relative(s))
+      .filter((s): s is string => s !== null && s.startsWith("lib/"));
+    graph.set(path, [...new Set(imports)]);
+  }
+  return graph;
+}
+
+function cycles(graph: Map<string, string[]>): string[] {
+  const found: string[] = [];
+  const state = new Map<string, "open" | "done">();
+  const stack: string[] = [];
+  const visit = (node: string) => {
+    state.set(node, "open");
+    stack.push(node);
+    for (const next of graph.get(node) ?? []) {
+      if (state.get(next) === "open") found.push([...stack.slice(stack.indexOf(next)), next].join(" → "));
+      else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(node, "done");
+  };
+  for (const node of graph.keys()) if (!state.has(node)) visit(node);
+  return found;
+}
+
+Deno.test("lib/ has no import circle", async () => {
+  assert.deepEqual(cycles(await libGraph()), []);
+});
+
+Deno.test("lib/net never imports the script layer, and stats/ and report/ import neither net/ nor script/", async () => {
+  const graph = await libGraph();
+  const offending: string[] = [];
+  for (const [module, imports] of graph) {
+    for (const imported of imports) {
+      const stage = (path: string) => path.split("/")[1];
+      const from = stage(module);
+      const to = stage(imported);
+      if (from === "net" && to === "script") offending.push(`${module} → ${imported}`);
+      if ((from === "stats" || from === "report") && (to === "net" || to === "script" || to === "worker")) {
+        offending.push(`${module} → ${imported}`);
+      }
+    }
+  }
+  assert.deepEqual(offending, []);
+});
+
+Deno.test("lib/stats and lib/report are pure: no Deno API, no timers", async () => {
+  const impure: string[] = [];
+  for (const folder of ["lib/stats", "lib/report"]) {
+    for await (const entry of Deno.readDir(`${ROOT}${folder}`)) {
+      if (!entry.name.endsWith(".ts")) continue;
+      const text = await Deno.readTextFile(`${ROOT}${folder}/${entry.name}`);
+      // Doc examples may use anything; only code outside comments counts.
+      const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+      if (/\bDeno\.|setTimeout|setInterval|performance\.now/.test(code)) {
+        impure.push(`${folder}/${entry.name}`);
+      }
+    }
+  }
+  assert.deepEqual(impure, []);
+});
