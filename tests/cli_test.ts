@@ -159,6 +159,13 @@ Deno.test("cli prints the usage and exits 1 for bad flags and URLs", async () =>
   }
 });
 
+Deno.test("cli -v alone prints the version line, then the usage, as wrk does, and exits 1", async () => {
+  const { code, stdout, stderr } = await runCli(["-v"]);
+  assert.equal(code, 1);
+  assert.match(stdout, /^wrk-deno \S+ .*\n$/);
+  assert.match(stderr, /^Usage: wrk <options> <url>/, "the usage comes first: no message before it");
+});
+
 Deno.test("cli demo runs against the embedded server and prints the latency distribution", async () => {
   const { code, stdout } = await runCli(["demo", "-t1", "-c4", "-d500ms"]);
   assert.equal(code, 0);

@@ -108,7 +108,8 @@ export function parseArgs(argv: string[]): Config {
   const { url, scriptArgs } = splitPositionals(tokens, fail);
 
   // wrk's order: no URL, no threads or no duration first, then the URL, then the connection count.
-  if (url === undefined) throw fail("missing URL");
+  // wrk's `-v` alone prints the version line and the usage, nothing in between.
+  if (url === undefined) throw fail(printVersion ? "" : "missing URL");
   if (threads === 0) throw fail("number of threads must be > 0");
   if (durationMs === 0) throw fail("duration must be > 0");
   if (timeoutMs === 0) throw fail("timeout must be > 0");
