@@ -1,0 +1,1 @@
+export { HelpCommand } from "./help_command.ts";
