@@ -192,7 +192,7 @@ export class Run {
           write,
         }).catch(asRunError);
       }
-      // setup() runs per thread, in order, in the main state (spec §3 phase order).
+      // setup() runs per thread, in order, in the main state (docs/wrk-compat.md#phase-order).
       if (mainScript?.hasSetup) {
         for (const thread of threads) await mainScript.setup(thread).catch(asRunError);
       }

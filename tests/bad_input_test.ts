@@ -37,7 +37,7 @@ function hookError(hook: string, source: string, line: number, message: string):
 }
 
 const CASES: Case[] = [
-  // Flags (spec §1): a bad number, a zero, an unknown unit, a missing value, an unknown flag.
+  // Flags (docs/wrk-compat.md#validation-order-and-messages): a bad number, a zero, an unknown unit, a missing value, an unknown flag.
   {
     name: "-c x",
     args: ["-c", "x", URL_ARG],

@@ -49,7 +49,7 @@ Deno.test("cli spreads connections over threads so the total is what was asked",
   try {
     const { code } = await runCli(["-t3", "-c10", "-d500ms", server.url]);
     assert.equal(code, 0);
-    // One extra connection is the up-front connect test (spec §1).
+    // One extra connection is the up-front connect test (docs/wrk-compat.md#resolving-and-the-test-connect).
     assert.equal(server.connections(), 11);
   } finally {
     await server.close();

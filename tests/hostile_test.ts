@@ -1,5 +1,5 @@
 /**
- * The real CLI against misbehaving servers (spec §4): each misbehaviour must show up in the right counter, the
+ * The real CLI against misbehaving servers (docs/wrk-compat.md#error-categories): each misbehaviour must show up in the right counter, the
  * run must still end within 100 ms of `-d`, and the report must print with exit code 0.
  */
 import assert from "node:assert/strict";
@@ -77,7 +77,7 @@ function assertOnTime(cli: CliOutcome, report: ReportFigures): void {
 
 /**
  * The `Socket errors` line appears exactly when connect, read, write or timeout is non-zero, and the
- * `Non-2xx` line exactly when status errors are (spec §2).
+ * `Non-2xx` line exactly when status errors are (docs/wrk-compat.md#error-lines).
  */
 function assertErrorLines(stdout: string, report: ReportFigures): void {
   const { connect, read, write, timeout } = report.errors;
@@ -91,7 +91,7 @@ function assertBetween(value: number, low: number, high: number, what: string): 
 }
 
 /**
- * The ours timeout rule (spec §4): every request still unanswered after `--timeout` counts one `timeout` and its
+ * Our timeout rule (docs/wrk-compat.md#timeouts): every request still unanswered after `--timeout` counts one `timeout` and its
  * connection is replaced. Each connection can time out at most once per `timeoutS`, and at least once per
  * `timeoutS` plus a tick (less the start-up of the threads, hence only "at least once").
  */
@@ -104,7 +104,7 @@ function assertTimeouts(outcome: Outcome, connections: number, timeoutS: number)
     "timeouts",
   );
   // Each timeout closed its connection and opened a new one, except around the stop.
-  const reconnects = server.accepted() - 1 - connections; // 1: the up-front connect test (spec §1)
+  const reconnects = server.accepted() - 1 - connections; // 1: the up-front connect test (docs/wrk-compat.md#resolving-and-the-test-connect)
   assertBetween(reconnects, report.errors.timeout - connections, report.errors.timeout, "reconnects");
 }
 

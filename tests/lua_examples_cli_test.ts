@@ -1,5 +1,5 @@
 /**
- * wrk's nine example scripts (spec §5), run end to end through the real CLI against loopback servers: what
+ * wrk's nine example scripts (docs/wrk-compat.md#example-scripts), run end to end through the real CLI against loopback servers: what
  * the server received and what the script printed.
  */
 import assert from "node:assert/strict";

@@ -1,5 +1,5 @@
 /**
- * SIGINT and SIGTERM end a run early with the report for the time actually run (spec §4, Stop); a second SIGINT
+ * SIGINT and SIGTERM end a run early with the report for the time actually run (docs/wrk-compat.md#stopping-and-signals); a second SIGINT
  * exits at once with 130; outside the run (a script busy in the main Lua state) a signal ends the process.
  */
 import assert from "node:assert/strict";

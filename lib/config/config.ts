@@ -5,7 +5,7 @@
  */
 
 /**
- * Where requests go, parsed from the URL as wrk does (spec §1, §3 `wrk` table).
+ * Where requests go, parsed from the URL as wrk does (docs/wrk-compat.md#target-url).
  *
  * @example Reading the target of a command line
  * ```ts

@@ -10,7 +10,7 @@ export interface UsageErrorOptions {
   showUsage?: boolean;
   /**
    * `-v` was given before the error: print the version line first. wrk prints it while still parsing,
-   * so `wrk -v` alone shows the version, then the usage, and exits 1 (spec §1).
+   * so `wrk -v` alone shows the version, then the usage, and exits 1 (docs/wrk-compat.md#usage-and-version).
    */
   printVersion?: boolean;
   /** The underlying error, if any. */

@@ -1,5 +1,6 @@
 /**
- * argv → validated {@linkcode Config}, accepting every wrk command line (spec §1).
+ * argv → validated {@linkcode Config}, accepting every wrk command line as
+ * wrk's `parse_args` does (docs/wrk-compat.md#command-line).
  * @module
  */
 
@@ -26,7 +27,7 @@ const OPTIONS = {
 
 type OptionName = keyof typeof OPTIONS;
 
-/** wrk's defaults (spec §1). */
+/** wrk's defaults (docs/wrk-compat.md#flags-and-defaults). */
 const DEFAULT_CONNECTIONS = 10;
 const DEFAULT_THREADS = 2;
 const DEFAULT_DURATION_MS = 10_000;
@@ -101,7 +102,7 @@ export function parseArgs(argv: string[]): Config {
   const caFile = nonEmpty("cacert", values.cacert);
   const headers = (values.header ?? []).map((header) => {
     const split = splitHeader(header);
-    // Ours: wrk silently ignores such a header; a typo should not go unnoticed (spec §1).
+    // Ours: wrk silently ignores such a header; a typo should not go unnoticed (docs/wrk-compat.md#header-flags).
     if (!split) throw fail(`invalid header '${header}' — use -H "Name: value"`, { showUsage: false });
     return split;
   });
@@ -210,7 +211,7 @@ function splitPositionals(
 
 /**
  * Split a `-H` value at the first colon, trimming spaces and tabs before the value. wrk needs `": "`;
- * ours also takes `Name:value` (spec §1). Null when there is no colon or no name.
+ * ours also takes `Name:value` (docs/wrk-compat.md#header-flags). Null when there is no colon or no name.
  */
 function splitHeader(header: string): [string, string] | null {
   const colon = header.indexOf(":");

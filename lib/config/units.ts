@@ -1,5 +1,5 @@
 /**
- * wrk's numeric and time arguments (spec §1): counts with SI suffixes, durations with time units.
+ * wrk's numeric and time arguments (`scan_metric`, `scan_time`; docs/wrk-compat.md#numbers-and-times): counts with SI suffixes, durations with time units.
  * @module
  */
 

@@ -1,5 +1,5 @@
 /**
- * The target URL, split the way wrk splits it (spec §1 and the `wrk` table in §3).
+ * The target URL, split the way wrk splits it (docs/wrk-compat.md#target-url).
  * @module
  */
 
@@ -102,7 +102,7 @@ function splitHostPort(hostPort: string): { hostText: string; portText: string |
 }
 
 /**
- * The request target as typed: wrk sends the URL "from its path on" unchanged (spec §3), so dots and
+ * The request target as typed: wrk sends the URL "from its path on" unchanged (docs/wrk-compat.md#target-url), so dots and
  * escapes reach the server as written. Only bytes that cannot appear in an HTTP request line (controls,
  * space, non-ASCII; RFC 9112 §3.2) are percent-encoded. The fragment is never sent (RFC 9110 §7.1).
  */

@@ -1,5 +1,5 @@
 /**
- * The usage text and version line, as wrk prints them (spec §1), with our options added.
+ * The usage text and version line, as wrk prints them (docs/wrk-compat.md#usage-and-version), with our options added.
  * @module
  */
 

@@ -5,7 +5,7 @@
 
 /** Produces the bytes each connection sends. */
 export interface RequestSource {
-  /** Requests held by every batch `nextRequest()` returns; counted once at start, as wrk does (spec §3). */
+  /** Requests held by every batch `nextRequest()` returns; counted once at start, as wrk does (docs/wrk-compat.md#pipelining). */
   readonly pipelineDepth: number;
   /** For each position in a batch: is that request a HEAD (its response has no body)? */
   readonly headFlags: readonly boolean[];

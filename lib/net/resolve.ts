@@ -1,6 +1,6 @@
 /**
- * Name resolution and the up-front connect test wrk does before starting (spec §1): getaddrinfo semantics
- * (hosts file, IP literals) through `node:dns`, never `Deno.resolveDns` (a stub resolver, see runtime-notes).
+ * Name resolution and the up-front connect test wrk does before starting (docs/wrk-compat.md#resolving-and-the-test-connect): getaddrinfo semantics
+ * (hosts file, IP literals) through `node:dns`, never `Deno.resolveDns` (a stub resolver: docs/wrk-compat.md#name-resolution).
  */
 import { lookup } from "node:dns/promises";
 import type { SocketAddress } from "./socket.ts";

@@ -1,6 +1,6 @@
 /**
  * The few pieces of C's `printf` that wrk's report relies on, reproduced exactly so that the report matches wrk
- * byte for byte (spec §2). Private to `lib/report/`.
+ * byte for byte (docs/wrk-compat.md#report-layout). Private to `lib/report/`.
  *
  * @module
  */

@@ -1,5 +1,6 @@
 /**
- * wrk's text report (spec §2), as pure functions from a {@linkcode RunResult} to the exact text wrk prints.
+ * wrk's text report (`print_stats_header`, `print_stats`, `print_stats_latency`;
+ * docs/wrk-compat.md#report-layout), as pure functions from a {@linkcode RunResult} to the exact text wrk prints.
  *
  * @module
  */

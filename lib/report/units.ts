@@ -1,5 +1,5 @@
 /**
- * wrk's unit formatters (`units.c`), used by the text report (spec §2).
+ * wrk's unit formatters (`units.c`), used by the text report (docs/wrk-compat.md#unit-formatters).
  *
  * Each formatter takes an amount and, while a *next* unit exists after the candidate unit and the amount is at
  * least 0.85 × the scale, divides by the scale and moves to that unit. That is why the last unit of every table

@@ -1,5 +1,5 @@
 /**
- * The addr userdata and `wrk.lookup` / `wrk.connect` (spec §3), which wait on DNS and sockets through the
+ * The addr userdata and `wrk.lookup` / `wrk.connect` (docs/wrk-compat.md#address-lookup-and-connect), which wait on DNS and sockets through the
  * coroutine runner.
  *
  * @module
@@ -87,7 +87,7 @@ const DNS_REASONS: Record<string, string> = {
 
 /**
  * Resolves like getaddrinfo with stream sockets: hosts file and IP literals included (`node:dns`, never
- * `Deno.resolveDns`, see runtime-notes.md). `service` is "http", "https", a port number, or null for port 0.
+ * `Deno.resolveDns`: docs/wrk-compat.md#name-resolution). `service` is "http", "https", a port number, or null for port 0.
  */
 export async function resolve(host: string, service: string | null): Promise<Addr[]> {
   const port = servicePort(service);

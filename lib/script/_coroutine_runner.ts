@@ -1,7 +1,7 @@
 /**
  * Lets Lua code that looks synchronous call async JS (`thread:get`, `wrk.lookup`, `wrk.connect`): the top
  * level and the rarely-called hooks run in one reused coroutine; a JS function that needs to wait yields it,
- * the runner awaits the promise and resumes it with the results (runtime-notes.md, approach 1).
+ * the runner awaits the promise and resumes it with the results (docs/wrk-compat.md#waiting-inside-lua).
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * Counts the HTTP/1.1 requests in a `request()` result, to learn the pipeline depth once at start (spec §3)
+ * Counts the HTTP/1.1 requests in a `request()` result, to learn the pipeline depth once at start (docs/wrk-compat.md#pipelining)
  * and which positions are HEAD requests (their responses have no body).
  *
  * @module

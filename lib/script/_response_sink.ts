@@ -1,7 +1,7 @@
 /**
- * Calls `response(status, headers, body)` for every response (spec §3), building the header table in JS from
+ * Calls `response(status, headers, body)` for every response (docs/wrk-compat.md#delay-request-and-response), building the header table in JS from
  * the parser's byte offsets. Header names, most values and small bodies repeat from one response to the next,
- * so their Lua strings are cached (see `_byte_string_cache.ts`, runtime-notes.md), and the table is filled
+ * so their Lua strings are cached (see `fengari/_byte_string_cache.ts`, docs/wrk-compat.md#calling-hooks), and the table is filled
  * directly rather than through `lua_rawset` (see `fengari/_direct.ts`).
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * The stats userdata `done(summary, latency, requests)` receives (spec §3): `.min .max .mean .stdev`,
+ * The stats userdata `done(summary, latency, requests)` receives (docs/wrk-compat.md#done-and-stats-objects): `.min .max .mean .stdev`,
  * `:percentile(p)`, `#stats` and `stats(i)`. Every number is pushed as a float: fengari's integers are 32-bit
  * and latencies, counts and byte totals can exceed them.
  *

@@ -1,5 +1,5 @@
 /**
- * The thread userdata (spec §3): in the main state it wraps a {@linkcode ThreadHandle} (`setup(thread)`); in a
+ * The thread userdata (docs/wrk-compat.md#setup-and-the-thread-object): in the main state it wraps a {@linkcode ThreadHandle} (`setup(thread)`); in a
  * thread's own state it is `wrk.thread`, whose `get`/`set` act on that state and whose `stop()` stops it.
  *
  * @module

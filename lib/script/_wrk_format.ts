@@ -1,6 +1,7 @@
 /**
  * `wrk.format(method, path, headers, body)` in JS: the same bytes as wrk's Lua version (`wrk.lua`) run on the
- * same table, about 12× faster on fengari (runtime-notes.md). Spec §3.
+ * same table, many times faster on fengari than the Lua version (docs/wrk-compat.md#wrkformat,
+ * docs/benchmarks.md).
  *
  * @module
  */

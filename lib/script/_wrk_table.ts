@@ -1,5 +1,5 @@
 /**
- * The global `wrk` table every state gets before the script runs (spec §3): URL parts, `-H` headers,
+ * The global `wrk` table every state gets before the script runs (docs/wrk-compat.md#the-wrk-table): URL parts, `-H` headers,
  * `format`, `lookup`, `connect`, and in a thread's state `thread`.
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * The main Lua state (spec §3): runs the script once for `setup(thread)` before the threads start and
+ * The main Lua state (docs/wrk-compat.md#lua-states): runs the script once for `setup(thread)` before the threads start and
  * `done(summary, latency, requests)` after the report. Both hooks, and the top level, may wait on
  * `thread:get`, `wrk.lookup` and `wrk.connect`.
  *

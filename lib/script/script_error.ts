@@ -1,7 +1,7 @@
 /**
  * The one error type the script layer throws: a Lua load or runtime error, or a hook that returned the wrong
- * kind of value. The message is a single `<file>:<line>: <message>` line as Lua reports it (spec §3 "Errors in
- * scripts"), ready for `cli.ts` to print on stderr.
+ * kind of value. The message is a single `<file>:<line>: <message>` line as Lua reports it
+ * (docs/wrk-compat.md#script-errors), ready for `cli.ts` to print on stderr.
  *
  * @module
  */

@@ -1,6 +1,6 @@
 /**
  * What the main state's `setup(thread)` talks to: the orchestrator implements a {@linkcode ThreadHandle} over
- * worker messages for each thread (spec §3 "setup(thread) and the thread userdata").
+ * worker messages for each thread (docs/wrk-compat.md#setup-and-the-thread-object).
  *
  * @module
  */

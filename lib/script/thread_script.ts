@@ -1,7 +1,7 @@
 /**
- * A thread's Lua state (spec §3): the script run with `wrk.thread`, then `init(args)`, the static request,
+ * A thread's Lua state (docs/wrk-compat.md#phase-order): the script run with `wrk.thread`, then `init(args)`, the static request,
  * and the per-request hooks behind the {@linkcode RequestSource} / {@linkcode ResponseSink} seam the connection
- * loop uses. Hooks are probed once and called through cached registry references (runtime-notes.md).
+ * loop uses. Hooks are probed once and called through cached registry references (docs/wrk-compat.md#calling-hooks).
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * Copying Lua values between states (`thread:get`/`thread:set`, spec §3) through a structured-clone-able form,
+ * Copying Lua values between states (`thread:get`/`thread:set`, docs/wrk-compat.md#copying-values-between-states) through a structured-clone-able form,
  * so they can cross a worker boundary with `postMessage`.
  *
  * @module

@@ -1,6 +1,6 @@
 /**
  * wrk's stats object (`stats.c`) over HdrHistogram's bucket layout (see recorder.ts), so that any value fits in a
- * small, fixed amount of memory and the threads' samples merge exactly (spec §3, §4). The standard HDR
+ * small, fixed amount of memory and the threads' samples merge exactly (docs/wrk-compat.md#histograms). The standard HDR
  * encoding, for exchanging histograms with other tools or machines, is in hdr_codec.ts.
  *
  * @module
@@ -96,7 +96,7 @@ export class Stats {
   }
 
   /**
-   * wrk's coordinated-omission correction (`stats_correct`, spec §4): every recorded value `n ≥ 2 × interval`
+   * wrk's coordinated-omission correction (`stats_correct`, docs/wrk-compat.md#latency-correction): every recorded value `n ≥ 2 × interval`
    * seen `c` times adds `c` samples at `n − interval`, `n − 2·interval`, … while they stay above `interval`.
    *
    * The interval is truncated to whole µs, as wrk's integer division gives it; an interval below 1 (or NaN)

@@ -46,7 +46,7 @@ async function load(message: WorkerSetup): Promise<void> {
   setup = message;
   const { config } = message;
   if (message.script !== null && config.scriptPath !== null) {
-    // Loaded only for a script: fengari costs ~10 MiB per thread (runtime-notes: one state per worker).
+    // Loaded only for a script: fengari and a Lua state are most of a thread's memory (docs/wrk-compat.md#memory).
     const { loadThreadScript } = await import("../script/thread_script.ts");
     script = await loadThreadScript({
       path: config.scriptPath,
@@ -67,7 +67,7 @@ async function load(message: WorkerSetup): Promise<void> {
   post({ type: "loaded" });
 }
 
-/** The default request, built once (spec §3: the static request when there is no `request()`). */
+/** The default request, built once (the static request when there is no `request()`: docs/wrk-compat.md#delay-request-and-response). */
 function staticSource(message: WorkerSetup): RequestSource {
   const { target, headers } = message.config;
   const bytes = defaultRequest(target.path, target.hostHeader, headers);

@@ -47,7 +47,7 @@ export class WorkerThread implements ThreadHandle {
     this.#worker = new Worker(module, { type: "module" });
     this.#worker.onmessage = (event: MessageEvent<FromWorker>) => this.#receive(event.data);
     this.#worker.onerror = (event: ErrorEvent) => {
-      // Without preventDefault an error in a worker ends the whole process (runtime-notes, Workers).
+      // Without preventDefault an error in a worker ends the whole process (docs/wrk-compat.md#workers).
       event.preventDefault();
       this.#fail(`thread ${index + 1} crashed: ${event.message}`);
     };

@@ -1,4 +1,4 @@
-/** Script errors: one `<file>:<line>: …` line naming the hook (spec §3 "Errors in scripts"). */
+/** Script errors: one `<file>:<line>: …` line naming the hook (docs/wrk-compat.md#script-errors). */
 
 import assert from "node:assert/strict";
 import { ScriptError } from "../../lib/script/script_error.ts";

@@ -1,4 +1,4 @@
-/** wrk's nine example scripts (spec §5), exercised at the script-API level (no HTTP engine). */
+/** wrk's nine example scripts (docs/wrk-compat.md#example-scripts), exercised at the script-API level (no HTTP engine). */
 
 import assert from "node:assert/strict";
 import { Stats } from "../../lib/stats/stats.ts";

@@ -1,4 +1,4 @@
-/** `wrk.lookup` and `wrk.connect` (spec §3), from the main state and from a thread's state. */
+/** `wrk.lookup` and `wrk.connect` (docs/wrk-compat.md#address-lookup-and-connect), from the main state and from a thread's state. */
 
 import assert from "node:assert/strict";
 import { FakeThreadHandle, mainScript, threadScript } from "./_helpers.ts";

@@ -1,4 +1,4 @@
-/** The request counter behind the pipeline depth (spec §3). */
+/** The request counter behind the pipeline depth (docs/wrk-compat.md#pipelining). */
 
 import assert from "node:assert/strict";
 import { countRequests, RequestFormatError } from "../../lib/script/_request_counter.ts";

@@ -1,4 +1,4 @@
-/** Copying values between states (`thread:get` / `thread:set`, spec §3). */
+/** Copying values between states (`thread:get` / `thread:set`, docs/wrk-compat.md#copying-values-between-states). */
 
 import assert from "node:assert/strict";
 import { TransferError, type TransferValue } from "../../lib/script/transfer.ts";

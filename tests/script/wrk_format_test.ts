@@ -1,4 +1,4 @@
-/** `wrk.format()` byte for byte (spec §3). */
+/** `wrk.format()` byte for byte (docs/wrk-compat.md#wrkformat). */
 
 import assert from "node:assert/strict";
 import type { TransferValue } from "../../lib/script/transfer.ts";

@@ -1,5 +1,5 @@
 /**
- * One connection's cycle (spec §4): connect, then (delay) → write the request bytes → parse the responses as
+ * One connection's cycle (docs/wrk-compat.md#connection-cycle): connect, then (delay) → write the request bytes → parse the responses as
  * reads arrive → record one latency sample per batch → next request. Errors are counters and a reconnect; only
  * a failing request source or response sink (a script error) ends the cycle, rejecting `run()`.
  *
@@ -14,7 +14,7 @@ import type { RequestSource, ResponseSink } from "../request_source.ts";
 import { type Cancel, READ_FAILED, type Socket, type Transport } from "../socket.ts";
 
 /**
- * 8 KiB, as wrk: several small responses per read; larger sizes measured no faster (runtime-notes) and cost memory at
+ * 8 KiB, as wrk: several small responses per read; larger sizes measured no faster and cost memory at
  * -c10000 (wrk reads 8 KiB at a time).
  */
 const READ_BUFFER_BYTES = 8 * 1024;
@@ -97,7 +97,7 @@ export class Connection {
 
   /**
    * Called by the thread's periodic tick. A connect or request older than the timeout counts as a `connect`
-   * or `timeout` error and the socket is replaced, so a hung server shows up in the report (spec §4, Ours).
+   * or `timeout` error and the socket is replaced, so a hung server shows up in the report (docs/wrk-compat.md#timeouts).
    */
   expire(nowMs: number): void {
     if (this.#phase === Phase.Idle) return;

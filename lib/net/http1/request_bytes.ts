@@ -1,5 +1,5 @@
 /**
- * Builds request bytes exactly as wrk's `wrk.format()` does (spec §3): request line, one `Name: value` line per
+ * Builds request bytes exactly as wrk's `wrk.format()` does (docs/wrk-compat.md#wrkformat): request line, one `Name: value` line per
  * header in the given order, an empty line, then the body, all joined with CRLF.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Makes a fengari state look like the LuaJIT wrk scripts were written for (runtime-notes.md): the JS half of
+ * Makes a fengari state look like the LuaJIT wrk scripts were written for (docs/wrk-compat.md#the-lua-engine): the JS half of
  * the shim (output, number spelling, `bit`, clocks, `os.exit`, the `require` sandbox), then `lua/compat.lua`.
  *
  * @module
