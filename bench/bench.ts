@@ -205,7 +205,7 @@ async function main(): Promise<void> {
       const ourFlags = benchCase.tls ? ["--cacert", `${TLS_DIR}ca.pem`] : [];
       const ours: Sample[] = [];
       const theirs: Sample[] = [];
-      // As the README runs it: the binary's permissions and V8 settings.
+      // As docs/install.md runs it: the binary's permissions and V8 settings.
       const ourCommand = [
         Deno.execPath(),
         "run",

@@ -17,7 +17,10 @@ import { WorkerThread } from "./worker/worker_thread.ts";
 
 /** How long stopped threads get to report before they are listed as unfinished. */
 const DEFAULT_GRACE_MS = 1000;
-/** How long threads that reported get to close their sockets (a second is ~50 000 of them). */
+/**
+ * How long threads that reported get to close their sockets: a wide margin even for large runs
+ * (docs/benchmarks.md#measurements-behind-the-code).
+ */
 const CLOSE_BOUND_MS = 2000;
 /** The same after a failure, when a thread may be stuck in a script and never answer. */
 const FAILED_CLOSE_BOUND_MS = 500;
@@ -183,7 +186,7 @@ export class Run {
           `(does its top level loop forever?)`,
       );
       if (script !== null) {
-        // The Lua layer (fengari) is loaded only for a script: ~10 MiB less per thread without one.
+        // The Lua layer (fengari) is loaded only for a script: a Lua state adds to every thread's memory.
         mainScript = await (await import("./script/main_script.ts")).loadMainScript({
           path: config.scriptPath!,
           source: script,

@@ -78,8 +78,9 @@ export interface Config {
   /** `--cacert FILE`: extra CA certificate (PEM) trusted for TLS. */
   caFile: string | null;
   /**
-   * Plain-HTTP connections on each thread's own epoll loop through libc (Linux, with `--allow-ffi`): about a
-   * fifth less client CPU per request than Deno's sockets. `parseArgs()` sets it; false keeps Deno's sockets
+   * Plain-HTTP connections on each thread's own epoll loop through libc (Linux, with `--allow-ffi`): no op
+   * call and no promise per read or write, so less client CPU per request than Deno's sockets
+   * (docs/benchmarks.md#measurements-behind-the-code). `parseArgs()` sets it; false keeps Deno's sockets
    * (as does a missing FFI permission, another OS, or https).
    */
   epoll: boolean;

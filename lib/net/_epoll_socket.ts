@@ -1,9 +1,10 @@
 /**
  * Plain TCP sockets driven by the thread's own epoll loop through libc (lib/net/_libc.ts), as wrk's ae.c does:
  * per request one `send` and one `recv`, and one `epoll_wait` for every batch of ready sockets. Deno's own
- * sockets spend ~3.5 µs of JavaScript and op machinery per request on top of that (an op call and a promise for
- * each read and write, and the Tokio reactor between them); wrk spends ~1.5 µs of user time in all. With two
- * cores shared by client and server, that difference is the server's CPU (README, Benchmark).
+ * sockets add JavaScript and op machinery to every request on top of that (an op call and a promise for each
+ * read and write, and the Tokio reactor between them), more than wrk's whole user time per request. With two
+ * cores shared by client and server, that difference is the server's CPU
+ * (docs/benchmarks.md#measurements-behind-the-code).
  *
  * Sockets are registered once, edge-triggered for reading and writing, so no `epoll_ctl` is needed per request
  * (wrk makes two). A read is only tried when the socket was reported readable and not yet drained.

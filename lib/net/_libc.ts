@@ -34,8 +34,9 @@ const SYMBOLS = {
   setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
   getsockopt: { parameters: ["i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
   // The size_t length goes as a "pointer" (see `lengthArg`): a 64-bit integer parameter ("usize") leaves V8's
-  // fast call path (~0.3 µs a call instead of ~0.05), and a "u32" would leave the register's upper half to
-  // chance. Counts fit in 32 bits (buffers of at most a few MiB), so the result stays a plain number.
+  // fast call path, which makes every send and recv slower (docs/benchmarks.md), and a "u32" would leave the
+  // register's upper half to chance. Counts fit in 32 bits (buffers of at most a few MiB), so the result
+  // stays a plain number.
   send: { parameters: ["i32", "buffer", "pointer", "i32"], result: "i32" },
   recv: { parameters: ["i32", "buffer", "pointer", "i32"], result: "i32" },
   close: { parameters: ["i32"], result: "i32" },

@@ -2,8 +2,8 @@
  * Reads and writes on a `Deno.Conn` through Deno's own resource ops (`core.read(rid, buffer)`,
  * `core.write(rid, bytes)`), the calls `Deno.Conn.read`/`write` make after their wrappers: `read` is an async
  * function that also tracks each pending read in a Set (for `unref()`, which we never use). Skipping that saves
- * a promise, an async frame and two Set operations per request: +10–15 % requests/s against nginx at -t1 -c50
- * in a bare loop (2 cores, Deno 2.9.6).
+ * a promise, an async frame and two Set operations per request, which shows in requests/s
+ * (docs/benchmarks.md#measurements-behind-the-code).
  *
  * These are Deno internals, so every piece is checked once and anything unexpected falls back to the public
  * methods: the tool keeps working on a Deno whose internals differ, only slower.

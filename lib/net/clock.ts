@@ -1,8 +1,8 @@
 /**
  * The connection cycle's clock, in milliseconds (fractional, µs and finer): `performance.now()`, or where libc
- * is open to this thread (lib/net/_libc.ts) `clock_gettime(CLOCK_MONOTONIC)` through FFI, which costs a fifth
- * as much (~0.03 µs against ~0.16 µs, read once or twice per request). Only differences between two readings
- * mean anything: every reading a thread compares must come from here.
+ * is open to this thread (lib/net/_libc.ts) `clock_gettime(CLOCK_MONOTONIC)` through FFI, a cheaper call for
+ * a clock read once or twice per request (docs/benchmarks.md#measurements-behind-the-code). Only differences
+ * between two readings mean anything: every reading a thread compares must come from here.
  */
 import { CLOCK_MONOTONIC, openLibc } from "./_libc.ts";
 

@@ -60,8 +60,9 @@ export interface Transport {
   connect(signal: AbortSignal): Promise<Socket>;
   /**
    * Calls `callback` after `delayMs`, on the transport's own clock and loop, when it has one (the epoll loop:
-   * its timers fire to the fraction of a millisecond, Deno's `setTimeout` a millisecond or more late, which
-   * cost `delay()` scripts a third of wrk's rate). Returns how to cancel it.
+   * its timers fire to the fraction of a millisecond; Deno's `setTimeout` fires late, so each `delay()` cycle
+   * runs longer than the script asked and the rate falls below wrk's: docs/benchmarks.md). Returns how to
+   * cancel it.
    */
   delay?(delayMs: number, callback: () => void): Cancel;
   /**

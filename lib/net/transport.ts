@@ -32,7 +32,7 @@ export function createTransport(address: SocketAddress, tls: TlsSettings | null,
     return new TcpTransport(address);
   }
   // Deno.startTls cannot skip verification per connection; node:tls can (slower, so only for -k). node:tls is
-  // loaded only then: it costs each thread ~3 MiB.
+  // loaded only then: it costs every thread that loads it memory (docs/benchmarks.md).
   return tls.insecure ? new InsecureTlsTransport(address, tls) : new TlsTransport(address, tls);
 }
 

@@ -11,8 +11,8 @@
 
 /**
  * Files the runtime holds open besides the connections: stdio, the event loop, the module cache, and about
- * eight per worker thread (its own event loop and wake-up pipes). Measured with `ls /proc/<pid>/fd` during a
- * run (24, plus 6 per thread, on Linux), with room to spare.
+ * eight per worker thread (its own event loop and wake-up pipes): what `ls /proc/<pid>/fd` counts during a
+ * run on Linux (docs/benchmarks.md#measurements-behind-the-code), with room to spare.
  */
 const BASE_FILES = 32;
 const FILES_PER_THREAD = 8;

@@ -166,7 +166,8 @@ export class CoroutineRunner {
     if (this.#co === null) {
       this.#co = lua.lua_newthread(this.#L);
       this.#coRef = ref(this.#L);
-      // Every 100k instructions: cheap enough to leave on, frequent enough to stop a loop within ~10 ms.
+      // Every 100k instructions: cheap enough to leave on, frequent enough to stop a loop soon after the
+      // bound (docs/benchmarks.md#measurements-behind-the-code).
       lua.lua_sethook(this.#co, this.#checkBound, lua.LUA_MASKCOUNT, 100_000);
     }
     return this.#co;

@@ -1,7 +1,7 @@
 /**
  * `wrk.format(method, path, headers, body)` in JS: the same bytes as wrk's Lua version (`wrk.lua`) run on the
  * same table, many times faster on fengari than the Lua version (docs/wrk-compat.md#wrkformat,
- * docs/benchmarks.md).
+ * docs/benchmarks.md#measurements-behind-the-code).
  *
  * @module
  */

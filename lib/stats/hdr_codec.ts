@@ -1,7 +1,8 @@
 /**
  * The standard HdrHistogram compressed encoding (base64), through npm hdr-histogram-js, for exchanging
  * latency histograms with other tools and other machines (merging runs from several load generators). Kept out
- * of the CLI's load path: the package is CommonJS and costs every thread that loads it ~7 MiB.
+ * of the CLI's load path: the package is CommonJS and costs every thread that loads it memory and start-up
+ * time (docs/benchmarks.md#measurements-behind-the-code).
  */
 import * as hdr from "npm:hdr-histogram-js@3.0.1";
 import { lowestValueOf } from "./recorder.ts";

@@ -1,8 +1,9 @@
 /**
  * The per-thread sample recorder: HdrHistogram's bucket layout (lowest discernible value 1, 3 significant
  * digits) in a plain `Float64Array`, so worker threads record without loading the npm histogram package (a
- * CommonJS module that costs each thread ~7 MiB and ~80 ms of start-up). The main thread rebuilds a `Stats`
- * from the counts; every value lands in the bucket hdr-histogram-js would give it, so merging stays exact.
+ * CommonJS module that costs each thread memory and start-up time; docs/benchmarks.md). The main thread
+ * rebuilds a `Stats` from the counts; every value lands in the bucket hdr-histogram-js would give it, so
+ * merging stays exact.
  */
 
 /** log2 of half the sub-bucket count for 3 significant digits (2 × 10³ → 2048 sub-buckets). */

@@ -4,7 +4,8 @@
  *
  * - `luastring_from` (the copy behind `lua_pushlstring`, `lua_pushstring` and every new string) is
  *   `Uint8Array.from`, which walks its argument through the iterator protocol and allocates a buffer of its
- *   own: ~10 % of a request() call. A `Uint8Array` argument is copied into a shared block (`newBytes`).
+ *   own, a noticeable part of every request() call. A `Uint8Array` argument is copied into a shared block
+ *   (`newBytes`).
  * - `to_luastring` (JS text → Lua string; fengari's integer-to-string conversion uses it) fills a plain
  *   array and then copies it through `Uint8Array.from`. ASCII text, which is all numbers ever give, is
  *   written straight into the result.
@@ -46,9 +47,10 @@ export function stringKey(bytes: Uint8Array): string {
 
 /**
  * Small strings are carved out of shared 4 KiB blocks. Every `new Uint8Array(n)` allocates an ArrayBuffer,
- * ~0.5 µs here whatever its size, against ~0.04 µs for a view on an existing one; a request() building its
- * request makes four or five strings. A block lives as long as any string in it, so the size limits what a
- * script that keeps a few small strings out of many can pin: at most 4 KiB per kept string, 256 bytes or less.
+ * which costs many times what a view on an existing one does, whatever its size (docs/benchmarks.md); a
+ * request() building its request makes four or five strings. A block lives as long as any string in it, so
+ * the size limits what a script that keeps a few small strings out of many can pin: at most 4 KiB per kept
+ * string, 256 bytes or less.
  */
 const BLOCK_BYTES = 4096;
 const MAX_BLOCK_STRING = 256;

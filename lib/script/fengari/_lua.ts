@@ -89,7 +89,7 @@ export function stackLength(L: LuaState): number {
  * Makes the state's value stack array dense again and returns its length.
  *
  * fengari grows the stack with `stack.length = n`, which leaves V8 a sparse array in dictionary mode: every
- * later call into Lua then costs 2–3× more (about 1 µs instead of 0.4 µs for a trivial `request()`).
+ * later call into Lua then costs much more (docs/benchmarks.md#measurements-behind-the-code).
  * Storing `undefined` into the holes lets V8 turn it back into a fast array; fengari reads a hole and an
  * `undefined` slot alike. Call after set-up, and again whenever {@linkcode stackLength} changed. It also lets
  * go of the finished call records past the current call (see `_stack_patch.ts`): a grown stack is the

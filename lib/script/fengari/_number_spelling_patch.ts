@@ -14,7 +14,7 @@
 // fengari's internal modules depend on each other circularly and only load in its own order: load the
 // package first, then take the already-loaded internals. The package import is a used binding, not a bare
 // `import "…"`: the bundler (`deno bundle`) drops a side-effect-only import of a package it deems pure.
-// Full `npm:` specifiers, not import-map names: `deno run <url>` users have no import map (README, Install).
+// Full `npm:` specifiers, not import-map names: `deno run <url>` users have no import map (docs/install.md).
 // @ts-types="./_fengari.d.ts"
 import fengari from "npm:fengari@0.1.5";
 // @ts-types="./_internals.d.ts"

@@ -1,15 +1,15 @@
 /**
  * fengari 0.1.5 empties Lua stack slots with `delete L.stack[i]`: on every return, every `lua_pop` and every
  * `lua_settop`. `delete` on an array element is a call into V8's runtime and leaves a hole behind; a
- * request() hook pays it some twenty times (~15 % of its time, measured on bench/scripted.lua). Storing
- * `undefined` frees the value just as well (fengari reads a deleted slot and an `undefined` one alike) and is
- * an ordinary store.
+ * request() hook pays it some twenty times, a good part of its time on bench/scripted.lua
+ * (docs/benchmarks.md). Storing `undefined` frees the value just as well (fengari reads a deleted slot and an
+ * `undefined` one alike) and is an ordinary store.
  *
  * fengari also allocates a new `CallInfo` (a 14-field object with six boxed numbers) for every call, Lua or
  * JS, and drops it on return; C Lua keeps the list of finished ones and reuses them. So does `extendCallInfo`
  * here: the returning call leaves `ci.next` in place, and the next call takes it. Every field a call reads is
  * set by `luaD_precall` or by the API function that needs it, as in C Lua, whose reuse this mirrors. That is a
- * third of what a `request()` returning a constant allocated (~400 bytes a call).
+ * third of what a `request()` returning a constant allocated (docs/benchmarks.md).
  *
  * Replaced here: `adjust_top`, `luaD_poscall` (with the result move it ends with), `luaE_extendCI`, and the
  * JS-function half of `luaD_precall`, which returns through ldo.js's own `luaD_poscall`: a Lua call to a JS
@@ -168,8 +168,8 @@ if (!ldo.stackPatchInstalled) {
 
 /**
  * Forgets the finished call records after the current call. Reuse keeps one per call depth ever reached, and a
- * deep recursion (190,000 levels) would keep ~55 MiB for the state's life: C Lua trims them during GC, fengari
- * never does. Called where the value stack grew, which a deep recursion always does.
+ * deep recursion would keep them all for the state's life (docs/benchmarks.md): C Lua trims them during GC,
+ * fengari never does. Called where the value stack grew, which a deep recursion always does.
  */
 export function dropFinishedCalls(L: unknown): void {
   (L as State).ci.next = null;
