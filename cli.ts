@@ -1,7 +1,11 @@
 #!/usr/bin/env -S deno run --allow-net --allow-read --allow-env
 /**
- * The command line: `wrk-deno [options] <url> [-- script args]`, wrk's flags, report and exit codes.
- * The only module that reads `Deno.args`, writes to stdout/stderr and chooses exit codes.
+ * The command line: `wrk-deno [options] <url> [-- script args]`, wrk's flags, report and exit codes, and the
+ * subcommands `demo` and `completions`. The only module that reads `Deno.args`, writes to stdout/stderr and
+ * chooses exit codes.
+ *
+ * A first argument that names a subcommand goes to the command tree (cliffy, `lib/config/command_tree.ts`, which
+ * says why wrk's grammar stays on our own parser); anything else is wrk's command line (`parse_args.ts`).
  *
  * @module
  */
@@ -9,6 +13,7 @@ import { writeStdout } from "./lib/_stdout.ts";
 import denoConfig from "./deno.json" with { type: "json" };
 import { parseArgs } from "./lib/config/parse_args.ts";
 import { HelpRequested, UsageError } from "./lib/config/errors.ts";
+import { SUBCOMMANDS } from "./lib/config/options.ts";
 import { USAGE, versionLine } from "./lib/config/usage.ts";
 import { startDemoServer } from "./lib/demo_server.ts";
 import { formatHeader, formatReport } from "./lib/report/text_report.ts";
@@ -51,14 +56,23 @@ function demoArgs(args: string[], url: string): string[] {
   return [...defaults, "--latency", ...args, url];
 }
 
+async function runDemo(args: string[]): Promise<number> {
+  const demo = startDemoServer();
+  try {
+    return await runCli(demoArgs(args, demo.url));
+  } finally {
+    await demo.close();
+  }
+}
+
 /** Runs the CLI with `args`; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
-  const demo = args[0] === "demo" ? startDemoServer() : null;
-  try {
-    return await runCli(demo === null ? args : demoArgs(args.slice(1), demo.url));
-  } finally {
-    await demo?.close();
-  }
+  if (!(SUBCOMMANDS as readonly string[]).includes(args[0])) return await runCli(args);
+  // cliffy is loaded only here: every thread imports this module too (see WORKER_MODULE), and needs none of it.
+  const { dispatch } = await import("./lib/config/command_tree.ts");
+  const outcome = await dispatch(args, runDemo);
+  if (outcome.error !== null) err(`${outcome.error}\n`);
+  return outcome.exitCode;
 }
 
 async function runCli(args: string[]): Promise<number> {

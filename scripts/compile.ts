@@ -13,7 +13,8 @@
  *
  * @module
  */
-import { fileURLToPath } from "node:url";
+import { parseArgs } from "@std/cli/parse-args";
+import { fromFileUrl } from "@std/path/from-file-url";
 
 /** The targets a release ships, as `deno compile --target` names them. */
 export const TARGETS = [
@@ -36,11 +37,11 @@ export type CompileTarget = typeof TARGETS[number];
 export const PERMISSIONS: readonly string[] = ["--allow-net", "--allow-read", "--allow-env", "--allow-ffi"];
 
 /**
- * V8 settings every documented way of running the tool passes (`deno.json` tasks, the README's commands, the
+ * V8 settings every documented way of running the tool passes (`deno.json` tasks, docs/install.md's commands, the
  * benchmark), baked into the binary here. A young generation capped at 4 MiB semi-spaces: V8 otherwise grows it
- * towards 16 MiB per thread as long as requests are in flight at every scavenge (at -t2 -c1000, ~157 MiB RSS
- * after 15 s instead of ~115 MiB); 2 MiB promotes in-flight requests to the old generation and costs more.
- * Throughput at -t1 -c50 is the same either way.
+ * towards 16 MiB per thread as long as requests are in flight at every scavenge, and RSS grows with it
+ * (docs/benchmarks.md#measurements-behind-the-code); 2 MiB promotes in-flight requests to the old generation
+ * and costs more. Throughput is the same either way.
  */
 export const V8_FLAGS = "--v8-flags=--max-semi-space-size=4";
 
@@ -126,23 +127,25 @@ export interface CompileRequest {
  * ```
  */
 export function parseCompileArgs(args: string[]): CompileRequest {
-  const request: CompileRequest = { targets: [], dryRun: false, outDir: "dist" };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--all") request.targets.push(...TARGETS);
-    else if (arg === "--dry-run") request.dryRun = true;
-    else if (arg === "--target" || arg === "--out-dir") {
-      const value = args[++i];
-      if (value === undefined) throw new TypeError(`Cannot parse arguments: ${arg} needs a value`);
-      if (arg === "--out-dir") request.outDir = value;
-      else if ((TARGETS as readonly string[]).includes(value)) request.targets.push(value as CompileTarget);
-      else throw new RangeError(`Cannot compile for '${value}': the targets are ${TARGETS.join(", ")}`);
-    } else {
+  const parsed = parseArgs(args, {
+    boolean: ["all", "dry-run"],
+    string: ["target", "out-dir"],
+    collect: ["target"],
+    unknown: (arg) => {
       throw new TypeError(`Cannot parse arguments: unknown argument '${arg}'`);
+    },
+  });
+  const targets: (CompileTarget | null)[] = parsed.all ? [...TARGETS] : [];
+  for (const value of parsed.target) {
+    if (value === "") throw new TypeError("Cannot parse arguments: --target needs a value");
+    if (!(TARGETS as readonly string[]).includes(value)) {
+      throw new RangeError(`Cannot compile for '${value}': the targets are ${TARGETS.join(", ")}`);
     }
+    targets.push(value as CompileTarget);
   }
-  if (request.targets.length === 0) request.targets.push(null);
-  return request;
+  if (parsed["out-dir"] === "") throw new TypeError("Cannot parse arguments: --out-dir needs a value");
+  if (targets.length === 0) targets.push(null);
+  return { targets, dryRun: parsed["dry-run"], outDir: parsed["out-dir"] ?? "dist" };
 }
 
 /** Runs `deno compile` for each requested target in `root`; returns the exit code. */
@@ -182,5 +185,5 @@ if (import.meta.main) {
     console.error(error instanceof Error ? error.message : String(error));
     Deno.exit(2);
   }
-  Deno.exit(await compile(request, fileURLToPath(new URL("../", import.meta.url))));
+  Deno.exit(await compile(request, fromFileUrl(new URL("../", import.meta.url))));
 }

@@ -7,25 +7,27 @@
 import { parseArgs as parseNodeArgs } from "node:util";
 import type { Config } from "./config.ts";
 import { HelpRequested, UsageError, type UsageErrorOptions } from "./errors.ts";
+import { OPTION_SPECS } from "./options.ts";
 import { parseCount, parseDurationMs } from "./units.ts";
 import { parseTarget } from "./url.ts";
 
-/** wrk's flags plus ours (`-k`, `--cacert`). Values stay strings here and are parsed below with units. */
-const OPTIONS = {
-  connections: { type: "string", short: "c" },
-  duration: { type: "string", short: "d" },
-  threads: { type: "string", short: "t" },
-  script: { type: "string", short: "s" },
-  header: { type: "string", short: "H", multiple: true },
-  latency: { type: "boolean" },
-  timeout: { type: "string" },
-  version: { type: "boolean", short: "v" },
-  help: { type: "boolean", short: "h" },
-  insecure: { type: "boolean", short: "k" },
-  cacert: { type: "string" },
-} as const;
+/** `OPTION_SPECS` in `node:util`'s form. Values stay strings here and are parsed below with units. */
+const OPTIONS = Object.fromEntries(
+  OPTION_SPECS.map(({ name, short, value, multiple }) => [
+    name,
+    // node:util refuses keys that are present but undefined.
+    {
+      type: value === undefined ? "boolean" : "string",
+      ...(short && { short }),
+      ...(multiple && { multiple }),
+    },
+  ]),
+) as Record<string, { type: "boolean" | "string"; short?: string; multiple?: boolean }>;
 
-type OptionName = keyof typeof OPTIONS;
+/** The values `node:util` gives back: a string (or strings) for valued options, true for flags. */
+type Values = Record<string, string | string[] | boolean | undefined>;
+
+type OptionName = string;
 
 /** wrk's defaults (docs/wrk-compat.md#flags-and-defaults). */
 const DEFAULT_CONNECTIONS = 10;
@@ -71,6 +73,7 @@ type Token =
  */
 export function parseArgs(argv: string[]): Config {
   const { values, tokens } = parseStrict(argv);
+  const text = (name: OptionName) => values[name] as string | undefined;
   const printVersion = values.version === true;
   const fail = (message: string, options: UsageErrorOptions = {}) =>
     new UsageError(message, { printVersion, ...options });
@@ -94,13 +97,13 @@ export function parseArgs(argv: string[]): Config {
     return text ?? null;
   };
 
-  const connections = parsed("connections", values.connections, parseCount, DEFAULT_CONNECTIONS);
-  const threads = parsed("threads", values.threads, parseCount, DEFAULT_THREADS);
-  const durationMs = parsed("duration", values.duration, parseDurationMs, DEFAULT_DURATION_MS);
-  const timeoutMs = parsed("timeout", values.timeout, parseDurationMs, DEFAULT_TIMEOUT_MS);
-  const scriptPath = nonEmpty("script", values.script);
-  const caFile = nonEmpty("cacert", values.cacert);
-  const headers = (values.header ?? []).map((header) => {
+  const connections = parsed("connections", text("connections"), parseCount, DEFAULT_CONNECTIONS);
+  const threads = parsed("threads", text("threads"), parseCount, DEFAULT_THREADS);
+  const durationMs = parsed("duration", text("duration"), parseDurationMs, DEFAULT_DURATION_MS);
+  const timeoutMs = parsed("timeout", text("timeout"), parseDurationMs, DEFAULT_TIMEOUT_MS);
+  const scriptPath = nonEmpty("script", text("script"));
+  const caFile = nonEmpty("cacert", text("cacert"));
+  const headers = ((values.header ?? []) as string[]).map((header) => {
     const split = splitHeader(header);
     // Ours: wrk silently ignores such a header; a typo should not go unnoticed (docs/wrk-compat.md#header-flags).
     if (!split) throw fail(`invalid header '${header}' — use -H "Name: value"`, { showUsage: false });
@@ -148,7 +151,7 @@ function parseStrict(argv: string[]) {
   const config = { args: argv, options: OPTIONS, allowPositionals: true, tokens: true } as const;
   try {
     const { values, tokens } = parseNodeArgs({ ...config, strict: true });
-    return { values, tokens: tokens as Token[] };
+    return { values: values as Values, tokens: tokens as Token[] };
   } catch (error) {
     if (!isNodeParseError(error)) throw error;
     const tokens = parseNodeArgs({ ...config, strict: false }).tokens as Token[];
@@ -168,7 +171,7 @@ function isNodeParseError(error: unknown): error is Error {
 function describeBadOption(tokens: Token[]): string | null {
   for (const token of tokens) {
     if (token.kind !== "option") continue;
-    const spec = (OPTIONS as Record<string, { type: string }>)[token.name];
+    const spec = OPTIONS[token.name];
     if (!spec) return `unknown option '${token.rawName}'`;
     if (spec.type === "boolean" && token.value !== undefined) {
       return `option '${token.rawName}' does not take a value`;

@@ -7,8 +7,8 @@
 const WRK_USAGE_WIDTH = 54;
 
 /**
- * wrk's lines in wrk's order and columns; ours (`-k`, `--cacert`, the last note line) slot in beside the
- * options they relate to and keep the description column at 27.
+ * wrk's lines in wrk's order and columns; ours (`-k`, `--cacert`, the last note line, the subcommands) slot in
+ * beside what they relate to and keep the description column at 27.
  */
 const USAGE_LINES = [
   "Usage: wrk <options> <url>",
@@ -28,6 +28,10 @@ const USAGE_LINES = [
   "  Numeric arguments may include a SI unit (1k, 1M, 1G)",
   "  Time arguments may include a time unit (2s, 2m, 2h)",
   "  or a sub-second unit and fractions (500ms, 1.5s)",
+  "",
+  "  Commands (wrk-deno <command> --help for more):",
+  "    demo [options]         Benchmark a built-in server",
+  "    completions <shell>    bash, zsh or fish script",
 ];
 
 /**

@@ -3,7 +3,8 @@
  * rate and expires overdue requests (wrk's RECORD_INTERVAL_MS).
  */
 import { clockMs } from "../net/clock.ts";
-import { Connection, type CycleContext, ThreadCounters } from "../net/http1/connection.ts";
+import { type ConnectionCycle, type CycleContext, ThreadCounters } from "../net/cycle.ts";
+import { Connection } from "../net/http1/connection.ts";
 import type { RequestSource, ResponseSink } from "../net/request_source.ts";
 import type { Transport } from "../net/socket.ts";
 import { Recorder } from "../stats/recorder.ts";
@@ -28,7 +29,7 @@ export class ThreadLoop {
   readonly #counters = new ThreadCounters();
   readonly #latency = new Recorder();
   readonly #requestRate = new Recorder();
-  readonly #connections: Connection[] = [];
+  readonly #connections: ConnectionCycle[] = [];
   readonly #state = { stopped: false };
   #tick: ReturnType<typeof setInterval> | undefined;
   #lastSampleMs = 0;

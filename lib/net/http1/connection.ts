@@ -5,13 +5,14 @@
  *
  * Driven by callbacks, as wrk's state machine is, not by an async loop: the socket hands each read to
  * `#onRead`, which sends the next request before it returns. A loop awaiting each read costs a promise and a
- * resumed frame per request (~1.5 µs here, as much as wrk's whole user time per request).
+ * resumed frame per request, as much as wrk's whole user time per request
+ * (docs/benchmarks.md#measurements-behind-the-code).
  */
-import { type ErrorCounts, noErrors } from "../../stats/error_counts.ts";
 import { clockMs } from "../clock.ts";
 import { PARSE_ERROR, ResponseParser } from "./response_parser.ts";
-import type { RequestSource, ResponseSink } from "../request_source.ts";
-import { type Cancel, READ_FAILED, type Socket, type Transport } from "../socket.ts";
+import type { ConnectionCycle, CycleContext } from "../cycle.ts";
+import type { ResponseSink } from "../request_source.ts";
+import { type Cancel, READ_FAILED, type Socket } from "../socket.ts";
 
 /**
  * 8 KiB, as wrk: several small responses per read; larger sizes measured no faster and cost memory at
@@ -22,42 +23,14 @@ const READ_BUFFER_BYTES = 8 * 1024;
 /** See `Connection.#connectTimeoutMs`. */
 const MIN_CONNECT_TIMEOUT_MS = 10_000;
 
-/** Per-thread counters, mutated in place by every connection of the thread. */
-export class ThreadCounters {
-  /** Completed responses. */
-  requests = 0;
-  /** Completed responses since the last rate sample. */
-  requestsSinceSample = 0;
-  bytesRead = 0;
-  readonly errors: ErrorCounts = noErrors();
-}
-
-/** What every connection of a thread shares. */
-export interface CycleContext {
-  readonly transport: Transport;
-  readonly source: RequestSource;
-  readonly sink: ResponseSink | null;
-  readonly timeoutMs: number;
-  readonly counters: ThreadCounters;
-  /** Receives one latency sample (µs) per completed batch. */
-  readonly recordLatencyUs: (latencyUs: number) => void;
-  /** Shared run state: `stopped` is set when the thread stops; connections then leave uncounted. */
-  readonly state: { stopped: boolean };
-  /**
-   * Told at once when a script hook fails in this cycle: the thread stops the other connections before they
-   * count more or run more hooks. The failing connection has stopped already.
-   */
-  readonly onScriptError: (error: unknown) => void;
-}
-
 const enum Phase {
   Idle,
   Connecting,
   Requesting,
 }
 
-/** A connection slot that reconnects as needed until the thread stops. */
-export class Connection {
+/** An HTTP/1.1 connection slot that reconnects as needed until the thread stops. */
+export class Connection implements ConnectionCycle {
   readonly #context: CycleContext;
   readonly #buffer = new Uint8Array(READ_BUFFER_BYTES);
   readonly #parser: ResponseParser;

@@ -1,0 +1,104 @@
+/**
+ * The command tree (cliffy): the root command with wrk's options, and the subcommands `demo` and `completions`.
+ * It dispatches the subcommands and generates the shell completions from the options it declares
+ * (`OPTION_SPECS`). wrk's own grammar stays on our parser (`parse_args.ts`) for the root and for `demo`: cliffy
+ * splits an attached short value that ends in a letter (`-d30s` becomes `-d -3 -0 -s`), and wrk's messages,
+ * `-v` handling, `--` and the URL anywhere among the options are pinned by tests and users' scripts. So the
+ * root command is never parsed by cliffy: `cli.ts` sends only a first argument in `SUBCOMMANDS` here.
+ *
+ * Loaded on demand: every thread imports `cli.ts`, and none needs cliffy.
+ *
+ * @module
+ */
+import { Command, ValidationError } from "jsr:@cliffy/command@1.0.0";
+import { CompletionsCommand } from "jsr:@cliffy/command@1.0.0/completions";
+import { OPTION_SPECS, SUBCOMMANDS } from "./options.ts";
+
+/**
+ * A command of the tree. cliffy's builder types grow with every declaration, and the tree is built in a loop
+ * from a table, so the tree is typed loosely here; nothing reads parsed values from it.
+ */
+// deno-lint-ignore no-explicit-any
+type AnyCommand = Command<any, any, any, any, any, any, any, any>;
+
+/** Declares wrk's options on `command` (for help and completions; parsing stays wrk's, see the header). */
+function declareWrkOptions(command: AnyCommand): AnyCommand {
+  for (const { name, short, value, multiple, description, suggestions } of OPTION_SPECS) {
+    // cliffy brings -h/--help itself.
+    if (name === "help") continue;
+    const flags = `${short === undefined ? "" : `-${short}, `}--${name}`;
+    // `<name:type:completion>`: the shell offers the suggestions; a file gets the shell's file completion.
+    let argument = "";
+    if (value === "file") argument = ` <${name}:file>`;
+    else if (suggestions !== undefined) argument = ` <${name}:string:${name}>`;
+    else if (value !== undefined) argument = ` <${name}:string>`;
+    command.option(flags + argument, description, { collect: multiple === true });
+    if (suggestions !== undefined) command.complete(name, () => [...suggestions]);
+  }
+  return command;
+}
+
+/**
+ * The command tree. `run` runs wrk's command line (raw arguments) and resolves to the exit code; the demo's
+ * action stores its code in `exitCode`.
+ */
+export function commandTree(
+  run: (args: string[]) => Promise<number>,
+  exitCode: { value: number },
+): AnyCommand {
+  const demo = declareWrkOptions(new Command())
+    .description("Benchmark an embedded HTTP server on a free loopback port (3 s, --latency by default).")
+    .arguments("[args...]")
+    .useRawArgs()
+    .action(async (_options: unknown, ...args: string[]) => {
+      exitCode.value = await run(args);
+    });
+  const root = declareWrkOptions(new Command())
+    .name("wrk-deno")
+    .description("HTTP load generator with wrk's command line, report and Lua scripts.")
+    .arguments("[url:string]")
+    .versionOption(false)
+    // Colours only for a terminal: help text piped into a file or a pager stays plain.
+    .help({ colors: Deno.stdout.isTerminal() })
+    .noExit();
+  return root
+    .command("demo", demo)
+    .command("completions", new CompletionsCommand());
+}
+
+/** How a dispatch ended: the exit code, and one line for stderr when the subcommand's arguments were wrong. */
+export interface DispatchOutcome {
+  exitCode: number;
+  error: string | null;
+}
+
+/**
+ * Runs the subcommand `args[0]` (one of `SUBCOMMANDS`) with the rest of `args`. `runDemo` runs wrk's command
+ * line against the demo server and resolves to its exit code. cliffy itself writes only what a subcommand
+ * prints (a completion script, a subcommand's help) to stdout.
+ *
+ * @example Printing the bash completion script
+ * ```ts ignore
+ * import { dispatch } from "./command_tree.ts";
+ *
+ * const { exitCode } = await dispatch(["completions", "bash"], () => Promise.resolve(0));
+ * ```
+ */
+export async function dispatch(
+  args: string[],
+  runDemo: (args: string[]) => Promise<number>,
+): Promise<DispatchOutcome> {
+  const exitCode = { value: 0 };
+  const tree = commandTree(runDemo, exitCode);
+  // The tree and the list cli.ts dispatches on are one list.
+  for (const name of SUBCOMMANDS) {
+    if (!tree.hasCommand(name)) throw new Error(`the command tree has no '${name}'`);
+  }
+  try {
+    await tree.parse(args);
+    return { exitCode: exitCode.value, error: null };
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    return { exitCode: 1, error: `${args[0]}: ${error.message} (see 'wrk-deno ${args[0]} --help')` };
+  }
+}

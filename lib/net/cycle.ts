@@ -1,0 +1,52 @@
+/**
+ * What a thread's connections share, whatever protocol they speak: the thread's counters, the context every
+ * connection cycle is given, and the cycle's contract with the thread loop. HTTP/1.1's cycle is
+ * `http1/connection.ts`; another protocol (HTTP/2) is another implementation of {@linkcode ConnectionCycle}
+ * over the same transports, request source and response sink.
+ *
+ * @module
+ */
+import { type ErrorCounts, noErrors } from "../stats/error_counts.ts";
+import type { RequestSource, ResponseSink } from "./request_source.ts";
+import type { Transport } from "./socket.ts";
+
+/** Per-thread counters, mutated in place by every connection of the thread. */
+export class ThreadCounters {
+  /** Completed responses. */
+  requests = 0;
+  /** Completed responses since the last rate sample. */
+  requestsSinceSample = 0;
+  bytesRead = 0;
+  readonly errors: ErrorCounts = noErrors();
+}
+
+/** What every connection of a thread shares. */
+export interface CycleContext {
+  readonly transport: Transport;
+  readonly source: RequestSource;
+  readonly sink: ResponseSink | null;
+  readonly timeoutMs: number;
+  readonly counters: ThreadCounters;
+  /** Receives one latency sample (µs) per completed batch. */
+  readonly recordLatencyUs: (latencyUs: number) => void;
+  /** Shared run state: `stopped` is set when the thread stops; connections then leave uncounted. */
+  readonly state: { stopped: boolean };
+  /**
+   * Told at once when a script hook fails in this cycle: the thread stops the other connections before they
+   * count more or run more hooks. The failing connection has stopped already.
+   */
+  readonly onScriptError: (error: unknown) => void;
+}
+
+/** One connection slot as the thread loop drives it: started once, ticked, closed at the end. */
+export interface ConnectionCycle {
+  /** Starts the cycle; it runs until `close()`, or until a script hook fails (see `onScriptError`). */
+  start(): void;
+  /**
+   * Called by the thread's periodic tick: a connect or request older than its limit counts as an error and the
+   * socket is replaced.
+   */
+  expire(nowMs: number): void;
+  /** Closes the socket at the end of the run; the in-flight request is dropped uncounted, as in wrk. */
+  close(): void;
+}
