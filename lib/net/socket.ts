@@ -66,6 +66,11 @@ export interface Transport {
    */
   delay?(delayMs: number, callback: () => void): Cancel;
   /**
+   * Loads what the transport needs before its first connect (a module it imports on demand), so that loading
+   * happens before the run's clock starts, not inside the measured run. Connecting without it also works.
+   */
+  ready?(): Promise<void>;
+  /**
    * Releases what the transport holds beyond its sockets (the epoll loop's descriptor), once they are closed.
    * Its sockets are not Deno resources: a terminated worker would leave them, and this, open.
    */

@@ -111,8 +111,12 @@ class InsecureTlsTransport implements Transport {
     this.#tls = tls;
   }
 
-  async connect(signal: AbortSignal): Promise<Socket> {
+  async ready(): Promise<void> {
     this.#connect ??= (await import("./_insecure_tls.ts")).connectInsecureTls;
-    return this.#connect(this.#address, this.#tls, signal);
+  }
+
+  async connect(signal: AbortSignal): Promise<Socket> {
+    if (this.#connect === null) await this.ready();
+    return this.#connect!(this.#address, this.#tls, signal);
   }
 }

@@ -87,12 +87,15 @@ async function start(target: SocketAddress): Promise<void> {
   } else {
     source = staticSource(current);
   }
-  const tls = tlsSettings(config, current.caCerts);
+  const transport = createTransport(target, tlsSettings(config, current.caCerts), config.epoll);
+  // Before "started": the run's clock starts when every thread has started, and loading (over the network, for
+  // `deno run <url>`) is not part of the run.
+  await transport.ready?.();
   loop = new ThreadLoop({
     threadIndex: current.threadIndex,
     threadConnections: current.threadConnections,
     timeoutMs: config.timeoutMs,
-    transport: createTransport(target, tls, config.epoll),
+    transport,
     source,
     sink,
   });
