@@ -23,7 +23,7 @@
  *
  * @example A Lua script, as with `wrk -s`
  * ```ts
- * import assert from "node:assert/strict";
+ * import { assertMatch } from "@std/assert";
  * import { parseArgs, run, startDemoServer } from "./mod.ts";
  *
  * const script = await Deno.makeTempFile({ suffix: ".lua" });
@@ -33,7 +33,7 @@
  * try {
  *   const write = (bytes: Uint8Array) => printed.push(new TextDecoder().decode(bytes));
  *   await run(parseArgs(["-t1", "-c2", "-d200ms", "-s", script, server.url]), { write });
- *   assert.match(printed.join(""), /^done: \d+\n$/);
+ *   assertMatch(printed.join(""), /^done: \d+\n$/);
  * } finally {
  *   await server.close();
  *   await Deno.remove(script);

@@ -35,12 +35,12 @@ const BODY = new TextEncoder().encode("Hello, World!\n");
  *
  * @example Fetching from the demo server
  * ```ts
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  * import { startDemoServer } from "./demo_server.ts";
  *
  * const server = startDemoServer();
  * const response = await fetch(server.url);
- * assert.equal(await response.text(), "Hello, World!\n");
+ * assertEquals(await response.text(), "Hello, World!\n");
  * await server.close();
  * ```
  */

@@ -10,13 +10,13 @@
  *
  * @example An unreachable target
  * ```ts
- * import assert from "node:assert/strict";
+ * import { assertRejects } from "@std/assert";
  * import { parseArgs } from "./config/parse_args.ts";
  * import { run } from "./run.ts";
  * import { RunError } from "./run_error.ts";
  *
  * // Port 1 on the loopback interface: nothing listens there.
- * await assert.rejects(run(parseArgs(["-d1s", "http://127.0.0.1:1/"])), RunError);
+ * await assertRejects(() => run(parseArgs(["-d1s", "http://127.0.0.1:1/"])), RunError);
  * ```
  */
 export class RunError extends Error {

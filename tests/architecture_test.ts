@@ -2,7 +2,7 @@
  * The house rules that keep `lib/` easy to extend, read off the real module graph (`deno info --json`): no
  * import circle, data flowing one way between the stages, and the pure stages free of I/O.
  */
-import assert from "node:assert/strict";
+import { assertEquals } from "@std/assert";
 import { ROOT, runDeno } from "./helpers/deno.ts";
 
 interface ModuleInfo {
@@ -13,7 +13,7 @@ interface ModuleInfo {
 /** lib/ modules (repository-relative paths) → the lib/ modules each imports, statically or dynamically. */
 async function libGraph(): Promise<Map<string, string[]>> {
   const outcome = await runDeno(["info", "--json", "cli.ts"]);
-  assert.equal(outcome.code, 0, outcome.stderr);
+  assertEquals(outcome.code, 0, outcome.stderr);
   const root = new URL(`file://${ROOT}`).href;
   const relative = (specifier: string) => specifier.startsWith(root) ? specifier.slice(root.length) : null;
   const graph = new Map<string, string[]>();
@@ -48,7 +48,7 @@ function cycles(graph: Map<string, string[]>): string[] {
 }
 
 Deno.test("lib/ has no import circle", async () => {
-  assert.deepEqual(cycles(await libGraph()), []);
+  assertEquals(cycles(await libGraph()), []);
 });
 
 Deno.test("lib/net never imports the script layer, and stats/ and report/ import neither net/ nor script/", async () => {
@@ -65,7 +65,7 @@ Deno.test("lib/net never imports the script layer, and stats/ and report/ import
       }
     }
   }
-  assert.deepEqual(offending, []);
+  assertEquals(offending, []);
 });
 
 Deno.test("lib/stats and lib/report are pure: no Deno API, no timers", async () => {
@@ -81,5 +81,5 @@ Deno.test("lib/stats and lib/report are pure: no Deno API, no timers", async () 
       }
     }
   }
-  assert.deepEqual(impure, []);
+  assertEquals(impure, []);
 });

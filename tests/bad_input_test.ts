@@ -2,7 +2,7 @@
  * Every kind of bad input, through the real CLI: one line on stderr that says what is wrong (followed by the
  * usage text where wrk prints it), a non-zero exit code, and never a JavaScript stack trace.
  */
-import assert from "node:assert/strict";
+import { assertEquals, assertMatch, assertNotEquals, assertNotMatch } from "@std/assert";
 import { USAGE } from "../lib/config/usage.ts";
 import { runCli } from "./helpers/cli.ts";
 import { startServer } from "./helpers/server.ts";
@@ -238,14 +238,14 @@ Deno.test("bad input: every case prints one line, the usage where wrk does, and 
             }
             const args = testCase.args.map((arg) => arg === URL_ARG ? server.url : arg);
             const cli = await runCli(args, { cwd: dir, openFiles: testCase.openFiles });
-            assert.notEqual(cli.code, 0, "exit code");
-            assert.equal(cli.code, 1, cli.stderr);
-            assert.doesNotMatch(cli.stderr, STACK_FRAME, "no stack trace");
-            assert.doesNotMatch(cli.stderr, /error: Uncaught/);
+            assertNotEquals(cli.code, 0, "exit code");
+            assertEquals(cli.code, 1, cli.stderr);
+            assertNotMatch(cli.stderr, STACK_FRAME, "no stack trace");
+            assertNotMatch(cli.stderr, /error: Uncaught/);
             const [line, ...rest] = cli.stderr.split("\n");
-            if (typeof testCase.error === "string") assert.equal(line, testCase.error);
-            else assert.match(line, testCase.error);
-            assert.equal(
+            if (typeof testCase.error === "string") assertEquals(line, testCase.error);
+            else assertMatch(line, testCase.error);
+            assertEquals(
               rest.join("\n"),
               testCase.usage ? USAGE : "",
               "nothing but the usage after the line",

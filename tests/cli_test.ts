@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, assertNotMatch } from "@std/assert";
 import { parseReport, runCli } from "./helpers/cli.ts";
 import { closedPort, ok, startServer, TEST_CA_FILE } from "./helpers/server.ts";
 
@@ -6,16 +6,16 @@ Deno.test("cli reports as many requests as the server answered, minus at most on
   const server = startServer();
   try {
     const { code, stdout, stderr } = await runCli(["-t2", "-c4", "-d1s", server.url]);
-    assert.equal(code, 0, stderr);
+    assertEquals(code, 0, stderr);
     const report = parseReport(stdout);
-    assert.ok(report.requests > 100, stdout);
+    assert(report.requests > 100, stdout);
     const answered = server.requests.length;
-    assert.ok(
+    assert(
       answered >= report.requests && answered - report.requests <= 4,
       `${answered} vs ${report.requests}`,
     );
-    assert.match(stdout, /^Running 1s test @ http:\/\/127\.0\.0\.1:\d+\/\n {2}2 threads and 4 connections\n/);
-    assert.doesNotMatch(stdout, /Socket errors|Non-2xx/);
+    assertMatch(stdout, /^Running 1s test @ http:\/\/127\.0\.0\.1:\d+\/\n {2}2 threads and 4 connections\n/);
+    assertNotMatch(stdout, /Socket errors|Non-2xx/);
   } finally {
     await server.close();
   }
@@ -34,8 +34,8 @@ Deno.test("cli sends wrk's default request with -H headers and the URL's path", 
       "Accept:*/*",
       server.url + "a/b?c=d",
     ]);
-    assert.equal(code, 0);
-    assert.equal(
+    assertEquals(code, 0);
+    assertEquals(
       server.requests[0].raw,
       `GET /a/b?c=d HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nX-Test: yes\r\nAccept: */*\r\n\r\n`,
     );
@@ -48,9 +48,9 @@ Deno.test("cli spreads connections over threads so the total is what was asked",
   const server = startServer();
   try {
     const { code } = await runCli(["-t3", "-c10", "-d500ms", server.url]);
-    assert.equal(code, 0);
+    assertEquals(code, 0);
     // One extra connection is the up-front connect test (docs/wrk-compat.md#resolving-and-the-test-connect).
-    assert.equal(server.connections(), 11);
+    assertEquals(server.connections(), 11);
   } finally {
     await server.close();
   }
@@ -60,10 +60,10 @@ Deno.test("cli counts 5xx answers as non-2xx/3xx responses", async () => {
   const server = startServer(() => ok("down", 503));
   try {
     const { code, stdout } = await runCli(["-t1", "-c2", "-d500ms", server.url]);
-    assert.equal(code, 0);
+    assertEquals(code, 0);
     const report = parseReport(stdout);
-    assert.ok(report.requests > 0);
-    assert.equal(report.non2xx, report.requests);
+    assert(report.requests > 0);
+    assertEquals(report.non2xx, report.requests);
   } finally {
     await server.close();
   }
@@ -73,12 +73,12 @@ Deno.test("cli counts an unanswered request as a timeout and replaces its connec
   const server = startServer(() => ({ hang: true }));
   try {
     const { code, stdout } = await runCli(["-t1", "-c2", "-d1s", "--timeout", "200ms", server.url]);
-    assert.equal(code, 0);
+    assertEquals(code, 0);
     const report = parseReport(stdout);
-    assert.equal(report.requests, 0);
+    assertEquals(report.requests, 0);
     // 2 connections × 1 s / (200 ms timeout + up to a 100 ms tick) ≥ 6; each timeout opens a new connection.
-    assert.ok(report.errors.timeout >= 6 && report.errors.timeout <= 10, stdout);
-    assert.ok(server.connections() >= report.errors.timeout, `${server.connections()} connections`);
+    assert(report.errors.timeout >= 6 && report.errors.timeout <= 10, stdout);
+    assert(server.connections() >= report.errors.timeout, `${server.connections()} connections`);
   } finally {
     await server.close();
   }
@@ -88,11 +88,11 @@ Deno.test("cli reconnects after Connection: close without counting errors", asyn
   const server = startServer(() => ok("bye", 200, "Connection: close\r\n"));
   try {
     const { code, stdout } = await runCli(["-t1", "-c2", "-d500ms", server.url]);
-    assert.equal(code, 0);
+    assertEquals(code, 0);
     const report = parseReport(stdout);
-    assert.ok(report.requests > 10, stdout);
-    assert.doesNotMatch(stdout, /Socket errors/);
-    assert.ok(server.connections() >= report.requests, `${server.connections()} connections`);
+    assert(report.requests > 10, stdout);
+    assertNotMatch(stdout, /Socket errors/);
+    assert(server.connections() >= report.requests, `${server.connections()} connections`);
   } finally {
     await server.close();
   }
@@ -102,10 +102,10 @@ Deno.test("cli counts a connection closed before the answer as a read error", as
   const server = startServer((_, index) => index % 2 === 0 ? ok() : { close: true });
   try {
     const { code, stdout } = await runCli(["-t1", "-c1", "-d500ms", server.url]);
-    assert.equal(code, 0);
+    assertEquals(code, 0);
     const report = parseReport(stdout);
-    assert.ok(report.errors.read > 5, stdout);
-    assert.ok(Math.abs(report.errors.read - report.requests) <= 1, stdout);
+    assert(report.errors.read > 5, stdout);
+    assert(Math.abs(report.errors.read - report.requests) <= 1, stdout);
   } finally {
     await server.close();
   }
@@ -119,18 +119,18 @@ Deno.test("cli counts refused reconnects as connect errors when the server goes 
   })();
   const { code, stdout } = await runCli(["-t1", "-c1", "-d700ms", server.url]);
   await closing;
-  assert.equal(code, 0);
+  assertEquals(code, 0);
   const report = parseReport(stdout);
-  assert.ok(report.errors.connect > 0, stdout);
+  assert(report.errors.connect > 0, stdout);
 });
 
 Deno.test("cli ends the run within 100 ms of -d and prints the duration it ran", async () => {
   const server = startServer();
   try {
     const { code, stdout } = await runCli(["-t2", "-c10", "-d2s", server.url]);
-    assert.equal(code, 0);
+    assertEquals(code, 0);
     const report = parseReport(stdout);
-    assert.ok(report.runtimeS >= 2 && report.runtimeS <= 2.1, `ran ${report.runtimeS}s`);
+    assert(report.runtimeS >= 2 && report.runtimeS <= 2.1, `ran ${report.runtimeS}s`);
   } finally {
     await server.close();
   }
@@ -139,53 +139,53 @@ Deno.test("cli ends the run within 100 ms of -d and prints the duration it ran",
 Deno.test("cli prints wrk's error and exits 1 when nothing listens", async () => {
   const port = closedPort();
   const { code, stdout, stderr } = await runCli(["-d1s", `http://127.0.0.1:${port}/`]);
-  assert.equal(code, 1);
-  assert.equal(stdout, "");
-  assert.equal(stderr, `unable to connect to 127.0.0.1:${port} Connection refused\n`);
+  assertEquals(code, 1);
+  assertEquals(stdout, "");
+  assertEquals(stderr, `unable to connect to 127.0.0.1:${port} Connection refused\n`);
 });
 
 Deno.test("cli prints wrk's error and exits 1 for a host that does not resolve", async () => {
   const { code, stderr } = await runCli(["-d1s", "http://no-such-host.invalid/"]);
-  assert.equal(code, 1);
-  assert.match(stderr, /^unable to resolve no-such-host\.invalid:http .+\n$/);
+  assertEquals(code, 1);
+  assertMatch(stderr, /^unable to resolve no-such-host\.invalid:http .+\n$/);
 });
 
 Deno.test("cli prints the usage and exits 1 for bad flags and URLs", async () => {
   for (const args of [["-t0", "http://h/"], ["localhost:8080"], ["--bogus", "http://h/"], []]) {
     const { code, stderr } = await runCli(args);
-    assert.equal(code, 1, args.join(" "));
-    assert.match(stderr, /Usage: wrk <options> <url>/, args.join(" "));
-    assert.doesNotMatch(stderr, /\bat .*\.ts:\d+/, "no stack trace");
+    assertEquals(code, 1, args.join(" "));
+    assertMatch(stderr, /Usage: wrk <options> <url>/, args.join(" "));
+    assertNotMatch(stderr, /\bat .*\.ts:\d+/, "no stack trace");
   }
 });
 
 Deno.test("cli -v alone prints the version line, then the usage, as wrk does, and exits 1", async () => {
   const { code, stdout, stderr } = await runCli(["-v"]);
-  assert.equal(code, 1);
-  assert.match(stdout, /^wrk-deno \S+ .*\n$/);
-  assert.match(stderr, /^Usage: wrk <options> <url>/, "the usage comes first: no message before it");
+  assertEquals(code, 1);
+  assertMatch(stdout, /^wrk-deno \S+ .*\n$/);
+  assertMatch(stderr, /^Usage: wrk <options> <url>/, "the usage comes first: no message before it");
 });
 
 Deno.test("cli demo runs against the embedded server and prints the latency distribution", async () => {
   const { code, stdout } = await runCli(["demo", "-t1", "-c4", "-d500ms"]);
-  assert.equal(code, 0);
-  assert.match(stdout, /Latency Distribution\n\s+50%/);
-  assert.ok(parseReport(stdout).requests > 100, stdout);
+  assertEquals(code, 0);
+  assertMatch(stdout, /Latency Distribution\n\s+50%/);
+  assert(parseReport(stdout).requests > 100, stdout);
 });
 
 Deno.test("cli refuses an untrusted certificate with one line that says how to trust it", async () => {
   const server = startServer(() => ok(), { tls: true });
   try {
     const { code, stdout, stderr } = await runCli(["-d300ms", server.url]);
-    assert.equal(code, 1);
-    assert.equal(stdout, "");
-    assert.match(
+    assertEquals(code, 1);
+    assertEquals(stdout, "");
+    assertMatch(
       stderr,
       /^TLS certificate of 127\.0\.0\.1:\d+ not trusted \(.+\); pass --cacert <file> .* -k .*\n$/,
     );
     const trusted = await runCli(["-t1", "-c1", "-d300ms", "--cacert", TEST_CA_FILE, server.url]);
-    assert.equal(trusted.code, 0, trusted.stderr);
-    assert.ok(parseReport(trusted.stdout).requests > 0);
+    assertEquals(trusted.code, 0, trusted.stderr);
+    assert(parseReport(trusted.stdout).requests > 0);
   } finally {
     await server.close();
   }

@@ -3,7 +3,7 @@
  * A library user running many runs in one process must not collect them, whether a run ends normally or its
  * script fails.
  */
-import assert from "node:assert/strict";
+import { assert, assertRejects } from "@std/assert";
 import { parseArgs, run } from "../mod.ts";
 import { startServer } from "./helpers/server.ts";
 import { openDescriptorCount } from "./helpers/proc.ts";
@@ -21,8 +21,12 @@ Deno.test("runs in one process leave no sockets or epoll descriptors open, also 
     const before = await openDescriptorCount(Deno.pid);
     for (let i = 0; i < 3; i++) {
       const result = await run(parseArgs(["-t2", "-c20", "-d200ms", server.url]));
-      assert.ok(result.requests > 0);
-      await assert.rejects(run(parseArgs(["-t2", "-c20", "-d1s", "-s", script, server.url])), /boom/);
+      assert(result.requests > 0);
+      await assertRejects(
+        () => run(parseArgs(["-t2", "-c20", "-d1s", "-s", script, server.url])),
+        Error,
+        "boom",
+      );
     }
     // 3 × (20 sockets and 2 epoll descriptors, twice) would be 132 descriptors. The test server's side of each
     // connection closes a moment after the client's: wait for those.
@@ -31,7 +35,7 @@ Deno.test("runs in one process leave no sockets or epoll descriptors open, also 
       await new Promise((resolve) => setTimeout(resolve, 50));
       after = await openDescriptorCount(Deno.pid);
     }
-    assert.ok(after - before <= 4, `${before} descriptors open before, ${after} after`);
+    assert(after - before <= 4, `${before} descriptors open before, ${after} after`);
   } finally {
     await Deno.remove(script);
     await server.close();

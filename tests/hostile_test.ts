@@ -2,7 +2,7 @@
  * The real CLI against misbehaving servers (docs/wrk-compat.md#error-categories): each misbehaviour must show up in the right counter, the
  * run must still end within 100 ms of `-d`, and the report must print with exit code 0.
  */
-import assert from "node:assert/strict";
+import { assert, assertEquals } from "@std/assert";
 import {
   CLI_PERMISSIONS,
   type CliOutcome,
@@ -24,8 +24,8 @@ const DURATION_S = 1;
 /** The thread tick that expires overdue requests (wrk's RECORD_INTERVAL_MS). */
 const TICK_S = 0.1;
 /**
- * Process start-up plus shutdown allowed on top of `-d`. Deno starts in ~0.3 s here; the bound is generous for
- * a loaded CI machine and still catches a run that does not stop (it would be killed after 30 s).
+ * Process start-up plus shutdown allowed on top of `-d`: well above Deno's start-up, so generous for a loaded
+ * CI machine, and still catches a run that does not stop (it would be killed after 30 s).
  */
 const OVERHEAD_BOUND_S = 3;
 
@@ -56,8 +56,8 @@ async function runAgainst(
   const server = startHostileServer(behaviour, options);
   try {
     const cli = await runCli([...args, `-d${DURATION_S}s`, server.url], { permissions: sockets.permissions });
-    assert.equal(cli.code, 0, `exit code\n${cli.stdout}${cli.stderr}`);
-    assert.equal(cli.stderr, "");
+    assertEquals(cli.code, 0, `exit code\n${cli.stdout}${cli.stderr}`);
+    assertEquals(cli.stderr, "");
     const report = parseReport(cli.stdout);
     assertOnTime(cli, report);
     return { cli, report, server };
@@ -68,11 +68,11 @@ async function runAgainst(
 
 /** The run ended within 100 ms of `-d` (the report's run time) and the process soon after. */
 function assertOnTime(cli: CliOutcome, report: ReportFigures): void {
-  assert.ok(
+  assert(
     report.runtimeS >= DURATION_S && report.runtimeS <= DURATION_S + 0.1,
     `ran ${report.runtimeS}s for -d ${DURATION_S}s`,
   );
-  assert.ok(cli.wallMs / 1000 < DURATION_S + OVERHEAD_BOUND_S, `the process took ${cli.wallMs} ms`);
+  assert(cli.wallMs / 1000 < DURATION_S + OVERHEAD_BOUND_S, `the process took ${cli.wallMs} ms`);
 }
 
 /**
@@ -81,13 +81,13 @@ function assertOnTime(cli: CliOutcome, report: ReportFigures): void {
  */
 function assertErrorLines(stdout: string, report: ReportFigures): void {
   const { connect, read, write, timeout } = report.errors;
-  assert.equal(/Socket errors:/.test(stdout), connect + read + write + timeout > 0, stdout);
-  assert.equal(/Non-2xx or 3xx responses:/.test(stdout), report.non2xx > 0, stdout);
+  assertEquals(/Socket errors:/.test(stdout), connect + read + write + timeout > 0, stdout);
+  assertEquals(/Non-2xx or 3xx responses:/.test(stdout), report.non2xx > 0, stdout);
 }
 
 /** `value` lies in `[low, high]`. */
 function assertBetween(value: number, low: number, high: number, what: string): void {
-  assert.ok(value >= low && value <= high, `${what}: ${value} not in [${low}, ${high}]`);
+  assert(value >= low && value <= high, `${what}: ${value} not in [${low}, ${high}]`);
 }
 
 /**
@@ -111,19 +111,19 @@ function assertTimeouts(outcome: Outcome, connections: number, timeoutS: number)
 /** Each request the server saw got a response the parser rejects or loses: a read error and a new connection. */
 function assertOneReadErrorPerRequest(outcome: Outcome, connections: number): void {
   const { report, server } = outcome;
-  assert.equal(report.requests, 0);
-  assert.ok(report.errors.read > 0, outcome.cli.stdout);
+  assertEquals(report.requests, 0);
+  assert(report.errors.read > 0, outcome.cli.stdout);
   // The requests in flight at the stop are dropped uncounted.
   assertBetween(report.errors.read, server.requests() - connections, server.requests(), "read errors");
-  assert.deepEqual({ ...report.errors, read: 0 }, { connect: 0, read: 0, write: 0, timeout: 0 });
-  assert.equal(report.non2xx, 0);
+  assertEquals({ ...report.errors, read: 0 }, { connect: 0, read: 0, write: 0, timeout: 0 });
+  assertEquals(report.non2xx, 0);
   assertErrorLines(outcome.cli.stdout, report);
 }
 
 /** Complete responses the server wrote, less those in flight at the stop, are the requests counted. */
 function assertAnsweredRequests(outcome: Outcome, connections: number): void {
   const { report, server } = outcome;
-  assert.ok(report.requests > 0, outcome.cli.stdout);
+  assert(report.requests > 0, outcome.cli.stdout);
   assertBetween(report.requests, server.responses() - connections, server.responses(), "requests");
 }
 
@@ -133,10 +133,10 @@ for (const sockets of SOCKETS) {
     const cli = await runCli([`-d${DURATION_S}s`, `http://127.0.0.1:${port}/`], {
       permissions: sockets.permissions,
     });
-    assert.equal(cli.code, 1);
-    assert.equal(cli.stdout, "");
-    assert.equal(cli.stderr, `unable to connect to 127.0.0.1:${port} Connection refused\n`);
-    assert.ok(cli.wallMs / 1000 < OVERHEAD_BOUND_S, `took ${cli.wallMs} ms`);
+    assertEquals(cli.code, 1);
+    assertEquals(cli.stdout, "");
+    assertEquals(cli.stderr, `unable to connect to 127.0.0.1:${port} Connection refused\n`);
+    assert(cli.wallMs / 1000 < OVERHEAD_BOUND_S, `took ${cli.wallMs} ms`);
   });
 
   Deno.test(`cli (${sockets.name}) counts connect errors when the server stops accepting during the run`, async () => {
@@ -151,19 +151,19 @@ for (const sockets of SOCKETS) {
       { maxConnections: 1 + connections },
     );
     const { report } = outcome;
-    assert.equal(report.requests, 3 * connections);
-    assert.ok(report.errors.connect > 0, outcome.cli.stdout);
-    assert.deepEqual({ ...report.errors, connect: 0 }, { connect: 0, read: 0, write: 0, timeout: 0 });
+    assertEquals(report.requests, 3 * connections);
+    assert(report.errors.connect > 0, outcome.cli.stdout);
+    assertEquals({ ...report.errors, connect: 0 }, { connect: 0, read: 0, write: 0, timeout: 0 });
     assertErrorLines(outcome.cli.stdout, report);
   });
 
   Deno.test(`cli (${sockets.name}) counts a request that is never answered as a timeout and replaces its connection`, async () => {
     const outcome = await runAgainst(sockets, { kind: "silent" }, ["-t1", "-c2", "--timeout", "200ms"]);
     const { report, server } = outcome;
-    assert.equal(report.requests, 0);
+    assertEquals(report.requests, 0);
     assertTimeouts(outcome, 2, 0.2);
-    assert.ok(server.requests() >= report.errors.timeout, "every timed-out request reached the server");
-    assert.deepEqual({ ...report.errors, timeout: 0 }, { connect: 0, read: 0, write: 0, timeout: 0 });
+    assert(server.requests() >= report.errors.timeout, "every timed-out request reached the server");
+    assertEquals({ ...report.errors, timeout: 0 }, { connect: 0, read: 0, write: 0, timeout: 0 });
     assertErrorLines(outcome.cli.stdout, report);
   });
 
@@ -173,7 +173,7 @@ for (const sockets of SOCKETS) {
     const bodyBytes = 8 * 1024 * 1024;
     const [, , wmemMax] = await sysctlNumbers("net/ipv4/tcp_wmem");
     const [, rmemDefault] = await sysctlNumbers("net/ipv4/tcp_rmem");
-    assert.ok(bodyBytes > wmemMax + rmemDefault, "the body must not fit in the socket buffers");
+    assert(bodyBytes > wmemMax + rmemDefault, "the body must not fit in the socket buffers");
     const script = await Deno.makeTempFile({ suffix: ".lua" });
     try {
       await Deno.writeTextFile(script, `wrk.method = "POST"\nwrk.body = string.rep("x", ${bodyBytes})\n`);
@@ -186,11 +186,11 @@ for (const sockets of SOCKETS) {
         script,
       ]);
       const { report, server } = outcome;
-      assert.equal(server.requests(), 0);
-      assert.equal(report.requests, 0);
+      assertEquals(server.requests(), 0);
+      assertEquals(report.requests, 0);
       assertTimeouts(outcome, 2, 0.3);
       // A write that blocks is not a failed write: it is the request that timed out.
-      assert.deepEqual({ ...report.errors, timeout: 0 }, { connect: 0, read: 0, write: 0, timeout: 0 });
+      assertEquals({ ...report.errors, timeout: 0 }, { connect: 0, read: 0, write: 0, timeout: 0 });
       assertErrorLines(outcome.cli.stdout, report);
     } finally {
       await Deno.remove(script);
@@ -208,9 +208,9 @@ for (const sockets of SOCKETS) {
       );
       const outcome = await runAgainst(sockets, { kind: "answerEarly" }, ["-t1", "-c2", "-s", script]);
       const { report, server } = outcome;
-      assert.equal(server.misframed(), 0, "requests interleaved on a connection");
+      assertEquals(server.misframed(), 0, "requests interleaved on a connection");
       assertAnsweredRequests(outcome, 2);
-      assert.deepEqual(report.errors, { connect: 0, read: 0, write: 0, timeout: 0 });
+      assertEquals(report.errors, { connect: 0, read: 0, write: 0, timeout: 0 });
       assertErrorLines(outcome.cli.stdout, report);
     } finally {
       await Deno.remove(script);
@@ -229,9 +229,9 @@ for (const sockets of SOCKETS) {
     assertAnsweredRequests(outcome, 2);
     // The last byte comes after (length - 1) pauses.
     const leastLatencyUs = (server.responseBytes - 1) * byteIntervalMs * 1000;
-    assert.ok(report.latencyMaxUs >= leastLatencyUs, `${report.latencyMaxUs} µs < ${leastLatencyUs} µs`);
-    assert.ok(report.latencyAvgUs >= leastLatencyUs, `${report.latencyAvgUs} µs < ${leastLatencyUs} µs`);
-    assert.deepEqual(report.errors, { connect: 0, read: 0, write: 0, timeout: 0 });
+    assert(report.latencyMaxUs >= leastLatencyUs, `${report.latencyMaxUs} µs < ${leastLatencyUs} µs`);
+    assert(report.latencyAvgUs >= leastLatencyUs, `${report.latencyAvgUs} µs < ${leastLatencyUs} µs`);
+    assertEquals(report.errors, { connect: 0, read: 0, write: 0, timeout: 0 });
     assertErrorLines(outcome.cli.stdout, report);
   });
 
@@ -244,10 +244,10 @@ for (const sockets of SOCKETS) {
     ]);
     const { report } = outcome;
     // 40 bytes at 20 ms take 780 ms: none completes within 300 ms.
-    assert.ok(outcome.server.responseBytes * 20 > 300 + 100);
-    assert.equal(report.requests, 0);
+    assert(outcome.server.responseBytes * 20 > 300 + 100);
+    assertEquals(report.requests, 0);
     assertTimeouts(outcome, 2, 0.3);
-    assert.deepEqual({ ...report.errors, timeout: 0 }, { connect: 0, read: 0, write: 0, timeout: 0 });
+    assertEquals({ ...report.errors, timeout: 0 }, { connect: 0, read: 0, write: 0, timeout: 0 });
     assertErrorLines(outcome.cli.stdout, report);
   });
 
@@ -283,13 +283,13 @@ for (const sockets of SOCKETS) {
       );
       const outcome = await runAgainst(sockets, { kind: "resetDuringBody" }, ["-t1", "-c2", "-s", script]);
       const { report, server } = outcome;
-      assert.equal(report.requests, 0);
+      assertEquals(report.requests, 0);
       // The reset fails the pending read and the pending write together; wrk handles the read first and counts a
       // read error, and so do we. Never both for one request.
       const failed = report.errors.read + report.errors.write;
-      assert.ok(report.errors.read > 0, outcome.cli.stdout);
+      assert(report.errors.read > 0, outcome.cli.stdout);
       assertBetween(failed, server.requests() - 2, server.requests(), "read and write errors");
-      assert.equal(report.errors.connect + report.errors.timeout, 0);
+      assertEquals(report.errors.connect + report.errors.timeout, 0);
       assertErrorLines(outcome.cli.stdout, report);
     } finally {
       await Deno.remove(script);
@@ -299,9 +299,9 @@ for (const sockets of SOCKETS) {
   Deno.test(`cli (${sockets.name}) skips lines of CRs a server sends before the status line, split from the rest`, async () => {
     const outcome = await runAgainst(sockets, { kind: "junkBeforeStatus", gapMs: 20 }, ["-t1", "-c2"]);
     const { report } = outcome;
-    assert.ok(report.requests >= 10, outcome.cli.stdout);
-    assert.deepEqual(report.errors, { connect: 0, read: 0, write: 0, timeout: 0 });
-    assert.ok(outcome.server.responses() - report.requests <= 2, outcome.cli.stdout);
+    assert(report.requests >= 10, outcome.cli.stdout);
+    assertEquals(report.errors, { connect: 0, read: 0, write: 0, timeout: 0 });
+    assert(outcome.server.responses() - report.requests <= 2, outcome.cli.stdout);
   });
 
   Deno.test(`cli (${sockets.name}) reconnects without errors after Connection: close every 3 requests`, async () => {
@@ -311,8 +311,8 @@ for (const sockets of SOCKETS) {
     ]);
     const { report, server } = outcome;
     assertAnsweredRequests(outcome, 4);
-    assert.deepEqual(report.errors, { connect: 0, read: 0, write: 0, timeout: 0 });
-    assert.ok(server.accepted() - 1 >= Math.ceil(report.requests / 3), `${server.accepted()} connections`);
+    assertEquals(report.errors, { connect: 0, read: 0, write: 0, timeout: 0 });
+    assert(server.accepted() - 1 >= Math.ceil(report.requests / 3), `${server.accepted()} connections`);
     assertErrorLines(outcome.cli.stdout, report);
   });
 
@@ -326,9 +326,9 @@ for (const sockets of SOCKETS) {
     // The request sent on each silently closed connection fails (wrk counts the EOF as a read error; a write
     // that races the close would be a write error), except on the connections open at the stop.
     const failed = report.errors.read + report.errors.write;
-    assert.ok(report.errors.read > 0, outcome.cli.stdout);
+    assert(report.errors.read > 0, outcome.cli.stdout);
     assertBetween(failed, server.accepted() - 1 - 4, server.accepted() - 1, "read and write errors");
-    assert.equal(report.errors.connect + report.errors.timeout, 0);
+    assertEquals(report.errors.connect + report.errors.timeout, 0);
     assertErrorLines(outcome.cli.stdout, report);
   });
 
@@ -336,7 +336,7 @@ for (const sockets of SOCKETS) {
     const outcome = await runAgainst(sockets, { kind: "bigBody", bodyBytes: 1024 * 1024 }, ["-t2", "-c4"]);
     const { report, server } = outcome;
     assertAnsweredRequests(outcome, 4);
-    assert.deepEqual(report.errors, { connect: 0, read: 0, write: 0, timeout: 0 });
+    assertEquals(report.errors, { connect: 0, read: 0, write: 0, timeout: 0 });
     // Bytes of the counted responses, plus at most one partial response per connection; the report prints two
     // decimals of its unit (0.5% of the value at worst).
     const least = report.requests * server.responseBytes;
@@ -349,8 +349,8 @@ for (const sockets of SOCKETS) {
     const outcome = await runAgainst(sockets, { kind: "status", status: 503 }, ["-t2", "-c4"]);
     const { report } = outcome;
     assertAnsweredRequests(outcome, 4);
-    assert.equal(report.non2xx, report.requests);
-    assert.deepEqual(report.errors, { connect: 0, read: 0, write: 0, timeout: 0 });
+    assertEquals(report.non2xx, report.requests);
+    assertEquals(report.errors, { connect: 0, read: 0, write: 0, timeout: 0 });
     assertErrorLines(outcome.cli.stdout, report);
   });
 }

@@ -1,5 +1,5 @@
 /** The library as a user imports it: only through mod.ts, against loopback servers. */
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, assertRejects, assertThrows } from "@std/assert";
 import {
   formatHeader,
   formatReport,
@@ -19,27 +19,27 @@ Deno.test("run() from mod.ts measures a loopback server and formatReport() rende
   try {
     const config = parseArgs(["-t2", "-c4", "-d300ms", server.url]);
     const result: RunResult = await run(config);
-    assert.ok(result.requests > 0);
+    assert(result.requests > 0);
     const answered = server.requests.length;
-    assert.ok(
+    assert(
       answered >= result.requests && answered - result.requests <= 4,
       `${answered} vs ${result.requests}`,
     );
-    assert.equal(result.threads, 2);
-    assert.equal(result.connections, 4);
-    assert.deepEqual(result.errors, { connect: 0, read: 0, write: 0, status: 0, timeout: 0 });
-    assert.ok(result.latency instanceof Stats);
+    assertEquals(result.threads, 2);
+    assertEquals(result.connections, 4);
+    assertEquals(result.errors, { connect: 0, read: 0, write: 0, status: 0, timeout: 0 });
+    assert(result.latency instanceof Stats);
     // At least one sample per response; wrk's latency correction may add more.
-    assert.ok(result.latency.count >= result.requests);
-    assert.ok(result.latency.percentile(99) >= result.latency.percentile(50));
-    assert.ok(result.requestRate.count > 0);
+    assert(result.latency.count >= result.requests);
+    assert(result.latency.percentile(99) >= result.latency.percentile(50));
+    assert(result.requestRate.count > 0);
 
     const header = formatHeader(result.url, result.durationMs, result.threads, result.connections);
-    assert.equal(header, `Running 300.00ms test @ ${server.url}\n  2 threads and 4 connections\n`);
+    assertEquals(header, `Running 300.00ms test @ ${server.url}\n  2 threads and 4 connections\n`);
     const report = formatReport(result, { latency: true });
-    assert.match(report, /^ {2}Thread Stats {3}Avg {6}Stdev {5}Max {3}\+\/- Stdev$/m);
-    assert.match(report, new RegExp(`^ {2}${result.requests} requests in [\\d.]+ms, `, "m"));
-    assert.match(report, /^ {2}Latency Distribution$/m);
+    assertMatch(report, /^ {2}Thread Stats {3}Avg {6}Stdev {5}Max {3}\+\/- Stdev$/m);
+    assertMatch(report, new RegExp(`^ {2}${result.requests} requests in [\\d.]+ms, `, "m"));
+    assertMatch(report, /^ {2}Latency Distribution$/m);
   } finally {
     await server.close();
   }
@@ -67,13 +67,13 @@ end
     const result = await run(parseArgs(["-t1", "-c2", "-d300ms", "-s", script, server.url]), {
       write: (bytes) => printed.push(decoder.decode(bytes)),
     });
-    assert.ok(result.requests > 0);
-    assert.deepEqual(printed, [`done: ${result.requests} requests, 0 errors\n`]);
+    assert(result.requests > 0);
+    assertEquals(printed, [`done: ${result.requests} requests, 0 errors\n`]);
     const seen = server.requests[0];
-    assert.equal(seen.method, "POST");
-    assert.equal(seen.path, "/lib");
-    assert.equal(seen.headers.get("content-type"), "text/plain");
-    assert.equal(seen.body, "hello");
+    assertEquals(seen.method, "POST");
+    assertEquals(seen.path, "/lib");
+    assertEquals(seen.headers.get("content-type"), "text/plain");
+    assertEquals(seen.body, "hello");
   } finally {
     await server.close();
     await Deno.remove(script);
@@ -81,9 +81,10 @@ end
 });
 
 Deno.test("run() from mod.ts rejects with RunError when nothing listens, and parseArgs() throws UsageError", async () => {
-  await assert.rejects(
-    run(parseArgs(["-d1s", `http://127.0.0.1:${closedPort()}/`])),
-    (error: unknown) => error instanceof RunError && /unable to connect/.test(error.message),
+  const error = await assertRejects(
+    () => run(parseArgs(["-d1s", `http://127.0.0.1:${closedPort()}/`])),
+    RunError,
   );
-  assert.throws(() => parseArgs(["-t0", "http://127.0.0.1/"]), UsageError);
+  assertMatch(error.message, /unable to connect/);
+  assertThrows(() => parseArgs(["-t0", "http://127.0.0.1/"]), UsageError);
 });

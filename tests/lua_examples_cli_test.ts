@@ -2,7 +2,7 @@
  * wrk's nine example scripts (docs/wrk-compat.md#example-scripts), run end to end through the real CLI against loopback servers: what
  * the server received and what the script printed.
  */
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import { parseReport, runCli } from "./helpers/cli.ts";
 import { ok, startServer } from "./helpers/server.ts";
 
@@ -19,10 +19,10 @@ Deno.test("example addr.lua: setup() gives each thread an address that accepts c
       fixture("addr"),
       server.url,
     ]);
-    assert.equal(code, 0, stderr);
+    assertEquals(code, 0, stderr);
     const lines = stdout.split("\n").filter((line) => line.startsWith("thread addr: "));
-    assert.deepEqual(lines, Array(2).fill(`thread addr: 127.0.0.1:${server.port}`));
-    assert.ok(parseReport(stdout).requests > 0);
+    assertEquals(lines, Array(2).fill(`thread addr: 127.0.0.1:${server.port}`));
+    assert(parseReport(stdout).requests > 0);
   } finally {
     await server.close();
   }
@@ -34,13 +34,13 @@ Deno.test("example auth.lua: the token from a 200 response is sent with every la
   );
   try {
     const { code, stderr } = await runCli(["-t1", "-c1", "-d300ms", "-s", fixture("auth"), server.url]);
-    assert.equal(code, 0, stderr);
-    assert.equal(server.requests[0].path, "/authenticate");
+    assertEquals(code, 0, stderr);
+    assertEquals(server.requests[0].path, "/authenticate");
     const later = server.requests.slice(1);
-    assert.ok(later.length > 5);
+    assert(later.length > 5);
     for (const request of later) {
-      assert.equal(request.path, "/resource");
-      assert.equal(request.headers.get("x-token"), "secret-42");
+      assertEquals(request.path, "/resource");
+      assertEquals(request.headers.get("x-token"), "secret-42");
     }
   } finally {
     await server.close();
@@ -51,11 +51,11 @@ Deno.test("example counter.lua: each thread numbers its requests in the path and
   const server = startServer();
   try {
     const { code, stderr } = await runCli(["-t1", "-c1", "-d300ms", "-s", fixture("counter"), server.url]);
-    assert.equal(code, 0, stderr);
+    assertEquals(code, 0, stderr);
     const seen = server.requests.slice(0, 20);
     seen.forEach((request, i) => {
-      assert.equal(request.path, `/${i + 1}`);
-      assert.equal(request.headers.get("x-counter"), String(i + 1));
+      assertEquals(request.path, `/${i + 1}`);
+      assertEquals(request.headers.get("x-counter"), String(i + 1));
     });
   } finally {
     await server.close();
@@ -66,9 +66,9 @@ Deno.test("example delay.lua: 10-50 ms before each request caps one connection a
   const server = startServer();
   try {
     const { code, stdout } = await runCli(["-t1", "-c1", "-d1s", "-s", fixture("delay"), server.url]);
-    assert.equal(code, 0);
+    assertEquals(code, 0);
     const { requests } = parseReport(stdout);
-    assert.ok(requests >= 15 && requests <= 100, `${requests} requests`);
+    assert(requests >= 15 && requests <= 100, `${requests} requests`);
   } finally {
     await server.close();
   }
@@ -78,16 +78,16 @@ Deno.test("example pipeline.lua: three pipelined paths in equal numbers, each co
   const server = startServer();
   try {
     const { code, stdout } = await runCli(["-t1", "-c2", "-d300ms", "-s", fixture("pipeline"), server.url]);
-    assert.equal(code, 0);
+    assertEquals(code, 0);
     const counts = new Map<string, number>();
     for (const { path } of server.requests) counts.set(path, (counts.get(path) ?? 0) + 1);
-    assert.deepEqual([...counts.keys()].sort(), ["/?bar", "/?baz", "/?foo"]);
+    assertEquals([...counts.keys()].sort(), ["/?bar", "/?baz", "/?foo"]);
     const [foo, bar, baz] = ["/?foo", "/?bar", "/?baz"].map((path) => counts.get(path)!);
     // At most one batch per connection is in flight when the run stops.
-    assert.ok(foo - baz <= 2 && foo - bar <= 2, JSON.stringify([...counts]));
+    assert(foo - baz <= 2 && foo - bar <= 2, JSON.stringify([...counts]));
     const { requests } = parseReport(stdout);
     // Every response counts (a batch cut by the stop counts the responses that arrived).
-    assert.ok(
+    assert(
       requests > 0 && server.requests.length - requests <= 6,
       `${requests} of ${server.requests.length}`,
     );
@@ -100,12 +100,12 @@ Deno.test("example post.lua: method, form body, Content-Type and Content-Length 
   const server = startServer();
   try {
     const { code } = await runCli(["-t1", "-c1", "-d200ms", "-s", fixture("post"), server.url]);
-    assert.equal(code, 0);
+    assertEquals(code, 0);
     const [first] = server.requests;
-    assert.equal(first.method, "POST");
-    assert.equal(first.body, "foo=bar&baz=quux");
-    assert.equal(first.headers.get("content-type"), "application/x-www-form-urlencoded");
-    assert.equal(first.headers.get("content-length"), "16");
+    assertEquals(first.method, "POST");
+    assertEquals(first.body, "foo=bar&baz=quux");
+    assertEquals(first.headers.get("content-type"), "application/x-www-form-urlencoded");
+    assertEquals(first.headers.get("content-length"), "16");
   } finally {
     await server.close();
   }
@@ -115,11 +115,11 @@ Deno.test("example report.lua: done() prints latency percentiles after the repor
   const server = startServer();
   try {
     const { code, stdout } = await runCli(["-t1", "-c2", "-d300ms", "-s", fixture("report"), server.url]);
-    assert.equal(code, 0);
+    assertEquals(code, 0);
     const tail = stdout.slice(stdout.indexOf("Transfer/sec"));
-    assert.match(tail, /------------------------------\n50%,\d+\n90%,\d+\n99%,\d+\n99\.999%,\d+\n$/);
+    assertMatch(tail, /------------------------------\n50%,\d+\n90%,\d+\n99%,\d+\n99\.999%,\d+\n$/);
     const [p50, p90, p99] = [...tail.matchAll(/%,(\d+)/g)].map((m) => Number(m[1]));
-    assert.ok(p50 > 0 && p50 <= p90 && p90 <= p99);
+    assert(p50 > 0 && p50 <= p90 && p90 <= p99);
   } finally {
     await server.close();
   }
@@ -136,18 +136,18 @@ Deno.test("example setup.lua: thread:set ids, per-thread counts read back with t
       fixture("setup"),
       server.url,
     ]);
-    assert.equal(code, 0, stderr);
-    assert.match(stdout, /thread 1 created\n/);
-    assert.match(stdout, /thread 2 created\n/);
+    assertEquals(code, 0, stderr);
+    assertMatch(stdout, /thread 1 created\n/);
+    assertMatch(stdout, /thread 2 created\n/);
     const made = [...stdout.matchAll(/thread (\d) made (\d+) requests and got (\d+) responses/g)];
-    assert.deepEqual(made.map((m) => m[1]), ["1", "2"]);
+    assertEquals(made.map((m) => m[1]), ["1", "2"]);
     let total = 0;
     for (const [, , requests, responses] of made) {
-      assert.ok(Number(requests) - Number(responses) <= 1 && Number(responses) > 0);
+      assert(Number(requests) - Number(responses) <= 1 && Number(responses) > 0);
       total += Number(requests);
     }
     // request() counts every request sent, including the first one, which init() uses to count the pipeline.
-    assert.equal(total, server.requests.length);
+    assertEquals(total, server.requests.length);
   } finally {
     await server.close();
   }
@@ -157,11 +157,11 @@ Deno.test("example stop.lua: each thread stops itself after 100 responses and th
   const server = startServer();
   try {
     const { code, stdout } = await runCli(["-t2", "-c2", "-d10s", "-s", fixture("stop"), server.url]);
-    assert.equal(code, 0);
+    assertEquals(code, 0);
     const report = parseReport(stdout);
-    assert.equal(report.requests, 200);
-    assert.ok(report.runtimeS < 5, `ran ${report.runtimeS}s`);
-    assert.equal(server.requests.length, 200);
+    assertEquals(report.requests, 200);
+    assert(report.runtimeS < 5, `ran ${report.runtimeS}s`);
+    assertEquals(server.requests.length, 200);
   } finally {
     await server.close();
   }
@@ -173,8 +173,8 @@ Deno.test("os.exit(n) in a hook ends the run with exit code n and says where", a
   try {
     await Deno.writeTextFile(`${dir}/exit.lua`, "function response() os.exit(3) end\n");
     const { code, stderr } = await runCli(["-t1", "-c1", "-d2s", "-s", `${dir}/exit.lua`, server.url]);
-    assert.equal(code, 3);
-    assert.equal(stderr, `${dir}/exit.lua: os.exit(3) called in response()\n`);
+    assertEquals(code, 3);
+    assertEquals(stderr, `${dir}/exit.lua: os.exit(3) called in response()\n`);
   } finally {
     await server.close();
     await Deno.remove(dir, { recursive: true });

@@ -2,7 +2,7 @@
  * The single-file build: `deno task bundle`'s command, run into a temporary directory, and the file it makes
  * run alone elsewhere with read access to nothing but itself and the user's script.
  */
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, assertNotMatch } from "@std/assert";
 import denoConfig from "../deno.json" with { type: "json" };
 import { parseReport } from "./helpers/cli.ts";
 import { ROOT, runDeno, taskArgs } from "./helpers/deno.ts";
@@ -14,7 +14,7 @@ const FIXTURES = `${ROOT}tests/fixtures/packaging/`;
 function bundle(entry: string, output: string) {
   const args = taskArgs("bundle", denoConfig);
   const at = args.indexOf("-o");
-  assert.ok(at >= 0, "the bundle task names its output with -o");
+  assert(at >= 0, "the bundle task names its output with -o");
   args[at + 1] = output;
   args[args.length - 1] = entry;
   return runDeno(args);
@@ -32,7 +32,7 @@ Deno.test("deno task bundle makes one file that runs the CLI, its threads and a 
   const server = countingServer();
   try {
     const built = await bundle("cli.ts", `${buildDir}/wrk-deno.js`);
-    assert.equal(built.code, 0, built.stderr);
+    assertEquals(built.code, 0, built.stderr);
     const file = `${runDir}/wrk-deno.js`;
     await Deno.copyFile(`${buildDir}/wrk-deno.js`, file);
     const script = `${scriptDir}/counter.lua`;
@@ -52,30 +52,30 @@ Deno.test("deno task bundle makes one file that runs the CLI, its threads and a 
 
     await t.step("-t2 with a script: report, hooks in every thread, done() with thread:get", async () => {
       const { code, stdout, stderr } = await run(["-t2", "-c4", "-d400ms", "-s", script, server.url]);
-      assert.equal(code, 0, stderr);
-      assert.equal(stderr, "");
+      assertEquals(code, 0, stderr);
+      assertEquals(stderr, "");
       const report = parseReport(stdout);
-      assert.ok(report.requests > 20, stdout);
-      assert.match(stdout, /^ {2}2 threads and 4 connections$/m);
+      assert(report.requests > 20, stdout);
+      assertMatch(stdout, /^ {2}2 threads and 4 connections$/m);
       const ready = stdout.match(/^thread \d ready$/gm)?.sort();
-      assert.deepEqual(ready, ["thread 1 ready", "thread 2 ready"]);
+      assertEquals(ready, ["thread 1 ready", "thread 2 ready"]);
       const counted = [...stdout.matchAll(/^thread (\d) counted (\d+)$/gm)].map((m) => [m[1], Number(m[2])]);
-      assert.deepEqual(counted.map(([id]) => id), ["1", "2"]);
-      for (const [, count] of counted) assert.ok((count as number) > 0, stdout);
+      assertEquals(counted.map(([id]) => id), ["1", "2"]);
+      for (const [, count] of counted) assert((count as number) > 0, stdout);
       const total = stdout.match(/^total (\d+) of (\d+)$/m);
-      assert.ok(total !== null, stdout);
+      assert(total !== null, stdout);
       // Every response the report counts went through response(); both sums are over the same responses.
-      assert.equal(Number(total[1]), report.requests, stdout);
-      assert.equal(Number(total[2]), report.requests, stdout);
-      assert.ok(server.requests.some((r) => r.path === "/count/1/1"));
-      assert.ok(server.requests.some((r) => r.path === "/count/2/1"));
+      assertEquals(Number(total[1]), report.requests, stdout);
+      assertEquals(Number(total[2]), report.requests, stdout);
+      assert(server.requests.some((r) => r.path === "/count/1/1"));
+      assert(server.requests.some((r) => r.path === "/count/2/1"));
     });
 
     await t.step("without a script: the plain report", async () => {
       const { code, stdout, stderr } = await run(["-t2", "-c2", "-d300ms", "--latency", server.url]);
-      assert.equal(code, 0, stderr);
-      assert.ok(parseReport(stdout).requests > 0, stdout);
-      assert.match(stdout, /Latency Distribution/);
+      assertEquals(code, 0, stderr);
+      assert(parseReport(stdout).requests > 0, stdout);
+      assertMatch(stdout, /Latency Distribution/);
     });
 
     await t.step("with --allow-ffi: the epoll loop runs from the bundle too, with a script", async () => {
@@ -84,22 +84,22 @@ Deno.test("deno task bundle makes one file that runs the CLI, its threads and a 
         ["-t2", "-c4", "-d300ms", "-s", script, server.url],
         ["--allow-ffi"],
       );
-      assert.equal(code, 0, stderr);
-      assert.equal(stderr, "");
+      assertEquals(code, 0, stderr);
+      assertEquals(stderr, "");
       const report = parseReport(stdout);
-      assert.ok(report.requests > 20, stdout);
-      assert.doesNotMatch(stdout, /Socket errors/);
-      assert.ok(server.requests.length - before >= report.requests, "the server saw every counted request");
+      assert(report.requests > 20, stdout);
+      assertNotMatch(stdout, /Socket errors/);
+      assert(server.requests.length - before >= report.requests, "the server saw every counted request");
     });
 
     await t.step("-k over HTTPS: the TLS transport loaded only for -k is in the file too", async () => {
       const tlsServer = startServer(() => ok("hello"), { tls: true });
       try {
         const { code, stdout, stderr } = await run(["-t1", "-c2", "-d300ms", "-k", tlsServer.url]);
-        assert.equal(code, 0, stderr);
-        assert.equal(stderr, "");
-        assert.ok(parseReport(stdout).requests > 0, stdout);
-        assert.doesNotMatch(stdout, /Socket errors/);
+        assertEquals(code, 0, stderr);
+        assertEquals(stderr, "");
+        assert(parseReport(stdout).requests > 0, stdout);
+        assertNotMatch(stdout, /Socket errors/);
       } finally {
         await tlsServer.close();
       }
@@ -107,8 +107,8 @@ Deno.test("deno task bundle makes one file that runs the CLI, its threads and a 
 
     await t.step("-v prints the version from deno.json", async () => {
       const { code, stdout } = await run(["-v"]);
-      assert.equal(code, 1); // as wrk: -v without a URL prints the version, then the usage
-      assert.equal(stdout.split("\n")[0].split(" (")[0], `wrk-deno ${denoConfig.version}`);
+      assertEquals(code, 1); // as wrk: -v without a URL prints the version, then the usage
+      assertEquals(stdout.split("\n")[0].split(" (")[0], `wrk-deno ${denoConfig.version}`);
     });
 
     await t.step("a script error is one line and exit code 1", async () => {
@@ -128,8 +128,8 @@ Deno.test("deno task bundle makes one file that runs the CLI, its threads and a 
         ],
         { cwd: runDir },
       );
-      assert.equal(code, 1);
-      assert.match(stderr, /attempt to concatenate a nil value/);
+      assertEquals(code, 1);
+      assertMatch(stderr, /attempt to concatenate a nil value/);
     });
   } finally {
     await server.close();
@@ -143,7 +143,7 @@ Deno.test("a library program bundled into one file runs its threads from its own
   try {
     const file = `${dir}/program.js`;
     const built = await bundle("tests/fixtures/packaging/library_program.ts", file);
-    assert.equal(built.code, 0, built.stderr);
+    assertEquals(built.code, 0, built.stderr);
     const { code, stdout, stderr } = await runDeno(
       [
         "run",
@@ -158,10 +158,10 @@ Deno.test("a library program bundled into one file runs its threads from its own
       ],
       { cwd: dir },
     );
-    assert.equal(code, 0, stderr);
+    assertEquals(code, 0, stderr);
     const requests = Number(stdout.match(/^requests: (\d+)$/m)?.[1]);
-    assert.ok(requests > 0, stdout);
-    assert.ok(server.requests.length >= requests);
+    assert(requests > 0, stdout);
+    assert(server.requests.length >= requests);
   } finally {
     await server.close();
     await Deno.remove(dir, { recursive: true });

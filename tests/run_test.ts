@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
 import { parseArgs, Run, run, RunError } from "../mod.ts";
 import { closedPort, ok, startServer } from "./helpers/server.ts";
 
@@ -9,13 +9,13 @@ Deno.test("run() measures a loopback server and returns the report's figures", a
   const server = startServer();
   try {
     const result = await run(parseArgs(["-t2", "-c4", "-d500ms", server.url]));
-    assert.ok(result.requests > 50);
-    assert.ok(server.requests.length - result.requests <= 4);
+    assert(result.requests > 50);
+    assert(server.requests.length - result.requests <= 4);
     // Every answer is the same 40-byte "HTTP/1.1 200 X ... ok" response.
-    assert.equal(result.bytesRead, result.requests * OK_RESPONSE_BYTES);
-    assert.ok(result.latency.count > 0 && result.latency.percentile(99) >= result.latency.percentile(50));
-    assert.ok(result.runtimeUs >= 500_000 && result.runtimeUs < 600_000, `${result.runtimeUs} µs`);
-    assert.deepEqual(result.unfinishedThreads, []);
+    assertEquals(result.bytesRead, result.requests * OK_RESPONSE_BYTES);
+    assert(result.latency.count > 0 && result.latency.percentile(99) >= result.latency.percentile(50));
+    assert(result.runtimeUs >= 500_000 && result.runtimeUs < 600_000, `${result.runtimeUs} µs`);
+    assertEquals(result.unfinishedThreads, []);
   } finally {
     await server.close();
   }
@@ -28,8 +28,8 @@ Deno.test("Run.stop() ends a run early and the result covers the time actually r
     setTimeout(() => started.stop(), 300);
     const result = await started.result;
     started.close();
-    assert.ok(result.runtimeUs >= 300_000 && result.runtimeUs < 1_000_000, `${result.runtimeUs} µs`);
-    assert.ok(result.requests > 0);
+    assert(result.runtimeUs >= 300_000 && result.runtimeUs < 1_000_000, `${result.runtimeUs} µs`);
+    assert(result.requests > 0);
   } finally {
     await server.close();
   }
@@ -37,26 +37,25 @@ Deno.test("Run.stop() ends a run early and the result covers the time actually r
 
 Deno.test("Run.start() rejects with RunError when nothing listens", async () => {
   const port = closedPort();
-  await assert.rejects(
+  const error = await assertRejects(
     () => Run.start(parseArgs(["-d1s", `http://127.0.0.1:${port}/`])),
-    (error) =>
-      error instanceof RunError &&
-      error.message === `unable to connect to 127.0.0.1:${port} Connection refused`,
+    RunError,
   );
+  assertEquals(error.message, `unable to connect to 127.0.0.1:${port} Connection refused`);
 });
 
 Deno.test("Run.start() rejects with RunError when -c cannot fit under the open-file limit", async () => {
   const server = startServer();
   try {
-    await assert.rejects(
+    const error = await assertRejects(
       () => Run.start(parseArgs(["-t1", "-c200", "-d1s", server.url]), { openFileLimit: 100 }),
-      (error) =>
-        error instanceof RunError &&
-        /^-c 200 needs about \d+ open files but the limit is 100; raise it with 'ulimit -n 256'$/.test(
-          error.message,
-        ),
+      RunError,
     );
-    assert.equal(server.connections(), 0, "checked before connecting");
+    assertMatch(
+      error.message,
+      /^-c 200 needs about \d+ open files but the limit is 100; raise it with 'ulimit -n 256'$/,
+    );
+    assertEquals(server.connections(), 0, "checked before connecting");
   } finally {
     await server.close();
   }
@@ -70,7 +69,7 @@ Deno.test("Run.start() with a signal aborted during start-up ends the run at onc
     });
     const result = await started.result;
     started.close();
-    assert.ok(result.runtimeUs < 1_000_000, `${result.runtimeUs} µs`);
+    assert(result.runtimeUs < 1_000_000, `${result.runtimeUs} µs`);
   } finally {
     await server.close();
   }
@@ -109,11 +108,11 @@ Deno.test("run() measures a request from its write to its response, with or with
   ) {
     const result = await latencyRun(25, script);
     const { latency } = result;
-    assert.ok(latency.count >= 4, `${script}: ${latency.count} samples`);
+    assert(latency.count >= 4, `${script}: ${latency.count} samples`);
     // Never less than the server's delay; never the time spent before the write (a delay() of 60 ms, the
     // previous request) or after the response (in response()).
-    assert.ok(latency.min >= 25_000, `${script}: min ${latency.min} µs`);
-    assert.ok(latency.percentile(50) < 45_000, `${script}: median ${latency.percentile(50)} µs`);
+    assert(latency.min >= 25_000, `${script}: min ${latency.min} µs`);
+    assert(latency.percentile(50) < 45_000, `${script}: median ${latency.percentile(50)} µs`);
   }
 });
 
@@ -125,9 +124,10 @@ Deno.test("delay() holds each request back by its milliseconds: never less, and 
     for (const epoll of [true, false]) {
       const result = await run({ ...parseArgs(["-t1", "-c1", "-d1s", "-s", path, server.url]), epoll });
       const cycleMs = result.runtimeUs / 1000 / result.requests;
-      assert.ok(cycleMs >= 2, `epoll ${epoll}: a request every ${cycleMs} ms`);
-      // The loop's own timers fire to a fraction of a millisecond; Deno's setTimeout was ~1.6 ms late here.
-      if (epoll) assert.ok(cycleMs < 2.9, `a request every ${cycleMs} ms with a 2 ms delay()`);
+      assert(cycleMs >= 2, `epoll ${epoll}: a request every ${cycleMs} ms`);
+      // The loop's own timers fire to a fraction of a millisecond; Deno's setTimeout fires late, and later under
+      // load (docs/benchmarks.md#clocks-and-timers), so only the epoll loop is held to a cycle close to the delay.
+      if (epoll) assert(cycleMs < 2.9, `a request every ${cycleMs} ms with a 2 ms delay()`);
     }
   } finally {
     await server.close();

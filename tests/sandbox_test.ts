@@ -3,7 +3,7 @@
  * --allow-env): it cannot start processes or write, remove or rename files, in the main state or in a thread.
  * Each attempt fails inside Lua (an error or nil, message) and the run carries on.
  */
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import { parseReport, runCli } from "./helpers/cli.ts";
 import { startServer } from "./helpers/server.ts";
 
@@ -47,21 +47,21 @@ function done(summary, latency, requests) attempts("main") end
     await Deno.writeTextFile(scriptPath, script);
 
     const cli = await runCli(["-t1", "-c1", "-d300ms", "-s", scriptPath, server.url]);
-    assert.equal(cli.code, 0, cli.stderr);
-    assert.ok(parseReport(cli.stdout).requests > 0, "the run carried on");
+    assertEquals(cli.code, 0, cli.stderr);
+    assert(parseReport(cli.stdout).requests > 0, "the run carried on");
     for (const where of ["thread", "main"]) {
       for (const what of ["os.execute", "io.popen", "io.open", "os.remove", "os.rename"]) {
         const line = cli.stdout.split("\n").find((l) => l.startsWith(`${where} ${what} `));
-        assert.ok(line !== undefined, `${where} ${what} was tried:\n${cli.stdout}`);
+        assert(line !== undefined, `${where} ${what} was tried:\n${cli.stdout}`);
         // Either it raised a Lua error, or it returned nil (or false) and a message, as io functions do.
-        assert.match(line, /raised=true|raised=false (nil|false) \S/, line);
+        assertMatch(line, /raised=true|raised=false (nil|false) \S/, line);
       }
     }
-    assert.equal(await exists(spawned), false, "os.execute ran a process");
-    assert.equal(await exists(piped), false, "io.popen ran a process");
-    assert.equal(await exists(written), false, "io.open wrote a file");
-    assert.equal(await exists(renamed), false, "os.rename renamed a file");
-    assert.equal(await Deno.readTextFile(keep), "still here\n", "os.remove removed a file");
+    assertEquals(await exists(spawned), false, "os.execute ran a process");
+    assertEquals(await exists(piped), false, "io.popen ran a process");
+    assertEquals(await exists(written), false, "io.open wrote a file");
+    assertEquals(await exists(renamed), false, "os.rename renamed a file");
+    assertEquals(await Deno.readTextFile(keep), "still here\n", "os.remove removed a file");
   } finally {
     await Deno.remove(dir, { recursive: true });
     await server.close();

@@ -2,7 +2,7 @@
  * A Lua script that never returns (at its top level, in `init()` or in `response()`) cannot keep a run, or the
  * process, alive: the start is bounded, a stuck thread is reported and its worker terminated.
  */
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import { parseReport, runCli } from "./helpers/cli.ts";
 import { startServer } from "./helpers/server.ts";
 
@@ -42,7 +42,7 @@ async function inSubprocess(code: string): Promise<unknown> {
     env: { NO_COLOR: "1" },
   }).output();
   const stdout = new TextDecoder().decode(output.stdout);
-  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  assertEquals(output.code, 0, new TextDecoder().decode(output.stderr));
   return JSON.parse(stdout.slice(stdout.lastIndexOf("\n", stdout.length - 2) + 1));
 }
 
@@ -51,14 +51,14 @@ Deno.test("cli reports the threads stuck in response() and exits 1 soon after th
   try {
     await withScript(LOOP_IN_RESPONSE, async (script) => {
       const cli = await runCli(["-t2", "-c2", "-d1s", "-s", script, server.url]);
-      assert.equal(cli.code, 1, cli.stderr);
+      assertEquals(cli.code, 1, cli.stderr);
       const report = parseReport(cli.stdout);
       // The time run is the duration, not the grace period spent waiting for the stuck threads.
-      assert.ok(report.runtimeS >= 1 && report.runtimeS <= 1.1, `ran ${report.runtimeS}s`);
-      assert.match(cli.stdout, /^ {2}Threads that did not finish: 1, 2 \(their figures are missing\)$/m);
-      assert.equal(cli.stderr.split("\n").length, 2, `one line on stderr:\n${cli.stderr}`);
-      assert.match(cli.stderr, /^threads 1, 2 did not finish/);
-      assert.ok(cli.wallMs / 1000 < 1 + GRACE_S + OVERHEAD_BOUND_S, `took ${cli.wallMs} ms`);
+      assert(report.runtimeS >= 1 && report.runtimeS <= 1.1, `ran ${report.runtimeS}s`);
+      assertMatch(cli.stdout, /^ {2}Threads that did not finish: 1, 2 \(their figures are missing\)$/m);
+      assertEquals(cli.stderr.split("\n").length, 2, `one line on stderr:\n${cli.stderr}`);
+      assertMatch(cli.stderr, /^threads 1, 2 did not finish/);
+      assert(cli.wallMs / 1000 < 1 + GRACE_S + OVERHEAD_BOUND_S, `took ${cli.wallMs} ms`);
     });
   } finally {
     await server.close();
@@ -77,13 +77,13 @@ Deno.test("cli gives up on a script whose top level or init() never returns, wit
         ]);
         // Loading is bounded, and then init() is: the init() case may use (a little of) both bounds.
         for (const [cli, bounds] of [[stuckTop, 1], [stuckInit, 2]] as const) {
-          assert.equal(cli.code, 1, cli.stderr);
-          assert.equal(cli.stdout, "", "no report: the run never started");
-          assert.ok(cli.wallMs / 1000 < bounds * STARTUP_BOUND_S + OVERHEAD_BOUND_S, `took ${cli.wallMs} ms`);
-          assert.ok(cli.wallMs / 1000 >= STARTUP_BOUND_S, `gave up after ${cli.wallMs} ms`);
+          assertEquals(cli.code, 1, cli.stderr);
+          assertEquals(cli.stdout, "", "no report: the run never started");
+          assert(cli.wallMs / 1000 < bounds * STARTUP_BOUND_S + OVERHEAD_BOUND_S, `took ${cli.wallMs} ms`);
+          assert(cli.wallMs / 1000 >= STARTUP_BOUND_S, `gave up after ${cli.wallMs} ms`);
         }
         // The script layer's bound on Lua running time fires first and names the script and the hook.
-        assert.match(
+        assertMatch(
           stuckTop.stderr,
           new RegExp(
             `^${
@@ -91,7 +91,7 @@ Deno.test("cli gives up on a script whose top level or init() never returns, wit
             }: .*the script's top level did not finish within 10s \\(does it loop forever\\?\\)\n$`,
           ),
         );
-        assert.equal(
+        assertEquals(
           stuckInit.stderr,
           `${init}: in init(): did not finish within 10s (does it loop forever?)\n`,
         );
@@ -135,11 +135,11 @@ for (
           }
           Deno.exit(0);
         `) as { isRunError: boolean; message: string; elapsedMs: number };
-        assert.equal(outcome.isRunError, true, JSON.stringify(outcome));
-        assert.equal(outcome.message.startsWith(`thread 1 ${message}`), true, outcome.message);
+        assertEquals(outcome.isRunError, true, JSON.stringify(outcome));
+        assertEquals(outcome.message.startsWith(`thread 1 ${message}`), true, outcome.message);
         // init()'s bound starts once the script has loaded, itself within the bound.
         const mostMs = (where === "init()" ? 2 : 1) * TEST_BOUND_MS + 2000;
-        assert.ok(
+        assert(
           outcome.elapsedMs >= TEST_BOUND_MS && outcome.elapsedMs < mostMs,
           `${outcome.elapsedMs} ms`,
         );
@@ -164,11 +164,11 @@ Deno.test("run() lists a thread stuck in response() as unfinished and reports th
         console.log(JSON.stringify({ unfinishedThreads, requests, runtimeUs, elapsedMs: performance.now() - started }));
         Deno.exit(0);
       `) as { unfinishedThreads: number[]; requests: number; runtimeUs: number; elapsedMs: number };
-      assert.deepEqual(result.unfinishedThreads, [1, 2]);
-      assert.equal(result.requests, 0, "their figures are missing");
+      assertEquals(result.unfinishedThreads, [1, 2]);
+      assertEquals(result.requests, 0, "their figures are missing");
       // The run time covers the run, not the 200 ms spent waiting for the stuck threads.
-      assert.ok(result.runtimeUs >= 300_000 && result.runtimeUs < 400_000, `${result.runtimeUs} µs`);
-      assert.ok(result.elapsedMs >= 300 + 200, `waited the grace period: ${result.elapsedMs} ms`);
+      assert(result.runtimeUs >= 300_000 && result.runtimeUs < 400_000, `${result.runtimeUs} µs`);
+      assert(result.elapsedMs >= 300 + 200, `waited the grace period: ${result.elapsedMs} ms`);
     });
   } finally {
     await server.close();

@@ -9,12 +9,12 @@
  *
  * @example Reading the target of a command line
  * ```ts
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  * import type { Target } from "./config.ts";
  * import { parseArgs } from "./parse_args.ts";
  *
  * const target: Target = parseArgs(["http://example.com:8080/search?q=1"]).target;
- * assert.deepEqual([target.host, target.port, target.path], ["example.com", 8080, "/search?q=1"]);
+ * assertEquals([target.host, target.port, target.path], ["example.com", 8080, "/search?q=1"]);
  * ```
  */
 export interface Target {
@@ -42,14 +42,14 @@ export interface Target {
  *
  * @example A parsed configuration with a programmatic change
  * ```ts
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  * import type { Config } from "./config.ts";
  * import { parseArgs } from "./parse_args.ts";
  *
  * const parsed = parseArgs(["-t2", "-c10", "-d5s", "http://127.0.0.1:8080/"]);
  * const config: Config = { ...parsed, headers: [...parsed.headers, ["Accept", "application/json"]] };
- * assert.equal(config.durationMs, 5000);
- * assert.equal(config.connections, 10);
+ * assertEquals(config.durationMs, 5000);
+ * assertEquals(config.connections, 10);
  * ```
  */
 export interface Config {

@@ -102,11 +102,12 @@ function mayRead(path: string): boolean {
  * @example A run too large for `ulimit -n 256`
  * ```ts
  * import { checkOpenFileLimit } from "./fd_limit.ts";
- * import assert from "node:assert/strict";
+ * import { assertEquals, assertThrows } from "@std/assert";
  *
- * assert.throws(
- *   () => checkOpenFileLimit(1000, 2, 256),
- *   new RangeError("-c 1000 needs about 1048 open files but the limit is 256; raise it with 'ulimit -n 2048'"),
+ * const error = assertThrows(() => checkOpenFileLimit(1000, 2, 256), RangeError);
+ * assertEquals(
+ *   error.message,
+ *   "-c 1000 needs about 1048 open files but the limit is 256; raise it with 'ulimit -n 2048'",
  * );
  * checkOpenFileLimit(100, 2, 256); // fits: no error
  * ```

@@ -15,10 +15,10 @@
  * @example Rounding an exact tie to even
  * ```ts
  * import { formatFixed } from "./_printf.ts";
- * import assert from "node:assert/strict";
- * assert.equal(formatFixed(2.5, 0), "2");
- * assert.equal(formatFixed(1.125, 2), "1.12");
- * assert.equal(formatFixed(301.875001, 2), "301.88");
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(formatFixed(2.5, 0), "2");
+ * assertEquals(formatFixed(1.125, 2), "1.12");
+ * assertEquals(formatFixed(301.875001, 2), "301.88");
  * ```
  */
 export function formatFixed(value: number, decimals: number): string {

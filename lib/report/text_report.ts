@@ -27,8 +27,8 @@ const US_PER_S = 1_000_000;
  * @example The header of a 2 s run
  * ```ts
  * import { formatHeader } from "./text_report.ts";
- * import assert from "node:assert/strict";
- * assert.equal(
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(
  *   formatHeader("http://127.0.0.1:8080/", 2000, 2, 10),
  *   "Running 2s test @ http://127.0.0.1:8080/\n  2 threads and 10 connections\n",
  * );
@@ -52,7 +52,7 @@ export function formatHeader(url: string, durationMs: number, threads: number, c
  * ```ts
  * import { formatReport } from "./text_report.ts";
  * import { Stats } from "../stats/stats.ts";
- * import assert from "node:assert/strict";
+ * import { assert } from "@std/assert";
  * const latency = new Stats();
  * latency.record(250);
  * const requestRate = new Stats();
@@ -70,8 +70,8 @@ export function formatHeader(url: string, durationMs: number, threads: number, c
  *   requestRate,
  *   unfinishedThreads: [],
  * }, { latency: false });
- * assert.ok(text.startsWith("  Thread Stats   Avg      Stdev     Max   +/- Stdev\n"));
- * assert.ok(text.endsWith("Requests/sec:   4000.00\nTransfer/sec:    390.62KB\n"));
+ * assert(text.startsWith("  Thread Stats   Avg      Stdev     Max   +/- Stdev\n"));
+ * assert(text.endsWith("Requests/sec:   4000.00\nTransfer/sec:    390.62KB\n"));
  * ```
  */
 export function formatReport(result: RunResult, options: { latency: boolean }): string {

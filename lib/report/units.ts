@@ -44,11 +44,11 @@ function formatUnits(amount: number, table: UnitTable, decimals: number): string
  * @example Latency figures as wrk prints them
  * ```ts
  * import { formatTimeUs } from "./units.ts";
- * import assert from "node:assert/strict";
- * assert.equal(formatTimeUs(301.88), "301.88us");
- * assert.equal(formatTimeUs(850), "0.85ms");
- * assert.equal(formatTimeUs(1_500_000), "1.50s");
- * assert.equal(formatTimeUs(70_000_000), "1.17m");
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(formatTimeUs(301.88), "301.88us");
+ * assertEquals(formatTimeUs(850), "0.85ms");
+ * assertEquals(formatTimeUs(1_500_000), "1.50s");
+ * assertEquals(formatTimeUs(70_000_000), "1.17m");
  * ```
  */
 export function formatTimeUs(us: number): string {
@@ -65,10 +65,10 @@ export function formatTimeUs(us: number): string {
  * @example The duration on the `Running … test` line
  * ```ts
  * import { formatSeconds } from "./units.ts";
- * import assert from "node:assert/strict";
- * assert.equal(formatSeconds(10, 0), "10s");
- * assert.equal(formatSeconds(60, 0), "1m");
- * assert.equal(formatSeconds(90, 0), "2m");
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(formatSeconds(10, 0), "10s");
+ * assertEquals(formatSeconds(60, 0), "1m");
+ * assertEquals(formatSeconds(90, 0), "2m");
  * ```
  */
 export function formatSeconds(s: number, decimals: number): string {
@@ -82,9 +82,9 @@ export function formatSeconds(s: number, decimals: number): string {
  * @example Bytes read
  * ```ts
  * import { formatBinary } from "./units.ts";
- * import assert from "node:assert/strict";
- * assert.equal(formatBinary(3_032_833), "2.89M");
- * assert.equal(formatBinary(512), "512.00");
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(formatBinary(3_032_833), "2.89M");
+ * assertEquals(formatBinary(512), "512.00");
  * ```
  */
 export function formatBinary(bytes: number): string {
@@ -97,9 +97,9 @@ export function formatBinary(bytes: number): string {
  * @example Requests per second per thread
  * ```ts
  * import { formatMetric } from "./units.ts";
- * import assert from "node:assert/strict";
- * assert.equal(formatMetric(16_890), "16.89k");
- * assert.equal(formatMetric(849), "849.00");
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(formatMetric(16_890), "16.89k");
+ * assertEquals(formatMetric(849), "849.00");
  * ```
  */
 export function formatMetric(n: number): string {

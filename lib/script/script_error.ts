@@ -25,12 +25,12 @@ export interface ScriptErrorOptions {
  * @example Reporting a script error
  * ```ts
  * import { ScriptError } from "./script_error.ts";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  * const error = new ScriptError("script.lua:12: in response(): attempt to index a nil value", {
  *   hook: "response",
  * });
- * assert.equal(error.message, "script.lua:12: in response(): attempt to index a nil value");
- * assert.equal(error.hook, "response");
+ * assertEquals(error.message, "script.lua:12: in response(): attempt to index a nil value");
+ * assertEquals(error.hook, "response");
  * ```
  */
 export class ScriptError extends Error {
@@ -60,8 +60,8 @@ const POSITION = /^(.*?:\d+): ([\s\S]*)$/;
  * @example Naming the hook
  * ```ts
  * import { formatLuaError } from "./script_error.ts";
- * import assert from "node:assert/strict";
- * assert.equal(formatLuaError("s.lua", "s.lua:3: boom", "init"), "s.lua:3: in init(): boom");
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(formatLuaError("s.lua", "s.lua:3: boom", "init"), "s.lua:3: in init(): boom");
  * ```
  */
 export function formatLuaError(path: string, message: string, hook: string | null): string {

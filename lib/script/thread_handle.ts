@@ -31,8 +31,8 @@ export interface ThreadHandle {
  * @example Formatting addresses
  * ```ts
  * import { addrText } from "./thread_handle.ts";
- * import assert from "node:assert/strict";
- * assert.equal(addrText({ address: "::1", port: 80, family: 6 }), "[::1]:80");
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(addrText({ address: "::1", port: 80, family: 6 }), "[::1]:80");
  * ```
  */
 export function addrText(addr: Addr): string {

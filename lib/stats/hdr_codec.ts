@@ -16,10 +16,10 @@ import { Stats } from "./stats.ts";
  * ```ts
  * import { decodeStats, encodeStats } from "./hdr_codec.ts";
  * import { Stats } from "./stats.ts";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  * const stats = new Stats();
  * stats.record(250);
- * assert.equal(decodeStats(encodeStats(stats)).percentile(50), 250);
+ * assertEquals(decodeStats(encodeStats(stats)).percentile(50), 250);
  * ```
  */
 export function encodeStats(stats: Stats): string {

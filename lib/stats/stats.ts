@@ -32,13 +32,13 @@ interface Summary {
  * @example Recording latencies and reading wrk's figures
  * ```ts
  * import { Stats } from "./stats.ts";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  * const latency = new Stats();
  * for (const us of [2, 4, 4, 4, 5, 5, 7, 9]) latency.record(us);
- * assert.equal(latency.mean, 5);
- * assert.equal(latency.percentile(50), 5);
- * assert.equal(latency.withinStdev(), 75);
- * assert.deepEqual(latency.distinct(2), [4, 3]);
+ * assertEquals(latency.mean, 5);
+ * assertEquals(latency.percentile(50), 5);
+ * assertEquals(latency.withinStdev(), 75);
+ * assertEquals(latency.distinct(2), [4, 3]);
  * ```
  */
 export class Stats {
@@ -70,10 +70,10 @@ export class Stats {
    * ```ts
    * import { Recorder } from "./recorder.ts";
    * import { Stats } from "./stats.ts";
-   * import assert from "node:assert/strict";
+   * import { assertEquals } from "@std/assert";
    * const recorder = new Recorder();
    * for (const us of [100, 200, 300]) recorder.record(us);
-   * assert.equal(Stats.fromBucketCounts(recorder.counts()).mean, 200);
+   * assertEquals(Stats.fromBucketCounts(recorder.counts()).mean, 200);
    * ```
    */
   static fromBucketCounts(counts: Float64Array): Stats {

@@ -88,8 +88,8 @@ async function start(target: SocketAddress): Promise<void> {
     source = staticSource(current);
   }
   const transport = createTransport(target, tlsSettings(config, current.caCerts), config.epoll);
-  // Before "started": the run's clock starts when every thread has started, and loading (over the network, for
-  // `deno run <url>`) is not part of the run.
+  // Before "started": the run's clock starts when every thread has started, and instantiating a module (the -k
+  // transport's node:tls) is not part of the run.
   await transport.ready?.();
   loop = new ThreadLoop({
     threadIndex: current.threadIndex,

@@ -1,4 +1,5 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, assertThrows } from "@std/assert";
+import { assertSnapshot } from "@std/testing/snapshot";
 import type { Config } from "../../lib/config/config.ts";
 import { HelpRequested, UsageError } from "../../lib/config/errors.ts";
 import { parseArgs } from "../../lib/config/parse_args.ts";
@@ -12,19 +13,17 @@ function assertUsageError(
   message: string,
   expected: { showUsage?: boolean; printVersion?: boolean } = {},
 ) {
-  assert.throws(() => parseArgs(argv), (error: unknown) => {
-    assert.ok(error instanceof UsageError, String(error));
-    assert.equal(error.message, message);
-    assert.equal(error.exitCode, 1);
-    assert.equal(error.showUsage, expected.showUsage ?? true);
-    assert.equal(error.printVersion, expected.printVersion ?? false);
-    assert.ok(!error.message.includes("\n"));
-    return true;
-  });
+  const error = assertThrows(() => parseArgs(argv));
+  assert(error instanceof UsageError, String(error));
+  assertEquals(error.message, message);
+  assertEquals(error.exitCode, 1);
+  assertEquals(error.showUsage, expected.showUsage ?? true);
+  assertEquals(error.printVersion, expected.printVersion ?? false);
+  assert(!error.message.includes("\n"));
 }
 
 Deno.test("parseArgs() fills in every wrk default", () => {
-  assert.deepEqual(
+  assertEquals(
     parseArgs([URL_TEXT]),
     {
       target: {
@@ -55,10 +54,10 @@ Deno.test("parseArgs() fills in every wrk default", () => {
 
 Deno.test("parseArgs() accepts wrk's attached short values", () => {
   const config = parseArgs(["-t2", "-c100", "-d30s", "-H", "A: b", "-Hc: d", URL_TEXT]);
-  assert.equal(config.threads, 2);
-  assert.equal(config.connections, 100);
-  assert.equal(config.durationMs, 30_000);
-  assert.deepEqual(config.headers, [["A", "b"], ["c", "d"]]);
+  assertEquals(config.threads, 2);
+  assertEquals(config.connections, 100);
+  assertEquals(config.durationMs, 30_000);
+  assertEquals(config.headers, [["A", "b"], ["c", "d"]]);
 });
 
 Deno.test("parseArgs() accepts separate values and every long form", () => {
@@ -78,44 +77,44 @@ Deno.test("parseArgs() accepts separate values and every long form", () => {
     "--version",
     URL_TEXT,
   ]);
-  assert.equal(config.connections, 1_000);
-  assert.equal(config.durationMs, 120_000);
-  assert.equal(config.threads, 4);
-  assert.equal(config.scriptPath, "post.lua");
-  assert.deepEqual(config.headers, [["X-A", "1"]]);
-  assert.equal(config.latency, true);
-  assert.equal(config.timeoutMs, 500);
-  assert.equal(config.insecure, true);
-  assert.equal(config.caFile, "ca.pem");
-  assert.equal(config.printVersion, true);
+  assertEquals(config.connections, 1_000);
+  assertEquals(config.durationMs, 120_000);
+  assertEquals(config.threads, 4);
+  assertEquals(config.scriptPath, "post.lua");
+  assertEquals(config.headers, [["X-A", "1"]]);
+  assertEquals(config.latency, true);
+  assertEquals(config.timeoutMs, 500);
+  assertEquals(config.insecure, true);
+  assertEquals(config.caFile, "ca.pem");
+  assertEquals(config.printVersion, true);
 });
 
 Deno.test("parseArgs() accepts short boolean flags, grouped or not", () => {
   const config = parseArgs(["-k", "-v", URL_TEXT]);
-  assert.equal(config.insecure, true);
-  assert.equal(config.printVersion, true);
+  assertEquals(config.insecure, true);
+  assertEquals(config.printVersion, true);
   const grouped = parseArgs(["-kvt3", "-c3", URL_TEXT]);
-  assert.equal(grouped.insecure, true);
-  assert.equal(grouped.printVersion, true);
-  assert.equal(grouped.threads, 3);
+  assertEquals(grouped.insecure, true);
+  assertEquals(grouped.printVersion, true);
+  assertEquals(grouped.threads, 3);
 });
 
 Deno.test("parseArgs() accepts options after the URL", () => {
   const config = parseArgs([URL_TEXT, "-t", "1", "-c", "5", "--latency", "-s", "x.lua"]);
-  assert.equal(config.target.url, URL_TEXT);
-  assert.equal(config.threads, 1);
-  assert.equal(config.connections, 5);
-  assert.equal(config.latency, true);
-  assert.equal(config.scriptPath, "x.lua");
+  assertEquals(config.target.url, URL_TEXT);
+  assertEquals(config.threads, 1);
+  assertEquals(config.connections, 5);
+  assertEquals(config.latency, true);
+  assertEquals(config.scriptPath, "x.lua");
 });
 
 Deno.test("parseArgs() lets the last of a repeated value option win", () => {
-  assert.equal(parseArgs(["-c", "5", "-c", "7", URL_TEXT]).connections, 7);
+  assertEquals(parseArgs(["-c", "5", "-c", "7", URL_TEXT]).connections, 7);
 });
 
 Deno.test("parseArgs() keeps repeated -H headers in command-line order", () => {
   const config = parseArgs(["-H", "B: 2", URL_TEXT, "-H", "A: 1", "--header", "B: 3"]);
-  assert.deepEqual(config.headers, [["B", "2"], ["A", "1"], ["B", "3"]]);
+  assertEquals(config.headers, [["B", "2"], ["A", "1"], ["B", "3"]]);
 });
 
 Deno.test("parseArgs() splits -H at the first colon and trims only leading blanks of the value", () => {
@@ -130,7 +129,7 @@ Deno.test("parseArgs() splits -H at the first colon and trims only leading blank
     "Empty:",
     URL_TEXT,
   ]);
-  assert.deepEqual(config.headers, [["Name", "value"], ["Time", "12:30:00"], ["Tabbed", "v "], [
+  assertEquals(config.headers, [["Name", "value"], ["Time", "12:30:00"], ["Tabbed", "v "], [
     "Empty",
     "",
   ]]);
@@ -145,16 +144,16 @@ Deno.test("parseArgs() rejects a -H value without a colon, without the usage", (
 
 Deno.test("parseArgs() passes what follows the URL after -- to the script", () => {
   const config = parseArgs(["-t1", URL_TEXT, "--", "a", "-c", "--latency", "--"]);
-  assert.deepEqual(config.scriptArgs, ["a", "-c", "--latency", "--"]);
-  assert.equal(config.connections, 10);
-  assert.equal(config.latency, false);
+  assertEquals(config.scriptArgs, ["a", "-c", "--latency", "--"]);
+  assertEquals(config.connections, 10);
+  assertEquals(config.latency, false);
 });
 
 Deno.test("parseArgs() takes the URL from after -- when none comes before it", () => {
   const config = parseArgs(["-c", "4", "--", URL_TEXT, "x", "-y"]);
-  assert.equal(config.target.url, URL_TEXT);
-  assert.deepEqual(config.scriptArgs, ["x", "-y"]);
-  assert.deepEqual(parseArgs([URL_TEXT, "--"]).scriptArgs, []);
+  assertEquals(config.target.url, URL_TEXT);
+  assertEquals(config.scriptArgs, ["x", "-y"]);
+  assertEquals(parseArgs([URL_TEXT, "--"]).scriptArgs, []);
 });
 
 Deno.test("parseArgs() rejects a second positional before --", () => {
@@ -179,7 +178,7 @@ Deno.test("parseArgs() rejects zero connections or fewer connections than thread
   assertUsageError(["-c", "0", "-t", "1", URL_TEXT], "number of connections must be >= threads");
   assertUsageError(["-c", "1", URL_TEXT], "number of connections must be >= threads");
   assertUsageError(["-c", "3", "-t", "4", URL_TEXT], "number of connections must be >= threads");
-  assert.equal(parseArgs(["-c", "4", "-t", "4", URL_TEXT]).connections, 4);
+  assertEquals(parseArgs(["-c", "4", "-t", "4", URL_TEXT]).connections, 4);
 });
 
 Deno.test("parseArgs() checks the URL before the connection count, as wrk does", () => {
@@ -227,15 +226,13 @@ Deno.test("parseArgs() rejects a value given to a flag", () => {
 
 Deno.test("parseArgs() throws HelpRequested for -h and --help", () => {
   for (const argv of [["-h"], ["--help"], ["-t", "2", URL_TEXT, "-h"], ["-c", "0", "-h"]]) {
-    assert.throws(() => parseArgs(argv), (error: unknown) => {
-      assert.ok(error instanceof HelpRequested);
-      assert.ok(error instanceof UsageError);
-      assert.equal(error.name, "HelpRequested");
-      assert.equal(error.message, "");
-      assert.equal(error.exitCode, 1);
-      assert.equal(error.showUsage, true);
-      return true;
-    });
+    const error = assertThrows(() => parseArgs(argv));
+    assert(error instanceof HelpRequested);
+    assert(error instanceof UsageError);
+    assertEquals(error.name, "HelpRequested");
+    assertEquals(error.message, "");
+    assertEquals(error.exitCode, 1);
+    assertEquals(error.showUsage, true);
   }
 });
 
@@ -243,14 +240,16 @@ Deno.test("parseArgs() carries -v into the error when there is no URL, as wrk pr
   // wrk prints the version, then the usage: no "missing URL" between them.
   assertUsageError(["-v"], "", { printVersion: true });
   assertUsageError(["-v", "-x"], "unknown option '-x'", { printVersion: true });
-  assert.throws(() => parseArgs(["-v", "-h"]), { name: "HelpRequested", printVersion: true });
+  const help = assertThrows(() => parseArgs(["-v", "-h"]), HelpRequested);
+  assertEquals(help.name, "HelpRequested");
+  assertEquals(help.printVersion, true);
 });
 
 Deno.test("USAGE keeps wrk's lines and 54-column padding", () => {
   const lines = USAGE.split("\n");
-  assert.equal(lines.at(-1), "");
-  assert.equal(lines[0], "Usage: wrk <options> <url>".padEnd(54));
-  assert.ok(lines.slice(0, -1).every((line) => line.length === 54));
+  assertEquals(lines.at(-1), "");
+  assertEquals(lines[0], "Usage: wrk <options> <url>".padEnd(54));
+  assert(lines.slice(0, -1).every((line) => line.length === 54));
   for (
     const wrkLine of [
       "    -c, --connections <N>  Connections to keep open",
@@ -265,15 +264,19 @@ Deno.test("USAGE keeps wrk's lines and 54-column padding", () => {
       "  Time arguments may include a time unit (2s, 2m, 2h)",
     ]
   ) {
-    assert.ok(lines.includes(wrkLine.padEnd(54)), wrkLine);
+    assert(lines.includes(wrkLine.padEnd(54)), wrkLine);
   }
-  assert.match(USAGE, /-k, --insecure {9}\S/);
-  assert.match(USAGE, /--cacert {6}<F> {2}\S/);
-  assert.match(USAGE, /500ms/);
+  assertMatch(USAGE, /-k, --insecure {9}\S/);
+  assertMatch(USAGE, /--cacert {6}<F> {2}\S/);
+  assertMatch(USAGE, /500ms/);
+});
+
+Deno.test("USAGE as a whole: our lines, their order and padding, reviewed through the snapshot", async (t) => {
+  await assertSnapshot(t, USAGE);
 });
 
 Deno.test("versionLine() names the version, Deno and wrk compatibility", () => {
-  assert.equal(
+  assertEquals(
     versionLine("0.1.0"),
     `wrk-deno 0.1.0 (Deno ${Deno.version.deno}, fengari Lua 5.3) — wrk 4.1 compatible`,
   );

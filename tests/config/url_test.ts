@@ -1,10 +1,10 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, assertThrows } from "@std/assert";
 import type { Target } from "../../lib/config/config.ts";
 import { UsageError } from "../../lib/config/errors.ts";
 import { parseTarget } from "../../lib/config/url.ts";
 
 Deno.test("parseTarget() splits a plain http URL with wrk's defaults", () => {
-  assert.deepEqual(
+  assertEquals(
     parseTarget("http://localhost/"),
     {
       url: "http://localhost/",
@@ -21,85 +21,83 @@ Deno.test("parseTarget() splits a plain http URL with wrk's defaults", () => {
 
 Deno.test("parseTarget() gives https port 443 and service https", () => {
   const target = parseTarget("https://example.com/a");
-  assert.equal(target.scheme, "https");
-  assert.equal(target.port, 443);
-  assert.equal(target.portText, null);
-  assert.equal(target.service, "https");
-  assert.equal(target.hostHeader, "example.com");
+  assertEquals(target.scheme, "https");
+  assertEquals(target.port, 443);
+  assertEquals(target.portText, null);
+  assertEquals(target.service, "https");
+  assertEquals(target.hostHeader, "example.com");
 });
 
 Deno.test("parseTarget() keeps a written port in portText, hostHeader and service", () => {
   const target = parseTarget("http://127.0.0.1:8080/index.html");
-  assert.equal(target.host, "127.0.0.1");
-  assert.equal(target.port, 8080);
-  assert.equal(target.portText, "8080");
-  assert.equal(target.hostHeader, "127.0.0.1:8080");
-  assert.equal(target.service, "8080");
-  assert.equal(target.path, "/index.html");
+  assertEquals(target.host, "127.0.0.1");
+  assertEquals(target.port, 8080);
+  assertEquals(target.portText, "8080");
+  assertEquals(target.hostHeader, "127.0.0.1:8080");
+  assertEquals(target.service, "8080");
+  assertEquals(target.path, "/index.html");
 });
 
 Deno.test("parseTarget() keeps a written default port, as wrk does", () => {
   const http = parseTarget("http://h:80/");
-  assert.equal(http.port, 80);
-  assert.equal(http.portText, "80");
-  assert.equal(http.hostHeader, "h:80");
-  assert.equal(http.service, "80");
+  assertEquals(http.port, 80);
+  assertEquals(http.portText, "80");
+  assertEquals(http.hostHeader, "h:80");
+  assertEquals(http.service, "80");
   const https = parseTarget("https://h:443");
-  assert.equal(https.portText, "443");
-  assert.equal(https.hostHeader, "h:443");
+  assertEquals(https.portText, "443");
+  assertEquals(https.hostHeader, "h:443");
 });
 
 Deno.test("parseTarget() treats an empty port as none", () => {
   const target = parseTarget("http://h:/");
-  assert.equal(target.portText, null);
-  assert.equal(target.port, 80);
-  assert.equal(target.hostHeader, "h");
+  assertEquals(target.portText, null);
+  assertEquals(target.port, 80);
+  assertEquals(target.hostHeader, "h");
 });
 
 Deno.test("parseTarget() strips IPv6 brackets from host but keeps them in hostHeader", () => {
   const target = parseTarget("http://[::1]:8080/x?y");
-  assert.equal(target.host, "::1");
-  assert.equal(target.port, 8080);
-  assert.equal(target.portText, "8080");
-  assert.equal(target.hostHeader, "[::1]:8080");
-  assert.equal(target.path, "/x?y");
-  assert.equal(target.service, "8080");
-  assert.equal(parseTarget("http://[::1]/").hostHeader, "[::1]");
+  assertEquals(target.host, "::1");
+  assertEquals(target.port, 8080);
+  assertEquals(target.portText, "8080");
+  assertEquals(target.hostHeader, "[::1]:8080");
+  assertEquals(target.path, "/x?y");
+  assertEquals(target.service, "8080");
+  assertEquals(parseTarget("http://[::1]/").hostHeader, "[::1]");
 });
 
 Deno.test("parseTarget() gives path and query, / when absent, without the fragment", () => {
-  assert.equal(parseTarget("http://h").path, "/");
-  assert.equal(parseTarget("http://h?q=1").path, "/?q=1");
-  assert.equal(parseTarget("http://h/a/b?q=1&r=2").path, "/a/b?q=1&r=2");
-  assert.equal(parseTarget("http://h/a#frag").path, "/a");
+  assertEquals(parseTarget("http://h").path, "/");
+  assertEquals(parseTarget("http://h?q=1").path, "/?q=1");
+  assertEquals(parseTarget("http://h/a/b?q=1&r=2").path, "/a/b?q=1&r=2");
+  assertEquals(parseTarget("http://h/a#frag").path, "/a");
 });
 
 Deno.test("parseTarget() keeps the path as typed, encoding only what a request line cannot carry", () => {
-  assert.equal(parseTarget("http://h/a/../b/./c").path, "/a/../b/./c");
-  assert.equal(parseTarget("http://h/%7Euser?x=%zz").path, "/%7Euser?x=%zz");
-  assert.equal(parseTarget("http://h/a b?é=1").path, "/a%20b?%C3%A9=1");
+  assertEquals(parseTarget("http://h/a/../b/./c").path, "/a/../b/./c");
+  assertEquals(parseTarget("http://h/%7Euser?x=%zz").path, "/%7Euser?x=%zz");
+  assertEquals(parseTarget("http://h/a b?é=1").path, "/a%20b?%C3%A9=1");
 });
 
 Deno.test("parseTarget() keeps the URL as given and ignores user info", () => {
   const target = parseTarget("http://user:pw@h:81/p");
-  assert.equal(target.url, "http://user:pw@h:81/p");
-  assert.equal(target.host, "h");
-  assert.equal(target.hostHeader, "h:81");
+  assertEquals(target.url, "http://user:pw@h:81/p");
+  assertEquals(target.host, "h");
+  assertEquals(target.hostHeader, "h:81");
 });
 
 Deno.test("parseTarget() accepts an upper-case scheme", () => {
-  assert.equal(parseTarget("HTTP://h/").scheme, "http");
+  assertEquals(parseTarget("HTTP://h/").scheme, "http");
 });
 
 function assertInvalid(url: string, hint: RegExp) {
-  assert.throws(() => parseTarget(url), (error: unknown) => {
-    assert.ok(error instanceof UsageError);
-    assert.ok(error.message.startsWith(`invalid URL: ${url} — `), error.message);
-    assert.match(error.message, hint);
-    assert.equal(error.showUsage, true);
-    assert.equal(error.exitCode, 1);
-    return true;
-  });
+  const error = assertThrows(() => parseTarget(url));
+  assert(error instanceof UsageError);
+  assert(error.message.startsWith(`invalid URL: ${url} — `), error.message);
+  assertMatch(error.message, hint);
+  assertEquals(error.showUsage, true);
+  assertEquals(error.exitCode, 1);
 }
 
 Deno.test("parseTarget() rejects a URL without a scheme", () => {
@@ -126,8 +124,8 @@ Deno.test("parseTarget() rejects ports outside 1..65535", () => {
   assertInvalid("http://h:70000/", /port must be a number from 1 to 65535/);
   assertInvalid("http://h:65536/", /port must be/);
   assertInvalid("http://h:8x/", /port must be/);
-  assert.equal(parseTarget("http://h:65535/").port, 65535);
-  assert.equal(parseTarget("http://h:1/").port, 1);
+  assertEquals(parseTarget("http://h:65535/").port, 65535);
+  assertEquals(parseTarget("http://h:1/").port, 1);
 });
 
 Deno.test("parseTarget() rejects what URL rejects", () => {

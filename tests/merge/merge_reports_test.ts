@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assertEquals } from "@std/assert";
 import { parseArgs } from "../../lib/config/parse_args.ts";
 import { mergeReports } from "../../lib/merge/merge_reports.ts";
 import { Recorder } from "../../lib/stats/recorder.ts";
@@ -22,13 +22,13 @@ function report(threadIndex: number, requests: number, latencies: number[]): Thr
 Deno.test("mergeReports() sums counters, merges histograms and lists threads that did not report", () => {
   const config = parseArgs(["-t3", "-c3", "-d1s", "http://127.0.0.1:1/"]);
   const result = mergeReports(config, [report(0, 2, [100, 200]), null, report(2, 1, [300])], 1_000_000);
-  assert.equal(result.requests, 3);
-  assert.equal(result.bytesRead, 300);
-  assert.deepEqual(result.errors, { connect: 2, read: 4, write: 6, status: 8, timeout: 10 });
-  assert.equal(result.latency.count, 3);
-  assert.equal(result.latency.max, 300);
-  assert.equal(result.requestRate.count, 2);
-  assert.deepEqual(result.unfinishedThreads, [2]);
+  assertEquals(result.requests, 3);
+  assertEquals(result.bytesRead, 300);
+  assertEquals(result.errors, { connect: 2, read: 4, write: 6, status: 8, timeout: 10 });
+  assertEquals(result.latency.count, 3);
+  assertEquals(result.latency.max, 300);
+  assertEquals(result.requestRate.count, 2);
+  assertEquals(result.unfinishedThreads, [2]);
 });
 
 Deno.test("mergeReports() applies wrk's latency correction with interval = runtime / (requests / connections)", () => {
@@ -36,6 +36,6 @@ Deno.test("mergeReports() applies wrk's latency correction with interval = runti
   // 10 requests on 1 connection in 5 ms: interval 500 µs, so a 2000 µs sample adds 1500 and 1000 (values below
   // 2048 µs are exact in the histogram).
   const result = mergeReports(config, [report(0, 10, [2000, ...Array(9).fill(100)])], 5_000);
-  assert.equal(result.latency.count, 12);
-  assert.deepEqual([result.latency.distinct(2), result.latency.distinct(3)], [[1000, 1], [1500, 1]]);
+  assertEquals(result.latency.count, 12);
+  assertEquals([result.latency.distinct(2), result.latency.distinct(3)], [[1000, 1], [1500, 1]]);
 });

@@ -4,7 +4,7 @@
  * epoll loop's libc sockets (lib/net/_epoll_socket.ts), which also get tests of their own: connect failures,
  * aborts, IPv6, writes larger than the socket buffer, bytes that arrive before reading starts.
  */
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { ipv6Bytes, openLibc, socketAddressBytes } from "../../lib/net/_libc.ts";
 import { EpollLoop } from "../../lib/net/_epoll_socket.ts";
 import { isCoreSocket, socketOf } from "../../lib/net/_resource_io.ts";
@@ -78,7 +78,7 @@ for (const tls of [false, true]) {
       tls,
       open: async (port) => {
         const socket = socketOf(await denoConn(port, tls), useCoreOps);
-        assert.equal(isCoreSocket(socket), useCoreOps);
+        assertEquals(isCoreSocket(socket), useCoreOps);
         return socket;
       },
     });
@@ -90,7 +90,7 @@ openers.push({
   tls: false,
   open: (port) => {
     const transport = createTransport({ address: "127.0.0.1", port, family: 4 }, null, true);
-    assert.ok(usesEpoll(transport), "the epoll loop needs Linux and --allow-ffi (deno task test grants it)");
+    assert(usesEpoll(transport), "the epoll loop needs Linux and --allow-ffi (deno task test grants it)");
     return transport.connect(new AbortController().signal);
   },
 });
@@ -102,18 +102,18 @@ for (const { name, tls, open } of openers) {
     try {
       const socket = await open(server.port);
       const reader = collect(socket);
-      assert.equal(await socket.write(REQUEST), REQUEST.length);
+      assertEquals(await socket.write(REQUEST), REQUEST.length);
       await reader.next(answer.length);
-      assert.equal(reader.text, answer);
-      assert.equal(reader.end, null);
+      assertEquals(reader.text, answer);
+      assertEquals(reader.end, null);
       const written = socket.writeNow?.(REQUEST) ?? await socket.write(REQUEST);
-      assert.equal(written, REQUEST.length);
+      assertEquals(written, REQUEST.length);
       await reader.next(2 * answer.length + 1);
-      assert.equal(reader.text, answer + answer);
-      assert.equal(reader.end, 0);
+      assertEquals(reader.text, answer + answer);
+      assertEquals(reader.end, 0);
       socket.close();
-      assert.equal(server.requests.length, 2);
-      assert.equal(server.requests[1].path, "/x");
+      assertEquals(server.requests.length, 2);
+      assertEquals(server.requests[1].path, "/x");
     } finally {
       await server.close();
     }
@@ -128,9 +128,9 @@ for (const { name, tls, open } of openers) {
       await socket.write(REQUEST);
       socket.close();
       await new Promise((resolve) => setTimeout(resolve, 250));
-      assert.equal(reader.reads, 0);
-      await assert.rejects(socket.write(REQUEST));
-      if (socket.writeNow !== undefined) assert.throws(() => socket.writeNow!(REQUEST));
+      assertEquals(reader.reads, 0);
+      await assertRejects(() => socket.write(REQUEST));
+      if (socket.writeNow !== undefined) assertThrows(() => socket.writeNow!(REQUEST));
     } finally {
       await server.close();
     }
@@ -138,20 +138,21 @@ for (const { name, tls, open } of openers) {
 }
 
 Deno.test("epoll sockets: a refused connect rejects with ECONNREFUSED, and an aborted one with the reason", async () => {
-  assert.ok(libc !== null);
+  assert(libc !== null);
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
   const loop = new EpollLoop(libc);
-  await assert.rejects(
-    loop.connect(socketAddressBytes("127.0.0.1", port)!, new AbortController().signal),
-    (error: { errno?: number }) => error.errno === 111,
+  const refused = await assertRejects(() =>
+    loop.connect(socketAddressBytes("127.0.0.1", port)!, new AbortController().signal)
   );
+  assertEquals((refused as { errno?: number }).errno, 111);
   // A black-holed address (TEST-NET-1) never answers: only the abort ends the connect.
   const abort = new AbortController();
   const connecting = loop.connect(socketAddressBytes("192.0.2.1", 9)!, abort.signal);
   setTimeout(() => abort.abort(new Error("gave up")), 50);
-  await assert.rejects(connecting, (error: Error) => error.message === "gave up" || "errno" in error);
+  const aborted = await assertRejects(() => connecting, Error);
+  assert(aborted.message === "gave up" || "errno" in aborted, aborted.message);
 });
 
 Deno.test("epoll sockets: IPv6 loopback works, when the machine has it", async () => {
@@ -174,8 +175,8 @@ Deno.test("epoll sockets: IPv6 loopback works, when the machine has it", async (
     );
     const reader = collect(socket);
     await reader.next(3);
-    assert.equal(reader.text, "hi");
-    assert.equal(reader.end, 0);
+    assertEquals(reader.text, "hi");
+    assertEquals(reader.end, 0);
     socket.close();
   } finally {
     await accepted;
@@ -215,9 +216,9 @@ Deno.test("epoll sockets: a write larger than the socket buffer goes out whole, 
     new AbortController().signal,
   );
   let written = socket.writeNow!(bytes);
-  assert.ok(written < total, "the first write should not fit the socket buffer");
+  assert(written < total, "the first write should not fit the socket buffer");
   while (written < total) written += await socket.write(bytes.subarray(written));
-  assert.deepEqual(await received, { count: total, sum: expected });
+  assertEquals(await received, { count: total, sum: expected });
   socket.close();
   listener.close();
 });
@@ -238,8 +239,8 @@ Deno.test("epoll sockets: bytes and a close that arrive before reading starts ar
   await new Promise((resolve) => setTimeout(resolve, 50));
   const reader = collect(socket, 2);
   await reader.next(6);
-  assert.equal(reader.text, "early");
-  assert.equal(reader.end, 0);
+  assertEquals(reader.text, "early");
+  assertEquals(reader.end, 0);
   socket.close();
   listener.close();
 });
@@ -256,26 +257,26 @@ Deno.test("epoll sockets: a reset connection ends reading, once", async () => {
   // Closing with unread bytes makes the kernel send a reset instead of a FIN.
   socket.writeNow!(REQUEST);
   // Read a byte, so that the request is known to have arrived, and leave the rest unread.
-  assert.equal(await conn.read(new Uint8Array(1)), 1);
+  assertEquals(await conn.read(new Uint8Array(1)), 1);
   conn.close();
   await reader.next(1);
   // READ_FAILED, or 0 when recv runs while the kernel is still processing the reset (it then reports EOF):
   // either ends the response in progress as a read error.
-  assert.ok(reader.end === READ_FAILED || reader.end === 0, String(reader.end));
+  assert(reader.end === READ_FAILED || reader.end === 0, String(reader.end));
   await new Promise((resolve) => setTimeout(resolve, 50));
-  assert.equal(reader.reads, 1);
+  assertEquals(reader.reads, 1);
   socket.close();
   listener.close();
 });
 
 Deno.test("ipv6Bytes() reads every text form of an address, and socketAddressBytes() refuses names", () => {
   const hex = (text: string) => [...ipv6Bytes(text)!].map((b) => b.toString(16).padStart(2, "0")).join("");
-  assert.equal(hex("::1"), "00000000000000000000000000000001");
-  assert.equal(hex("::"), "0".repeat(32));
-  assert.equal(hex("2001:db8::2:1"), "20010db8000000000000000000020001");
-  assert.equal(hex("fe80::"), "fe800000000000000000000000000000");
-  assert.equal(hex("1:2:3:4:5:6:7:8"), "00010002000300040005000600070008");
-  assert.equal(hex("::ffff:192.0.2.128"), "00000000000000000000ffffc0000280");
+  assertEquals(hex("::1"), "00000000000000000000000000000001");
+  assertEquals(hex("::"), "0".repeat(32));
+  assertEquals(hex("2001:db8::2:1"), "20010db8000000000000000000020001");
+  assertEquals(hex("fe80::"), "fe800000000000000000000000000000");
+  assertEquals(hex("1:2:3:4:5:6:7:8"), "00010002000300040005000600070008");
+  assertEquals(hex("::ffff:192.0.2.128"), "00000000000000000000ffffc0000280");
   for (
     const bad of [
       "1:2",
@@ -289,11 +290,11 @@ Deno.test("ipv6Bytes() reads every text form of an address, and socketAddressByt
       ":1::2",
     ]
   ) {
-    assert.equal(ipv6Bytes(bad), null, bad);
+    assertEquals(ipv6Bytes(bad), null, bad);
   }
-  assert.equal(socketAddressBytes("localhost", 80), null);
-  assert.equal(socketAddressBytes("fe80::1%eth0", 80), null);
-  assert.deepEqual([...socketAddressBytes("10.1.2.3", 8080)!], [
+  assertEquals(socketAddressBytes("localhost", 80), null);
+  assertEquals(socketAddressBytes("fe80::1%eth0", 80), null);
+  assertEquals([...socketAddressBytes("10.1.2.3", 8080)!], [
     2,
     0,
     0x1f,
@@ -343,10 +344,10 @@ Deno.test("epoll sockets: a server streaming faster than we read cannot hold up 
       epoll: true,
     });
     const tookMs = performance.now() - started;
-    assert.ok(result.runtimeUs <= 600_000, `ran ${result.runtimeUs} µs for -d 500ms`);
+    assert(result.runtimeUs <= 600_000, `ran ${result.runtimeUs} µs for -d 500ms`);
     // Start-up (threads loading their modules) included: the stop itself takes milliseconds.
-    assert.ok(tookMs < 5000, `run() took ${tookMs} ms`);
-    assert.ok(result.bytesRead > 1024 * 1024, `${result.bytesRead} bytes read`);
+    assert(tookMs < 5000, `run() took ${tookMs} ms`);
+    assert(result.bytesRead > 1024 * 1024, `${result.bytesRead} bytes read`);
   } finally {
     listener.close();
     await serving.catch(() => {});

@@ -3,7 +3,7 @@
  * --cacert, TLS with -k): the connection
  * cycle must count and parse the same whatever carries the bytes.
  */
-import assert from "node:assert/strict";
+import { assert, assertEquals } from "@std/assert";
 import { parseArgs, run } from "../../mod.ts";
 import { ok, type Responder, startServer, TEST_CA_FILE } from "../helpers/server.ts";
 
@@ -33,13 +33,13 @@ for (const transport of transports) {
   const name = transport.name;
   Deno.test(`transport ${name}: every answered request is counted, with its bytes`, async () => {
     const { result, server } = await measure(transport, () => ok("hello"));
-    assert.ok(result.requests > 10, `${result.requests} requests`);
-    assert.ok(server.requests.length - result.requests <= 2);
-    assert.equal(
+    assert(result.requests > 10, `${result.requests} requests`);
+    assert(server.requests.length - result.requests <= 2);
+    assertEquals(
       result.bytesRead,
       result.requests * "HTTP/1.1 200 X\r\nContent-Length: 5\r\n\r\nhello".length,
     );
-    assert.deepEqual(result.errors, { connect: 0, read: 0, write: 0, status: 0, timeout: 0 });
+    assertEquals(result.errors, { connect: 0, read: 0, write: 0, status: 0, timeout: 0 });
   });
 
   Deno.test(`transport ${name}: chunked bodies and Connection: close are handled without errors`, async () => {
@@ -48,13 +48,13 @@ for (const transport of transports) {
       transport,
       (_, i) => i % 3 === 0 ? ok("x", 200, "Connection: close\r\n") : { send: chunked },
     );
-    assert.ok(result.requests > 10);
-    assert.deepEqual(result.errors, { connect: 0, read: 0, write: 0, status: 0, timeout: 0 });
+    assert(result.requests > 10);
+    assertEquals(result.errors, { connect: 0, read: 0, write: 0, status: 0, timeout: 0 });
   });
 
   Deno.test(`transport ${name}: a server closing instead of answering counts read errors`, async () => {
     const { result } = await measure(transport, (_, i) => i % 2 === 0 ? ok() : { close: true });
-    assert.ok(
+    assert(
       result.errors.read > 0 && Math.abs(result.errors.read - result.requests) <= 2,
       JSON.stringify(result.errors),
     );
@@ -62,8 +62,8 @@ for (const transport of transports) {
 
   Deno.test(`transport ${name}: an unanswered request times out and its connection is replaced`, async () => {
     const { result, server } = await measure(transport, () => ({ hang: true }), ["--timeout", "150ms"]);
-    assert.equal(result.requests, 0);
-    assert.ok(result.errors.timeout >= 2, JSON.stringify(result.errors));
-    assert.ok(server.connections() > result.errors.timeout);
+    assertEquals(result.requests, 0);
+    assert(result.errors.timeout >= 2, JSON.stringify(result.errors));
+    assert(server.connections() > result.errors.timeout);
   });
 }

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
 import { CoroutineRunner } from "../../lib/script/_coroutine_runner.ts";
 import { ScriptError } from "../../lib/script/script_error.ts";
 import { FakeThreadHandle, mainScript, runResultOf } from "./_helpers.ts";
@@ -20,15 +20,15 @@ Deno.test("CoroutineRunner stops a setup() or done() that loops forever with a o
       function setup(thread) while true do end end
       function done() local x = 0 while true do x = x + 1 end end`);
     try {
-      await assert.rejects(
-        () => script.setup(new FakeThreadHandle(0)),
-        (error) =>
-          error instanceof ScriptError &&
-          /^script\.lua: in setup\(\): did not finish within 0\.2s/.test(error.message),
-      );
+      const error = await assertRejects(() => script.setup(new FakeThreadHandle(0)), ScriptError);
+      assertMatch(error.message, /^script\.lua: in setup\(\): did not finish within 0\.2s/);
       const started = performance.now();
-      await assert.rejects(() => script.done(runResultOf()), /in done\(\): did not finish within 0\.2s/);
-      assert.ok(performance.now() - started < 2000);
+      await assertRejects(
+        () => script.done(runResultOf()),
+        ScriptError,
+        "in done(): did not finish within 0.2s",
+      );
+      assert(performance.now() - started < 2000);
     } finally {
       script.close();
     }
@@ -37,9 +37,10 @@ Deno.test("CoroutineRunner stops a setup() or done() that loops forever with a o
 
 Deno.test("CoroutineRunner bounds the script's top level too", async () => {
   await withBound(200, async () => {
-    await assert.rejects(
+    await assertRejects(
       () => mainScript("while true do end"),
-      /the script's top level did not finish within 0\.2s/,
+      ScriptError,
+      "the script's top level did not finish within 0.2s",
     );
   });
 });
@@ -56,7 +57,7 @@ Deno.test("CoroutineRunner does not count time spent waiting for async calls aga
     thread.get = (name: string) => new Promise((resolve) => setTimeout(() => resolve(slowGet(name)), 100));
     try {
       await script.setup(thread);
-      assert.equal(output.text, "setup done");
+      assertEquals(output.text, "setup done");
     } finally {
       script.close();
     }

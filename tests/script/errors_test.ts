@@ -1,29 +1,25 @@
 /** Script errors: one `<file>:<line>: …` line naming the hook (docs/wrk-compat.md#script-errors). */
 
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { ScriptError } from "../../lib/script/script_error.ts";
 import type { TransferValue } from "../../lib/script/transfer.ts";
 import { FakeThreadHandle, mainScript, responseView, threadScript } from "./_helpers.ts";
 
 /** Asserts `promise` rejects with a ScriptError with exactly `message` (and `hook`). */
 async function rejectsWith(promise: Promise<unknown>, message: string, hook: string | null) {
-  await assert.rejects(promise, (error) => {
-    assert.ok(error instanceof ScriptError, String(error));
-    assert.equal(error.message, message);
-    assert.equal(error.hook, hook);
-    assert.ok(!error.stack?.includes("fengari"), "no JS stack");
-    return true;
-  });
+  const error = await assertRejects(() => promise);
+  assert(error instanceof ScriptError, String(error));
+  assertEquals(error.message, message);
+  assertEquals(error.hook, hook);
+  assert(!error.stack?.includes("fengari"), "no JS stack");
 }
 
 /** Asserts `fn` throws a ScriptError with exactly `message` (and `hook`). */
 function throwsWith(fn: () => unknown, message: string, hook: string | null) {
-  assert.throws(fn, (error) => {
-    assert.ok(error instanceof ScriptError, String(error));
-    assert.equal(error.message, message);
-    assert.equal(error.hook, hook);
-    return true;
-  });
+  const error = assertThrows(fn);
+  assert(error instanceof ScriptError, String(error));
+  assertEquals(error.message, message);
+  assertEquals(error.hook, hook);
 }
 
 Deno.test("loadThreadScript() reports a syntax error with file and line", async () => {
@@ -101,7 +97,7 @@ Deno.test("response() errors name response()", async () => {
   );
   await script.init();
   const sink = script.responseSink;
-  assert.ok(sink !== null);
+  assert(sink !== null);
   throwsWith(
     () => sink.onResponse(responseView(200, [])),
     "script.lua:3: in response(): attempt to index a nil value (local 't')",
@@ -122,8 +118,8 @@ Deno.test("delay() errors and non-numbers name delay()", async () => {
   );
   await script.init();
   const delayMs = script.requestSource.delayMs;
-  assert.ok(delayMs !== null);
-  assert.equal(delayMs(), 15);
+  assert(delayMs !== null);
+  assertEquals(delayMs(), 15);
   throwsWith(delayMs, "script.lua: delay() must return a number, got string", "delay");
   throwsWith(delayMs, "script.lua:6: in delay(): no delay", "delay");
   script.close();
@@ -218,15 +214,15 @@ Deno.test("async calls inside table.sort comparators or script coroutines raise 
   handle.globals.set("x", 5);
   await script.setup(handle);
   const lines = output.text.split("\n");
-  assert.equal(
+  assertEquals(
     lines[0],
     "false\tscript.lua:3: thread:get() cannot wait here (only at the top level and in init, setup and done)",
   );
-  assert.equal(
+  assertEquals(
     lines[1],
     "false\tscript.lua:5: thread:get() cannot wait here (only at the top level and in init, setup and done)",
   );
-  assert.equal(lines[2], "5");
+  assertEquals(lines[2], "5");
   script.close();
 });
 
@@ -250,7 +246,7 @@ Deno.test("a rejected thread:get() raises at the call site and later calls still
   handle.get = (name: string): Promise<TransferValue> =>
     name === "broken" ? Promise.reject(new Error("worker is gone")) : get(name);
   await script.setup(handle);
-  assert.equal(output.text, "false\tworker is gone\n42\n");
+  assertEquals(output.text, "false\tworker is gone\n42\n");
   script.close();
 });
 
@@ -267,7 +263,7 @@ Deno.test("a hook error does not break the next hook call", async () => {
   good.globals.set("n", 2);
   await rejectsWith(script.setup(bad), "script.lua:3: in setup(): failing 1", "setup");
   await script.setup(good);
-  assert.equal(output.text, "ok 2\n");
+  assertEquals(output.text, "ok 2\n");
   script.close();
 });
 
@@ -282,6 +278,6 @@ Deno.test("a JS exception inside a wrk function becomes a Lua error at the scrip
     throw new Error("thread 0 is gone");
   };
   await rejectsWith(script.setup(handle), "script.lua:4: in setup(): thread 0 is gone", "setup");
-  assert.equal(output.text, "false\tthread 0 is gone\n");
+  assertEquals(output.text, "false\tthread 0 is gone\n");
   script.close();
 });

@@ -1,6 +1,6 @@
 /** wrk's nine example scripts (docs/wrk-compat.md#example-scripts), exercised at the script-API level (no HTTP engine). */
 
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, assertStrictEquals } from "@std/assert";
 import { Stats } from "../../lib/stats/stats.ts";
 import { loadThreadScript } from "../../lib/script/thread_script.ts";
 import { loadMainScript } from "../../lib/script/main_script.ts";
@@ -21,16 +21,16 @@ Deno.test("counter.lua sends /1, /2, /3 with a numeric X-Counter header", async 
   const { script } = await threadScript(fixture("counter.lua"));
   await script.init();
   const source = script.requestSource;
-  assert.equal(source.pipelineDepth, 1);
-  assert.deepEqual(source.headFlags, [false]);
-  assert.equal(source.delayMs, null);
-  assert.equal(script.responseSink, null);
+  assertEquals(source.pipelineDepth, 1);
+  assertEquals(source.headFlags, [false]);
+  assertEquals(source.delayMs, null);
+  assertEquals(script.responseSink, null);
   const requests = [1, 2, 3].map(() => text(source.nextRequest()));
   requests.forEach((request, i) => {
-    assert.match(request, new RegExp(`^GET /${i + 1} HTTP/1\\.1\\r\\n`));
-    assert.match(request, new RegExp(`\\r\\nX-Counter: ${i + 1}\\r\\n`));
-    assert.match(request, /\r\nHost: 127\.0\.0\.1:8080\r\n/);
-    assert.ok(request.endsWith("\r\n\r\n"));
+    assertMatch(request, new RegExp(`^GET /${i + 1} HTTP/1\\.1\\r\\n`));
+    assertMatch(request, new RegExp(`\\r\\nX-Counter: ${i + 1}\\r\\n`));
+    assertMatch(request, /\r\nHost: 127\.0\.0\.1:8080\r\n/);
+    assert(request.endsWith("\r\n\r\n"));
   });
   script.close();
 });
@@ -42,8 +42,8 @@ Deno.test("counter.lua keeps one counter per thread state", async () => {
   await b.script.init();
   a.script.requestSource.nextRequest();
   a.script.requestSource.nextRequest();
-  assert.match(text(b.script.requestSource.nextRequest()), /^GET \/1 /);
-  assert.match(text(a.script.requestSource.nextRequest()), /^GET \/3 /);
+  assertMatch(text(b.script.requestSource.nextRequest()), /^GET \/1 /);
+  assertMatch(text(a.script.requestSource.nextRequest()), /^GET \/3 /);
   a.script.close();
   b.script.close();
 });
@@ -52,12 +52,12 @@ Deno.test("pipeline.lua has a pipeline depth of 3 with the three paths in order"
   const { script } = await threadScript(fixture("pipeline.lua"));
   await script.init();
   const source = script.requestSource;
-  assert.equal(source.pipelineDepth, 3);
-  assert.deepEqual(source.headFlags, [false, false, false]);
+  assertEquals(source.pipelineDepth, 3);
+  assertEquals(source.headFlags, [false, false, false]);
   for (let i = 0; i < 2; i++) {
     const batch = text(source.nextRequest());
     const lines = batch.split("\r\n").filter((line) => line.startsWith("GET "));
-    assert.deepEqual(lines, ["GET /?foo HTTP/1.1", "GET /?bar HTTP/1.1", "GET /?baz HTTP/1.1"]);
+    assertEquals(lines, ["GET /?foo HTTP/1.1", "GET /?bar HTTP/1.1", "GET /?baz HTTP/1.1"]);
   }
   script.close();
 });
@@ -66,12 +66,12 @@ Deno.test("post.lua sends a POST with its body, Content-Type and Content-Length"
   const { script } = await threadScript(fixture("post.lua"));
   await script.init();
   const request = text(script.requestSource.nextRequest());
-  assert.match(request, /^POST \/ HTTP\/1\.1\r\n/);
-  assert.match(request, /\r\nContent-Type: application\/x-www-form-urlencoded\r\n/);
-  assert.match(request, /\r\nContent-Length: 16\r\n/);
-  assert.ok(request.endsWith("\r\n\r\nfoo=bar&baz=quux"));
+  assertMatch(request, /^POST \/ HTTP\/1\.1\r\n/);
+  assertMatch(request, /\r\nContent-Type: application\/x-www-form-urlencoded\r\n/);
+  assertMatch(request, /\r\nContent-Length: 16\r\n/);
+  assert(request.endsWith("\r\n\r\nfoo=bar&baz=quux"));
   // Without request() the same prebuilt bytes are reused.
-  assert.equal(script.requestSource.nextRequest(), script.requestSource.nextRequest());
+  assertStrictEquals(script.requestSource.nextRequest(), script.requestSource.nextRequest());
   script.close();
 });
 
@@ -80,14 +80,14 @@ Deno.test("auth.lua carries the X-Token of a 200 response into the next requests
   await script.init();
   const source = script.requestSource;
   const sink = script.responseSink;
-  assert.ok(sink !== null);
-  assert.match(text(source.nextRequest()), /^GET \/authenticate /);
+  assert(sink !== null);
+  assertMatch(text(source.nextRequest()), /^GET \/authenticate /);
   sink.onResponse(responseView(401, [["Content-Length", "0"]]));
-  assert.match(text(source.nextRequest()), /^GET \/authenticate /);
+  assertMatch(text(source.nextRequest()), /^GET \/authenticate /);
   sink.onResponse(responseView(200, [["X-Token", "secret-42"], ["Content-Length", "2"]], "ok"));
   const request = text(source.nextRequest());
-  assert.match(request, /^GET \/resource /);
-  assert.match(request, /\r\nX-Token: secret-42\r\n/);
+  assertMatch(request, /^GET \/resource /);
+  assertMatch(request, /\r\nX-Token: secret-42\r\n/);
   script.close();
 });
 
@@ -95,10 +95,10 @@ Deno.test("delay.lua gives a delay of 10 to 50 ms before each request", async ()
   const { script } = await threadScript(fixture("delay.lua"));
   await script.init();
   const delayMs = script.requestSource.delayMs;
-  assert.ok(delayMs !== null);
+  assert(delayMs !== null);
   for (let i = 0; i < 50; i++) {
     const ms = delayMs();
-    assert.ok(ms >= 10 && ms <= 50 && Number.isInteger(ms), `delay ${ms}`);
+    assert(ms >= 10 && ms <= 50 && Number.isInteger(ms), `delay ${ms}`);
   }
   script.close();
 });
@@ -107,14 +107,14 @@ Deno.test("stop.lua calls onStop once after 100 responses", async () => {
   const { script, stops } = await threadScript(fixture("stop.lua"));
   await script.init();
   const sink = script.responseSink;
-  assert.ok(sink !== null);
+  assert(sink !== null);
   const response = responseView(200, [["Content-Length", "0"]]);
   for (let i = 1; i < 100; i++) sink.onResponse(response);
-  assert.equal(stops(), 0);
+  assertEquals(stops(), 0);
   sink.onResponse(response);
-  assert.equal(stops(), 1);
+  assertEquals(stops(), 1);
   for (let i = 0; i < 10; i++) sink.onResponse(response);
-  assert.equal(stops(), 1);
+  assertEquals(stops(), 1);
   script.close();
 });
 
@@ -122,12 +122,12 @@ Deno.test("report.lua prints latency percentiles from a real Stats", async () =>
   const latency = new Stats();
   for (let us = 1; us <= 1000; us++) latency.record(us);
   const { script, output } = await mainScript(fixture("report.lua"));
-  assert.equal(script.hasSetup, false);
-  assert.equal(script.hasDone, true);
+  assertEquals(script.hasSetup, false);
+  assertEquals(script.hasDone, true);
   await script.done(runResultOf(latency));
   const lines = [50, 90, 99, 99.999].map((p) => `${p}%,${latency.percentile(p)}\n`);
-  assert.equal(output.text, `------------------------------\n${lines.join("")}`);
-  assert.equal(lines[0], "50%,501\n");
+  assertEquals(output.text, `------------------------------\n${lines.join("")}`);
+  assertEquals(lines[0], "50%,501\n");
   script.close();
 });
 
@@ -137,7 +137,7 @@ Deno.test("setup.lua numbers threads with thread:set and reads their counts back
   const target = targetOf("http://127.0.0.1:8080/");
   const output = new Output();
   const main = await loadMainScript({ path, source, target, headers: [], write: output.write });
-  assert.equal(main.hasSetup, true);
+  assertEquals(main.hasSetup, true);
   const handles: LocalThreadHandle[] = [];
   for (let i = 0; i < 2; i++) {
     const thread = await loadThreadScript({
@@ -154,7 +154,7 @@ Deno.test("setup.lua numbers threads with thread:set and reads their counts back
     await thread.init();
     handles.push(handle);
   }
-  assert.equal(output.text, "thread 1 created\nthread 2 created\n");
+  assertEquals(output.text, "thread 1 created\nthread 2 created\n");
   // Thread 1: the counted first request plus two more, three responses; thread 2: one request.
   const [first, second] = handles.map((handle) => handle.script);
   first.requestSource.nextRequest();
@@ -163,7 +163,7 @@ Deno.test("setup.lua numbers threads with thread:set and reads their counts back
   for (let i = 0; i < 3; i++) first.responseSink?.onResponse(responseView(200, []));
   second.requestSource.nextRequest();
   await main.done(runResultOf(new Stats()));
-  assert.equal(
+  assertEquals(
     output.text,
     "thread 1 created\nthread 2 created\n" +
       "thread 1 made 3 requests and got 3 responses\n" +
@@ -181,7 +181,7 @@ Deno.test("addr.lua gives each thread a looked-up address that accepts connectio
   const handle = new FakeThreadHandle(0);
   handle.addr = { address: "192.0.2.1", port: 1, family: 4 };
   await main.setup(handle);
-  assert.deepEqual(handle.addr, { address: "127.0.0.1", port, family: 4 });
+  assertEquals(handle.addr, { address: "127.0.0.1", port, family: 4 });
   // The thread's own state sees the chosen address as wrk.thread.addr.
   const { script: thread, output } = await threadScript(fixture("addr.lua"), {
     path: "addr.lua",
@@ -189,7 +189,7 @@ Deno.test("addr.lua gives each thread a looked-up address that accepts connectio
     getAddr: () => handle.addr,
   });
   await thread.init();
-  assert.equal(output.text, `thread addr: 127.0.0.1:${port}\n`);
+  assertEquals(output.text, `thread addr: 127.0.0.1:${port}\n`);
   thread.close();
   main.close();
 });

@@ -1,6 +1,6 @@
 /** `wrk.lookup` and `wrk.connect` (docs/wrk-compat.md#address-lookup-and-connect), from the main state and from a thread's state. */
 
-import assert from "node:assert/strict";
+import { assertEquals, assertMatch } from "@std/assert";
 import { FakeThreadHandle, mainScript, threadScript } from "./_helpers.ts";
 
 Deno.test("wrk.lookup() resolves an IP literal with a numeric service", async () => {
@@ -10,7 +10,7 @@ Deno.test("wrk.lookup() resolves an IP literal with a numeric service", async ()
     local v6 = wrk.lookup("::1", "9")
     print(#v6, tostring(v6[1]))
     print(tostring(wrk.lookup("127.0.0.1", "http")[1]), tostring(wrk.lookup("127.0.0.1", "https")[1]))`);
-  assert.equal(output.text, "1\t127.0.0.1:8081\n1\t[::1]:9\n127.0.0.1:80\t127.0.0.1:443\n");
+  assertEquals(output.text, "1\t127.0.0.1:8081\n1\t[::1]:9\n127.0.0.1:80\t127.0.0.1:443\n");
   script.close();
 });
 
@@ -23,7 +23,7 @@ Deno.test("wrk.lookup() resolves localhost through the hosts file", async () => 
       found = found or text == "127.0.0.1:8080" or text == "[::1]:8080"
     end
     print(#addrs > 0, found)`);
-  assert.equal(output.text, "true\ttrue\n");
+  assertEquals(output.text, "true\ttrue\n");
   script.close();
 });
 
@@ -32,8 +32,8 @@ Deno.test("wrk.lookup() fails with 'unable to resolve host:service reason'", asy
     print(pcall(wrk.lookup, "no-such-host.invalid", "80"))
     print(pcall(wrk.lookup, "127.0.0.1", "gopher-ish"))`);
   const [first, second] = output.text.split("\n");
-  assert.match(first, /^false\tunable to resolve no-such-host\.invalid:80 \S/);
-  assert.equal(
+  assertMatch(first, /^false\tunable to resolve no-such-host\.invalid:80 \S/);
+  assertEquals(
     second,
     "false\tunable to resolve 127.0.0.1:gopher-ish Servname not supported for ai_socktype",
   );
@@ -52,9 +52,9 @@ Deno.test("wrk.connect() is true for a listening port and false for a closed one
       print(wrk.connect(wrk.lookup("127.0.0.1", "${closed}")[1]))
       print(pcall(wrk.connect, "127.0.0.1"))`);
     const lines = output.text.split("\n");
-    assert.equal(lines[0], "true");
-    assert.equal(lines[1], "false");
-    assert.match(lines[2], /^false\tbad argument #1 to 'wrk\.connect' \(wrk\.addr expected, got string\)$/);
+    assertEquals(lines[0], "true");
+    assertEquals(lines[1], "false");
+    assertMatch(lines[2], /^false\tbad argument #1 to 'wrk\.connect' \(wrk\.addr expected, got string\)$/);
     script.close();
   } finally {
     listener.close();
@@ -74,7 +74,7 @@ Deno.test("wrk.lookup() and wrk.connect() work in a thread's top level and init(
     { url: `http://127.0.0.1:${port}/`, args: [String(port)] },
   );
   await script.init();
-  assert.equal(output.text, `top\t127.0.0.1:${port}\ttrue\ninit\ttrue\n`);
+  assertEquals(output.text, `top\t127.0.0.1:${port}\ttrue\ninit\ttrue\n`);
   script.close();
 });
 
@@ -89,9 +89,9 @@ Deno.test("thread.addr accepts only addr values and reads back a copy", async ()
     end`);
   const handle = new FakeThreadHandle();
   await script.setup(handle);
-  assert.deepEqual(handle.addr, { address: "::1", port: 8443, family: 6 });
+  assertEquals(handle.addr, { address: "::1", port: 8443, family: 6 });
   const lines = output.text.split("\n");
-  assert.deepEqual(lines.slice(0, 2), ["127.0.0.1:8080\ttrue\tfalse", "[::1]:8443"]);
-  assert.match(lines[2], /^false\t.*wrk\.addr expected, got string/);
+  assertEquals(lines.slice(0, 2), ["127.0.0.1:8080\ttrue\tfalse", "[::1]:8443"]);
+  assertMatch(lines[2], /^false\t.*wrk\.addr expected, got string/);
   script.close();
 });

@@ -1,18 +1,18 @@
 /** The main state: setup(thread) over a ThreadHandle and done(summary, latency, requests). */
 
-import assert from "node:assert/strict";
+import { assertEquals } from "@std/assert";
 import { Stats } from "../../lib/stats/stats.ts";
 import { FakeThreadHandle, mainScript, runResultOf, text } from "./_helpers.ts";
 
 Deno.test("MainScript.hasSetup and hasDone reflect the script's functions", async () => {
   const { script } = await mainScript("function setup() end");
-  assert.equal(script.hasSetup, true);
-  assert.equal(script.hasDone, false);
+  assertEquals(script.hasSetup, true);
+  assertEquals(script.hasDone, false);
   // setup without done: done() is a no-op.
   await script.done(runResultOf(new Stats(), new Stats()));
   script.close();
   const none = await mainScript("x = 1");
-  assert.equal(none.script.hasSetup, false);
+  assertEquals(none.script.hasSetup, false);
   await none.script.setup(new FakeThreadHandle());
   none.script.close();
 });
@@ -27,12 +27,12 @@ Deno.test("MainScript.setup() passes a thread whose get, set and stop reach the 
     end`);
   const handle = new FakeThreadHandle(3);
   await script.setup(handle);
-  assert.equal(output.text, "7\tnil\ttrue\tnil\n");
-  assert.equal(handle.stopped, 1);
-  assert.deepEqual(handle.sets[0], ["id", 7]);
+  assertEquals(output.text, "7\tnil\ttrue\tnil\n");
+  assertEquals(handle.stopped, 1);
+  assertEquals(handle.sets[0], ["id", 7]);
   const conf = handle.sets[1][1] as { table: [unknown, unknown][] };
-  assert.equal(handle.sets[1][0], "conf");
-  assert.equal(conf.table.length, 2);
+  assertEquals(handle.sets[1][0], "conf");
+  assertEquals(conf.table.length, 2);
   script.close();
 });
 
@@ -43,7 +43,7 @@ Deno.test("MainScript.setup() rejects setting any field but addr on a thread", a
       print(pcall(function() thread[1] = 1 end))
     end`);
   await script.setup(new FakeThreadHandle());
-  assert.equal(
+  assertEquals(
     output.text,
     "false\tscript.lua:3: cannot set 'foo' on thread\nfalse\tscript.lua:4: cannot set '1' on thread\n",
   );
@@ -63,7 +63,7 @@ Deno.test("MainScript.setup() calls are queued, so concurrent setups do not inte
     return handle;
   });
   await Promise.all(handles.map((handle) => script.setup(handle)));
-  assert.equal(output.text, "start\t1\nend\t1\nstart\t2\nend\t2\nstart\t3\nend\t3\n");
+  assertEquals(output.text, "start\t1\nend\t1\nstart\t2\nend\t2\nstart\t3\nend\t3\n");
   script.close();
 });
 
@@ -85,7 +85,7 @@ Deno.test("MainScript.done() passes the summary as floats and stats userdata", a
       print(summary.requests * 1000, string.format("%d", summary.bytes), "requests: " .. summary.requests)
     end`);
   await script.done(runResultOf(latency, rate));
-  assert.equal(
+  assertEquals(
     output.text,
     "10050123\t3000000000\t6000000000\tfloat\n" +
       "1\t2\t3\t4\t5\tfloat\n" +
@@ -110,7 +110,7 @@ Deno.test("MainScript.done() can still call thread:get on threads kept from setu
   await script.setup(a);
   await script.setup(b);
   await script.done(runResultOf(new Stats(), new Stats()));
-  assert.equal(output.text, "10\neleven\n");
+  assertEquals(output.text, "10\neleven\n");
   script.close();
 });
 
@@ -119,10 +119,10 @@ Deno.test("loadMainScript() gives the main state a wrk table without thread", as
     `print(wrk.scheme, wrk.host, wrk.port, wrk.method, wrk.path, wrk.headers["X-A"], wrk.body, wrk.thread, wrk.headers.Host)`,
     { url: "https://example.test:8443/a/b?c=1", headers: [["X-A", "1"]] },
   );
-  assert.equal(output.text, "https\texample.test\t8443\tGET\t/a/b?c=1\t1\tnil\tnil\tnil\n");
+  assertEquals(output.text, "https\texample.test\t8443\tGET\t/a/b?c=1\t1\tnil\tnil\tnil\n");
   script.close();
   const noPort = await mainScript(`print(wrk.port, require("wrk") == wrk)`, { url: "http://example.test/" });
-  assert.equal(noPort.output.text, "nil\ttrue\n");
+  assertEquals(noPort.output.text, "nil\ttrue\n");
   noPort.script.close();
-  assert.equal(text(new TextEncoder().encode("ok")), "ok");
+  assertEquals(text(new TextEncoder().encode("ok")), "ok");
 });

@@ -1,6 +1,6 @@
 /** The request counter behind the pipeline depth (docs/wrk-compat.md#pipelining). */
 
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertThrows } from "@std/assert";
 import { countRequests, RequestFormatError } from "../../lib/script/_request_counter.ts";
 
 const encoder = new TextEncoder();
@@ -10,14 +10,14 @@ Deno.test("countRequests() counts back-to-back requests and their methods", () =
   const get = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
   const post = "POST /p HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello";
   const head = "HEAD /h HTTP/1.0\r\n\r\n";
-  assert.deepEqual(count(get), { count: 1, methods: ["GET"] });
-  assert.deepEqual(count(get + post + head + get), { count: 4, methods: ["GET", "POST", "HEAD", "GET"] });
+  assertEquals(count(get), { count: 1, methods: ["GET"] });
+  assertEquals(count(get + post + head + get), { count: 4, methods: ["GET", "POST", "HEAD", "GET"] });
 });
 
 Deno.test("countRequests() skips chunked bodies and accepts bare LF line ends", () => {
   const chunked =
     "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n0\r\nTrailer: x\r\n\r\n";
-  assert.deepEqual(count(chunked + "GET / HTTP/1.1\n\n"), { count: 2, methods: ["POST", "GET"] });
+  assertEquals(count(chunked + "GET / HTTP/1.1\n\n"), { count: 2, methods: ["POST", "GET"] });
 });
 
 Deno.test("countRequests() reports where a request stops being HTTP", () => {
@@ -32,10 +32,8 @@ Deno.test("countRequests() reports where a request stops being HTTP", () => {
     ["GET / HTTP/1.1\r\n\r\nnot a request\r\n\r\n", "invalid HTTP version at 3:7"],
   ];
   for (const [input, message] of cases) {
-    assert.throws(() => count(input), (error) => {
-      assert.ok(error instanceof RequestFormatError);
-      assert.equal(error.message, message, JSON.stringify(input));
-      return true;
-    });
+    const error = assertThrows(() => count(input));
+    assert(error instanceof RequestFormatError);
+    assertEquals(error.message, message, JSON.stringify(input));
   }
 });

@@ -1,6 +1,6 @@
 /** A thread's state: init(args), the static request, the hooks behind RequestSource and ResponseSink. */
 
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, assertStrictEquals, assertThrows } from "@std/assert";
 import { responseView, text, threadScript } from "./_helpers.ts";
 
 Deno.test("ThreadScript.init() passes the URL as args[0] and the script arguments after it", async () => {
@@ -9,7 +9,7 @@ Deno.test("ThreadScript.init() passes the URL as args[0] and the script argument
     { url: "http://127.0.0.1:8080/x", args: ["a", "b c"] },
   );
   await script.init();
-  assert.equal(output.text, "2\thttp://127.0.0.1:8080/x\ta\tb c\ttrue\n");
+  assertEquals(output.text, "2\thttp://127.0.0.1:8080/x\ta\tb c\ttrue\n");
   script.close();
 });
 
@@ -28,8 +28,8 @@ Deno.test("ThreadScript.init() sets the default Host header before init() runs",
       { url, headers },
     );
     await script.init();
-    assert.equal(output.text, `${headers.length > 0 ? host : "nil"}\t${host}\n`);
-    assert.match(
+    assertEquals(output.text, `${headers.length > 0 ? host : "nil"}\t${host}\n`);
+    assertMatch(
       text(script.requestSource.nextRequest()),
       new RegExp(`\\r\\nHost: ${host.replace(/[[\]]/g, "\\$&")}\\r\\n`),
     );
@@ -48,26 +48,26 @@ Deno.test("ThreadScript.init() builds the static request after init(), with its 
   await script.init();
   const source = script.requestSource;
   const request = text(source.nextRequest());
-  assert.match(request, /^PUT \/changed HTTP\/1\.1\r\n/);
-  assert.match(request, /\r\nX-Init: yes\r\n/);
-  assert.ok(request.endsWith("\r\nContent-Length: 2\r\n\r\n{}"));
-  assert.equal(source.nextRequest(), source.nextRequest());
-  assert.equal(source.pipelineDepth, 1);
+  assertMatch(request, /^PUT \/changed HTTP\/1\.1\r\n/);
+  assertMatch(request, /\r\nX-Init: yes\r\n/);
+  assert(request.endsWith("\r\nContent-Length: 2\r\n\r\n{}"));
+  assertStrictEquals(source.nextRequest(), source.nextRequest());
+  assertEquals(source.pipelineDepth, 1);
   script.close();
 });
 
 Deno.test("ThreadScript.requestSource.headFlags marks HEAD requests by position", async () => {
   const { script } = await threadScript(`wrk.method = "HEAD"`);
   await script.init();
-  assert.deepEqual(script.requestSource.headFlags, [true]);
+  assertEquals(script.requestSource.headFlags, [true]);
   script.close();
   const piped = await threadScript(`
     function request()
       return wrk.format("GET", "/a") .. wrk.format("HEAD", "/b") .. wrk.format("POST", "/c", nil, "x")
     end`);
   await piped.script.init();
-  assert.equal(piped.script.requestSource.pipelineDepth, 3);
-  assert.deepEqual(piped.script.requestSource.headFlags, [false, true, false]);
+  assertEquals(piped.script.requestSource.pipelineDepth, 3);
+  assertEquals(piped.script.requestSource.headFlags, [false, true, false]);
   piped.script.close();
 });
 
@@ -76,17 +76,17 @@ Deno.test("ThreadScript.init() counts the pipeline with request()'s first result
     calls = 0
     function request() calls = calls + 1; return wrk.format(nil, "/" .. calls) end`);
   await script.init();
-  assert.equal(script.getGlobal("calls"), 1);
-  assert.match(text(script.requestSource.nextRequest()), /^GET \/1 /);
-  assert.equal(script.getGlobal("calls"), 1);
-  assert.match(text(script.requestSource.nextRequest()), /^GET \/2 /);
+  assertEquals(script.getGlobal("calls"), 1);
+  assertMatch(text(script.requestSource.nextRequest()), /^GET \/1 /);
+  assertEquals(script.getGlobal("calls"), 1);
+  assertMatch(text(script.requestSource.nextRequest()), /^GET \/2 /);
   script.close();
 });
 
 Deno.test("wrk.request() returns the static request in a thread's state", async () => {
   const { script } = await threadScript(`function request() return wrk.request() end`);
   await script.init();
-  assert.match(
+  assertMatch(
     text(script.requestSource.nextRequest()),
     /^GET \/ HTTP\/1\.1\r\nHost: 127\.0\.0\.1:8080\r\n\r\n$/,
   );
@@ -103,14 +103,14 @@ Deno.test("ThreadScript.responseSink passes status, headers (last value wins) an
     end`);
   await script.init();
   const sink = script.responseSink;
-  assert.ok(sink !== null);
+  assert(sink !== null);
   sink.onResponse(responseView(
     404,
     [["Set-Cookie", "a=1"], ["x-lower", "v"], ["Set-Cookie", "b=2"], ["Content-Length", "5"]],
     "hello",
   ));
   sink.onResponse(responseView(204, []));
-  assert.equal(
+  assertEquals(
     output.text,
     "404\tinteger\tContent-Length,Set-Cookie,x-lower\tb=2\tv\t5\thello\n204\tinteger\t\tnil\tnil\t0\t\n",
   );
@@ -136,11 +136,11 @@ Deno.test("ThreadScript.responseSink gives each response its own table, in the s
   sink.onResponse(responseView(200, [["Date", "Mon"], ["X-Id", "1"], ["Server", "s"]], "ab"));
   sink.onResponse(responseView(200, [["Date", "Tue"], ["X-Id", "2"], ["Server", "s"]], "cd"));
   sink.onResponse(responseView(200, [["Server", "s"], ["Date", "Tue"]], "cd"));
-  assert.equal(
+  assertEquals(
     output.text,
     "Date=Mon X-Id=1 Server=s\tab\nDate=Tue X-Id=2 Server=s\tcd\nServer=s Date=Tue\tcd\n",
   );
-  assert.equal(script.getGlobal("separate"), true);
+  assertEquals(script.getGlobal("separate"), true);
   script.close();
 });
 
@@ -152,8 +152,8 @@ Deno.test("ThreadScript.responseSink keeps header values and bodies byte-exact",
   const body = Uint8Array.of(0, 255, 10, 13, 128);
   const withBody = { ...view, body: Uint8Array.of(...body, 9, 9, 9), bodyLength: body.length };
   script.responseSink?.onResponse(withBody);
-  assert.deepEqual(script.getGlobal("last_body"), body);
-  assert.deepEqual(script.getGlobal("last_value"), new TextEncoder().encode("caf\u00e9"));
+  assertEquals(script.getGlobal("last_body"), body);
+  assertEquals(script.getGlobal("last_value"), new TextEncoder().encode("caf\u00e9"));
   script.close();
 });
 
@@ -168,7 +168,7 @@ Deno.test("ThreadScript.responseSink copes with more distinct header names than 
     script.responseSink?.onResponse(responseView(200, headers));
     script.responseSink?.onResponse(responseView(200, headers));
   }
-  assert.equal(script.getGlobal("seen"), 800);
+  assertEquals(script.getGlobal("seen"), 800);
   script.close();
 });
 
@@ -183,7 +183,7 @@ Deno.test("wrk.thread:get() and :set() copy the thread's own globals", async () 
       print(pcall(function() wrk.thread.addr = nil end))
     end`);
   await script.init();
-  assert.equal(
+  assertEquals(
     output.text,
     "1\t99\tfalse\tnil\nfalse\tscript.lua:8: cannot set 'addr' on a running thread (set it in setup())\n",
   );
@@ -192,18 +192,18 @@ Deno.test("wrk.thread:get() and :set() copy the thread's own globals", async () 
 
 Deno.test("ThreadScript.getGlobal() and setGlobal() read and write globals", async () => {
   const { script } = await threadScript(`x = 5`);
-  assert.equal(script.getGlobal("x"), 5);
+  assertEquals(script.getGlobal("x"), 5);
   script.setGlobal("y", { table: [["k", 1.5]] });
   script.setGlobal("x", null);
-  assert.equal(script.getGlobal("x"), null);
-  assert.deepEqual(script.getGlobal("y"), { table: [[new TextEncoder().encode("k"), 1.5]] });
+  assertEquals(script.getGlobal("x"), null);
+  assertEquals(script.getGlobal("y"), { table: [[new TextEncoder().encode("k"), 1.5]] });
   script.close();
-  assert.throws(() => script.getGlobal("y"), /closed/);
+  assertThrows(() => script.getGlobal("y"), Error, "closed");
 });
 
 Deno.test("ThreadScript.requestSource is unavailable before init()", async () => {
   const { script } = await threadScript(`x = 1`);
-  assert.throws(() => script.requestSource, /after init\(\)/);
-  assert.throws(() => script.responseSink, /after init\(\)/);
+  assertThrows(() => script.requestSource, Error, "after init()");
+  assertThrows(() => script.responseSink, Error, "after init()");
   script.close();
 });

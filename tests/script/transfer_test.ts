@@ -1,6 +1,6 @@
 /** Copying values between states (`thread:get` / `thread:set`, docs/wrk-compat.md#copying-values-between-states). */
 
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { TransferError, type TransferValue } from "../../lib/script/transfer.ts";
 import { LocalThreadHandle, mainScript, text, threadScript } from "./_helpers.ts";
 
@@ -8,12 +8,12 @@ const encoder = new TextEncoder();
 
 Deno.test("readTransfer() reads nil, booleans, numbers and strings", async () => {
   const { script } = await threadScript(`a = true; b = 42; c = 1.5; d = "hi"; e = "\\0\\255"`);
-  assert.equal(script.getGlobal("missing"), null);
-  assert.equal(script.getGlobal("a"), true);
-  assert.equal(script.getGlobal("b"), 42);
-  assert.equal(script.getGlobal("c"), 1.5);
-  assert.deepEqual(script.getGlobal("d"), encoder.encode("hi"));
-  assert.deepEqual(script.getGlobal("e"), Uint8Array.of(0, 255));
+  assertEquals(script.getGlobal("missing"), null);
+  assertEquals(script.getGlobal("a"), true);
+  assertEquals(script.getGlobal("b"), 42);
+  assertEquals(script.getGlobal("c"), 1.5);
+  assertEquals(script.getGlobal("d"), encoder.encode("hi"));
+  assertEquals(script.getGlobal("e"), Uint8Array.of(0, 255));
   script.close();
 });
 
@@ -27,7 +27,7 @@ Deno.test("readTransfer() output survives structuredClone and pushes back as equ
   end`);
   other.setGlobal("t", copy);
   await other.init();
-  assert.equal(output.text, "1\t2\tdeep\tfalse\tf\tinteger\n");
+  assertEquals(output.text, "1\t2\tdeep\tfalse\tf\tinteger\n");
   other.close();
   script.close();
 });
@@ -45,46 +45,49 @@ Deno.test("thread:get() and thread:set() copy nested tables both ways", async ()
       thread:set("n", 7)
     end`);
   await main.setup(new LocalThreadHandle(0, thread));
-  assert.equal(output.text, "t1\t10\t20\t30\t1\n");
+  assertEquals(output.text, "t1\t10\t20\t30\t1\n");
   const { script: check, output: checkOutput } = await threadScript(`function init()
     print(#data2.list, data2.list[4], data2.nested.a.b, n, math.type(n))
   end`);
   check.setGlobal("data2", thread.getGlobal("data2"));
   check.setGlobal("n", thread.getGlobal("n"));
   await check.init();
-  assert.equal(checkOutput.text, "4\t40\t1\t7\tinteger\n");
+  assertEquals(checkOutput.text, "4\t40\t1\t7\tinteger\n");
   for (const script of [thread, main, check]) script.close();
 });
 
 Deno.test("readTransfer() refuses a function with wrk's message", async () => {
   const { script } = await threadScript(`f = function() end; co = coroutine.create(f); t = { f }`);
-  assert.throws(() => script.getGlobal("f"), (error) => {
-    assert.ok(error instanceof TransferError);
-    assert.equal(error.message, "cannot transfer 'function' to thread");
-    return true;
-  });
-  assert.throws(() => script.getGlobal("co"), /cannot transfer 'thread' to thread/);
-  assert.throws(() => script.getGlobal("t"), /cannot transfer 'function' to thread/);
+  const error = assertThrows(() => script.getGlobal("f"));
+  assert(error instanceof TransferError);
+  assertEquals(error.message, "cannot transfer 'function' to thread");
+  assertThrows(() => script.getGlobal("co"), TransferError, "cannot transfer 'thread' to thread");
+  assertThrows(() => script.getGlobal("t"), TransferError, "cannot transfer 'function' to thread");
   // The state is still usable afterwards.
-  assert.equal(script.getGlobal("missing"), null);
+  assertEquals(script.getGlobal("missing"), null);
   script.close();
 });
 
 Deno.test("readTransfer() refuses a table that contains itself", async () => {
   const { script } = await threadScript(`t = { a = {} }; t.a.back = t; shared = {}; u = { shared, shared }`);
-  assert.throws(() => script.getGlobal("t"), /cannot transfer a table that contains itself to thread/);
+  assertThrows(
+    () => script.getGlobal("t"),
+    TransferError,
+    "cannot transfer a table that contains itself to thread",
+  );
   // The same table twice (not a cycle) is fine.
   const u = script.getGlobal("u") as { table: [TransferValue, TransferValue][] };
-  assert.equal(u.table.length, 2);
+  assertEquals(u.table.length, 2);
   script.close();
 });
 
 Deno.test("thread:set() raises a Lua error for a function value", async () => {
   const { script: thread } = await threadScript(`x = 1`);
   const { script: main } = await mainScript(`function setup(thread) thread:set("f", print) end`);
-  await assert.rejects(
-    main.setup(new LocalThreadHandle(0, thread)),
-    /script\.lua:1: in setup\(\): cannot transfer 'function' to thread/,
+  await assertRejects(
+    () => main.setup(new LocalThreadHandle(0, thread)),
+    Error,
+    "script.lua:1: in setup(): cannot transfer 'function' to thread",
   );
   thread.close();
   main.close();
@@ -95,7 +98,7 @@ Deno.test("pushTransfer() accepts JS strings and Uint8Array alike", async () => 
   script.setGlobal("a", "héllo");
   script.setGlobal("b", encoder.encode("héllo"));
   await script.init();
-  assert.equal(output.text, "héllo\théllo\ttrue\n");
-  assert.equal(text(script.getGlobal("a") as Uint8Array), "héllo");
+  assertEquals(output.text, "héllo\théllo\ttrue\n");
+  assertEquals(text(script.getGlobal("a") as Uint8Array), "héllo");
   script.close();
 });

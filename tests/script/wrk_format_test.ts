@@ -1,6 +1,6 @@
 /** `wrk.format()` byte for byte (docs/wrk-compat.md#wrkformat). */
 
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
 import type { TransferValue } from "../../lib/script/transfer.ts";
 import { text, threadScript } from "./_helpers.ts";
 
@@ -15,7 +15,7 @@ async function run(body: string, names: string[], headers: [string, string][] = 
 
 /** A transferred table as a plain object (string keys, text values). */
 function record(value: TransferValue): Record<string, unknown> {
-  assert.ok(value !== null && typeof value === "object" && "table" in value);
+  assert(value !== null && typeof value === "object" && "table" in value);
   return Object.fromEntries(
     value.table.map(([k, v]) => [text(k as Uint8Array), v instanceof Uint8Array ? text(v) : v]),
   );
@@ -23,29 +23,29 @@ function record(value: TransferValue): Record<string, unknown> {
 
 Deno.test("wrk.format() builds a GET that ends in CRLF CRLF", async () => {
   const { r } = await run(`r = wrk.format("GET", "/x", { ["X-A"] = "1" })`, ["r"]);
-  assert.equal(text(r as Uint8Array), "GET /x HTTP/1.1\r\nX-A: 1\r\nHost: 127.0.0.1:8080\r\n\r\n");
+  assertEquals(text(r as Uint8Array), "GET /x HTTP/1.1\r\nX-A: 1\r\nHost: 127.0.0.1:8080\r\n\r\n");
 });
 
 Deno.test("wrk.format() adds wrk.headers.Host to the passed table when it has none", async () => {
   const { r, h } = await run(`h = {}; r = wrk.format("GET", "/", h)`, ["r", "h"]);
-  assert.equal(text(r as Uint8Array), "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n");
-  assert.deepEqual(record(h), { Host: "127.0.0.1:8080" });
+  assertEquals(text(r as Uint8Array), "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n");
+  assertEquals(record(h), { Host: "127.0.0.1:8080" });
 });
 
 Deno.test("wrk.format() keeps a Host the passed table already has", async () => {
   const { r } = await run(`r = wrk.format("GET", "/", { Host = "example.org" })`, ["r"]);
-  assert.equal(text(r as Uint8Array), "GET / HTTP/1.1\r\nHost: example.org\r\n\r\n");
+  assertEquals(text(r as Uint8Array), "GET / HTTP/1.1\r\nHost: example.org\r\n\r\n");
 });
 
 Deno.test("wrk.format() takes Host from -H over the URL's", async () => {
   const { r } = await run(`r = wrk.format()`, ["r"], [["Host", "vhost.test"]]);
-  assert.equal(text(r as Uint8Array), "GET / HTTP/1.1\r\nHost: vhost.test\r\n\r\n");
+  assertEquals(text(r as Uint8Array), "GET / HTTP/1.1\r\nHost: vhost.test\r\n\r\n");
 });
 
 Deno.test("wrk.format() adds Content-Length for a body, in the passed table too", async () => {
   const { r, h } = await run(`h = { Host = "a" }; r = wrk.format("POST", "/p", h, "hello")`, ["r", "h"]);
-  assert.equal(text(r as Uint8Array), "POST /p HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello");
-  assert.deepEqual(record(h), { Host: "a", "Content-Length": 5 });
+  assertEquals(text(r as Uint8Array), "POST /p HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello");
+  assertEquals(record(h), { Host: "a", "Content-Length": 5 });
 });
 
 Deno.test("wrk.format() removes Content-Length when there is no body, in the passed table too", async () => {
@@ -53,8 +53,8 @@ Deno.test("wrk.format() removes Content-Length when there is no body, in the pas
     `h = { Host = "a", ["Content-Length"] = "99" }; r = wrk.format("GET", "/", h)`,
     ["r", "h"],
   );
-  assert.equal(text(r as Uint8Array), "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
-  assert.deepEqual(record(h), { Host: "a" });
+  assertEquals(text(r as Uint8Array), "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+  assertEquals(record(h), { Host: "a" });
 });
 
 Deno.test("wrk.format() falls back to wrk.method, wrk.path, wrk.headers and wrk.body for nil arguments", async () => {
@@ -64,11 +64,11 @@ Deno.test("wrk.format() falls back to wrk.method, wrk.path, wrk.headers and wrk.
     ["r", "cl"],
   );
   const request = text(r as Uint8Array);
-  assert.match(request, /^PUT \/p\?q=1 HTTP\/1\.1\r\n/);
-  assert.match(request, /\r\nX-B: b\r\n/);
-  assert.match(request, /\r\nContent-Length: 2\r\n\r\nzz$/);
+  assertMatch(request, /^PUT \/p\?q=1 HTTP\/1\.1\r\n/);
+  assertMatch(request, /\r\nX-B: b\r\n/);
+  assertMatch(request, /\r\nContent-Length: 2\r\n\r\nzz$/);
   // wrk.headers itself was the table used, so it now holds Content-Length.
-  assert.equal(cl, 2);
+  assertEquals(cl, 2);
 });
 
 Deno.test("wrk.format() prints number header values as LuaJIT does", async () => {
@@ -76,7 +76,7 @@ Deno.test("wrk.format() prints number header values as LuaJIT does", async () =>
     `r = wrk.format("GET", "/", { Host = "h", ["X-N"] = 42, ["X-F"] = 1.5, ["X-I"] = 2^31, ["X-W"] = 3.0 })`,
     ["r"],
   );
-  assert.equal(
+  assertEquals(
     text(r as Uint8Array),
     "GET / HTTP/1.1\r\nHost: h\r\nX-N: 42\r\nX-F: 1.5\r\nX-I: 2147483648\r\nX-W: 3\r\n\r\n",
   );
@@ -131,8 +131,8 @@ Deno.test("wrk.format() gives the same bytes as wrk's Lua implementation", async
     end`,
     ["same", "count"],
   );
-  assert.equal(count, 8);
-  assert.equal(same, true);
+  assertEquals(count, 8);
+  assertEquals(same, true);
 });
 
 Deno.test("wrk.format() gives the same bytes for tables with a metatable (the API path) as for plain ones", async () => {
@@ -144,13 +144,14 @@ Deno.test("wrk.format() gives the same bytes for tables with a metatable (the AP
     inherited = wrk.format("GET", "/", setmetatable({}, { __index = { Host = "via-index" } }))`,
     ["plain", "meta", "inherited"],
   );
-  assert.equal(text(plain as Uint8Array), text(meta as Uint8Array));
-  assert.equal(text(inherited as Uint8Array), "GET / HTTP/1.1\r\n\r\n");
+  assertEquals(text(plain as Uint8Array), text(meta as Uint8Array));
+  assertEquals(text(inherited as Uint8Array), "GET / HTTP/1.1\r\n\r\n");
 });
 
 Deno.test("wrk.format() rejects a headers argument that is not a table", async () => {
-  await assert.rejects(
-    run(`wrk.format("GET", "/", "nope")`, []),
-    /script\.lua:2: in init\(\): bad argument #3 to 'format' \(table expected, got string\)/,
+  await assertRejects(
+    () => run(`wrk.format("GET", "/", "nope")`, []),
+    Error,
+    "script.lua:2: in init(): bad argument #3 to 'format' (table expected, got string)",
   );
 });

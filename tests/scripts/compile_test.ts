@@ -2,7 +2,7 @@
  * `deno task compile` / `compile:all` (scripts/compile.ts): the `deno compile` invocation, checked without the
  * runtime download that a real build needs.
  */
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, assertThrows } from "@std/assert";
 import denoConfig from "../../deno.json" with { type: "json" };
 import {
   compileArgs,
@@ -20,39 +20,39 @@ import { closedPort } from "../helpers/server.ts";
 
 Deno.test("compileArgs() bakes in exactly the documented permissions and embeds the dynamically loaded modules", () => {
   const args = compileArgs("x86_64-pc-windows-msvc", "dist/wrk-deno-x86_64-pc-windows-msvc.exe");
-  assert.equal(args[0], "compile");
-  assert.deepEqual(args.filter((arg) => arg.startsWith("--allow-")), [
+  assertEquals(args[0], "compile");
+  assertEquals(args.filter((arg) => arg.startsWith("--allow-")), [
     "--allow-net",
     "--allow-read",
     "--allow-env",
     "--allow-ffi",
   ]);
-  assert.deepEqual([...PERMISSIONS], ["--allow-net", "--allow-read", "--allow-env", "--allow-ffi"]);
-  assert.ok(!args.includes("-A") && !args.includes("--allow-all"));
-  assert.deepEqual(args.filter((arg) => arg.startsWith("--v8-flags")), [V8_FLAGS]);
+  assertEquals([...PERMISSIONS], ["--allow-net", "--allow-read", "--allow-env", "--allow-ffi"]);
+  assert(!args.includes("-A") && !args.includes("--allow-all"));
+  assertEquals(args.filter((arg) => arg.startsWith("--v8-flags")), [V8_FLAGS]);
   // The tasks that run the tool from a clone pass the same V8 settings as the binary.
   for (const task of [denoConfig.tasks.demo, denoConfig.tasks.start]) {
-    assert.ok(task.includes(` ${V8_FLAGS} `), task);
-    assert.ok(task.startsWith(`deno run ${PERMISSIONS.join(" ")} `), task);
+    assert(task.includes(` ${V8_FLAGS} `), task);
+    assert(task.startsWith(`deno run ${PERMISSIONS.join(" ")} `), task);
   }
   const included = args.flatMap((arg, i) => (arg === "--include" ? [args[i + 1]] : []));
-  assert.deepEqual(included, [
+  assertEquals(included, [
     "lib/worker/worker_main.ts",
     "lib/script/main_script.ts",
     "lib/script/thread_script.ts",
     "lib/net/_insecure_tls.ts",
   ]);
-  for (const path of INCLUDES) assert.ok(Deno.statSync(ROOT + path).isFile, `${path} exists`);
-  assert.deepEqual(args.slice(args.indexOf("--target"), args.indexOf("--target") + 2), [
+  for (const path of INCLUDES) assert(Deno.statSync(ROOT + path).isFile, `${path} exists`);
+  assertEquals(args.slice(args.indexOf("--target"), args.indexOf("--target") + 2), [
     "--target",
     "x86_64-pc-windows-msvc",
   ]);
-  assert.deepEqual(args.slice(-3), ["--output", "dist/wrk-deno-x86_64-pc-windows-msvc.exe", "cli.ts"]);
-  assert.ok(!compileArgs(null, "dist/wrk-deno").includes("--target"));
+  assertEquals(args.slice(-3), ["--output", "dist/wrk-deno-x86_64-pc-windows-msvc.exe", "cli.ts"]);
+  assert(!compileArgs(null, "dist/wrk-deno").includes("--target"));
 });
 
 Deno.test("compileArgs() covers the five release targets, each to its own file", () => {
-  assert.deepEqual([...TARGETS], [
+  assertEquals([...TARGETS], [
     "x86_64-unknown-linux-gnu",
     "aarch64-unknown-linux-gnu",
     "x86_64-apple-darwin",
@@ -60,31 +60,31 @@ Deno.test("compileArgs() covers the five release targets, each to its own file",
     "x86_64-pc-windows-msvc",
   ]);
   const outputs = parseCompileArgs(["--all"]).targets.map((target) => outputPath(target));
-  assert.deepEqual(outputs, [
+  assertEquals(outputs, [
     "dist/wrk-deno-x86_64-unknown-linux-gnu",
     "dist/wrk-deno-aarch64-unknown-linux-gnu",
     "dist/wrk-deno-x86_64-apple-darwin",
     "dist/wrk-deno-aarch64-apple-darwin",
     "dist/wrk-deno-x86_64-pc-windows-msvc.exe",
   ]);
-  assert.deepEqual(parseCompileArgs([]).targets, [null]);
-  assert.equal(outputPath(null, "out"), Deno.build.os === "windows" ? "out/wrk-deno.exe" : "out/wrk-deno");
-  assert.deepEqual(parseCompileArgs(["--target", "aarch64-apple-darwin", "--dry-run"]), {
+  assertEquals(parseCompileArgs([]).targets, [null]);
+  assertEquals(outputPath(null, "out"), Deno.build.os === "windows" ? "out/wrk-deno.exe" : "out/wrk-deno");
+  assertEquals(parseCompileArgs(["--target", "aarch64-apple-darwin", "--dry-run"]), {
     targets: ["aarch64-apple-darwin"],
     dryRun: true,
     outDir: "dist",
   });
-  assert.throws(() => parseCompileArgs(["--target", "riscv64-linux"]), RangeError);
-  assert.throws(() => parseCompileArgs(["--bogus"]), TypeError);
+  assertThrows(() => parseCompileArgs(["--target", "riscv64-linux"]), RangeError);
+  assertThrows(() => parseCompileArgs(["--bogus"]), TypeError);
 });
 
 Deno.test("deno task compile:all --dry-run prints one deno compile command per target", async () => {
   const { code, stdout, stderr } = await runDeno([...taskArgs("compile:all", denoConfig), "--dry-run"]);
-  assert.equal(code, 0, stderr);
+  assertEquals(code, 0, stderr);
   const lines = stdout.trim().split("\n");
-  assert.equal(lines.length, 5);
+  assertEquals(lines.length, 5);
   lines.forEach((line, i) => {
-    assert.equal(line, ["deno", ...compileArgs(TARGETS[i], outputPath(TARGETS[i]))].join(" "));
+    assertEquals(line, ["deno", ...compileArgs(TARGETS[i], outputPath(TARGETS[i]))].join(" "));
   });
 });
 
@@ -97,11 +97,11 @@ error: Writing deno compile executable to temporary file 'dist/wrk-deno.tmp-cd00
 Caused by:
     0: Setting up base binary.
     1: error sending request for url (https://dl.deno.land/release/v2.9.6/denort-x86_64-unknown-linux-gnu.zip): client error (Connect): dns error: failed to lookup address information: Name or service not known`;
-  assert.ok(isRuntimeDownloadFailure(offline));
-  assert.ok(
+  assert(isRuntimeDownloadFailure(offline));
+  assert(
     !isRuntimeDownloadFailure("error: TS2322 [ERROR]: Type 'string' is not assignable to type 'number'."),
   );
-  assert.equal(
+  assertEquals(
     runtimeDownloadMessage("aarch64-apple-darwin"),
     "deno compile needs to download the Deno runtime for aarch64-apple-darwin; run it online",
   );
@@ -118,10 +118,10 @@ Deno.test("deno task compile fails with one clear line when the runtime cannot b
       { env: { HTTPS_PROXY: proxy, HTTP_PROXY: proxy, NO_PROXY: "" }, killAfterMs: 120_000 },
     );
     if (code === 0) {
-      assert.ok(Deno.statSync(`${outDir}/wrk-deno-aarch64-apple-darwin`).isFile, stdout);
+      assert(Deno.statSync(`${outDir}/wrk-deno-aarch64-apple-darwin`).isFile, stdout);
     } else {
-      assert.equal(code, 1);
-      assert.equal(
+      assertEquals(code, 1);
+      assertEquals(
         stderr,
         "deno compile needs to download the Deno runtime for aarch64-apple-darwin; run it online\n",
       );
@@ -141,7 +141,7 @@ Deno.test("compileArgs() make a deno compile that embeds the entry, the worker a
       env: { DENORT_BIN: Deno.execPath() },
       killAfterMs: 120_000,
     });
-    assert.equal(code, 0, stderr);
+    assertEquals(code, 0, stderr);
     const listing = stdout + stderr;
     for (
       const name of [
@@ -154,7 +154,7 @@ Deno.test("compileArgs() make a deno compile that embeds the entry, the worker a
         "_insecure_tls.ts",
       ]
     ) {
-      assert.match(listing, new RegExp(`── ${name.replace(".", "\\.")} \\(`), `${name} embedded`);
+      assertMatch(listing, new RegExp(`── ${name.replace(".", "\\.")} \\(`), `${name} embedded`);
     }
   } finally {
     await Deno.remove(outDir, { recursive: true });

@@ -1,5 +1,5 @@
 /** Helpers shared by the stats tests. */
-import assert from "node:assert/strict";
+import { assert } from "@std/assert";
 import { Stats } from "../../lib/stats/stats.ts";
 
 /** Stats holding `values`. */
@@ -17,7 +17,7 @@ export function distinctList(stats: Stats): [number, number][] {
 }
 
 export function assertClose(actual: number, expected: number, relative: number): void {
-  assert.ok(
+  assert(
     Math.abs(actual - expected) <= Math.abs(expected) * relative,
     `${actual} is not within ${relative * 100}% of ${expected}`,
   );

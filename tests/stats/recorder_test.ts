@@ -1,13 +1,13 @@
-import assert from "node:assert/strict";
+import { assertEquals } from "@std/assert";
 import { bucketIndexOf, lowestValueOf, Recorder } from "../../lib/stats/recorder.ts";
 import { Stats } from "../../lib/stats/stats.ts";
 
 Deno.test("bucketIndexOf() is exact below 2048 and inverted by lowestValueOf() at every bucket edge", () => {
-  for (let v = 0; v < 2048; v++) assert.equal(bucketIndexOf(v), v);
+  for (let v = 0; v < 2048; v++) assertEquals(bucketIndexOf(v), v);
   for (let index = 0; index < 40 * 1024; index++) {
     const low = lowestValueOf(index);
-    assert.equal(bucketIndexOf(low), index, `index ${index} (value ${low})`);
-    if (index > 0) assert.equal(bucketIndexOf(low - 1), index - 1, `below index ${index}`);
+    assertEquals(bucketIndexOf(low), index, `index ${index} (value ${low})`);
+    if (index > 0) assertEquals(bucketIndexOf(low - 1), index - 1, `below index ${index}`);
   }
 });
 
@@ -23,18 +23,18 @@ Deno.test("Recorder buckets samples exactly as Stats does, so rebuilt stats equa
     direct.record(value);
   }
   const rebuilt = Stats.fromBucketCounts(recorder.counts());
-  assert.equal(rebuilt.count, direct.count);
-  assert.equal(rebuilt.distinctCount(), direct.distinctCount());
+  assertEquals(rebuilt.count, direct.count);
+  assertEquals(rebuilt.distinctCount(), direct.distinctCount());
   for (const p of [0, 1, 50, 90, 99, 99.9, 100]) {
-    assert.equal(rebuilt.percentile(p), direct.percentile(p), `p${p}`);
+    assertEquals(rebuilt.percentile(p), direct.percentile(p), `p${p}`);
   }
-  assert.equal(rebuilt.mean, direct.mean);
-  assert.equal(rebuilt.stdev, direct.stdev);
-  assert.equal(rebuilt.max, direct.max);
+  assertEquals(rebuilt.mean, direct.mean);
+  assertEquals(rebuilt.stdev, direct.stdev);
+  assertEquals(rebuilt.max, direct.max);
 });
 
 Deno.test("Recorder rounds samples and counts NaN and negatives as 0", () => {
   const recorder = new Recorder();
   for (const v of [1.4, 1.6, -5, NaN]) recorder.record(v);
-  assert.deepEqual([...recorder.counts()], [2, 1, 1]);
+  assertEquals([...recorder.counts()], [2, 1, 1]);
 });

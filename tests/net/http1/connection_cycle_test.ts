@@ -3,7 +3,8 @@
  * each read, EOF and write settles exactly when the test says, so that the orderings a real server produces
  * only now and then are checked every time.
  */
-import assert from "node:assert/strict";
+import { assertEquals } from "@std/assert";
+import { FakeTime } from "@std/testing/time";
 import type { RequestSource, ResponseSink } from "../../../lib/net/request_source.ts";
 import type { Socket, Transport } from "../../../lib/net/socket.ts";
 import { ThreadLoop } from "../../../lib/worker/thread_loop.ts";
@@ -60,7 +61,16 @@ function source(depth: number): RequestSource {
   };
 }
 
-const turn = () => new Promise((resolve) => setTimeout(resolve, 5));
+/**
+ * Lets the loop run for 5 ms of fake time, 1 ms at a time, settling every promise in between: what a real 5 ms
+ * wait gave the loop, but no more. The loop's timers (its 100 ms tick, the macrotask before a reconnect) are
+ * `FakeTime`'s, so the tick, and the request expiry it drives, cannot fire between the test's steps however
+ * slow the machine; the cycle's clock (performance.now) stays real, but only the tick reads it for a decision.
+ */
+async function turn(time: FakeTime): Promise<void> {
+  for (let ms = 0; ms < 5; ms++) await time.tickAsync(1);
+  await time.runMicrotasks();
+}
 
 function threadLoop(transport: Transport, requestSource: RequestSource, sink: ResponseSink | null = null) {
   return new ThreadLoop({
@@ -74,36 +84,39 @@ function threadLoop(transport: Transport, requestSource: RequestSource, sink: Re
 }
 
 Deno.test("a close in the middle of a pipelined batch counts the responses read and one read error", async () => {
+  using time = new FakeTime();
   const sockets: HandSocket[] = [];
   const loop = threadLoop(handTransport(sockets), source(3));
   loop.start();
-  await turn();
+  await turn(time);
   // The second response has no framing: its body runs to the close, and the third is lost with it.
   sockets[0].push("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nxHTTP/1.1 200 OK\r\n\r\nbody");
   sockets[0].onRead(0);
-  await turn();
+  await turn(time);
   const report = loop.stop();
   loop.close();
-  assert.equal(report.requests, 2);
-  assert.equal(report.errors.read, 1);
+  assertEquals(report.requests, 2);
+  assertEquals(report.errors.read, 1);
 });
 
 Deno.test("response() stopping the thread on a Connection: close response counts that response only", async () => {
+  using time = new FakeTime();
   const sockets: HandSocket[] = [];
   let loop: ThreadLoop | null = null;
   loop = threadLoop(handTransport(sockets), source(1), { onResponse: () => loop!.halt() });
   loop.start();
-  await turn();
+  await turn(time);
   sockets[0].push("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx");
-  await turn();
+  await turn(time);
   const report = loop.stop();
   loop.close();
-  assert.equal(report.requests, 1);
-  assert.deepEqual(report.errors, { connect: 0, read: 0, write: 0, status: 0, timeout: 0 });
-  assert.equal(sockets.length, 1, "no reconnect after the stop");
+  assertEquals(report.requests, 1);
+  assertEquals(report.errors, { connect: 0, read: 0, write: 0, status: 0, timeout: 0 });
+  assertEquals(sockets.length, 1, "no reconnect after the stop");
 });
 
 Deno.test("response() stopping the thread mid-batch: no response after it is counted or handed to the hook", async () => {
+  using time = new FakeTime();
   const sockets: HandSocket[] = [];
   let calls = 0;
   let loop: ThreadLoop | null = null;
@@ -114,36 +127,37 @@ Deno.test("response() stopping the thread mid-batch: no response after it is cou
     },
   });
   loop.start();
-  await turn();
+  await turn(time);
   const one = (body: string) => `HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n${body}`;
   sockets[0].push(one("x") + one("y") + one("z"));
-  await turn();
+  await turn(time);
   const report = loop.stop();
   loop.close();
-  assert.equal(calls, 1);
-  assert.equal(report.requests, 1);
-  assert.deepEqual(report.errors, { connect: 0, read: 0, write: 0, status: 0, timeout: 0 });
+  assertEquals(calls, 1);
+  assertEquals(report.requests, 1);
+  assertEquals(report.errors, { connect: 0, read: 0, write: 0, status: 0, timeout: 0 });
 });
 
 Deno.test("a write that fails after its socket was replaced counts nothing against the new socket", async () => {
+  using time = new FakeTime();
   const sockets: HandSocket[] = [];
   const loop = threadLoop(handTransport(sockets, false), source(1));
   loop.start();
-  await turn();
+  await turn(time);
   // The server closes while the first request is still being written: a read error and a new socket.
   sockets[0].onRead(0);
-  await turn();
-  assert.equal(sockets.length, 2);
-  assert.equal(sockets[1].writes.length, 1, "the new socket has its request in flight");
+  await turn(time);
+  assertEquals(sockets.length, 2);
+  assertEquals(sockets[1].writes.length, 1, "the new socket has its request in flight");
   sockets[0].writes[0].reject(new Error("broken pipe"));
-  await turn();
+  await turn(time);
   sockets[1].writes[0].resolve(sockets[1].writes[0].length);
   sockets[1].push("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx");
-  await turn();
+  await turn(time);
   const report = loop.stop();
   loop.close();
-  assert.equal(report.requests, 1);
-  assert.deepEqual(report.errors, { connect: 0, read: 1, write: 0, status: 0, timeout: 0 });
-  assert.equal(sockets[1].closed, true);
-  assert.equal(sockets.length, 2, "the healthy socket was not replaced");
+  assertEquals(report.requests, 1);
+  assertEquals(report.errors, { connect: 0, read: 1, write: 0, status: 0, timeout: 0 });
+  assertEquals(sockets[1].closed, true);
+  assertEquals(sockets.length, 2, "the healthy socket was not replaced");
 });

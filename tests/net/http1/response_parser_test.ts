@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertNotStrictEquals } from "@std/assert";
 import { PARSE_ERROR, ResponseParser } from "../../../lib/net/http1/response_parser.ts";
 
 const encoder = new TextEncoder();
@@ -50,7 +50,7 @@ function parseAll(
       const from = pos;
       pos = parser.execute(chunk, pos, length);
       // Until a response is done, every call consumes bytes: one that does not would loop forever.
-      assert.ok(pos === PARSE_ERROR || pos > from || parser.done, `no progress at ${start + from}`);
+      assert(pos === PARSE_ERROR || pos > from || parser.done, `no progress at ${start + from}`);
       if (pos === PARSE_ERROR) return { responses, failed: true, parser };
       if (parser.done) take();
     }
@@ -65,9 +65,9 @@ Deno.test("ResponseParser parses Content-Length bodies split at any byte", () =>
   const text = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: b\r\n\r\nhello";
   for (const step of STEPS) {
     const { responses, failed } = parseAll(text + text, step);
-    assert.equal(failed, false, `step ${step}`);
-    assert.equal(responses.length, 2, `step ${step}`);
-    assert.deepEqual(responses[0], {
+    assertEquals(failed, false, `step ${step}`);
+    assertEquals(responses.length, 2, `step ${step}`);
+    assertEquals(responses[0], {
       status: 200,
       keepAlive: true,
       headers: [["Content-Length", "5"], ["X-A", "b"]],
@@ -81,8 +81,8 @@ Deno.test("ResponseParser keeps a response's headers while its body arrives in l
     "HTTP/1.1 201 OK\r\nTransfer-Encoding: chunked\r\nX-B: c\r\n\r\n2\r\nab\r\n0\r\n\r\n";
   for (let step = 1; step <= text.length; step++) {
     const { responses, failed } = parseAll(text, step);
-    assert.equal(failed, false, `step ${step}`);
-    assert.deepEqual(responses.map((r) => [r.status, r.headers, r.body]), [
+    assertEquals(failed, false, `step ${step}`);
+    assertEquals(responses.map((r) => [r.status, r.headers, r.body]), [
       [200, [["Content-Length", "5"], ["X-A", "b"]], "hello"],
       [201, [["Transfer-Encoding", "chunked"], ["X-B", "c"]], "ab"],
     ], `step ${step}`);
@@ -98,13 +98,13 @@ Deno.test("ResponseParser skips lines of CRs before the status line, whatever th
     for (let step = 1; step <= text.length; step++) {
       for (const collect of [true, false]) {
         const { responses, failed } = parseAll(text, step, { collect });
-        assert.equal(failed, false, `${JSON.stringify(text)} step ${step}`);
-        assert.deepEqual(responses.map((r) => r.status), [200], `${JSON.stringify(text)} step ${step}`);
+        assertEquals(failed, false, `${JSON.stringify(text)} step ${step}`);
+        assertEquals(responses.map((r) => r.status), [200], `${JSON.stringify(text)} step ${step}`);
       }
     }
   }
   // After the status line a line of two CRs is not blank: it is a header line without a colon.
-  assert.equal(parseAll("HTTP/1.1 200 OK\r\n\r\r\n\r\n", 5).failed, true);
+  assertEquals(parseAll("HTTP/1.1 200 OK\r\n\r\r\n\r\n", 5).failed, true);
 });
 
 Deno.test("ResponseParser copies a split head, not the body after it", () => {
@@ -113,15 +113,15 @@ Deno.test("ResponseParser copies a split head, not the body after it", () => {
   const parser = new ResponseParser(true);
   parser.reset(false);
   const split = head.length - 5;
-  assert.equal(parser.execute(bytes.slice(0, split), 0, split), split);
+  assertEquals(parser.execute(bytes.slice(0, split), 0, split), split);
   const rest = bytes.slice(split);
   let pos = parser.execute(rest, 0, rest.length);
   while (pos < rest.length && !parser.done) pos = parser.execute(rest, pos, rest.length);
-  assert.equal(parser.done, true);
-  assert.equal(parser.bodyLength, 4000);
+  assertEquals(parser.done, true);
+  assertEquals(parser.bodyLength, 4000);
   // The head was copied (it spans two reads); the copy holds the head only, so it kept its first 1 KiB.
-  assert.notEqual(parser.head, rest);
-  assert.equal(parser.head.length, 1024);
+  assertNotStrictEquals(parser.head, rest);
+  assertEquals(parser.head.length, 1024);
 });
 
 Deno.test("ResponseParser de-chunks chunked bodies with extensions and trailers", () => {
@@ -129,25 +129,25 @@ Deno.test("ResponseParser de-chunks chunked bodies with extensions and trailers"
     "5;ext=1\r\nhello\r\n1A\r\n" + "x".repeat(26) + "\r\n0\r\nTrailer: t\r\n\r\n";
   for (const step of STEPS) {
     const { responses, failed } = parseAll(text + text, step);
-    assert.equal(failed, false, `step ${step}`);
-    assert.equal(responses.length, 2);
-    assert.equal(responses[1].body, "hello" + "x".repeat(26));
+    assertEquals(failed, false, `step ${step}`);
+    assertEquals(responses.length, 2);
+    assertEquals(responses[1].body, "hello" + "x".repeat(26));
   }
 });
 
 Deno.test("ResponseParser ends a close-delimited body at EOF and marks it not keep-alive", () => {
   const { responses } = parseAll("HTTP/1.1 200 OK\r\n\r\nuntil close", 4, { eof: true });
-  assert.equal(responses.length, 1);
-  assert.equal(responses[0].body, "until close");
-  assert.equal(responses[0].keepAlive, false);
+  assertEquals(responses.length, 1);
+  assertEquals(responses[0].body, "until close");
+  assertEquals(responses[0].keepAlive, false);
 });
 
 Deno.test("ResponseParser reads no body for HEAD, 204 and 304 responses", () => {
   const head = parseAll("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n", 3, { head: true });
-  assert.equal(head.responses.length, 1);
+  assertEquals(head.responses.length, 1);
   for (const status of [204, 304]) {
     const text = `HTTP/1.1 ${status} X\r\nContent-Length: 10\r\n\r\n`;
-    assert.equal(parseAll(text + text, 5).responses.length, 2);
+    assertEquals(parseAll(text + text, 5).responses.length, 2);
   }
 });
 
@@ -155,8 +155,8 @@ Deno.test("ResponseParser skips 100 Continue before the final response, whatever
   const text = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\nX-A: b\r\n\r\nok";
   for (let step = 1; step <= text.length; step++) {
     const { responses, failed } = parseAll(text, step);
-    assert.equal(failed, false, `step ${step}`);
-    assert.deepEqual(
+    assertEquals(failed, false, `step ${step}`);
+    assertEquals(
       responses.map((r) => [r.status, r.headers, r.body]),
       [[201, [["Content-Length", "2"], ["X-A", "b"]], "ok"]],
       `step ${step}`,
@@ -172,7 +172,7 @@ Deno.test("ResponseParser honours Connection: close and HTTP/1.0 keep-alive rule
     ["HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", true],
   ];
   for (const [text, keepAlive] of cases) {
-    assert.equal(parseAll(text, 1).responses[0].keepAlive, keepAlive, text);
+    assertEquals(parseAll(text, 1).responses[0].keepAlive, keepAlive, text);
   }
 });
 
@@ -186,30 +186,30 @@ Deno.test("ResponseParser rejects bytes that are not HTTP and broken framing", (
     "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabX\r\n",
     "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
   ];
-  for (const text of bad) assert.equal(parseAll(text, 1).failed, true, JSON.stringify(text));
+  for (const text of bad) assertEquals(parseAll(text, 1).failed, true, JSON.stringify(text));
 });
 
 Deno.test("ResponseParser rejects a head larger than 80 KiB", () => {
   const text = `HTTP/1.1 200 OK\r\nX-Big: ${"a".repeat(90 * 1024)}\r\n\r\n`;
-  assert.equal(parseAll(text, 4096).failed, true);
+  assertEquals(parseAll(text, 4096).failed, true);
 });
 
 Deno.test("ResponseParser keeps no headers or body when not collecting", () => {
   const { responses } = parseAll("HTTP/1.1 503 X\r\nContent-Length: 3\r\nA: b\r\n\r\nabc", 2, {
     collect: false,
   });
-  assert.equal(responses[0].status, 503);
-  assert.deepEqual(responses[0].headers, []);
-  assert.equal(responses[0].body, "");
+  assertEquals(responses[0].status, 503);
+  assertEquals(responses[0].headers, []);
+  assertEquals(responses[0].body, "");
 });
 
 Deno.test("ResponseParser reports a response in progress only after its first byte", () => {
   const parser = new ResponseParser(false);
   parser.reset(false);
-  assert.equal(parser.inProgress, false);
+  assertEquals(parser.inProgress, false);
   const bytes = encoder.encode("HTTP/1.1 200");
   parser.execute(bytes, 0, bytes.length);
-  assert.equal(parser.inProgress, true);
+  assertEquals(parser.inProgress, true);
 });
 
 Deno.test("ResponseParser parses heads in place without a response hook, whatever the split", () => {
@@ -218,12 +218,12 @@ Deno.test("ResponseParser parses heads in place without a response hook, whateve
     "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
   for (const step of STEPS) {
     const { responses, failed } = parseAll(text, step, { collect: false });
-    assert.equal(failed, false, `step ${step}`);
-    assert.deepEqual(
+    assertEquals(failed, false, `step ${step}`);
+    assertEquals(
       responses.map((r) => [r.status, r.keepAlive]),
       [[404, false], [200, true]],
       `step ${step}`,
     );
   }
-  assert.equal(parseAll("HTTP/1.1 200 OK\r\nbroken\r\n\r\n", 1000, { collect: false }).failed, true);
+  assertEquals(parseAll("HTTP/1.1 200 OK\r\nbroken\r\n\r\n", 1000, { collect: false }).failed, true);
 });

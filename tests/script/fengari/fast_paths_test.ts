@@ -3,7 +3,7 @@
  * effect, and giving the same results as Lua should, including where the originals were wrong.
  */
 
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, assertNotEquals } from "@std/assert";
 import { fastPathsInEffect, newBytes, stringKey } from "../../../lib/script/fengari/_fast_paths.ts";
 import { stackPatchInEffect } from "../../../lib/script/fengari/_stack_patch.ts";
 import { threadScript } from "../_helpers.ts";
@@ -19,13 +19,13 @@ async function run(code: string): Promise<string> {
 }
 
 Deno.test("the replacements are the ones fengari's modules call", () => {
-  assert.equal(fastPathsInEffect(), true);
-  assert.equal(stackPatchInEffect(), true);
+  assertEquals(fastPathsInEffect(), true);
+  assertEquals(stackPatchInEffect(), true);
 });
 
 Deno.test("string keys are one per byte sequence (fengari's hex keys made \\1# and \\18\\3 the same key)", async () => {
-  assert.notEqual(stringKey(new Uint8Array([1, 0x23])), stringKey(new Uint8Array([0x12, 3])));
-  assert.equal(
+  assertNotEquals(stringKey(new Uint8Array([1, 0x23])), stringKey(new Uint8Array([0x12, 3])));
+  assertEquals(
     await run(`local t = {}; t["\\1#"] = "a"; t["\\18\\3"] = "b"; print(t["\\1#"], t["\\18\\3"])`),
     "a\tb\n",
   );
@@ -35,8 +35,8 @@ Deno.test("string keys longer than one String.fromCharCode chunk still tell stri
   const long = new Uint8Array(20000).fill(120);
   const other = long.slice();
   other[19999] = 121;
-  assert.notEqual(stringKey(long), stringKey(other));
-  assert.equal(
+  assertNotEquals(stringKey(long), stringKey(other));
+  assertEquals(
     await run(`local a = string.rep("x", 20000); local b = string.rep("x", 19999) .. "y"
       local t = { [a] = 1, [b] = 2 }; print(t[a], t[b], t[string.rep("x", 20000)])`),
     "1\t2\t1\n",
@@ -47,13 +47,13 @@ Deno.test("strings carved from shared blocks keep their bytes while many more ar
   const first = newBytes(10);
   first.fill(7);
   for (let i = 0; i < 2000; i++) newBytes(100).fill(1);
-  assert.deepEqual([...first], new Array(10).fill(7));
-  assert.equal(
+  assertEquals([...first], new Array(10).fill(7));
+  assertEquals(
     newBytes(300).byteLength,
     newBytes(300).buffer.byteLength,
     "large strings get their own buffer",
   );
-  assert.equal(
+  assertEquals(
     await run(`local kept = {}
       for i = 1, 20000 do kept[i] = "k" .. i .. string.rep("z", i % 300) end
       local ok = 0
@@ -64,17 +64,17 @@ Deno.test("strings carved from shared blocks keep their bytes while many more ar
 });
 
 Deno.test("numbers and non-ASCII text convert to the same bytes as before", async () => {
-  assert.equal(
+  assertEquals(
     await run(`print(1 .. "", -42 .. "", 2^31 .. "", 0.5 .. "", "é" .. 1)`),
     "1\t-42\t2147483648\t0.5\té1\n",
   );
   const { script } = await threadScript(`x = "héllo"`);
-  assert.deepEqual(script.getGlobal("x"), new TextEncoder().encode("héllo"));
+  assertEquals(script.getGlobal("x"), new TextEncoder().encode("héllo"));
   script.close();
 });
 
 Deno.test("calls return the number of values their callers want", async () => {
-  assert.equal(
+  assertEquals(
     await run(`
       local function none() end
       local function one() return 1 end
@@ -94,7 +94,7 @@ Deno.test("calls return the number of values their callers want", async () => {
 });
 
 Deno.test("a return hook (debug.sethook) still sees every return", async () => {
-  assert.equal(
+  assertEquals(
     await run(`
       local returns = 0
       local function f(x) return x + 1 end
@@ -107,7 +107,7 @@ Deno.test("a return hook (debug.sethook) still sees every return", async () => {
 });
 
 Deno.test("calls with many results, then few, leave the stack usable", async () => {
-  assert.equal(
+  assertEquals(
     await run(`local function f(...) return ... end
       local n = 0
       for i = 1, 200 do n = n + select("#", f(table.unpack({}, 1, i))) + select("#", f()) end
@@ -137,7 +137,7 @@ Deno.test("reused call frames keep tracebacks, errors, tail calls and coroutines
     for i = 1, 200 do sum = sum + select(2, pcall(function(x) return x end, i)) end
     print("sum", sum)
   `);
-  assert.equal(
+  assertEquals(
     output,
     "depth frames\t3\t1\ninit frame\ttrue\nfalse\tdeep\ntail done\n2\t20\tfalse\tafter yield\n2\tfalse\nsum\t20100\n",
   );
@@ -158,7 +158,7 @@ Deno.test("calls to JS functions return their results and are seen by call and r
     print(t(21), select("#", (string.byte("abc", 1, 3))))
   `);
   // As Lua 5.3 prints it (the hook also sees the call that turns it off: 11 calls and returns).
-  assert.equal(
+  assertEquals(
     output,
     "11\t11\n3\t97\t98\t99\nfalse\tbad argument #1 to 'string.rep' (string expected, got no value)\n42\t1\n",
   );
@@ -174,7 +174,7 @@ Deno.test("a deep recursion in a hook leaves no call records behind once the sta
       local function depth(n) if n == 0 then return 0 end return 1 + depth(n - 1) end
       function deep() return depth(20000) end`),
     );
-    assert.equal(lua.lua_pcall(L, 0, 0, 0), lua.LUA_OK);
+    assertEquals(lua.lua_pcall(L, 0, 0, 0), lua.LUA_OK);
     const records = () => {
       let count = 0;
       for (let ci = (L as unknown as { base_ci: { next: unknown } }).base_ci.next; ci; count++) {
@@ -183,12 +183,12 @@ Deno.test("a deep recursion in a hook leaves no call records behind once the sta
       return count;
     };
     lua.lua_getglobal(L, "deep");
-    assert.equal(lua.lua_pcall(L, 0, 1, 0), lua.LUA_OK);
-    assert.equal(lua.lua_tonumberx(L, -1), 20000);
+    assertEquals(lua.lua_pcall(L, 0, 1, 0), lua.LUA_OK);
+    assertEquals(lua.lua_tonumberx(L, -1), 20000);
     lua.lua_pop(L, 1);
-    assert.ok(records() > 20000, `${records()} records kept for reuse`);
+    assert(records() > 20000, `${records()} records kept for reuse`);
     densifyStack(L);
-    assert.equal(records(), 0);
+    assertEquals(records(), 0);
   } finally {
     lua.lua_close(L);
   }
@@ -200,9 +200,9 @@ Deno.test("a JS function returning more values than it pushed is an error, as in
     lua.lua_pushjsfunction(L, () => 5);
     lua.lua_setglobal(L, "bad");
     loadChunk(L, "bad.lua", new TextEncoder().encode("return pcall(bad)"));
-    assert.equal(lua.lua_pcall(L, 0, 2, 0), lua.LUA_OK);
-    assert.equal(lua.lua_toboolean(L, -2), false);
-    assert.match(jsText(lua.lua_tolstring(L, -1) as Uint8Array), /not enough elements/);
+    assertEquals(lua.lua_pcall(L, 0, 2, 0), lua.LUA_OK);
+    assertEquals(lua.lua_toboolean(L, -2), false);
+    assertMatch(jsText(lua.lua_tolstring(L, -1) as Uint8Array), /not enough elements/);
   } finally {
     lua.lua_close(L);
   }
