@@ -89,6 +89,12 @@ Deno.test("parseArgs() accepts separate values and every long form", () => {
   assertEquals(config.printVersion, true);
 });
 
+Deno.test("parseArgs() accepts wrk's undocumented -L and -T for --latency and --timeout", () => {
+  const config = parseArgs(["-L", "-T500ms", URL_TEXT]);
+  assertEquals([config.latency, config.timeoutMs], [true, 500]);
+  assertEquals(parseArgs(["-T", "3s", URL_TEXT]).timeoutMs, 3000);
+});
+
 Deno.test("parseArgs() accepts short boolean flags, grouped or not", () => {
   const config = parseArgs(["-k", "-v", URL_TEXT]);
   assertEquals(config.insecure, true);
