@@ -155,12 +155,12 @@ export class Stats {
 
   /**
    * Percentage (0–100) of samples within mean ± 1 stdev, inclusive: the report's `+/- Stdev` column
-   * (`stats_within_stdev` with n = 1). 0 when empty.
+   * (`stats_within_stdev` with n = 1). NaN when empty: wrk divides 0 by 0 there and prints `-nan%`.
    */
   withinStdev(): number {
     const { values, counts, mean, stdev } = this.#getSummary();
     const total = this.count;
-    if (total === 0) return 0;
+    if (total === 0) return Number.NaN;
     const lower = mean - stdev;
     const upper = mean + stdev;
     let within = 0;

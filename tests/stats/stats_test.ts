@@ -72,14 +72,14 @@ Deno.test("Stats.percentile() is 0 when empty", () => {
   assertEquals(new Stats().percentile(50), 0);
 });
 
-Deno.test("Stats figures are 0 when empty", () => {
+Deno.test("Stats figures are 0 when empty, and withinStdev() NaN as wrk's 0/0", () => {
   const stats = new Stats();
   assertEquals(stats.count, 0);
   assertEquals(stats.min, 0);
   assertEquals(stats.max, 0);
   assertEquals(stats.mean, 0);
   assertEquals(stats.stdev, 0);
-  assertEquals(stats.withinStdev(), 0);
+  assertEquals(stats.withinStdev(), Number.NaN);
   assertEquals(stats.distinctCount(), 0);
   assertEquals(stats.distinct(1), undefined);
 });

@@ -19,6 +19,7 @@ import { COMPAT_LUA } from "./_compat_lua.ts";
 import { makeStringFormat } from "./_string_format.ts";
 import { luaTostring, toText } from "./_to_text.ts";
 import { makeBitLibrary } from "./_bit.ts";
+import { LuaJitRandom } from "./_luajit_random.ts";
 import { orderedNext, orderedPairs } from "./_ordered_next.ts";
 
 /** Where a state's output goes. */
@@ -74,10 +75,9 @@ export function installCompat(L: LuaState, options: CompatOptions): void {
   lua.lua_pop(L, 1);
 
   lua.lua_getglobal(L, "math");
-  lua.lua_getfield(L, -1, "random");
-  const originalRandom = lua.lua_tocfunction(L, -1) as LuaJsFunction;
-  lua.lua_pop(L, 1);
-  setField(L, "random", makeRandom(originalRandom));
+  const generator = new LuaJitRandom();
+  setField(L, "random", makeRandom(generator));
+  setField(L, "randomseed", makeRandomSeed(generator));
   setField(L, "log10", (L1) => pushFloat(L1, Math.log10(lauxlib.luaL_checknumber(L1, 1))));
   setField(L, "frexp", frexp);
   setField(L, "ldexp", (L1) => {
@@ -231,39 +231,31 @@ function tableConcat(L: LuaState): number {
   return 1;
 }
 
-const INT_MAX = 2147483647;
-
 /**
- * `math.random([m [, n]])` flooring float bounds as LuaJIT does (fengari's raises "number has no integer
- * representation"); bounds beyond fengari's 32-bit integers use the float formula. fengari's own generator
- * (and so `math.randomseed`) is used throughout.
+ * `math.random([m [, n]])` as LuaJIT's `math_random`: a double in [0, 1), `floor(d * m) + 1`, or
+ * `floor(d * (n - m + 1)) + m`, with no range check (LuaJIT has none). Results are floats, as LuaJIT's numbers
+ * are: on fengari's 32-bit integers, `math.random(1, 2^31) * 1000` would wrap.
  */
-function makeRandom(original: LuaJsFunction): LuaJsFunction {
-  const unit = (L: LuaState): number => {
-    lua.lua_settop(L, 0);
-    original(L);
-    const r = lua.lua_tonumberx(L, -1) as number;
-    lua.lua_pop(L, 1);
-    return r;
-  };
+function makeRandom(generator: LuaJitRandom): LuaJsFunction {
   return (L: LuaState): number => {
     const n = lua.lua_gettop(L);
-    if (n === 0 || n > 2) return original(L);
-    let low = 1;
-    let high = Math.floor(lauxlib.luaL_checknumber(L, 1));
-    if (n === 2) {
-      low = high;
-      high = Math.floor(lauxlib.luaL_checknumber(L, 2));
+    let d = generator.next();
+    if (n > 0) {
+      const low = lauxlib.luaL_checknumber(L, 1);
+      if (n === 1) d = Math.floor(d * low) + 1;
+      else d = Math.floor(d * (lauxlib.luaL_checknumber(L, 2) - low + 1)) + low;
     }
-    if (low > high) return lauxlib.luaL_argerror(L, n, "interval is empty");
-    if (low >= -INT_MAX && high <= INT_MAX && high - low < INT_MAX) {
-      lua.lua_settop(L, 0);
-      lua.lua_pushinteger(L, low);
-      lua.lua_pushinteger(L, high);
-      return original(L);
-    }
-    lua.lua_pushnumber(L, Math.floor(unit(L) * (high - low + 1)) + low);
+    lua.lua_pushnumber(L, d);
     return 1;
+  };
+}
+
+/** `math.randomseed([x])` as LuaJIT's: seeds from the number, or from the system's entropy without one. */
+function makeRandomSeed(generator: LuaJitRandom): LuaJsFunction {
+  return (L: LuaState): number => {
+    if (lua.lua_gettop(L) === 0) generator.seedSecurely();
+    else generator.seed(lauxlib.luaL_checknumber(L, 1));
+    return 0;
   };
 }
 

@@ -2,12 +2,15 @@
  * `string.format` made LuaJIT-compatible around fengari's own: `%d` (and `%i %x %X %o %c`) of a float
  * truncates it as LuaJIT does instead of raising "number has no integer representation", values beyond
  * fengari's 32-bit integers are printed in full, a precision on an integer conversion (`%.3d`) is honoured,
- * and `%s` of a number uses LuaJIT's spelling (`3`, not `3.0`).
+ * `%s` of a number uses LuaJIT's spelling (`3`, not `3.0`), and `%e %E %f %g %G` print C's digits with
+ * LuaJIT's rounding and spelling (fengari's `%g` drops digits: `%.17g` of 0.1 was `0.1`; its `%e` has one
+ * exponent digit).
  *
  * @module
  */
 
 import { lauxlib, lua, type LuaJsFunction, type LuaState } from "../fengari/_lua.ts";
+import { formatExponential, formatFixed, formatGeneral } from "../../report/c_format.ts";
 import { numberBytes } from "./_to_text.ts";
 
 const PERCENT = 37;
@@ -45,6 +48,22 @@ export function makeStringFormat(original: LuaJsFunction): LuaJsFunction {
       arg++;
       if (arg > top) break; // fengari reports the missing argument itself
       const type = lua.lua_type(L, arg);
+      // Hands fengari a plain `%s` for this conversion and `text` as its argument.
+      const printHere = (text: string) => {
+        lua.lua_pushstring(L, text);
+        lua.lua_replace(L, arg);
+        rewritten ??= [];
+        for (let k = copiedUpTo; k < start; k++) rewritten.push(format[k]);
+        rewritten.push(PERCENT, 115);
+        copiedUpTo = i + 1;
+      };
+      if ("eEfgG".includes(conversion)) {
+        if (type !== lua.LUA_TNUMBER && type !== lua.LUA_TSTRING) continue;
+        const n = lua.lua_tonumberx(L, arg);
+        if (n === false) continue; // let fengari raise its own error
+        printHere(renderFloat(n, conversion, flags, width, precision));
+        continue;
+      }
       if (conversion === "s") {
         if (type === lua.LUA_TNUMBER) {
           lua.lua_pushstring(L, numberBytes(lua.lua_tonumberx(L, arg) as number));
@@ -54,24 +73,20 @@ export function makeStringFormat(original: LuaJsFunction): LuaJsFunction {
       }
       if (!"dixXoc".includes(conversion)) continue;
       if (type !== lua.LUA_TNUMBER && type !== lua.LUA_TSTRING) continue;
-      // fengari ignores a precision on integer conversions (`%.3d`): those are printed here too.
-      if (lua.lua_isinteger(L, arg) && (precision === null || conversion === "c")) continue;
+      // fengari ignores a precision on integer conversions (`%.3d`) and refuses the `#` flag (`%#x`): those are
+      // printed here too.
+      const plain = precision === null && !flags.includes("#");
+      if (lua.lua_isinteger(L, arg) && (plain || conversion === "c")) continue;
       const n = lua.lua_tonumberx(L, arg);
       if (n === false || !Number.isFinite(n)) continue; // let fengari raise its own error
       const whole = Math.trunc(n);
-      if (conversion === "c" || (precision === null && whole >= INT_MIN && whole <= INT_MAX)) {
+      if (conversion === "c" || (plain && whole >= INT_MIN && whole <= INT_MAX)) {
         lua.lua_pushinteger(L, whole | 0);
         lua.lua_replace(L, arg);
         continue;
       }
-      // Beyond 32 bits, or with a precision: print the digits here and hand fengari a plain `%s`.
-      const text = renderInteger(BigInt(whole), conversion, flags, width, precision);
-      lua.lua_pushstring(L, text);
-      lua.lua_replace(L, arg);
-      rewritten ??= [];
-      for (let k = copiedUpTo; k < start; k++) rewritten.push(format[k]);
-      rewritten.push(PERCENT, 115);
-      copiedUpTo = i + 1;
+      // Beyond 32 bits, or with a precision: print the digits here.
+      printHere(renderInteger(BigInt(whole), conversion, flags, width, precision));
     }
     if (rewritten !== null) {
       for (let k = copiedUpTo; k < format.length; k++) rewritten.push(format[k]);
@@ -108,5 +123,41 @@ function renderInteger(
   if (body.length >= width) return body;
   if (flags.includes("-")) return body.padEnd(width, " ");
   if (flags.includes("0") && precision === null) return prefix + digits.padStart(width - prefix.length, "0");
+  return body.padStart(width, " ");
+}
+
+/**
+ * LuaJIT's rendering of a float conversion (`e E f g G`) with its flags, width and precision: C's digits with
+ * halves rounded away from zero; `inf`/`nan` (upper-case for `E`/`G`), never zero-padded, and a NaN never signed.
+ */
+function renderFloat(
+  value: number,
+  conversion: string,
+  flags: string,
+  width: number,
+  precision: number | null,
+): string {
+  const upper = conversion === "E" || conversion === "G";
+  const options = { ties: "away" as const, alternate: flags.includes("#"), upper };
+  const negative = value < 0 || Object.is(value, -0);
+  let prefix = negative ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
+  let digits: string;
+  const finite = Number.isFinite(value);
+  if (Number.isNaN(value)) {
+    digits = upper ? "NAN" : "nan";
+    prefix = flags.includes(" ") ? " " : "";
+  } else if (!finite) {
+    digits = upper ? "INF" : "inf";
+  } else {
+    const magnitude = Math.abs(value);
+    const p = precision ?? 6;
+    if (conversion === "f") digits = formatFixed(magnitude, p, options);
+    else if (conversion === "g" || conversion === "G") digits = formatGeneral(magnitude, p, options);
+    else digits = formatExponential(magnitude, p, options);
+  }
+  const body = prefix + digits;
+  if (body.length >= width) return body;
+  if (flags.includes("-")) return body.padEnd(width, " ");
+  if (flags.includes("0") && finite) return prefix + digits.padStart(width - prefix.length, "0");
   return body.padStart(width, " ");
 }
