@@ -193,6 +193,7 @@ export class Run {
           target: config.target,
           headers: config.headers,
           write,
+          writePaths: config.writePaths,
         }).catch(asRunError);
       }
       // setup() runs per thread, in order, in the main state (docs/wrk-compat.md#phase-order).

@@ -31,10 +31,17 @@ export type CompileTarget = typeof TARGETS[number];
 /**
  * The permissions the binary runs with, the same as the documented `deno run` flags: the network for the
  * target, reading for the script and `--cacert`, the environment for fengari's `LUA_*` settings and
- * `os.getenv`, and FFI for the socket calls of the epoll loop (libc only; Lua scripts cannot reach it). Nothing
- * else, so a script cannot spawn processes or write files (docs/permissions.md).
+ * `os.getenv`, writing so that `--write <dir>` can let scripts write there (without it they write nothing:
+ * the Lua layer checks every path), and FFI for the socket calls of the epoll loop (libc only; Lua scripts
+ * cannot reach it). Nothing else, so a script cannot spawn processes (docs/permissions.md).
  */
-export const PERMISSIONS: readonly string[] = ["--allow-net", "--allow-read", "--allow-env", "--allow-ffi"];
+export const PERMISSIONS: readonly string[] = [
+  "--allow-net",
+  "--allow-read",
+  "--allow-env",
+  "--allow-write",
+  "--allow-ffi",
+];
 
 /**
  * V8 settings every documented way of running the tool passes (`deno.json` tasks, docs/install.md's commands, the
@@ -51,14 +58,15 @@ export const ENTRY = "cli.ts";
 /**
  * Modules loaded other than by a static import, embedded explicitly so that a refactoring that hides them
  * from the module graph cannot produce a binary that fails only at run time: the library's worker module,
- * the Lua layer, which `run.ts` and the worker import dynamically (only for `-s`), and the node:tls
- * transport (only for `-k`).
+ * the Lua layer, which `run.ts` and the worker import dynamically (only for `-s`), the node:tls transport
+ * (only for `-k`), and the command tree (only for a subcommand).
  */
 export const INCLUDES: readonly string[] = [
   "lib/worker/worker_main.ts",
   "lib/script/main_script.ts",
   "lib/script/thread_script.ts",
   "lib/net/_insecure_tls.ts",
+  "lib/config/command_tree.ts",
 ];
 
 /** Where the executable goes: `<dir>/wrk-deno` for this machine, `<dir>/wrk-deno-<target>` for a target. */

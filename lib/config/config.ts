@@ -77,6 +77,8 @@ export interface Config {
   insecure: boolean;
   /** `--cacert FILE`: extra CA certificate (PEM) trusted for TLS. */
   caFile: string | null;
+  /** `--write PATH` (repeatable): where scripts may write, remove and rename files; empty: nowhere. */
+  writePaths: string[];
   /**
    * Plain-HTTP connections on each thread's own epoll loop through libc (Linux, with `--allow-ffi`): no op
    * call and no promise per read or write, so less client CPU per request than Deno's sockets

@@ -80,6 +80,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { name: "help", short: "h", description: "Print the usage" },
   { name: "insecure", short: "k", description: "Skip TLS certificate checks" },
   { name: "cacert", value: "file", description: "Trust the CA in this PEM file" },
+  { name: "write", value: "file", multiple: true, description: "Let scripts write files under this path" },
 ];
 
 /** The subcommands; any other first argument starts wrk's command line. */

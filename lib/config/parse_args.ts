@@ -139,6 +139,9 @@ export function parseArgs(argv: string[]): Config {
     printVersion,
     insecure: values.insecure === true,
     caFile,
+    writePaths: ((values.write ?? []) as string[]).flatMap((paths) => paths.split(",")).filter((p) =>
+      p !== ""
+    ),
     epoll: true,
   };
 }

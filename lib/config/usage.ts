@@ -23,6 +23,7 @@ const USAGE_LINES = [
   "        --timeout     <T>  Socket/request timeout",
   "    -k, --insecure         Skip TLS certificate checks",
   "        --cacert      <F>  Trust the CA in PEM file F",
+  "        --write       <P>  Let scripts write under P",
   "    -v, --version          Print version details",
   "",
   "  Numeric arguments may include a SI unit (1k, 1M, 1G)",

@@ -9,12 +9,28 @@ import { lauxlib, lua, lualib, type LuaState } from "./fengari/_lua.ts";
 import { type CompatOptions, ExitRequest, installCompat } from "./compat/_compat.ts";
 import { formatLuaError, ScriptError } from "./script_error.ts";
 
+/** A Lua state and what closing it takes. */
+export interface ScriptState {
+  readonly L: LuaState;
+  /** Writes out what the script's open files hold. */
+  flushFiles(): void;
+  /** Flushes and closes the files the script left open (as a process's exit does), then closes the state. */
+  close(): void;
+}
+
 /** A fresh state with the standard libraries and the LuaJIT compatibility shim. */
-export function newState(options: CompatOptions): LuaState {
+export function newState(options: CompatOptions): ScriptState {
   const L = lauxlib.luaL_newstate();
   lualib.luaL_openlibs(L);
-  installCompat(L, options);
-  return L;
+  const files = installCompat(L, options);
+  return {
+    L,
+    flushFiles: () => files.flushAll(),
+    close: () => {
+      files.closeAll();
+      lua.lua_close(L);
+    },
+  };
 }
 
 /**

@@ -9,7 +9,7 @@
 import { lua, type LuaState, ref, unref } from "./fengari/_lua.ts";
 import type { Target } from "../config/config.ts";
 import type { RunResult } from "../run_result.ts";
-import { newState } from "./_state.ts";
+import { newState, type ScriptState } from "./_state.ts";
 import { CoroutineRunner } from "./_coroutine_runner.ts";
 import { installWrkTable } from "./_wrk_table.ts";
 import { installHandleThreadType, pushHandleThread } from "./_thread_userdata.ts";
@@ -29,6 +29,8 @@ export interface MainScriptOptions {
   headers: [string, string][];
   /** Where `print` and `io.write` go (stdout). */
   write: (bytes: Uint8Array) => void;
+  /** `--write` paths: where the script may write files (default: nowhere, see `compat/_files.ts`). */
+  writePaths?: readonly string[];
 }
 
 /** The loaded main state. */
@@ -68,22 +70,25 @@ export interface MainScript {
  * ```
  */
 export async function loadMainScript(options: MainScriptOptions): Promise<MainScript> {
-  const L = newState({ write: options.write });
+  const state = newState({ write: options.write, writePaths: options.writePaths });
+  const L = state.L;
   const runner = new CoroutineRunner(L, options.path);
   installHandleThreadType(L, runner);
   installStatsType(L);
   installWrkTable(L, { target: options.target, headers: options.headers, runner });
   await runner.runScript(options.source);
-  return new LuaMainScript(L, runner);
+  return new LuaMainScript(state, runner);
 }
 
 class LuaMainScript implements MainScript {
   readonly #L: LuaState;
+  readonly #state: ScriptState;
   readonly #runner: CoroutineRunner;
   #closed = false;
 
-  constructor(L: LuaState, runner: CoroutineRunner) {
-    this.#L = L;
+  constructor(state: ScriptState, runner: CoroutineRunner) {
+    this.#state = state;
+    this.#L = state.L;
     this.#runner = runner;
   }
 
@@ -126,7 +131,7 @@ class LuaMainScript implements MainScript {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    lua.lua_close(this.#L);
+    this.#state.close();
   }
 
   #isFunction(name: string): boolean {

@@ -6,10 +6,11 @@
  * @module
  */
 
+import { toText } from "./compat/_to_text.ts";
 import { densifyStack, lua, type LuaState, ref, REGISTRY, stackLength, typeName } from "./fengari/_lua.ts";
 import type { Target } from "../config/config.ts";
 import type { RequestSource, ResponseSink } from "../net/request_source.ts";
-import { errorFromStack, newState } from "./_state.ts";
+import { errorFromStack, newState, type ScriptState } from "./_state.ts";
 import { CoroutineRunner } from "./_coroutine_runner.ts";
 import { installWrkTable } from "./_wrk_table.ts";
 import { installOwnThreadType, pushOwnThread } from "./_thread_userdata.ts";
@@ -32,6 +33,8 @@ export interface ThreadScriptOptions {
   args: string[];
   /** Where `print` and `io.write` go (stdout). */
   write: (bytes: Uint8Array) => void;
+  /** `--write` paths: where the script may write files (default: nowhere, see `compat/_files.ts`). */
+  writePaths?: readonly string[];
   /** Called (once) when the script calls `wrk.thread:stop()`. */
   onStop: () => void;
   /**
@@ -58,6 +61,11 @@ export interface ThreadScript {
   readonly requestSource: RequestSource;
   /** Null when the script has no `response()`, so the loop can skip collecting headers and bodies. */
   readonly responseSink: ResponseSink | null;
+  /**
+   * Writes out what the script's open files hold, when the thread stops: the state itself stays, for
+   * `thread:get` from `done()`.
+   */
+  flushFiles(): void;
   /** Releases the state. */
   close(): void;
 }
@@ -75,7 +83,8 @@ export interface ThreadScript {
  * ```
  */
 export async function loadThreadScript(options: ThreadScriptOptions): Promise<ThreadScript> {
-  const L = newState({ write: options.write });
+  const state = newState({ write: options.write, writePaths: options.writePaths });
+  const L = state.L;
   const runner = new CoroutineRunner(L, options.path);
   installOwnThreadType(L);
   let stopped = false;
@@ -94,7 +103,23 @@ export async function loadThreadScript(options: ThreadScriptOptions): Promise<Th
     pushThread: (L1) => pushOwnThread(L1, thread),
   });
   await runner.runScript(options.source);
-  return new LuaThreadScript(L, runner, wrkRef, options);
+  return new LuaThreadScript(state, runner, wrkRef, options);
+}
+
+/**
+ * wrk.lua's default `Host`: `wrk.host` (in brackets when it holds a colon, an IPv6 literal), then `:` and
+ * `wrk.port` when that is set, read from the `wrk` table at `index`.
+ */
+function hostHeader(L: LuaState, index: number): Uint8Array {
+  const wrk = lua.lua_absindex(L, index);
+  lua.lua_getfield(L, wrk, "host");
+  const host = new TextDecoder().decode(toText(L, -1));
+  lua.lua_pop(L, 1);
+  lua.lua_getfield(L, wrk, "port");
+  const port = lua.lua_type(L, -1) === lua.LUA_TNIL ? null : new TextDecoder().decode(toText(L, -1));
+  lua.lua_pop(L, 1);
+  const name = host.includes(":") ? `[${host}]` : host;
+  return new TextEncoder().encode(port === null ? name : `${name}:${port}`);
 }
 
 /** `function() return <upvalue 1> end`. */
@@ -114,6 +139,7 @@ function hookRef(L: LuaState, name: string): number {
 
 class LuaThreadScript implements ThreadScript, RequestSource {
   readonly #L: LuaState;
+  readonly #state: ScriptState;
   readonly #runner: CoroutineRunner;
   readonly #wrkRef: number;
   readonly #options: ThreadScriptOptions;
@@ -130,8 +156,9 @@ class LuaThreadScript implements ThreadScript, RequestSource {
   /** Stack length when it was last made dense (see `densifyStack`). */
   #denseLength = -1;
 
-  constructor(L: LuaState, runner: CoroutineRunner, wrkRef: number, options: ThreadScriptOptions) {
-    this.#L = L;
+  constructor(state: ScriptState, runner: CoroutineRunner, wrkRef: number, options: ThreadScriptOptions) {
+    this.#state = state;
+    this.#L = state.L;
     this.#runner = runner;
     this.#wrkRef = wrkRef;
     this.#options = options;
@@ -160,7 +187,8 @@ class LuaThreadScript implements ThreadScript, RequestSource {
     const L = this.#L;
     const { target, args, path } = this.#options;
 
-    // wrk.init: the default Host header, before init() so the script sees (and may change) it.
+    // wrk.init: the default Host header, before init() so the script sees (and may change) it. As wrk.lua
+    // builds it, from wrk.host and wrk.port as the script's top level left them (`wrk.host = "example.test"`).
     lua.lua_rawgeti(L, REGISTRY, this.#wrkRef);
     lua.lua_getfield(L, -1, "headers");
     if (lua.lua_type(L, -1) === lua.LUA_TTABLE) {
@@ -168,7 +196,7 @@ class LuaThreadScript implements ThreadScript, RequestSource {
       const hasHost = lua.lua_toboolean(L, -1);
       lua.lua_pop(L, 1);
       if (!hasHost) {
-        lua.lua_pushstring(L, target.hostHeader);
+        lua.lua_pushstring(L, hostHeader(L, -2));
         lua.lua_setfield(L, -2, "Host");
       }
     }
@@ -307,10 +335,14 @@ class LuaThreadScript implements ThreadScript, RequestSource {
     return new ScriptError(`${this.#options.path}: ${hook}() must return ${expected}, got ${got}`, { hook });
   }
 
+  flushFiles(): void {
+    if (!this.#closed) this.#state.flushFiles();
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    lua.lua_close(this.#L);
+    this.#state.close();
   }
 
   #checkOpen(): void {

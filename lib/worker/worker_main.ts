@@ -55,6 +55,7 @@ async function load(message: WorkerSetup): Promise<void> {
       headers: config.headers,
       args: config.scriptArgs,
       write: writeStdout,
+      writePaths: config.writePaths,
       getAddr: () => address,
       onStop: () => {
         if (stoppedByScript) return;
@@ -123,6 +124,8 @@ function handle(message: ToWorker): Promise<void> | void {
       return;
     case "stop": {
       const report = loop?.stop();
+      // What response() or request() wrote to files is on disk before the run's figures are.
+      script?.flushFiles();
       if (report !== undefined) post({ type: "report", report });
       // After the report, so that the run's time does not include it (see ThreadLoop.stop).
       loop?.close();

@@ -47,6 +47,7 @@ Deno.test("parseArgs() fills in every wrk default", () => {
       printVersion: false,
       insecure: false,
       caFile: null,
+      writePaths: [],
       epoll: true,
     } satisfies Config,
   );

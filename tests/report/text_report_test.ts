@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertNotMatch } from "@std/assert";
+import { assert, assertEquals } from "@std/assert";
 import { assertSnapshot } from "@std/testing/snapshot";
 import { formatHeader, formatReport } from "../../lib/report/text_report.ts";
 import type { RunResult } from "../../lib/run_result.ts";

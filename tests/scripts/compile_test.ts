@@ -25,9 +25,16 @@ Deno.test("compileArgs() bakes in exactly the documented permissions and embeds 
     "--allow-net",
     "--allow-read",
     "--allow-env",
+    "--allow-write",
     "--allow-ffi",
   ]);
-  assertEquals([...PERMISSIONS], ["--allow-net", "--allow-read", "--allow-env", "--allow-ffi"]);
+  assertEquals([...PERMISSIONS], [
+    "--allow-net",
+    "--allow-read",
+    "--allow-env",
+    "--allow-write",
+    "--allow-ffi",
+  ]);
   assert(!args.includes("-A") && !args.includes("--allow-all"));
   assertEquals(args.filter((arg) => arg.startsWith("--v8-flags")), [V8_FLAGS]);
   // The tasks that run the tool from a clone pass the same V8 settings as the binary.
@@ -41,6 +48,7 @@ Deno.test("compileArgs() bakes in exactly the documented permissions and embeds 
     "lib/script/main_script.ts",
     "lib/script/thread_script.ts",
     "lib/net/_insecure_tls.ts",
+    "lib/config/command_tree.ts",
   ]);
   for (const path of INCLUDES) assert(Deno.statSync(ROOT + path).isFile, `${path} exists`);
   assertEquals(args.slice(args.indexOf("--target"), args.indexOf("--target") + 2), [

@@ -90,8 +90,14 @@ export class Connection implements ConnectionCycle {
     if (this.#closed) return;
     this.#closed = true;
     this.#connectAbort?.abort();
+    // Closed from inside request() (`wrk.thread:stop()`): `#send` still writes what request() returns, as
+    // wrk does (its loop stops after the write), and closes the socket then.
+    if (this.#inRequestHook) return;
     this.#drop();
   }
+
+  /** True while `nextRequest()` runs (it may call a script's request()). */
+  #inRequestHook = false;
 
   #connect(): void {
     const context = this.#context;
@@ -180,10 +186,17 @@ export class Connection implements ConnectionCycle {
     }
     const source = context.source;
     let request: Uint8Array;
+    this.#inRequestHook = true;
     try {
       request = source.nextRequest();
     } catch (error) {
+      this.#inRequestHook = false;
       this.#scriptFailed(error);
+      return;
+    }
+    this.#inRequestHook = false;
+    if (this.#closed) {
+      this.#sendLast(conn, request);
       return;
     }
     this.#phase = Phase.Requesting;
@@ -211,6 +224,18 @@ export class Connection implements ConnectionCycle {
       this.#writeFailed(generation);
     }
     if (written >= 0) this.#onWritten(written, generation);
+  }
+
+  /** The thread stopped while request() built `request`: write it, uncounted, then close the socket. */
+  #sendLast(conn: Socket, request: Uint8Array): void {
+    if (conn.writeNow === undefined) {
+      conn.write(request).catch(() => {}).finally(() => this.#drop());
+      return;
+    }
+    try {
+      conn.writeNow(request);
+    } catch { /* the stop is what matters now */ }
+    this.#drop();
   }
 
   /** The request being written; a short write (rare: a full socket buffer) continues from `#onWritten`. */
@@ -307,11 +332,15 @@ export class Connection implements ConnectionCycle {
       return left === 0 ? Outcome.Completed : Outcome.Failed;
     }
     const buffer = this.#buffer;
-    context.counters.bytesRead += n;
+    // Bytes count as the parser takes them, up to the response that stops the thread: the replies after it,
+    // in this read or later, are not "read" (as their requests are not counted).
+    const counters = context.counters;
     let pos = 0;
     while (pos < n) {
+      const start = pos;
       pos = parser.execute(buffer, pos, n);
       if (pos === PARSE_ERROR) return Outcome.Failed;
+      counters.bytesRead += pos - start;
       if (!parser.done) break;
       const nowMs = this.#pending === 1 ? clockMs() : 0;
       this.#complete(context.sink);

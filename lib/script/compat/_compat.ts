@@ -5,6 +5,7 @@
  * @module
  */
 
+import { resolve } from "jsr:@std/path@1.1.6";
 import process from "node:process";
 import {
   lauxlib,
@@ -19,6 +20,7 @@ import { COMPAT_LUA } from "./_compat_lua.ts";
 import { makeStringFormat } from "./_string_format.ts";
 import { luaTostring, toText } from "./_to_text.ts";
 import { makeBitLibrary } from "./_bit.ts";
+import { LuaFiles } from "./_files.ts";
 import { LuaJitRandom } from "./_luajit_random.ts";
 import { orderedNext, orderedPairs } from "./_ordered_next.ts";
 
@@ -28,6 +30,8 @@ export interface CompatOptions {
   write: (bytes: Uint8Array) => void;
   /** `io.stderr:write`; defaults to the process's stderr. */
   writeError?: (bytes: Uint8Array) => void;
+  /** `--write` paths: where the script may write, remove and rename files (see `_files.ts`). */
+  writePaths?: readonly string[];
 }
 
 /**
@@ -42,8 +46,11 @@ export class ExitRequest {
 const TAB = luaBytes("\t");
 const NEWLINE = luaBytes("\n");
 
-/** Installs the whole compatibility shim into a state that has the standard libraries open. */
-export function installCompat(L: LuaState, options: CompatOptions): void {
+/**
+ * Installs the whole compatibility shim into a state that has the standard libraries open. Returns the state's
+ * files, to be closed (and flushed) when the state closes.
+ */
+export function installCompat(L: LuaState, options: CompatOptions): LuaFiles {
   const writeError = options.writeError ?? ((bytes: Uint8Array) => {
     Deno.stderr.writeSync(bytes);
   });
@@ -100,8 +107,9 @@ export function installCompat(L: LuaState, options: CompatOptions): void {
   // The Lua half, given its JS helpers as the chunk's argument.
   const status = lauxlib.luaL_loadbufferx(L, luaBytes(COMPAT_LUA), null, "=[wrk compat]", "t");
   if (status !== lua.LUA_OK) throw new Error(`compat.lua does not load: ${lua.lua_tolstring(L, -1)}`);
-  lua.lua_createtable(L, 0, 3);
-  setField(L, "readfile", readfile);
+  const files = new LuaFiles({ paths: (options.writePaths ?? []).map((path) => resolve(path)) });
+  lua.lua_createtable(L, 0, 12);
+  for (const [name, helper] of Object.entries(files.helpers())) setField(L, name, helper);
   setField(L, "writer", makeWriterFactory(options.write, writeError));
   setField(L, "tzoffset", (L1) => {
     const t = lauxlib.luaL_checknumber(L1, 1);
@@ -111,6 +119,7 @@ export function installCompat(L: LuaState, options: CompatOptions): void {
   if (lua.lua_pcall(L, 1, 0, 0) !== lua.LUA_OK) {
     throw new Error(`compat.lua failed: ${lua.lua_tolstring(L, -1)}`);
   }
+  return files;
 }
 
 function setGlobal(L: LuaState, name: string, fn: LuaJsFunction): void {
@@ -347,30 +356,6 @@ function frexp(L: LuaState): number {
   lua.lua_pushnumber(L, m);
   lua.lua_pushinteger(L, e);
   return 2;
-}
-
-/** Helper for `io.open`: the whole file (relative paths from the working directory), or nil, message, errno. */
-function readfile(L: LuaState): number {
-  const path = new TextDecoder().decode(lauxlib.luaL_checklstring(L, 1));
-  try {
-    lua.lua_pushstring(L, Deno.readFileSync(path));
-    return 1;
-  } catch (error) {
-    const [reason, code] = describeFileError(error);
-    lua.lua_pushnil(L);
-    lua.lua_pushstring(L, `${path}: ${reason}`);
-    lua.lua_pushinteger(L, code);
-    return 3;
-  }
-}
-
-/** C's strerror text and errno for Deno's file errors, so messages read as in LuaJIT. */
-function describeFileError(error: unknown): [string, number] {
-  if (error instanceof Deno.errors.NotFound) return ["No such file or directory", 2];
-  if (error instanceof Deno.errors.PermissionDenied) return ["Permission denied", 13];
-  if (error instanceof Deno.errors.NotCapable) return ["Permission denied (run with --allow-read)", 13];
-  if (error instanceof Deno.errors.IsADirectory) return ["Is a directory", 21];
-  return [error instanceof Error ? error.message : String(error), 5];
 }
 
 /**

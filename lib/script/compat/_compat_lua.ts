@@ -14,7 +14,8 @@ const SOURCE = String.raw`
 -- collectgarbage, and added bit.*, math.log10, math.frexp and math.ldexp. This file adds what is simpler to write in Lua.
 -- It is embedded in lib/script/compat/_compat_lua.ts; a test keeps the two identical.
 --
--- The chunk receives one argument: a table of JS helpers (readfile, writer, tzoffset).
+-- The chunk receives one argument: a table of JS helpers (writer, tzoffset, and the file helpers of
+-- lib/script/compat/_files.ts: open, read, write, seek, flush, close, setvbuf, remove, rename).
 
 local H = ...
 
@@ -177,7 +178,7 @@ function os.date(format, t)
   return date(format, t)
 end
 
--- io: read-only files ----------------------------------------------------------------------------------------
+-- io: files on Deno's handles (lib/script/compat/_files.ts); writing only where allowed --------------------------
 
 local FILE = {}
 local FILE_MT = { __index = FILE, __name = "FILE*" }
@@ -191,10 +192,10 @@ end
 
 local opened = 0
 
-local function newfile(data, kind)
+local function newfile(id, kind)
   opened = opened + 1
   local label = "file (0x" .. string.format("%08x", opened) .. ")"
-  return setmetatable({ data = data, pos = 1, closed = false, kind = kind, label = label }, FILE_MT)
+  return setmetatable({ id = id, closed = false, kind = kind, label = label }, FILE_MT)
 end
 
 local function checkfile(f, fname)
@@ -207,75 +208,40 @@ local function checkfile(f, fname)
   return f
 end
 
-local function readnumber(f)
-  local data = f.data
-  local s, e = sfind(data, "^%s*[%+%-]?0[xX][%x%.]*", f.pos)
-  if not s then
-    s, e = sfind(data, "^%s*[%+%-]?%d*%.?%d*", f.pos)
-    local x = smatch(data, "^[eE][%+%-]?%d+()", e + 1)
-    if x then
-      e = x - 1
-    end
+local function checkformat(format, i)
+  if type(format) == "number" or (type(format) == "string" and smatch(format, "^%*?[nlLa]")) then
+    return format
   end
-  local n = tonumber(ssub(data, s, e))
-  f.pos = e + 1
-  return n
-end
-
-local function readone(f, format)
-  local data, pos = f.data, f.pos
-  if type(format) == "number" then
-    if pos > #data then
-      return nil
-    end
-    local s = ssub(data, pos, pos + floor(format) - 1)
-    f.pos = pos + #s
-    return s
-  end
-  if type(format) ~= "string" then
-    error("bad argument #1 to 'read' (invalid format)", 4)
-  end
-  local c = ssub(sgsub(format, "^%*", ""), 1, 1)
-  if c == "l" or c == "L" then
-    if pos > #data then
-      return nil
-    end
-    local nl = sfind(data, "\n", pos, true)
-    if nl then
-      f.pos = nl + 1
-      return ssub(data, pos, c == "l" and nl - 1 or nl)
-    end
-    f.pos = #data + 1
-    return ssub(data, pos)
-  elseif c == "a" then
-    f.pos = #data + 1
-    return ssub(data, pos)
-  elseif c == "n" then
-    return readnumber(f)
-  end
-  error("bad argument #1 to 'read' (invalid format)", 4)
+  error("bad argument #" .. i .. " to 'read' (invalid format)", 4)
 end
 
 local function readall(f, ...)
   local n = select("#", ...)
   if n == 0 then
-    return readone(f, "l")
+    return H.read(f.id, "l")
   end
   local results = {}
   for i = 1, n do
-    local v = readone(f, (select(i, ...)))
-    results[i] = v
+    local v, message, code = H.read(f.id, checkformat((select(i, ...)), i))
     if v == nil then
+      if message ~= nil then
+        return nil, message, code
+      end
       return tunpack(results, 1, i)
     end
+    results[i] = v
   end
   return tunpack(results, 1, n)
+end
+
+local function badfd()
+  return nil, "Bad file descriptor", 9
 end
 
 function FILE.read(f, ...)
   checkfile(f, "read")
   if f.kind ~= "file" then
-    return nil, "Bad file descriptor", 9
+    return badfd()
   end
   return readall(f, ...)
 end
@@ -287,6 +253,9 @@ function FILE.lines(f, ...)
     if f.closed then
       error("file is already closed", 2)
     end
+    if f.kind ~= "file" then
+      return nil
+    end
     return readall(f, tunpack(formats, 1, formats.n))
   end
 end
@@ -294,27 +263,28 @@ end
 function FILE.seek(f, whence, offset)
   checkfile(f, "seek")
   whence, offset = whence or "cur", offset or 0
-  local base
-  if whence == "set" then
-    base = 0
-  elseif whence == "cur" then
-    base = f.pos - 1
-  elseif whence == "end" then
-    base = #f.data
-  else
+  if whence ~= "set" and whence ~= "cur" and whence ~= "end" then
     error("bad argument #1 to 'seek' (invalid option '" .. tostring(whence) .. "')", 2)
   end
-  local pos = base + offset
-  if pos < 0 then
-    return nil, "Invalid argument", 22
+  if type(offset) ~= "number" then
+    error("bad argument #2 to 'seek' (number expected, got " .. type(offset) .. ")", 2)
   end
-  f.pos = pos + 1
-  return pos
+  if f.kind ~= "file" then
+    return nil, "Illegal seek", 29
+  end
+  return H.seek(f.id, whence, offset)
 end
 
 function FILE.write(f, ...)
   checkfile(f, "write")
-  return nil, "file is read-only", 9
+  if f.kind ~= "file" then
+    return badfd()
+  end
+  local ok, message, code = H.write(f.id, ...)
+  if not ok then
+    return nil, message, code
+  end
+  return f
 end
 
 function FILE.close(f)
@@ -323,27 +293,34 @@ function FILE.close(f)
     return nil, "cannot close standard file"
   end
   f.closed = true
-  return true
+  return H.close(f.id)
 end
 
 function FILE.flush(f)
   checkfile(f, "flush")
-  return f
+  if f.kind ~= "file" then
+    return true
+  end
+  return H.flush(f.id)
 end
 
-function FILE.setvbuf(f)
+function FILE.setvbuf(f, mode)
   checkfile(f, "setvbuf")
-  return true
+  if f.kind ~= "file" then
+    return true
+  end
+  return H.setvbuf(f.id, mode)
 end
 
-io.stdin = newfile("", "stdin")
-io.stdout = newfile("", "stdout")
-io.stderr = newfile("", "stderr")
+io.stdin = newfile(nil, "stdin")
+io.stdout = newfile(nil, "stdout")
+io.stderr = newfile(nil, "stderr")
 -- Writers are JS functions called directly by the script, so argument errors point at the script's line.
 io.stdout.write = H.writer("stdout", nil)
 io.stderr.write = H.writer("stderr", nil)
-io.write = H.writer("stdout", io.stdout)
-local input = io.stdin
+local stdoutwrite = H.writer("stdout", io.stdout)
+io.write = stdoutwrite
+local input, output = io.stdin, io.stdout
 
 function io.open(filename, mode)
   if type(filename) ~= "string" then
@@ -353,14 +330,14 @@ function io.open(filename, mode)
   if type(mode) ~= "string" or not smatch(mode, "^[rwa]%+?b?$") then
     error("bad argument #2 to 'open' (invalid mode)", 2)
   end
-  if mode ~= "r" and mode ~= "rb" then
-    return nil, filename .. ": read-only (wrk-deno scripts can only read files)", 30
+  local id, message, code, refused = H.open(filename, mode)
+  if refused then
+    error(message, 2)
   end
-  local data, message, code = H.readfile(filename)
-  if data == nil then
+  if id == nil then
     return nil, message, code
   end
-  return newfile(data, "file")
+  return newfile(id, "file")
 end
 
 function io.lines(filename, ...)
@@ -404,15 +381,44 @@ function io.input(file)
   return input
 end
 
-function io.output(file)
-  if file ~= nil and file ~= io.stdout then
-    error("io.output() cannot redirect output in wrk-deno", 2)
+local function setoutput(f)
+  output = f
+  if f == io.stdout then
+    io.write = stdoutwrite
+  else
+    io.write = function(...)
+      return f:write(...)
+    end
   end
-  return io.stdout
+end
+
+function io.output(file)
+  if file == nil then
+    return output
+  end
+  if type(file) == "string" then
+    local f, message = io.open(file, "w")
+    if not f then
+      error(message, 2)
+    end
+    setoutput(f)
+  else
+    setoutput(checkfile(file, "output"))
+  end
+  return output
 end
 
 function io.close(f)
-  return checkfile(f or io.stdout, "close"):close()
+  f = f or output
+  local result, message, code = checkfile(f, "close"):close()
+  if f == output then
+    setoutput(io.stdout)
+  end
+  return result, message, code
+end
+
+function io.flush()
+  return output:flush()
 end
 
 function io.type(obj)
@@ -426,19 +432,53 @@ function io.popen()
   error("io.popen() is not supported in wrk-deno", 2)
 end
 
--- A load-generator script has no business changing the machine it runs on, whatever permissions Deno got.
-for _, name in ipairs({ "execute", "remove", "rename", "tmpname" }) do
-  os[name] = function()
-    error("os." .. name .. "() is not supported in wrk-deno (scripts cannot run commands or change files)", 2)
-  end
-end
-
 function io.tmpfile()
   return nil, "io.tmpfile() is not supported in wrk-deno", 38
 end
 
-io.flush = function()
-  return io.stdout
+local function changesfiles(helper)
+  return function(...)
+    local ok, message, code, refused = helper(...)
+    if refused then
+      error(message, 2)
+    end
+    if ok then
+      return ok
+    end
+    return nil, message, code
+  end
+end
+
+os.remove = changesfiles(H.remove)
+os.rename = changesfiles(H.rename)
+
+-- A load-generator script has no business running commands on the machine it runs on.
+for _, name in ipairs({ "execute", "tmpname" }) do
+  os[name] = function()
+    error("os." .. name .. "() is not supported in wrk-deno (scripts cannot run commands)", 2)
+  end
+end
+
+-- require: modules are Lua files only. A missing module gets one line that says so, and what to use instead for
+-- the C modules wrk scripts reach for (fengari, Lua in JavaScript, cannot load C).
+local require0 = require
+local PURE_LUA = {
+  cjson = "a pure-Lua JSON module such as rxi's json.lua or dkjson.lua, in the working directory",
+  ["cjson.safe"] = "a pure-Lua JSON module such as rxi's json.lua or dkjson.lua, in the working directory",
+  socket = "no socket library: wrk.lookup and wrk.connect cover what a load script needs",
+  lfs = "io.open and os.rename/os.remove (with --write) for files",
+}
+
+function require(name)
+  local ok, result = pcall(require0, name)
+  if ok then
+    return result
+  end
+  if type(name) == "string" and type(result) == "string" and sfind(result, "^module '.-' not found:") then
+    local hint = PURE_LUA[name] or "a Lua module (a .lua file on package.path, such as the working directory)"
+    error("module '" .. name .. "' not found: wrk-deno loads Lua modules only, no C modules; use " .. hint, 2)
+  end
+  error(result, 0)
 end
 `;
 

@@ -109,6 +109,8 @@ export interface LuaApi {
   lua_tointegerx(L: LuaState, idx: number): number | false;
   lua_tolstring(L: LuaState, idx: number): LuaString | null;
   lua_tonumberx(L: LuaState, idx: number): number | false;
+  /** Converts a numeral to a number pushed on the stack; returns its size plus one, or 0 (nothing pushed). */
+  lua_stringtonumber(L: LuaState, s: Uint8Array): number;
   lua_topointer(L: LuaState, idx: number): unknown;
   lua_toproxy(L: LuaState, idx: number): LuaProxy;
   lua_touserdata(L: LuaState, idx: number): unknown;

@@ -165,7 +165,7 @@ Deno.test("calls to JS functions return their results and are seen by call and r
 });
 
 Deno.test("a deep recursion in a hook leaves no call records behind once the stack was made dense again", () => {
-  const L = newState({ write: () => {} });
+  const { L } = newState({ write: () => {} });
   try {
     loadChunk(
       L,
@@ -195,7 +195,7 @@ Deno.test("a deep recursion in a hook leaves no call records behind once the sta
 });
 
 Deno.test("a JS function returning more values than it pushed is an error, as in fengari", () => {
-  const L = newState({ write: () => {} });
+  const { L } = newState({ write: () => {} });
   try {
     lua.lua_pushjsfunction(L, () => 5);
     lua.lua_setglobal(L, "bad");

@@ -1,0 +1,151 @@
+/**
+ * Lua's files on Deno's handles (lib/script/compat/_files.ts): lazy, bounded reads of files, devices and pipes,
+ * and writes where the command line allowed them (`--write`).
+ */
+import { assert, assertEquals, assertMatch } from "@std/assert";
+import { threadScript } from "../_helpers.ts";
+
+/** Runs `source` as a thread's top level with `globals` set and `--write` paths; returns what it printed. */
+async function lua(
+  source: string,
+  options: { globals?: Record<string, string>; writePaths?: string[]; keepOpen?: boolean } = {},
+): Promise<{ printed: string; close: () => void }> {
+  const { script, output } = await threadScript(`function init()\n${source}\nend`, {
+    writePaths: options.writePaths ?? [],
+  });
+  for (const [name, value] of Object.entries(options.globals ?? {})) script.setGlobal(name, value);
+  await script.init();
+  if (!options.keepOpen) script.close();
+  return { printed: output.text, close: () => script.close() };
+}
+
+Deno.test("file:read(4) on /dev/urandom reads a few bytes, not the whole device", async () => {
+  const started = performance.now();
+  const { printed } = await lua(`
+    local f = assert(io.open("/dev/urandom", "rb"))
+    local a, b = f:read(4), f:read(4)
+    f:close()
+    print(#a, #b, a ~= b)`);
+  assertEquals(printed, "4\t4\ttrue\n");
+  // Before reads were lazy, io.open read the device until the state's 15 s loading bound gave up.
+  assert(performance.now() - started < 2000, "read 8 bytes of /dev/urandom in time");
+});
+
+Deno.test("file:read() reads lines longer than the read chunk, counts, numbers and the rest, across chunk boundaries", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-files-" });
+  try {
+    const long = "x".repeat(10_000);
+    const path = `${dir}/data.txt`;
+    await Deno.writeTextFile(path, `${long}\nshort\n  0x1F -2.5e3 12abc\n${"y".repeat(5000)}`);
+    const { printed } = await lua(
+      `
+      local f = assert(io.open(path))
+      local first = f:read("*l")
+      print(#first, f:read("L") == "short\\n", f:read("n"), f:read("n"), f:read("n"), f:read(3))
+      print(f:seek("cur"), #f:read("*a"), f:read("a") == "", f:read(0), f:read("l"))
+      print(f:seek("set", ${long.length + 1}), f:read(5), f:seek("end"))
+      f:close()
+      local n = 0
+      for line in io.lines(path) do n = n + #line end
+      print(n)`,
+      { globals: { path } },
+    );
+    assertEquals(
+      printed,
+      `10000\ttrue\t31\t-2500\t12\tabc\n` +
+        `10026\t5001\ttrue\tnil\tnil\n` +
+        `10001\tshort\t${10_000 + 1 + 6 + 20 + 5000}\n` +
+        `${10_000 + 5 + 19 + 5000}\n`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a script allowed to write (--write <dir>) writes, appends, reads back, renames and removes files there", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-files-" });
+  try {
+    const { printed } = await lua(
+      `
+      local f = assert(io.open(dir .. "/log.txt", "w"))
+      assert(f:write("status ", 200, " ", 1.5, "\\n") == f)
+      f:close()
+      f = assert(io.open(dir .. "/log.txt", "a"))
+      f:write("more\\n")
+      f:close()
+      f = assert(io.open(dir .. "/log.txt", "r+"))
+      print(f:read("l"))
+      f:seek("set", 0)
+      f:write("STATUS")
+      f:seek("set", 0)
+      print(f:read("a"))
+      f:close()
+      io.output(dir .. "/out.txt")
+      io.write("via io.write\\n")
+      io.close()
+      io.write("back on stdout\\n")
+      print(os.rename(dir .. "/out.txt", dir .. "/renamed.txt"))
+      print(os.remove(dir .. "/renamed.txt"), os.remove(dir .. "/renamed.txt"))`,
+      { globals: { dir }, writePaths: [dir] },
+    );
+    assertEquals(
+      printed,
+      "status 200 1.5\n" +
+        "STATUS 200 1.5\nmore\n\n" +
+        "back on stdout\n" +
+        "true\n" +
+        `true\tnil\t${dir}/renamed.txt: No such file or directory\t2\n`,
+    );
+    assertEquals(await Deno.readTextFile(`${dir}/log.txt`), "STATUS 200 1.5\nmore\n");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("writes are buffered, written out on flush(), with setvbuf('no') at once, and when the state closes", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-files-" });
+  try {
+    const { close } = await lua(
+      `
+      buffered = assert(io.open(dir .. "/buffered.txt", "w"))
+      buffered:write("kept until the state closes\\n")
+      flushed = assert(io.open(dir .. "/flushed.txt", "w"))
+      flushed:write("flushed\\n")
+      flushed:flush()
+      unbuffered = assert(io.open(dir .. "/unbuffered.txt", "w"))
+      unbuffered:setvbuf("no")
+      unbuffered:write("at once\\n")`,
+      { globals: { dir }, writePaths: [dir], keepOpen: true },
+    );
+    assertEquals(await Deno.readTextFile(`${dir}/buffered.txt`), "");
+    assertEquals(await Deno.readTextFile(`${dir}/flushed.txt`), "flushed\n");
+    assertEquals(await Deno.readTextFile(`${dir}/unbuffered.txt`), "at once\n");
+    close();
+    assertEquals(await Deno.readTextFile(`${dir}/buffered.txt`), "kept until the state closes\n");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a --write path allows only what lies under it, even where Deno would allow more", async () => {
+  // This test file runs with --allow-write=/tmp: with a --write path given, that path alone decides.
+  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-files-" });
+  try {
+    await Deno.mkdir(`${dir}/allowed`);
+    const { printed } = await lua(
+      `
+      print(io.open(dir .. "/allowed/x.txt", "w") ~= nil)
+      print(pcall(io.open, dir .. "/allowed/../x.txt", "w"))`,
+      { globals: { dir }, writePaths: [`${dir}/allowed`] },
+    );
+    const lines = printed.split("\n");
+    assertEquals(lines[0], "true");
+    assertMatch(
+      lines[1],
+      /^false\tcannot open for writing '.*\/allowed\/\.\.\/x\.txt': scripts may only write/,
+    );
+    assertEquals(await Deno.stat(`${dir}/x.txt`).catch(() => null), null);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
