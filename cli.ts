@@ -17,6 +17,7 @@ import { SUBCOMMANDS } from "./lib/config/options.ts";
 import { USAGE, versionLine } from "./lib/config/usage.ts";
 import { startDemoServer } from "./lib/demo_server.ts";
 import { formatHeader, formatReport } from "./lib/report/text_report.ts";
+import { formatRateReport } from "./lib/report/rate_report.ts";
 import { Run } from "./lib/run.ts";
 import { RunError } from "./lib/run_error.ts";
 import { isWorkerScope } from "./lib/worker/worker_scope.ts";
@@ -132,9 +133,14 @@ async function runCli(args: string[]): Promise<number> {
     const run = await Run.start(config, { signal: abort.signal, workerModule: WORKER_MODULE });
     listen(true);
     try {
+      for (const warning of run.warnings) err(`${warning}\n`);
       out(formatHeader(config.target.url, config.durationMs, config.threads, config.connections));
       const result = await run.result.finally(() => listen(false));
-      out(formatReport(result, { latency: config.latency }));
+      out(
+        config.rate === null
+          ? formatReport(result, { latency: config.latency })
+          : formatRateReport(result, { latency: config.latency, uncorrected: config.uncorrectedLatency }),
+      );
       await run.done(result);
       if (result.unfinishedThreads.length > 0) {
         err(

@@ -1,7 +1,8 @@
 /**
  * `deno task bench [rounds] [-- extra wrk options]`: runs this tool and wrk alternately against the same local
  * target (nginx with one worker when installed, else the built-in demo server in its own process) and prints
- * requests/s, client CPU per request (user+sys) and peak RSS for both, with the ratios. Figures are medians of
+ * requests/s, client CPU per request (user+sys) and peak RSS for both, with the ratios. The `-R` case compares
+ * with wrk2 instead, when a `wrk2` binary is on PATH (wrk2 is not in Debian: build it from its source). Figures are medians of
  * the rounds, ratios the medians of each round's ratio (the two runs of a round are back to back); trust the
  * ratios from one run, not absolute numbers (client and server share the cores).
  *
@@ -26,6 +27,8 @@ interface BenchCase {
   script?: string;
   /** Over TLS (wrk does not verify the certificate; this tool verifies it against the test CA). */
   tls?: boolean;
+  /** The tool to compare with: wrk (default), or wrk2 for `-R` (when a `wrk2` binary is on PATH). */
+  peer?: "wrk" | "wrk2";
 }
 
 interface Target {
@@ -175,10 +178,11 @@ async function main(): Promise<void> {
   const separator = Deno.args.indexOf("--");
   const rounds = Number(Deno.args[0] && Deno.args[0] !== "--" ? Deno.args[0] : 3);
   const extra = separator >= 0 ? Deno.args.slice(separator + 1) : [];
-  const wrk = which("wrk");
-  if (wrk === null) {
+  const peers = { wrk: which("wrk"), wrk2: which("wrk2") };
+  if (peers.wrk === null) {
     console.log("wrk is not installed (apt-get install wrk): only this tool's figures are shown");
   }
+  if (peers.wrk2 === null) console.log("wrk2 is not on PATH: the -R case shows only this tool's figures");
   if (!isFile("/usr/bin/time")) {
     throw new Error("GNU time is needed for CPU and RSS figures: apt-get install time");
   }
@@ -192,6 +196,11 @@ async function main(): Promise<void> {
     },
     { name: "-t1 -c50, HTTPS", args: ["-t1", "-c50", "-d5s"], tls: true },
     { name: "-t2 -c1000, no script", args: ["-t2", "-c1000", "-d5s"] },
+    {
+      name: "-t1 -c50 -R 20k, paced (wrk2's open model)",
+      args: ["-t1", "-c50", "-d5s", "-R", "20k"],
+      peer: "wrk2",
+    },
   ];
   const target = await startTarget();
   console.log(`target: ${target.name} at ${target.url}; ${rounds} rounds per case, medians shown`);
@@ -205,6 +214,8 @@ async function main(): Promise<void> {
       const ourFlags = benchCase.tls ? ["--cacert", `${TLS_DIR}ca.pem`] : [];
       const ours: Sample[] = [];
       const theirs: Sample[] = [];
+      const peerName = benchCase.peer ?? "wrk";
+      const peer = peers[peerName];
       // As docs/install.md runs it: the binary's permissions and V8 settings.
       const ourCommand = [
         Deno.execPath(),
@@ -219,16 +230,16 @@ async function main(): Promise<void> {
       for (let i = 0; i < rounds; i++) {
         // Each round runs both back to back, which goes first alternating, so that drifts in machine load hit
         // both tools alike; the ratios below are the medians of the rounds' own ratios.
-        if (wrk !== null && i % 2 === 1) theirs.push(await measure([wrk, ...args, url]));
+        if (peer !== null && i % 2 === 1) theirs.push(await measure([peer, ...args, url]));
         ours.push(await measure(ourCommand));
-        if (wrk !== null && i % 2 === 0) theirs.push(await measure([wrk, ...args, url]));
+        if (peer !== null && i % 2 === 0) theirs.push(await measure([peer, ...args, url]));
       }
       const a = summarize(ours);
       console.log(`\n${benchCase.name} (${args.join(" ")})`);
       console.log(row("wrk-deno", a));
       if (theirs.length > 0) {
         const b = summarize(theirs);
-        console.log(row("wrk", b));
+        console.log(row(peerName, b));
         const ratio = (pick: (s: Sample) => number) => median(ours.map((s, i) => pick(s) / pick(theirs[i])));
         const perRound = ours.map((s, i) => (s.requestsPerSec / theirs[i].requestsPerSec).toFixed(2)).join(
           " ",

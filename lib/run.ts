@@ -116,6 +116,11 @@ export class Run {
   #failRun: (error: RunError) => void = () => {};
   /** The merged figures; rejects with a `RunError` when a thread fails (script error, crash). */
   readonly result: Promise<RunResult>;
+  /**
+   * One line each for what the run does differently from what the script or options asked (e.g. a `delay()`
+   * that `-R` ignores): for the caller to show, before the run's output.
+   */
+  readonly warnings: string[] = [];
 
   private constructor(
     config: Config,
@@ -212,6 +217,11 @@ export class Run {
       throw failure ?? asRunError(error);
     }
     run = new Run(config, threads, mainScript, options);
+    if (config.rate !== null && mainScript?.hasDelay) {
+      run.warnings.push(
+        `${config.scriptPath}: delay() is not called with -R: the rate decides when each request goes`,
+      );
+    }
     if (failure !== null) run.#failRun(failure);
     return run;
   }
@@ -294,9 +304,12 @@ function workerSetup(
   script: Uint8Array | null,
   caCerts: string[],
 ): WorkerSetup {
+  let firstConnection = 0;
+  for (let i = 0; i < index; i++) firstConnection += shareOf(config.connections, config.threads, i);
   return {
     threadIndex: index,
     threadConnections: shareOf(config.connections, config.threads, index),
+    firstConnection,
     config,
     script,
     caCerts,

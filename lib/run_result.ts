@@ -39,10 +39,28 @@ export interface RunResult {
   bytesRead: number;
   /** Error counters, summed over the threads. */
   errors: ErrorCounts;
-  /** Latency samples in µs, after wrk's coordinated-omission correction. */
+  /**
+   * Latency samples in µs. Closed loop: each from its request's write, after wrk's coordinated-omission
+   * correction. With `-R`: each from the request's planned send time (free of coordinated omission), as wrk2's
+   * "Recorded Latency".
+   */
   latency: Stats;
+  /** With `-R`: latency from each request's actual write (wrk2's "Uncorrected Latency"); null otherwise. */
+  uncorrectedLatency: Stats | null;
   /** Per-thread requests/second, sampled every 100 ms. */
   requestRate: Stats;
+  /** With `-R`: the rate asked for and how the run kept to it; null for a closed-loop run. */
+  rate: RateOutcome | null;
   /** Indexes of threads that did not report before the grace period ended (their figures are missing). */
   unfinishedThreads: number[];
+}
+
+/** How a `-R` run kept to its plan. */
+export interface RateOutcome {
+  /** `-R`: the total rate asked for, requests per second. */
+  plannedPerSec: number;
+  /** Batches sent, over all connections. */
+  batches: number;
+  /** Of those, batches sent after their planned time (catching up): the server, or the connections, lagged. */
+  lateBatches: number;
 }

@@ -80,6 +80,15 @@ export interface Config {
   /** `--write PATH` (repeatable): where scripts may write, remove and rename files; empty: nowhere. */
   writePaths: string[];
   /**
+   * `-R/--rate`: the total requests per second, over all threads and connections, each connection sending on
+   * its own fixed plan (wrk2's open model); null for wrk's closed loop.
+   */
+  rate: number | null;
+  /** `-U/--u_latency`: also print the latency measured from each actual write (needs `-R`). */
+  uncorrectedLatency: boolean;
+  /** `-B/--batch_latency`: with pipelined requests, one latency sample per batch instead of per response. */
+  batchLatency: boolean;
+  /**
    * Plain-HTTP connections on each thread's own epoll loop through libc (Linux, with `--allow-ffi`): no op
    * call and no promise per read or write, so less client CPU per request than Deno's sockets
    * (docs/benchmarks.md#measurements-behind-the-code). `parseArgs()` sets it; false keeps Deno's sockets

@@ -81,6 +81,15 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { name: "insecure", short: "k", description: "Skip TLS certificate checks" },
   { name: "cacert", value: "file", description: "Trust the CA in this PEM file" },
   { name: "write", value: "file", multiple: true, description: "Let scripts write files under this path" },
+  {
+    name: "rate",
+    short: "R",
+    value: "count",
+    description: "Total requests/second, paced (wrk2's open model)",
+    suggestions: ["100", "1k", "10k", "50k"],
+  },
+  { name: "u_latency", short: "U", description: "With -R, also print the uncorrected latency" },
+  { name: "batch_latency", short: "B", description: "With -R, one latency per pipelined batch" },
 ];
 
 /** The subcommands; any other first argument starts wrk's command line. */

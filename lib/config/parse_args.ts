@@ -34,6 +34,11 @@ const DEFAULT_CONNECTIONS = 10;
 const DEFAULT_THREADS = 2;
 const DEFAULT_DURATION_MS = 10_000;
 const DEFAULT_TIMEOUT_MS = 2_000;
+/**
+ * The most `-R` may ask of one connection: a request every microsecond, the resolution of the plan. A
+ * connection carries one request (or batch) at a time, so far less is reachable in practice.
+ */
+const MAX_RATE_PER_CONNECTION = 1_000_000;
 
 /** An option as `node:util` saw it: `rawName` is how it was typed, `-c` or `--connections`. */
 type OptionToken = {
@@ -103,6 +108,9 @@ export function parseArgs(argv: string[]): Config {
   const timeoutMs = parsed("timeout", text("timeout"), parseDurationMs, DEFAULT_TIMEOUT_MS);
   const scriptPath = nonEmpty("script", text("script"));
   const caFile = nonEmpty("cacert", text("cacert"));
+  const rate = parsed("rate", text("rate"), parseCount, null);
+  const uncorrectedLatency = values.u_latency === true;
+  const batchLatency = values.batch_latency === true;
   const headers = ((values.header ?? []) as string[]).map((header) => {
     const split = splitHeader(header);
     // Ours: wrk silently ignores such a header; a typo should not go unnoticed (docs/wrk-compat.md#header-flags).
@@ -125,6 +133,17 @@ export function parseArgs(argv: string[]): Config {
     throw fail(error.message, { cause: error });
   }
   if (connections === 0 || connections < threads) throw fail("number of connections must be >= threads");
+  if (rate === 0) throw fail("rate must be > 0 (requests per second over all connections)");
+  if (rate !== null && rate / connections > MAX_RATE_PER_CONNECTION) {
+    throw fail(
+      `rate ${rate}/s cannot be planned over ${connections} connections: at most ` +
+        `${MAX_RATE_PER_CONNECTION} requests/s per connection (raise -c)`,
+    );
+  }
+  if (rate === null && (uncorrectedLatency || batchLatency)) {
+    const flag = uncorrectedLatency ? "-U/--u_latency" : "-B/--batch_latency";
+    throw fail(`${flag} applies to rate mode: add -R <requests/sec>`);
+  }
 
   return {
     target,
@@ -135,13 +154,17 @@ export function parseArgs(argv: string[]): Config {
     headers,
     scriptPath,
     scriptArgs,
-    latency: values.latency === true,
+    // wrk2: -U prints the uncorrected distribution beside the recorded one, so it implies --latency.
+    latency: values.latency === true || uncorrectedLatency,
     printVersion,
     insecure: values.insecure === true,
     caFile,
     writePaths: ((values.write ?? []) as string[]).flatMap((paths) => paths.split(",")).filter((p) =>
       p !== ""
     ),
+    rate,
+    uncorrectedLatency,
+    batchLatency,
     epoll: true,
   };
 }

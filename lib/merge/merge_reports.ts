@@ -13,8 +13,8 @@ import { Stats } from "../stats/stats.ts";
 import type { ThreadReport } from "../worker/protocol.ts";
 
 /**
- * Sums the threads' counters, merges their histograms and applies wrk's latency correction with
- * `interval = runtime / (requests / connections)`. A null report is a thread that did not report in time: it
+ * Sums the threads' counters, merges their histograms and, for a closed-loop run, applies wrk's latency
+ * correction with `interval = runtime / (requests / connections)`. A null report is a thread that did not report in time: it
  * is listed in `unfinishedThreads` (1-based), and its figures are missing.
  *
  * @example Two threads, one of which never reported
@@ -32,6 +32,7 @@ import type { ThreadReport } from "../worker/protocol.ts";
  *   errors: { connect: 0, read: 0, write: 0, status: 0, timeout: 0 },
  *   latency: latency.bucketCounts(),
  *   requestRate: new Stats().bucketCounts(),
+ *   rate: null,
  * };
  * const result = mergeReports(parseArgs(["-t2", "-c2", "http://127.0.0.1/"]), [report, null], 1_000_000);
  * console.log(result.requests, result.unfinishedThreads); // 1 [ 2 ]
@@ -40,7 +41,10 @@ import type { ThreadReport } from "../worker/protocol.ts";
 export function mergeReports(config: Config, reports: (ThreadReport | null)[], runtimeUs: number): RunResult {
   const errors = noErrors();
   const latency = new Stats();
+  const uncorrectedLatency = config.rate === null ? null : new Stats();
   const requestRate = new Stats();
+  let batches = 0;
+  let lateBatches = 0;
   const unfinishedThreads: number[] = [];
   let requests = 0;
   let bytesRead = 0;
@@ -54,9 +58,15 @@ export function mergeReports(config: Config, reports: (ThreadReport | null)[], r
     addErrors(errors, report.errors);
     latency.add(Stats.fromBucketCounts(report.latency));
     requestRate.add(Stats.fromBucketCounts(report.requestRate));
+    if (report.rate !== null) {
+      uncorrectedLatency?.add(Stats.fromBucketCounts(report.rate.uncorrectedLatency));
+      batches += report.rate.batches;
+      lateBatches += report.rate.lateBatches;
+    }
   });
+  // wrk's post-hoc correction is for the closed loop only: with -R, latency is measured from the plan.
   const perConnection = Math.floor(requests / config.connections);
-  if (perConnection > 0) latency.correct(Math.floor(runtimeUs / perConnection));
+  if (config.rate === null && perConnection > 0) latency.correct(Math.floor(runtimeUs / perConnection));
   return {
     url: config.target.url,
     threads: config.threads,
@@ -67,7 +77,9 @@ export function mergeReports(config: Config, reports: (ThreadReport | null)[], r
     bytesRead,
     errors,
     latency,
+    uncorrectedLatency,
     requestRate,
+    rate: config.rate === null ? null : { plannedPerSec: config.rate, batches, lateBatches },
     unfinishedThreads,
   };
 }

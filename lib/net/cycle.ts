@@ -18,6 +18,9 @@ export class ThreadCounters {
   requestsSinceSample = 0;
   bytesRead = 0;
   readonly errors: ErrorCounts = noErrors();
+  /** With `-R`: batches sent, and those sent behind their plan (see `pacer.ts`). */
+  batches = 0;
+  lateBatches = 0;
 }
 
 /** What every connection of a thread shares. */
@@ -27,8 +30,16 @@ export interface CycleContext {
   readonly sink: ResponseSink | null;
   readonly timeoutMs: number;
   readonly counters: ThreadCounters;
-  /** Receives one latency sample (µs) per completed batch. */
+  /**
+   * Receives one latency sample (µs) per completed batch; with `-R`, measured from the batch's planned send
+   * time (and per response unless `-B`).
+   */
   readonly recordLatencyUs: (latencyUs: number) => void;
+  /** With `-R`: where the latency from the actual write goes, and whether each pipelined response counts. */
+  readonly pacing: {
+    readonly recordUncorrectedUs: (latencyUs: number) => void;
+    readonly perResponse: boolean;
+  } | null;
   /** Shared run state: `stopped` is set when the thread stops; connections then leave uncounted. */
   readonly state: { stopped: boolean };
   /**

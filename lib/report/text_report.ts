@@ -7,8 +7,17 @@
 
 import type { RunResult } from "../run_result.ts";
 import type { Stats } from "../stats/stats.ts";
+import {
+  integer,
+  printUnits,
+  type RowFigures,
+  statsHeaderLine,
+  statsRowLine,
+  summaryLines,
+  unfinishedThreadsLine,
+} from "./_lines.ts";
 import { formatFixed, padLeft } from "./_printf.ts";
-import { formatBinary, formatMetric, formatSeconds, formatTimeUs } from "./units.ts";
+import { formatMetric, formatSeconds, formatTimeUs } from "./units.ts";
 
 /** The percentiles of the `--latency` distribution, in wrk's order. */
 const LATENCY_PERCENTILES = [50, 75, 90, 99] as const;
@@ -67,7 +76,9 @@ export function formatHeader(url: string, durationMs: number, threads: number, c
  *   bytesRead: 400_000,
  *   errors: { connect: 0, read: 0, write: 0, status: 0, timeout: 0 },
  *   latency,
+ *   uncorrectedLatency: null,
  *   requestRate,
+ *   rate: null,
  *   unfinishedThreads: [],
  * }, { latency: false });
  * assert(text.startsWith("  Thread Stats   Avg      Stdev     Max   +/- Stdev\n"));
@@ -75,14 +86,9 @@ export function formatHeader(url: string, durationMs: number, threads: number, c
  * ```
  */
 export function formatReport(result: RunResult, options: { latency: boolean }): string {
-  const lines: string[] = [];
-  lines.push(
-    `  Thread Stats${padLeft("Avg", 6)}${padLeft("Stdev", 11)}${padLeft("Max", 8)}${
-      padLeft("+/- Stdev", 12)
-    }`,
-  );
-  lines.push(statsRow("Latency", result.latency, formatTimeUs));
-  lines.push(statsRow("Req/Sec", result.requestRate, formatMetric));
+  const lines: string[] = [statsHeaderLine()];
+  lines.push(statsRowLine("Latency", wrkFigures(result.latency), formatTimeUs));
+  lines.push(statsRowLine("Req/Sec", wrkFigures(result.requestRate), formatMetric));
   if (options.latency) {
     lines.push("  Latency Distribution");
     for (const p of LATENCY_PERCENTILES) {
@@ -91,62 +97,13 @@ export function formatReport(result: RunResult, options: { latency: boolean }): 
       );
     }
   }
-  lines.push(
-    `  ${integer(result.requests)} requests in ${formatTimeUs(result.runtimeUs)}, ${
-      formatBinary(result.bytesRead)
-    }B read`,
-  );
-  const { connect, read, write, timeout, status } = result.errors;
-  if (connect || read || write || timeout) {
-    lines.push(
-      `  Socket errors: connect ${integer(connect)}, read ${integer(read)}, write ${
-        integer(write)
-      }, timeout ${integer(timeout)}`,
-    );
-  }
-  if (status) lines.push(`  Non-2xx or 3xx responses: ${integer(status)}`);
-  const runtimeS = result.runtimeUs / US_PER_S;
-  lines.push(`Requests/sec: ${padLeft(formatFixed(perSecond(result.requests, runtimeS), 2), 9)}`);
-  lines.push(`Transfer/sec: ${padLeft(formatBinary(perSecond(result.bytesRead, runtimeS)), 10)}B`);
-  if (result.unfinishedThreads.length > 0) {
-    lines.push(
-      `  Threads that did not finish: ${result.unfinishedThreads.join(", ")} (their figures are missing)`,
-    );
-  }
+  lines.push(...summaryLines(result));
+  const unfinished = unfinishedThreadsLine(result.unfinishedThreads);
+  if (unfinished !== null) lines.push(unfinished);
   return lines.map((line) => line + "\n").join("");
 }
 
-/** One `    Latency   301.88us  158.99us   4.23ms   97.85%` row (wrk's `print_stats`). */
-function statsRow(name: string, stats: Stats, format: (n: number) => string): string {
-  return `    ${name.padEnd(10, " ")}` +
-    printUnits(stats.mean, format, 8) +
-    printUnits(stats.stdev, format, 10) +
-    printUnits(stats.max, format, 9) +
-    `${padLeft(formatFixed(stats.withinStdev(), 2), 8)}%`;
-}
-
-const isLetter = (char: string | undefined): boolean => char !== undefined && /^[A-Za-z]$/.test(char);
-
-/**
- * wrk's `print_units`: two spaces of padding, one less for each of the last two characters that is a letter,
- * and the text right-aligned and truncated (`%*.*s`) in the remaining columns. So `4.23ms` and `16.89k` line up
- * on their digits.
- */
-function printUnits(n: number, format: (n: number) => string, width: number): string {
-  const text = format(n);
-  let pad = 2;
-  if (isLetter(text[text.length - 1])) pad--;
-  if (isLetter(text[text.length - 2])) pad--;
-  const columns = width - pad;
-  return padLeft(text.slice(0, columns), columns) + " ".repeat(pad);
-}
-
-/** `amount / seconds`, 0 instead of NaN or Infinity when no time passed. */
-function perSecond(amount: number, seconds: number): number {
-  return seconds > 0 ? amount / seconds : 0;
-}
-
-/** `%d` of a counter; a missing or non-finite counter prints as 0. */
-function integer(n: number): string {
-  return Number.isFinite(n) ? String(Math.trunc(n)) : "0";
+/** wrk's `print_stats` figures (`stats_mean`, `stats_stdev`, the max, `stats_within_stdev`) of a `Stats`. */
+function wrkFigures(stats: Stats): RowFigures {
+  return { mean: stats.mean, stdev: stats.stdev, max: stats.max, withinStdev: stats.withinStdev() };
 }

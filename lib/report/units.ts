@@ -8,7 +8,13 @@
  * @module
  */
 
-import { formatFixed } from "./_printf.ts";
+import {
+  atLeast,
+  divide,
+  formatFixed as formatLongDouble,
+  type LongDouble,
+  longDouble,
+} from "./_long_double.ts";
 
 /** One of wrk's unit tables: the amount's own unit, the scale between units, and the larger units in order. */
 interface UnitTable {
@@ -24,17 +30,23 @@ const METRIC: UnitTable = { base: "", scale: 1000, units: ["k", "M", "G", "T", "
 
 const US_PER_S = 1_000_000;
 
-function formatUnits(amount: number, table: UnitTable, decimals: number): string {
-  // A NaN amount would never leave the base unit and would print as NaN; wrk never sees one, we print 0.
-  if (!Number.isFinite(amount)) amount = 0;
+function formatUnits(amount: number | LongDouble, table: UnitTable, decimals: number): string {
+  if (typeof amount === "number") {
+    // A NaN amount would never leave the base unit and would print as NaN; wrk never sees one, we print 0.
+    if (!Number.isFinite(amount)) amount = 0;
+    // Below zero no unit is reached: the sign, then the base unit's digits.
+    if (amount < 0) return "-" + formatUnits(-amount, table, decimals);
+    amount = longDouble(amount);
+  }
   // Same double arithmetic as wrk's `m->scale * 0.85`, so the switch happens at exactly 850, 870.4 and 51.
   const threshold = table.scale * 0.85;
   let unit = table.base;
-  for (let i = 0; i + 1 < table.units.length && amount >= threshold; i++) {
-    amount /= table.scale;
+  // wrk's `amt` is a long double: each division rounds to 64 bits, and %.2Lf prints that (see _long_double.ts).
+  for (let i = 0; i + 1 < table.units.length && atLeast(amount, threshold); i++) {
+    amount = divide(amount, table.scale);
     unit = table.units[i];
   }
-  return formatFixed(amount, decimals) + unit;
+  return formatLongDouble(amount, decimals) + unit;
 }
 
 /**
@@ -54,7 +66,7 @@ function formatUnits(amount: number, table: UnitTable, decimals: number): string
 export function formatTimeUs(us: number): string {
   // Infinity would otherwise reach the seconds formatter and print as 0.00s.
   if (!Number.isFinite(us)) us = 0;
-  if (us >= US_PER_S) return formatUnits(us / US_PER_S, TIME_S, 2);
+  if (us >= US_PER_S) return formatUnits(divide(longDouble(us), US_PER_S), TIME_S, 2);
   return formatUnits(us, TIME_US, 2);
 }
 

@@ -1,6 +1,6 @@
 /**
- * The global `wrk` table every state gets before the script runs (docs/wrk-compat.md#the-wrk-table): URL parts, `-H` headers,
- * `format`, `lookup`, `connect`, and in a thread's state `thread`.
+ * The global `wrk` table every state gets before the script runs (docs/wrk-compat.md#the-wrk-table): URL parts,
+ * `-H` headers, `format`, `lookup`, `connect`, wrk2's `time_us`, and in a thread's state `thread`.
  *
  * @module
  */
@@ -45,6 +45,8 @@ export function installWrkTable(L: LuaState, options: WrkTableOptions): number {
   lua.lua_setfield(L, -2, "lookup");
   lua.lua_pushjsfunction(L, makeConnect(runner));
   lua.lua_setfield(L, -2, "connect");
+  lua.lua_pushjsfunction(L, timeUs);
+  lua.lua_setfield(L, -2, "time_us");
   // wrk runs `wrk = require "wrk"`: the module is also in package.loaded (so error messages name
   // `wrk.connect` and a script may require it).
   lua.lua_getglobal(L, "package");
@@ -55,6 +57,13 @@ export function installWrkTable(L: LuaState, options: WrkTableOptions): number {
   lua.lua_pushvalue(L, -1);
   lua.lua_setglobal(L, "wrk");
   return ref(L);
+}
+
+/** `wrk.time_us()`, wrk2's addition: the wall-clock time in whole microseconds since the Unix epoch. */
+function timeUs(L: LuaState): number {
+  // A float: fengari's integers are 32-bit.
+  lua.lua_pushnumber(L, Math.floor((performance.timeOrigin + performance.now()) * 1000));
+  return 1;
 }
 
 function setString(L: LuaState, key: string, value: string): void {

@@ -39,6 +39,8 @@ export interface MainScript {
   readonly hasSetup: boolean;
   /** Does the script define `done`? */
   readonly hasDone: boolean;
+  /** Does the script define `delay`? (With `-R` it is not called: the plan decides when requests go.) */
+  readonly hasDelay: boolean;
   /**
    * Calls `setup(thread)` with a thread userdata over `thread` (no-op without `setup`).
    *
@@ -94,6 +96,10 @@ class LuaMainScript implements MainScript {
 
   get hasSetup(): boolean {
     return this.#isFunction("setup");
+  }
+
+  get hasDelay(): boolean {
+    return this.#isFunction("delay");
   }
 
   get hasDone(): boolean {

@@ -12,6 +12,8 @@ export interface WorkerSetup {
   threadIndex: number;
   /** This thread's share of `config.connections` (the total over all threads). */
   threadConnections: number;
+  /** The index, over all threads, of this thread's first connection (`-R` staggers connections by it). */
+  firstConnection: number;
   config: Config;
   /** The script's bytes, read once by the main thread (null: no script). */
   script: Uint8Array | null;
@@ -28,6 +30,8 @@ export interface ThreadReport {
   /** `Recorder.counts()` of the latency samples (µs) and of the 100 ms rate samples. */
   latency: Float64Array;
   requestRate: Float64Array;
+  /** With `-R`: the latency samples from each actual write, and how the plan was kept. */
+  rate: { uncorrectedLatency: Float64Array; batches: number; lateBatches: number } | null;
 }
 
 /** Main thread → worker. */

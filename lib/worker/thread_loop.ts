@@ -5,6 +5,7 @@
 import { clockMs } from "../net/clock.ts";
 import { type ConnectionCycle, type CycleContext, ThreadCounters } from "../net/cycle.ts";
 import { Connection } from "../net/http1/connection.ts";
+import { originOffsetMs, Pacer, type RatePlan, slotIntervalMs } from "../net/pacer.ts";
 import type { RequestSource, ResponseSink } from "../net/request_source.ts";
 import type { Transport } from "../net/socket.ts";
 import { Recorder } from "../stats/recorder.ts";
@@ -21,6 +22,11 @@ export interface ThreadLoopOptions {
   transport: Transport;
   source: RequestSource;
   sink: ResponseSink | null;
+  /**
+   * `-R`: the run's rate plan, the index (over all threads) of this thread's first connection, and `-B`; null
+   * for the closed loop.
+   */
+  rate: { plan: RatePlan; firstConnection: number; batchLatency: boolean } | null;
 }
 
 /** Drives a thread's connections from `start()` until `stop()`. */
@@ -28,6 +34,8 @@ export class ThreadLoop {
   readonly #options: ThreadLoopOptions;
   readonly #counters = new ThreadCounters();
   readonly #latency = new Recorder();
+  /** With `-R`: latency from each actual write. */
+  readonly #uncorrectedLatency: Recorder | null;
   readonly #requestRate = new Recorder();
   readonly #connections: ConnectionCycle[] = [];
   readonly #state = { stopped: false };
@@ -40,6 +48,7 @@ export class ThreadLoop {
 
   constructor(options: ThreadLoopOptions) {
     this.#options = options;
+    this.#uncorrectedLatency = options.rate === null ? null : new Recorder();
     const { promise, reject } = Promise.withResolvers<never>();
     this.failure = promise;
     this.#failed = reject;
@@ -50,6 +59,8 @@ export class ThreadLoop {
   /** Opens the connections and starts the tick. */
   start(): void {
     const latency = this.#latency;
+    const uncorrected = this.#uncorrectedLatency;
+    const rate = this.#options.rate;
     const context: CycleContext = {
       transport: this.#options.transport,
       source: this.#options.source,
@@ -57,15 +68,24 @@ export class ThreadLoop {
       timeoutMs: this.#options.timeoutMs,
       counters: this.#counters,
       recordLatencyUs: (latencyUs) => latency.record(latencyUs),
+      pacing: rate === null || uncorrected === null ? null : {
+        recordUncorrectedUs: (latencyUs) => uncorrected.record(latencyUs),
+        perResponse: !rate.batchLatency,
+      },
       state: this.#state,
       onScriptError: (error) => {
         this.halt();
         this.#failed(error);
       },
     };
-    this.#lastSampleMs = clockMs();
+    const startMs = clockMs();
+    this.#lastSampleMs = startMs;
     for (let i = 0; i < this.#options.threadConnections; i++) {
-      const connection = new Connection(context);
+      const pacer = rate === null ? null : new Pacer(
+        startMs + originOffsetMs(rate.plan, rate.firstConnection + i),
+        slotIntervalMs(rate.plan),
+      );
+      const connection = new Connection(context, pacer);
       this.#connections.push(connection);
       connection.start();
     }
@@ -93,6 +113,11 @@ export class ThreadLoop {
       errors: { ...counters.errors },
       latency: this.#latency.counts(),
       requestRate: this.#requestRate.counts(),
+      rate: this.#uncorrectedLatency === null ? null : {
+        uncorrectedLatency: this.#uncorrectedLatency.counts(),
+        batches: counters.batches,
+        lateBatches: counters.lateBatches,
+      },
     };
   }
 

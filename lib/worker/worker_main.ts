@@ -99,6 +99,11 @@ async function start(target: SocketAddress): Promise<void> {
     transport,
     source,
     sink,
+    rate: config.rate === null ? null : {
+      plan: { totalPerSec: config.rate, connections: config.connections },
+      firstConnection: current.firstConnection,
+      batchLatency: config.batchLatency,
+    },
   });
   loop.failure.catch(fail);
   // init() may already have called wrk.thread:stop().

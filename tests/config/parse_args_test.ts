@@ -48,6 +48,9 @@ Deno.test("parseArgs() fills in every wrk default", () => {
       insecure: false,
       caFile: null,
       writePaths: [],
+      rate: null,
+      uncorrectedLatency: false,
+      batchLatency: false,
       epoll: true,
     } satisfies Config,
   );

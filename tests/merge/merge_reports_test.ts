@@ -16,6 +16,7 @@ function report(threadIndex: number, requests: number, latencies: number[]): Thr
     errors: { connect: 1, read: 2, write: 3, status: 4, timeout: 5 },
     latency: latency.counts(),
     requestRate: rate.counts(),
+    rate: null,
   };
 }
 

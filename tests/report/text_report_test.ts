@@ -59,6 +59,8 @@ function wrk503Result(): RunResult {
       percentiles: { 50: 309, 75: 352, 90: 386, 99: 583 },
     }),
     requestRate: fakeStats({ mean: 16890, stdev: 3980, max: 24960, withinStdev: 80.95 }),
+    uncorrectedLatency: null,
+    rate: null,
     unfinishedThreads: [],
   };
 }
@@ -75,6 +77,8 @@ function socketErrorsResult(): RunResult {
     errors: { ...NO_ERRORS, read: 12169 },
     latency: fakeStats({ mean: 1210, stdev: 2050, max: 48370, withinStdev: 95.12 }),
     requestRate: fakeStats({ mean: 5670, stdev: 612.4, max: 7020, withinStdev: 71.5 }),
+    uncorrectedLatency: null,
+    rate: null,
     unfinishedThreads: [],
   };
 }
@@ -149,6 +153,8 @@ Deno.test("formatReport() prints an empty run as wrk does: zeros, and -nan% for 
     errors: NO_ERRORS,
     latency: new Stats(),
     requestRate: new Stats(),
+    uncorrectedLatency: null,
+    rate: null,
     unfinishedThreads: [],
   };
   const header = formatHeader(result.url, result.durationMs, result.threads, result.connections);

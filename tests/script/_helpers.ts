@@ -190,6 +190,8 @@ export function runResultOf(latency: Stats = new Stats(), requestRate: Stats = n
     errors: { connect: 1, read: 2, write: 3, status: 4, timeout: 5 },
     latency,
     requestRate,
+    uncorrectedLatency: null,
+    rate: null,
     unfinishedThreads: [],
   };
 }

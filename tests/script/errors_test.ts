@@ -146,6 +146,8 @@ Deno.test("setup() and done() errors name their hook", async () => {
       errors: { connect: 0, read: 0, write: 0, status: 0, timeout: 0 },
       latency: fakeStats,
       requestRate: fakeStats,
+      uncorrectedLatency: null,
+      rate: null,
       unfinishedThreads: [],
     }),
     "script.lua:5: in done(): done failed",

@@ -11,6 +11,7 @@
 import { clockMs } from "../clock.ts";
 import { PARSE_ERROR, ResponseParser } from "./response_parser.ts";
 import type { ConnectionCycle, CycleContext } from "../cycle.ts";
+import type { Pacer } from "../pacer.ts";
 import type { ResponseSink } from "../request_source.ts";
 import { type Cancel, READ_FAILED, type Socket } from "../socket.ts";
 
@@ -56,8 +57,17 @@ export class Connection implements ConnectionCycle {
   #delayTimer: Cancel | null = null;
   #closed = false;
 
-  constructor(context: CycleContext) {
+  /** With `-R`: this connection's plan; null for the closed loop. */
+  readonly #pacer: Pacer | null;
+  /** With `-R` and pipelined batches (and no `-B`): a latency sample per response, as wrk2 records them. */
+  readonly #samplePerResponse: boolean;
+  /** With `-R`: the planned send time of the batch in flight, where its recorded latency starts. */
+  #plannedMs = 0;
+
+  constructor(context: CycleContext, pacer: Pacer | null = null) {
     this.#context = context;
+    this.#pacer = pacer;
+    this.#samplePerResponse = context.pacing?.perResponse === true && context.source.pipelineDepth > 1;
     this.#parser = new ResponseParser(context.sink !== null);
     this.#timeoutUs = context.timeoutMs * 1000;
     this.#connectTimeoutMs = Math.max(context.timeoutMs, MIN_CONNECT_TIMEOUT_MS);
@@ -144,8 +154,12 @@ export class Connection implements ConnectionCycle {
     });
   }
 
-  /** The next request on this socket, after the script's delay() when it has one. */
+  /** The next request on this socket: at its slot with `-R`, else after the script's delay() if it has one. */
   #next(): void {
+    if (this.#pacer !== null) {
+      this.#pace(this.#pacer);
+      return;
+    }
     const source = this.#context.source;
     if (source.delayMs !== null) {
       this.#completedMs = -1;
@@ -168,6 +182,24 @@ export class Connection implements ConnectionCycle {
       }
     }
     this.#send();
+  }
+
+  /** `-R`: sends now if the batch is due, else at its time (delay() is not called: the plan decides). */
+  #pace(pacer: Pacer): void {
+    const nowMs = clockMs();
+    const dueMs = pacer.dueMs(nowMs);
+    if (dueMs <= nowMs) {
+      this.#send();
+      return;
+    }
+    this.#completedMs = -1;
+    const generation = this.#generation;
+    const atDue = () => {
+      this.#delayTimer = null;
+      if (generation === this.#generation) this.#send();
+    };
+    const waitMs = dueMs - nowMs;
+    this.#delayTimer = this.#context.transport.delay?.(waitMs, atDue) ?? laterMacrotask(waitMs, atDue);
   }
 
   #send(): void {
@@ -200,6 +232,13 @@ export class Connection implements ConnectionCycle {
       return;
     }
     this.#phase = Phase.Requesting;
+    const pacer = this.#pacer;
+    if (pacer !== null) {
+      this.#plannedMs = pacer.plannedMs;
+      context.counters.batches++;
+      if (pacer.late) context.counters.lateBatches++;
+      pacer.sent(source.pipelineDepth);
+    }
     // Only without hooks in between: request() and response() run before the next write, as in wrk.
     const completedMs = this.#completedMs;
     this.#sinceMs = completedMs >= 0 && !source.dynamic && context.sink === null ? completedMs : clockMs();
@@ -342,11 +381,12 @@ export class Connection implements ConnectionCycle {
       if (pos === PARSE_ERROR) return Outcome.Failed;
       counters.bytesRead += pos - start;
       if (!parser.done) break;
-      const nowMs = this.#pending === 1 ? clockMs() : 0;
+      const nowMs = this.#pending === 1 || this.#samplePerResponse ? clockMs() : 0;
       this.#complete(context.sink);
       // response() may have stopped the thread, which closed this connection: nothing more is counted.
       if (generation !== this.#generation) return Outcome.Dropped;
       const keepAlive = parser.keepAlive;
+      if (this.#pending > 1 && this.#samplePerResponse) this.#recordSample(nowMs);
       if (--this.#pending === 0) {
         this.#recordLatency(nowMs);
         // Bytes nobody asked for mean the framing is off: the next response would be misread.
@@ -373,10 +413,22 @@ export class Connection implements ConnectionCycle {
   #recordLatency(nowMs: number): void {
     // The next request may start here if it follows at once (see `#completedMs`).
     this.#completedMs = nowMs;
+    this.#recordSample(nowMs);
+  }
+
+  /** One latency sample ending at `nowMs`: from the write, and with `-R` also from the plan. */
+  #recordSample(nowMs: number): void {
+    const context = this.#context;
     const latencyUs = (nowMs - this.#sinceMs) * 1000;
     // wrk does not record a sample at or past the timeout; it counts a timeout instead.
-    if (latencyUs >= this.#timeoutUs) this.#context.counters.errors.timeout++;
-    else this.#context.recordLatencyUs(latencyUs);
+    if (latencyUs >= this.#timeoutUs) {
+      context.counters.errors.timeout++;
+    } else if (context.pacing === null) {
+      context.recordLatencyUs(latencyUs);
+    } else {
+      context.pacing.recordUncorrectedUs(latencyUs);
+      context.recordLatencyUs((nowMs - this.#plannedMs) * 1000);
+    }
   }
 
   /** A script hook failed: this connection stops, and the thread is told (`CycleContext.onScriptError`). */

@@ -80,6 +80,7 @@ function threadLoop(transport: Transport, requestSource: RequestSource, sink: Re
     transport,
     source: requestSource,
     sink,
+    rate: null,
   });
 }
 

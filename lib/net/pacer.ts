@@ -1,0 +1,108 @@
+/**
+ * `-R`: when each connection sends, on a fixed plan, as wrk2 plans it (docs/wrk-compat.md, "Rate mode"). Each
+ * connection gets an equal share of the total rate: a request slot every `intervalMs`, from its own origin,
+ * the origins staggered so that the connections' slots interleave evenly. A batch is due at its slot; a
+ * connection that fell behind (the previous response came late) catches up at up to twice its rate until its
+ * plan is ahead again, with at most one batch in flight. As in wrk2 (`usec_to_next_send`), the catch-up budget
+ * counts from the last batch that went at its slot, so the requests a stall held back go as fast as the server
+ * answers them: what an open system, where requests arrive whatever the server does, would send. The slot's
+ * time is also where the batch's latency starts (the "recorded", coordinated-omission-free latency): waiting
+ * caused by a slow earlier response is charged to the requests that waited.
+ *
+ * Pure and clock-free: the caller passes the time, so tests run it on a fake clock.
+ *
+ * @module
+ */
+
+/** How a run's rate is spread: what every connection's {@linkcode Pacer} is built from. */
+export interface RatePlan {
+  /** `-R`: requests per second over all connections. */
+  readonly totalPerSec: number;
+  /** Connections over all threads. */
+  readonly connections: number;
+}
+
+/** The time between two slots of one connection, in ms. */
+export function slotIntervalMs(plan: RatePlan): number {
+  return (1000 * plan.connections) / plan.totalPerSec;
+}
+
+/**
+ * Where connection `index` (over all threads) starts its plan, after the threads' common start: connection g
+ * is g run-wide slot gaps in, so that all connections' slots interleave evenly (wrk2 staggers connection
+ * starts by a fixed 5 ms each instead, which bunches slots at high rates and delays starts at many
+ * connections).
+ */
+export function originOffsetMs(plan: RatePlan, index: number): number {
+  return (1000 * index) / plan.totalPerSec;
+}
+
+/**
+ * One connection's plan.
+ *
+ * @example A connection at 10 requests/s held up by a slow answer, then catching up
+ * ```ts
+ * import { Pacer } from "./pacer.ts";
+ *
+ * const pacer = new Pacer(0, 100); // origin 0 ms, a slot every 100 ms
+ * console.log(pacer.dueMs(0), pacer.plannedMs); // 0 0: the first batch goes at once
+ * pacer.sent(1);
+ * console.log(pacer.dueMs(50)); // 100: on plan, wait for the next slot
+ * console.log(pacer.dueMs(100)); // 100: its slot, and the catch-up budget counts from here
+ * pacer.sent(1); // its answer comes late, at 350: slots 200 and 300 passed
+ * console.log(pacer.dueMs(350), pacer.plannedMs, pacer.late); // 150 200 true: due long ago, so at once
+ * ```
+ */
+export class Pacer {
+  readonly #originMs: number;
+  readonly #intervalMs: number;
+  /** Slots used: requests sent (pipelined ones count one each). */
+  #slots = 0;
+  /** The last check found the next slot ahead: the connection waited for it (wrk2's `caught_up`). */
+  #onPlan = true;
+  /** The catch-up budget counts from this time, and from this many slots: the last batch sent at its slot. */
+  #catchUpFromMs = 0;
+  #catchUpSlots = 0;
+  /** The planned time of the batch `dueMs()` last placed. */
+  plannedMs = 0;
+  /** Whether that batch is behind its plan (sent while catching up). */
+  late = false;
+
+  /** A plan starting at `originMs` with a slot every `intervalMs`. */
+  constructor(originMs: number, intervalMs: number) {
+    this.#originMs = originMs;
+    this.#intervalMs = intervalMs;
+  }
+
+  /**
+   * When the next batch may go, given the time now: at or before `nowMs` means at once. Also sets `plannedMs`,
+   * the batch's slot on the plan, from which its latency is measured.
+   */
+  dueMs(nowMs: number): number {
+    const plannedMs = this.#originMs + this.#slots * this.#intervalMs;
+    this.plannedMs = plannedMs;
+    if (plannedMs > nowMs) {
+      this.#onPlan = true;
+      this.late = false;
+      return plannedMs;
+    }
+    // Due: at its slot when the connection had waited for it (or it is the first), else behind.
+    if (this.#onPlan) {
+      this.late = false;
+      return plannedMs;
+    }
+    this.late = true;
+    return this.#catchUpFromMs + ((this.#slots - this.#catchUpSlots) * this.#intervalMs) / 2;
+  }
+
+  /** A batch of `requests` went out: the next batch takes the following slot. */
+  sent(requests: number): void {
+    if (this.#onPlan) {
+      // At its slot: the catch-up budget counts from here.
+      this.#onPlan = false;
+      this.#catchUpFromMs = this.plannedMs;
+      this.#catchUpSlots = this.#slots;
+    }
+    this.#slots += requests;
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * wrk2's report for a `-R` run (giltene/wrk2, src/wrk.c: the end of `main`, `print_stats`,
+ * `print_hdr_latency`), as a pure function from a {@linkcode RunResult} to the text wrk2 prints after its
+ * header, plus one line of ours when the run fell short of the rate asked.
+ *
+ * @module
+ */
+
+import type { RunResult } from "../run_result.ts";
+import { hdrFigures, hdrValueAtPercentile } from "../stats/hdr_figures.ts";
+import type { Stats } from "../stats/stats.ts";
+import { formatPercentileSpectrum, type SpectrumOptions } from "./_hdr_spectrum.ts";
+import {
+  printUnits,
+  requestsPerSecond,
+  type RowFigures,
+  statsHeaderLine,
+  statsRowLine,
+  summaryLines,
+  unfinishedThreadsLine,
+} from "./_lines.ts";
+import { formatFixed, padLeft } from "./_printf.ts";
+import { formatMetric, formatTimeUs } from "./units.ts";
+
+/** The percentiles of wrk2's `print_hdr_latency`, in its order. */
+const HDR_PERCENTILES = [50, 75, 90, 99, 99.9, 99.99, 99.999, 100] as const;
+
+/** `print_hdr_latency` calls `hdr_percentiles_print(histogram, stdout, 5, 1000.0, CLASSIC)`. */
+const SPECTRUM: SpectrumOptions = { ticksPerHalfDistance: 5, valueScale: 1000 };
+
+/** `main` closes each latency block with this rule. */
+const RULE = "-".repeat(58);
+
+const RECORDED = "Recorded Latency";
+const UNCORRECTED = "Uncorrected Latency (measured without taking delayed starts into account)";
+
+/** Ours: a run more than this fraction below `-R` gets the `Rate:` line. */
+const SHORTFALL_TOLERANCE = 0.01;
+/** Ours: more than this fraction of batches sent late means the connections, not the client, held the rate. */
+const LATE_TOLERANCE = 0.01;
+
+/**
+ * wrk2's report of a `-R` run, from the `  Thread Stats` line on (`formatHeader()` in text_report.ts
+ * prints the header before the run).
+ *
+ * The table is wrk's, with wrk2's figures: both rows read their histogram the way wrk2 does (mean of bucket
+ * midpoints, standard deviation divided by N, maximum at the bottom of the highest bucket, `+/- Stdev` counted
+ * in whole buckets). Req/Sec comes from our 100 ms samples, so unlike wrk2 (which samples only after a 10 s
+ * calibration) it has figures in short runs too. A row without samples prints as the wrk report prints it
+ * (zeros and `-nan%`), not as wrk2 does (`-nan` mean and deviation, `0.00%`).
+ *
+ * With `options.latency`, the `Latency Distribution (HdrHistogram - Recorded Latency)` block follows: eight
+ * percentiles, the detailed percentile spectrum and a rule. With `options.uncorrected` and uncorrected samples
+ * in the result, a blank line and the same block for the latency measured from each request's actual write.
+ * Then the requests, error and rate lines of the wrk report; then, ours, a `Rate:` line when the run achieved
+ * more than 1 % less than `-R` asked, with the likeliest reason; then the unfinished-threads line if any.
+ *
+ * @example A run that kept to its rate
+ * ```ts
+ * import { formatRateReport } from "./rate_report.ts";
+ * import { Stats } from "../stats/stats.ts";
+ * import { assert, assertEquals } from "@std/assert";
+ * const latency = new Stats();
+ * for (let us = 1; us <= 1000; us++) latency.record(us);
+ * const requestRate = new Stats();
+ * requestRate.recordCount(1000, 10);
+ * const text = formatRateReport({
+ *   url: "http://127.0.0.1:8080/",
+ *   threads: 1,
+ *   connections: 10,
+ *   durationMs: 1000,
+ *   runtimeUs: 1_000_000,
+ *   requests: 1000,
+ *   bytesRead: 100_000,
+ *   errors: { connect: 0, read: 0, write: 0, status: 0, timeout: 0 },
+ *   latency,
+ *   uncorrectedLatency: latency,
+ *   requestRate,
+ *   rate: { plannedPerSec: 1000, batches: 1000, lateBatches: 0 },
+ *   unfinishedThreads: [],
+ * }, { latency: true, uncorrected: false });
+ * const lines = text.split("\n");
+ * assertEquals(lines[1], "    Latency   500.50us  288.67us   1.00ms   58.00%");
+ * assertEquals(lines[3], "  Latency Distribution (HdrHistogram - Recorded Latency)");
+ * assertEquals(lines[4], " 50.000%  500.00us");
+ * assert(text.includes("\n----------------------------------------------------------\n  1000 requests in 1.00s"));
+ * assert(!text.includes("Rate:"));
+ * ```
+ */
+export function formatRateReport(
+  result: RunResult,
+  options: { latency: boolean; uncorrected: boolean },
+): string {
+  const lines = [
+    statsHeaderLine(),
+    statsRowLine("Latency", rowFigures(result.latency), formatTimeUs),
+    statsRowLine("Req/Sec", rowFigures(result.requestRate), formatMetric),
+  ];
+  if (options.latency) {
+    lines.push(...hdrLatencyLines(result.latency, RECORDED), RULE);
+  }
+  if (options.uncorrected && result.uncorrectedLatency !== null) {
+    lines.push("", ...hdrLatencyLines(result.uncorrectedLatency, UNCORRECTED), RULE);
+  }
+  lines.push(...summaryLines(result));
+  const shortfall = shortfallLine(result);
+  if (shortfall !== null) lines.push(shortfall);
+  const unfinished = unfinishedThreadsLine(result.unfinishedThreads);
+  if (unfinished !== null) lines.push(unfinished);
+  return lines.map((line) => line + "\n").join("");
+}
+
+/**
+ * wrk2's `print_stats` figures for a histogram-backed row. Without samples, the wrk report's row instead:
+ * wrk2's 0 / 0 mean would print as `-nanus`.
+ */
+function rowFigures(stats: Stats): RowFigures {
+  const figures = hdrFigures(stats);
+  if (figures.count === 0) return { mean: 0, stdev: 0, max: 0, withinStdev: Number.NaN };
+  return figures;
+}
+
+/** `print_hdr_latency`: the eight `%7.3f%%` percentiles, a blank line, then the detailed spectrum. */
+function hdrLatencyLines(stats: Stats, description: string): string[] {
+  const lines = [`  Latency Distribution (HdrHistogram - ${description})`];
+  for (const p of HDR_PERCENTILES) {
+    lines.push(
+      `${padLeft(formatFixed(p, 3), 7)}%${printUnits(hdrValueAtPercentile(stats, p), formatTimeUs, 10)}`,
+    );
+  }
+  lines.push("", "  Detailed Percentile spectrum:", ...formatPercentileSpectrum(stats, SPECTRUM));
+  return lines;
+}
+
+/**
+ * Ours: `  Rate: <achieved> of <asked> requests/sec asked (<n>% short): <reason>` when the run achieved more
+ * than 1 % less than `-R`, else null. The reason is the likeliest of three: socket errors (failed requests do
+ * not count); batches that waited for their connection's previous response (per-connection capacity, fixed by
+ * more connections); else the client's own pace (its threads or cores).
+ */
+function shortfallLine(result: RunResult): string | null {
+  const rate = result.rate;
+  if (rate === null || !(rate.plannedPerSec > 0)) return null;
+  const achieved = requestsPerSecond(result);
+  if (achieved >= rate.plannedPerSec * (1 - SHORTFALL_TOLERANCE)) return null;
+  const short = (1 - achieved / rate.plannedPerSec) * 100;
+  const { connect, read, write, timeout } = result.errors;
+  let reason: string;
+  if (connect + read + write + timeout > 0) {
+    reason = "errors cut the rate (see above)";
+  } else if (rate.batches > 0 && rate.lateBatches / rate.batches > LATE_TOLERANCE) {
+    reason =
+      "requests waited for busy connections: the server answers slower than -c connections can carry " +
+      "at this rate; add -c";
+  } else {
+    reason = "the client could not keep pace: add -t, or run on more cores";
+  }
+  const planned = Number.isInteger(rate.plannedPerSec)
+    ? String(rate.plannedPerSec)
+    : formatFixed(rate.plannedPerSec, 2);
+  return `  Rate: ${formatFixed(achieved, 2)} of ${planned} requests/sec asked (${
+    formatFixed(short, 1)
+  }% short): ${reason}`;
+}

@@ -1,0 +1,107 @@
+/** `-R`'s plan (lib/net/pacer.ts), on a fake clock: splits, staggering, catch-up, tiny rates. */
+import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
+import { shareOf } from "../../lib/config/share.ts";
+import { originOffsetMs, Pacer, type RatePlan, slotIntervalMs } from "../../lib/net/pacer.ts";
+
+/**
+ * Drives one connection on a fake clock against a server answering in `latencyMs(sendMs)`: each batch is sent
+ * when due, the next planned when its answer is in. Returns the send times and planned times.
+ */
+function drive(
+  pacer: Pacer,
+  untilMs: number,
+  latencyMs: (sendMs: number) => number,
+  depth = 1,
+): { sent: number[]; planned: number[]; late: number } {
+  const sent: number[] = [];
+  const planned: number[] = [];
+  let late = 0;
+  let nowMs = 0;
+  for (;;) {
+    const dueMs = pacer.dueMs(nowMs);
+    nowMs = Math.max(nowMs, dueMs);
+    if (nowMs >= untilMs) break;
+    sent.push(nowMs);
+    planned.push(pacer.plannedMs);
+    if (pacer.late) late++;
+    pacer.sent(depth);
+    nowMs += latencyMs(nowMs);
+  }
+  return { sent, planned, late };
+}
+
+Deno.test("-R 1000 over -t3 -c10 plans exactly 1000 requests/s, the connections' slots interleaved evenly", () => {
+  const plan: RatePlan = { totalPerSec: 1000, connections: 10 };
+  const intervalMs = slotIntervalMs(plan);
+  assertEquals(intervalMs, 10);
+  // Threads get 4, 3 and 3 connections; every connection the same rate, so the total is what was asked.
+  const perThread = [0, 1, 2].map((t) => shareOf(10, 3, t) * (1000 / intervalMs));
+  assertEquals(perThread, [400, 300, 300]);
+  assertEquals(perThread.reduce((a, b) => a + b), 1000);
+  // Connection g starts g ms in: one send per millisecond over all connections.
+  const origins = Array.from({ length: 10 }, (_, g) => originOffsetMs(plan, g));
+  assertEquals(origins, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+});
+
+Deno.test("a connection on plan sends at its slots, whatever the answers take below the interval", () => {
+  const pacer = new Pacer(3, 10);
+  const { sent, planned, late } = drive(pacer, 100, () => 4);
+  assertEquals(sent, [3, 13, 23, 33, 43, 53, 63, 73, 83, 93]);
+  assertEquals(planned, sent);
+  assertEquals(late, 0);
+});
+
+Deno.test("a connection a slow answer held up sends its backlog as its answers come, then keeps to the plan", () => {
+  const pacer = new Pacer(0, 10);
+  // The answer to the request sent at 20 ms takes 45 ms; every other one 1 ms.
+  const { sent, planned, late } = drive(pacer, 140, (at) => (at === 20 ? 45 : 1));
+  // Answered at 65: slots 30..60 passed. Twice the rate, counted from the last batch sent at its slot (20),
+  // allows them all at once: they go as their answers come (65..68), and slot 70 waits for 70.
+  assertEquals(sent, [0, 10, 20, 65, 66, 67, 68, 70, 80, 90, 100, 110, 120, 130]);
+  // Latency is measured from the plan: the requests that waited are charged for it.
+  assertEquals(planned, [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120, 130]);
+  assertEquals(late, 4);
+});
+
+Deno.test("catching up goes at most twice the rate, counted from the last batch sent at its slot", () => {
+  const pacer = new Pacer(0, 10);
+  // The answer to the request sent at 0 takes 45 ms, and it was the last one sent at its slot: by 45, twice
+  // the rate allows slots 10..40 (due 5, 10, 15, 20...) at once, and then one every 5 ms.
+  assertEquals(pacer.dueMs(0), 0);
+  pacer.sent(1);
+  assertEquals(pacer.dueMs(45), 5);
+  pacer.sent(1);
+  assertEquals(pacer.dueMs(46), 10);
+  pacer.sent(1);
+  assertEquals(pacer.dueMs(47), 15);
+  pacer.sent(1);
+  assertEquals(pacer.dueMs(48), 20);
+  pacer.sent(1);
+  assertEquals([pacer.dueMs(49), pacer.plannedMs, pacer.late], [50, 50, false]);
+});
+
+Deno.test("a server slower than the plan gets one batch at a time: the connection stays late, never floods", () => {
+  const pacer = new Pacer(0, 10);
+  const { sent, late } = drive(pacer, 200, () => 25);
+  // Never two in flight: consecutive sends at least one answer apart.
+  for (let i = 1; i < sent.length; i++) assert(sent[i] - sent[i - 1] >= 25);
+  assertEquals(late, sent.length - 1);
+});
+
+Deno.test("pipelined batches take one slot per request", () => {
+  const pacer = new Pacer(0, 10);
+  const { sent, planned } = drive(pacer, 100, () => 1, 4);
+  assertEquals(sent, [0, 40, 80]);
+  assertEquals(planned, [0, 40, 80]);
+});
+
+Deno.test("tiny rates: -R 1 over -c10 gives each connection a slot every 10 s, the first ones staggered by 1 s", () => {
+  const plan: RatePlan = { totalPerSec: 1, connections: 10 };
+  assertEquals(slotIntervalMs(plan), 10_000);
+  assertEquals(originOffsetMs(plan, 9), 9000);
+  const pacer = new Pacer(originOffsetMs(plan, 3), slotIntervalMs(plan));
+  const { sent } = drive(pacer, 30_000, () => 1);
+  assertEquals(sent, [3000, 13_000, 23_000]);
+  // -R 3 over 2 connections: 1.5/s each, slots 666.67 ms apart.
+  assertAlmostEquals(slotIntervalMs({ totalPerSec: 3, connections: 2 }), 666.667, 0.001);
+});

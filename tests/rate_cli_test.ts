@@ -1,0 +1,144 @@
+/**
+ * `-R` through the real CLI: wrk2's report, and each wrk2 bug users report pinned as fixed: Req/Sec `-nan` on
+ * runs under 10 s (giltene/wrk2#90, #117), `-R` not matching the reported rate (#127), `-R` below `-t`
+ * (#147), timeouts counted over and over (#105), runs that overrun their duration.
+ */
+import { assert, assertEquals, assertMatch, assertNotMatch } from "@std/assert";
+import { parseReport, runCli } from "./helpers/cli.ts";
+import { startServer } from "./helpers/server.ts";
+
+Deno.test("cli -R prints wrk2's report: Req/Sec from the start, the HdrHistogram block with -L, the uncorrected one with -U", async () => {
+  const server = startServer();
+  try {
+    const { code, stdout, stderr } = await runCli(["-t2", "-c4", "-d1s", "-R", "200", "-U", server.url]);
+    assertEquals(code, 0, stderr);
+    // A one-second run: wrk2 would print `-nan` for Req/Sec (its 10 s calibration never happened).
+    assertMatch(stdout, /^ {4}Req\/Sec +\d+\.\d+ +\d/m);
+    assertNotMatch(stdout, /nan/);
+    assertMatch(stdout, /^ {2}Latency Distribution \(HdrHistogram - Recorded Latency\)\n 50\.000% /m);
+    assertMatch(stdout, /^ {2}Latency Distribution \(HdrHistogram - Uncorrected Latency \(measured without/m);
+    assertEquals(stdout.match(/^#\[Buckets = +27, SubBuckets += +2048\]$/gm)?.length, 2);
+    const report = parseReport(stdout);
+    // The Requests/sec line is the achieved rate over the time actually run, and that is -R.
+    assert(Math.abs(report.requestsPerSec - 200) < 200 * 0.03, `${report.requestsPerSec}/s`);
+    assert(report.runtimeS < 1.1, `ran ${report.runtimeS} s`);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("cli -R below -t and -c works: each connection gets its share, below one request per second", async () => {
+  const server = startServer();
+  try {
+    // 2 requests/s over 4 connections: one every 2 s each, the four staggered by 0.5 s, so in 1.9 s each sends
+    // once (at 0, 0.5, 1 and 1.5 s).
+    const { code, stdout, stderr } = await runCli(["-t4", "-c4", "-d1900ms", "-R", "2", server.url]);
+    assertEquals(code, 0, stderr);
+    assertEquals(server.requests.length, 4);
+    assertEquals(parseReport(stdout).requests, 4);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("cli -R against a server that never answers counts each request's timeout once", async () => {
+  const server = startServer(() => ({ hang: true }));
+  try {
+    const { code, stdout, stderr } = await runCli([
+      "-t1",
+      "-c2",
+      "-d3s",
+      "-R",
+      "20",
+      "--timeout",
+      "500ms",
+      server.url,
+    ]);
+    assertEquals(code, 0, stderr);
+    const report = parseReport(stdout);
+    // Every request sent hangs; each counts one timeout when its connection gives up on it, and no request is
+    // counted twice (wrk2 added one per connection at every 2 s check for as long as it stayed late).
+    assert(report.errors.timeout > 0);
+    assert(
+      report.errors.timeout <= server.requests.length,
+      `${report.errors.timeout} timeouts, ${server.requests.length} requests`,
+    );
+    assert(report.runtimeS < 3.2, `ran ${report.runtimeS} s`);
+    assertMatch(stdout, /^ {2}Rate: 0\.00 of 20 requests\/sec asked \(100\.0% short\): /m);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("cli -R with a script that defines delay() warns once that delay() is not called", async () => {
+  const server = startServer();
+  const script = await Deno.makeTempFile({ suffix: ".lua" });
+  try {
+    await Deno.writeTextFile(script, "function delay() return 1000 end\n");
+    const { code, stdout, stderr } = await runCli([
+      "-t1",
+      "-c2",
+      "-d500ms",
+      "-R",
+      "100",
+      "-s",
+      script,
+      server.url,
+    ]);
+    assertEquals(code, 0, stderr);
+    assertEquals(
+      stderr,
+      `${script}: delay() is not called with -R: the rate decides when each request goes\n`,
+    );
+    // A 1 s delay() would have allowed at most 2 requests.
+    assert(parseReport(stdout).requests > 30, stdout);
+  } finally {
+    await server.close();
+    await Deno.remove(script);
+  }
+});
+
+Deno.test("cli -R: done() sees the recorded latency, and wrk.time_us() is wall-clock microseconds", async () => {
+  const server = startServer();
+  const script = await Deno.makeTempFile({ suffix: ".lua" });
+  try {
+    await Deno.writeTextFile(
+      script,
+      `local started = wrk.time_us()
+      function done(summary, latency)
+        print("count", latency.min >= 0, math.abs(started / 1e6 - os.time()) < 5)
+      end`,
+    );
+    const { code, stdout, stderr } = await runCli([
+      "-t1",
+      "-c2",
+      "-d300ms",
+      "-R",
+      "100",
+      "-s",
+      script,
+      server.url,
+    ]);
+    assertEquals(code, 0, stderr);
+    assertMatch(stdout, /^count\ttrue\ttrue$/m);
+  } finally {
+    await server.close();
+    await Deno.remove(script);
+  }
+});
+
+Deno.test("cli refuses -R 0, -R abc, a rate too high to plan, and -U or -B without -R, in one line each", async () => {
+  for (
+    const [args, message] of [
+      [["-R", "0"], "rate must be > 0 (requests per second over all connections)"],
+      [["-R", "abc"], "option '-R': invalid count"],
+      [["-R", "20G", "-c", "2"], "cannot be planned over 2 connections"],
+      [["-U"], "-U/--u_latency applies to rate mode: add -R <requests/sec>"],
+      [["-B"], "-B/--batch_latency applies to rate mode: add -R <requests/sec>"],
+    ] as const
+  ) {
+    const { code, stderr } = await runCli([...args, "http://127.0.0.1:1/"]);
+    assertEquals(code, 1, args.join(" "));
+    assert(stderr.split("\n")[0].includes(message), `${args.join(" ")}: ${stderr.split("\n")[0]}`);
+  }
+});

@@ -1,0 +1,64 @@
+/**
+ * `-R` end to end, on both socket paths: the achieved rate is the rate asked for, and against a server that
+ * stalls for S ms of every P ms the recorded (corrected) latency shows the stall as arithmetic predicts, while
+ * the latency from each write stays low: coordinated omission, and its absence.
+ */
+import { assert, assertEquals } from "@std/assert";
+import { parseArgs, run } from "../mod.ts";
+import { ok, startServer } from "./helpers/server.ts";
+
+/**
+ * A server that answers at once, except that the whole server stalls for `stallMs` of every `periodMs`: a
+ * request that arrives in a stall is answered when the stall ends.
+ */
+function stallingServer(stallMs: number, periodMs: number) {
+  const startMs = performance.now();
+  return startServer(() => {
+    const phaseMs = (performance.now() - startMs) % periodMs;
+    return phaseMs < stallMs ? { ...ok(), delayMs: stallMs - phaseMs } : ok();
+  });
+}
+
+for (const epoll of [true, false]) {
+  const path = epoll ? "epoll loop" : "Deno sockets";
+
+  Deno.test(`${path}: -R keeps the asked rate, and latency from the plan and from the write are both recorded`, async () => {
+    const server = startServer();
+    try {
+      const result = await run({ ...parseArgs(["-t2", "-c10", "-d2s", "-R", "1000", server.url]), epoll });
+      const achieved = result.requests / (result.runtimeUs / 1e6);
+      assert(Math.abs(achieved - 1000) / 1000 < 0.02, `achieved ${achieved.toFixed(1)}/s`);
+      assert(result.uncorrectedLatency !== null);
+      assertEquals(result.uncorrectedLatency.count, result.latency.count);
+      assertEquals(result.rate?.plannedPerSec, 1000);
+      assert(result.rate!.batches >= result.requests);
+      // Every request went at its slot: hardly any was late.
+      assert(result.rate!.lateBatches < result.rate!.batches * 0.05, JSON.stringify(result.rate));
+    } finally {
+      await server.close();
+    }
+  });
+
+  Deno.test(`${path}: a server stalling 100 ms of every 500 ms shows in the recorded latency, not in the latency from the write`, async () => {
+    const stallMs = 100;
+    const server = stallingServer(stallMs, 500);
+    try {
+      const result = await run({ ...parseArgs(["-t2", "-c20", "-d3s", "-R", "2000", server.url]), epoll });
+      // A request planned at time t in a stall [a, a + S) goes when the stall ends (the connection sends its
+      // backlog as the answers come, as wrk2 does): its recorded latency is a + S - t, spread evenly over
+      // (0, S] for S/P = 20 % of the requests. So the top 10 % (p90) start at 0.5 S, and p99 is 0.95 S.
+      const p90 = result.latency.percentile(90) / 1000;
+      const p99 = result.latency.percentile(99) / 1000;
+      assert(p90 > 0.35 * stallMs && p90 < 0.7 * stallMs, `corrected p90 ${p90} ms`);
+      assert(p99 > 0.85 * stallMs && p99 < 1.3 * stallMs, `corrected p99 ${p99} ms`);
+      // Measured from the write, only the one request each connection has in flight when a stall begins
+      // waits: p90 stays in the low milliseconds.
+      const uncorrectedP90 = result.uncorrectedLatency!.percentile(90) / 1000;
+      assert(uncorrectedP90 < 10, `uncorrected p90 ${uncorrectedP90} ms`);
+      const achieved = result.requests / (result.runtimeUs / 1e6);
+      assert(Math.abs(achieved - 2000) / 2000 < 0.03, `achieved ${achieved.toFixed(1)}/s`);
+    } finally {
+      await server.close();
+    }
+  });
+}
