@@ -17,6 +17,7 @@ import {
   EAGAIN,
   EINPROGRESS,
   EINTR,
+  ENOSYS,
   EPOLL_CTL_ADD,
   EPOLLERR,
   EPOLLET,
@@ -45,6 +46,12 @@ const SYNC_WAIT_MS = 1;
 const MAX_READS_PER_TURN = 4;
 /** Longest hand-off wait: bounds how long the loop outlives its last socket. */
 const ASYNC_WAIT_MS = 20;
+/**
+ * The shortest `epoll_pwait2` wait: timers closer together than this fire together, at most this late. `-R`'s
+ * slots come every few microseconds at high rates; waking for each would cost more CPU per request than wrk2
+ * spends, whose timers wait whole milliseconds (docs/benchmarks.md#measurements-behind-the-code).
+ */
+const MIN_PRECISE_WAIT_NS = 500_000;
 /** While busy, the event loop still gets a turn this often (timers fire at most this late). */
 const YIELD_EVERY_MS = 5;
 
@@ -173,10 +180,15 @@ export class EpollLoop {
       }
       const untilTimerMs = this.#runTimers();
       // Returns at once when sockets are ready; blocks the thread only briefly when none is, never past the
-      // next timer (in the last millisecond before one it only polls), and not at all while sockets wait in the
-      // backlog.
-      const waitMs = this.#backlog.length > 0 ? 0 : Math.min(SYNC_WAIT_MS, Math.floor(untilTimerMs));
-      const n = wait(epfd, this.#events, MAX_EVENTS, waitMs);
+      // next timer, and not at all while sockets wait in the backlog.
+      const n = this.#backlog.length === 0 && untilTimerMs > 0 && untilTimerMs < SYNC_WAIT_MS
+        ? this.#waitBriefly(untilTimerMs)
+        : wait(
+          epfd,
+          this.#events,
+          MAX_EVENTS,
+          this.#backlog.length > 0 ? 0 : Math.min(SYNC_WAIT_MS, untilTimerMs),
+        );
       if (n > 0) this.#dispatch(this.#eventView, n);
       const idle = n <= 0 && this.#resumeBacklog() === 0 && untilTimerMs > 2 * SYNC_WAIT_MS;
       if (idle || clockMs() - lastYieldMs >= YIELD_EVERY_MS) {
@@ -192,6 +204,33 @@ export class EpollLoop {
         if (m > 0) this.#dispatch(this.#asyncEventView, m);
       }
     }
+  }
+
+  /** `struct timespec` for `epoll_pwait2` (seconds, then nanoseconds; 64-bit each, little-endian). */
+  readonly #timespec = new Uint32Array(4);
+  readonly #timespecBytes = new Uint8Array(this.#timespec.buffer);
+  /** False once `epoll_pwait2` answered ENOSYS (a kernel older than 5.11). */
+  #preciseWaits = true;
+
+  /**
+   * Waits for the sockets at most `untilMs` (under a millisecond), or `MIN_PRECISE_WAIT_NS`, with
+   * `epoll_pwait2`'s nanosecond timeout: a timer that close (`-R`'s next slot) is neither polled for, burning
+   * the core, nor waited past by a whole millisecond. Without `epoll_pwait2`, a millisecond, as wrk2's timers
+   * wait (the slot then goes up to that late).
+   */
+  #waitBriefly(untilMs: number): number {
+    const libc = this.#libc;
+    const pwait2 = libc.calls.epoll_pwait2;
+    if (pwait2 !== null && this.#preciseWaits) {
+      this.#timespec[0] = 0;
+      this.#timespec[1] = 0;
+      this.#timespec[2] = Math.max(Math.ceil(untilMs * 1e6), MIN_PRECISE_WAIT_NS);
+      this.#timespec[3] = 0;
+      const n = pwait2(this.#epfd, this.#events, MAX_EVENTS, this.#timespecBytes, null);
+      if (n >= 0 || libc.errno() !== ENOSYS) return n;
+      this.#preciseWaits = false;
+    }
+    return libc.calls.epoll_wait(this.#epfd, this.#events, MAX_EVENTS, SYNC_WAIT_MS);
   }
 
   /** Pending `timer()` callbacks: a binary min-heap on `dueMs` (cancelled ones leave as they reach the top). */

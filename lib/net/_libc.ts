@@ -15,6 +15,7 @@ export const SO_ERROR = 4;
 export const IPPROTO_TCP = 6;
 export const TCP_NODELAY = 1;
 export const EINTR = 4;
+export const ENOSYS = 38;
 export const EAGAIN = 11;
 export const EINPROGRESS = 115;
 export const MSG_NOSIGNAL = 0x4000;
@@ -51,6 +52,9 @@ const SYMBOLS = {
     result: "i32",
     nonblocking: true,
   },
+  // A wait with a nanosecond timeout (glibc 2.35, Linux 5.11): timers less than a millisecond away (`-R`'s
+  // slots) are waited for instead of polled for. Optional: older systems poll, as before.
+  epoll_pwait2: { parameters: ["i32", "buffer", "i32", "buffer", "pointer"], result: "i32", optional: true },
   clock_gettime: { parameters: ["i32", "buffer"], result: "i32" },
   __errno_location: { parameters: [], result: "pointer" },
 } as const;

@@ -193,14 +193,19 @@ export class Connection implements ConnectionCycle {
       return;
     }
     this.#completedMs = -1;
-    const generation = this.#generation;
-    const atDue = () => {
-      this.#delayTimer = null;
-      if (generation === this.#generation) this.#send();
-    };
+    this.#dueGeneration = this.#generation;
     const waitMs = dueMs - nowMs;
-    this.#delayTimer = this.#context.transport.delay?.(waitMs, atDue) ?? laterMacrotask(waitMs, atDue);
+    this.#delayTimer = this.#context.transport.delay?.(waitMs, this.#atDue) ??
+      laterMacrotask(waitMs, this.#atDue);
   }
+
+  /** The socket a `-R` wait was for: a wait that outlived it sends nothing. */
+  #dueGeneration = -1;
+  /** One callback for every `-R` wait of this connection, not a closure per request. */
+  readonly #atDue = (): void => {
+    this.#delayTimer = null;
+    if (this.#dueGeneration === this.#generation) this.#send();
+  };
 
   #send(): void {
     const context = this.#context;
