@@ -127,16 +127,22 @@ export class Run {
     threads: WorkerThread[],
     script: MainScript | null,
     options: RunOptions,
+    startedAtEpochMs: number,
   ) {
     this.#config = config;
     this.#threads = threads;
     this.#script = script;
     this.#graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
-    this.#startedAtMs = performance.now();
+    // The run counts from when the first thread's connections started (wrk: once the threads are created),
+    // so that -R's plans, which count from each thread's start, fit the run exactly.
+    this.#startedAtMs = Math.min(startedAtEpochMs - performance.timeOrigin, performance.now());
     const { promise: ended, resolve, reject } = Promise.withResolvers<void>();
     this.#endRun = resolve;
     this.#failRun = reject;
-    const deadline = setTimeout(() => this.#endRun(), config.durationMs);
+    const deadline = setTimeout(
+      () => this.#endRun(),
+      Math.max(0, config.durationMs - (performance.now() - this.#startedAtMs)),
+    );
     const onAbort = () => this.#endRun();
     options.signal?.addEventListener("abort", onAbort, { once: true });
     // Aborted while starting: the run ends at once and reports the little time it ran.
@@ -164,6 +170,7 @@ export class Run {
 
     let mainScript: MainScript | null = null;
     let failure: RunError | null = null;
+    let startedAt: number[] = [];
     let run: Run | null = null;
     const threads: WorkerThread[] = [];
     const events = {
@@ -205,7 +212,7 @@ export class Run {
       if (mainScript?.hasSetup) {
         for (const thread of threads) await mainScript.setup(thread).catch(asRunError);
       }
-      await allWithin(
+      startedAt = await allWithin(
         threads.map((thread) => thread.start()),
         boundMs,
         (i) => `thread ${i + 1} did not finish init() within ${seconds(boundMs)} (does init() loop forever?)`,
@@ -216,7 +223,7 @@ export class Run {
       mainScript?.close();
       throw failure ?? asRunError(error);
     }
-    run = new Run(config, threads, mainScript, options);
+    run = new Run(config, threads, mainScript, options, Math.min(...startedAt));
     if (config.rate !== null && mainScript?.hasDelay) {
       run.warnings.push(
         `${config.scriptPath}: delay() is not called with -R: the rate decides when each request goes`,
@@ -317,21 +324,29 @@ function workerSetup(
 }
 
 /**
- * Waits for every promise, but at most `boundMs`: then rejects with a `RunError` of `describe(i)` for the first
+ * Resolves to every promise's value, waiting at most `boundMs`: then rejects with a `RunError` of `describe(i)` for the first
  * one still pending. Leaves no timer behind either way.
  */
-async function allWithin(
-  promises: Promise<void>[],
+async function allWithin<T>(
+  promises: Promise<T>[],
   boundMs: number,
   describe: (index: number) => string,
-): Promise<void> {
+): Promise<T[]> {
   const settled = promises.map(() => false);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new RunError(describe(settled.indexOf(false)))), boundMs);
   });
   try {
-    await Promise.race([Promise.all(promises.map((p, i) => p.then(() => void (settled[i] = true)))), late]);
+    return await Promise.race([
+      Promise.all(promises.map((p, i) =>
+        p.then((value) => {
+          settled[i] = true;
+          return value;
+        })
+      )),
+      late,
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -30,9 +30,9 @@ Deno.test("cli -R prints wrk2's report: Req/Sec from the start, the HdrHistogram
 Deno.test("cli -R below -t and -c works: each connection gets its share, below one request per second", async () => {
   const server = startServer();
   try {
-    // 2 requests/s over 4 connections: one every 2 s each, the four staggered by 0.5 s, so in 1.9 s each sends
-    // once (at 0, 0.5, 1 and 1.5 s).
-    const { code, stdout, stderr } = await runCli(["-t4", "-c4", "-d1900ms", "-R", "2", server.url]);
+    // 2 requests/s over 4 connections: one every 2 s each, the four staggered by 0.5 s, so in 2 s each sends
+    // once (at 0.25, 0.75, 1.25 and 1.75 s).
+    const { code, stdout, stderr } = await runCli(["-t4", "-c4", "-d2s", "-R", "2", server.url]);
     assertEquals(code, 0, stderr);
     assertEquals(server.requests.length, 4);
     assertEquals(parseReport(stdout).requests, 4);

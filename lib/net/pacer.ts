@@ -29,12 +29,13 @@ export function slotIntervalMs(plan: RatePlan): number {
 
 /**
  * Where connection `index` (over all threads) starts its plan, after the threads' common start: connection g
- * is g run-wide slot gaps in, so that all connections' slots interleave evenly (wrk2 staggers connection
+ * is g + ½ run-wide slot gaps in, so that all connections' slots interleave evenly (wrk2 staggers connection
  * starts by a fixed 5 ms each instead, which bunches slots at high rates and delays starts at many
- * connections).
+ * connections), and a run of D seconds holds exactly D × R slots, none on its edges (a slot at the very end
+ * would race the stop).
  */
 export function originOffsetMs(plan: RatePlan, index: number): number {
-  return (1000 * index) / plan.totalPerSec;
+  return (1000 * (index + 0.5)) / plan.totalPerSec;
 }
 
 /**

@@ -48,7 +48,11 @@ export type ToWorker =
 export type FromWorker =
   | { type: "loaded" }
   | { type: "got"; id: number; value: TransferValue }
-  | { type: "started" }
+  /**
+   * The thread's connections are running since `atEpochMs` (ms since the Unix epoch: the clock all threads
+   * share): the run's time counts from the first thread's, and `-R`'s plans from each thread's.
+   */
+  | { type: "started"; atEpochMs: number }
   /** The script called `wrk.thread:stop()`: the thread's connections have stopped sending. */
   | { type: "stopped" }
   | { type: "report"; report: ThreadReport }

@@ -106,9 +106,10 @@ async function start(target: SocketAddress): Promise<void> {
     },
   });
   loop.failure.catch(fail);
+  const atEpochMs = performance.timeOrigin + performance.now();
   // init() may already have called wrk.thread:stop().
   if (!stoppedByScript) loop.start();
-  post({ type: "started" });
+  post({ type: "started", atEpochMs });
 }
 
 function handle(message: ToWorker): Promise<void> | void {

@@ -33,7 +33,7 @@ export class WorkerThread implements ThreadHandle {
   readonly #gets = new Map<number, (value: TransferValue) => void>();
   #nextGetId = 0;
   #loaded = observed<void>();
-  #started = observed<void>();
+  #started = observed<number>();
   #report = observed<ThreadReport>();
   #closed = observed<void>();
   #failed = false;
@@ -61,7 +61,7 @@ export class WorkerThread implements ThreadHandle {
   }
 
   /** Runs `init()` in the thread and starts its connections to `addr`. */
-  start(): Promise<void> {
+  start(): Promise<number> {
     const { address, port, family } = this.addr;
     this.#send({ type: "start", address: { address, port, family } });
     return this.#started.promise;
@@ -126,7 +126,7 @@ export class WorkerThread implements ThreadHandle {
       case "loaded":
         return this.#loaded.resolve();
       case "started":
-        return this.#started.resolve();
+        return this.#started.resolve(message.atEpochMs);
       case "got": {
         const resolve = this.#gets.get(message.id);
         this.#gets.delete(message.id);

@@ -38,9 +38,9 @@ Deno.test("-R 1000 over -t3 -c10 plans exactly 1000 requests/s, the connections'
   const perThread = [0, 1, 2].map((t) => shareOf(10, 3, t) * (1000 / intervalMs));
   assertEquals(perThread, [400, 300, 300]);
   assertEquals(perThread.reduce((a, b) => a + b), 1000);
-  // Connection g starts g ms in: one send per millisecond over all connections.
+  // Connection g starts g + ½ ms in: one send per millisecond over all connections, none on a second's edge.
   const origins = Array.from({ length: 10 }, (_, g) => originOffsetMs(plan, g));
-  assertEquals(origins, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assertEquals(origins, [0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 8.5, 9.5]);
 });
 
 Deno.test("a connection on plan sends at its slots, whatever the answers take below the interval", () => {
@@ -98,10 +98,10 @@ Deno.test("pipelined batches take one slot per request", () => {
 Deno.test("tiny rates: -R 1 over -c10 gives each connection a slot every 10 s, the first ones staggered by 1 s", () => {
   const plan: RatePlan = { totalPerSec: 1, connections: 10 };
   assertEquals(slotIntervalMs(plan), 10_000);
-  assertEquals(originOffsetMs(plan, 9), 9000);
+  assertEquals(originOffsetMs(plan, 9), 9500);
   const pacer = new Pacer(originOffsetMs(plan, 3), slotIntervalMs(plan));
   const { sent } = drive(pacer, 30_000, () => 1);
-  assertEquals(sent, [3000, 13_000, 23_000]);
+  assertEquals(sent, [3500, 13_500, 23_500]);
   // -R 3 over 2 connections: 1.5/s each, slots 666.67 ms apart.
   assertAlmostEquals(slotIntervalMs({ totalPerSec: 3, connections: 2 }), 666.667, 0.001);
 });
