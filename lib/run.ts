@@ -265,7 +265,7 @@ export class Run {
     const runtimeUs = Math.round((stoppedAtMs - this.#startedAtMs) * 1000);
     // Threads close their sockets after reporting; they must be done before anything terminates them.
     await Promise.all(this.#threads.map((thread) => thread.closed(CLOSE_BOUND_MS)));
-    return mergeReports(this.#config, reports, runtimeUs);
+    return mergeReports(this.#config, reports, runtimeUs, this.#startedAtMs + performance.timeOrigin);
   }
 }
 

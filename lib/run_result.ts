@@ -3,10 +3,10 @@
  *
  * @module
  */
-import type { ErrorCounts } from "./stats/error_counts.ts";
+import type { ErrorCounts, ErrorReason } from "./stats/error_counts.ts";
 import type { Stats } from "./stats/stats.ts";
 
-export type { ErrorCounts };
+export type { ErrorCounts, ErrorReason };
 
 /**
  * The merged outcome of a run: everything the report and `done()` need.
@@ -39,6 +39,12 @@ export interface RunResult {
   bytesRead: number;
   /** Error counters, summed over the threads. */
   errors: ErrorCounts;
+  /** Why the socket errors happened, by category and reason, most frequent first. */
+  errorReasons: ErrorReason[];
+  /** Responses by status code (`"200"`, `"503"`…), over the threads. */
+  statusCodes: Record<string, number>;
+  /** When the run started (its clock's zero), as an ISO 8601 time. */
+  startedAt: string;
   /**
    * Latency samples in µs. Closed loop: each from its request's write, after wrk's coordinated-omission
    * correction. With `-R`: each from the request's planned send time (free of coordinated omission), as wrk2's

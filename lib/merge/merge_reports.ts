@@ -8,7 +8,7 @@
  */
 import type { Config } from "../config/config.ts";
 import type { RunResult } from "../run_result.ts";
-import { addErrors, noErrors } from "../stats/error_counts.ts";
+import { addErrors, addReasons, noErrors, sortedReasons } from "../stats/error_counts.ts";
 import { Stats } from "../stats/stats.ts";
 import type { ThreadReport } from "../worker/protocol.ts";
 
@@ -30,6 +30,8 @@ import type { ThreadReport } from "../worker/protocol.ts";
  *   requests: 1,
  *   bytesRead: 100,
  *   errors: { connect: 0, read: 0, write: 0, status: 0, timeout: 0 },
+ *   errorReasons: [],
+ *   statusCodes: { "200": 1 },
  *   latency: latency.bucketCounts(),
  *   requestRate: new Stats().bucketCounts(),
  *   rate: null,
@@ -38,8 +40,15 @@ import type { ThreadReport } from "../worker/protocol.ts";
  * console.log(result.requests, result.unfinishedThreads); // 1 [ 2 ]
  * ```
  */
-export function mergeReports(config: Config, reports: (ThreadReport | null)[], runtimeUs: number): RunResult {
+export function mergeReports(
+  config: Config,
+  reports: (ThreadReport | null)[],
+  runtimeUs: number,
+  startedAtEpochMs = Date.now() - runtimeUs / 1000,
+): RunResult {
   const errors = noErrors();
+  const reasons = new Map<string, number>();
+  const statusCodes: Record<string, number> = {};
   const latency = new Stats();
   const uncorrectedLatency = config.rate === null ? null : new Stats();
   const requestRate = new Stats();
@@ -56,6 +65,10 @@ export function mergeReports(config: Config, reports: (ThreadReport | null)[], r
     requests += report.requests;
     bytesRead += report.bytesRead;
     addErrors(errors, report.errors);
+    addReasons(reasons, report.errorReasons);
+    for (const [code, count] of Object.entries(report.statusCodes)) {
+      statusCodes[code] = (statusCodes[code] ?? 0) + count;
+    }
     latency.add(Stats.fromBucketCounts(report.latency));
     requestRate.add(Stats.fromBucketCounts(report.requestRate));
     if (report.rate !== null) {
@@ -76,6 +89,9 @@ export function mergeReports(config: Config, reports: (ThreadReport | null)[], r
     requests,
     bytesRead,
     errors,
+    errorReasons: sortedReasons(reasons),
+    statusCodes,
+    startedAt: new Date(startedAtEpochMs).toISOString(),
     latency,
     uncorrectedLatency,
     requestRate,

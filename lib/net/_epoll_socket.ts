@@ -37,6 +37,7 @@ import {
   TCP_NODELAY,
 } from "./_libc.ts";
 import { clockMs } from "./clock.ts";
+import { errnoName } from "./error_reason.ts";
 import { type Cancel, READ_FAILED, type Socket } from "./socket.ts";
 
 const MAX_EVENTS = 256;
@@ -58,7 +59,7 @@ const YIELD_EVERY_MS = 5;
 /** An OS error from a libc call, with its errno (`ECONNREFUSED` = 111, `ECONNRESET` = 104...). */
 export class SocketError extends Error {
   constructor(readonly call: string, readonly errno: number) {
-    super(`${call} failed: errno ${errno}`);
+    super(`${call} failed: ${errnoName(errno)}`);
   }
 }
 
@@ -335,6 +336,7 @@ class LoopTimer implements Cancel {
 
 /** A connected (or connecting) non-blocking socket; its descriptor is closed by `close()`. */
 export class EpollSocket implements Socket {
+  readFailure: string | undefined = undefined;
   readonly #loop: EpollLoop;
   readonly #libc: Libc;
   readonly #fd: number;
@@ -527,7 +529,9 @@ export class EpollSocket implements Socket {
       if (n <= 0) {
         this.#readBuffer = null;
         // After a reset, recv can report a plain EOF; the socket's pending error tells the two apart.
-        this.#onRead(n === 0 && (!this.#errorReported || this.#socketError() === 0) ? 0 : READ_FAILED);
+        const error = n < 0 ? -n : this.#errorReported ? this.#socketError() : 0;
+        if (error !== 0) this.readFailure = errnoName(error);
+        this.#onRead(error === 0 ? 0 : READ_FAILED);
         return;
       }
       this.#onRead(n);

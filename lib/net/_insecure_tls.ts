@@ -4,6 +4,7 @@
  */
 import { isIP } from "node:net";
 import { connect as tlsConnect, type TLSSocket } from "node:tls";
+import { errorReason } from "./error_reason.ts";
 import { READ_FAILED, type Socket, type SocketAddress, type TlsSettings } from "./socket.ts";
 
 /** Connects over TLS without verifying the certificate (`-k`); rejects on failure or abort. */
@@ -39,6 +40,7 @@ export function connectInsecureTls(
 
 /** A node:tls socket seen through the `Socket` interface: its data events copied into the reader's buffer. */
 class NodeSocket implements Socket {
+  readFailure: string | undefined = undefined;
   readonly #socket: TLSSocket;
   #buffer: Uint8Array | null = null;
   #onRead: (n: number) => void = () => {};
@@ -53,7 +55,10 @@ class NodeSocket implements Socket {
     socket.on("data", (chunk: Uint8Array) => this.#deliver(chunk));
     socket.on("end", () => this.#finish(0));
     socket.on("close", () => this.#finish(0));
-    socket.on("error", () => this.#finish(READ_FAILED));
+    socket.on("error", (error: Error) => {
+      this.readFailure = errorReason(error);
+      this.#finish(READ_FAILED);
+    });
   }
 
   startReading(buffer: Uint8Array, onRead: (n: number) => void): void {

@@ -8,6 +8,7 @@
  * These are Deno internals, so every piece is checked once and anything unexpected falls back to the public
  * methods: the tool keeps working on a Deno whose internals differ, only slower.
  */
+import { errorReason } from "./error_reason.ts";
 import { READ_FAILED, type Socket } from "./socket.ts";
 
 /** Deno's core ops used here; both resolve to a byte count, `read` to 0 at EOF. */
@@ -57,6 +58,7 @@ export function isCoreSocket(socket: Socket): boolean {
 
 /** What both kinds share: a `Deno.Conn` to close, and one read loop handing each read on. */
 abstract class PumpedSocket implements Socket {
+  readFailure: string | undefined = undefined;
   readonly #conn: Deno.Conn;
   #closed = false;
   constructor(conn: Deno.Conn) {
@@ -78,7 +80,8 @@ abstract class PumpedSocket implements Socket {
       let n: number;
       try {
         n = await this.readInto(buffer);
-      } catch {
+      } catch (error) {
+        this.readFailure = errorReason(error);
         n = READ_FAILED;
       }
       if (this.#closed) return;

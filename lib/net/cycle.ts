@@ -21,6 +21,17 @@ export class ThreadCounters {
   /** With `-R`: batches sent, and those sent behind their plan (see `pacer.ts`). */
   batches = 0;
   lateBatches = 0;
+  /** Responses by status code (index = code; codes are three digits). */
+  readonly statusCodes = new Float64Array(1000);
+  /** Socket errors by `category\treason`. */
+  readonly errorReasons = new Map<string, number>();
+
+  /** Counts one socket error of `category`, for `reason` (an errno name, or a few words). */
+  countError(category: Exclude<keyof ErrorCounts, "status">, reason: string): void {
+    this.errors[category]++;
+    const key = `${category}\t${reason}`;
+    this.errorReasons.set(key, (this.errorReasons.get(key) ?? 0) + 1);
+  }
 }
 
 /** What every connection of a thread shares. */

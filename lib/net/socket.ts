@@ -40,6 +40,8 @@ export interface Socket {
    * server sends unasked, or its close of an idle connection, are seen when they happen (as in wrk).
    */
   startReading(buffer: Uint8Array, onRead: (n: number) => void): void;
+  /** Why the read that gave `READ_FAILED` failed (an errno name), when the socket knows. */
+  readonly readFailure?: string;
   /** Writes some of `bytes`; resolves to how many. */
   write(bytes: Uint8Array): Promise<number>;
   /**

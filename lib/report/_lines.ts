@@ -86,7 +86,9 @@ export function printUnits(n: number, format: (n: number) => string, width: numb
 
 /**
  * The lines after the statistics in wrk's and wrk2's `main`: requests, time and bytes, the `Socket errors` and
- * `Non-2xx or 3xx responses` lines when their counters are non-zero, `Requests/sec` and `Transfer/sec`.
+ * `Non-2xx or 3xx responses` lines when their counters are non-zero, `Requests/sec` and `Transfer/sec`. Ours
+ * (docs/wrk-compat.md#error-lines): an `Error reasons` line after `Socket errors`, and a `Status codes` line
+ * after `Non-2xx`, each only with the line it follows, so a clean run's report stays wrk's.
  *
  * @example A clean one-second run
  * ```ts
@@ -102,6 +104,9 @@ export function printUnits(n: number, format: (n: number) => string, width: numb
  *   requests: 4000,
  *   bytesRead: 400_000,
  *   errors: { connect: 0, read: 0, write: 0, status: 0, timeout: 0 },
+ *   errorReasons: [],
+ *   statusCodes: { "200": 4000 },
+ *   startedAt: "2026-12-04T12:00:00.000Z",
  *   latency: new Stats(),
  *   uncorrectedLatency: null,
  *   requestRate: new Stats(),
@@ -129,8 +134,18 @@ export function summaryLines(result: RunResult): string[] {
         integer(write)
       }, timeout ${integer(timeout)}`,
     );
+    const reasons = result.errorReasons.map(({ category, reason, count }) =>
+      `${category} ${reason} ${integer(count)}`
+    );
+    if (reasons.length > 0) lines.push(`  Error reasons: ${reasons.join(", ")}`);
   }
-  if (status) lines.push(`  Non-2xx or 3xx responses: ${integer(status)}`);
+  if (status) {
+    lines.push(`  Non-2xx or 3xx responses: ${integer(status)}`);
+    const codes = Object.entries(result.statusCodes).sort(([a], [b]) => Number(a) - Number(b));
+    if (codes.length > 0) {
+      lines.push(`  Status codes: ${codes.map(([code, count]) => `${code} ${integer(count)}`).join(", ")}`);
+    }
+  }
   lines.push(`Requests/sec: ${padLeft(formatFixed(requestsPerSecond(result), 2), 9)}`);
   lines.push(
     `Transfer/sec: ${padLeft(formatBinary(perSecond(result.bytesRead, result.runtimeUs / US_PER_S)), 10)}B`,

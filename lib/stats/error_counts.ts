@@ -33,6 +33,18 @@ export interface ErrorCounts {
   timeout: number;
 }
 
+/**
+ * Why errors of one category happened, and how often: `ECONNREFUSED` for connects, `ECONNRESET` or a malformed
+ * response for reads, no answer within `--timeout` for timeouts, and so on.
+ */
+export interface ErrorReason {
+  /** The counter the errors were counted in (never `status`: status codes are counted by code). */
+  category: keyof ErrorCounts;
+  /** A short reason: an errno name where the OS gave one, else a few words. */
+  reason: string;
+  count: number;
+}
+
 /** The categories of {@linkcode ErrorCounts}, in wrk's order (the order of its `Socket errors` line). */
 export const ERROR_KINDS: readonly (keyof ErrorCounts)[] = ["connect", "read", "write", "status", "timeout"];
 
@@ -50,6 +62,37 @@ export const ERROR_KINDS: readonly (keyof ErrorCounts)[] = ["connect", "read", "
  */
 export function noErrors(): ErrorCounts {
   return { connect: 0, read: 0, write: 0, status: 0, timeout: 0 };
+}
+
+/**
+ * Adds reasons into `total` (keyed `category\treason`), for merging threads and runs.
+ *
+ * @example Two threads' reasons, merged and sorted as the report lists them
+ * ```ts
+ * import { addReasons, sortedReasons } from "./error_counts.ts";
+ *
+ * const total = new Map<string, number>();
+ * addReasons(total, [{ category: "read", reason: "ECONNRESET", count: 2 }]);
+ * addReasons(total, [{ category: "read", reason: "ECONNRESET", count: 1 }, { category: "connect", reason: "ECONNREFUSED", count: 5 }]);
+ * console.log(sortedReasons(total).map((r) => `${r.category} ${r.reason} ${r.count}`)); // [ "connect ECONNREFUSED 5", "read ECONNRESET 3" ]
+ * ```
+ */
+export function addReasons(total: Map<string, number>, reasons: readonly ErrorReason[]): void {
+  for (const { category, reason, count } of reasons) {
+    const key = `${category}\t${reason}`;
+    total.set(key, (total.get(key) ?? 0) + count);
+  }
+}
+
+/** The reasons of `total` (from {@linkcode addReasons}), most frequent first, then by category and reason. */
+export function sortedReasons(total: ReadonlyMap<string, number>): ErrorReason[] {
+  return [...total].map(([key, count]) => {
+    const [category, reason] = key.split("\t");
+    return { category: category as keyof ErrorCounts, reason, count };
+  }).sort((a, b) =>
+    b.count - a.count || ERROR_KINDS.indexOf(a.category) - ERROR_KINDS.indexOf(b.category) ||
+    a.reason.localeCompare(b.reason)
+  );
 }
 
 /**

@@ -8,6 +8,7 @@ import { Connection } from "../net/http1/connection.ts";
 import { originOffsetMs, Pacer, type RatePlan, slotIntervalMs } from "../net/pacer.ts";
 import type { RequestSource, ResponseSink } from "../net/request_source.ts";
 import type { Transport } from "../net/socket.ts";
+import type { ErrorCounts } from "../stats/error_counts.ts";
 import { Recorder } from "../stats/recorder.ts";
 import type { ThreadReport } from "./protocol.ts";
 
@@ -111,6 +112,15 @@ export class ThreadLoop {
       requests: counters.requests,
       bytesRead: counters.bytesRead,
       errors: { ...counters.errors },
+      errorReasons: [...counters.errorReasons].map(([key, count]) => {
+        const [category, reason] = key.split("\t");
+        return { category: category as keyof ErrorCounts, reason, count };
+      }),
+      statusCodes: Object.fromEntries(
+        [...counters.statusCodes.entries()].filter(([, count]) => count > 0).map((
+          [code, count],
+        ) => [code, count]),
+      ),
       latency: this.#latency.counts(),
       requestRate: this.#requestRate.counts(),
       rate: this.#uncorrectedLatency === null ? null : {

@@ -14,6 +14,8 @@ function report(threadIndex: number, requests: number, latencies: number[]): Thr
     requests,
     bytesRead: requests * 100,
     errors: { connect: 1, read: 2, write: 3, status: 4, timeout: 5 },
+    errorReasons: [{ category: "read", reason: "ECONNRESET", count: 2 }],
+    statusCodes: { "200": requests - 4, "503": 4 },
     latency: latency.counts(),
     requestRate: rate.counts(),
     rate: null,

@@ -86,6 +86,9 @@ function rateResult(url: string): RunResult {
     requests: 1500,
     bytesRead: 229_500,
     errors: NO_ERRORS,
+    errorReasons: [],
+    statusCodes: {},
+    startedAt: "2026-12-04T12:00:00.000Z",
     latency: syntheticLatency(),
     uncorrectedLatency: syntheticLatency(),
     requestRate: syntheticRates(),
@@ -130,6 +133,9 @@ Deno.test("formatRateReport() prints the non-2xx line where wrk2 does (a real 12
     ...rateResult(url),
     durationMs: 12_000,
     errors: { ...NO_ERRORS, status: 1500 },
+    errorReasons: [],
+    statusCodes: {},
+    startedAt: "2026-12-04T12:00:00.000Z",
     rate: { plannedPerSec: 125, batches: 1500, lateBatches: 0 },
   };
   assertEquals(shape(fullReport(result, { latency: true, uncorrected: false }), url), shape(golden, url));
@@ -226,6 +232,9 @@ Deno.test("formatRateReport() prints an empty run as wrk2 does, but for the tabl
     requests: 0,
     bytesRead: 0,
     errors: { ...NO_ERRORS, timeout: 1 },
+    errorReasons: [],
+    statusCodes: {},
+    startedAt: "2026-12-04T12:00:00.000Z",
     latency: new Stats(),
     uncorrectedLatency: new Stats(),
     requestRate: new Stats(),
@@ -274,6 +283,9 @@ Deno.test("formatRateReport() ends with the wrk report's lines from the requests
   const result: RunResult = {
     ...rateResult("http://x/"),
     errors: { connect: 1, read: 2, write: 3, timeout: 4, status: 5 },
+    errorReasons: [],
+    statusCodes: {},
+    startedAt: "2026-12-04T12:00:00.000Z",
     rate: null,
     unfinishedThreads: [1],
   };
@@ -290,6 +302,9 @@ function shortRun(requests: number, errors: Partial<ErrorCounts>, lateBatches: n
     runtimeUs: 1_000_000,
     requests,
     errors: { ...NO_ERRORS, ...errors },
+    errorReasons: [],
+    statusCodes: {},
+    startedAt: "2026-12-04T12:00:00.000Z",
     rate: { plannedPerSec: 1000, batches: requests, lateBatches },
   };
 }

@@ -9,6 +9,7 @@
  * (docs/benchmarks.md#measurements-behind-the-code).
  */
 import { clockMs } from "../clock.ts";
+import { errorReason } from "../error_reason.ts";
 import { PARSE_ERROR, ResponseParser } from "./response_parser.ts";
 import type { ConnectionCycle, CycleContext } from "../cycle.ts";
 import type { Pacer } from "../pacer.ts";
@@ -87,10 +88,10 @@ export class Connection implements ConnectionCycle {
     const limitMs = this.#phase === Phase.Connecting ? this.#connectTimeoutMs : this.#context.timeoutMs;
     if (nowMs - this.#sinceMs < limitMs) return;
     if (this.#phase === Phase.Connecting) {
-      this.#context.counters.errors.connect++;
+      this.#context.counters.countError("connect", "connect timeout");
       this.#connectAbort?.abort();
     } else {
-      this.#context.counters.errors.timeout++;
+      this.#context.counters.countError("timeout", "no response within --timeout");
     }
     this.#reconnect();
   }
@@ -119,7 +120,7 @@ export class Connection implements ConnectionCycle {
     const generation = this.#generation;
     context.transport.connect(abort.signal).then(
       (conn) => this.#onConnected(conn, generation),
-      () => this.#onConnectFailed(generation),
+      (error) => this.#onConnectFailed(generation, error),
     );
   }
 
@@ -141,12 +142,12 @@ export class Connection implements ConnectionCycle {
     this.#next();
   }
 
-  #onConnectFailed(generation: number): void {
+  #onConnectFailed(generation: number, error: unknown): void {
     // A connect that expire() already counted (or the stop aborted) is not counted twice.
     if (generation !== this.#generation || this.#closed || this.#context.state.stopped) return;
     this.#connectAbort = null;
     this.#phase = Phase.Idle;
-    this.#context.counters.errors.connect++;
+    this.#context.counters.countError("connect", errorReason(error));
     // The next attempt waits a macrotask, so a refusing server cannot starve the timers that stop the run.
     this.#delayTimer = laterMacrotask(0, () => {
       this.#delayTimer = null;
@@ -257,15 +258,15 @@ export class Connection implements ConnectionCycle {
       // against the next socket, or end its write.
       conn.write(request).then(
         (written) => this.#onWritten(written, generation),
-        () => this.#writeFailed(generation),
+        (error) => this.#writeFailed(generation, error),
       );
       return;
     }
     let written = -1;
     try {
       written = conn.writeNow(request);
-    } catch {
-      this.#writeFailed(generation);
+    } catch (error) {
+      this.#writeFailed(generation, error);
     }
     if (written >= 0) this.#onWritten(written, generation);
   }
@@ -307,8 +308,8 @@ export class Connection implements ConnectionCycle {
         if (generation !== this.#generation) return;
       }
       this.#writeDone();
-    } catch {
-      this.#writeFailed(generation);
+    } catch (error) {
+      this.#writeFailed(generation, error);
     }
   }
 
@@ -319,9 +320,9 @@ export class Connection implements ConnectionCycle {
     this.#send();
   }
 
-  #writeFailed(generation: number): void {
+  #writeFailed(generation: number, error: unknown): void {
     if (generation !== this.#generation || this.#closed || this.#context.state.stopped) return;
-    this.#context.counters.errors.write++;
+    this.#context.counters.countError("write", errorReason(error));
     this.#reconnect();
   }
 
@@ -341,7 +342,7 @@ export class Connection implements ConnectionCycle {
     if (this.#closed || this.#context.state.stopped) return;
     this.#phase = Phase.Idle;
     if (outcome === Outcome.Failed) {
-      this.#context.counters.errors.read++;
+      this.#context.counters.countError("read", this.#failure);
       this.#reconnect();
     } else if (this.#conn === null) {
       // The response ended with the connection (Connection: close, or a body delimited by the close).
@@ -360,10 +361,11 @@ export class Connection implements ConnectionCycle {
       return Outcome.Dropped;
     }
     // A read that fails, or a close or bytes that nobody asked for (wrk counts those as read errors too).
-    if (n === READ_FAILED || this.#pending === 0) return Outcome.Failed;
+    if (n === READ_FAILED) return this.#fail(this.#conn?.readFailure ?? "read failed");
+    if (this.#pending === 0) return this.#fail(n === 0 ? "closed while idle" : "unsolicited bytes");
     if (n === 0) {
       // EOF: only a close-delimited body may end here; otherwise the response (or its start) was lost.
-      if (!parser.finishAtEof()) return Outcome.Failed;
+      if (!parser.finishAtEof()) return this.#fail("closed before the response ended");
       // The clock is read before response() runs, as wrk's: the hook's time is not the server's latency.
       const nowMs = this.#pending === 1 ? clockMs() : 0;
       this.#complete(context.sink);
@@ -373,7 +375,7 @@ export class Connection implements ConnectionCycle {
       if (left === 0) this.#recordLatency(nowMs);
       this.#drop();
       // Responses of the batch still expected were lost with the connection.
-      return left === 0 ? Outcome.Completed : Outcome.Failed;
+      return left === 0 ? Outcome.Completed : this.#fail("closed before the batch ended");
     }
     const buffer = this.#buffer;
     // Bytes count as the parser takes them, up to the response that stops the thread: the replies after it,
@@ -383,7 +385,7 @@ export class Connection implements ConnectionCycle {
     while (pos < n) {
       const start = pos;
       pos = parser.execute(buffer, pos, n);
-      if (pos === PARSE_ERROR) return Outcome.Failed;
+      if (pos === PARSE_ERROR) return this.#fail("malformed response");
       counters.bytesRead += pos - start;
       if (!parser.done) break;
       const nowMs = this.#pending === 1 || this.#samplePerResponse ? clockMs() : 0;
@@ -395,22 +397,32 @@ export class Connection implements ConnectionCycle {
       if (--this.#pending === 0) {
         this.#recordLatency(nowMs);
         // Bytes nobody asked for mean the framing is off: the next response would be misread.
-        if (pos < n && !onlyLineBreaks(buffer, pos, n)) return Outcome.Failed;
+        if (pos < n && !onlyLineBreaks(buffer, pos, n)) return this.#fail("unsolicited bytes");
         parser.reset(source.headFlags[0]);
         if (!keepAlive) this.#drop();
         return Outcome.Completed;
       }
-      if (!keepAlive) return Outcome.Failed;
+      if (!keepAlive) return this.#fail("closed before the batch ended");
       parser.reset(source.headFlags[source.pipelineDepth - this.#pending]);
     }
     return Outcome.ReadMore;
   }
 
+  /** Why the last read failed, for the read error `#onRead` counts. */
+  #failure = "";
+
+  #fail(reason: string): Outcome {
+    this.#failure = reason;
+    return Outcome.Failed;
+  }
+
   #complete(sink: ResponseSink | null): void {
     const counters = this.#context.counters;
+    const status = this.#parser.status;
     counters.requests++;
     counters.requestsSinceSample++;
-    if (this.#parser.status > 399) counters.errors.status++;
+    counters.statusCodes[status]++;
+    if (status > 399) counters.errors.status++;
     if (sink !== null) sink.onResponse(this.#parser);
   }
 
@@ -427,7 +439,7 @@ export class Connection implements ConnectionCycle {
     const latencyUs = (nowMs - this.#sinceMs) * 1000;
     // wrk does not record a sample at or past the timeout; it counts a timeout instead.
     if (latencyUs >= this.#timeoutUs) {
-      context.counters.errors.timeout++;
+      context.counters.countError("timeout", "response after --timeout");
     } else if (context.pacing === null) {
       context.recordLatencyUs(latencyUs);
     } else {

@@ -1,0 +1,79 @@
+/**
+ * A short reason for a socket error, as the report's `Error reasons` line and the JSON result give it: the
+ * errno name where the OS gave one (`ECONNREFUSED`, `ECONNRESET`), from libc's errno (the epoll loop), Deno's
+ * error classes or node's `code` (the `-k` transport); a TLS failure or anything else in a few words.
+ *
+ * @module
+ */
+
+/** Linux errno values the sockets meet, by name. */
+const ERRNO_NAMES: Readonly<Record<number, string>> = {
+  1: "EPERM",
+  4: "EINTR",
+  9: "EBADF",
+  11: "EAGAIN",
+  12: "ENOMEM",
+  13: "EACCES",
+  22: "EINVAL",
+  23: "ENFILE",
+  24: "EMFILE",
+  32: "EPIPE",
+  97: "EAFNOSUPPORT",
+  98: "EADDRINUSE",
+  99: "EADDRNOTAVAIL",
+  100: "ENETDOWN",
+  101: "ENETUNREACH",
+  103: "ECONNABORTED",
+  104: "ECONNRESET",
+  105: "ENOBUFS",
+  107: "ENOTCONN",
+  110: "ETIMEDOUT",
+  111: "ECONNREFUSED",
+  112: "EHOSTDOWN",
+  113: "EHOSTUNREACH",
+};
+
+/** The name of Linux errno `errno` (`errno 42` for one not in the table). */
+export function errnoName(errno: number): string {
+  return ERRNO_NAMES[errno] ?? `errno ${errno}`;
+}
+
+/** Deno's error classes for OS errors, by the errno name they stand for. */
+const DENO_ERRORS: readonly [new (...args: never[]) => Error, string][] = [
+  [Deno.errors.ConnectionRefused, "ECONNREFUSED"],
+  [Deno.errors.ConnectionReset, "ECONNRESET"],
+  [Deno.errors.ConnectionAborted, "ECONNABORTED"],
+  [Deno.errors.NotConnected, "ENOTCONN"],
+  [Deno.errors.AddrInUse, "EADDRINUSE"],
+  [Deno.errors.AddrNotAvailable, "EADDRNOTAVAIL"],
+  [Deno.errors.BrokenPipe, "EPIPE"],
+  [Deno.errors.TimedOut, "ETIMEDOUT"],
+  [Deno.errors.NetworkUnreachable, "ENETUNREACH"],
+];
+
+/**
+ * The reason for `error`, thrown by a connect or a write (or a read, where a socket keeps it).
+ *
+ * @example Errno names from every kind of socket error
+ * ```ts
+ * import { errorReason } from "./error_reason.ts";
+ *
+ * console.log(errorReason(new Deno.errors.ConnectionRefused("refused"))); // ECONNREFUSED
+ * console.log(errorReason(Object.assign(new Error("read"), { code: "ECONNRESET" }))); // ECONNRESET
+ * console.log(errorReason(Object.assign(new Error("send"), { errno: 32 }))); // EPIPE
+ * ```
+ */
+export function errorReason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const errno = (error as { errno?: unknown }).errno;
+  if (typeof errno === "number") return errnoName(errno);
+  for (const [type, name] of DENO_ERRORS) if (error instanceof type) return name;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return code;
+  if (/certificate|handshake|tls|alert/i.test(error.message)) return `TLS: ${firstLine(error.message)}`;
+  return firstLine(error.message) || error.name;
+}
+
+function firstLine(text: string): string {
+  return text.replace(/\s*\(os error \d+\).*$/s, "").split("\n")[0].slice(0, 80);
+}
