@@ -46,12 +46,22 @@ export type { Config, Target } from "./lib/config/config.ts";
 export { parseArgs } from "./lib/config/parse_args.ts";
 export { HelpRequested, UsageError } from "./lib/config/errors.ts";
 export { USAGE } from "./lib/config/usage.ts";
-export { Run, run, type RunOptions } from "./lib/run.ts";
+export { Run, run, type RunOptions, type RunProgress } from "./lib/run.ts";
 export { RunError } from "./lib/run_error.ts";
 export type { RateOutcome, RunResult } from "./lib/run_result.ts";
-export type { ErrorCounts } from "./lib/stats/error_counts.ts";
+export type { ErrorCounts, ErrorReason } from "./lib/stats/error_counts.ts";
 export { Stats } from "./lib/stats/stats.ts";
 export { formatHeader, formatReport } from "./lib/report/text_report.ts";
 export { formatRateReport } from "./lib/report/rate_report.ts";
+export { formatJsonResult, type JsonContext } from "./lib/report/json_result.ts";
+export type { ThresholdVerdict } from "./lib/thresholds/verdict.ts";
+export {
+  evaluateThresholds,
+  parseThreshold,
+  type Threshold,
+  THRESHOLDS_FAILED_EXIT_CODE,
+} from "./lib/thresholds/threshold.ts";
+export { formatThresholdReport } from "./lib/report/threshold_report.ts";
+export { formatMarkdownSummary, type MarkdownContext } from "./lib/report/markdown_summary.ts";
 export { type DemoServer, startDemoServer } from "./lib/demo_server.ts";
 export { isWorkerScope } from "./lib/worker/worker_scope.ts";

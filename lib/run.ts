@@ -58,6 +58,11 @@ const DEFAULT_STARTUP_BOUND_MS = 15_000;
 export interface RunOptions {
   /** Where the main state's `print`/`io.write` go (threads write to stdout). Default: stdout. */
   write?: (bytes: Uint8Array) => void;
+  /**
+   * Told how the run is going a few times a second (the CLI's live progress line). The threads send their
+   * totals only when this is given; it costs them a message per 200 ms, nothing per request.
+   */
+  onProgress?: (progress: RunProgress) => void;
   /** Aborting ends the run early; the result covers the time actually run (wrk's SIGINT). */
   signal?: AbortSignal;
   /** How long threads get to report after the stop. */
@@ -79,6 +84,18 @@ export interface RunOptions {
    * `lib/worker/worker_main.ts` and skip its own work when `isWorkerScope()` (as `cli.ts` does).
    */
   workerModule?: string | URL;
+}
+
+/** How a run is going: what `RunOptions.onProgress` is told. */
+export interface RunProgress {
+  /** Since the run started. */
+  elapsedMs: number;
+  /** The duration asked for. */
+  durationMs: number;
+  /** Responses so far, over the threads. */
+  requests: number;
+  /** Socket errors so far (connect, read, write, timeout), over the threads. */
+  errors: number;
 }
 
 /**
@@ -133,6 +150,7 @@ export class Run {
     this.#threads = threads;
     this.#script = script;
     this.#graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+    this.#onProgress = options.onProgress;
     // The run counts from when the first thread's connections started (wrk: once the threads are created),
     // so that -R's plans, which count from each thread's start, fit the run exactly.
     this.#startedAtMs = Math.min(startedAtEpochMs - performance.timeOrigin, performance.now());
@@ -181,6 +199,9 @@ export class Run {
       onStopped: () => {
         if (run !== null && threads.every((thread) => thread.stoppedByScript)) run.#endRun();
       },
+      onProgress: (thread: WorkerThread, requests: number, errors: number) => {
+        if (run !== null) run.#progress(thread.index, requests, errors);
+      },
       workerModule: options.workerModule,
     };
     try {
@@ -191,7 +212,9 @@ export class Run {
       // returns can be bounded and terminated, while the main state runs on this thread and could not be
       // interrupted (so it only runs a script that has finished loading elsewhere).
       await allWithin(
-        threads.map((thread, i) => thread.load(workerSetup(config, i, script, caCerts))),
+        threads.map((thread, i) =>
+          thread.load(workerSetup(config, i, script, caCerts, options.onProgress !== undefined))
+        ),
         boundMs,
         (i) =>
           `thread ${i + 1} did not finish loading the script within ${seconds(boundMs)} ` +
@@ -231,6 +254,27 @@ export class Run {
     }
     if (failure !== null) run.#failRun(failure);
     return run;
+  }
+
+  readonly #threadTotals: { requests: number; errors: number }[] = [];
+  readonly #onProgress: ((progress: RunProgress) => void) | undefined;
+
+  #progress(threadIndex: number, requests: number, errors: number): void {
+    if (this.#onProgress === undefined) return;
+    this.#threadTotals[threadIndex] = { requests, errors };
+    let allRequests = 0;
+    let allErrors = 0;
+    for (const totals of this.#threadTotals) {
+      if (totals === undefined) continue;
+      allRequests += totals.requests;
+      allErrors += totals.errors;
+    }
+    this.#onProgress({
+      elapsedMs: performance.now() - this.#startedAtMs,
+      durationMs: this.#config.durationMs,
+      requests: allRequests,
+      errors: allErrors,
+    });
   }
 
   /** Ends the run now (as wrk does on SIGINT); `result` then covers the time actually run. */
@@ -310,6 +354,7 @@ function workerSetup(
   index: number,
   script: Uint8Array | null,
   caCerts: string[],
+  progress: boolean,
 ): WorkerSetup {
   let firstConnection = 0;
   for (let i = 0; i < index; i++) firstConnection += shareOf(config.connections, config.threads, i);
@@ -317,6 +362,7 @@ function workerSetup(
     threadIndex: index,
     threadConnections: shareOf(config.connections, config.threads, index),
     firstConnection,
+    progress,
     config,
     script,
     caCerts,

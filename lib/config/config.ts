@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { Threshold } from "../thresholds/threshold.ts";
+
 /**
  * Where requests go, parsed from the URL as wrk does (docs/wrk-compat.md#target-url).
  *
@@ -88,6 +90,14 @@ export interface Config {
   uncorrectedLatency: boolean;
   /** `-B/--batch_latency`: with pipelined requests, one latency sample per batch instead of per response. */
   batchLatency: boolean;
+  /** `--json FILE`: where the machine-readable result goes (`-`: stdout, the report then on stderr); null: none. */
+  jsonPath: string | null;
+  /** `--summary FILE`: a Markdown summary appended there (GitHub's `$GITHUB_STEP_SUMMARY`); null: none. */
+  summaryPath: string | null;
+  /** `--threshold EXPR` (repeatable): pass/fail conditions on the result; any failure exits 99. */
+  thresholds: Threshold[];
+  /** Show the live progress line when stderr is a terminal (`--no-progress` turns it off). */
+  progress: boolean;
   /**
    * Plain-HTTP connections on each thread's own epoll loop through libc (Linux, with `--allow-ffi`): no op
    * call and no promise per read or write, so less client CPU per request than Deno's sockets

@@ -90,6 +90,16 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   },
   { name: "u_latency", short: "U", description: "With -R, also print the uncorrected latency" },
   { name: "batch_latency", short: "B", description: "With -R, one latency per pipelined batch" },
+  { name: "json", value: "file", description: "Write the result as JSON to this file (- for stdout)" },
+  { name: "summary", value: "file", description: "Append a Markdown summary to this file" },
+  {
+    name: "threshold",
+    value: "text",
+    multiple: true,
+    description: "Fail (exit 99) unless '<metric> <op> <value>' holds",
+    suggestions: ["p99 < 100ms", "errors < 1%", "rps > 1000"],
+  },
+  { name: "no-progress", description: "No live progress line on a terminal" },
 ];
 
 /** The subcommands; any other first argument starts wrk's command line. */

@@ -8,6 +8,7 @@ import { parseArgs as parseNodeArgs } from "node:util";
 import type { Config } from "./config.ts";
 import { HelpRequested, UsageError, type UsageErrorOptions } from "./errors.ts";
 import { OPTION_SPECS } from "./options.ts";
+import { parseThreshold } from "../thresholds/threshold.ts";
 import { parseCount, parseDurationMs } from "./units.ts";
 import { parseTarget } from "./url.ts";
 
@@ -109,6 +110,16 @@ export function parseArgs(argv: string[]): Config {
   const scriptPath = nonEmpty("script", text("script"));
   const caFile = nonEmpty("cacert", text("cacert"));
   const rate = parsed("rate", text("rate"), parseCount, null);
+  const jsonPath = nonEmpty("json", text("json"));
+  const summaryPath = nonEmpty("summary", text("summary"));
+  const thresholds = ((values.threshold ?? []) as string[]).map((expression) => {
+    try {
+      return parseThreshold(expression);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      throw fail(error.message, { showUsage: false, cause: error });
+    }
+  });
   const uncorrectedLatency = values.u_latency === true;
   const batchLatency = values.batch_latency === true;
   const headers = ((values.header ?? []) as string[]).map((header) => {
@@ -165,6 +176,10 @@ export function parseArgs(argv: string[]): Config {
     rate,
     uncorrectedLatency,
     batchLatency,
+    jsonPath,
+    summaryPath,
+    thresholds,
+    progress: values["no-progress"] !== true,
     epoll: true,
   };
 }

@@ -42,6 +42,7 @@ export interface ErrorReason {
   category: keyof ErrorCounts;
   /** A short reason: an errno name where the OS gave one, else a few words. */
   reason: string;
+  /** How many errors of this category had this reason. */
   count: number;
 }
 

@@ -14,6 +14,8 @@ export interface WorkerSetup {
   threadConnections: number;
   /** The index, over all threads, of this thread's first connection (`-R` staggers connections by it). */
   firstConnection: number;
+  /** Post `progress` messages during the run (for the live progress line). */
+  progress: boolean;
   config: Config;
   /** The script's bytes, read once by the main thread (null: no script). */
   script: Uint8Array | null;
@@ -57,6 +59,8 @@ export type FromWorker =
    * share): the run's time counts from the first thread's, and `-R`'s plans from each thread's.
    */
   | { type: "started"; atEpochMs: number }
+  /** During the run, a few times a second when asked (`WorkerSetup.progress`): the thread's totals so far. */
+  | { type: "progress"; requests: number; errors: number }
   /** The script called `wrk.thread:stop()`: the thread's connections have stopped sending. */
   | { type: "stopped" }
   | { type: "report"; report: ThreadReport }

@@ -28,7 +28,12 @@ export interface ThreadLoopOptions {
    * for the closed loop.
    */
   rate: { plan: RatePlan; firstConnection: number; batchLatency: boolean } | null;
+  /** Told the thread's totals every `PROGRESS_EVERY_TICKS` ticks, for the live progress line; null: never. */
+  onProgress?: ((requests: number, errors: number) => void) | null;
 }
+
+/** Progress goes out every second tick: five times a second, from a timer that runs anyway. */
+const PROGRESS_EVERY_TICKS = 2;
 
 /** Drives a thread's connections from `start()` until `stop()`. */
 export class ThreadLoop {
@@ -42,6 +47,7 @@ export class ThreadLoop {
   readonly #state = { stopped: false };
   #tick: ReturnType<typeof setInterval> | undefined;
   #lastSampleMs = 0;
+  #ticks = 0;
   readonly #failed: (error: unknown) => void;
 
   /** Rejects when a connection's hooks fail (a script error); never resolves. */
@@ -154,5 +160,10 @@ export class ThreadLoop {
       this.#lastSampleMs = nowMs;
     }
     for (const connection of this.#connections) connection.expire(nowMs);
+    const onProgress = this.#options.onProgress;
+    if (onProgress && ++this.#ticks % PROGRESS_EVERY_TICKS === 0) {
+      const { errors } = counters;
+      onProgress(counters.requests, errors.connect + errors.read + errors.write + errors.timeout);
+    }
   }
 }

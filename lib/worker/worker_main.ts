@@ -99,6 +99,7 @@ async function start(target: SocketAddress): Promise<void> {
     transport,
     source,
     sink,
+    onProgress: current.progress ? (requests, errors) => post({ type: "progress", requests, errors }) : null,
     rate: config.rate === null ? null : {
       plan: { totalPerSec: config.rate, connections: config.connections },
       firstConnection: current.firstConnection,

@@ -13,6 +13,8 @@ export type FailureListener = (thread: WorkerThread, message: string, exitCode: 
 export interface WorkerThreadOptions {
   onFailure: FailureListener;
   onStopped: () => void;
+  /** The thread's totals so far, a few times a second, when its setup asked for progress. */
+  onProgress?: (thread: WorkerThread, requests: number, errors: number) => void;
   /**
    * The module the Web Worker runs; it must serve the thread protocol as `worker_main.ts` does. Default:
    * `worker_main.ts` beside this file, which exists when this library runs from its source files (local or
@@ -30,6 +32,7 @@ export class WorkerThread implements ThreadHandle {
   readonly #worker: Worker;
   readonly #onFailure: FailureListener;
   readonly #onStopped: () => void;
+  readonly #onProgress: WorkerThreadOptions["onProgress"];
   readonly #gets = new Map<number, (value: TransferValue) => void>();
   #nextGetId = 0;
   #loaded = observed<void>();
@@ -43,6 +46,7 @@ export class WorkerThread implements ThreadHandle {
     this.addr = addr;
     this.#onFailure = events.onFailure;
     this.#onStopped = events.onStopped;
+    this.#onProgress = events.onProgress;
     const module = events.workerModule ?? new URL("./worker_main.ts", import.meta.url);
     this.#worker = new Worker(module, { type: "module" });
     this.#worker.onmessage = (event: MessageEvent<FromWorker>) => this.#receive(event.data);
@@ -134,6 +138,8 @@ export class WorkerThread implements ThreadHandle {
       }
       case "stopped":
         return this.#markStopped();
+      case "progress":
+        return this.#onProgress?.(this, message.requests, message.errors);
       case "report":
         return this.#report.resolve(message.report);
       case "closed":

@@ -52,6 +52,10 @@ Deno.test("parseArgs() fills in every wrk default", () => {
       uncorrectedLatency: false,
       batchLatency: false,
       epoll: true,
+      jsonPath: null,
+      summaryPath: null,
+      thresholds: [],
+      progress: true,
     } satisfies Config,
   );
 });
@@ -232,6 +236,36 @@ Deno.test("parseArgs() rejects an option without its value", () => {
 
 Deno.test("parseArgs() rejects a value given to a flag", () => {
   assertUsageError(["--latency=yes", URL_TEXT], "option '--latency' does not take a value");
+});
+
+Deno.test("parseArgs() reads --json, --summary, repeated --threshold and --no-progress", () => {
+  const config = parseArgs([
+    "--json",
+    "-",
+    "--summary=/tmp/summary.md",
+    "--threshold",
+    "p99 < 100ms",
+    "--threshold=errors < 1%",
+    "--no-progress",
+    URL_TEXT,
+  ]);
+  assertEquals(config.jsonPath, "-");
+  assertEquals(config.summaryPath, "/tmp/summary.md");
+  assertEquals(config.thresholds.map((threshold) => threshold.expression), ["p99 < 100ms", "errors < 1%"]);
+  assertEquals(config.progress, false);
+});
+
+Deno.test("parseArgs() rejects a threshold it cannot read, naming the part, without the usage", () => {
+  assertUsageError(
+    ["--threshold", "p99 < fast", URL_TEXT],
+    "threshold 'p99 < fast': cannot read the value 'fast' (use a time such as 200ms)",
+    { showUsage: false },
+  );
+  assertUsageError(
+    ["--threshold", "latency < 1s", URL_TEXT],
+    "threshold 'latency < 1s': unknown metric 'latency' (use p50, p99.9 or any percentile, mean, stdev, max, rps, errors, non2xx or timeouts)",
+    { showUsage: false },
+  );
 });
 
 Deno.test("parseArgs() throws HelpRequested for -h and --help", () => {
