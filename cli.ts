@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { writeStdout } from "./lib/_stdout.ts";
+import { writeStderr, writeStdout } from "./lib/_stdout.ts";
 import denoConfig from "./deno.json" with { type: "json" };
 import { parseArgs } from "./lib/config/parse_args.ts";
 import { HelpRequested, UsageError } from "./lib/config/errors.ts";
@@ -18,7 +18,15 @@ import { USAGE, versionLine } from "./lib/config/usage.ts";
 import { startDemoServer } from "./lib/demo_server.ts";
 import { formatHeader, formatReport } from "./lib/report/text_report.ts";
 import { formatRateReport } from "./lib/report/rate_report.ts";
+import { formatThresholdReport } from "./lib/report/threshold_report.ts";
+import { formatMarkdownSummary } from "./lib/report/markdown_summary.ts";
+import { ProgressMeter } from "./lib/report/progress_line.ts";
+import { appendText, checkOutputPath, writeFileWhole } from "./lib/output/output_files.ts";
+import type { Config } from "./lib/config/config.ts";
+import { evaluateThresholds, THRESHOLDS_FAILED_EXIT_CODE } from "./lib/thresholds/threshold.ts";
+import type { ThresholdVerdict } from "./lib/thresholds/verdict.ts";
 import { Run } from "./lib/run.ts";
+import type { RunResult } from "./lib/run_result.ts";
 import { RunError } from "./lib/run_error.ts";
 import { isWorkerScope } from "./lib/worker/worker_scope.ts";
 // This module is also every thread's worker module (see `WORKER_MODULE`): inside a worker, importing
@@ -89,6 +97,11 @@ async function runCli(args: string[]): Promise<number> {
   let config;
   try {
     config = parseArgs(args);
+    // A result that cannot be written is refused now, not found out after the run.
+    if (config.jsonPath !== null && config.jsonPath !== "-") {
+      await checkOutputPath(config.jsonPath, "--json", { append: false });
+    }
+    if (config.summaryPath !== null) await checkOutputPath(config.summaryPath, "--summary", { append: true });
   } catch (error) {
     if (error instanceof HelpRequested) {
       out(USAGE);
@@ -102,7 +115,9 @@ async function runCli(args: string[]): Promise<number> {
     }
     throw error;
   }
-  if (config.printVersion) out(versionLine(denoConfig.version) + "\n");
+  // With `--json -` stdout carries the result document alone; the report goes to stderr.
+  const report = config.jsonPath === "-" ? err : out;
+  if (config.printVersion) report(versionLine(denoConfig.version) + "\n");
 
   const abort = new AbortController();
   let firstSignalMs: number | null = null;
@@ -129,18 +144,30 @@ async function runCli(args: string[]): Promise<number> {
       else Deno.removeSignalListener(signal, onSignal);
     }
   };
+  // The live line only where a person watches: stderr a terminal, not CI logs or pipes.
+  const meter = config.progress && Deno.stderr.isTerminal() ? new ProgressMeter(err) : null;
   try {
-    const run = await Run.start(config, { signal: abort.signal, workerModule: WORKER_MODULE });
+    const run = await Run.start(config, {
+      signal: abort.signal,
+      workerModule: WORKER_MODULE,
+      write: config.jsonPath === "-" ? writeStderr : undefined,
+      onProgress: meter === null ? undefined : (progress) => meter.update(progress, performance.now()),
+    });
     listen(true);
     try {
       for (const warning of run.warnings) err(`${warning}\n`);
-      out(formatHeader(config.target.url, config.durationMs, config.threads, config.connections));
-      const result = await run.result.finally(() => listen(false));
-      out(
+      report(formatHeader(config.target.url, config.durationMs, config.threads, config.connections));
+      const result = await run.result.finally(() => {
+        listen(false);
+        meter?.clear();
+      });
+      report(
         config.rate === null
           ? formatReport(result, { latency: config.latency })
           : formatRateReport(result, { latency: config.latency, uncorrected: config.uncorrectedLatency }),
       );
+      const verdicts = await writeResults(config, args, result, null);
+      report(formatThresholdReport(verdicts ?? []));
       await run.done(result);
       if (result.unfinishedThreads.length > 0) {
         err(
@@ -150,19 +177,57 @@ async function runCli(args: string[]): Promise<number> {
         );
         return 1;
       }
-      return 0;
+      return verdicts?.some((verdict) => !verdict.passed) ? THRESHOLDS_FAILED_EXIT_CODE : 0;
     } finally {
       run.close();
     }
   } catch (error) {
     if (error instanceof RunError) {
+      meter?.clear();
       err(`${error.message}\n`);
+      // A run that did not start still leaves its result: the error, every threshold failed.
+      const verdicts = await writeResults(config, args, null, error.message);
+      err(formatThresholdReport(verdicts ?? []));
       return error.exitCode;
     }
     throw error;
   } finally {
     listen(false);
   }
+}
+
+/**
+ * Evaluates the thresholds (null when none were given) and writes `--json` and `--summary`: for a run that ran
+ * (`result`) or one that did not start (`error`). An output that fails to write is said on stderr and does
+ * not hide the others.
+ */
+async function writeResults(
+  config: Config,
+  args: string[],
+  result: RunResult | null,
+  error: string | null,
+): Promise<ThresholdVerdict[] | null> {
+  const thresholds = config.thresholds.length === 0 ? null : evaluateThresholds(config.thresholds, result);
+  if (config.jsonPath !== null) {
+    // The HdrHistogram codec is loaded only when a JSON result is asked for.
+    const { formatJsonResult } = await import("./lib/report/json_result.ts");
+    const json = formatJsonResult(result, {
+      config,
+      command: args,
+      version: denoConfig.version,
+      thresholds,
+      error,
+    });
+    if (config.jsonPath === "-") out(json);
+    else await writeFileWhole(config.jsonPath, json).catch((e) => err(`--json ${config.jsonPath}: ${e}\n`));
+  }
+  if (config.summaryPath !== null) {
+    const summary = formatMarkdownSummary(result, { command: args, config, thresholds, error });
+    await appendText(config.summaryPath, summary).catch((e) =>
+      err(`--summary ${config.summaryPath}: ${e}\n`)
+    );
+  }
+  return thresholds;
 }
 
 // In a worker `import.meta.main` is true as well: there the import of worker_main.ts above is the whole job.

@@ -71,6 +71,18 @@ Deno.test("deno task bundle makes one file that runs the CLI, its threads and a 
       assert(server.requests.some((r) => r.path === "/count/2/1"));
     });
 
+    await t.step(
+      "--json -: the lazily loaded result module and its HdrHistogram codec are inside the file",
+      async () => {
+        const { code, stdout, stderr } = await run(["-t1", "-c2", "-d300ms", "--json", "-", server.url]);
+        assertEquals(code, 0, stderr);
+        const document = JSON.parse(stdout);
+        assertEquals(document.format, "wrk-deno/result@1");
+        assertEquals(document.requests, parseReport(stderr).requests);
+        assert(document.latency.hdr.startsWith("HISTFAAA"), document.latency.hdr);
+      },
+    );
+
     await t.step("without a script: the plain report", async () => {
       const { code, stdout, stderr } = await run(["-t2", "-c2", "-d300ms", "--latency", server.url]);
       assertEquals(code, 0, stderr);

@@ -6,7 +6,7 @@
  * The worker module for library users (`Run`'s default). The command line does not start this file directly:
  * its entry module imports it and is the worker module itself, so that one file works bundled and compiled.
  */
-import { writeStdout } from "../_stdout.ts";
+import { writeStderr, writeStdout } from "../_stdout.ts";
 import { createTransport, tlsSettings } from "../net/transport.ts";
 import { defaultRequest } from "../net/http1/request_bytes.ts";
 import type { RequestSource, ResponseSink } from "../net/request_source.ts";
@@ -54,7 +54,8 @@ async function load(message: WorkerSetup): Promise<void> {
       target: config.target,
       headers: config.headers,
       args: config.scriptArgs,
-      write: writeStdout,
+      // With `--json -` stdout carries the result document: the script prints to stderr with the report.
+      write: config.jsonPath === "-" ? writeStderr : writeStdout,
       writePaths: config.writePaths,
       getAddr: () => address,
       onStop: () => {

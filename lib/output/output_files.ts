@@ -1,0 +1,123 @@
+/**
+ * The files a run writes its results to (`--json FILE`, `--summary FILE`): checked before the run starts, so
+ * that a path that cannot be written is a usage error up front and never a lost result after a long run, and
+ * written so that a reader never meets half a file (the JSON goes to a temporary file beside it, then is
+ * renamed over the path).
+ *
+ * @module
+ */
+
+import { dirname, resolve } from "@std/path";
+import { UsageError } from "../config/errors.ts";
+
+/**
+ * Throws a {@linkcode UsageError} (exit 1, without the usage text) naming `flag`, the path and what to fix
+ * unless the result can be written there: write permission granted, the folder exists and takes new files (a
+ * temporary file is created and removed), and the path is not a folder. `append` (for `--summary`) also opens
+ * the file for appending, creating it empty if it does not exist.
+ *
+ * @example A path in a folder that does not exist is refused
+ * ```ts
+ * import { assertRejects } from "@std/assert";
+ * import { checkOutputPath } from "./output_files.ts";
+ *
+ * await assertRejects(
+ *   () => checkOutputPath("/no/such/folder/out.json", "--json", { append: false }),
+ *   Error,
+ *   "--json /no/such/folder/out.json: the folder /no/such/folder does not exist",
+ * );
+ * ```
+ */
+export async function checkOutputPath(
+  path: string,
+  flag: string,
+  options: { append: boolean },
+): Promise<void> {
+  const fail = (problem: string) => new UsageError(`${flag} ${path}: ${problem}`, { showUsage: false });
+  const absolute = resolve(path);
+  const folder = dirname(absolute);
+  const permission = await Deno.permissions.query({ name: "write", path: absolute });
+  if (permission.state !== "granted") {
+    throw fail("no permission to write there (run Deno with --allow-write)");
+  }
+  try {
+    const info = await Deno.stat(folder);
+    if (!info.isDirectory) throw fail(`${folder} is not a folder`);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) throw fail(`the folder ${folder} does not exist`);
+    throw error instanceof UsageError ? error : fail(describe(error));
+  }
+  try {
+    if ((await Deno.stat(absolute)).isDirectory) throw fail("is a folder; name a file");
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) {
+      throw error instanceof UsageError ? error : fail(describe(error));
+    }
+  }
+  try {
+    if (options.append) {
+      (await Deno.open(absolute, { append: true, create: true })).close();
+    } else {
+      const probe = await Deno.makeTempFile({ dir: folder, prefix: ".wrk-deno-", suffix: ".tmp" });
+      await Deno.remove(probe);
+    }
+  } catch (error) {
+    throw fail(describe(error));
+  }
+}
+
+/**
+ * Writes `text` to `path` whole or not at all: to a temporary file in the same folder, then renamed over
+ * `path`, so a reader (or a run that is killed) never sees a partial document.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { writeFileWhole } from "./output_files.ts";
+ *
+ * const folder = await Deno.makeTempDir();
+ * await writeFileWhole(`${folder}/result.json`, "{}\n");
+ * assertEquals(await Deno.readTextFile(`${folder}/result.json`), "{}\n");
+ * await Deno.remove(folder, { recursive: true });
+ * ```
+ */
+export async function writeFileWhole(path: string, text: string): Promise<void> {
+  const absolute = resolve(path);
+  const temporary = await Deno.makeTempFile({ dir: dirname(absolute), prefix: ".wrk-deno-", suffix: ".tmp" });
+  try {
+    await Deno.writeTextFile(temporary, text);
+    await Deno.rename(temporary, absolute);
+  } catch (error) {
+    await Deno.remove(temporary).catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * Appends `text` to `path` (created if missing) in one write, as GitHub's `$GITHUB_STEP_SUMMARY` expects of
+ * each step.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { appendText } from "./output_files.ts";
+ *
+ * const path = await Deno.makeTempFile({ suffix: ".md" });
+ * await appendText(path, "one\n");
+ * await appendText(path, "two\n");
+ * assertEquals(await Deno.readTextFile(path), "one\ntwo\n");
+ * await Deno.remove(path);
+ * ```
+ */
+export async function appendText(path: string, text: string): Promise<void> {
+  await Deno.writeTextFile(path, text, { append: true, create: true });
+}
+
+/** An I/O error as a few words: the OS's reason without Deno's call details. */
+function describe(error: unknown): string {
+  if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
+  if (error instanceof Deno.errors.NotFound) return "no such file or folder";
+  if (error instanceof Deno.errors.IsADirectory) return "is a folder; name a file";
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/:? *\(os error \d+\)/, "").replace(/, (open|mkstemp|rename) '.*$/, "");
+}

@@ -1,0 +1,309 @@
+/**
+ * The CLI's results for machines and CI, as a pipeline meets them: `--json` (a file or stdout), `--summary`,
+ * `--threshold` and its exit code 99, runs that fail to start, output paths refused before the run, and the
+ * live progress line, seen through a pseudo-terminal as a person sees it. Real processes against loopback
+ * servers that count what they answer.
+ */
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import ajvFormats from "ajv-formats";
+import * as hdr from "hdr-histogram-js";
+import { formatTimeUs } from "../lib/report/units.ts";
+import { printUnits } from "../lib/report/_lines.ts";
+import { padLeft } from "../lib/report/_printf.ts";
+import { CLI_PERMISSIONS, parseReport, runCli } from "./helpers/cli.ts";
+import { closedPort, ok, startServer } from "./helpers/server.ts";
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
+const CLI = new URL("../cli.ts", import.meta.url).pathname;
+
+const validate = (() => {
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
+  ajvFormats.default(ajv);
+  const schema = JSON.parse(
+    Deno.readTextFileSync(new URL("../schemas/result-1.schema.json", import.meta.url)),
+  );
+  const check = ajv.compile(schema);
+  return (document: unknown) => assert(check(document), ajv.errorsText(check.errors, { separator: "\n" }));
+})();
+
+/** A server that answers every fourth request with 503, the others with 200. */
+function mixedServer() {
+  return startServer((_request, index) => index % 4 === 3 ? ok("busy", 503) : ok());
+}
+
+async function tempDir(): Promise<string> {
+  return await Deno.makeTempDir({ prefix: "wrk-deno-results-" });
+}
+
+Deno.test("--json FILE: the document validates, and its counts and percentiles are the report's and the server's", async () => {
+  const server = mixedServer();
+  const dir = await tempDir();
+  try {
+    const outcome = await runCli([
+      "-t1",
+      "-c2",
+      "-d600ms",
+      "--latency",
+      "--json",
+      `${dir}/r.json`,
+      server.url,
+    ]);
+    assertEquals(outcome.code, 0, outcome.stderr);
+    const document: Json = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));
+    validate(document);
+    const report = parseReport(outcome.stdout);
+    assertEquals(document.requests, report.requests);
+    assertEquals(document.errors.status, report.non2xx);
+    assertEquals(document.status_codes["503"], report.non2xx);
+    assertEquals(document.status_codes["200"] + document.status_codes["503"], document.requests);
+    // The server answered every counted response; at most one per connection was cut off by the stop.
+    assert(document.requests <= server.requests.length && server.requests.length <= document.requests + 2);
+    assertEquals(document.command, [
+      "-t1",
+      "-c2",
+      "-d600ms",
+      "--latency",
+      "--json",
+      `${dir}/r.json`,
+      server.url,
+    ]);
+    // The full histogram, decoded by HdrHistogram's own JavaScript port, prints the report's percentiles.
+    const histogram = hdr.decodeFromCompressedBase64(document.latency.hdr);
+    for (const p of [50, 75, 90, 99]) {
+      const line = `${padLeft(String(p), 7)}%${
+        printUnits(histogram.getValueAtPercentile(p), formatTimeUs, 10)
+      }`;
+      assertStringIncludes(outcome.stdout, line + "\n");
+    }
+    assertEquals(histogram.totalCount, document.latency.count);
+    // Nothing but the document is left in the folder: it was written whole, through a renamed temporary file.
+    assertEquals([...Deno.readDirSync(dir)].map((entry) => entry.name), ["r.json"]);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("--json -: stdout holds the document alone; the report and the script's print go to stderr", async () => {
+  const server = startServer();
+  const dir = await tempDir();
+  try {
+    const script = `${dir}/done.lua`;
+    await Deno.writeTextFile(script, 'function done(s) print("done with " .. s.requests) end\n');
+    const outcome = await runCli(["-t1", "-c1", "-d300ms", "-s", script, "--json", "-", server.url]);
+    assertEquals(outcome.code, 0, outcome.stderr);
+    const document: Json = JSON.parse(outcome.stdout);
+    validate(document);
+    assertEquals(parseReport(outcome.stderr).requests, document.requests);
+    assertStringIncludes(outcome.stderr, `done with ${document.requests}\n`);
+    assertEquals(document.config.script, script);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("--threshold: the block after the report marks each condition, and one failure exits 99", async () => {
+  const server = mixedServer();
+  try {
+    const failing = await runCli([
+      "-t1",
+      "-c2",
+      "-d300ms",
+      "--threshold",
+      "p99 < 10s",
+      "--threshold",
+      "non2xx < 1",
+      server.url,
+    ]);
+    assertEquals(failing.code, 99, failing.stderr);
+    const report = parseReport(failing.stdout);
+    assertMatch(failing.stdout, /Transfer\/sec: +\S+\n {2}Thresholds:\n/);
+    assertMatch(failing.stdout, /\n {4}✓ p99 < 10s {3}\(actual [\d.]+(us|ms)\)\n/);
+    assertStringIncludes(failing.stdout, `\n    ✗ non2xx < 1  (actual ${report.non2xx})\n`);
+
+    const passing = await runCli(["-t1", "-c2", "-d300ms", "--threshold", "rps > 1", server.url]);
+    assertEquals(passing.code, 0, passing.stderr);
+    assertMatch(passing.stdout, /\n {2}Thresholds:\n {4}✓ rps > 1 {2}\(actual [\d.]+k?\)\n$/);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("--summary appends GitHub's Markdown to the file, run after run", async () => {
+  const server = mixedServer();
+  const dir = await tempDir();
+  try {
+    const summary = `${dir}/summary.md`;
+    await Deno.writeTextFile(summary, "# Earlier step\n");
+    for (let i = 0; i < 2; i++) {
+      const outcome = await runCli([
+        "-t1",
+        "-c2",
+        "-d300ms",
+        "--summary",
+        summary,
+        "--threshold",
+        "p99 < 5s",
+        server.url,
+      ]);
+      assertEquals(outcome.code, 0, outcome.stderr);
+    }
+    const text = await Deno.readTextFile(summary);
+    assert(text.startsWith("# Earlier step\n"));
+    assertEquals(text.match(/^### ✅ wrk-deno `http:\/\/127\.0\.0\.1:\d+\/`$/gm)?.length, 2, text);
+    assertEquals(text.match(/^\| 503 \| \d+ \|$/gm)?.length, 2, text);
+    assertEquals(text.match(/^\| ✅ \| `p99 < 5s` \| [\d.]+(us|ms) \|$/gm)?.length, 2, text);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a refused host still leaves a JSON with the error and a summary, every threshold failed, exit 1", async () => {
+  const dir = await tempDir();
+  try {
+    const url = `http://127.0.0.1:${closedPort()}/`;
+    const outcome = await runCli([
+      "-d1s",
+      "--json",
+      `${dir}/r.json`,
+      "--summary",
+      `${dir}/s.md`,
+      "--threshold",
+      "errors < 1",
+      url,
+    ]);
+    assertEquals(outcome.code, 1);
+    assertEquals(outcome.stdout, "");
+    assertMatch(
+      outcome.stderr,
+      /^unable to connect to 127\.0\.0\.1:\d+ Connection refused\n {2}Thresholds:\n/,
+    );
+    assertStringIncludes(outcome.stderr, "    ✗ errors < 1  (no run)\n");
+    const document: Json = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));
+    validate(document);
+    assertMatch(document.error, /^unable to connect to 127\.0\.0\.1:\d+ Connection refused$/);
+    assertEquals(document.requests, null);
+    assertEquals(document.thresholds.map((t: Json) => [t.expression, t.passed]), [["errors < 1", false]]);
+    const summary = await Deno.readTextFile(`${dir}/s.md`);
+    assertStringIncludes(summary, "Connection refused");
+    assertStringIncludes(summary, "`errors < 1`");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("an output path that cannot be written is refused before any request, in one line, exit 1", async () => {
+  const server = startServer();
+  const dir = await tempDir();
+  try {
+    const cases: [string[], RegExp, (readonly string[])?][] = [
+      [
+        ["--json", `${dir}/missing/r.json`],
+        /^--json \S+\/missing\/r\.json: the folder \S+\/missing does not exist\n$/,
+      ],
+      [["--summary", dir], /^--summary \S+: is a folder; name a file\n$/],
+      [
+        ["--json", `${dir}/r.json`],
+        /^--json \S+\/r\.json: no permission to write there \(run Deno with --allow-write\)\n$/,
+        CLI_PERMISSIONS.filter((flag) => flag !== "--allow-write"),
+      ],
+    ];
+    for (const [flags, message, permissions] of cases) {
+      const outcome = await runCli(["-t1", "-c1", "-d5s", ...flags, server.url], { permissions });
+      assertEquals(outcome.code, 1, outcome.stderr);
+      assertMatch(outcome.stderr, message);
+      assertEquals(outcome.stdout, "");
+    }
+    assertEquals(server.requests.length, 0);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a threshold that does not parse is a usage error naming its part, before any request", async () => {
+  const server = startServer();
+  try {
+    const outcome = await runCli(["-d5s", "--threshold", "p99 <= soon", server.url]);
+    assertEquals(outcome.code, 1);
+    assertEquals(
+      outcome.stderr,
+      "threshold 'p99 <= soon': cannot read the value 'soon' (use a time such as 200ms)\n",
+    );
+    assertEquals(server.requests.length, 0);
+  } finally {
+    await server.close();
+  }
+});
+
+/** Runs the CLI under `script`, in a pseudo-terminal, as a person at a terminal runs it: its whole output. */
+async function runInTerminal(args: string[]): Promise<string> {
+  const quoted = [Deno.execPath(), "run", ...CLI_PERMISSIONS, CLI, ...args].map((arg) => `'${arg}'`).join(
+    " ",
+  );
+  const output = await new Deno.Command("script", {
+    args: ["-qfec", quoted, "/dev/null"],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1", TERM: "xterm" },
+  }).output();
+  assertEquals(output.code, 0, new TextDecoder().decode(output.stderr));
+  return new TextDecoder().decode(output.stdout).replaceAll("\r\n", "\n");
+}
+
+const HAS_SCRIPT = (() => {
+  try {
+    return new Deno.Command("script", { args: ["--version"], stdout: "null", stderr: "null" }).outputSync()
+      .success;
+  } catch {
+    return false;
+  }
+})();
+
+Deno.test({
+  name: "on a terminal a progress line is rewritten during the run and erased before the report",
+  ignore: !HAS_SCRIPT,
+  async fn() {
+    const server = startServer();
+    try {
+      const seen = await runInTerminal(["-t1", "-c2", "-d1500ms", server.url]);
+      const lines = [
+        ...seen.matchAll(/\r\x1b\[2K( {2}[\d.]+s \/ 1\.5s {3}\S+ req\/s {3}\S+ requests {3}\d+ errors?)/g),
+      ];
+      assert(lines.length >= 4, `${lines.length} progress lines in:\n${JSON.stringify(seen)}`);
+      const lastSeconds = Number(lines.at(-1)![1].trim().split("s")[0]);
+      assert(lastSeconds >= 1 && lastSeconds <= 1.5, lines.at(-1)![1]);
+      // The last line is erased, and the report starts on a clean line.
+      assertMatch(seen, /\r\x1b\[2K {2}Thread Stats {3}Avg/);
+      const report = seen.slice(seen.indexOf("  Thread Stats"));
+      assert(!report.includes("\x1b"), report);
+      assert(parseReport(report).requests > 0);
+    } finally {
+      await server.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "no progress line with --no-progress on a terminal, nor when stderr is not a terminal",
+  ignore: !HAS_SCRIPT,
+  async fn() {
+    const server = startServer();
+    try {
+      const seen = await runInTerminal(["-t1", "-c2", "-d600ms", "--no-progress", server.url]);
+      assert(!seen.includes("\x1b"), JSON.stringify(seen));
+      assert(parseReport(seen).requests > 0);
+      const piped = await runCli(["-t1", "-c2", "-d600ms", server.url]);
+      assert(!piped.stderr.includes("\x1b") && !piped.stdout.includes("\x1b"), piped.stderr);
+      assertEquals(piped.stderr, "");
+    } finally {
+      await server.close();
+    }
+  },
+});
