@@ -274,12 +274,14 @@ Deno.test({
     try {
       const seen = await runInTerminal(["-t1", "-c2", "-d1500ms", server.url]);
       const lines = [
+        // deno-lint-ignore no-control-regex -- the terminal's erase-line sequence is what is tested
         ...seen.matchAll(/\r\x1b\[2K( {2}[\d.]+s \/ 1\.5s {3}\S+ req\/s {3}\S+ requests {3}\d+ errors?)/g),
       ];
       assert(lines.length >= 4, `${lines.length} progress lines in:\n${JSON.stringify(seen)}`);
       const lastSeconds = Number(lines.at(-1)![1].trim().split("s")[0]);
       assert(lastSeconds >= 1 && lastSeconds <= 1.5, lines.at(-1)![1]);
       // The last line is erased, and the report starts on a clean line.
+      // deno-lint-ignore no-control-regex -- the erase before the report
       assertMatch(seen, /\r\x1b\[2K {2}Thread Stats {3}Avg/);
       const report = seen.slice(seen.indexOf("  Thread Stats"));
       assert(!report.includes("\x1b"), report);
