@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# The GitHub Action's logic (action.yml runs it; tests/action_test.ts runs it with a simulated runner):
+#
+#   wrk_deno_action.sh resolve   pick the program: the release binary for this runner, checked against the
+#                                release's SHA256SUMS, or, when the release has no binary for it (or no release
+#                                is named), the action's own cli.ts under Deno. Outputs `binary` (a path, or
+#                                empty) and `needs-deno` (true/false).
+#   wrk_deno_action.sh run       run the test with --json and --summary "$GITHUB_STEP_SUMMARY", set the outputs
+#                                `requests-per-sec`, `p99-us`, `errors` and `json`, and fail the step (with the
+#                                tool's exit code) when the run failed or a threshold did not hold.
+#
+# Inputs arrive as the environment variables action.yml sets: INPUT_URL, INPUT_ARGS, INPUT_SCRIPT,
+# INPUT_THRESHOLDS (one per line), INPUT_VERSION, INPUT_JSON, INPUT_RELEASE_URL, and BINARY (resolve's output)
+# for `run`. It reads the runner's RUNNER_OS, RUNNER_ARCH, RUNNER_TEMP, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY,
+# GITHUB_ACTION_PATH, GITHUB_ACTION_REF, GITHUB_ACTION_REPOSITORY and GITHUB_SERVER_URL. Written for bash 3.2
+# (macOS) and Git Bash (Windows) as well as Linux.
+set -uo pipefail
+
+ACTION_DIR=${GITHUB_ACTION_PATH:-$(cd "$(dirname "$0")/.." && pwd)}
+# The Deno permissions of the documented `deno run` command (docs/install.md), as the binaries have them.
+DENO_RUN=(run --allow-net --allow-read --allow-env --allow-write --allow-ffi --v8-flags=--max-semi-space-size=4)
+
+fail() {
+  echo "::error title=wrk-deno::$1"
+  exit "${2:-1}"
+}
+
+output() {
+  if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "$1=$2" >>"$GITHUB_OUTPUT"; fi
+  echo "$1=$2"
+}
+
+# The release target (scripts/compile.ts TARGETS) of this runner, or nothing when releases have none.
+runner_target() {
+  case "${RUNNER_OS:-}/${RUNNER_ARCH:-}" in
+  Linux/X64) echo "x86_64-unknown-linux-gnu" ;;
+  Linux/ARM64) echo "aarch64-unknown-linux-gnu" ;;
+  macOS/X64) echo "x86_64-apple-darwin" ;;
+  macOS/ARM64) echo "aarch64-apple-darwin" ;;
+  Windows/X64) echo "x86_64-pc-windows-msvc.exe" ;;
+  *) echo "" ;;
+  esac
+}
+
+sha256_of() {
+  if command -v sha256sum >/dev/null 2>&1; then
+    sha256sum "$1" | awk '{print $1}'
+  else
+    shasum -a 256 "$1" | awk '{print $1}'
+  fi
+}
+
+# Downloads $1 to $2; prints the HTTP status (000 when there was no answer).
+download() {
+  curl -sSL --retry 3 -o "$2" -w '%{http_code}' "$1" 2>/dev/null || true
+}
+
+use_deno() {
+  echo "$1"
+  output binary ""
+  output needs-deno true
+  exit 0
+}
+
+resolve() {
+  local version=${INPUT_VERSION:-}
+  # Unless a release is named, the action's own tag (`uses: owner/wrk-deno@v1.2.3`) is the release.
+  if [ -z "$version" ] && [[ "${GITHUB_ACTION_REF:-}" == v[0-9]* ]]; then version=$GITHUB_ACTION_REF; fi
+  if [ -z "$version" ]; then use_deno "no release named: running the action's cli.ts with Deno"; fi
+  local target
+  target=$(runner_target)
+  if [ -z "$target" ]; then
+    use_deno "no release binary for ${RUNNER_OS:-?}/${RUNNER_ARCH:-?}: running the action's cli.ts with Deno"
+  fi
+  local repository=${GITHUB_ACTION_REPOSITORY:-${GITHUB_REPOSITORY:-}}
+  local base=${INPUT_RELEASE_URL:-}
+  if [ -z "$base" ]; then
+    [ -n "$repository" ] || fail "cannot tell which repository's releases to use: set the release-url input"
+    base="${GITHUB_SERVER_URL:-https://github.com}/$repository/releases/download"
+  fi
+  base="${base%/}/$version"
+  local dir="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/wrk-deno-$version"
+  mkdir -p "$dir" || fail "cannot create $dir"
+  local name="wrk-deno-$target"
+  local status
+  status=$(download "$base/$name" "$dir/$name")
+  case "$status" in
+  200) ;;
+  404) use_deno "release $version has no $name ($base/$name: 404): running the action's cli.ts with Deno" ;;
+  *) fail "could not download $base/$name (HTTP status $status); check the version and release-url inputs" ;;
+  esac
+  status=$(download "$base/SHA256SUMS" "$dir/SHA256SUMS")
+  [ "$status" = 200 ] || fail "release $version has $name but no SHA256SUMS to check it against ($base/SHA256SUMS: $status)"
+  local expected actual
+  expected=$(awk -v name="$name" '$2 == name || $2 == "*" name {print $1}' "$dir/SHA256SUMS" | head -n 1)
+  [ -n "$expected" ] || fail "SHA256SUMS of release $version does not list $name"
+  actual=$(sha256_of "$dir/$name")
+  if [ "$actual" != "$expected" ]; then
+    rm -f "$dir/$name"
+    fail "$name from $base does not match SHA256SUMS (expected $expected, got $actual): not running it"
+  fi
+  chmod +x "$dir/$name"
+  echo "using $name of release $version (SHA-256 checked)"
+  output binary "$dir/$name"
+  output needs-deno false
+}
+
+# Prints the value at a dotted path ("latency.percentiles.99") of a JSON document as JSON.stringify(value, null,
+# 2) lays it out (the --json format): one key per line, two spaces per level. Prints nothing for null or a
+# missing key.
+json_value() {
+  awk -v path="$2" '
+    BEGIN { n = split(path, want, ".") }
+    {
+      match($0, /^ */)
+      depth = RLENGTH / 2
+      if (!match($0, /^ *"[^"]*": /)) next
+      line = $0
+      sub(/^ *"/, "", line)
+      key = substr(line, 1, index(line, "\"") - 1)
+      value = substr(line, index(line, "\": ") + 3)
+      sub(/,$/, "", value)
+      keys[depth] = key
+      if (depth != n) next
+      for (i = 1; i <= n; i++) if (keys[i] != want[i]) next
+      if (value != "null" && value != "{" && value != "[") print value
+      exit
+    }
+  ' "$1"
+}
+
+run() {
+  [ -n "${INPUT_URL:-}" ] || fail "the url input is required (a URL, or demo for the built-in server)"
+  local -a program
+  if [ -n "${BINARY:-}" ]; then
+    program=("$BINARY")
+  else
+    command -v deno >/dev/null 2>&1 || fail "Deno is not installed, and no release binary was found"
+    program=(deno "${DENO_RUN[@]}" "$ACTION_DIR/cli.ts")
+  fi
+  local -a args=()
+  if [ "$INPUT_URL" = demo ]; then args+=(demo); fi
+  # The args input splits as a shell would (quotes group words), without running anything in it.
+  local word
+  while IFS= read -r -d '' word; do args+=("$word"); done < <(printf '%s' "${INPUT_ARGS:-}" | xargs printf '%s\0')
+  if [ -n "${INPUT_SCRIPT:-}" ]; then args+=(--script "$INPUT_SCRIPT"); fi
+  local line
+  while IFS= read -r line || [ -n "$line" ]; do
+    line=${line#"${line%%[![:space:]]*}"}
+    line=${line%"${line##*[![:space:]]}"}
+    if [ -n "$line" ]; then args+=(--threshold "$line"); fi
+  done <<<"${INPUT_THRESHOLDS:-}"
+  local json=${INPUT_JSON:-wrk-deno-result.json}
+  args+=(--json "$json")
+  if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then args+=(--summary "$GITHUB_STEP_SUMMARY"); fi
+  if [ "$INPUT_URL" != demo ]; then args+=("$INPUT_URL"); fi
+
+  echo "wrk-deno$(printf ' %q' "${args[@]}")"
+  "${program[@]}" "${args[@]}"
+  local code=$?
+
+  if [ -f "$json" ]; then
+    output json "$json"
+    output requests-per-sec "$(json_value "$json" requests_per_sec)"
+    output p99-us "$(json_value "$json" latency.percentiles.99)"
+    local errors="" kind value
+    for kind in connect read write status timeout; do
+      value=$(json_value "$json" "errors.$kind")
+      if [ -n "$value" ]; then errors=$((${errors:-0} + value)); fi
+    done
+    output errors "$errors"
+  fi
+  case "$code" in
+  0) ;;
+  99) fail "a threshold did not hold (the Thresholds block above and the job summary say which)" 99 ;;
+  *) fail "wrk-deno exited with code $code (its message is above)" "$code" ;;
+  esac
+}
+
+case "${1:-}" in
+resolve) resolve ;;
+run) run ;;
+*)
+  echo "usage: $0 resolve|run" >&2
+  exit 2
+  ;;
+esac

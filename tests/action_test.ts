@@ -1,0 +1,291 @@
+/**
+ * The GitHub Action's script (action/wrk_deno_action.sh) in a simulated runner: the variables a runner sets
+ * (`RUNNER_OS`, `RUNNER_ARCH`, `GITHUB_OUTPUT`, `GITHUB_STEP_SUMMARY`…), a loopback server standing in for
+ * the GitHub releases, and the embedded demo server or a counting one as the target. action.yml's wiring is
+ * checked against the script: every input it passes is one the script reads.
+ */
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
+import { CLI_PERMISSIONS } from "./helpers/cli.ts";
+import { ROOT } from "./helpers/deno.ts";
+import { ok, startServer } from "./helpers/server.ts";
+
+const SCRIPT = `${ROOT}action/wrk_deno_action.sh`;
+
+interface Runner {
+  dir: string;
+  env: Record<string, string>;
+  outputs(): Promise<Record<string, string>>;
+  summary(): Promise<string>;
+}
+
+/** A fresh runner: its temp folder, output files and the action checked out at the repository root. */
+async function simulatedRunner(os = "Linux", arch = "X64"): Promise<Runner> {
+  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-runner-" });
+  await Deno.mkdir(`${dir}/temp`);
+  const env = {
+    PATH: Deno.env.get("PATH") ?? "",
+    HOME: Deno.env.get("HOME") ?? dir,
+    NO_COLOR: "1",
+    RUNNER_OS: os,
+    RUNNER_ARCH: arch,
+    RUNNER_TEMP: `${dir}/temp`,
+    GITHUB_OUTPUT: `${dir}/output`,
+    GITHUB_STEP_SUMMARY: `${dir}/summary.md`,
+    GITHUB_ACTION_PATH: ROOT.replace(/\/$/, ""),
+    GITHUB_REPOSITORY: "example/wrk-deno",
+    GITHUB_SERVER_URL: "http://127.0.0.1:9",
+  };
+  const read = (path: string) => Deno.readTextFile(path).catch(() => "");
+  return {
+    dir,
+    env,
+    async outputs() {
+      const lines = (await read(env.GITHUB_OUTPUT)).split("\n").filter((line) => line !== "");
+      return Object.fromEntries(
+        lines.map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+      );
+    },
+    summary: () => read(env.GITHUB_STEP_SUMMARY),
+  };
+}
+
+async function action(
+  runner: Runner,
+  step: "resolve" | "run",
+  inputs: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const output = await new Deno.Command("bash", {
+    args: [SCRIPT, step],
+    cwd: runner.dir,
+    env: { ...runner.env, ...inputs },
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) };
+}
+
+/** A stand-in for a release's downloads: `files` by name under `/<version>/`; every request is recorded. */
+function releaseServer(version: string, files: Record<string, string>) {
+  const requested: string[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
+    const path = new URL(request.url).pathname;
+    requested.push(path);
+    const name = path.startsWith(`/${version}/`) ? path.slice(version.length + 2) : "";
+    return name in files ? new Response(files[name]) : new Response("Not Found", { status: 404 });
+  });
+  return { url: `http://127.0.0.1:${server.addr.port}`, requested, close: () => server.shutdown() };
+}
+
+/** A "release binary" for the test: runs this checkout's CLI, and says so, so the test sees which ran. */
+function fakeBinary(): string {
+  const deno = [Deno.execPath(), "run", ...CLI_PERMISSIONS, `${ROOT}cli.ts`].map((arg) => `'${arg}'`).join(
+    " ",
+  );
+  return `#!/usr/bin/env bash\necho "release binary running" >&2\nexec ${deno} "$@"\n`;
+}
+
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+Deno.test("without a release it runs cli.ts with Deno on the demo server: outputs, JSON and job summary", async () => {
+  const runner = await simulatedRunner();
+  try {
+    const resolved = await action(runner, "resolve", {});
+    assertEquals(resolved.code, 0, resolved.stdout + resolved.stderr);
+    assertEquals(await runner.outputs(), { "binary": "", "needs-deno": "true" });
+
+    const ran = await action(runner, "run", {
+      INPUT_URL: "demo",
+      INPUT_ARGS: `-t1 -c2 -d500ms -H 'X-Note: two words'`,
+      INPUT_THRESHOLDS: "p99 < 10s\r\n\n  errors < 1%  \n",
+      INPUT_JSON: "result.json",
+    });
+    assertEquals(ran.code, 0, ran.stdout + ran.stderr);
+    const outputs = await runner.outputs();
+    const document = JSON.parse(await Deno.readTextFile(`${runner.dir}/result.json`));
+    assertEquals(outputs.json, "result.json");
+    assertEquals(Number(outputs["requests-per-sec"]), document.requests_per_sec);
+    assertEquals(Number(outputs["p99-us"]), document.latency.percentiles["99"]);
+    assertEquals(outputs.errors, "0");
+    assert(document.requests > 0);
+    assertEquals(document.config.headers, [["X-Note", "two words"]]);
+    assertEquals(document.thresholds.map((t: { expression: string }) => t.expression), [
+      "p99 < 10s",
+      "errors < 1%",
+    ]);
+    assertStringIncludes(ran.stdout, "  Thresholds:\n    ✓ p99 < 10s    (actual ");
+    const summary = await runner.summary();
+    assertMatch(summary, /^### ✅ wrk-deno `http:\/\/127\.0\.0\.1:\d+\/`$/m);
+    assertStringIncludes(summary, "| ✅ | `errors < 1%` | 0.00% |");
+  } finally {
+    await Deno.remove(runner.dir, { recursive: true });
+  }
+});
+
+Deno.test("a failed threshold fails the step with exit 99 and an error annotation, the outputs still set", async () => {
+  const runner = await simulatedRunner();
+  const server = startServer((_request, index) => index % 2 === 0 ? ok() : ok("no", 500));
+  try {
+    const ran = await action(runner, "run", {
+      INPUT_URL: server.url,
+      INPUT_ARGS: "-t1 -c2 -d400ms",
+      INPUT_THRESHOLDS: "non2xx < 1",
+    });
+    assertEquals(ran.code, 99, ran.stdout + ran.stderr);
+    assertStringIncludes(ran.stdout, "::error title=wrk-deno::a threshold did not hold");
+    const outputs = await runner.outputs();
+    const document = JSON.parse(await Deno.readTextFile(`${runner.dir}/wrk-deno-result.json`));
+    assert(document.errors.status > 0);
+    assertEquals(Number(outputs.errors), document.errors.status);
+    assertEquals(outputs.json, "wrk-deno-result.json");
+    assertStringIncludes(await runner.summary(), "| ❌ | `non2xx < 1` |");
+  } finally {
+    await server.close();
+    await Deno.remove(runner.dir, { recursive: true });
+  }
+});
+
+Deno.test("a run that cannot start fails the step with the tool's exit code and its message", async () => {
+  const runner = await simulatedRunner();
+  try {
+    const ran = await action(runner, "run", { INPUT_URL: "http://127.0.0.1:1/", INPUT_ARGS: "-d1s" });
+    assertEquals(ran.code, 1);
+    assertStringIncludes(ran.stderr, "unable to connect to 127.0.0.1:1 Connection refused");
+    assertStringIncludes(ran.stdout, "::error title=wrk-deno::wrk-deno exited with code 1");
+    assertEquals((await runner.outputs())["requests-per-sec"], "");
+    const missing = await action(runner, "run", {});
+    assertEquals(missing.code, 1);
+    assertStringIncludes(missing.stdout, "::error title=wrk-deno::the url input is required");
+  } finally {
+    await Deno.remove(runner.dir, { recursive: true });
+  }
+});
+
+Deno.test("a named release: the runner's binary is downloaded, checked against SHA256SUMS and run", async () => {
+  const binary = fakeBinary();
+  const release = releaseServer("v9.9.9", {
+    "wrk-deno-x86_64-unknown-linux-gnu": binary,
+    "SHA256SUMS": `${"0".repeat(64)}  wrk-deno-aarch64-apple-darwin\n${await sha256(
+      binary,
+    )}  wrk-deno-x86_64-unknown-linux-gnu\n`,
+  });
+  const runner = await simulatedRunner();
+  try {
+    const resolved = await action(runner, "resolve", {
+      INPUT_VERSION: "v9.9.9",
+      INPUT_RELEASE_URL: release.url,
+    });
+    assertEquals(resolved.code, 0, resolved.stdout + resolved.stderr);
+    assertStringIncludes(
+      resolved.stdout,
+      "using wrk-deno-x86_64-unknown-linux-gnu of release v9.9.9 (SHA-256 checked)",
+    );
+    const outputs = await runner.outputs();
+    assertEquals(outputs["needs-deno"], "false");
+    assertEquals(outputs.binary, `${runner.dir}/temp/wrk-deno-v9.9.9/wrk-deno-x86_64-unknown-linux-gnu`);
+
+    const ran = await action(runner, "run", {
+      BINARY: outputs.binary,
+      INPUT_URL: "demo",
+      INPUT_ARGS: "-t1 -c1 -d300ms",
+    });
+    assertEquals(ran.code, 0, ran.stdout + ran.stderr);
+    assertStringIncludes(ran.stderr, "release binary running");
+    assert(Number((await runner.outputs())["requests-per-sec"]) > 0);
+  } finally {
+    await release.close();
+    await Deno.remove(runner.dir, { recursive: true });
+  }
+});
+
+Deno.test("the action's own tag names the release, and each runner gets its platform's binary", async () => {
+  const release = releaseServer("v1.2.3", {});
+  try {
+    for (
+      const [os, arch, name] of [
+        ["macOS", "ARM64", "wrk-deno-aarch64-apple-darwin"],
+        ["Windows", "X64", "wrk-deno-x86_64-pc-windows-msvc.exe"],
+        ["Linux", "ARM64", "wrk-deno-aarch64-unknown-linux-gnu"],
+      ]
+    ) {
+      const runner = await simulatedRunner(os, arch);
+      try {
+        runner.env.GITHUB_ACTION_REF = "v1.2.3";
+        const resolved = await action(runner, "resolve", { INPUT_RELEASE_URL: release.url });
+        // This release has no binaries: the step goes on with Deno and says why.
+        assertEquals(resolved.code, 0, resolved.stdout);
+        assertStringIncludes(resolved.stdout, `release v1.2.3 has no ${name}`);
+        assertEquals((await runner.outputs())["needs-deno"], "true");
+        assertEquals(release.requested.at(-1), `/v1.2.3/${name}`);
+      } finally {
+        await Deno.remove(runner.dir, { recursive: true });
+      }
+    }
+  } finally {
+    await release.close();
+  }
+});
+
+Deno.test("a binary that does not match SHA256SUMS, or is not listed, is refused and never run", async () => {
+  const binary = fakeBinary();
+  for (
+    const [sums, message] of [
+      [`${"a".repeat(64)}  wrk-deno-x86_64-unknown-linux-gnu\n`, "does not match SHA256SUMS (expected aaaa"],
+      [
+        `${await sha256(binary)}  wrk-deno-aarch64-unknown-linux-gnu\n`,
+        "SHA256SUMS of release v2.0.0 does not list",
+      ],
+    ]
+  ) {
+    const release = releaseServer("v2.0.0", {
+      "wrk-deno-x86_64-unknown-linux-gnu": binary,
+      SHA256SUMS: sums,
+    });
+    const runner = await simulatedRunner();
+    try {
+      const resolved = await action(runner, "resolve", {
+        INPUT_VERSION: "v2.0.0",
+        INPUT_RELEASE_URL: release.url,
+      });
+      assertEquals(resolved.code, 1, resolved.stdout);
+      assertStringIncludes(resolved.stdout, message);
+      assertEquals((await runner.outputs()).binary, undefined);
+    } finally {
+      await release.close();
+      await Deno.remove(runner.dir, { recursive: true });
+    }
+  }
+});
+
+Deno.test("action.yml passes the script exactly the inputs it reads, and the workflow uses the action from the repository", async () => {
+  const action = await Deno.readTextFile(`${ROOT}action.yml`);
+  const script = await Deno.readTextFile(SCRIPT);
+  const passed = [
+    ...action.matchAll(
+      /^ {8}(INPUT_[A-Z_]+|BINARY): \$\{\{ (inputs|steps\.resolve\.outputs)\.([a-z-]+) \}\}$/gm,
+    ),
+  ];
+  const read = new Set([...script.matchAll(/\$\{(INPUT_[A-Z_]+|BINARY)[:}]/g)].map((m) => m[1]));
+  assertEquals(new Set(passed.map((m) => m[1])), read);
+  const declared = new Set(
+    [...action.split("\noutputs:")[0].matchAll(/^ {2}([a-z-]+):$/gm)].map((m) => m[1]),
+  );
+  for (const [, name, source, input] of passed) {
+    if (source === "inputs") {
+      assert(declared.has(input), `${name} comes from an undeclared input ${input}`);
+      assertEquals(name, `INPUT_${input.toUpperCase().replaceAll("-", "_")}`);
+    }
+  }
+  for (const output of ["requests-per-sec", "p99-us", "errors", "json"]) {
+    assertStringIncludes(action, `value: \${{ steps.run.outputs.${output} }}`);
+    assertStringIncludes(script, `output ${output} `);
+  }
+  const workflow = await Deno.readTextFile(`${ROOT}.github/workflows/action.yml`);
+  assertStringIncludes(workflow, "uses: ./\n");
+  for (const os of ["ubuntu-latest", "macos-latest", "windows-latest"]) assertStringIncludes(workflow, os);
+});
