@@ -23,6 +23,7 @@ import { formatMarkdownSummary } from "./lib/report/markdown_summary.ts";
 import { ProgressMeter } from "./lib/report/progress_line.ts";
 import { appendText, checkOutputPath, writeFileWhole } from "./lib/output/output_files.ts";
 import type { Config } from "./lib/config/config.ts";
+import { testIdentity } from "./lib/config/test_identity.ts";
 import { evaluateThresholds, THRESHOLDS_FAILED_EXIT_CODE } from "./lib/thresholds/threshold.ts";
 import type { ThresholdVerdict } from "./lib/thresholds/verdict.ts";
 import { Run } from "./lib/run.ts";
@@ -146,6 +147,7 @@ async function runCli(args: string[]): Promise<number> {
   };
   // The live line only where a person watches: stderr a terminal, not CI logs or pipes.
   const meter = config.progress && Deno.stderr.isTerminal() ? new ProgressMeter(err) : null;
+  const testId = config.jsonPath === null ? null : await identityOf(config);
   try {
     const run = await Run.start(config, {
       signal: abort.signal,
@@ -166,7 +168,7 @@ async function runCli(args: string[]): Promise<number> {
           ? formatReport(result, { latency: config.latency })
           : formatRateReport(result, { latency: config.latency, uncorrected: config.uncorrectedLatency }),
       );
-      const verdicts = await writeResults(config, args, result, null);
+      const verdicts = await writeResults(config, args, result, null, testId);
       report(formatThresholdReport(verdicts ?? []));
       await run.done(result);
       if (result.unfinishedThreads.length > 0) {
@@ -186,7 +188,7 @@ async function runCli(args: string[]): Promise<number> {
       meter?.clear();
       err(`${error.message}\n`);
       // A run that did not start still leaves its result: the error, every threshold failed.
-      const verdicts = await writeResults(config, args, null, error.message);
+      const verdicts = await writeResults(config, args, null, error.message, testId);
       err(formatThresholdReport(verdicts ?? []));
       return error.exitCode;
     }
@@ -206,6 +208,7 @@ async function writeResults(
   args: string[],
   result: RunResult | null,
   error: string | null,
+  testId: string | null,
 ): Promise<ThresholdVerdict[] | null> {
   const thresholds = config.thresholds.length === 0 ? null : evaluateThresholds(config.thresholds, result);
   if (config.jsonPath !== null) {
@@ -215,6 +218,7 @@ async function writeResults(
       config,
       command: args,
       version: denoConfig.version,
+      testId,
       thresholds,
       error,
     });
@@ -228,6 +232,18 @@ async function writeResults(
     );
   }
   return thresholds;
+}
+
+/** The test's identity for the JSON result; null when the script cannot be read (the run then fails anyway). */
+async function identityOf(config: Config): Promise<string | null> {
+  try {
+    return await testIdentity(
+      config,
+      config.scriptPath === null ? null : await Deno.readFile(config.scriptPath),
+    );
+  } catch {
+    return null;
+  }
 }
 
 // In a worker `import.meta.main` is true as well: there the import of worker_main.ts above is the whole job.

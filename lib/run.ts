@@ -227,6 +227,7 @@ export class Run {
           source: script,
           target: config.target,
           headers: config.headers,
+          shard: config.shard,
           write,
           writePaths: config.writePaths,
         }).catch(asRunError);
@@ -356,7 +357,7 @@ function workerSetup(
   caCerts: string[],
   progress: boolean,
 ): WorkerSetup {
-  let firstConnection = 0;
+  let firstConnection = config.shard?.firstConnection ?? 0;
   for (let i = 0; i < index; i++) firstConnection += shareOf(config.connections, config.threads, i);
   return {
     threadIndex: index,

@@ -57,7 +57,10 @@ export interface Target {
 export interface Config {
   /** The URL to load, parsed. */
   target: Target;
-  /** `-c`: connections kept open in total, spread over the threads. */
+  /**
+   * `-c`: connections this process keeps open, spread over its threads: the whole `-c`, or with `--shard-count`
+   * this shard's part of it (the test's total is in `shard`).
+   */
   connections: number;
   /** `-t`: worker threads, each with its own Lua state. */
   threads: number;
@@ -82,8 +85,9 @@ export interface Config {
   /** `--write PATH` (repeatable): where scripts may write, remove and rename files; empty: nowhere. */
   writePaths: string[];
   /**
-   * `-R/--rate`: the total requests per second, over all threads and connections, each connection sending on
-   * its own fixed plan (wrk2's open model); null for wrk's closed loop.
+   * `-R/--rate`: the requests per second over this process's threads and connections, each connection sending
+   * on its own fixed plan (wrk2's open model); null for wrk's closed loop. With `--shard-count`, this shard's
+   * part of the test's rate (`shard.rate`), in proportion to its connections (so possibly fractional).
    */
   rate: number | null;
   /** `-U/--u_latency`: also print the latency measured from each actual write (needs `-R`). */
@@ -98,6 +102,10 @@ export interface Config {
   thresholds: Threshold[];
   /** Show the live progress line when stderr is a terminal (`--no-progress` turns it off). */
   progress: boolean;
+  /** `--shard-index`/`--shard-count`: this process runs one part of a test split over machines; null: all of it. */
+  shard: Shard | null;
+  /** `--start-at`: when the run starts (ms since the Unix epoch), so that shards start together; null: now. */
+  startAtEpochMs: number | null;
   /**
    * Plain-HTTP connections on each thread's own epoll loop through libc (Linux, with `--allow-ffi`): no op
    * call and no promise per read or write, so less client CPU per request than Deno's sockets
@@ -105,4 +113,31 @@ export interface Config {
    * (as does a missing FFI permission, another OS, or https).
    */
   epoll: boolean;
+}
+
+/**
+ * One part of a test split over several processes or machines (`--shard-index i --shard-count n`): `-c` and
+ * `-R` are the test's totals, shared out exactly (the first shards take the remainder, as threads do); each
+ * shard's connections are a contiguous range of the test's, so that with `-R` their send plans are the ones a
+ * single client would have used.
+ *
+ * @example Shard 1 of 3 of `-c 10 -R 1000`
+ * ```ts
+ * import type { Shard } from "./config.ts";
+ *
+ * const shard: Shard = { index: 1, count: 3, connections: 10, rate: 1000, firstConnection: 4 };
+ * console.log(shard.firstConnection); // 4: shard 0 has connections 0–3, this one 4–6
+ * ```
+ */
+export interface Shard {
+  /** This shard, from 0 (Kubernetes' `JOB_COMPLETION_INDEX`). */
+  index: number;
+  /** How many shards the test has. */
+  count: number;
+  /** `-c`: the test's connections over all shards. */
+  connections: number;
+  /** `-R`: the test's requests per second over all shards; null for the closed loop. */
+  rate: number | null;
+  /** The index, over the whole test, of this shard's first connection. */
+  firstConnection: number;
 }

@@ -100,6 +100,14 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     suggestions: ["p99 < 100ms", "errors < 1%", "rps > 1000"],
   },
   { name: "no-progress", description: "No live progress line on a terminal" },
+  { name: "shard-index", value: "count", description: "This process runs shard i (from 0) of the test" },
+  { name: "shard-count", value: "count", description: "Split -c and -R over this many shards" },
+  {
+    name: "start-at",
+    value: "text",
+    description: "Start at this time (RFC 3339 or Unix seconds)",
+    suggestions: ["2026-01-01T12:00:00Z"],
+  },
 ];
 
 /** The subcommands; any other first argument starts wrk's command line. */

@@ -5,11 +5,12 @@
  */
 
 import { parseArgs as parseNodeArgs } from "node:util";
-import type { Config } from "./config.ts";
+import type { Config, Shard } from "./config.ts";
 import { HelpRequested, UsageError, type UsageErrorOptions } from "./errors.ts";
 import { OPTION_SPECS } from "./options.ts";
 import { parseThreshold } from "../thresholds/threshold.ts";
-import { parseCount, parseDurationMs } from "./units.ts";
+import { parseCount, parseDurationMs, parseStartAt } from "./units.ts";
+import { shareOf } from "./share.ts";
 import { parseTarget } from "./url.ts";
 
 /** `OPTION_SPECS` in `node:util`'s form. Values stay strings here and are parsed below with units. */
@@ -120,6 +121,9 @@ export function parseArgs(argv: string[]): Config {
       throw fail(error.message, { showUsage: false, cause: error });
     }
   });
+  const shardIndex = parsed("shard-index", text("shard-index"), parseCount, null);
+  const shardCount = parsed("shard-count", text("shard-count"), parseCount, null);
+  const startAtEpochMs = parsed("start-at", text("start-at"), parseStartAt, null);
   const uncorrectedLatency = values.u_latency === true;
   const batchLatency = values.batch_latency === true;
   const headers = ((values.header ?? []) as string[]).map((header) => {
@@ -155,10 +159,11 @@ export function parseArgs(argv: string[]): Config {
     const flag = uncorrectedLatency ? "-U/--u_latency" : "-B/--batch_latency";
     throw fail(`${flag} applies to rate mode: add -R <requests/sec>`);
   }
+  const shard = shardOf(connections, threads, rate, shardIndex, shardCount, (message) => fail(message));
 
   return {
     target,
-    connections,
+    connections: shard === null ? connections : shareOf(connections, shard.count, shard.index),
     threads,
     durationMs,
     timeoutMs,
@@ -173,15 +178,50 @@ export function parseArgs(argv: string[]): Config {
     writePaths: ((values.write ?? []) as string[]).flatMap((paths) => paths.split(",")).filter((p) =>
       p !== ""
     ),
-    rate,
+    rate: shard === null || rate === null
+      ? rate
+      : rate * shareOf(connections, shard.count, shard.index) / connections,
     uncorrectedLatency,
     batchLatency,
     jsonPath,
     summaryPath,
     thresholds,
     progress: values["no-progress"] !== true,
+    shard,
+    startAtEpochMs,
     epoll: true,
   };
+}
+
+/**
+ * The shard this process runs, from `--shard-index` and `--shard-count` (both or neither): a contiguous range
+ * of the test's connections, which must give each of this machine's threads at least one.
+ */
+function shardOf(
+  connections: number,
+  threads: number,
+  rate: number | null,
+  index: number | null,
+  count: number | null,
+  fail: (message: string) => UsageError,
+): Shard | null {
+  if (index === null && count === null) return null;
+  if (index === null) throw fail("--shard-count needs --shard-index (this process's shard, from 0)");
+  if (count === null) throw fail("--shard-index needs --shard-count (how many shards the test has)");
+  if (count === 0) throw fail("shard count must be > 0");
+  if (index >= count) {
+    throw fail(`shard index must be below the shard count: ${index} is not in 0…${count - 1}`);
+  }
+  const mine = shareOf(connections, count, index);
+  if (mine < threads) {
+    throw fail(
+      `shard ${index} of ${count} gets ${mine} of the ${connections} connections, fewer than its ${threads} ` +
+        `threads: raise -c to at least ${threads * count} or lower -t`,
+    );
+  }
+  let firstConnection = 0;
+  for (let i = 0; i < index; i++) firstConnection += shareOf(connections, count, i);
+  return { index, count, connections, rate, firstConnection };
 }
 
 /**

@@ -87,3 +87,31 @@ export function parseDurationMs(text: string): number {
   if (!Number.isSafeInteger(us)) throw new UsageError(`Cannot parse duration: '${text}' is too large`);
   return us / 1000;
 }
+
+/** RFC 3339: a date, `T` (or a space), a time with optional fraction, and `Z` or an offset. */
+const RFC_3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Parse `--start-at`: an RFC 3339 time with its zone (`2026-12-06T12:00:00Z`, `…+01:00`) or Unix seconds
+ * (`1796558400`, fractions allowed), into milliseconds since the Unix epoch.
+ *
+ * @throws {UsageError} for anything else (a time without a zone would depend on each machine's clock setting).
+ *
+ * @example
+ * ```ts
+ * import { parseStartAt } from "./units.ts";
+ *
+ * console.log(parseStartAt("2026-12-06T12:00:00Z")); // 1796558400000
+ * console.log(parseStartAt("1796558400.5")); // 1796558400500
+ * ```
+ */
+export function parseStartAt(text: string): number {
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const epochMs = RFC_3339.test(text) ? Date.parse(text.replace(" ", "T")) : NaN;
+  if (Number.isNaN(epochMs)) {
+    throw new UsageError(
+      `invalid time: '${text}' (use RFC 3339 with a zone, such as 2026-12-06T12:00:00Z, or Unix seconds)`,
+    );
+  }
+  return epochMs;
+}

@@ -56,6 +56,11 @@ export interface JsonContext {
   command: string[];
   /** wrk-deno's version (deno.json `version`). */
   version: string;
+  /**
+   * The test's identity (lib/config/test_identity.ts): equal for every shard of one test, so that `merge`
+   * refuses to mix tests; null when it could not be computed (a script that cannot be read).
+   */
+  testId: string | null;
   /** The verdicts of the `--threshold` conditions; null when none were given. */
   thresholds: ThresholdVerdict[] | null;
   /**
@@ -85,6 +90,10 @@ interface ResultJson {
   format: typeof FORMAT;
   version: string;
   command: string[];
+  test_id: string | null;
+  shard:
+    | { index: number; count: number; connections: number; rate: number | null; first_connection: number }
+    | null;
   config: {
     url: string;
     threads: number;
@@ -204,6 +213,14 @@ function resultJson(result: RunResult | null, context: JsonContext): ResultJson 
     format: FORMAT,
     version: context.version,
     command: [...context.command],
+    test_id: context.testId,
+    shard: config.shard === null ? null : {
+      index: config.shard.index,
+      count: config.shard.count,
+      connections: config.shard.connections,
+      rate: config.shard.rate,
+      first_connection: config.shard.firstConnection,
+    },
     config: {
       url: config.target.url,
       threads: config.threads,

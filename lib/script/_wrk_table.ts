@@ -1,6 +1,6 @@
 /**
  * The global `wrk` table every state gets before the script runs (docs/wrk-compat.md#the-wrk-table): URL parts,
- * `-H` headers, `format`, `lookup`, `connect`, wrk2's `time_us`, and in a thread's state `thread`.
+ * `-H` headers, `format`, `lookup`, `connect`, wrk2's `time_us`, our `shard`, and in a thread's state `thread`.
  *
  * @module
  */
@@ -16,6 +16,11 @@ export interface WrkTableOptions {
   target: Target;
   headers: [string, string][];
   runner: CoroutineRunner;
+  /**
+   * `wrk.shard`: `{index, count}` of the shard this process runs (`--shard-index`/`--shard-count`), so a script
+   * can take its part of the data; `{index = 0, count = 1}` when the test is not split.
+   */
+  shard?: { index: number; count: number } | null;
   /** Pushes the value of `wrk.thread` (a thread state's own thread userdata); absent in the main state. */
   pushThread?: (L: LuaState) => void;
 }
@@ -24,7 +29,7 @@ export interface WrkTableOptions {
 export function installWrkTable(L: LuaState, options: WrkTableOptions): number {
   const { target, headers, runner } = options;
   installAddrType(L);
-  lua.lua_createtable(L, 0, 12);
+  lua.lua_createtable(L, 0, 13);
   setString(L, "scheme", target.scheme);
   setString(L, "host", target.host);
   if (target.portText !== null) setString(L, "port", target.portText);
@@ -34,6 +39,12 @@ export function installWrkTable(L: LuaState, options: WrkTableOptions): number {
   // In command-line order: a repeated name keeps its last value, as in wrk.
   for (const [name, value] of headers) setString(L, name, value);
   lua.lua_setfield(L, -2, "headers");
+  lua.lua_createtable(L, 0, 2);
+  lua.lua_pushinteger(L, options.shard?.index ?? 0);
+  lua.lua_setfield(L, -2, "index");
+  lua.lua_pushinteger(L, options.shard?.count ?? 1);
+  lua.lua_setfield(L, -2, "count");
+  lua.lua_setfield(L, -2, "shard");
   if (options.pushThread) {
     options.pushThread(L);
     lua.lua_setfield(L, -2, "thread");

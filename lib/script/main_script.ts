@@ -27,6 +27,8 @@ export interface MainScriptOptions {
   target: Target;
   /** `-H` headers, in command-line order. */
   headers: [string, string][];
+  /** This process's shard of the test (`wrk.shard`); absent or null: the whole test. */
+  shard?: { index: number; count: number } | null;
   /** Where `print` and `io.write` go (stdout). */
   write: (bytes: Uint8Array) => void;
   /** `--write` paths: where the script may write files (default: nowhere, see `compat/_files.ts`). */
@@ -77,7 +79,7 @@ export async function loadMainScript(options: MainScriptOptions): Promise<MainSc
   const runner = new CoroutineRunner(L, options.path);
   installHandleThreadType(L, runner);
   installStatsType(L);
-  installWrkTable(L, { target: options.target, headers: options.headers, runner });
+  installWrkTable(L, { target: options.target, headers: options.headers, shard: options.shard, runner });
   await runner.runScript(options.source);
   return new LuaMainScript(state, runner);
 }

@@ -29,6 +29,8 @@ export interface ThreadScriptOptions {
   target: Target;
   /** `-H` headers, in command-line order. */
   headers: [string, string][];
+  /** This process's shard of the test (`wrk.shard`); absent or null: the whole test. */
+  shard?: { index: number; count: number } | null;
   /** Script arguments after `--` (`args[1..n]` in `init`). */
   args: string[];
   /** Where `print` and `io.write` go (stdout). */
@@ -99,6 +101,7 @@ export async function loadThreadScript(options: ThreadScriptOptions): Promise<Th
   const wrkRef = installWrkTable(L, {
     target: options.target,
     headers: options.headers,
+    shard: options.shard,
     runner,
     pushThread: (L1) => pushOwnThread(L1, thread),
   });

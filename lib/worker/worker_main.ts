@@ -53,6 +53,7 @@ async function load(message: WorkerSetup): Promise<void> {
       source: message.script,
       target: config.target,
       headers: config.headers,
+      shard: config.shard,
       args: config.scriptArgs,
       // With `--json -` stdout carries the result document: the script prints to stderr with the report.
       write: config.jsonPath === "-" ? writeStderr : writeStdout,
@@ -102,7 +103,10 @@ async function start(target: SocketAddress): Promise<void> {
     sink,
     onProgress: current.progress ? (requests, errors) => post({ type: "progress", requests, errors }) : null,
     rate: config.rate === null ? null : {
-      plan: { totalPerSec: config.rate, connections: config.connections },
+      // A shard's connections keep their places in the whole test's plan (lib/config/config.ts, Shard).
+      plan: config.shard === null
+        ? { totalPerSec: config.rate, connections: config.connections }
+        : { totalPerSec: config.shard.rate ?? config.rate, connections: config.shard.connections },
       firstConnection: current.firstConnection,
       batchLatency: config.batchLatency,
     },

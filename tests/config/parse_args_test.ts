@@ -56,6 +56,8 @@ Deno.test("parseArgs() fills in every wrk default", () => {
       summaryPath: null,
       thresholds: [],
       progress: true,
+      shard: null,
+      startAtEpochMs: null,
     } satisfies Config,
   );
 });

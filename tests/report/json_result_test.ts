@@ -84,6 +84,7 @@ function contextOf(command: string[], overrides: Partial<JsonContext> = {}): Jso
     config: parseArgs(command),
     command,
     version: "0.1.0",
+    testId: null,
     thresholds: null,
     error: null,
     ...overrides,
