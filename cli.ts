@@ -16,7 +16,7 @@ import { HelpRequested, UsageError } from "./lib/config/errors.ts";
 import { SUBCOMMANDS } from "./lib/config/options.ts";
 import { USAGE, versionLine } from "./lib/config/usage.ts";
 import { startDemoServer } from "./lib/demo_server.ts";
-import { formatHeader, formatReport } from "./lib/report/text_report.ts";
+import { formatHeader, formatReport, formatShardLine } from "./lib/report/text_report.ts";
 import { formatRateReport } from "./lib/report/rate_report.ts";
 import { formatThresholdReport } from "./lib/report/threshold_report.ts";
 import { formatMarkdownSummary } from "./lib/report/markdown_summary.ts";
@@ -159,6 +159,7 @@ async function runCli(args: string[]): Promise<number> {
     try {
       for (const warning of run.warnings) err(`${warning}\n`);
       report(formatHeader(config.target.url, config.durationMs, config.threads, config.connections));
+      if (config.shard !== null) report(formatShardLine(config.shard, config.connections, config.rate));
       const result = await run.result.finally(() => {
         listen(false);
         meter?.clear();

@@ -11,6 +11,7 @@ import { mergeReports } from "./merge/merge_reports.ts";
 import { preflight } from "./preflight/preflight.ts";
 import type { RunResult } from "./run_result.ts";
 import { RunError } from "./run_error.ts";
+import { checkStartAt, waitUntil } from "./preflight/start_at.ts";
 import type { MainScript } from "./script/main_script.ts";
 import type { WorkerSetup } from "./worker/protocol.ts";
 import { WorkerThread } from "./worker/worker_thread.ts";
@@ -96,6 +97,8 @@ export interface RunProgress {
   requests: number;
   /** Socket errors so far (connect, read, write, timeout), over the threads. */
   errors: number;
+  /** Before the run, while waiting for `--start-at`: the time left; 0 once the run runs. */
+  startsInMs: number;
 }
 
 /**
@@ -183,6 +186,7 @@ export class Run {
   /** Prepares and starts a run; rejects with `RunError` when the target or the script is unusable. */
   static async start(config: Config, options: RunOptions = {}): Promise<Run> {
     const write = options.write ?? writeStdout;
+    if (config.startAtEpochMs !== null) checkStartAt(config.startAtEpochMs, Date.now());
     const { script, caCerts, address } = await preflight(config, { openFileLimit: options.openFileLimit });
     const boundMs = options.startupBoundMs ?? Math.max(DEFAULT_STARTUP_BOUND_MS, config.timeoutMs);
 
@@ -236,6 +240,16 @@ export class Run {
       if (mainScript?.hasSetup) {
         for (const thread of threads) await mainScript.setup(thread).catch(asRunError);
       }
+      if (config.startAtEpochMs !== null) {
+        // Everything slow is done: wait for the common start (lib/preflight/start_at.ts).
+        checkStartAt(config.startAtEpochMs, Date.now());
+        const { durationMs } = config;
+        await waitUntil(
+          config.startAtEpochMs,
+          (startsInMs) =>
+            options.onProgress?.({ elapsedMs: 0, durationMs, requests: 0, errors: 0, startsInMs }),
+        );
+      }
       startedAt = await allWithin(
         threads.map((thread) => thread.start()),
         boundMs,
@@ -275,6 +289,7 @@ export class Run {
       durationMs: this.#config.durationMs,
       requests: allRequests,
       errors: allErrors,
+      startsInMs: 0,
     });
   }
 

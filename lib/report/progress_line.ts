@@ -19,6 +19,8 @@ export interface ProgressFigures {
   requests: number;
   /** Socket errors so far. */
   errors: number;
+  /** Before the run, waiting for `--start-at`: the time left (then the line says so); 0 once the run runs. */
+  startsInMs?: number;
 }
 
 /** Erases the terminal line the cursor is on and returns to its start (carriage return, ANSI "erase line"). */
@@ -40,6 +42,9 @@ export const ERASE_LINE = "\r\x1b[2K";
  * ```
  */
 export function formatProgressLine(figures: ProgressFigures): string {
+  if ((figures.startsInMs ?? 0) > 0) {
+    return `  starting in ${(figures.startsInMs! / 1000).toFixed(1)}s (--start-at)`;
+  }
   const elapsed = Math.min(figures.elapsedMs, figures.durationMs) / 1000;
   const rate = figures.currentRps === null ? "-" : formatMetric(figures.currentRps);
   const errors = `${figures.errors} error${figures.errors === 1 ? "" : "s"}`;

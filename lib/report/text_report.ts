@@ -53,6 +53,35 @@ export function formatHeader(url: string, durationMs: number, threads: number, c
 }
 
 /**
+ * The line after the header of a shard's run (`--shard-index`/`--shard-count`): which shard, which of the
+ * test's connections it opens, and with `-R` its part of the rate.
+ *
+ * @example Shard 2 (from 0) of 3 of `-c 10 -R 1000`
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { formatShardLine } from "./text_report.ts";
+ *
+ * const shard = { index: 2, count: 3, connections: 10, rate: 1000, firstConnection: 7 };
+ * assertEquals(
+ *   formatShardLine(shard, 3, 300),
+ *   "  shard 2 of 3: connections 7-9 of 10, 300.00 of 1000 requests/sec\n",
+ * );
+ * ```
+ */
+export function formatShardLine(
+  shard: { index: number; count: number; connections: number; rate: number | null; firstConnection: number },
+  connections: number,
+  rate: number | null,
+): string {
+  const last = shard.firstConnection + connections - 1;
+  const rateText = rate === null || shard.rate === null
+    ? ""
+    : `, ${rate.toFixed(2)} of ${shard.rate} requests/sec`;
+  return `  shard ${shard.index} of ${shard.count}: connections ${shard.firstConnection}-${last} of ` +
+    `${shard.connections}${rateText}\n`;
+}
+
+/**
  * wrk's report after a run, from the `  Thread Stats` line on (the header comes from {@linkcode formatHeader},
  * printed before the run). With `options.latency`, the `Latency Distribution` block follows the stats rows.
  * Threads that did not report in time are listed in a last line that wrk does not have.

@@ -11,6 +11,8 @@ export interface SeenRequest {
   body: string;
   /** The raw bytes of the head and body, as received. */
   raw: string;
+  /** Which accepted connection it came on, counting from 0 (0 before the request is stored). */
+  connection: number;
 }
 
 /** What to do with one request. */
@@ -71,7 +73,7 @@ export function startServer(responder: Responder = () => ok(), options: ServerOp
   let accepted = 0;
   let closed = false;
 
-  const serve = async (conn: Deno.Conn) => {
+  const serve = async (conn: Deno.Conn, connection: number) => {
     let pending: Uint8Array = new Uint8Array(0);
     const buffer = new Uint8Array(64 * 1024);
     try {
@@ -84,6 +86,7 @@ export function startServer(responder: Responder = () => ok(), options: ServerOp
           if (parsed === null) break;
           pending = pending.subarray(parsed.length);
           const index = requests.length;
+          parsed.request.connection = connection;
           requests.push(parsed.request);
           const reply = responder(parsed.request, index);
           if ("close" in reply) return;
@@ -115,9 +118,8 @@ export function startServer(responder: Responder = () => ok(), options: ServerOp
         conn.close();
         break;
       }
-      accepted++;
       open.add(conn);
-      handlers.push(serve(conn));
+      handlers.push(serve(conn, accepted++));
     }
   })().catch(() => {});
 
@@ -165,7 +167,7 @@ function takeRequest(bytes: Uint8Array): { request: SeenRequest; length: number 
   if (bytes.length < headLength + bodyLength) return null;
   const body = decoder.decode(bytes.subarray(headLength, headLength + bodyLength));
   const raw = decoder.decode(bytes.subarray(0, headLength + bodyLength));
-  return { request: { method, path, headers, body, raw }, length: headLength + bodyLength };
+  return { request: { method, path, headers, body, raw, connection: 0 }, length: headLength + bodyLength };
 }
 
 /** A port on 127.0.0.1 where nothing listens (bound, then released). */

@@ -1,0 +1,65 @@
+/**
+ * `--start-at`: shards of one test on different machines start together by waiting for the same wall-clock
+ * time (NTP keeps machines within milliseconds of each other). The wait comes after everything slow in a start
+ * (resolving, the connect test, loading scripts in the threads, `setup()`), just before the threads start, so
+ * that what remains between the time and the first request is the same small step on every machine.
+ *
+ * @module
+ */
+
+import { RunError } from "../run_error.ts";
+
+/**
+ * How late after `--start-at` a process may still start: a clock a little behind, or a pod scheduled a moment
+ * late, still joins its test. Later than this, the shard would run a different window than the others, and its
+ * figures would not merge into one test.
+ */
+export const START_GRACE_MS = 1_000;
+
+/**
+ * Throws a {@linkcode RunError} naming the time and how long ago it was, when `startAtEpochMs` passed more than
+ * {@linkcode START_GRACE_MS} before `nowEpochMs`.
+ *
+ * @example
+ * ```ts
+ * import { assertThrows } from "@std/assert";
+ * import { checkStartAt } from "./start_at.ts";
+ *
+ * checkStartAt(10_000, 10_500); // within the grace: start now
+ * assertThrows(() => checkStartAt(10_000, 15_000), Error, "passed 5.0s ago");
+ * ```
+ */
+export function checkStartAt(startAtEpochMs: number, nowEpochMs: number): void {
+  const lateMs = nowEpochMs - startAtEpochMs;
+  if (lateMs <= START_GRACE_MS) return;
+  throw new RunError(
+    `--start-at ${new Date(startAtEpochMs).toISOString()} passed ${(lateMs / 1000).toFixed(1)}s ago ` +
+      `(a start may be up to ${START_GRACE_MS / 1000}s late): give a time in the future`,
+  );
+}
+
+/** How often a wait reports the time left (the live progress line). */
+const WAIT_TICK_MS = 200;
+
+/**
+ * Resolves at `startAtEpochMs` on this machine's wall clock (at once if it passed), calling `onWait` with the
+ * time left every 200 ms. The last stretch is one timer, so the start is as close to the time as the event loop
+ * allows (about a millisecond).
+ *
+ * @example
+ * ```ts
+ * import { waitUntil } from "./start_at.ts";
+ *
+ * const startAt = Date.now() + 50;
+ * await waitUntil(startAt);
+ * console.log(Date.now() >= startAt); // true
+ * ```
+ */
+export async function waitUntil(startAtEpochMs: number, onWait?: (leftMs: number) => void): Promise<void> {
+  for (;;) {
+    const leftMs = startAtEpochMs - Date.now();
+    if (leftMs <= 0) return;
+    onWait?.(leftMs);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(leftMs, WAIT_TICK_MS)));
+  }
+}
