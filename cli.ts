@@ -223,7 +223,9 @@ async function writeResults(
       thresholds,
       error,
     });
-    if (config.jsonPath === "-") out(json);
+    // On stdout the document is one line, so that log collectors (`kubectl logs`, CI logs) keep it whole and a
+    // line filter finds it among other output.
+    if (config.jsonPath === "-") out(JSON.stringify(JSON.parse(json)) + "\n");
     else await writeFileWhole(config.jsonPath, json).catch((e) => err(`--json ${config.jsonPath}: ${e}\n`));
   }
   if (config.summaryPath !== null) {

@@ -95,6 +95,9 @@ Deno.test("--json -: stdout holds the document alone; the report and the script'
     await Deno.writeTextFile(script, 'function done(s) print("done with " .. s.requests) end\n');
     const outcome = await runCli(["-t1", "-c1", "-d300ms", "-s", script, "--json", "-", server.url]);
     assertEquals(outcome.code, 0, outcome.stderr);
+    // One line, for log collectors.
+    assertEquals(outcome.stdout.indexOf("\n"), outcome.stdout.length - 1);
+    assert(outcome.stdout.startsWith('{"format":"wrk-deno/result@1",'), outcome.stdout.slice(0, 80));
     const document: Json = JSON.parse(outcome.stdout);
     validate(document);
     assertEquals(parseReport(outcome.stderr).requests, document.requests);
