@@ -171,7 +171,16 @@ async function runCli(args: string[]): Promise<number> {
       );
       const verdicts = await writeResults(config, args, result, null, testId);
       report(formatThresholdReport(verdicts ?? []));
-      await run.done(result);
+      const thresholdsFailed = verdicts?.some((verdict) => !verdict.passed) ?? false;
+      try {
+        await run.done(result);
+      } catch (error) {
+        if (!(error instanceof RunError)) throw error;
+        // The results are written already: a script's error or `os.exit(n)` in done() decides the exit code,
+        // except that os.exit(0) does not hide a failed threshold.
+        if (error.message !== "") err(`${error.message}\n`);
+        return error.exitCode === 0 && thresholdsFailed ? THRESHOLDS_FAILED_EXIT_CODE : error.exitCode;
+      }
       if (result.unfinishedThreads.length > 0) {
         err(
           `threads ${
@@ -180,7 +189,7 @@ async function runCli(args: string[]): Promise<number> {
         );
         return 1;
       }
-      return verdicts?.some((verdict) => !verdict.passed) ? THRESHOLDS_FAILED_EXIT_CODE : 0;
+      return thresholdsFailed ? THRESHOLDS_FAILED_EXIT_CODE : 0;
     } finally {
       run.close();
     }

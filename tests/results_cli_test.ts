@@ -312,3 +312,27 @@ Deno.test({
     }
   },
 });
+
+Deno.test("os.exit(n) in done() keeps the results already written; os.exit(0) does not hide a failed threshold", async () => {
+  const server = startServer();
+  const dir = await tempDir();
+  try {
+    for (const [code, expected] of [[0, 99], [5, 5]]) {
+      const script = `${dir}/exit.lua`;
+      await Deno.writeTextFile(script, `function done(s) os.exit(${code}) end\n`);
+      const json = `${dir}/r-${code}.json`;
+      const summary = `${dir}/s-${code}.md`;
+      const args = ["-t1", "-c1", "-d300ms", "-s", script, "--json", json, "--summary", summary];
+      const outcome = await runCli([...args, "--threshold", "rps > 1G", server.url]);
+      assertEquals(outcome.code, expected, outcome.stderr);
+      const document: Json = JSON.parse(await Deno.readTextFile(json));
+      assertEquals(document.error, null);
+      assertEquals(document.requests, parseReport(outcome.stdout).requests);
+      assertEquals(outcome.stdout.match(/ {2}Thresholds:/g)?.length, 1, outcome.stdout);
+      assertEquals((await Deno.readTextFile(summary)).match(/^### /gm)?.length, 1);
+    }
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
