@@ -5,13 +5,14 @@
 #                                release's SHA256SUMS, or, when the release has no binary for it (or no release
 #                                is named), the action's own cli.ts under Deno. Outputs `binary` (a path, or
 #                                empty) and `needs-deno` (true/false).
-#   wrk_deno_action.sh run       run the test with --json and --summary "$GITHUB_STEP_SUMMARY", set the outputs
+#   wrk_deno_action.sh run       run the test (or with the merge input, `wrk-deno merge` the shards' results)
+#                                with --json and --summary "$GITHUB_STEP_SUMMARY", set the outputs
 #                                `requests-per-sec`, `p99-us`, `errors` and `json`, and fail the step (with the
 #                                tool's exit code) when the run failed or a threshold did not hold.
 #
 # Inputs arrive as the environment variables action.yml sets: INPUT_URL, INPUT_ARGS, INPUT_SCRIPT,
-# INPUT_THRESHOLDS (one per line), INPUT_VERSION, INPUT_JSON, INPUT_RELEASE_URL, and BINARY (resolve's output)
-# for `run`. It reads the runner's RUNNER_OS, RUNNER_ARCH, RUNNER_TEMP, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY,
+# INPUT_THRESHOLDS (one per line), INPUT_MERGE (shard results to merge instead of running a test),
+# INPUT_VERSION, INPUT_JSON, INPUT_RELEASE_URL, and BINARY (resolve's output) for `run`. It reads the runner's RUNNER_OS, RUNNER_ARCH, RUNNER_TEMP, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY,
 # GITHUB_ACTION_PATH, GITHUB_ACTION_REF, GITHUB_ACTION_REPOSITORY and GITHUB_SERVER_URL. Written for bash 3.2
 # (macOS) and Git Bash (Windows) as well as Linux.
 set -uo pipefail
@@ -130,7 +131,10 @@ json_value() {
 }
 
 run() {
-  [ -n "${INPUT_URL:-}" ] || fail "the url input is required (a URL, or demo for the built-in server)"
+  local merging=${INPUT_MERGE:-}
+  if [ -z "$merging" ] && [ -z "${INPUT_URL:-}" ]; then
+    fail "the url input is required (a URL, or demo for the built-in server), or merge (shard results to merge)"
+  fi
   local -a program
   if [ -n "${BINARY:-}" ]; then
     program=("$BINARY")
@@ -139,7 +143,11 @@ run() {
     program=(deno "${DENO_RUN[@]}" "$ACTION_DIR/cli.ts")
   fi
   local -a args=()
-  if [ "$INPUT_URL" = demo ]; then args+=(demo); fi
+  if [ -n "$merging" ]; then
+    args+=(merge)
+  elif [ "$INPUT_URL" = demo ]; then
+    args+=(demo)
+  fi
   # The args input splits as a shell would (quotes group words), without running anything in it.
   local word
   while IFS= read -r -d '' word; do args+=("$word"); done < <(printf '%s' "${INPUT_ARGS:-}" | xargs printf '%s\0')
@@ -153,7 +161,22 @@ run() {
   local json=${INPUT_JSON:-wrk-deno-result.json}
   args+=(--json "$json")
   if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then args+=(--summary "$GITHUB_STEP_SUMMARY"); fi
-  if [ "$INPUT_URL" != demo ]; then args+=("$INPUT_URL"); fi
+  if [ -n "$merging" ]; then
+    # The merge input: files or glob patterns, separated by blanks or lines, expanded here.
+    local pattern file found
+    for pattern in $merging; do
+      found=false
+      for file in $pattern; do
+        if [ -e "$file" ]; then
+          args+=("$file")
+          found=true
+        fi
+      done
+      [ "$found" = true ] || fail "merge: no file matches $pattern"
+    done
+  elif [ "$INPUT_URL" != demo ]; then
+    args+=("$INPUT_URL")
+  fi
 
   echo "wrk-deno$(printf ' %q' "${args[@]}")"
   "${program[@]}" "${args[@]}"

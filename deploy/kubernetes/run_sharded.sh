@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Runs a wrk-deno test split over SHARDS pods of a Kubernetes Indexed Job (wrk_deno_job.yaml beside this
+# file), then collects each pod's JSON result from its log and merges them into the report of the whole test
+# (docs/scale-out.md):
+#
+#   deploy/kubernetes/run_sharded.sh [-n SHARDS] [-i IMAGE] [-w START_DELAY_S] [-o DIR] [-m 'MERGE OPTIONS'] \
+#     -- -t2 -c400 -d60s -R 20k http://my-service:8080/
+#
+# -n shards (default 4), -i the image (default wrk-deno:latest, built from the repository's Dockerfile), -w how
+# long from now the shards start together (default 60 s: long enough for every pod to be scheduled and its image
+# pulled), -o where the shards' JSON files go (default ./wrk-deno-shards), -m options for `wrk-deno merge`
+# (for example "--latency --threshold 'p99 < 200ms'"). Needs kubectl (KUBECTL to use another) pointing at the
+# cluster, and wrk-deno on this machine for the merge (WRK_DENO to use another command).
+set -euo pipefail
+
+shards=4
+image=wrk-deno:latest
+delay_s=60
+out_dir=wrk-deno-shards
+merge_options=""
+while getopts "n:i:w:o:m:" flag; do
+  case "$flag" in
+  n) shards=$OPTARG ;;
+  i) image=$OPTARG ;;
+  w) delay_s=$OPTARG ;;
+  o) out_dir=$OPTARG ;;
+  m) merge_options=$OPTARG ;;
+  *) exit 2 ;;
+  esac
+done
+shift $((OPTIND - 1))
+if [ "${1:-}" = "--" ]; then shift; fi
+if [ $# -eq 0 ]; then
+  echo "usage: $0 [-n shards] [-i image] [-w start delay s] [-o dir] [-m 'merge options'] -- <wrk options> <url>" >&2
+  exit 2
+fi
+kubectl=${KUBECTL:-kubectl}
+wrk_deno=${WRK_DENO:-wrk-deno}
+here=$(cd "$(dirname "$0")" && pwd)
+
+name="wrk-deno-$(date +%s)"
+start_at=$(($(date +%s) + delay_s))
+# Each argument becomes one YAML list item, double-quoted with \ and " escaped.
+items=""
+for arg in "$@"; do
+  escaped=${arg//\\/\\\\}
+  escaped=${escaped//\"/\\\"}
+  items+="            - \"$escaped\""$'\n'
+done
+# (awk reads them from the environment: `awk -v` would undo the escapes.)
+manifest=$(ITEMS=$items awk '/^ *- __ARGS__$/ { printf "%s", ENVIRON["ITEMS"]; next } { print }' "$here/wrk_deno_job.yaml" |
+  sed -e "s|__NAME__|$name|g" -e "s|__SHARDS__|$shards|g" -e "s|__IMAGE__|$image|g" -e "s|__START_AT__|$start_at|g")
+
+echo "job $name: $shards shards starting at $(date -u -d "@$start_at" 2>/dev/null || date -u -r "$start_at")"
+printf '%s\n' "$manifest" | "$kubectl" apply -f -
+
+duration_s=$((delay_s + 600))
+echo "waiting for the job to complete (at most ${duration_s}s)"
+if ! "$kubectl" wait --for=condition=complete "job/$name" --timeout="${duration_s}s"; then
+  echo "job $name did not complete: its shards' results are collected as far as they exist" >&2
+fi
+
+mkdir -p "$out_dir"
+files=()
+for ((index = 0; index < shards; index++)); do
+  pod=$("$kubectl" get pods -l "job-name=$name,batch.kubernetes.io/job-completion-index=$index" -o name | head -n 1)
+  file="$out_dir/shard-$index.json"
+  if [ -n "$pod" ] && "$kubectl" logs "$pod" | grep '^{"format":"wrk-deno/result@1"' >"$file"; then
+    files+=("$file")
+  else
+    rm -f "$file"
+    echo "shard $index: no result in the log of ${pod:-its pod}" >&2
+  fi
+done
+[ ${#files[@]} -gt 0 ] || { echo "no shard left a result" >&2; exit 1; }
+
+# The merge names any missing shard and fails unless merge_options has --allow-partial.
+eval "merge_args=($merge_options)"
+exec $wrk_deno merge "${merge_args[@]}" "${files[@]}"
