@@ -1,7 +1,7 @@
 #!/usr/bin/env -S deno run --allow-net --allow-read --allow-env
 /**
  * The command line: `wrk-deno [options] <url> [-- script args]`, wrk's flags, report and exit codes, and the
- * subcommands `demo` and `completions`. The only module that reads `Deno.args`, writes to stdout/stderr and
+ * subcommands `demo`, `merge` and `completions`. The only module that reads `Deno.args`, writes to stdout/stderr and
  * chooses exit codes.
  *
  * A first argument that names a subcommand goes to the command tree (cliffy, `lib/config/command_tree.ts`, which
@@ -14,6 +14,7 @@ import denoConfig from "./deno.json" with { type: "json" };
 import { parseArgs } from "./lib/config/parse_args.ts";
 import { HelpRequested, UsageError } from "./lib/config/errors.ts";
 import { SUBCOMMANDS } from "./lib/config/options.ts";
+import type { MergeOptions } from "./lib/config/merge_options.ts";
 import { USAGE, versionLine } from "./lib/config/usage.ts";
 import { startDemoServer } from "./lib/demo_server.ts";
 import { formatHeader, formatReport, formatShardLine } from "./lib/report/text_report.ts";
@@ -27,6 +28,7 @@ import { testIdentity } from "./lib/config/test_identity.ts";
 import { evaluateThresholds, THRESHOLDS_FAILED_EXIT_CODE } from "./lib/thresholds/threshold.ts";
 import type { ThresholdVerdict } from "./lib/thresholds/verdict.ts";
 import { Run } from "./lib/run.ts";
+import type { HdrLogWriter } from "./lib/output/hdr_log_writer.ts";
 import type { RunResult } from "./lib/run_result.ts";
 import { RunError } from "./lib/run_error.ts";
 import { isWorkerScope } from "./lib/worker/worker_scope.ts";
@@ -84,12 +86,107 @@ async function runDemo(args: string[]): Promise<number> {
   }
 }
 
+/**
+ * `merge [options] <shard.json>…`: the whole test's report, thresholds and results from its shards' `--json`
+ * results (lib/merge/, docs/scale-out.md#merging-shards). Exit 1 for a shard file that cannot be merged, a
+ * missing shard or a shard's unfinished thread (both only warned with `--allow-partial`), or a script error;
+ * 99 for a failed threshold.
+ */
+async function runMerge(options: MergeOptions): Promise<number> {
+  try {
+    // As for a run: a result that cannot be written is refused before anything is read.
+    if (options.jsonPath !== null && options.jsonPath !== "-") {
+      await checkOutputPath(options.jsonPath, "--json", { append: false });
+    }
+    if (options.summaryPath !== null) {
+      await checkOutputPath(options.summaryPath, "--summary", { append: true });
+    }
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    err(`${error.message}\n`);
+    return error.exitCode;
+  }
+  const report = options.jsonPath === "-" ? err : out;
+  // The merge, and with it the HdrHistogram codec, loads only here.
+  const { readShard, ShardInputError } = await import("./lib/merge/read_shards.ts");
+  const { mergedConfig, missingShardsLine, ShardMerger } = await import("./lib/merge/merge_shards.ts");
+  let merged;
+  let config;
+  try {
+    // One shard decoded at a time: a merge of many files holds the sums and one shard.
+    const merger = new ShardMerger();
+    for (const path of options.shardPaths) merger.add(await readShard(path));
+    merged = merger.finish();
+    config = mergedConfig(merged, options);
+  } catch (error) {
+    if (!(error instanceof ShardInputError)) throw error;
+    err(`${error.message}\n`);
+    return 1;
+  }
+  if (merged.missingShards.length > 0) {
+    const missing = missingShardsLine(merged.missingShards, merged.shardCount);
+    if (!options.allowPartial) {
+      err(`${missing} (--allow-partial merges the shards given)\n`);
+      return 1;
+    }
+    err(`${missing}: the figures are those of shards ${merged.mergedShards.join(", ")} (--allow-partial)\n`);
+  }
+  for (const warning of merged.warnings) err(`${warning}\n`);
+  let script = null;
+  if (options.scriptPath !== null) {
+    const { loadDoneScript } = await import("./lib/merge/done_script.ts");
+    try {
+      script = await loadDoneScript(options.scriptPath, {
+        target: config.target,
+        headers: config.headers,
+        write: options.jsonPath === "-" ? writeStderr : writeStdout,
+      });
+    } catch (error) {
+      if (!(error instanceof RunError)) throw error;
+      err(`${error.message}\n`);
+      return error.exitCode;
+    }
+  }
+  try {
+    const { result } = merged;
+    report(formatHeader(result.url, result.durationMs, result.threads, result.connections));
+    report(
+      result.rate === null
+        ? formatReport(result, { latency: options.latency })
+        : formatRateReport(result, { latency: options.latency, uncorrected: options.uncorrectedLatency }),
+    );
+    const verdicts = await writeResults(
+      config,
+      options.command,
+      result,
+      null,
+      merged.testId,
+      merged.mergedShards,
+    );
+    report(formatThresholdReport(verdicts ?? []));
+    const thresholdsFailed = verdicts?.some((verdict) => !verdict.passed) ?? false;
+    try {
+      await script?.done(result);
+    } catch (error) {
+      if (!(error instanceof RunError)) throw error;
+      // As after a run: the script's error or os.exit(n) decides, but os.exit(0) does not hide a failed threshold.
+      if (error.message !== "") err(`${error.message}\n`);
+      return error.exitCode === 0 && thresholdsFailed ? THRESHOLDS_FAILED_EXIT_CODE : error.exitCode;
+    }
+    for (const line of merged.unfinishedShards) err(`${line}\n`);
+    if (merged.unfinishedShards.length > 0 && !options.allowPartial) return 1;
+    return thresholdsFailed ? THRESHOLDS_FAILED_EXIT_CODE : 0;
+  } finally {
+    script?.close();
+  }
+}
+
 /** Runs the CLI with `args`; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
   if (!(SUBCOMMANDS as readonly string[]).includes(args[0])) return await runCli(args);
   // cliffy is loaded only here: every thread imports this module too (see WORKER_MODULE), and needs none of it.
   const { dispatch } = await import("./lib/config/command_tree.ts");
-  const outcome = await dispatch(args, runDemo);
+  const outcome = await dispatch(args, runDemo, runMerge);
   if (outcome.error !== null) err(`${outcome.error}\n`);
   return outcome.exitCode;
 }
@@ -103,6 +200,7 @@ async function runCli(args: string[]): Promise<number> {
       await checkOutputPath(config.jsonPath, "--json", { append: false });
     }
     if (config.summaryPath !== null) await checkOutputPath(config.summaryPath, "--summary", { append: true });
+    if (config.hdrLogPath !== null) await checkOutputPath(config.hdrLogPath, "--hdr-log", { append: false });
   } catch (error) {
     if (error instanceof HelpRequested) {
       out(USAGE);
@@ -148,13 +246,29 @@ async function runCli(args: string[]): Promise<number> {
   // The live line only where a person watches: stderr a terminal, not CI logs or pipes.
   const meter = config.progress && Deno.stderr.isTerminal() ? new ProgressMeter(err) : null;
   const testId = config.jsonPath === null ? null : await identityOf(config);
+  // --hdr-log: the writer (and the HdrHistogram codec) is loaded only when asked for. Its file is opened once
+  // the run has started (the header holds the start time), before any interval can arrive: intervals come from
+  // timers and messages, after the code that follows `await Run.start()`.
+  const hdrLogPath = config.hdrLogPath;
+  const hdrLogModule = hdrLogPath === null ? null : await import("./lib/output/hdr_log_writer.ts");
+  let hdrLog: HdrLogWriter | null = null;
   try {
     const run = await Run.start(config, {
       signal: abort.signal,
       workerModule: WORKER_MODULE,
       write: config.jsonPath === "-" ? writeStderr : undefined,
       onProgress: meter === null ? undefined : (progress) => meter.update(progress, performance.now()),
+      onInterval: hdrLogModule === null ? undefined : (interval) => hdrLog?.append(interval),
     });
+    if (hdrLogModule !== null && hdrLogPath !== null) {
+      try {
+        hdrLog = hdrLogModule.HdrLogWriter.open(hdrLogPath, run.startedAtEpochMs, {
+          loggedWith: `wrk-deno ${denoConfig.version}`,
+        });
+      } catch (error) {
+        err(`--hdr-log ${hdrLogPath}: ${error instanceof Error ? error.message : String(error)}\n`);
+      }
+    }
     listen(true);
     try {
       for (const warning of run.warnings) err(`${warning}\n`);
@@ -191,6 +305,9 @@ async function runCli(args: string[]): Promise<number> {
       }
       return thresholdsFailed ? THRESHOLDS_FAILED_EXIT_CODE : 0;
     } finally {
+      // The last interval was written before the result came; a failed run keeps the intervals it had.
+      hdrLog?.close();
+      if (hdrLog?.error) err(`--hdr-log ${hdrLog.path}: ${hdrLog.error.message}\n`);
       run.close();
     }
   } catch (error) {
@@ -211,7 +328,7 @@ async function runCli(args: string[]): Promise<number> {
 /**
  * Evaluates the thresholds (null when none were given) and writes `--json` and `--summary`: for a run that ran
  * (`result`) or one that did not start (`error`). An output that fails to write is said on stderr and does
- * not hide the others.
+ * not hide the others. `mergedShards`: for `merge`, the shards the result is made of (null for a run).
  */
 async function writeResults(
   config: Config,
@@ -219,6 +336,7 @@ async function writeResults(
   result: RunResult | null,
   error: string | null,
   testId: string | null,
+  mergedShards: number[] | null = null,
 ): Promise<ThresholdVerdict[] | null> {
   const thresholds = config.thresholds.length === 0 ? null : evaluateThresholds(config.thresholds, result);
   if (config.jsonPath !== null) {
@@ -229,6 +347,7 @@ async function writeResults(
       command: args,
       version: denoConfig.version,
       testId,
+      mergedShards,
       thresholds,
       error,
     });

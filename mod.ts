@@ -42,7 +42,7 @@
  *
  * @module
  */
-export type { Config, Target } from "./lib/config/config.ts";
+export type { Config, Shard, Target } from "./lib/config/config.ts";
 export { parseArgs } from "./lib/config/parse_args.ts";
 export { HelpRequested, UsageError } from "./lib/config/errors.ts";
 export { USAGE } from "./lib/config/usage.ts";
@@ -63,5 +63,29 @@ export {
 } from "./lib/thresholds/threshold.ts";
 export { formatThresholdReport } from "./lib/report/threshold_report.ts";
 export { formatMarkdownSummary, type MarkdownContext } from "./lib/report/markdown_summary.ts";
+export type { LatencyInterval } from "./lib/merge/interval_merge.ts";
+export {
+  formatHdrLogHeader,
+  formatHdrLogInterval,
+  LATENCY_TAG,
+  UNCORRECTED_TAG,
+} from "./lib/report/hdr_interval_log.ts";
+export { HdrLogWriter } from "./lib/output/hdr_log_writer.ts";
 export { type DemoServer, startDemoServer } from "./lib/demo_server.ts";
 export { isWorkerScope } from "./lib/worker/worker_scope.ts";
+export { type MergeOptions, mergeOptions } from "./lib/config/merge_options.ts";
+export {
+  parseShard,
+  readShard,
+  type ShardConfig,
+  ShardInputError,
+  type ShardResult,
+} from "./lib/merge/read_shards.ts";
+export {
+  mergedConfig,
+  type MergedTest,
+  mergeShards,
+  missingShardsLine,
+  ShardMerger,
+} from "./lib/merge/merge_shards.ts";
+export { type DoneScript, type DoneScriptOptions, loadDoneScript } from "./lib/merge/done_script.ts";

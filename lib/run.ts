@@ -7,17 +7,20 @@
 import { writeStdout } from "./_stdout.ts";
 import type { Config } from "./config/config.ts";
 import { shareOf } from "./config/share.ts";
+import { IntervalMerge, type LatencyInterval } from "./merge/interval_merge.ts";
 import { mergeReports } from "./merge/merge_reports.ts";
 import { preflight } from "./preflight/preflight.ts";
 import type { RunResult } from "./run_result.ts";
 import { RunError } from "./run_error.ts";
 import { checkStartAt, waitUntil } from "./preflight/start_at.ts";
 import type { MainScript } from "./script/main_script.ts";
-import type { WorkerSetup } from "./worker/protocol.ts";
+import type { LatencySnapshot, WorkerSetup } from "./worker/protocol.ts";
 import { WorkerThread } from "./worker/worker_thread.ts";
 
 /** How long stopped threads get to report before they are listed as unfinished. */
 const DEFAULT_GRACE_MS = 1000;
+/** The length of `RunOptions.onInterval`'s intervals (HdrHistogram interval logs are usually per second). */
+const INTERVAL_MS = 1000;
 /**
  * How long threads that reported get to close their sockets: a wide margin even for large runs
  * (docs/benchmarks.md#measurements-behind-the-code).
@@ -64,6 +67,13 @@ export interface RunOptions {
    * totals only when this is given; it costs them a message per 200 ms, nothing per request.
    */
   onProgress?: (progress: RunProgress) => void;
+  /**
+   * Told the latency of each interval of the run as it goes (`--hdr-log`): one a second from the run's start
+   * (`startedAtEpochMs`), in order, then the last, partial one just before `result` resolves. Only when this is
+   * given, the run asks every thread once a second for its latency counts (one message each way, nothing per
+   * request; lib/merge/interval_merge.ts). Called on the main thread; it must not throw.
+   */
+  onInterval?: (interval: LatencyInterval) => void;
   /** Aborting ends the run early; the result covers the time actually run (wrk's SIGINT). */
   signal?: AbortSignal;
   /** How long threads get to report after the stop. */
@@ -132,6 +142,13 @@ export class Run {
   readonly #script: MainScript | null;
   readonly #graceMs: number;
   readonly #startedAtMs: number;
+  /** With `RunOptions.onInterval`: the intervals merged so far, and the timer of the next cut. */
+  readonly #intervals: {
+    merge: IntervalMerge;
+    onInterval: (interval: LatencyInterval) => void;
+    timer?: ReturnType<typeof setTimeout>;
+    stopped: boolean;
+  } | null;
   #endRun: () => void = () => {};
   #failRun: (error: RunError) => void = () => {};
   /** The merged figures; rejects with a `RunError` when a thread fails (script error, crash). */
@@ -157,6 +174,12 @@ export class Run {
     // The run counts from when the first thread's connections started (wrk: once the threads are created),
     // so that -R's plans, which count from each thread's start, fit the run exactly.
     this.#startedAtMs = Math.min(startedAtEpochMs - performance.timeOrigin, performance.now());
+    this.#intervals = options.onInterval === undefined ? null : {
+      merge: new IntervalMerge(threads.length, config.rate !== null),
+      onInterval: options.onInterval,
+      stopped: false,
+    };
+    this.#scheduleCut(1);
     const { promise: ended, resolve, reject } = Promise.withResolvers<void>();
     this.#endRun = resolve;
     this.#failRun = reject;
@@ -170,6 +193,7 @@ export class Run {
     if (options.signal?.aborted) this.#endRun();
     this.result = ended.finally(() => {
       clearTimeout(deadline);
+      this.#stopCutting();
       options.signal?.removeEventListener("abort", onAbort);
     }).then(
       () => this.#collect(),
@@ -205,6 +229,14 @@ export class Run {
       },
       onProgress: (thread: WorkerThread, requests: number, errors: number) => {
         if (run !== null) run.#progress(thread.index, requests, errors);
+      },
+      // Snapshots are asked for only by a run that exists (#scheduleCut).
+      onSnapshot: (thread: WorkerThread, index: number, snapshot: LatencySnapshot) => {
+        const intervals = run === null ? null : run.#intervals;
+        if (intervals === null) return;
+        for (const interval of intervals.merge.add(thread.index, index, snapshot)) {
+          intervals.onInterval(interval);
+        }
       },
       workerModule: options.workerModule,
     };
@@ -293,6 +325,34 @@ export class Run {
     });
   }
 
+  /** When the run started (its clock's zero, `RunResult.startedAt`), in ms since the Unix epoch. */
+  get startedAtEpochMs(): number {
+    return this.#startedAtMs + performance.timeOrigin;
+  }
+
+  /**
+   * With `onInterval`: asks every thread for its counts at `number` seconds from the run's start, then at the
+   * next second, while that is before the end of the duration (the last interval ends with the run instead).
+   */
+  #scheduleCut(number: number): void {
+    const intervals = this.#intervals;
+    const atMs = number * INTERVAL_MS;
+    if (intervals === null || intervals.stopped || atMs >= this.#config.durationMs) return;
+    intervals.timer = setTimeout(() => {
+      if (intervals.stopped) return;
+      const index = intervals.merge.cut(performance.now() - this.#startedAtMs);
+      for (const thread of this.#threads) thread.snapshot(index);
+      this.#scheduleCut(number + 1);
+    }, Math.max(0, this.#startedAtMs + atMs - performance.now()));
+  }
+
+  #stopCutting(): void {
+    if (this.#intervals === null) return;
+    // A cut now would come after the threads' reports: the last interval ends with the run instead.
+    this.#intervals.stopped = true;
+    clearTimeout(this.#intervals.timer);
+  }
+
   /** Ends the run now (as wrk does on SIGINT); `result` then covers the time actually run. */
   stop(): void {
     this.#endRun();
@@ -323,6 +383,17 @@ export class Run {
       return report;
     }));
     const runtimeUs = Math.round((stoppedAtMs - this.#startedAtMs) * 1000);
+    if (this.#intervals !== null) {
+      // A thread answers every cut before it reports (its messages keep their order): what is left is the last
+      // interval, up to the end of the run, from the reports.
+      const finals = reports.map((report) =>
+        report === null
+          ? null
+          : { latency: report.latency, uncorrectedLatency: report.rate?.uncorrectedLatency ?? null }
+      );
+      const { merge, onInterval } = this.#intervals;
+      for (const interval of merge.finish(runtimeUs / 1000, finals)) onInterval(interval);
+    }
     // Threads close their sockets after reporting; they must be done before anything terminates them.
     await Promise.all(this.#threads.map((thread) => thread.closed(CLOSE_BOUND_MS)));
     return mergeReports(this.#config, reports, runtimeUs, this.#startedAtMs + performance.timeOrigin);

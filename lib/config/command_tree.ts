@@ -1,10 +1,12 @@
 /**
- * The command tree (cliffy): the root command with wrk's options, and the subcommands `demo` and `completions`.
+ * The command tree (cliffy): the root command with wrk's options, and the subcommands `demo`, `merge` and
+ * `completions`.
  * It dispatches the subcommands and generates the shell completions from the options it declares
  * (`OPTION_SPECS`). wrk's own grammar stays on our parser (`parse_args.ts`) for the root and for `demo`: cliffy
  * splits an attached short value that ends in a letter (`-d30s` becomes `-d -3 -0 -s`), and wrk's messages,
  * `-v` handling, `--` and the URL anywhere among the options are pinned by tests and users' scripts. So the
- * root command is never parsed by cliffy: `cli.ts` sends only a first argument in `SUBCOMMANDS` here.
+ * root command is never parsed by cliffy: `cli.ts` sends only a first argument in `SUBCOMMANDS` here. `merge`
+ * has no wrk grammar to keep, so cliffy parses its options (`merge_options.ts`).
  *
  * Loaded on demand: every thread imports `cli.ts`, and none needs cliffy.
  *
@@ -12,18 +14,23 @@
  */
 import { Command, ValidationError } from "jsr:@cliffy/command@1.0.0";
 import { CompletionsCommand } from "jsr:@cliffy/command@1.0.0/completions";
-import { OPTION_SPECS, SUBCOMMANDS } from "./options.ts";
+import { OPTION_SPECS, type OptionSpec, SUBCOMMANDS } from "./options.ts";
+import { MERGE_OPTION_SPECS, type MergeOptions, mergeOptions } from "./merge_options.ts";
+import { UsageError } from "./errors.ts";
 
 /**
  * A command of the tree. cliffy's builder types grow with every declaration, and the tree is built in a loop
- * from a table, so the tree is typed loosely here; nothing reads parsed values from it.
+ * from a table, so the tree is typed loosely here; only `merge` reads parsed values (through `mergeOptions`).
  */
 // deno-lint-ignore no-explicit-any
 type AnyCommand = Command<any, any, any, any, any, any, any, any>;
 
-/** Declares wrk's options on `command` (for help and completions; parsing stays wrk's, see the header). */
-function declareWrkOptions(command: AnyCommand): AnyCommand {
-  for (const { name, short, value, multiple, description, suggestions } of OPTION_SPECS) {
+/**
+ * Declares wrk's options (or another table's: `merge`'s) on `command` (for help and completions; parsing stays
+ * wrk's for the run's options, see the header).
+ */
+function declareWrkOptions(command: AnyCommand, specs: readonly OptionSpec[] = OPTION_SPECS): AnyCommand {
+  for (const { name, short, value, multiple, description, suggestions } of specs) {
     // cliffy brings -h/--help itself.
     if (name === "help") continue;
     const flags = `${short === undefined ? "" : `-${short}, `}--${name}`;
@@ -40,11 +47,13 @@ function declareWrkOptions(command: AnyCommand): AnyCommand {
 
 /**
  * The command tree. `run` runs wrk's command line (raw arguments) and resolves to the exit code; the demo's
- * action stores its code in `exitCode`.
+ * action stores its code in `exitCode`. `runMerge` gets `merge`'s parsed option values and shard files
+ * (`wrk-deno merge`) and resolves to the exit code, which its action stores the same way.
  */
 export function commandTree(
   run: (args: string[]) => Promise<number>,
   exitCode: { value: number },
+  runMerge: (values: Record<string, unknown>, shardPaths: string[]) => Promise<number>,
 ): AnyCommand {
   const demo = declareWrkOptions(new Command())
     .description("Benchmark an embedded HTTP server on a free loopback port (3 s, --latency by default).")
@@ -52,6 +61,14 @@ export function commandTree(
     .useRawArgs()
     .action(async (_options: unknown, ...args: string[]) => {
       exitCode.value = await run(args);
+    });
+  const merge = declareWrkOptions(new Command(), MERGE_OPTION_SPECS)
+    .description(
+      "Merge the --json results of a test's shards (--shard-index/--shard-count) into the whole test's report.",
+    )
+    .arguments("<shards...:file>")
+    .action(async (options: Record<string, unknown>, ...shardPaths: string[]) => {
+      exitCode.value = await runMerge(options, shardPaths);
     });
   const root = declareWrkOptions(new Command())
     .name("wrk-deno")
@@ -63,6 +80,7 @@ export function commandTree(
     .noExit();
   return root
     .command("demo", demo)
+    .command("merge", merge)
     .command("completions", new CompletionsCommand());
 }
 
@@ -74,22 +92,28 @@ export interface DispatchOutcome {
 
 /**
  * Runs the subcommand `args[0]` (one of `SUBCOMMANDS`) with the rest of `args`. `runDemo` runs wrk's command
- * line against the demo server and resolves to its exit code. cliffy itself writes only what a subcommand
- * prints (a completion script, a subcommand's help) to stdout.
+ * line against the demo server and resolves to its exit code; `runMerge` merges shards' results with the
+ * options of `merge` and resolves to its exit code. cliffy itself writes only what a subcommand prints (a
+ * completion script, a subcommand's help) to stdout.
  *
  * @example Printing the bash completion script
  * ```ts ignore
  * import { dispatch } from "./command_tree.ts";
  *
- * const { exitCode } = await dispatch(["completions", "bash"], () => Promise.resolve(0));
+ * const { exitCode } = await dispatch(["completions", "bash"], () => Promise.resolve(0), () => Promise.resolve(0));
  * ```
  */
 export async function dispatch(
   args: string[],
   runDemo: (args: string[]) => Promise<number>,
+  runMerge: (options: MergeOptions) => Promise<number>,
 ): Promise<DispatchOutcome> {
   const exitCode = { value: 0 };
-  const tree = commandTree(runDemo, exitCode);
+  const tree = commandTree(
+    runDemo,
+    exitCode,
+    (values, shardPaths) => runMerge(mergeOptions(values, shardPaths, args)),
+  );
   // The tree and the list cli.ts dispatches on are one list.
   for (const name of SUBCOMMANDS) {
     if (!tree.hasCommand(name)) throw new Error(`the command tree has no '${name}'`);
@@ -98,6 +122,10 @@ export async function dispatch(
     await tree.parse(args);
     return { exitCode: exitCode.value, error: null };
   } catch (error) {
+    // A `--threshold` of `merge` that cannot be read (mergeOptions).
+    if (error instanceof UsageError) {
+      return { exitCode: error.exitCode, error: `${args[0]}: ${error.message}` };
+    }
     if (!(error instanceof ValidationError)) throw error;
     return { exitCode: 1, error: `${args[0]}: ${error.message} (see 'wrk-deno ${args[0]} --help')` };
   }

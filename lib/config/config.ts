@@ -98,6 +98,11 @@ export interface Config {
   jsonPath: string | null;
   /** `--summary FILE`: a Markdown summary appended there (GitHub's `$GITHUB_STEP_SUMMARY`); null: none. */
   summaryPath: string | null;
+  /**
+   * `--hdr-log FILE`: the latency of each second of the run, written there as it goes as an HdrHistogram
+   * interval log (docs/scale-out.md#latency-over-time---hdr-log); null: none.
+   */
+  hdrLogPath: string | null;
   /** `--threshold EXPR` (repeatable): pass/fail conditions on the result; any failure exits 99. */
   thresholds: Threshold[];
   /** Show the live progress line when stderr is a terminal (`--no-progress` turns it off). */

@@ -93,6 +93,11 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { name: "json", value: "file", description: "Write the result as JSON to this file (- for stdout)" },
   { name: "summary", value: "file", description: "Append a Markdown summary to this file" },
   {
+    name: "hdr-log",
+    value: "file",
+    description: "Write each second's latency to this file as an HdrHistogram interval log",
+  },
+  {
     name: "threshold",
     value: "text",
     multiple: true,
@@ -111,4 +116,4 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
 ];
 
 /** The subcommands; any other first argument starts wrk's command line. */
-export const SUBCOMMANDS = ["demo", "completions"] as const;
+export const SUBCOMMANDS = ["demo", "merge", "completions"] as const;

@@ -113,6 +113,7 @@ export function parseArgs(argv: string[]): Config {
   const rate = parsed("rate", text("rate"), parseCount, null);
   const jsonPath = nonEmpty("json", text("json"));
   const summaryPath = nonEmpty("summary", text("summary"));
+  const hdrLogPath = nonEmpty("hdr-log", text("hdr-log"));
   const thresholds = ((values.threshold ?? []) as string[]).map((expression) => {
     try {
       return parseThreshold(expression);
@@ -185,6 +186,7 @@ export function parseArgs(argv: string[]): Config {
     batchLatency,
     jsonPath,
     summaryPath,
+    hdrLogPath,
     thresholds,
     progress: values["no-progress"] !== true,
     shard,

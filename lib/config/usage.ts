@@ -31,6 +31,7 @@ const USAGE_LINES = [
   "",
   "        --json        <F>  Write the result as JSON",
   "        --summary     <F>  Append a Markdown summary",
+  "        --hdr-log     <F>  Log latency per second to F",
   "        --threshold   <X>  Exit 99 unless X holds",
   "        --no-progress      No live progress line",
   "    -v, --version          Print version details",
@@ -41,6 +42,7 @@ const USAGE_LINES = [
   "",
   "  Commands (wrk-deno <command> --help for more):",
   "    demo [options]         Benchmark a built-in server",
+  "    merge <files>          Merge shards' --json files",
   "    completions <shell>    bash, zsh or fish script",
 ];
 

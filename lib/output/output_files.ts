@@ -7,7 +7,7 @@
  * @module
  */
 
-import { dirname, resolve } from "@std/path";
+import { dirname, resolve } from "jsr:@std/path@1.1.6";
 import { UsageError } from "../config/errors.ts";
 
 /**
@@ -22,9 +22,9 @@ import { UsageError } from "../config/errors.ts";
  * import { checkOutputPath } from "./output_files.ts";
  *
  * await assertRejects(
- *   () => checkOutputPath("/no/such/folder/out.json", "--json", { append: false }),
+ *   () => checkOutputPath("/tmp/no-such-folder/out.json", "--json", { append: false }),
  *   Error,
- *   "--json /no/such/folder/out.json: the folder /no/such/folder does not exist",
+ *   "--json /tmp/no-such-folder/out.json: the folder /tmp/no-such-folder does not exist",
  * );
  * ```
  */

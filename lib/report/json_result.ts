@@ -43,6 +43,7 @@ const US_PER_S = 1_000_000;
  *   config: parseArgs(command),
  *   command,
  *   version: "0.1.0",
+ *   testId: null,
  *   thresholds: null,
  *   error: null,
  * };
@@ -61,6 +62,11 @@ export interface JsonContext {
    * refuses to mix tests; null when it could not be computed (a script that cannot be read).
    */
   testId: string | null;
+  /**
+   * For the result of `wrk-deno merge` (lib/merge/merge_shards.ts): the indexes of the shards merged,
+   * ascending. Absent or null for a run (the document's `merged_shards` is then null).
+   */
+  mergedShards?: number[] | null;
   /** The verdicts of the `--threshold` conditions; null when none were given. */
   thresholds: ThresholdVerdict[] | null;
   /**
@@ -94,6 +100,7 @@ interface ResultJson {
   shard:
     | { index: number; count: number; connections: number; rate: number | null; first_connection: number }
     | null;
+  merged_shards: number[] | null;
   config: {
     url: string;
     threads: number;
@@ -155,6 +162,7 @@ interface ResultJson {
  *   config: parseArgs(command),
  *   command,
  *   version: "0.1.0",
+ *   testId: null,
  *   thresholds: null,
  *   error: "unable to connect to 127.0.0.1:1 Connection refused",
  * });
@@ -193,7 +201,7 @@ interface ResultJson {
  *   requestRate,
  *   rate: null,
  *   unfinishedThreads: [],
- * }, { config: parseArgs(command), command, version: "0.1.0", thresholds: null, error: null }));
+ * }, { config: parseArgs(command), command, version: "0.1.0", testId: null, thresholds: null, error: null }));
  * assertEquals(document.requests_per_sec, 5);
  * assertEquals(document.latency.mean, 300);
  * assertEquals(document.latency.percentiles["50"], 300);
@@ -221,6 +229,7 @@ function resultJson(result: RunResult | null, context: JsonContext): ResultJson 
       rate: config.shard.rate,
       first_connection: config.shard.firstConnection,
     },
+    merged_shards: context.mergedShards?.slice() ?? null,
     config: {
       url: config.target.url,
       threads: config.threads,

@@ -40,6 +40,16 @@ export interface ThreadReport {
   rate: { uncorrectedLatency: Float64Array; batches: number; lateBatches: number } | null;
 }
 
+/**
+ * A thread's latency counts so far (`Recorder.counts()`, in µs): the main thread subtracts one snapshot from
+ * the next to get what the thread recorded in between (lib/merge/interval_merge.ts).
+ */
+export interface LatencySnapshot {
+  latency: Float64Array;
+  /** With `-R`: the latency from each actual write; null for the closed loop. */
+  uncorrectedLatency: Float64Array | null;
+}
+
 /** Main thread → worker. */
 export type ToWorker =
   | { type: "load"; setup: WorkerSetup }
@@ -48,6 +58,11 @@ export type ToWorker =
   | { type: "start"; address: SocketAddress }
   /** `thread:stop()` from the main state: stop sending, keep the figures until `stop`. */
   | { type: "halt" }
+  /**
+   * `--hdr-log` (`RunOptions.onInterval`): answer with the latency counts so far, as cut `index` (1, 2, … once
+   * a second from the run's start); the thread does nothing for it until asked.
+   */
+  | { type: "snapshot"; index: number }
   | { type: "stop" };
 
 /** Worker → main thread. */
@@ -61,6 +76,8 @@ export type FromWorker =
   | { type: "started"; atEpochMs: number }
   /** During the run, a few times a second when asked (`WorkerSetup.progress`): the thread's totals so far. */
   | { type: "progress"; requests: number; errors: number }
+  /** The answer to a `snapshot` request: the thread's counts so far (`LatencySnapshot`), for cut `index`. */
+  | { type: "snapshot"; index: number; snapshot: LatencySnapshot }
   /** The script called `wrk.thread:stop()`: the thread's connections have stopped sending. */
   | { type: "stopped" }
   | { type: "report"; report: ThreadReport }

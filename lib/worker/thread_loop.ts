@@ -10,7 +10,7 @@ import type { RequestSource, ResponseSink } from "../net/request_source.ts";
 import type { Transport } from "../net/socket.ts";
 import type { ErrorCounts } from "../stats/error_counts.ts";
 import { Recorder } from "../stats/recorder.ts";
-import type { ThreadReport } from "./protocol.ts";
+import type { LatencySnapshot, ThreadReport } from "./protocol.ts";
 
 const RECORD_INTERVAL_MS = 100;
 
@@ -134,6 +134,17 @@ export class ThreadLoop {
         batches: counters.batches,
         lateBatches: counters.lateBatches,
       },
+    };
+  }
+
+  /**
+   * The latency counts so far, for `--hdr-log`: copies of the recorders' counts, taken only when the main
+   * thread asks (once a second), so the connections record exactly as without it.
+   */
+  snapshot(): LatencySnapshot {
+    return {
+      latency: this.#latency.counts(),
+      uncorrectedLatency: this.#uncorrectedLatency?.counts() ?? null,
     };
   }
 

@@ -134,6 +134,12 @@ function handle(message: ToWorker): Promise<void> | void {
       stoppedByScript = true;
       loop?.halt();
       return;
+    case "snapshot": {
+      // A halted thread still answers (its counts no longer change); one never started has recorded nothing.
+      const snapshot = loop?.snapshot() ?? { latency: new Float64Array(0), uncorrectedLatency: null };
+      post({ type: "snapshot", index: message.index, snapshot });
+      return;
+    }
     case "stop": {
       const report = loop?.stop();
       // What response() or request() wrote to files is on disk before the run's figures are.

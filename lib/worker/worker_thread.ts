@@ -4,7 +4,7 @@
  */
 import type { Addr, ThreadHandle } from "../script/main_script.ts";
 import type { TransferValue } from "../script/transfer.ts";
-import type { FromWorker, ThreadReport, ToWorker, WorkerSetup } from "./protocol.ts";
+import type { FromWorker, LatencySnapshot, ThreadReport, ToWorker, WorkerSetup } from "./protocol.ts";
 
 /** Called when the worker fails (script error, crash): the message is one line for the user. */
 export type FailureListener = (thread: WorkerThread, message: string, exitCode: number) => void;
@@ -15,6 +15,8 @@ export interface WorkerThreadOptions {
   onStopped: () => void;
   /** The thread's totals so far, a few times a second, when its setup asked for progress. */
   onProgress?: (thread: WorkerThread, requests: number, errors: number) => void;
+  /** The thread's answer to `snapshot(index)`: its latency counts so far. */
+  onSnapshot?: (thread: WorkerThread, index: number, snapshot: LatencySnapshot) => void;
   /**
    * The module the Web Worker runs; it must serve the thread protocol as `worker_main.ts` does. Default:
    * `worker_main.ts` beside this file, which exists when this library runs from its source files (local or
@@ -33,6 +35,7 @@ export class WorkerThread implements ThreadHandle {
   readonly #onFailure: FailureListener;
   readonly #onStopped: () => void;
   readonly #onProgress: WorkerThreadOptions["onProgress"];
+  readonly #onSnapshot: WorkerThreadOptions["onSnapshot"];
   readonly #gets = new Map<number, (value: TransferValue) => void>();
   #nextGetId = 0;
   #loaded = observed<void>();
@@ -47,6 +50,7 @@ export class WorkerThread implements ThreadHandle {
     this.#onFailure = events.onFailure;
     this.#onStopped = events.onStopped;
     this.#onProgress = events.onProgress;
+    this.#onSnapshot = events.onSnapshot;
     const module = events.workerModule ?? new URL("./worker_main.ts", import.meta.url);
     this.#worker = new Worker(module, { type: "module" });
     this.#worker.onmessage = (event: MessageEvent<FromWorker>) => this.#receive(event.data);
@@ -109,6 +113,11 @@ export class WorkerThread implements ThreadHandle {
     this.#markStopped();
   }
 
+  /** Asks the thread for its latency counts so far, as cut `index`; the answer goes to `onSnapshot`. */
+  snapshot(index: number): void {
+    this.#send({ type: "snapshot", index });
+  }
+
   terminate(): void {
     this.#worker.terminate();
     for (const resolve of this.#gets.values()) resolve(null);
@@ -140,6 +149,8 @@ export class WorkerThread implements ThreadHandle {
         return this.#markStopped();
       case "progress":
         return this.#onProgress?.(this, message.requests, message.errors);
+      case "snapshot":
+        return this.#onSnapshot?.(this, message.index, message.snapshot);
       case "report":
         return this.#report.resolve(message.report);
       case "closed":

@@ -54,6 +54,7 @@ Deno.test("parseArgs() fills in every wrk default", () => {
       epoll: true,
       jsonPath: null,
       summaryPath: null,
+      hdrLogPath: null,
       thresholds: [],
       progress: true,
       shard: null,

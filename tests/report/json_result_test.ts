@@ -363,6 +363,23 @@ Deno.test("formatJsonResult() takes a result or an error, not both nor neither",
   assertThrows(() => formatJsonResult(emptyResult(), { ...context, error: "refused" }), TypeError);
 });
 
+Deno.test("merged_shards is null for a run and lists the shards for a merge's result, right after shard", () => {
+  const context = contextOf(["http://127.0.0.1:8080/"]);
+  const run: Json = JSON.parse(formatJsonResult(emptyResult(), context));
+  assertValid(run);
+  assertEquals(run.merged_shards, null);
+  assertEquals(Object.keys(run).slice(4, 7), ["shard", "merged_shards", "config"]);
+  const merged: Json = JSON.parse(formatJsonResult(emptyResult(), { ...context, mergedShards: [0, 1, 3] }));
+  assertValid(merged);
+  assertEquals(merged.merged_shards, [0, 1, 3]);
+  // Documents written before merge existed have no merged_shards, and stay valid.
+  const { merged_shards: _mergedShards, ...older } = run;
+  assertValid(older);
+  assertInvalid({ ...run, merged_shards: [] }, "a merge of no shard");
+  assertInvalid({ ...run, merged_shards: [1, 1] }, "a shard merged twice");
+  assertInvalid({ ...run, merged_shards: [-1] }, "a negative shard index");
+});
+
 Deno.test("docs/result-format.md: its example documents validate, and its small hdr decodes as it says", () => {
   const markdown = Deno.readTextFileSync(FORMAT_DOC_URL);
   const examples = [...markdown.matchAll(/```json\n([\s\S]*?)```/g)].map(([, text]) => JSON.parse(text));

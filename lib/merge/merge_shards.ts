@@ -1,0 +1,347 @@
+/**
+ * The merge of a test's shards (`wrk-deno merge`, docs/scale-out.md#merging-shards): the checked results of
+ * the processes that each ran a part of one test (read_shards.ts) become one {@linkcode RunResult} for the
+ * whole test, exactly as merge_reports.ts makes one of a run's threads: counters, error reasons and status
+ * codes summed, histograms added bucket by bucket from each shard's `hdr` (never re-derived from
+ * percentiles), the test's time from the first shard's start to the last shard's end, and with `-R` the
+ * shards' planned rates and batches summed.
+ *
+ * Each shard's closed-loop latency already carries wrk's correction for its own connections (the shard's
+ * process applied it, as merge_reports.ts does); the merge adds those histograms and does not correct again.
+ *
+ * Shards are added one at a time, so that a merge of many files holds one decoded shard at a time: the
+ * merger checks as it goes that each belongs to the same test (test_id and shard count) and comes once.
+ *
+ * @module
+ */
+
+import type { Config } from "../config/config.ts";
+import type { MergeOptions } from "../config/merge_options.ts";
+import { parseArgs } from "../config/parse_args.ts";
+import { UsageError } from "../config/errors.ts";
+import type { RunResult } from "../run_result.ts";
+import { addErrors, addReasons, noErrors, sortedReasons } from "../stats/error_counts.ts";
+import { Stats } from "../stats/stats.ts";
+import { type ShardConfig, ShardInputError, type ShardResult } from "./read_shards.ts";
+
+/** What the first shard added says of the whole test; every later shard must agree. */
+interface TestSettings {
+  path: string;
+  testId: string;
+  count: number;
+  connections: number;
+  rate: number | null;
+  config: ShardConfig;
+}
+
+/** One merged shard's place: its index, its file and how many threads it ran. */
+interface MergedShard {
+  index: number;
+  path: string;
+  threads: number;
+  connections: number;
+  startEpochUs: number;
+  endEpochUs: number;
+  unfinishedThreads: number[];
+}
+
+/**
+ * The merge of a test's shards: its figures as one run, and what the report and the result files need.
+ *
+ * @example Reading a merge
+ * ```ts ignore
+ * const merged = mergeShards(shards);
+ * console.log(merged.mergedShards, merged.missingShards, merged.result.requests);
+ * ```
+ */
+export interface MergedTest {
+  /** The whole test's figures (of the shards merged). */
+  result: RunResult;
+  /** The test's identity, the shards' `test_id`. */
+  testId: string;
+  /** How many shards the test has. */
+  shardCount: number;
+  /** The indexes of the shards merged, ascending. */
+  mergedShards: number[];
+  /** The indexes of the test's shards that were not given, ascending (empty for a complete merge). */
+  missingShards: number[];
+  /** The test's settings, as the shards ran them (`config` of the lowest shard merged). */
+  config: ShardConfig;
+  /**
+   * One line per merged shard whose threads did not all report in time: which shard and file, which threads
+   * of the merged numbering. Empty when every thread reported.
+   */
+  unfinishedShards: string[];
+  /**
+   * Lines for stderr about shards that had no moment in common (the last started after the first had
+   * ended): files of different runs of the test, or shards run one after another. Empty normally.
+   */
+  warnings: string[];
+}
+
+/**
+ * Adds shards one at a time and gives the merged test.
+ *
+ * @example Two halves of a test
+ * ```ts ignore
+ * const merger = new ShardMerger();
+ * for (const path of ["s0.json", "s1.json"]) merger.add(await readShard(path));
+ * const merged = merger.finish();
+ * ```
+ */
+export class ShardMerger {
+  #test: TestSettings | null = null;
+  readonly #shards = new Map<number, MergedShard>();
+  #requests = 0;
+  #bytesRead = 0;
+  readonly #errors = noErrors();
+  readonly #reasons = new Map<string, number>();
+  readonly #statusCodes: Record<string, number> = {};
+  readonly #latency = new Stats();
+  readonly #uncorrectedLatency = new Stats();
+  readonly #requestRate = new Stats();
+  #plannedPerSec = 0;
+  #batches = 0;
+  #lateBatches = 0;
+  #lowestConfig: { index: number; config: ShardConfig } | null = null;
+
+  /**
+   * Adds one shard's figures.
+   *
+   * @throws {ShardInputError} naming the shard's file when it belongs to another test than the shards before
+   * it (another `test_id` or shard count), or when its index was already added.
+   */
+  add(shard: ShardResult): void {
+    const test = this.#test ??= {
+      path: shard.path,
+      testId: shard.testId,
+      count: shard.shard.count,
+      connections: shard.shard.connections,
+      rate: shard.shard.rate,
+      config: shard.config,
+    };
+    const fail = (problem: string) => new ShardInputError(`${shard.path}: ${problem}`, shard.path);
+    if (shard.shard.count !== test.count) {
+      throw fail(
+        `shard ${shard.shard.index} of ${shard.shard.count}, but ${test.path} is of ${test.count}: not the same test`,
+      );
+    }
+    if (shard.testId !== test.testId) {
+      throw fail(
+        `test_id ${shard.testId.slice(0, 12)}… differs from ${test.path}'s ${test.testId.slice(0, 12)}…: ` +
+          `not the same test (URL, -c, -R, -d, --timeout, headers or script differ)`,
+      );
+    }
+    const again = this.#shards.get(shard.shard.index);
+    if (again !== undefined) throw fail(`shard ${shard.shard.index} again (also in ${again.path})`);
+
+    this.#shards.set(shard.shard.index, {
+      index: shard.shard.index,
+      path: shard.path,
+      threads: shard.config.threads,
+      connections: shard.config.connections,
+      startEpochUs: shard.startEpochUs,
+      endEpochUs: shard.startEpochUs + shard.runtimeUs,
+      unfinishedThreads: shard.unfinishedThreads,
+    });
+    if (this.#lowestConfig === null || shard.shard.index < this.#lowestConfig.index) {
+      this.#lowestConfig = { index: shard.shard.index, config: shard.config };
+    }
+    this.#requests += shard.requests;
+    this.#bytesRead += shard.bytesRead;
+    addErrors(this.#errors, shard.errors);
+    addReasons(this.#reasons, shard.errorReasons);
+    for (const [code, count] of Object.entries(shard.statusCodes)) {
+      this.#statusCodes[code] = (this.#statusCodes[code] ?? 0) + count;
+    }
+    this.#latency.add(shard.latency);
+    this.#requestRate.add(shard.requestRate);
+    if (shard.uncorrectedLatency !== null) this.#uncorrectedLatency.add(shard.uncorrectedLatency);
+    if (shard.rate !== null) {
+      this.#plannedPerSec += shard.rate.plannedPerSec;
+      this.#batches += shard.rate.batches;
+      this.#lateBatches += shard.rate.lateBatches;
+    }
+  }
+
+  /**
+   * The merged test. Threads are numbered over the test, shard by shard in index order (shard 0's threads
+   * first), so an unfinished thread 2 of shard 1 after a shard 0 of 4 threads is thread 6.
+   *
+   * @throws {ShardInputError} when no shard was added.
+   */
+  finish(): MergedTest {
+    const test = this.#test;
+    if (test === null || this.#lowestConfig === null) throw new ShardInputError("no shard to merge", null);
+    const shards = [...this.#shards.values()].sort((a, b) => a.index - b.index);
+    const mergedShards = shards.map((shard) => shard.index);
+    const missingShards: number[] = [];
+    for (let index = 0; index < test.count; index++) if (!this.#shards.has(index)) missingShards.push(index);
+
+    const config = this.#lowestConfig.config;
+    const warnings = oneRunWarnings(shards);
+    const startEpochUs = Math.min(...shards.map((shard) => shard.startEpochUs));
+    const endEpochUs = Math.max(...shards.map((shard) => shard.endEpochUs));
+    const unfinishedThreads: number[] = [];
+    const unfinishedShards: string[] = [];
+    let threads = 0;
+    let connections = 0;
+    for (const shard of shards) {
+      const numbered = shard.unfinishedThreads.map((thread) => threads + thread);
+      if (numbered.length > 0) {
+        unfinishedThreads.push(...numbered);
+        unfinishedShards.push(
+          `${shard.path}: shard ${shard.index}'s threads ${shard.unfinishedThreads.join(", ")} (${
+            numbered.join(", ")
+          } of the test) did not finish in time; their figures are missing`,
+        );
+      }
+      threads += shard.threads;
+      connections += shard.connections;
+    }
+    // A complete merge ran the test's -c (the shards' parts add up to it); a partial one the parts merged.
+    if (missingShards.length === 0) connections = test.connections;
+    const rateMode = test.rate !== null;
+    const result: RunResult = {
+      url: config.url,
+      threads,
+      connections,
+      durationMs: config.durationMs,
+      runtimeUs: Math.round(endEpochUs - startEpochUs),
+      requests: this.#requests,
+      bytesRead: this.#bytesRead,
+      errors: { ...this.#errors },
+      errorReasons: sortedReasons(this.#reasons),
+      statusCodes: Object.fromEntries(
+        Object.entries(this.#statusCodes).sort(([a], [b]) => Number(a) - Number(b)),
+      ),
+      startedAt: new Date(startEpochUs / 1000).toISOString(),
+      latency: this.#latency,
+      uncorrectedLatency: rateMode ? this.#uncorrectedLatency : null,
+      requestRate: this.#requestRate,
+      rate: rateMode
+        ? {
+          plannedPerSec: missingShards.length === 0 ? test.rate! : rounded(this.#plannedPerSec),
+          batches: this.#batches,
+          lateBatches: this.#lateBatches,
+        }
+        : null,
+      unfinishedThreads,
+    };
+    return {
+      result,
+      testId: test.testId,
+      shardCount: test.count,
+      mergedShards,
+      missingShards,
+      config,
+      unfinishedShards,
+      warnings,
+    };
+  }
+}
+
+/**
+ * Merges shards that are all at hand (see {@linkcode ShardMerger} to add them one at a time).
+ *
+ * @throws {ShardInputError} when the shards are not of one test, one comes twice, or there are none.
+ *
+ * @example Merging shards read from their files
+ * ```ts ignore
+ * import { readShard } from "./read_shards.ts";
+ * import { mergeShards } from "./merge_shards.ts";
+ *
+ * const merged = mergeShards(await Promise.all(["s0.json", "s1.json"].map(readShard)));
+ * console.log(merged.result.requests, merged.result.latency.percentile(99));
+ * ```
+ */
+export function mergeShards(shards: Iterable<ShardResult>): MergedTest {
+  const merger = new ShardMerger();
+  for (const shard of shards) merger.add(shard);
+  return merger.finish();
+}
+
+/**
+ * The line that names the shards a merge lacks: `shard 2 of 4 is missing`, `shards 1, 3 of 4 are missing`.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { missingShardsLine } from "./merge_shards.ts";
+ *
+ * assertEquals(missingShardsLine([2], 4), "shard 2 of 4 is missing");
+ * assertEquals(missingShardsLine([1, 3], 4), "shards 1, 3 of 4 are missing");
+ * ```
+ */
+export function missingShardsLine(missing: readonly number[], count: number): string {
+  return missing.length === 1
+    ? `shard ${missing[0]} of ${count} is missing`
+    : `shards ${missing.join(", ")} of ${count} are missing`;
+}
+
+/**
+ * The configuration of the merged test, for the report's header, the JSON result and the Markdown summary:
+ * the shards' settings with the test's totals (`-c`, `-R`, the shards' threads summed) and no shard, and the
+ * merge's own report and output options.
+ *
+ * @throws {ShardInputError} when the shards' URL is not one a run accepts.
+ *
+ * @example
+ * ```ts ignore
+ * const config = mergedConfig(merged, options);
+ * console.log(config.connections, config.shard); // the test's -c, null
+ * ```
+ */
+export function mergedConfig(merged: MergedTest, options: MergeOptions): Config {
+  const { config, result } = merged;
+  let base: Config;
+  try {
+    base = parseArgs([config.url]);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    throw new ShardInputError(`the shards' config.url: ${error.message}`, null, { cause: error });
+  }
+  return {
+    ...base,
+    connections: result.connections,
+    threads: result.threads,
+    durationMs: config.durationMs,
+    timeoutMs: config.timeoutMs,
+    headers: config.headers.map(([name, value]) => [name, value]),
+    scriptPath: config.script,
+    scriptArgs: [...config.scriptArgs],
+    latency: options.latency,
+    rate: result.rate === null ? null : result.rate.plannedPerSec,
+    uncorrectedLatency: options.uncorrectedLatency,
+    batchLatency: config.batchLatency,
+    jsonPath: options.jsonPath,
+    summaryPath: options.summaryPath,
+    thresholds: options.thresholds,
+    progress: false,
+    shard: null,
+  };
+}
+
+/**
+ * A warning when the shards have no moment in common: the last to start began after the first to end had
+ * ended. Shards of one run overlap (they start together with `--start-at`, or within a start-up's time
+ * without it); files left from another run of the same test (whose identity is the same) do not, nor do
+ * shards run one after another. The merge goes on (the figures are still each shard's), but the test's time
+ * then spans the gap, and its rates are low.
+ */
+function oneRunWarnings(shards: readonly MergedShard[]): string[] {
+  const last = shards.reduce((a, b) => b.startEpochUs > a.startEpochUs ? b : a);
+  const first = shards.reduce((a, b) => b.endEpochUs < a.endEpochUs ? b : a);
+  if (last === first || last.startEpochUs < first.endEpochUs) return [];
+  const time = (epochUs: number) => new Date(epochUs / 1000).toISOString();
+  return [
+    `${last.path}: shard ${last.index} started at ${time(last.startEpochUs)}, after shard ${first.index} ` +
+    `(${first.path}) had ended at ${time(first.endEpochUs)}: not one run? The test's time spans the gap ` +
+    `(start shards together with --start-at)`,
+  ];
+}
+
+/** A sum of shares of a rate, without the binary-fraction noise of adding them (`299.99999999999994`). */
+function rounded(n: number): number {
+  return Math.round(n * 1e6) / 1e6;
+}

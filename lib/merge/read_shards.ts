@@ -1,0 +1,383 @@
+/**
+ * Reading one shard's `--json` result for `wrk-deno merge`: the document is checked field by field before
+ * anything is merged (format `wrk-deno/result@1`, a shard's result, a run that ran, every field the merge reads
+ * present and of its type, each `hdr` decodable and holding the samples its `count` says), so that a corrupt,
+ * truncated or foreign file is one line naming the file and what is wrong, never a wrong report. The fields are
+ * those of docs/result-format.md. Whether the shards belong together is the merge's check (merge_shards.ts).
+ *
+ * `parseShard` is pure; `readShard` adds the file read. The HdrHistogram codec (lib/stats/hdr_codec.ts) comes
+ * with this module: import it dynamically from the command line.
+ *
+ * @module
+ */
+
+import type { Shard } from "../config/config.ts";
+import type { ErrorCounts, ErrorReason } from "../stats/error_counts.ts";
+import { ERROR_KINDS } from "../stats/error_counts.ts";
+import { decodeStats } from "../stats/hdr_codec.ts";
+import type { Stats } from "../stats/stats.ts";
+
+/** The format the merge reads (docs/result-format.md#versioning: any `@1` document). */
+const FORMAT = "wrk-deno/result@1";
+
+/**
+ * A shard's result that cannot be merged, or a set of shards that do not make one test: the message is one
+ * line for the user, naming the file when one file is at fault. The command line prints it and exits 1.
+ *
+ * @example Telling the user which file is wrong
+ * ```ts
+ * import { parseShard, ShardInputError } from "./read_shards.ts";
+ *
+ * try {
+ *   parseShard("shard-0.json", "{\"format\": ");
+ * } catch (error) {
+ *   if (error instanceof ShardInputError) console.log(error.message); // shard-0.json: not JSON (…)
+ * }
+ * ```
+ */
+export class ShardInputError extends Error {
+  /** Always `"ShardInputError"`. */
+  override name = "ShardInputError";
+  /** The file at fault; null when the set of shards is (a missing shard). */
+  readonly path: string | null;
+
+  /** An error whose message is `message` as it is (callers put the file's name in it). */
+  constructor(message: string, path: string | null, options?: { cause?: unknown }) {
+    super(message, options);
+    this.path = path;
+  }
+}
+
+/** The parts of the shard's `config` that the merge needs: the test's settings and this shard's share. */
+export interface ShardConfig {
+  /** The URL as given. */
+  url: string;
+  /** `-t` of this shard's process. */
+  threads: number;
+  /** This shard's connections. */
+  connections: number;
+  /** `-d`, ms. */
+  durationMs: number;
+  /** `--timeout`, ms. */
+  timeoutMs: number;
+  /** This shard's part of `-R`; null for the closed loop. */
+  rate: number | null;
+  /** `-s` as given to the shard; null for none. */
+  script: string | null;
+  /** The script's arguments (after `--`). */
+  scriptArgs: string[];
+  /** `-H` headers in order. */
+  headers: [string, string][];
+  /** `-B/--batch_latency`. */
+  batchLatency: boolean;
+}
+
+/**
+ * One shard's result, checked and decoded: what the merge adds up.
+ *
+ * @example The figures of a shard file
+ * ```ts ignore
+ * const shard = await readShard("shard-1.json");
+ * console.log(shard.shard.index, shard.requests, shard.latency.percentile(99));
+ * ```
+ */
+export interface ShardResult {
+  /** The file it was read from, for messages. */
+  path: string;
+  /** The wrk-deno version that wrote it. */
+  version: string;
+  /** The test's identity (lib/config/test_identity.ts): equal for every shard of one test. */
+  testId: string;
+  /** Which part of the test this is, with the test's totals. */
+  shard: Shard;
+  /** How the shard was run. */
+  config: ShardConfig;
+  /** When the shard's run started, µs since the Unix epoch (the document's `start` has ms precision). */
+  startEpochUs: number;
+  /** How long it ran, µs. */
+  runtimeUs: number;
+  /** Completed responses. */
+  requests: number;
+  /** Bytes received. */
+  bytesRead: number;
+  /** wrk's five error counters. */
+  errors: ErrorCounts;
+  /** The socket errors by reason. */
+  errorReasons: ErrorReason[];
+  /** Responses by status code. */
+  statusCodes: Record<string, number>;
+  /** Latency (µs) as the shard recorded it: after wrk's correction for the closed loop, from the plan with `-R`. */
+  latency: Stats;
+  /** With `-R`: latency from each write; null otherwise. */
+  uncorrectedLatency: Stats | null;
+  /** Per-thread requests/second, one sample per thread every 100 ms. */
+  requestRate: Stats;
+  /** With `-R`: the shard's planned rate and batches; null otherwise. */
+  rate: { plannedPerSec: number; batches: number; lateBatches: number } | null;
+  /** The shard's threads (1-based, as the document lists them) that did not report in time. */
+  unfinishedThreads: number[];
+}
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
+/**
+ * Checks and decodes the text of one shard's `--json` result. `path` names the file in messages.
+ *
+ * @throws {ShardInputError} `<path>: <what is wrong>`: not JSON, not a `wrk-deno/result@1` document, not a
+ * shard's result (`shard` null), a run that did not start (`error` set), a missing or mistyped field, or an
+ * `hdr` that does not decode to its `count` of samples.
+ *
+ * @example A document that is not a shard's
+ * ```ts
+ * import { assertThrows } from "@std/assert";
+ * import { parseShard, ShardInputError } from "./read_shards.ts";
+ *
+ * assertThrows(
+ *   () => parseShard("whole.json", JSON.stringify({ format: "wrk-deno/result@1", shard: null, merged_shards: null })),
+ *   ShardInputError,
+ *   "whole.json: not a shard's result (its shard is null: the run had no --shard-index/--shard-count)",
+ * );
+ * ```
+ */
+export function parseShard(path: string, text: string): ShardResult {
+  const fail = (problem: string, cause?: unknown) =>
+    new ShardInputError(`${path}: ${problem}`, path, { cause });
+  if (text.trim() === "") throw fail("the file is empty");
+  let document: Json;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw fail(
+      `not JSON (${error instanceof Error ? error.message : String(error)}); is it truncated?`,
+      error,
+    );
+  }
+  if (!isObject(document)) throw fail(`not a wrk-deno result (not a JSON object)`);
+  if (!("format" in document)) throw fail(`not a wrk-deno result (it has no "format")`);
+  if (document.format !== FORMAT) {
+    throw fail(`format is ${JSON.stringify(document.format)}, not "${FORMAT}"`);
+  }
+  const read = new FieldReader(fail);
+  if (document.shard === null) {
+    const merged = document.merged_shards;
+    if (Array.isArray(merged)) throw fail(`already a merged result (of shards ${merged.join(", ")})`);
+    throw fail("not a shard's result (its shard is null: the run had no --shard-index/--shard-count)");
+  }
+  const shardJson = read.object(document, "shard");
+  const count = read.integer(shardJson, "shard.count", 1);
+  const index = read.integer(shardJson, "shard.index", 0);
+  if (index >= count) throw fail(`shard.index ${index} is not below shard.count ${count}`);
+  const shard: Shard = {
+    index,
+    count,
+    connections: read.integer(shardJson, "shard.connections", 1),
+    rate: read.nullable(shardJson, "shard.rate", () => read.number(shardJson, "shard.rate", 0)),
+    firstConnection: read.integer(shardJson, "shard.first_connection", 0),
+  };
+  if (document.error !== null && document.error !== undefined) {
+    throw fail(`shard ${index} did not run: ${String(document.error)}`);
+  }
+  read.present(document, "error");
+  const testId = read.string(document, "test_id");
+  if (!/^[0-9a-f]{64}$/.test(testId)) throw fail(`test_id ${JSON.stringify(testId)} is not 64 hex digits`);
+
+  const configJson = read.object(document, "config");
+  const config: ShardConfig = {
+    url: read.string(configJson, "config.url"),
+    threads: read.integer(configJson, "config.threads", 1),
+    connections: read.integer(configJson, "config.connections", 1),
+    durationMs: read.number(configJson, "config.duration_ms", 0),
+    timeoutMs: read.number(configJson, "config.timeout_ms", 0),
+    rate: read.nullable(configJson, "config.rate", () => read.number(configJson, "config.rate", 0)),
+    script: read.nullable(configJson, "config.script", () => read.string(configJson, "config.script")),
+    scriptArgs: read.array(configJson, "config.script_args").map((_, i) =>
+      read.string(configJson.script_args, `config.script_args.${i}`)
+    ),
+    headers: read.array(configJson, "config.headers").map((header, i) => {
+      if (!Array.isArray(header) || header.length !== 2 || header.some((part) => typeof part !== "string")) {
+        throw fail(`config.headers.${i} is not a [name, value] pair`);
+      }
+      return [header[0], header[1]] as [string, string];
+    }),
+    batchLatency: read.boolean(configJson, "config.batch_latency"),
+  };
+
+  const start = read.string(document, "start");
+  const startMs = Date.parse(start);
+  if (!Number.isFinite(startMs)) throw fail(`start ${JSON.stringify(start)} is not a date and time`);
+  const errorsJson = read.object(document, "errors");
+  const errors = Object.fromEntries(
+    ERROR_KINDS.map((kind) => [kind, read.integer(errorsJson, `errors.${kind}`, 0)]),
+  ) as unknown as ErrorCounts;
+  const errorReasons = read.array(document, "error_reasons").map((reason, i): ErrorReason => {
+    const name = `error_reasons.${i}`;
+    if (!isObject(reason)) throw fail(`${name} is not an object`);
+    const category = read.string(reason, `${name}.category`);
+    if (!(ERROR_KINDS as readonly string[]).includes(category)) {
+      throw fail(`${name}.category ${JSON.stringify(category)} is not one of ${ERROR_KINDS.join(", ")}`);
+    }
+    return {
+      category: category as keyof ErrorCounts,
+      reason: read.string(reason, `${name}.reason`),
+      count: read.integer(reason, `${name}.count`, 0),
+    };
+  });
+  const codesJson = read.object(document, "status_codes");
+  const statusCodes: Record<string, number> = {};
+  for (const code of Object.keys(codesJson)) {
+    statusCodes[code] = read.integer(codesJson, `status_codes.${code}`, 0);
+  }
+
+  const rateMode = config.rate !== null;
+  const rateJson = rateMode ? read.object(document, "rate") : null;
+  return {
+    path,
+    version: read.string(document, "version"),
+    testId,
+    shard,
+    config,
+    startEpochUs: startMs * 1000,
+    runtimeUs: read.integer(document, "duration_us", 0),
+    requests: read.integer(document, "requests", 0),
+    bytesRead: read.integer(document, "bytes", 0),
+    errors,
+    errorReasons,
+    statusCodes,
+    latency: read.histogram(document, "latency"),
+    uncorrectedLatency: rateMode ? read.histogram(document, "uncorrected_latency") : null,
+    requestRate: read.histogram(document, "requests_per_thread_sec"),
+    rate: rateJson === null ? null : {
+      plannedPerSec: read.number(rateJson, "rate.planned_per_sec", 0),
+      batches: read.integer(rateJson, "rate.batches", 0),
+      lateBatches: read.integer(rateJson, "rate.late_batches", 0),
+    },
+    unfinishedThreads: read.array(document, "unfinished_threads").map((_, i) =>
+      read.integer(document.unfinished_threads, `unfinished_threads.${i}`, 0)
+    ),
+  };
+}
+
+/**
+ * Reads and checks one shard's `--json` result file.
+ *
+ * @throws {ShardInputError} `<path>: cannot read it (<reason>)`, or what {@linkcode parseShard} finds wrong.
+ *
+ * @example
+ * ```ts ignore
+ * const shard = await readShard("results/shard-0.json");
+ * ```
+ */
+export async function readShard(path: string): Promise<ShardResult> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    throw new ShardInputError(`${path}: cannot read it (${describeReadError(error)})`, path, {
+      cause: error,
+    });
+  }
+  return parseShard(path, text);
+}
+
+/** A read error in a few words: Deno's message without the errno and the call. */
+function describeReadError(error: unknown): string {
+  if (error instanceof Deno.errors.NotFound) return "no such file";
+  if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
+  if (error instanceof Deno.errors.IsADirectory) return "it is a folder";
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s*\(os error \d+\).*$/s, "").split("\n")[0];
+}
+
+function isObject(value: unknown): value is Record<string, Json> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Reads typed fields, failing with the field's dotted name (`latency.hdr`) and what it holds instead. `name` is
+ * the field's full name; its last part is the key in `holder`.
+ */
+class FieldReader {
+  readonly #fail: (problem: string, cause?: unknown) => ShardInputError;
+
+  constructor(fail: (problem: string, cause?: unknown) => ShardInputError) {
+    this.#fail = fail;
+  }
+
+  present(holder: Record<string, Json>, name: string): Json {
+    const key = name.slice(name.lastIndexOf(".") + 1);
+    if (!(key in holder)) throw this.#fail(`${name} is missing`);
+    return holder[key];
+  }
+
+  #typed(holder: Record<string, Json>, name: string, ok: (value: Json) => boolean, what: string): Json {
+    const value = this.present(holder, name);
+    if (!ok(value)) throw this.#fail(`${name} should be ${what}, not ${describe(value)}`);
+    return value;
+  }
+
+  object(holder: Record<string, Json>, name: string): Record<string, Json> {
+    return this.#typed(holder, name, isObject, "an object");
+  }
+
+  array(holder: Record<string, Json>, name: string): Json[] {
+    return this.#typed(holder, name, Array.isArray, "an array");
+  }
+
+  string(holder: Record<string, Json>, name: string): string {
+    return this.#typed(holder, name, (v) => typeof v === "string", "a string");
+  }
+
+  boolean(holder: Record<string, Json>, name: string): boolean {
+    return this.#typed(holder, name, (v) => typeof v === "boolean", "true or false");
+  }
+
+  number(holder: Record<string, Json>, name: string, minimum: number): number {
+    return this.#typed(
+      holder,
+      name,
+      (v) => typeof v === "number" && Number.isFinite(v) && v >= minimum,
+      `a number of at least ${minimum}`,
+    );
+  }
+
+  integer(holder: Record<string, Json>, name: string, minimum: number): number {
+    return this.#typed(
+      holder,
+      name,
+      (v) => Number.isSafeInteger(v) && v >= minimum,
+      `an integer of at least ${minimum}`,
+    );
+  }
+
+  nullable<T>(holder: Record<string, Json>, name: string, read: () => T): T | null {
+    return this.present(holder, name) === null ? null : read();
+  }
+
+  /** A latency object or `requests_per_thread_sec`: its `hdr` decoded, holding `count` samples. */
+  histogram(holder: Record<string, Json>, name: string): Stats {
+    const figures = this.object(holder, name);
+    const hdr = this.string(figures, `${name}.hdr`);
+    const count = this.integer(figures, `${name}.count`, 0);
+    let stats: Stats;
+    try {
+      stats = decodeStats(hdr);
+    } catch (error) {
+      const reason = error instanceof Error
+        ? error.message.replace(/^Cannot decode stats: /, "")
+        : String(error);
+      throw this.#fail(`${name}.hdr is not an encoded HdrHistogram (${reason})`, error);
+    }
+    if (stats.count !== count) {
+      throw this.#fail(`${name}.hdr holds ${stats.count} samples, but ${name}.count says ${count}`);
+    }
+    return stats;
+  }
+}
+
+/** A JSON value in a few characters, for messages. */
+function describe(value: Json): string {
+  if (value === undefined) return "nothing";
+  const text = JSON.stringify(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}

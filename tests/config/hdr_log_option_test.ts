@@ -1,0 +1,25 @@
+/** `--hdr-log FILE` on the command line: parsed into `Config.hdrLogPath`, in both long forms, never empty. */
+import { assert, assertEquals, assertThrows } from "@std/assert";
+import { UsageError } from "../../lib/config/errors.ts";
+import { OPTION_SPECS } from "../../lib/config/options.ts";
+import { parseArgs } from "../../lib/config/parse_args.ts";
+
+const URL_TEXT = "http://localhost:8080/";
+
+Deno.test("--hdr-log takes a file, as '--hdr-log FILE' or '--hdr-log=FILE', and defaults to none", () => {
+  assertEquals(parseArgs([URL_TEXT]).hdrLogPath, null);
+  assertEquals(parseArgs(["--hdr-log", "run.hlog", URL_TEXT]).hdrLogPath, "run.hlog");
+  assertEquals(parseArgs([URL_TEXT, "--hdr-log=/tmp/a b.hlog"]).hdrLogPath, "/tmp/a b.hlog");
+});
+
+Deno.test("--hdr-log without a value is a usage error naming the option", () => {
+  for (const argv of [["--hdr-log=", URL_TEXT], [URL_TEXT, "--hdr-log"]]) {
+    const error = assertThrows(() => parseArgs(argv));
+    assert(error instanceof UsageError);
+    assertEquals(error.message, "option '--hdr-log' needs a value");
+  }
+});
+
+Deno.test("--hdr-log is in the option table as a file, so that shells complete a path for it", () => {
+  assertEquals(OPTION_SPECS.find((spec) => spec.name === "hdr-log")?.value, "file");
+});

@@ -1,0 +1,400 @@
+/**
+ * `wrk-deno merge` end to end: shard processes run a test together against one counting loopback server, then
+ * the merge's own process reads their `--json` results and prints the whole test's report, thresholds and
+ * results; its refusals (missing, duplicate, foreign, corrupt and failed shards) are one line and exit 1.
+ */
+import { assert, assertAlmostEquals, assertEquals, assertStringIncludes } from "@std/assert";
+import { parseReport, runCli } from "../helpers/cli.ts";
+import { closedPort, startServer } from "../helpers/server.ts";
+import { printUnits, statsRowLine } from "../../lib/report/_lines.ts";
+import { formatFixed, padLeft } from "../../lib/report/_printf.ts";
+import { formatMetric, formatTimeUs } from "../../lib/report/units.ts";
+import { shardDocument } from "./_shards.ts";
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
+/** Unix seconds `seconds` from now, with milliseconds, as `--start-at` takes them. */
+function secondsFromNow(seconds: number): string {
+  return ((Date.now() + seconds * 1000) / 1000).toFixed(3);
+}
+
+/**
+ * Runs the three shards of `-t1 -c7 -d1s <extra>` concurrently, starting together, each writing
+ * `<dir>/shard-<i>.json`; returns the files.
+ */
+async function runShards(dir: string, url: string, extra: string[] = []): Promise<string[]> {
+  const startAt = secondsFromNow(4);
+  const paths = [0, 1, 2].map((index) => `${dir}/shard-${index}.json`);
+  const outcomes = await Promise.all(paths.map((path, index) =>
+    runCli([
+      "-t1",
+      "-c7",
+      "-d1s",
+      ...extra,
+      "--shard-index",
+      `${index}`,
+      "--shard-count",
+      "3",
+      "--start-at",
+      startAt,
+      "--json",
+      path,
+      url,
+    ])
+  ));
+  for (const outcome of outcomes) assertEquals(outcome.code, 0, outcome.stderr);
+  return paths;
+}
+
+async function readJson(path: string): Promise<Json> {
+  return JSON.parse(await Deno.readTextFile(path));
+}
+
+/** The report's `Latency`/`Req/Sec` row as the document's figures print. */
+function row(name: string, figures: Json, format: (n: number) => string): string {
+  return statsRowLine(
+    name,
+    { mean: figures.mean, stdev: figures.stdev, max: figures.max, withinStdev: figures.within_stdev },
+    format,
+  );
+}
+
+Deno.test("three shard processes of -c 7, merged: the server's requests and 7 connections, and a report that is the merged JSON's", async (t) => {
+  const server = startServer();
+  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-merge-" });
+  try {
+    const paths = await runShards(dir, server.url);
+    // Each shard's process also made wrk's test connection before its run (three more, without requests).
+    assertEquals(new Set(server.requests.map((request) => request.connection)).size, 7);
+    assertEquals(server.connections(), 7 + 3);
+    const shards: Json[] = await Promise.all(paths.map(readJson));
+
+    await t.step("the merge prints wrk's report of the whole test and writes its result", async () => {
+      const merged = `${dir}/merged.json`;
+      const summary = `${dir}/summary.md`;
+      const outcome = await runCli([
+        "merge",
+        "--latency",
+        "--json",
+        merged,
+        "--summary",
+        summary,
+        "--threshold",
+        "p99 < 10s",
+        ...paths,
+      ]);
+      assertEquals([outcome.code, outcome.stderr], [0, ""]);
+      const document = await readJson(merged);
+      const report = parseReport(outcome.stdout);
+      const lines = outcome.stdout.split("\n");
+      assertEquals(lines.slice(0, 2), [`Running 1s test @ ${server.url}`, "  3 threads and 7 connections"]);
+
+      // Every response the shards counted reached the server; those in flight at the deadline were not counted.
+      const requests = shards.reduce((sum, shard) => sum + shard.requests, 0);
+      assertEquals([report.requests, document.requests], [requests, requests]);
+      assert(requests <= server.requests.length, `${requests} > ${server.requests.length}`);
+      assert(requests >= server.requests.length - 7, `${requests} < ${server.requests.length} - 7`);
+      assertEquals(document.bytes, shards.reduce((sum, shard) => sum + shard.bytes, 0));
+      assertEquals(document.status_codes, { "200": requests });
+      assertEquals(document.latency.count, shards.reduce((sum, shard) => sum + shard.latency.count, 0));
+
+      // The report's figures are the document's, to the last digit printed.
+      assertAlmostEquals(report.runtimeS, document.duration_us / 1e6, 0.006);
+      assertEquals(report.requestsPerSec, Number(formatFixed(document.requests_per_sec, 2)));
+      assert(lines.includes(row("Latency", document.latency, formatTimeUs)), outcome.stdout);
+      assert(lines.includes(row("Req/Sec", document.requests_per_thread_sec, formatMetric)), outcome.stdout);
+      for (const p of ["50", "75", "90", "99"]) {
+        const line = `${padLeft(p, 7)}%${printUnits(document.latency.percentiles[p], formatTimeUs, 10)}`;
+        assert(lines.includes(line), `${line} not in\n${outcome.stdout}`);
+      }
+      // The test's span: from the first shard's start to the last shard's end.
+      const starts = shards.map((shard) => Date.parse(shard.start) * 1000);
+      const ends = shards.map((shard, i) => starts[i] + shard.duration_us);
+      assertEquals(document.duration_us, Math.max(...ends) - Math.min(...starts));
+      assertEquals(document.start, new Date(Math.min(...starts) / 1000).toISOString());
+
+      assertEquals([document.shard, document.merged_shards, document.test_id], [
+        null,
+        [0, 1, 2],
+        shards[0].test_id,
+      ]);
+      assertEquals([document.config.threads, document.config.connections], [3, 7]);
+      assertEquals(document.command, [
+        "merge",
+        "--latency",
+        "--json",
+        merged,
+        "--summary",
+        summary,
+        "--threshold",
+        "p99 < 10s",
+        ...paths,
+      ]);
+      assertEquals(document.thresholds.map((verdict: Json) => verdict.passed), [true]);
+      assertStringIncludes(outcome.stdout, "  Thresholds:\n    ✓ p99 < 10s");
+      const markdown = await Deno.readTextFile(summary);
+      assertStringIncludes(markdown, "wrk-deno merge --latency");
+      assertStringIncludes(markdown, "3 threads and 7 connections");
+    });
+
+    await t.step("a failed threshold exits 99, and --json - puts the document alone on stdout", async () => {
+      const outcome = await runCli(["merge", "--json", "-", "--threshold", "rps > 1G", ...paths]);
+      assertEquals(outcome.code, 99, outcome.stderr);
+      const document = JSON.parse(outcome.stdout);
+      assertEquals(document.thresholds[0].passed, false);
+      assertStringIncludes(outcome.stderr, "  3 threads and 7 connections\n");
+      assertStringIncludes(outcome.stderr, "✗ rps > 1G");
+    });
+
+    await t.step("-s runs the script's done() on the merged figures", async () => {
+      const script = `${dir}/report.lua`;
+      await Deno.writeTextFile(
+        script,
+        [
+          "function done(summary, latency, requests)",
+          '  io.write(string.format("merged %d requests in %d us, p99 %d us, max %d us, %d errors, %s:%s\\n",',
+          "    summary.requests, summary.duration, latency:percentile(99), latency.max,",
+          "    summary.errors.status + summary.errors.read, wrk.host, wrk.port))",
+          "end",
+        ].join("\n") + "\n",
+      );
+      const outcome = await runCli(["merge", "--json", `${dir}/scripted.json`, "-s", script, ...paths]);
+      assertEquals([outcome.code, outcome.stderr], [0, ""]);
+      const document = await readJson(`${dir}/scripted.json`);
+      assertStringIncludes(
+        outcome.stdout,
+        `\nmerged ${document.requests} requests in ${document.duration_us} us, p99 ${
+          document.latency.percentiles["99"]
+        } us, max ${document.latency.max} us, 0 errors, 127.0.0.1:${server.port}\n`,
+      );
+    });
+
+    await t.step("a script that does not load stops the merge before the report, in one line", async () => {
+      const script = `${dir}/broken.lua`;
+      await Deno.writeTextFile(script, "function done(\n");
+      const outcome = await runCli(["merge", "-s", script, ...paths]);
+      assertEquals(outcome.code, 1);
+      assertEquals(outcome.stdout, "");
+      assertEquals(outcome.stderr.split("\n").length, 2, outcome.stderr);
+      assertStringIncludes(outcome.stderr, `${script}:`);
+    });
+
+    await t.step(
+      "a missing shard is named and exits 1; --allow-partial merges the others with a warning",
+      async () => {
+        const missing = await runCli(["merge", paths[0], paths[2]]);
+        assertEquals([missing.code, missing.stdout], [1, ""]);
+        assertEquals(missing.stderr, "shard 1 of 3 is missing (--allow-partial merges the shards given)\n");
+
+        const partial = await runCli([
+          "merge",
+          "--allow-partial",
+          "--json",
+          `${dir}/partial.json`,
+          paths[2],
+          paths[0],
+        ]);
+        assertEquals(partial.code, 0, partial.stderr);
+        assertEquals(
+          partial.stderr,
+          "shard 1 of 3 is missing: the figures are those of shards 0, 2 (--allow-partial)\n",
+        );
+        // -c 7 over three shards is 3, 2, 2: shards 0 and 2 ran 5 of them.
+        assertStringIncludes(partial.stdout, "  2 threads and 5 connections\n");
+        const document = await readJson(`${dir}/partial.json`);
+        assertEquals(document.merged_shards, [0, 2]);
+        assertEquals(document.requests, shards[0].requests + shards[2].requests);
+      },
+    );
+
+    await t.step(
+      "the same shard twice, a shard of another test, a corrupt file and a failed shard are refused by name",
+      async () => {
+        const copy = `${dir}/copy-of-0.json`;
+        await Deno.copyFile(paths[0], copy);
+        const twice = await runCli(["merge", paths[0], copy, paths[1], paths[2]]);
+        assertEquals([twice.code, twice.stdout, twice.stderr], [
+          1,
+          "",
+          `${copy}: shard 0 again (also in ${paths[0]})\n`,
+        ]);
+
+        const foreign = `${dir}/foreign.json`;
+        await Deno.writeTextFile(
+          foreign,
+          await shardDocument({ index: 1, count: 3, latencyUs: [100], url: `${server.url}other` }),
+        );
+        const foreignId = (await readJson(foreign)).test_id;
+        const other = await runCli(["merge", paths[0], foreign, paths[2]]);
+        assertEquals([other.code, other.stdout], [1, ""]);
+        assertEquals(
+          other.stderr,
+          `${foreign}: test_id ${foreignId.slice(0, 12)}… differs from ${paths[0]}'s ${
+            shards[0].test_id.slice(0, 12)
+          }…: ` +
+            "not the same test (URL, -c, -R, -d, --timeout, headers or script differ)\n",
+        );
+
+        const corrupt = `${dir}/corrupt.json`;
+        const text = await Deno.readTextFile(paths[1]);
+        await Deno.writeTextFile(corrupt, text.slice(0, Math.floor(text.length * 0.6)));
+        const truncated = await runCli(["merge", paths[0], corrupt, paths[2]]);
+        assertEquals([truncated.code, truncated.stdout], [1, ""]);
+        assert(truncated.stderr.startsWith(`${corrupt}: not JSON (`), truncated.stderr);
+        assert(truncated.stderr.endsWith("); is it truncated?\n"), truncated.stderr);
+        assertEquals(truncated.stderr.split("\n").length, 2);
+
+        const absent = await runCli(["merge", paths[0], `${dir}/absent.json`]);
+        assertEquals([absent.code, absent.stderr], [
+          1,
+          `${dir}/absent.json: cannot read it (no such file)\n`,
+        ]);
+
+        const failedPath = `${dir}/failed.json`;
+        const port = closedPort();
+        const failedRun = await runCli([
+          "-t1",
+          "-c7",
+          "-d1s",
+          "--shard-index",
+          "1",
+          "--shard-count",
+          "3",
+          "--json",
+          failedPath,
+          `http://127.0.0.1:${port}/`,
+        ]);
+        assertEquals(failedRun.code, 1, failedRun.stderr);
+        const failed = await runCli(["merge", paths[0], failedPath, paths[2]]);
+        assertEquals([failed.code, failed.stdout], [1, ""]);
+        assertEquals(
+          failed.stderr,
+          `${failedPath}: shard 1 did not run: unable to connect to 127.0.0.1:${port} Connection refused\n`,
+        );
+      },
+    );
+
+    await t.step(
+      "a shard file of another run of the same test merges with a warning that names it",
+      async () => {
+        // The same test run an hour earlier has the same identity, and no moment in common with these shards.
+        const stale = `${dir}/stale.json`;
+        await Deno.writeTextFile(
+          stale,
+          await shardDocument({
+            index: 1,
+            count: 3,
+            latencyUs: [100],
+            url: server.url,
+            startMs: Date.parse(shards[0].start) - 3_600_000,
+          }),
+        );
+        assertEquals((await readJson(stale)).test_id, shards[0].test_id);
+        const outcome = await runCli(["merge", paths[0], stale, paths[2]]);
+        assertEquals(outcome.code, 0, outcome.stderr);
+        assertEquals(outcome.stderr.split("\n").length, 2, outcome.stderr);
+        assertStringIncludes(outcome.stderr, `after shard 1 (${stale}) had ended at `);
+        assert(
+          outcome.stderr.endsWith(
+            ": not one run? The test's time spans the gap (start shards together with --start-at)\n",
+          ),
+          outcome.stderr,
+        );
+        assertStringIncludes(outcome.stdout, "requests in 60.");
+      },
+    );
+
+    await t.step(
+      "bad arguments and an output that cannot be written are refused before reading anything",
+      async () => {
+        const none = await runCli(["merge"]);
+        assertEquals([none.code, none.stderr], [
+          1,
+          "merge: Missing argument(s): shards (see 'wrk-deno merge --help')\n",
+        ]);
+        const threshold = await runCli(["merge", "--threshold", "p99 < soon", ...paths]);
+        assertEquals(threshold.code, 1);
+        assertStringIncludes(threshold.stderr, "merge: threshold 'p99 < soon': ");
+        const unwritable = await runCli(["merge", "--json", `${dir}/no/such/folder/m.json`, ...paths]);
+        assertEquals([unwritable.code, unwritable.stdout], [1, ""]);
+        assertEquals(
+          unwritable.stderr,
+          `--json ${dir}/no/such/folder/m.json: the folder ${dir}/no/such/folder does not exist\n`,
+        );
+      },
+    );
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("three shard processes of -c 7 -R 300, merged: the planned rates sum to 300 and the report is wrk2's", async () => {
+  const server = startServer();
+  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-merge-" });
+  try {
+    const paths = await runShards(dir, server.url, ["-R", "300"]);
+    const shards: Json[] = await Promise.all(paths.map(readJson));
+    assertAlmostEquals(shards.reduce((sum, shard) => sum + shard.rate.planned_per_sec, 0), 300, 1e-9);
+    const merged = `${dir}/merged.json`;
+    const outcome = await runCli(["merge", "-U", "--json", merged, ...paths]);
+    assertEquals([outcome.code, outcome.stderr], [0, ""]);
+    const document = await readJson(merged);
+    assertEquals([document.config.rate, document.rate.planned_per_sec], [300, 300]);
+    assertEquals(document.rate.batches, shards.reduce((sum, shard) => sum + shard.rate.batches, 0));
+    assertEquals(
+      document.uncorrected_latency.count,
+      shards.reduce((sum, s) => sum + s.uncorrected_latency.count, 0),
+    );
+    const requests = shards.reduce((sum, shard) => sum + shard.requests, 0);
+    assertEquals(document.requests, requests);
+    assertAlmostEquals(requests, 300, 30);
+    assert(requests <= server.requests.length && server.requests.length <= requests + 7);
+    assertEquals(new Set(server.requests.map((request) => request.connection)).size, 7);
+    // wrk2's layout: the recorded and the uncorrected distributions with their spectra.
+    assertStringIncludes(outcome.stdout, "  3 threads and 7 connections\n");
+    assertStringIncludes(outcome.stdout, "  Latency Distribution (HdrHistogram - Recorded Latency)\n");
+    assertStringIncludes(outcome.stdout, "  Latency Distribution (HdrHistogram - Uncorrected Latency");
+    const lines = outcome.stdout.split("\n");
+    const p99 = `${padLeft(formatFixed(99, 3), 7)}%${
+      printUnits(document.latency.percentiles["99"], formatTimeUs, 10)
+    }`;
+    assert(lines.includes(p99), `${p99} not in\n${outcome.stdout}`);
+    assertEquals(parseReport(outcome.stdout).requests, requests);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a shard's unfinished thread is named over the test and exits 1, or is a warning with --allow-partial", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-merge-" });
+  try {
+    const paths = [0, 1].map((index) => `${dir}/shard-${index}.json`);
+    for (const index of [0, 1]) {
+      await Deno.writeTextFile(
+        paths[index],
+        await shardDocument({
+          index,
+          count: 2,
+          threads: 2,
+          connections: 8,
+          latencyUs: [150, 250],
+          unfinishedThreads: index === 1 ? [2] : [],
+        }),
+      );
+    }
+    const line = `${
+      paths[1]
+    }: shard 1's threads 2 (4 of the test) did not finish in time; their figures are missing\n`;
+    const strict = await runCli(["merge", ...paths]);
+    assertEquals([strict.code, strict.stderr], [1, line]);
+    assertStringIncludes(strict.stdout, "  4 threads and 8 connections\n");
+    assertStringIncludes(strict.stdout, "  Threads that did not finish: 4 (their figures are missing)\n");
+    const partial = await runCli(["merge", "--allow-partial", ...paths]);
+    assertEquals([partial.code, partial.stderr], [0, line]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,178 @@
+/**
+ * Every refusal of `merge`'s input, with its exact one-line message: files that are not a shard's result
+ * (lib/merge/read_shards.ts) and shards that do not make one test (lib/merge/merge_shards.ts).
+ */
+import { assertEquals, assertRejects, assertThrows } from "@std/assert";
+import { mergeShards, missingShardsLine, parseShard, readShard, ShardInputError } from "../../mod.ts";
+import { shardDocument, type ShardSpec } from "./_shards.ts";
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
+const SPEC: ShardSpec = { index: 1, count: 3, latencyUs: [120, 340, 2900] };
+
+async function validDocument(spec: ShardSpec = SPEC): Promise<Json> {
+  return JSON.parse(await shardDocument(spec));
+}
+
+/** The message `parseShard` refuses `text` with. */
+function refusal(text: string, path = "s1.json"): string {
+  const error = assertThrows(() => parseShard(path, text), ShardInputError);
+  return error.message;
+}
+
+function refusalOf(document: Json): string {
+  return refusal(JSON.stringify(document));
+}
+
+Deno.test("a valid shard's document is read whole", async () => {
+  const shard = parseShard("s1.json", JSON.stringify(await validDocument()));
+  assertEquals([shard.shard.index, shard.shard.count, shard.requests, shard.latency.count], [1, 3, 3, 3]);
+  assertEquals(shard.latency.percentile(50), 340);
+});
+
+Deno.test("text that is not a JSON document is refused naming the file: empty, truncated, not an object", async () => {
+  const text = JSON.stringify(await validDocument(), null, 2);
+  assertEquals(refusal(""), "s1.json: the file is empty");
+  assertEquals(refusal(" \n"), "s1.json: the file is empty");
+  const truncated = refusal(text.slice(0, text.length / 2));
+  assertEquals(truncated.startsWith("s1.json: not JSON ("), true, truncated);
+  assertEquals(truncated.endsWith("); is it truncated?"), true, truncated);
+  assertEquals(truncated.includes("\n"), false);
+  assertEquals(refusal("[1, 2]"), "s1.json: not a wrk-deno result (not a JSON object)");
+  assertEquals(refusal("null"), "s1.json: not a wrk-deno result (not a JSON object)");
+});
+
+Deno.test("another format, a whole test's result and a merged result are refused", async () => {
+  const document = await validDocument();
+  const { format: _format, ...withoutFormat } = document;
+  assertEquals(refusalOf(withoutFormat), `s1.json: not a wrk-deno result (it has no "format")`);
+  assertEquals(
+    refusalOf({ ...document, format: "wrk-deno/result@2" }),
+    `s1.json: format is "wrk-deno/result@2", not "wrk-deno/result@1"`,
+  );
+  assertEquals(
+    refusalOf({ ...document, shard: null, merged_shards: null }),
+    "s1.json: not a shard's result (its shard is null: the run had no --shard-index/--shard-count)",
+  );
+  assertEquals(
+    refusalOf({ ...document, shard: null, merged_shards: [0, 2] }),
+    "s1.json: already a merged result (of shards 0, 2)",
+  );
+});
+
+Deno.test("a shard whose run did not start is refused with its error", async () => {
+  const document = await validDocument();
+  assertEquals(
+    refusalOf({ ...document, error: "unable to connect to 127.0.0.1:8080 Connection refused" }),
+    "s1.json: shard 1 did not run: unable to connect to 127.0.0.1:8080 Connection refused",
+  );
+});
+
+Deno.test("a missing or mistyped field is named with what it holds", async () => {
+  const document = await validDocument();
+  const { latency: { hdr: _hdr, ...latencyWithoutHdr } } = document;
+  assertEquals(refusalOf({ ...document, latency: latencyWithoutHdr }), "s1.json: latency.hdr is missing");
+  const { requests: _requests, ...withoutRequests } = document;
+  assertEquals(refusalOf(withoutRequests), "s1.json: requests is missing");
+  assertEquals(
+    refusalOf({ ...document, requests: "12" }),
+    `s1.json: requests should be an integer of at least 0, not "12"`,
+  );
+  assertEquals(
+    refusalOf({ ...document, duration_us: 1.5 }),
+    "s1.json: duration_us should be an integer of at least 0, not 1.5",
+  );
+  assertEquals(
+    refusalOf({ ...document, errors: { ...document.errors, timeout: -1 } }),
+    "s1.json: errors.timeout should be an integer of at least 0, not -1",
+  );
+  assertEquals(refusalOf({ ...document, config: [] }), "s1.json: config should be an object, not []");
+  assertEquals(
+    refusalOf({ ...document, start: "yesterday" }),
+    `s1.json: start "yesterday" is not a date and time`,
+  );
+  assertEquals(
+    refusalOf({ ...document, test_id: "abc" }),
+    `s1.json: test_id "abc" is not 64 hex digits`,
+  );
+  assertEquals(
+    refusalOf({ ...document, shard: { ...document.shard, index: 3 } }),
+    "s1.json: shard.index 3 is not below shard.count 3",
+  );
+  assertEquals(
+    refusalOf({ ...document, error_reasons: [{ category: "dns", reason: "x", count: 1 }] }),
+    `s1.json: error_reasons.0.category "dns" is not one of connect, read, write, status, timeout`,
+  );
+  assertEquals(
+    refusalOf({ ...document, config: { ...document.config, headers: [["Host"]] } }),
+    "s1.json: config.headers.0 is not a [name, value] pair",
+  );
+});
+
+Deno.test("an hdr that does not decode, or decodes to another count, is refused", async () => {
+  const document = await validDocument();
+  const garbled = refusalOf({ ...document, latency: { ...document.latency, hdr: "not base64 at all" } });
+  assertEquals(garbled.startsWith("s1.json: latency.hdr is not an encoded HdrHistogram ("), true, garbled);
+  assertEquals(garbled.includes("\n"), false);
+  const cut = document.requests_per_thread_sec.hdr.slice(0, 20);
+  const truncated = refusalOf({
+    ...document,
+    requests_per_thread_sec: { ...document.requests_per_thread_sec, hdr: cut },
+  });
+  assertEquals(
+    truncated.startsWith("s1.json: requests_per_thread_sec.hdr is not an encoded HdrHistogram ("),
+    true,
+    truncated,
+  );
+  assertEquals(
+    refusalOf({ ...document, latency: { ...document.latency, count: 4 } }),
+    "s1.json: latency.hdr holds 3 samples, but latency.count says 4",
+  );
+  const rate = await validDocument({ ...SPEC, rate: 90 });
+  assertEquals(
+    refusalOf({ ...rate, uncorrected_latency: null }),
+    "s1.json: uncorrected_latency should be an object, not null",
+  );
+});
+
+Deno.test("a file that cannot be read is one line naming it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-merge-" });
+  try {
+    await assertRejects(
+      () => readShard(`${dir}/nothing.json`),
+      ShardInputError,
+      `${dir}/nothing.json: cannot read it (no such file)`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("shards of different tests, of different shard counts, or the same shard twice are refused naming the file", async () => {
+  const read = async (path: string, spec: ShardSpec) => parseShard(path, await shardDocument(spec));
+  const a = await read("a.json", { ...SPEC, index: 0 });
+  const other = await read("other.json", { ...SPEC, url: "http://127.0.0.1:9090/" });
+  const otherMessage = assertThrows(() => mergeShards([a, other]), ShardInputError).message;
+  assertEquals(
+    otherMessage,
+    `other.json: test_id ${other.testId.slice(0, 12)}… differs from a.json's ${a.testId.slice(0, 12)}…: ` +
+      "not the same test (URL, -c, -R, -d, --timeout, headers or script differ)",
+  );
+  const ofFour = await read("four.json", { ...SPEC, count: 4 });
+  assertEquals(
+    assertThrows(() => mergeShards([a, ofFour]), ShardInputError).message,
+    "four.json: shard 1 of 4, but a.json is of 3: not the same test",
+  );
+  const again = await read("again.json", { ...SPEC, index: 0 });
+  assertEquals(
+    assertThrows(() => mergeShards([a, again]), ShardInputError).message,
+    "again.json: shard 0 again (also in a.json)",
+  );
+  assertEquals(assertThrows(() => mergeShards([]), ShardInputError).message, "no shard to merge");
+});
+
+Deno.test("missing shards are named in one line", () => {
+  assertEquals(missingShardsLine([2], 4), "shard 2 of 4 is missing");
+  assertEquals(missingShardsLine([0, 3], 4), "shards 0, 3 of 4 are missing");
+});
