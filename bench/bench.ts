@@ -7,6 +7,9 @@
  * ratios from one run, not absolute numbers (client and server share the cores).
  *
  * Needs wrk (Debian: `apt-get install wrk`) and GNU time (`apt-get install time`); nginx is optional.
+ *
+ * `BENCH_OURS_FLAGS` adds options to this tool's command only (blank-separated), to measure what an option of
+ * ours costs against the same peer: `BENCH_OURS_FLAGS="--json /tmp/bench.json" deno task bench`.
  */
 
 import { PERMISSIONS, V8_FLAGS } from "../scripts/compile.ts";
@@ -224,6 +227,7 @@ async function main(): Promise<void> {
         V8_FLAGS,
         "cli.ts",
         ...ourFlags,
+        ...(Deno.env.get("BENCH_OURS_FLAGS") ?? "").split(/\s+/).filter((flag) => flag !== ""),
         ...args,
         url,
       ];

@@ -289,3 +289,45 @@ Deno.test("action.yml passes the script exactly the inputs it reads, and the wor
   assertStringIncludes(workflow, "uses: ./\n");
   for (const os of ["ubuntu-latest", "macos-latest", "windows-latest"]) assertStringIncludes(workflow, os);
 });
+
+Deno.test("with the merge input it merges shard results instead of running a test: report, outputs, summary", async () => {
+  const runner = await simulatedRunner();
+  const server = startServer();
+  try {
+    await Deno.mkdir(`${runner.dir}/shards`);
+    for (const index of [0, 1]) {
+      const ran = await action(runner, "run", {
+        INPUT_URL: server.url,
+        INPUT_ARGS: `-t1 -c4 -d400ms --shard-index ${index} --shard-count 2`,
+        INPUT_JSON: `shards/shard-${index}.json`,
+      });
+      assertEquals(ran.code, 0, ran.stdout + ran.stderr);
+    }
+    const merged = await action(runner, "run", {
+      INPUT_MERGE: "shards/shard-*.json",
+      INPUT_ARGS: "--latency",
+      INPUT_THRESHOLDS: "rps > 1",
+      INPUT_JSON: "merged.json",
+    });
+    assertEquals(merged.code, 0, merged.stdout + merged.stderr);
+    const shards = [0, 1].map((i) =>
+      JSON.parse(Deno.readTextFileSync(`${runner.dir}/shards/shard-${i}.json`))
+    );
+    const document = JSON.parse(await Deno.readTextFile(`${runner.dir}/merged.json`));
+    assertEquals(document.requests, shards[0].requests + shards[1].requests);
+    assertStringIncludes(merged.stdout, "  Latency Distribution\n");
+    const lines = (await Deno.readTextFile(runner.env.GITHUB_OUTPUT)).trim().split("\n");
+    assertEquals(lines.filter((line) => line.startsWith("json=")).at(-1), "json=merged.json");
+    assertEquals(
+      Number(lines.filter((line) => line.startsWith("requests-per-sec=")).at(-1)!.split("=")[1]),
+      document.requests_per_sec,
+    );
+    assertEquals((await runner.summary()).match(/^### /gm)?.length, 3);
+    const none = await action(runner, "run", { INPUT_MERGE: "nothing/*.json" });
+    assertEquals(none.code, 1);
+    assertStringIncludes(none.stdout, "::error title=wrk-deno::merge: no file matches nothing/*.json");
+  } finally {
+    await server.close();
+    await Deno.remove(runner.dir, { recursive: true });
+  }
+});
