@@ -8,7 +8,7 @@
  *
  * Needs wrk (Debian: `apt-get install wrk`) and GNU time (`apt-get install time`); nginx is optional.
  *
- * `BENCH_OURS_FLAGS` adds options to this tool's command only (blank-separated), to measure what an option of
+ * `BENCH_ONLY=<text>` runs only the cases whose name contains it (`BENCH_ONLY=HTTP/2`). `BENCH_OURS_FLAGS` adds options to this tool's command only (blank-separated), to measure what an option of
  * ours costs against the same peer: `BENCH_OURS_FLAGS="--json /tmp/bench.json" deno task bench`.
  */
 
@@ -30,13 +30,20 @@ interface BenchCase {
   script?: string;
   /** Over TLS (wrk does not verify the certificate; this tool verifies it against the test CA). */
   tls?: boolean;
-  /** The tool to compare with: wrk (default), or wrk2 for `-R` (when a `wrk2` binary is on PATH). */
-  peer?: "wrk" | "wrk2";
+  /**
+   * The tool to compare with: wrk (default), wrk2 for `-R` (when a `wrk2` binary is on PATH), or h2load for
+   * `--http2` (nghttp2's, at the same connections and streams).
+   */
+  peer?: "wrk" | "wrk2" | "h2load";
+  /** With `--http2`: streams per connection; the case runs against the target's h2c listener. */
+  streams?: number;
 }
 
 interface Target {
   url: string;
   tlsUrl: string;
+  /** h2c with prior knowledge (nginx only); null when the target has none. */
+  h2cUrl: string | null;
   name: string;
   stop: () => Promise<void>;
 }
@@ -80,6 +87,7 @@ async function waitForPort(port: number): Promise<void> {
 async function startTarget(): Promise<Target> {
   const port = freePort();
   const tlsPort = freePort();
+  const h2cPort = freePort();
   const nginx = which("nginx");
   if (nginx !== null) {
     const dir = await Deno.makeTempDir({ prefix: "wrk-deno-bench-" });
@@ -89,16 +97,19 @@ async function startTarget(): Promise<Target> {
 events { worker_connections 16384; }
 http { access_log off; keepalive_requests 10000000;
   server { listen 127.0.0.1:${port}; location / { return 200 "Hello, World!\\n"; } }
-  server { listen 127.0.0.1:${tlsPort} ssl; ssl_certificate ${TLS_DIR}server.pem;
+  server { listen 127.0.0.1:${h2cPort} http2; location / { return 200 "Hello, World!\\n"; } }
+  server { listen 127.0.0.1:${tlsPort} ssl http2; ssl_certificate ${TLS_DIR}server.pem;
     ssl_certificate_key ${TLS_DIR}server.key; location / { return 200 "Hello, World!\\n"; } } }\n`,
     );
     const child = new Deno.Command(nginx, { args: ["-c", `${dir}/nginx.conf`, "-p", dir], stderr: "null" })
       .spawn();
     await waitForPort(port);
     await waitForPort(tlsPort);
+    await waitForPort(h2cPort);
     return {
       url: `http://127.0.0.1:${port}/`,
       tlsUrl: `https://127.0.0.1:${tlsPort}/`,
+      h2cUrl: `http://127.0.0.1:${h2cPort}/`,
       name: "nginx (1 worker, return 200)",
       stop: async () => {
         child.kill("SIGQUIT");
@@ -123,6 +134,7 @@ http { access_log off; keepalive_requests 10000000;
   return {
     url: `http://127.0.0.1:${port}/`,
     tlsUrl: `https://127.0.0.1:${tlsPort}/`,
+    h2cUrl: null,
     name: "built-in Deno.serve server (nginx not installed)",
     stop: async () => {
       child.kill();
@@ -144,8 +156,10 @@ async function measure(command: string[]): Promise<Sample> {
   const stdout = decoder.decode(output.stdout);
   const times = (await Deno.readTextFile(timeFile)).trim().split("\n").pop()!.split(" ").map(Number);
   await Deno.remove(timeFile);
-  const total = stdout.match(/^\s+(\d+) requests in/m);
-  const rate = stdout.match(/^Requests\/sec:\s+([\d.]+)/m);
+  // wrk's report, or h2load's (`finished in 5.00s, 81234.40 req/s` and `requests: … N succeeded`).
+  const total = stdout.match(/^\s+(\d+) requests in/m) ?? stdout.match(/^requests: .* (\d+) succeeded/m);
+  const rate = stdout.match(/^Requests\/sec:\s+([\d.]+)/m) ??
+    stdout.match(/^finished in [^,]+, ([\d.]+) req\/s/m);
   if (!output.success || total === null || rate === null) {
     throw new Error(`${command.join(" ")} failed:\n${stdout}${decoder.decode(output.stderr)}`);
   }
@@ -177,11 +191,26 @@ function row(label: string, s: Sample): string {
   } µs CPU/req ${s.rssMiB.toFixed(1).padStart(7)} MiB RSS`;
 }
 
+/** h2load at the case's threads, connections, duration and streams (`-t1 -c50 -d5s` → `-t1 -c50 -D 5 -m N`). */
+function h2loadCommand(h2load: string, benchCase: BenchCase, url: string): string[] {
+  const value = (flag: string) => benchCase.args.find((arg) => arg.startsWith(flag))!.slice(flag.length);
+  return [
+    h2load,
+    `-t${value("-t")}`,
+    `-c${value("-c")}`,
+    "-D",
+    String(parseFloat(value("-d"))),
+    "-m",
+    String(benchCase.streams ?? 1),
+    url,
+  ];
+}
+
 async function main(): Promise<void> {
   const separator = Deno.args.indexOf("--");
   const rounds = Number(Deno.args[0] && Deno.args[0] !== "--" ? Deno.args[0] : 3);
   const extra = separator >= 0 ? Deno.args.slice(separator + 1) : [];
-  const peers = { wrk: which("wrk"), wrk2: which("wrk2") };
+  const peers = { wrk: which("wrk"), wrk2: which("wrk2"), h2load: which("h2load") };
   if (peers.wrk === null) {
     console.log("wrk is not installed (apt-get install wrk): only this tool's figures are shown");
   }
@@ -204,17 +233,44 @@ async function main(): Promise<void> {
       args: ["-t1", "-c50", "-d5s", "-R", "20k"],
       peer: "wrk2",
     },
+    { name: "-t1 -c50, HTTP/2 (h2c), 1 stream", args: ["-t1", "-c50", "-d5s"], peer: "h2load", streams: 1 },
+    {
+      name: "-t1 -c50, HTTP/2 (h2c), 10 streams",
+      args: ["-t1", "-c50", "-d5s"],
+      peer: "h2load",
+      streams: 10,
+    },
+    {
+      name: "-t1 -c50, HTTP/2 over TLS (h2), 10 streams",
+      args: ["-t1", "-c50", "-d5s"],
+      peer: "h2load",
+      streams: 10,
+      tls: true,
+    },
   ];
+  // `BENCH_ONLY=<text>` runs only the cases whose name contains it.
+  const selected = cases.filter((benchCase) => benchCase.name.includes(Deno.env.get("BENCH_ONLY") ?? ""));
   const target = await startTarget();
   console.log(`target: ${target.name} at ${target.url}; ${rounds} rounds per case, medians shown`);
   console.log(
     `machine: ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}, ${Deno.build.target}`,
   );
   try {
-    for (const benchCase of cases) {
+    for (const benchCase of selected) {
       const args = [...benchCase.args, ...extra, ...(benchCase.script ? ["-s", benchCase.script] : [])];
-      const url = benchCase.tls ? target.tlsUrl : target.url;
-      const ourFlags = benchCase.tls ? ["--cacert", `${TLS_DIR}ca.pem`] : [];
+      if (benchCase.streams !== undefined && target.h2cUrl === null) {
+        console.log(`\n${benchCase.name}: skipped (the target has no h2c listener: install nginx)`);
+        continue;
+      }
+      const url = benchCase.tls
+        ? target.tlsUrl
+        : benchCase.streams !== undefined
+        ? target.h2cUrl!
+        : target.url;
+      const ourFlags = [
+        ...(benchCase.tls ? ["--cacert", `${TLS_DIR}ca.pem`] : []),
+        ...(benchCase.streams !== undefined ? ["--http2", "--streams", String(benchCase.streams)] : []),
+      ];
       const ours: Sample[] = [];
       const theirs: Sample[] = [];
       const peerName = benchCase.peer ?? "wrk";
@@ -234,9 +290,12 @@ async function main(): Promise<void> {
       for (let i = 0; i < rounds; i++) {
         // Each round runs both back to back, which goes first alternating, so that drifts in machine load hit
         // both tools alike; the ratios below are the medians of the rounds' own ratios.
-        if (peer !== null && i % 2 === 1) theirs.push(await measure([peer, ...args, url]));
+        const peerCommand = peerName === "h2load"
+          ? h2loadCommand(peer!, benchCase, url)
+          : [peer!, ...args, url];
+        if (peer !== null && i % 2 === 1) theirs.push(await measure(peerCommand));
         ours.push(await measure(ourCommand));
-        if (peer !== null && i % 2 === 0) theirs.push(await measure([peer, ...args, url]));
+        if (peer !== null && i % 2 === 0) theirs.push(await measure(peerCommand));
       }
       const a = summarize(ours);
       console.log(`\n${benchCase.name} (${args.join(" ")})`);

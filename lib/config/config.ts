@@ -107,6 +107,10 @@ export interface Config {
   thresholds: Threshold[];
   /** Show the live progress line when stderr is a terminal (`--no-progress` turns it off). */
   progress: boolean;
+  /** `--http2`: HTTP/2, negotiated by ALPN over `https`, with prior knowledge (h2c) over `http`. */
+  http2: boolean;
+  /** `--streams`: with `--http2`, requests in flight at once on each connection (capped by the server). */
+  streams: number;
   /** `--shard-index`/`--shard-count`: this process runs one part of a test split over machines; null: all of it. */
   shard: Shard | null;
   /** `--start-at`: when the run starts (ms since the Unix epoch), so that shards start together; null: now. */

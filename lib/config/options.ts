@@ -105,6 +105,13 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     suggestions: ["p99 < 100ms", "errors < 1%", "rps > 1000"],
   },
   { name: "no-progress", description: "No live progress line on a terminal" },
+  { name: "http2", description: "Speak HTTP/2 (h2 by ALPN over https, h2c over http)" },
+  {
+    name: "streams",
+    value: "count",
+    description: "With --http2, concurrent requests per connection",
+    suggestions: ["1", "10", "100"],
+  },
   { name: "shard-index", value: "count", description: "This process runs shard i (from 0) of the test" },
   { name: "shard-count", value: "count", description: "Split -c and -R over this many shards" },
   {

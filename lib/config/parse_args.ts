@@ -122,6 +122,8 @@ export function parseArgs(argv: string[]): Config {
       throw fail(error.message, { showUsage: false, cause: error });
     }
   });
+  const http2 = values.http2 === true;
+  const streams = parsed("streams", text("streams"), parseCount, null);
   const shardIndex = parsed("shard-index", text("shard-index"), parseCount, null);
   const shardCount = parsed("shard-count", text("shard-count"), parseCount, null);
   const startAtEpochMs = parsed("start-at", text("start-at"), parseStartAt, null);
@@ -160,6 +162,8 @@ export function parseArgs(argv: string[]): Config {
     const flag = uncorrectedLatency ? "-U/--u_latency" : "-B/--batch_latency";
     throw fail(`${flag} applies to rate mode: add -R <requests/sec>`);
   }
+  if (streams !== null && !http2) throw fail("--streams applies to HTTP/2: add --http2");
+  if (streams === 0) throw fail("streams must be > 0");
   const shard = shardOf(connections, threads, rate, shardIndex, shardCount, (message) => fail(message));
 
   return {
@@ -189,6 +193,8 @@ export function parseArgs(argv: string[]): Config {
     hdrLogPath,
     thresholds,
     progress: values["no-progress"] !== true,
+    http2,
+    streams: streams ?? 1,
     shard,
     startAtEpochMs,
     epoll: true,

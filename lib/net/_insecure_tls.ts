@@ -20,6 +20,7 @@ export function connectInsecureTls(
       // SNI must be a name, never an IP literal (RFC 6066 §3).
       servername: isIP(tls.serverName) === 0 ? tls.serverName : undefined,
       rejectUnauthorized: false,
+      ALPNProtocols: tls.alpnProtocols,
     });
     const onAbort = () => {
       socket.destroy();
@@ -41,6 +42,7 @@ export function connectInsecureTls(
 /** A node:tls socket seen through the `Socket` interface: its data events copied into the reader's buffer. */
 class NodeSocket implements Socket {
   readFailure: string | undefined = undefined;
+  readonly alpnProtocol: string | null;
   readonly #socket: TLSSocket;
   #buffer: Uint8Array | null = null;
   #onRead: (n: number) => void = () => {};
@@ -52,6 +54,7 @@ class NodeSocket implements Socket {
 
   constructor(socket: TLSSocket) {
     this.#socket = socket;
+    this.alpnProtocol = typeof socket.alpnProtocol === "string" ? socket.alpnProtocol : null;
     socket.on("data", (chunk: Uint8Array) => this.#deliver(chunk));
     socket.on("end", () => this.#finish(0));
     socket.on("close", () => this.#finish(0));

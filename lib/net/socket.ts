@@ -26,6 +26,8 @@ export interface TlsSettings {
   caCerts?: string[];
   /** Skip certificate verification (`-k`). */
   insecure?: boolean;
+  /** Protocols to offer by ALPN, in order of preference (`["h2"]` for `--http2`); none: no ALPN. */
+  alpnProtocols?: string[];
 }
 
 /** What `Socket.startReading`'s callback gets for a read that failed (a reset, a TLS error). */
@@ -42,6 +44,8 @@ export interface Socket {
   startReading(buffer: Uint8Array, onRead: (n: number) => void): void;
   /** Why the read that gave `READ_FAILED` failed (an errno name), when the socket knows. */
   readonly readFailure?: string;
+  /** The protocol the TLS handshake agreed by ALPN (`"h2"`), or null/absent when none was (plain TCP). */
+  readonly alpnProtocol?: string | null;
   /** Writes some of `bytes`; resolves to how many. */
   write(bytes: Uint8Array): Promise<number>;
   /**

@@ -7,9 +7,12 @@ import { openLibc, socketAddressBytes } from "./_libc.ts";
 import { socketOf } from "./_resource_io.ts";
 import type { Cancel, Socket, SocketAddress, TlsSettings, Transport } from "./socket.ts";
 
-/** The TLS settings an `https` target needs (SNI from the URL host), or null for `http`. */
+/**
+ * The TLS settings an `https` target needs (SNI from the URL host; ALPN `h2` with `--http2`), or null for
+ * `http`.
+ */
 export function tlsSettings(
-  options: { target: { scheme: string; host: string }; insecure: boolean },
+  options: { target: { scheme: string; host: string }; insecure: boolean; http2?: boolean },
   caCerts: string[],
 ): TlsSettings | null {
   if (options.target.scheme !== "https") return null;
@@ -17,7 +20,14 @@ export function tlsSettings(
     serverName: options.target.host,
     caCerts: caCerts.length > 0 ? caCerts : undefined,
     insecure: options.insecure,
+    alpnProtocols: options.http2 ? ["h2"] : undefined,
   };
+}
+
+/** `socket` with the protocol its TLS handshake agreed by ALPN. */
+function withAlpn(socket: Socket, alpnProtocol: string | null): Socket {
+  (socket as { alpnProtocol?: string | null }).alpnProtocol = alpnProtocol;
+  return socket;
 }
 
 /**
@@ -89,10 +99,14 @@ class TlsTransport implements Transport {
     const tcp = await Deno.connect({ hostname: this.#address.address, port: this.#address.port, signal });
     tcp.setNoDelay(true);
     try {
-      const tls = await Deno.startTls(tcp, { hostname: this.#tls.serverName, caCerts: this.#tls.caCerts });
+      const tls = await Deno.startTls(tcp, {
+        hostname: this.#tls.serverName,
+        caCerts: this.#tls.caCerts,
+        alpnProtocols: this.#tls.alpnProtocols,
+      });
       // The handshake is lazy; finish it here so certificate failures count as connect errors.
-      await tls.handshake();
-      return socketOf(tls);
+      const { alpnProtocol } = await tls.handshake();
+      return withAlpn(socketOf(tls), alpnProtocol);
     } catch (error) {
       try {
         tcp.close();

@@ -13,6 +13,7 @@ import type { SocketAddress } from "../net/socket.ts";
 import { createTransport, tlsSettings } from "../net/transport.ts";
 import { RunError } from "../run_error.ts";
 import { checkOpenFileLimit } from "./fd_limit.ts";
+import { checkAlpnH2, checkH2c } from "./http2_check.ts";
 
 /** The longest the up-front connect test and TLS handshake may take (less when `--timeout` is shorter). */
 const PREFLIGHT_CONNECT_BOUND_MS = 5000;
@@ -63,6 +64,10 @@ export async function preflight(config: Config, options: PreflightOptions = {}):
   const caCerts = config.caFile === null ? [] : [await readCaFile(config.caFile)];
   const address = await firstReachableAddress(config);
   await checkTls(config, address, caCerts);
+  if (config.http2 && config.target.scheme === "http") {
+    const { host, service } = config.target;
+    await checkH2c(address, `${host}:${service}`, Math.min(config.timeoutMs, PREFLIGHT_CONNECT_BOUND_MS));
+  }
   return { script, caCerts, address };
 }
 
@@ -92,11 +97,13 @@ async function checkTls(config: Config, address: SocketAddress, caCerts: string[
   const tls = tlsSettings(config, caCerts);
   if (tls === null) return;
   const { host, service } = config.target;
+  let alpnProtocol: string | null | undefined;
   try {
     const socket = await createTransport(address, tls).connect(
       AbortSignal.timeout(Math.min(config.timeoutMs, PREFLIGHT_CONNECT_BOUND_MS)),
     );
     socket.close();
+    alpnProtocol = socket.alpnProtocol;
   } catch (error) {
     const reason = describeOsError(error);
     if (/certificate|issuer|CertNotValid|NotValidForName|expired/i.test(reason)) {
@@ -107,6 +114,7 @@ async function checkTls(config: Config, address: SocketAddress, caCerts: string[
     }
     throw new RunError(`TLS handshake with ${host}:${service} failed: ${reason}`);
   }
+  if (config.http2) checkAlpnH2(alpnProtocol, `${host}:${service}`);
 }
 
 function describeResolveError(error: unknown): string {

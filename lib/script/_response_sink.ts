@@ -2,7 +2,9 @@
  * Calls `response(status, headers, body)` for every response (docs/wrk-compat.md#delay-request-and-response), building the header table in JS from
  * the parser's byte offsets. Header names, most values and small bodies repeat from one response to the next,
  * so their Lua strings are cached (see `fengari/_byte_string_cache.ts`, docs/wrk-compat.md#calling-hooks), and the table is filled
- * directly rather than through `lua_rawset` (see `fengari/_direct.ts`).
+ * directly rather than through `lua_rawset` (see `fengari/_direct.ts`). Names stay as received; lookups
+ * in another case (HTTP/2's lower-case names, `headers["Content-Type"]`) go through the state's one shared
+ * metatable (see `_header_lookup.ts`).
  *
  * @module
  */
@@ -12,6 +14,7 @@ import { ByteStringCache } from "./fengari/_byte_string_cache.ts";
 import { pushString, rawSetString, type Table } from "./fengari/_direct.ts";
 import type { ResponseSink, ResponseView } from "../net/request_source.ts";
 import { errorFromStack } from "./_state.ts";
+import { newHeaderMetatable } from "./_header_lookup.ts";
 
 /** Header names: enough for every name a real server sends. */
 const MAX_NAMES = 256;
@@ -28,6 +31,8 @@ export class LuaResponseSink implements ResponseSink {
   readonly #path: string;
   readonly #names = new ByteStringCache(MAX_NAMES, 256);
   readonly #values = new ByteStringCache(MAX_VALUES, MAX_VALUE_BYTES);
+  /** Every header table's metatable: one per state (a sink is made once per thread state). */
+  readonly #headerMetatable: Table;
   /** Stack length when it was last made dense (see `densifyStack`). */
   #denseLength = -1;
 
@@ -36,6 +41,7 @@ export class LuaResponseSink implements ResponseSink {
     this.#L = L;
     this.#ref = responseRef;
     this.#path = path;
+    this.#headerMetatable = newHeaderMetatable(L);
   }
 
   /** Calls `response(status, headers, body)`; throws a `ScriptError` naming `response` if it fails. */
@@ -55,6 +61,8 @@ export class LuaResponseSink implements ResponseSink {
         this.#values.get(L, head, valueStart[i], valueEnd[i], i),
       );
     }
+    // What `lua_setmetatable` does, without a stack slot.
+    table.metatable = this.#headerMetatable;
     pushString(L, this.#values.get(L, response.body, 0, response.bodyLength, BODY_SLOT));
     if (lua.lua_pcall(L, 3, 0, 0) !== lua.LUA_OK) {
       const error = errorFromStack(L, this.#path, "response");

@@ -30,6 +30,11 @@ export interface ThreadLoopOptions {
   rate: { plan: RatePlan; firstConnection: number; batchLatency: boolean } | null;
   /** Told the thread's totals every `PROGRESS_EVERY_TICKS` ticks, for the live progress line; null: never. */
   onProgress?: ((requests: number, errors: number) => void) | null;
+  /**
+   * Makes each connection's cycle: HTTP/1.1's `Connection` when absent; `--http2` gives the HTTP/2 cycle
+   * (lib/net/http2/connection.ts), loaded only then.
+   */
+  createConnection?: (context: CycleContext, pacer: Pacer | null) => ConnectionCycle;
 }
 
 /** Progress goes out every second tick: five times a second, from a timer that runs anyway. */
@@ -92,7 +97,7 @@ export class ThreadLoop {
         startMs + originOffsetMs(rate.plan, rate.firstConnection + i),
         slotIntervalMs(rate.plan),
       );
-      const connection = new Connection(context, pacer);
+      const connection = this.#options.createConnection?.(context, pacer) ?? new Connection(context, pacer);
       this.#connections.push(connection);
       connection.start();
     }

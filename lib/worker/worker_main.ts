@@ -94,6 +94,9 @@ async function start(target: SocketAddress): Promise<void> {
   // Before "started": the run's clock starts when every thread has started, and instantiating a module (the -k
   // transport's node:tls) is not part of the run.
   await transport.ready?.();
+  // HTTP/2's cycle is loaded only for --http2, as the Lua layer only for a script.
+  const http2 = config.http2 ? (await import("../net/http2/connection.ts")).Http2Connection : null;
+  const scheme = config.target.scheme === "https" ? "https" : "http";
   loop = new ThreadLoop({
     threadIndex: current.threadIndex,
     threadConnections: current.threadConnections,
@@ -110,6 +113,9 @@ async function start(target: SocketAddress): Promise<void> {
       firstConnection: current.firstConnection,
       batchLatency: config.batchLatency,
     },
+    createConnection: http2 === null
+      ? undefined
+      : (context, pacer) => new http2(context, pacer, { scheme, streams: config.streams }),
   });
   loop.failure.catch(fail);
   const atEpochMs = performance.timeOrigin + performance.now();

@@ -57,6 +57,8 @@ Deno.test("parseArgs() fills in every wrk default", () => {
       hdrLogPath: null,
       thresholds: [],
       progress: true,
+      http2: false,
+      streams: 1,
       shard: null,
       startAtEpochMs: null,
     } satisfies Config,

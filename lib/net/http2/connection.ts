@@ -1,0 +1,1031 @@
+/**
+ * One HTTP/2 connection's cycle (`--http2`, RFC 9113): the same {@linkcode ConnectionCycle} as HTTP/1.1's
+ * (`../http1/connection.ts`), over the same transports, request source, response sink and counters, with up to
+ * `--streams` batches of requests in flight at once as concurrent streams.
+ *
+ * A batch is what one `nextRequest()` returns (wrk.format's HTTP/1.1 bytes: one request, or several pipelined),
+ * translated into HTTP/2 requests once per distinct batch (`request_translation.ts`) and HPACK-encoded once
+ * (the encoder never uses the dynamic table, so one block serves every send). Its latency runs from its HEADERS
+ * to the end of its last response, as a pipelined batch's does in HTTP/1.1.
+ *
+ * The protocol: the preface and SETTINGS exchange, HEADERS and CONTINUATION decoded with HPACK (every block,
+ * even of a stream we gave up, so the decoder's table stays in step), DATA with both levels of flow control
+ * (our windows are replenished with WINDOW_UPDATE as bytes arrive; request bodies wait for the server's), PING
+ * answered, SETTINGS applied, RST_STREAM and GOAWAY counted as read errors with their codes as reasons (GOAWAY's
+ * NO_ERROR is a graceful close: the streams below its last id finish, then the connection is replaced),
+ * 1xx responses skipped, trailers read. A protocol error on the connection is a read error and a new
+ * connection, never an exception: a misbehaving server cannot end or hang the run.
+ *
+ * Frames are written to one reusable buffer and flushed once per event (a read, a connect, a timer): one socket
+ * write for everything a read caused.
+ *
+ * @module
+ */
+import { clockMs } from "../clock.ts";
+import type { ConnectionCycle, CycleContext } from "../cycle.ts";
+import { errorReason } from "../error_reason.ts";
+import type { Pacer } from "../pacer.ts";
+import type { ResponseSink, ResponseView } from "../request_source.ts";
+import { type Cancel, READ_FAILED, type Socket } from "../socket.ts";
+import {
+  CLIENT_PREFACE,
+  DEFAULT_MAX_FRAME_BYTES,
+  DEFAULT_WINDOW_BYTES,
+  ErrorCode,
+  errorCodeName,
+  Flag,
+  FRAME_HEADER_BYTES,
+  FrameType,
+  FrameWriter,
+  MAX_WINDOW_BYTES,
+  Setting,
+} from "./frames.ts";
+import { HeaderList, HpackDecoder, HpackEncoder, HpackError } from "./hpack.ts";
+import { type H2Request, RequestTranslator } from "./request_translation.ts";
+
+/** How the HTTP/2 cycle runs: the URL's scheme (`:scheme`) and `--streams`. */
+export interface Http2Options {
+  readonly scheme: "http" | "https";
+  /** Batches in flight at once on the connection (further capped by the server's MAX_CONCURRENT_STREAMS). */
+  readonly streams: number;
+}
+
+/** Reads land here: large enough for a full frame of the default size and more. */
+const READ_BUFFER_BYTES = 64 * 1024;
+
+/** What a stream may receive before we open its window again: 1 MiB, replenished at half (§6.9). */
+const STREAM_WINDOW_BYTES = 1 << 20;
+/** The connection's receive window: 16 MiB, replenished at half. */
+const CONNECTION_WINDOW_BYTES = 16 << 20;
+
+/** Header blocks larger than this are refused (a server sending endless CONTINUATION frames). */
+const MAX_HEADER_BLOCK_BYTES = 256 * 1024;
+
+/** RST_STREAM's REFUSED_STREAM: the request was not processed and may go again, at most `MAX_REFUSALS` times. */
+const REFUSED_STREAM = 0x7;
+const MAX_REFUSALS = 3;
+
+/** Stream ids are 31-bit: near the end, the connection is replaced. */
+const LAST_STREAM_ID = 2 ** 31 - 1;
+
+/** See the HTTP/1.1 cycle's `MIN_CONNECT_TIMEOUT_MS`. */
+const MIN_CONNECT_TIMEOUT_MS = 10_000;
+
+/** Our SETTINGS: no server push, our stream window, the default frame size. */
+const CLIENT_SETTINGS: readonly (readonly [number, number])[] = [
+  [Setting.ENABLE_PUSH, 0],
+  [Setting.INITIAL_WINDOW_SIZE, STREAM_WINDOW_BYTES],
+  [Setting.MAX_FRAME_SIZE, DEFAULT_MAX_FRAME_BYTES],
+];
+
+/** One `nextRequest()`'s requests in flight. */
+interface Batch {
+  /** `clockMs()` when its first HEADERS was queued. */
+  sinceMs: number;
+  /** With `-R`: its planned send time. */
+  plannedMs: number;
+  /** Streams not yet complete. */
+  pending: number;
+  /** A stream of it failed (reset, timed out): no latency sample. */
+  failed: boolean;
+}
+
+/** A request stream. Reused from a pool: `active` says whether it is in use. */
+class Stream {
+  id = 0;
+  active = false;
+  batch: Batch | null = null;
+  /** The request, its encoded header block and its body still to send. */
+  request: H2Request | null = null;
+  block: Uint8Array | null = null;
+  bodySent = 0;
+  /** HEADERS queued: waiting for a stream slot under the server's MAX_CONCURRENT_STREAMS. */
+  opened = false;
+  /** What the server's window lets us send on this stream. */
+  sendWindow = 0;
+  /** Received DATA bytes not yet given back with WINDOW_UPDATE. */
+  unacknowledged = 0;
+  /** The final (non-1xx) status, 0 until its HEADERS. */
+  status = 0;
+  /** The response's header fields (without pseudo-headers) and body, kept only for a response sink. */
+  readonly headers = new HeaderList();
+  body = new Uint8Array(0);
+  bodyLength = 0;
+  /** `clockMs()` when its HEADERS went out (for the timeout). */
+  sinceMs = 0;
+  /** Times the server refused it (REFUSED_STREAM) before processing it. */
+  refusals = 0;
+
+  reset(): void {
+    this.id = 0;
+    this.active = false;
+    this.batch = null;
+    this.request = null;
+    this.block = null;
+    this.bodySent = 0;
+    this.opened = false;
+    this.status = 0;
+    this.bodyLength = 0;
+    this.unacknowledged = 0;
+    this.refusals = 0;
+    this.headers.reset();
+  }
+}
+
+/** A response as the sink sees it: a stream's status, header fields and body. */
+class StreamResponse implements ResponseView {
+  status = 0;
+  headerCount = 0;
+  head: Uint8Array = new Uint8Array(0);
+  nameStart: Int32Array = new Int32Array(0);
+  nameEnd: Int32Array = new Int32Array(0);
+  valueStart: Int32Array = new Int32Array(0);
+  valueEnd: Int32Array = new Int32Array(0);
+  body: Uint8Array = new Uint8Array(0);
+  bodyLength = 0;
+}
+
+const enum Phase {
+  Idle,
+  Connecting,
+  Open,
+}
+
+/** An HTTP/2 connection slot that reconnects as needed until the thread stops. */
+export class Http2Connection implements ConnectionCycle {
+  readonly #context: CycleContext;
+  readonly #pacer: Pacer | null;
+  readonly #maxBatches: number;
+  readonly #translator: RequestTranslator;
+  readonly #encoder = new HpackEncoder();
+  readonly #connectTimeoutMs: number;
+  readonly #buffer = new Uint8Array(READ_BUFFER_BYTES);
+  readonly #response = new StreamResponse();
+
+  #conn: Socket | null = null;
+  #connectAbort: AbortController | null = null;
+  #phase = Phase.Idle;
+  #sinceMs = 0;
+  #generation = 0;
+  #closed = false;
+  #inRequestHook = false;
+
+  // Per connection, reset by #onConnected.
+  #decoder = new HpackDecoder();
+  readonly #trailers = new HeaderList();
+  #nextStreamId = 1;
+  #streams = new Map<number, Stream>();
+  readonly #pool: Stream[] = [];
+  /** Streams whose HEADERS wait for a slot, in order. */
+  #queue: Stream[] = [];
+  /** Streams open (HEADERS sent, not complete). */
+  #open = 0;
+  /** Batches in flight or queued. */
+  #batches = 0;
+  /** Slots waiting for a delay() or a `-R` slot. */
+  #waiting = 0;
+  #peerMaxStreams = Infinity;
+  #peerInitialWindow = DEFAULT_WINDOW_BYTES;
+  #peerMaxFrame = DEFAULT_MAX_FRAME_BYTES;
+  #sendWindow = DEFAULT_WINDOW_BYTES;
+  #unacknowledged = 0;
+  /** GOAWAY received: no new streams; replace the connection once the open ones finish. */
+  #goingAway = false;
+  /** Streams with a request body waiting for window. */
+  #blocked: Stream[] = [];
+  /** A header block being assembled from HEADERS and CONTINUATION frames. */
+  #blockStream = 0;
+  #blockFlags = 0;
+  #block = new Uint8Array(4096);
+  #blockLength = 0;
+  /** Bytes of a frame that did not fit in one read. */
+  #partial = new Uint8Array(FRAME_HEADER_BYTES + DEFAULT_MAX_FRAME_BYTES);
+  #partialLength = 0;
+  /** Double-buffered output: `#out` takes frames while `#writing` is on its way to the socket. */
+  #out = new FrameWriter();
+  #spare = new FrameWriter();
+  #writePending = false;
+  readonly #timers = new Set<Cancel>();
+  /** Why the connection failed, for the read error counted. */
+  #failure = "";
+
+  constructor(context: CycleContext, pacer: Pacer | null, options: Http2Options) {
+    this.#context = context;
+    this.#pacer = pacer;
+    // With -R a connection sends one batch at a time, on its plan (docs/wrk-compat.md, "Rate mode").
+    this.#maxBatches = pacer === null ? Math.max(1, options.streams) : 1;
+    this.#translator = new RequestTranslator();
+    this.#scheme = options.scheme;
+    this.#connectTimeoutMs = Math.max(context.timeoutMs, MIN_CONNECT_TIMEOUT_MS);
+  }
+
+  readonly #scheme: "http" | "https";
+
+  start(): void {
+    this.#connect();
+  }
+
+  expire(nowMs: number): void {
+    if (this.#phase === Phase.Connecting) {
+      if (nowMs - this.#sinceMs < this.#connectTimeoutMs) return;
+      this.#context.counters.countError("connect", "connect timeout");
+      this.#connectAbort?.abort();
+      this.#reconnect();
+      return;
+    }
+    if (this.#phase !== Phase.Open) return;
+    const timeoutMs = this.#context.timeoutMs;
+    let expired = false;
+    for (const stream of this.#streams.values()) {
+      if (!stream.active || nowMs - stream.sinceMs < timeoutMs) continue;
+      // The stream is given up, the connection kept: other streams may be fine.
+      this.#context.counters.countError("timeout", "no response within --timeout");
+      this.#out.rstStream(stream.id, ErrorCode.CANCEL);
+      this.#finishStream(stream, false);
+      expired = true;
+    }
+    // Queued streams never got a slot: the server holds every stream open.
+    for (const stream of this.#queue) {
+      if (nowMs - stream.sinceMs < timeoutMs) continue;
+      this.#context.counters.countError("timeout", "no stream slot within --timeout");
+      stream.batch!.failed = true;
+      expired = true;
+    }
+    if (expired) {
+      this.#queue = this.#queue.filter((stream) => {
+        if (nowMs - stream.sinceMs < timeoutMs) return true;
+        this.#finishStream(stream, false);
+        return false;
+      });
+      this.#afterEvent();
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#connectAbort?.abort();
+    if (this.#inRequestHook) return;
+    this.#drop();
+  }
+
+  #connect(): void {
+    const context = this.#context;
+    if (this.#closed || context.state.stopped) return;
+    const abort = new AbortController();
+    this.#connectAbort = abort;
+    this.#phase = Phase.Connecting;
+    this.#sinceMs = clockMs();
+    const generation = this.#generation;
+    context.transport.connect(abort.signal).then(
+      (conn) => this.#onConnected(conn, generation),
+      (error) => this.#onConnectFailed(generation, error),
+    );
+  }
+
+  #onConnectFailed(generation: number, error: unknown): void {
+    if (generation !== this.#generation || this.#closed || this.#context.state.stopped) return;
+    this.#connectAbort = null;
+    this.#phase = Phase.Idle;
+    this.#context.counters.countError("connect", errorReason(error));
+    this.#later(0, generation, () => this.#connect());
+  }
+
+  #onConnected(conn: Socket, generation: number): void {
+    if (generation !== this.#generation || this.#closed || this.#context.state.stopped) {
+      closeQuietly(conn);
+      return;
+    }
+    this.#connectAbort = null;
+    if (this.#scheme === "https" && conn.alpnProtocol !== "h2") {
+      closeQuietly(conn);
+      this.#phase = Phase.Idle;
+      this.#context.counters.countError("connect", "server did not negotiate h2 (ALPN)");
+      this.#later(0, generation, () => this.#connect());
+      return;
+    }
+    this.#phase = Phase.Open;
+    this.#conn = conn;
+    this.#decoder = new HpackDecoder();
+    this.#nextStreamId = 1;
+    this.#peerMaxStreams = Infinity;
+    this.#peerInitialWindow = DEFAULT_WINDOW_BYTES;
+    this.#peerMaxFrame = DEFAULT_MAX_FRAME_BYTES;
+    this.#sendWindow = DEFAULT_WINDOW_BYTES;
+    this.#unacknowledged = 0;
+    this.#goingAway = false;
+    this.#blockStream = 0;
+    this.#blockLength = 0;
+    this.#partialLength = 0;
+    const out = this.#out;
+    out.payload(CLIENT_PREFACE);
+    out.settings(CLIENT_SETTINGS);
+    out.windowUpdate(0, CONNECTION_WINDOW_BYTES - DEFAULT_WINDOW_BYTES);
+    conn.startReading(this.#buffer, (n) => this.#onRead(n, generation));
+    if (generation !== this.#generation) return;
+    this.#afterEvent();
+  }
+
+  /** After every event: start batches into free slots, open queued streams, flush the frames. */
+  #afterEvent(): void {
+    if (this.#phase === Phase.Open && !this.#closed && !this.#context.state.stopped) {
+      if (!this.#goingAway) this.#fill();
+      this.#openQueued();
+      if (this.#goingAway && this.#open === 0 && this.#queue.length === 0) {
+        // Every stream the server said it would process has finished: a new connection for the next ones.
+        this.#reconnect();
+        return;
+      }
+    }
+    this.#flush();
+  }
+
+  /** Starts batches until `--streams` are in flight (or waiting for their time). */
+  #fill(): void {
+    while (this.#batches + this.#waiting < this.#maxBatches && this.#conn !== null && !this.#closed) {
+      const pacer = this.#pacer;
+      const source = this.#context.source;
+      if (pacer !== null) {
+        const nowMs = clockMs();
+        const dueMs = pacer.dueMs(nowMs);
+        if (dueMs > nowMs) {
+          this.#wait(dueMs - nowMs);
+          return;
+        }
+      } else if (source.delayMs !== null) {
+        let delayMs: number;
+        try {
+          delayMs = source.delayMs();
+        } catch (error) {
+          this.#scriptFailed(error);
+          return;
+        }
+        if (delayMs > 0) {
+          this.#wait(delayMs);
+          continue;
+        }
+      }
+      if (!this.#startBatch()) return;
+    }
+  }
+
+  /** A slot waits `waitMs` (a delay() or `-R`'s plan), then starts its batch. */
+  #wait(waitMs: number): void {
+    this.#waiting++;
+    const generation = this.#generation;
+    this.#later(waitMs, generation, () => {
+      this.#waiting--;
+      if (this.#conn === null || this.#closed || this.#goingAway) return;
+      if (this.#startBatch()) this.#afterEvent();
+    });
+  }
+
+  /** Asks the source for a batch and queues its streams; false when the script failed or the run stopped. */
+  #startBatch(): boolean {
+    const context = this.#context;
+    if (context.state.stopped) return false;
+    let requests: readonly H2Request[];
+    this.#inRequestHook = true;
+    try {
+      requests = this.#translator.translate(context.source.nextRequest(), this.#scheme);
+    } catch (error) {
+      this.#inRequestHook = false;
+      this.#scriptFailed(error);
+      return false;
+    }
+    this.#inRequestHook = false;
+    if (this.#closed) {
+      this.#drop();
+      return false;
+    }
+    const nowMs = clockMs();
+    const batch: Batch = { sinceMs: nowMs, plannedMs: nowMs, pending: requests.length, failed: false };
+    const pacer = this.#pacer;
+    if (pacer !== null) {
+      batch.plannedMs = pacer.plannedMs;
+      context.counters.batches++;
+      if (pacer.late) context.counters.lateBatches++;
+      pacer.sent(context.source.pipelineDepth);
+    }
+    this.#batches++;
+    for (const request of requests) {
+      const stream = this.#pool.pop() ?? new Stream();
+      stream.active = true;
+      stream.batch = batch;
+      stream.request = request;
+      stream.block = this.#blockOf(request);
+      stream.sinceMs = nowMs;
+      this.#queue.push(stream);
+    }
+    return true;
+  }
+
+  /** Header blocks by request: a static request's is encoded once. */
+  readonly #blocks = new WeakMap<H2Request, Uint8Array>();
+
+  #blockOf(request: H2Request): Uint8Array {
+    let block = this.#blocks.get(request);
+    if (block === undefined) {
+      block = this.#encoder.encodeHeaderBlock(request.headers);
+      this.#blocks.set(request, block);
+    }
+    return block;
+  }
+
+  /** Opens queued streams while the server allows more. */
+  #openQueued(): void {
+    const queue = this.#queue;
+    let taken = 0;
+    while (taken < queue.length && this.#open < this.#peerMaxStreams && !this.#goingAway) {
+      const stream = queue[taken++];
+      if (this.#nextStreamId > LAST_STREAM_ID) {
+        // Ids ran out: finish this connection like a GOAWAY.
+        this.#goingAway = true;
+        taken--;
+        break;
+      }
+      stream.id = this.#nextStreamId;
+      this.#nextStreamId += 2;
+      stream.opened = true;
+      stream.sinceMs = clockMs();
+      stream.sendWindow = this.#peerInitialWindow;
+      this.#streams.set(stream.id, stream);
+      this.#open++;
+      const body = stream.request!.body;
+      this.#out.headers(stream.id, stream.block!, body === null || body.length === 0, this.#peerMaxFrame);
+      if (body !== null && body.length > 0) this.#sendBody(stream);
+    }
+    if (taken > 0) queue.splice(0, taken);
+  }
+
+  /** Sends as much of the stream's request body as the windows allow; the rest waits for WINDOW_UPDATE. */
+  #sendBody(stream: Stream): boolean {
+    const body = stream.request!.body!;
+    while (stream.bodySent < body.length) {
+      const room = Math.min(this.#sendWindow, stream.sendWindow, this.#peerMaxFrame);
+      if (room <= 0) {
+        if (!this.#blocked.includes(stream)) this.#blocked.push(stream);
+        return false;
+      }
+      const end = Math.min(body.length, stream.bodySent + room);
+      this.#out.data(stream.id, body, stream.bodySent, end, end === body.length);
+      this.#sendWindow -= end - stream.bodySent;
+      stream.sendWindow -= end - stream.bodySent;
+      stream.bodySent = end;
+    }
+    return true;
+  }
+
+  #unblock(): void {
+    if (this.#blocked.length === 0) return;
+    this.#blocked = this.#blocked.filter((stream) => stream.active && !this.#sendBody(stream));
+  }
+
+  /** Writes the frames gathered so far: one write; frames gathered meanwhile go in the next. */
+  #flush(): void {
+    const conn = this.#conn;
+    if (conn === null || this.#writePending || this.#out.length === 0) return;
+    const writer = this.#out;
+    this.#out = this.#spare;
+    this.#spare = writer;
+    const bytes = writer.bytes();
+    const generation = this.#generation;
+    this.#writePending = true;
+    if (conn.writeNow !== undefined) {
+      let written: number;
+      try {
+        written = conn.writeNow(bytes);
+      } catch (error) {
+        this.#writeFailed(generation, error);
+        return;
+      }
+      if (written === bytes.length) {
+        this.#writeDone(writer);
+        return;
+      }
+      this.#writeRest(conn, bytes, written, generation, writer);
+      return;
+    }
+    this.#writeRest(conn, bytes, 0, generation, writer);
+  }
+
+  async #writeRest(
+    conn: Socket,
+    bytes: Uint8Array,
+    written: number,
+    generation: number,
+    writer: FrameWriter,
+  ): Promise<void> {
+    try {
+      while (written < bytes.length) {
+        written += await conn.write(bytes.subarray(written));
+        if (generation !== this.#generation) return;
+      }
+    } catch (error) {
+      this.#writeFailed(generation, error);
+      return;
+    }
+    this.#writeDone(writer);
+  }
+
+  #writeDone(writer: FrameWriter): void {
+    writer.clear();
+    this.#writePending = false;
+    if (this.#out.length > 0) this.#flush();
+  }
+
+  #writeFailed(generation: number, error: unknown): void {
+    this.#writePending = false;
+    if (generation !== this.#generation || this.#closed || this.#context.state.stopped) return;
+    this.#context.counters.countError("write", errorReason(error));
+    this.#reconnect();
+  }
+
+  #onRead(n: number, generation: number): void {
+    const context = this.#context;
+    if (generation !== this.#generation || this.#closed || context.state.stopped) return;
+    let ok: boolean;
+    try {
+      ok = n > 0 && this.#consume(n, generation);
+      if (n === READ_FAILED) this.#failure = this.#conn?.readFailure ?? "read failed";
+      else if (n === 0) {
+        this.#failure = this.#open > 0 || this.#queue.length > 0 ? "closed with streams open" : "";
+      }
+    } catch (error) {
+      // Thrown by the response sink: a script error.
+      this.#scriptFailed(error);
+      return;
+    }
+    if (generation !== this.#generation || this.#closed || context.state.stopped) return;
+    if (!ok) {
+      // A failure, or the server's close. A close of an idle connection, or after GOAWAY, is not an error.
+      if (this.#failure !== "" && !(this.#goingAway && this.#open === 0)) {
+        context.counters.countError("read", this.#failure);
+      }
+      if (this.#failure.startsWith("protocol error") || this.#failure.startsWith("compression error")) {
+        // We accept no streams from the server: the last one we processed is 0.
+        this.#out.goaway(0, ErrorCode.PROTOCOL_ERROR);
+        this.#flush();
+      }
+      this.#reconnect();
+      return;
+    }
+    this.#afterEvent();
+  }
+
+  /** Parses the frames in one read; false (with `#failure`) when the connection must go. */
+  #consume(n: number, generation: number): boolean {
+    this.#context.counters.bytesRead += n;
+    const buffer = this.#buffer;
+    let pos = 0;
+    // A frame begun in an earlier read: complete it first.
+    if (this.#partialLength > 0) {
+      const partial = this.#partial;
+      const have = this.#partialLength;
+      const need = have < FRAME_HEADER_BYTES
+        ? FRAME_HEADER_BYTES - have
+        : FRAME_HEADER_BYTES + frameLength(partial, 0) - have;
+      const take = Math.min(need, n);
+      this.#appendPartial(buffer, 0, take);
+      pos = take;
+      if (this.#partialLength < FRAME_HEADER_BYTES) return true;
+      const total = FRAME_HEADER_BYTES + frameLength(this.#partial, 0);
+      if (total > FRAME_HEADER_BYTES + DEFAULT_MAX_FRAME_BYTES) {
+        return this.#fail("protocol error: frame too large");
+      }
+      if (this.#partialLength < total) {
+        // Header just completed: take the rest of its payload from this read.
+        const more = Math.min(total - this.#partialLength, n - pos);
+        this.#appendPartial(buffer, pos, pos + more);
+        pos += more;
+        if (this.#partialLength < total) return true;
+      }
+      this.#partialLength = 0;
+      if (!this.#frame(this.#partial, 0, generation)) return false;
+      if (generation !== this.#generation) return false;
+    }
+    while (pos < n) {
+      if (n - pos < FRAME_HEADER_BYTES) {
+        this.#appendPartial(buffer, pos, n);
+        return true;
+      }
+      const length = frameLength(buffer, pos);
+      if (length > DEFAULT_MAX_FRAME_BYTES) return this.#fail("protocol error: frame too large");
+      if (n - pos < FRAME_HEADER_BYTES + length) {
+        this.#appendPartial(buffer, pos, n);
+        return true;
+      }
+      if (!this.#frame(buffer, pos, generation)) return false;
+      if (generation !== this.#generation) return false;
+      pos += FRAME_HEADER_BYTES + length;
+    }
+    return true;
+  }
+
+  #appendPartial(bytes: Uint8Array, start: number, end: number): void {
+    this.#partial.set(bytes.subarray(start, end), this.#partialLength);
+    this.#partialLength += end - start;
+  }
+
+  #fail(reason: string): boolean {
+    this.#failure = reason;
+    return false;
+  }
+
+  /** Handles one complete frame at `bytes[at]`; false (with `#failure`) on a connection error. */
+  #frame(bytes: Uint8Array, at: number, generation: number): boolean {
+    const length = frameLength(bytes, at);
+    const type = bytes[at + 3];
+    const flags = bytes[at + 4];
+    const streamId =
+      ((bytes[at + 5] & 0x7f) << 24 | bytes[at + 6] << 16 | bytes[at + 7] << 8 | bytes[at + 8]) >>> 0;
+    const start = at + FRAME_HEADER_BYTES;
+    const end = start + length;
+    if (this.#blockStream !== 0 && (type !== FrameType.CONTINUATION || streamId !== this.#blockStream)) {
+      return this.#fail("protocol error: header block interrupted");
+    }
+    switch (type) {
+      case FrameType.DATA:
+        return this.#data(bytes, start, end, flags, streamId, generation);
+      case FrameType.HEADERS: {
+        if (streamId === 0) return this.#fail("protocol error: HEADERS on stream 0");
+        let from = start;
+        let to = end;
+        if (flags & Flag.PADDED) {
+          const pad = bytes[from++];
+          to -= pad;
+        }
+        if (flags & Flag.PRIORITY) from += 5;
+        if (from > to) return this.#fail("protocol error: bad padding");
+        this.#blockLength = 0;
+        this.#blockFlags = flags;
+        this.#appendBlock(bytes, from, to);
+        if (flags & Flag.END_HEADERS) return this.#headerBlock(streamId, generation);
+        this.#blockStream = streamId;
+        return true;
+      }
+      case FrameType.CONTINUATION: {
+        if (this.#blockStream === 0 || streamId !== this.#blockStream) {
+          return this.#fail("protocol error: unexpected CONTINUATION");
+        }
+        if (this.#blockLength + length > MAX_HEADER_BLOCK_BYTES) {
+          return this.#fail("protocol error: header block too large");
+        }
+        this.#appendBlock(bytes, start, end);
+        if (!(flags & Flag.END_HEADERS)) return true;
+        this.#blockStream = 0;
+        return this.#headerBlock(streamId, generation);
+      }
+      case FrameType.RST_STREAM: {
+        if (length !== 4 || streamId === 0) return this.#fail("protocol error: bad RST_STREAM");
+        const stream = this.#streams.get(streamId);
+        if (stream === undefined || !stream.active) return true;
+        const code = uint32(bytes, start);
+        if (code === REFUSED_STREAM && stream.status === 0 && stream.refusals < MAX_REFUSALS) {
+          // Not processed (RFC 9113 §8.7): the server had fewer stream slots than we opened before its
+          // SETTINGS arrived, or lowered its limit. The request goes again when a slot frees.
+          stream.refusals++;
+          this.#streams.delete(streamId);
+          this.#open--;
+          stream.opened = false;
+          stream.id = 0;
+          this.#queue.unshift(stream);
+          return true;
+        }
+        this.#context.counters.countError("read", `stream reset: ${errorCodeName(code)}`);
+        this.#finishStream(stream, false);
+        return true;
+      }
+      case FrameType.SETTINGS:
+        return this.#settings(bytes, start, end, flags, streamId);
+      case FrameType.PING:
+        if (length !== 8 || streamId !== 0) return this.#fail("protocol error: bad PING");
+        if (!(flags & Flag.ACK)) this.#out.ping(bytes.subarray(start, end), true);
+        return true;
+      case FrameType.GOAWAY: {
+        if (length < 8 || streamId !== 0) return this.#fail("protocol error: bad GOAWAY");
+        const lastStreamId = uint32(bytes, start) & 0x7fffffff;
+        const code = uint32(bytes, start + 4);
+        if (code !== ErrorCode.NO_ERROR) {
+          this.#context.counters.countError("read", `GOAWAY ${errorCodeName(code)}`);
+        }
+        this.#goingAway = true;
+        // Streams above its last id were not processed: they are dropped, uncounted, as at the end of a run.
+        for (const stream of [...this.#streams.values()]) {
+          if (stream.active && stream.id > lastStreamId) this.#abandon(stream);
+        }
+        // Streams not yet opened wait for the new connection's slots: their batches start again there.
+        for (const stream of this.#queue) this.#abandon(stream);
+        this.#queue = [];
+        return true;
+      }
+      case FrameType.WINDOW_UPDATE: {
+        if (length !== 4) return this.#fail("protocol error: bad WINDOW_UPDATE");
+        const increment = uint32(bytes, start) & 0x7fffffff;
+        if (increment === 0) return this.#fail("protocol error: WINDOW_UPDATE of 0");
+        if (streamId === 0) {
+          this.#sendWindow += increment;
+          if (this.#sendWindow > MAX_WINDOW_BYTES) {
+            return this.#fail("flow control error: window over 2^31-1");
+          }
+        } else {
+          const stream = this.#streams.get(streamId);
+          if (stream !== undefined && stream.active) stream.sendWindow += increment;
+        }
+        this.#unblock();
+        return true;
+      }
+      case FrameType.PUSH_PROMISE:
+        // We said ENABLE_PUSH 0 (RFC 9113 §8.4).
+        return this.#fail("protocol error: PUSH_PROMISE after push was disabled");
+      default:
+        // PRIORITY and unknown types are ignored (§4.1, §5.5).
+        return true;
+    }
+  }
+
+  #appendBlock(bytes: Uint8Array, start: number, end: number): void {
+    const needed = this.#blockLength + end - start;
+    if (needed > this.#block.length) {
+      const grown = new Uint8Array(Math.max(needed, this.#block.length * 2));
+      grown.set(this.#block.subarray(0, this.#blockLength));
+      this.#block = grown;
+    }
+    this.#block.set(bytes.subarray(start, end), this.#blockLength);
+    this.#blockLength = needed;
+  }
+
+  #settings(bytes: Uint8Array, start: number, end: number, flags: number, streamId: number): boolean {
+    if (streamId !== 0) return this.#fail("protocol error: SETTINGS on a stream");
+    if (flags & Flag.ACK) return true;
+    if ((end - start) % 6 !== 0) return this.#fail("protocol error: bad SETTINGS length");
+    for (let at = start; at < end; at += 6) {
+      const id = bytes[at] << 8 | bytes[at + 1];
+      const value = uint32(bytes, at + 2);
+      if (id === Setting.MAX_CONCURRENT_STREAMS) {
+        this.#peerMaxStreams = value;
+      } else if (id === Setting.INITIAL_WINDOW_SIZE) {
+        if (value > MAX_WINDOW_BYTES) return this.#fail("flow control error: initial window over 2^31-1");
+        const delta = value - this.#peerInitialWindow;
+        this.#peerInitialWindow = value;
+        for (const stream of this.#streams.values()) if (stream.active) stream.sendWindow += delta;
+      } else if (id === Setting.MAX_FRAME_SIZE) {
+        if (value < DEFAULT_MAX_FRAME_BYTES || value > 16_777_215) {
+          return this.#fail("protocol error: bad MAX_FRAME_SIZE");
+        }
+        this.#peerMaxFrame = value;
+      }
+    }
+    this.#out.settingsAck();
+    this.#unblock();
+    return true;
+  }
+
+  /** A complete header block for `streamId`: decoded always (HPACK state), then applied to its stream. */
+  #headerBlock(streamId: number, generation: number): boolean {
+    const stream = this.#streams.get(streamId);
+    const live = stream !== undefined && stream.active;
+    const list = live && stream.status === 0 ? stream.headers : this.#trailers;
+    list.reset();
+    try {
+      this.#decoder.decode(this.#block, 0, this.#blockLength, list);
+    } catch (error) {
+      if (error instanceof HpackError) return this.#fail(`compression error: ${error.message}`);
+      throw error;
+    }
+    const endStream = (this.#blockFlags & Flag.END_STREAM) !== 0;
+    if (!live) return true;
+    if (stream.status === 0) {
+      const status = statusOf(list);
+      if (status === 0) {
+        this.#context.counters.countError("read", "malformed response: no :status");
+        this.#out.rstStream(streamId, ErrorCode.PROTOCOL_ERROR);
+        this.#finishStream(stream, false);
+        return true;
+      }
+      if (status < 200) {
+        // 1xx: informational, a final response follows.
+        list.reset();
+        return true;
+      }
+      stream.status = status;
+    }
+    if (endStream) this.#complete(stream, generation);
+    return true;
+  }
+
+  #data(
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    flags: number,
+    streamId: number,
+    generation: number,
+  ): boolean {
+    if (streamId === 0) return this.#fail("protocol error: DATA on stream 0");
+    const length = end - start;
+    // Flow control counts the whole payload, padding included, whatever happens to the stream.
+    this.#unacknowledged += length;
+    if (this.#unacknowledged >= CONNECTION_WINDOW_BYTES / 2) {
+      this.#out.windowUpdate(0, this.#unacknowledged);
+      this.#unacknowledged = 0;
+    }
+    const stream = this.#streams.get(streamId);
+    if (stream === undefined || !stream.active) return true;
+    if (stream.status === 0) return this.#fail("protocol error: DATA before HEADERS");
+    let to = end;
+    let from = start;
+    if (flags & Flag.PADDED) {
+      to -= bytes[from++];
+      if (from > to) return this.#fail("protocol error: bad padding");
+    }
+    if (this.#context.sink !== null) appendBody(stream, bytes, from, to);
+    else stream.bodyLength += to - from;
+    if (flags & Flag.END_STREAM) {
+      this.#complete(stream, generation);
+      return true;
+    }
+    stream.unacknowledged += length;
+    if (stream.unacknowledged >= STREAM_WINDOW_BYTES / 2) {
+      this.#out.windowUpdate(streamId, stream.unacknowledged);
+      stream.unacknowledged = 0;
+    }
+    return true;
+  }
+
+  /** A stream's response is complete: count it, hand it to the sink, finish its batch. */
+  #complete(stream: Stream, generation: number): void {
+    const context = this.#context;
+    const counters = context.counters;
+    const status = stream.status;
+    const batch = stream.batch!;
+    const nowMs = batch.pending === 1 || this.#samplePerResponse() ? clockMs() : 0;
+    counters.requests++;
+    counters.requestsSinceSample++;
+    counters.statusCodes[status]++;
+    if (status > 399) counters.errors.status++;
+    if (context.sink !== null) this.#deliver(stream, context.sink);
+    if (generation !== this.#generation) return;
+    if (batch.pending > 1 && this.#samplePerResponse() && !batch.failed) this.#recordSample(batch, nowMs);
+    if (batch.pending === 1 && !batch.failed) this.#recordSample(batch, nowMs);
+    this.#finishStream(stream, true);
+  }
+
+  #samplePerResponse(): boolean {
+    return this.#context.pacing?.perResponse === true && this.#context.source.pipelineDepth > 1;
+  }
+
+  #deliver(stream: Stream, sink: ResponseSink): void {
+    const response = this.#response;
+    const list = stream.headers;
+    // Pseudo-header fields come first (RFC 9113 §8.3): the script sees the others, as HTTP/1.1's headers.
+    let first = 0;
+    while (first < list.count && list.bytes[list.nameStart[first]] === 0x3a) first++;
+    response.status = stream.status;
+    response.headerCount = list.count - first;
+    response.head = list.bytes;
+    response.nameStart = first === 0 ? list.nameStart : list.nameStart.subarray(first);
+    response.nameEnd = first === 0 ? list.nameEnd : list.nameEnd.subarray(first);
+    response.valueStart = first === 0 ? list.valueStart : list.valueStart.subarray(first);
+    response.valueEnd = first === 0 ? list.valueEnd : list.valueEnd.subarray(first);
+    response.body = stream.body;
+    response.bodyLength = stream.bodyLength;
+    sink.onResponse(response);
+  }
+
+  /** One latency sample for `batch` ending at `nowMs`, as the HTTP/1.1 cycle records it. */
+  #recordSample(batch: Batch, nowMs: number): void {
+    const context = this.#context;
+    const latencyUs = (nowMs - batch.sinceMs) * 1000;
+    if (latencyUs >= context.timeoutMs * 1000) {
+      context.counters.countError("timeout", "response after --timeout");
+    } else if (context.pacing === null) {
+      context.recordLatencyUs(latencyUs);
+    } else {
+      context.pacing.recordUncorrectedUs(latencyUs);
+      context.recordLatencyUs((nowMs - batch.plannedMs) * 1000);
+    }
+  }
+
+  /** The stream is done (`ok`: with a response); its batch ends with its last stream. */
+  #finishStream(stream: Stream, ok: boolean): void {
+    const batch = stream.batch!;
+    if (!ok) batch.failed = true;
+    if (stream.opened) {
+      this.#streams.delete(stream.id);
+      this.#open--;
+    }
+    stream.reset();
+    this.#pool.push(stream);
+    if (--batch.pending === 0) this.#batches--;
+  }
+
+  /** A stream the server will not process (above a GOAWAY's last id): dropped without a count. */
+  #abandon(stream: Stream): void {
+    this.#finishStream(stream, false);
+  }
+
+  /** A script hook failed: this connection stops, and the thread is told. */
+  #scriptFailed(error: unknown): void {
+    this.close();
+    this.#context.onScriptError(error);
+  }
+
+  #reconnect(): void {
+    this.#phase = Phase.Idle;
+    this.#drop();
+    this.#connect();
+  }
+
+  /** Schedules `callback` on the transport's timers; it runs only if the socket is still `generation`'s. */
+  #later(delayMs: number, generation: number, callback: () => void): void {
+    const run = () => {
+      this.#timers.delete(timer);
+      if (generation === this.#generation && !this.#closed) callback();
+    };
+    const timer: Cancel = this.#context.transport.delay?.(delayMs, run) ?? laterMacrotask(delayMs, run);
+    this.#timers.add(timer);
+  }
+
+  #drop(): void {
+    this.#generation++;
+    for (const timer of this.#timers) timer.cancel();
+    this.#timers.clear();
+    this.#waiting = 0;
+    // Streams in flight end with the socket, uncounted (a reconnect after an error counted it already).
+    for (const stream of this.#streams.values()) {
+      stream.reset();
+      this.#pool.push(stream);
+    }
+    for (const stream of this.#queue) {
+      stream.reset();
+      this.#pool.push(stream);
+    }
+    this.#streams.clear();
+    this.#queue = [];
+    this.#blocked = [];
+    this.#open = 0;
+    this.#batches = 0;
+    this.#out.clear();
+    this.#writePending = false;
+    const conn = this.#conn;
+    this.#conn = null;
+    if (conn !== null) closeQuietly(conn);
+    if (this.#phase !== Phase.Connecting) this.#phase = Phase.Idle;
+  }
+}
+
+function frameLength(bytes: Uint8Array, at: number): number {
+  return bytes[at] << 16 | bytes[at + 1] << 8 | bytes[at + 2];
+}
+
+function uint32(bytes: Uint8Array, at: number): number {
+  return (bytes[at] << 24 | bytes[at + 1] << 16 | bytes[at + 2] << 8 | bytes[at + 3]) >>> 0;
+}
+
+/** `:status` as bytes. */
+const STATUS_NAME = new TextEncoder().encode(":status");
+
+/** The `:status` of a decoded response header list; 0 when it has none or it is not three digits. */
+function statusOf(list: HeaderList): number {
+  const { bytes } = list;
+  for (let i = 0; i < list.count; i++) {
+    const start = list.nameStart[i];
+    if (list.nameEnd[i] - start !== STATUS_NAME.length || bytes[start] !== 0x3a) continue;
+    let same = true;
+    for (let j = 1; j < STATUS_NAME.length && same; j++) same = bytes[start + j] === STATUS_NAME[j];
+    if (!same) continue;
+    const valueStart = list.valueStart[i];
+    if (list.valueEnd[i] - valueStart !== 3) return 0;
+    let status = 0;
+    for (let j = valueStart; j < valueStart + 3; j++) {
+      const digit = bytes[j] - 0x30;
+      if (digit < 0 || digit > 9) return 0;
+      status = status * 10 + digit;
+    }
+    return status;
+  }
+  return 0;
+}
+
+function appendBody(stream: Stream, bytes: Uint8Array, start: number, end: number): void {
+  const needed = stream.bodyLength + end - start;
+  if (needed > stream.body.length) {
+    const grown = new Uint8Array(Math.max(needed, stream.body.length * 2, 1024));
+    grown.set(stream.body.subarray(0, stream.bodyLength));
+    stream.body = grown;
+  }
+  stream.body.set(bytes.subarray(start, end), stream.bodyLength);
+  stream.bodyLength = needed;
+}
+
+function laterMacrotask(delayMs: number, callback: () => void): Cancel {
+  const timer = setTimeout(callback, delayMs);
+  return { cancel: () => clearTimeout(timer) };
+}
+
+function closeQuietly(conn: Socket): void {
+  try {
+    conn.close();
+  } catch { /* already closed */ }
+}

@@ -1,0 +1,243 @@
+/**
+ * `--http2` as users run it: the CLI against a loopback h2c server whose every frame the test controls
+ * (tests/helpers/h2c_server.ts), well-behaved and misbehaving, with the JSON result read back for counts and
+ * error reasons. Real servers (nginx, Deno's own) are in tests/http2_servers_test.ts.
+ */
+import { assert, assertAlmostEquals, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
+import { parseReport, runCli } from "./helpers/cli.ts";
+import { type H2cBehaviour, type H2cServer, startH2cServer } from "./helpers/h2c_server.ts";
+import { ok, startServer, TEST_CA_FILE } from "./helpers/server.ts";
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
+/** Runs the CLI with `--http2 --json` against a fresh h2c server behaving as asked; gives both sides. */
+async function runAgainst(
+  behaviour: H2cBehaviour,
+  args: string[],
+  check: (
+    outcome: { code: number; stdout: string; stderr: string; wallMs: number },
+    document: Json,
+    server: H2cServer,
+  ) => void,
+) {
+  const server = startH2cServer(behaviour);
+  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-h2-" });
+  try {
+    const outcome = await runCli(["--http2", "--json", `${dir}/r.json`, ...args, server.url]);
+    const document = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));
+    check(outcome, document, server);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("h2c with --streams 4: every counted response was answered, four streams open at once per connection", async () => {
+  await runAgainst({}, ["-t1", "-c2", "-d700ms", "--streams", "4"], (outcome, document, server) => {
+    assertEquals(outcome.code, 0, outcome.stderr);
+    const report = parseReport(outcome.stdout);
+    assert(report.requests > 100, outcome.stdout);
+    assertEquals(document.requests, report.requests);
+    // At most the streams in flight at the stop were answered and not counted.
+    assert(document.requests <= server.requests.length && server.requests.length <= document.requests + 8);
+    assertEquals(server.maxConcurrentSeen(), 4);
+    assertEquals(document.status_codes, { "200": document.requests });
+    assertEquals(document.error_reasons, []);
+  });
+});
+
+Deno.test("the server's MAX_CONCURRENT_STREAMS caps --streams", async () => {
+  await runAgainst(
+    { maxStreams: 2 },
+    ["-t1", "-c1", "-d500ms", "--streams", "10"],
+    (outcome, document, server) => {
+      assertEquals(outcome.code, 0, outcome.stderr);
+      assert(document.requests > 50);
+      assert(server.maxConcurrentSeen() <= 2, `${server.maxConcurrentSeen()} streams open at once`);
+      assertEquals(document.error_reasons, []);
+    },
+  );
+});
+
+Deno.test("a graceful GOAWAY finishes the streams below its last id, then a new connection carries on, no error", async () => {
+  await runAgainst(
+    { goawayAfter: 40 },
+    ["-t1", "-c1", "-d700ms", "--streams", "3"],
+    (outcome, document, server) => {
+      assertEquals(outcome.code, 0, outcome.stderr);
+      // The preflight's probe, then one connection per 40 responses.
+      assert(server.connections() >= 4, `${server.connections()} connections`);
+      assert(document.requests > 80, `${document.requests} requests`);
+      assertEquals(document.errors, { connect: 0, read: 0, write: 0, status: 0, timeout: 0 });
+    },
+  );
+});
+
+Deno.test("RST_STREAM counts a read error with the code as its reason, and the connection carries on", async () => {
+  await runAgainst(
+    { resetEvery: { n: 5, code: 2 } },
+    ["-t1", "-c1", "-d500ms", "--streams", "2"],
+    (outcome, document, server) => {
+      assertEquals(outcome.code, 0, outcome.stderr);
+      const resets = document.error_reasons.find((r: Json) => r.reason === "stream reset: INTERNAL_ERROR");
+      assert(resets !== undefined, JSON.stringify(document.error_reasons));
+      assertEquals(resets.category, "read");
+      assertEquals(document.errors.read, resets.count);
+      assertAlmostEquals(document.requests / resets.count, 4, 0.5);
+      // The preflight's connect test and h2c probe, then the run's one connection.
+      assertEquals(server.connections(), 3);
+      assertMatch(outcome.stdout, /\n {2}Error reasons: read stream reset: INTERNAL_ERROR \d+\n/);
+    },
+  );
+});
+
+Deno.test("REFUSED_STREAM sends the request again (it was not processed): nothing is lost or counted", async () => {
+  await runAgainst(
+    { resetEvery: { n: 5, code: 7 } },
+    ["-t1", "-c1", "-d500ms", "--streams", "2"],
+    (outcome, document, server) => {
+      assertEquals(outcome.code, 0, outcome.stderr);
+      assertEquals(document.errors.read, 0, JSON.stringify(document.error_reasons));
+      // Every fifth stream was refused and sent again: the server saw about a quarter more requests.
+      assertAlmostEquals(server.requests.length / document.requests, 1.25, 0.1);
+    },
+  );
+});
+
+Deno.test("a window that never opens holds request bodies: timeouts counted, the run ends on time", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const script = `${dir}/post.lua`;
+    await Deno.writeTextFile(script, `wrk.method = "POST"\nwrk.body = string.rep("x", 1000)\n`);
+    await runAgainst(
+      { initialWindow: 0 },
+      ["-t1", "-c1", "-d1500ms", "--timeout", "300ms", "-s", script],
+      (outcome, document, server) => {
+        assertEquals(outcome.code, 0, outcome.stderr);
+        assertEquals(document.requests, 0);
+        assert(document.errors.timeout >= 2, JSON.stringify(document.errors));
+        assertEquals(server.requests.length, 0);
+        assert(outcome.wallMs < 6_000, `${outcome.wallMs} ms`);
+      },
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("bodies larger than our windows arrive whole: the client gives the windows back as it reads", async () => {
+  const bodyBytes = 3 << 20;
+  await runAgainst({ bodyBytes }, ["-t1", "-c1", "-d1s", "--streams", "2"], (outcome, document) => {
+    assertEquals(outcome.code, 0, outcome.stderr);
+    assert(document.requests >= 2, `${document.requests} requests`);
+    assert(document.bytes >= document.requests * bodyBytes, `${document.bytes} bytes`);
+    assertEquals(document.error_reasons, []);
+  });
+});
+
+Deno.test("1xx responses are skipped and trailers read: one response per request, counted by its final status", async () => {
+  await runAgainst({ interimAndTrailers: true }, ["-t1", "-c1", "-d400ms"], (outcome, document, server) => {
+    assertEquals(outcome.code, 0, outcome.stderr);
+    assert(document.requests > 10);
+    assertEquals(document.status_codes, { "200": document.requests });
+    assert(document.requests <= server.requests.length);
+  });
+});
+
+Deno.test("a malformed frame is a read error naming the protocol error, and a new connection", async () => {
+  await runAgainst({ garbageAfter: 10 }, ["-t1", "-c1", "-d500ms"], (outcome, document, server) => {
+    assertEquals(outcome.code, 0, outcome.stderr);
+    const reasons = document.error_reasons.map((r: Json) => `${r.category} ${r.reason}`);
+    assert(reasons.some((r: string) => r.startsWith("read protocol error: ")), reasons.join(", "));
+    assert(server.connections() >= 3);
+    assert(document.requests >= 20);
+  });
+});
+
+Deno.test("wrk scripts run unchanged: request() with wrk.format, response() reading headers in any case", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const script = `${dir}/script.lua`;
+    await Deno.writeTextFile(
+      script,
+      [
+        `request = function() return wrk.format("POST", "/submit", {["X-Kind"] = "test"}, "hello") end`,
+        `seen = 0`,
+        `response = function(status, headers, body)`,
+        `  if headers["Content-Type"] == "text/plain" and headers["content-type"] == "text/plain" then seen = seen + 1 end`,
+        `end`,
+        `done = function() end`,
+      ].join("\n") + "\n",
+    );
+    await runAgainst({}, ["-t1", "-c1", "-d300ms", "-s", script], (outcome, document, server) => {
+      assertEquals(outcome.code, 0, outcome.stderr);
+      assert(server.requests.length > 5);
+      for (const request of server.requests) {
+        assertEquals([request.method, request.path, request.bodyBytes], ["POST", "/submit", 5]);
+      }
+      assert(document.requests > 5);
+    });
+    // response() saw the header under both spellings: count it from the thread's own print.
+    const printer = `${dir}/print.lua`;
+    await Deno.writeTextFile(
+      printer,
+      `response = function(s, h) if h["Content-Type"] and h["CONTENT-TYPE"] then print("ok " .. h["Content-Type"]) wrk.thread:stop() end end\n`,
+    );
+    const server = startH2cServer();
+    try {
+      const outcome = await runCli(["--http2", "-t1", "-c1", "-d2s", "-s", printer, server.url]);
+      assertEquals(outcome.code, 0, outcome.stderr);
+      assertStringIncludes(outcome.stdout, "ok text/plain\n");
+    } finally {
+      await server.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("--http2 against a server without HTTP/2 is one line and exit 1, over http and over https", async () => {
+  const plain = startServer(() => ok());
+  const tls = startServer(() => ok(), { tls: true });
+  try {
+    const h2c = await runCli(["--http2", "-d1s", plain.url]);
+    assertEquals(h2c.code, 1);
+    assertMatch(
+      h2c.stderr,
+      /^127\.0\.0\.1:\d+ does not speak HTTP\/2 with prior knowledge \(h2c\): it answered HTTP\/1\.1; leave out --http2, or use https\n$/,
+    );
+    const h2 = await runCli([
+      "--http2",
+      "-d1s",
+      "--cacert",
+      TEST_CA_FILE,
+      tls.url.replace("127.0.0.1", "localhost"),
+    ]);
+    assertEquals(h2.code, 1);
+    assertMatch(
+      h2.stderr,
+      /^localhost:\d+ does not offer HTTP\/2 by ALPN \(it agreed no protocol\): leave out --http2\n$/,
+    );
+    // The h2c probe's preface reads as requests `PRI * HTTP/2.0` and `SM` to an HTTP/1.1 server; no GET came.
+    assertEquals(plain.requests.filter((request) => request.method === "GET").length, 0);
+    assertEquals(tls.requests.length, 0);
+  } finally {
+    await plain.close();
+    await tls.close();
+  }
+});
+
+Deno.test("--streams needs --http2", async () => {
+  const outcome = await runCli(["--streams", "4", "http://127.0.0.1:1/"]);
+  assertEquals(outcome.code, 1);
+  assertEquals(outcome.stderr.split("\n")[0], "--streams applies to HTTP/2: add --http2");
+});
+
+Deno.test("-R with --http2 keeps the rate, one batch in flight per connection", async () => {
+  await runAgainst({}, ["-t1", "-c4", "-d2s", "-R", "200"], (outcome, document) => {
+    assertEquals(outcome.code, 0, outcome.stderr);
+    assertAlmostEquals(document.rate.achieved_per_sec, 200, 10);
+    assertEquals(document.rate.late_batches, 0);
+  });
+});
