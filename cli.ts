@@ -11,7 +11,6 @@
  */
 import { writeStderr, writeStdout } from "./lib/_stdout.ts";
 import denoConfig from "./deno.json" with { type: "json" };
-import { parseArgs } from "./lib/config/parse_args.ts";
 import { HelpRequested, UsageError } from "./lib/config/errors.ts";
 import { SUBCOMMANDS } from "./lib/config/options.ts";
 import type { MergeOptions } from "./lib/config/merge_options.ts";
@@ -192,6 +191,10 @@ export async function main(args: string[]): Promise<number> {
 }
 
 async function runCli(args: string[]): Promise<number> {
+  // Loaded here, not by a static import: it imports node:util, and every thread loads this module (see
+  // WORKER_MODULE) but parses nothing; a node: module costs each thread that loads it memory
+  // (docs/benchmarks.md#memory-per-thread).
+  const { parseArgs } = await import("./lib/config/parse_args.ts");
   let config;
   try {
     config = parseArgs(args);

@@ -9,7 +9,9 @@ Deno.serve({ hostname: "127.0.0.1", port: Number(Deno.args[0]), onListen: () => 
 Deno.serve({
   hostname: "127.0.0.1",
   port: Number(Deno.args[1]),
-  cert: Deno.readTextFileSync(new URL("server.pem", tlsDir)),
+  // The leaf and its CA, as nginx in bench.ts sends them.
+  cert: Deno.readTextFileSync(new URL("server.pem", tlsDir)) +
+    Deno.readTextFileSync(new URL("ca.pem", tlsDir)),
   key: Deno.readTextFileSync(new URL("server.key", tlsDir)),
   onListen: () => {},
 }, handler);

@@ -11,7 +11,7 @@ import { IntervalMerge, type LatencyInterval } from "./merge/interval_merge.ts";
 import { mergeReports } from "./merge/merge_reports.ts";
 import { preflight } from "./preflight/preflight.ts";
 import type { RunResult } from "./run_result.ts";
-import { RunError } from "./run_error.ts";
+import { asRunError, RunError } from "./run_error.ts";
 import { checkStartAt, waitUntil } from "./preflight/start_at.ts";
 import type { MainScript } from "./script/main_script.ts";
 import type { LatencySnapshot, WorkerSetup } from "./worker/protocol.ts";
@@ -211,7 +211,9 @@ export class Run {
   static async start(config: Config, options: RunOptions = {}): Promise<Run> {
     const write = options.write ?? writeStdout;
     if (config.startAtEpochMs !== null) checkStartAt(config.startAtEpochMs, Date.now());
-    const { script, caCerts, address } = await preflight(config, { openFileLimit: options.openFileLimit });
+    const { script, caCerts, address, pinnedCerts } = await preflight(config, {
+      openFileLimit: options.openFileLimit,
+    });
     const boundMs = options.startupBoundMs ?? Math.max(DEFAULT_STARTUP_BOUND_MS, config.timeoutMs);
 
     let mainScript: MainScript | null = null;
@@ -249,7 +251,9 @@ export class Run {
       // interrupted (so it only runs a script that has finished loading elsewhere).
       await allWithin(
         threads.map((thread, i) =>
-          thread.load(workerSetup(config, i, script, caCerts, options.onProgress !== undefined))
+          thread.load(
+            workerSetup(config, i, script, { caCerts, pinnedCerts }, options.onProgress !== undefined),
+          )
         ),
         boundMs,
         (i) =>
@@ -440,7 +444,7 @@ function workerSetup(
   config: Config,
   index: number,
   script: Uint8Array | null,
-  caCerts: string[],
+  { caCerts, pinnedCerts }: { caCerts: string[]; pinnedCerts: string[] | null },
   progress: boolean,
 ): WorkerSetup {
   let firstConnection = config.shard?.firstConnection ?? 0;
@@ -453,6 +457,7 @@ function workerSetup(
     config,
     script,
     caCerts,
+    pinnedCerts,
   };
 }
 
@@ -488,14 +493,4 @@ async function allWithin<T>(
 /** `10s`, `2.5s`: a bound as the user would write it. */
 function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(3))}s`;
-}
-
-function asRunError(error: unknown): never {
-  if (error instanceof RunError) throw error;
-  // A ScriptError from os.exit(n) carries the script's exit code.
-  const code = (error as { exitCode?: unknown } | null)?.exitCode;
-  throw new RunError(
-    error instanceof Error ? error.message : String(error),
-    typeof code === "number" ? code : 1,
-  );
 }

@@ -29,3 +29,25 @@ export class RunError extends Error {
     this.exitCode = exitCode;
   }
 }
+
+/**
+ * Throws `error` as a {@linkcode RunError}: itself if it is one, else its message, keeping the code a script
+ * gave `os.exit(n)` (a script error's `exitCode`), 1 otherwise. For `.catch(asRunError)` on script calls.
+ *
+ * @example
+ * ```ts
+ * import { assertThrows } from "@std/assert";
+ * import { asRunError, RunError } from "./run_error.ts";
+ *
+ * const error = assertThrows(() => asRunError(Object.assign(new Error("exit"), { exitCode: 3 })), RunError);
+ * console.log(error.exitCode); // 3
+ * ```
+ */
+export function asRunError(error: unknown): never {
+  if (error instanceof RunError) throw error;
+  const code = (error as { exitCode?: unknown } | null)?.exitCode;
+  throw new RunError(
+    error instanceof Error ? error.message : String(error),
+    typeof code === "number" ? code : 1,
+  );
+}

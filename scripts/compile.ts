@@ -59,13 +59,14 @@ export const ENTRY = "cli.ts";
  * Modules loaded other than by a static import, embedded explicitly so that a refactoring that hides them
  * from the module graph cannot produce a binary that fails only at run time: the library's worker module,
  * the Lua layer, which `run.ts` and the worker import dynamically (only for `-s`), the node:tls transport
- * (only for `-k`), and the command tree (only for a subcommand).
+ * and the certificate fetch (only for `-k`), and the command tree (only for a subcommand).
  */
 export const INCLUDES: readonly string[] = [
   "lib/worker/worker_main.ts",
   "lib/script/main_script.ts",
   "lib/script/thread_script.ts",
   "lib/net/_insecure_tls.ts",
+  "lib/net/_presented_certs.ts",
   "lib/config/command_tree.ts",
 ];
 

@@ -83,3 +83,34 @@ Deno.test("lib/stats and lib/report are pure: no Deno API, no timers", async () 
   }
   assertEquals(impure, []);
 });
+
+Deno.test("the module every thread loads (cli.ts, by static imports) imports no node: module", async () => {
+  // Each node: module a thread loads costs it ~1.5–2 MiB (docs/benchmarks.md#memory-per-thread): those the
+  // command line needs (node:util, node:dns) are imported dynamically, where they are used.
+  const outcome = await runDeno(["info", "--json", "cli.ts"]);
+  assertEquals(outcome.code, 0, outcome.stderr);
+  const modules = new Map(
+    (JSON.parse(outcome.stdout) as { roots: string[]; modules: StaticModuleInfo[] }).modules.map((m) => [
+      m.specifier,
+      m,
+    ]),
+  );
+  const root = new URL(`file://${ROOT}cli.ts`).href;
+  const seen = new Set<string>();
+  const pending = [root];
+  while (pending.length > 0) {
+    const specifier = pending.pop()!;
+    if (seen.has(specifier)) continue;
+    seen.add(specifier);
+    for (const dependency of modules.get(specifier)?.dependencies ?? []) {
+      const next = dependency.code?.specifier;
+      if (next !== undefined && dependency.isDynamic !== true) pending.push(next);
+    }
+  }
+  assertEquals([...seen].filter((specifier) => specifier.startsWith("node:")), []);
+});
+
+interface StaticModuleInfo {
+  specifier: string;
+  dependencies?: { code?: { specifier?: string }; isDynamic?: boolean }[];
+}

@@ -13,7 +13,7 @@
 
 import type { Target } from "../config/config.ts";
 import type { RunResult } from "../run_result.ts";
-import { RunError } from "../run_error.ts";
+import { asRunError, RunError } from "../run_error.ts";
 
 /** What the merge's script needs besides its path. */
 export interface DoneScriptOptions {
@@ -83,14 +83,4 @@ export async function loadDoneScript(path: string, options: DoneScriptOptions): 
     },
     close: () => script.close(),
   };
-}
-
-/** A script error as a run error, keeping the code a script gave `os.exit(n)` (as lib/run.ts does). */
-function asRunError(error: unknown): never {
-  if (error instanceof RunError) throw error;
-  const code = (error as { exitCode?: unknown } | null)?.exitCode;
-  throw new RunError(
-    error instanceof Error ? error.message : String(error),
-    typeof code === "number" ? code : 1,
-  );
 }

@@ -8,7 +8,7 @@
  */
 import { type ErrorCounts, noErrors } from "../stats/error_counts.ts";
 import type { RequestSource, ResponseSink } from "./request_source.ts";
-import type { Transport } from "./socket.ts";
+import type { Cancel, Socket, Transport } from "./socket.ts";
 
 /** Per-thread counters, mutated in place by every connection of the thread. */
 export class ThreadCounters {
@@ -71,4 +71,28 @@ export interface ConnectionCycle {
   expire(nowMs: number): void;
   /** Closes the socket at the end of the run; the in-flight request is dropped uncounted, as in wrk. */
   close(): void;
+}
+
+/**
+ * `setTimeout` as a {@linkcode Cancel}: for transports without timers of their own, and where a macrotask is
+ * the point (a reconnect after a refused connect must not starve the timers that stop the run).
+ *
+ * @example
+ * ```ts
+ * import { laterMacrotask } from "./cycle.ts";
+ *
+ * const timer = laterMacrotask(1000, () => console.log("never"));
+ * timer.cancel();
+ * ```
+ */
+export function laterMacrotask(delayMs: number, callback: () => void): Cancel {
+  const timer = setTimeout(callback, delayMs);
+  return { cancel: () => clearTimeout(timer) };
+}
+
+/** Closes `conn`, ignoring that it may be closed already. */
+export function closeQuietly(conn: Socket): void {
+  try {
+    conn.close();
+  } catch { /* already closed */ }
 }

@@ -2,11 +2,13 @@
  * Name resolution and the up-front connect test wrk does before starting (docs/wrk-compat.md#resolving-and-the-test-connect): getaddrinfo semantics
  * (hosts file, IP literals) through `node:dns`, never `Deno.resolveDns` (a stub resolver: docs/wrk-compat.md#name-resolution).
  */
-import { lookup } from "node:dns/promises";
 import type { SocketAddress } from "./socket.ts";
 
 /** All addresses of `host` (any family, in getaddrinfo's order) at `port`. Rejects with the resolver's reason. */
 export async function resolveAddresses(host: string, port: number): Promise<SocketAddress[]> {
+  // Loaded on first use: every thread loads this module (through the pre-flight) and resolves nothing, and a
+  // node: module costs each thread that loads it memory (docs/benchmarks.md#memory-per-thread).
+  const { lookup } = await import("node:dns/promises");
   const found = await lookup(host, { all: true });
   return found.map(({ address, family }) => ({ address, port, family: family === 6 ? 6 : 4 }));
 }

@@ -26,6 +26,11 @@ export interface TlsSettings {
   caCerts?: string[];
   /** Skip certificate verification (`-k`). */
   insecure?: boolean;
+  /**
+   * With `insecure`: the certificates the server presented in the pre-flight (PEM), trusted for this run so
+   * that Deno's TLS accepts them without a name check (`lib/preflight/insecure_tls.ts`); absent: node:tls.
+   */
+  pinnedCerts?: string[];
   /** Protocols to offer by ALPN, in order of preference (`["h2"]` for `--http2`); none: no ALPN. */
   alpnProtocols?: string[];
 }

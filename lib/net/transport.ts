@@ -14,12 +14,14 @@ import type { Cancel, Socket, SocketAddress, TlsSettings, Transport } from "./so
 export function tlsSettings(
   options: { target: { scheme: string; host: string }; insecure: boolean; http2?: boolean },
   caCerts: string[],
+  pinnedCerts: string[] | null = null,
 ): TlsSettings | null {
   if (options.target.scheme !== "https") return null;
   return {
     serverName: options.target.host,
     caCerts: caCerts.length > 0 ? caCerts : undefined,
     insecure: options.insecure,
+    pinnedCerts: options.insecure && pinnedCerts !== null ? pinnedCerts : undefined,
     alpnProtocols: options.http2 ? ["h2"] : undefined,
   };
 }
@@ -41,9 +43,13 @@ export function createTransport(address: SocketAddress, tls: TlsSettings | null,
     if (libc !== null && sockaddr !== null) return new EpollTransport(new EpollLoop(libc), sockaddr);
     return new TcpTransport(address);
   }
-  // Deno.startTls cannot skip verification per connection; node:tls can (slower, so only for -k). node:tls is
-  // loaded only then: it costs every thread that loads it memory (docs/benchmarks.md).
-  return tls.insecure ? new InsecureTlsTransport(address, tls) : new TlsTransport(address, tls);
+  // Deno.startTls cannot skip verification; with -k it trusts the certificates the pre-flight saw, without a
+  // name check (tls.pinnedCerts), which is as fast as verified TLS. Where those cannot pass (an expired one, an
+  // issuer the server does not send) node:tls skips verification: slower, and it costs every thread that loads
+  // it memory, so it is loaded only then (docs/benchmarks.md).
+  return tls.insecure && tls.pinnedCerts === undefined
+    ? new InsecureTlsTransport(address, tls)
+    : new TlsTransport(address, tls);
 }
 
 class TcpTransport implements Transport {
@@ -86,23 +92,56 @@ class EpollTransport implements Transport {
   }
 }
 
+/**
+ * Whether `transport` runs on Deno's own TLS: verified TLS always, `-k` when the pre-flight pinned the server's
+ * certificates and no connection has fallen back to node:tls since.
+ *
+ * @example Verified TLS
+ * ```ts
+ * import { createTransport, usesDenoTls } from "./transport.ts";
+ *
+ * const address = { address: "127.0.0.1", port: 443, family: 4 as const };
+ * console.log(usesDenoTls(createTransport(address, { serverName: "localhost" }))); // true
+ * console.log(usesDenoTls(createTransport(address, { serverName: "localhost", insecure: true }))); // false
+ * ```
+ */
+export function usesDenoTls(transport: Transport): boolean {
+  return transport instanceof TlsTransport && transport.onDenoTls;
+}
+
+/** The rustls error of a certificate that did not pass (`invalid peer certificate: UnknownIssuer`, …). */
+const CERTIFICATE_REJECTED = /invalid peer certificate/i;
+
 class TlsTransport implements Transport {
   readonly #address: SocketAddress;
   readonly #tls: TlsSettings;
+  readonly #caCerts: string[] | undefined;
+  /** With -k: node:tls, once a connection's certificate did not pass as pinned (the server changed it). */
+  #fallback: InsecureTlsTransport | null = null;
   constructor(address: SocketAddress, tls: TlsSettings) {
     this.#address = address;
     this.#tls = tls;
+    const pinned = tls.insecure ? tls.pinnedCerts ?? [] : [];
+    this.#caCerts = pinned.length > 0 ? [...(tls.caCerts ?? []), ...pinned] : tls.caCerts;
+  }
+
+  /** False once `-k` fell back to node:tls. */
+  get onDenoTls(): boolean {
+    return this.#fallback === null;
   }
 
   async connect(signal: AbortSignal): Promise<Socket> {
+    if (this.#fallback !== null) return this.#fallback.connect(signal);
     // Dial the resolved IP, but present and verify the URL's host name (SNI), as wrk does.
     const tcp = await Deno.connect({ hostname: this.#address.address, port: this.#address.port, signal });
     tcp.setNoDelay(true);
     try {
       const tls = await Deno.startTls(tcp, {
         hostname: this.#tls.serverName,
-        caCerts: this.#tls.caCerts,
+        caCerts: this.#caCerts,
         alpnProtocols: this.#tls.alpnProtocols,
+        // -k accepts a certificate for another name, as wrk's does.
+        unsafelyDisableHostnameVerification: this.#tls.insecure === true,
       });
       // The handshake is lazy; finish it here so certificate failures count as connect errors.
       const { alpnProtocol } = await tls.handshake();
@@ -111,7 +150,10 @@ class TlsTransport implements Transport {
       try {
         tcp.close();
       } catch { /* already closed by the failed handshake */ }
-      throw error;
+      if (!this.#tls.insecure || !CERTIFICATE_REJECTED.test(String(error)) || signal.aborted) throw error;
+      // -k never refuses a certificate: this one is not the pre-flight's, so node:tls from now on.
+      this.#fallback = new InsecureTlsTransport(this.#address, this.#tls);
+      return this.#fallback.connect(signal);
     }
   }
 }

@@ -14,6 +14,7 @@ import { createTransport, tlsSettings } from "../net/transport.ts";
 import { RunError } from "../run_error.ts";
 import { checkOpenFileLimit } from "./fd_limit.ts";
 import { checkAlpnH2, checkH2c } from "./http2_check.ts";
+import { insecureHandshake } from "./insecure_tls.ts";
 
 /** The longest the up-front connect test and TLS handshake may take (less when `--timeout` is shorter). */
 const PREFLIGHT_CONNECT_BOUND_MS = 5000;
@@ -26,6 +27,11 @@ export interface Preflight {
   caCerts: string[];
   /** The first address of the target that accepted a connection. */
   address: SocketAddress;
+  /**
+   * `-k` over https: the certificates the server presented, which the threads trust on Deno's TLS; null when
+   * they cannot (the threads then use node:tls) or without `-k` (lib/preflight/insecure_tls.ts).
+   */
+  pinnedCerts: string[] | null;
 }
 
 /** Options for {@linkcode preflight}. */
@@ -63,12 +69,12 @@ export async function preflight(config: Config, options: PreflightOptions = {}):
   const script = config.scriptPath === null ? null : await readScript(config.scriptPath);
   const caCerts = config.caFile === null ? [] : [await readCaFile(config.caFile)];
   const address = await firstReachableAddress(config);
-  await checkTls(config, address, caCerts);
+  const pinnedCerts = await checkTls(config, address, caCerts);
   if (config.http2 && config.target.scheme === "http") {
     const { host, service } = config.target;
     await checkH2c(address, `${host}:${service}`, Math.min(config.timeoutMs, PREFLIGHT_CONNECT_BOUND_MS));
   }
-  return { script, caCerts, address };
+  return { script, caCerts, address, pinnedCerts };
 }
 
 /** wrk resolves the host and uses the first address that accepts a connection (wrk's `main`). */
@@ -91,17 +97,19 @@ async function firstReachableAddress(config: Config): Promise<SocketAddress> {
 
 /**
  * For https, one handshake up front, so that an untrusted certificate is one clear error instead of a report
- * full of connect errors.
+ * full of connect errors. With `-k`, returns the certificates the threads may pin (see `Preflight`).
  */
-async function checkTls(config: Config, address: SocketAddress, caCerts: string[]): Promise<void> {
+async function checkTls(config: Config, address: SocketAddress, caCerts: string[]): Promise<string[] | null> {
   const tls = tlsSettings(config, caCerts);
-  if (tls === null) return;
+  if (tls === null) return null;
   const { host, service } = config.target;
   let alpnProtocol: string | null | undefined;
+  let pinnedCerts: string[] | null = null;
   try {
-    const socket = await createTransport(address, tls).connect(
-      AbortSignal.timeout(Math.min(config.timeoutMs, PREFLIGHT_CONNECT_BOUND_MS)),
-    );
+    const signal = AbortSignal.timeout(Math.min(config.timeoutMs, PREFLIGHT_CONNECT_BOUND_MS));
+    let socket;
+    if (tls.insecure) ({ socket, pinnedCerts } = await insecureHandshake(address, tls, signal));
+    else socket = await createTransport(address, tls).connect(signal);
     socket.close();
     alpnProtocol = socket.alpnProtocol;
   } catch (error) {
@@ -115,6 +123,7 @@ async function checkTls(config: Config, address: SocketAddress, caCerts: string[
     throw new RunError(`TLS handshake with ${host}:${service} failed: ${reason}`);
   }
   if (config.http2) checkAlpnH2(alpnProtocol, `${host}:${service}`);
+  return pinnedCerts;
 }
 
 function describeResolveError(error: unknown): string {

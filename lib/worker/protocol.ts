@@ -21,6 +21,8 @@ export interface WorkerSetup {
   script: Uint8Array | null;
   /** PEM text of `--cacert`, read once by the main thread. */
   caCerts: string[];
+  /** `-k`: the server's certificates to trust on Deno's TLS, from the pre-flight; null: node:tls (or no `-k`). */
+  pinnedCerts: string[] | null;
 }
 
 /** A worker's figures at the end of its run. */

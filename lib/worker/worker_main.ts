@@ -90,7 +90,11 @@ async function start(target: SocketAddress): Promise<void> {
   } else {
     source = staticSource(current);
   }
-  const transport = createTransport(target, tlsSettings(config, current.caCerts), config.epoll);
+  const transport = createTransport(
+    target,
+    tlsSettings(config, current.caCerts, current.pinnedCerts),
+    config.epoll,
+  );
   // Before "started": the run's clock starts when every thread has started, and instantiating a module (the -k
   // transport's node:tls) is not part of the run.
   await transport.ready?.();

@@ -54,6 +54,8 @@ export const TEST_CA_FILE = new URL("ca.pem", TLS_DIR).pathname;
 export interface ServerOptions {
   /** Serve HTTPS with the test certificate (signed by `TEST_CA_FILE`). */
   tls?: boolean;
+  /** With `tls`: serve this certificate (PEM, a chain: leaf first) and key instead of the test certificate. */
+  certificate?: { cert: string; key: string };
 }
 
 /** Starts a server on 127.0.0.1:0 answering with `responder` (default: 200 "ok"). */
@@ -62,8 +64,8 @@ export function startServer(responder: Responder = () => ok(), options: ServerOp
     ? Deno.listenTls({
       hostname: "127.0.0.1",
       port: 0,
-      cert: Deno.readTextFileSync(new URL("server.pem", TLS_DIR)),
-      key: Deno.readTextFileSync(new URL("server.key", TLS_DIR)),
+      cert: options.certificate?.cert ?? Deno.readTextFileSync(new URL("server.pem", TLS_DIR)),
+      key: options.certificate?.key ?? Deno.readTextFileSync(new URL("server.key", TLS_DIR)),
     })
     : Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;

@@ -11,7 +11,7 @@
 import { clockMs } from "../clock.ts";
 import { errorReason } from "../error_reason.ts";
 import { PARSE_ERROR, ResponseParser } from "./response_parser.ts";
-import type { ConnectionCycle, CycleContext } from "../cycle.ts";
+import { closeQuietly, type ConnectionCycle, type CycleContext, laterMacrotask } from "../cycle.ts";
 import type { Pacer } from "../pacer.ts";
 import type { ResponseSink } from "../request_source.ts";
 import { type Cancel, READ_FAILED, type Socket } from "../socket.ts";
@@ -492,16 +492,4 @@ function onlyLineBreaks(
     if (bytes[i] !== 10 && bytes[i] !== 13) return false;
   }
   return true;
-}
-
-/** `setTimeout` as a `Cancel`: for transports without timers of their own, and where a macrotask is the point. */
-function laterMacrotask(delayMs: number, callback: () => void): Cancel {
-  const timer = setTimeout(callback, delayMs);
-  return { cancel: () => clearTimeout(timer) };
-}
-
-function closeQuietly(conn: Socket): void {
-  try {
-    conn.close();
-  } catch { /* already closed */ }
 }

@@ -22,7 +22,7 @@
  * @module
  */
 import { clockMs } from "../clock.ts";
-import type { ConnectionCycle, CycleContext } from "../cycle.ts";
+import { closeQuietly, type ConnectionCycle, type CycleContext, laterMacrotask } from "../cycle.ts";
 import { errorReason } from "../error_reason.ts";
 import type { Pacer } from "../pacer.ts";
 import type { ResponseSink, ResponseView } from "../request_source.ts";
@@ -1017,15 +1017,4 @@ function appendBody(stream: Stream, bytes: Uint8Array, start: number, end: numbe
   }
   stream.body.set(bytes.subarray(start, end), stream.bodyLength);
   stream.bodyLength = needed;
-}
-
-function laterMacrotask(delayMs: number, callback: () => void): Cancel {
-  const timer = setTimeout(callback, delayMs);
-  return { cancel: () => clearTimeout(timer) };
-}
-
-function closeQuietly(conn: Socket): void {
-  try {
-    conn.close();
-  } catch { /* already closed */ }
 }
