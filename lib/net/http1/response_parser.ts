@@ -37,6 +37,13 @@ const CLOSE = bytesOf("close");
 const KEEP_ALIVE = bytesOf("keep-alive");
 
 const EMPTY = new Uint8Array(0);
+const NO_WORDS = new Int32Array(0);
+
+// A byte repeated in the four bytes of a word, for the scans four bytes at a time (`lineFeedAt`, `colonOrLfAt`).
+const LF_WORD = 0x0a0a0a0a;
+const COLON_WORD = 0x3a3a3a3a;
+const ONES_WORD = 0x01010101;
+const HIGH_BITS_WORD = 0x80808080 | 0;
 
 function bytesOf(text: string): Uint8Array {
   return new TextEncoder().encode(text);
@@ -50,6 +57,8 @@ export class ResponseParser implements ResponseView {
   head: Uint8Array = EMPTY;
   // Small until a response needs more: at -c10000 every byte per connection counts.
   #headCopy: Uint8Array = new Uint8Array(1024);
+  /** `#headCopy` as 32-bit words, for `#parseHead`'s scans. */
+  #headCopyWords: Int32Array = new Int32Array(this.#headCopy.buffer);
   // Header offsets exist only for a response() hook; without one they are never read.
   readonly nameStart: Int32Array;
   readonly nameEnd: Int32Array;
@@ -66,7 +75,10 @@ export class ResponseParser implements ResponseView {
   #state = State.Head;
   /** Bytes of the head copied so far (0: none, the head may still be parsed in place). */
   #headLength = 0;
-  /** While copying a head: bytes and non-CR bytes of its unfinished line, and the non-blank lines before it. */
+  /**
+   * While copying a head: bytes of its unfinished line, whether it holds a byte other than CR (1; looked for only
+   * where that decides whether the line is blank), and the non-blank lines before it.
+   */
   #lineBytes = 0;
   #lineNonCr = 0;
   #headLines = 0;
@@ -82,6 +94,15 @@ export class ResponseParser implements ResponseView {
   #contentLength = -1;
   #connectionClose = false;
   #connectionKeepAlive = false;
+  /** The read buffer last parsed in place, and a 32-bit view of it (empty when it is not 4-byte aligned). */
+  #wordBytes: Uint8Array = EMPTY;
+  #words: Int32Array = NO_WORDS;
+  /**
+   * Heads scanned four bytes at a time: the probe of that fast path (tests check it is taken where it should
+   * be). Heads parsed in place in a 4-byte-aligned buffer (a connection's read buffer) are, and copied heads;
+   * heads parsed in place in a buffer at an odd offset are scanned byte by byte.
+   */
+  wordScannedHeads = 0;
 
   constructor(collect: boolean) {
     this.collect = collect;
@@ -210,7 +231,8 @@ export class ResponseParser implements ResponseView {
    * back to `#readHead` when the head continues past `end`.
    */
   #parseHeadInPlace(bytes: Uint8Array, start: number, end: number): number {
-    const next = this.#parseHead(bytes, start, end);
+    if (bytes !== this.#wordBytes) this.#viewWords(bytes);
+    const next = this.#parseHead(bytes, this.#words, start, end);
     if (next === PARSE_ERROR) return next;
     if (next !== INCOMPLETE) {
       // An interim response reset the parser: the final head is still to come.
@@ -225,30 +247,41 @@ export class ResponseParser implements ResponseView {
 
   /**
    * Copies head bytes up to the blank line that ends the head, then parses the copy. Scans only the new bytes
-   * (`#lineBytes`/`#lineNonCr` carry the unfinished line over), and copies none past the head: a head that
-   * trickles in a byte at a time costs one pass, and the copy stays the size of the head.
+   * (`#lineBytes`/`#lineNonCr` carry the unfinished line over), line by line as `#parseHead` does (four bytes
+   * at a time in an aligned read buffer), and copies none past the head: a head that trickles in a byte at a time
+   * costs one pass, and the copy stays the size of the head.
    */
   #readHead(bytes: Uint8Array, start: number, end: number): number {
+    if (bytes !== this.#wordBytes) this.#viewWords(bytes);
+    const words = this.#words;
     let lineBytes = this.#lineBytes;
     let lineNonCr = this.#lineNonCr;
     let stop = -1;
-    for (let i = start; i < end; i++) {
-      const b = bytes[i];
-      if (b !== LF) {
-        lineBytes++;
-        if (b !== CR) lineNonCr++;
-        continue;
-      }
+    let i = start;
+    while (i < end) {
+      const lf = lineFeedAt(bytes, words, i, end);
       // As `#parseHead` sees lines: before the status line, any run of CRs is blank (RFC 9112 §2.2 tolerates
-      // blank lines there); after it, only an empty line or a lone CR ends the head.
+      // blank lines there); after it, only an empty line or a lone CR ends the head. So only there, or in a line
+      // of at most one byte, does a byte other than CR matter.
+      if (lineNonCr === 0 && (this.#headLines === 0 || lineBytes + lf - i <= 1)) {
+        for (let j = i; j < lf; j++) {
+          if (bytes[j] !== CR) {
+            lineNonCr = 1;
+            break;
+          }
+        }
+      }
+      lineBytes += lf - i;
+      if (lf === end) break;
       const blank = this.#headLines === 0
         ? lineNonCr === 0
         : lineBytes === 0 || (lineBytes === 1 && lineNonCr === 0);
       lineBytes = 0;
       lineNonCr = 0;
+      i = lf + 1;
       if (!blank) this.#headLines++;
       else if (this.#headLines > 0) {
-        stop = i + 1;
+        stop = i;
         break;
       }
     }
@@ -267,8 +300,19 @@ export class ResponseParser implements ResponseView {
     this.head = copy;
     // An interim response resets the parser, and the final one starts after it. The copy is the whole head,
     // so the parse cannot find it incomplete; if it did, that is an error, never a reason to read on.
-    const next = this.#parseHead(copy, 0, this.#headLength);
+    const next = this.#parseHead(copy, this.#headCopyWords, 0, this.#headLength);
     return next < 0 ? PARSE_ERROR : stop;
+  }
+
+  /**
+   * Views `bytes` as 32-bit words for the head scans; once per read buffer (a connection keeps one), so nothing
+   * is allocated per response. A buffer that does not start on a 4-byte boundary is scanned byte by byte.
+   */
+  #viewWords(bytes: Uint8Array): void {
+    this.#wordBytes = bytes;
+    this.#words = (bytes.byteOffset & 3) === 0 && bytes.length >= 4
+      ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2)
+      : NO_WORDS;
   }
 
   /** Moves a head parsed in place into `#headCopy`, with its header offsets. */
@@ -292,20 +336,21 @@ export class ResponseParser implements ResponseView {
     const grown = new Uint8Array(Math.min(size, MAX_HEAD_BYTES));
     grown.set(this.#headCopy.subarray(0, this.#headLength));
     this.#headCopy = grown;
+    this.#headCopyWords = new Int32Array(grown.buffer);
     return grown;
   }
 
   /**
    * Parses a head starting at `bytes[start]` (after optional blank lines) and ending before `end`. Returns the
-   * index after its blank line, `INCOMPLETE` when that line is not before `end`, or `PARSE_ERROR`. One scan for
-   * line ends (native `indexOf`) and one for each header's colon: no copies, no per-byte loop over names.
+   * index after its blank line, `INCOMPLETE` when that line is not before `end`, or `PARSE_ERROR`. One pass over
+   * the bytes, no copies: each header line is scanned for its colon, then its line feed, four bytes at a time
+   * through `words` (the same bytes as 32-bit words; empty: byte by byte).
    */
-  #parseHead(bytes: Uint8Array, start: number, end: number): number {
+  #parseHead(bytes: Uint8Array, words: Int32Array, start: number, end: number): number {
     let f = start;
     // Blank lines before the status line are tolerated (RFC 9112 §2.2).
     while (f < end && (bytes[f] === CR || bytes[f] === LF)) f++;
-    let lf = f;
-    while (lf < end && bytes[lf] !== LF) lf++;
+    let lf = lineFeedAt(bytes, words, f, end);
     if (lf === end) return INCOMPLETE;
     // "HTTP/1.x SSS" at least.
     let lineEnd = bytes[lf - 1] === CR ? lf - 1 : lf;
@@ -329,22 +374,17 @@ export class ResponseParser implements ResponseView {
     const collect = this.collect;
     let count = 0;
     let pos = lf + 1;
-    // A JS loop over the bytes beats native indexOf here: lines are short, and each indexOf call costs more
-    // than scanning one (docs/benchmarks.md).
+    // JS loops over the bytes (or words) beat native indexOf here: lines are short, and each indexOf call costs
+    // more than scanning one (docs/benchmarks.md).
     for (;;) {
-      // The name up to its colon (or the line's end), then the value up to LF: one comparison per value byte.
-      let i = pos;
-      let b = 0;
-      while (i < end) {
-        b = bytes[i];
-        if (b === 58 || b === LF) break;
-        i++;
-      }
-      const colon = b === 58 ? i : -1;
-      if (colon >= 0) {
-        while (i < end && bytes[i] !== LF) i++;
-      }
+      // The name up to its colon (or the line's end), then the value up to LF.
+      let i = colonOrLfAt(bytes, words, pos, end);
       if (i >= end) return INCOMPLETE;
+      const colon = bytes[i] === 58 ? i : -1;
+      if (colon >= 0) {
+        i = lineFeedAt(bytes, words, i + 1, end);
+        if (i >= end) return INCOMPLETE;
+      }
       lf = i;
       lineEnd = lf > pos && bytes[lf - 1] === CR ? lf - 1 : lf;
       if (lineEnd === pos) break;
@@ -358,7 +398,7 @@ export class ResponseParser implements ResponseView {
         while (valueStart < lineEnd && (bytes[valueStart] === 32 || bytes[valueStart] === 9)) valueStart++;
         let valueEnd = lineEnd;
         while (valueEnd > valueStart && (bytes[valueEnd - 1] === 32 || bytes[valueEnd - 1] === 9)) valueEnd--;
-        if (framing && !this.#noteHeader(bytes, pos, colon, valueStart, valueEnd)) return PARSE_ERROR;
+        if (framing && !this.#noteHeader(bytes, pos, colon, valueStart, valueEnd, minor)) return PARSE_ERROR;
         if (collect) {
           if (count === MAX_HEADERS) return PARSE_ERROR;
           this.nameStart[count] = pos;
@@ -371,6 +411,7 @@ export class ResponseParser implements ResponseView {
       pos = lf + 1;
     }
     const next = lf + 1;
+    if (words.length > 0) this.wordScannedHeads++;
     this.status = status;
     this.headerCount = collect ? count : 0;
     this.keepAlive = minor >= 1
@@ -406,6 +447,7 @@ export class ResponseParser implements ResponseView {
     nameEnd: number,
     valueStart: number,
     valueEnd: number,
+    minor: number,
   ): boolean {
     const nameLength = nameEnd - nameStart;
     if (nameLength === CONTENT_LENGTH.length && equalsLower(head, nameStart, CONTENT_LENGTH)) {
@@ -426,7 +468,10 @@ export class ResponseParser implements ResponseView {
         equalsLower(head, valueEnd - CHUNKED.length, CHUNKED);
     } else if (nameLength === CONNECTION.length && equalsLower(head, nameStart, CONNECTION)) {
       if (containsToken(head, valueStart, valueEnd, CLOSE)) this.#connectionClose = true;
-      if (containsToken(head, valueStart, valueEnd, KEEP_ALIVE)) this.#connectionKeepAlive = true;
+      // Only HTTP/1.0 needs `keep-alive` to persist (see `keepAlive`): HTTP/1.1 responses skip that scan.
+      if (minor === 0 && containsToken(head, valueStart, valueEnd, KEEP_ALIVE)) {
+        this.#connectionKeepAlive = true;
+      }
     }
     return true;
   }
@@ -500,6 +545,60 @@ function copyBytes(from: Uint8Array, start: number, count: number, to: Uint8Arra
   } else {
     to.set(from.subarray(start, start + count), at);
   }
+}
+
+/**
+ * The index of the first LF in `bytes[from, end)`, or `end`. Whole words of `words` (the same memory as 32-bit
+ * words) are tested four bytes at a time, with the classic test for a zero byte in a word (`(x - 0x01010101) &
+ * ~x & 0x80808080`, non-zero exactly when one is) on the word XOR LF in every byte; the bytes before the first
+ * whole word, and from the word that matched, one by one.
+ */
+function lineFeedAt(bytes: Uint8Array, words: Int32Array, from: number, end: number): number {
+  let i = from;
+  const wordEnd = Math.min(end >> 2, words.length);
+  if ((i + 3) >> 2 < wordEnd) {
+    while ((i & 3) !== 0) {
+      if (bytes[i] === LF) return i;
+      i++;
+    }
+    let w = i >> 2;
+    while (w < wordEnd) {
+      const x = words[w] ^ LF_WORD;
+      if ((((x - ONES_WORD) | 0) & ~x & HIGH_BITS_WORD) !== 0) break;
+      w++;
+    }
+    i = w << 2;
+  }
+  while (i < end && bytes[i] !== LF) i++;
+  return i;
+}
+
+/** As `lineFeedAt`, for the first colon or LF. */
+function colonOrLfAt(bytes: Uint8Array, words: Int32Array, from: number, end: number): number {
+  let i = from;
+  const wordEnd = Math.min(end >> 2, words.length);
+  if ((i + 3) >> 2 < wordEnd) {
+    while ((i & 3) !== 0) {
+      const b = bytes[i];
+      if (b === 58 || b === LF) return i;
+      i++;
+    }
+    let w = i >> 2;
+    while (w < wordEnd) {
+      const word = words[w];
+      const x = word ^ LF_WORD;
+      const y = word ^ COLON_WORD;
+      if (((((x - ONES_WORD) | 0) & ~x) | (((y - ONES_WORD) | 0) & ~y)) & HIGH_BITS_WORD) break;
+      w++;
+    }
+    i = w << 2;
+  }
+  while (i < end) {
+    const b = bytes[i];
+    if (b === 58 || b === LF) break;
+    i++;
+  }
+  return i;
 }
 
 function hexValue(b: number): number {

@@ -1,0 +1,115 @@
+/**
+ * `deno bench -A bench/pipelined_read_bench.ts`: the client's cost per response in the connection cycle
+ * (lib/net/http1/connection.ts with its ResponseParser), without sockets or a server, for nginx's response to a
+ * plain GET: one response per read at pipeline depth 1 (the no-script case), against 16 pipelined responses in
+ * one read, and in reads cut at odd places (as the kernel hands them over). A read that holds many responses
+ * should cost per response no more than a read holding one; `deno task bench` cannot show a difference this
+ * small through its noise. Each bench iteration completes 16 responses. Figures go to docs/benchmarks.md by hand.
+ *
+ * @module
+ */
+
+import { Connection } from "../lib/net/http1/connection.ts";
+import { type CycleContext, ThreadCounters } from "../lib/net/cycle.ts";
+import type { RequestSource } from "../lib/net/request_source.ts";
+import type { Socket } from "../lib/net/socket.ts";
+
+const encoder = new TextEncoder();
+
+/** nginx 1.22's answer to `return 200 "Hello, World!\n"`: 169 bytes. */
+const RESPONSE = encoder.encode(
+  "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nDate: Sun, 06 Dec 2026 10:13:17 GMT\r\n" +
+    "Content-Type: text/plain\r\nContent-Length: 14\r\nConnection: keep-alive\r\n\r\nHello, World!\n",
+);
+
+/** A socket that takes every write and whose reads the bench hands over, synchronously. */
+class MemorySocket implements Socket {
+  buffer: Uint8Array = new Uint8Array(0);
+  onRead: (n: number) => void = () => {};
+  startReading(buffer: Uint8Array, onRead: (n: number) => void): void {
+    this.buffer = buffer;
+    this.onRead = onRead;
+  }
+  write(bytes: Uint8Array): Promise<number> {
+    return Promise.resolve(bytes.length);
+  }
+  writeNow(bytes: Uint8Array): number {
+    return bytes.length;
+  }
+  close(): void {}
+}
+
+function requestSource(depth: number): RequestSource {
+  const bytes = encoder.encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n".repeat(depth));
+  return {
+    pipelineDepth: depth,
+    headFlags: new Array(depth).fill(false),
+    delayMs: null,
+    dynamic: false,
+    nextRequest: () => bytes,
+  };
+}
+
+/** A connected cycle at `depth` over a `MemorySocket`, with the counters it counts into. */
+async function connectedCycle(depth: number) {
+  const socket = new MemorySocket();
+  const counters = new ThreadCounters();
+  const context: CycleContext = {
+    transport: { connect: () => Promise.resolve(socket) },
+    source: requestSource(depth),
+    sink: null,
+    timeoutMs: 60_000,
+    counters,
+    recordLatencyUs: () => {},
+    pacing: null,
+    state: { stopped: false },
+    onScriptError: (error) => {
+      throw error;
+    },
+  };
+  new Connection(context).start();
+  // The connect settles in a microtask; then the first request is written.
+  await Promise.resolve();
+  await Promise.resolve();
+  return { socket, counters };
+}
+
+const single = await connectedCycle(1);
+single.socket.buffer.set(RESPONSE);
+
+const whole = await connectedCycle(16);
+for (let i = 0; i < 16; i++) whole.socket.buffer.set(RESPONSE, i * RESPONSE.length);
+
+/** The 16 responses in reads of 1000 bytes (ends fall inside heads and bodies); each read's bytes in turn. */
+const SPLIT_READ = 1000;
+const stream = new Uint8Array(16 * RESPONSE.length);
+for (let i = 0; i < 16; i++) stream.set(RESPONSE, i * RESPONSE.length);
+const splitReads: Uint8Array[] = [];
+for (let at = 0; at < stream.length; at += SPLIT_READ) splitReads.push(stream.slice(at, at + SPLIT_READ));
+const split = await connectedCycle(16);
+
+Deno.bench("16 responses, one per read (depth 1)", { group: "per read", baseline: true }, () => {
+  const onRead = single.socket.onRead;
+  for (let i = 0; i < 16; i++) onRead(RESPONSE.length);
+});
+
+Deno.bench("16 pipelined responses in one read", { group: "per read" }, () => {
+  whole.socket.onRead(16 * RESPONSE.length);
+});
+
+Deno.bench("16 pipelined responses in reads of 1000 bytes", { group: "per read" }, () => {
+  const { socket } = split;
+  for (const read of splitReads) {
+    socket.buffer.set(read);
+    socket.onRead(read.length);
+  }
+});
+
+globalThis.addEventListener("unload", () => {
+  for (const { counters } of [single, whole, split]) {
+    const errors = Object.values(counters.errors).reduce((a, b) => a + b, 0);
+    if (errors > 0) {
+      throw new Error(`the bench's cycles counted ${errors} errors: ${JSON.stringify(counters.errors)}`);
+    }
+  }
+});
