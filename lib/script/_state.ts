@@ -6,6 +6,8 @@
  */
 
 import { lauxlib, lua, lualib, type LuaState } from "./fengari/_lua.ts";
+import { installStringPatterns } from "./fengari/_string_patterns.ts";
+import { installTableSort } from "./fengari/_table_sort.ts";
 import { type CompatOptions, ExitRequest, installCompat } from "./compat/_compat.ts";
 import { formatLuaError, ScriptError } from "./script_error.ts";
 
@@ -22,6 +24,8 @@ export interface ScriptState {
 export function newState(options: CompatOptions): ScriptState {
   const L = lauxlib.luaL_newstate();
   lualib.luaL_openlibs(L);
+  installStringPatterns(L);
+  installTableSort(L);
   const files = installCompat(L, options);
   return {
     L,

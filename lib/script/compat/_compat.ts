@@ -17,6 +17,8 @@ import {
   typeName,
 } from "../fengari/_lua.ts";
 import { COMPAT_LUA } from "./_compat_lua.ts";
+import { newBytes } from "../fengari/_fast_paths.ts";
+import { newString, pushString } from "../fengari/_direct.ts";
 import { makeStringFormat } from "./_string_format.ts";
 import { luaTostring, toText } from "./_to_text.ts";
 import { makeBitLibrary } from "./_bit.ts";
@@ -236,7 +238,14 @@ function tableConcat(L: LuaState): number {
     length += text.length;
     lua.lua_pop(L, 1);
   }
-  lua.lua_pushstring(L, join(pieces, length));
+  // Joined straight into the new string's bytes: `join` would make an ArrayBuffer of its own, then be copied.
+  const bytes = newBytes(length);
+  let offset = 0;
+  for (const piece of pieces) {
+    bytes.set(piece, offset);
+    offset += piece.length;
+  }
+  pushString(L, newString(L, bytes));
   return 1;
 }
 

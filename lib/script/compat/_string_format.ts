@@ -12,6 +12,8 @@
 import { lauxlib, lua, type LuaJsFunction, type LuaState } from "../fengari/_lua.ts";
 import { formatExponential, formatFixed, formatGeneral } from "../../report/c_format.ts";
 import { numberBytes } from "./_to_text.ts";
+import { newBytes } from "../fengari/_fast_paths.ts";
+import { newString, pushString } from "../fengari/_direct.ts";
 
 const PERCENT = 37;
 const FLAGS = new Set([45, 43, 32, 35, 48]); // - + space # 0
@@ -23,6 +25,7 @@ export function makeStringFormat(original: LuaJsFunction): LuaJsFunction {
   return (L: LuaState): number => {
     const format = lauxlib.luaL_checklstring(L, 1);
     const top = lua.lua_gettop(L);
+    if (formatDirectly(L, format, top)) return 1;
     let rewritten: number[] | null = null;
     let copiedUpTo = 0;
     let arg = 1;
@@ -114,10 +117,10 @@ function renderInteger(
   if (precision !== null) digits = precision === 0 && magnitude === 0n ? "" : digits.padStart(precision, "0");
   let prefix = "";
   if (signed) prefix = value < 0n ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
-  else if (flags.includes("#") && magnitude !== 0n) {
-    if (conversion === "x") prefix = "0x";
-    else if (conversion === "X") prefix = "0X";
-    else if (!digits.startsWith("0")) prefix = "0";
+  else if (flags.includes("#")) {
+    // C: `#` makes an octal number start with 0 (a zero value at precision 0 prints "0"), a non-zero hex 0x.
+    if (conversion === "o") prefix = digits.startsWith("0") ? "" : "0";
+    else if (magnitude !== 0n) prefix = conversion === "x" ? "0x" : "0X";
   }
   const body = prefix + digits;
   if (body.length >= width) return body;
@@ -160,4 +163,119 @@ function renderFloat(
   if (flags.includes("-")) return body.padEnd(width, " ");
   if (flags.includes("0") && finite) return prefix + digits.padStart(width - prefix.length, "0");
   return body.padStart(width, " ");
+}
+
+/** The output of {@linkcode formatDirectly}, grown as needed (no Lua code runs while it is filled). */
+let out = new Uint8Array(256);
+let outLength = 0;
+
+function reserve(n: number): void {
+  if (outLength + n <= out.length) return;
+  const grown = new Uint8Array(Math.max(outLength + n, out.length * 2));
+  grown.set(out.subarray(0, outLength));
+  out = grown;
+}
+
+function appendAscii(text: string): void {
+  reserve(text.length);
+  for (let i = 0; i < text.length; i++) out[outLength++] = text.charCodeAt(i);
+}
+
+function appendBytes(bytes: Uint8Array, start: number, end: number): void {
+  reserve(end - start);
+  for (let i = start; i < end; i++) out[outLength++] = bytes[i];
+}
+
+/**
+ * `string.format` without fengari's: the result built here and pushed, when every conversion is one of the
+ * common ones with an argument of the plain kind (`%d %i %x %X %o` and `%e %f %g %E %G` of numbers, `%s` of
+ * strings and numbers without a precision, `%%`), rendered as the slower path renders them. Returns false,
+ * having pushed nothing, for anything else (`%q`, `%c`, `%a`, `%s` of a table, a numeral string given to `%d`,
+ * a missing argument, an over-long spec, a malformed one): the general path then runs, and raises fengari's
+ * errors. A JSON encoder's `string.format("%.2f", x)` spent most of its time in fengari's sprintf-js
+ * (docs/benchmarks.md#scripts).
+ */
+function formatDirectly(L: LuaState, format: Uint8Array, top: number): boolean {
+  outLength = 0;
+  let arg = 1;
+  let literalStart = 0;
+  for (let i = 0; i < format.length; i++) {
+    if (format[i] !== PERCENT) continue;
+    appendBytes(format, literalStart, i);
+    i++;
+    if (format[i] === PERCENT) {
+      appendAscii("%");
+      literalStart = i + 1;
+      continue;
+    }
+    const flagsStart = i;
+    while (i < format.length && FLAGS.has(format[i])) i++;
+    if (i - flagsStart > 5) return false;
+    const flags = flagsStart === i ? "" : String.fromCharCode(...format.subarray(flagsStart, i));
+    let width = 0;
+    const widthStart = i;
+    while (i < format.length && format[i] >= 48 && format[i] <= 57) width = width * 10 + format[i++] - 48;
+    if (i - widthStart > 2) return false;
+    let precision: number | null = null;
+    if (format[i] === 46) {
+      i++;
+      precision = 0;
+      const precisionStart = i;
+      while (i < format.length && format[i] >= 48 && format[i] <= 57) {
+        precision = precision * 10 + format[i++] - 48;
+      }
+      if (i - precisionStart > 2) return false;
+    }
+    const conversion = format[i];
+    literalStart = i + 1;
+    if (++arg > top) return false;
+    const type = lua.lua_type(L, arg);
+    if (conversion === 115) { // s
+      if (precision !== null) return false;
+      let bytes: Uint8Array;
+      if (type === lua.LUA_TSTRING) bytes = lua.lua_tolstring(L, arg) as Uint8Array;
+      else if (type === lua.LUA_TNUMBER) bytes = numberBytes(lua.lua_tonumberx(L, arg) as number);
+      else return false;
+      const pad = width - bytes.length;
+      if (pad > 0 && !flags.includes("-")) appendAscii(" ".repeat(pad));
+      appendBytes(bytes, 0, bytes.length);
+      if (pad > 0 && flags.includes("-")) appendAscii(" ".repeat(pad));
+      continue;
+    }
+    if (type !== lua.LUA_TNUMBER) return false;
+    const n = lua.lua_tonumberx(L, arg) as number;
+    switch (conversion) {
+      case 100: // d
+      case 105: // i
+      case 120: // x
+      case 88: // X
+      case 111: { // o
+        if (!Number.isFinite(n)) return false;
+        const whole = Math.trunc(n);
+        if (flags === "" && width === 0 && precision === null && (conversion === 100 || conversion === 105)) {
+          appendAscii(String(whole === 0 ? 0 : whole));
+        } else {
+          if (flags.includes("#") && conversion !== 120 && conversion !== 88 && conversion !== 111) {
+            return false;
+          }
+          appendAscii(renderInteger(BigInt(whole), String.fromCharCode(conversion), flags, width, precision));
+        }
+        continue;
+      }
+      case 101: // e
+      case 69: // E
+      case 102: // f
+      case 103: // g
+      case 71: // G
+        appendAscii(renderFloat(n, String.fromCharCode(conversion), flags, width, precision));
+        continue;
+      default:
+        return false;
+    }
+  }
+  appendBytes(format, literalStart, format.length);
+  const result = newBytes(outLength);
+  result.set(out.subarray(0, outLength));
+  pushString(L, newString(L, result));
+  return true;
 }

@@ -127,6 +127,7 @@ export interface LauxApi {
   luaL_argerror(L: LuaState, arg: number, extramsg: LuaStringArg): never;
   luaL_checkany(L: LuaState, arg: number): void;
   luaL_checkinteger(L: LuaState, arg: number): number;
+  luaL_checkstack(L: LuaState, space: number, msg: LuaStringArg | null): void;
   luaL_checklstring(L: LuaState, arg: number): LuaString;
   luaL_checknumber(L: LuaState, arg: number): number;
   luaL_checktype(L: LuaState, arg: number, type: number): void;
@@ -161,6 +162,8 @@ export interface Fengari {
   readonly lua: LuaApi;
   readonly lauxlib: LauxApi;
   readonly lualib: LualibApi;
+  /** `"Fengari 0.1.5"`: what the patches' probes check. */
+  readonly FENGARI_RELEASE: string;
   to_luastring(s: string, cache?: boolean): LuaString;
   to_jsstring(s: Uint8Array, from?: number, to?: number, replacement_char?: boolean): string;
 }

@@ -3,6 +3,7 @@ import { assertEquals } from "@std/assert";
 import { LUAJIT, underLuajit, underWrkDeno } from "../_luajit.ts";
 
 const FORMAT_SCRIPT = new URL("../fixtures/format_numbers.lua", import.meta.url).pathname;
+const SPECS_SCRIPT = new URL("../fixtures/format_specs.lua", import.meta.url).pathname;
 
 /** What Debian's LuaJIT (2.1.0~beta3+git20220320) prints for `format_numbers.lua`. */
 const LUAJIT_OUTPUT = "[nan| nan|  nan|  nan|nan  |nan]\n" +
@@ -20,5 +21,16 @@ Deno.test({
   ignore: LUAJIT === null,
   fn: async () => {
     assertEquals(await underWrkDeno(Deno.readTextFileSync(FORMAT_SCRIPT)), await underLuajit(FORMAT_SCRIPT));
+  },
+});
+
+Deno.test({
+  name:
+    "string.format() prints what luajit prints for every flag, width and precision on numbers and strings",
+  ignore: LUAJIT === null,
+  fn: async () => {
+    const ours = await underWrkDeno(Deno.readTextFileSync(SPECS_SCRIPT));
+    assertEquals(ours.split("\n").length, 1258);
+    assertEquals(ours, await underLuajit(SPECS_SCRIPT));
   },
 });
