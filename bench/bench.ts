@@ -30,6 +30,8 @@ interface BenchCase {
   script?: string;
   /** Over TLS (wrk does not verify the certificate; this tool verifies it against the test CA). */
   tls?: boolean;
+  /** With `tls`: this tool runs with `-k` instead of `--cacert` (wrk never verifies). */
+  insecure?: boolean;
   /**
    * The tool to compare with: wrk (default), wrk2 for `-R` (when a `wrk2` binary is on PATH), or h2load for
    * `--http2` (nghttp2's, at the same connections and streams).
@@ -91,6 +93,11 @@ async function startTarget(): Promise<Target> {
   const nginx = which("nginx");
   if (nginx !== null) {
     const dir = await Deno.makeTempDir({ prefix: "wrk-deno-bench-" });
+    // The leaf and its CA, as servers send their chain: `-k` then runs on Deno's TLS (lib/preflight/insecure_tls.ts).
+    await Deno.writeTextFile(
+      `${dir}/chain.pem`,
+      Deno.readTextFileSync(`${TLS_DIR}server.pem`) + Deno.readTextFileSync(`${TLS_DIR}ca.pem`),
+    );
     await Deno.writeTextFile(
       `${dir}/nginx.conf`,
       `worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
@@ -98,7 +105,7 @@ events { worker_connections 16384; }
 http { access_log off; keepalive_requests 10000000;
   server { listen 127.0.0.1:${port}; location / { return 200 "Hello, World!\\n"; } }
   server { listen 127.0.0.1:${h2cPort} http2; location / { return 200 "Hello, World!\\n"; } }
-  server { listen 127.0.0.1:${tlsPort} ssl http2; ssl_certificate ${TLS_DIR}server.pem;
+  server { listen 127.0.0.1:${tlsPort} ssl http2; ssl_certificate ${dir}/chain.pem;
     ssl_certificate_key ${TLS_DIR}server.key; location / { return 200 "Hello, World!\\n"; } } }\n`,
     );
     const child = new Deno.Command(nginx, { args: ["-c", `${dir}/nginx.conf`, "-p", dir], stderr: "null" })
@@ -226,8 +233,31 @@ async function main(): Promise<void> {
       args: ["-t1", "-c50", "-d5s"],
       script: "bench/scripted.lua",
     },
+    {
+      name: "-t1 -c50, Lua-heavy: a pure-Lua JSON body (gsub, string.format, table.sort) per request",
+      args: ["-t1", "-c50", "-d5s"],
+      script: "bench/lua_heavy.lua",
+    },
     { name: "-t1 -c50, HTTPS", args: ["-t1", "-c50", "-d5s"], tls: true },
+    {
+      name: "-t1 -c50, HTTPS -k (no verification)",
+      args: ["-t1", "-c50", "-d5s"],
+      tls: true,
+      insecure: true,
+    },
     { name: "-t2 -c1000, no script", args: ["-t2", "-c1000", "-d5s"] },
+    {
+      // As public framework benchmarks (TechEmpower's plaintext) drive servers: 16 requests in every write.
+      name: "-t2 -c256, pipelined: static request() of 16 requests",
+      args: ["-t2", "-c256", "--timeout", "8", "-d5s"],
+      script: "bench/pipeline16.lua",
+    },
+    { name: "-t8 -c400, no script", args: ["-t8", "-c400", "-d5s"] },
+    {
+      name: "-t8 -c400, scripted: wrk.format() with a changing path and header, response() reading a header",
+      args: ["-t8", "-c400", "-d5s"],
+      script: "bench/scripted.lua",
+    },
     {
       name: "-t1 -c50 -R 20k, paced (wrk2's open model)",
       args: ["-t1", "-c50", "-d5s", "-R", "20k"],
@@ -268,7 +298,7 @@ async function main(): Promise<void> {
         ? target.h2cUrl!
         : target.url;
       const ourFlags = [
-        ...(benchCase.tls ? ["--cacert", `${TLS_DIR}ca.pem`] : []),
+        ...(benchCase.tls ? (benchCase.insecure ? ["-k"] : ["--cacert", `${TLS_DIR}ca.pem`]) : []),
         ...(benchCase.streams !== undefined ? ["--http2", "--streams", String(benchCase.streams)] : []),
       ];
       const ours: Sample[] = [];
