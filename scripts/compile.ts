@@ -59,7 +59,10 @@ export const ENTRY = "cli.ts";
  * Modules loaded other than by a static import, embedded explicitly so that a refactoring that hides them
  * from the module graph cannot produce a binary that fails only at run time: the library's worker module,
  * the Lua layer, which `run.ts` and the worker import dynamically (only for `-s`), the node:tls transport
- * and the certificate fetch (only for `-k`), and the command tree (only for a subcommand).
+ * and the certificate fetch (only for `-k`), the command tree (only for a subcommand), the argument parser
+ * (loaded by the command line, not by threads), HTTP/2 (only for `--http2`), the JSON result and the interval
+ * log (only for `--json`, `--hdr-log`), and the merge (only for `merge`). tests/scripts/compile_test.ts checks
+ * that every `await import()` of ours is here.
  */
 export const INCLUDES: readonly string[] = [
   "lib/worker/worker_main.ts",
@@ -68,6 +71,13 @@ export const INCLUDES: readonly string[] = [
   "lib/net/_insecure_tls.ts",
   "lib/net/_presented_certs.ts",
   "lib/config/command_tree.ts",
+  "lib/config/parse_args.ts",
+  "lib/net/http2/connection.ts",
+  "lib/report/json_result.ts",
+  "lib/output/hdr_log_writer.ts",
+  "lib/merge/read_shards.ts",
+  "lib/merge/merge_shards.ts",
+  "lib/merge/done_script.ts",
 ];
 
 /** Where the executable goes: `<dir>/wrk-deno` for this machine, `<dir>/wrk-deno-<target>` for a target. */

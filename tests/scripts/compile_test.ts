@@ -43,13 +43,8 @@ Deno.test("compileArgs() bakes in exactly the documented permissions and embeds 
     assert(task.startsWith(`deno run ${PERMISSIONS.join(" ")} `), task);
   }
   const included = args.flatMap((arg, i) => (arg === "--include" ? [args[i + 1]] : []));
-  assertEquals(included, [
-    "lib/worker/worker_main.ts",
-    "lib/script/main_script.ts",
-    "lib/script/thread_script.ts",
-    "lib/net/_insecure_tls.ts",
-    "lib/config/command_tree.ts",
-  ]);
+  assertEquals(included, [...INCLUDES]);
+
   for (const path of INCLUDES) assert(Deno.statSync(ROOT + path).isFile, `${path} exists`);
   assertEquals(args.slice(args.indexOf("--target"), args.indexOf("--target") + 2), [
     "--target",
@@ -167,4 +162,25 @@ Deno.test("compileArgs() make a deno compile that embeds the entry, the worker a
   } finally {
     await Deno.remove(outDir, { recursive: true });
   }
+});
+
+Deno.test("every module of ours loaded by await import() is embedded in the binary", async () => {
+  const root = new URL("../../", import.meta.url);
+  const files = ["cli.ts"];
+  const walk = async (dir: string) => {
+    for await (const entry of Deno.readDir(new URL(dir, root))) {
+      const path = `${dir}${entry.name}`;
+      if (entry.isDirectory) await walk(`${path}/`);
+      else if (entry.name.endsWith(".ts")) files.push(path);
+    }
+  };
+  await walk("lib/");
+  const loaded = new Set<string>();
+  for (const file of files) {
+    const code = (await Deno.readTextFile(new URL(file, root))).replace(/\/\*[\s\S]*?\*\//g, "");
+    for (const match of code.matchAll(/await import\("(\.{1,2}\/[^"]+)"\)/g)) {
+      loaded.add(new URL(match[1], new URL(file, root)).href.slice(root.href.length));
+    }
+  }
+  assertEquals([...loaded].filter((path) => !INCLUDES.includes(path)), []);
 });
