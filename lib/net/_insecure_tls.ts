@@ -2,41 +2,20 @@
  * TLS without certificate verification (`-k`) over node:tls: `Deno.startTls` cannot skip verification per
  * connection. Slower than the Deno transports, and loaded only for `-k`.
  */
-import { isIP } from "node:net";
-import { connect as tlsConnect, type TLSSocket } from "node:tls";
+import type { TLSSocket } from "node:tls";
+import { connectUnverified } from "./_unverified_tls.ts";
 import { errorReason } from "./error_reason.ts";
 import { READ_FAILED, type Socket, type SocketAddress, type TlsSettings } from "./socket.ts";
 
 /** Connects over TLS without verifying the certificate (`-k`); rejects on failure or abort. */
-export function connectInsecureTls(
+export async function connectInsecureTls(
   address: SocketAddress,
   tls: TlsSettings,
   signal: AbortSignal,
 ): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = tlsConnect({
-      host: address.address,
-      port: address.port,
-      // SNI must be a name, never an IP literal (RFC 6066 §3).
-      servername: isIP(tls.serverName) === 0 ? tls.serverName : undefined,
-      rejectUnauthorized: false,
-      ALPNProtocols: tls.alpnProtocols,
-    });
-    const onAbort = () => {
-      socket.destroy();
-      reject(new Error("connect aborted"));
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    socket.once("secureConnect", () => {
-      signal.removeEventListener("abort", onAbort);
-      socket.setNoDelay(true);
-      resolve(new NodeSocket(socket));
-    });
-    socket.once("error", (error) => {
-      signal.removeEventListener("abort", onAbort);
-      reject(error);
-    });
-  });
+  const socket = await connectUnverified(address, tls, signal);
+  socket.setNoDelay(true);
+  return new NodeSocket(socket);
 }
 
 /** A node:tls socket seen through the `Socket` interface: its data events copied into the reader's buffer. */

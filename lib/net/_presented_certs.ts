@@ -6,8 +6,8 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { isIP } from "node:net";
-import { connect as tlsConnect, type DetailedPeerCertificate } from "node:tls";
+import type { DetailedPeerCertificate } from "node:tls";
+import { connectUnverified } from "./_unverified_tls.ts";
 import type { SocketAddress, TlsSettings } from "./socket.ts";
 
 /**
@@ -26,36 +26,15 @@ import type { SocketAddress, TlsSettings } from "./socket.ts";
  * console.log(chain.length); // 1: the leaf only; 2 or more when the server sends its issuers
  * ```
  */
-export function presentedCertificates(
+export async function presentedCertificates(
   address: SocketAddress,
   tls: TlsSettings,
   signal: AbortSignal,
 ): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const socket = tlsConnect({
-      host: address.address,
-      port: address.port,
-      // SNI must be a name, never an IP literal (RFC 6066 §3).
-      servername: isIP(tls.serverName) === 0 ? tls.serverName : undefined,
-      rejectUnauthorized: false,
-      ALPNProtocols: tls.alpnProtocols,
-    });
-    const onAbort = () => {
-      socket.destroy();
-      reject(new Error("connect aborted"));
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    socket.once("secureConnect", () => {
-      signal.removeEventListener("abort", onAbort);
-      const chain = pemChain(socket.getPeerCertificate(true));
-      socket.destroy();
-      resolve(chain);
-    });
-    socket.once("error", (error) => {
-      signal.removeEventListener("abort", onAbort);
-      reject(error);
-    });
-  });
+  const socket = await connectUnverified(address, tls, signal);
+  const chain = pemChain(socket.getPeerCertificate(true));
+  socket.destroy();
+  return chain;
 }
 
 /** The chain from `leaf` up through `issuerCertificate`, as PEM, stopping at the first certificate seen twice. */
