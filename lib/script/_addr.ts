@@ -5,7 +5,6 @@
  * @module
  */
 
-import { lookup } from "node:dns/promises";
 import { jsText, lauxlib, lua, type LuaJsFunction, type LuaState } from "./fengari/_lua.ts";
 import type { CoroutineRunner } from "./_coroutine_runner.ts";
 import { type Addr, addrText } from "./thread_handle.ts";
@@ -95,6 +94,8 @@ export async function resolve(host: string, service: string | null): Promise<Add
   if (port === null) throw fail("Servname not supported for ai_socktype");
   let found: { address: string; family: number }[];
   try {
+    // Loaded when a script first calls wrk.lookup(): node:dns costs every thread memory (docs/benchmarks.md).
+    const { lookup } = await import("node:dns/promises");
     found = await lookup(host, { all: true });
   } catch (error) {
     const code = (error as { code?: string }).code ?? "";
