@@ -176,6 +176,7 @@ export class Http2Connection implements ConnectionCycle {
   #nextStreamId = 1;
   #streams = new Map<number, Stream>();
   readonly #pool: Stream[] = [];
+  readonly #batchPool: Batch[] = [];
   /** Streams whose HEADERS wait for a slot, in order. */
   #queue: Stream[] = [];
   /** Streams open (HEADERS sent, not complete). */
@@ -399,7 +400,12 @@ export class Http2Connection implements ConnectionCycle {
       return false;
     }
     const nowMs = clockMs();
-    const batch: Batch = { sinceMs: nowMs, plannedMs: nowMs, pending: requests.length, failed: false };
+    // Batches are reused: nothing is allocated per request once the pools have grown to --streams.
+    const batch = this.#batchPool.pop() ?? { sinceMs: 0, plannedMs: 0, pending: 0, failed: false };
+    batch.sinceMs = nowMs;
+    batch.plannedMs = nowMs;
+    batch.pending = requests.length;
+    batch.failed = false;
     const pacer = this.#pacer;
     if (pacer !== null) {
       batch.plannedMs = pacer.plannedMs;
@@ -917,7 +923,10 @@ export class Http2Connection implements ConnectionCycle {
     }
     stream.reset();
     this.#pool.push(stream);
-    if (--batch.pending === 0) this.#batches--;
+    if (--batch.pending === 0) {
+      this.#batches--;
+      this.#batchPool.push(batch);
+    }
   }
 
   /** A stream the server will not process (above a GOAWAY's last id): dropped without a count. */
