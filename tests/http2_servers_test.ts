@@ -61,30 +61,38 @@ for (const [name, tls] of [["h2 over TLS (ALPN)", true], ["h2c with prior knowle
   });
 }
 
-Deno.test({
-  name:
-    "nginx ends connections with GOAWAY after keepalive_requests: new connections carry on without errors",
-  ignore: NGINX === null,
-  async fn() {
-    await withNginx({ keepaliveRequests: 50 }, async (nginx, dir) => {
-      const outcome = await runCli([
-        "--http2",
-        "--streams",
-        "5",
-        "-t1",
-        "-c2",
-        "-d1s",
-        "--json",
-        `${dir}/r.json`,
-        nginx.h2cUrl,
-      ]);
-      assertEquals(outcome.code, 0, outcome.stderr);
-      const document: Json = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));
-      assert(document.requests > 200, `${document.requests} requests`);
-      assertEquals(document.errors, { connect: 0, read: 0, write: 0, status: 0, timeout: 0 });
-    });
-  },
-});
+for (const tls of [false, true]) {
+  Deno.test({
+    name: `nginx ends connections with GOAWAY after keepalive_requests (${
+      tls ? "h2 over TLS, writes that wait" : "h2c"
+    }): new connections carry on without errors`,
+    ignore: NGINX === null,
+    async fn() {
+      await withNginx({ keepaliveRequests: 50 }, async (nginx, dir) => {
+        const target = tls
+          ? ["--cacert", nginx.caFile, nginx.tlsUrl.replace("127.0.0.1", "localhost")]
+          : [nginx.h2cUrl];
+        const outcome = await runCli([
+          "--http2",
+          "--streams",
+          "5",
+          "-t1",
+          "-c2",
+          "-d1s",
+          "--json",
+          `${dir}/r.json`,
+          ...target,
+        ]);
+        assertEquals(outcome.code, 0, outcome.stderr);
+        const document: Json = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));
+        assert(document.requests > 200, `${document.requests} requests`);
+        assertEquals(document.errors, { connect: 0, read: 0, write: 0, status: 0, timeout: 0 });
+        const logged = await nginx.requestsLogged({ atLeast: document.requests });
+        assertEquals(new Set(logged.map((request) => request.protocol)), new Set(["HTTP/2.0"]));
+      });
+    },
+  });
+}
 
 Deno.test({
   name: "nginx's stream limit and a 1 MiB body: larger than the server's and our first windows, read whole",

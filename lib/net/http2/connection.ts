@@ -531,7 +531,8 @@ export class Http2Connection implements ConnectionCycle {
       this.#writeFailed(generation, error);
       return;
     }
-    this.#writeDone(writer);
+    // A write that ends after its socket was replaced says nothing about the new one's.
+    if (generation === this.#generation) this.#writeDone(writer);
   }
 
   #writeDone(writer: FrameWriter): void {
@@ -541,8 +542,9 @@ export class Http2Connection implements ConnectionCycle {
   }
 
   #writeFailed(generation: number, error: unknown): void {
+    if (generation !== this.#generation) return;
     this.#writePending = false;
-    if (generation !== this.#generation || this.#closed || this.#context.state.stopped) return;
+    if (this.#closed || this.#context.state.stopped) return;
     this.#context.counters.countError("write", errorReason(error));
     this.#reconnect();
   }
@@ -976,6 +978,10 @@ export class Http2Connection implements ConnectionCycle {
     this.#open = 0;
     this.#batches = 0;
     this.#out.clear();
+    // A write still on its way to the old socket holds the spare writer's bytes: the next connection gets a
+    // fresh one, so that none of the old socket's frames can follow its preface.
+    if (this.#writePending) this.#spare = new FrameWriter();
+    else this.#spare.clear();
     this.#writePending = false;
     const conn = this.#conn;
     this.#conn = null;
