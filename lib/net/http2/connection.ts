@@ -185,9 +185,14 @@ export class Http2Connection implements ConnectionCycle {
   #batches = 0;
   /** Slots waiting for a delay() or a `-R` slot. */
   #waiting = 0;
-  #peerMaxStreams = Infinity;
+  /**
+   * The server's SETTINGS_MAX_CONCURRENT_STREAMS. Until its first SETTINGS arrives, one stream: a server
+   * whose limit is lower than `--streams` would otherwise refuse the streams opened in between.
+   */
+  #peerMaxStreams = 1;
   #peerInitialWindow = DEFAULT_WINDOW_BYTES;
   #peerMaxFrame = DEFAULT_MAX_FRAME_BYTES;
+  #peerSettingsSeen = false;
   #sendWindow = DEFAULT_WINDOW_BYTES;
   #unacknowledged = 0;
   /** GOAWAY received: no new streams; replace the connection once the open ones finish. */
@@ -309,7 +314,8 @@ export class Http2Connection implements ConnectionCycle {
     this.#conn = conn;
     this.#decoder = new HpackDecoder();
     this.#nextStreamId = 1;
-    this.#peerMaxStreams = Infinity;
+    this.#peerMaxStreams = 1;
+    this.#peerSettingsSeen = false;
     this.#peerInitialWindow = DEFAULT_WINDOW_BYTES;
     this.#peerMaxFrame = DEFAULT_MAX_FRAME_BYTES;
     this.#sendWindow = DEFAULT_WINDOW_BYTES;
@@ -767,11 +773,14 @@ export class Http2Connection implements ConnectionCycle {
     if (streamId !== 0) return this.#fail("protocol error: SETTINGS on a stream");
     if (flags & Flag.ACK) return true;
     if ((end - start) % 6 !== 0) return this.#fail("protocol error: bad SETTINGS length");
+    // The first SETTINGS without a limit lifts the one-stream start (RFC 9113: no limit unless one is set).
+    let limited = false;
     for (let at = start; at < end; at += 6) {
       const id = bytes[at] << 8 | bytes[at + 1];
       const value = uint32(bytes, at + 2);
       if (id === Setting.MAX_CONCURRENT_STREAMS) {
         this.#peerMaxStreams = value;
+        limited = true;
       } else if (id === Setting.INITIAL_WINDOW_SIZE) {
         if (value > MAX_WINDOW_BYTES) return this.#fail("flow control error: initial window over 2^31-1");
         const delta = value - this.#peerInitialWindow;
@@ -784,6 +793,8 @@ export class Http2Connection implements ConnectionCycle {
         this.#peerMaxFrame = value;
       }
     }
+    if (!this.#peerSettingsSeen && !limited) this.#peerMaxStreams = Infinity;
+    this.#peerSettingsSeen = true;
     this.#out.settingsAck();
     this.#unblock();
     return true;
