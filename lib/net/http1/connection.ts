@@ -12,6 +12,7 @@ import { clockMs } from "../clock.ts";
 import { errorReason } from "../error_reason.ts";
 import { PARSE_ERROR, ResponseParser } from "./response_parser.ts";
 import { closeQuietly, type ConnectionCycle, type CycleContext, laterMacrotask } from "../cycle.ts";
+import { Connector } from "../connector.ts";
 import type { Pacer } from "../pacer.ts";
 import type { ResponseSink } from "../request_source.ts";
 import { type Cancel, READ_FAILED, type Socket } from "../socket.ts";
@@ -21,9 +22,6 @@ import { type Cancel, READ_FAILED, type Socket } from "../socket.ts";
  * -c10000 (wrk reads 8 KiB at a time).
  */
 const READ_BUFFER_BYTES = 8 * 1024;
-
-/** See `Connection.#connectTimeoutMs`. */
-const MIN_CONNECT_TIMEOUT_MS = 10_000;
 
 const enum Phase {
   Idle,
@@ -37,14 +35,8 @@ export class Connection implements ConnectionCycle {
   readonly #buffer = new Uint8Array(READ_BUFFER_BYTES);
   readonly #parser: ResponseParser;
   readonly #timeoutUs: number;
-  /**
-   * Connects get at least 10 s: with thousands of connections opening at once the kernel's accept queue
-   * overflows and SYNs are retransmitted after 1 s and 3 s (wrk never gives up on a connect); aborting them at a
-   * 2 s --timeout would only start a reconnect storm. A black-holed server still shows up as connect errors.
-   */
-  readonly #connectTimeoutMs: number;
+  readonly #connector: Connector;
   #conn: Socket | null = null;
-  #connectAbort: AbortController | null = null;
   #phase = Phase.Idle;
   /** `clockMs()` when the current connect or request started. */
   #sinceMs = 0;
@@ -71,7 +63,7 @@ export class Connection implements ConnectionCycle {
     this.#samplePerResponse = context.pacing?.perResponse === true && context.source.pipelineDepth > 1;
     this.#parser = new ResponseParser(context.sink !== null);
     this.#timeoutUs = context.timeoutMs * 1000;
-    this.#connectTimeoutMs = Math.max(context.timeoutMs, MIN_CONNECT_TIMEOUT_MS);
+    this.#connector = new Connector(context.transport, context.timeoutMs);
   }
 
   /** Starts the cycle; it runs until `close()`, or until a script hook fails (see `onScriptError`). */
@@ -84,13 +76,12 @@ export class Connection implements ConnectionCycle {
    * or `timeout` error and the socket is replaced, so a hung server shows up in the report (docs/wrk-compat.md#timeouts).
    */
   expire(nowMs: number): void {
-    if (this.#phase === Phase.Idle) return;
-    const limitMs = this.#phase === Phase.Connecting ? this.#connectTimeoutMs : this.#context.timeoutMs;
-    if (nowMs - this.#sinceMs < limitMs) return;
     if (this.#phase === Phase.Connecting) {
+      if (!this.#connector.overdue(nowMs)) return;
       this.#context.counters.countError("connect", "connect timeout");
-      this.#connectAbort?.abort();
+      this.#connector.abort();
     } else {
+      if (this.#phase === Phase.Idle || nowMs - this.#sinceMs < this.#context.timeoutMs) return;
       this.#context.counters.countError("timeout", "no response within --timeout");
     }
     this.#reconnect();
@@ -100,7 +91,7 @@ export class Connection implements ConnectionCycle {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#connectAbort?.abort();
+    this.#connector.abort();
     // Closed from inside request() (`wrk.thread:stop()`): `#send` still writes what request() returns, as
     // wrk does (its loop stops after the write), and closes the socket then.
     if (this.#inRequestHook) return;
@@ -113,12 +104,9 @@ export class Connection implements ConnectionCycle {
   #connect(): void {
     const context = this.#context;
     if (this.#closed || context.state.stopped) return;
-    const abort = new AbortController();
-    this.#connectAbort = abort;
     this.#phase = Phase.Connecting;
-    this.#sinceMs = clockMs();
     const generation = this.#generation;
-    context.transport.connect(abort.signal).then(
+    this.#connector.open(
       (conn) => this.#onConnected(conn, generation),
       (error) => this.#onConnectFailed(generation, error),
     );
@@ -129,7 +117,6 @@ export class Connection implements ConnectionCycle {
       closeQuietly(conn);
       return;
     }
-    this.#connectAbort = null;
     this.#phase = Phase.Idle;
     this.#conn = conn;
     this.#parser.reset(this.#context.source.headFlags[0] ?? false);
@@ -145,7 +132,6 @@ export class Connection implements ConnectionCycle {
   #onConnectFailed(generation: number, error: unknown): void {
     // A connect that expire() already counted (or the stop aborted) is not counted twice.
     if (generation !== this.#generation || this.#closed || this.#context.state.stopped) return;
-    this.#connectAbort = null;
     this.#phase = Phase.Idle;
     this.#context.counters.countError("connect", errorReason(error));
     // The next attempt waits a macrotask, so a refusing server cannot starve the timers that stop the run.

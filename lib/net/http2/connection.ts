@@ -23,6 +23,7 @@
  */
 import { clockMs } from "../clock.ts";
 import { closeQuietly, type ConnectionCycle, type CycleContext, laterMacrotask } from "../cycle.ts";
+import { Connector } from "../connector.ts";
 import { errorReason } from "../error_reason.ts";
 import type { Pacer } from "../pacer.ts";
 import type { ResponseSink, ResponseView } from "../request_source.ts";
@@ -67,9 +68,6 @@ const MAX_REFUSALS = 3;
 
 /** Stream ids are 31-bit: near the end, the connection is replaced. */
 const LAST_STREAM_ID = 2 ** 31 - 1;
-
-/** See the HTTP/1.1 cycle's `MIN_CONNECT_TIMEOUT_MS`. */
-const MIN_CONNECT_TIMEOUT_MS = 10_000;
 
 /** Our SETTINGS: no server push, our stream window, the default frame size. */
 const CLIENT_SETTINGS: readonly (readonly [number, number])[] = [
@@ -158,14 +156,12 @@ export class Http2Connection implements ConnectionCycle {
   readonly #maxBatches: number;
   readonly #translator: RequestTranslator;
   readonly #encoder = new HpackEncoder();
-  readonly #connectTimeoutMs: number;
+  readonly #connector: Connector;
   readonly #buffer = new Uint8Array(READ_BUFFER_BYTES);
   readonly #response = new StreamResponse();
 
   #conn: Socket | null = null;
-  #connectAbort: AbortController | null = null;
   #phase = Phase.Idle;
-  #sinceMs = 0;
   #generation = 0;
   #closed = false;
   #inRequestHook = false;
@@ -222,7 +218,7 @@ export class Http2Connection implements ConnectionCycle {
     this.#maxBatches = pacer === null ? Math.max(1, options.streams) : 1;
     this.#translator = new RequestTranslator();
     this.#scheme = options.scheme;
-    this.#connectTimeoutMs = Math.max(context.timeoutMs, MIN_CONNECT_TIMEOUT_MS);
+    this.#connector = new Connector(context.transport, context.timeoutMs);
   }
 
   readonly #scheme: "http" | "https";
@@ -233,9 +229,9 @@ export class Http2Connection implements ConnectionCycle {
 
   expire(nowMs: number): void {
     if (this.#phase === Phase.Connecting) {
-      if (nowMs - this.#sinceMs < this.#connectTimeoutMs) return;
+      if (!this.#connector.overdue(nowMs)) return;
       this.#context.counters.countError("connect", "connect timeout");
-      this.#connectAbort?.abort();
+      this.#connector.abort();
       this.#reconnect();
       return;
     }
@@ -270,7 +266,7 @@ export class Http2Connection implements ConnectionCycle {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#connectAbort?.abort();
+    this.#connector.abort();
     if (this.#inRequestHook) return;
     this.#drop();
   }
@@ -278,12 +274,9 @@ export class Http2Connection implements ConnectionCycle {
   #connect(): void {
     const context = this.#context;
     if (this.#closed || context.state.stopped) return;
-    const abort = new AbortController();
-    this.#connectAbort = abort;
     this.#phase = Phase.Connecting;
-    this.#sinceMs = clockMs();
     const generation = this.#generation;
-    context.transport.connect(abort.signal).then(
+    this.#connector.open(
       (conn) => this.#onConnected(conn, generation),
       (error) => this.#onConnectFailed(generation, error),
     );
@@ -291,7 +284,6 @@ export class Http2Connection implements ConnectionCycle {
 
   #onConnectFailed(generation: number, error: unknown): void {
     if (generation !== this.#generation || this.#closed || this.#context.state.stopped) return;
-    this.#connectAbort = null;
     this.#phase = Phase.Idle;
     this.#context.counters.countError("connect", errorReason(error));
     this.#later(0, generation, () => this.#connect());
@@ -302,7 +294,6 @@ export class Http2Connection implements ConnectionCycle {
       closeQuietly(conn);
       return;
     }
-    this.#connectAbort = null;
     if (this.#scheme === "https" && conn.alpnProtocol !== "h2") {
       closeQuietly(conn);
       this.#phase = Phase.Idle;
