@@ -51,8 +51,8 @@ export interface Http2Options {
   readonly streams: number;
 }
 
-/** Reads land here: large enough for a full frame of the default size and more. */
-const READ_BUFFER_BYTES = 64 * 1024;
+/** Reads land here: a full frame of the default size and its header (a larger read spans several). */
+const READ_BUFFER_BYTES = 16 * 1024 + 9;
 
 /** What a stream may receive before we open its window again: 1 MiB, replenished at half (§6.9). */
 const STREAM_WINDOW_BYTES = 1 << 20;
@@ -113,6 +113,8 @@ class Stream {
   sinceMs = 0;
   /** Times the server refused it (REFUSED_STREAM) before processing it. */
   refusals = 0;
+  /** In `#blocked`: its body waits for the server's window. */
+  blocked = false;
 
   reset(): void {
     this.id = 0;
@@ -126,6 +128,7 @@ class Stream {
     this.bodyLength = 0;
     this.unacknowledged = 0;
     this.refusals = 0;
+    this.blocked = false;
     this.headers.reset();
   }
 }
@@ -157,6 +160,9 @@ export class Http2Connection implements ConnectionCycle {
   readonly #translator: RequestTranslator;
   readonly #encoder = new HpackEncoder();
   readonly #connector: Connector;
+  readonly #timeoutUs: number;
+  /** With `-R` and pipelined batches (and no `-B`): a latency sample per response, as wrk2 records them. */
+  readonly #samplePerResponse: boolean;
   readonly #buffer = new Uint8Array(READ_BUFFER_BYTES);
   readonly #response = new StreamResponse();
 
@@ -219,6 +225,8 @@ export class Http2Connection implements ConnectionCycle {
     this.#translator = new RequestTranslator();
     this.#scheme = options.scheme;
     this.#connector = new Connector(context.transport, context.timeoutMs);
+    this.#timeoutUs = context.timeoutMs * 1000;
+    this.#samplePerResponse = context.pacing?.perResponse === true && context.source.pipelineDepth > 1;
   }
 
   readonly #scheme: "http" | "https";
@@ -467,7 +475,10 @@ export class Http2Connection implements ConnectionCycle {
     while (stream.bodySent < body.length) {
       const room = Math.min(this.#sendWindow, stream.sendWindow, this.#peerMaxFrame);
       if (room <= 0) {
-        if (!this.#blocked.includes(stream)) this.#blocked.push(stream);
+        if (!stream.blocked) {
+          stream.blocked = true;
+          this.#blocked.push(stream);
+        }
         return false;
       }
       const end = Math.min(body.length, stream.bodySent + room);
@@ -481,7 +492,10 @@ export class Http2Connection implements ConnectionCycle {
 
   #unblock(): void {
     if (this.#blocked.length === 0) return;
-    this.#blocked = this.#blocked.filter((stream) => stream.active && !this.#sendBody(stream));
+    this.#blocked = this.#blocked.filter((stream) => {
+      stream.blocked = !this.#sendBody(stream);
+      return stream.blocked;
+    });
   }
 
   /** Writes the frames gathered so far: one write; frames gathered meanwhile go in the next. */
@@ -717,10 +731,10 @@ export class Http2Connection implements ConnectionCycle {
         this.#goingAway = true;
         // Streams above its last id were not processed: they are dropped, uncounted, as at the end of a run.
         for (const stream of [...this.#streams.values()]) {
-          if (stream.active && stream.id > lastStreamId) this.#abandon(stream);
+          if (stream.active && stream.id > lastStreamId) this.#finishStream(stream, false);
         }
-        // Streams not yet opened wait for the new connection's slots: their batches start again there.
-        for (const stream of this.#queue) this.#abandon(stream);
+        // Streams not yet opened end too, uncounted: new batches take their slots on the next connection.
+        for (const stream of this.#queue) this.#finishStream(stream, false);
         this.#queue = [];
         return true;
       }
@@ -869,20 +883,16 @@ export class Http2Connection implements ConnectionCycle {
     const counters = context.counters;
     const status = stream.status;
     const batch = stream.batch!;
-    const nowMs = batch.pending === 1 || this.#samplePerResponse() ? clockMs() : 0;
+    const nowMs = batch.pending === 1 || this.#samplePerResponse ? clockMs() : 0;
     counters.requests++;
     counters.requestsSinceSample++;
     counters.statusCodes[status]++;
     if (status > 399) counters.errors.status++;
     if (context.sink !== null) this.#deliver(stream, context.sink);
     if (generation !== this.#generation) return;
-    if (batch.pending > 1 && this.#samplePerResponse() && !batch.failed) this.#recordSample(batch, nowMs);
+    if (batch.pending > 1 && this.#samplePerResponse && !batch.failed) this.#recordSample(batch, nowMs);
     if (batch.pending === 1 && !batch.failed) this.#recordSample(batch, nowMs);
     this.#finishStream(stream, true);
-  }
-
-  #samplePerResponse(): boolean {
-    return this.#context.pacing?.perResponse === true && this.#context.source.pipelineDepth > 1;
   }
 
   #deliver(stream: Stream, sink: ResponseSink): void {
@@ -907,7 +917,7 @@ export class Http2Connection implements ConnectionCycle {
   #recordSample(batch: Batch, nowMs: number): void {
     const context = this.#context;
     const latencyUs = (nowMs - batch.sinceMs) * 1000;
-    if (latencyUs >= context.timeoutMs * 1000) {
+    if (latencyUs >= this.#timeoutUs) {
       context.counters.countError("timeout", "response after --timeout");
     } else if (context.pacing === null) {
       context.recordLatencyUs(latencyUs);
@@ -925,17 +935,14 @@ export class Http2Connection implements ConnectionCycle {
       this.#streams.delete(stream.id);
       this.#open--;
     }
+    // A stream waiting for window to send its body must not be found there once it is reused.
+    if (stream.blocked) this.#blocked.splice(this.#blocked.indexOf(stream), 1);
     stream.reset();
     this.#pool.push(stream);
     if (--batch.pending === 0) {
       this.#batches--;
       this.#batchPool.push(batch);
     }
-  }
-
-  /** A stream the server will not process (above a GOAWAY's last id): dropped without a count. */
-  #abandon(stream: Stream): void {
-    this.#finishStream(stream, false);
   }
 
   /** A script hook failed: this connection stops, and the thread is told. */

@@ -110,7 +110,7 @@ export const MAX_WINDOW_BYTES = 2 ** 31 - 1;
  * ```
  */
 export class FrameWriter {
-  #buffer = new Uint8Array(16 * 1024);
+  #buffer = new Uint8Array(1024);
   #length = 0;
 
   /** Bytes appended since the last `clear()`. */
