@@ -353,10 +353,10 @@ async function writeResults(
       mergedShards,
       thresholds,
       error,
-    });
+    }, { oneLine: config.jsonPath === "-" });
     // On stdout the document is one line, so that log collectors (`kubectl logs`, CI logs) keep it whole and a
     // line filter finds it among other output.
-    if (config.jsonPath === "-") out(JSON.stringify(JSON.parse(json)) + "\n");
+    if (config.jsonPath === "-") out(json);
     else await writeFileWhole(config.jsonPath, json).catch((e) => err(`--json ${config.jsonPath}: ${e}\n`));
   }
   if (config.summaryPath !== null) {

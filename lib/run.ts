@@ -6,7 +6,7 @@
  */
 import { writeStdout } from "./_stdout.ts";
 import type { Config } from "./config/config.ts";
-import { shareOf } from "./config/share.ts";
+import { shareOf, shareStart } from "./config/share.ts";
 import { IntervalMerge, type LatencyInterval } from "./merge/interval_merge.ts";
 import { mergeReports } from "./merge/merge_reports.ts";
 import { preflight } from "./preflight/preflight.ts";
@@ -447,8 +447,8 @@ function workerSetup(
   { caCerts, pinnedCerts }: { caCerts: string[]; pinnedCerts: string[] | null },
   progress: boolean,
 ): WorkerSetup {
-  let firstConnection = config.shard?.firstConnection ?? 0;
-  for (let i = 0; i < index; i++) firstConnection += shareOf(config.connections, config.threads, i);
+  const firstConnection = (config.shard?.firstConnection ?? 0) +
+    shareStart(config.connections, config.threads, index);
   return {
     threadIndex: index,
     threadConnections: shareOf(config.connections, config.threads, index),

@@ -9,7 +9,7 @@
 
 import type { Threshold } from "../thresholds/threshold.ts";
 import { parseThreshold } from "../thresholds/threshold.ts";
-import type { OptionSpec } from "./options.ts";
+import { OPTION_SPECS, type OptionSpec } from "./options.ts";
 
 /**
  * The merge's options, in the order of its help text. The report's flags keep the run's names (`--latency`,
@@ -24,25 +24,21 @@ import type { OptionSpec } from "./options.ts";
  * ```
  */
 export const MERGE_OPTION_SPECS: readonly OptionSpec[] = [
-  { name: "latency", short: "L", description: "Print latency statistics" },
-  { name: "u_latency", short: "U", description: "With -R tests, also print the uncorrected latency" },
-  { name: "json", value: "file", description: "Write the merged result as JSON to this file (- for stdout)" },
-  { name: "summary", value: "file", description: "Append a Markdown summary to this file" },
-  {
-    name: "threshold",
-    value: "text",
-    multiple: true,
-    description: "Fail (exit 99) unless '<metric> <op> <value>' holds",
-    suggestions: ["p99 < 100ms", "errors < 1%", "rps > 1000"],
-  },
-  {
-    name: "script",
-    short: "s",
-    value: "file",
-    description: "Run this Lua script's done() on the merged figures",
-  },
+  runOption("latency"),
+  runOption("u_latency"),
+  runOption("json", "Write the merged result as JSON to this file (- for stdout)"),
+  runOption("summary"),
+  runOption("threshold"),
+  runOption("script", "Run this Lua script's done() on the merged figures"),
   { name: "allow-partial", description: "Merge the shards given even when some are missing" },
 ];
+
+/** The run's option `name` (options.ts), with another description where the merge does something else with it. */
+function runOption(name: string, description?: string): OptionSpec {
+  const spec = OPTION_SPECS.find((option) => option.name === name);
+  if (spec === undefined) throw new Error(`no run option ${name}`);
+  return description === undefined ? spec : { ...spec, description };
+}
 
 /**
  * What `wrk-deno merge` was asked to do.

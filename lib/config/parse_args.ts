@@ -10,7 +10,7 @@ import { HelpRequested, UsageError, type UsageErrorOptions } from "./errors.ts";
 import { OPTION_SPECS } from "./options.ts";
 import { parseThreshold } from "../thresholds/threshold.ts";
 import { parseCount, parseDurationMs, parseStartAt } from "./units.ts";
-import { shareOf } from "./share.ts";
+import { shareOf, shareStart } from "./share.ts";
 import { parseTarget } from "./url.ts";
 
 /** `OPTION_SPECS` in `node:util`'s form. Values stay strings here and are parsed below with units. */
@@ -227,9 +227,7 @@ function shardOf(
         `threads: raise -c to at least ${threads * count} or lower -t`,
     );
   }
-  let firstConnection = 0;
-  for (let i = 0; i < index; i++) firstConnection += shareOf(connections, count, i);
-  return { index, count, connections, rate, firstConnection };
+  return { index, count, connections, rate, firstConnection: shareStart(connections, count, index) };
 }
 
 /**

@@ -19,3 +19,17 @@
 export function shareOf(total: number, parts: number, index: number): number {
   return Math.floor(total / parts) + (index < total % parts ? 1 : 0);
 }
+
+/**
+ * Where part `index` starts when `total` is shared over `parts`: the sum of the parts before it.
+ *
+ * @example The first connection of each of three threads over ten connections
+ * ```ts
+ * import { shareStart } from "./share.ts";
+ *
+ * console.log([0, 1, 2].map((thread) => shareStart(10, 3, thread))); // [ 0, 4, 7 ]
+ * ```
+ */
+export function shareStart(total: number, parts: number, index: number): number {
+  return Math.floor(total / parts) * index + Math.min(index, total % parts);
+}

@@ -136,7 +136,7 @@ interface ResultJson {
 }
 
 /**
- * The run as a `wrk-deno/result@1` JSON document (2-space indented, with a trailing newline), described by
+ * The run as a `wrk-deno/result@1` JSON document (2-space indented, or on one line with `oneLine`; a trailing newline), described by
  * schemas/result-1.schema.json and docs/result-format.md.
  *
  * Latencies are in µs, rates per second, counts are integers; every other number keeps its full double
@@ -208,11 +208,15 @@ interface ResultJson {
  * assertEquals(document.status_codes, { "200": 4, "503": 1 });
  * ```
  */
-export function formatJsonResult(result: RunResult | null, context: JsonContext): string {
+export function formatJsonResult(
+  result: RunResult | null,
+  context: JsonContext,
+  options: { oneLine?: boolean } = {},
+): string {
   if ((result === null) === (context.error === null)) {
     throw new TypeError("formatJsonResult() takes either a result or an error message, not both or neither");
   }
-  return JSON.stringify(resultJson(result, context), null, 2) + "\n";
+  return JSON.stringify(resultJson(result, context), null, options.oneLine ? undefined : 2) + "\n";
 }
 
 function resultJson(result: RunResult | null, context: JsonContext): ResultJson {
