@@ -14,21 +14,10 @@ import { PERMISSIONS } from "../scripts/compile.ts";
 import { formatJsonResult, parseArgs, type RunResult, Stats } from "../mod.ts";
 import { testIdentity } from "../lib/config/test_identity.ts";
 import { bucketIndexOf, lowestValueOf } from "../lib/stats/recorder.ts";
+import { seededRandom } from "../tests/merge/_shards.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const decoder = new TextDecoder();
-
-/** Deterministic uniform numbers in [0, 1) (mulberry32): the same shards on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * `total` samples spread log-normally around `median` (σ `sigma` in log space) from `low` to `high`, counted

@@ -12,13 +12,15 @@
  * Both use the test certificate (tests/fixtures/tls: `localhost` and `127.0.0.1`, signed by `ca.pem`).
  */
 
+import { closedPort, TEST_CA_FILE } from "./server.ts";
+
 const TLS_DIR = new URL("../fixtures/tls/", import.meta.url).pathname;
 
 /** The test CA, which signed both servers' certificate. */
-export const H2_CA_FILE = `${TLS_DIR}ca.pem`;
+export const H2_CA_FILE: string = TEST_CA_FILE;
 
 /** The command's path on PATH (and the sbin folders, where Debian puts nginx), or null when absent. */
-function which(command: string): string | null {
+export function which(command: string): string | null {
   for (const dir of [...(Deno.env.get("PATH") ?? "").split(":"), "/usr/sbin", "/sbin"]) {
     if (dir === "") continue;
     try {
@@ -81,12 +83,7 @@ export interface NginxH2Server {
 }
 
 /** A port on 127.0.0.1 that was free a moment ago. */
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
+const freePort = closedPort;
 
 async function accepts(port: number): Promise<boolean> {
   try {

@@ -1,14 +1,9 @@
 /** wrk itself (Debian's wrk 4.1, which `.ci/run` installs), for tests that compare our behaviour with its. */
 
+import { which } from "./h2_servers.ts";
+
 /** The wrk command, or null when it is not installed (tests that need it are then skipped). */
-export const WRK: string | null = (() => {
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
-    try {
-      if (Deno.statSync(`${dir}/wrk`).isFile) return `${dir}/wrk`;
-    } catch { /* not in this directory */ }
-  }
-  return null;
-})();
+export const WRK: string | null = which("wrk");
 
 /** Runs `wrk args`; resolves to its exit code and output. */
 export async function runWrk(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -141,8 +141,12 @@ function pushFloat(L: LuaState, n: number): number {
 }
 
 /** Concatenates byte pieces into one array (output is written once per call, not per piece). */
-function join(pieces: Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
+function join(
+  pieces: Uint8Array[],
+  length: number,
+  allocate: (length: number) => Uint8Array = (n) => new Uint8Array(n),
+): Uint8Array {
+  const out = allocate(length);
   let offset = 0;
   for (const piece of pieces) {
     out.set(piece, offset);
@@ -238,14 +242,8 @@ function tableConcat(L: LuaState): number {
     length += text.length;
     lua.lua_pop(L, 1);
   }
-  // Joined straight into the new string's bytes: `join` would make an ArrayBuffer of its own, then be copied.
-  const bytes = newBytes(length);
-  let offset = 0;
-  for (const piece of pieces) {
-    bytes.set(piece, offset);
-    offset += piece.length;
-  }
-  pushString(L, newString(L, bytes));
+  // Joined straight into the new string's bytes, which the string then owns (no copy).
+  pushString(L, newString(L, join(pieces, length, newBytes)));
   return 1;
 }
 

@@ -162,8 +162,6 @@ export interface Fengari {
   readonly lua: LuaApi;
   readonly lauxlib: LauxApi;
   readonly lualib: LualibApi;
-  /** `"Fengari 0.1.5"`: what the patches' probes check. */
-  readonly FENGARI_RELEASE: string;
   to_luastring(s: string, cache?: boolean): LuaString;
   to_jsstring(s: Uint8Array, from?: number, to?: number, replacement_char?: boolean): string;
 }

@@ -32,8 +32,6 @@ export const lua: LuaApi = fengari.lua;
 export const lauxlib: LauxApi = fengari.lauxlib;
 /** The standard libraries. */
 export const lualib: LualibApi = fengari.lualib;
-/** fengari's release (`"Fengari 0.1.5"`), which the patches' probes check. */
-export const FENGARI_RELEASE: string = fengari.FENGARI_RELEASE;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { FENGARI_RELEASE, lauxlib, lua, type LuaJsFunction, type LuaState, raise } from "./_lua.ts";
+import { lauxlib, lua, type LuaJsFunction, type LuaState, raise } from "./_lua.ts";
 import { newBytes } from "./_fast_paths.ts";
 import { newString, pushString } from "./_direct.ts";
 import {
@@ -28,8 +28,6 @@ import {
   releaseMatchState,
 } from "./_lua_pattern.ts";
 
-/** The fengari release these replacements were written against and tested with. */
-const CHECKED_RELEASE = "Fengari 0.1.5";
 /** fengari's own functions' names (lstrlib.js), by `string` field: the shape the probe expects. */
 const ORIGINAL_NAMES: Record<string, string> = {
   gsub: "str_gsub",
@@ -275,11 +273,10 @@ const REPLACEMENTS: Record<string, LuaJsFunction> = {
 };
 
 /**
- * Whether this fengari is the one the replacements were checked against, and the `string` table on top of
- * the stack holds fengari's own functions (not a script's, not another patch's).
+ * Whether the `string` table on top of the stack holds fengari's own functions (not a script's, not another
+ * patch's). The release is pinned by every fengari import (`npm:fengari@0.1.5`), as for the other patches.
  */
 function probe(L: LuaState): boolean {
-  if (FENGARI_RELEASE !== CHECKED_RELEASE) return false;
   for (const [field, name] of Object.entries(ORIGINAL_NAMES)) {
     lua.lua_getfield(L, -1, field);
     const fn = lua.lua_tocfunction(L, -1);

@@ -13,10 +13,9 @@
  * @module
  */
 
-import { FENGARI_RELEASE, lua, type LuaJsFunction, type LuaState } from "./_lua.ts";
+import { lua, type LuaJsFunction, type LuaState } from "./_lua.ts";
 import { keyOf, pushString, topString, type TString } from "./_direct.ts";
 
-const CHECKED_RELEASE = "Fengari 0.1.5";
 /** Longest array sorted here; longer ones go to fengari (no reason, other than bounding the copy). */
 const MAX_ELEMENTS = 1 << 20;
 
@@ -106,7 +105,7 @@ function makeTableSort(original: LuaJsFunction): LuaJsFunction {
 export function installTableSort(L: LuaState): boolean {
   lua.lua_getglobal(L, "table");
   let applies = false;
-  if (lua.lua_type(L, -1) === lua.LUA_TTABLE && FENGARI_RELEASE === CHECKED_RELEASE) {
+  if (lua.lua_type(L, -1) === lua.LUA_TTABLE) {
     lua.lua_getfield(L, -1, "sort");
     const original = lua.lua_tocfunction(L, -1);
     lua.lua_pop(L, 1);
