@@ -94,12 +94,7 @@ async function runDemo(args: string[]): Promise<number> {
 async function runMerge(options: MergeOptions): Promise<number> {
   try {
     // As for a run: a result that cannot be written is refused before anything is read.
-    if (options.jsonPath !== null && options.jsonPath !== "-") {
-      await checkOutputPath(options.jsonPath, "--json", { append: false });
-    }
-    if (options.summaryPath !== null) {
-      await checkOutputPath(options.summaryPath, "--summary", { append: true });
-    }
+    await checkOutputPaths(options.jsonPath, options.summaryPath, null);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     err(`${error.message}\n`);
@@ -149,32 +144,17 @@ async function runMerge(options: MergeOptions): Promise<number> {
   try {
     const { result } = merged;
     report(formatHeader(result.url, result.durationMs, result.threads, result.connections));
-    report(
-      result.rate === null
-        ? formatReport(result, { latency: options.latency })
-        : formatRateReport(result, { latency: options.latency, uncorrected: options.uncorrectedLatency }),
-    );
-    const verdicts = await writeResults(
-      config,
-      options.command,
+    const outcome = await reportResult(
+      report,
       result,
-      null,
-      merged.testId,
-      merged.mergedShards,
+      { latency: options.latency, uncorrected: options.uncorrectedLatency },
+      () => writeResults(config, options.command, result, null, merged.testId, merged.mergedShards),
+      async (result) => await script?.done(result),
     );
-    report(formatThresholdReport(verdicts ?? []));
-    const thresholdsFailed = verdicts?.some((verdict) => !verdict.passed) ?? false;
-    try {
-      await script?.done(result);
-    } catch (error) {
-      if (!(error instanceof RunError)) throw error;
-      // As after a run: the script's error or os.exit(n) decides, but os.exit(0) does not hide a failed threshold.
-      if (error.message !== "") err(`${error.message}\n`);
-      return error.exitCode === 0 && thresholdsFailed ? THRESHOLDS_FAILED_EXIT_CODE : error.exitCode;
-    }
+    if (outcome.doneExitCode !== null) return outcome.doneExitCode;
     for (const line of merged.unfinishedShards) err(`${line}\n`);
     if (merged.unfinishedShards.length > 0 && !options.allowPartial) return 1;
-    return thresholdsFailed ? THRESHOLDS_FAILED_EXIT_CODE : 0;
+    return outcome.thresholdsFailed ? THRESHOLDS_FAILED_EXIT_CODE : 0;
   } finally {
     script?.close();
   }
@@ -199,11 +179,7 @@ async function runCli(args: string[]): Promise<number> {
   try {
     config = parseArgs(args);
     // A result that cannot be written is refused now, not found out after the run.
-    if (config.jsonPath !== null && config.jsonPath !== "-") {
-      await checkOutputPath(config.jsonPath, "--json", { append: false });
-    }
-    if (config.summaryPath !== null) await checkOutputPath(config.summaryPath, "--summary", { append: true });
-    if (config.hdrLogPath !== null) await checkOutputPath(config.hdrLogPath, "--hdr-log", { append: false });
+    await checkOutputPaths(config.jsonPath, config.summaryPath, config.hdrLogPath);
   } catch (error) {
     if (error instanceof HelpRequested) {
       out(USAGE);
@@ -281,23 +257,14 @@ async function runCli(args: string[]): Promise<number> {
         listen(false);
         meter?.clear();
       });
-      report(
-        config.rate === null
-          ? formatReport(result, { latency: config.latency })
-          : formatRateReport(result, { latency: config.latency, uncorrected: config.uncorrectedLatency }),
+      const outcome = await reportResult(
+        report,
+        result,
+        { latency: config.latency, uncorrected: config.uncorrectedLatency },
+        () => writeResults(config, args, result, null, testId),
+        (result) => run.done(result),
       );
-      const verdicts = await writeResults(config, args, result, null, testId);
-      report(formatThresholdReport(verdicts ?? []));
-      const thresholdsFailed = verdicts?.some((verdict) => !verdict.passed) ?? false;
-      try {
-        await run.done(result);
-      } catch (error) {
-        if (!(error instanceof RunError)) throw error;
-        // The results are written already: a script's error or `os.exit(n)` in done() decides the exit code,
-        // except that os.exit(0) does not hide a failed threshold.
-        if (error.message !== "") err(`${error.message}\n`);
-        return error.exitCode === 0 && thresholdsFailed ? THRESHOLDS_FAILED_EXIT_CODE : error.exitCode;
-      }
+      if (outcome.doneExitCode !== null) return outcome.doneExitCode;
       if (result.unfinishedThreads.length > 0) {
         err(
           `threads ${
@@ -306,7 +273,7 @@ async function runCli(args: string[]): Promise<number> {
         );
         return 1;
       }
-      return thresholdsFailed ? THRESHOLDS_FAILED_EXIT_CODE : 0;
+      return outcome.thresholdsFailed ? THRESHOLDS_FAILED_EXIT_CODE : 0;
     } finally {
       // The last interval was written before the result came; a failed run keeps the intervals it had.
       hdrLog?.close();
@@ -326,6 +293,49 @@ async function runCli(args: string[]): Promise<number> {
   } finally {
     listen(false);
   }
+}
+
+/** Refuses (a `UsageError`) output paths that cannot be written, before anything runs or is read. */
+async function checkOutputPaths(
+  jsonPath: string | null,
+  summaryPath: string | null,
+  hdrLogPath: string | null,
+): Promise<void> {
+  if (jsonPath !== null && jsonPath !== "-") await checkOutputPath(jsonPath, "--json", { append: false });
+  if (summaryPath !== null) await checkOutputPath(summaryPath, "--summary", { append: true });
+  if (hdrLogPath !== null) await checkOutputPath(hdrLogPath, "--hdr-log", { append: false });
+}
+
+/**
+ * After a run or a merge: the report (wrk's, or wrk2's for `-R`), the results written (`writeResults`), the
+ * thresholds' block, then the script's `done()`. The results are written before `done()`, so a script's error
+ * or `os.exit(n)` there decides the exit code (`doneExitCode`), except that `os.exit(0)` does not hide a failed
+ * threshold.
+ */
+async function reportResult(
+  report: (text: string) => void,
+  result: RunResult,
+  view: { latency: boolean; uncorrected: boolean },
+  writeResults: () => Promise<ThresholdVerdict[] | null>,
+  done: (result: RunResult) => Promise<void>,
+): Promise<{ thresholdsFailed: boolean; doneExitCode: number | null }> {
+  report(
+    result.rate === null ? formatReport(result, { latency: view.latency }) : formatRateReport(result, view),
+  );
+  const verdicts = await writeResults();
+  report(formatThresholdReport(verdicts ?? []));
+  const thresholdsFailed = verdicts?.some((verdict) => !verdict.passed) ?? false;
+  try {
+    await done(result);
+  } catch (error) {
+    if (!(error instanceof RunError)) throw error;
+    if (error.message !== "") err(`${error.message}\n`);
+    const doneExitCode = error.exitCode === 0 && thresholdsFailed
+      ? THRESHOLDS_FAILED_EXIT_CODE
+      : error.exitCode;
+    return { thresholdsFailed, doneExitCode };
+  }
+  return { thresholdsFailed, doneExitCode: null };
 }
 
 /**
