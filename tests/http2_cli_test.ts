@@ -115,9 +115,10 @@ Deno.test("a window that never opens holds request bodies: timeouts counted, the
       ["-t1", "-c1", "-d1500ms", "--timeout", "300ms", "-s", script],
       (outcome, document, server) => {
         assertEquals(outcome.code, 0, outcome.stderr);
-        assertEquals(document.requests, 0);
+        // The first request may go, with the protocol's default window, before the server's SETTINGS close it.
+        assert(document.requests <= 1, `${document.requests} requests`);
         assert(document.errors.timeout >= 2, JSON.stringify(document.errors));
-        assertEquals(server.requests.length, 0);
+        assertEquals(server.requests.length, document.requests);
         assert(outcome.wallMs < 6_000, `${outcome.wallMs} ms`);
       },
     );

@@ -9,6 +9,7 @@
 import type { Config } from "../config/config.ts";
 import type { RunResult } from "../run_result.ts";
 import { reportedFigures } from "../stats/reported_figures.ts";
+import { allErrors } from "../stats/error_counts.ts";
 import type { Stats } from "../stats/stats.ts";
 import type { ThresholdVerdict } from "../thresholds/verdict.ts";
 import { integer, requestsPerSecond, unfinishedThreadsLine } from "./_lines.ts";
@@ -107,7 +108,6 @@ export function formatMarkdownSummary(result: RunResult | null, context: Markdow
 
 /** One row of figures: what the report's last lines say, plus the error total and the rate asked. */
 function keyFigures(result: RunResult): string {
-  const { connect, read, write, timeout, status } = result.errors;
   const seconds = result.runtimeUs / 1e6;
   const header = ["Requests", "Duration", "Read", "Requests/sec", "Transfer/sec", "Errors"];
   const row = [
@@ -116,7 +116,7 @@ function keyFigures(result: RunResult): string {
     `${formatBinary(result.bytesRead)}B`,
     formatFixed(requestsPerSecond(result), 2),
     `${formatBinary(seconds > 0 ? result.bytesRead / seconds : 0)}B`,
-    integer(connect + read + write + timeout + status),
+    integer(allErrors(result.errors)),
   ];
   if (result.rate !== null) {
     const planned = result.rate.plannedPerSec;

@@ -12,11 +12,8 @@
  *
  * @example Totalling the socket errors, as the report's `Socket errors` line does
  * ```ts
- * import type { ErrorCounts } from "./error_counts.ts";
+ * import { socketErrors } from "./error_counts.ts";
  *
- * function socketErrors(errors: ErrorCounts): number {
- *   return errors.connect + errors.read + errors.write + errors.timeout;
- * }
  * console.log(socketErrors({ connect: 1, read: 0, write: 0, status: 3, timeout: 2 })); // 3
  * ```
  */
@@ -111,4 +108,33 @@ export function sortedReasons(total: ReadonlyMap<string, number>): ErrorReason[]
  */
 export function addErrors(total: ErrorCounts, more: ErrorCounts): void {
   for (const kind of ERROR_KINDS) total[kind] += more[kind];
+}
+
+/**
+ * The socket errors among `errors` (connect, read, write, timeout): attempts that got no response.
+ *
+ * @example
+ * ```ts
+ * import { socketErrors } from "./error_counts.ts";
+ *
+ * console.log(socketErrors({ connect: 1, read: 2, write: 0, status: 5, timeout: 1 })); // 4
+ * ```
+ */
+export function socketErrors(errors: ErrorCounts): number {
+  return errors.connect + errors.read + errors.write + errors.timeout;
+}
+
+/**
+ * All errors as the `errors` threshold and the summary count them: socket errors plus responses with status
+ * above 399.
+ *
+ * @example
+ * ```ts
+ * import { allErrors } from "./error_counts.ts";
+ *
+ * console.log(allErrors({ connect: 1, read: 2, write: 0, status: 5, timeout: 1 })); // 9
+ * ```
+ */
+export function allErrors(errors: ErrorCounts): number {
+  return socketErrors(errors) + errors.status;
 }

@@ -10,6 +10,7 @@
 import { UsageError } from "../config/errors.ts";
 import type { RunResult } from "../run_result.ts";
 import { reportedFigures } from "../stats/reported_figures.ts";
+import { allErrors, socketErrors } from "../stats/error_counts.ts";
 import type { ThresholdVerdict } from "./verdict.ts";
 
 export type { ThresholdVerdict };
@@ -257,10 +258,9 @@ function actualValue(threshold: Threshold, result: RunResult): number | null {
 }
 
 function errorCount(metric: "errors" | "non2xx" | "timeouts", result: RunResult): number {
-  const { connect, read, write, timeout, status } = result.errors;
-  if (metric === "non2xx") return status;
-  if (metric === "timeouts") return timeout;
-  return connect + read + write + timeout + status;
+  if (metric === "non2xx") return result.errors.status;
+  if (metric === "timeouts") return result.errors.timeout;
+  return allErrors(result.errors);
 }
 
 /**
@@ -269,8 +269,7 @@ function errorCount(metric: "errors" | "non2xx" | "timeouts", result: RunResult)
  */
 function countValue(unit: Threshold["unit"], count: number, result: RunResult): number | null {
   if (unit !== "percent") return count;
-  const { connect, read, write, timeout } = result.errors;
-  const attempts = result.requests + connect + read + write + timeout;
+  const attempts = result.requests + socketErrors(result.errors);
   return attempts > 0 ? (100 * count) / attempts : null;
 }
 

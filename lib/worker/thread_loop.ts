@@ -8,7 +8,7 @@ import { Connection } from "../net/http1/connection.ts";
 import { originOffsetMs, Pacer, type RatePlan, slotIntervalMs } from "../net/pacer.ts";
 import type { RequestSource, ResponseSink } from "../net/request_source.ts";
 import type { Transport } from "../net/socket.ts";
-import type { ErrorCounts } from "../stats/error_counts.ts";
+import { type ErrorCounts, socketErrors } from "../stats/error_counts.ts";
 import { Recorder } from "../stats/recorder.ts";
 import type { LatencySnapshot, ThreadReport } from "./protocol.ts";
 
@@ -178,8 +178,7 @@ export class ThreadLoop {
     for (const connection of this.#connections) connection.expire(nowMs);
     const onProgress = this.#options.onProgress;
     if (onProgress && ++this.#ticks % PROGRESS_EVERY_TICKS === 0) {
-      const { errors } = counters;
-      onProgress(counters.requests, errors.connect + errors.read + errors.write + errors.timeout);
+      onProgress(counters.requests, socketErrors(counters.errors));
     }
   }
 }

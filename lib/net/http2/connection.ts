@@ -95,7 +95,6 @@ class Stream {
   batch: Batch | null = null;
   /** The request, its encoded header block and its body still to send. */
   request: H2Request | null = null;
-  block: Uint8Array | null = null;
   bodySent = 0;
   /** HEADERS queued: waiting for a stream slot under the server's MAX_CONCURRENT_STREAMS. */
   opened = false;
@@ -121,7 +120,6 @@ class Stream {
     this.active = false;
     this.batch = null;
     this.request = null;
-    this.block = null;
     this.bodySent = 0;
     this.opened = false;
     this.status = 0;
@@ -424,28 +422,18 @@ export class Http2Connection implements ConnectionCycle {
       stream.active = true;
       stream.batch = batch;
       stream.request = request;
-      stream.block = this.#blockOf(request);
+      // Encoded once per translation: a static request's block is reused for every send.
+      request.block ??= this.#encoder.encodeHeaderBlock(request.headers);
       stream.sinceMs = nowMs;
       this.#queue.push(stream);
     }
     return true;
   }
 
-  /** Header blocks by request: a static request's is encoded once. */
-  readonly #blocks = new WeakMap<H2Request, Uint8Array>();
-
-  #blockOf(request: H2Request): Uint8Array {
-    let block = this.#blocks.get(request);
-    if (block === undefined) {
-      block = this.#encoder.encodeHeaderBlock(request.headers);
-      this.#blocks.set(request, block);
-    }
-    return block;
-  }
-
   /** Opens queued streams while the server allows more. */
   #openQueued(): void {
     const queue = this.#queue;
+    const nowMs = clockMs();
     let taken = 0;
     while (taken < queue.length && this.#open < this.#peerMaxStreams && !this.#goingAway) {
       const stream = queue[taken++];
@@ -458,12 +446,17 @@ export class Http2Connection implements ConnectionCycle {
       stream.id = this.#nextStreamId;
       this.#nextStreamId += 2;
       stream.opened = true;
-      stream.sinceMs = clockMs();
+      stream.sinceMs = nowMs;
       stream.sendWindow = this.#peerInitialWindow;
       this.#streams.set(stream.id, stream);
       this.#open++;
       const body = stream.request!.body;
-      this.#out.headers(stream.id, stream.block!, body === null || body.length === 0, this.#peerMaxFrame);
+      this.#out.headers(
+        stream.id,
+        stream.request!.block!,
+        body === null || body.length === 0,
+        this.#peerMaxFrame,
+      );
       if (body !== null && body.length > 0) this.#sendBody(stream);
     }
     if (taken > 0) queue.splice(0, taken);

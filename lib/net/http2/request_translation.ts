@@ -21,6 +21,11 @@ export interface H2Request {
   body: Uint8Array | null;
   /** A HEAD request: its response announces a body that never comes. */
   head: boolean;
+  /**
+   * Its HPACK header block, set by the connection the first time it sends the request: the encoder never
+   * indexes, so one block serves every send of a cached translation, on any connection.
+   */
+  block?: Uint8Array;
 }
 
 /** The scheme of the connection the requests go on (`:scheme`). */
