@@ -17,7 +17,7 @@
  */
 import type { LatencyInterval } from "../merge/interval_merge.ts";
 import { encodeStats } from "../stats/hdr_codec.ts";
-import { bucketWidthOf, lowestValueOf } from "../stats/recorder.ts";
+import { hdrValueAtPercentile } from "../stats/hdr_figures.ts";
 import type { Stats } from "../stats/stats.ts";
 
 /** The tag of the latency lines: closed loop, as measured; with `-R`, from the planned time (wrk2's "Recorded"). */
@@ -90,16 +90,7 @@ export function formatHdrLogInterval(interval: LatencyInterval): string {
 }
 
 function intervalLine(tag: string, span: string, stats: Stats): string {
-  return `Tag=${tag},${span},${(highestValue(stats) / MAX_VALUE_UNIT_RATIO).toFixed(3)},${
+  return `Tag=${tag},${span},${(hdrValueAtPercentile(stats, 100) / MAX_VALUE_UNIT_RATIO).toFixed(3)},${
     encodeStats(stats)
   }\n`;
-}
-
-/**
- * HdrHistogram's `getMaxValue()`, which Java's writer logs: the highest value equivalent to the largest sample
- * (the top of its bucket; exact below 2048 µs); 0 without samples.
- */
-function highestValue(stats: Stats): number {
-  const top = stats.bucketCounts().length - 1;
-  return top < 0 ? 0 : lowestValueOf(top) + bucketWidthOf(top) - 1;
 }
