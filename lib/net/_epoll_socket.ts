@@ -36,7 +36,7 @@ import {
   SOL_SOCKET,
   TCP_NODELAY,
 } from "./_libc.ts";
-import { clockMs } from "./clock.ts";
+import { clockMs, TIMER_SLACK_MS } from "./clock.ts";
 import { errnoName } from "./error_reason.ts";
 import { type Cancel, READ_FAILED, type Socket } from "./socket.ts";
 
@@ -47,12 +47,6 @@ const SYNC_WAIT_MS = 1;
 const MAX_READS_PER_TURN = 4;
 /** Longest hand-off wait: bounds how long the loop outlives its last socket. */
 const ASYNC_WAIT_MS = 20;
-/**
- * The shortest `epoll_pwait2` wait: timers closer together than this fire together, at most this late. `-R`'s
- * slots come every few microseconds at high rates; waking for each would cost more CPU per request than wrk2
- * spends, whose timers wait whole milliseconds (docs/benchmarks.md#measurements-behind-the-code).
- */
-const MIN_PRECISE_WAIT_NS = 500_000;
 /** While busy, the event loop still gets a turn this often (timers fire at most this late). */
 const YIELD_EVERY_MS = 5;
 
@@ -214,10 +208,9 @@ export class EpollLoop {
   #preciseWaits = true;
 
   /**
-   * Waits for the sockets at most `untilMs` (under a millisecond), or `MIN_PRECISE_WAIT_NS`, with
-   * `epoll_pwait2`'s nanosecond timeout: a timer that close (`-R`'s next slot) is neither polled for, burning
-   * the core, nor waited past by a whole millisecond. Without `epoll_pwait2`, a millisecond, as wrk2's timers
-   * wait (the slot then goes up to that late).
+   * Waits for the sockets at most `untilMs` (under a millisecond), with `epoll_pwait2`'s nanosecond timeout: a
+   * timer that close (`-R`'s next slot) is neither polled for, burning the core, nor waited past. Without
+   * `epoll_pwait2`, `epoll_wait`'s whole millisecond.
    */
   #waitBriefly(untilMs: number): number {
     const libc = this.#libc;
@@ -225,7 +218,7 @@ export class EpollLoop {
     if (pwait2 !== null && this.#preciseWaits) {
       this.#timespec[0] = 0;
       this.#timespec[1] = 0;
-      this.#timespec[2] = Math.max(Math.ceil(untilMs * 1e6), MIN_PRECISE_WAIT_NS);
+      this.#timespec[2] = Math.ceil(untilMs * 1e6);
       this.#timespec[3] = 0;
       const n = pwait2(this.#epfd, this.#events, MAX_EVENTS, this.#timespecBytes, null);
       if (n >= 0 || libc.errno() !== ENOSYS) return n;
@@ -252,24 +245,40 @@ export class EpollLoop {
     return timer;
   }
 
-  /** Runs the timers that are due; returns the milliseconds until the next one (Infinity when none). */
+  /**
+   * Timers run in rounds at most `TIMER_SLACK_MS` apart, whatever wakes the loop: at `-R` rates the slots of
+   * many connections then go out together, the server answers them together, and the loop wakes once for many
+   * answers, as with wrk2's millisecond timers. Run at every wake-up instead, timers would send a few requests
+   * after each answer, and the loop would wake for every few answers, at a context switch each
+   * (docs/benchmarks.md#rate-mode--r-against-wrk2).
+   */
+  #roundMs = -Infinity;
+
+  /**
+   * Runs the timers that are due, if a round is due; returns the milliseconds until the next round that has a
+   * timer to run (Infinity when none).
+   */
   #runTimers(): number {
     const heap = this.#timers;
-    while (heap.length > 0) {
-      const top = heap[0];
-      if (!top.cancelled) {
-        const untilMs = top.dueMs - clockMs();
-        if (untilMs > 0) return untilMs;
+    const nowMs = clockMs();
+    if (nowMs >= this.#roundMs) {
+      let ran = false;
+      while (heap.length > 0 && (heap[0].cancelled || heap[0].dueMs <= nowMs)) {
+        const top = heap[0];
+        this.#popTimer();
+        if (top.cancelled) continue;
+        ran = true;
+        top.callback();
       }
-      this.#popTimer();
-      if (!top.cancelled) top.callback();
+      if (ran) this.#roundMs = nowMs + TIMER_SLACK_MS;
     }
-    return Infinity;
+    while (heap.length > 0 && heap[0].cancelled) this.#popTimer();
+    return heap.length === 0 ? Infinity : Math.max(heap[0].dueMs, this.#roundMs) - nowMs;
   }
 
   #untilNextTimerMs(): number {
     const heap = this.#timers;
-    return heap.length === 0 ? Infinity : heap[0].dueMs - clockMs();
+    return heap.length === 0 ? Infinity : Math.max(heap[0].dueMs, this.#roundMs) - clockMs();
   }
 
   #popTimer(): void {

@@ -6,6 +6,14 @@
  */
 import { CLOCK_MONOTONIC, openLibc } from "./_libc.ts";
 
+/**
+ * How late a thread's timers may fire, in ms. The epoll loop wakes for its timers at most once per this span
+ * (lib/net/_epoll_socket.ts), so timers due within it fire together, as wrk2's millisecond timers do: at `-R`
+ * rates a wake-up per slot would cost more CPU than the requests. Deno's `setTimeout` has millisecond steps too.
+ * `-R`'s recorded latency does not charge the server for this much lateness (lib/net/pacer.ts).
+ */
+export const TIMER_SLACK_MS = 1;
+
 /** Now, in milliseconds, on this thread's clock. */
 export const clockMs: () => number = pickClock();
 

@@ -7,12 +7,16 @@
  * counts from the last batch that went at its slot, so the requests a stall held back go as fast as the server
  * answers them: what an open system, where requests arrive whatever the server does, would send. The slot's
  * time is also where the batch's latency starts (the "recorded", coordinated-omission-free latency): waiting
- * caused by a slow earlier response is charged to the requests that waited.
+ * caused by a slow earlier response is charged to the requests that waited. A batch that waited for its slot
+ * is written when the thread's timer fires, up to `TIMER_SLACK_MS` late by design (lib/net/clock.ts): that
+ * lateness is the client's own and is not charged (wrk2 charges its millisecond timers' lateness to the
+ * server, so a server answering in 0.1 ms shows a median near 1 ms there).
  *
  * Pure and clock-free: the caller passes the time, so tests run it on a fake clock.
  *
  * @module
  */
+import { TIMER_SLACK_MS } from "./clock.ts";
 
 /** How a run's rate is spread: what every connection's {@linkcode Pacer} is built from. */
 export interface RatePlan {
@@ -94,6 +98,15 @@ export class Pacer {
     }
     this.late = true;
     return this.#catchUpFromMs + ((this.#slots - this.#catchUpSlots) * this.#intervalMs) / 2;
+  }
+
+  /**
+   * Where the recorded latency of the batch `dueMs()` last placed counts from, when it is written at `sentMs`:
+   * its slot when it was behind (`late`); when it waited for its slot, its write, but never more than
+   * `TIMER_SLACK_MS` after the slot (a thread too busy to keep its timers is charged beyond that).
+   */
+  latencyOriginMs(sentMs: number): number {
+    return this.late ? this.plannedMs : Math.min(sentMs, this.plannedMs + TIMER_SLACK_MS);
   }
 
   /** A batch of `requests` went out: the next batch takes the following slot. */

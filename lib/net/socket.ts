@@ -71,7 +71,7 @@ export interface Transport {
   connect(signal: AbortSignal): Promise<Socket>;
   /**
    * Calls `callback` after `delayMs`, on the transport's own clock and loop, when it has one (the epoll loop:
-   * its timers fire to the fraction of a millisecond; Deno's `setTimeout` fires late, so each `delay()` cycle
+   * its timers fire on time or, when another fired less than a millisecond before, with it in the next round; Deno's `setTimeout` fires late, so each `delay()` cycle
    * runs longer than the script asked and the rate falls below wrk's: docs/benchmarks.md). Returns how to
    * cancel it.
    */

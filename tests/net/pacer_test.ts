@@ -1,6 +1,7 @@
 /** `-R`'s plan (lib/net/pacer.ts), on a fake clock: splits, staggering, catch-up, tiny rates. */
 import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
 import { shareOf } from "../../lib/config/share.ts";
+import { TIMER_SLACK_MS } from "../../lib/net/clock.ts";
 import { originOffsetMs, Pacer, type RatePlan, slotIntervalMs } from "../../lib/net/pacer.ts";
 
 /**
@@ -104,4 +105,25 @@ Deno.test("tiny rates: -R 1 over -c10 gives each connection a slot every 10 s, t
   assertEquals(sent, [3500, 13_500, 23_500]);
   // -R 3 over 2 connections: 1.5/s each, slots 666.67 ms apart.
   assertAlmostEquals(slotIntervalMs({ totalPerSec: 3, connections: 2 }), 666.667, 0.001);
+});
+
+Deno.test("a batch that waited for its slot is not charged the timer's lateness, up to TIMER_SLACK_MS", () => {
+  assertEquals(TIMER_SLACK_MS, 1);
+  const pacer = new Pacer(10, 10);
+  // Waited for slot 10 (due in the future at 4): written 0.4 ms late, its latency counts from the write.
+  assertEquals(pacer.dueMs(4), 10);
+  assertEquals(pacer.latencyOriginMs(10.4), 10.4);
+  pacer.sent(1);
+  // A timer that fired early (Deno's setTimeout does): from the write too, never before it.
+  assertEquals(pacer.dueMs(15), 20);
+  assertEquals(pacer.latencyOriginMs(19.8), 19.8);
+  pacer.sent(1);
+  // A thread too busy to keep its timers: written 3 ms late, charged all but the slack.
+  assertEquals(pacer.dueMs(25), 30);
+  assertEquals(pacer.latencyOriginMs(33), 31);
+  pacer.sent(1);
+  // Behind its plan (its answer came after its next slot): from the slot, whatever the write.
+  assert(pacer.dueMs(52) <= 52);
+  assertEquals([pacer.plannedMs, pacer.late], [40, true]);
+  assertEquals(pacer.latencyOriginMs(52), 40);
 });

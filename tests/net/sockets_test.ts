@@ -7,6 +7,7 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { ipv6Bytes, openLibc, socketAddressBytes } from "../../lib/net/_libc.ts";
 import { EpollLoop } from "../../lib/net/_epoll_socket.ts";
+import { clockMs, TIMER_SLACK_MS } from "../../lib/net/clock.ts";
 import { isCoreSocket, socketOf } from "../../lib/net/_resource_io.ts";
 import { READ_FAILED, type Socket } from "../../lib/net/socket.ts";
 import { createTransport, usesEpoll } from "../../lib/net/transport.ts";
@@ -352,5 +353,69 @@ Deno.test("epoll sockets: a server streaming faster than we read cannot hold up 
     listener.close();
     await serving.catch(() => {});
     await Promise.all(streams);
+  }
+});
+
+/**
+ * A server on its own thread that, once connected, sends a byte every `everyMs` for `forMs`: wake-ups for the
+ * loop that have nothing to do with its timers.
+ */
+async function tickingServer(everyMs: number, forMs: number): Promise<{ port: number; worker: Worker }> {
+  const code = `
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    postMessage(listener.addr.port);
+    const conn = await listener.accept();
+    const byte = new Uint8Array([120]);
+    const endMs = performance.now() + ${forMs};
+    for (let next = performance.now(); next < endMs; next += ${everyMs}) {
+      while (performance.now() < next) { /* spin: setTimeout has millisecond steps */ }
+      await conn.write(byte);
+    }
+    conn.close();
+    listener.close();
+  `;
+  const worker = new Worker(URL.createObjectURL(new Blob([code], { type: "text/javascript" })), {
+    type: "module",
+  });
+  const port = await new Promise<number>((resolve) => (worker.onmessage = (event) => resolve(event.data)));
+  return { port, worker };
+}
+
+Deno.test("epoll loop: timers due within TIMER_SLACK_MS of each other fire in one round, whatever wakes the loop", async () => {
+  assert(libc !== null);
+  const { port, worker } = await tickingServer(0.07, 200);
+  const loop = new EpollLoop(libc);
+  const socket = await loop.connect(socketAddressBytes("127.0.0.1", port)!, new AbortController().signal);
+  try {
+    // Bytes arrive every 0.07 ms: the loop wakes for each.
+    socket.startReading(new Uint8Array(4096), () => {});
+    // Ten timers 0.1 ms apart, as -R 10k's slots over ten connections: run at every wake-up, they would fire
+    // in about ten rounds.
+    const dueMs: number[] = [];
+    const firedMs: number[] = [];
+    const done = Promise.withResolvers<void>();
+    const startMs = clockMs();
+    for (let i = 0; i < 10; i++) {
+      dueMs.push(startMs + 20 + i * 0.1);
+      loop.timer(20 + i * 0.1, () => {
+        firedMs.push(clockMs());
+        if (firedMs.length === 10) done.resolve();
+      });
+    }
+    await done.promise;
+    for (let i = 0; i < 10; i++) {
+      assert(firedMs[i] >= dueMs[i], `timer ${i} fired ${dueMs[i] - firedMs[i]} ms early`);
+    }
+    // Callbacks of one round run back to back; the next round comes TIMER_SLACK_MS later. Two rounds at most,
+    // and one gap more for the thread being preempted mid-round.
+    let rounds = 1;
+    for (let i = 1; i < 10; i++) if (firedMs[i] - firedMs[i - 1] > 0.05) rounds++;
+    assert(rounds <= 3, `fired in ${rounds} rounds: ${firedMs.map((t) => (t - startMs).toFixed(3))}`);
+    // The last fires within the slack of its time, give or take a busy machine.
+    assert(firedMs[9] - dueMs[9] < TIMER_SLACK_MS + 20, `${firedMs[9] - dueMs[9]} ms late`);
+  } finally {
+    socket.close();
+    loop.close();
+    worker.terminate();
   }
 });

@@ -54,7 +54,7 @@ export class Connection implements ConnectionCycle {
   readonly #pacer: Pacer | null;
   /** With `-R` and pipelined batches (and no `-B`): a latency sample per response, as wrk2 records them. */
   readonly #samplePerResponse: boolean;
-  /** With `-R`: the planned send time of the batch in flight, where its recorded latency starts. */
+  /** With `-R`: where the recorded latency of the batch in flight starts (`Pacer.latencyOriginMs`). */
   #plannedMs = 0;
 
   constructor(context: CycleContext, pacer: Pacer | null = null) {
@@ -224,17 +224,17 @@ export class Connection implements ConnectionCycle {
       return;
     }
     this.#phase = Phase.Requesting;
-    const pacer = this.#pacer;
-    if (pacer !== null) {
-      this.#plannedMs = pacer.plannedMs;
-      context.counters.batches++;
-      if (pacer.late) context.counters.lateBatches++;
-      pacer.sent(source.pipelineDepth);
-    }
     // Only without hooks in between: request() and response() run before the next write, as in wrk.
     const completedMs = this.#completedMs;
     this.#sinceMs = completedMs >= 0 && !source.dynamic && context.sink === null ? completedMs : clockMs();
     this.#completedMs = -1;
+    const pacer = this.#pacer;
+    if (pacer !== null) {
+      this.#plannedMs = pacer.latencyOriginMs(this.#sinceMs);
+      context.counters.batches++;
+      if (pacer.late) context.counters.lateBatches++;
+      pacer.sent(source.pipelineDepth);
+    }
     this.#pending = source.pipelineDepth;
     const generation = this.#generation;
     this.#writing = request;

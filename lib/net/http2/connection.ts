@@ -80,7 +80,7 @@ const CLIENT_SETTINGS: readonly (readonly [number, number])[] = [
 interface Batch {
   /** `clockMs()` when its first HEADERS was queued. */
   sinceMs: number;
-  /** With `-R`: its planned send time. */
+  /** With `-R`: where its recorded latency starts (`Pacer.latencyOriginMs`). */
   plannedMs: number;
   /** Streams not yet complete. */
   pending: number;
@@ -411,7 +411,7 @@ export class Http2Connection implements ConnectionCycle {
     batch.failed = false;
     const pacer = this.#pacer;
     if (pacer !== null) {
-      batch.plannedMs = pacer.plannedMs;
+      batch.plannedMs = pacer.latencyOriginMs(nowMs);
       context.counters.batches++;
       if (pacer.late) context.counters.lateBatches++;
       pacer.sent(context.source.pipelineDepth);
