@@ -16,6 +16,7 @@ import { checkStartAt, waitUntil } from "./preflight/start_at.ts";
 import type { MainScript } from "./script/main_script.ts";
 import type { LatencySnapshot, WorkerSetup } from "./worker/protocol.ts";
 import { WorkerThread } from "./worker/worker_thread.ts";
+import { workerCount, WorkerHost } from "./worker/worker_host.ts";
 
 /** How long stopped threads get to report before they are listed as unfinished. */
 const DEFAULT_GRACE_MS = 1000;
@@ -95,6 +96,12 @@ export interface RunOptions {
    * `lib/worker/worker_main.ts` and skip its own work when `isWorkerScope()` (as `cli.ts` does).
    */
   workerModule?: string | URL;
+  /**
+   * How many Web Workers run the threads. Default: one per core this process may use, never more than the
+   * threads (lib/worker/worker_host.ts); each thread stays a wrk thread with its own Lua state and
+   * connections. 1 runs every thread in one worker; `config.threads` gives each its own.
+   */
+  maxWorkers?: number;
 }
 
 /** How a run is going: what `RunOptions.onProgress` is told. */
@@ -243,8 +250,13 @@ export class Run {
       workerModule: options.workerModule,
     };
     try {
+      // Thread i in worker i mod workers: each worker gets an even share of the threads, and so of the work.
+      const hosts = Array.from(
+        { length: workerCount(config.threads, options.maxWorkers) },
+        () => new WorkerHost(options.workerModule),
+      );
       for (let i = 0; i < config.threads; i++) {
-        threads.push(new WorkerThread(i, address, events));
+        threads.push(new WorkerThread(i, address, events, hosts[i % hosts.length]));
       }
       // The threads run the script's top level before the main state does: in a worker, a top level that never
       // returns can be bounded and terminated, while the main state runs on this thread and could not be

@@ -3,7 +3,7 @@
  * picks and builds the transport; the contract every transport keeps is `socket.ts`.
  */
 import { EpollLoop } from "./_epoll_socket.ts";
-import { openLibc, socketAddressBytes } from "./_libc.ts";
+import { type Libc, openLibc, socketAddressBytes } from "./_libc.ts";
 import { socketOf } from "./_resource_io.ts";
 import type { Cancel, Socket, SocketAddress, TlsSettings, Transport } from "./socket.ts";
 
@@ -40,7 +40,7 @@ export function createTransport(address: SocketAddress, tls: TlsSettings | null,
   if (tls === null) {
     const libc = epoll ? openLibc() : null;
     const sockaddr = libc === null ? null : socketAddressBytes(address.address, address.port);
-    if (libc !== null && sockaddr !== null) return new EpollTransport(new EpollLoop(libc), sockaddr);
+    if (libc !== null && sockaddr !== null) return new EpollTransport(acquireLoop(libc), sockaddr);
     return new TcpTransport(address);
   }
   // Deno.startTls cannot skip verification; with -k it trusts the certificates the pre-flight saw, without a
@@ -70,10 +70,32 @@ export function usesEpoll(transport: Transport): boolean {
   return transport instanceof EpollTransport;
 }
 
-/** Plain TCP on the thread's own epoll loop (lib/net/_epoll_socket.ts). */
+/**
+ * The epoll loop of this JavaScript thread, shared by every epoll transport made on it: a worker that hosts
+ * several of the run's threads (lib/worker/worker_host.ts) runs one loop for all their sockets, since two loops
+ * on one thread would each block it in their waits. Each transport holds it until `close()`; the last one
+ * closes it.
+ */
+let sharedLoop: { loop: EpollLoop; users: number } | null = null;
+
+function acquireLoop(libc: Libc): EpollLoop {
+  sharedLoop ??= { loop: new EpollLoop(libc), users: 0 };
+  sharedLoop.users++;
+  return sharedLoop.loop;
+}
+
+function releaseLoop(loop: EpollLoop): void {
+  if (sharedLoop === null || sharedLoop.loop !== loop) return;
+  if (--sharedLoop.users > 0) return;
+  sharedLoop = null;
+  loop.close();
+}
+
+/** Plain TCP on the thread's epoll loop (lib/net/_epoll_socket.ts). */
 class EpollTransport implements Transport {
   readonly #loop: EpollLoop;
   readonly #sockaddr: Uint8Array;
+  #closed = false;
   constructor(loop: EpollLoop, sockaddr: Uint8Array) {
     this.#loop = loop;
     this.#sockaddr = sockaddr;
@@ -88,7 +110,9 @@ class EpollTransport implements Transport {
   }
 
   close(): void {
-    this.#loop.close();
+    if (this.#closed) return;
+    this.#closed = true;
+    releaseLoop(this.#loop);
   }
 }
 

@@ -1,6 +1,8 @@
 /**
- * Messages between the main thread and a worker thread. Every message is a member of one of these
- * discriminated unions; both sides switch on `type` with an exhaustive check.
+ * Messages between the main thread and the threads in its Web Workers. Every message is a member of one of
+ * these discriminated unions, addressed to or from one thread (`thread`: its index, as `WorkerSetup.threadIndex`)
+ * since a worker may host several threads (lib/worker/worker_host.ts); both sides switch on `type` with an
+ * exhaustive check.
  */
 import type { Config } from "../config/config.ts";
 import type { TransferValue } from "../script/transfer.ts";
@@ -52,8 +54,11 @@ export interface LatencySnapshot {
   uncorrectedLatency: Float64Array | null;
 }
 
-/** Main thread → worker. */
-export type ToWorker =
+/** Main thread → a thread in a worker. */
+export type ToWorker = ToThread & { thread: number };
+
+/** What the main thread tells a thread. */
+export type ToThread =
   | { type: "load"; setup: WorkerSetup }
   | { type: "set"; name: string; value: TransferValue }
   | { type: "get"; id: number; name: string }
@@ -67,8 +72,11 @@ export type ToWorker =
   | { type: "snapshot"; index: number }
   | { type: "stop" };
 
-/** Worker → main thread. */
-export type FromWorker =
+/** A thread in a worker → main thread. */
+export type FromWorker = FromThread & { thread: number };
+
+/** What a thread tells the main thread. */
+export type FromThread =
   | { type: "loaded" }
   | { type: "got"; id: number; value: TransferValue }
   /**

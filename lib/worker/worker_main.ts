@@ -1,7 +1,8 @@
 /// <reference lib="deno.worker" />
 /**
- * A thread's entry point, run as a Web Worker: loads the script into its own Lua state, answers `thread:get/set`
- * from the main state, and runs the thread loop between `start` and `stop`.
+ * The threads' entry point, run as a Web Worker: for each thread it hosts (one or several: lib/worker/worker_host.ts)
+ * it loads the script into the thread's own Lua state, answers `thread:get/set` from the main state, and runs
+ * the thread's loop between `start` and `stop`.
  *
  * The worker module for library users (`Run`'s default). The command line does not start this file directly:
  * its entry module imports it and is the worker module itself, so that one file works bundled and compiled.
@@ -12,24 +13,49 @@ import { defaultRequest } from "../net/http1/request_bytes.ts";
 import type { RequestSource, ResponseSink } from "../net/request_source.ts";
 import type { SocketAddress } from "../net/socket.ts";
 import type { ThreadScript } from "../script/thread_script.ts";
-import type { FromWorker, ToWorker, WorkerSetup } from "./protocol.ts";
+import type { FromThread, FromWorker, ToThread, ToWorker, WorkerSetup } from "./protocol.ts";
 import { ThreadLoop } from "./thread_loop.ts";
 import { isWorkerScope } from "./worker_scope.ts";
 
-let setup: WorkerSetup | null = null;
-let script: ThreadScript | null = null;
-let loop: ThreadLoop | null = null;
-let stoppedByScript = false;
-/** Where this thread connects (set at start); `wrk.thread.addr` in the thread's state reads it. */
-let address: SocketAddress | null = null;
-
-function post(message: FromWorker): void {
-  self.postMessage(message);
+/** One thread hosted here: its own setup, Lua state, loop and address, as if it had the worker to itself. */
+interface Hosted {
+  readonly index: number;
+  setup: WorkerSetup | null;
+  script: ThreadScript | null;
+  loop: ThreadLoop | null;
+  stoppedByScript: boolean;
+  /** Where this thread connects (set at start); `wrk.thread.addr` in the thread's state reads it. */
+  address: SocketAddress | null;
+  /** Its messages are handled one at a time, so that `set`s from setup() land before `start`, as in wrk. */
+  queue: Promise<void>;
 }
 
-function fail(error: unknown): void {
-  loop?.close();
-  post({
+const hosted = new Map<number, Hosted>();
+
+function hostedThread(index: number): Hosted {
+  let thread = hosted.get(index);
+  if (thread === undefined) {
+    thread = {
+      index,
+      setup: null,
+      script: null,
+      loop: null,
+      stoppedByScript: false,
+      address: null,
+      queue: Promise.resolve(),
+    };
+    hosted.set(index, thread);
+  }
+  return thread;
+}
+
+function post(thread: Hosted, message: FromThread): void {
+  self.postMessage({ ...message, thread: thread.index } satisfies FromWorker);
+}
+
+function fail(thread: Hosted, error: unknown): void {
+  thread.loop?.close();
+  post(thread, {
     type: "failed",
     message: error instanceof Error ? error.message : String(error),
     exitCode: exitCodeOf(error),
@@ -42,13 +68,13 @@ function exitCodeOf(error: unknown): number {
   return typeof code === "number" ? code : 1;
 }
 
-async function load(message: WorkerSetup): Promise<void> {
-  setup = message;
+async function load(thread: Hosted, message: WorkerSetup): Promise<void> {
+  thread.setup = message;
   const { config } = message;
   if (message.script !== null && config.scriptPath !== null) {
     // Loaded only for a script: fengari and a Lua state are most of a thread's memory (docs/wrk-compat.md#memory).
     const { loadThreadScript } = await import("../script/thread_script.ts");
-    script = await loadThreadScript({
+    thread.script = await loadThreadScript({
       path: config.scriptPath,
       source: message.script,
       target: config.target,
@@ -58,16 +84,16 @@ async function load(message: WorkerSetup): Promise<void> {
       // With `--json -` stdout carries the result document: the script prints to stderr with the report.
       write: config.jsonPath === "-" ? writeStderr : writeStdout,
       writePaths: config.writePaths,
-      getAddr: () => address,
+      getAddr: () => thread.address,
       onStop: () => {
-        if (stoppedByScript) return;
-        stoppedByScript = true;
-        loop?.halt();
-        post({ type: "stopped" });
+        if (thread.stoppedByScript) return;
+        thread.stoppedByScript = true;
+        thread.loop?.halt();
+        post(thread, { type: "stopped" });
       },
     });
   }
-  post({ type: "loaded" });
+  post(thread, { type: "loaded" });
 }
 
 /** The default request, built once (the static request when there is no `request()`: docs/wrk-compat.md#delay-request-and-response). */
@@ -77,10 +103,11 @@ function staticSource(message: WorkerSetup): RequestSource {
   return { pipelineDepth: 1, headFlags: [false], delayMs: null, dynamic: false, nextRequest: () => bytes };
 }
 
-async function start(target: SocketAddress): Promise<void> {
-  address = target;
-  const current = setup!;
+async function start(thread: Hosted, target: SocketAddress): Promise<void> {
+  thread.address = target;
+  const current = thread.setup!;
   const { config } = current;
+  const script = thread.script;
   let source: RequestSource;
   let sink: ResponseSink | null = null;
   if (script !== null) {
@@ -101,14 +128,16 @@ async function start(target: SocketAddress): Promise<void> {
   // HTTP/2's cycle is loaded only for --http2, as the Lua layer only for a script.
   const http2 = config.http2 ? (await import("../net/http2/connection.ts")).Http2Connection : null;
   const scheme = config.target.scheme === "https" ? "https" : "http";
-  loop = new ThreadLoop({
+  const loop = new ThreadLoop({
     threadIndex: current.threadIndex,
     threadConnections: current.threadConnections,
     timeoutMs: config.timeoutMs,
     transport,
     source,
     sink,
-    onProgress: current.progress ? (requests, errors) => post({ type: "progress", requests, errors }) : null,
+    onProgress: current.progress
+      ? (requests, errors) => post(thread, { type: "progress", requests, errors })
+      : null,
     rate: config.rate === null ? null : {
       // A shard's connections keep their places in the whole test's plan (lib/config/config.ts, Shard).
       plan: config.shard === null
@@ -121,43 +150,45 @@ async function start(target: SocketAddress): Promise<void> {
       ? undefined
       : (context, pacer) => new http2(context, pacer, { scheme, streams: config.streams }),
   });
-  loop.failure.catch(fail);
+  thread.loop = loop;
+  loop.failure.catch((error) => fail(thread, error));
   const atEpochMs = performance.timeOrigin + performance.now();
   // init() may already have called wrk.thread:stop().
-  if (!stoppedByScript) loop.start();
-  post({ type: "started", atEpochMs });
+  if (!thread.stoppedByScript) loop.start();
+  post(thread, { type: "started", atEpochMs });
 }
 
-function handle(message: ToWorker): Promise<void> | void {
+function handle(thread: Hosted, message: ToThread): Promise<void> | void {
+  const { script, loop } = thread;
   switch (message.type) {
     case "load":
-      return load(message.setup);
+      return load(thread, message.setup);
     case "set":
       script?.setGlobal(message.name, message.value);
       return;
     case "get":
-      post({ type: "got", id: message.id, value: script?.getGlobal(message.name) ?? null });
+      post(thread, { type: "got", id: message.id, value: script?.getGlobal(message.name) ?? null });
       return;
     case "start":
-      return start(message.address);
+      return start(thread, message.address);
     case "halt":
-      stoppedByScript = true;
+      thread.stoppedByScript = true;
       loop?.halt();
       return;
     case "snapshot": {
       // A halted thread still answers (its counts no longer change); one never started has recorded nothing.
       const snapshot = loop?.snapshot() ?? { latency: new Float64Array(0), uncorrectedLatency: null };
-      post({ type: "snapshot", index: message.index, snapshot });
+      post(thread, { type: "snapshot", index: message.index, snapshot });
       return;
     }
     case "stop": {
       const report = loop?.stop();
       // What response() or request() wrote to files is on disk before the run's figures are.
       script?.flushFiles();
-      if (report !== undefined) post({ type: "report", report });
+      if (report !== undefined) post(thread, { type: "report", report });
       // After the report, so that the run's time does not include it (see ThreadLoop.stop).
       loop?.close();
-      post({ type: "closed" });
+      post(thread, { type: "closed" });
       return;
     }
     default: {
@@ -171,9 +202,9 @@ function handle(message: ToWorker): Promise<void> | void {
 // one that arrives before a handler exists is lost. Only inside a worker: the command line's entry imports
 // this module on the main thread too, because that entry is also the worker module (see cli.ts).
 if (isWorkerScope()) {
-  // Messages are handled one at a time so that `set`s from setup() land before `start`, as in wrk.
-  let queue: Promise<void> = Promise.resolve();
   self.onmessage = (event: MessageEvent<ToWorker>) => {
-    queue = queue.then(() => handle(event.data)).catch(fail);
+    const message = event.data;
+    const thread = hostedThread(message.thread);
+    thread.queue = thread.queue.then(() => handle(thread, message)).catch((error) => fail(thread, error));
   };
 }

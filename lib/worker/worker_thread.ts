@@ -1,10 +1,12 @@
 /**
- * The main thread's handle on one worker thread: starts it, speaks the typed protocol, and implements the
- * `thread` userdata's operations (`addr`, `get`, `set`, `stop`) for the main Lua state's `setup()`/`done()`.
+ * The main thread's handle on one thread in a worker (lib/worker/worker_host.ts): speaks the typed protocol to
+ * it, and implements the `thread` userdata's operations (`addr`, `get`, `set`, `stop`) for the main Lua
+ * state's `setup()`/`done()`.
  */
 import type { Addr, ThreadHandle } from "../script/main_script.ts";
 import type { TransferValue } from "../script/transfer.ts";
-import type { FromWorker, LatencySnapshot, ThreadReport, ToWorker, WorkerSetup } from "./protocol.ts";
+import type { FromThread, LatencySnapshot, ThreadReport, ToThread, WorkerSetup } from "./protocol.ts";
+import { WorkerHost } from "./worker_host.ts";
 
 /** Called when the worker fails (script error, crash): the message is one line for the user. */
 export type FailureListener = (thread: WorkerThread, message: string, exitCode: number) => void;
@@ -25,13 +27,13 @@ export interface WorkerThreadOptions {
   workerModule?: string | URL;
 }
 
-/** One worker thread, from `load` to `terminate`. */
+/** One thread, from `load` to `terminate`. */
 export class WorkerThread implements ThreadHandle {
   readonly index: number;
   addr: Addr;
   /** True once the script called `wrk.thread:stop()` in this thread (or `thread:stop()` from setup). */
   stoppedByScript = false;
-  readonly #worker: Worker;
+  readonly #host: WorkerHost;
   readonly #onFailure: FailureListener;
   readonly #onStopped: () => void;
   readonly #onProgress: WorkerThreadOptions["onProgress"];
@@ -44,22 +46,19 @@ export class WorkerThread implements ThreadHandle {
   #closed = observed<void>();
   #failed = false;
 
-  constructor(index: number, addr: Addr, events: WorkerThreadOptions) {
+  /** Thread `index`, in `host` (default: a worker of its own). */
+  constructor(index: number, addr: Addr, events: WorkerThreadOptions, host?: WorkerHost) {
     this.index = index;
     this.addr = addr;
     this.#onFailure = events.onFailure;
     this.#onStopped = events.onStopped;
     this.#onProgress = events.onProgress;
     this.#onSnapshot = events.onSnapshot;
-    const module = events.workerModule ?? new URL("./worker_main.ts", import.meta.url);
-    this.#worker = new Worker(module, { type: "module" });
-    this.#worker.onmessage = (event: MessageEvent<FromWorker>) => this.#receive(event.data);
-    this.#worker.onerror = (event: ErrorEvent) => {
-      // Without preventDefault an error in a worker ends the whole process (docs/wrk-compat.md#workers).
-      event.preventDefault();
-      this.#fail(`thread ${index + 1} crashed: ${event.message}`);
-    };
-    this.#worker.onmessageerror = () => this.#fail(`thread ${index + 1} sent an unreadable message`);
+    this.#host = host ?? new WorkerHost(events.workerModule);
+    this.#host.attach(index, {
+      receive: (message) => this.#receive(message),
+      fail: (message) => this.#fail(message),
+    });
   }
 
   /** Creates the thread's Lua state and runs the script's top level. */
@@ -118,14 +117,15 @@ export class WorkerThread implements ThreadHandle {
     this.#send({ type: "snapshot", index });
   }
 
+  /** Lets the worker go: it is terminated once every thread it hosts has let it go. */
   terminate(): void {
-    this.#worker.terminate();
+    this.#host.release(this.index);
     for (const resolve of this.#gets.values()) resolve(null);
     this.#gets.clear();
   }
 
-  #send(message: ToWorker): void {
-    if (!this.#failed) this.#worker.postMessage(message);
+  #send(message: ToThread): void {
+    if (!this.#failed) this.#host.send({ ...message, thread: this.index });
   }
 
   #markStopped(): void {
@@ -134,7 +134,7 @@ export class WorkerThread implements ThreadHandle {
     this.#onStopped();
   }
 
-  #receive(message: FromWorker): void {
+  #receive(message: FromThread): void {
     switch (message.type) {
       case "loaded":
         return this.#loaded.resolve();
