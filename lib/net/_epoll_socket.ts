@@ -143,6 +143,17 @@ export class EpollLoop {
     this.#epfd = -1;
   }
 
+  #readBuffer = new Uint8Array(0);
+
+  /**
+   * The one buffer the loop's sockets read into (see `Transport.readBuffer`): a socket's read is handed to its
+   * callback, which handles it, before any socket reads again. Grown, never shrunk, to the largest asked for.
+   */
+  readBuffer(bytes: number): Uint8Array {
+    if (this.#readBuffer.length < bytes) this.#readBuffer = new Uint8Array(bytes);
+    return this.#readBuffer;
+  }
+
   /** Called by a socket that settled a promise or queued a microtask: the loop lets them run soon. */
   wantTurn(): void {
     this.#wantsTurn = true;

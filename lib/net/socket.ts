@@ -82,6 +82,13 @@ export interface Transport {
    */
   ready?(): Promise<void>;
   /**
+   * A buffer of at least `bytes` for a connection to read into. A transport whose sockets hand each read on
+   * before the next read of any of them (the epoll loop) gives every connection the same one, so that
+   * `-c 10000` does not hold 10000 read buffers; a connection must then not keep views of it past its read
+   * callback. Absent: each connection allocates its own.
+   */
+  readBuffer?(bytes: number): Uint8Array;
+  /**
    * Releases what the transport holds beyond its sockets (the epoll loop's descriptor), once they are closed.
    * Its sockets are not Deno resources: a terminated worker would leave them, and this, open.
    */

@@ -109,6 +109,10 @@ class EpollTransport implements Transport {
     return this.#loop.timer(delayMs, callback);
   }
 
+  readBuffer(bytes: number): Uint8Array {
+    return this.#loop.readBuffer(bytes);
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

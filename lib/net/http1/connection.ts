@@ -32,7 +32,8 @@ const enum Phase {
 /** An HTTP/1.1 connection slot that reconnects as needed until the thread stops. */
 export class Connection implements ConnectionCycle {
   readonly #context: CycleContext;
-  readonly #buffer = new Uint8Array(READ_BUFFER_BYTES);
+  /** Where reads land: the transport's shared buffer, when it has one (`Transport.readBuffer`). */
+  readonly #buffer: Uint8Array;
   readonly #parser: ResponseParser;
   readonly #timeoutUs: number;
   readonly #connector: Connector;
@@ -62,6 +63,7 @@ export class Connection implements ConnectionCycle {
     this.#pacer = pacer;
     this.#samplePerResponse = context.pacing?.perResponse === true && context.source.pipelineDepth > 1;
     this.#parser = new ResponseParser(context.sink !== null);
+    this.#buffer = context.transport.readBuffer?.(READ_BUFFER_BYTES) ?? new Uint8Array(READ_BUFFER_BYTES);
     this.#timeoutUs = context.timeoutMs * 1000;
     this.#connector = new Connector(context.transport, context.timeoutMs);
   }

@@ -92,6 +92,37 @@ export const DEFAULT_MAX_FRAME_BYTES = 16_384;
 export const DEFAULT_WINDOW_BYTES = 65_535;
 export const MAX_WINDOW_BYTES = 2 ** 31 - 1;
 
+/** Payloads at most this long are copied byte by byte; longer ones with `set` (which costs a view). */
+const SHORT_COPY_BYTES = 64;
+
+/**
+ * The payload length in the frame header at `bytes[at]` (24 bits, RFC 9113 §4.1).
+ *
+ * @example
+ * ```ts
+ * import { frameLength } from "./frames.ts";
+ *
+ * console.log(frameLength(Uint8Array.of(0x00, 0x40, 0x00, 0x0), 0)); // 16384
+ * ```
+ */
+export function frameLength(bytes: Uint8Array, at: number): number {
+  return bytes[at] << 16 | bytes[at + 1] << 8 | bytes[at + 2];
+}
+
+/**
+ * The unsigned 32-bit big-endian integer at `bytes[at]` (a SETTINGS value, an error code, a window increment).
+ *
+ * @example
+ * ```ts
+ * import { readUint32 } from "./frames.ts";
+ *
+ * console.log(readUint32(Uint8Array.of(0xff, 0xff, 0xff, 0xfe), 0)); // 4294967294
+ * ```
+ */
+export function readUint32(bytes: Uint8Array, at: number): number {
+  return (bytes[at] << 24 | bytes[at + 1] << 16 | bytes[at + 2] << 8 | bytes[at + 3]) >>> 0;
+}
+
 /**
  * Lays out frames in one growing buffer: append frames, take `bytes()` (a view of what was appended) and write
  * it in one go, then `clear()`. The buffer is reused, so a caller must be done with a view before appending.
@@ -158,7 +189,13 @@ export class FrameWriter {
   /** Appends `bytes[start, end)`. */
   payload(bytes: Uint8Array, start = 0, end = bytes.length): void {
     const at = this.#reserve(end - start);
-    this.#buffer.set(bytes.subarray(start, end), at);
+    const b = this.#buffer;
+    if (end - start > SHORT_COPY_BYTES) {
+      b.set(bytes.subarray(start, end), at);
+      return;
+    }
+    // A request's header block is usually this short: copied without a view.
+    for (let i = start, to = at; i < end; i++, to++) b[to] = bytes[i];
   }
 
   #uint32(value: number): void {

@@ -101,6 +101,8 @@ const MAX_INTEGER = 0x7fffffff;
 const MAX_INTEGER_CONTINUATION_BYTES = 5;
 /** Strings at most this long are copied byte by byte; longer ones with `set` (which costs a view). */
 const SHORT_COPY_BYTES = 32;
+/** The largest header block the decoder keeps to replay (a typical response's is 30-200 bytes). */
+const MAX_REPLAY_BLOCK_BYTES = 512;
 
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
@@ -233,21 +235,23 @@ function pushField(
 ): void {
   const i = list.count;
   if (i === list.nameStart.length) {
-    const grow = (old: Int32Array) => {
-      const grown = new Int32Array(2 * old.length);
-      grown.set(old);
-      return grown;
-    };
-    list.nameStart = grow(list.nameStart);
-    list.nameEnd = grow(list.nameEnd);
-    list.valueStart = grow(list.valueStart);
-    list.valueEnd = grow(list.valueEnd);
+    list.nameStart = growInt32(list.nameStart);
+    list.nameEnd = growInt32(list.nameEnd);
+    list.valueStart = growInt32(list.valueStart);
+    list.valueEnd = growInt32(list.valueEnd);
   }
   list.nameStart[i] = nameStart;
   list.nameEnd[i] = nameEnd;
   list.valueStart[i] = valueStart;
   list.valueEnd[i] = valueEnd;
   list.count = i + 1;
+}
+
+/** `old`'s values in an array twice as long. */
+function growInt32(old: Int32Array): Int32Array {
+  const grown = new Int32Array(2 * old.length);
+  grown.set(old);
+  return grown;
 }
 
 /** A read position in a header block, advanced by the readers below. */
@@ -350,6 +354,12 @@ export function encodeInteger(
  * SETTINGS_HEADER_TABLE_SIZE we advertise): entries are at least 32 bytes, so at most `maxTableBytes / 32`
  * fit, and their names and values together never exceed `maxTableBytes`.
  *
+ * Servers send the same block again and again (nginx: `:status`, `server`, `date`, `content-type` and
+ * `content-length` as literals with incremental indexing, the same bytes for a second at a time). The last
+ * block that read nothing from the dynamic table is kept with its fields: a block equal to it decodes to the
+ * same fields whatever the table holds, so they are copied instead of decoded, and its insertions replayed,
+ * which keeps the table exactly as a full decode would.
+ *
  * @example The first request of RFC 7541 C.3.1, decoded
  * ```ts
  * import { HeaderList, HpackDecoder } from "./hpack.ts";
@@ -389,6 +399,15 @@ export class HpackDecoder {
   readonly #entryValueBytes: Int32Array;
   #first = 0;
   #count = 0;
+  /** Set by a decode that read a dynamic table entry or resized the table: its block cannot be replayed. */
+  #usedTable = false;
+  /** The last block that can be replayed (`#replayBytes` of `#replayBlock`; -1: none), its fields in order. */
+  #replayBlock = new Uint8Array(MAX_REPLAY_BLOCK_BYTES);
+  #replayBytes = -1;
+  readonly #replayList = new HeaderList(2 * MAX_REPLAY_BLOCK_BYTES, 16);
+  /** Which of `#replayList`'s fields the block inserted into the table, in order (`#replayInserts` of them). */
+  #replayInsert: Int32Array = new Int32Array(16);
+  #replayInserts = 0;
 
   constructor(maxTableBytes = 4096, maxListBytes = 80 * 1024) {
     if (!Number.isInteger(maxTableBytes) || maxTableBytes < 0 || maxTableBytes > MAX_INTEGER) {
@@ -436,6 +455,7 @@ export class HpackDecoder {
     this.#limit = this.maxTableBytes;
     this.#ringHead = 0;
     this.#first = 0;
+    this.#replayBytes = -1;
   }
 
   /**
@@ -444,6 +464,13 @@ export class HpackDecoder {
    * malformed; the connection must then end, as the table may be out of step.
    */
   decode(block: Uint8Array, start: number, end: number, out: HeaderList): void {
+    if (end - start === this.#replayBytes && this.#isReplay(block, start)) {
+      this.#replay(out);
+      return;
+    }
+    const firstField = out.count;
+    let inserts = 0;
+    this.#usedTable = false;
     const cursor = this.#cursor;
     cursor.position = start;
     let listBytes = 0;
@@ -464,6 +491,7 @@ export class HpackDecoder {
           out.byteLength = valueStart + STATIC_VALUE_END[index] - STATIC_VALUE_START[index];
           pushField(out, nameStart, valueStart, valueStart, out.byteLength);
         } else {
+          this.#usedTable = true;
           this.#appendEntry(this.#slot(index - STATIC_ENTRIES), out);
         }
       } else if (first >= 0x40) {
@@ -471,6 +499,8 @@ export class HpackDecoder {
         this.#literal(block, end, 6, out);
         const i = out.count - 1;
         this.#insert(out.bytes, out.nameStart[i], out.nameEnd[i], out.valueEnd[i]);
+        if (inserts === this.#replayInsert.length) this.#replayInsert = growInt32(this.#replayInsert);
+        this.#replayInsert[inserts++] = i - firstField;
       } else if (first >= 0x20) {
         // Dynamic table size update (§6.3): only before the block's first field (§4.2).
         if (fields) throw new HpackError("dynamic table size update after a header field");
@@ -478,6 +508,7 @@ export class HpackDecoder {
         if (size > this.maxTableBytes) {
           throw new HpackError(`dynamic table size update to ${size} bytes, above our ${this.maxTableBytes}`);
         }
+        this.#usedTable = true;
         this.#limit = size;
         this.#evictTo(size);
         continue;
@@ -490,6 +521,59 @@ export class HpackDecoder {
       if (listBytes > this.maxListBytes) {
         throw new HpackError(`header list larger than ${this.maxListBytes} bytes`);
       }
+    }
+    if (!this.#usedTable && end - start <= MAX_REPLAY_BLOCK_BYTES) {
+      this.#keep(block, start, end, out, firstField, inserts);
+    }
+  }
+
+  /** Keeps `block[start, end)`, whose fields are `out`'s from `firstField`, for `#replay`. */
+  #keep(
+    block: Uint8Array,
+    start: number,
+    end: number,
+    out: HeaderList,
+    firstField: number,
+    inserts: number,
+  ): void {
+    this.#replayBlock.set(block.subarray(start, end));
+    this.#replayBytes = end - start;
+    const list = this.#replayList;
+    list.reset();
+    for (let i = firstField; i < out.count; i++) {
+      list.add(out.bytes, out.nameStart[i], out.nameEnd[i], out.bytes, out.valueStart[i], out.valueEnd[i]);
+    }
+    this.#replayInserts = inserts;
+  }
+
+  /** Whether `block` from `start` holds the kept block's bytes (its length already compared). */
+  #isReplay(block: Uint8Array, start: number): boolean {
+    const kept = this.#replayBlock;
+    const length = this.#replayBytes;
+    for (let i = 0; i < length; i++) if (block[start + i] !== kept[i]) return false;
+    return true;
+  }
+
+  /** Appends the kept block's fields to `out` and inserts into the table what decoding it inserted. */
+  #replay(out: HeaderList): void {
+    const list = this.#replayList;
+    const bytes = list.bytes;
+    // The kept fields' bytes are contiguous: one copy, then their offsets moved to where they landed.
+    const base = out.byteLength;
+    copyBytes(bytes, 0, list.byteLength, reserveBytes(out, list.byteLength), base);
+    out.byteLength = base + list.byteLength;
+    for (let i = 0; i < list.count; i++) {
+      pushField(
+        out,
+        base + list.nameStart[i],
+        base + list.nameEnd[i],
+        base + list.valueStart[i],
+        base + list.valueEnd[i],
+      );
+    }
+    for (let j = 0; j < this.#replayInserts; j++) {
+      const i = this.#replayInsert[j];
+      this.#insert(bytes, list.nameStart[i], list.nameEnd[i], list.valueEnd[i]);
     }
   }
 
@@ -506,6 +590,7 @@ export class HpackDecoder {
       out.byteLength = nameStart + STATIC_VALUE_START[nameIndex] - STATIC_NAME_START[nameIndex];
     } else {
       this.#entryBytes(nameIndex);
+      this.#usedTable = true;
       const slot = this.#slot(nameIndex - STATIC_ENTRIES);
       const nameBytes = this.#entryNameBytes[slot];
       this.#copyFromRing(this.#entryStart[slot], nameBytes, reserveBytes(out, nameBytes), nameStart);

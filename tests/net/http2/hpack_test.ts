@@ -469,3 +469,77 @@ Deno.test("a reused header list grows past its first buffers and keeps earlier f
   list.add(encoder.encode("server"), 0, 6, encoder.encode(" nginx "), 1, 6);
   assertEquals(list.toPairs().at(-1), ["server", "nginx"]);
 });
+
+// A server's repeated block (nginx sends its literals with incremental indexing on every response): replayed
+// from the decoder's copy instead of decoded, the table must end exactly as full decodes leave it.
+const NGINX_RESPONSE = hex(
+  "887689aa6355e580ae212e1f6196dd6d5f4a01c52f948a080271408ae01eb8db2a62d1bf5f87497ca58ae819aa5c0135",
+);
+const NGINX_FIELDS: [string, string][] = [
+  [":status", "200"],
+  ["server", "nginx/1.22.1"],
+  ["date", "Sun, 06 Dec 2026 12:06:09 GMT"],
+  ["content-type", "text/plain"],
+  ["content-length", "5"],
+];
+
+Deno.test("a repeated block decodes to the same fields and leaves the table as decoding it again would", () => {
+  const decoder = new HpackDecoder();
+  const list = new HeaderList(16, 2);
+  const fields = decodeBlock(decoder, NGINX_RESPONSE, list);
+  assertEquals(fields.map(([name]) => name), NGINX_FIELDS.map(([name]) => name));
+  // The block inside a larger buffer, at an offset, and appended after other fields: the same result.
+  const framed = Uint8Array.of(0xff, 0xff, ...NGINX_RESPONSE, 0xff);
+  for (let i = 0; i < 200; i++) {
+    list.reset();
+    list.add(encoder.encode("x-first"), 0, 7, encoder.encode("1"), 0, 1);
+    decoder.decode(framed, 2, framed.length - 1, list);
+    assertEquals(list.toPairs(), [["x-first", "1"], ...fields]);
+  }
+  // 201 blocks of 4 insertions: the table is full of the newest copies, in order, and reads back through
+  // dynamic indexes (62 is the newest) as a block that refers to it.
+  const entries = fields.slice(1).reverse();
+  const size = entries.reduce((sum, [name, value]) => sum + name.length + value.length + 32, 0);
+  const copies = Math.floor(4096 / size);
+  const partial: [string, string][] = [];
+  let left = 4096 - copies * size;
+  for (const entry of entries) {
+    if (entry[0].length + entry[1].length + 32 > left) break;
+    partial.push(entry);
+    left -= entry[0].length + entry[1].length + 32;
+  }
+  const table = [...Array.from({ length: copies }, () => entries).flat(), ...partial];
+  assertEquals(tableOf(decoder), table);
+  const references = new Uint8Array(2 * table.length);
+  let end = 0;
+  for (let i = 0; i < table.length; i++) end = encodeInteger(62 + i, 7, 0x80, references, end);
+  assertEquals(decodeBlock(decoder, references.subarray(0, end)), table);
+});
+
+Deno.test("a block that reads the dynamic table is decoded every time, never replayed", () => {
+  const decoder = new HpackDecoder();
+  // `x: 1` inserted, then a block of one indexed field 62 (the newest entry): `x: 1`.
+  decodeBlock(decoder, hex("40 0178 0131"));
+  const newest = Uint8Array.of(0x80 | 62);
+  assertEquals(decodeBlock(decoder, newest), [["x", "1"]]);
+  decodeBlock(decoder, hex("40 0178 0132"));
+  assertEquals(decodeBlock(decoder, newest), [["x", "2"]]);
+  // A literal naming a dynamic entry (62) reads the table too.
+  const named = hex("0f 2f 0133");
+  assertEquals(decodeBlock(decoder, named), [["x", "3"]]);
+  decodeBlock(decoder, hex("40 0179 0131"));
+  assertEquals(decodeBlock(decoder, named), [["y", "3"]]);
+});
+
+Deno.test("a size update empties the table even in a block seen before", () => {
+  const decoder = new HpackDecoder();
+  decodeBlock(decoder, NGINX_RESPONSE);
+  const resize = Uint8Array.of(0x20, ...NGINX_RESPONSE);
+  decodeBlock(decoder, resize);
+  assertEquals([decoder.tableLength, decoder.tableLimit], [0, 0]);
+  decodeBlock(decoder, Uint8Array.of(0x3f, 0xe1, 0x1f)); // back to 4096
+  decodeBlock(decoder, NGINX_RESPONSE);
+  assertEquals(decoder.tableLength, 4);
+  decodeBlock(decoder, resize);
+  assertEquals([decoder.tableLength, decoder.tableLimit], [0, 0]);
+});
