@@ -21,7 +21,6 @@ import { formatRateReport } from "./lib/report/rate_report.ts";
 import { formatThresholdReport } from "./lib/report/threshold_report.ts";
 import { formatMarkdownSummary } from "./lib/report/markdown_summary.ts";
 import { ProgressMeter } from "./lib/report/progress_line.ts";
-import { appendText, checkOutputPath, writeFileWhole } from "./lib/output/output_files.ts";
 import type { Config } from "./lib/config/config.ts";
 import { testIdentity } from "./lib/config/test_identity.ts";
 import { evaluateThresholds, THRESHOLDS_FAILED_EXIT_CODE } from "./lib/thresholds/threshold.ts";
@@ -31,25 +30,28 @@ import type { HdrLogWriter } from "./lib/output/hdr_log_writer.ts";
 import type { RunResult } from "./lib/run_result.ts";
 import { RunError } from "./lib/run_error.ts";
 import { isWorkerScope } from "./lib/worker/worker_scope.ts";
-// This module is also every thread's worker module (see `WORKER_MODULE`): inside a worker, importing
-// worker_main.ts installs the thread's message handler; on the main thread it does nothing. A static import:
-// with `await import()` the first message could arrive before the handler exists, and be lost.
+// In the bundle this module is also every thread's worker module (see `WORKER_MODULE`): inside a worker,
+// importing worker_main.ts installs the thread's message handler; on the main thread it does nothing. A static
+// import: with `await import()` the first message could arrive before the handler exists, and be lost. It also
+// puts worker_main.ts in the module graph that `deno compile` embeds.
 import "./lib/worker/worker_main.ts";
 
 /**
- * The module each `-t` thread runs: this one. Why not `lib/worker/worker_main.ts`, as library users get? A
- * worker module is looked up by URL at run time, and only this file's own URL names something that exists in
- * every way the program ships: a source checkout, `deno run <url>` (an HTTP URL), `dist/wrk-deno.js` (one
- * bundled file; `worker_main.ts` is inside it, not beside it) and a `deno compile` binary (whose embedded
- * files always include the entry). So one code path: `new Worker(import.meta.url)`, and the module, when it
- * finds itself in a worker, serves the thread instead of running the command line (the `import` above and
- * the `isWorkerScope()` test at the bottom). The cost is that each worker also loads the CLI's small
- * modules (usage text, report formatter): under 1 MiB per thread from source. The Lua layer stays lazy in
- * every form (esbuild turns the dynamic imports into deferred module initialisers). In the bundle each
- * thread parses the whole file, which is why `deno task bundle` minifies: measured at -t4, about 19 MiB per
- * thread unminified, 16 MiB minified, 15 MiB from source.
+ * The module each `-t` thread runs. A worker module is looked up by URL at run time. Wherever this file is
+ * still `cli.ts` (a source checkout, `deno run <url>`, a `deno compile` binary, which embeds every module of
+ * the static graph), `lib/worker/worker_main.ts` exists beside it, and a thread loads only that module's graph:
+ * not the command line's (report, pre-flight, output files, cliffy), which cost every thread start-up time
+ * (docs/benchmarks.md#start-up-cost). In `dist/wrk-deno.js` (one bundled file; `worker_main.ts` is inside it,
+ * not beside it) only this file's own URL names something that exists: there the module, when it finds itself
+ * in a worker, serves the thread instead of running the command line (the `import` above and the
+ * `isWorkerScope()` test at the bottom). The Lua layer stays lazy in every form (esbuild turns the dynamic
+ * imports into deferred module initialisers). In the bundle each thread parses the whole file, which is why
+ * `deno task bundle` minifies: measured at -t4, about 19 MiB per thread unminified, 16 MiB minified, 15 MiB
+ * from source.
  */
-const WORKER_MODULE: string = import.meta.url;
+const WORKER_MODULE: string = import.meta.url.endsWith("/cli.ts")
+  ? new URL("./lib/worker/worker_main.ts", import.meta.url).href
+  : import.meta.url;
 
 /**
  * A signal this soon after the first is the same Ctrl-C, not a second one. A terminal sends SIGINT to its whole
@@ -163,7 +165,8 @@ async function runMerge(options: MergeOptions): Promise<number> {
 /** Runs the CLI with `args`; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
   if (!(SUBCOMMANDS as readonly string[]).includes(args[0])) return await runCli(args);
-  // cliffy is loaded only here: every thread imports this module too (see WORKER_MODULE), and needs none of it.
+  // cliffy is loaded only here: in the bundle every thread runs this module too (see WORKER_MODULE), and needs
+  // none of it.
   const { dispatch } = await import("./lib/config/command_tree.ts");
   const outcome = await dispatch(args, runDemo, runMerge);
   if (outcome.error !== null) err(`${outcome.error}\n`);
@@ -171,8 +174,8 @@ export async function main(args: string[]): Promise<number> {
 }
 
 async function runCli(args: string[]): Promise<number> {
-  // Loaded here, not by a static import: it imports node:util, and every thread loads this module (see
-  // WORKER_MODULE) but parses nothing; a node: module costs each thread that loads it memory
+  // Loaded here, not by a static import: it imports node:util, and in the bundle every thread runs this module
+  // (see WORKER_MODULE) but parses nothing; a node: module costs each thread that loads it memory
   // (docs/benchmarks.md#memory-per-thread).
   const { parseArgs } = await import("./lib/config/parse_args.ts");
   let config;
@@ -301,6 +304,10 @@ async function checkOutputPaths(
   summaryPath: string | null,
   hdrLogPath: string | null,
 ): Promise<void> {
+  if ((jsonPath === null || jsonPath === "-") && summaryPath === null && hdrLogPath === null) return;
+  // The output files' module is loaded only when a file is asked for: it imports @std/path, which reads
+  // `globalThis.process` as it loads, and that costs a run start-up CPU (docs/benchmarks.md#start-up-cost).
+  const { checkOutputPath } = await import("./lib/output/output_files.ts");
   if (jsonPath !== null && jsonPath !== "-") await checkOutputPath(jsonPath, "--json", { append: false });
   if (summaryPath !== null) await checkOutputPath(summaryPath, "--summary", { append: true });
   if (hdrLogPath !== null) await checkOutputPath(hdrLogPath, "--hdr-log", { append: false });
@@ -367,10 +374,14 @@ async function writeResults(
     // On stdout the document is one line, so that log collectors (`kubectl logs`, CI logs) keep it whole and a
     // line filter finds it among other output.
     if (config.jsonPath === "-") out(json);
-    else await writeFileWhole(config.jsonPath, json).catch((e) => err(`--json ${config.jsonPath}: ${e}\n`));
+    else {
+      const { writeFileWhole } = await import("./lib/output/output_files.ts");
+      await writeFileWhole(config.jsonPath, json).catch((e) => err(`--json ${config.jsonPath}: ${e}\n`));
+    }
   }
   if (config.summaryPath !== null) {
     const summary = formatMarkdownSummary(result, { command: args, config, thresholds, error });
+    const { appendText } = await import("./lib/output/output_files.ts");
     await appendText(config.summaryPath, summary).catch((e) =>
       err(`--summary ${config.summaryPath}: ${e}\n`)
     );

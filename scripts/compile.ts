@@ -52,7 +52,7 @@ export const PERMISSIONS: readonly string[] = [
  */
 export const V8_FLAGS = "--v8-flags=--max-semi-space-size=4";
 
-/** The entry module: the command line, and also every thread's worker module (see cli.ts). */
+/** The entry module: the command line (its threads run lib/worker/worker_main.ts beside it: see cli.ts). */
 export const ENTRY = "cli.ts";
 
 /**
@@ -61,8 +61,9 @@ export const ENTRY = "cli.ts";
  * the Lua layer, which `run.ts` and the worker import dynamically (only for `-s`), the node:tls transport
  * and the certificate fetch (only for `-k`), the command tree (only for a subcommand), the argument parser
  * (loaded by the command line, not by threads), HTTP/2 (only for `--http2`), the JSON result and the interval
- * log (only for `--json`, `--hdr-log`), and the merge (only for `merge`). tests/scripts/compile_test.ts checks
- * that every `await import()` of ours is here.
+ * log (only for `--json`, `--hdr-log`), the result files (only for `--json`, `--summary`, `--hdr-log`), and
+ * the merge (only for `merge`). tests/scripts/compile_test.ts checks that every `await import()` of ours is
+ * here.
  */
 export const INCLUDES: readonly string[] = [
   "lib/worker/worker_main.ts",
@@ -75,6 +76,7 @@ export const INCLUDES: readonly string[] = [
   "lib/net/http2/connection.ts",
   "lib/report/json_result.ts",
   "lib/output/hdr_log_writer.ts",
+  "lib/output/output_files.ts",
   "lib/merge/read_shards.ts",
   "lib/merge/merge_shards.ts",
   "lib/merge/done_script.ts",

@@ -4,8 +4,14 @@
  */
 import type { SocketAddress } from "./socket.ts";
 
+/** A dotted-quad IPv4 address as node:net's `isIPv4` accepts it (no leading zeros, each part 0–255). */
+const IPV4_LITERAL = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)$/;
+
 /** All addresses of `host` (any family, in getaddrinfo's order) at `port`. Rejects with the resolver's reason. */
 export async function resolveAddresses(host: string, port: number): Promise<SocketAddress[]> {
+  // An IPv4 literal is its own answer, as in node:dns's lookup(), which returns it before asking getaddrinfo: a
+  // benchmark of 127.0.0.1 then spends no start-up CPU on node:dns (docs/benchmarks.md#start-up-cost).
+  if (IPV4_LITERAL.test(host)) return [{ address: host, port, family: 4 }];
   // Loaded on first use: every thread loads this module (through the pre-flight) and resolves nothing, and a
   // node: module costs each thread that loads it memory (docs/benchmarks.md#memory-per-thread).
   const { lookup } = await import("node:dns/promises");

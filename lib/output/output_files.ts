@@ -7,7 +7,10 @@
  * @module
  */
 
-import { dirname, resolve } from "jsr:@std/path@1.1.6";
+// The two functions' own entry points, not the package's mod.ts (~70 modules to load and evaluate:
+// docs/benchmarks.md#start-up-cost).
+import { dirname } from "jsr:@std/path@1.1.6/dirname";
+import { resolve } from "jsr:@std/path@1.1.6/resolve";
 import { UsageError } from "../config/errors.ts";
 
 /**

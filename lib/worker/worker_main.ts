@@ -1,11 +1,12 @@
 /// <reference lib="deno.worker" />
 /**
- * The threads' entry point, run as a Web Worker: for each thread it hosts (one or several: lib/worker/worker_host.ts)
- * it loads the script into the thread's own Lua state, answers `thread:get/set` from the main state, and runs
- * the thread's loop between `start` and `stop`.
+ * The threads' entry point, run as a Web Worker: for each thread it hosts (one or several:
+ * lib/worker/worker_host.ts) it loads the script into the thread's own Lua state, answers `thread:get/set`
+ * from the main state, and runs the thread's loop between `start` and `stop`.
  *
- * The worker module for library users (`Run`'s default). The command line does not start this file directly:
- * its entry module imports it and is the worker module itself, so that one file works bundled and compiled.
+ * The worker module for library users (`Run`'s default) and for the command line wherever its entry is still
+ * `cli.ts`; in the bundle, where this file is not beside the entry, the entry imports it and is the worker
+ * module itself (`WORKER_MODULE` in `cli.ts`).
  */
 import { writeStderr, writeStdout } from "../_stdout.ts";
 import { createTransport, tlsSettings } from "../net/transport.ts";

@@ -1,9 +1,9 @@
 /**
  * How a program tells whether it was started as a wrk-deno thread (a Web Worker) or as the program itself.
  *
- * The command line starts its threads with `new Worker(<its own entry module>)` (see `cli.ts`), so the one
- * file that is the program from source, from `deno run <url>`, from the bundle and from a compiled binary is
- * also the thread; this check is how that file knows which of the two it is.
+ * In the bundle the command line starts its threads with `new Worker(<its own entry module>)` (see
+ * `WORKER_MODULE` in `cli.ts`), so the one file that is the program is also the thread; this check is how that
+ * file knows which of the two it is.
  *
  * @module
  */

@@ -5,7 +5,9 @@
  * @module
  */
 
-import { resolve } from "jsr:@std/path@1.1.6";
+// The entry point of the one function, not the package's mod.ts (~70 modules each Lua state would load at
+// start: docs/benchmarks.md#start-up-cost).
+import { resolve } from "jsr:@std/path@1.1.6/resolve";
 import process from "node:process";
 import {
   lauxlib,

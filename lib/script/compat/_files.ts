@@ -12,7 +12,11 @@
  *
  * @module
  */
-import { isAbsolute, relative, resolve } from "jsr:@std/path@1.1.6";
+// The functions' own entry points, not the package's mod.ts (~70 modules each Lua state would load at start:
+// docs/benchmarks.md#start-up-cost).
+import { isAbsolute } from "jsr:@std/path@1.1.6/is-absolute";
+import { relative } from "jsr:@std/path@1.1.6/relative";
+import { resolve } from "jsr:@std/path@1.1.6/resolve";
 import { lauxlib, lua, type LuaJsFunction, type LuaState, raise } from "../fengari/_lua.ts";
 import { toText } from "./_to_text.ts";
 
