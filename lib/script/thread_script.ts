@@ -16,6 +16,7 @@ import { installWrkTable } from "./_wrk_table.ts";
 import { installOwnThreadType, pushOwnThread } from "./_thread_userdata.ts";
 import { LuaResponseSink } from "./_response_sink.ts";
 import { countRequests, RequestFormatError } from "./_request_counter.ts";
+import { type StaticRequest, staticRequest } from "./_static_request.ts";
 import { pushTransfer, readTransfer, type TransferValue } from "./transfer.ts";
 import { ScriptError } from "./script_error.ts";
 import type { Addr } from "./thread_handle.ts";
@@ -68,6 +69,11 @@ export interface ThreadScript {
    * `thread:get` from `done()`.
    */
   flushFiles(): void;
+  /**
+   * `request()` calls made so far. A hook proven static (`_static_request.ts`) is called once, at `init()`,
+   * and its result read after that: tests check this count.
+   */
+  readonly requestHookCalls: number;
   /** Releases the state. */
   close(): void;
 }
@@ -149,6 +155,9 @@ class LuaThreadScript implements ThreadScript, RequestSource {
   #closed = false;
   #initialized = false;
   #requestRef = -1;
+  /** Reads a proven-static `request()`'s result in place of calling it; null when it must be called. */
+  #staticRequest: StaticRequest | null = null;
+  #requestCalls = 0;
   #delayRef = -1;
   #static: Uint8Array = new Uint8Array(0);
   /** The `request()` result used to count the pipeline, sent as the first request. */
@@ -237,6 +246,7 @@ class LuaThreadScript implements ThreadScript, RequestSource {
     lua.lua_pop(L, 1);
 
     this.#requestRef = hookRef(L, "request");
+    this.#staticRequest = this.#requestRef >= 0 ? staticRequest(L, this.#requestRef) : null;
     this.#delayRef = hookRef(L, "delay");
     const responseRef = hookRef(L, "response");
     this.#sink = responseRef >= 0 ? new LuaResponseSink(L, responseRef, path) : null;
@@ -295,7 +305,12 @@ class LuaThreadScript implements ThreadScript, RequestSource {
       this.#first = null;
       return first;
     }
-    return this.#requestRef >= 0 ? this.#callRequest() : this.#static;
+    if (this.#requestRef < 0) return this.#static;
+    return this.#staticRequest?.read() ?? this.#callRequest();
+  }
+
+  get requestHookCalls(): number {
+    return this.#requestCalls;
   }
 
   readonly #callDelay = (): number => {
@@ -311,6 +326,7 @@ class LuaThreadScript implements ThreadScript, RequestSource {
 
   #callRequest(): Uint8Array {
     const L = this.#L;
+    this.#requestCalls++;
     lua.lua_rawgeti(L, REGISTRY, this.#requestRef);
     if (lua.lua_pcall(L, 0, 1, 0) !== lua.LUA_OK) throw this.#hookError("request");
     // The Lua string's own bytes, not a copy: Lua strings are immutable and the loop never writes to them.
