@@ -5,6 +5,7 @@
  */
 import type { ErrorCounts, ErrorReason } from "./stats/error_counts.ts";
 import type { Stats } from "./stats/stats.ts";
+import type { StatusCodes } from "./stats/status_codes.ts";
 
 export type { ErrorCounts, ErrorReason };
 
@@ -42,7 +43,7 @@ export interface RunResult {
   /** Why the socket errors happened, by category and reason, most frequent first. */
   errorReasons: ErrorReason[];
   /** Responses by status code (`"200"`, `"503"`…), over the threads. */
-  statusCodes: Record<string, number>;
+  statusCodes: StatusCodes;
   /** When the run started (its clock's zero), as an ISO 8601 time. */
   startedAt: string;
   /**

@@ -5,28 +5,35 @@
 
 import { UsageError } from "./errors.ts";
 
-/** SI multipliers, keyed by lower-case suffix: wrk matches them case-insensitively, so `1m` is a million. */
-const COUNT_MULTIPLIERS: Record<string, number> = { "": 1, k: 1e3, m: 1e6, g: 1e9 };
+/**
+ * SI multipliers, keyed by lower-case suffix: wrk matches them case-insensitively, so `1m` is a million. Also
+ * read by `--threshold` values (lib/thresholds/threshold.ts).
+ */
+export const COUNT_MULTIPLIERS: ReadonlyMap<string, number> = new Map([["", 1], ["k", 1e3], ["m", 1e6], [
+  "g",
+  1e9,
+]]);
 
 /**
- * Microseconds per unit, keyed by lower-case unit. `s`, `m` and `h` are wrk's; `ms` and `us` (and `µs`)
- * are ours, for sub-second timeouts. No unit means seconds, as in wrk.
+ * Microseconds per time unit, keyed by lower-case unit. `s`, `m` and `h` are wrk's; `ms` and `us` (also `µs`
+ * and `μs`) are ours, for sub-second timeouts. What no unit means is the reader's choice: seconds for wrk's
+ * times, milliseconds in a `--threshold`.
  */
-const DURATION_US_PER_UNIT: Record<string, number> = {
-  "": 1e6,
-  us: 1,
-  "µs": 1,
-  ms: 1e3,
-  s: 1e6,
-  m: 60e6,
-  h: 3600e6,
-};
+export const US_PER_TIME_UNIT: ReadonlyMap<string, number> = new Map([
+  ["us", 1],
+  ["µs", 1],
+  ["μs", 1],
+  ["ms", 1e3],
+  ["s", 1e6],
+  ["m", 60e6],
+  ["h", 3600e6],
+]);
 
 /** A whole number with an optional suffix; anything else (signs, spaces, decimals) is rejected. */
 const COUNT_PATTERN = /^(\d+)([a-z]*)$/i;
 
 /** A decimal number (wrk's whole numbers, plus our fractions such as `1.5` or `.5`) and a trailing word. */
-const DURATION_PATTERN = /^(\d+(?:\.\d+)?|\.\d+)([a-zµ]*)$/i;
+const DURATION_PATTERN = /^(\d+(?:\.\d+)?|\.\d+)([a-zµμ]*)$/i;
 
 /**
  * Parse a count such as `-c 100` or `-t 2`: a whole number with an optional SI suffix `k`, `M` or `G`
@@ -45,7 +52,7 @@ const DURATION_PATTERN = /^(\d+(?:\.\d+)?|\.\d+)([a-zµ]*)$/i;
  */
 export function parseCount(text: string): number {
   const match = COUNT_PATTERN.exec(text);
-  const multiplier = match ? COUNT_MULTIPLIERS[match[2].toLowerCase()] : undefined;
+  const multiplier = match ? COUNT_MULTIPLIERS.get(match[2].toLowerCase()) : undefined;
   if (!match || multiplier === undefined) {
     throw new UsageError(`invalid count: '${text}' (use a whole number, optionally with k, M or G)`);
   }
@@ -80,7 +87,9 @@ export function parseDurationMs(text: string): number {
       `Cannot parse duration: '${text}' (use a number with an optional unit: us, ms, s, m or h)`,
     );
   }
-  const usPerUnit = DURATION_US_PER_UNIT[match[2].toLowerCase()];
+  // No unit means seconds, as in wrk.
+  const unit = match[2].toLowerCase();
+  const usPerUnit = unit === "" ? 1e6 : US_PER_TIME_UNIT.get(unit);
   if (usPerUnit === undefined) throw new UsageError(`Cannot parse duration: '${text}' has an unknown unit`);
   // Rounding to whole microseconds hides binary-fraction noise such as 1.1 * 1e6 = 1100000.0000000002.
   const us = Math.round(Number(match[1]) * usPerUnit);

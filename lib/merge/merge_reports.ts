@@ -11,6 +11,7 @@ import type { RunResult } from "../run_result.ts";
 import { addErrors, addReasons, noErrors, sortedReasons } from "../stats/error_counts.ts";
 import { Stats } from "../stats/stats.ts";
 import type { ThreadReport } from "../worker/protocol.ts";
+import { addStatusCodes, type StatusCodes } from "../stats/status_codes.ts";
 
 /**
  * Sums the threads' counters, merges their histograms and, for a closed-loop run, applies wrk's latency
@@ -48,7 +49,7 @@ export function mergeReports(
 ): RunResult {
   const errors = noErrors();
   const reasons = new Map<string, number>();
-  const statusCodes: Record<string, number> = {};
+  const statusCodes: StatusCodes = {};
   const latency = new Stats();
   const uncorrectedLatency = config.rate === null ? null : new Stats();
   const requestRate = new Stats();
@@ -66,9 +67,7 @@ export function mergeReports(
     bytesRead += report.bytesRead;
     addErrors(errors, report.errors);
     addReasons(reasons, report.errorReasons);
-    for (const [code, count] of Object.entries(report.statusCodes)) {
-      statusCodes[code] = (statusCodes[code] ?? 0) + count;
-    }
+    addStatusCodes(statusCodes, report.statusCodes);
     latency.add(Stats.fromBucketCounts(report.latency));
     requestRate.add(Stats.fromBucketCounts(report.requestRate));
     if (report.rate !== null) {

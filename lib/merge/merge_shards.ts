@@ -23,6 +23,7 @@ import type { RunResult } from "../run_result.ts";
 import { addErrors, addReasons, noErrors, sortedReasons } from "../stats/error_counts.ts";
 import { Stats } from "../stats/stats.ts";
 import { type ShardConfig, ShardInputError, type ShardResult } from "./read_shards.ts";
+import { addStatusCodes, statusCodeEntries, type StatusCodes } from "../stats/status_codes.ts";
 
 /** What the first shard added says of the whole test; every later shard must agree. */
 interface TestSettings {
@@ -96,7 +97,7 @@ export class ShardMerger {
   #bytesRead = 0;
   readonly #errors = noErrors();
   readonly #reasons = new Map<string, number>();
-  readonly #statusCodes: Record<string, number> = {};
+  readonly #statusCodes: StatusCodes = {};
   readonly #latency = new Stats();
   readonly #uncorrectedLatency = new Stats();
   readonly #requestRate = new Stats();
@@ -151,9 +152,7 @@ export class ShardMerger {
     this.#bytesRead += shard.bytesRead;
     addErrors(this.#errors, shard.errors);
     addReasons(this.#reasons, shard.errorReasons);
-    for (const [code, count] of Object.entries(shard.statusCodes)) {
-      this.#statusCodes[code] = (this.#statusCodes[code] ?? 0) + count;
-    }
+    addStatusCodes(this.#statusCodes, shard.statusCodes);
     this.#latency.add(shard.latency);
     this.#requestRate.add(shard.requestRate);
     if (shard.uncorrectedLatency !== null) this.#uncorrectedLatency.add(shard.uncorrectedLatency);
@@ -212,9 +211,7 @@ export class ShardMerger {
       bytesRead: this.#bytesRead,
       errors: { ...this.#errors },
       errorReasons: sortedReasons(this.#reasons),
-      statusCodes: Object.fromEntries(
-        Object.entries(this.#statusCodes).sort(([a], [b]) => Number(a) - Number(b)),
-      ),
+      statusCodes: Object.fromEntries(statusCodeEntries(this.#statusCodes)),
       startedAt: new Date(startEpochUs / 1000).toISOString(),
       latency: this.#latency,
       uncorrectedLatency: rateMode ? this.#uncorrectedLatency : null,

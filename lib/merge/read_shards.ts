@@ -16,6 +16,7 @@ import type { ErrorCounts, ErrorReason } from "../stats/error_counts.ts";
 import { ERROR_KINDS } from "../stats/error_counts.ts";
 import { decodeStats } from "../stats/hdr_codec.ts";
 import type { Stats } from "../stats/stats.ts";
+import type { StatusCodes } from "../stats/status_codes.ts";
 
 /** The format the merge reads (docs/result-format.md#versioning: any `@1` document). */
 const FORMAT = "wrk-deno/result@1";
@@ -105,7 +106,7 @@ export interface ShardResult {
   /** The socket errors by reason. */
   errorReasons: ErrorReason[];
   /** Responses by status code. */
-  statusCodes: Record<string, number>;
+  statusCodes: StatusCodes;
   /** Latency (µs) as the shard recorded it: after wrk's correction for the closed loop, from the plan with `-R`. */
   latency: Stats;
   /** With `-R`: latency from each write; null otherwise. */
@@ -224,7 +225,7 @@ export function parseShard(path: string, text: string): ShardResult {
     };
   });
   const codesJson = read.object(document, "status_codes");
-  const statusCodes: Record<string, number> = {};
+  const statusCodes: StatusCodes = {};
   for (const code of Object.keys(codesJson)) {
     statusCodes[code] = read.integer(codesJson, `status_codes.${code}`, 0);
   }

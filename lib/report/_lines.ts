@@ -9,6 +9,7 @@
 import type { RunResult } from "../run_result.ts";
 import { formatFixed, padLeft } from "./_printf.ts";
 import { formatBinary, formatTimeUs } from "./units.ts";
+import { statusCodeEntries } from "../stats/status_codes.ts";
 
 const US_PER_S = 1_000_000;
 
@@ -141,7 +142,7 @@ export function summaryLines(result: RunResult): string[] {
   }
   if (status) {
     lines.push(`  Non-2xx or 3xx responses: ${integer(status)}`);
-    const codes = Object.entries(result.statusCodes).sort(([a], [b]) => Number(a) - Number(b));
+    const codes = statusCodeEntries(result.statusCodes);
     if (codes.length > 0) {
       lines.push(`  Status codes: ${codes.map(([code, count]) => `${code} ${integer(count)}`).join(", ")}`);
     }

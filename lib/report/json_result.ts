@@ -18,6 +18,7 @@ import { reportedFigures } from "../stats/reported_figures.ts";
 import type { Stats } from "../stats/stats.ts";
 import type { ThresholdVerdict } from "../thresholds/verdict.ts";
 import { requestsPerSecond } from "./_lines.ts";
+import { statusCodeEntries } from "../stats/status_codes.ts";
 
 export type { ThresholdVerdict };
 
@@ -285,7 +286,7 @@ function resultJson(result: RunResult | null, context: JsonContext): ResultJson 
     count,
   }));
   document.status_codes = Object.fromEntries(
-    Object.entries(result.statusCodes).sort(([a], [b]) => Number(a) - Number(b)),
+    statusCodeEntries(result.statusCodes),
   );
   document.latency = latencyJson(result.latency, wrk2);
   document.requests_per_thread_sec = distributionJson(result.requestRate, wrk2);

@@ -16,6 +16,7 @@ import { integer, requestsPerSecond, unfinishedThreadsLine } from "./_lines.ts";
 import { formatFixed } from "./_printf.ts";
 import { formatVerdictValue, missingValueReason } from "./_verdict_text.ts";
 import { formatBinary, formatTimeUs } from "./units.ts";
+import { statusCodeEntries } from "../stats/status_codes.ts";
 
 /** The latency table's rows: wrk's four percentiles, then the tail wrk2 prints. */
 const PERCENTILES = [50, 75, 90, 99, 99.9, 99.99, 99.999] as const;
@@ -169,7 +170,7 @@ function errorTable(result: RunResult): string | null {
 
 /** Every status code received, in numeric order; null when none was counted. */
 function statusTable(result: RunResult): string | null {
-  const codes = Object.entries(result.statusCodes).sort(([a], [b]) => Number(a) - Number(b));
+  const codes = statusCodeEntries(result.statusCodes);
   if (codes.length === 0) return null;
   const rows = codes.map(([code, count]) => [escapeText(code), integer(count)]);
   return table(["Status", "Responses"], ["right", "right"], rows);

@@ -12,6 +12,7 @@ import type { RunResult } from "../run_result.ts";
 import { reportedFigures } from "../stats/reported_figures.ts";
 import { allErrors, socketErrors } from "../stats/error_counts.ts";
 import type { ThresholdVerdict } from "./verdict.ts";
+import { COUNT_MULTIPLIERS, US_PER_TIME_UNIT } from "../config/units.ts";
 
 export type { ThresholdVerdict };
 
@@ -72,23 +73,11 @@ const VALUE_PATTERN = /^(\d+(?:\.\d+)?|\.\d+)([a-zµμ%]*)$/i;
 const PERCENTILE_PATTERN = /^p(\d+(?:\.\d+)?)$/;
 
 /**
- * µs per time unit, keyed lower-case. The project's time units (lib/config/units.ts), but a bare number is
+ * µs per time unit, keyed lower-case: the project's time units (lib/config/units.ts), but a bare number is
  * milliseconds, as in k6's thresholds: latencies are thought of in ms, and `p99 < 200` meaning 200 s would
  * pass every run.
  */
-const US_PER_TIME_UNIT: ReadonlyMap<string, number> = new Map([
-  ["", 1e3],
-  ["us", 1],
-  ["µs", 1],
-  ["μs", 1],
-  ["ms", 1e3],
-  ["s", 1e6],
-  ["m", 60e6],
-  ["h", 3600e6],
-]);
-
-/** SI multipliers for rates and counts, case-insensitive as wrk's `scan_metric` (`1m` is a million). */
-const COUNT_MULTIPLIERS: ReadonlyMap<string, number> = new Map([["", 1], ["k", 1e3], ["m", 1e6], ["g", 1e9]]);
+const US_PER_THRESHOLD_UNIT: ReadonlyMap<string, number> = new Map([["", 1e3], ...US_PER_TIME_UNIT]);
 
 const LATENCY_METRICS: ReadonlySet<string> = new Set(["mean", "stdev", "max"]);
 const COUNT_METRICS: ReadonlySet<string> = new Set(["errors", "non2xx", "timeouts"]);
@@ -154,7 +143,7 @@ export function parseThreshold(text: string): Threshold {
     if (percentile !== null && !(Number(percentile[1]) > 0 && Number(percentile[1]) <= 100)) {
       throw fail("percentile must be above 0 and at most 100");
     }
-    const limit = scaled(number, US_PER_TIME_UNIT.get(suffix));
+    const limit = scaled(number, US_PER_THRESHOLD_UNIT.get(suffix));
     if (limit === null) throw unreadable("use a time such as 200ms");
     return { expression: text, metric: metric as Metric, op, limit, unit: "us" };
   }

@@ -8,6 +8,7 @@ import type { Config } from "../config/config.ts";
 import type { TransferValue } from "../script/transfer.ts";
 import type { SocketAddress } from "../net/socket.ts";
 import type { ErrorCounts, ErrorReason } from "../stats/error_counts.ts";
+import type { StatusCodes } from "../stats/status_codes.ts";
 
 /** What a worker needs to load: the run's configuration and its own share of connections. */
 export interface WorkerSetup {
@@ -36,7 +37,7 @@ export interface ThreadReport {
   /** Socket errors by category and reason. */
   errorReasons: ErrorReason[];
   /** Responses by status code (only the codes seen). */
-  statusCodes: Record<string, number>;
+  statusCodes: StatusCodes;
   /** `Recorder.counts()` of the latency samples (µs) and of the 100 ms rate samples. */
   latency: Float64Array;
   requestRate: Float64Array;

@@ -63,6 +63,15 @@ Deno.test("parseDurationMs() accepts ms and us, fractional below a millisecond",
   assertEquals(parseDurationMs("1us"), 0.001);
   assertEquals(parseDurationMs("1500us"), 1.5);
   assertEquals(parseDurationMs("3µs"), 0.003);
+  // The Greek letter mu, which keyboards give as often as the micro sign.
+  assertEquals(parseDurationMs("3μs"), 0.003);
+});
+
+Deno.test("units named like Object's own properties are unknown units, not numbers gone wrong", () => {
+  for (const name of ["constructor", "toString", "valueOf", "hasOwnProperty"]) {
+    assertThrows(() => parseDurationMs(`1${name}`), UsageError, "unknown unit", name);
+    assertThrows(() => parseCount(`1${name}`), UsageError, "use a whole number", name);
+  }
 });
 
 Deno.test("parseDurationMs() accepts fractional values without binary noise", () => {
