@@ -44,6 +44,8 @@ interface MergedShard {
   startEpochUs: number;
   endEpochUs: number;
   unfinishedThreads: number[];
+  /** The wrk-deno version that wrote it. */
+  version: string;
 }
 
 /**
@@ -144,6 +146,7 @@ export class ShardMerger {
       startEpochUs: shard.startEpochUs,
       endEpochUs: shard.startEpochUs + shard.runtimeUs,
       unfinishedThreads: shard.unfinishedThreads,
+      version: shard.version,
     });
     if (this.#lowestConfig === null || shard.shard.index < this.#lowestConfig.index) {
       this.#lowestConfig = { index: shard.shard.index, config: shard.config };
@@ -178,7 +181,7 @@ export class ShardMerger {
     for (let index = 0; index < test.count; index++) if (!this.#shards.has(index)) missingShards.push(index);
 
     const config = this.#lowestConfig.config;
-    const warnings = oneRunWarnings(shards);
+    const warnings = [...oneRunWarnings(shards), ...versionWarnings(shards)];
     const startEpochUs = Math.min(...shards.map((shard) => shard.startEpochUs));
     const endEpochUs = Math.max(...shards.map((shard) => shard.endEpochUs));
     const unfinishedThreads: number[] = [];
@@ -336,6 +339,22 @@ function oneRunWarnings(shards: readonly MergedShard[]): string[] {
     `(${first.path}) had ended at ${time(first.endEpochUs)}: not one run? The test's time spans the gap ` +
     `(start shards together with --start-at)`,
   ];
+}
+
+/**
+ * One line when the shards were written by different wrk-deno versions: how a version measures can change (the
+ * timers' slack under `-R`, say), so such figures may not add up to one run's.
+ */
+function versionWarnings(shards: readonly MergedShard[]): string[] {
+  const byVersion = new Map<string, MergedShard[]>();
+  for (const shard of shards) byVersion.set(shard.version, [...(byVersion.get(shard.version) ?? []), shard]);
+  if (byVersion.size < 2) return [];
+  const parts = [...byVersion].map(([version, written]) =>
+    `wrk-deno ${version} wrote shard${written.length > 1 ? "s" : ""} ${
+      written.map((s) => s.index).join(", ")
+    }`
+  );
+  return [`shards written by different versions (${parts.join("; ")}): their figures may not be comparable`];
 }
 
 /** A sum of shares of a rate, without the binary-fraction noise of adding them (`299.99999999999994`). */

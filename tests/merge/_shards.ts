@@ -36,6 +36,8 @@ export interface ShardSpec {
   unfinishedThreads?: number[];
   /** The URL (default http://127.0.0.1:8080/): another URL makes another test. */
   url?: string;
+  /** The wrk-deno version that wrote it (default 0.1.0). */
+  version?: string;
 }
 
 /** 2026-12-04T12:00:00Z. */
@@ -93,7 +95,7 @@ export async function shardDocument(spec: ShardSpec): Promise<string> {
   return formatJsonResult(result, {
     config,
     command,
-    version: "0.1.0",
+    version: spec.version ?? "0.1.0",
     testId: await testIdentity(config, null),
     thresholds: null,
     error: null,

@@ -258,3 +258,20 @@ Deno.test("the merged document validates against the schema, with merged_shards,
   }
   assertEquals(message, "merged.json: already a merged result (of shards 0, 1, 2)");
 });
+
+Deno.test("shards written by different wrk-deno versions merge with one warning naming who wrote what", async () => {
+  const spec: ShardSpec = { index: 0, count: 3, latencyUs: [100] };
+  const shards = await Promise.all([
+    shardDocument({ ...spec, version: "0.1.0" }),
+    shardDocument({ ...spec, index: 1, version: "0.2.0" }),
+    shardDocument({ ...spec, index: 2, version: "0.1.0" }),
+  ]);
+  const test = mergeShards(shards.map((document, i) => parseShard(`s${i}.json`, document)));
+  assertEquals(test.warnings, [
+    "shards written by different versions (wrk-deno 0.1.0 wrote shards 0, 2; wrk-deno 0.2.0 wrote shard 1): " +
+    "their figures may not be comparable",
+  ]);
+  // One version: no warning.
+  const same = await Promise.all([0, 1, 2].map((index) => shardDocument({ ...spec, index })));
+  assertEquals(mergeShards(same.map((document, i) => parseShard(`s${i}.json`, document))).warnings, []);
+});
