@@ -17,9 +17,8 @@ import { ERROR_KINDS } from "../stats/error_counts.ts";
 import { decodeStats } from "../stats/hdr_codec.ts";
 import type { Stats } from "../stats/stats.ts";
 import type { StatusCodes } from "../stats/status_codes.ts";
+import { RESULT_FORMAT } from "../report/json_result.ts";
 
-/** The format the merge reads (docs/result-format.md#versioning: any `@1` document). */
-const FORMAT = "wrk-deno/result@1";
 
 /**
  * A shard's result that cannot be merged, or a set of shards that do not make one test: the message is one
@@ -156,8 +155,9 @@ export function parseShard(path: string, text: string): ShardResult {
   }
   if (!isObject(document)) throw fail(`not a wrk-deno result (not a JSON object)`);
   if (!("format" in document)) throw fail(`not a wrk-deno result (it has no "format")`);
-  if (document.format !== FORMAT) {
-    throw fail(`format is ${JSON.stringify(document.format)}, not "${FORMAT}"`);
+  // Any `@1` document (docs/result-format.md#versioning).
+  if (document.format !== RESULT_FORMAT) {
+    throw fail(`format is ${JSON.stringify(document.format)}, not "${RESULT_FORMAT}"`);
   }
   const read = new FieldReader(fail);
   if (document.shard === null) {

@@ -22,8 +22,11 @@ import { statusCodeEntries } from "../stats/status_codes.ts";
 
 export type { ThresholdVerdict };
 
-/** The format's name and major version: a consumer checks it before reading anything else. */
-const FORMAT = "wrk-deno/result@1";
+/**
+ * The format's name and major version: a consumer checks it before reading anything else (`wrk-deno merge`
+ * does: lib/merge/read_shards.ts).
+ */
+export const RESULT_FORMAT = "wrk-deno/result@1";
 
 /** The percentiles of every latency object, as keys: wrk's four, then the tail wrk2 prints. */
 const PERCENTILES = ["50", "75", "90", "99", "99.9", "99.99", "99.999"] as const;
@@ -94,7 +97,7 @@ interface LatencyJson extends DistributionJson {
 
 /** The document, field for field as docs/result-format.md describes it. */
 interface ResultJson {
-  format: typeof FORMAT;
+  format: typeof RESULT_FORMAT;
   version: string;
   command: string[];
   test_id: string | null;
@@ -223,7 +226,7 @@ export function formatJsonResult(
 function resultJson(result: RunResult | null, context: JsonContext): ResultJson {
   const { config } = context;
   const document: ResultJson = {
-    format: FORMAT,
+    format: RESULT_FORMAT,
     version: context.version,
     command: [...context.command],
     test_id: context.testId,
