@@ -19,7 +19,6 @@ import type { Stats } from "../stats/stats.ts";
 import type { StatusCodes } from "../stats/status_codes.ts";
 import { RESULT_FORMAT } from "../report/json_result.ts";
 
-
 /**
  * A shard's result that cannot be merged, or a set of shards that do not make one test: the message is one
  * line for the user, naming the file when one file is at fault. The command line prints it and exits 1.
