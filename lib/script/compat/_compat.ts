@@ -18,7 +18,7 @@ import {
   raise,
   typeName,
 } from "../fengari/_lua.ts";
-import { COMPAT_LUA } from "./_compat_lua.ts";
+import { compatBytecode } from "./_compat_luac.ts";
 import { newBytes } from "../fengari/_fast_paths.ts";
 import { newString, pushString } from "../fengari/_direct.ts";
 import { makeStringFormat } from "./_string_format.ts";
@@ -108,8 +108,9 @@ export function installCompat(L: LuaState, options: CompatOptions): LuaFiles {
 
   sandboxRequire(L);
 
-  // The Lua half, given its JS helpers as the chunk's argument.
-  const status = lauxlib.luaL_loadbufferx(L, luaBytes(COMPAT_LUA), null, "=[wrk compat]", "t");
+  // The Lua half, given its JS helpers as the chunk's argument: loaded compiled, as parsing its text was a
+  // sizeable part of each state's start (docs/benchmarks.md#fengari-lua-in-javascript).
+  const status = lauxlib.luaL_loadbufferx(L, compatBytecode(), null, "=[wrk compat]", "b");
   if (status !== lua.LUA_OK) throw new Error(`compat.lua does not load: ${lua.lua_tolstring(L, -1)}`);
   const files = new LuaFiles({ paths: (options.writePaths ?? []).map((path) => resolve(path)) });
   lua.lua_createtable(L, 0, 12);

@@ -1,6 +1,6 @@
 /**
  * `lua/compat.lua`, embedded so the shim also loads from a bundle. Generated: edit `lua/compat.lua`, then run
- * `deno run --allow-read --allow-write scripts/update_compat_lua.ts` (a test checks they match).
+ * `deno run --allow-read --allow-write --allow-env scripts/update_compat_lua.ts` (a test checks they match).
  *
  * @module
  */

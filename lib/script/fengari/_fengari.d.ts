@@ -54,6 +54,13 @@ export interface LuaApi {
   lua_close(L: LuaState): void;
   lua_concat(L: LuaState, n: number): void;
   lua_createtable(L: LuaState, narr: number, nrec: number): void;
+  /** Writes the function on top of the stack as a binary chunk, piece by piece, through `writer`. */
+  lua_dump(
+    L: LuaState,
+    writer: (L: LuaState, bytes: Uint8Array, size: number, data: unknown) => number,
+    data: unknown,
+    strip: boolean,
+  ): number;
   lua_error(L: LuaState): never;
   lua_getfield(L: LuaState, idx: number, k: LuaStringArg): number;
   lua_getglobal(L: LuaState, name: LuaStringArg): number;
