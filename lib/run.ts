@@ -190,6 +190,10 @@ export class Run {
     const { promise: ended, resolve, reject } = Promise.withResolvers<void>();
     this.#endRun = resolve;
     this.#failRun = reject;
+    // Each thread stops counting at the end by its own clock; this timer then collects their figures.
+    for (const thread of threads) {
+      thread.stopAt(this.#startedAtMs + performance.timeOrigin + config.durationMs);
+    }
     const deadline = setTimeout(
       () => this.#endRun(),
       Math.max(0, config.durationMs - (performance.now() - this.#startedAtMs)),
@@ -390,14 +394,16 @@ export class Run {
   }
 
   async #collect(): Promise<RunResult> {
-    // The run lasts until the last thread that reports has stopped (wrk joins its threads): the grace period
-    // spent waiting for a thread that never reports is not time run.
+    // The run lasts until the last thread that reports has stopped (wrk joins its threads), by the thread's own
+    // clock (`ThreadLoop.stopAt`): the messages that carry the reports here are not time run, and neither is
+    // the grace period spent waiting for a thread that never reports.
     let stoppedAtMs = performance.now();
-    const reports = await Promise.all(this.#threads.map(async (thread) => {
-      const report = await thread.finish(this.#graceMs);
-      if (report !== null) stoppedAtMs = Math.max(stoppedAtMs, performance.now());
-      return report;
-    }));
+    const reports = await Promise.all(this.#threads.map((thread) => thread.finish(this.#graceMs)));
+    for (const report of reports) {
+      if (report !== null) {
+        stoppedAtMs = Math.max(stoppedAtMs, report.stoppedAtEpochMs - performance.timeOrigin);
+      }
+    }
     const runtimeUs = Math.round((stoppedAtMs - this.#startedAtMs) * 1000);
     if (this.#intervals !== null) {
       // A thread answers every cut before it reports (its messages keep their order): what is left is the last

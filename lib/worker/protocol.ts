@@ -28,9 +28,14 @@ export interface WorkerSetup {
   pinnedCerts: string[] | null;
 }
 
-/** A worker's figures at the end of its run. */
+/** A thread's figures at the end of its run. */
 export interface ThreadReport {
   threadIndex: number;
+  /**
+   * When it stopped counting (its deadline, a `stop`, or the script's `thread:stop()`), in ms since the Unix
+   * epoch: the clock all threads share, as `started`'s.
+   */
+  stoppedAtEpochMs: number;
   requests: number;
   bytesRead: number;
   errors: ErrorCounts;
@@ -64,6 +69,8 @@ export type ToThread =
   | { type: "set"; name: string; value: TransferValue }
   | { type: "get"; id: number; name: string }
   | { type: "start"; address: SocketAddress }
+  /** Once every thread has started: the run ends at `atEpochMs` (ms since the Unix epoch); stop counting then. */
+  | { type: "deadline"; atEpochMs: number }
   /** `thread:stop()` from the main state: stop sending, keep the figures until `stop`. */
   | { type: "halt" }
   /**

@@ -3,11 +3,11 @@
  * rate and expires overdue requests (wrk's RECORD_INTERVAL_MS).
  */
 import { clockMs } from "../net/clock.ts";
-import { type ConnectionCycle, type CycleContext, ThreadCounters } from "../net/cycle.ts";
+import { type ConnectionCycle, type CycleContext, laterMacrotask, ThreadCounters } from "../net/cycle.ts";
 import { Connection } from "../net/http1/connection.ts";
 import { originOffsetMs, Pacer, type RatePlan, slotIntervalMs } from "../net/pacer.ts";
 import type { RequestSource, ResponseSink } from "../net/request_source.ts";
-import type { Transport } from "../net/socket.ts";
+import type { Cancel, Transport } from "../net/socket.ts";
 import { type ErrorCounts, socketErrors } from "../stats/error_counts.ts";
 import { Recorder } from "../stats/recorder.ts";
 import type { LatencySnapshot, ThreadReport } from "./protocol.ts";
@@ -51,6 +51,10 @@ export class ThreadLoop {
   readonly #connections: ConnectionCycle[] = [];
   readonly #state = { stopped: false };
   #tick: ReturnType<typeof setInterval> | undefined;
+  /** When the thread stopped counting (ms since the Unix epoch); 0 while it counts. */
+  #stoppedAtEpochMs = 0;
+  /** The timers of `stopAt()`. */
+  readonly #deadlines: Cancel[] = [];
   #lastSampleMs = 0;
   #ticks = 0;
   readonly #failed: (error: unknown) => void;
@@ -104,6 +108,26 @@ export class ThreadLoop {
     this.#tick = setInterval(() => this.#onTick(), RECORD_INTERVAL_MS);
   }
 
+  /**
+   * Stops counting at `atEpochMs` (ms since the Unix epoch: the run's end), on this thread's own timers, as
+   * wrk's threads stop at `stop_at`: the run's time then ends there, not when the main thread's `stop` arrives,
+   * which can be a few milliseconds later for each thread of a busy worker. On the epoll loop's timers when
+   * there are (a millisecond at most late), and on Deno's, which fire even while no socket is open.
+   */
+  stopAt(atEpochMs: number): void {
+    if (this.#state.stopped) return;
+    const delayMs = Math.max(0, atEpochMs - (performance.timeOrigin + performance.now()));
+    const halt = () => {
+      // Deno's timers round a delay to whole milliseconds, and may fire a fraction of one early: not before.
+      const leftMs = atEpochMs - (performance.timeOrigin + performance.now());
+      if (leftMs > 0) this.#deadlines.push(laterMacrotask(Math.ceil(leftMs), halt));
+      else this.#halt();
+    };
+    this.#deadlines.push(laterMacrotask(Math.ceil(delayMs), halt));
+    const onLoop = this.#options.transport.delay?.(delayMs, halt);
+    if (onLoop !== undefined) this.#deadlines.push(onLoop);
+  }
+
   /** Stops sending (script's `thread:stop()`, a failure); in-flight requests are dropped, sockets closed. */
   halt(): void {
     this.#halt();
@@ -120,6 +144,7 @@ export class ThreadLoop {
     const counters = this.#counters;
     return {
       threadIndex: this.#options.threadIndex,
+      stoppedAtEpochMs: this.#stoppedAtEpochMs,
       requests: counters.requests,
       bytesRead: counters.bytesRead,
       errors: { ...counters.errors },
@@ -162,7 +187,9 @@ export class ThreadLoop {
   #halt(): void {
     if (this.#state.stopped) return;
     this.#state.stopped = true;
+    this.#stoppedAtEpochMs = performance.timeOrigin + performance.now();
     clearInterval(this.#tick);
+    for (const deadline of this.#deadlines) deadline.cancel();
   }
 
   #onTick(): void {

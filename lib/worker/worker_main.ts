@@ -172,6 +172,9 @@ function handle(thread: Hosted, message: ToThread): Promise<void> | void {
       return;
     case "start":
       return start(thread, message.address);
+    case "deadline":
+      loop?.stopAt(message.atEpochMs);
+      return;
     case "halt":
       thread.stoppedByScript = true;
       loop?.halt();

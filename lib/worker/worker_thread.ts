@@ -74,6 +74,11 @@ export class WorkerThread implements ThreadHandle {
     return this.#started.promise;
   }
 
+  /** Tells the started thread when the run ends (ms since the Unix epoch): it stops counting then. */
+  stopAt(atEpochMs: number): void {
+    this.#send({ type: "deadline", atEpochMs });
+  }
+
   /** Ends the thread's run; resolves to its figures, or null when none came within `graceMs`. */
   finish(graceMs: number): Promise<ThreadReport | null> {
     this.#send({ type: "stop" });

@@ -11,6 +11,7 @@ function report(threadIndex: number, requests: number, latencies: number[]): Thr
   rate.record(requests * 10);
   return {
     threadIndex,
+    stoppedAtEpochMs: 0,
     requests,
     bytesRead: requests * 100,
     errors: { connect: 1, read: 2, write: 3, status: 4, timeout: 5 },

@@ -1,0 +1,52 @@
+/**
+ * A thread stops counting at the run's end by its own clock (`ThreadLoop.stopAt`), as wrk's threads stop at
+ * `stop_at`: the run's time ends there, not when the main thread's `stop` reaches a busy worker.
+ */
+import { assert } from "@std/assert";
+import { createTransport } from "../../lib/net/transport.ts";
+import type { RequestSource } from "../../lib/net/request_source.ts";
+import { ThreadLoop } from "../../lib/worker/thread_loop.ts";
+import { startServer } from "../helpers/server.ts";
+
+const REQUEST = new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+const SOURCE: RequestSource = {
+  pipelineDepth: 1,
+  headFlags: [false],
+  delayMs: null,
+  dynamic: false,
+  nextRequest: () => REQUEST,
+};
+
+for (const epoll of [true, false]) {
+  Deno.test(`${epoll ? "epoll loop" : "Deno sockets"}: stopAt() stops counting at its time, not at stop()`, async () => {
+    const server = startServer();
+    const loop = new ThreadLoop({
+      threadIndex: 0,
+      threadConnections: 2,
+      timeoutMs: 2000,
+      transport: createTransport({ address: "127.0.0.1", port: server.port, family: 4 }, null, epoll),
+      source: SOURCE,
+      sink: null,
+      rate: null,
+    });
+    try {
+      loop.start();
+      const endEpochMs = performance.timeOrigin + performance.now() + 200;
+      loop.stopAt(endEpochMs);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const report = loop.stop();
+      // Stopped at its deadline (give or take a busy machine's timers), 300 ms before stop() was called.
+      const lateMs = report.stoppedAtEpochMs - endEpochMs;
+      assert(lateMs >= 0 && lateMs < 50, `stopped ${lateMs} ms after its deadline`);
+      // And nothing went out after: what the server saw is what was counted, but for the requests in flight.
+      assert(report.requests > 0);
+      assert(
+        server.requests.length - report.requests <= 2,
+        `${server.requests.length} seen, ${report.requests} counted`,
+      );
+    } finally {
+      loop.close();
+      await server.close();
+    }
+  });
+}
