@@ -28,6 +28,7 @@ import { addStatusCodes, type StatusCodes } from "../stats/status_codes.ts";
  * latency.record(250);
  * const report = {
  *   threadIndex: 0,
+ *   stoppedAtEpochMs: Date.now(),
  *   requests: 1,
  *   bytesRead: 100,
  *   errors: { connect: 0, read: 0, write: 0, status: 0, timeout: 0 },
