@@ -71,6 +71,12 @@ const CASES: Case[] = [
   },
   { name: "-d 0", args: ["-d", "0", URL_ARG], error: "duration must be > 0", usage: true },
   {
+    name: "-d 600h",
+    args: ["-d", "600h", URL_ARG],
+    error: "duration must be at most 596h (24 days)",
+    usage: true,
+  },
+  {
     name: "-d 3x",
     args: ["-d", "3x", URL_ARG],
     error: "option '-d': Cannot parse duration: '3x' has an unknown unit",

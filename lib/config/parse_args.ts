@@ -13,6 +13,9 @@ import { parseCount, parseDurationMs, parseStartAt } from "./units.ts";
 import { shareOf, shareStart } from "./share.ts";
 import { parseTarget } from "./url.ts";
 
+/** The longest `-d`: JavaScript timers wait at most 2^31 - 1 ms (596.5 h). */
+const MAX_DURATION_MS = 596 * 3_600_000;
+
 /** `OPTION_SPECS` in `node:util`'s form. Values stay strings here and are parsed below with units. */
 const OPTIONS = Object.fromEntries(
   OPTION_SPECS.map(({ name, short, value, multiple }) => [
@@ -142,6 +145,8 @@ export function parseArgs(argv: string[]): Config {
   if (url === undefined) throw fail(printVersion ? "" : "missing URL");
   if (threads === 0) throw fail("number of threads must be > 0");
   if (durationMs === 0) throw fail("duration must be > 0");
+  // The longest a timer waits (2^31 - 1 ms): a longer run would end at once.
+  if (durationMs > MAX_DURATION_MS) throw fail("duration must be at most 596h (24 days)");
   if (timeoutMs === 0) throw fail("timeout must be > 0");
   let target;
   try {

@@ -118,16 +118,22 @@ async function start(thread: Hosted, target: SocketAddress): Promise<void> {
   } else {
     source = staticSource(current);
   }
+  // HTTP/2's cycle is loaded only for --http2, as the Lua layer only for a script.
+  const http2 = config.http2 ? (await import("../net/http2/connection.ts")).Http2Connection : null;
   const transport = createTransport(
     target,
     tlsSettings(config, current.caCerts, current.pinnedCerts),
     config.epoll,
   );
-  // Before "started": the run's clock starts when every thread has started, and instantiating a module (the -k
-  // transport's node:tls) is not part of the run.
-  await transport.ready?.();
-  // HTTP/2's cycle is loaded only for --http2, as the Lua layer only for a script.
-  const http2 = config.http2 ? (await import("../net/http2/connection.ts")).Http2Connection : null;
+  try {
+    // Before "started": the run's clock starts when every thread has started, and instantiating a module (the
+    // -k transport's node:tls) is not part of the run.
+    await transport.ready?.();
+  } catch (error) {
+    // No loop owns the transport yet to close it: release it here (the worker's epoll loop is shared).
+    transport.close?.();
+    throw error;
+  }
   const scheme = config.target.scheme === "https" ? "https" : "http";
   const loop = new ThreadLoop({
     threadIndex: current.threadIndex,

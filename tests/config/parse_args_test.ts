@@ -189,6 +189,9 @@ Deno.test("parseArgs() rejects zero threads, duration and timeout", () => {
   assertUsageError(["-t", "0", URL_TEXT], "number of threads must be > 0");
   assertUsageError(["-d", "0", URL_TEXT], "duration must be > 0");
   assertUsageError(["-d", "0s", URL_TEXT], "duration must be > 0");
+  // Longer than a timer can wait (2^31 - 1 ms): refused, not a run that ends at once.
+  assertUsageError(["-d", "600h", URL_TEXT], "duration must be at most 596h (24 days)");
+  assertEquals(parseArgs(["-d", "596h", URL_TEXT]).durationMs, 596 * 3_600_000);
   assertUsageError(["--timeout", "0", URL_TEXT], "timeout must be > 0");
   assertUsageError(["--timeout", "0.1us", URL_TEXT], "timeout must be > 0");
 });

@@ -407,6 +407,8 @@ export class HpackDecoder {
   readonly #replayList = new HeaderList(2 * MAX_REPLAY_BLOCK_BYTES, 16);
   /** Which of `#replayList`'s fields the block inserted into the table, in order (`#replayInserts` of them). */
   #replayInsert: Int32Array = new Int32Array(16);
+  /** The same for the block being decoded, copied to `#replayInsert` only when that block is kept. */
+  #inserted: Int32Array = new Int32Array(16);
   #replayInserts = 0;
 
   constructor(maxTableBytes = 4096, maxListBytes = 80 * 1024) {
@@ -499,8 +501,8 @@ export class HpackDecoder {
         this.#literal(block, end, 6, out);
         const i = out.count - 1;
         this.#insert(out.bytes, out.nameStart[i], out.nameEnd[i], out.valueEnd[i]);
-        if (inserts === this.#replayInsert.length) this.#replayInsert = growInt32(this.#replayInsert);
-        this.#replayInsert[inserts++] = i - firstField;
+        if (inserts === this.#inserted.length) this.#inserted = growInt32(this.#inserted);
+        this.#inserted[inserts++] = i - firstField;
       } else if (first >= 0x20) {
         // Dynamic table size update (§6.3): only before the block's first field (§4.2).
         if (fields) throw new HpackError("dynamic table size update after a header field");
@@ -543,6 +545,8 @@ export class HpackDecoder {
     for (let i = firstField; i < out.count; i++) {
       list.add(out.bytes, out.nameStart[i], out.nameEnd[i], out.bytes, out.valueStart[i], out.valueEnd[i]);
     }
+    if (this.#replayInsert.length < inserts) this.#replayInsert = new Int32Array(this.#inserted.length);
+    this.#replayInsert.set(this.#inserted.subarray(0, inserts));
     this.#replayInserts = inserts;
   }
 

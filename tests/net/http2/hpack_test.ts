@@ -543,3 +543,83 @@ Deno.test("a size update empties the table even in a block seen before", () => {
   decodeBlock(decoder, resize);
   assertEquals([decoder.tableLength, decoder.tableLimit], [0, 0]);
 });
+
+/** A literal field with the given first byte (0x40: with incremental indexing, 0x00: without), raw strings. */
+function literal(prefix: number, name: string, value: string): number[] {
+  const te = new TextEncoder();
+  return [prefix, name.length, ...te.encode(name), value.length, ...te.encode(value)];
+}
+
+Deno.test("a block that reads the table, decoded between two repeats of a kept block, does not change what the repeat inserts", () => {
+  // X reads nothing from the table and inserts x-status (kept); Y inserts y and reads a dynamic entry (not
+  // kept, and its insertions must not become X's); X again (replayed); Z reads the newest entry.
+  const x = new Uint8Array([...literal(0x00, "x-a", "1"), ...literal(0x40, "x-status", "200")]);
+  const y = new Uint8Array([...literal(0x40, "y", "2"), 0x80 | 62]);
+  const z = new Uint8Array([0x80 | 62]);
+  const decoder = new HpackDecoder();
+  let last: [string, string][] = [];
+  for (const block of [x, y, x, z]) {
+    const list = new HeaderList();
+    decoder.decode(block, 0, block.length, list);
+    last = list.toPairs();
+  }
+  assertEquals(last, [["x-status", "200"]]);
+});
+
+Deno.test("replaying repeated blocks leaves every decode as a decoder that never replays would: 3000 random blocks", () => {
+  // A small PRNG (mulberry32) so that a failure can be replayed. Half the blocks repeat one of the last three,
+  // as a server repeats its blocks, so that the kept block comes back after others that read the table.
+  let seed = 0x5eed;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = (n: number) => Math.floor(random() * n);
+  const names = ["a", "server", "x-long-header-name", "date", "content-length"];
+  const blocks: Uint8Array[] = [];
+  // A table of 256 bytes: entries are evicted often.
+  const replaying = new HpackDecoder(256);
+  const reference = new HpackDecoder(256);
+  // Entries are at most 32 + 18 + 39 bytes, so once one was inserted the newest (index 62) always exists.
+  let inserted = false;
+  for (let n = 0; n < 3000; n++) {
+    let block: Uint8Array;
+    if (blocks.length > 0 && random() < 0.5) {
+      block = blocks[Math.max(0, blocks.length - 1 - pick(3))];
+    } else {
+      const parts: number[] = [];
+      for (let f = 1 + pick(4); f > 0; f--) {
+        const kind = pick(4);
+        if (kind === 3 && inserted) {
+          parts.push(0x80 | 62);
+        } else {
+          parts.push(...literal(kind === 0 ? 0x00 : 0x40, names[pick(names.length)], "v".repeat(pick(40))));
+          if (kind !== 0) inserted = true;
+        }
+      }
+      block = new Uint8Array(parts);
+      blocks.push(block);
+    }
+    // The reference never replays: a table size update to the same size first makes every block "read the
+    // table" (§6.3), so none is kept.
+    const referenceBlock = new Uint8Array([0x3f, 0xe1, 0x01, ...block]); // size update to 256
+    const expected = new HeaderList();
+    let expectedError = "";
+    try {
+      reference.decode(referenceBlock, 0, referenceBlock.length, expected);
+    } catch (error) {
+      expectedError = (error as Error).message;
+    }
+    const actual = new HeaderList();
+    let actualError = "";
+    try {
+      replaying.decode(block, 0, block.length, actual);
+    } catch (error) {
+      actualError = (error as Error).message;
+    }
+    assertEquals([actualError, actual.toPairs()], [expectedError, expected.toPairs()], `block ${n}`);
+    assertEquals(expectedError, "", `block ${n}`);
+  }
+});
