@@ -397,8 +397,10 @@ export class Run {
     // The run lasts until the last thread that reports has stopped (wrk joins its threads), by the thread's own
     // clock (`ThreadLoop.stopAt`): the messages that carry the reports here are not time run, and neither is
     // the grace period spent waiting for a thread that never reports.
-    let stoppedAtMs = performance.now();
+    const endMs = performance.now();
     const reports = await Promise.all(this.#threads.map((thread) => thread.finish(this.#graceMs)));
+    // A thread that never reported ran until it was told to stop, as far as anyone knows.
+    let stoppedAtMs = reports.includes(null) ? endMs : this.#startedAtMs;
     for (const report of reports) {
       if (report !== null) {
         stoppedAtMs = Math.max(stoppedAtMs, report.stoppedAtEpochMs - performance.timeOrigin);
