@@ -1,7 +1,7 @@
 /**
  * A run's lifecycle, as wrk's `main` orders it (docs/wrk-compat.md, "Phase order"): pre-flight, then the script
- * into one worker per thread and the main state, `setup()` for each thread, start them, stop at the deadline,
- * merge their figures, and later call `done()`. The stages themselves live in `preflight/`, `worker/` and
+ * into each thread (in workers: lib/worker/worker_host.ts) and the main state, `setup()` for each thread,
+ * start them, stop at the deadline, merge their figures, and later call `done()`. The stages themselves live in `preflight/`, `worker/` and
  * `merge/`; this file only sequences them and bounds how long each may take.
  */
 import { writeStdout } from "./_stdout.ts";
