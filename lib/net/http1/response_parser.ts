@@ -38,6 +38,8 @@ const KEEP_ALIVE = bytesOf("keep-alive");
 
 const EMPTY = new Uint8Array(0);
 const NO_WORDS = new Int32Array(0);
+/** The first `#headCopy` (a typical head fits): grown by doubling from there. */
+const FIRST_HEAD_COPY_BYTES = 1024;
 
 // A byte repeated in the four bytes of a word, for the scans four bytes at a time (`lineFeedAt`, `colonOrLfAt`).
 const LF_WORD = 0x0a0a0a0a;
@@ -55,10 +57,11 @@ export class ResponseParser implements ResponseView {
   headerCount = 0;
   /** The bytes the current head lies in: the read buffer (parsed in place) or `#headCopy`. */
   head: Uint8Array = EMPTY;
-  // Small until a response needs more: at -c10000 every byte per connection counts.
-  #headCopy: Uint8Array = new Uint8Array(1024);
+  // None until a head must be copied (split over reads, or kept past its read for response()), then small until
+  // a response needs more: at -c10000 every byte per connection counts.
+  #headCopy: Uint8Array = EMPTY;
   /** `#headCopy` as 32-bit words, for `#parseHead`'s scans. */
-  #headCopyWords: Int32Array = new Int32Array(this.#headCopy.buffer);
+  #headCopyWords: Int32Array = NO_WORDS;
   // Header offsets exist only for a response() hook; without one they are never read.
   readonly nameStart: Int32Array;
   readonly nameEnd: Int32Array;
@@ -331,7 +334,7 @@ export class ResponseParser implements ResponseView {
   }
 
   #growHead(needed: number): Uint8Array {
-    let size = this.#headCopy.length * 2;
+    let size = Math.max(FIRST_HEAD_COPY_BYTES, this.#headCopy.length * 2);
     while (size < needed) size *= 2;
     const grown = new Uint8Array(Math.min(size, MAX_HEAD_BYTES));
     grown.set(this.#headCopy.subarray(0, this.#headLength));
