@@ -11,7 +11,7 @@
 
 import { Connection } from "../lib/net/http1/connection.ts";
 import { type CycleContext, ThreadCounters } from "../lib/net/cycle.ts";
-import type { RequestSource } from "../lib/net/request_source.ts";
+import { type RequestSource, staticRequestSource } from "../lib/net/request_source.ts";
 import type { Socket } from "../lib/net/socket.ts";
 
 const encoder = new TextEncoder();
@@ -40,14 +40,7 @@ class MemorySocket implements Socket {
 }
 
 function requestSource(depth: number): RequestSource {
-  const bytes = encoder.encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n".repeat(depth));
-  return {
-    pipelineDepth: depth,
-    headFlags: new Array(depth).fill(false),
-    delayMs: null,
-    dynamic: false,
-    nextRequest: () => bytes,
-  };
+  return staticRequestSource(encoder.encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n".repeat(depth)), depth);
 }
 
 /** A connected cycle at `depth` over a `MemorySocket`, with the counters it counts into. */

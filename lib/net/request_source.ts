@@ -21,6 +21,28 @@ export interface RequestSource {
 }
 
 /**
+ * The source of a run without a `request()` hook: the same bytes every time, holding `pipelineDepth` requests
+ * none of which is a HEAD (wrk's static request, or a batch built once).
+ *
+ * @example wrk's default request
+ * ```ts
+ * import { staticRequestSource } from "./request_source.ts";
+ *
+ * const source = staticRequestSource(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+ * console.log(source.pipelineDepth, source.dynamic); // 1 false
+ * ```
+ */
+export function staticRequestSource(bytes: Uint8Array, pipelineDepth = 1): RequestSource {
+  return {
+    pipelineDepth,
+    headFlags: new Array<boolean>(pipelineDepth).fill(false),
+    delayMs: null,
+    dynamic: false,
+    nextRequest: () => bytes,
+  };
+}
+
+/**
  * A parsed response, valid only during `ResponseSink.onResponse` (its buffers are reused).
  * Header i's name is `head[nameStart[i], nameEnd[i])`, its value `head[valueStart[i], valueEnd[i])`.
  */

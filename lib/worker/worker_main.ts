@@ -11,7 +11,7 @@
 import { writeStderr, writeStdout } from "../_stdout.ts";
 import { createTransport, tlsSettings } from "../net/transport.ts";
 import { defaultRequest } from "../net/http1/request_bytes.ts";
-import type { RequestSource, ResponseSink } from "../net/request_source.ts";
+import { type RequestSource, type ResponseSink, staticRequestSource } from "../net/request_source.ts";
 import type { SocketAddress } from "../net/socket.ts";
 import type { ThreadScript } from "../script/thread_script.ts";
 import type { FromThread, FromWorker, ToThread, ToWorker, WorkerSetup } from "./protocol.ts";
@@ -101,7 +101,7 @@ async function load(thread: Hosted, message: WorkerSetup): Promise<void> {
 function staticSource(message: WorkerSetup): RequestSource {
   const { target, headers } = message.config;
   const bytes = defaultRequest(target.path, target.hostHeader, headers);
-  return { pipelineDepth: 1, headFlags: [false], delayMs: null, dynamic: false, nextRequest: () => bytes };
+  return staticRequestSource(bytes);
 }
 
 async function start(thread: Hosted, target: SocketAddress): Promise<void> {

@@ -4,18 +4,11 @@
  */
 import { assert } from "@std/assert";
 import { createTransport } from "../../lib/net/transport.ts";
-import type { RequestSource } from "../../lib/net/request_source.ts";
+import { staticRequestSource } from "../../lib/net/request_source.ts";
 import { ThreadLoop } from "../../lib/worker/thread_loop.ts";
 import { startServer } from "../helpers/server.ts";
 
-const REQUEST = new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
-const SOURCE: RequestSource = {
-  pipelineDepth: 1,
-  headFlags: [false],
-  delayMs: null,
-  dynamic: false,
-  nextRequest: () => REQUEST,
-};
+const SOURCE = staticRequestSource(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
 
 for (const epoll of [true, false]) {
   Deno.test(`${epoll ? "epoll loop" : "Deno sockets"}: stopAt() stops counting at its time, not at stop()`, async () => {

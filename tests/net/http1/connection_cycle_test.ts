@@ -5,7 +5,11 @@
  */
 import { assertEquals } from "@std/assert";
 import { FakeTime } from "@std/testing/time";
-import type { RequestSource, ResponseSink } from "../../../lib/net/request_source.ts";
+import {
+  type RequestSource,
+  type ResponseSink,
+  staticRequestSource,
+} from "../../../lib/net/request_source.ts";
 import type { Socket, Transport } from "../../../lib/net/socket.ts";
 import { ThreadLoop } from "../../../lib/worker/thread_loop.ts";
 
@@ -51,14 +55,7 @@ function handTransport(sockets: HandSocket[], settleWrites = true): Transport {
 }
 
 function source(depth: number): RequestSource {
-  const bytes = encoder.encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n".repeat(depth));
-  return {
-    pipelineDepth: depth,
-    headFlags: new Array(depth).fill(false),
-    delayMs: null,
-    dynamic: false,
-    nextRequest: () => bytes,
-  };
+  return staticRequestSource(encoder.encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n".repeat(depth)), depth);
 }
 
 /**

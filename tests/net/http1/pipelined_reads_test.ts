@@ -8,7 +8,12 @@ import { assertEquals } from "@std/assert";
 import { PARSE_ERROR, ResponseParser } from "../../../lib/net/http1/response_parser.ts";
 import { Connection } from "../../../lib/net/http1/connection.ts";
 import { type CycleContext, ThreadCounters } from "../../../lib/net/cycle.ts";
-import type { RequestSource, ResponseSink, ResponseView } from "../../../lib/net/request_source.ts";
+import {
+  type RequestSource,
+  type ResponseSink,
+  type ResponseView,
+  staticRequestSource,
+} from "../../../lib/net/request_source.ts";
 import type { Socket } from "../../../lib/net/socket.ts";
 
 const encoder = new TextEncoder();
@@ -178,14 +183,7 @@ class MemorySocket implements Socket {
 }
 
 function pipelinedSource(depth: number): RequestSource {
-  const bytes = encoder.encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n".repeat(depth));
-  return {
-    pipelineDepth: depth,
-    headFlags: new Array(depth).fill(false),
-    delayMs: null,
-    dynamic: false,
-    nextRequest: () => bytes,
-  };
+  return staticRequestSource(encoder.encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n".repeat(depth)), depth);
 }
 
 /** A connected HTTP/1.1 cycle at depth 16 over a `MemorySocket`; `sink` receives each response. */
