@@ -203,7 +203,7 @@ export class EpollLoop {
         this.#wantsTurn = false;
         const timeoutMs = idle && this.#backlog.length === 0
           // Never negative: epoll_wait would then wait for ever.
-          ? Math.max(0, Math.min(ASYNC_WAIT_MS, Math.floor(this.#untilNextTimerMs()) - SYNC_WAIT_MS))
+          ? Math.max(0, Math.min(ASYNC_WAIT_MS, Math.floor(this.#untilNextTimerMs(clockMs())) - SYNC_WAIT_MS))
           : 0;
         const m = await waitAsync(epfd, this.#asyncEvents, MAX_EVENTS, timeoutMs);
         lastYieldMs = clockMs();
@@ -284,12 +284,13 @@ export class EpollLoop {
       if (ran) this.#roundMs = nowMs + TIMER_SLACK_MS;
     }
     while (heap.length > 0 && heap[0].cancelled) this.#popTimer();
-    return heap.length === 0 ? Infinity : Math.max(heap[0].dueMs, this.#roundMs) - nowMs;
+    return this.#untilNextTimerMs(nowMs);
   }
 
-  #untilNextTimerMs(): number {
+  /** How long from `nowMs` until the next round that has a timer to run (Infinity when none). */
+  #untilNextTimerMs(nowMs: number): number {
     const heap = this.#timers;
-    return heap.length === 0 ? Infinity : Math.max(heap[0].dueMs, this.#roundMs) - clockMs();
+    return heap.length === 0 ? Infinity : Math.max(heap[0].dueMs, this.#roundMs) - nowMs;
   }
 
   #popTimer(): void {

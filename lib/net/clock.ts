@@ -31,3 +31,12 @@ function pickClock(): () => number {
     return timespec[0] * 1000 + timespec[2] / 1e6;
   };
 }
+
+/**
+ * Now, in milliseconds since the Unix epoch, to the microsecond: the clock every thread shares (each isolate's
+ * `performance.timeOrigin` plus its `performance.now()`), for moments compared across threads (a run's start
+ * and end, `wrk.time_us()`), never for a request's latency.
+ */
+export function epochNowMs(): number {
+  return performance.timeOrigin + performance.now();
+}

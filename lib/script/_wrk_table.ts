@@ -10,6 +10,7 @@ import type { Target } from "../config/config.ts";
 import type { CoroutineRunner } from "./_coroutine_runner.ts";
 import { installAddrType, makeConnect, makeLookup } from "./_addr.ts";
 import { pushWrkFormat } from "./_wrk_format.ts";
+import { epochNowMs } from "../net/clock.ts";
 
 /** What the `wrk` table is built from. */
 export interface WrkTableOptions {
@@ -73,7 +74,7 @@ export function installWrkTable(L: LuaState, options: WrkTableOptions): number {
 /** `wrk.time_us()`, wrk2's addition: the wall-clock time in whole microseconds since the Unix epoch. */
 function timeUs(L: LuaState): number {
   // A float: fengari's integers are 32-bit.
-  lua.lua_pushnumber(L, Math.floor((performance.timeOrigin + performance.now()) * 1000));
+  lua.lua_pushnumber(L, Math.floor(epochNowMs() * 1000));
   return 1;
 }
 

@@ -2,7 +2,7 @@
  * One thread's run: its connections, its counters and histograms, and the 100 ms tick that samples the request
  * rate and expires overdue requests (wrk's RECORD_INTERVAL_MS).
  */
-import { clockMs } from "../net/clock.ts";
+import { clockMs, epochNowMs } from "../net/clock.ts";
 import { type ConnectionCycle, type CycleContext, laterMacrotask, ThreadCounters } from "../net/cycle.ts";
 import { Connection } from "../net/http1/connection.ts";
 import { originOffsetMs, Pacer, type RatePlan, slotIntervalMs } from "../net/pacer.ts";
@@ -116,10 +116,10 @@ export class ThreadLoop {
    */
   stopAt(atEpochMs: number): void {
     if (this.#state.stopped) return;
-    const delayMs = Math.max(0, atEpochMs - (performance.timeOrigin + performance.now()));
+    const delayMs = Math.max(0, atEpochMs - epochNowMs());
     const halt = () => {
       // Deno's timers round a delay to whole milliseconds, and may fire a fraction of one early: not before.
-      const leftMs = atEpochMs - (performance.timeOrigin + performance.now());
+      const leftMs = atEpochMs - epochNowMs();
       if (leftMs > 0) this.#deadlines.push(laterMacrotask(Math.ceil(leftMs), halt));
       else this.#halt();
     };
@@ -187,7 +187,7 @@ export class ThreadLoop {
   #halt(): void {
     if (this.#state.stopped) return;
     this.#state.stopped = true;
-    this.#stoppedAtEpochMs = performance.timeOrigin + performance.now();
+    this.#stoppedAtEpochMs = epochNowMs();
     clearInterval(this.#tick);
     for (const deadline of this.#deadlines) deadline.cancel();
   }

@@ -17,6 +17,7 @@ import type { ThreadScript } from "../script/thread_script.ts";
 import type { FromThread, FromWorker, ToThread, ToWorker, WorkerSetup } from "./protocol.ts";
 import { ThreadLoop } from "./thread_loop.ts";
 import { isWorkerScope } from "./worker_scope.ts";
+import { epochNowMs } from "../net/clock.ts";
 
 /** One thread hosted here: its own setup, Lua state, loop and address, as if it had the worker to itself. */
 interface Hosted {
@@ -159,7 +160,7 @@ async function start(thread: Hosted, target: SocketAddress): Promise<void> {
   });
   thread.loop = loop;
   loop.failure.catch((error) => fail(thread, error));
-  const atEpochMs = performance.timeOrigin + performance.now();
+  const atEpochMs = epochNowMs();
   // init() may already have called wrk.thread:stop().
   if (!thread.stoppedByScript) loop.start();
   post(thread, { type: "started", atEpochMs });
