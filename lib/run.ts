@@ -192,7 +192,7 @@ export class Run {
     this.#failRun = reject;
     // Each thread stops counting at the end by its own clock; this timer then collects their figures.
     for (const thread of threads) {
-      thread.stopAt(this.#startedAtMs + performance.timeOrigin + config.durationMs);
+      thread.stopAt(this.startedAtEpochMs + config.durationMs);
     }
     const deadline = setTimeout(
       () => this.#endRun(),
