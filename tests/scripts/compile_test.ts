@@ -146,18 +146,24 @@ Deno.test("compileArgs() make a deno compile that embeds the entry, the worker a
     });
     assertEquals(code, 0, stderr);
     const listing = stdout + stderr;
+    // deno compile lists a folder all of whose files it embedded as `folder/*`, and the others file by file.
     for (
-      const name of [
-        "cli.ts",
-        "deno.json",
-        "worker_main.ts",
-        "main_script.ts",
-        "thread_script.ts",
-        "_lua.ts",
-        "_insecure_tls.ts",
+      const [name, folder] of [
+        ["cli.ts", null],
+        ["deno.json", null],
+        ["worker_main.ts", "worker"],
+        ["main_script.ts", "script"],
+        ["thread_script.ts", "script"],
+        ["_lua.ts", "fengari"],
+        ["_insecure_tls.ts", "net"],
       ]
     ) {
-      assertMatch(listing, new RegExp(`── ${name.replace(".", "\\.")} \\(`), `${name} embedded`);
+      const file = `── ${name!.replace(".", "\\.")} \\(`;
+      assertMatch(
+        listing,
+        new RegExp(folder === null ? file : `${file}|── ${folder}/\\* \\(`),
+        `${name} embedded`,
+      );
     }
   } finally {
     await Deno.remove(outDir, { recursive: true });
