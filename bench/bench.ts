@@ -2,7 +2,9 @@
  * `deno task bench [rounds] [-- extra wrk options]`: runs this tool and wrk alternately against the same local
  * target (nginx with one worker when installed, else the built-in demo server in its own process) and prints
  * requests/s, client CPU per request (user+sys) and peak RSS for both, with the ratios. The `-R` case compares
- * with wrk2 instead, when a `wrk2` binary is on PATH (wrk2 is not in Debian: build it from its source). Figures are medians of
+ * with wrk2 instead, when a `wrk2` binary is on PATH (wrk2 is not in Debian: build it from its source); the HTTP/2
+ * cases with h2load (Debian: `nghttp2-client`), and `--streams 1` with this tool's own HTTP/1.1 against the same
+ * server, nginx and h2o (Debian: `h2o`, skipped when absent). Figures are medians of
  * the rounds, ratios the medians of each round's ratio (the two runs of a round are back to back); trust the
  * ratios from one run, not absolute numbers (client and server share the cores).
  *
@@ -34,11 +36,17 @@ interface BenchCase {
   insecure?: boolean;
   /**
    * The tool to compare with: wrk (default), wrk2 for `-R` (when a `wrk2` binary is on PATH), or h2load for
-   * `--http2` (nghttp2's, at the same connections and streams).
+   * `--http2` (nghttp2's, at the same connections and streams), or `http1`: this tool itself over HTTP/1.1
+   * against the same server (what `--http2 --streams 1` costs against plain HTTP/1.1 there).
    */
-  peer?: "wrk" | "wrk2" | "h2load";
+  peer?: "wrk" | "wrk2" | "h2load" | "http1";
   /** With `--http2`: streams per connection; the case runs against the target's h2c listener. */
   streams?: number;
+  /**
+   * `h2o`: the case runs against h2o (one thread, a static file) instead of the main target, when an `h2o`
+   * binary is installed (Debian: `apt-get install h2o`), HTTP/1.1 and h2c on the same port.
+   */
+  server?: "h2o";
 }
 
 interface Target {
@@ -150,6 +158,45 @@ http { access_log off; keepalive_requests 10000000;
   };
 }
 
+/**
+ * h2o with one thread serving a static file on one port, HTTP/1.1 and h2c with prior knowledge both: a server
+ * whose HTTP/2 costs about what its HTTP/1.1 does (nginx writes an HTTP/2 response's HEADERS and DATA in two
+ * writes, so its h2c costs the shared cores more than its HTTP/1.1). Null when h2o is not installed.
+ */
+async function startH2o(): Promise<{ url: string; stop: () => Promise<void> } | null> {
+  const h2o = which("h2o");
+  if (h2o === null) return null;
+  const port = freePort();
+  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-bench-h2o-" });
+  await Deno.mkdir(`${dir}/root`);
+  await Deno.writeTextFile(`${dir}/root/index.html`, "Hello, World!\n");
+  await Deno.writeTextFile(
+    `${dir}/h2o.conf`,
+    `num-threads: 1
+listen:
+  host: 127.0.0.1
+  port: ${port}
+hosts:
+  "default":
+    paths:
+      "/":
+        file.dir: ${dir}/root
+error-log: ${dir}/error.log
+`,
+  );
+  const child = new Deno.Command(h2o, { args: ["-c", `${dir}/h2o.conf`], stdout: "null", stderr: "null" })
+    .spawn();
+  await waitForPort(port);
+  return {
+    url: `http://127.0.0.1:${port}/index.html`,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await child.status;
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
 /** Runs one load generator under GNU time; returns its figures. */
 async function measure(command: string[]): Promise<Sample> {
   const timeFile = await Deno.makeTempFile();
@@ -217,7 +264,7 @@ async function main(): Promise<void> {
   const separator = Deno.args.indexOf("--");
   const rounds = Number(Deno.args[0] && Deno.args[0] !== "--" ? Deno.args[0] : 3);
   const extra = separator >= 0 ? Deno.args.slice(separator + 1) : [];
-  const peers = { wrk: which("wrk"), wrk2: which("wrk2"), h2load: which("h2load") };
+  const peers = { wrk: which("wrk"), wrk2: which("wrk2"), h2load: which("h2load"), http1: Deno.execPath() };
   if (peers.wrk === null) {
     console.log("wrk is not installed (apt-get install wrk): only this tool's figures are shown");
   }
@@ -277,10 +324,24 @@ async function main(): Promise<void> {
       streams: 10,
       tls: true,
     },
+    {
+      name: "-t1 -c50, HTTP/2 (h2c) 1 stream against our own HTTP/1.1, nginx",
+      args: ["-t1", "-c50", "-d5s"],
+      peer: "http1",
+      streams: 1,
+    },
+    {
+      name: "-t1 -c50, HTTP/2 (h2c) 1 stream against our own HTTP/1.1, h2o (1 thread)",
+      args: ["-t1", "-c50", "-d5s"],
+      peer: "http1",
+      streams: 1,
+      server: "h2o",
+    },
   ];
   // `BENCH_ONLY=<text>` runs only the cases whose name contains it.
   const selected = cases.filter((benchCase) => benchCase.name.includes(Deno.env.get("BENCH_ONLY") ?? ""));
   const target = await startTarget();
+  const h2o = selected.some((benchCase) => benchCase.server === "h2o") ? await startH2o() : null;
   console.log(`target: ${target.name} at ${target.url}; ${rounds} rounds per case, medians shown`);
   console.log(
     `machine: ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}, ${Deno.build.target}`,
@@ -292,11 +353,19 @@ async function main(): Promise<void> {
         console.log(`\n${benchCase.name}: skipped (the target has no h2c listener: install nginx)`);
         continue;
       }
-      const url = benchCase.tls
+      if (benchCase.server === "h2o" && h2o === null) {
+        console.log(`\n${benchCase.name}: skipped (h2o is not installed: apt-get install h2o)`);
+        continue;
+      }
+      const url = benchCase.server === "h2o"
+        ? h2o!.url
+        : benchCase.tls
         ? target.tlsUrl
         : benchCase.streams !== undefined
         ? target.h2cUrl!
         : target.url;
+      // The `http1` peer: the same server over HTTP/1.1 (h2o answers both on one port).
+      const http1Url = benchCase.server === "h2o" ? h2o!.url : target.url;
       const ourFlags = [
         ...(benchCase.tls ? (benchCase.insecure ? ["-k"] : ["--cacert", `${TLS_DIR}ca.pem`]) : []),
         ...(benchCase.streams !== undefined ? ["--http2", "--streams", String(benchCase.streams)] : []),
@@ -306,12 +375,9 @@ async function main(): Promise<void> {
       const peerName = benchCase.peer ?? "wrk";
       const peer = peers[peerName];
       // As docs/install.md runs it: the binary's permissions and V8 settings.
+      const ourRun = [Deno.execPath(), "run", ...PERMISSIONS, V8_FLAGS, "cli.ts"];
       const ourCommand = [
-        Deno.execPath(),
-        "run",
-        ...PERMISSIONS,
-        V8_FLAGS,
-        "cli.ts",
+        ...ourRun,
         ...ourFlags,
         ...(Deno.env.get("BENCH_OURS_FLAGS") ?? "").split(/\s+/).filter((flag) => flag !== ""),
         ...args,
@@ -322,6 +388,8 @@ async function main(): Promise<void> {
         // both tools alike; the ratios below are the medians of the rounds' own ratios.
         const peerCommand = peerName === "h2load"
           ? h2loadCommand(peer!, benchCase, url)
+          : peerName === "http1"
+          ? [...ourRun, ...args, http1Url]
           : [peer!, ...args, url];
         if (peer !== null && i % 2 === 1) theirs.push(await measure(peerCommand));
         ours.push(await measure(ourCommand));
@@ -332,7 +400,7 @@ async function main(): Promise<void> {
       console.log(row("wrk-deno", a));
       if (theirs.length > 0) {
         const b = summarize(theirs);
-        console.log(row(peerName, b));
+        console.log(row(peerName === "http1" ? "HTTP/1.1" : peerName, b));
         const ratio = (pick: (s: Sample) => number) => median(ours.map((s, i) => pick(s) / pick(theirs[i])));
         const perRound = ours.map((s, i) => (s.requestsPerSec / theirs[i].requestsPerSec).toFixed(2)).join(
           " ",
@@ -345,6 +413,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
+    await h2o?.stop();
     await target.stop();
   }
 }
