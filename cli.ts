@@ -149,7 +149,7 @@ async function runMerge(options: MergeOptions): Promise<number> {
     const outcome = await reportResult(
       report,
       result,
-      { latency: options.latency, uncorrected: options.uncorrectedLatency },
+      { latency: options.latency, uncorrected: options.uncorrectedLatency, http2: config.http2 },
       () => writeResults(config, options.command, result, null, merged.testId, merged.mergedShards),
       async (result) => await script?.done(result),
     );
@@ -263,7 +263,7 @@ async function runCli(args: string[]): Promise<number> {
       const outcome = await reportResult(
         report,
         result,
-        { latency: config.latency, uncorrected: config.uncorrectedLatency },
+        { latency: config.latency, uncorrected: config.uncorrectedLatency, http2: config.http2 },
         () => writeResults(config, args, result, null, testId),
         (result) => run.done(result),
       );
@@ -322,7 +322,7 @@ async function checkOutputPaths(
 async function reportResult(
   report: (text: string) => void,
   result: RunResult,
-  view: { latency: boolean; uncorrected: boolean },
+  view: { latency: boolean; uncorrected: boolean; http2: boolean },
   writeResults: () => Promise<ThresholdVerdict[] | null>,
   done: (result: RunResult) => Promise<void>,
 ): Promise<{ thresholdsFailed: boolean; doneExitCode: number | null }> {

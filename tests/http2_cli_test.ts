@@ -235,10 +235,22 @@ Deno.test("--streams needs --http2", async () => {
   assertEquals(outcome.stderr.split("\n")[0], "--streams applies to HTTP/2: add --http2");
 });
 
-Deno.test("-R with --http2 keeps the rate, one batch in flight per connection", async () => {
+Deno.test("-R with --http2 keeps the rate, one lane per connection with the default --streams 1", async () => {
   await runAgainst({}, ["-t1", "-c4", "-d2s", "-R", "200"], (outcome, document) => {
     assertEquals(outcome.code, 0, outcome.stderr);
     assertAlmostEquals(document.rate.achieved_per_sec, 200, 10);
     assertEquals(document.rate.late_batches, 0);
+  });
+});
+
+Deno.test("-R with --http2 short of streams: the Rate line says to add -c or --streams", async () => {
+  // One stream answered in 50 ms carries 20/s of the 100 asked.
+  await runAgainst({ delayMs: 50 }, ["-t1", "-c1", "-d1s", "-R", "100"], (outcome, document) => {
+    assertEquals(outcome.code, 0, outcome.stderr);
+    assert(document.rate.achieved_per_sec < 25, JSON.stringify(document.rate));
+    assertMatch(
+      outcome.stdout,
+      /\n {2}Rate: [\d.]+ of 100 requests\/sec asked \([\d.]+% short\): requests waited for busy streams: .*; add -c or --streams\n/,
+    );
   });
 });

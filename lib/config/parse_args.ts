@@ -41,7 +41,8 @@ const DEFAULT_DURATION_MS = 10_000;
 const DEFAULT_TIMEOUT_MS = 2_000;
 /**
  * The most `-R` may ask of one connection: a request every microsecond, the resolution of the plan. A
- * connection carries one request (or batch) at a time, so far less is reachable in practice.
+ * connection carries one request (or batch) at a time (over HTTP/2, one per stream: lib/net/pacer.ts), so far
+ * less is reachable in practice.
  */
 const MAX_RATE_PER_CONNECTION = 1_000_000;
 

@@ -1,16 +1,18 @@
 /**
- * `-R`: when each connection sends, on a fixed plan, as wrk2 plans it (docs/wrk-compat.md, "Rate mode"). Each
- * connection gets an equal share of the total rate: a request slot every `intervalMs`, from its own origin,
- * the origins staggered so that the connections' slots interleave evenly. A batch is due at its slot; a
- * connection that fell behind (the previous response came late) catches up at up to twice its rate until its
- * plan is ahead again, with at most one batch in flight. As in wrk2 (`usec_to_next_send`), the catch-up budget
- * counts from the last batch that went at its slot, so the requests a stall held back go as fast as the server
- * answers them: what an open system, where requests arrive whatever the server does, would send. The slot's
- * time is also where the batch's latency starts (the "recorded", coordinated-omission-free latency): waiting
- * caused by a slow earlier response is charged to the requests that waited. A batch that waited for its slot
- * is written when the thread's timer fires, up to `TIMER_SLACK_MS` late by design (lib/net/clock.ts): that
- * lateness is the client's own and is not charged (wrk2 charges its millisecond timers' lateness to the
- * server, so a server answering in 0.1 ms shows a median near 1 ms there).
+ * `-R`: when each lane sends, on a fixed plan, as wrk2 plans each connection (docs/wrk-compat.md, "Rate mode").
+ * A lane is what wrk2 calls a connection: one batch in flight at a time. Over HTTP/1.1 a connection is one lane;
+ * over HTTP/2 it has `--streams` of them, as if each stream were a connection of its own. Each lane gets an
+ * equal share of the total rate: a request slot every `intervalMs`, from its own origin, the origins staggered
+ * so that all the lanes' slots interleave evenly. A batch is due at its slot; a lane that fell behind (the
+ * previous response came late) catches up at up to twice its rate until its plan is ahead again, with at most
+ * one batch in flight. As in wrk2 (`usec_to_next_send`), the catch-up budget counts from the last batch that
+ * went at its slot, so the requests a stall held back go as fast as the server answers them: what an open
+ * system, where requests arrive whatever the server does, would send. The slot's time is also where the
+ * batch's latency starts (the "recorded", coordinated-omission-free latency): waiting caused by a slow earlier
+ * response is charged to the requests that waited. A batch that waited for its slot is written when the
+ * thread's timer fires, up to `TIMER_SLACK_MS` late by design (lib/net/clock.ts): that lateness is the client's
+ * own and is not charged (wrk2 charges its millisecond timers' lateness to the server, so a server answering in
+ * 0.1 ms shows a median near 1 ms there).
  *
  * Pure and clock-free: the caller passes the time, so tests run it on a fake clock.
  *
@@ -18,23 +20,45 @@
  */
 import { TIMER_SLACK_MS } from "./clock.ts";
 
-/** How a run's rate is spread: what every connection's {@linkcode Pacer} is built from. */
+/**
+ * How a run's rate is spread: what every lane's {@linkcode Pacer} is built from. The plan counts lanes,
+ * `connections × lanesPerConnection` of them.
+ */
 export interface RatePlan {
-  /** `-R`: requests per second over all connections. */
+  /** `-R`: requests per second over all lanes. */
   readonly totalPerSec: number;
-  /** Connections over all threads. */
+  /** Connections over all threads (a shard's plan: the whole test's). */
   readonly connections: number;
+  /**
+   * Lanes of each connection, each with its own plan and one batch in flight: 1 over HTTP/1.1, `--streams` over
+   * HTTP/2.
+   */
+  readonly lanesPerConnection: number;
 }
 
-/** The time between two slots of one connection, in ms. */
-export function slotIntervalMs(plan: RatePlan): number {
-  return (1000 * plan.connections) / plan.totalPerSec;
+/** Lanes over all threads: the rate is shared out among them. */
+export function laneCount(plan: RatePlan): number {
+  return plan.connections * plan.lanesPerConnection;
 }
 
 /**
- * Where connection `index` (over all threads) starts its plan, after the threads' common start: connection g
- * is g + ½ run-wide slot gaps in, so that all connections' slots interleave evenly (wrk2 staggers connection
- * starts by a fixed 5 ms each instead, which bunches slots at high rates and delays starts at many
+ * The index, over all threads, of lane `lane` of connection `connection` (also over all threads): lane-major,
+ * so that consecutive slots of the run fall on different connections and each connection's own sends are
+ * spread evenly over its interval. With one lane per connection, the connection's index.
+ */
+export function laneIndex(plan: RatePlan, connection: number, lane: number): number {
+  return lane * plan.connections + connection;
+}
+
+/** The time between two slots of one lane, in ms. */
+export function slotIntervalMs(plan: RatePlan): number {
+  return (1000 * laneCount(plan)) / plan.totalPerSec;
+}
+
+/**
+ * Where lane `index` (over all threads, {@linkcode laneIndex}) starts its plan, after the threads' common
+ * start: lane g is g + ½ run-wide slot gaps in, so that all lanes' slots interleave evenly (wrk2 staggers
+ * connection starts by a fixed 5 ms each instead, which bunches slots at high rates and delays starts at many
  * connections), and a run of D seconds holds exactly D × R slots, none on its edges (a slot at the very end
  * would race the stop).
  */
@@ -43,9 +67,32 @@ export function originOffsetMs(plan: RatePlan, index: number): number {
 }
 
 /**
- * One connection's plan.
+ * The plans of connection `connection`'s lanes (its index over all threads), for a run whose threads started at
+ * `startMs`: one {@linkcode Pacer} per lane, in lane order.
  *
- * @example A connection at 10 requests/s held up by a slow answer, then catching up
+ * @example Two connections of two lanes each at 400 requests/s: a slot every 10 ms per lane
+ * ```ts
+ * import { connectionPacers } from "./pacer.ts";
+ *
+ * const plan = { totalPerSec: 400, connections: 2, lanesPerConnection: 2 };
+ * // Connection 1's lanes are lanes 1 and 3 of the run: slots from 3.75 ms and from 8.75 ms, every 10 ms.
+ * const [first, second] = connectionPacers(plan, 1, 0);
+ * console.log(first.dueMs(0), second.dueMs(0)); // 3.75 8.75
+ * ```
+ */
+export function connectionPacers(plan: RatePlan, connection: number, startMs: number): Pacer[] {
+  const intervalMs = slotIntervalMs(plan);
+  const pacers: Pacer[] = [];
+  for (let lane = 0; lane < plan.lanesPerConnection; lane++) {
+    pacers.push(new Pacer(startMs + originOffsetMs(plan, laneIndex(plan, connection, lane)), intervalMs));
+  }
+  return pacers;
+}
+
+/**
+ * One lane's plan.
+ *
+ * @example A lane at 10 requests/s held up by a slow answer, then catching up
  * ```ts
  * import { Pacer } from "./pacer.ts";
  *
@@ -63,7 +110,7 @@ export class Pacer {
   readonly #intervalMs: number;
   /** Slots used: requests sent (pipelined ones count one each). */
   #slots = 0;
-  /** The last check found the next slot ahead: the connection waited for it (wrk2's `caught_up`). */
+  /** The last check found the next slot ahead: the lane waited for it (wrk2's `caught_up`). */
   #onPlan = true;
   /** The catch-up budget counts from this time, and from this many slots: the last batch sent at its slot. */
   #catchUpFromMs = 0;
@@ -91,7 +138,7 @@ export class Pacer {
       this.late = false;
       return plannedMs;
     }
-    // Due: at its slot when the connection had waited for it (or it is the first), else behind.
+    // Due: at its slot when the lane had waited for it (or it is the first), else behind.
     if (this.#onPlan) {
       this.late = false;
       return plannedMs;

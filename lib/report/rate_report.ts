@@ -36,7 +36,7 @@ const UNCORRECTED = "Uncorrected Latency (measured without taking delayed starts
 
 /** Ours: a run more than this fraction below `-R` gets the `Rate:` line. */
 const SHORTFALL_TOLERANCE = 0.01;
-/** Ours: more than this fraction of batches sent late means the connections, not the client, held the rate. */
+/** Ours: more than this fraction of batches sent late means the lanes, not the client, held the rate. */
 const LATE_TOLERANCE = 0.01;
 
 /**
@@ -53,7 +53,8 @@ const LATE_TOLERANCE = 0.01;
  * percentiles, the detailed percentile spectrum and a rule. With `options.uncorrected` and uncorrected samples
  * in the result, a blank line and the same block for the latency measured from each request's actual write.
  * Then the requests, error and rate lines of the wrk report; then, ours, a `Rate:` line when the run achieved
- * more than 1 % less than `-R` asked, with the likeliest reason; then the unfinished-threads line if any.
+ * more than 1 % less than `-R` asked, with the likeliest reason (`options.http2`: a run whose lanes are
+ * streams, so the remedy names `--streams` too); then the unfinished-threads line if any.
  *
  * @example A run that kept to its rate
  * ```ts
@@ -92,7 +93,7 @@ const LATE_TOLERANCE = 0.01;
  */
 export function formatRateReport(
   result: RunResult,
-  options: { latency: boolean; uncorrected: boolean },
+  options: { latency: boolean; uncorrected: boolean; http2?: boolean },
 ): string {
   const lines = [
     statsHeaderLine(),
@@ -106,7 +107,7 @@ export function formatRateReport(
     lines.push("", ...hdrLatencyLines(result.uncorrectedLatency, UNCORRECTED), RULE);
   }
   lines.push(...summaryLines(result));
-  const shortfall = shortfallLine(result);
+  const shortfall = shortfallLine(result, options.http2 === true);
   if (shortfall !== null) lines.push(shortfall);
   const unfinished = unfinishedThreadsLine(result.unfinishedThreads);
   if (unfinished !== null) lines.push(unfinished);
@@ -138,10 +139,11 @@ function hdrLatencyLines(stats: Stats, description: string): string[] {
 /**
  * Ours: `  Rate: <achieved> of <asked> requests/sec asked (<n>% short): <reason>` when the run achieved more
  * than 1 % less than `-R`, else null. The reason is the likeliest of three: socket errors (failed requests do
- * not count); batches that waited for their connection's previous response (per-connection capacity, fixed by
- * more connections); else the client's own pace (its threads or cores).
+ * not count); batches that waited for their lane's previous response (the lanes' capacity, fixed by more
+ * connections, or over HTTP/2 by more streams per connection: each stream is a lane); else the client's own
+ * pace (its threads or cores).
  */
-function shortfallLine(result: RunResult): string | null {
+function shortfallLine(result: RunResult, http2: boolean): string | null {
   const rate = result.rate;
   if (rate === null || !(rate.plannedPerSec > 0)) return null;
   const achieved = requestsPerSecond(result);
@@ -152,9 +154,11 @@ function shortfallLine(result: RunResult): string | null {
   if (connect + read + write + timeout > 0) {
     reason = "errors cut the rate (see above)";
   } else if (rate.batches > 0 && rate.lateBatches / rate.batches > LATE_TOLERANCE) {
-    reason =
-      "requests waited for busy connections: the server answers slower than -c connections can carry " +
-      "at this rate; add -c";
+    reason = http2
+      ? "requests waited for busy streams: the server answers slower than -c connections of --streams " +
+        "streams can carry at this rate; add -c or --streams"
+      : "requests waited for busy connections: the server answers slower than -c connections can carry " +
+        "at this rate; add -c";
   } else {
     reason = "the client could not keep pace: add -t, or run on more cores";
   }

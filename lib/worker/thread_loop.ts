@@ -5,7 +5,7 @@
 import { clockMs, epochNowMs } from "../net/clock.ts";
 import { type ConnectionCycle, type CycleContext, laterMacrotask, ThreadCounters } from "../net/cycle.ts";
 import { Connection } from "../net/http1/connection.ts";
-import { originOffsetMs, Pacer, type RatePlan, slotIntervalMs } from "../net/pacer.ts";
+import { connectionPacers, type Pacer, type RatePlan } from "../net/pacer.ts";
 import type { RequestSource, ResponseSink } from "../net/request_source.ts";
 import type { Cancel, Transport } from "../net/socket.ts";
 import { type ErrorCounts, socketErrors } from "../stats/error_counts.ts";
@@ -24,17 +24,18 @@ export interface ThreadLoopOptions {
   source: RequestSource;
   sink: ResponseSink | null;
   /**
-   * `-R`: the run's rate plan, the index (over all threads) of this thread's first connection, and `-B`; null
-   * for the closed loop.
+   * `-R`: the run's rate plan (its lanes: one per connection over HTTP/1.1, `--streams` per connection over
+   * HTTP/2), the index (over all threads) of this thread's first connection, and `-B`; null for the closed loop.
    */
   rate: { plan: RatePlan; firstConnection: number; batchLatency: boolean } | null;
   /** Told the thread's totals every `PROGRESS_EVERY_TICKS` ticks, for the live progress line; null: never. */
   onProgress?: ((requests: number, errors: number) => void) | null;
   /**
    * Makes each connection's cycle: HTTP/1.1's `Connection` when absent; `--http2` gives the HTTP/2 cycle
-   * (lib/net/http2/connection.ts), loaded only then.
+   * (lib/net/http2/connection.ts), loaded only then. With `-R`, `pacers` holds the plans of the connection's
+   * lanes (`rate.plan.lanesPerConnection` of them: one over HTTP/1.1); null for the closed loop.
    */
-  createConnection?: (context: CycleContext, pacer: Pacer | null) => ConnectionCycle;
+  createConnection?: (context: CycleContext, pacers: readonly Pacer[] | null) => ConnectionCycle;
 }
 
 /** Progress goes out every second tick: five times a second, from a timer that runs anyway. */
@@ -97,11 +98,10 @@ export class ThreadLoop {
     const startMs = clockMs();
     this.#lastSampleMs = startMs;
     for (let i = 0; i < this.#options.threadConnections; i++) {
-      const pacer = rate === null ? null : new Pacer(
-        startMs + originOffsetMs(rate.plan, rate.firstConnection + i),
-        slotIntervalMs(rate.plan),
-      );
-      const connection = this.#options.createConnection?.(context, pacer) ?? new Connection(context, pacer);
+      // The lanes' plans belong to the connection slot, not to a socket: they carry on over reconnects.
+      const pacers = rate === null ? null : connectionPacers(rate.plan, rate.firstConnection + i, startMs);
+      const connection = this.#options.createConnection?.(context, pacers) ??
+        new Connection(context, pacers === null ? null : pacers[0]);
       this.#connections.push(connection);
       connection.start();
     }

@@ -147,16 +147,19 @@ async function start(thread: Hosted, target: SocketAddress): Promise<void> {
       ? (requests, errors) => post(thread, { type: "progress", requests, errors })
       : null,
     rate: config.rate === null ? null : {
-      // A shard's connections keep their places in the whole test's plan (lib/config/config.ts, Shard).
-      plan: config.shard === null
-        ? { totalPerSec: config.rate, connections: config.connections }
-        : { totalPerSec: config.shard.rate ?? config.rate, connections: config.shard.connections },
+      // A shard's connections keep their places in the whole test's plan (lib/config/config.ts, Shard). Over
+      // HTTP/2 each stream of a connection is a lane with its own plan, as a connection is in wrk2.
+      plan: {
+        totalPerSec: config.shard?.rate ?? config.rate,
+        connections: config.shard?.connections ?? config.connections,
+        lanesPerConnection: config.http2 ? config.streams : 1,
+      },
       firstConnection: current.firstConnection,
       batchLatency: config.batchLatency,
     },
     createConnection: http2 === null
       ? undefined
-      : (context, pacer) => new http2(context, pacer, { scheme, streams: config.streams }),
+      : (context, pacers) => new http2(context, pacers, { scheme, streams: config.streams }),
   });
   thread.loop = loop;
   loop.failure.catch((error) => fail(thread, error));

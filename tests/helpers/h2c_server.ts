@@ -23,6 +23,8 @@ export interface H2cBehaviour {
   interimAndTrailers?: boolean;
   /** After this many responses, a frame of an unknown-length garbage payload: a PROTOCOL_ERROR. */
   garbageAfter?: number;
+  /** Each response waits this long (ms) after its request, its stream open meanwhile: a slow server. */
+  delayMs?: number;
 }
 
 /** A running server. */
@@ -47,6 +49,8 @@ export function startH2cServer(behaviour: H2cBehaviour = {}): H2cServer {
   let accepted = 0;
   let maxConcurrent = 0;
   const handlers: Promise<void>[] = [];
+  /** Responses still being written (or waiting out `delayMs`): close() waits for them, timers included. */
+  const responding = new Set<Promise<void>>();
 
   const serve = async (conn: Deno.Conn, connection: number) => {
     const hpackIn = new HpackDecoder();
@@ -94,6 +98,10 @@ export function startH2cServer(behaviour: H2cBehaviour = {}): H2cServer {
       const request = streams.get(id)!;
       // A stream counts as open until its response is written (maxConcurrentSeen).
       await Promise.resolve();
+      if (behaviour.delayMs !== undefined) {
+        await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
+        if (closed) return;
+      }
       const number = ++answered;
       if (behaviour.resetEvery && id % (2 * behaviour.resetEvery.n) === 2 * behaviour.resetEvery.n - 1) {
         out.rstStream(id, behaviour.resetEvery.code);
@@ -227,7 +235,11 @@ export function startH2cServer(behaviour: H2cBehaviour = {}): H2cServer {
         }
         await flush();
         // Every request of this read is open before any is answered.
-        for (const id of pendingResponses.splice(0)) respond(id).catch(() => {});
+        for (const id of pendingResponses.splice(0)) {
+          const response = respond(id).catch(() => {});
+          responding.add(response);
+          response.finally(() => responding.delete(response));
+        }
       }
     } catch {
       // The client went away.
@@ -263,6 +275,7 @@ export function startH2cServer(behaviour: H2cBehaviour = {}): H2cServer {
       }
       await acceptLoop.catch(() => {});
       await Promise.allSettled(handlers);
+      await Promise.allSettled([...responding]);
     },
   };
 }

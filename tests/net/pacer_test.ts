@@ -1,8 +1,16 @@
-/** `-R`'s plan (lib/net/pacer.ts), on a fake clock: splits, staggering, catch-up, tiny rates. */
+/** `-R`'s plan (lib/net/pacer.ts), on a fake clock: splits, staggering, lanes, catch-up, tiny rates. */
 import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
 import { shareOf } from "../../lib/config/share.ts";
 import { TIMER_SLACK_MS } from "../../lib/net/clock.ts";
-import { originOffsetMs, Pacer, type RatePlan, slotIntervalMs } from "../../lib/net/pacer.ts";
+import {
+  connectionPacers,
+  laneCount,
+  laneIndex,
+  originOffsetMs,
+  Pacer,
+  type RatePlan,
+  slotIntervalMs,
+} from "../../lib/net/pacer.ts";
 
 /**
  * Drives one connection on a fake clock against a server answering in `latencyMs(sendMs)`: each batch is sent
@@ -32,7 +40,7 @@ function drive(
 }
 
 Deno.test("-R 1000 over -t3 -c10 plans exactly 1000 requests/s, the connections' slots interleaved evenly", () => {
-  const plan: RatePlan = { totalPerSec: 1000, connections: 10 };
+  const plan: RatePlan = { totalPerSec: 1000, connections: 10, lanesPerConnection: 1 };
   const intervalMs = slotIntervalMs(plan);
   assertEquals(intervalMs, 10);
   // Threads get 4, 3 and 3 connections; every connection the same rate, so the total is what was asked.
@@ -42,6 +50,54 @@ Deno.test("-R 1000 over -t3 -c10 plans exactly 1000 requests/s, the connections'
   // Connection g starts g + ½ ms in: one send per millisecond over all connections, none on a second's edge.
   const origins = Array.from({ length: 10 }, (_, g) => originOffsetMs(plan, g));
   assertEquals(origins, [0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 8.5, 9.5]);
+});
+
+Deno.test("HTTP/2 lanes: -R 1000 over -c4 --streams 5 plans 20 lanes, each a slot every 20 ms, staggered over all lanes", () => {
+  const plan: RatePlan = { totalPerSec: 1000, connections: 4, lanesPerConnection: 5 };
+  assertEquals(laneCount(plan), 20);
+  // Each lane carries R / (c × streams): the rate is shared by the lanes, not by the connections.
+  assertEquals(slotIntervalMs(plan), 20);
+  // Lane-major: lane s of connection c is s × 4 + c, so consecutive slots fall on different connections.
+  assertEquals([laneIndex(plan, 0, 0), laneIndex(plan, 3, 0), laneIndex(plan, 0, 1), laneIndex(plan, 3, 4)], [
+    0,
+    3,
+    4,
+    19,
+  ]);
+  // Every lane of every connection: the 20 origins are the 20 half-offset slots of the first interval, once each.
+  const origins = [0, 1, 2, 3].flatMap((c) =>
+    connectionPacers(plan, c, 100).map((pacer) => pacer.dueMs(0) - 100)
+  );
+  assertEquals(origins.toSorted((a, b) => a - b), Array.from({ length: 20 }, (_, g) => g + 0.5));
+  // One connection's own lanes send evenly over its interval: every 4 ms, a quarter of the run's slots.
+  assertEquals(connectionPacers(plan, 1, 0).map((pacer) => pacer.dueMs(0)), [1.5, 5.5, 9.5, 13.5, 17.5]);
+  // Over a second, the 20 lanes on plan send exactly 1000 batches, one every millisecond.
+  const sent = [0, 1, 2, 3].flatMap((c) =>
+    connectionPacers(plan, c, 0).flatMap((pacer) => drive(pacer, 1000, () => 5).sent)
+  );
+  assertEquals(sent.length, 1000);
+  assertEquals(new Set(sent.map(Math.floor)).size, 1000);
+});
+
+Deno.test("with one lane per connection, the lanes are the connections: HTTP/1.1's plan as before", () => {
+  const plan: RatePlan = { totalPerSec: 1000, connections: 10, lanesPerConnection: 1 };
+  assertEquals(laneCount(plan), 10);
+  for (let c = 0; c < 10; c++) {
+    assertEquals(laneIndex(plan, c, 0), c);
+    const [pacer, ...more] = connectionPacers(plan, c, 0);
+    assertEquals(more, []);
+    assertEquals(pacer.dueMs(0), originOffsetMs(plan, c));
+  }
+});
+
+Deno.test("a shard's lanes keep their places in the whole test's plan", () => {
+  // -c10 --streams 3 split over two shards: shard 1 holds connections 5–9, and their lanes are the single
+  // client's lanes of those connections.
+  const plan: RatePlan = { totalPerSec: 600, connections: 10, lanesPerConnection: 3 };
+  const whole = Array.from({ length: 10 }, (_, c) => connectionPacers(plan, c, 0).map((p) => p.dueMs(0)));
+  const shard1 = [5, 6, 7, 8, 9].map((c) => connectionPacers(plan, c, 0).map((p) => p.dueMs(0)));
+  assertEquals(shard1, whole.slice(5));
+  assertEquals(new Set(whole.flat()).size, 30);
 });
 
 Deno.test("a connection on plan sends at its slots, whatever the answers take below the interval", () => {
@@ -97,14 +153,18 @@ Deno.test("pipelined batches take one slot per request", () => {
 });
 
 Deno.test("tiny rates: -R 1 over -c10 gives each connection a slot every 10 s, the first ones staggered by 1 s", () => {
-  const plan: RatePlan = { totalPerSec: 1, connections: 10 };
+  const plan: RatePlan = { totalPerSec: 1, connections: 10, lanesPerConnection: 1 };
   assertEquals(slotIntervalMs(plan), 10_000);
   assertEquals(originOffsetMs(plan, 9), 9500);
   const pacer = new Pacer(originOffsetMs(plan, 3), slotIntervalMs(plan));
   const { sent } = drive(pacer, 30_000, () => 1);
   assertEquals(sent, [3500, 13_500, 23_500]);
   // -R 3 over 2 connections: 1.5/s each, slots 666.67 ms apart.
-  assertAlmostEquals(slotIntervalMs({ totalPerSec: 3, connections: 2 }), 666.667, 0.001);
+  assertAlmostEquals(
+    slotIntervalMs({ totalPerSec: 3, connections: 2, lanesPerConnection: 1 }),
+    666.667,
+    0.001,
+  );
 });
 
 Deno.test("a batch that waited for its slot is not charged the timer's lateness, up to TIMER_SLACK_MS", () => {

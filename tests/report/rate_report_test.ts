@@ -343,6 +343,21 @@ Deno.test("formatRateReport() gives socket errors, then late batches, as the rea
   );
 });
 
+Deno.test("formatRateReport() with --http2 names the streams as the lanes that were busy: add -c or --streams", () => {
+  const line = formatRateReport(shortRun(800, {}, 400), { latency: false, uncorrected: false, http2: true })
+    .split("\n").find((line) => line.startsWith("  Rate:"));
+  assertEquals(
+    line,
+    "  Rate: 800.00 of 1000 requests/sec asked (20.0% short): requests waited for busy streams: the server " +
+      "answers slower than -c connections of --streams streams can carry at this rate; add -c or --streams",
+  );
+  // The other reasons do not depend on the protocol.
+  assertStringIncludes(
+    formatRateReport(shortRun(800, {}, 0), { latency: false, uncorrected: false, http2: true }),
+    "(20.0% short): the client could not keep pace",
+  );
+});
+
 Deno.test("formatRateReport() puts the Rate line before the unfinished-threads line", () => {
   const report = formatRateReport({ ...shortRun(500, {}, 0), unfinishedThreads: [0] }, {
     latency: false,

@@ -1,7 +1,9 @@
 /**
  * One HTTP/2 connection's cycle (`--http2`, RFC 9113): the same {@linkcode ConnectionCycle} as HTTP/1.1's
  * (`../http1/connection.ts`), over the same transports, request source, response sink and counters, with up to
- * `--streams` batches of requests in flight at once as concurrent streams.
+ * `--streams` batches of requests in flight at once as concurrent streams. With `-R`, the connection has
+ * `--streams` lanes, each with its own plan ({@linkcode Pacer}) and one batch in flight, as wrk2 would run that
+ * many connections (docs/wrk-compat.md, "Pacing").
  *
  * A batch is what one `nextRequest()` returns (wrk.format's HTTP/1.1 bytes: one request, or several pipelined),
  * translated into HTTP/2 requests once per distinct batch (`request_translation.ts`) and HPACK-encoded once
@@ -84,6 +86,8 @@ interface Batch {
   sinceMs: number;
   /** With `-R`: where its recorded latency starts (`Pacer.latencyOriginMs`). */
   plannedMs: number;
+  /** With `-R`: the plan of the lane it was sent on, free again when the batch ends; null for the closed loop. */
+  lane: Pacer | null;
   /** Streams not yet complete. */
   pending: number;
   /** A stream of it failed (reset, timed out): no latency sample. */
@@ -141,6 +145,8 @@ class SlotWait {
   /** The connection's generation when it was scheduled: a wait of a dropped socket does nothing. */
   generation = 0;
   timer: Cancel | null = null;
+  /** With `-R`: the lane waiting for its slot; null for a delay(). */
+  lane: Pacer | null = null;
   readonly fire: () => void;
 
   constructor(onFire: (wait: SlotWait) => void) {
@@ -170,7 +176,11 @@ const enum Phase {
 /** An HTTP/2 connection slot that reconnects as needed until the thread stops. */
 export class Http2Connection implements ConnectionCycle {
   readonly #context: CycleContext;
-  readonly #pacer: Pacer | null;
+  /** With `-R`: every lane's plan (`--streams` of them), kept over reconnects; null for the closed loop. */
+  readonly #lanes: readonly Pacer[] | null;
+  /** With `-R`: the lanes with no batch in flight and no wait for their slot. */
+  readonly #idleLanes: Pacer[];
+  /** Without `-R`: `--streams`, the batches in flight (or waiting for a delay()) at once. */
   readonly #maxBatches: number;
   readonly #translator: RequestTranslator;
   readonly #encoder = new HpackEncoder();
@@ -243,11 +253,15 @@ export class Http2Connection implements ConnectionCycle {
   /** Why the connection failed, for the read error counted. */
   #failure = "";
 
-  constructor(context: CycleContext, pacer: Pacer | null, options: Http2Options) {
+  /**
+   * `lanes`: with `-R`, the plans of the connection's lanes, one batch in flight on each (thread_loop.ts builds
+   * `--streams` of them); null for the closed loop, which keeps `options.streams` batches in flight.
+   */
+  constructor(context: CycleContext, lanes: readonly Pacer[] | null, options: Http2Options) {
     this.#context = context;
-    this.#pacer = pacer;
-    // With -R a connection sends one batch at a time, on its plan (docs/wrk-compat.md, "Rate mode").
-    this.#maxBatches = pacer === null ? Math.max(1, options.streams) : 1;
+    this.#lanes = lanes;
+    this.#idleLanes = lanes === null ? [] : [...lanes];
+    this.#maxBatches = Math.max(1, options.streams);
     this.#translator = new RequestTranslator();
     this.#scheme = options.scheme;
     this.#connector = new Connector(context.transport, context.timeoutMs);
@@ -374,19 +388,18 @@ export class Http2Connection implements ConnectionCycle {
     this.#flush();
   }
 
-  /** Starts batches until `--streams` are in flight (or waiting for their time). */
+  /**
+   * Starts batches until `--streams` are in flight (or waiting for their time); with `-R`, one on every idle
+   * lane whose slot is due, and a wait for the slot of each other idle lane.
+   */
   #fill(): void {
+    if (this.#lanes !== null) {
+      this.#fillLanes();
+      return;
+    }
     while (this.#batches + this.#waiting < this.#maxBatches && this.#conn !== null && !this.#closed) {
-      const pacer = this.#pacer;
       const source = this.#context.source;
-      if (pacer !== null) {
-        const nowMs = clockMs();
-        const dueMs = pacer.dueMs(nowMs);
-        if (dueMs > nowMs) {
-          this.#wait(dueMs - nowMs);
-          return;
-        }
-      } else if (source.delayMs !== null) {
+      if (source.delayMs !== null) {
         let delayMs: number;
         try {
           delayMs = source.delayMs();
@@ -395,36 +408,71 @@ export class Http2Connection implements ConnectionCycle {
           return;
         }
         if (delayMs > 0) {
-          this.#wait(delayMs);
+          this.#wait(delayMs, null);
           continue;
         }
       }
-      if (!this.#startBatch()) return;
+      if (!this.#startBatch(null)) return;
     }
   }
 
-  /** A slot waits `waitMs` (a delay() or `-R`'s plan), then starts its batch. */
-  #wait(waitMs: number): void {
+  /**
+   * `-R`: each idle lane sends when its plan says, as a wrk2 connection does. A lane beyond the server's
+   * MAX_CONCURRENT_STREAMS still starts its batch at its slot; the batch waits in `#queue` for a free stream,
+   * and that wait is in its latency (and makes the lane's next batch late when it lasts).
+   */
+  #fillLanes(): void {
+    const idle = this.#idleLanes;
+    while (idle.length > 0 && this.#conn !== null && !this.#closed) {
+      const lane = idle.pop()!;
+      const nowMs = clockMs();
+      const dueMs = lane.dueMs(nowMs);
+      if (dueMs > nowMs) {
+        this.#wait(dueMs - nowMs, lane);
+        continue;
+      }
+      if (!this.#startBatch(lane)) {
+        // The run stopped or the script failed: the lane is idle, whatever comes next.
+        if (!this.#closed) idle.push(lane);
+        return;
+      }
+    }
+  }
+
+  /** A slot waits `waitMs` (a delay(), or `lane`'s plan with `-R`), then starts its batch. */
+  #wait(waitMs: number, lane: Pacer | null): void {
     this.#waiting++;
     const wait = this.#idleWaits.pop() ?? new SlotWait(this.#onWaited);
     wait.generation = this.#generation;
+    wait.lane = lane;
     this.#activeWaits.add(wait);
     wait.timer = this.#context.transport.delay?.(waitMs, wait.fire) ?? laterMacrotask(waitMs, wait.fire);
   }
 
   readonly #onWaited = (wait: SlotWait): void => {
+    const lane = wait.lane;
     this.#activeWaits.delete(wait);
     wait.timer = null;
+    wait.lane = null;
     this.#idleWaits.push(wait);
+    // A dropped socket's wait: #drop made every lane idle again.
     if (wait.generation !== this.#generation || this.#closed) return;
     this.#waiting--;
     this.#eventMs = -1;
-    if (this.#conn === null || this.#goingAway) return;
-    if (this.#startBatch()) this.#afterEvent();
+    if (this.#conn === null || this.#goingAway) {
+      // No new streams here: the lane sends on the next connection.
+      if (lane !== null) this.#idleLanes.push(lane);
+      return;
+    }
+    if (this.#startBatch(lane)) this.#afterEvent();
+    else if (lane !== null && !this.#closed) this.#idleLanes.push(lane);
   };
 
-  /** Asks the source for a batch and queues its streams; false when the script failed or the run stopped. */
-  #startBatch(): boolean {
+  /**
+   * Asks the source for a batch and queues its streams, on `lane` with `-R`; false when the script failed or the
+   * run stopped.
+   */
+  #startBatch(lane: Pacer | null): boolean {
     const context = this.#context;
     if (context.state.stopped) return false;
     let requests: readonly H2Request[];
@@ -445,17 +493,18 @@ export class Http2Connection implements ConnectionCycle {
     const nowMs = eventMs >= 0 && !context.source.dynamic && context.sink === null ? eventMs : clockMs();
     this.#eventMs = nowMs;
     // Batches are reused: nothing is allocated per request once the pools have grown to --streams.
-    const batch = this.#batchPool.pop() ?? { sinceMs: 0, plannedMs: 0, pending: 0, failed: false };
+    const batch = this.#batchPool.pop() ??
+      { sinceMs: 0, plannedMs: 0, lane: null, pending: 0, failed: false };
     batch.sinceMs = nowMs;
     batch.plannedMs = nowMs;
+    batch.lane = lane;
     batch.pending = requests.length;
     batch.failed = false;
-    const pacer = this.#pacer;
-    if (pacer !== null) {
-      batch.plannedMs = pacer.latencyOriginMs(nowMs);
+    if (lane !== null) {
+      batch.plannedMs = lane.latencyOriginMs(nowMs);
       context.counters.batches++;
-      if (pacer.late) context.counters.lateBatches++;
-      pacer.sent(context.source.pipelineDepth);
+      if (lane.late) context.counters.lateBatches++;
+      lane.sent(context.source.pipelineDepth);
     }
     this.#batches++;
     for (const request of requests) {
@@ -1001,6 +1050,11 @@ export class Http2Connection implements ConnectionCycle {
     this.#pool.push(stream);
     if (--batch.pending === 0) {
       this.#batches--;
+      // Its lane may send again (at its next slot): the next #fill sees to it.
+      if (batch.lane !== null) {
+        this.#idleLanes.push(batch.lane);
+        batch.lane = null;
+      }
       this.#batchPool.push(batch);
     }
   }
@@ -1039,6 +1093,13 @@ export class Http2Connection implements ConnectionCycle {
     }
     this.#activeWaits.clear();
     this.#waiting = 0;
+    // The batches in flight and the slots waited for go with the socket; the lanes keep their plans (a
+    // dropped batch's slot stays used) and send again on the next connection.
+    if (this.#lanes !== null) {
+      const idle = this.#idleLanes;
+      idle.length = 0;
+      for (const lane of this.#lanes) idle.push(lane);
+    }
     // Streams in flight end with the socket, uncounted (a reconnect after an error counted it already).
     for (const stream of this.#streams.values()) {
       stream.reset();

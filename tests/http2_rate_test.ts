@@ -1,0 +1,79 @@
+/**
+ * `-R` over HTTP/2: each connection has `--streams` lanes, each on its own plan (docs/wrk-compat.md, "Pacing"),
+ * so a slow server is held at the rate by few connections with many streams, as wrk2 would hold it with that
+ * many connections; with one stream per connection the same run cannot keep the rate. Against the loopback h2c
+ * server of tests/helpers/h2c_server.ts, answering every request after a fixed delay.
+ */
+import { assert, assertEquals } from "@std/assert";
+import { parseArgs, run } from "../mod.ts";
+import { startH2cServer } from "./helpers/h2c_server.ts";
+
+/** Runs `args` with `--http2` against a server answering each request `delayMs` late. */
+async function slowRun(delayMs: number, args: string[], maxStreams?: number) {
+  const server = startH2cServer({ delayMs, maxStreams });
+  try {
+    const result = await run(parseArgs(["--http2", ...args, server.url]));
+    const achieved = result.requests / (result.runtimeUs / 1e6);
+    return { result, achieved, maxConcurrent: server.maxConcurrentSeen() };
+  } finally {
+    await server.close();
+  }
+}
+
+Deno.test("-R with --http2: --streams lanes per connection keep the rate against a slow server, one stream cannot", async () => {
+  // 50 ms per answer: at 200/s, 10 requests are in flight at any time. Two connections of ten lanes each hold
+  // that; two connections of one lane carry at most 2 / 50 ms = 40/s.
+  const lanes = await slowRun(50, ["-t1", "-c2", "--streams", "10", "-d2s", "-R", "200"]);
+  assertEquals(lanes.result.errors, { connect: 0, read: 0, write: 0, status: 0, timeout: 0 });
+  // The requests of the last 50 ms are still in flight at the stop: the run's rate is a little under 200.
+  assert(
+    lanes.achieved > 190 && lanes.achieved < 204,
+    `--streams 10: achieved ${lanes.achieved.toFixed(1)}/s`,
+  );
+  // The lanes kept their plans: a lane has twice its answer time between its slots, so only a hiccup of the
+  // (shared) machine sends a batch behind its slot.
+  const rate = lanes.result.rate!;
+  assert(rate.lateBatches < rate.batches * 0.2, JSON.stringify(rate));
+  // Each connection carried several requests at once, never more than --streams.
+  assert(lanes.maxConcurrent >= 3 && lanes.maxConcurrent <= 10, `${lanes.maxConcurrent} streams at once`);
+
+  const single = await slowRun(50, ["-t1", "-c2", "--streams", "1", "-d2s", "-R", "200"]);
+  assert(single.achieved < 45, `--streams 1: achieved ${single.achieved.toFixed(1)}/s`);
+  assertEquals(single.maxConcurrent, 1);
+  // Its batches went behind their plans, and the recorded latency shows the wait.
+  assert(
+    single.result.rate!.lateBatches > single.result.rate!.batches / 2,
+    JSON.stringify(single.result.rate),
+  );
+  assert(single.result.latency.percentile(50) > 200_000, `p50 ${single.result.latency.percentile(50)} µs`);
+});
+
+Deno.test("-R with --http2: a busy connection holds up to --streams streams open at once, never more", async () => {
+  // 100 ms per answer at 400/s asks for 40 in flight, more than the 2 × 10 lanes: every lane is busy.
+  const { maxConcurrent, result } = await slowRun(100, [
+    "-t1",
+    "-c2",
+    "--streams",
+    "10",
+    "-d1s",
+    "-R",
+    "400",
+  ]);
+  assertEquals(maxConcurrent, 10);
+  assertEquals(result.errors, { connect: 0, read: 0, write: 0, status: 0, timeout: 0 });
+  // Two connections of ten lanes, 100 ms each: about 200/s, and the report's late batches say why.
+  assert(result.rate!.lateBatches > result.rate!.batches / 2, JSON.stringify(result.rate));
+});
+
+Deno.test("-R with --http2: lanes beyond the server's MAX_CONCURRENT_STREAMS wait for a free stream", async () => {
+  const { maxConcurrent, result, achieved } = await slowRun(
+    50,
+    ["-t1", "-c1", "--streams", "10", "-d1s", "-R", "100"],
+    2,
+  );
+  assert(maxConcurrent <= 2, `${maxConcurrent} streams at once`);
+  assertEquals(result.errors, { connect: 0, read: 0, write: 0, status: 0, timeout: 0 });
+  // Two streams of 50 ms carry 40/s: the waiting shows in the recorded latency, not as errors.
+  assert(achieved < 45, `achieved ${achieved.toFixed(1)}/s`);
+  assert(result.latency.percentile(90) > 100_000, `p90 ${result.latency.percentile(90)} µs`);
+});
