@@ -70,4 +70,11 @@ export interface RateOutcome {
   batches: number;
   /** Of those, batches sent after their planned time (catching up): the server, or the connections, lagged. */
   lateBatches: number;
+  /**
+   * Requests sent (written), over all connections, each pipelined request counted: the plan holds one per
+   * `1 / plannedPerSec` s, so it is about `plannedPerSec × runtime` when the client kept the rate. Those still
+   * in flight when the run stopped are in it, not in `requests`. Null when unknown: a merge that includes a
+   * result file from a version before it was counted.
+   */
+  requestsSent: number | null;
 }

@@ -5,7 +5,7 @@
  */
 import { assert, assertEquals, assertMatch, assertNotMatch } from "@std/assert";
 import { parseReport, runCli } from "./helpers/cli.ts";
-import { startServer } from "./helpers/server.ts";
+import { ok, startServer } from "./helpers/server.ts";
 
 Deno.test("cli -R prints wrk2's report: Req/Sec from the start, the HdrHistogram block with -L, the uncorrected one with -U", async () => {
   const server = startServer();
@@ -140,5 +140,45 @@ Deno.test("cli refuses -R 0, -R abc, a rate too high to plan, and -U or -B witho
     const { code, stderr } = await runCli([...args, "http://127.0.0.1:1/"]);
     assertEquals(code, 1, args.join(" "));
     assert(stderr.split("\n")[0].includes(message), `${args.join(" ")}: ${stderr.split("\n")[0]}`);
+  }
+});
+
+Deno.test("cli -R against a server answering in 200 ms: the rate was kept, the answers in flight at the end are named, not the client", async () => {
+  const server = startServer(() => ({ ...ok(), delayMs: 200 }));
+  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-rate-" });
+  try {
+    // 100 lanes of 2 requests/s: free 300 ms before each next slot. The last 200 ms of requests (~40) are
+    // unanswered at the stop, and wrk and wrk2 count completed responses only: ~10 % short.
+    const { code, stdout, stderr } = await runCli([
+      "-t2",
+      "-c100",
+      "-d2s",
+      "-R",
+      "200",
+      "--json",
+      `${dir}/r.json`,
+      server.url,
+    ]);
+    assertEquals(code, 0, stderr);
+    const document = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));
+    const planned = 200 * document.duration_us / 1e6;
+    const sent = document.rate.requests_sent;
+    assert(Math.abs(sent - planned) <= planned * 0.01 + 1, `${sent} sent, ${planned} planned`);
+    // The achieved rate keeps its meaning: completed responses over the time run.
+    assertEquals(document.rate.achieved_per_sec, document.requests_per_sec);
+    assertEquals(parseReport(stdout).requests, document.requests);
+    assertMatch(
+      stdout,
+      new RegExp(
+        `^ {2}Rate: [\\d.]+ of 200 requests/sec asked \\([\\d.]+% short\\): ${
+          sent - document.requests
+        } requests were still in flight at the end \\(not counted\\): the rate was kept$`,
+        "m",
+      ),
+    );
+    assertNotMatch(stdout, /could not keep pace|busy/);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
   }
 });

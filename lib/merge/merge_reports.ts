@@ -56,6 +56,7 @@ export function mergeReports(
   const requestRate = new Stats();
   let batches = 0;
   let lateBatches = 0;
+  let requestsSent = 0;
   const unfinishedThreads: number[] = [];
   let requests = 0;
   let bytesRead = 0;
@@ -75,6 +76,7 @@ export function mergeReports(
       uncorrectedLatency?.add(Stats.fromBucketCounts(report.rate.uncorrectedLatency));
       batches += report.rate.batches;
       lateBatches += report.rate.lateBatches;
+      requestsSent += report.rate.requestsSent;
     }
   });
   // wrk's post-hoc correction is for the closed loop only: with -R, latency is measured from the plan.
@@ -95,7 +97,7 @@ export function mergeReports(
     latency,
     uncorrectedLatency,
     requestRate,
-    rate: config.rate === null ? null : { plannedPerSec: config.rate, batches, lateBatches },
+    rate: config.rate === null ? null : { plannedPerSec: config.rate, batches, lateBatches, requestsSent },
     unfinishedThreads,
   };
 }

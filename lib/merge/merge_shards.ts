@@ -106,6 +106,8 @@ export class ShardMerger {
   #plannedPerSec = 0;
   #batches = 0;
   #lateBatches = 0;
+  /** Null once a shard from a version that did not count the requests sent is added. */
+  #requestsSent: number | null = 0;
   #lowestConfig: { index: number; config: ShardConfig } | null = null;
 
   /**
@@ -163,6 +165,8 @@ export class ShardMerger {
       this.#plannedPerSec += shard.rate.plannedPerSec;
       this.#batches += shard.rate.batches;
       this.#lateBatches += shard.rate.lateBatches;
+      const sent = shard.rate.requestsSent;
+      this.#requestsSent = this.#requestsSent === null || sent === null ? null : this.#requestsSent + sent;
     }
   }
 
@@ -224,6 +228,7 @@ export class ShardMerger {
           plannedPerSec: missingShards.length === 0 ? test.rate! : rounded(this.#plannedPerSec),
           batches: this.#batches,
           lateBatches: this.#lateBatches,
+          requestsSent: this.#requestsSent,
         }
         : null,
       unfinishedThreads,

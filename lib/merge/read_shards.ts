@@ -18,6 +18,7 @@ import { decodeStats } from "../stats/hdr_codec.ts";
 import type { Stats } from "../stats/stats.ts";
 import type { StatusCodes } from "../stats/status_codes.ts";
 import { RESULT_FORMAT } from "../report/json_result.ts";
+import type { RateOutcome } from "../run_result.ts";
 
 /**
  * A shard's result that cannot be merged, or a set of shards that do not make one test: the message is one
@@ -112,7 +113,7 @@ export interface ShardResult {
   /** Per-thread requests/second, one sample per thread every 100 ms. */
   requestRate: Stats;
   /** With `-R`: the shard's planned rate and batches; null otherwise. */
-  rate: { plannedPerSec: number; batches: number; lateBatches: number } | null;
+  rate: RateOutcome | null;
   /** The shard's threads (1-based, as the document lists them) that did not report in time. */
   unfinishedThreads: number[];
 }
@@ -251,6 +252,8 @@ export function parseShard(path: string, text: string): ShardResult {
       plannedPerSec: read.number(rateJson, "rate.planned_per_sec", 0),
       batches: read.integer(rateJson, "rate.batches", 0),
       lateBatches: read.integer(rateJson, "rate.late_batches", 0),
+      // Absent from the documents of versions before it was counted, and null in a merge of those: unknown.
+      requestsSent: read.optionalInteger(rateJson, "rate.requests_sent", 0),
     },
     unfinishedThreads: read.array(document, "unfinished_threads").map((_, i) =>
       read.integer(document.unfinished_threads, `unfinished_threads.${i}`, 0)
@@ -348,6 +351,13 @@ class FieldReader {
       (v) => Number.isSafeInteger(v) && v >= minimum,
       `an integer of at least ${minimum}`,
     );
+  }
+
+  /** An integer that documents of older versions lack: null when absent or null. */
+  optionalInteger(holder: Record<string, Json>, name: string, minimum: number): number | null {
+    const key = name.slice(name.lastIndexOf(".") + 1);
+    if (!(key in holder) || holder[key] === null) return null;
+    return this.integer(holder, name, minimum);
   }
 
   nullable<T>(holder: Record<string, Json>, name: string, read: () => T): T | null {

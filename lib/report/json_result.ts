@@ -133,7 +133,13 @@ interface ResultJson {
   requests_per_thread_sec: DistributionJson | null;
   uncorrected_latency: LatencyJson | null;
   rate:
-    | { planned_per_sec: number; achieved_per_sec: number | null; batches: number; late_batches: number }
+    | {
+      planned_per_sec: number;
+      achieved_per_sec: number | null;
+      batches: number;
+      late_batches: number;
+      requests_sent: number | null;
+    }
     | null;
   unfinished_threads: number[] | null;
   thresholds: ThresholdVerdict[] | null;
@@ -301,6 +307,7 @@ function resultJson(result: RunResult | null, context: JsonContext): ResultJson 
     achieved_per_sec: requestsPerSec,
     batches: result.rate.batches,
     late_batches: result.rate.lateBatches,
+    requests_sent: result.rate.requestsSent,
   };
   document.unfinished_threads = [...result.unfinishedThreads];
   return document;

@@ -47,7 +47,9 @@ export interface ThreadReport {
   latency: Float64Array;
   requestRate: Float64Array;
   /** With `-R`: the latency samples from each actual write, and how the plan was kept. */
-  rate: { uncorrectedLatency: Float64Array; batches: number; lateBatches: number } | null;
+  rate:
+    | { uncorrectedLatency: Float64Array; batches: number; lateBatches: number; requestsSent: number }
+    | null;
 }
 
 /**

@@ -163,6 +163,7 @@ export class ThreadLoop {
         uncorrectedLatency: this.#uncorrectedLatency.counts(),
         batches: counters.batches,
         lateBatches: counters.lateBatches,
+        requestsSent: counters.requestsSent,
       },
     };
   }

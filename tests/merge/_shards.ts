@@ -33,6 +33,8 @@ export interface ShardSpec {
   statusCodes?: Record<string, number>;
   batches?: number;
   lateBatches?: number;
+  /** Requests sent (default `batches`); null for an older version's document, which lacks the field. */
+  requestsSent?: number | null;
   unfinishedThreads?: number[];
   /** The URL (default http://127.0.0.1:8080/): another URL makes another test. */
   url?: string;
@@ -87,9 +89,12 @@ export async function shardDocument(spec: ShardSpec): Promise<string> {
     latency: statsOf(spec.latencyUs),
     uncorrectedLatency: config.rate === null ? null : statsOf(spec.uncorrectedUs ?? spec.latencyUs),
     requestRate: statsOf(spec.requestRate ?? [1000]),
-    rate: config.rate === null
-      ? null
-      : { plannedPerSec: config.rate, batches: spec.batches ?? requests, lateBatches: spec.lateBatches ?? 0 },
+    rate: config.rate === null ? null : {
+      plannedPerSec: config.rate,
+      batches: spec.batches ?? requests,
+      lateBatches: spec.lateBatches ?? 0,
+      requestsSent: spec.requestsSent === undefined ? spec.batches ?? requests : spec.requestsSent,
+    },
     unfinishedThreads: spec.unfinishedThreads ?? [],
   };
   return formatJsonResult(result, {

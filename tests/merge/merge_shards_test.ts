@@ -168,7 +168,7 @@ Deno.test("-R shards: planned rates, batches and late batches are summed, to the
   // 7 connections shared 3, 2, 2: 300 × 3/7 + 2 × 300 × 2/7, which a plain sum gets wrong in the last bit.
   assertAlmostEquals(shards.reduce((sum, s) => sum + s.rate!.plannedPerSec, 0), 300, 1e-9);
   const test = mergeShards(shards);
-  assertEquals(test.result.rate, { plannedPerSec: 300, batches: 303, lateBatches: 3 });
+  assertEquals(test.result.rate, { plannedPerSec: 300, batches: 303, lateBatches: 3, requestsSent: 303 });
   const uncorrected = statsOf(specs.flatMap((spec) => spec.uncorrectedUs!));
   assertEquals(test.result.uncorrectedLatency!.percentile(99), uncorrected.percentile(99));
   assertEquals(test.result.uncorrectedLatency!.count, 1500);
@@ -274,4 +274,73 @@ Deno.test("shards written by different wrk-deno versions merge with one warning 
   // One version: no warning.
   const same = await Promise.all([0, 1, 2].map((index) => shardDocument({ ...spec, index })));
   assertEquals(mergeShards(same.map((document, i) => parseShard(`s${i}.json`, document))).warnings, []);
+});
+
+/** Three -R shards, each sending its 100 requests of 1 s on plan (-R 300), of which `answered` were answered. */
+async function rateShardDocuments(answered: number): Promise<string[]> {
+  return await Promise.all([0, 1, 2].map((index) =>
+    shardDocument({
+      index,
+      count: 3,
+      rate: 300,
+      latencyUs: Array.from({ length: answered }, (_, i) => 200_000 + i),
+      batches: 100,
+      requestsSent: 100,
+    })
+  ));
+}
+
+Deno.test("-R shards: the requests sent are summed, and tell the merged report the rate was kept", async () => {
+  const documents = await rateShardDocuments(80);
+  assertEquals(JSON.parse(documents[0]).rate.requests_sent, 100);
+  const test = merged(documents);
+  assertEquals(test.result.rate!.requestsSent, 300);
+  assertEquals(mergedDocument(test).rate.requests_sent, 300);
+  const report = formatRateReport(test.result, { latency: false, uncorrected: false });
+  assert(
+    report.includes(
+      "  Rate: 240.00 of 300 requests/sec asked (20.0% short): 60 requests were still in flight at the end " +
+        "(not counted): the rate was kept\n",
+    ),
+    report,
+  );
+});
+
+Deno.test("a shard written before the requests sent were counted (no rate.requests_sent) reads and merges: unknown", async () => {
+  const documents = await rateShardDocuments(80);
+  const old = JSON.parse(documents[1]);
+  delete old.rate.requests_sent;
+  old.version = "0.0.9";
+  const shards = [documents[0], JSON.stringify(old), documents[2]].map((text, i) =>
+    parseShard(`s${i}.json`, text)
+  );
+  assertEquals(shards.map((shard) => shard.rate!.requestsSent), [100, null, 100]);
+  const test = mergeShards(shards);
+  // The other figures merge as before; the requests sent are unknown, not the known shards' sum.
+  assertEquals(test.result.rate, { plannedPerSec: 300, batches: 300, lateBatches: 0, requestsSent: null });
+  assertEquals(test.result.requests, 240);
+  // Unknown, the report keeps the reasons that need no count of the requests sent.
+  const report = formatRateReport(test.result, { latency: false, uncorrected: false });
+  assert(report.includes("(20.0% short): the client could not keep pace"), report);
+  // The merged document says so with null, and is valid, as is the old shard's document.
+  const document = mergedDocument(test);
+  assertEquals(document.rate.requests_sent, null);
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
+  ajvFormats.default(ajv);
+  const validate = ajv.compile(
+    JSON.parse(await Deno.readTextFile(new URL("../../schemas/result-1.schema.json", import.meta.url))),
+  );
+  for (const checked of [document, old]) {
+    assert(validate(structuredClone(checked)), ajv.errorsText(validate.errors));
+  }
+  // A field that is there must still be a count.
+  const wrong = JSON.parse(documents[2]);
+  wrong.rate.requests_sent = -1;
+  let message = "";
+  try {
+    parseShard("wrong.json", JSON.stringify(wrong));
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  assertEquals(message, "wrong.json: rate.requests_sent should be an integer of at least 0, not -1");
 });

@@ -221,8 +221,19 @@ Deno.test("a -R run: uncorrected latency and rate are there, with wrk2's figures
       achieved_per_sec: document.requests_per_sec,
       batches: result.rate!.batches,
       late_batches: result.rate!.lateBatches,
+      requests_sent: result.rate!.requestsSent,
     });
     assert(document.rate.batches >= document.requests);
+    assert(document.rate.requests_sent >= document.requests);
+    // Documents written before the requests sent were counted have no requests_sent, and stay valid; a merge
+    // of such a document has it null (unknown).
+    const { requests_sent: _sent, ...olderRate } = document.rate;
+    assertValid({ ...document, rate: olderRate });
+    assertValid({ ...document, rate: { ...document.rate, requests_sent: null } });
+    assertInvalid(
+      { ...document, rate: { ...document.rate, requests_sent: 1.5 } },
+      "requests_sent is fractional",
+    );
 
     const report = formatRateReport(result, { latency: true, uncorrected: true }).split("\n");
     assert(report.includes(rowFromDocument("Latency", document.latency, formatTimeUs)), report.join("\n"));

@@ -84,7 +84,7 @@ Deno.test("formatMarkdownSummary() renders a -R run with wrk2's figures and the 
   const uncorrected = new Stats();
   for (let i = 1; i <= 1003; i++) uncorrected.record(50 + i);
   const result = runResult({
-    rate: { plannedPerSec: 6000, batches: 12_000, lateBatches: 40 },
+    rate: { plannedPerSec: 6000, batches: 12_000, lateBatches: 40, requestsSent: 12_000 },
     uncorrectedLatency: uncorrected,
   });
   const markdown = summary(result);

@@ -240,7 +240,7 @@ Deno.test("evaluateThresholds() reads a closed-loop run's latency as wrk's repor
 
 Deno.test("evaluateThresholds() reads a -R run's latency as wrk2's report does", () => {
   const result = runResult({
-    rate: { plannedPerSec: 500, batches: 1004, lateBatches: 0 },
+    rate: { plannedPerSec: 500, batches: 1004, lateBatches: 0, requestsSent: 1004 },
     uncorrectedLatency: new Stats(),
   });
   const stats = result.latency;

@@ -234,6 +234,7 @@ export class Connection implements ConnectionCycle {
     if (pacer !== null) {
       this.#plannedMs = pacer.latencyOriginMs(this.#sinceMs);
       context.counters.batches++;
+      context.counters.requestsSent += source.pipelineDepth;
       if (pacer.late) context.counters.lateBatches++;
       pacer.sent(source.pipelineDepth);
     }

@@ -503,6 +503,7 @@ export class Http2Connection implements ConnectionCycle {
     if (lane !== null) {
       batch.plannedMs = lane.latencyOriginMs(nowMs);
       context.counters.batches++;
+      context.counters.requestsSent += requests.length;
       if (lane.late) context.counters.lateBatches++;
       lane.sent(context.source.pipelineDepth);
     }
