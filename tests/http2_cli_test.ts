@@ -239,7 +239,9 @@ Deno.test("-R with --http2 keeps the rate, one lane per connection with the defa
   await runAgainst({}, ["-t1", "-c4", "-d2s", "-R", "200"], (outcome, document) => {
     assertEquals(outcome.code, 0, outcome.stderr);
     assertAlmostEquals(document.rate.achieved_per_sec, 200, 10);
-    assertEquals(document.rate.late_batches, 0);
+    // On plan: a batch goes late only when an answer takes longer than the lane's 20 ms between slots, which a
+    // loaded machine may cause now and then, never for most.
+    assert(document.rate.late_batches <= document.rate.batches * 0.05, JSON.stringify(document.rate));
   });
 });
 
