@@ -8,6 +8,7 @@
 import { lauxlib, lua, lualib, type LuaState } from "./fengari/_lua.ts";
 import { installStringPatterns } from "./fengari/_string_patterns.ts";
 import { installTableSort } from "./fengari/_table_sort.ts";
+import { installBaseFastPaths } from "./fengari/_base_lib.ts";
 import { type CompatOptions, ExitRequest, installCompat } from "./compat/_compat.ts";
 import { formatLuaError, ScriptError } from "./script_error.ts";
 
@@ -26,6 +27,7 @@ export function newState(options: CompatOptions): ScriptState {
   lualib.luaL_openlibs(L);
   installStringPatterns(L);
   installTableSort(L);
+  installBaseFastPaths(L);
   const files = installCompat(L, options);
   return {
     L,

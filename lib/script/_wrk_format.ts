@@ -14,6 +14,7 @@ import {
   newString,
   pushString,
   rawGetString,
+  rawSetInteger,
   rawSetString,
   type Table,
   topString,
@@ -123,9 +124,12 @@ const wrkFormat: LuaJsFunction = (L: LuaState): number => {
   return 1;
 };
 
+/** How often `wrk.format` took the direct path ({@linkcode DirectFormat}), for tests. */
+export const wrkFormatProbe = { direct: 0 };
+
 /**
  * The common case without the API: string arguments or nil, plain tables (no metatables), string or number
- * header values, no body. Reads fengari's tables directly (`fengari/_direct.ts`) and builds the request in
+ * header values, a string or number body given as the argument (or none at all). Reads fengari's tables directly (`fengari/_direct.ts`) and builds the request in
  * one buffer that becomes the Lua string. Returns false, having changed nothing that the general path would
  * not change the same way, whenever the call is anything else; the general path then does it all.
  */
@@ -147,11 +151,15 @@ class DirectFormat {
     if (method === null || path === null) return false;
     const headers = tableArgument(L, 3, wrk, keys.headers);
     if (headers === null) return false;
-    // A body (Content-Length to set) goes the general way; so does an existing Content-Length to remove.
+    // A string or number body sets Content-Length (after Host, as the general path does). A body taken from
+    // `wrk.body` goes the general way; so does an existing Content-Length to remove.
     const bodyType = lua.lua_type(L, 4);
-    if (bodyType !== lua.LUA_TNIL && bodyType !== lua.LUA_TNONE) return false;
-    if (rawGetString(wrk, keys.body) !== undefined) return false;
-    if (rawGetString(headers, keys.contentLength) !== undefined) return false;
+    let body: Uint8Array | null = null;
+    if (bodyType === lua.LUA_TSTRING) body = lua.lua_tolstring(L, 4) as Uint8Array;
+    else if (bodyType === lua.LUA_TNUMBER) body = numberBytes(lua.lua_tonumberx(L, 4) as number);
+    else if (bodyType !== lua.LUA_TNIL && bodyType !== lua.LUA_TNONE) return false;
+    else if (rawGetString(wrk, keys.body) !== undefined) return false;
+    else if (rawGetString(headers, keys.contentLength) !== undefined) return false;
     if (rawGetString(headers, keys.host) === undefined) {
       const wrkHeaders = rawGetString(wrk, keys.headers);
       if (wrkHeaders === undefined || baseType(wrkHeaders) !== lua.LUA_TTABLE) return false;
@@ -159,10 +167,12 @@ class DirectFormat {
       if (host === undefined || baseType(host) !== lua.LUA_TSTRING) return false;
       rawSetString(headers, keys.host, host.value as TString);
     }
+    if (body !== null) rawSetInteger(headers, keys.contentLength, body.length);
 
     const parts = this.#parts;
     let count = 0;
-    let length = method.length + SPACE.length + path.length + REQUEST_LINE_END.length + CRLF.length;
+    let length = method.length + SPACE.length + path.length + REQUEST_LINE_END.length + CRLF.length +
+      (body === null ? 0 : body.length);
     for (let entry = headers.f; entry !== undefined; entry = entry.n) {
       if (baseType(entry.key) !== lua.LUA_TSTRING) return false;
       const value = valueBytes(entry.value);
@@ -184,8 +194,10 @@ class DirectFormat {
       offset = put(out, offset, parts[i + 1]);
       offset = put(out, offset, CRLF);
     }
-    put(out, offset, CRLF);
+    offset = put(out, offset, CRLF);
+    if (body !== null) put(out, offset, body);
     parts.fill(EMPTY, 0, count);
+    wrkFormatProbe.direct++;
     pushString(L, newString(L, out));
     return true;
   }

@@ -23,32 +23,6 @@ const GENERATORS: readonly (readonly [number, number, number])[] = [
 const TWO_32 = 4294967296;
 const TWO_52 = 4503599627370496;
 
-// Scratch 64-bit values (hi, lo) for the shift helpers: no allocation per draw.
-let hiOut = 0;
-let loOut = 0;
-
-/** (hi, lo) << n, 0 < n < 64, into (hiOut, loOut). */
-function shl(hi: number, lo: number, n: number): void {
-  if (n >= 32) {
-    hiOut = (lo << (n - 32)) >>> 0;
-    loOut = 0;
-  } else {
-    hiOut = ((hi << n) | (lo >>> (32 - n))) >>> 0;
-    loOut = (lo << n) >>> 0;
-  }
-}
-
-/** (hi, lo) >>> n (logical), 0 < n < 64, into (hiOut, loOut). */
-function shr(hi: number, lo: number, n: number): void {
-  if (n >= 32) {
-    loOut = hi >>> (n - 32);
-    hiOut = 0;
-  } else {
-    loOut = ((lo >>> n) | (hi << (32 - n))) >>> 0;
-    hiOut = hi >>> n;
-  }
-}
-
 /** One thread's (one Lua state's) generator. */
 export class LuaJitRandom {
   /** u[i] as hi, lo pairs: state[2i] is the high half. */
@@ -99,37 +73,79 @@ export class LuaJitRandom {
   /** The next double in [0, 1): LuaJIT's `lj_prng_u64d` minus 1.0. */
   next(): number {
     this.#step();
-    return ((this.#rHi & 0xfffff) * TWO_32 + this.#rLo) / TWO_52;
+    const r = this.#r;
+    return ((r[0] & 0xfffff) * TWO_32 + r[1]) / TWO_52;
   }
 
-  #rHi = 0;
-  #rLo = 0;
+  /**
+   * The last step's result (hi, lo), in a typed array: a field or a module variable holding a 32-bit value
+   * above 2^30 would box it in a new heap number on every store.
+   */
+  readonly #r = new Uint32Array(2);
 
-  /** `TW223_STEP`: advances the four generators; their xor is left in (#rHi, #rLo). */
+  /**
+   * `TW223_STEP`: advances the four generators; their xor is left in `#r`. The 64-bit shifts are written out
+   * on local 32-bit halves (signed or not: only the bits matter), which the JIT keeps in registers.
+   */
   #step(): void {
     const state = this.#state;
     let rHi = 0;
     let rLo = 0;
     for (let i = 0; i < 4; i++) {
-      const [k, q, s] = GENERATORS[i];
+      const g = GENERATORS[i];
+      const k = g[0];
+      const q = g[1];
+      const s = g[2];
       const zHi = state[2 * i];
       const zLo = state[2 * i + 1];
-      // ((z << q) ^ z) >> (k - s)
-      shl(zHi, zLo, q);
-      shr((hiOut ^ zHi) >>> 0, (loOut ^ zLo) >>> 0, k - s);
-      const aHi = hiOut;
-      const aLo = loOut;
-      // (z & (-1 << (64 - k))) << s: keep the top k bits, then shift.
-      shl(0xffffffff, 0xffffffff, 64 - k);
-      shl((zHi & hiOut) >>> 0, (zLo & loOut) >>> 0, s);
-      const nHi = (aHi ^ hiOut) >>> 0;
-      const nLo = (aLo ^ loOut) >>> 0;
+      // a = ((z << q) ^ z) >> (k - s)
+      let tHi: number, tLo: number;
+      if (q >= 32) {
+        tHi = zLo << (q - 32);
+        tLo = 0;
+      } else {
+        tHi = (zHi << q) | (zLo >>> (32 - q));
+        tLo = zLo << q;
+      }
+      const uHi = tHi ^ zHi;
+      const uLo = tLo ^ zLo;
+      const r = k - s;
+      let aHi: number, aLo: number;
+      if (r >= 32) {
+        aHi = 0;
+        aLo = uHi >>> (r - 32);
+      } else {
+        aHi = uHi >>> r;
+        aLo = (uLo >>> r) | (uHi << (32 - r));
+      }
+      // b = (z & (-1 << (64 - k))) << s: keep the top k bits, then shift.
+      const m = 64 - k;
+      let mHi: number, mLo: number;
+      if (m >= 32) {
+        mHi = -1 << (m - 32);
+        mLo = 0;
+      } else {
+        mHi = -1;
+        mLo = -1 << m;
+      }
+      const kHi = zHi & mHi;
+      const kLo = zLo & mLo;
+      let bHi: number, bLo: number;
+      if (s >= 32) {
+        bHi = kLo << (s - 32);
+        bLo = 0;
+      } else {
+        bHi = (kHi << s) | (kLo >>> (32 - s));
+        bLo = kLo << s;
+      }
+      const nHi = aHi ^ bHi;
+      const nLo = aLo ^ bLo;
       state[2 * i] = nHi;
       state[2 * i + 1] = nLo;
       rHi ^= nHi;
       rLo ^= nLo;
     }
-    this.#rHi = rHi >>> 0;
-    this.#rLo = rLo >>> 0;
+    this.#r[0] = rHi;
+    this.#r[1] = rLo;
   }
 }

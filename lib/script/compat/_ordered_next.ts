@@ -9,6 +9,8 @@
  */
 
 import { lauxlib, lua, type LuaState } from "../fengari/_lua.ts";
+import { type Entry, keyOf, rawLength, type Table, type TString, type TValue } from "../fengari/_direct.ts";
+import { vmIntrinsics } from "../fengari/_vm.ts";
 
 /** Is the key at `idx` a whole number in 1..`border` (a key of the array part)? */
 function isArrayKey(L: LuaState, idx: number, border: number): boolean {
@@ -58,6 +60,94 @@ export function orderedNext(L: LuaState): number {
   lua.lua_pushnil(L);
   return 1;
 }
+
+/** A number key of the array part, as {@linkcode isArrayKey} reads one on the stack. */
+function isArrayKeyValue(key: TValue, border: number): boolean {
+  if ((key.type & 0x0f) !== lua.LUA_TNUMBER) return false;
+  const n = key.value as number;
+  return n >= 1 && n <= border && Number.isInteger(n);
+}
+
+/** fengari's table hash of a key (ltable.js `table_hash`) for the kinds read here; undefined for the others. */
+function hashOf(key: TValue): unknown {
+  switch (key.type & 0x0f) {
+    case lua.LUA_TSTRING:
+      return keyOf(key.value as TString);
+    case lua.LUA_TNUMBER:
+    case lua.LUA_TBOOLEAN:
+    case lua.LUA_TTABLE:
+    case lua.LUA_TFUNCTION:
+    case lua.LUA_TUSERDATA:
+    case lua.LUA_TTHREAD:
+      return key.value;
+    default:
+      return undefined; // light userdata: hashed in several ways by fengari
+  }
+}
+
+/**
+ * One step of `for k, v in pairs(t)` for the interpreter (`vmIntrinsics.next` of `_vm.ts`), without a call:
+ * what {@linkcode orderedNext} returns for `t` (at `table`) and the key at `control`, read from the table
+ * directly, written to the loop's slots (`wanted` of them from `first`). Returns false, having changed
+ * nothing the call would not change the same way, for a key it does not handle here (one deleted during the
+ * traversal, which fengari finds among its dead keys; a light userdata): the interpreter then calls.
+ */
+function orderedNextStep(
+  tableValue: TValue,
+  control: TValue,
+  slots: TValue[],
+  first: number,
+  wanted: number,
+): boolean {
+  const table = tableValue.value as Table;
+  const starting = control.type === lua.LUA_TNIL;
+  let border = starting ? undefined : borders.get(table);
+  let entry: Entry | undefined;
+  if (!starting && !isArrayKeyValue(control, border ?? rawLength(table))) {
+    // Find the key before anything changes: a key not among the live ones goes to fengari's lua_next.
+    const hash = hashOf(control);
+    if (hash === undefined) return false;
+    const current = table.strong.get(hash);
+    if (current === undefined) return false;
+    entry = current.n;
+  }
+  if (border === undefined) {
+    border = rawLength(table);
+    borders.set(table, border);
+  }
+  if (entry === undefined && (starting || isArrayKeyValue(control, border))) {
+    for (let i = starting ? 1 : (control.value as number) + 1; i <= border; i++) {
+      const found = table.strong.get(i);
+      if (found !== undefined && found.value.type !== lua.LUA_TNIL) {
+        const key = slots[first];
+        key.type = LUA_TNUMINT;
+        key.value = i;
+        return setResults(found.value, slots, first, wanted);
+      }
+    }
+    entry = table.f; // the array part is done: the other keys from the start
+  }
+  for (; entry !== undefined; entry = entry.n) {
+    if (!isArrayKeyValue(entry.key, border)) {
+      slots[first].setfrom(entry.key);
+      return setResults(entry.value, slots, first, wanted);
+    }
+  }
+  for (let j = 0; j < wanted; j++) slots[first + j].setnilvalue();
+  return true;
+}
+
+/** The value after the key already in `slots[first]`, then nils up to `wanted` results. */
+function setResults(value: TValue, slots: TValue[], first: number, wanted: number): true {
+  if (wanted >= 2) slots[first + 1].setfrom(value);
+  for (let j = 2; j < wanted; j++) slots[first + j].setnilvalue();
+  return true;
+}
+
+/** fengari's tag of an integer value. */
+const LUA_TNUMINT = lua.LUA_TNUMBER | (1 << 4);
+
+vmIntrinsics.next = { fn: orderedNext, step: orderedNextStep };
 
 /** `pairs(t)`: the `__pairs` metamethod when there is one (Lua 5.3), else `orderedNext, t, nil`. */
 export function orderedPairs(L: LuaState): number {

@@ -154,7 +154,11 @@ function renderFloat(
   } else {
     const magnitude = Math.abs(value);
     const p = precision ?? 6;
-    if (conversion === "f") digits = formatFixed(magnitude, p, options);
+    // `toFixed` picks, of the two nearest results, the larger: LuaJIT's rounding of halves away from zero,
+    // from the exact value (ECMA-262's Number.prototype.toFixed), and much faster than the exact expansion.
+    // Below 1e21 (above, it gives an exponent) and without `#` (always a point).
+    if (conversion === "f" && magnitude < 1e21 && !options.alternate) digits = magnitude.toFixed(p);
+    else if (conversion === "f") digits = formatFixed(magnitude, p, options);
     else if (conversion === "g" || conversion === "G") digits = formatGeneral(magnitude, p, options);
     else digits = formatExponential(magnitude, p, options);
   }
@@ -275,7 +279,9 @@ function formatDirectly(L: LuaState, format: Uint8Array, top: number): boolean {
   }
   appendBytes(format, literalStart, format.length);
   const result = newBytes(outLength);
-  result.set(out.subarray(0, outLength));
+  // A short result by hand: `subarray()` would make an object only to copy from.
+  if (outLength <= 256) { for (let i = 0; i < outLength; i++) result[i] = out[i]; }
+  else result.set(out.subarray(0, outLength));
   pushString(L, newString(L, result));
   return true;
 }

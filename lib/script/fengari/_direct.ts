@@ -18,6 +18,8 @@ import { lua, type LuaState } from "./_lua.ts";
 import lstring from "npm:fengari@0.1.5/src/lstring.js";
 // @ts-types="./_internals.d.ts"
 import lobject from "npm:fengari@0.1.5/src/lobject.js";
+// @ts-types="./_internals.d.ts"
+import ltable from "npm:fengari@0.1.5/src/ltable.js";
 
 /** A Lua string object: its bytes and its table key (computed once, on first use as a key). */
 export interface TString {
@@ -30,6 +32,8 @@ export interface TValue {
   type: number;
   value: unknown;
   setsvalue(ts: TString): void;
+  setfrom(other: TValue): void;
+  setnilvalue(): void;
 }
 
 /** An entry of a table's insertion-ordered list. */
@@ -52,10 +56,17 @@ export interface Table {
 const TValueClass = lobject.TValue as new (type: number, value: unknown) => TValue;
 /** fengari marks every string value as a long string (`setsvalue`); type tests use the low 4 bits. */
 const LUA_TLNGSTR = lua.LUA_TSTRING | (1 << 4);
+/** fengari's tag of an integer value (`LUA_TNUMBER` with variant bit 1). */
+const LUA_TNUMINT = lua.LUA_TNUMBER | (1 << 4);
 
 /** The value type without its variant bits (`LUA_TSTRING`, `LUA_TNUMBER`, …). */
 export function baseType(value: TValue): number {
   return value.type & 0x0f;
+}
+
+/** `#t` without metamethods (`rawlen`): fengari's border search (`luaH_getn`). */
+export function rawLength(table: Table): number {
+  return (ltable as unknown as { luaH_getn(t: Table): number }).luaH_getn(table);
 }
 
 /** A new Lua string object owning `bytes` (no copy: the caller gives up the array). */
@@ -92,6 +103,28 @@ export function rawSetString(table: Table, key: TString, value: TString): void {
   const added: Entry = {
     key: new TValueClass(LUA_TLNGSTR, key),
     value: new TValueClass(LUA_TLNGSTR, value),
+    p: table.l,
+    n: undefined,
+  };
+  if (table.l !== undefined) table.l.n = added;
+  else table.f = added;
+  table.l = added;
+  table.strong.set(hash, added);
+}
+
+/** `rawset(t, key, n)` for a string key and an integer value, on a table nobody uses as a metatable yet. */
+export function rawSetInteger(table: Table, key: TString, n: number): void {
+  const hash = keyOf(key);
+  table.flags = 0;
+  const entry = table.strong.get(hash);
+  if (entry !== undefined) {
+    entry.value.type = LUA_TNUMINT;
+    entry.value.value = n;
+    return;
+  }
+  const added: Entry = {
+    key: new TValueClass(LUA_TLNGSTR, key),
+    value: new TValueClass(LUA_TNUMINT, n),
     p: table.l,
     n: undefined,
   };

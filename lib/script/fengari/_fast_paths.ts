@@ -54,17 +54,18 @@ export function stringKey(bytes: Uint8Array): string {
  */
 const BLOCK_BYTES = 4096;
 const MAX_BLOCK_STRING = 256;
-let block = new Uint8Array(BLOCK_BYTES);
+/** The current block (its `ArrayBuffer`: reading a view's `.buffer` on each call costs a getter call). */
+let block = new ArrayBuffer(BLOCK_BYTES);
 let blockUsed = 0;
 
 /** Fresh (zeroed) bytes for a new string, from a shared block when small. */
 export function newBytes(length: number): Uint8Array {
   if (length > MAX_BLOCK_STRING) return new Uint8Array(length);
   if (blockUsed + length > BLOCK_BYTES) {
-    block = new Uint8Array(BLOCK_BYTES);
+    block = new ArrayBuffer(BLOCK_BYTES);
     blockUsed = 0;
   }
-  const bytes = new Uint8Array(block.buffer, blockUsed, length);
+  const bytes = new Uint8Array(block, blockUsed, length);
   blockUsed += length;
   return bytes;
 }

@@ -35,6 +35,10 @@ export interface FengariInternals {
   TValue: unknown;
   CallInfo: unknown;
   luaE_extendCI: unknown;
+  // ldo.js, lvm.js, ldebug.js and llimits.js (`_stack_patch.ts`, `_vm.ts`): typed where they are used.
+  luaD_call: unknown;
+  luaD_callnoyield: unknown;
+  luaD_throw: unknown;
   /** Set by `_stack_patch.ts` once its replacements are installed. */
   stackPatchInstalled?: boolean;
 }

@@ -12,6 +12,7 @@ import { fastPathsInEffect } from "./_fast_paths.ts";
 import fengari from "npm:fengari@0.1.5";
 import "./_number_spelling_patch.ts";
 import { dropFinishedCalls, stackPatchInEffect } from "./_stack_patch.ts";
+import { vmInEffect } from "./_vm.ts";
 import type { LauxApi, LuaApi, LualibApi, LuaState } from "./_fengari.d.ts";
 
 export type {
@@ -24,7 +25,9 @@ export type {
 } from "./_fengari.d.ts";
 
 // A used binding, not a bare import: the bundler drops side-effect-only imports it deems pure.
-if (!fastPathsInEffect() || !stackPatchInEffect()) throw new Error("fengari's fast paths are not installed");
+if (!fastPathsInEffect() || !stackPatchInEffect() || !vmInEffect()) {
+  throw new Error("fengari's fast paths are not installed");
+}
 
 /** The core API (`lua_*`). */
 export const lua: LuaApi = fengari.lua;

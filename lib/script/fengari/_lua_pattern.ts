@@ -69,7 +69,7 @@ export class MatchState {
     this.reserve(n);
     const out = this.out;
     let o = this.outLength;
-    if (n < 32) {
+    if (n < 256) {
       for (let i = start; i < end; i++) out[o++] = bytes[i];
     } else {
       out.set(bytes.subarray(start, end), o);
@@ -442,4 +442,67 @@ export function indexOfBytes(haystack: Uint8Array, needle: Uint8Array, from: num
     return i;
   }
   return -1;
+}
+
+/**
+ * The index just past a `[...]` set that starts the pattern `p`, or -1 when it is malformed (`classEnd`
+ * without raising: the matcher raises for it, with its message, when it runs).
+ */
+function setEnd(p: Uint8Array): number {
+  const length = p.length;
+  let q = 1;
+  if (p[q] === 94) q++; // '^'
+  do {
+    if (q >= length) return -1;
+    if (p[q++] === L_ESC && q < length) q++;
+  } while (p[q] !== 93);
+  return q + 1;
+}
+
+const singleClasses = new WeakMap<Uint8Array, Uint8Array | null>();
+const scratch = new MatchState();
+
+/**
+ * When the whole pattern `p` is one single-character class without a repetition suffix (`x`, `.`, `%a`,
+ * `[%c"\\]`, …; no anchor, capture or `%b`/`%f`/back-reference), the bytes it matches as a 256-entry table
+ * (1 = matches); null otherwise. Every match of such a pattern is one byte long, so `gsub` can test bytes
+ * against the table instead of running the matcher at each position. Cached per pattern string (a
+ * pattern is most often a constant, the same bytes object on every call).
+ */
+export function singleClassMembers(p: Uint8Array): Uint8Array | null {
+  let members = singleClasses.get(p);
+  if (members === undefined) {
+    members = compileSingleClass(p);
+    singleClasses.set(p, members);
+  }
+  return members;
+}
+
+function compileSingleClass(p: Uint8Array): Uint8Array | null {
+  const length = p.length;
+  if (length === 0) return null;
+  const first = p[0];
+  let test: (c: number) => boolean;
+  if (first === L_ESC) {
+    if (length !== 2) return null;
+    const cl = p[1];
+    if ((cl >= 48 && cl <= 57) || cl === 98 || cl === 102) return null; // back-reference, %b, %f
+    test = (c) => matchClass(c, cl);
+  } else if (first === 91) { // '['
+    const end = setEnd(p);
+    if (end !== length) return null;
+    test = (c) => {
+      scratch.p = p;
+      scratch.pEnd = length;
+      return matchBracketClass(scratch, c, 0, end - 1);
+    };
+  } else {
+    // '^' anchors, '(' and ')' are captures, a lone '$' matches the end: the matcher's business.
+    if (length !== 1 || first === 94 || first === 40 || first === 41 || first === 36) return null;
+    test = first === 46 ? () => true : (c) => c === first;
+  }
+  const members = new Uint8Array(256);
+  for (let c = 0; c < 256; c++) members[c] = test(c) ? 1 : 0;
+  scratch.p = EMPTY;
+  return members;
 }

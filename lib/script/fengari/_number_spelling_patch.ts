@@ -15,6 +15,9 @@
 // package first, then take the already-loaded internals. The package import is a used binding, not a bare
 // `import "…"`: the bundler (`deno bundle`) drops a side-effect-only import of a package it deems pure.
 // Full `npm:` specifiers, not import-map names: `deno run <url>` users have no import map (docs/install.md).
+// `_fast_paths.ts` before fengari, whichever module imports this one first (as `_lua.ts` does): fengari's
+// modules keep the primitives they find when they load.
+import { fastPathsInEffect } from "./_fast_paths.ts";
 // @ts-types="./_fengari.d.ts"
 import fengari from "npm:fengari@0.1.5";
 // @ts-types="./_internals.d.ts"
@@ -23,7 +26,7 @@ import lobject from "npm:fengari@0.1.5/src/lobject.js";
 import lstring from "npm:fengari@0.1.5/src/lstring.js";
 import { formatNumber } from "./_number_text.ts";
 
-if (typeof fengari.lua !== "object") throw new Error("fengari did not load");
+if (typeof fengari.lua !== "object" || !fastPathsInEffect()) throw new Error("fengari did not load");
 const encoder = new TextEncoder();
 const original = lobject.luaO_tostring;
 

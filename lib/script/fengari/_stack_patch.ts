@@ -3,7 +3,10 @@
  * `lua_settop`. `delete` on an array element is a call into V8's runtime and leaves a hole behind; a
  * request() hook pays it some twenty times, a good part of its time on bench/scripted.lua
  * (docs/benchmarks.md). Storing `undefined` frees the value just as well (fengari reads a deleted slot and an
- * `undefined` one alike) and is an ordinary store.
+ * `undefined` one alike) and is an ordinary store. Better still, the slot keeps its object, set to nil, and
+ * the next call's frame reuses it instead of allocating a new one per slot (fengari makes every frame's
+ * slots anew, on every call): nothing but the stack holds a slot's object once it is above the top, since
+ * `luaF_close` gives the stack new objects where a closure keeps the old ones.
  *
  * fengari also allocates a new `CallInfo` (a 14-field object with six boxed numbers) for every call, Lua or
  * JS, and drops it on return; C Lua keeps the list of finished ones and reuses them. So does `extendCallInfo`
@@ -11,13 +14,14 @@
  * set by `luaD_precall` or by the API function that needs it, as in C Lua, whose reuse this mirrors. That is a
  * third of what a `request()` returning a constant allocated (docs/benchmarks.md).
  *
- * Replaced here: `adjust_top`, `luaD_poscall` (with the result move it ends with), `luaE_extendCI`, and the
- * JS-function half of `luaD_precall`, which returns through ldo.js's own `luaD_poscall`: a Lua call to a JS
- * function (`wrk.format`, every library function) would otherwise still `delete` its slots on return. fengari's
- * VM and API call them through the `ldo` and `lstate` module objects, so replacing the properties reaches
- * them; calls inside ldo.js itself keep the originals, which is only slower. Loaded after fengari (`_lua.ts`);
+ * Replaced here: `adjust_top`, `luaD_poscall` (with the result move it ends with), `luaE_extendCI`, and
+ * `luaD_precall` for JS functions and for Lua functions without `...` (vararg functions and `__call` go to the
+ * original), since ldo.js's own returns through its own `luaD_poscall`; and `luaD_call`/`luaD_callnoyield`
+ * (the generic `for`'s iterator, metamethods, JS calling Lua), since ldo.js's own calls its own `luaD_precall`.
+ * fengari's VM and API call them through the `ldo` and `lstate` module objects, so replacing the properties
+ * reaches them; calls inside ldo.js itself keep the originals, which is only slower. Loaded after fengari (`_lua.ts`);
  * its line-and-return hooks (the debug library's) still go through the original.
- * `tests/script/fengari/fast_paths_test.ts` checks the patch is in effect.
+ * `tests/script/fengari/fast_paths_test.ts` and `vm_test.ts` check the patch is in effect.
  *
  * @module
  */
@@ -30,6 +34,12 @@ import ldo from "npm:fengari@0.1.5/src/ldo.js";
 import lobject from "npm:fengari@0.1.5/src/lobject.js";
 // @ts-types="./_internals.d.ts"
 import lstate from "npm:fengari@0.1.5/src/lstate.js";
+// @ts-types="./_internals.d.ts"
+import lvmModule from "npm:fengari@0.1.5/src/lvm.js";
+// @ts-types="./_internals.d.ts"
+import ldebugModule from "npm:fengari@0.1.5/src/ldebug.js";
+// @ts-types="./_internals.d.ts"
+import llimits from "npm:fengari@0.1.5/src/llimits.js";
 
 /** The parts of fengari's `lua_State` and `CallInfo` these functions touch. */
 interface State {
@@ -37,8 +47,19 @@ interface State {
   stack: (Slot | undefined)[];
   ci: CallInfo;
   hookmask: number;
+  nCcalls: number;
+  nny: number;
+}
+/** A Lua function's prototype, as far as a call reads it. */
+interface Proto {
+  is_vararg: boolean;
+  maxstacksize: number;
+  code: unknown[];
 }
 interface CallInfo {
+  l_base: number;
+  l_code: unknown[];
+  l_savedpc: number;
   funcOff: number;
   nresults: number;
   previous: CallInfo;
@@ -59,23 +80,52 @@ const { LUA_MULTRET, LUA_MASKCALL, LUA_MASKLINE, LUA_MASKRET, LUA_MINSTACK, LUA_
 /** fengari's tags for a light JS function and a JS closure (defs.js `constant_types`). */
 const LUA_TLCF = LUA_TFUNCTION | (1 << 4);
 const LUA_TCCL = LUA_TFUNCTION | (2 << 4);
+const LUA_TLCL = LUA_TFUNCTION;
+const CIST_LUA = (lstate as unknown as { CIST_LUA: number }).CIST_LUA;
 const LUA_TNIL = fengari.lua.LUA_TNIL;
 const TValue = lobject.TValue as new (type: number, value: null) => Slot;
 const originalPoscall = ldo.luaD_poscall as (L: State, ci: CallInfo, first: number, count: number) => boolean;
 const originalPrecall = ldo.luaD_precall as (L: State, off: number, nresults: number) => boolean;
 const checkStack = ldo.luaD_checkstack as (L: State, n: number) => void;
+const lvm = lvmModule as unknown as { luaV_execute(L: State): void };
+const ldebug = ldebugModule as unknown as { luaG_runerror(L: State, message: Uint8Array): never };
+const throwError = ldo.luaD_throw as (L: State, status: number) => never;
+const { LUAI_MAXCCALLS } = llimits as unknown as { LUAI_MAXCCALLS: number };
+const LUA_ERRERR = fengari.lua.LUA_ERRERR;
 
-/** Empties slots `from` down to `to` (inclusive), never writing past the array's end. */
+/**
+ * Empties slots `from` down to `to` (inclusive), never writing past the array's end. Each slot keeps its
+ * object, set to nil, for `adjustTop` to reuse: nothing but the stack holds a slot object once it is above the
+ * top (a closure's upvalue holds one, but `luaF_close` gives the stack a new object before the slot is left).
+ */
 function clear(L: State, from: number, to: number): void {
   const stack = L.stack;
-  for (let i = Math.min(from, stack.length - 1); i >= to; i--) stack[i] = undefined;
+  for (let i = Math.min(from, stack.length - 1); i >= to; i--) {
+    const slot = stack[i];
+    if (slot !== undefined) {
+      slot.type = LUA_TNIL;
+      slot.value = null;
+    }
+  }
 }
 
+/** Sets the top to `newTop`: new slots are nil, in the objects `clear` left there when it can. */
 function adjustTop(L: State, newTop: number): void {
-  if (L.top < newTop) {
-    while (L.top < newTop) L.stack[L.top++] = new TValue(LUA_TNIL, null);
-  } else if (L.top > newTop) {
-    clear(L, L.top - 1, newTop);
+  let top = L.top;
+  if (top < newTop) {
+    const stack = L.stack;
+    for (; top < newTop; top++) {
+      const slot = stack[top];
+      if (slot !== undefined) {
+        slot.type = LUA_TNIL;
+        slot.value = null;
+      } else {
+        stack[top] = new TValue(LUA_TNIL, null);
+      }
+    }
+    L.top = top;
+  } else if (top > newTop) {
+    clear(L, top - 1, newTop);
     L.top = newTop;
   }
 }
@@ -131,12 +181,39 @@ function extendCallInfo(L: State): CallInfo {
 }
 
 /**
- * `luaD_precall`: a JS function is called here as fengari does it (ldo.js), returning through `posCall`; Lua
- * functions, other values (`__call`) and calls under a call hook go to the original.
+ * The Lua-function half of `luaD_precall` for a function without `...` and without a call hook: the frame's
+ * slots (missing arguments included) set to nil by `adjustTop`, in the objects already there. Returns false:
+ * the caller runs the function.
+ */
+function preCallLua(L: State, off: number, nresults: number, func: Slot, p: Proto): boolean {
+  const fsize = p.maxstacksize;
+  checkStack(L, fsize);
+  const base = off + 1;
+  const ci = extendCallInfo(L);
+  ci.funcOff = off;
+  ci.nresults = nresults;
+  ci.func = func;
+  ci.l_base = base;
+  ci.top = base + fsize;
+  adjustTop(L, ci.top);
+  ci.l_code = p.code;
+  ci.l_savedpc = 0;
+  ci.callstatus = CIST_LUA;
+  return false;
+}
+
+/**
+ * `luaD_precall`: a JS function is called here as fengari does it (ldo.js), returning through `posCall`, and a
+ * Lua function's frame is set up by `preCallLua`; vararg functions, other values (`__call`) and calls under a
+ * call hook go to the original.
  */
 function preCall(L: State, off: number, nresults: number): boolean {
   const func = L.stack[off]!;
   const type = func.type;
+  if (type === LUA_TLCL && !(L.hookmask & LUA_MASKCALL)) {
+    const p = (func.value as { p: Proto }).p;
+    if (!p.is_vararg) return preCallLua(L, off, nresults, func, p);
+  }
   if ((type !== LUA_TLCF && type !== LUA_TCCL) || L.hookmask & LUA_MASKCALL) {
     return originalPrecall(L, off, nresults);
   }
@@ -158,7 +235,32 @@ function preCall(L: State, off: number, nresults: number): boolean {
   return true;
 }
 
+/** ldo.js `stackerror`: too many nested calls from JS (the C stack of C Lua). */
+function stackError(L: State): void {
+  if (L.nCcalls === LUAI_MAXCCALLS) ldebug.luaG_runerror(L, fengari.to_luastring("JS stack overflow", true));
+  else if (L.nCcalls >= LUAI_MAXCCALLS + (LUAI_MAXCCALLS >> 3)) throwError(L, LUA_ERRERR);
+}
+
+/**
+ * `luaD_call` (how JS code, metamethods and the generic `for` call a function): ldo.js's own calls its own
+ * `luaD_precall`, so every call made this way would miss `preCall` and `posCall` above.
+ */
+function call(L: State, off: number, nResults: number): void {
+  if (++L.nCcalls >= LUAI_MAXCCALLS) stackError(L);
+  if (!preCall(L, off, nResults)) lvm.luaV_execute(L);
+  L.nCcalls--;
+}
+
+/** `luaD_callnoyield`: {@linkcode call} where the called function may not yield. */
+function callNoYield(L: State, off: number, nResults: number): void {
+  L.nny++;
+  call(L, off, nResults);
+  L.nny--;
+}
+
 if (!ldo.stackPatchInstalled) {
+  ldo.luaD_call = call;
+  ldo.luaD_callnoyield = callNoYield;
   ldo.adjust_top = adjustTop;
   ldo.luaD_poscall = posCall;
   lstate.luaE_extendCI = extendCallInfo;
@@ -177,6 +279,6 @@ export function dropFinishedCalls(L: unknown): void {
 
 /** Whether fengari's VM now calls the replacements (for tests). */
 export function stackPatchInEffect(): boolean {
-  return ldo.stackPatchInstalled === true && ldo.adjust_top === adjustTop &&
+  return ldo.stackPatchInstalled === true && ldo.adjust_top === adjustTop && ldo.luaD_call === call &&
     lstate.luaE_extendCI === extendCallInfo && ldo.luaD_precall === preCall;
 }

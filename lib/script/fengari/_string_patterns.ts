@@ -16,7 +16,7 @@
 
 import { lauxlib, lua, type LuaJsFunction, type LuaState, raise } from "./_lua.ts";
 import { newBytes } from "./_fast_paths.ts";
-import { newString, pushString } from "./_direct.ts";
+import { newString, pushString, type TString } from "./_direct.ts";
 import {
   acquireMatchState,
   CAP_POSITION,
@@ -26,6 +26,7 @@ import {
   isPlain,
   MatchState,
   releaseMatchState,
+  singleClassMembers,
 } from "./_lua_pattern.ts";
 
 /** fengari's own functions' names (lstrlib.js), by `string` field: the shape the probe expects. */
@@ -37,9 +38,25 @@ const ORIGINAL_NAMES: Record<string, string> = {
 };
 const L_ESC = 37;
 
-/** Pushes `src[start, end)` as a new Lua string. */
+/**
+ * How often `gsub` took the path for a pattern of one single-character class (`singleClassMembers`), for
+ * tests.
+ */
+export const patternProbe = { gsubSingleClass: 0 };
+
+/** The one-byte strings, made once each: a capture of one byte (gsub's `%c` match) needs no new string. */
+const oneByteStrings: (TString | undefined)[] = new Array(256);
+
+/** Pushes `src[start, end)` as a new Lua string (a shared one for a single byte: strings are immutable). */
 function pushBytes(L: LuaState, src: Uint8Array, start: number, end: number): void {
   const length = end - start;
+  if (length === 1) {
+    const c = src[start];
+    let ts = oneByteStrings[c];
+    if (ts === undefined) ts = oneByteStrings[c] = newString(L, Uint8Array.of(c));
+    pushString(L, ts);
+    return;
+  }
   const bytes = newBytes(length);
   if (length < 32) {
     for (let i = 0; i < length; i++) bytes[i] = src[start + i];
@@ -242,7 +259,25 @@ export function stringGsub(L: LuaState): number {
   let s = 0;
   let lastMatch = -1;
   let n = 0;
-  while (n < maxS) {
+  const members = anchor ? null : singleClassMembers(p);
+  if (members !== null) {
+    // Every match is one byte: test bytes against the class's table, copy the runs between matches whole.
+    patternProbe.gsubSingleClass++;
+    ms.level = 0;
+    while (n < maxS && s < srcl) {
+      let run = s;
+      while (run < srcl && members[src[run]] === 0) run++;
+      ms.append(src, s, run);
+      s = run;
+      if (s === srcl) break;
+      n++;
+      if (plainNews) ms.append(news!, 0, news!.length);
+      else if (news !== null) addString(ms, news, s, s + 1);
+      else addCalledValue(ms, s, s + 1, tr === lua.LUA_TFUNCTION);
+      s++;
+    }
+  }
+  while (members === null && n < maxS) {
     ms.level = 0;
     const e = doMatch(ms, s, pStart);
     if (e !== -1 && e !== lastMatch) {
@@ -257,8 +292,12 @@ export function stringGsub(L: LuaState): number {
     if (anchor) break;
   }
   ms.append(src, s, srcl);
-  const result = newBytes(ms.outLength);
-  result.set(ms.out.subarray(0, ms.outLength));
+  const length = ms.outLength;
+  const result = newBytes(length);
+  const out = ms.out;
+  // A short result by hand: `subarray()` would make an object only to copy from.
+  if (length <= 256) { for (let i = 0; i < length; i++) result[i] = out[i]; }
+  else result.set(out.subarray(0, length));
   releaseMatchState(ms);
   pushString(L, newString(L, result));
   lua.lua_pushinteger(L, n);
