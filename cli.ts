@@ -238,6 +238,9 @@ async function runCli(args: string[]): Promise<number> {
     const run = await Run.start(config, {
       signal: abort.signal,
       workerModule: WORKER_MODULE,
+      // Without a script (and without --hdr-log), one host's threads run on this thread: a worker isolate fewer
+      // (docs/benchmarks.md#memory-per-thread).
+      hostOnMainThread: true,
       write: config.jsonPath === "-" ? writeStderr : undefined,
       onProgress: meter === null ? undefined : (progress) => meter.update(progress, performance.now()),
       onInterval: hdrLogModule === null ? undefined : (interval) => hdrLog?.append(interval),

@@ -1,6 +1,6 @@
 /**
  * A run's lifecycle, as wrk's `main` orders it (docs/wrk-compat.md, "Phase order"): pre-flight, then the script
- * into each thread (in workers: lib/worker/worker_host.ts) and the main state, `setup()` for each thread,
+ * into each thread (in workers, or on this thread: lib/worker/worker_host.ts) and the main state, `setup()` for each thread,
  * start them, stop at the deadline, merge their figures, and later call `done()`. The stages themselves live in `preflight/`, `worker/` and
  * `merge/`; this file only sequences them and bounds how long each may take.
  */
@@ -16,7 +16,7 @@ import { checkStartAt, waitUntil } from "./preflight/start_at.ts";
 import type { MainScript } from "./script/main_script.ts";
 import type { LatencySnapshot, WorkerSetup } from "./worker/protocol.ts";
 import { WorkerThread } from "./worker/worker_thread.ts";
-import { workerCount, WorkerHost } from "./worker/worker_host.ts";
+import { MainThreadHost, type ThreadHost, workerCount, WorkerHost } from "./worker/worker_host.ts";
 
 /** How long stopped threads get to report before they are listed as unfinished. */
 const DEFAULT_GRACE_MS = 1000;
@@ -97,11 +97,21 @@ export interface RunOptions {
    */
   workerModule?: string | URL;
   /**
-   * How many Web Workers run the threads. Default: one per core this process may use, never more than the
-   * threads (lib/worker/worker_host.ts); each thread stays a wrk thread with its own Lua state and
-   * connections. 1 runs every thread in one worker; `config.threads` gives each its own.
+   * How many hosts (Web Workers, and this thread with `hostOnMainThread`) run the threads. Default: one per
+   * core this process may use, never more than the threads (lib/worker/worker_host.ts); each thread stays a
+   * wrk thread with its own Lua state and connections. 1 runs every thread in one host; `config.threads` gives
+   * each its own.
    */
   maxWorkers?: number;
+  /**
+   * Run the first host's threads on this thread instead of in a Web Worker: one V8 isolate fewer, ~10 MiB
+   * (docs/benchmarks.md#memory-per-thread). Their sockets then share this thread's epoll loop, which blocks it
+   * for at most a millisecond at a time and yields to its event loop every few (lib/net/_epoll_socket.ts); this
+   * thread's timers then fire later, by tens of milliseconds when the cores are busy. Default false; the
+   * command line sets it. Ignored with a script (Lua that never returns could not be stopped here) and with
+   * `onInterval` (whose cuts are timers on this thread, due on whole seconds).
+   */
+  hostOnMainThread?: boolean;
 }
 
 /** How a run is going: what `RunOptions.onProgress` is told. */
@@ -254,10 +264,14 @@ export class Run {
       workerModule: options.workerModule,
     };
     try {
-      // Thread i in worker i mod workers: each worker gets an even share of the threads, and so of the work.
-      const hosts = Array.from(
+      // Thread i in host i mod hosts: each host gets an even share of the threads, and so of the work.
+      const onMainThread = options.hostOnMainThread === true && script === null &&
+        options.onInterval === undefined;
+      const serve = onMainThread ? (await import("./worker/worker_main.ts")).serveThreads : null;
+      const hosts: ThreadHost[] = Array.from(
         { length: workerCount(config.threads, options.maxWorkers) },
-        () => new WorkerHost(options.workerModule),
+        (_, i) =>
+          i === 0 && serve !== null ? new MainThreadHost(serve) : new WorkerHost(options.workerModule),
       );
       for (let i = 0; i < config.threads; i++) {
         threads.push(new WorkerThread(i, address, events, hosts[i % hosts.length]));

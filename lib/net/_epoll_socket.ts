@@ -38,7 +38,7 @@ import {
 } from "./_libc.ts";
 import { clockMs, TIMER_SLACK_MS } from "./clock.ts";
 import { errnoName } from "./error_reason.ts";
-import { type Cancel, READ_FAILED, type Socket } from "./socket.ts";
+import { type Cancel, type ConnectTarget, READ_FAILED, type Socket } from "./socket.ts";
 
 const MAX_EVENTS = 256;
 /** How long the loop may block the thread when nothing is ready, before it hands the wait to Deno's pool. */
@@ -100,19 +100,53 @@ export class EpollLoop {
    * and with the signal's reason when it is aborted first.
    */
   connect(sockaddr: Uint8Array, signal: AbortSignal): Promise<Socket> {
+    const { promise, resolve, reject } = Promise.withResolvers<Socket>();
+    if (signal.aborted) {
+      this.wantTurn();
+      reject(signal.reason);
+      return promise;
+    }
+    const onAbort = () => {
+      reject(signal.reason);
+      attempt.cancel();
+    };
+    // `open` reports only after it returned: the listener is in place by then.
+    const attempt = this.open(sockaddr, {
+      opened: (socket) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(socket);
+      },
+      failed: (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    });
+    signal.addEventListener("abort", onAbort, { once: true });
+    return promise;
+  }
+
+  /**
+   * Connects to `sockaddr` (from `socketAddressBytes`) and tells `target` how it went (a `SocketError` when it
+   * failed), never before this returns: `Transport.open`, which the connection cycles use. No promise, signal or
+   * listener per connect: thousands of connects at once keep those alive long enough to outlive scavenges,
+   * and the old generation kept them (docs/benchmarks.md#memory-per-thread). Returns how to give up the
+   * connect: `target` then hears `failed`, at once.
+   */
+  open(sockaddr: Uint8Array, target: ConnectTarget): Cancel {
     const { calls, errno } = this.#libc;
-    // The caller's rejection handler runs in a microtask: the loop must give it a turn.
+    // The caller's handlers may settle promises: the loop must give their reactions a turn.
     this.wantTurn();
-    if (this.#closed) return Promise.reject(new SocketError("connect", 9));
+    if (this.#closed) return failLater(target, new SocketError("connect", 9));
     if (this.#epfd < 0) {
       const epfd = calls.epoll_create1(SOCK_CLOEXEC);
-      if (epfd < 0) return Promise.reject(new SocketError("epoll_create1", errno()));
+      if (epfd < 0) return failLater(target, new SocketError("epoll_create1", errno()));
       this.#epfd = epfd;
     }
-    const family = new DataView(sockaddr.buffer).getUint16(0, true);
+    // sa_family, a 16-bit integer in the machine's (little-endian) order.
+    const family = sockaddr[0] | (sockaddr[1] << 8);
     const fd = calls.socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) return Promise.reject(new SocketError("socket", errno()));
-    calls.setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, new Uint8Array(new Int32Array([1]).buffer), 4);
+    if (fd < 0) return failLater(target, new SocketError("socket", errno()));
+    calls.setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, INT_ONE, 4);
     const serial = ++this.#serial >>> 0;
     const view = this.#registrationView;
     view.setUint32(0, (EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET) >>> 0, true);
@@ -121,14 +155,14 @@ export class EpollLoop {
     if (calls.epoll_ctl(this.#epfd, EPOLL_CTL_ADD, fd, this.#registration) < 0) {
       const error = new SocketError("epoll_ctl", errno());
       calls.close(fd);
-      return Promise.reject(error);
+      return failLater(target, error);
     }
     const socket = new EpollSocket(this, this.#libc, fd, serial);
     this.#sockets[fd] = socket;
     this.#open++;
-    const connected = socket.startConnect(sockaddr, signal);
+    socket.startConnect(sockaddr, target);
     this.#run();
-    return connected;
+    return socket;
   }
 
   /**
@@ -378,9 +412,6 @@ export class EpollSocket implements Socket {
   #writeBytes: Uint8Array | null = null;
   #writeResolve: (n: number) => void = noop;
   #writeReject: (error: unknown) => void = noop;
-  #connectResolve: (socket: Socket) => void = noop;
-  #connectReject: (error: unknown) => void = noop;
-  #signal: AbortSignal | null = null;
 
   constructor(loop: EpollLoop, libc: Libc, fd: number, serial: number) {
     this.#loop = loop;
@@ -389,45 +420,47 @@ export class EpollSocket implements Socket {
     this.serial = serial;
   }
 
-  startConnect(sockaddr: Uint8Array, signal: AbortSignal): Promise<Socket> {
-    const { promise, resolve, reject } = Promise.withResolvers<Socket>();
-    this.#connectResolve = resolve;
-    this.#connectReject = reject;
-    if (signal.aborted) {
-      this.#failConnect(signal.reason);
-      return promise;
-    }
+  /** Starts the connect `EpollLoop.open` makes this socket for; `target` hears the outcome. */
+  startConnect(sockaddr: Uint8Array, target: ConnectTarget): void {
+    this.#target = target;
     const result = this.#libc.calls.connect(this.#fd, sockaddr, sockaddr.length);
     const errno = result < 0 ? this.#libc.errno() : 0;
     if (result === 0) {
-      this.#connected();
+      // Not from inside `open`: once it has returned. (epoll reports the socket writable too: whichever comes
+      // first connects it.)
+      queueMicrotask(() => {
+        if (this.#state === State.Connecting) this.#connected();
+      });
     } else if (errno !== EINPROGRESS && errno !== EINTR) {
-      this.#failConnect(new SocketError("connect", errno));
-    } else {
-      this.#signal = signal;
-      signal.addEventListener("abort", this.#onAbort, { once: true });
+      // Closed now, so that epoll reports nothing of it, and told once `open` has returned.
+      const error = new SocketError("connect", errno);
+      this.#closeDescriptor();
+      queueMicrotask(() => this.#failConnect(error));
     }
-    return promise;
   }
 
-  readonly #onAbort = (): void => {
-    if (this.#state === State.Connecting) this.#failConnect(this.#signal?.reason);
-  };
+  /** Gives up the connect in progress (`Transport.open`'s `Cancel`): its target hears `failed` (an AbortError). */
+  cancel(): void {
+    if (this.#target !== null) this.#failConnect(new DOMException("The connect was given up", "AbortError"));
+  }
+
+  /** Who hears how the connect went; null once told. */
+  #target: ConnectTarget | null = null;
 
   #connected(): void {
     this.#state = State.Open;
-    this.#signal?.removeEventListener("abort", this.#onAbort);
-    this.#signal = null;
+    const target = this.#target;
+    this.#target = null;
     this.#loop.wantTurn();
-    this.#connectResolve(this);
+    target?.opened(this);
   }
 
   #failConnect(error: unknown): void {
-    this.#signal?.removeEventListener("abort", this.#onAbort);
-    this.#signal = null;
+    const target = this.#target;
+    this.#target = null;
     this.#closeDescriptor();
     this.#loop.wantTurn();
-    this.#connectReject(error);
+    target?.failed(error);
   }
 
   startReading(buffer: Uint8Array, onRead: (n: number) => void): void {
@@ -578,16 +611,15 @@ export class EpollSocket implements Socket {
   }
 
   #socketError(): number {
-    const value = new Int32Array(1);
-    const length = new Int32Array([4]);
+    OPTION_LENGTH[0] = 4;
     const result = this.#libc.calls.getsockopt(
       this.#fd,
       SOL_SOCKET,
       SO_ERROR,
-      new Uint8Array(value.buffer),
-      new Uint8Array(length.buffer),
+      OPTION_VALUE_BYTES,
+      OPTION_LENGTH_BYTES,
     );
-    return result < 0 ? this.#libc.errno() : value[0];
+    return result < 0 ? this.#libc.errno() : OPTION_VALUE[0];
   }
 
   #closeDescriptor(): void {
@@ -598,6 +630,24 @@ export class EpollSocket implements Socket {
     this.#loop.forget(this.#fd);
   }
 }
+
+// Arguments of setsockopt and getsockopt, made once (the calls are synchronous): made per call, they were six
+// typed arrays for every connect, some alive until it connected, which at -c10000 outlives scavenges.
+/** The int 1, to switch an option on. */
+const INT_ONE = new Uint8Array(new Int32Array([1]).buffer);
+/** getsockopt's option value and length (in and out). */
+const OPTION_VALUE = new Int32Array(1);
+const OPTION_VALUE_BYTES = new Uint8Array(OPTION_VALUE.buffer);
+const OPTION_LENGTH = new Int32Array(1);
+const OPTION_LENGTH_BYTES = new Uint8Array(OPTION_LENGTH.buffer);
+
+/** A connect that failed before it had a socket: `target` hears it once `open` has returned; nothing to give up. */
+function failLater(target: ConnectTarget, error: SocketError): Cancel {
+  queueMicrotask(() => target.failed(error));
+  return NOTHING_TO_CANCEL;
+}
+
+const NOTHING_TO_CANCEL: Cancel = { cancel: noop };
 
 /** `#recv`'s result when nothing was there to read. */
 const WOULD_BLOCK = -1_000_000;

@@ -6,7 +6,7 @@
  * @module
  */
 import { clockMs } from "./clock.ts";
-import type { Socket, Transport } from "./socket.ts";
+import type { Cancel, ConnectTarget, Socket, Transport } from "./socket.ts";
 
 /**
  * Connects get at least 10 s: with thousands of connections opening at once the kernel's accept queue
@@ -30,7 +30,8 @@ const MIN_CONNECT_TIMEOUT_MS = 10_000;
 export class Connector {
   readonly #transport: Transport;
   readonly #timeoutMs: number;
-  #abort: AbortController | null = null;
+  /** The connect in progress: how to give it up (`Transport.open`'s attempt, or `connect`'s signal); null: none. */
+  #pending: Attempt | AbortController | null = null;
   #sinceMs = 0;
 
   /** Connects through `transport`, each allowed `timeoutMs` (`--timeout`, at least 10 s). */
@@ -40,17 +41,26 @@ export class Connector {
   }
 
   /**
-   * Starts a connect; `onOpened` or `onFailed` follows (after `abort()`, `onFailed` with the abort's error, or
-   * `onOpened` with a socket the caller should close: callers check that they still want it).
+   * Starts a connect; `onOpened` or `onFailed` follows, never before this returns. After `abort()`: nothing,
+   * `onFailed` with the abort's error, or `onOpened` with a socket the caller should close (callers check that
+   * they still want it).
    */
   open(onOpened: (conn: Socket) => void, onFailed: (error: unknown) => void): void {
-    const abort = new AbortController();
-    this.#abort = abort;
     this.#sinceMs = clockMs();
+    const transport = this.#transport;
+    if (transport.open !== undefined) {
+      // The transport's callbacks: no promise or signal per connect (see `Transport.open`).
+      const attempt = new Attempt(onOpened, onFailed);
+      this.#pending = attempt;
+      attempt.connect = transport.open(attempt);
+      return;
+    }
+    const abort = new AbortController();
+    this.#pending = abort;
     const settle = () => {
-      if (this.#abort === abort) this.#abort = null;
+      if (this.#pending === abort) this.#pending = null;
     };
-    this.#transport.connect(abort.signal).then(
+    transport.connect(abort.signal).then(
       (conn) => {
         settle();
         onOpened(conn);
@@ -64,12 +74,67 @@ export class Connector {
 
   /** Whether the connect in progress is older than its limit at `nowMs` (the caller counts it and aborts). */
   overdue(nowMs: number): boolean {
-    return this.#abort !== null && nowMs - this.#sinceMs >= this.#timeoutMs;
+    const pending = this.#pending;
+    if (pending === null || (pending instanceof Attempt && !pending.live)) return false;
+    return nowMs - this.#sinceMs >= this.#timeoutMs;
   }
 
   /** Aborts the connect in progress, if any. */
   abort(): void {
-    this.#abort?.abort();
-    this.#abort = null;
+    const pending = this.#pending;
+    this.#pending = null;
+    if (pending instanceof AbortController) pending.abort();
+    else pending?.giveUp();
+  }
+}
+
+/**
+ * One connect through `Transport.open`: passes its outcome on once, unless it was given up first (a socket
+ * that opens anyway is closed here).
+ */
+class Attempt implements ConnectTarget {
+  /** The transport's handle on the connect. */
+  connect: Cancel | null = null;
+  /** Neither settled nor given up. */
+  live = true;
+  // Dropped once settled (with `connect`): the connector keeps its last attempt, and the cycle's callbacks hold
+  // their context.
+  #onOpened: ((conn: Socket) => void) | null;
+  #onFailed: ((error: unknown) => void) | null;
+
+  constructor(onOpened: (conn: Socket) => void, onFailed: (error: unknown) => void) {
+    this.#onOpened = onOpened;
+    this.#onFailed = onFailed;
+  }
+
+  opened(socket: Socket): void {
+    const onOpened = this.#onOpened;
+    this.#end();
+    if (onOpened !== null) {
+      onOpened(socket);
+      return;
+    }
+    try {
+      socket.close();
+    } catch { /* already closed */ }
+  }
+
+  failed(error: unknown): void {
+    const onFailed = this.#onFailed;
+    this.#end();
+    onFailed?.(error);
+  }
+
+  giveUp(): void {
+    const connect = this.connect;
+    this.#end();
+    connect?.cancel();
+  }
+
+  #end(): void {
+    this.live = false;
+    this.connect = null;
+    this.#onOpened = null;
+    this.#onFailed = null;
   }
 }

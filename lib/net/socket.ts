@@ -66,9 +66,22 @@ export interface Cancel {
   cancel(): void;
 }
 
+/** Hears how a connect started by `Transport.open` went: one of the two, once. */
+export interface ConnectTarget {
+  opened(socket: Socket): void;
+  failed(error: unknown): void;
+}
+
 /** Opens connections to one address. `connect` rejects on failure (the caller counts a connect error). */
 export interface Transport {
   connect(signal: AbortSignal): Promise<Socket>;
+  /**
+   * `connect` without a promise or an `AbortSignal`, where the transport can (the epoll loop): tells `target`
+   * how it went, never before `open` returns. Returns how to give the connect up; `target` may then still hear
+   * `failed`. At `-c10000` the promise, signal and listener of every connect outlived scavenges and stayed in
+   * the old generation (docs/benchmarks.md#memory-per-thread).
+   */
+  open?(target: ConnectTarget): Cancel;
   /**
    * Calls `callback` after `delayMs`, on the transport's own clock and loop, when it has one (the epoll loop:
    * its timers fire on time or, when another fired less than a millisecond before, with it in the next round; Deno's `setTimeout` fires late, so each `delay()` cycle

@@ -5,7 +5,7 @@
 import { EpollLoop } from "./_epoll_socket.ts";
 import { type Libc, openLibc, socketAddressBytes } from "./_libc.ts";
 import { socketOf } from "./_resource_io.ts";
-import type { Cancel, Socket, SocketAddress, TlsSettings, Transport } from "./socket.ts";
+import type { Cancel, ConnectTarget, Socket, SocketAddress, TlsSettings, Transport } from "./socket.ts";
 
 /**
  * The TLS settings an `https` target needs (SNI from the URL host; ALPN `h2` with `--http2`), or null for
@@ -103,6 +103,10 @@ class EpollTransport implements Transport {
 
   connect(signal: AbortSignal): Promise<Socket> {
     return this.#loop.connect(this.#sockaddr, signal);
+  }
+
+  open(target: ConnectTarget): Cancel {
+    return this.#loop.open(this.#sockaddr, target);
   }
 
   delay(delayMs: number, callback: () => void): Cancel {

@@ -105,3 +105,13 @@ export type FromThread =
   | { type: "closed" }
   /** A script or internal error that ends this thread; `message` is one line for the user. */
   | { type: "failed"; message: string; exitCode: number };
+
+/**
+ * Where a host's threads talk to the main thread's `Run`: the worker's global scope, or (for the threads a run
+ * hosts on the main thread itself, `RunOptions.hostOnMainThread`) one end of a `MessageChannel`. Either way
+ * messages are copied and arrive in order, as tasks of their own.
+ */
+export interface ThreadPort {
+  postMessage(message: FromWorker): void;
+  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
+}

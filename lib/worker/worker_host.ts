@@ -1,11 +1,12 @@
 /**
- * The Web Workers that run a test's threads. A thread is a wrk thread whatever worker it runs in: its own Lua
- * state, connections, loop and figures. But each worker is a V8 isolate with its own copy of the code (and of
- * fengari, with a script), so `-t8` on two cores as eight workers costs eight times that memory and warms
- * eight interpreters for the work two can do. A run therefore starts one worker per core it may use (at most
- * one per thread) and spreads the threads over them (docs/architecture.md#threads-and-workers).
+ * The hosts that run a test's threads: Web Workers, and the main thread itself for a run without a script. A
+ * thread is a wrk thread whatever host it runs in: its own Lua state, connections, loop and figures. But each
+ * worker is a V8 isolate with its own copy of the code (and of fengari, with a script), so `-t8` on two cores
+ * as eight workers costs eight times that memory and warms eight interpreters for the work two can do. A run
+ * therefore has one host per core it may use (at most one per thread) and spreads the threads over them
+ * (docs/architecture.md#threads-and-workers).
  */
-import type { FromThread, FromWorker, ToWorker } from "./protocol.ts";
+import type { FromThread, FromWorker, ThreadPort, ToWorker } from "./protocol.ts";
 
 /** What a hosted thread's main-side handle is told: its messages, and the worker's failure. */
 export interface HostedReceiver {
@@ -30,8 +31,17 @@ export function workerCount(threads: number, maxWorkers?: number): number {
   return Math.max(1, Math.min(threads, Math.floor(cores) || 1));
 }
 
+/** Where threads run: a worker (`WorkerHost`) or the main thread (`MainThreadHost`). */
+export interface ThreadHost {
+  /** Routes thread `index`'s messages to `receiver`. */
+  attach(index: number, receiver: HostedReceiver): void;
+  send(message: ToWorker): void;
+  /** Thread `index` is done with the host; the last one to go ends it. */
+  release(index: number): void;
+}
+
 /** One Web Worker and the threads it hosts; it is terminated when every one of them has let it go. */
-export class WorkerHost {
+export class WorkerHost implements ThreadHost {
   readonly #worker: Worker;
   readonly #threads = new Map<number, HostedReceiver>();
   readonly #released = new Set<number>();
@@ -79,5 +89,45 @@ export class WorkerHost {
 
   #failAll(message: string): void {
     for (const receiver of this.#threads.values()) receiver.fail(message);
+  }
+}
+
+/**
+ * The threads a run hosts on the main thread (`RunOptions.hostOnMainThread`): one V8 isolate fewer than a
+ * worker, ~10 MiB at `-t2` (docs/benchmarks.md#memory-per-thread). They speak the same protocol, through a
+ * `MessageChannel`, so their messages are copied and arrive as tasks, in order, as a worker's do. Their
+ * sockets share the main thread's epoll loop, which hands the thread back to Deno's event loop every few
+ * milliseconds (lib/net/_epoll_socket.ts): timers, signals and the workers' messages keep running, timers
+ * late by up to tens of milliseconds when the cores are busy. Only without a script (a script's Lua could hold
+ * the thread, and nothing could then end the run) and without `RunOptions.onInterval` (see `Run.start`).
+ */
+export class MainThreadHost implements ThreadHost {
+  readonly #channel = new MessageChannel();
+  readonly #threads = new Map<number, HostedReceiver>();
+  readonly #released = new Set<number>();
+
+  /** `serve`: `serveThreads` of lib/worker/worker_main.ts, which the caller loads. */
+  constructor(serve: (port: ThreadPort) => void) {
+    serve(this.#channel.port2);
+    this.#channel.port1.onmessage = (event: MessageEvent<FromWorker>) => {
+      const { thread, ...message } = event.data;
+      this.#threads.get(thread)?.receive(message as FromThread);
+    };
+  }
+
+  attach(index: number, receiver: HostedReceiver): void {
+    this.#threads.set(index, receiver);
+  }
+
+  send(message: ToWorker): void {
+    this.#channel.port1.postMessage(message);
+  }
+
+  /** The last thread to go closes the channel (an open port keeps the process running). */
+  release(index: number): void {
+    this.#released.add(index);
+    if (this.#released.size !== this.#threads.size) return;
+    this.#channel.port1.close();
+    this.#channel.port2.close();
   }
 }

@@ -1,8 +1,9 @@
 /// <reference lib="deno.worker" />
 /**
- * The threads' entry point, run as a Web Worker: for each thread it hosts (one or several:
- * lib/worker/worker_host.ts) it loads the script into the thread's own Lua state, answers `thread:get/set`
- * from the main state, and runs the thread's loop between `start` and `stop`.
+ * The threads' entry point, run as a Web Worker (or, through `serveThreads`, on the main thread:
+ * `MainThreadHost`): for each thread it hosts (one or several: lib/worker/worker_host.ts) it loads the script
+ * into the thread's own Lua state, answers `thread:get/set` from the main state, and runs the thread's loop
+ * between `start` and `stop`.
  *
  * The worker module for library users (`Run`'s default) and for the command line wherever its entry is still
  * `cli.ts`; in the bundle, where this file is not beside the entry, the entry imports it and is the worker
@@ -14,7 +15,7 @@ import { defaultRequest } from "../net/http1/request_bytes.ts";
 import { type RequestSource, type ResponseSink, staticRequestSource } from "../net/request_source.ts";
 import type { SocketAddress } from "../net/socket.ts";
 import type { ThreadScript } from "../script/thread_script.ts";
-import type { FromThread, FromWorker, ToThread, ToWorker, WorkerSetup } from "./protocol.ts";
+import type { FromThread, FromWorker, ThreadPort, ToThread, ToWorker, WorkerSetup } from "./protocol.ts";
 import { ThreadLoop } from "./thread_loop.ts";
 import { isWorkerScope } from "./worker_scope.ts";
 import { epochNowMs } from "../net/clock.ts";
@@ -22,6 +23,8 @@ import { epochNowMs } from "../net/clock.ts";
 /** One thread hosted here: its own setup, Lua state, loop and address, as if it had the worker to itself. */
 interface Hosted {
   readonly index: number;
+  /** Where its messages go. */
+  readonly port: ThreadPort;
   setup: WorkerSetup | null;
   script: ThreadScript | null;
   loop: ThreadLoop | null;
@@ -32,13 +35,26 @@ interface Hosted {
   queue: Promise<void>;
 }
 
-const hosted = new Map<number, Hosted>();
+/**
+ * Serves the thread protocol on `port`: creates each thread as its first message names it, and handles each
+ * thread's messages in order. Each port has threads of its own: thread indices are a run's, and two runs on
+ * one main thread each have a thread 0.
+ */
+export function serveThreads(port: ThreadPort): void {
+  const hosted = new Map<number, Hosted>();
+  port.onmessage = (event: MessageEvent<ToWorker>) => {
+    const message = event.data;
+    const thread = hostedThread(hosted, port, message.thread);
+    thread.queue = thread.queue.then(() => handle(thread, message)).catch((error) => fail(thread, error));
+  };
+}
 
-function hostedThread(index: number): Hosted {
+function hostedThread(hosted: Map<number, Hosted>, port: ThreadPort, index: number): Hosted {
   let thread = hosted.get(index);
   if (thread === undefined) {
     thread = {
       index,
+      port,
       setup: null,
       script: null,
       loop: null,
@@ -52,7 +68,7 @@ function hostedThread(index: number): Hosted {
 }
 
 function post(thread: Hosted, message: FromThread): void {
-  self.postMessage({ ...message, thread: thread.index } satisfies FromWorker);
+  thread.port.postMessage({ ...message, thread: thread.index } satisfies FromWorker);
 }
 
 function fail(thread: Hosted, error: unknown): void {
@@ -215,10 +231,4 @@ function handle(thread: Hosted, message: ToThread): Promise<void> | void {
 // Installed while the module loads, before any await: the first message can follow `new Worker()` at once, and
 // one that arrives before a handler exists is lost. Only inside a worker: the command line's entry imports
 // this module on the main thread too, because that entry is also the worker module (see cli.ts).
-if (isWorkerScope()) {
-  self.onmessage = (event: MessageEvent<ToWorker>) => {
-    const message = event.data;
-    const thread = hostedThread(message.thread);
-    thread.queue = thread.queue.then(() => handle(thread, message)).catch((error) => fail(thread, error));
-  };
-}
+if (isWorkerScope()) serveThreads(self);

@@ -6,7 +6,7 @@
 import type { Addr, ThreadHandle } from "../script/main_script.ts";
 import type { TransferValue } from "../script/transfer.ts";
 import type { FromThread, LatencySnapshot, ThreadReport, ToThread, WorkerSetup } from "./protocol.ts";
-import { WorkerHost } from "./worker_host.ts";
+import { type ThreadHost, WorkerHost } from "./worker_host.ts";
 
 /** Called when the worker fails (script error, crash): the message is one line for the user. */
 export type FailureListener = (thread: WorkerThread, message: string, exitCode: number) => void;
@@ -33,7 +33,7 @@ export class WorkerThread implements ThreadHandle {
   addr: Addr;
   /** True once the script called `wrk.thread:stop()` in this thread (or `thread:stop()` from setup). */
   stoppedByScript = false;
-  readonly #host: WorkerHost;
+  readonly #host: ThreadHost;
   readonly #onFailure: FailureListener;
   readonly #onStopped: () => void;
   readonly #onProgress: WorkerThreadOptions["onProgress"];
@@ -47,7 +47,7 @@ export class WorkerThread implements ThreadHandle {
   #failed = false;
 
   /** Thread `index`, in `host` (default: a worker of its own). */
-  constructor(index: number, addr: Addr, events: WorkerThreadOptions, host?: WorkerHost) {
+  constructor(index: number, addr: Addr, events: WorkerThreadOptions, host?: ThreadHost) {
     this.index = index;
     this.addr = addr;
     this.#onFailure = events.onFailure;

@@ -156,6 +156,57 @@ Deno.test("epoll sockets: a refused connect rejects with ECONNREFUSED, and an ab
   assert(aborted.message === "gave up" || "errno" in aborted, aborted.message);
 });
 
+Deno.test("epoll sockets: open() tells its target after it returned, once: opened, refused, or given up", async () => {
+  assert(libc !== null);
+  const server = startServer();
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const closedPort = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const loop = new EpollLoop(libc);
+  /** Starts a connect; resolves to what its target heard (every call), checking none came from inside open(). */
+  const outcome = (sockaddr: Uint8Array, giveUpAfterMs?: number) => {
+    const heard: { opened?: Socket; failed?: unknown }[] = [];
+    const done = Promise.withResolvers<typeof heard>();
+    let returned = false;
+    const target = {
+      opened: (socket: Socket) => {
+        assert(returned, "opened() came from inside open()");
+        heard.push({ opened: socket });
+        done.resolve(heard);
+      },
+      failed: (error: unknown) => {
+        assert(returned, "failed() came from inside open()");
+        heard.push({ failed: error });
+        done.resolve(heard);
+      },
+    };
+    const attempt = loop.open(sockaddr, target);
+    returned = true;
+    if (giveUpAfterMs !== undefined) setTimeout(() => attempt.cancel(), giveUpAfterMs);
+    // A little longer, so that a second call would be seen.
+    return done.promise.then((h) => new Promise<typeof h>((resolve) => setTimeout(() => resolve(h), 50)));
+  };
+  try {
+    const [opened] = await outcome(socketAddressBytes("127.0.0.1", server.port)!);
+    assert(opened.opened !== undefined);
+    const reading = collect(opened.opened);
+    await opened.opened.write(REQUEST);
+    await reading.next(1);
+    opened.opened.close();
+    const refused = await outcome(socketAddressBytes("127.0.0.1", closedPort)!);
+    assertEquals(refused.length, 1);
+    assertEquals((refused[0].failed as { errno?: number }).errno, 111);
+    // A black-holed address (TEST-NET-1) never answers: only giving up ends the connect.
+    const givenUp = await outcome(socketAddressBytes("192.0.2.1", 9)!, 50);
+    assertEquals(givenUp.length, 1);
+    const error = givenUp[0].failed as Error;
+    assert(error.name === "AbortError" || "errno" in error, String(error));
+  } finally {
+    loop.close();
+    await server.close();
+  }
+});
+
 Deno.test("epoll sockets: IPv6 loopback works, when the machine has it", async () => {
   let listener: Deno.Listener;
   try {

@@ -1,8 +1,8 @@
 /**
  * Threads share Web Workers when there are more threads than cores (lib/worker/worker_host.ts): each stays a
- * wrk thread with its own Lua state, connections and figures, whatever worker it runs in; and the epoll
- * transports of one worker share its loop (lib/net/transport.ts) without one thread's end closing it for
- * another.
+ * wrk thread with its own Lua state, connections and figures, whatever worker it runs in (or the main thread,
+ * with `hostOnMainThread` and no script); and the epoll transports of one worker share its loop
+ * (lib/net/transport.ts) without one thread's end closing it for another.
  */
 import { assert, assertEquals } from "@std/assert";
 import { parseArgs, run } from "../../mod.ts";
@@ -84,6 +84,54 @@ for (const maxWorkers of [1, 2, 4]) {
     }
   });
 }
+
+/** Descriptors this process has open (Linux), or null where /proc/self/fd cannot be read. */
+function openDescriptors(): number | null {
+  try {
+    return [...Deno.readDirSync("/proc/self/fd")].length;
+  } catch {
+    return null;
+  }
+}
+
+Deno.test("hostOnMainThread: without a script one host's threads run here, with their own connections and figures", async () => {
+  const server = startServer();
+  try {
+    const config = { ...parseArgs(["-t4", "-c8", "-d400ms", server.url]), epoll: true };
+    const before = openDescriptors();
+    const result = await run(config, { maxWorkers: 2, hostOnMainThread: true });
+    assertEquals(result.unfinishedThreads, []);
+    assertEquals(result.threads, 4);
+    assert(result.requests > 0 && result.requests <= server.requests.length);
+    assertEquals(result.errors.connect + result.errors.read + result.errors.write + result.errors.timeout, 0);
+    // Two connections per thread, the main thread's two threads' among them.
+    assertEquals(new Set(server.requests.map((r) => r.connection)).size, 8);
+    // The threads hosted here closed their sockets and the epoll descriptor, as a worker's do.
+    const after = openDescriptors();
+    if (before !== null && after !== null) assertEquals(after, before);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("hostOnMainThread: two runs at once on the main thread keep their threads apart", async () => {
+  const server = startServer();
+  try {
+    const one = { ...parseArgs(["-t1", "-c2", "-d300ms", `${server.url}one`]), epoll: true };
+    const two = { ...parseArgs(["-t1", "-c3", "-d300ms", `${server.url}two`]), epoll: true };
+    const [first, second] = await Promise.all([
+      run(one, { maxWorkers: 1, hostOnMainThread: true }),
+      run(two, { maxWorkers: 1, hostOnMainThread: true }),
+    ]);
+    const seen = (path: string) => server.requests.filter((r) => r.path === path);
+    assert(first.requests > 0 && first.requests <= seen("/one").length);
+    assert(second.requests > 0 && second.requests <= seen("/two").length);
+    assertEquals(new Set(seen("/one").map((r) => r.connection)).size, 2);
+    assertEquals(new Set(seen("/two").map((r) => r.connection)).size, 3);
+  } finally {
+    await server.close();
+  }
+});
 
 Deno.test("epoll transports on one thread share its loop: one closing leaves the other's sockets working", async () => {
   if (openLibc() === null) return; // no epoll here: nothing is shared

@@ -36,8 +36,16 @@ const CHUNKED = bytesOf("chunked");
 const CLOSE = bytesOf("close");
 const KEEP_ALIVE = bytesOf("keep-alive");
 
+// Shared empty arrays: each typed array, even an empty one, costs ~200 bytes of heap (with its ArrayBuffer), and
+// a parser per connection kept five of its own (docs/benchmarks.md#memory-per-thread).
 const EMPTY = new Uint8Array(0);
 const NO_WORDS = new Int32Array(0);
+/**
+ * The last read buffer viewed as 32-bit words, and the view: a thread's connections share one read buffer
+ * (`Transport.readBuffer`), so they share its view too instead of holding one each.
+ */
+let viewedBytes: Uint8Array = EMPTY;
+let viewedWords: Int32Array = NO_WORDS;
 /** The first `#headCopy` (a typical head fits): grown by doubling from there. */
 const FIRST_HEAD_COPY_BYTES = 1024;
 
@@ -67,7 +75,7 @@ export class ResponseParser implements ResponseView {
   readonly nameEnd: Int32Array;
   readonly valueStart: Int32Array;
   readonly valueEnd: Int32Array;
-  body: Uint8Array = new Uint8Array(0);
+  body: Uint8Array = EMPTY;
   bodyLength = 0;
   /** False when the server will close (or wants us to close) the connection after this response. */
   keepAlive = true;
@@ -109,11 +117,10 @@ export class ResponseParser implements ResponseView {
 
   constructor(collect: boolean) {
     this.collect = collect;
-    const slots = collect ? MAX_HEADERS : 0;
-    this.nameStart = new Int32Array(slots);
-    this.nameEnd = new Int32Array(slots);
-    this.valueStart = new Int32Array(slots);
-    this.valueEnd = new Int32Array(slots);
+    this.nameStart = collect ? new Int32Array(MAX_HEADERS) : NO_WORDS;
+    this.nameEnd = collect ? new Int32Array(MAX_HEADERS) : NO_WORDS;
+    this.valueStart = collect ? new Int32Array(MAX_HEADERS) : NO_WORDS;
+    this.valueEnd = collect ? new Int32Array(MAX_HEADERS) : NO_WORDS;
   }
 
   /** True once a whole response has been parsed; call `reset()` before the next one. */
@@ -308,14 +315,19 @@ export class ResponseParser implements ResponseView {
   }
 
   /**
-   * Views `bytes` as 32-bit words for the head scans; once per read buffer (a connection keeps one), so nothing
-   * is allocated per response. A buffer that does not start on a 4-byte boundary is scanned byte by byte.
+   * Views `bytes` as 32-bit words for the head scans; once per read buffer (a thread's connections share one,
+   * and share its view), so nothing is allocated per response. A buffer that does not start on a 4-byte
+   * boundary is scanned byte by byte.
    */
   #viewWords(bytes: Uint8Array): void {
+    if (bytes !== viewedBytes) {
+      viewedBytes = bytes;
+      viewedWords = (bytes.byteOffset & 3) === 0 && bytes.length >= 4
+        ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2)
+        : NO_WORDS;
+    }
     this.#wordBytes = bytes;
-    this.#words = (bytes.byteOffset & 3) === 0 && bytes.length >= 4
-      ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2)
-      : NO_WORDS;
+    this.#words = viewedWords;
   }
 
   /** Moves a head parsed in place into `#headCopy`, with its header offsets. */
