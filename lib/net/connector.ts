@@ -1,7 +1,7 @@
 /**
- * Opening a connection for a connection cycle (HTTP/1.1's and HTTP/2's): the transport's connect, its abort
- * at the end of the run, and the connect timeout the thread's tick checks. Each cycle keeps only what it does
- * with the socket it gets.
+ * Opening a connection for a connection slot (`connection_slot.ts`, which HTTP/1.1's and HTTP/2's cycles share):
+ * the transport's connect, its abort at the end of the run, and the connect timeout the thread's tick checks.
+ * The slot decides whether the socket it gets is still wanted, and counts and retries what fails.
  *
  * @module
  */

@@ -5,38 +5,7 @@
  */
 import { assert, assertEquals } from "@std/assert";
 import { Connector } from "../../lib/net/connector.ts";
-import type { ConnectTarget, Socket, Transport } from "../../lib/net/socket.ts";
-
-/** A transport whose connects settle when the test says; `cancelled` counts the connects given up. */
-function manualTransport() {
-  const targets: ConnectTarget[] = [];
-  let cancelled = 0;
-  const transport: Transport = {
-    connect: () => Promise.reject(new Error("only open() here")),
-    open(target) {
-      targets.push(target);
-      return { cancel: () => cancelled++ };
-    },
-  };
-  return {
-    transport,
-    targets,
-    get cancelled() {
-      return cancelled;
-    },
-  };
-}
-
-function fakeSocket(): Socket & { closed: number } {
-  return {
-    closed: 0,
-    startReading() {},
-    write: () => Promise.resolve(0),
-    close() {
-      this.closed++;
-    },
-  };
-}
+import { fakeSocket, manualTransport } from "../helpers/manual_transport.ts";
 
 Deno.test("Connector over open(): the outcome reaches the cycle once, and then nothing is overdue", () => {
   const manual = manualTransport();

@@ -11,8 +11,8 @@
 import { clockMs } from "../clock.ts";
 import { errorReason } from "../error_reason.ts";
 import { PARSE_ERROR, ResponseParser } from "./response_parser.ts";
+import { ConnectionSlot } from "../connection_slot.ts";
 import { closeQuietly, type ConnectionCycle, type CycleContext, laterMacrotask } from "../cycle.ts";
-import { Connector } from "../connector.ts";
 import type { Pacer } from "../pacer.ts";
 import type { ResponseSink } from "../request_source.ts";
 import { type Cancel, READ_FAILED, type Socket } from "../socket.ts";
@@ -27,8 +27,8 @@ const READ_BUFFER_BYTES = 8 * 1024;
 const NOTHING_WRITTEN = new Uint8Array(0);
 
 const enum Phase {
+  /** No request in flight: connecting, or waiting for a delay or a `-R` slot. */
   Idle,
-  Connecting,
   Requesting,
 }
 
@@ -39,12 +39,16 @@ export class Connection implements ConnectionCycle {
   readonly #buffer: Uint8Array;
   readonly #parser: ResponseParser;
   readonly #timeoutUs: number;
-  readonly #connector: Connector;
+  /** Connects and reconnects: the lifecycle HTTP/2's cycle shares. */
+  readonly #slot: ConnectionSlot<this>;
   #conn: Socket | null = null;
   #phase = Phase.Idle;
-  /** `clockMs()` when the current connect or request started. */
+  /** `clockMs()` when the current request started. */
   #sinceMs = 0;
-  /** Bumped whenever the socket is dropped, so that a late callback of an old socket is recognised. */
+  /**
+   * The socket's generation (`ConnectionSlot.drop()` gives the next), so that a late callback of an old socket
+   * is recognised.
+   */
   #generation = 0;
   /**
    * When the last batch completed (`clockMs()`, before its `response()` calls), while the next request
@@ -68,12 +72,12 @@ export class Connection implements ConnectionCycle {
     this.#parser = new ResponseParser(context.sink !== null);
     this.#buffer = context.transport.readBuffer?.(READ_BUFFER_BYTES) ?? new Uint8Array(READ_BUFFER_BYTES);
     this.#timeoutUs = context.timeoutMs * 1000;
-    this.#connector = new Connector(context.transport, context.timeoutMs);
+    this.#slot = new ConnectionSlot(context, this, this.#onConnected);
   }
 
   /** Starts the cycle; it runs until `close()`, or until a script hook fails (see `onScriptError`). */
   start(): void {
-    this.#connect();
+    this.#slot.connect();
   }
 
   /**
@@ -81,11 +85,7 @@ export class Connection implements ConnectionCycle {
    * or `timeout` error and the socket is replaced, so a hung server shows up in the report (docs/wrk-compat.md#timeouts).
    */
   expire(nowMs: number): void {
-    if (this.#phase === Phase.Connecting) {
-      if (!this.#connector.overdue(nowMs)) return;
-      this.#context.counters.countError("connect", "connect timeout");
-      this.#connector.abort();
-    } else {
+    if (!this.#slot.connectTimedOut(nowMs)) {
       if (this.#phase === Phase.Idle || nowMs - this.#sinceMs < this.#context.timeoutMs) return;
       this.#context.counters.countError("timeout", "no response within --timeout");
     }
@@ -96,7 +96,7 @@ export class Connection implements ConnectionCycle {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#connector.abort();
+    this.#slot.close();
     // Closed from inside request() (`wrk.thread:stop()`): `#send` still writes what request() returns, as
     // wrk does (its loop stops after the write), and closes the socket then.
     if (this.#inRequestHook) return;
@@ -106,23 +106,8 @@ export class Connection implements ConnectionCycle {
   /** True while `nextRequest()` runs (it may call a script's request()). */
   #inRequestHook = false;
 
-  #connect(): void {
-    const context = this.#context;
-    if (this.#closed || context.state.stopped) return;
-    this.#phase = Phase.Connecting;
-    const generation = this.#generation;
-    this.#connector.open(
-      (conn) => this.#onConnected(conn, generation),
-      (error) => this.#onConnectFailed(generation, error),
-    );
-  }
-
+  /** A socket of the current generation, still wanted (`ConnectionSlot`): the first request goes out. */
   #onConnected(conn: Socket, generation: number): void {
-    if (generation !== this.#generation || this.#closed || this.#context.state.stopped) {
-      closeQuietly(conn);
-      return;
-    }
-    this.#phase = Phase.Idle;
     this.#conn = conn;
     this.#parser.reset(this.#context.source.headFlags[0] ?? false);
     this.#pending = 0;
@@ -132,18 +117,6 @@ export class Connection implements ConnectionCycle {
     if (generation !== this.#generation) return;
     this.#completedMs = -1;
     this.#next();
-  }
-
-  #onConnectFailed(generation: number, error: unknown): void {
-    // A connect that expire() already counted (or the stop aborted) is not counted twice.
-    if (generation !== this.#generation || this.#closed || this.#context.state.stopped) return;
-    this.#phase = Phase.Idle;
-    this.#context.counters.countError("connect", errorReason(error));
-    // The next attempt waits a macrotask, so a refusing server cannot starve the timers that stop the run.
-    this.#delayTimer = laterMacrotask(0, () => {
-      this.#delayTimer = null;
-      if (generation === this.#generation) this.#connect();
-    });
   }
 
   /** The next request on this socket: at its slot with `-R`, else after the script's delay() if it has one. */
@@ -313,7 +286,7 @@ export class Connection implements ConnectionCycle {
   }
 
   #writeFailed(generation: number, error: unknown): void {
-    if (generation !== this.#generation || this.#closed || this.#context.state.stopped) return;
+    if (!this.#slot.wants(generation)) return;
     this.#context.counters.countError("write", errorReason(error));
     this.#reconnect();
   }
@@ -338,7 +311,7 @@ export class Connection implements ConnectionCycle {
       this.#reconnect();
     } else if (this.#conn === null) {
       // The response ended with the connection (Connection: close, or a body delimited by the close).
-      this.#connect();
+      this.#slot.connect();
     } else {
       this.#next();
     }
@@ -449,11 +422,11 @@ export class Connection implements ConnectionCycle {
   #reconnect(): void {
     this.#phase = Phase.Idle;
     this.#drop();
-    this.#connect();
+    this.#slot.connect();
   }
 
   #drop(): void {
-    this.#generation++;
+    this.#generation = this.#slot.drop();
     this.#pending = 0;
     this.#delayTimer?.cancel();
     this.#delayTimer = null;

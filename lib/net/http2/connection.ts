@@ -24,8 +24,8 @@
  * @module
  */
 import { clockMs } from "../clock.ts";
+import { ConnectionSlot } from "../connection_slot.ts";
 import { closeQuietly, type ConnectionCycle, type CycleContext, laterMacrotask } from "../cycle.ts";
-import { Connector } from "../connector.ts";
 import { errorReason } from "../error_reason.ts";
 import type { Pacer } from "../pacer.ts";
 import type { ResponseSink, ResponseView } from "../request_source.ts";
@@ -167,12 +167,6 @@ class StreamResponse implements ResponseView {
   bodyLength = 0;
 }
 
-const enum Phase {
-  Idle,
-  Connecting,
-  Open,
-}
-
 /** An HTTP/2 connection slot that reconnects as needed until the thread stops. */
 export class Http2Connection implements ConnectionCycle {
   readonly #context: CycleContext;
@@ -184,15 +178,17 @@ export class Http2Connection implements ConnectionCycle {
   readonly #maxBatches: number;
   readonly #translator: RequestTranslator;
   readonly #encoder = new HpackEncoder();
-  readonly #connector: Connector;
+  /** Connects and reconnects: the lifecycle HTTP/1.1's cycle shares. */
+  readonly #slot: ConnectionSlot<this>;
   readonly #timeoutUs: number;
   /** With `-R` and pipelined batches (and no `-B`): a latency sample per response, as wrk2 records them. */
   readonly #samplePerResponse: boolean;
   readonly #buffer = new Uint8Array(READ_BUFFER_BYTES);
   readonly #response = new StreamResponse();
 
+  /** The open connection (its preface sent); null while connecting or waiting to. */
   #conn: Socket | null = null;
-  #phase = Phase.Idle;
+  /** The socket's generation (`ConnectionSlot.drop()` gives the next): a late callback of an old one is ignored. */
   #generation = 0;
   #closed = false;
   #inRequestHook = false;
@@ -239,8 +235,6 @@ export class Http2Connection implements ConnectionCycle {
   #out = new FrameWriter();
   #spare = new FrameWriter();
   #writePending = false;
-  /** Reconnection timers. */
-  readonly #timers = new Set<Cancel>();
   /** Slots waiting for their time (`#waiting` of them in this generation), and spare waits to reuse. */
   readonly #activeWaits = new Set<SlotWait>();
   readonly #idleWaits: SlotWait[] = [];
@@ -264,7 +258,7 @@ export class Http2Connection implements ConnectionCycle {
     this.#maxBatches = Math.max(1, options.streams);
     this.#translator = new RequestTranslator();
     this.#scheme = options.scheme;
-    this.#connector = new Connector(context.transport, context.timeoutMs);
+    this.#slot = new ConnectionSlot(context, this, this.#onConnected);
     this.#timeoutUs = context.timeoutMs * 1000;
     this.#samplePerResponse = context.pacing?.perResponse === true && context.source.pipelineDepth > 1;
   }
@@ -272,19 +266,16 @@ export class Http2Connection implements ConnectionCycle {
   readonly #scheme: "http" | "https";
 
   start(): void {
-    this.#connect();
+    this.#slot.connect();
   }
 
   expire(nowMs: number): void {
     this.#eventMs = -1;
-    if (this.#phase === Phase.Connecting) {
-      if (!this.#connector.overdue(nowMs)) return;
-      this.#context.counters.countError("connect", "connect timeout");
-      this.#connector.abort();
+    if (this.#slot.connectTimedOut(nowMs)) {
       this.#reconnect();
       return;
     }
-    if (this.#phase !== Phase.Open) return;
+    if (this.#conn === null) return;
     const timeoutMs = this.#context.timeoutMs;
     let expired = false;
     for (const stream of this.#streams.values()) {
@@ -315,42 +306,18 @@ export class Http2Connection implements ConnectionCycle {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#connector.abort();
+    this.#slot.close();
     if (this.#inRequestHook) return;
     this.#drop();
   }
 
-  #connect(): void {
-    const context = this.#context;
-    if (this.#closed || context.state.stopped) return;
-    this.#phase = Phase.Connecting;
-    const generation = this.#generation;
-    this.#connector.open(
-      (conn) => this.#onConnected(conn, generation),
-      (error) => this.#onConnectFailed(generation, error),
-    );
-  }
-
-  #onConnectFailed(generation: number, error: unknown): void {
-    if (generation !== this.#generation || this.#closed || this.#context.state.stopped) return;
-    this.#phase = Phase.Idle;
-    this.#context.counters.countError("connect", errorReason(error));
-    this.#later(0, generation, () => this.#connect());
-  }
-
+  /** A socket of the current generation, still wanted (`ConnectionSlot`): the preface and SETTINGS go out. */
   #onConnected(conn: Socket, generation: number): void {
-    if (generation !== this.#generation || this.#closed || this.#context.state.stopped) {
-      closeQuietly(conn);
-      return;
-    }
     if (this.#scheme === "https" && conn.alpnProtocol !== "h2") {
       closeQuietly(conn);
-      this.#phase = Phase.Idle;
-      this.#context.counters.countError("connect", "server did not negotiate h2 (ALPN)");
-      this.#later(0, generation, () => this.#connect());
+      this.#slot.retry("server did not negotiate h2 (ALPN)");
       return;
     }
-    this.#phase = Phase.Open;
     this.#conn = conn;
     this.#decoder = new HpackDecoder();
     this.#nextStreamId = 1;
@@ -375,7 +342,7 @@ export class Http2Connection implements ConnectionCycle {
 
   /** After every event: start batches into free slots, open queued streams, flush the frames. */
   #afterEvent(): void {
-    if (this.#phase === Phase.Open && !this.#closed && !this.#context.state.stopped) {
+    if (this.#conn !== null && !this.#closed && !this.#context.state.stopped) {
       if (!this.#goingAway) this.#fill();
       this.#openQueued();
       if (this.#goingAway && this.#open === 0 && this.#queue.length === 0) {
@@ -1067,26 +1034,13 @@ export class Http2Connection implements ConnectionCycle {
   }
 
   #reconnect(): void {
-    this.#phase = Phase.Idle;
     this.#drop();
-    this.#connect();
-  }
-
-  /** Schedules `callback` on the transport's timers; it runs only if the socket is still `generation`'s. */
-  #later(delayMs: number, generation: number, callback: () => void): void {
-    const run = () => {
-      this.#timers.delete(timer);
-      if (generation === this.#generation && !this.#closed) callback();
-    };
-    const timer: Cancel = this.#context.transport.delay?.(delayMs, run) ?? laterMacrotask(delayMs, run);
-    this.#timers.add(timer);
+    this.#slot.connect();
   }
 
   #drop(): void {
-    this.#generation++;
+    this.#generation = this.#slot.drop();
     this.#eventMs = -1;
-    for (const timer of this.#timers) timer.cancel();
-    this.#timers.clear();
     for (const wait of this.#activeWaits) {
       wait.timer?.cancel();
       wait.timer = null;
@@ -1124,7 +1078,6 @@ export class Http2Connection implements ConnectionCycle {
     const conn = this.#conn;
     this.#conn = null;
     if (conn !== null) closeQuietly(conn);
-    if (this.#phase !== Phase.Connecting) this.#phase = Phase.Idle;
   }
 }
 
