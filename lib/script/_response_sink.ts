@@ -6,12 +6,27 @@
  * in another case (HTTP/2's lower-case names, `headers["Content-Type"]`) go through the state's one shared
  * metatable (see `_header_lookup.ts`).
  *
+ * When `response()` cannot keep the table (it only indexes it: `fengari/_kept_arguments.ts`), the table of the
+ * last response is filled again: with the same names in the same order, only values that changed are set. A
+ * new table and its entries were most of what a response allocated (docs/benchmarks.md#the-scripted-case-2026-12-06).
+ *
  * @module
  */
 
-import { densifyStack, lua, type LuaState, REGISTRY, stackLength } from "./fengari/_lua.ts";
+import { densifyStack, lua, type LuaState, pcall, REGISTRY, stackLength } from "./fengari/_lua.ts";
 import { ByteStringCache } from "./fengari/_byte_string_cache.ts";
-import { pushString, rawSetString, type Table } from "./fengari/_direct.ts";
+import {
+  clearOwnTable,
+  newTable,
+  pushInteger,
+  pushRegistryValue,
+  pushString,
+  pushTable,
+  rawSetString,
+  type Table,
+  type TString,
+} from "./fengari/_direct.ts";
+import { argumentStaysInCall, localReadCounter } from "./fengari/_kept_arguments.ts";
 import type { ResponseSink, ResponseView } from "../net/request_source.ts";
 import { errorFromStack } from "./_state.ts";
 import { newHeaderMetatable } from "./_header_lookup.ts";
@@ -24,6 +39,9 @@ const MAX_VALUE_BYTES = 128;
 /** The body's slot in the value cache: past the headers of any real response (sharing one is only slower). */
 const BODY_SLOT = 255;
 
+/** How often a header table was filled again rather than made anew, for tests. */
+export const headerTableProbe = { reused: 0 };
+
 /** Forwards responses to the script's `response()` hook, held by registry reference. */
 export class LuaResponseSink implements ResponseSink {
   readonly #L: LuaState;
@@ -33,6 +51,15 @@ export class LuaResponseSink implements ResponseSink {
   readonly #values = new ByteStringCache(MAX_VALUES, MAX_VALUE_BYTES);
   /** Every header table's metatable: one per state (a sink is made once per thread state). */
   readonly #headerMetatable: Table;
+  /**
+   * The header table of the last response, to fill again for the next one: kept only while `response()`
+   * cannot keep it itself (`fengari/_kept_arguments.ts`), null otherwise.
+   */
+  #table: Table | null = null;
+  /** Whether `response()` cannot keep its header table, as far as its bytecode tells. */
+  #reuse: boolean;
+  /** Calls of `debug.getlocal` and `debug.getregistry` in this state so far (null: not watched, no reuse). */
+  readonly #localReads: { readonly count: number } | null;
   /** Stack length when it was last made dense (see `densifyStack`). */
   #denseLength = -1;
 
@@ -42,16 +69,51 @@ export class LuaResponseSink implements ResponseSink {
     this.#ref = responseRef;
     this.#path = path;
     this.#headerMetatable = newHeaderMetatable(L);
+    lua.lua_rawgeti(L, REGISTRY, responseRef);
+    this.#localReads = localReadCounter(L);
+    this.#reuse = this.#localReads !== null && argumentStaysInCall(L, -1, 2);
+    lua.lua_pop(L, 1);
   }
 
   /** Calls `response(status, headers, body)`; throws a `ScriptError` naming `response` if it fails. */
   onResponse(response: ResponseView): void {
     const L = this.#L;
-    lua.lua_rawgeti(L, REGISTRY, this.#ref);
-    lua.lua_pushinteger(L, response.status);
+    pushRegistryValue(L, this.#ref);
+    pushInteger(L, response.status);
+    pushTable(L, this.#headerTable(response));
+    pushString(L, this.#values.get(L, response.body, 0, response.bodyLength, BODY_SLOT));
+    if (pcall(L, 3, 0) !== lua.LUA_OK) {
+      const error = errorFromStack(L, this.#path, "response");
+      lua.lua_pop(L, 1);
+      throw error;
+    }
+    if (stackLength(L) !== this.#denseLength) this.#denseLength = densifyStack(L);
+  }
+
+  /** The header table for `response`: the last one filled again when it may be, else a new one. */
+  #headerTable(response: ResponseView): Table {
+    const L = this.#L;
+    let table = this.#table;
+    if (table !== null) {
+      // debug.getlocal can read any frame's locals, and the registry holds the tables' metatable: once either
+      // ran, a table given out may be held anywhere.
+      if (this.#localReads!.count !== 0) {
+        this.#reuse = false;
+        this.#table = table = null;
+      } else if (this.#refill(table, response)) {
+        headerTableProbe.reused++;
+        return table;
+      } else {
+        clearOwnTable(table);
+      }
+    }
+    if (table === null) {
+      table = newTable(L);
+      // What `lua_setmetatable` does, without a stack slot.
+      table.metatable = this.#headerMetatable;
+      if (this.#reuse && this.#localReads!.count === 0) this.#table = table;
+    }
     const count = response.headerCount;
-    lua.lua_createtable(L, 0, count);
-    const table = lua.lua_topointer(L, -1) as Table;
     const { head, nameStart, nameEnd, valueStart, valueEnd } = response;
     for (let i = 0; i < count; i++) {
       // A repeated name keeps the last value, as in wrk.
@@ -61,14 +123,39 @@ export class LuaResponseSink implements ResponseSink {
         this.#values.get(L, head, valueStart[i], valueEnd[i], i),
       );
     }
-    // What `lua_setmetatable` does, without a stack slot.
-    table.metatable = this.#headerMetatable;
-    pushString(L, this.#values.get(L, response.body, 0, response.bodyLength, BODY_SLOT));
-    if (lua.lua_pcall(L, 3, 0, 0) !== lua.LUA_OK) {
-      const error = errorFromStack(L, this.#path, "response");
-      lua.lua_pop(L, 1);
-      throw error;
-    }
-    if (stackLength(L) !== this.#denseLength) this.#denseLength = densifyStack(L);
+    return table;
   }
+
+  /**
+   * Sets the values of `table` (the last response's, untouched since: `response()` could not reach it) to this
+   * response's, when this response has the same names in the same order; false, with some values maybe set,
+   * otherwise. Names and values are compared with the strings the table holds, byte for byte (a value that
+   * differs is then looked up in the cache, as a new table's would be).
+   */
+  #refill(table: Table, response: ResponseView): boolean {
+    const L = this.#L;
+    const count = response.headerCount;
+    const { head, nameStart, nameEnd, valueStart, valueEnd } = response;
+    let entry = table.f;
+    for (let i = 0; i < count; i++) {
+      if (entry === undefined) return false;
+      const start = nameStart[i];
+      if (!sameBytes((entry.key.value as TString).realstring, head, start, nameEnd[i] - start)) return false;
+      const value = entry.value;
+      const vStart = valueStart[i];
+      const vEnd = valueEnd[i];
+      if (!sameBytes((value.value as TString).realstring, head, vStart, vEnd - vStart)) {
+        value.value = this.#values.get(L, head, vStart, vEnd, i);
+      }
+      entry = entry.n;
+    }
+    return entry === undefined;
+  }
+}
+
+/** Are `a`'s bytes the `length` bytes of `b` from `offset`? */
+function sameBytes(a: Uint8Array, b: Uint8Array, offset: number, length: number): boolean {
+  if (a.length !== length) return false;
+  for (let i = 0; i < length; i++) if (a[i] !== b[offset + i]) return false;
+  return true;
 }

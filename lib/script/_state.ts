@@ -9,6 +9,7 @@ import { lauxlib, lua, lualib, type LuaState } from "./fengari/_lua.ts";
 import { installStringPatterns } from "./fengari/_string_patterns.ts";
 import { installTableSort } from "./fengari/_table_sort.ts";
 import { installBaseFastPaths } from "./fengari/_base_lib.ts";
+import { watchLocalReads } from "./fengari/_kept_arguments.ts";
 import { type CompatOptions, ExitRequest, installCompat } from "./compat/_compat.ts";
 import { formatLuaError, ScriptError } from "./script_error.ts";
 
@@ -28,6 +29,9 @@ export function newState(options: CompatOptions): ScriptState {
   installStringPatterns(L);
   installTableSort(L);
   installBaseFastPaths(L);
+  // Before any script runs: response()'s header table is reused only while debug.getlocal and
+  // debug.getregistry never ran (fengari/_kept_arguments.ts).
+  watchLocalReads(L);
   const files = installCompat(L, options);
   return {
     L,

@@ -10,7 +10,9 @@ import { lua, luaBytes, type LuaJsFunction, type LuaState, raise, typeName } fro
 import { numberBytes, toText } from "./compat/_to_text.ts";
 import { newBytes } from "./fengari/_fast_paths.ts";
 import {
+  argumentAt,
   baseType,
+  type Entry,
   newString,
   pushString,
   rawGetString,
@@ -20,7 +22,9 @@ import {
   topString,
   type TString,
   type TValue,
+  upvalueAt,
 } from "./fengari/_direct.ts";
+import { formatNumber, integerLength, writeInteger } from "./fengari/_number_text.ts";
 
 const SPACE = luaBytes(" ");
 const REQUEST_LINE_END = luaBytes(" HTTP/1.1\r\n");
@@ -124,40 +128,61 @@ const wrkFormat: LuaJsFunction = (L: LuaState): number => {
   return 1;
 };
 
-/** How often `wrk.format` took the direct path ({@linkcode DirectFormat}), for tests. */
-export const wrkFormatProbe = { direct: 0 };
+/** How often `wrk.format` took the direct path ({@linkcode DirectFormat}), and how often it reused a line. */
+export const wrkFormatProbe = { direct: 0, cachedLines: 0 };
+
+/**
+ * A header line as the last call wrote it: its entry, the value it had (type and value: the same string object,
+ * or the same number) and, from the second call that finds the value unchanged, its bytes (`Name: value\r\n`).
+ * A value that changes on every call (a counter) is written straight into the request and never kept.
+ */
+interface Line {
+  entry: Entry | undefined;
+  type: number;
+  value: unknown;
+  bytes: Uint8Array | null;
+}
 
 /**
  * The common case without the API: string arguments or nil, plain tables (no metatables), string or number
- * header values, a string or number body given as the argument (or none at all). Reads fengari's tables directly (`fengari/_direct.ts`) and builds the request in
- * one buffer that becomes the Lua string. Returns false, having changed nothing that the general path would
- * not change the same way, whenever the call is anything else; the general path then does it all.
+ * header values, a string or number body given as the argument (or none at all). Reads the arguments and
+ * fengari's tables directly (`fengari/_direct.ts`) and builds the request in one buffer that becomes the Lua
+ * string. Returns false, having changed nothing that the general path would not change the same way, whenever
+ * the call is anything else; the general path then does it all.
  */
 class DirectFormat {
   readonly #keys: Record<"method" | "path" | "headers" | "body" | "host" | "contentLength", TString>;
-  /** Header lines' parts, reused: name and value bytes of each header. */
-  readonly #parts: Uint8Array[] = [];
+  /** The header lines of the last call, by position in the headers table's order. */
+  readonly #lines: Line[] = [];
+  /**
+   * This call's header values, by position, when not from a kept line: their bytes, their text (numbers) or
+   * the integer itself; null for a kept line.
+   */
+  readonly #values: (Uint8Array | string | number | null)[] = [];
 
   constructor(keys: Record<"method" | "path" | "headers" | "body" | "host" | "contentLength", TString>) {
     this.#keys = keys;
   }
 
   format(L: LuaState): boolean {
-    const wrk = lua.lua_topointer(L, WRK) as Table;
+    const wrkValue = upvalueAt(L, 1);
+    if (wrkValue === undefined || wrkValue.type !== LUA_TTABLE) return false;
+    const wrk = wrkValue.value as Table;
     if (wrk.metatable !== null) return false;
     const keys = this.#keys;
-    const method = stringArgument(L, 1, wrk, keys.method);
-    const path = stringArgument(L, 2, wrk, keys.path);
+    const method = stringArgument(argumentAt(L, 1), wrk, keys.method);
+    const path = stringArgument(argumentAt(L, 2), wrk, keys.path);
     if (method === null || path === null) return false;
-    const headers = tableArgument(L, 3, wrk, keys.headers);
+    const headers = tableArgument(argumentAt(L, 3), wrk, keys.headers);
     if (headers === null) return false;
     // A string or number body sets Content-Length (after Host, as the general path does). A body taken from
     // `wrk.body` goes the general way; so does an existing Content-Length to remove.
-    const bodyType = lua.lua_type(L, 4);
+    const bodyArgument = argumentAt(L, 4);
+    const bodyType = bodyArgument === undefined ? lua.LUA_TNIL : baseType(bodyArgument);
     let body: Uint8Array | null = null;
-    if (bodyType === lua.LUA_TSTRING) body = lua.lua_tolstring(L, 4) as Uint8Array;
-    else if (bodyType === lua.LUA_TNUMBER) body = numberBytes(lua.lua_tonumberx(L, 4) as number);
-    else if (bodyType !== lua.LUA_TNIL && bodyType !== lua.LUA_TNONE) return false;
+    if (bodyType === lua.LUA_TSTRING) body = (bodyArgument!.value as TString).realstring;
+    else if (bodyType === lua.LUA_TNUMBER) body = numberBytes(bodyArgument!.value as number);
+    else if (bodyType !== lua.LUA_TNIL) return false;
     else if (rawGetString(wrk, keys.body) !== undefined) return false;
     else if (rawGetString(headers, keys.contentLength) !== undefined) return false;
     if (rawGetString(headers, keys.host) === undefined) {
@@ -169,18 +194,48 @@ class DirectFormat {
     }
     if (body !== null) rawSetInteger(headers, keys.contentLength, body.length);
 
-    const parts = this.#parts;
+    const lines = this.#lines;
+    const values = this.#values;
     let count = 0;
     let length = method.length + SPACE.length + path.length + REQUEST_LINE_END.length + CRLF.length +
       (body === null ? 0 : body.length);
-    for (let entry = headers.f; entry !== undefined; entry = entry.n) {
+    for (let entry = headers.f; entry !== undefined; entry = entry.n, count++) {
       if (baseType(entry.key) !== lua.LUA_TSTRING) return false;
-      const value = valueBytes(entry.value);
-      if (value === null) return false;
-      const name = (entry.key.value as TString).realstring;
-      parts[count++] = name;
-      parts[count++] = value;
-      length += name.length + COLON.length + value.length + CRLF.length;
+      const v = entry.value;
+      const type = v.type;
+      const value = v.value;
+      let line = lines[count];
+      if (line === undefined) line = lines[count] = { entry: undefined, type: 0, value: null, bytes: null };
+      if (line.entry === entry && line.type === type && Object.is(line.value, value)) {
+        // The same value as last time: its line is kept (made now, the second time it is seen).
+        if (line.bytes === null) line.bytes = headerLine(entry, value);
+        values[count] = null;
+        length += line.bytes.length;
+        continue;
+      }
+      let bytes: Uint8Array | string | number;
+      let valueLength: number;
+      const base = type & 0x0f;
+      if (base === lua.LUA_TSTRING) {
+        bytes = (value as TString).realstring;
+        valueLength = bytes.length;
+      } else if (
+        type === LUA_TNUMINT && (value as number) >= MIN_INTEGER && (value as number) <= MAX_INTEGER
+      ) {
+        bytes = value as number; // written by `writeInteger`, without making its text
+        valueLength = integerLength(bytes);
+      } else if (base === lua.LUA_TNUMBER) {
+        bytes = formatNumber(value as number);
+        valueLength = bytes.length;
+      } else {
+        return false;
+      }
+      line.entry = entry;
+      line.type = type;
+      line.value = value;
+      line.bytes = null;
+      values[count] = bytes;
+      length += (entry.key.value as TString).realstring.length + COLON.length + valueLength + CRLF.length;
     }
 
     const out = newBytes(length);
@@ -188,22 +243,46 @@ class DirectFormat {
     offset = put(out, offset, SPACE);
     offset = put(out, offset, path);
     offset = put(out, offset, REQUEST_LINE_END);
-    for (let i = 0; i < count; i += 2) {
-      offset = put(out, offset, parts[i]);
-      offset = put(out, offset, COLON);
-      offset = put(out, offset, parts[i + 1]);
-      offset = put(out, offset, CRLF);
+    for (let i = 0; i < count; i++) {
+      const line = lines[i];
+      const value = values[i];
+      if (value === null) {
+        wrkFormatProbe.cachedLines++;
+        offset = put(out, offset, line.bytes!);
+        continue;
+      }
+      values[i] = null;
+      offset = put(out, offset, (line.entry!.key.value as TString).realstring);
+      out[offset++] = 58; // ':'
+      out[offset++] = 32; // ' '
+      if (typeof value === "number") offset = writeInteger(out, offset, value);
+      else if (typeof value === "string") offset = putText(out, offset, value);
+      else offset = put(out, offset, value);
+      out[offset++] = 13;
+      out[offset++] = 10;
     }
     offset = put(out, offset, CRLF);
     if (body !== null) put(out, offset, body);
-    parts.fill(EMPTY, 0, count);
     wrkFormatProbe.direct++;
     pushString(L, newString(L, out));
     return true;
   }
 }
 
-const EMPTY = new Uint8Array(0);
+/** `Name: value\r\n` for a string or number value, as its own bytes (kept by {@linkcode DirectFormat}). */
+function headerLine(entry: Entry, value: unknown): Uint8Array {
+  const name = (entry.key.value as TString).realstring;
+  const text = (entry.value.type & 0x0f) === lua.LUA_TSTRING
+    ? (value as TString).realstring
+    : numberBytes(value as number);
+  // From the shared blocks: a line may be made again and again when its value changes every other call.
+  const bytes = newBytes(name.length + COLON.length + text.length + CRLF.length);
+  let offset = put(bytes, 0, name);
+  offset = put(bytes, offset, COLON);
+  offset = put(bytes, offset, text);
+  put(bytes, offset, CRLF);
+  return bytes;
+}
 
 /** Copies `bytes` into `out` at `offset`; short pieces by hand, where `set`'s own overhead dominates. */
 function put(out: Uint8Array, offset: number, bytes: Uint8Array): number {
@@ -213,32 +292,43 @@ function put(out: Uint8Array, offset: number, bytes: Uint8Array): number {
   return offset + length;
 }
 
-/** A header value's bytes when it is a string or a number (LuaJIT's spelling), else null. */
-function valueBytes(value: TValue): Uint8Array | null {
-  const type = baseType(value);
-  if (type === lua.LUA_TSTRING) return (value.value as TString).realstring;
-  if (type === lua.LUA_TNUMBER) return numberBytes(value.value as number);
-  return null;
+/** Writes ASCII `text` into `out` at `offset`. */
+function putText(out: Uint8Array, offset: number, text: string): number {
+  const length = text.length;
+  for (let i = 0; i < length; i++) out[offset + i] = text.charCodeAt(i);
+  return offset + length;
 }
 
-/** Argument `arg` as a string's bytes, or `wrk[key]`'s when it is nil/false; null when not a string. */
-function stringArgument(L: LuaState, arg: number, wrk: Table, key: TString): Uint8Array | null {
-  const type = lua.lua_type(L, arg);
-  if (type === lua.LUA_TSTRING) return lua.lua_tolstring(L, arg) as Uint8Array;
-  if (lua.lua_toboolean(L, arg)) return null;
+/** An argument's bytes when it is a string, `wrk[key]`'s when it is nil/false/absent; null otherwise. */
+function stringArgument(arg: TValue | undefined, wrk: Table, key: TString): Uint8Array | null {
+  if (arg !== undefined) {
+    if (baseType(arg) === lua.LUA_TSTRING) return (arg.value as TString).realstring;
+    if (!isFalse(arg)) return null;
+  }
   const value = rawGetString(wrk, key);
   return value !== undefined && baseType(value) === lua.LUA_TSTRING
-    ? (value.value as TString).realstring
+    ? (value as TValue & { value: TString }).value.realstring
     : null;
 }
 
-/** Argument `arg` as a plain table, or `wrk[key]` when it is nil/false; null when not a plain table. */
-function tableArgument(L: LuaState, arg: number, wrk: Table, key: TString): Table | null {
+/** An argument as a plain table, or `wrk[key]` when it is nil/false/absent; null when not a plain table. */
+function tableArgument(arg: TValue | undefined, wrk: Table, key: TString): Table | null {
   let table: Table | null = null;
-  if (lua.lua_type(L, arg) === lua.LUA_TTABLE) table = lua.lua_topointer(L, arg) as Table;
-  else if (!lua.lua_toboolean(L, arg)) {
+  if (arg !== undefined && arg.type === LUA_TTABLE) table = arg.value as Table;
+  else if (arg === undefined || isFalse(arg)) {
     const value = rawGetString(wrk, key);
-    if (value !== undefined && baseType(value) === lua.LUA_TTABLE) table = value.value as Table;
+    if (value !== undefined && value.type === LUA_TTABLE) table = value.value as Table;
   }
   return table !== null && table.metatable === null ? table : null;
 }
+
+/** nil or false. */
+function isFalse(value: TValue): boolean {
+  return value.type === lua.LUA_TNIL || (value.type === lua.LUA_TBOOLEAN && value.value === false);
+}
+
+const LUA_TTABLE = lua.LUA_TTABLE;
+/** fengari's tag of an integer value (`LUA_TNUMBER` with variant bit 1), and the range of its integers. */
+const LUA_TNUMINT = lua.LUA_TNUMBER | (1 << 4);
+const MIN_INTEGER = -2147483648;
+const MAX_INTEGER = 2147483647;

@@ -7,7 +7,17 @@
  */
 
 import { toText } from "./compat/_to_text.ts";
-import { densifyStack, lua, type LuaState, ref, REGISTRY, stackLength, typeName } from "./fengari/_lua.ts";
+import {
+  densifyStack,
+  lua,
+  type LuaState,
+  pcall,
+  ref,
+  REGISTRY,
+  stackLength,
+  typeName,
+} from "./fengari/_lua.ts";
+import { baseType, popValue, pushRegistryValue, topValue, type TString } from "./fengari/_direct.ts";
 import type { Target } from "../config/config.ts";
 import type { RequestSource, ResponseSink } from "../net/request_source.ts";
 import { errorFromStack, newState, type ScriptState } from "./_state.ts";
@@ -315,8 +325,8 @@ class LuaThreadScript implements ThreadScript, RequestSource {
 
   readonly #callDelay = (): number => {
     const L = this.#L;
-    lua.lua_rawgeti(L, REGISTRY, this.#delayRef);
-    if (lua.lua_pcall(L, 0, 1, 0) !== lua.LUA_OK) throw this.#hookError("delay");
+    pushRegistryValue(L, this.#delayRef);
+    if (pcall(L, 0, 1) !== lua.LUA_OK) throw this.#hookError("delay");
     const ms = lua.lua_tonumberx(L, -1);
     if (ms === false) throw this.#badResult("delay", "a number");
     lua.lua_pop(L, 1);
@@ -327,12 +337,13 @@ class LuaThreadScript implements ThreadScript, RequestSource {
   #callRequest(): Uint8Array {
     const L = this.#L;
     this.#requestCalls++;
-    lua.lua_rawgeti(L, REGISTRY, this.#requestRef);
-    if (lua.lua_pcall(L, 0, 1, 0) !== lua.LUA_OK) throw this.#hookError("request");
+    pushRegistryValue(L, this.#requestRef);
+    if (pcall(L, 0, 1) !== lua.LUA_OK) throw this.#hookError("request");
     // The Lua string's own bytes, not a copy: Lua strings are immutable and the loop never writes to them.
-    if (lua.lua_type(L, -1) !== lua.LUA_TSTRING) throw this.#badResult("request", "a string");
-    const bytes = lua.lua_tolstring(L, -1) as Uint8Array;
-    lua.lua_pop(L, 1);
+    const result = topValue(L);
+    if (baseType(result) !== lua.LUA_TSTRING) throw this.#badResult("request", "a string");
+    const bytes = (result.value as TString).realstring;
+    popValue(L);
     if (stackLength(L) !== this.#denseLength) this.#denseLength = densifyStack(L);
     if (bytes.length === 0) {
       throw new ScriptError(`${this.#options.path}: request() returned an empty string`, { hook: "request" });

@@ -134,11 +134,113 @@ export function rawSetInteger(table: Table, key: TString, n: number): void {
   table.strong.set(hash, added);
 }
 
-/** Pushes an existing Lua string (no copy): a fresh slot from `lua_pushnil`, then made that string. */
+/** What a push touches of fengari's `lua_State`. */
+interface StackState {
+  stack: (TValue | undefined)[];
+  top: number;
+  ci: { top: number; funcOff: number; func: TValue };
+  l_G: { l_registry: TValue };
+}
+
+/**
+ * Argument `i` (1-based) of the running JS function, its stack slot as it is (read it, do not keep it), or
+ * undefined past the arguments given (what the API calls "none").
+ */
+export function argumentAt(L: LuaState, i: number): TValue | undefined {
+  const state = L as unknown as StackState;
+  const idx = state.ci.funcOff + i;
+  return idx < state.top ? state.stack[idx] : undefined;
+}
+
+/** fengari's tag of a JS closure (defs.js `LUA_TCCL`), the only functions with upvalues of their own. */
+const LUA_TCCL = lua.LUA_TFUNCTION | (2 << 4);
+
+/** Upvalue `i` (1-based) of the running JS closure, as `lua_upvalueindex(i)` reads it; undefined if none. */
+export function upvalueAt(L: LuaState, i: number): TValue | undefined {
+  const func = (L as unknown as StackState).ci.func;
+  if (func.type !== LUA_TCCL) return undefined;
+  return (func.value as { upvalue: TValue[] }).upvalue[i - 1];
+}
+
+/**
+ * The next stack slot, pushed (its old value left for the caller to set). The slot's object is reused when the
+ * stack has one there: above the top nothing else holds it (`_stack_patch.ts`, whose frames reuse them too).
+ * Throws as fengari's `api_incr_top` does past the current call's stack space.
+ */
+function pushSlot(L: LuaState): TValue {
+  const state = L as unknown as StackState;
+  const top = state.top;
+  if (top >= state.ci.top) throw Error("stack overflow");
+  let slot = state.stack[top];
+  if (slot === undefined) slot = state.stack[top] = new TValueClass(lua.LUA_TNIL, null);
+  state.top = top + 1;
+  return slot;
+}
+
+/** Pushes an existing Lua string (no copy). */
 export function pushString(L: LuaState, ts: TString): void {
-  lua.lua_pushnil(L);
-  const stack = L as unknown as { stack: TValue[]; top: number };
-  stack.stack[stack.top - 1].setsvalue(ts);
+  const slot = pushSlot(L);
+  slot.type = LUA_TLNGSTR;
+  slot.value = ts;
+}
+
+/** Pushes integer `n` (the caller checked it is one), as `lua_pushinteger`. */
+export function pushInteger(L: LuaState, n: number): void {
+  const slot = pushSlot(L);
+  slot.type = LUA_TNUMINT;
+  slot.value = n;
+}
+
+/** Pushes an existing table, as `lua_createtable` pushes a new one. */
+export function pushTable(L: LuaState, table: Table): void {
+  const slot = pushSlot(L);
+  slot.type = lua.LUA_TTABLE;
+  slot.value = table;
+}
+
+/** Pushes `registry[ref]`, as `lua_rawgeti(L, LUA_REGISTRYINDEX, ref)` does. */
+export function pushRegistryValue(L: LuaState, ref: number): void {
+  const registry = (L as unknown as StackState).l_G.l_registry.value as Table;
+  const value = registry.strong.get(ref)?.value;
+  const slot = pushSlot(L);
+  if (value === undefined) {
+    slot.type = lua.LUA_TNIL;
+    slot.value = null;
+  } else {
+    slot.type = value.type;
+    slot.value = value.value;
+  }
+}
+
+/** A new empty table, as `lua_createtable` makes (not pushed). */
+export function newTable(L: LuaState): Table {
+  return (ltable as unknown as { luaH_new(L: LuaState): Table }).luaH_new(L);
+}
+
+/**
+ * Empties a table nobody else can see (all its keys gone, its `Map` kept), for a caller refilling its own
+ * table with {@linkcode rawSetString}.
+ */
+export function clearOwnTable(table: Table): void {
+  table.strong.clear();
+  table.f = undefined;
+  table.l = undefined;
+  table.flags = 0;
+}
+
+/** The value on top of the stack, its slot as it is (read it, do not keep it); the stack must not be empty. */
+export function topValue(L: LuaState): TValue {
+  const state = L as unknown as StackState;
+  return state.stack[state.top - 1]!;
+}
+
+/** Pops the value on top of the stack, as `lua_pop(L, 1)` (the slot keeps its object, set to nil). */
+export function popValue(L: LuaState): void {
+  const state = L as unknown as StackState;
+  if (state.top <= state.ci.funcOff + 1) throw Error("invalid new top");
+  const slot = state.stack[--state.top]!;
+  slot.type = lua.LUA_TNIL;
+  slot.value = null;
 }
 
 /** The string object on top of the stack (the caller checked it is a string). */

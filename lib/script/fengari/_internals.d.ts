@@ -39,6 +39,7 @@ export interface FengariInternals {
   luaD_call: unknown;
   luaD_callnoyield: unknown;
   luaD_throw: unknown;
+  luaD_pcall: unknown;
   /** Set by `_stack_patch.ts` once its replacements are installed. */
   stackPatchInstalled?: boolean;
 }

@@ -11,7 +11,7 @@ import { fastPathsInEffect } from "./_fast_paths.ts";
 // @ts-types="./_fengari.d.ts"
 import fengari from "npm:fengari@0.1.5";
 import "./_number_spelling_patch.ts";
-import { dropFinishedCalls, stackPatchInEffect } from "./_stack_patch.ts";
+import { dropFinishedCalls, protectedCall, stackPatchInEffect } from "./_stack_patch.ts";
 import { vmInEffect } from "./_vm.ts";
 import type { LauxApi, LuaApi, LualibApi, LuaState } from "./_fengari.d.ts";
 
@@ -51,6 +51,14 @@ export function jsText(bytes: Uint8Array): string {
 
 /** Registry index, cached because it is used on every hook call. */
 export const REGISTRY: number = lua.LUA_REGISTRYINDEX;
+
+/**
+ * `lua_pcall(L, nargs, nresults, 0)` with less overhead per call (`_stack_patch.ts`): how hooks are called.
+ * Returns the status, as `lua_pcall`.
+ */
+export function pcall(L: LuaState, nargs: number, nresults: number): number {
+  return protectedCall(L, nargs, nresults);
+}
 
 /** Pops the value on top of the stack into the registry and returns its reference. */
 export function ref(L: LuaState): number {

@@ -37,3 +37,48 @@ function stripZeros(text: string): string {
   if (text.charCodeAt(end - 1) === 46) end--;
   return text.slice(0, end);
 }
+
+/**
+ * The length of `String(n)` for an integer of fengari's range (-2^31 to 2^31 - 1, as Lua integers are
+ * there): the digits and a sign, counted without making the text ({@linkcode writeInteger} writes them).
+ */
+export function integerLength(n: number): number {
+  const m = n < 0 ? -n : n;
+  const digits = m < 10
+    ? 1
+    : m < 100
+    ? 2
+    : m < 1000
+    ? 3
+    : m < 10000
+    ? 4
+    : m < 100000
+    ? 5
+    : m < 1000000
+    ? 6
+    : m < 10000000
+    ? 7
+    : m < 100000000
+    ? 8
+    : m < 1000000000
+    ? 9
+    : 10;
+  return n < 0 ? digits + 1 : digits;
+}
+
+/**
+ * Writes `String(n)` for an integer of fengari's range (as above) into `bytes` at `at` (there must be room for
+ * {@linkcode integerLength} bytes); returns the index after it. No string is made: `String(n)` of a new number
+ * allocates one and costs several times as much.
+ */
+export function writeInteger(bytes: Uint8Array, at: number, n: number): number {
+  const end = at + integerLength(n);
+  let m = n < 0 ? -n : n;
+  let i = end;
+  do {
+    bytes[--i] = 48 + (m % 10);
+    m = (m / 10) | 0;
+  } while (m > 0);
+  if (n < 0) bytes[at] = 45; // '-'
+  return end;
+}

@@ -20,7 +20,8 @@
  * (the generic `for`'s iterator, metamethods, JS calling Lua), since ldo.js's own calls its own `luaD_precall`.
  * fengari's VM and API call them through the `ldo` and `lstate` module objects, so replacing the properties
  * reaches them; calls inside ldo.js itself keep the originals, which is only slower. Loaded after fengari (`_lua.ts`);
- * its line-and-return hooks (the debug library's) still go through the original.
+ * its line-and-return hooks (the debug library's) still go through the original. `protectedCall` is
+ * `lua_pcall` for the per-request hooks, on this call path without the API's argument record.
  * `tests/script/fengari/fast_paths_test.ts` and `vm_test.ts` check the patch is in effect.
  *
  * @module
@@ -76,7 +77,8 @@ interface Slot {
 }
 
 if (typeof fengari.lua !== "object") throw new Error("fengari did not load");
-const { LUA_MULTRET, LUA_MASKCALL, LUA_MASKLINE, LUA_MASKRET, LUA_MINSTACK, LUA_TFUNCTION } = fengari.lua;
+const { LUA_MULTRET, LUA_MASKCALL, LUA_MASKLINE, LUA_MASKRET, LUA_MINSTACK, LUA_OK, LUA_TFUNCTION } =
+  fengari.lua;
 /** fengari's tags for a light JS function and a JS closure (defs.js `constant_types`). */
 const LUA_TLCF = LUA_TFUNCTION | (1 << 4);
 const LUA_TCCL = LUA_TFUNCTION | (2 << 4);
@@ -256,6 +258,43 @@ function callNoYield(L: State, off: number, nResults: number): void {
   L.nny++;
   call(L, off, nResults);
   L.nny--;
+}
+
+/** `lua_pcall`'s argument record for `luaD_pcall`, reused: {@linkcode runCall} reads it before anything else runs. */
+const callArgs = { funcOff: 0, nResults: 0 };
+
+/** lapi.js `f_call`: the protected part of a `lua_pcall`. */
+function runCall(L: State, args: { funcOff: number; nResults: number }): void {
+  callNoYield(L, args.funcOff, args.nResults);
+}
+
+const luaPcall = ldo.luaD_pcall as (
+  L: State,
+  f: (L: State, args: { funcOff: number; nResults: number }) => void,
+  args: { funcOff: number; nResults: number },
+  oldTop: number,
+  errfunc: number,
+) => number;
+
+/**
+ * `lua_pcall(L, nargs, nresults, 0)`: the same checks, the same protected call (`luaD_pcall`, which sets up
+ * the error record and handles errors as before), without the API's new argument record and its checks of
+ * a continuation. How the hooks (`request()`, `response()`, `delay()`) are called, for every request.
+ */
+export function protectedCall(L: unknown, nargs: number, nresults: number): number {
+  const state = L as State & { status: number };
+  const ci = state.ci;
+  if (nargs + 1 >= state.top - ci.funcOff) throw Error("not enough elements in the stack");
+  if (state.status !== LUA_OK) throw Error("cannot do calls on non-normal thread");
+  if (nresults !== LUA_MULTRET && ci.top - state.top < nresults - nargs) {
+    throw Error("results from function overflow current stack size");
+  }
+  const funcOff = state.top - (nargs + 1);
+  callArgs.funcOff = funcOff;
+  callArgs.nResults = nresults;
+  const status = luaPcall(state, runCall, callArgs, funcOff, 0);
+  if (nresults === LUA_MULTRET && state.ci.top < state.top) state.ci.top = state.top;
+  return status;
 }
 
 if (!ldo.stackPatchInstalled) {

@@ -14,7 +14,8 @@
  * - **Calls**: registers above a call's arguments and results are left as they are (as C Lua does), not
  *   emptied and refilled with new objects; Lua frames are set up in reused slots by `_stack_patch.ts`.
  * - **`type(v)` and the steps of `ipairs` and `pairs`** run inline, without a call (`vmIntrinsics`).
- * - The per-instruction helper calls (`RA`, `RKB`, `ttisinteger()`, …) are inlined.
+ * - The per-instruction helper calls (`RA`, `RKB`, `ttisinteger()`, …) are inlined, and so are the
+ *   comparisons of two numbers (`==`, `<`, `<=`).
  *
  * The other instructions are fengari's, line for line. Installed as `lvm.luaV_execute`, which is how ldo.js
  * calls the interpreter (for every Lua call from JS, every coroutine resume and every `luaD_call`); a probe
@@ -57,7 +58,7 @@ import lopcodesModule from "npm:fengari@0.1.5/src/lopcodes.js";
 import llimitsModule from "npm:fengari@0.1.5/src/llimits.js";
 // @ts-types="./_internals.d.ts"
 import luaconfModule from "npm:fengari@0.1.5/src/luaconf.js";
-import { formatNumber } from "./_number_text.ts";
+import { formatNumber, integerLength, writeInteger } from "./_number_text.ts";
 
 if (typeof fengari.lua !== "object" || !fastPathsInEffect()) throw new Error("fengari did not load");
 
@@ -489,8 +490,8 @@ function setTable(L: State, t: TValue, key: TValue, val: TValue): void {
   lvm.settable(L, t, key, val);
 }
 
-/** Scratch for the text of number operands of one `..`. */
-const numberTexts: string[] = [];
+/** Scratch for the text of number operands of one `..` (null: an integer, written without text). */
+const numberTexts: (string | null)[] = [];
 
 /** Whether numbers read as `_number_text.ts` spells them, which `concat` then writes itself. */
 const numbersAsLuaJit = NUMBER_SPELLING_PATCHED && lobject.luaO_tostring.patchedForLuaJit === true;
@@ -518,9 +519,14 @@ function concat(L: State, stack: (TValue | undefined)[], first: number, last: nu
       }
     } else if ((type & 0x0f) === LUA_TNUMBER) {
       const n = o.value as number;
-      const text = type === LUA_TNUMINT ? String(n) : formatNumber(n);
-      numberTexts[j - first] = text;
-      total += text.length;
+      if (type === LUA_TNUMINT && n >= LUA_MININTEGER && n <= LUA_MAXINTEGER) {
+        numberTexts[j - first] = null; // written by `writeInteger` below, without making its text
+        total += integerLength(n);
+      } else {
+        const text = formatNumber(n);
+        numberTexts[j - first] = text;
+        total += text.length;
+      }
       nonEmpty += 2; // never `only`: a number always makes a new string
     } else {
       return false;
@@ -546,8 +552,12 @@ function concat(L: State, stack: (TValue | undefined)[], first: number, last: nu
         at += length;
       } else {
         const text = numberTexts[j - first];
-        for (let x = 0; x < text.length; x++) bytes[at + x] = text.charCodeAt(x);
-        at += text.length;
+        if (text === null) {
+          at = writeInteger(bytes, at, o.value as number);
+        } else {
+          for (let x = 0; x < text.length; x++) bytes[at + x] = text.charCodeAt(x);
+          at += text.length;
+        }
       }
     }
     ts = lstring.luaS_bless(L, bytes);
@@ -978,7 +988,13 @@ export function execute(L: State): void {
           const c = i.C;
           const op1 = b & BITRK ? k[b & ~BITRK] : stack[base + b]!;
           const op2 = c & BITRK ? k[c & ~BITRK] : stack[base + c]!;
-          if (lvm.luaV_equalobj(L, op1, op2) !== i.A) ci.l_savedpc++;
+          let res: number;
+          if ((op1.type & 0x0f) === LUA_TNUMBER && (op2.type & 0x0f) === LUA_TNUMBER) {
+            res = op1.value === op2.value ? 1 : 0; // as luaV_equalobj for numbers, of either variant
+          } else {
+            res = lvm.luaV_equalobj(L, op1, op2);
+          }
+          if (res !== i.A) ci.l_savedpc++;
           else donextjump(L, ci);
           break;
         }
