@@ -9,10 +9,7 @@
  * @module
  */
 
-import { Connection } from "../lib/net/http1/connection.ts";
-import { type CycleContext, ThreadCounters } from "../lib/net/cycle.ts";
-import { type RequestSource, staticRequestSource } from "../lib/net/request_source.ts";
-import type { Socket } from "../lib/net/socket.ts";
+import { connectedCycle } from "../tests/helpers/memory_cycle.ts";
 
 const encoder = new TextEncoder();
 
@@ -21,51 +18,6 @@ const RESPONSE = encoder.encode(
   "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nDate: Sun, 06 Dec 2026 10:13:17 GMT\r\n" +
     "Content-Type: text/plain\r\nContent-Length: 14\r\nConnection: keep-alive\r\n\r\nHello, World!\n",
 );
-
-/** A socket that takes every write and whose reads the bench hands over, synchronously. */
-class MemorySocket implements Socket {
-  buffer: Uint8Array = new Uint8Array(0);
-  onRead: (n: number) => void = () => {};
-  startReading(buffer: Uint8Array, onRead: (n: number) => void): void {
-    this.buffer = buffer;
-    this.onRead = onRead;
-  }
-  write(bytes: Uint8Array): Promise<number> {
-    return Promise.resolve(bytes.length);
-  }
-  writeNow(bytes: Uint8Array): number {
-    return bytes.length;
-  }
-  close(): void {}
-}
-
-function requestSource(depth: number): RequestSource {
-  return staticRequestSource(encoder.encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n".repeat(depth)), depth);
-}
-
-/** A connected cycle at `depth` over a `MemorySocket`, with the counters it counts into. */
-async function connectedCycle(depth: number) {
-  const socket = new MemorySocket();
-  const counters = new ThreadCounters();
-  const context: CycleContext = {
-    transport: { connect: () => Promise.resolve(socket) },
-    source: requestSource(depth),
-    sink: null,
-    timeoutMs: 60_000,
-    counters,
-    recordLatencyUs: () => {},
-    pacing: null,
-    state: { stopped: false },
-    onScriptError: (error) => {
-      throw error;
-    },
-  };
-  new Connection(context).start();
-  // The connect settles in a microtask; then the first request is written.
-  await Promise.resolve();
-  await Promise.resolve();
-  return { socket, counters };
-}
 
 const single = await connectedCycle(1);
 single.socket.buffer.set(RESPONSE);

@@ -17,6 +17,7 @@ import { LuaResponseSink } from "../lib/script/_response_sink.ts";
 import { loadChunk, newState } from "../lib/script/_state.ts";
 import { lua, type LuaState, ref } from "../lib/script/fengari/_lua.ts";
 import type { ResponseSink, ResponseView } from "../lib/net/request_source.ts";
+import { responseView } from "../tests/helpers/response_view.ts";
 
 /** A sink class as `LuaResponseSink`'s constructor takes its arguments. */
 export type SinkClass = new (L: LuaState, responseRef: number, path: string) => ResponseSink;
@@ -24,34 +25,7 @@ export type SinkClass = new (L: LuaState, responseRef: number, path: string) => 
 const encoder = new TextEncoder();
 
 /** A `ResponseView` over `headers` and `body`, laid out as the HTTP/1.1 parser leaves its buffers. */
-export function benchResponse(status: number, headers: [string, string][], body: string): ResponseView {
-  let head = `HTTP/1.1 ${status} X\r\n`;
-  const nameStart: number[] = [];
-  const nameEnd: number[] = [];
-  const valueStart: number[] = [];
-  const valueEnd: number[] = [];
-  for (const [name, value] of headers) {
-    nameStart.push(head.length);
-    nameEnd.push(head.length + name.length);
-    valueStart.push(head.length + name.length + 2);
-    valueEnd.push(head.length + name.length + 2 + value.length);
-    head += `${name}: ${value}\r\n`;
-  }
-  const bodyBytes = encoder.encode(body);
-  const bodyBuffer = new Uint8Array(bodyBytes.length + 16);
-  bodyBuffer.set(bodyBytes);
-  return {
-    status,
-    headerCount: headers.length,
-    head: encoder.encode(`${head}\r\n`),
-    nameStart: Int32Array.from(nameStart),
-    nameEnd: Int32Array.from(nameEnd),
-    valueStart: Int32Array.from(valueStart),
-    valueEnd: Int32Array.from(valueEnd),
-    body: bodyBuffer,
-    bodyLength: bodyBytes.length,
-  };
-}
+export const benchResponse = responseView;
 
 const NGINX_HEADERS: [string, string][] = [
   ["Server", "nginx/1.22.1"],

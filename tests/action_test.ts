@@ -7,6 +7,7 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { CLI_PERMISSIONS } from "./helpers/cli.ts";
 import { ROOT } from "./helpers/deno.ts";
+import { withServer, withTempDir } from "./helpers/scoped.ts";
 import { ok, startServer } from "./helpers/server.ts";
 
 const SCRIPT = `${ROOT}action/wrk_deno_action.sh`;
@@ -18,9 +19,18 @@ interface Runner {
   summary(): Promise<string>;
 }
 
-/** A fresh runner: its temp folder, output files and the action checked out at the repository root. */
-async function simulatedRunner(os = "Linux", arch = "X64"): Promise<Runner> {
-  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-runner-" });
+/**
+ * Runs `body` in a fresh runner (its temp folder, output files and the action checked out at the repository
+ * root), then removes the runner's folder.
+ */
+function withRunner(
+  body: (runner: Runner) => Promise<void>,
+  platform = { os: "Linux", arch: "X64" },
+): Promise<void> {
+  return withTempDir("wrk-deno-runner-", async (dir) => body(await simulatedRunner(dir, platform)));
+}
+
+async function simulatedRunner(dir: string, { os, arch }: { os: string; arch: string }): Promise<Runner> {
   await Deno.mkdir(`${dir}/temp`);
   const env = {
     PATH: Deno.env.get("PATH") ?? "",
@@ -49,11 +59,20 @@ async function simulatedRunner(os = "Linux", arch = "X64"): Promise<Runner> {
   };
 }
 
+/** How a step of the script ended. */
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the script's `step` with `inputs` in `runner`, and checks that it exits with `code`. */
 async function action(
   runner: Runner,
   step: "resolve" | "run",
   inputs: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
+  code: number,
+): Promise<Outcome> {
   const output = await new Deno.Command("bash", {
     args: [SCRIPT, step],
     cwd: runner.dir,
@@ -64,7 +83,13 @@ async function action(
     stderr: "piped",
   }).output();
   const decoder = new TextDecoder();
-  return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) };
+  const outcome = {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+  assertEquals(outcome.code, code, outcome.stdout + outcome.stderr);
+  return outcome;
 }
 
 /** A stand-in for a release's downloads: `files` by name under `/<version>/`; every request is recorded. */
@@ -77,6 +102,23 @@ function releaseServer(version: string, files: Record<string, string>) {
     return name in files ? new Response(files[name]) : new Response("Not Found", { status: 404 });
   });
   return { url: `http://127.0.0.1:${server.addr.port}`, requested, close: () => server.shutdown() };
+}
+
+/**
+ * Serves `files` as release `version`, runs the resolve step for it in a fresh runner and checks that it exits
+ * with `code`; then runs `body` on the runner and the step's outcome.
+ */
+function resolveRelease(
+  version: string,
+  files: Record<string, string>,
+  code: number,
+  body: (runner: Runner, resolved: Outcome) => Promise<void>,
+): Promise<void> {
+  return withServer(releaseServer(version, files), (release) =>
+    withRunner(async (runner) => {
+      const inputs = { INPUT_VERSION: version, INPUT_RELEASE_URL: release.url };
+      await body(runner, await action(runner, "resolve", inputs, code));
+    }));
 }
 
 /** A "release binary" for the test: runs this checkout's CLI, and says so, so the test sees which ran. */
@@ -93,10 +135,8 @@ async function sha256(text: string): Promise<string> {
 }
 
 Deno.test("without a release it runs cli.ts with Deno on the demo server: outputs, JSON and job summary", async () => {
-  const runner = await simulatedRunner();
-  try {
-    const resolved = await action(runner, "resolve", {});
-    assertEquals(resolved.code, 0, resolved.stdout + resolved.stderr);
+  await withRunner(async (runner) => {
+    await action(runner, "resolve", {}, 0);
     assertEquals(await runner.outputs(), { "binary": "", "needs-deno": "true" });
 
     const ran = await action(runner, "run", {
@@ -104,8 +144,7 @@ Deno.test("without a release it runs cli.ts with Deno on the demo server: output
       INPUT_ARGS: `-t1 -c2 -d500ms -H 'X-Note: two words'`,
       INPUT_THRESHOLDS: "p99 < 10s\r\n\n  errors < 1%  \n",
       INPUT_JSON: "result.json",
-    });
-    assertEquals(ran.code, 0, ran.stdout + ran.stderr);
+    }, 0);
     const outputs = await runner.outputs();
     const document = JSON.parse(await Deno.readTextFile(`${runner.dir}/result.json`));
     assertEquals(outputs.json, "result.json");
@@ -122,65 +161,49 @@ Deno.test("without a release it runs cli.ts with Deno on the demo server: output
     const summary = await runner.summary();
     assertMatch(summary, /^### ✅ wrk-deno `http:\/\/127\.0\.0\.1:\d+\/`$/m);
     assertStringIncludes(summary, "| ✅ | `errors < 1%` | 0.00% |");
-  } finally {
-    await Deno.remove(runner.dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("a failed threshold fails the step with exit 99 and an error annotation, the outputs still set", async () => {
-  const runner = await simulatedRunner();
-  const server = startServer((_request, index) => index % 2 === 0 ? ok() : ok("no", 500));
-  try {
-    const ran = await action(runner, "run", {
-      INPUT_URL: server.url,
-      INPUT_ARGS: "-t1 -c2 -d400ms",
-      INPUT_THRESHOLDS: "non2xx < 1",
+  await withRunner(async (runner) => {
+    const failingHalf = startServer((_request, index) => index % 2 === 0 ? ok() : ok("no", 500));
+    await withServer(failingHalf, async (server) => {
+      const ran = await action(runner, "run", {
+        INPUT_URL: server.url,
+        INPUT_ARGS: "-t1 -c2 -d400ms",
+        INPUT_THRESHOLDS: "non2xx < 1",
+      }, 99);
+      assertStringIncludes(ran.stdout, "::error title=wrk-deno::a threshold did not hold");
+      const outputs = await runner.outputs();
+      const document = JSON.parse(await Deno.readTextFile(`${runner.dir}/wrk-deno-result.json`));
+      assert(document.errors.status > 0);
+      assertEquals(Number(outputs.errors), document.errors.status);
+      assertEquals(outputs.json, "wrk-deno-result.json");
+      assertStringIncludes(await runner.summary(), "| ❌ | `non2xx < 1` |");
     });
-    assertEquals(ran.code, 99, ran.stdout + ran.stderr);
-    assertStringIncludes(ran.stdout, "::error title=wrk-deno::a threshold did not hold");
-    const outputs = await runner.outputs();
-    const document = JSON.parse(await Deno.readTextFile(`${runner.dir}/wrk-deno-result.json`));
-    assert(document.errors.status > 0);
-    assertEquals(Number(outputs.errors), document.errors.status);
-    assertEquals(outputs.json, "wrk-deno-result.json");
-    assertStringIncludes(await runner.summary(), "| ❌ | `non2xx < 1` |");
-  } finally {
-    await server.close();
-    await Deno.remove(runner.dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("a run that cannot start fails the step with the tool's exit code and its message", async () => {
-  const runner = await simulatedRunner();
-  try {
-    const ran = await action(runner, "run", { INPUT_URL: "http://127.0.0.1:1/", INPUT_ARGS: "-d1s" });
-    assertEquals(ran.code, 1);
+  await withRunner(async (runner) => {
+    const ran = await action(runner, "run", { INPUT_URL: "http://127.0.0.1:1/", INPUT_ARGS: "-d1s" }, 1);
     assertStringIncludes(ran.stderr, "unable to connect to 127.0.0.1:1 Connection refused");
     assertStringIncludes(ran.stdout, "::error title=wrk-deno::wrk-deno exited with code 1");
     assertEquals((await runner.outputs())["requests-per-sec"], "");
-    const missing = await action(runner, "run", {});
-    assertEquals(missing.code, 1);
+    const missing = await action(runner, "run", {}, 1);
     assertStringIncludes(missing.stdout, "::error title=wrk-deno::the url input is required");
-  } finally {
-    await Deno.remove(runner.dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("a named release: the runner's binary is downloaded, checked against SHA256SUMS and run", async () => {
   const binary = fakeBinary();
-  const release = releaseServer("v9.9.9", {
+  const files = {
     "wrk-deno-x86_64-unknown-linux-gnu": binary,
     "SHA256SUMS": `${"0".repeat(64)}  wrk-deno-aarch64-apple-darwin\n${await sha256(
       binary,
     )}  wrk-deno-x86_64-unknown-linux-gnu\n`,
-  });
-  const runner = await simulatedRunner();
-  try {
-    const resolved = await action(runner, "resolve", {
-      INPUT_VERSION: "v9.9.9",
-      INPUT_RELEASE_URL: release.url,
-    });
-    assertEquals(resolved.code, 0, resolved.stdout + resolved.stderr);
+  };
+  await resolveRelease("v9.9.9", files, 0, async (runner, resolved) => {
     assertStringIncludes(
       resolved.stdout,
       "using wrk-deno-x86_64-unknown-linux-gnu of release v9.9.9 (SHA-256 checked)",
@@ -189,23 +212,15 @@ Deno.test("a named release: the runner's binary is downloaded, checked against S
     assertEquals(outputs["needs-deno"], "false");
     assertEquals(outputs.binary, `${runner.dir}/temp/wrk-deno-v9.9.9/wrk-deno-x86_64-unknown-linux-gnu`);
 
-    const ran = await action(runner, "run", {
-      BINARY: outputs.binary,
-      INPUT_URL: "demo",
-      INPUT_ARGS: "-t1 -c1 -d300ms",
-    });
-    assertEquals(ran.code, 0, ran.stdout + ran.stderr);
+    const binaryRun = { BINARY: outputs.binary, INPUT_URL: "demo", INPUT_ARGS: "-t1 -c1 -d300ms" };
+    const ran = await action(runner, "run", binaryRun, 0);
     assertStringIncludes(ran.stderr, "release binary running");
     assert(Number((await runner.outputs())["requests-per-sec"]) > 0);
-  } finally {
-    await release.close();
-    await Deno.remove(runner.dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("the action's own tag names the release, and each runner gets its platform's binary", async () => {
-  const release = releaseServer("v1.2.3", {});
-  try {
+  await withServer(releaseServer("v1.2.3", {}), async (release) => {
     for (
       const [os, arch, name] of [
         ["macOS", "ARM64", "wrk-deno-aarch64-apple-darwin"],
@@ -213,22 +228,16 @@ Deno.test("the action's own tag names the release, and each runner gets its plat
         ["Linux", "ARM64", "wrk-deno-aarch64-unknown-linux-gnu"],
       ]
     ) {
-      const runner = await simulatedRunner(os, arch);
-      try {
+      await withRunner(async (runner) => {
         runner.env.GITHUB_ACTION_REF = "v1.2.3";
-        const resolved = await action(runner, "resolve", { INPUT_RELEASE_URL: release.url });
         // This release has no binaries: the step goes on with Deno and says why.
-        assertEquals(resolved.code, 0, resolved.stdout);
+        const resolved = await action(runner, "resolve", { INPUT_RELEASE_URL: release.url }, 0);
         assertStringIncludes(resolved.stdout, `release v1.2.3 has no ${name}`);
         assertEquals((await runner.outputs())["needs-deno"], "true");
         assertEquals(release.requested.at(-1), `/v1.2.3/${name}`);
-      } finally {
-        await Deno.remove(runner.dir, { recursive: true });
-      }
+      }, { os, arch });
     }
-  } finally {
-    await release.close();
-  }
+  });
 });
 
 Deno.test("a binary that does not match SHA256SUMS, or is not listed, is refused and never run", async () => {
@@ -242,23 +251,11 @@ Deno.test("a binary that does not match SHA256SUMS, or is not listed, is refused
       ],
     ]
   ) {
-    const release = releaseServer("v2.0.0", {
-      "wrk-deno-x86_64-unknown-linux-gnu": binary,
-      SHA256SUMS: sums,
-    });
-    const runner = await simulatedRunner();
-    try {
-      const resolved = await action(runner, "resolve", {
-        INPUT_VERSION: "v2.0.0",
-        INPUT_RELEASE_URL: release.url,
-      });
-      assertEquals(resolved.code, 1, resolved.stdout);
+    const files = { "wrk-deno-x86_64-unknown-linux-gnu": binary, SHA256SUMS: sums };
+    await resolveRelease("v2.0.0", files, 1, async (runner, resolved) => {
       assertStringIncludes(resolved.stdout, message);
       assertEquals((await runner.outputs()).binary, undefined);
-    } finally {
-      await release.close();
-      await Deno.remove(runner.dir, { recursive: true });
-    }
+    });
   }
 });
 
@@ -291,43 +288,37 @@ Deno.test("action.yml passes the script exactly the inputs it reads, and the wor
 });
 
 Deno.test("with the merge input it merges shard results instead of running a test: report, outputs, summary", async () => {
-  const runner = await simulatedRunner();
-  const server = startServer();
-  try {
-    await Deno.mkdir(`${runner.dir}/shards`);
-    for (const index of [0, 1]) {
-      const ran = await action(runner, "run", {
-        INPUT_URL: server.url,
-        INPUT_ARGS: `-t1 -c4 -d400ms --shard-index ${index} --shard-count 2`,
-        INPUT_JSON: `shards/shard-${index}.json`,
-      });
-      assertEquals(ran.code, 0, ran.stdout + ran.stderr);
-    }
-    const merged = await action(runner, "run", {
-      INPUT_MERGE: "shards/shard-*.json",
-      INPUT_ARGS: "--latency",
-      INPUT_THRESHOLDS: "rps > 1",
-      INPUT_JSON: "merged.json",
-    });
-    assertEquals(merged.code, 0, merged.stdout + merged.stderr);
-    const shards = [0, 1].map((i) =>
-      JSON.parse(Deno.readTextFileSync(`${runner.dir}/shards/shard-${i}.json`))
-    );
-    const document = JSON.parse(await Deno.readTextFile(`${runner.dir}/merged.json`));
-    assertEquals(document.requests, shards[0].requests + shards[1].requests);
-    assertStringIncludes(merged.stdout, "  Latency Distribution\n");
-    const lines = (await Deno.readTextFile(runner.env.GITHUB_OUTPUT)).trim().split("\n");
-    assertEquals(lines.filter((line) => line.startsWith("json=")).at(-1), "json=merged.json");
-    assertEquals(
-      Number(lines.filter((line) => line.startsWith("requests-per-sec=")).at(-1)!.split("=")[1]),
-      document.requests_per_sec,
-    );
-    assertEquals((await runner.summary()).match(/^### /gm)?.length, 3);
-    const none = await action(runner, "run", { INPUT_MERGE: "nothing/*.json" });
-    assertEquals(none.code, 1);
-    assertStringIncludes(none.stdout, "::error title=wrk-deno::merge: no file matches nothing/*.json");
-  } finally {
-    await server.close();
-    await Deno.remove(runner.dir, { recursive: true });
-  }
+  await withRunner((runner) =>
+    withServer(startServer(), async (server) => {
+      await Deno.mkdir(`${runner.dir}/shards`);
+      for (const index of [0, 1]) {
+        await action(runner, "run", {
+          INPUT_URL: server.url,
+          INPUT_ARGS: `-t1 -c4 -d400ms --shard-index ${index} --shard-count 2`,
+          INPUT_JSON: `shards/shard-${index}.json`,
+        }, 0);
+      }
+      const merged = await action(runner, "run", {
+        INPUT_MERGE: "shards/shard-*.json",
+        INPUT_ARGS: "--latency",
+        INPUT_THRESHOLDS: "rps > 1",
+        INPUT_JSON: "merged.json",
+      }, 0);
+      const shards = [0, 1].map((i) =>
+        JSON.parse(Deno.readTextFileSync(`${runner.dir}/shards/shard-${i}.json`))
+      );
+      const document = JSON.parse(await Deno.readTextFile(`${runner.dir}/merged.json`));
+      assertEquals(document.requests, shards[0].requests + shards[1].requests);
+      assertStringIncludes(merged.stdout, "  Latency Distribution\n");
+      const lines = (await Deno.readTextFile(runner.env.GITHUB_OUTPUT)).trim().split("\n");
+      assertEquals(lines.filter((line) => line.startsWith("json=")).at(-1), "json=merged.json");
+      assertEquals(
+        Number(lines.filter((line) => line.startsWith("requests-per-sec=")).at(-1)!.split("=")[1]),
+        document.requests_per_sec,
+      );
+      assertEquals((await runner.summary()).match(/^### /gm)?.length, 3);
+      const none = await action(runner, "run", { INPUT_MERGE: "nothing/*.json" }, 1);
+      assertStringIncludes(none.stdout, "::error title=wrk-deno::merge: no file matches nothing/*.json");
+    })
+  );
 });

@@ -10,6 +10,7 @@ import * as hdr from "hdr-histogram-js";
 import { decodeStats } from "../lib/stats/hdr_codec.ts";
 import { Stats } from "../lib/stats/stats.ts";
 import { runCli, spawnCli } from "./helpers/cli.ts";
+import { withServerAndTempDir } from "./helpers/scoped.ts";
 import { ok, startServer } from "./helpers/server.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -78,28 +79,24 @@ async function hdrHistogramJar(): Promise<string | null> {
 
 const JAR = await hdrHistogramJar();
 
-async function tempDir(): Promise<string> {
-  return await Deno.makeTempDir({ prefix: "wrk-deno-hdr-log-" });
+const TEMP_PREFIX = "wrk-deno-hdr-log-";
+
+/**
+ * Runs the CLI with `flags` and `--hdr-log <dir>/<name>.hlog --json <dir>/<name>.json` against `url`, and
+ * checks that it exits 0; returns its outcome, the log's text and the JSON result.
+ */
+async function runLogged(flags: string[], dir: string, name: string, url: string) {
+  const [log, json] = [`${dir}/${name}.hlog`, `${dir}/${name}.json`];
+  const outcome = await runCli([...flags, "--hdr-log", log, "--json", json, url]);
+  assertEquals(outcome.code, 0, outcome.stderr);
+  const document: Json = JSON.parse(await Deno.readTextFile(json));
+  return { outcome, text: await Deno.readTextFile(log), document };
 }
 
 Deno.test("--hdr-log writes one line a second from the run's start and a last partial one, holding every sample", async (t) => {
-  const server = startServer();
-  const dir = await tempDir();
-  try {
-    const outcome = await runCli([
-      "-t2",
-      "-c4",
-      "-d3.5s",
-      "--hdr-log",
-      `${dir}/run.hlog`,
-      "--json",
-      `${dir}/run.json`,
-      server.url,
-    ]);
-    assertEquals(outcome.code, 0, outcome.stderr);
+  await withServerAndTempDir(startServer(), TEMP_PREFIX, async (server, dir) => {
+    const { outcome, text, document } = await runLogged(["-t2", "-c4", "-d3.5s"], dir, "run", server.url);
     assertEquals(outcome.stderr, "");
-    const text = await Deno.readTextFile(`${dir}/run.hlog`);
-    const document: Json = JSON.parse(await Deno.readTextFile(`${dir}/run.json`));
     const { header, lines } = parseLog(text);
 
     assertMatch(header[0], /^#\[Logged with wrk-deno \d+\.\d+\.\d+\]$/);
@@ -186,25 +183,21 @@ Deno.test("--hdr-log writes one line a second from the run's start and a last pa
         assertEquals(intervalLines.length, 4);
       },
     });
-  } finally {
-    await server.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("--hdr-log: a server that stalls for a second shows a high max in the interval that saw it, and only there", async () => {
   let firstMs: number | null = null;
   let stalled = false;
   // One stall, for the first request that arrives 1.3 s after the first: answered at about 2.3 s.
-  const server = startServer(() => {
+  const stalling = startServer(() => {
     const nowMs = performance.now();
     firstMs ??= nowMs;
     if (stalled || nowMs - firstMs < 1300) return ok();
     stalled = true;
     return { ...ok(), delayMs: 1000 };
   });
-  const dir = await tempDir();
-  try {
+  await withServerAndTempDir(stalling, TEMP_PREFIX, async (server, dir) => {
     const outcome = await runCli(["-t1", "-c1", "-d3.5s", "--hdr-log", `${dir}/stall.hlog`, server.url]);
     assertEquals(outcome.code, 0, outcome.stderr);
     assert(stalled);
@@ -217,31 +210,17 @@ Deno.test("--hdr-log: a server that stalls for a second shows a high max in the 
     const intervals = readIntervals(text);
     assert(intervals[2].getValueAtPercentile(100) >= 950_000);
     for (const k of [0, 1, 3]) assert(intervals[k].getValueAtPercentile(100) < 300_000);
-  } finally {
-    await server.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("--hdr-log with -R writes the recorded latency under 'latency' and the uncorrected under 'uncorrected'", async () => {
-  const server = startServer();
-  const dir = await tempDir();
-  try {
-    const outcome = await runCli([
-      "-t2",
-      "-c4",
-      "-d2.5s",
-      "-R",
-      "400",
-      "--hdr-log",
-      `${dir}/rate.hlog`,
-      "--json",
-      `${dir}/rate.json`,
+  await withServerAndTempDir(startServer(), TEMP_PREFIX, async (server, dir) => {
+    const { text, document } = await runLogged(
+      ["-t2", "-c4", "-d2.5s", "-R", "400"],
+      dir,
+      "rate",
       server.url,
-    ]);
-    assertEquals(outcome.code, 0, outcome.stderr);
-    const text = await Deno.readTextFile(`${dir}/rate.hlog`);
-    const document: Json = JSON.parse(await Deno.readTextFile(`${dir}/rate.json`));
+    );
     const { lines } = parseLog(text);
     assertEquals(lines.map((line) => line.tag), [
       "latency",
@@ -262,17 +241,12 @@ Deno.test("--hdr-log with -R writes the recorded latency under 'latency' and the
     assertEquals(count("latency"), document.latency.count);
     assertEquals(count("uncorrected"), document.uncorrected_latency.count);
     assert(document.latency.count > 0);
-  } finally {
-    await server.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("--hdr-log: a run that is killed leaves a readable log of the seconds it ran", async () => {
-  const server = startServer();
-  const dir = await tempDir();
-  const path = `${dir}/killed.hlog`;
-  try {
+  await withServerAndTempDir(startServer(), TEMP_PREFIX, async (server, dir) => {
+    const path = `${dir}/killed.hlog`;
     const cli = spawnCli(["-t1", "-c2", "-d30s", "--hdr-log", path, server.url]);
     const deadline = performance.now() + 15_000;
     let text = "";
@@ -289,16 +263,11 @@ Deno.test("--hdr-log: a run that is killed leaves a readable log of the seconds 
     const intervals = readIntervals(text);
     assertEquals(intervals.length, lines.length);
     assert(intervals.every((interval) => interval.totalCount > 0));
-  } finally {
-    await server.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("--hdr-log to a path that cannot be written is refused before the run, in one line, exit 1", async () => {
-  const server = startServer();
-  const dir = await tempDir();
-  try {
+  await withServerAndTempDir(startServer(), TEMP_PREFIX, async (server, dir) => {
     for (
       const [path, problem] of [
         ["/no/such/folder/run.hlog", "the folder /no/such/folder does not exist"],
@@ -311,8 +280,5 @@ Deno.test("--hdr-log to a path that cannot be written is refused before the run,
       assertEquals(outcome.stdout, "");
     }
     assertEquals(server.requests.length, 0);
-  } finally {
-    await server.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });

@@ -4,179 +4,125 @@
  */
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { parseReport, runCli } from "./helpers/cli.ts";
-import { ok, startServer } from "./helpers/server.ts";
+import { withServer, withServerAndTempDir } from "./helpers/scoped.ts";
+import { ok, type Responder, startServer, type TestServer } from "./helpers/server.ts";
 
 const fixture = (name: string) => new URL(`./script/fixtures/${name}.lua`, import.meta.url).pathname;
 
-Deno.test("example addr.lua: setup() gives each thread an address that accepts connections", async () => {
-  const server = startServer();
-  try {
-    const { code, stdout, stderr } = await runCli([
-      "-t2",
-      "-c2",
-      "-d300ms",
-      "-s",
-      fixture("addr"),
-      server.url,
-    ]);
+/**
+ * Runs wrk's example `name`.lua with `flags` through the CLI against a new server answering with `responder`,
+ * and checks that it exits 0; returns its stdout and the server (closed by then), with the requests it saw.
+ */
+function runExample(
+  name: string,
+  flags: string[],
+  responder?: Responder,
+): Promise<{ stdout: string; server: TestServer }> {
+  return withServer(startServer(responder), async (server) => {
+    const { code, stdout, stderr } = await runCli([...flags, "-s", fixture(name), server.url]);
     assertEquals(code, 0, stderr);
-    const lines = stdout.split("\n").filter((line) => line.startsWith("thread addr: "));
-    assertEquals(lines, Array(2).fill(`thread addr: 127.0.0.1:${server.port}`));
-    assert(parseReport(stdout).requests > 0);
-  } finally {
-    await server.close();
-  }
+    return { stdout, server };
+  });
+}
+
+Deno.test("example addr.lua: setup() gives each thread an address that accepts connections", async () => {
+  const { stdout, server } = await runExample("addr", ["-t2", "-c2", "-d300ms"]);
+  const lines = stdout.split("\n").filter((line) => line.startsWith("thread addr: "));
+  assertEquals(lines, Array(2).fill(`thread addr: 127.0.0.1:${server.port}`));
+  assert(parseReport(stdout).requests > 0);
 });
 
 Deno.test("example auth.lua: the token from a 200 response is sent with every later request", async () => {
-  const server = startServer((request) =>
-    request.path === "/authenticate" ? ok("", 200, "X-Token: secret-42\r\n") : ok("resource")
+  const { server } = await runExample(
+    "auth",
+    ["-t1", "-c1", "-d300ms"],
+    (request) => request.path === "/authenticate" ? ok("", 200, "X-Token: secret-42\r\n") : ok("resource"),
   );
-  try {
-    const { code, stderr } = await runCli(["-t1", "-c1", "-d300ms", "-s", fixture("auth"), server.url]);
-    assertEquals(code, 0, stderr);
-    assertEquals(server.requests[0].path, "/authenticate");
-    const later = server.requests.slice(1);
-    assert(later.length > 5);
-    for (const request of later) {
-      assertEquals(request.path, "/resource");
-      assertEquals(request.headers.get("x-token"), "secret-42");
-    }
-  } finally {
-    await server.close();
+  assertEquals(server.requests[0].path, "/authenticate");
+  const later = server.requests.slice(1);
+  assert(later.length > 5);
+  for (const request of later) {
+    assertEquals(request.path, "/resource");
+    assertEquals(request.headers.get("x-token"), "secret-42");
   }
 });
 
 Deno.test("example counter.lua: each thread numbers its requests in the path and a number header", async () => {
-  const server = startServer();
-  try {
-    const { code, stderr } = await runCli(["-t1", "-c1", "-d300ms", "-s", fixture("counter"), server.url]);
-    assertEquals(code, 0, stderr);
-    const seen = server.requests.slice(0, 20);
-    seen.forEach((request, i) => {
-      assertEquals(request.path, `/${i + 1}`);
-      assertEquals(request.headers.get("x-counter"), String(i + 1));
-    });
-  } finally {
-    await server.close();
-  }
+  const { server } = await runExample("counter", ["-t1", "-c1", "-d300ms"]);
+  const seen = server.requests.slice(0, 20);
+  seen.forEach((request, i) => {
+    assertEquals(request.path, `/${i + 1}`);
+    assertEquals(request.headers.get("x-counter"), String(i + 1));
+  });
 });
 
 Deno.test("example delay.lua: 10-50 ms before each request caps one connection at 20-100 requests/s", async () => {
-  const server = startServer();
-  try {
-    const { code, stdout } = await runCli(["-t1", "-c1", "-d1s", "-s", fixture("delay"), server.url]);
-    assertEquals(code, 0);
-    const { requests } = parseReport(stdout);
-    assert(requests >= 15 && requests <= 100, `${requests} requests`);
-  } finally {
-    await server.close();
-  }
+  const { stdout } = await runExample("delay", ["-t1", "-c1", "-d1s"]);
+  const { requests } = parseReport(stdout);
+  assert(requests >= 15 && requests <= 100, `${requests} requests`);
 });
 
 Deno.test("example pipeline.lua: three pipelined paths in equal numbers, each counted as a request", async () => {
-  const server = startServer();
-  try {
-    const { code, stdout } = await runCli(["-t1", "-c2", "-d300ms", "-s", fixture("pipeline"), server.url]);
-    assertEquals(code, 0);
-    const counts = new Map<string, number>();
-    for (const { path } of server.requests) counts.set(path, (counts.get(path) ?? 0) + 1);
-    assertEquals([...counts.keys()].sort(), ["/?bar", "/?baz", "/?foo"]);
-    const [foo, bar, baz] = ["/?foo", "/?bar", "/?baz"].map((path) => counts.get(path)!);
-    // At most one batch per connection is in flight when the run stops.
-    assert(foo - baz <= 2 && foo - bar <= 2, JSON.stringify([...counts]));
-    const { requests } = parseReport(stdout);
-    // Every response counts (a batch cut by the stop counts the responses that arrived).
-    assert(
-      requests > 0 && server.requests.length - requests <= 6,
-      `${requests} of ${server.requests.length}`,
-    );
-  } finally {
-    await server.close();
-  }
+  const { stdout, server } = await runExample("pipeline", ["-t1", "-c2", "-d300ms"]);
+  const counts = new Map<string, number>();
+  for (const { path } of server.requests) counts.set(path, (counts.get(path) ?? 0) + 1);
+  assertEquals([...counts.keys()].sort(), ["/?bar", "/?baz", "/?foo"]);
+  const [foo, bar, baz] = ["/?foo", "/?bar", "/?baz"].map((path) => counts.get(path)!);
+  // At most one batch per connection is in flight when the run stops.
+  assert(foo - baz <= 2 && foo - bar <= 2, JSON.stringify([...counts]));
+  const { requests } = parseReport(stdout);
+  // Every response counts (a batch cut by the stop counts the responses that arrived).
+  assert(
+    requests > 0 && server.requests.length - requests <= 6,
+    `${requests} of ${server.requests.length}`,
+  );
 });
 
 Deno.test("example post.lua: method, form body, Content-Type and Content-Length from the top level", async () => {
-  const server = startServer();
-  try {
-    const { code } = await runCli(["-t1", "-c1", "-d200ms", "-s", fixture("post"), server.url]);
-    assertEquals(code, 0);
-    const [first] = server.requests;
-    assertEquals(first.method, "POST");
-    assertEquals(first.body, "foo=bar&baz=quux");
-    assertEquals(first.headers.get("content-type"), "application/x-www-form-urlencoded");
-    assertEquals(first.headers.get("content-length"), "16");
-  } finally {
-    await server.close();
-  }
+  const { server } = await runExample("post", ["-t1", "-c1", "-d200ms"]);
+  const [first] = server.requests;
+  assertEquals(first.method, "POST");
+  assertEquals(first.body, "foo=bar&baz=quux");
+  assertEquals(first.headers.get("content-type"), "application/x-www-form-urlencoded");
+  assertEquals(first.headers.get("content-length"), "16");
 });
 
 Deno.test("example report.lua: done() prints latency percentiles after the report", async () => {
-  const server = startServer();
-  try {
-    const { code, stdout } = await runCli(["-t1", "-c2", "-d300ms", "-s", fixture("report"), server.url]);
-    assertEquals(code, 0);
-    const tail = stdout.slice(stdout.indexOf("Transfer/sec"));
-    assertMatch(tail, /------------------------------\n50%,\d+\n90%,\d+\n99%,\d+\n99\.999%,\d+\n$/);
-    const [p50, p90, p99] = [...tail.matchAll(/%,(\d+)/g)].map((m) => Number(m[1]));
-    assert(p50 > 0 && p50 <= p90 && p90 <= p99);
-  } finally {
-    await server.close();
-  }
+  const { stdout } = await runExample("report", ["-t1", "-c2", "-d300ms"]);
+  const tail = stdout.slice(stdout.indexOf("Transfer/sec"));
+  assertMatch(tail, /------------------------------\n50%,\d+\n90%,\d+\n99%,\d+\n99\.999%,\d+\n$/);
+  const [p50, p90, p99] = [...tail.matchAll(/%,(\d+)/g)].map((m) => Number(m[1]));
+  assert(p50 > 0 && p50 <= p90 && p90 <= p99);
 });
 
 Deno.test("example setup.lua: thread:set ids, per-thread counts read back with thread:get in done()", async () => {
-  const server = startServer();
-  try {
-    const { code, stdout, stderr } = await runCli([
-      "-t2",
-      "-c2",
-      "-d300ms",
-      "-s",
-      fixture("setup"),
-      server.url,
-    ]);
-    assertEquals(code, 0, stderr);
-    assertMatch(stdout, /thread 1 created\n/);
-    assertMatch(stdout, /thread 2 created\n/);
-    const made = [...stdout.matchAll(/thread (\d) made (\d+) requests and got (\d+) responses/g)];
-    assertEquals(made.map((m) => m[1]), ["1", "2"]);
-    let total = 0;
-    for (const [, , requests, responses] of made) {
-      assert(Number(requests) - Number(responses) <= 1 && Number(responses) > 0);
-      total += Number(requests);
-    }
-    // request() counts every request sent, including the first one, which init() uses to count the pipeline.
-    assertEquals(total, server.requests.length);
-  } finally {
-    await server.close();
+  const { stdout, server } = await runExample("setup", ["-t2", "-c2", "-d300ms"]);
+  assertMatch(stdout, /thread 1 created\n/);
+  assertMatch(stdout, /thread 2 created\n/);
+  const made = [...stdout.matchAll(/thread (\d) made (\d+) requests and got (\d+) responses/g)];
+  assertEquals(made.map((m) => m[1]), ["1", "2"]);
+  let total = 0;
+  for (const [, , requests, responses] of made) {
+    assert(Number(requests) - Number(responses) <= 1 && Number(responses) > 0);
+    total += Number(requests);
   }
+  // request() counts every request sent, including the first one, which init() uses to count the pipeline.
+  assertEquals(total, server.requests.length);
 });
 
 Deno.test("example stop.lua: each thread stops itself after 100 responses and the run ends early", async () => {
-  const server = startServer();
-  try {
-    const { code, stdout } = await runCli(["-t2", "-c2", "-d10s", "-s", fixture("stop"), server.url]);
-    assertEquals(code, 0);
-    const report = parseReport(stdout);
-    assertEquals(report.requests, 200);
-    assert(report.runtimeS < 5, `ran ${report.runtimeS}s`);
-    assertEquals(server.requests.length, 200);
-  } finally {
-    await server.close();
-  }
+  const { stdout, server } = await runExample("stop", ["-t2", "-c2", "-d10s"]);
+  const report = parseReport(stdout);
+  assertEquals(report.requests, 200);
+  assert(report.runtimeS < 5, `ran ${report.runtimeS}s`);
+  assertEquals(server.requests.length, 200);
 });
 
 Deno.test("os.exit(n) in a hook ends the run with exit code n and says where", async () => {
-  const server = startServer();
-  const dir = await Deno.makeTempDir();
-  try {
+  await withServerAndTempDir(startServer(), "wrk-deno-lua-", async (server, dir) => {
     await Deno.writeTextFile(`${dir}/exit.lua`, "function response() os.exit(3) end\n");
     const { code, stderr } = await runCli(["-t1", "-c1", "-d2s", "-s", `${dir}/exit.lua`, server.url]);
     assertEquals(code, 3);
     assertEquals(stderr, `${dir}/exit.lua: os.exit(3) called in response()\n`);
-  } finally {
-    await server.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });

@@ -12,6 +12,7 @@ import { formatTimeUs } from "../lib/report/units.ts";
 import { printUnits } from "../lib/report/_lines.ts";
 import { padLeft } from "../lib/report/_printf.ts";
 import { CLI_PERMISSIONS, parseReport, runCli } from "./helpers/cli.ts";
+import { withServer, withServerAndTempDir, withTempDir } from "./helpers/scoped.ts";
 import { closedPort, ok, startServer } from "./helpers/server.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -34,23 +35,12 @@ function mixedServer() {
   return startServer((_request, index) => index % 4 === 3 ? ok("busy", 503) : ok());
 }
 
-async function tempDir(): Promise<string> {
-  return await Deno.makeTempDir({ prefix: "wrk-deno-results-" });
-}
+const TEMP_PREFIX = "wrk-deno-results-";
 
 Deno.test("--json FILE: the document validates, and its counts and percentiles are the report's and the server's", async () => {
-  const server = mixedServer();
-  const dir = await tempDir();
-  try {
-    const outcome = await runCli([
-      "-t1",
-      "-c2",
-      "-d600ms",
-      "--latency",
-      "--json",
-      `${dir}/r.json`,
-      server.url,
-    ]);
+  await withServerAndTempDir(mixedServer(), TEMP_PREFIX, async (server, dir) => {
+    const args = ["-t1", "-c2", "-d600ms", "--latency", "--json", `${dir}/r.json`, server.url];
+    const outcome = await runCli(args);
     assertEquals(outcome.code, 0, outcome.stderr);
     const document: Json = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));
     validate(document);
@@ -61,15 +51,7 @@ Deno.test("--json FILE: the document validates, and its counts and percentiles a
     assertEquals(document.status_codes["200"] + document.status_codes["503"], document.requests);
     // The server answered every counted response; at most one per connection was cut off by the stop.
     assert(document.requests <= server.requests.length && server.requests.length <= document.requests + 2);
-    assertEquals(document.command, [
-      "-t1",
-      "-c2",
-      "-d600ms",
-      "--latency",
-      "--json",
-      `${dir}/r.json`,
-      server.url,
-    ]);
+    assertEquals(document.command, args);
     // The full histogram, decoded by HdrHistogram's own JavaScript port, prints the report's percentiles.
     const histogram = hdr.decodeFromCompressedBase64(document.latency.hdr);
     for (const p of [50, 75, 90, 99]) {
@@ -81,16 +63,11 @@ Deno.test("--json FILE: the document validates, and its counts and percentiles a
     assertEquals(histogram.totalCount, document.latency.count);
     // Nothing but the document is left in the folder: it was written whole, through a renamed temporary file.
     assertEquals([...Deno.readDirSync(dir)].map((entry) => entry.name), ["r.json"]);
-  } finally {
-    await server.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("--json -: stdout holds the document alone; the report and the script's print go to stderr", async () => {
-  const server = startServer();
-  const dir = await tempDir();
-  try {
+  await withServerAndTempDir(startServer(), TEMP_PREFIX, async (server, dir) => {
     const script = `${dir}/done.lua`;
     await Deno.writeTextFile(script, 'function done(s) print("done with " .. s.requests) end\n');
     const outcome = await runCli(["-t1", "-c1", "-d300ms", "-s", script, "--json", "-", server.url]);
@@ -103,15 +80,11 @@ Deno.test("--json -: stdout holds the document alone; the report and the script'
     assertEquals(parseReport(outcome.stderr).requests, document.requests);
     assertStringIncludes(outcome.stderr, `done with ${document.requests}\n`);
     assertEquals(document.config.script, script);
-  } finally {
-    await server.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("--threshold: the block after the report marks each condition, and one failure exits 99", async () => {
-  const server = mixedServer();
-  try {
+  await withServer(mixedServer(), async (server) => {
     const failing = await runCli([
       "-t1",
       "-c2",
@@ -131,15 +104,11 @@ Deno.test("--threshold: the block after the report marks each condition, and one
     const passing = await runCli(["-t1", "-c2", "-d300ms", "--threshold", "rps > 1", server.url]);
     assertEquals(passing.code, 0, passing.stderr);
     assertMatch(passing.stdout, /\n {2}Thresholds:\n {4}✓ rps > 1 {2}\(actual [\d.]+k?\)\n$/);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 Deno.test("--summary appends GitHub's Markdown to the file, run after run", async () => {
-  const server = mixedServer();
-  const dir = await tempDir();
-  try {
+  await withServerAndTempDir(mixedServer(), TEMP_PREFIX, async (server, dir) => {
     const summary = `${dir}/summary.md`;
     await Deno.writeTextFile(summary, "# Earlier step\n");
     for (let i = 0; i < 2; i++) {
@@ -160,15 +129,11 @@ Deno.test("--summary appends GitHub's Markdown to the file, run after run", asyn
     assertEquals(text.match(/^### ✅ wrk-deno `http:\/\/127\.0\.0\.1:\d+\/`$/gm)?.length, 2, text);
     assertEquals(text.match(/^\| 503 \| \d+ \|$/gm)?.length, 2, text);
     assertEquals(text.match(/^\| ✅ \| `p99 < 5s` \| [\d.]+(us|ms) \|$/gm)?.length, 2, text);
-  } finally {
-    await server.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("a refused host still leaves a JSON with the error and a summary, every threshold failed, exit 1", async () => {
-  const dir = await tempDir();
-  try {
+  await withTempDir(TEMP_PREFIX, async (dir) => {
     const url = `http://127.0.0.1:${closedPort()}/`;
     const outcome = await runCli([
       "-d1s",
@@ -195,15 +160,11 @@ Deno.test("a refused host still leaves a JSON with the error and a summary, ever
     const summary = await Deno.readTextFile(`${dir}/s.md`);
     assertStringIncludes(summary, "Connection refused");
     assertStringIncludes(summary, "`errors < 1`");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("an output path that cannot be written is refused before any request, in one line, exit 1", async () => {
-  const server = startServer();
-  const dir = await tempDir();
-  try {
+  await withServerAndTempDir(startServer(), TEMP_PREFIX, async (server, dir) => {
     const cases: [string[], RegExp, (readonly string[])?][] = [
       [
         ["--json", `${dir}/missing/r.json`],
@@ -223,15 +184,11 @@ Deno.test("an output path that cannot be written is refused before any request, 
       assertEquals(outcome.stdout, "");
     }
     assertEquals(server.requests.length, 0);
-  } finally {
-    await server.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("a threshold that does not parse is a usage error naming its part, before any request", async () => {
-  const server = startServer();
-  try {
+  await withServer(startServer(), async (server) => {
     const outcome = await runCli(["-d5s", "--threshold", "p99 <= soon", server.url]);
     assertEquals(outcome.code, 1);
     assertEquals(
@@ -239,9 +196,7 @@ Deno.test("a threshold that does not parse is a usage error naming its part, bef
       "threshold 'p99 <= soon': cannot read the value 'soon' (use a time such as 200ms)\n",
     );
     assertEquals(server.requests.length, 0);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 /** Runs the CLI under `script`, in a pseudo-terminal, as a person at a terminal runs it: its whole output. */
@@ -273,8 +228,7 @@ Deno.test({
   name: "on a terminal a progress line is rewritten during the run and erased before the report",
   ignore: !HAS_SCRIPT,
   async fn() {
-    const server = startServer();
-    try {
+    await withServer(startServer(), async (server) => {
       const seen = await runInTerminal(["-t1", "-c2", "-d1500ms", server.url]);
       const lines = [
         // deno-lint-ignore no-control-regex -- the terminal's erase-line sequence is what is tested
@@ -289,9 +243,7 @@ Deno.test({
       const report = seen.slice(seen.indexOf("  Thread Stats"));
       assert(!report.includes("\x1b"), report);
       assert(parseReport(report).requests > 0);
-    } finally {
-      await server.close();
-    }
+    });
   },
 });
 
@@ -299,24 +251,19 @@ Deno.test({
   name: "no progress line with --no-progress on a terminal, nor when stderr is not a terminal",
   ignore: !HAS_SCRIPT,
   async fn() {
-    const server = startServer();
-    try {
+    await withServer(startServer(), async (server) => {
       const seen = await runInTerminal(["-t1", "-c2", "-d600ms", "--no-progress", server.url]);
       assert(!seen.includes("\x1b"), JSON.stringify(seen));
       assert(parseReport(seen).requests > 0);
       const piped = await runCli(["-t1", "-c2", "-d600ms", server.url]);
       assert(!piped.stderr.includes("\x1b") && !piped.stdout.includes("\x1b"), piped.stderr);
       assertEquals(piped.stderr, "");
-    } finally {
-      await server.close();
-    }
+    });
   },
 });
 
 Deno.test("os.exit(n) in done() keeps the results already written; os.exit(0) does not hide a failed threshold", async () => {
-  const server = startServer();
-  const dir = await tempDir();
-  try {
+  await withServerAndTempDir(startServer(), TEMP_PREFIX, async (server, dir) => {
     for (const [code, expected] of [[0, 99], [5, 5]]) {
       const script = `${dir}/exit.lua`;
       await Deno.writeTextFile(script, `function done(s) os.exit(${code}) end\n`);
@@ -331,8 +278,5 @@ Deno.test("os.exit(n) in done() keeps the results already written; os.exit(0) do
       assertEquals(outcome.stdout.match(/ {2}Thresholds:/g)?.length, 1, outcome.stdout);
       assertEquals((await Deno.readTextFile(summary)).match(/^### /gm)?.length, 1);
     }
-  } finally {
-    await server.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });

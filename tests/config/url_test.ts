@@ -3,6 +3,13 @@ import type { Target } from "../../lib/config/config.ts";
 import { UsageError } from "../../lib/config/errors.ts";
 import { parseTarget } from "../../lib/config/url.ts";
 
+/** Asserts the fields of `parseTarget(url)` that `expected` names, together (the message names the URL). */
+function assertTargetFields(url: string, expected: Partial<Target>): void {
+  const target = parseTarget(url);
+  const actual = Object.fromEntries(Object.keys(expected).map((key) => [key, target[key as keyof Target]]));
+  assertEquals(actual, expected, url);
+}
+
 Deno.test("parseTarget() splits a plain http URL with wrk's defaults", () => {
   assertEquals(
     parseTarget("http://localhost/"),
@@ -20,50 +27,44 @@ Deno.test("parseTarget() splits a plain http URL with wrk's defaults", () => {
 });
 
 Deno.test("parseTarget() gives https port 443 and service https", () => {
-  const target = parseTarget("https://example.com/a");
-  assertEquals(target.scheme, "https");
-  assertEquals(target.port, 443);
-  assertEquals(target.portText, null);
-  assertEquals(target.service, "https");
-  assertEquals(target.hostHeader, "example.com");
+  assertTargetFields("https://example.com/a", {
+    scheme: "https",
+    port: 443,
+    portText: null,
+    service: "https",
+    hostHeader: "example.com",
+  });
 });
 
 Deno.test("parseTarget() keeps a written port in portText, hostHeader and service", () => {
-  const target = parseTarget("http://127.0.0.1:8080/index.html");
-  assertEquals(target.host, "127.0.0.1");
-  assertEquals(target.port, 8080);
-  assertEquals(target.portText, "8080");
-  assertEquals(target.hostHeader, "127.0.0.1:8080");
-  assertEquals(target.service, "8080");
-  assertEquals(target.path, "/index.html");
+  assertTargetFields("http://127.0.0.1:8080/index.html", {
+    host: "127.0.0.1",
+    port: 8080,
+    portText: "8080",
+    hostHeader: "127.0.0.1:8080",
+    service: "8080",
+    path: "/index.html",
+  });
 });
 
 Deno.test("parseTarget() keeps a written default port, as wrk does", () => {
-  const http = parseTarget("http://h:80/");
-  assertEquals(http.port, 80);
-  assertEquals(http.portText, "80");
-  assertEquals(http.hostHeader, "h:80");
-  assertEquals(http.service, "80");
-  const https = parseTarget("https://h:443");
-  assertEquals(https.portText, "443");
-  assertEquals(https.hostHeader, "h:443");
+  assertTargetFields("http://h:80/", { port: 80, portText: "80", hostHeader: "h:80", service: "80" });
+  assertTargetFields("https://h:443", { portText: "443", hostHeader: "h:443" });
 });
 
 Deno.test("parseTarget() treats an empty port as none", () => {
-  const target = parseTarget("http://h:/");
-  assertEquals(target.portText, null);
-  assertEquals(target.port, 80);
-  assertEquals(target.hostHeader, "h");
+  assertTargetFields("http://h:/", { portText: null, port: 80, hostHeader: "h" });
 });
 
 Deno.test("parseTarget() strips IPv6 brackets from host but keeps them in hostHeader", () => {
-  const target = parseTarget("http://[::1]:8080/x?y");
-  assertEquals(target.host, "::1");
-  assertEquals(target.port, 8080);
-  assertEquals(target.portText, "8080");
-  assertEquals(target.hostHeader, "[::1]:8080");
-  assertEquals(target.path, "/x?y");
-  assertEquals(target.service, "8080");
+  assertTargetFields("http://[::1]:8080/x?y", {
+    host: "::1",
+    port: 8080,
+    portText: "8080",
+    hostHeader: "[::1]:8080",
+    path: "/x?y",
+    service: "8080",
+  });
   assertEquals(parseTarget("http://[::1]/").hostHeader, "[::1]");
 });
 
@@ -81,10 +82,11 @@ Deno.test("parseTarget() keeps the path as typed, encoding only what a request l
 });
 
 Deno.test("parseTarget() keeps the URL as given and ignores user info", () => {
-  const target = parseTarget("http://user:pw@h:81/p");
-  assertEquals(target.url, "http://user:pw@h:81/p");
-  assertEquals(target.host, "h");
-  assertEquals(target.hostHeader, "h:81");
+  assertTargetFields("http://user:pw@h:81/p", {
+    url: "http://user:pw@h:81/p",
+    host: "h",
+    hostHeader: "h:81",
+  });
 });
 
 Deno.test("parseTarget() accepts an upper-case scheme", () => {

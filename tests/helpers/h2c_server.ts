@@ -6,6 +6,7 @@
  */
 import { CLIENT_PREFACE, Flag, FrameType, FrameWriter, Setting } from "../../lib/net/http2/frames.ts";
 import { HeaderList, HpackDecoder, HpackEncoder } from "../../lib/net/http2/hpack.ts";
+import { acceptLoop } from "./accept_loop.ts";
 
 /** How the server behaves. */
 export interface H2cBehaviour {
@@ -45,14 +46,11 @@ const encoder = new TextEncoder();
 export function startH2cServer(behaviour: H2cBehaviour = {}): H2cServer {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const requests: H2cServer["requests"] = [];
-  const open = new Set<Deno.Conn>();
-  let accepted = 0;
   let maxConcurrent = 0;
-  const handlers: Promise<void>[] = [];
   /** Responses still being written (or waiting out `delayMs`): close() waits for them, timers included. */
   const responding = new Set<Promise<void>>();
 
-  const serve = async (conn: Deno.Conn, connection: number) => {
+  const serve = async (conn: Deno.TcpConn, connection: number) => {
     const hpackIn = new HpackDecoder();
     const hpackOut = new HpackEncoder();
     const list = new HeaderList();
@@ -159,7 +157,7 @@ export function startH2cServer(behaviour: H2cBehaviour = {}): H2cServer {
         // A graceful close: our FIN after the last frame queued, then reading on until the client closes
         // (closing with its bytes unread would reset the connection and lose the GOAWAY).
         closed = true;
-        writing = writing.then(() => (conn as Deno.TcpConn).closeWrite()).catch(() => {});
+        writing = writing.then(() => conn.closeWrite()).catch(() => {});
       }
     };
 
@@ -211,6 +209,7 @@ export function startH2cServer(behaviour: H2cBehaviour = {}): H2cServer {
       }
     };
 
+    conn.setNoDelay(true);
     try {
       await flush();
       const chunk = new Uint8Array(64 * 1024);
@@ -241,40 +240,21 @@ export function startH2cServer(behaviour: H2cBehaviour = {}): H2cServer {
           response.finally(() => responding.delete(response));
         }
       }
-    } catch {
-      // The client went away.
     } finally {
+      // The connection ended (acceptLoop closes it): responses waiting for a window give up.
       closed = true;
       for (const wake of waiters.splice(0)) wake();
-      open.delete(conn);
-      try {
-        conn.close();
-      } catch { /* closed */ }
     }
   };
-
-  const acceptLoop = (async () => {
-    for await (const conn of listener) {
-      conn.setNoDelay(true);
-      open.add(conn);
-      handlers.push(serve(conn, accepted++));
-    }
-  })();
+  const connections = acceptLoop(listener, serve);
 
   return {
     url: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}/`,
     requests,
-    connections: () => accepted,
+    connections: connections.accepted,
     maxConcurrentSeen: () => maxConcurrent,
     async close() {
-      listener.close();
-      for (const conn of open) {
-        try {
-          conn.close();
-        } catch { /* closed */ }
-      }
-      await acceptLoop.catch(() => {});
-      await Promise.allSettled(handlers);
+      await connections.close();
       await Promise.allSettled([...responding]);
     },
   };

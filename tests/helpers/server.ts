@@ -2,6 +2,7 @@
  * Loopback HTTP/1.1 servers for tests, on raw `Deno.listen` (port 0) so that every byte is under the test's
  * control: well-behaved keep-alive answers, and the misbehaviours a load generator must survive.
  */
+import { acceptLoop } from "./accept_loop.ts";
 
 /** A request as the server read it. */
 export interface SeenRequest {
@@ -70,77 +71,45 @@ export function startServer(responder: Responder = () => ok(), options: ServerOp
     : Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   const requests: SeenRequest[] = [];
-  const open = new Set<Deno.Conn>();
-  const handlers: Promise<void>[] = [];
-  let accepted = 0;
-  let closed = false;
-
-  const serve = async (conn: Deno.Conn, connection: number) => {
-    let pending: Uint8Array = new Uint8Array(0);
-    const buffer = new Uint8Array(64 * 1024);
-    try {
-      for (;;) {
-        const n = await conn.read(buffer);
-        if (n === null) return;
-        pending = concat(pending, buffer.subarray(0, n));
-        for (;;) {
-          const parsed = takeRequest(pending);
-          if (parsed === null) break;
-          pending = pending.subarray(parsed.length);
-          const index = requests.length;
-          parsed.request.connection = connection;
-          requests.push(parsed.request);
-          const reply = responder(parsed.request, index);
-          if ("close" in reply) return;
-          if ("hang" in reply) {
-            await new Promise<void>((resolve) => hangers.add(resolve));
-            return;
-          }
-          if (reply.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
-          const bytes = typeof reply.send === "string" ? encoder.encode(reply.send) : reply.send;
-          let written = 0;
-          while (written < bytes.length) written += await conn.write(bytes.subarray(written));
-          if (reply.thenClose) return;
-        }
-      }
-    } catch {
-      // The client went away: nothing to do.
-    } finally {
-      open.delete(conn);
-      try {
-        conn.close();
-      } catch { /* closed */ }
-    }
-  };
   const hangers = new Set<() => void>();
 
-  const acceptLoop = (async () => {
-    for await (const conn of listener) {
-      if (closed) {
-        conn.close();
-        break;
+  const connections = acceptLoop(listener, async (conn, connection) => {
+    let pending: Uint8Array = new Uint8Array(0);
+    const buffer = new Uint8Array(64 * 1024);
+    for (;;) {
+      const n = await conn.read(buffer);
+      if (n === null) return;
+      pending = concat(pending, buffer.subarray(0, n));
+      for (;;) {
+        const parsed = takeRequest(pending);
+        if (parsed === null) break;
+        pending = pending.subarray(parsed.length);
+        const index = requests.length;
+        parsed.request.connection = connection;
+        requests.push(parsed.request);
+        const reply = responder(parsed.request, index);
+        if ("close" in reply) return;
+        if ("hang" in reply) {
+          await new Promise<void>((resolve) => hangers.add(resolve));
+          return;
+        }
+        if (reply.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+        const bytes = typeof reply.send === "string" ? encoder.encode(reply.send) : reply.send;
+        let written = 0;
+        while (written < bytes.length) written += await conn.write(bytes.subarray(written));
+        if (reply.thenClose) return;
       }
-      open.add(conn);
-      handlers.push(serve(conn, accepted++));
     }
-  })().catch(() => {});
+  });
 
   return {
     port,
     url: `${options.tls ? "https" : "http"}://127.0.0.1:${port}/`,
     requests,
-    connections: () => accepted,
+    connections: connections.accepted,
     async close() {
-      closed = true;
-      listener.close();
       for (const resolve of hangers) resolve();
-      for (const conn of open) {
-        try {
-          conn.close();
-        } catch { /* closed */ }
-      }
-      await acceptLoop;
-      await Promise.all(handlers);
+      await connections.close();
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { assert, assertAlmostEquals, assertEquals, assertStringIncludes } from "@std/assert";
 import { parseReport, runCli } from "../helpers/cli.ts";
+import { withServerAndTempDir, withTempDir } from "../helpers/scoped.ts";
 import { closedPort, startServer } from "../helpers/server.ts";
 import { printUnits, statsRowLine } from "../../lib/report/_lines.ts";
 import { formatFixed, padLeft } from "../../lib/report/_printf.ts";
@@ -13,6 +14,8 @@ import { shardDocument } from "./_shards.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
+
+const TEMP_PREFIX = "wrk-deno-merge-";
 
 /** Unix seconds `seconds` from now, with milliseconds, as `--start-at` takes them. */
 function secondsFromNow(seconds: number): string {
@@ -61,9 +64,7 @@ function row(name: string, figures: Json, format: (n: number) => string): string
 }
 
 Deno.test("three shard processes of -c 7, merged: the server's requests and 7 connections, and a report that is the merged JSON's", async (t) => {
-  const server = startServer();
-  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-merge-" });
-  try {
+  await withServerAndTempDir(startServer(), TEMP_PREFIX, async (server, dir) => {
     const paths = await runShards(dir, server.url);
     // Each shard's process also made wrk's test connection before its run (three more, without requests).
     assertEquals(new Set(server.requests.map((request) => request.connection)).size, 7);
@@ -73,17 +74,8 @@ Deno.test("three shard processes of -c 7, merged: the server's requests and 7 co
     await t.step("the merge prints wrk's report of the whole test and writes its result", async () => {
       const merged = `${dir}/merged.json`;
       const summary = `${dir}/summary.md`;
-      const outcome = await runCli([
-        "merge",
-        "--latency",
-        "--json",
-        merged,
-        "--summary",
-        summary,
-        "--threshold",
-        "p99 < 10s",
-        ...paths,
-      ]);
+      const args = ["merge", "--latency", "--json", merged, "--summary", summary, "--threshold", "p99 < 10s"];
+      const outcome = await runCli([...args, ...paths]);
       assertEquals([outcome.code, outcome.stderr], [0, ""]);
       const document = await readJson(merged);
       const report = parseReport(outcome.stdout);
@@ -120,17 +112,7 @@ Deno.test("three shard processes of -c 7, merged: the server's requests and 7 co
         shards[0].test_id,
       ]);
       assertEquals([document.config.threads, document.config.connections], [3, 7]);
-      assertEquals(document.command, [
-        "merge",
-        "--latency",
-        "--json",
-        merged,
-        "--summary",
-        summary,
-        "--threshold",
-        "p99 < 10s",
-        ...paths,
-      ]);
+      assertEquals(document.command, [...args, ...paths]);
       assertEquals(document.thresholds.map((verdict: Json) => verdict.passed), [true]);
       assertStringIncludes(outcome.stdout, "  Thresholds:\n    ✓ p99 < 10s");
       const markdown = await Deno.readTextFile(summary);
@@ -324,16 +306,11 @@ Deno.test("three shard processes of -c 7, merged: the server's requests and 7 co
         );
       },
     );
-  } finally {
-    await server.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("three shard processes of -c 7 -R 300, merged: the planned rates sum to 300 and the report is wrk2's", async () => {
-  const server = startServer();
-  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-merge-" });
-  try {
+  await withServerAndTempDir(startServer(), TEMP_PREFIX, async (server, dir) => {
     const paths = await runShards(dir, server.url, ["-R", "300"]);
     const shards: Json[] = await Promise.all(paths.map(readJson));
     assertAlmostEquals(shards.reduce((sum, shard) => sum + shard.rate.planned_per_sec, 0), 300, 1e-9);
@@ -362,15 +339,11 @@ Deno.test("three shard processes of -c 7 -R 300, merged: the planned rates sum t
     }`;
     assert(lines.includes(p99), `${p99} not in\n${outcome.stdout}`);
     assertEquals(parseReport(outcome.stdout).requests, requests);
-  } finally {
-    await server.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("a shard's unfinished thread is named over the test and exits 1, or is a warning with --allow-partial", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-merge-" });
-  try {
+  await withTempDir(TEMP_PREFIX, async (dir) => {
     const paths = [0, 1].map((index) => `${dir}/shard-${index}.json`);
     for (const index of [0, 1]) {
       await Deno.writeTextFile(
@@ -394,7 +367,5 @@ Deno.test("a shard's unfinished thread is named over the test and exits 1, or is
     assertStringIncludes(strict.stdout, "  Threads that did not finish: 4 (their figures are missing)\n");
     const partial = await runCli(["merge", "--allow-partial", ...paths]);
     assertEquals([partial.code, partial.stderr], [0, line]);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });

@@ -7,6 +7,7 @@ import { hdrValueAtPercentile } from "../../lib/stats/hdr_figures.ts";
 import { Stats } from "../../lib/stats/stats.ts";
 import { evaluateThresholds } from "../../lib/thresholds/threshold.ts";
 import type { ThresholdVerdict } from "../../lib/thresholds/verdict.ts";
+import { runResultWith } from "../helpers/run_result.ts";
 
 const URL = "http://127.0.0.1:8080/api?q=1";
 const COMMAND = ["-t2", "-c10", "-d2s", "--threshold", "p99 < 200ms", "--threshold", "errors < 1%", URL];
@@ -20,11 +21,8 @@ function latencyStats(): Stats {
 }
 
 function runResult(overrides: Partial<RunResult> = {}): RunResult {
-  return {
+  return runResultWith({
     url: URL,
-    threads: 2,
-    connections: 10,
-    durationMs: 2000,
     runtimeUs: 2_001_000,
     requests: 10_640,
     bytesRead: 1_234_567,
@@ -35,14 +33,9 @@ function runResult(overrides: Partial<RunResult> = {}): RunResult {
       { category: "timeout", reason: "no response within 2s", count: 1 },
     ],
     statusCodes: { "503": 341, "200": 10_299 },
-    startedAt: "2026-12-04T12:00:00.000Z",
     latency: latencyStats(),
-    uncorrectedLatency: null,
-    requestRate: new Stats(),
-    rate: null,
-    unfinishedThreads: [],
     ...overrides,
-  };
+  });
 }
 
 function contextOf(result: RunResult | null, error: string | null = null): MarkdownContext {

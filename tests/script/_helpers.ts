@@ -3,7 +3,6 @@
 import type { Target } from "../../lib/config/config.ts";
 import type { RunResult } from "../../lib/run_result.ts";
 import { Stats } from "../../lib/stats/stats.ts";
-import type { ResponseView } from "../../lib/net/request_source.ts";
 import {
   loadThreadScript,
   type ThreadScript,
@@ -12,6 +11,8 @@ import {
 import { loadMainScript, type MainScript } from "../../lib/script/main_script.ts";
 import type { Addr, ThreadHandle } from "../../lib/script/thread_handle.ts";
 import type { TransferValue } from "../../lib/script/transfer.ts";
+
+export { responseView } from "../helpers/response_view.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -98,48 +99,6 @@ export async function mainScript(
     write: output.write,
   });
   return { script, output };
-}
-
-/** A ResponseView over a response built from parts. */
-export function responseView(status: number, headers: [string, string][], body = ""): ResponseView {
-  const parts: Uint8Array[] = [encoder.encode(`HTTP/1.1 ${status} X\r\n`)];
-  let offset = parts[0].length;
-  const nameStart: number[] = [];
-  const nameEnd: number[] = [];
-  const valueStart: number[] = [];
-  const valueEnd: number[] = [];
-  for (const [name, value] of headers) {
-    const nameBytes = encoder.encode(name);
-    const valueBytes = encoder.encode(value);
-    nameStart.push(offset);
-    nameEnd.push(offset + nameBytes.length);
-    valueStart.push(offset + nameBytes.length + 2);
-    valueEnd.push(offset + nameBytes.length + 2 + valueBytes.length);
-    parts.push(nameBytes, encoder.encode(": "), valueBytes, encoder.encode("\r\n"));
-    offset += nameBytes.length + 2 + valueBytes.length + 2;
-  }
-  parts.push(encoder.encode("\r\n"));
-  const head = new Uint8Array(offset + 2);
-  let at = 0;
-  for (const part of parts) {
-    head.set(part, at);
-    at += part.length;
-  }
-  const bodyBytes = encoder.encode(body);
-  // Like the parser's reused buffers: longer than the content.
-  const bodyBuffer = new Uint8Array(bodyBytes.length + 16);
-  bodyBuffer.set(bodyBytes);
-  return {
-    status,
-    headerCount: headers.length,
-    head,
-    nameStart: Int32Array.from(nameStart),
-    nameEnd: Int32Array.from(nameEnd),
-    valueStart: Int32Array.from(valueStart),
-    valueEnd: Int32Array.from(valueEnd),
-    body: bodyBuffer,
-    bodyLength: bodyBytes.length,
-  };
 }
 
 /** A ThreadHandle over a real ThreadScript in the same process (what the orchestrator does over messages). */

@@ -12,6 +12,7 @@ import {
   type Threshold,
   THRESHOLDS_FAILED_EXIT_CODE,
 } from "../../lib/thresholds/threshold.ts";
+import { runResultWith } from "../helpers/run_result.ts";
 
 /** 1…1000 µs once each, then a tail above 2048 µs where buckets are wider than 1 µs (wrk and wrk2 differ there). */
 function latencyStats(): Stats {
@@ -22,25 +23,13 @@ function latencyStats(): Stats {
 }
 
 function runResult(overrides: Partial<RunResult> = {}): RunResult {
-  return {
-    url: "http://127.0.0.1:8080/",
-    threads: 2,
-    connections: 10,
-    durationMs: 2000,
-    runtimeUs: 2_000_000,
+  return runResultWith({
     requests: 1000,
     bytesRead: 100_000,
-    errors: { connect: 0, read: 0, write: 0, status: 0, timeout: 0 },
-    errorReasons: [],
     statusCodes: { "200": 1000 },
-    startedAt: "2026-12-04T12:00:00.000Z",
     latency: latencyStats(),
-    uncorrectedLatency: null,
-    requestRate: new Stats(),
-    rate: null,
-    unfinishedThreads: [],
     ...overrides,
-  };
+  });
 }
 
 /** The verdict of one expression against `result`. */

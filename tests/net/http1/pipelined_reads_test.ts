@@ -6,15 +6,8 @@
  */
 import { assertEquals } from "@std/assert";
 import { PARSE_ERROR, ResponseParser } from "../../../lib/net/http1/response_parser.ts";
-import { Connection } from "../../../lib/net/http1/connection.ts";
-import { type CycleContext, ThreadCounters } from "../../../lib/net/cycle.ts";
-import {
-  type RequestSource,
-  type ResponseSink,
-  type ResponseView,
-  staticRequestSource,
-} from "../../../lib/net/request_source.ts";
-import type { Socket } from "../../../lib/net/socket.ts";
+import type { ResponseSink, ResponseView } from "../../../lib/net/request_source.ts";
+import { connectedCycle } from "../../helpers/memory_cycle.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -159,62 +152,11 @@ Deno.test("header lines of every length parse alike from every offset against th
   }
 });
 
-/** A socket whose reads the test hands over, synchronously, and that takes every write at once. */
-class MemorySocket implements Socket {
-  buffer: Uint8Array = new Uint8Array(0);
-  onRead: (n: number) => void = () => {};
-  writes = 0;
-  startReading(buffer: Uint8Array, onRead: (n: number) => void): void {
-    this.buffer = buffer;
-    this.onRead = onRead;
-  }
-  write(bytes: Uint8Array): Promise<number> {
-    return Promise.resolve(this.writeNow(bytes));
-  }
-  writeNow(bytes: Uint8Array): number {
-    this.writes++;
-    return bytes.length;
-  }
-  close(): void {}
-  push(read: Uint8Array): void {
-    this.buffer.set(read);
-    this.onRead(read.length);
-  }
-}
-
-function pipelinedSource(depth: number): RequestSource {
-  return staticRequestSource(encoder.encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n".repeat(depth)), depth);
-}
-
-/** A connected HTTP/1.1 cycle at depth 16 over a `MemorySocket`; `sink` receives each response. */
-async function connectedCycle(sink: ResponseSink | null) {
-  const socket = new MemorySocket();
-  const counters = new ThreadCounters();
-  const context: CycleContext = {
-    transport: { connect: () => Promise.resolve(socket) },
-    source: pipelinedSource(16),
-    sink,
-    timeoutMs: 60_000,
-    counters,
-    recordLatencyUs: () => {},
-    pacing: null,
-    state: { stopped: false },
-    onScriptError: (error) => {
-      throw error;
-    },
-  };
-  const connection = new Connection(context);
-  connection.start();
-  // The connect settles in a microtask, then the cycle starts reading and writes the first batch.
-  while (socket.writes === 0) await Promise.resolve();
-  return { socket, counters, connection };
-}
-
 Deno.test("a connection counts 16 pipelined responses alike in one read or split at any byte", async () => {
   const seen: Parsed[] = [];
   const sink: ResponseSink = { onResponse: (view) => seen.push(describe(view, true)) };
   for (const withSink of [false, true]) {
-    const { socket, counters, connection } = await connectedCycle(withSink ? sink : null);
+    const { socket, counters, connection } = await connectedCycle(16, withSink ? sink : null);
     socket.push(STREAM);
     const once = seen.splice(0);
     assertEquals(counters.requests, 16);
