@@ -157,3 +157,26 @@ export function runResultOf(latency: Stats = new Stats(), requestRate: Stats = n
     unfinishedThreads: [],
   };
 }
+
+/**
+ * wrk 4.1's `wrk.format`, in Lua as wrk.lua defines it, as a local function `lua_format`: tests compare our
+ * `wrk.format` with it on the same tables in the same state.
+ */
+export const WRK_LUA_FORMAT = `local function lua_format(method, path, headers, body)
+      local method  = method  or wrk.method
+      local path    = path    or wrk.path
+      local headers = headers or wrk.headers
+      local body    = body    or wrk.body
+      local s       = {}
+      if not headers["Host"] then
+        headers["Host"] = wrk.headers["Host"]
+      end
+      headers["Content-Length"] = body and string.len(body)
+      s[1] = string.format("%s %s HTTP/1.1", method, path)
+      for name, value in pairs(headers) do
+        s[#s+1] = string.format("%s: %s", name, value)
+      end
+      s[#s+1] = ""
+      s[#s+1] = body or ""
+      return table.concat(s, "\\r\\n")
+    end`;

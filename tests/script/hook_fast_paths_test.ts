@@ -7,7 +7,7 @@
  */
 
 import { assert, assertEquals, assertMatch } from "@std/assert";
-import { responseView, text, threadScript } from "./_helpers.ts";
+import { responseView, text, threadScript, WRK_LUA_FORMAT } from "./_helpers.ts";
 import { headerTableProbe } from "../../lib/script/_response_sink.ts";
 import { wrkFormatProbe } from "../../lib/script/_wrk_format.ts";
 import { argumentStaysInCall } from "../../lib/script/fengari/_kept_arguments.ts";
@@ -182,24 +182,7 @@ Deno.test("a response() whose header metatable was replaced through debug.getreg
 Deno.test("wrk.format() keeps the lines of header values that stay, with the bytes of wrk's Lua version", async () => {
   // The same changes to wrk.headers and to a copy, then wrk.format() on one and wrk's Lua version on the other.
   const { script, output } = await threadScript(`
-    local function lua_format(method, path, headers, body)
-      local method  = method  or wrk.method
-      local path    = path    or wrk.path
-      local headers = headers or wrk.headers
-      local body    = body    or wrk.body
-      local s       = {}
-      if not headers["Host"] then
-        headers["Host"] = wrk.headers["Host"]
-      end
-      headers["Content-Length"] = body and string.len(body)
-      s[1] = string.format("%s %s HTTP/1.1", method, path)
-      for name, value in pairs(headers) do
-        s[#s+1] = string.format("%s: %s", name, value)
-      end
-      s[#s+1] = ""
-      s[#s+1] = body or ""
-      return table.concat(s, "\\r\\n")
-    end
+    ${WRK_LUA_FORMAT}
     local steps = {
       function(h) end,
       function(h) end,

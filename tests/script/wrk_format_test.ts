@@ -2,7 +2,7 @@
 
 import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
 import type { TransferValue } from "../../lib/script/transfer.ts";
-import { text, threadScript } from "./_helpers.ts";
+import { text, threadScript, WRK_LUA_FORMAT } from "./_helpers.ts";
 
 /** Runs `body` inside init() (after the default Host is set) and returns the named globals. */
 async function run(body: string, names: string[], headers: [string, string][] = []) {
@@ -86,24 +86,7 @@ Deno.test("wrk.format() gives the same bytes as wrk's Lua implementation", async
   // wrk 4.1's wrk.lua format, run on the same tables in the same state.
   const { same, count } = await run(
     `
-    local function lua_format(method, path, headers, body)
-      local method  = method  or wrk.method
-      local path    = path    or wrk.path
-      local headers = headers or wrk.headers
-      local body    = body    or wrk.body
-      local s       = {}
-      if not headers["Host"] then
-        headers["Host"] = wrk.headers["Host"]
-      end
-      headers["Content-Length"] = body and string.len(body)
-      s[1] = string.format("%s %s HTTP/1.1", method, path)
-      for name, value in pairs(headers) do
-        s[#s+1] = string.format("%s: %s", name, value)
-      end
-      s[#s+1] = ""
-      s[#s+1] = body or ""
-      return table.concat(s, "\\r\\n")
-    end
+    ${WRK_LUA_FORMAT}
     local cases = {
       { nil, nil, nil, nil },
       { "POST", "/a", { A = "1", B = 2 }, "body" },

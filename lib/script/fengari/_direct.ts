@@ -91,40 +91,30 @@ export function rawGetString(table: Table, key: TString): TValue | undefined {
 
 /** `rawset(t, key, value)` for a string key and a string value, on a table nobody uses as a metatable yet. */
 export function rawSetString(table: Table, key: TString, value: TString): void {
+  rawSetScalar(table, key, LUA_TLNGSTR, value);
+}
+
+/** `rawset(t, key, n)` for a string key and an integer value, on a table nobody uses as a metatable yet. */
+export function rawSetInteger(table: Table, key: TString, n: number): void {
+  rawSetScalar(table, key, LUA_TNUMINT, n);
+}
+
+/** `rawset(t, key, value)` for a string key and a value of `type` (a string or an integer: no GC object). */
+function rawSetScalar(table: Table, key: TString, type: number, value: TString | number): void {
   const hash = keyOf(key);
   // As fengari's lua_rawset: the table's cache of absent metamethods may be stale now.
   table.flags = 0;
   const entry = table.strong.get(hash);
   if (entry !== undefined) {
-    entry.value.setsvalue(value);
+    // What fengari's `setsvalue`/`setivalue` do.
+    entry.value.type = type;
+    entry.value.value = value;
     return;
   }
   // The same fields in the same order as fengari's own entries (ltable.js `add`).
   const added: Entry = {
     key: new TValueClass(LUA_TLNGSTR, key),
-    value: new TValueClass(LUA_TLNGSTR, value),
-    p: table.l,
-    n: undefined,
-  };
-  if (table.l !== undefined) table.l.n = added;
-  else table.f = added;
-  table.l = added;
-  table.strong.set(hash, added);
-}
-
-/** `rawset(t, key, n)` for a string key and an integer value, on a table nobody uses as a metatable yet. */
-export function rawSetInteger(table: Table, key: TString, n: number): void {
-  const hash = keyOf(key);
-  table.flags = 0;
-  const entry = table.strong.get(hash);
-  if (entry !== undefined) {
-    entry.value.type = LUA_TNUMINT;
-    entry.value.value = n;
-    return;
-  }
-  const added: Entry = {
-    key: new TValueClass(LUA_TLNGSTR, key),
-    value: new TValueClass(LUA_TNUMINT, n),
+    value: new TValueClass(type, value),
     p: table.l,
     n: undefined,
   };

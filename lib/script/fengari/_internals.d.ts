@@ -4,6 +4,17 @@
  * object, which is the default import. One interface covers the members used from all of them.
  */
 
+/** A decoded bytecode instruction of a function prototype (lopcodes.js), as the interpreter and its checks read it. */
+export interface Instruction {
+  opcode: number;
+  A: number;
+  B: number;
+  C: number;
+  Bx: number;
+  sBx: number;
+  Ax: number;
+}
+
 /** A TValue as `luaO_tostring` sees it. */
 export interface TValue {
   ttisinteger(): boolean;

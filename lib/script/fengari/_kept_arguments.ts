@@ -18,17 +18,11 @@
  */
 
 import { lua, type LuaState } from "./_lua.ts";
+import type { Instruction } from "./_internals.d.ts";
 // After `_lua.ts`, which loads fengari: its internal modules only load in its own order.
 // @ts-types="./_internals.d.ts"
 import lopcodesModule from "npm:fengari@0.1.5/src/lopcodes.js";
 
-interface Instruction {
-  opcode: number;
-  A: number;
-  B: number;
-  C: number;
-  Bx: number;
-}
 interface Proto {
   code: Instruction[];
   p: Proto[];

@@ -59,6 +59,7 @@ import llimitsModule from "npm:fengari@0.1.5/src/llimits.js";
 // @ts-types="./_internals.d.ts"
 import luaconfModule from "npm:fengari@0.1.5/src/luaconf.js";
 import { formatNumber, integerLength, writeInteger } from "./_number_text.ts";
+import type { Instruction } from "./_internals.d.ts";
 
 if (typeof fengari.lua !== "object" || !fastPathsInEffect()) throw new Error("fengari did not load");
 
@@ -100,15 +101,6 @@ interface Table {
   l: Entry | undefined;
   metatable: Table | null;
   flags: number;
-}
-interface Instruction {
-  opcode: number;
-  A: number;
-  B: number;
-  C: number;
-  Bx: number;
-  sBx: number;
-  Ax: number;
 }
 interface UpvalDesc {
   instack: boolean;
