@@ -15,19 +15,12 @@
 
 import { lua, type LuaState, REGISTRY } from "./fengari/_lua.ts";
 import type { TString, TValue } from "./fengari/_direct.ts";
+import type { Instruction } from "./fengari/_internals.d.ts";
 
 /** fengari's opcodes (lopcodes.js, Lua 5.3). */
 const OP_LOADK = 1;
 const OP_GETUPVAL = 5;
 const OP_RETURN = 38;
-
-/** The fields of fengari's instruction objects read here. */
-interface Instruction {
-  opcode: number;
-  A: number;
-  B: number;
-  Bx: number;
-}
 
 /** fengari's `Proto` and `LClosure`, as far as read here. */
 interface Closure {

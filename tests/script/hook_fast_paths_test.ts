@@ -72,6 +72,14 @@ Deno.test("response()'s header table is filled again when response() only indexe
   assert(reusing.output.includes("200\ttext/html\ttext/html\tnil\t5\tnil\tnil\t3\t<p>\n"), reusing.output);
 });
 
+/** A state whose top holds `function(status, headers, body) <body> end`, compiled. */
+function responseFunction(body: string): LuaState {
+  const { L } = newState({ write: () => {} });
+  loadChunk(L, "f.lua", new TextEncoder().encode(`return function(status, headers, body) ${body} end`));
+  assertEquals(lua.lua_pcall(L, 0, 1, 0), lua.LUA_OK);
+  return L;
+}
+
 Deno.test("response()'s header table is made anew for a function that can keep or change it", () => {
   const keepers = [
     "kept = headers", // stored in a global
@@ -86,9 +94,7 @@ Deno.test("response()'s header table is made anew for a function that can keep o
     'local s = "" .. tostring(headers)', // passed to a function
   ];
   for (const keep of keepers) {
-    const { L } = newState({ write: () => {} });
-    loadChunk(L, "k.lua", new TextEncoder().encode(`return function(status, headers, body) ${keep} end`));
-    assertEquals(lua.lua_pcall(L, 0, 1, 0), lua.LUA_OK);
+    const L = responseFunction(keep);
     assertEquals(argumentStaysInCall(L, -1, 2), false, keep);
     lua.lua_close(L);
   }
@@ -101,9 +107,7 @@ Deno.test("response()'s header table is made anew for a function that can keep o
     "for i = 1, 3 do local v = headers[i] end",
   ];
   for (const read of readers) {
-    const { L } = newState({ write: () => {} });
-    loadChunk(L, "r.lua", new TextEncoder().encode(`return function(status, headers, body) ${read} end`));
-    assertEquals(lua.lua_pcall(L, 0, 1, 0), lua.LUA_OK);
+    const L = responseFunction(read);
     assertEquals(argumentStaysInCall(L, -1, 2), true, read);
     lua.lua_close(L);
   }
