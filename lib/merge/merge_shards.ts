@@ -352,7 +352,11 @@ function oneRunWarnings(shards: readonly MergedShard[]): string[] {
  */
 function versionWarnings(shards: readonly MergedShard[]): string[] {
   const byVersion = new Map<string, MergedShard[]>();
-  for (const shard of shards) byVersion.set(shard.version, [...(byVersion.get(shard.version) ?? []), shard]);
+  for (const shard of shards) {
+    const written = byVersion.get(shard.version);
+    if (written === undefined) byVersion.set(shard.version, [shard]);
+    else written.push(shard);
+  }
   if (byVersion.size < 2) return [];
   const parts = [...byVersion].map(([version, written]) =>
     `wrk-deno ${version} wrote shard${written.length > 1 ? "s" : ""} ${

@@ -407,7 +407,7 @@ export class HpackDecoder {
   readonly #replayList = new HeaderList(2 * MAX_REPLAY_BLOCK_BYTES, 16);
   /** Which of `#replayList`'s fields the block inserted into the table, in order (`#replayInserts` of them). */
   #replayInsert: Int32Array = new Int32Array(16);
-  /** The same for the block being decoded, copied to `#replayInsert` only when that block is kept. */
+  /** The same for the block being decoded; swapped with `#replayInsert` when that block is kept. */
   #inserted: Int32Array = new Int32Array(16);
   #replayInserts = 0;
 
@@ -545,8 +545,10 @@ export class HpackDecoder {
     for (let i = firstField; i < out.count; i++) {
       list.add(out.bytes, out.nameStart[i], out.nameEnd[i], out.bytes, out.valueStart[i], out.valueEnd[i]);
     }
-    if (this.#replayInsert.length < inserts) this.#replayInsert = new Int32Array(this.#inserted.length);
-    this.#replayInsert.set(this.#inserted.subarray(0, inserts));
+    // The block's insert list becomes the kept one; the old kept list is the scratch of the next decode.
+    const kept = this.#inserted;
+    this.#inserted = this.#replayInsert;
+    this.#replayInsert = kept;
     this.#replayInserts = inserts;
   }
 
