@@ -3,7 +3,7 @@
 -- Loaded into every state after the JS half of the shim (lib/script/compat/_compat.ts), which already replaced
 -- print, tostring, next, pairs, string.format, table.concat, math.random, os.clock, os.exit, os.getenv and
 -- collectgarbage, and added bit.*, math.log10, math.frexp and math.ldexp. This file adds what is simpler to write in Lua.
--- It is embedded in lib/script/compat/_compat_lua.ts; a test keeps the two identical.
+-- It is embedded compiled in lib/script/compat/_compat_luac.ts; a test keeps the two in step.
 --
 -- The chunk receives one argument: a table of JS helpers (writer, tzoffset, and the file helpers of
 -- lib/script/compat/_files.ts: open, read, write, seek, flush, close, setvbuf, remove, rename).
