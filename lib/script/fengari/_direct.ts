@@ -13,6 +13,7 @@
  */
 
 import { lua, type LuaState } from "./_lua.ts";
+import { appendEntry } from "./_table_append.ts";
 // After `_lua.ts`, which loads fengari: its internal modules only load in its own order.
 // @ts-types="./_internals.d.ts"
 import lstring from "npm:fengari@0.1.5/src/lstring.js";
@@ -47,6 +48,9 @@ export interface Entry {
 /** A Lua table as fengari keeps it. */
 export interface Table {
   strong: Map<unknown, Entry>;
+  /** Deleted keys a `next` traversal may still be at (ltable.js). */
+  dead_strong: Map<unknown, Entry>;
+  dead_weak: WeakMap<object, Entry> | undefined;
   f: Entry | undefined;
   l: Entry | undefined;
   metatable: unknown;
@@ -111,17 +115,7 @@ function rawSetScalar(table: Table, key: TString, type: number, value: TString |
     entry.value.value = value;
     return;
   }
-  // The same fields in the same order as fengari's own entries (ltable.js `add`).
-  const added: Entry = {
-    key: new TValueClass(LUA_TLNGSTR, key),
-    value: new TValueClass(type, value),
-    p: table.l,
-    n: undefined,
-  };
-  if (table.l !== undefined) table.l.n = added;
-  else table.f = added;
-  table.l = added;
-  table.strong.set(hash, added);
+  appendEntry(table, hash, new TValueClass(LUA_TLNGSTR, key), new TValueClass(type, value));
 }
 
 /** What a push touches of fengari's `lua_State`. */

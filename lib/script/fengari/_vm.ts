@@ -60,6 +60,7 @@ import llimitsModule from "npm:fengari@0.1.5/src/llimits.js";
 import luaconfModule from "npm:fengari@0.1.5/src/luaconf.js";
 import { formatNumber, integerLength, writeInteger } from "./_number_text.ts";
 import type { Instruction } from "./_internals.d.ts";
+import { appendEntry } from "./_table_append.ts";
 
 if (typeof fengari.lua !== "object" || !fastPathsInEffect()) throw new Error("fengari did not load");
 
@@ -461,20 +462,7 @@ function setTable(L: State, t: TValue, key: TValue, val: TValue): void {
     }
     if (h.metatable === null) {
       vmProbe.setFast++;
-      // ltable.js `add`: a new key ends any traversal's memory of deleted keys.
-      if (h.dead_strong.size !== 0) h.dead_strong.clear();
-      h.dead_weak = undefined;
-      const prev = h.l;
-      const added: Entry = {
-        key: new TValueClass(kt, key.value),
-        value: new TValueClass(val.type, val.value),
-        p: prev,
-        n: undefined,
-      };
-      if (!h.f) h.f = added;
-      if (prev) prev.n = added;
-      h.strong.set(hash, added);
-      h.l = added;
+      appendEntry(h, hash, new TValueClass(kt, key.value), new TValueClass(val.type, val.value));
       h.flags = 0;
       return;
     }
