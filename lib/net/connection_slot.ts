@@ -1,16 +1,23 @@
 /**
  * The lifecycle of a connection slot, the same for HTTP/1.1's cycle (`http1/connection.ts`) and HTTP/2's
- * (`http2/connection.ts`): open a socket through the {@linkcode Connector} and hand it over only while it is
+ * (`http2/connection.ts`): open a socket through the transport's `open` and hand it over only while it is
  * still wanted, count a failed connect and try again after a macrotask, give up a connect older than its limit,
  * and tell a dropped socket's late callbacks from the current socket's by a generation. Each cycle keeps only
  * its protocol: what it does with the socket it is given, and when it drops it.
  *
  * @module
  */
-import { Connector } from "./connector.ts";
+import { clockMs } from "./clock.ts";
 import { closeQuietly, type CycleContext, laterMacrotask } from "./cycle.ts";
 import { errorReason } from "./error_reason.ts";
-import type { Cancel, Socket } from "./socket.ts";
+import type { Cancel, ConnectTarget, Socket } from "./socket.ts";
+
+/**
+ * Connects get at least 10 s: with thousands of connections opening at once the kernel's accept queue
+ * overflows and SYNs are retransmitted after 1 s and 3 s (wrk never gives up on a connect); aborting them at a
+ * 2 s --timeout would only start a reconnect storm. A black-holed server still shows up as connect errors.
+ */
+const MIN_CONNECT_TIMEOUT_MS = 10_000;
 
 /** What a slot needs of its thread: where it connects, the connect timeout, its counters, the stop. */
 export type SlotContext = Pick<CycleContext, "transport" | "timeoutMs" | "counters" | "state">;
@@ -24,10 +31,16 @@ export type SlotContext = Pick<CycleContext, "transport" | "timeoutMs" | "counte
  * ```ts
  * import { ConnectionSlot } from "./connection_slot.ts";
  * import { ThreadCounters } from "./cycle.ts";
- * import type { Socket } from "./socket.ts";
+ * import type { ConnectTarget, Socket } from "./socket.ts";
  *
  * const socket: Socket = { startReading() {}, write: (bytes) => Promise.resolve(bytes.length), close() {} };
- * const transport = { connect: () => Promise.resolve(socket) };
+ * const transport = {
+ *   connect: () => Promise.resolve(socket),
+ *   open: (target: ConnectTarget) => {
+ *     queueMicrotask(() => target.opened(socket));
+ *     return { cancel() {} };
+ *   },
+ * };
  * const opened = Promise.withResolvers<number>();
  * const context = { transport, timeoutMs: 2_000, counters: new ThreadCounters(), state: { stopped: false } };
  * const slot = new ConnectionSlot(context, opened, function (_conn, generation) {
@@ -47,8 +60,12 @@ export class ConnectionSlot<Owner> {
   #generation = 0;
   /** Set by {@linkcode close} (the end of the run, a script error): nothing more is opened or counted. */
   #closed = false;
-  readonly #connector: Connector;
   readonly #context: SlotContext;
+  /** `--timeout`, at least `MIN_CONNECT_TIMEOUT_MS`. */
+  readonly #connectTimeoutMs: number;
+  /** The connect in progress, or the last one (then no longer `live`); null before the first. */
+  #attempt: Attempt | null = null;
+  #attemptSinceMs = 0;
   readonly #owner: Owner;
   readonly #onOpen: (this: Owner, conn: Socket, generation: number) => void;
   /** The macrotask before the next connect, after one failed. */
@@ -63,7 +80,7 @@ export class ConnectionSlot<Owner> {
     this.#context = context;
     this.#owner = owner;
     this.#onOpen = onOpen;
-    this.#connector = new Connector(context.transport, context.timeoutMs);
+    this.#connectTimeoutMs = Math.max(context.timeoutMs, MIN_CONNECT_TIMEOUT_MS);
   }
 
   /** Whether `generation`'s socket is still wanted: not dropped, the slot not closed, the run not stopped. */
@@ -74,11 +91,10 @@ export class ConnectionSlot<Owner> {
   /** Opens a socket for the current generation, unless the slot is closed or the run stopped. */
   connect(): void {
     if (this.#closed || this.#context.state.stopped) return;
-    const generation = this.#generation;
-    this.#connector.open(
-      (conn) => this.#opened(conn, generation),
-      (error) => this.#failed(generation, error),
-    );
+    const attempt = new Attempt(this, this.#generation);
+    this.#attempt = attempt;
+    this.#attemptSinceMs = clockMs();
+    attempt.connect = this.#context.transport.open(attempt);
   }
 
   /**
@@ -100,16 +116,19 @@ export class ConnectionSlot<Owner> {
    * counted as a `connect` error and given up, and the cycle drops the slot and connects again.
    */
   connectTimedOut(nowMs: number): boolean {
-    if (!this.#connector.overdue(nowMs)) return false;
+    const attempt = this.#attempt;
+    if (attempt === null || !attempt.live || nowMs - this.#attemptSinceMs < this.#connectTimeoutMs) {
+      return false;
+    }
     this.#context.counters.countError("connect", "connect timeout");
-    this.#connector.abort();
+    attempt.giveUp();
     return true;
   }
 
   /** Closes the slot for good: the connect in progress and a pending retry are given up. */
   close(): void {
     this.#closed = true;
-    this.#connector.abort();
+    this.#attempt?.giveUp();
     this.#cancelRetry();
   }
 
@@ -127,13 +146,57 @@ export class ConnectionSlot<Owner> {
     this.#retry = null;
   }
 
-  #opened(conn: Socket, generation: number): void {
+  /** An `Attempt`'s socket: handed to the cycle when `generation` is still wanted, else closed. */
+  opened(conn: Socket, generation: number): void {
     if (this.wants(generation)) this.#onOpen.call(this.#owner, conn, generation);
     else closeQuietly(conn);
   }
 
-  #failed(generation: number, error: unknown): void {
-    // A connect that connectTimedOut() counted already (or the stop gave up) is not counted twice.
+  /** An `Attempt`'s failure: counted and retried when `generation` is still wanted. */
+  failed(generation: number, error: unknown): void {
+    // A connect that connectTimedOut() counted already, or that the stop gave up, is not counted twice.
     if (this.wants(generation)) this.retry(errorReason(error));
+  }
+}
+
+/**
+ * One connect, the transport's `ConnectTarget`: passes its outcome to the slot once, with the generation it was
+ * started in, unless it was given up first (a socket that opens anyway is closed here). One object per
+ * connect, and no closures.
+ */
+class Attempt implements ConnectTarget {
+  /** How to give the connect up; null once it settled or was given up. */
+  connect: Cancel | null = null;
+  /** Neither settled nor given up: only such a connect can time out, and only its outcome is passed on. */
+  live = true;
+  readonly #slot: Pick<ConnectionSlot<unknown>, "opened" | "failed">;
+  readonly #generation: number;
+
+  constructor(slot: Pick<ConnectionSlot<unknown>, "opened" | "failed">, generation: number) {
+    this.#slot = slot;
+    this.#generation = generation;
+  }
+
+  opened(socket: Socket): void {
+    if (!this.#end()) closeQuietly(socket);
+    else this.#slot.opened(socket, this.#generation);
+  }
+
+  failed(error: unknown): void {
+    if (this.#end()) this.#slot.failed(this.#generation, error);
+  }
+
+  giveUp(): void {
+    const connect = this.connect;
+    this.#end();
+    connect?.cancel();
+  }
+
+  /** Ends the attempt; returns whether it was live until now. */
+  #end(): boolean {
+    const live = this.live;
+    this.live = false;
+    this.connect = null;
+    return live;
   }
 }

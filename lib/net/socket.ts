@@ -72,16 +72,20 @@ export interface ConnectTarget {
   failed(error: unknown): void;
 }
 
-/** Opens connections to one address. `connect` rejects on failure (the caller counts a connect error). */
+/**
+ * Opens connections to one address. The connection cycles connect through `open`; `connect` is for one-off
+ * connects (the pre-flight's TLS handshake), and rejects on failure.
+ */
 export interface Transport {
   connect(signal: AbortSignal): Promise<Socket>;
   /**
-   * `connect` without a promise or an `AbortSignal`, where the transport can (the epoll loop): tells `target`
-   * how it went, never before `open` returns. Returns how to give the connect up; `target` may then still hear
-   * `failed`. At `-c10000` the promise, signal and listener of every connect outlived scavenges and stayed in
-   * the old generation (docs/benchmarks.md#memory-per-thread).
+   * Starts a connect and tells `target` how it went, never before `open` returns. Returns how to give the
+   * connect up; `target` may then still hear `failed`, or `opened` with a socket the caller closes. The epoll
+   * loop does this without a promise or an `AbortSignal` (at `-c10000` the promise, signal and listener of
+   * every connect outlived scavenges and stayed in the old generation: docs/benchmarks.md#memory-per-thread);
+   * Deno's sockets through `openByPromise` (`_promise_open.ts`).
    */
-  open?(target: ConnectTarget): Cancel;
+  open(target: ConnectTarget): Cancel;
   /**
    * Calls `callback` after `delayMs`, on the transport's own clock and loop, when it has one (the epoll loop:
    * its timers fire on time or, when another fired less than a millisecond before, with it in the next round; Deno's `setTimeout` fires late, so each `delay()` cycle

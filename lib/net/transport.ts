@@ -4,6 +4,7 @@
  */
 import { EpollLoop } from "./_epoll_socket.ts";
 import { type Libc, openLibc, socketAddressBytes } from "./_libc.ts";
+import { openByPromise } from "./_promise_open.ts";
 import { socketOf } from "./_resource_io.ts";
 import type { Cancel, ConnectTarget, Socket, SocketAddress, TlsSettings, Transport } from "./socket.ts";
 
@@ -56,6 +57,10 @@ class TcpTransport implements Transport {
   readonly #address: SocketAddress;
   constructor(address: SocketAddress) {
     this.#address = address;
+  }
+
+  open(target: ConnectTarget): Cancel {
+    return openByPromise((signal) => this.connect(signal), target);
   }
 
   async connect(signal: AbortSignal): Promise<Socket> {
@@ -162,6 +167,10 @@ class TlsTransport implements Transport {
     return this.#fallback === null;
   }
 
+  open(target: ConnectTarget): Cancel {
+    return openByPromise((signal) => this.connect(signal), target);
+  }
+
   async connect(signal: AbortSignal): Promise<Socket> {
     if (this.#fallback !== null) return this.#fallback.connect(signal);
     // Dial the resolved IP, but present and verify the URL's host name (SNI), as wrk does.
@@ -201,6 +210,10 @@ class InsecureTlsTransport implements Transport {
 
   async ready(): Promise<void> {
     this.#connect ??= (await import("./_insecure_tls.ts")).connectInsecureTls;
+  }
+
+  open(target: ConnectTarget): Cancel {
+    return openByPromise((signal) => this.connect(signal), target);
   }
 
   async connect(signal: AbortSignal): Promise<Socket> {

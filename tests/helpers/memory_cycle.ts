@@ -3,6 +3,7 @@
  * read, synchronously, and it takes every write at once. For tests of pipelined reads
  * (tests/net/http1/pipelined_reads_test.ts) and the bench of their cost (bench/pipelined_read_bench.ts).
  */
+import { openByPromise } from "../../lib/net/_promise_open.ts";
 import { Connection } from "../../lib/net/http1/connection.ts";
 import { type CycleContext, ThreadCounters } from "../../lib/net/cycle.ts";
 import { type RequestSource, type ResponseSink, staticRequestSource } from "../../lib/net/request_source.ts";
@@ -47,7 +48,10 @@ export async function connectedCycle(depth: number, sink: ResponseSink | null = 
   const socket = new MemorySocket();
   const counters = new ThreadCounters();
   const context: CycleContext = {
-    transport: { connect: () => Promise.resolve(socket) },
+    transport: {
+      connect: () => Promise.resolve(socket),
+      open: (target) => openByPromise(() => Promise.resolve(socket), target),
+    },
     source: pipelinedSource(depth),
     sink,
     timeoutMs: 60_000,

@@ -167,3 +167,40 @@ Deno.test("ConnectionSlot: nothing opens once the run stopped, and a socket that
   assertEquals(manual.targets.length, 1);
   assertEquals(opened, []);
 });
+
+Deno.test("ConnectionSlot: a connect's outcome is heard once, and only a connect in progress can time out", async () => {
+  for (const connects of bothWays()) {
+    const { slot, counters, opened } = slotOver(connects.transport);
+    slot.connect();
+    const socket = fakeSocket();
+    connects.opened(0, socket);
+    connects.failed(0, new Error("late"));
+    await macrotask();
+    assertEquals(opened, [[socket, 0]], connects.name);
+    assert(!slot.connectTimedOut(Number.MAX_SAFE_INTEGER), "a connect that settled cannot time out");
+    assertEquals(counters.errors.connect, 0, connects.name);
+    assertEquals(connects.givenUp(), 0, connects.name);
+    slot.close();
+  }
+});
+
+Deno.test("ConnectionSlot: a connect given up by close() reports nothing, and a socket it opens anyway is closed", async () => {
+  for (const connects of bothWays()) {
+    const { slot, counters, opened } = slotOver(connects.transport);
+    slot.connect();
+    slot.close();
+    assertEquals(connects.givenUp(), 1, connects.name);
+    assert(!slot.connectTimedOut(Number.MAX_SAFE_INTEGER));
+    const late = fakeSocket();
+    connects.opened(0, late);
+    connects.failed(0, new Error("late"));
+    await macrotask();
+    // Behind a promise the abort's rejection came first, so that socket never arrives; `open`'s target hears it.
+    assertEquals(late.closed, connects.name === "open()" ? 1 : 0, connects.name);
+    assertEquals(opened, [], connects.name);
+    assertEquals(counters.errors.connect, 0, connects.name);
+    // Closing again gives up nothing more.
+    slot.close();
+    assertEquals(connects.givenUp(), 1, connects.name);
+  }
+});

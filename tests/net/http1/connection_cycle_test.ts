@@ -10,6 +10,7 @@ import {
   type ResponseSink,
   staticRequestSource,
 } from "../../../lib/net/request_source.ts";
+import { openByPromise } from "../../../lib/net/_promise_open.ts";
 import type { Socket, Transport } from "../../../lib/net/socket.ts";
 import { ThreadLoop } from "../../../lib/worker/thread_loop.ts";
 
@@ -45,13 +46,12 @@ class HandSocket implements Socket {
 }
 
 function handTransport(sockets: HandSocket[], settleWrites = true): Transport {
-  return {
-    connect: () => {
-      const socket = new HandSocket(settleWrites);
-      sockets.push(socket);
-      return Promise.resolve(socket);
-    },
+  const connect = () => {
+    const socket = new HandSocket(settleWrites);
+    sockets.push(socket);
+    return Promise.resolve(socket);
   };
+  return { connect, open: (target) => openByPromise(connect, target) };
 }
 
 function source(depth: number): RequestSource {
