@@ -279,7 +279,7 @@ export class Run {
       // The threads run the script's top level before the main state does: in a worker, a top level that never
       // returns can be bounded and terminated, while the main state runs on this thread and could not be
       // interrupted (so it only runs a script that has finished loading elsewhere).
-      await allWithin(
+      const mainStateNeeded = await allWithin(
         threads.map((thread, i) =>
           thread.load(
             workerSetup(config, i, script, { caCerts, pinnedCerts }, options.onProgress !== undefined),
@@ -290,7 +290,9 @@ export class Run {
           `thread ${i + 1} did not finish loading the script within ${seconds(boundMs)} ` +
           `(does its top level loop forever?)`,
       );
-      if (script !== null) {
+      // Without setup(), done() and delay(), and with a top level that shows nothing, the main state would never
+      // be seen: it is not made (lib/script/_main_state_needed.ts).
+      if (script !== null && mainStateNeeded.some((needed) => needed)) {
         // The Lua layer (fengari) is loaded only for a script: a Lua state adds to every thread's memory.
         mainScript = await (await import("./script/main_script.ts")).loadMainScript({
           path: config.scriptPath!,

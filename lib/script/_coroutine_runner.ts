@@ -58,10 +58,14 @@ export class CoroutineRunner {
    * @returns whatever `readResults` makes of the results (undefined without it).
    * @throws {ScriptError} naming `hook` (null for the top level) when the function raises an error.
    */
-  /** Compiles the script and runs its top level; closes the state when either fails (nobody else will). */
-  async runScript(source: Uint8Array): Promise<void> {
+  /**
+   * Compiles the script and runs its top level; closes the state when either fails (nobody else will).
+   * `inspect`, when given, sees the compiled chunk on top of the stack before it runs (and leaves it there).
+   */
+  async runScript(source: Uint8Array, inspect?: (L: LuaState) => void): Promise<void> {
     try {
       loadChunk(this.#L, this.#path, source);
+      inspect?.(this.#L);
       await this.call(ref(this.#L), null);
     } catch (error) {
       lua.lua_close(this.#L);

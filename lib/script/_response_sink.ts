@@ -9,6 +9,8 @@
  * When `response()` cannot keep the table (it only indexes it: `fengari/_kept_arguments.ts`), the table of the
  * last response is filled again: with the same names in the same order, only values that changed are set. A
  * new table and its entries were most of what a response allocated (docs/benchmarks.md#the-scripted-case-2026-12-06).
+ * A header block identical to the last one, byte for byte (a server's answers differ in `Date` once a second),
+ * is found by one comparison with a copy kept of it, and sets nothing.
  *
  * @module
  */
@@ -39,8 +41,13 @@ const MAX_VALUE_BYTES = 128;
 /** The body's slot in the value cache: past the headers of any real response (sharing one is only slower). */
 const BODY_SLOT = 255;
 
-/** How often a header table was filled again rather than made anew, for tests. */
-export const headerTableProbe = { reused: 0 };
+/**
+ * How often a header table was filled again rather than made anew, and how often of those the header block was
+ * the last one's byte for byte (nothing to set), for tests.
+ */
+export const headerTableProbe = { reused: 0, sameHead: 0 };
+/** The longest header block kept for the comparison with the next response's. */
+const MAX_KEPT_HEAD = 16384;
 
 /** Forwards responses to the script's `response()` hook, held by registry reference. */
 export class LuaResponseSink implements ResponseSink {
@@ -62,6 +69,13 @@ export class LuaResponseSink implements ResponseSink {
   readonly #localReads: { readonly count: number } | null;
   /** Stack length when it was last made dense (see `densifyStack`). */
   #denseLength = -1;
+  /**
+   * The header block (first name to last value, as received) of the response `#table` holds, `#keptLength` bytes
+   * of it, and its header count; -1: none kept. Identical bytes parse to identical names and values.
+   */
+  #kept = new Uint8Array(512);
+  #keptLength = -1;
+  #keptCount = -1;
 
   /** Creates a sink calling the function at registry reference `responseRef`. */
   constructor(L: LuaState, responseRef: number, path: string) {
@@ -100,8 +114,13 @@ export class LuaResponseSink implements ResponseSink {
       if (this.#localReads!.count !== 0) {
         this.#reuse = false;
         this.#table = table = null;
+      } else if (this.#sameHead(response)) {
+        headerTableProbe.reused++;
+        headerTableProbe.sameHead++;
+        return table;
       } else if (this.#refill(table, response)) {
         headerTableProbe.reused++;
+        this.#keep(response);
         return table;
       } else {
         clearOwnTable(table);
@@ -123,7 +142,41 @@ export class LuaResponseSink implements ResponseSink {
         this.#values.get(L, head, valueStart[i], valueEnd[i], i),
       );
     }
+    if (table === this.#table) this.#keep(response);
     return table;
+  }
+
+  /** Whether `response`'s header block is byte for byte the one `#table` holds (then so are its headers). */
+  #sameHead(response: ResponseView): boolean {
+    const count = response.headerCount;
+    if (count !== this.#keptCount) return false;
+    if (count === 0) return true;
+    const start = response.nameStart[0];
+    const length = response.valueEnd[count - 1] - start;
+    if (length !== this.#keptLength) return false;
+    const kept = this.#kept;
+    const head = response.head;
+    for (let i = 0; i < length; i++) if (kept[i] !== head[start + i]) return false;
+    return true;
+  }
+
+  /** Keeps `response`'s header block as the one `#table` now holds (none when it is unusually long). */
+  #keep(response: ResponseView): void {
+    const count = response.headerCount;
+    const start = count === 0 ? 0 : response.nameStart[0];
+    const length = count === 0 ? 0 : response.valueEnd[count - 1] - start;
+    if (length > this.#kept.length) {
+      if (length > MAX_KEPT_HEAD) {
+        this.#keptCount = this.#keptLength = -1;
+        return;
+      }
+      this.#kept = new Uint8Array(length);
+    }
+    const kept = this.#kept;
+    const head = response.head;
+    for (let i = 0; i < length; i++) kept[i] = head[start + i];
+    this.#keptLength = length;
+    this.#keptCount = count;
   }
 
   /**

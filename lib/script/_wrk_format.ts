@@ -24,7 +24,8 @@ import {
   type TValue,
   upvalueAt,
 } from "./fengari/_direct.ts";
-import { formatNumber, integerLength, writeInteger } from "./fengari/_number_text.ts";
+import { floatText, numberLength, writeNumber } from "./fengari/_number_text.ts";
+import { isFalse, LUA_TNUMINT } from "./fengari/_tags.ts";
 
 const SPACE = luaBytes(" ");
 const REQUEST_LINE_END = luaBytes(" HTTP/1.1\r\n");
@@ -155,10 +156,12 @@ class DirectFormat {
   /** The header lines of the last call, by position in the headers table's order. */
   readonly #lines: Line[] = [];
   /**
-   * This call's header values, by position, when not from a kept line: their bytes, their text (numbers) or
-   * the integer itself; null for a kept line.
+   * This call's header values, by position, when not from a kept line: their bytes, or the number (its text
+   * in `#texts`); null for a kept line.
    */
-  readonly #values: (Uint8Array | string | number | null)[] = [];
+  readonly #values: (Uint8Array | number | null)[] = [];
+  /** The text of each number in `#values` (`floatText`: null for an integer, whose digits are written). */
+  readonly #texts: (string | null)[] = [];
 
   constructor(keys: Record<"method" | "path" | "headers" | "body" | "host" | "contentLength", TString>) {
     this.#keys = keys;
@@ -196,6 +199,7 @@ class DirectFormat {
 
     const lines = this.#lines;
     const values = this.#values;
+    const texts = this.#texts;
     let count = 0;
     let length = method.length + SPACE.length + path.length + REQUEST_LINE_END.length + CRLF.length +
       (body === null ? 0 : body.length);
@@ -213,20 +217,16 @@ class DirectFormat {
         length += line.bytes.length;
         continue;
       }
-      let bytes: Uint8Array | string | number;
+      let bytes: Uint8Array | number;
       let valueLength: number;
       const base = type & 0x0f;
       if (base === lua.LUA_TSTRING) {
         bytes = (value as TString).realstring;
         valueLength = bytes.length;
-      } else if (
-        type === LUA_TNUMINT && (value as number) >= MIN_INTEGER && (value as number) <= MAX_INTEGER
-      ) {
-        bytes = value as number; // written by `writeInteger`, without making its text
-        valueLength = integerLength(bytes);
       } else if (base === lua.LUA_TNUMBER) {
-        bytes = formatNumber(value as number);
-        valueLength = bytes.length;
+        bytes = value as number;
+        const text = texts[count] = floatText(bytes, type === LUA_TNUMINT);
+        valueLength = numberLength(bytes, text);
       } else {
         return false;
       }
@@ -255,8 +255,7 @@ class DirectFormat {
       offset = put(out, offset, (line.entry!.key.value as TString).realstring);
       out[offset++] = 58; // ':'
       out[offset++] = 32; // ' '
-      if (typeof value === "number") offset = writeInteger(out, offset, value);
-      else if (typeof value === "string") offset = putText(out, offset, value);
+      if (typeof value === "number") offset = writeNumber(out, offset, value, texts[i]);
       else offset = put(out, offset, value);
       out[offset++] = 13;
       out[offset++] = 10;
@@ -292,13 +291,6 @@ function put(out: Uint8Array, offset: number, bytes: Uint8Array): number {
   return offset + length;
 }
 
-/** Writes ASCII `text` into `out` at `offset`. */
-function putText(out: Uint8Array, offset: number, text: string): number {
-  const length = text.length;
-  for (let i = 0; i < length; i++) out[offset + i] = text.charCodeAt(i);
-  return offset + length;
-}
-
 /** An argument's bytes when it is a string, `wrk[key]`'s when it is nil/false/absent; null otherwise. */
 function stringArgument(arg: TValue | undefined, wrk: Table, key: TString): Uint8Array | null {
   if (arg !== undefined) {
@@ -322,13 +314,4 @@ function tableArgument(arg: TValue | undefined, wrk: Table, key: TString): Table
   return table !== null && table.metatable === null ? table : null;
 }
 
-/** nil or false. */
-function isFalse(value: TValue): boolean {
-  return value.type === lua.LUA_TNIL || (value.type === lua.LUA_TBOOLEAN && value.value === false);
-}
-
 const LUA_TTABLE = lua.LUA_TTABLE;
-/** fengari's tag of an integer value (`LUA_TNUMBER` with variant bit 1), and the range of its integers. */
-const LUA_TNUMINT = lua.LUA_TNUMBER | (1 << 4);
-const MIN_INTEGER = -2147483648;
-const MAX_INTEGER = 2147483647;

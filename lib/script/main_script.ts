@@ -35,6 +35,12 @@ export interface MainScriptOptions {
   writePaths?: readonly string[];
 }
 
+/**
+ * How many main states were made in this isolate, for tests: a run skips it when no thread needs it
+ * (`ThreadScript.mainStateNeeded`, lib/run.ts).
+ */
+export const mainScriptProbe = { loads: 0 };
+
 /** The loaded main state. */
 export interface MainScript {
   /** Does the script define `setup`? */
@@ -74,6 +80,7 @@ export interface MainScript {
  * ```
  */
 export async function loadMainScript(options: MainScriptOptions): Promise<MainScript> {
+  mainScriptProbe.loads++;
   const state = newState({ write: options.write, writePaths: options.writePaths });
   const L = state.L;
   const runner = new CoroutineRunner(L, options.path);

@@ -28,6 +28,7 @@ import { LuaResponseSink } from "./_response_sink.ts";
 import { countRequests, RequestFormatError } from "./_request_counter.ts";
 import { type StaticRequest, staticRequest } from "./_static_request.ts";
 import { pushTransfer, readTransfer, type TransferValue } from "./transfer.ts";
+import { mainStateNeeded } from "./_main_state_needed.ts";
 import { ScriptError } from "./script_error.ts";
 import type { Addr } from "./thread_handle.ts";
 
@@ -80,6 +81,11 @@ export interface ThreadScript {
    */
   flushFiles(): void;
   /**
+   * Whether the run needs the main state (`main_script.ts`) for this script: false when its top level does
+   * nothing the main state would show and it defines no `setup`, `done` or `delay` (`_main_state_needed.ts`).
+   */
+  readonly mainStateNeeded: boolean;
+  /**
    * `request()` calls made so far. A hook proven static (`_static_request.ts`) is called once, at `init()`,
    * and its result read after that: tests check this count.
    */
@@ -121,8 +127,9 @@ export async function loadThreadScript(options: ThreadScriptOptions): Promise<Th
     runner,
     pushThread: (L1) => pushOwnThread(L1, thread),
   });
-  await runner.runScript(options.source);
-  return new LuaThreadScript(state, runner, wrkRef, options);
+  let needsMain = true;
+  await runner.runScript(options.source, (L1) => needsMain = mainStateNeeded(L1, -1));
+  return new LuaThreadScript(state, runner, wrkRef, options, needsMain);
 }
 
 /**
@@ -178,12 +185,21 @@ class LuaThreadScript implements ThreadScript, RequestSource {
   /** Stack length when it was last made dense (see `densifyStack`). */
   #denseLength = -1;
 
-  constructor(state: ScriptState, runner: CoroutineRunner, wrkRef: number, options: ThreadScriptOptions) {
+  readonly mainStateNeeded: boolean;
+
+  constructor(
+    state: ScriptState,
+    runner: CoroutineRunner,
+    wrkRef: number,
+    options: ThreadScriptOptions,
+    mainStateNeeded: boolean,
+  ) {
     this.#state = state;
     this.#L = state.L;
     this.#runner = runner;
     this.#wrkRef = wrkRef;
     this.#options = options;
+    this.mainStateNeeded = mainStateNeeded;
   }
 
   getGlobal(name: string): TransferValue {

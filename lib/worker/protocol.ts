@@ -87,7 +87,8 @@ export type FromWorker = FromThread & { thread: number };
 
 /** What a thread tells the main thread. */
 export type FromThread =
-  | { type: "loaded" }
+  /** The script's top level ran; whether the run needs the main Lua state for it (`ThreadScript.mainStateNeeded`). */
+  | { type: "loaded"; mainStateNeeded: boolean }
   | { type: "got"; id: number; value: TransferValue }
   /**
    * The thread's connections are running since `atEpochMs` (ms since the Unix epoch: the clock all threads

@@ -111,7 +111,7 @@ async function load(thread: Hosted, message: WorkerSetup): Promise<void> {
       },
     });
   }
-  post(thread, { type: "loaded" });
+  post(thread, { type: "loaded", mainStateNeeded: thread.script?.mainStateNeeded ?? true });
 }
 
 /** The default request, built once (the static request when there is no `request()`: docs/wrk-compat.md#delay-request-and-response). */

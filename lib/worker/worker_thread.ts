@@ -40,7 +40,7 @@ export class WorkerThread implements ThreadHandle {
   readonly #onSnapshot: WorkerThreadOptions["onSnapshot"];
   readonly #gets = new Map<number, (value: TransferValue) => void>();
   #nextGetId = 0;
-  #loaded = observed<void>();
+  #loaded = observed<boolean>();
   #started = observed<number>();
   #report = observed<ThreadReport>();
   #closed = observed<void>();
@@ -61,8 +61,11 @@ export class WorkerThread implements ThreadHandle {
     });
   }
 
-  /** Creates the thread's Lua state and runs the script's top level. */
-  load(setup: WorkerSetup): Promise<void> {
+  /**
+   * Creates the thread's Lua state and runs the script's top level; resolves with whether the run needs the
+   * main Lua state for the script (`ThreadScript.mainStateNeeded`).
+   */
+  load(setup: WorkerSetup): Promise<boolean> {
     this.#send({ type: "load", setup });
     return this.#loaded.promise;
   }
@@ -142,7 +145,7 @@ export class WorkerThread implements ThreadHandle {
   #receive(message: FromThread): void {
     switch (message.type) {
       case "loaded":
-        return this.#loaded.resolve();
+        return this.#loaded.resolve(message.mainStateNeeded);
       case "started":
         return this.#started.resolve(message.atEpochMs);
       case "got": {

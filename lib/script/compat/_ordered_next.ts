@@ -11,6 +11,7 @@
 import { lauxlib, lua, type LuaState } from "../fengari/_lua.ts";
 import { type Entry, keyOf, rawLength, type Table, type TString, type TValue } from "../fengari/_direct.ts";
 import { vmIntrinsics } from "../fengari/_vm.ts";
+import { LUA_TNUMINT } from "../fengari/_tags.ts";
 
 /** Is the key at `idx` a whole number in 1..`border` (a key of the array part)? */
 function isArrayKey(L: LuaState, idx: number, border: number): boolean {
@@ -143,9 +144,6 @@ function setResults(value: TValue, slots: TValue[], first: number, wanted: numbe
   for (let j = 2; j < wanted; j++) slots[first + j].setnilvalue();
   return true;
 }
-
-/** fengari's tag of an integer value. */
-const LUA_TNUMINT = lua.LUA_TNUMBER | (1 << 4);
 
 vmIntrinsics.next = { fn: orderedNext, step: orderedNextStep };
 

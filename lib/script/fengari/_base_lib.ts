@@ -12,11 +12,8 @@
  */
 
 import { lauxlib, lua, type LuaState } from "./_lua.ts";
-import { newString, pushString, type TString } from "./_direct.ts";
-import { vmIntrinsics } from "./_vm.ts";
-
-/** Type names by `lua_type` result (0 nil … 8 thread), made on first use. */
-const names: (TString | undefined)[] = [];
+import { pushString } from "./_direct.ts";
+import { type State, typeName, vmIntrinsics } from "./_vm.ts";
 
 /** How often `type()` answered here (calls the interpreter did not answer inline), for tests. */
 export const baseLibProbe = { typeCalls: 0 };
@@ -26,9 +23,7 @@ function luaType(L: LuaState): number {
   const t = lua.lua_type(L, 1);
   if (t === lua.LUA_TNONE) lauxlib.luaL_checkany(L, 1);
   baseLibProbe.typeCalls++;
-  let name = names[t];
-  if (name === undefined) name = names[t] = newString(L, lua.lua_typename(L, t).slice());
-  pushString(L, name);
+  pushString(L, typeName(L as unknown as State, t));
   return 1;
 }
 

@@ -14,6 +14,7 @@
 
 import { lua, type LuaState } from "./_lua.ts";
 import { appendEntry } from "./_table_append.ts";
+import { LUA_TLNGSTR, LUA_TNUMINT } from "./_tags.ts";
 // After `_lua.ts`, which loads fengari: its internal modules only load in its own order.
 // @ts-types="./_internals.d.ts"
 import lstring from "npm:fengari@0.1.5/src/lstring.js";
@@ -58,10 +59,6 @@ export interface Table {
 }
 
 const TValueClass = lobject.TValue as new (type: number, value: unknown) => TValue;
-/** fengari marks every string value as a long string (`setsvalue`); type tests use the low 4 bits. */
-const LUA_TLNGSTR = lua.LUA_TSTRING | (1 << 4);
-/** fengari's tag of an integer value (`LUA_TNUMBER` with variant bit 1). */
-const LUA_TNUMINT = lua.LUA_TNUMBER | (1 << 4);
 
 /** The value type without its variant bits (`LUA_TSTRING`, `LUA_TNUMBER`, …). */
 export function baseType(value: TValue): number {
@@ -90,7 +87,7 @@ export function tableAt(L: LuaState, idx: number): Table | null {
 
 /** `rawget(t, key)` for a string key: the entry's value, or undefined when absent. */
 export function rawGetString(table: Table, key: TString): TValue | undefined {
-  return table.strong.get(keyOf(key))?.value;
+  return table.strong.get(key.hash ?? keyOf(key))?.value;
 }
 
 /** `rawset(t, key, value)` for a string key and a string value, on a table nobody uses as a metatable yet. */

@@ -38,32 +38,21 @@ function stripZeros(text: string): string {
   return text.slice(0, end);
 }
 
+/** Powers of ten up to 10^9, for {@linkcode integerLength}. */
+const POWERS_OF_TEN = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000];
+
 /**
  * The length of `String(n)` for an integer of fengari's range (-2^31 to 2^31 - 1, as Lua integers are
- * there): the digits and a sign, counted without making the text ({@linkcode writeInteger} writes them).
+ * there): the digits and a sign, counted without making the text ({@linkcode writeInteger} writes them). No
+ * branch on the size: a chain of comparisons (`m < 10 ? 1 : m < 100 ? 2 : …`) reaches a new comparison each
+ * time a counter gains a digit, and V8 then throws away the optimized code of every function it was inlined
+ * into (`..`, `wrk.format`) and compiles it again.
  */
 export function integerLength(n: number): number {
-  const m = n < 0 ? -n : n;
-  const digits = m < 10
-    ? 1
-    : m < 100
-    ? 2
-    : m < 1000
-    ? 3
-    : m < 10000
-    ? 4
-    : m < 100000
-    ? 5
-    : m < 1000000
-    ? 6
-    : m < 10000000
-    ? 7
-    : m < 100000000
-    ? 8
-    : m < 1000000000
-    ? 9
-    : 10;
-  return n < 0 ? digits + 1 : digits;
+  const m = n < 0 ? -n : n === 0 ? 1 : n;
+  // floor(log10(m)) or one less (1233 / 4096 ≈ log10(2)), corrected by one comparison.
+  const estimate = ((32 - Math.clz32(m)) * 1233) >>> 12;
+  return estimate + (m < POWERS_OF_TEN[estimate] ? 0 : 1) + (n >>> 31);
 }
 
 /**
@@ -81,4 +70,29 @@ export function writeInteger(bytes: Uint8Array, at: number, n: number): number {
   } while (m > 0);
   if (n < 0) bytes[at] = 45; // '-'
   return end;
+}
+
+/**
+ * The text of number `n` for {@linkcode writeNumber}, when it is one to make: null for an integer (fengari's are
+ * all 32-bit: {@linkcode writeInteger} writes its digits, {@linkcode integerLength} counts them), else
+ * {@linkcode formatNumber}'s text of the float.
+ */
+export function floatText(n: number, isInteger: boolean): string | null {
+  return isInteger ? null : formatNumber(n);
+}
+
+/** The length of number `n` as {@linkcode writeNumber} writes it, `text` from {@linkcode floatText}. */
+export function numberLength(n: number, text: string | null): number {
+  return text === null ? integerLength(n) : text.length;
+}
+
+/**
+ * Writes number `n` as `tostring` spells it into `bytes` at `at` (room for {@linkcode numberLength} bytes), `text`
+ * from {@linkcode floatText}; returns the index after it. How `..` and `wrk.format` write numbers.
+ */
+export function writeNumber(bytes: Uint8Array, at: number, n: number, text: string | null): number {
+  if (text === null) return writeInteger(bytes, at, n);
+  const length = text.length;
+  for (let i = 0; i < length; i++) bytes[at + i] = text.charCodeAt(i);
+  return at + length;
 }

@@ -58,9 +58,10 @@ import lopcodesModule from "npm:fengari@0.1.5/src/lopcodes.js";
 import llimitsModule from "npm:fengari@0.1.5/src/llimits.js";
 // @ts-types="./_internals.d.ts"
 import luaconfModule from "npm:fengari@0.1.5/src/luaconf.js";
-import { formatNumber, integerLength, writeInteger } from "./_number_text.ts";
+import { floatText, numberLength, writeNumber } from "./_number_text.ts";
 import type { Instruction } from "./_internals.d.ts";
 import { appendEntry } from "./_table_append.ts";
+import { isFalse, LUA_TLNGSTR, LUA_TNUMINT } from "./_tags.ts";
 
 if (typeof fengari.lua !== "object" || !fastPathsInEffect()) throw new Error("fengari did not load");
 
@@ -225,17 +226,7 @@ const defs = defsModule as unknown as {
   LUA_MULTRET: number;
 };
 
-const {
-  LUA_TNIL,
-  LUA_TLCF,
-  LUA_TBOOLEAN,
-  LUA_TNUMBER,
-  LUA_TNUMINT,
-  LUA_TSTRING,
-  LUA_TSHRSTR,
-  LUA_TLNGSTR,
-  LUA_TTABLE,
-} = defs.constant_types;
+const { LUA_TNIL, LUA_TLCF, LUA_TNUMBER, LUA_TSTRING, LUA_TSHRSTR, LUA_TTABLE } = defs.constant_types;
 const HOOK_MASK = defs.LUA_MASKLINE | defs.LUA_MASKCOUNT;
 /** The hooks that see calls (a count or line hook sees instructions and lines: an inline call is one). */
 const CALL_HOOKS = defs.LUA_MASKCALL | defs.LUA_MASKRET;
@@ -344,10 +335,14 @@ export const vmIntrinsics: {
   } | null;
 } = { type: null, ipairsIterator: null, next: null };
 
-/** `type()`'s answer per type tag (`LUA_TNIL` … `LUA_TTHREAD`), made once. */
+/** `type()`'s answer per type tag (`LUA_TNIL` … `LUA_TTHREAD`), made once (for every state: strings are shared). */
 const typeNames: (TString | undefined)[] = [];
 
-function typeName(L: State, tag: number): TString {
+/**
+ * The Lua string `type()` answers for base type `tag` (`lua_type`'s result, `LUA_TNIL` … `LUA_TTHREAD`), one
+ * per name: inline here, and in `_base_lib.ts`'s `type` for the calls made otherwise.
+ */
+export function typeName(L: State, tag: number): TString {
   let name = typeNames[tag];
   if (name === undefined) name = typeNames[tag] = lstring.luaS_bless(L, ltm.ttypename(tag).slice());
   return name;
@@ -499,14 +494,9 @@ function concat(L: State, stack: (TValue | undefined)[], first: number, last: nu
       }
     } else if ((type & 0x0f) === LUA_TNUMBER) {
       const n = o.value as number;
-      if (type === LUA_TNUMINT && n >= LUA_MININTEGER && n <= LUA_MAXINTEGER) {
-        numberTexts[j - first] = null; // written by `writeInteger` below, without making its text
-        total += integerLength(n);
-      } else {
-        const text = formatNumber(n);
-        numberTexts[j - first] = text;
-        total += text.length;
-      }
+      const text = floatText(n, type === LUA_TNUMINT); // null for an integer: its digits written directly
+      numberTexts[j - first] = text;
+      total += numberLength(n, text);
       nonEmpty += 2; // never `only`: a number always makes a new string
     } else {
       return false;
@@ -531,13 +521,7 @@ function concat(L: State, stack: (TValue | undefined)[], first: number, last: nu
         }
         at += length;
       } else {
-        const text = numberTexts[j - first];
-        if (text === null) {
-          at = writeInteger(bytes, at, o.value as number);
-        } else {
-          for (let x = 0; x < text.length; x++) bytes[at + x] = text.charCodeAt(x);
-          at += text.length;
-        }
+        at = writeNumber(bytes, at, o.value as number, numberTexts[j - first]);
       }
     }
     ts = lstring.luaS_bless(L, bytes);
@@ -685,10 +669,6 @@ function restoreTop(L: State, top: number): void {
 /** The error of a `for` loop whose `what` is not a number. */
 function forError(L: State, what: string): never {
   return ldebug.luaG_runerror(L, defs.to_luastring(`'for' ${what} must be a number`, true));
-}
-
-function isFalse(o: TValue): boolean {
-  return o.type === LUA_TNIL || (o.type === LUA_TBOOLEAN && o.value === false);
 }
 
 // --- the interpreter -------------------------------------------------------------------------------------------------
