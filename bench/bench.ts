@@ -205,7 +205,10 @@ async function measure(command: string[]): Promise<Sample> {
     cwd: ROOT,
     stdout: "piped",
     stderr: "piped",
-    env: { NO_COLOR: "1" },
+    // Deno checks for a newer release half a second into a run: at most once a day where it reaches the
+    // network, in every run where it cannot (an offline machine). Its TLS roots and DNS lookup then count in
+    // the RSS measured, Deno's memory, not this tool's (docs/benchmarks.md#memory-per-thread). wrk ignores it.
+    env: { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
   }).output();
   const stdout = decoder.decode(output.stdout);
   const times = (await Deno.readTextFile(timeFile)).trim().split("\n").pop()!.split(" ").map(Number);

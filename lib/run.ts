@@ -10,6 +10,7 @@ import { shareOf, shareStart } from "./config/share.ts";
 import { IntervalMerge, type LatencyInterval } from "./merge/interval_merge.ts";
 import { mergeReports } from "./merge/merge_reports.ts";
 import { preflight } from "./preflight/preflight.ts";
+import { epochMsAt, performanceMsAt } from "./net/clock.ts";
 import type { RunResult } from "./run_result.ts";
 import { asRunError, RunError } from "./run_error.ts";
 import { checkStartAt, waitUntil } from "./preflight/start_at.ts";
@@ -17,6 +18,11 @@ import type { MainScript } from "./script/main_script.ts";
 import type { LatencySnapshot, WorkerSetup } from "./worker/protocol.ts";
 import { WorkerThread } from "./worker/worker_thread.ts";
 import { MainThreadHost, type ThreadHost, workerCount, WorkerHost } from "./worker/worker_host.ts";
+import { provideScriptLayer } from "./worker/script_layer.ts";
+
+// The threads' Lua layer by a literal import, for programs bundled into one file (lib/worker/script_layer.ts):
+// a bundled program is its own threads' module, and evaluates this one in each of them.
+provideScriptLayer(() => import("./script/thread_script.ts"));
 
 /** How long stopped threads get to report before they are listed as unfinished. */
 const DEFAULT_GRACE_MS = 1000;
@@ -190,7 +196,7 @@ export class Run {
     this.#onProgress = options.onProgress;
     // The run counts from when the first thread's connections started (wrk: once the threads are created),
     // so that -R's plans, which count from each thread's start, fit the run exactly.
-    this.#startedAtMs = Math.min(startedAtEpochMs - performance.timeOrigin, performance.now());
+    this.#startedAtMs = Math.min(performanceMsAt(startedAtEpochMs), performance.now());
     this.#intervals = options.onInterval === undefined ? null : {
       merge: new IntervalMerge(threads.length, config.rate !== null),
       onInterval: options.onInterval,
@@ -363,7 +369,7 @@ export class Run {
 
   /** When the run started (its clock's zero, `RunResult.startedAt`), in ms since the Unix epoch. */
   get startedAtEpochMs(): number {
-    return this.#startedAtMs + performance.timeOrigin;
+    return epochMsAt(this.#startedAtMs);
   }
 
   /**
@@ -419,7 +425,7 @@ export class Run {
     let stoppedAtMs = reports.includes(null) ? endMs : this.#startedAtMs;
     for (const report of reports) {
       if (report !== null) {
-        stoppedAtMs = Math.max(stoppedAtMs, report.stoppedAtEpochMs - performance.timeOrigin);
+        stoppedAtMs = Math.max(stoppedAtMs, performanceMsAt(report.stoppedAtEpochMs));
       }
     }
     const runtimeUs = Math.round((stoppedAtMs - this.#startedAtMs) * 1000);
@@ -436,7 +442,7 @@ export class Run {
     }
     // Threads close their sockets after reporting; they must be done before anything terminates them.
     await Promise.all(this.#threads.map((thread) => thread.closed(CLOSE_BOUND_MS)));
-    return mergeReports(this.#config, reports, runtimeUs, this.#startedAtMs + performance.timeOrigin);
+    return mergeReports(this.#config, reports, runtimeUs, epochMsAt(this.#startedAtMs));
   }
 }
 

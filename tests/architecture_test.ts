@@ -114,3 +114,27 @@ interface StaticModuleInfo {
   specifier: string;
   dependencies?: { code?: { specifier?: string }; isDynamic?: boolean }[];
 }
+
+Deno.test("a thread's module (lib/worker/worker_main.ts) reaches no npm package, even by its dynamic imports", async () => {
+  // Without --unstable-lazy-dynamic-imports, Deno follows a worker's literal dynamic imports when the worker
+  // starts: one that reached fengari made every worker of a run without a script set up the npm package
+  // (lib/worker/script_layer.ts, docs/benchmarks.md#memory-per-thread). Type-only imports are not followed.
+  const outcome = await runDeno(["info", "--json", "lib/worker/worker_main.ts"]);
+  assertEquals(outcome.code, 0, outcome.stderr);
+  const modules = new Map(
+    (JSON.parse(outcome.stdout) as { modules: StaticModuleInfo[] }).modules.map((m) => [m.specifier, m]),
+  );
+  const seen = new Set<string>();
+  const pending = [new URL(`file://${ROOT}lib/worker/worker_main.ts`).href];
+  while (pending.length > 0) {
+    const specifier = pending.pop()!;
+    if (seen.has(specifier)) continue;
+    seen.add(specifier);
+    for (const dependency of modules.get(specifier)?.dependencies ?? []) {
+      if (dependency.code?.specifier !== undefined) pending.push(dependency.code.specifier);
+    }
+  }
+  assertEquals([...seen].filter((specifier) => specifier.startsWith("npm:")), []);
+  // The Lua layer itself is still what a thread loads for a script (by a computed URL).
+  assertEquals([...seen].some((specifier) => specifier.endsWith("/lib/script/thread_script.ts")), false);
+});

@@ -171,6 +171,7 @@ export class EpollLoop {
    */
   close(): void {
     this.#closed = true;
+    this.#disarmFallback();
     if (this.#epfd < 0) return;
     // A hand-off wait still running keeps its own reference to the epoll instance, and ends within its timeout.
     this.#libc.calls.close(this.#epfd);
@@ -202,7 +203,12 @@ export class EpollLoop {
   #run(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#loop().finally(() => (this.#running = false));
+    // The loop runs the timers from now on; when it stops (its last socket closed), the fallback takes over.
+    this.#disarmFallback();
+    this.#loop().finally(() => {
+      this.#running = false;
+      this.#armFallback();
+    });
   }
 
   async #loop(): Promise<void> {
@@ -275,9 +281,13 @@ export class EpollLoop {
   /** Pending `timer()` callbacks: a binary min-heap on `dueMs` (cancelled ones leave as they reach the top). */
   readonly #timers: LoopTimer[] = [];
 
-  /** Calls `callback` after `delayMs` from this loop, on the cycle's clock (`delay()` hooks). */
+  /**
+   * Calls `callback` after `delayMs` from this loop, on the cycle's clock (`delay()` hooks, `ThreadLoop.stopAt`),
+   * whether or not a socket is open: the loop runs only while one is, and Deno's `setTimeout` stands in for it
+   * while none is (`#armFallback`).
+   */
   timer(delayMs: number, callback: () => void): Cancel {
-    const timer = new LoopTimer(clockMs() + delayMs, callback);
+    const timer = new LoopTimer(clockMs() + delayMs, callback, this.#onTimerCancelled);
     const heap = this.#timers;
     let i = heap.push(timer) - 1;
     while (i > 0) {
@@ -287,7 +297,47 @@ export class EpollLoop {
       i = parent;
     }
     heap[i] = timer;
+    this.#armFallback();
     return timer;
+  }
+
+  /**
+   * While no socket is open the loop does not run, and nothing would fire its timers (a thread whose every
+   * connect failed still stops at its deadline, and a `delay()` between reconnects still ends): a Deno timer
+   * does, armed for the next round that has one. Disarmed while the loop runs, and when the timers it was armed
+   * for are cancelled, so that it keeps no thread or process alive for nothing.
+   */
+  #fallback: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** When the fallback is due, on the cycle's clock (Infinity: not armed). */
+  #fallbackDueMs = Infinity;
+  readonly #onTimerCancelled = () => this.#armFallback();
+
+  #armFallback(): void {
+    if (this.#running || this.#closed) return;
+    const heap = this.#timers;
+    while (heap.length > 0 && heap[0].cancelled) this.#popTimer();
+    const nowMs = clockMs();
+    const dueMs = nowMs + this.#untilNextTimerMs(nowMs);
+    if (dueMs === this.#fallbackDueMs) return;
+    this.#disarmFallback();
+    if (dueMs === Infinity) return;
+    this.#fallbackDueMs = dueMs;
+    // Deno's timers count whole milliseconds and may fire a fraction of one early: the round then finds nothing
+    // due, and the fallback is armed again for the rest.
+    this.#fallback = setTimeout(() => {
+      this.#fallback = undefined;
+      this.#fallbackDueMs = Infinity;
+      if (this.#running) return;
+      this.#runTimers();
+      this.#armFallback();
+    }, Math.max(0, Math.ceil(dueMs - nowMs)));
+  }
+
+  #disarmFallback(): void {
+    if (this.#fallback === undefined) return;
+    clearTimeout(this.#fallback);
+    this.#fallback = undefined;
+    this.#fallbackDueMs = Infinity;
   }
 
   /**
@@ -382,10 +432,17 @@ export class EpollLoop {
 /** One `EpollLoop.timer()` callback. */
 class LoopTimer implements Cancel {
   cancelled = false;
-  constructor(readonly dueMs: number, readonly callback: () => void) {}
+  constructor(
+    readonly dueMs: number,
+    readonly callback: () => void,
+    /** Tells the loop, which may then disarm its fallback (`EpollLoop.#armFallback`). */
+    readonly onCancel: () => void,
+  ) {}
 
   cancel(): void {
+    if (this.cancelled) return;
     this.cancelled = true;
+    this.onCancel();
   }
 }
 

@@ -38,5 +38,21 @@ function pickClock(): () => number {
  * and end, `wrk.time_us()`), never for a request's latency.
  */
 export function epochNowMs(): number {
-  return performance.timeOrigin + performance.now();
+  return epochMsAt(performance.now());
+}
+
+/**
+ * The moment `performanceMs` (a reading of this isolate's `performance.now()`) in ms since the Unix epoch: the
+ * clock threads compare moments on (`epochNowMs`). The inverse of `performanceMsAt`.
+ */
+export function epochMsAt(performanceMs: number): number {
+  return performance.timeOrigin + performanceMs;
+}
+
+/**
+ * What this isolate's `performance.now()` reads (or read) at `epochMs` (ms since the Unix epoch): a moment
+ * from another thread on this thread's own timeline. The inverse of `epochMsAt`.
+ */
+export function performanceMsAt(epochMs: number): number {
+  return epochMs - performance.timeOrigin;
 }

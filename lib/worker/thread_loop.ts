@@ -111,21 +111,25 @@ export class ThreadLoop {
   /**
    * Stops counting at `atEpochMs` (ms since the Unix epoch: the run's end), on this thread's own timers, as
    * wrk's threads stop at `stop_at`: the run's time then ends there, not when the main thread's `stop` arrives,
-   * which can be a few milliseconds later for each thread of a busy worker. On the epoll loop's timers when
-   * there are (a millisecond at most late), and on Deno's, which fire even while no socket is open.
+   * which can be a few milliseconds later for each thread of a busy worker. On the transport's timers when it
+   * has them (the epoll loop's: a millisecond at most late, and on time even while no socket is open), else on
+   * Deno's.
    */
   stopAt(atEpochMs: number): void {
     if (this.#state.stopped) return;
-    const delayMs = Math.max(0, atEpochMs - epochNowMs());
     const halt = () => {
-      // Deno's timers round a delay to whole milliseconds, and may fire a fraction of one early: not before.
+      // A timer may fire a fraction of a millisecond early (Deno's round a delay to whole milliseconds, and the
+      // loop's count on another clock than the epoch's): not before.
       const leftMs = atEpochMs - epochNowMs();
-      if (leftMs > 0) this.#deadlines.push(laterMacrotask(Math.ceil(leftMs), halt));
+      if (leftMs > 0) this.#deadlines.push(this.#later(leftMs, halt));
       else this.#halt();
     };
-    this.#deadlines.push(laterMacrotask(Math.ceil(delayMs), halt));
-    const onLoop = this.#options.transport.delay?.(delayMs, halt);
-    if (onLoop !== undefined) this.#deadlines.push(onLoop);
+    this.#deadlines.push(this.#later(Math.max(0, atEpochMs - epochNowMs()), halt));
+  }
+
+  /** Calls `callback` after `delayMs`, on the transport's timers when it has them. */
+  #later(delayMs: number, callback: () => void): Cancel {
+    return this.#options.transport.delay?.(delayMs, callback) ?? laterMacrotask(Math.ceil(delayMs), callback);
   }
 
   /** Stops sending (script's `thread:stop()`, a failure); in-flight requests are dropped, sockets closed. */

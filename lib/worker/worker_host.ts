@@ -40,36 +40,35 @@ export interface ThreadHost {
   release(index: number): void;
 }
 
-/** One Web Worker and the threads it hosts; it is terminated when every one of them has let it go. */
-export class WorkerHost implements ThreadHost {
-  readonly #worker: Worker;
+/**
+ * What a host speaks the thread protocol through: a `Worker`, or one end of a `MessageChannel` (a
+ * `MessagePort`), which post and receive messages alike.
+ */
+interface HostPort {
+  postMessage(message: ToWorker): void;
+  onmessage: ((event: MessageEvent<FromWorker>) => void) | null;
+  onmessageerror: ((event: MessageEvent) => void) | null;
+}
+
+/**
+ * The threads of one host and their routing: each message goes to its thread's receiver, and a message for a
+ * thread the host does not run, or one that cannot be read, fails them all (the host is then not what the run
+ * thinks it is). The last thread to release the host ends it (`end`).
+ */
+abstract class PortHost implements ThreadHost {
+  readonly #port: HostPort;
   readonly #threads = new Map<number, HostedReceiver>();
   readonly #released = new Set<number>();
 
-  /**
-   * Starts a worker running `module`, which must serve the thread protocol as `worker_main.ts` does (default:
-   * `worker_main.ts` beside this file; see `WorkerThreadOptions.workerModule`).
-   */
-  constructor(module: string | URL = new URL("./worker_main.ts", import.meta.url)) {
-    this.#worker = new Worker(module, { type: "module" });
-    this.#worker.onmessage = (event: MessageEvent<FromWorker>) => {
+  protected constructor(port: HostPort, what: string) {
+    this.#port = port;
+    port.onmessage = (event) => {
       const { thread, ...message } = event.data;
       const receiver = this.#threads.get(thread);
       if (receiver !== undefined) receiver.receive(message as FromThread);
-      else this.#failAll(`a worker sent a message for thread ${thread + 1}, which it does not host`);
+      else this.failAll(() => `${what} sent a message for thread ${thread + 1}, which it does not host`);
     };
-    this.#worker.onerror = (event: ErrorEvent) => {
-      // Without preventDefault an error in a worker ends the whole process (docs/wrk-compat.md#workers).
-      event.preventDefault();
-      for (const [index, receiver] of this.#threads) {
-        receiver.fail(`thread ${index + 1} crashed: ${event.message}`);
-      }
-    };
-    this.#worker.onmessageerror = () => {
-      for (const [index, receiver] of this.#threads) {
-        receiver.fail(`thread ${index + 1} sent an unreadable message`);
-      }
-    };
+    port.onmessageerror = () => this.failAll((index) => `thread ${index + 1} sent an unreadable message`);
   }
 
   /** Routes thread `index`'s messages to `receiver`. */
@@ -78,17 +77,45 @@ export class WorkerHost implements ThreadHost {
   }
 
   send(message: ToWorker): void {
-    this.#worker.postMessage(message);
+    this.#port.postMessage(message);
   }
 
-  /** Thread `index` is done with the worker; the last one to go terminates it. */
+  /** Thread `index` is done with the host; the last one to go ends it. */
   release(index: number): void {
     this.#released.add(index);
-    if (this.#released.size === this.#threads.size) this.#worker.terminate();
+    if (this.#released.size === this.#threads.size) this.end();
   }
 
-  #failAll(message: string): void {
-    for (const receiver of this.#threads.values()) receiver.fail(message);
+  /** Fails every thread of the host, each with `message(its index)`. */
+  protected failAll(message: (index: number) => string): void {
+    for (const [index, receiver] of this.#threads) receiver.fail(message(index));
+  }
+
+  /** Every thread has released the host. */
+  protected abstract end(): void;
+}
+
+/** One Web Worker and the threads it hosts; it is terminated when every one of them has let it go. */
+export class WorkerHost extends PortHost {
+  readonly #worker: Worker;
+
+  /**
+   * Starts a worker running `module`, which must serve the thread protocol as `worker_main.ts` does (default:
+   * `worker_main.ts` beside this file; see `WorkerThreadOptions.workerModule`).
+   */
+  constructor(module: string | URL = new URL("./worker_main.ts", import.meta.url)) {
+    const worker = new Worker(module, { type: "module" });
+    super(worker, "a worker");
+    this.#worker = worker;
+    worker.onerror = (event: ErrorEvent) => {
+      // Without preventDefault an error in a worker ends the whole process (docs/wrk-compat.md#workers).
+      event.preventDefault();
+      this.failAll((index) => `thread ${index + 1} crashed: ${event.message}`);
+    };
+  }
+
+  protected end(): void {
+    this.#worker.terminate();
   }
 }
 
@@ -101,32 +128,19 @@ export class WorkerHost implements ThreadHost {
  * late by up to tens of milliseconds when the cores are busy. Only without a script (a script's Lua could hold
  * the thread, and nothing could then end the run) and without `RunOptions.onInterval` (see `Run.start`).
  */
-export class MainThreadHost implements ThreadHost {
-  readonly #channel = new MessageChannel();
-  readonly #threads = new Map<number, HostedReceiver>();
-  readonly #released = new Set<number>();
+export class MainThreadHost extends PortHost {
+  readonly #channel: MessageChannel;
 
   /** `serve`: `serveThreads` of lib/worker/worker_main.ts, which the caller loads. */
   constructor(serve: (port: ThreadPort) => void) {
-    serve(this.#channel.port2);
-    this.#channel.port1.onmessage = (event: MessageEvent<FromWorker>) => {
-      const { thread, ...message } = event.data;
-      this.#threads.get(thread)?.receive(message as FromThread);
-    };
+    const channel = new MessageChannel();
+    serve(channel.port2);
+    super(channel.port1, "the main thread's host");
+    this.#channel = channel;
   }
 
-  attach(index: number, receiver: HostedReceiver): void {
-    this.#threads.set(index, receiver);
-  }
-
-  send(message: ToWorker): void {
-    this.#channel.port1.postMessage(message);
-  }
-
-  /** The last thread to go closes the channel (an open port keeps the process running). */
-  release(index: number): void {
-    this.#released.add(index);
-    if (this.#released.size !== this.#threads.size) return;
+  /** Closes the channel (an open port keeps the process running). */
+  protected end(): void {
     this.#channel.port1.close();
     this.#channel.port2.close();
   }

@@ -17,6 +17,7 @@ import type { SocketAddress } from "../net/socket.ts";
 import type { ThreadScript } from "../script/thread_script.ts";
 import type { FromThread, FromWorker, ThreadPort, ToThread, ToWorker, WorkerSetup } from "./protocol.ts";
 import { ThreadLoop } from "./thread_loop.ts";
+import { loadScriptLayer } from "./script_layer.ts";
 import { isWorkerScope } from "./worker_scope.ts";
 import { epochNowMs } from "../net/clock.ts";
 
@@ -91,7 +92,7 @@ async function load(thread: Hosted, message: WorkerSetup): Promise<void> {
   const { config } = message;
   if (message.script !== null && config.scriptPath !== null) {
     // Loaded only for a script: fengari and a Lua state are most of a thread's memory (docs/wrk-compat.md#memory).
-    const { loadThreadScript } = await import("../script/thread_script.ts");
+    const { loadThreadScript } = await loadScriptLayer();
     thread.script = await loadThreadScript({
       path: config.scriptPath,
       source: message.script,

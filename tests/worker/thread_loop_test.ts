@@ -43,3 +43,36 @@ for (const epoll of [true, false]) {
     }
   });
 }
+
+Deno.test("epoll loop: stopAt() stops a thread that has no socket open at its time", async () => {
+  // Every connect refused: the thread's sockets come and go, and at the deadline none may be open. The loop's
+  // timers run without sockets too (EpollLoop.timer), so the thread stops on time all the same.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  for (const threadConnections of [0, 2]) {
+    const loop = new ThreadLoop({
+      threadIndex: 0,
+      threadConnections,
+      timeoutMs: 2000,
+      transport: createTransport({ address: "127.0.0.1", port, family: 4 }, null, true),
+      source: SOURCE,
+      sink: null,
+      rate: null,
+    });
+    try {
+      loop.start();
+      const endEpochMs = performance.timeOrigin + performance.now() + 100;
+      loop.stopAt(endEpochMs);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const report = loop.stop();
+      const lateMs = report.stoppedAtEpochMs - endEpochMs;
+      assert(
+        lateMs >= 0 && lateMs < 50,
+        `${threadConnections} connections: stopped ${lateMs} ms after its deadline`,
+      );
+    } finally {
+      loop.close();
+    }
+  }
+});

@@ -8,7 +8,8 @@ import { assert, assertEquals } from "@std/assert";
 import { parseArgs, run } from "../../mod.ts";
 import { openLibc } from "../../lib/net/_libc.ts";
 import { createTransport, usesEpoll } from "../../lib/net/transport.ts";
-import { workerCount } from "../../lib/worker/worker_host.ts";
+import { type HostedReceiver, MainThreadHost, workerCount } from "../../lib/worker/worker_host.ts";
+import type { ThreadPort } from "../../lib/worker/protocol.ts";
 import { startServer } from "../helpers/server.ts";
 
 Deno.test("workerCount() gives one worker per core, never more than the threads, never none", () => {
@@ -19,6 +20,38 @@ Deno.test("workerCount() gives one worker per core, never more than the threads,
   assertEquals(workerCount(4, 2.5), 2);
   // Without a limit, the cores this process may use.
   assertEquals(workerCount(1024), Math.min(1024, navigator.hardwareConcurrency));
+});
+
+Deno.test("MainThreadHost: a message for a thread it does not host fails all its threads, as a worker's does", async () => {
+  // A stand-in for serveThreads that answers every message as thread 5, which this host was never given.
+  const serve = (port: ThreadPort) => {
+    port.onmessage = () => port.postMessage({ type: "closed", thread: 5 });
+  };
+  const host = new MainThreadHost(serve);
+  const failures: string[] = [];
+  const received: unknown[] = [];
+  const done = Promise.withResolvers<void>();
+  const receiver = (): HostedReceiver => ({
+    receive: (message) => received.push(message),
+    fail: (message) => {
+      failures.push(message);
+      if (failures.length === 2) done.resolve();
+    },
+  });
+  host.attach(0, receiver());
+  host.attach(1, receiver());
+  try {
+    host.send({ type: "halt", thread: 0 });
+    await done.promise;
+    assertEquals(received, []);
+    assertEquals(failures, [
+      "the main thread's host sent a message for thread 6, which it does not host",
+      "the main thread's host sent a message for thread 6, which it does not host",
+    ]);
+  } finally {
+    host.release(0);
+    host.release(1);
+  }
 });
 
 // Each thread numbers its requests in its own state, and tells the main state its id and count.
