@@ -2,7 +2,8 @@
  * `deno bench -A bench/pipelined_read_bench.ts`: the client's cost per response in the connection cycle
  * (lib/net/http1/connection.ts with its ResponseParser), without sockets or a server, for nginx's response to a
  * plain GET: one response per read at pipeline depth 1 (the no-script case), against 16 pipelined responses in
- * one read, and in reads cut at odd places (as the kernel hands them over). A read that holds many responses
+ * one read, in reads cut at odd places (as the kernel hands them over), and in one read with two heads in turn
+ * (so that none repeats the head before it: lib/net/http1/_repeated_head.ts). A read that holds many responses
  * should cost per response no more than a read holding one; `deno task bench` cannot show a difference this
  * small through its noise. Each bench iteration completes 16 responses. Figures go to docs/benchmarks.md by hand.
  *
@@ -33,6 +34,16 @@ const splitReads: Uint8Array[] = [];
 for (let at = 0; at < stream.length; at += SPLIT_READ) splitReads.push(stream.slice(at, at + SPLIT_READ));
 const split = await connectedCycle(16);
 
+/**
+ * 16 responses whose heads alternate between nginx's and one with another Date, in one read: no head equals
+ * the one before it, so none is recognised as repeated (lib/net/http1/_repeated_head.ts), and each replaces it.
+ */
+const OTHER = encoder.encode(new TextDecoder().decode(RESPONSE).replace("10:13:17", "10:13:18"));
+const alternating = await connectedCycle(16);
+for (let i = 0; i < 16; i++) {
+  alternating.socket.buffer.set(i % 2 === 0 ? RESPONSE : OTHER, i * RESPONSE.length);
+}
+
 Deno.bench("16 responses, one per read (depth 1)", { group: "per read", baseline: true }, () => {
   const onRead = single.socket.onRead;
   for (let i = 0; i < 16; i++) onRead(RESPONSE.length);
@@ -50,8 +61,12 @@ Deno.bench("16 pipelined responses in reads of 1000 bytes", { group: "per read" 
   }
 });
 
+Deno.bench("16 pipelined responses in one read, two heads alternating", { group: "per read" }, () => {
+  alternating.socket.onRead(16 * RESPONSE.length);
+});
+
 globalThis.addEventListener("unload", () => {
-  for (const { counters } of [single, whole, split]) {
+  for (const { counters } of [single, whole, split, alternating]) {
     const errors = Object.values(counters.errors).reduce((a, b) => a + b, 0);
     if (errors > 0) {
       throw new Error(`the bench's cycles counted ${errors} errors: ${JSON.stringify(counters.errors)}`);

@@ -49,6 +49,22 @@ const MAX_READS_PER_TURN = 4;
 const ASYNC_WAIT_MS = 20;
 /** While busy, the event loop still gets a turn this often (timers fire at most this late). */
 const YIELD_EVERY_MS = 5;
+/**
+ * With pipelined batches in flight (`Socket.paceReads`) on at least `PACE_MIN_SOCKETS` sockets, a wait that found
+ * fewer than `PACE_FEW_EVENTS` sockets ready is followed by a pause of `PACE_NS` before the next: the server's
+ * answers gather meanwhile, and the thread wakes once for them instead of once or twice per response, which
+ * cost more system time per request than wrk's (docs/benchmarks.md#pacing-the-epoll-loop-2026-12-06). A batch's
+ * latency is milliseconds there, and the server has the other sockets' requests to answer meanwhile; with few
+ * sockets it would wait for us, so the loop does not pause.
+ */
+const PACE_NS = 50_000;
+const PACE_FEW_EVENTS = 8;
+const PACE_MIN_SOCKETS = 32;
+/** `struct timespec` of `PACE_NS`, for `nanosleep`. */
+const PACE_TIMESPEC = new Uint8Array(new BigInt64Array([0n, BigInt(PACE_NS)]).buffer);
+
+/** The probe of the pacing (tests check it is taken for pipelined batches only): pauses made in this isolate. */
+export const pacing = { pauses: 0 };
 
 /** An OS error from a libc call, with its errno (`ECONNREFUSED` = 111, `ECONNRESET` = 104...). */
 export class SocketError extends Error {
@@ -236,6 +252,12 @@ export class EpollLoop {
           this.#backlog.length > 0 ? 0 : Math.min(SYNC_WAIT_MS, untilTimerMs),
         );
       if (n > 0) this.#dispatch(this.#eventView, n);
+      if (
+        this.#paced && n > 0 && n < PACE_FEW_EVENTS && this.#open >= PACE_MIN_SOCKETS &&
+        this.#backlog.length === 0
+      ) {
+        this.#pause();
+      }
       const idle = n <= 0 && this.#resumeBacklog() === 0 && untilTimerMs > 2 * SYNC_WAIT_MS;
       if (idle || clockMs() - lastYieldMs >= YIELD_EVERY_MS) {
         // A turn of Deno's event loop, waiting there for the sockets when none is ready, and waking a
@@ -250,6 +272,20 @@ export class EpollLoop {
         if (m > 0) this.#dispatch(this.#asyncEventView, m);
       }
     }
+  }
+
+  /** Set by the first socket whose cycle sends pipelined batches (`paceReads`): the loop pauses between waits. */
+  #paced = false;
+
+  /** Called by a socket whose cycle sends pipelined batches (`Socket.paceReads`). */
+  pace(): void {
+    this.#paced = true;
+  }
+
+  /** The pause between waits while pipelined batches are in flight (see `PACE_NS`). */
+  #pause(): void {
+    pacing.pauses++;
+    this.#libc.calls.nanosleep(PACE_TIMESPEC, null);
   }
 
   /** `struct timespec` for `epoll_pwait2` (seconds, then nanoseconds; 64-bit each, little-endian). */
@@ -518,6 +554,11 @@ export class EpollSocket implements Socket {
     this.#closeDescriptor();
     this.#loop.wantTurn();
     target?.failed(error);
+  }
+
+  /** See `Socket.paceReads`: the loop pauses between waits from now on (see `PACE_NS`). */
+  paceReads(): void {
+    this.#loop.pace();
   }
 
   startReading(buffer: Uint8Array, onRead: (n: number) => void): void {

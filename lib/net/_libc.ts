@@ -56,6 +56,8 @@ const SYMBOLS = {
   // slots) are waited for instead of polled for. Optional: older systems poll, as before.
   epoll_pwait2: { parameters: ["i32", "buffer", "i32", "buffer", "pointer"], result: "i32", optional: true },
   clock_gettime: { parameters: ["i32", "buffer"], result: "i32" },
+  // The epoll loop's pause between waits while pipelined batches are in flight (`EpollLoop`, PACE_NS).
+  nanosleep: { parameters: ["buffer", "pointer"], result: "i32" },
   __errno_location: { parameters: [], result: "pointer" },
 } as const;
 

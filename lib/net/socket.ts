@@ -58,6 +58,11 @@ export interface Socket {
    * Only sockets that can do this cheaply have it: it spares the cycle a promise per request.
    */
   writeNow?(bytes: Uint8Array): number;
+  /**
+   * Says the cycle sends pipelined batches, whose latency is far above a wake-up of the thread: the socket's
+   * loop may then let responses gather before it reads (the epoll loop's pacing). Absent: no such loop.
+   */
+  paceReads?(): void;
   close(): void;
 }
 

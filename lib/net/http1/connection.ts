@@ -75,6 +75,11 @@ export class Connection implements ConnectionCycle {
     this.#slot = new ConnectionSlot(context, this, this.#onConnected);
   }
 
+  /** The response parser, for the tests of its fast paths' probes (`wordScannedHeads`, `repeatedHeads`). */
+  get parser(): ResponseParser {
+    return this.#parser;
+  }
+
   /** Starts the cycle; it runs until `close()`, or until a script hook fails (see `onScriptError`). */
   start(): void {
     this.#slot.connect();
@@ -111,6 +116,8 @@ export class Connection implements ConnectionCycle {
     this.#conn = conn;
     this.#parser.reset(this.#context.source.headFlags[0] ?? false);
     this.#pending = 0;
+    // Batches of several requests, without -R's plan: waking for each response costs more than it tells.
+    if (this.#context.source.pipelineDepth > 1 && this.#pacer === null) conn.paceReads?.();
     // One closure per socket: reads of a dropped socket must not reach its successor (`#consume` checks).
     conn.startReading(this.#buffer, (n) => this.#onRead(n, generation));
     // Bytes or a close that came before the request (read at once) may have replaced the socket already.

@@ -3,6 +3,7 @@
  * responses, so the per-request path allocates nothing once the buffers have grown to the responses seen.
  */
 import type { ResponseView } from "../request_source.ts";
+import { isRepeatedHead, keepRepeatedHead, repeatedHead } from "./_repeated_head.ts";
 
 /** wrk's http_parser limit on a response head (HTTP_MAX_HEADER_SIZE). */
 const MAX_HEAD_BYTES = 80 * 1024;
@@ -46,6 +47,8 @@ const NO_WORDS = new Int32Array(0);
  */
 let viewedBytes: Uint8Array = EMPTY;
 let viewedWords: Int32Array = NO_WORDS;
+/** The same buffer's memory as a DataView, for `isRepeatedHead`'s reads at any alignment. */
+let viewedData: DataView = new DataView(new ArrayBuffer(0));
 /** The first `#headCopy` (a typical head fits): grown by doubling from there. */
 const FIRST_HEAD_COPY_BYTES = 1024;
 
@@ -108,12 +111,18 @@ export class ResponseParser implements ResponseView {
   /** The read buffer last parsed in place, and a 32-bit view of it (empty when it is not 4-byte aligned). */
   #wordBytes: Uint8Array = EMPTY;
   #words: Int32Array = NO_WORDS;
+  #data: DataView = viewedData;
   /**
    * Heads scanned four bytes at a time: the probe of that fast path (tests check it is taken where it should
    * be). Heads parsed in place in a 4-byte-aligned buffer (a connection's read buffer) are, and copied heads;
    * heads parsed in place in a buffer at an odd offset are scanned byte by byte.
    */
   wordScannedHeads = 0;
+  /**
+   * Heads found equal to the last one parsed (`lib/net/http1/_repeated_head.ts`) and not parsed again: the probe
+   * of that fast path, taken only without a `response()` hook (which reads the headers themselves).
+   */
+  repeatedHeads = 0;
 
   constructor(collect: boolean) {
     this.collect = collect;
@@ -242,6 +251,9 @@ export class ResponseParser implements ResponseView {
    */
   #parseHeadInPlace(bytes: Uint8Array, start: number, end: number): number {
     if (bytes !== this.#wordBytes) this.#viewWords(bytes);
+    if (!this.collect && this.#isHeadRequest === repeatedHead.isHeadRequest) {
+      if (isRepeatedHead(bytes, this.#data, start, end)) return this.#repeatHead(bytes, start);
+    }
     const next = this.#parseHead(bytes, this.#words, start, end);
     if (next === PARSE_ERROR) return next;
     if (next !== INCOMPLETE) {
@@ -250,9 +262,38 @@ export class ResponseParser implements ResponseView {
       this.head = bytes;
       this.#inPlaceStart = start;
       this.#inPlaceEnd = next;
+      if (!this.collect) {
+        const remaining = this.#state === State.BodyLength ? this.#remaining : 0;
+        keepRepeatedHead(
+          bytes,
+          this.#data,
+          start,
+          next,
+          this.#isHeadRequest,
+          this.status,
+          this.keepAlive,
+          this.#state,
+          remaining,
+        );
+      }
       return next;
     }
     return this.#readHead(bytes, start, end);
+  }
+
+  /** The head at `start` is the last one parsed (`isRepeatedHead`): takes what its parse decided. */
+  #repeatHead(bytes: Uint8Array, start: number): number {
+    const next = start + repeatedHead.length;
+    this.repeatedHeads++;
+    this.status = repeatedHead.status;
+    this.keepAlive = repeatedHead.keepAlive;
+    this.#state = repeatedHead.state;
+    this.#remaining = repeatedHead.remaining;
+    this.#chunkDigits = 0;
+    this.head = bytes;
+    this.#inPlaceStart = start;
+    this.#inPlaceEnd = next;
+    return next;
   }
 
   /**
@@ -325,9 +366,11 @@ export class ResponseParser implements ResponseView {
       viewedWords = (bytes.byteOffset & 3) === 0 && bytes.length >= 4
         ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2)
         : NO_WORDS;
+      viewedData = new DataView(bytes.buffer);
     }
     this.#wordBytes = bytes;
     this.#words = viewedWords;
+    this.#data = viewedData;
   }
 
   /** Moves a head parsed in place into `#headCopy`, with its header offsets. */

@@ -1,0 +1,261 @@
+/**
+ * Heads equal to the last one parsed are not parsed again (lib/net/http1/_repeated_head.ts;
+ * `ResponseParser.repeatedHeads` is that fast path's probe): the responses, their framing and the counts must
+ * be what a full parse gives, for heads that differ from the last in one byte only (another length, chunked,
+ * Connection: close, a HEAD request's answer), at every split of the stream, and through a real socket from a
+ * server that splits its responses at every byte and closes in the middle of a pipelined batch.
+ */
+import { assert, assertEquals } from "@std/assert";
+import { PARSE_ERROR, ResponseParser } from "../../../lib/net/http1/response_parser.ts";
+import { forgetRepeatedHead } from "../../../lib/net/http1/_repeated_head.ts";
+import { Connection } from "../../../lib/net/http1/connection.ts";
+import { type CycleContext, ThreadCounters } from "../../../lib/net/cycle.ts";
+import { openLibc } from "../../../lib/net/_libc.ts";
+import { createTransport, usesEpoll } from "../../../lib/net/transport.ts";
+import { pipelinedSource } from "../../helpers/memory_cycle.ts";
+
+const encoder = new TextEncoder();
+
+/** nginx 1.22's answer to `return 200 "Hello, World!\n"`, with another body (and so Content-Length) if given. */
+function nginxResponse(body = "Hello, World!\n", extra = ""): string {
+  return `HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nDate: Sun, 06 Dec 2026 10:13:17 GMT\r\n` +
+    `Content-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: keep-alive\r\n${extra}\r\n${body}`;
+}
+
+/** The same head chunked, or saying Connection: close: one header differs from `nginxResponse()`'s. */
+const CHUNKED = `HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nDate: Sun, 06 Dec 2026 10:13:17 GMT\r\n` +
+  `Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n` +
+  `e\r\nHello, World!\n\r\n0\r\n\r\n`;
+const CLOSING = nginxResponse().replace("Connection: keep-alive", "Connection: close     ");
+
+/** One response as a caller sees it: status, persistence, and where in the stream it ended. */
+interface Seen {
+  status: number;
+  keepAlive: boolean;
+  end: number;
+}
+
+/**
+ * Parses `reads` (pieces of one stream, in order) with one parser, each read copied into `buffer` at offset 0
+ * as a connection's reads are; `headFlags[i]` says response i answers a HEAD request.
+ */
+function parseReads(reads: Uint8Array[], buffer: Uint8Array, collect: boolean, headFlags: boolean[] = []) {
+  const parser = new ResponseParser(collect);
+  parser.reset(headFlags[0] ?? false);
+  const seen: Seen[] = [];
+  let offset = 0;
+  for (const read of reads) {
+    buffer.set(read);
+    let pos = 0;
+    while (pos < read.length) {
+      pos = parser.execute(buffer, pos, read.length);
+      if (pos === PARSE_ERROR) return { seen: null, parser };
+      if (!parser.done) break;
+      seen.push({ status: parser.status, keepAlive: parser.keepAlive, end: offset + pos });
+      parser.reset(headFlags[seen.length] ?? false);
+    }
+    offset += read.length;
+  }
+  return { seen, parser };
+}
+
+Deno.test("16 equal heads in one read: the first is parsed, the other 15 are recognised (without a response hook)", () => {
+  const stream = encoder.encode(nginxResponse().repeat(16));
+  forgetRepeatedHead();
+  const fast = parseReads([stream], new Uint8Array(8192), false);
+  assertEquals(fast.parser.repeatedHeads, 15);
+  assertEquals(fast.parser.wordScannedHeads, 1);
+  // A response() hook reads the headers themselves: every head is parsed.
+  const full = parseReads([stream], new Uint8Array(8192), true);
+  assertEquals(full.parser.repeatedHeads, 0);
+  assertEquals(full.parser.wordScannedHeads, 16);
+  assertEquals(fast.seen, full.seen);
+  assertEquals(fast.seen!.length, 16);
+  assertEquals(fast.seen![15], { status: 200, keepAlive: true, end: stream.length });
+});
+
+Deno.test("heads one byte off the last (length, chunked, close, 404, HEAD) parse as a full parse does, at every split", () => {
+  // Each differs from the one before it in one header, or in its request (a HEAD's answer has no body).
+  const texts = [
+    nginxResponse(),
+    nginxResponse(),
+    nginxResponse("Hello, World!!\n"),
+    nginxResponse("Hello\n"),
+    nginxResponse("Hello\n"),
+    CHUNKED,
+    CHUNKED,
+    nginxResponse(),
+    nginxResponse().replace("200 OK", "404 OK"),
+    nginxResponse().replace("200 OK", "204 OK").replace(/Content-Length: 14\r\n/, "").replace(
+      /\r\n\r\n.*$/s,
+      "\r\n\r\n",
+    ),
+    nginxResponse(),
+    nginxResponse().replace(/\r\n\r\n.*$/s, "\r\n\r\n"), // the answer to a HEAD request
+    nginxResponse(),
+    CLOSING,
+  ];
+  const headFlags = texts.map((_, i) => i === 11);
+  const stream = encoder.encode(texts.join(""));
+  const full = parseReads([stream], new Uint8Array(8192), true, headFlags).seen!;
+  assertEquals(full.length, texts.length);
+  assertEquals(full.map((r) => r.status), [
+    200,
+    200,
+    200,
+    200,
+    200,
+    200,
+    200,
+    200,
+    404,
+    204,
+    200,
+    200,
+    200,
+    200,
+  ]);
+  assertEquals(full[13].keepAlive, false);
+  forgetRepeatedHead();
+  const whole = parseReads([stream], new Uint8Array(8192), false, headFlags);
+  assertEquals(whole.seen, full);
+  // Recognised: 1 and 4 (the kept head is replaced at the second head in a row that differs from it, so 6 is
+  // not: 5 did not replace it), and 12, whose head 10 left kept: 11 has the same bytes, but answers a HEAD
+  // request, so it is parsed in full (and takes no body).
+  assertEquals(whole.parser.repeatedHeads, 3);
+  let repeated = 0;
+  for (let split = 1; split < stream.length; split++) {
+    for (const offset of [0, 1, 2, 3]) {
+      // The reads land at every alignment against the comparison's four-byte reads.
+      const buffer = new Uint8Array(8192 + 4).subarray(offset);
+      const reads = [stream.subarray(0, split), stream.subarray(split)];
+      const { seen, parser } = parseReads(reads, buffer, false, headFlags);
+      assertEquals(seen, full, `split at ${split}, offset ${offset}`);
+      repeated += parser.repeatedHeads;
+    }
+  }
+  assert(repeated > 0);
+});
+
+Deno.test("a head split at every byte is parsed, and the next equal head in place is recognised", () => {
+  const one = encoder.encode(nginxResponse());
+  const stream = encoder.encode(nginxResponse().repeat(3));
+  const full = parseReads([stream], new Uint8Array(8192), true).seen;
+  for (let at = 0; at < one.length; at++) {
+    forgetRepeatedHead();
+    // The first response one byte per read up to `at`, then the rest in one read.
+    const reads = [...Array.from({ length: at }, (_, i) => stream.subarray(i, i + 1)), stream.subarray(at)];
+    const { seen, parser } = parseReads(reads, new Uint8Array(8192), false);
+    assertEquals(seen, full, `bytes one by one up to ${at}`);
+    // A head copied from several reads is not kept; the second head in place is, and the third repeats it.
+    assertEquals(parser.repeatedHeads, at === 0 ? 2 : 1);
+  }
+});
+
+/**
+ * A server that answers each batch of 16 pipelined GETs with `answers[batch]` (its 16 responses' text), in one
+ * write, or a byte per write for the batches in `byteByByte`; after an answer holding Connection: close it
+ * closes the connection. Batches past the plan get no answer.
+ */
+function plannedServer(answers: string[], byteByByte: Set<number>) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const conns = new Set<Deno.Conn>();
+  let batch = 0;
+  const { promise: answered, resolve } = Promise.withResolvers<void>();
+  const serving = (async () => {
+    for await (const conn of listener) {
+      conns.add(conn);
+      conn.setNoDelay(true);
+      (async () => {
+        const buffer = new Uint8Array(4096);
+        let ends = 0;
+        try {
+          for (;;) {
+            const n = await conn.read(buffer);
+            if (n === null) break;
+            // Requests end with a blank line; 16 of them make a batch.
+            for (let i = 3; i < n; i++) if (buffer[i] === 10 && buffer[i - 2] === 10) ends++;
+            while (ends >= 16 && batch < answers.length) {
+              ends -= 16;
+              const index = batch++;
+              const bytes = encoder.encode(answers[index]);
+              if (byteByByte.has(index)) {
+                for (let i = 0; i < bytes.length; i++) await conn.write(bytes.subarray(i, i + 1));
+              } else {
+                await conn.write(bytes);
+              }
+              if (batch === answers.length) resolve();
+              if (answers[index].includes("Connection: close")) {
+                conn.close();
+                return;
+              }
+            }
+          }
+        } catch { /* the client closed */ }
+        conns.delete(conn);
+        try {
+          conn.close();
+        } catch { /* closed */ }
+      })();
+    }
+  })();
+  return {
+    port: (listener.addr as Deno.NetAddr).port,
+    answered,
+    async close() {
+      listener.close();
+      for (const conn of conns) {
+        try {
+          conn.close();
+        } catch { /* closed */ }
+      }
+      await serving;
+    },
+  };
+}
+
+Deno.test("through the epoll loop: equal heads recognised, a byte per write, mixed lengths, chunked, a close mid-batch", async () => {
+  if (openLibc() === null) return; // no epoll loop here
+  const same = nginxResponse().repeat(16);
+  const mixed = [nginxResponse(), nginxResponse("Hi\n"), CHUNKED, nginxResponse("Hello, World!!\n")]
+    .map((text) => text.repeat(2)).join("").repeat(2);
+  const closing = nginxResponse().repeat(7) + CLOSING;
+  // Batch 3 ends with its 8th response (a close): 8 counted, and one read error for the 8 lost.
+  const answers = [same, same, mixed, closing, same, mixed, same];
+  const server = plannedServer(answers, new Set([1, 5]));
+  const transport = createTransport({ address: "127.0.0.1", port: server.port, family: 4 }, null, true);
+  assert(usesEpoll(transport));
+  const counters = new ThreadCounters();
+  const context: CycleContext = {
+    transport,
+    source: pipelinedSource(16),
+    sink: null,
+    timeoutMs: 60_000,
+    counters,
+    recordLatencyUs: () => {},
+    pacing: null,
+    state: { stopped: false },
+    onScriptError: (error) => {
+      throw error;
+    },
+  };
+  const connection = new Connection(context);
+  forgetRepeatedHead();
+  try {
+    connection.start();
+    await server.answered;
+    const expected = 16 * (answers.length - 1) + 8;
+    while (counters.requests < expected) await new Promise((resolve) => setTimeout(resolve, 5));
+    assertEquals(counters.requests, expected);
+    assertEquals(counters.statusCodes[200], expected);
+    assertEquals(counters.errors, { connect: 0, read: 1, write: 0, timeout: 0, status: 0 });
+    const bytes = answers.reduce((sum, text) => sum + encoder.encode(text).length, 0);
+    assertEquals(counters.bytesRead, bytes);
+    // The probe, read through the connection's parser: equal heads were recognised in the real reads.
+    assert(connection.parser.repeatedHeads > 0);
+  } finally {
+    connection.close();
+    transport.close?.();
+    await server.close();
+  }
+});
