@@ -189,10 +189,15 @@ export class EpollLoop {
     this.#closed = true;
     this.#disarmFallback();
     if (this.#epfd < 0) return;
-    // A hand-off wait still running keeps its own reference to the epoll instance, and ends within its timeout.
-    this.#libc.calls.close(this.#epfd);
+    // A hand-off wait in progress holds the epoll instance itself, but one handed to the blocking pool and not yet
+    // started would wait on whatever the descriptor's number names when it starts: a new loop's instance, whose
+    // edge-triggered events it would take. So the number stays taken until that wait returns.
+    if (!this.#handingOff) this.#libc.calls.close(this.#epfd);
     this.#epfd = -1;
   }
+
+  /** A hand-off wait (`epoll_wait_async`) has not returned yet: `close()` leaves the descriptor to `#loop`. */
+  #handingOff = false;
 
   #readBuffer = new Uint8Array(0);
 
@@ -267,7 +272,18 @@ export class EpollLoop {
           // Never negative: epoll_wait would then wait for ever.
           ? Math.max(0, Math.min(ASYNC_WAIT_MS, Math.floor(this.#untilNextTimerMs(clockMs())) - SYNC_WAIT_MS))
           : 0;
-        const m = await waitAsync(epfd, this.#asyncEvents, MAX_EVENTS, timeoutMs);
+        this.#handingOff = true;
+        let m: number;
+        try {
+          m = await waitAsync(epfd, this.#asyncEvents, MAX_EVENTS, timeoutMs);
+        } finally {
+          this.#handingOff = false;
+        }
+        if (this.#epfd < 0) {
+          // Closed meanwhile (see `close()`).
+          this.#libc.calls.close(epfd);
+          break;
+        }
         lastYieldMs = clockMs();
         if (m > 0) this.#dispatch(this.#asyncEventView, m);
       }
