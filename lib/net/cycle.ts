@@ -18,11 +18,6 @@ export class ThreadCounters {
   requestsSinceSample = 0;
   bytesRead = 0;
   readonly errors: ErrorCounts = noErrors();
-  /** With `-R`: batches sent, and those sent behind their plan (see `pacer.ts`). */
-  batches = 0;
-  lateBatches = 0;
-  /** With `-R`: requests sent, each of a pipelined batch counted. */
-  requestsSent = 0;
   /** Responses by status code (index = code; codes are three digits). */
   readonly statusCodes = new Float64Array(1000);
   /** Socket errors by `category\treason`. */

@@ -119,6 +119,9 @@ export class Pacer {
   plannedMs = 0;
   /** Whether that batch is behind its plan (sent while catching up). */
   late = false;
+  /** Batches sent, and those of them sent behind their plan: the thread's report sums its lanes' (`-R`). */
+  batches = 0;
+  lateBatches = 0;
 
   /** A plan starting at `originMs` with a slot every `intervalMs`. */
   constructor(originMs: number, intervalMs: number) {
@@ -156,8 +159,15 @@ export class Pacer {
     return this.late ? this.plannedMs : Math.min(sentMs, this.plannedMs + TIMER_SLACK_MS);
   }
 
+  /** Requests sent, each of a pipelined batch counted: the slots used. */
+  get requestsSent(): number {
+    return this.#slots;
+  }
+
   /** A batch of `requests` went out: the next batch takes the following slot. */
   sent(requests: number): void {
+    this.batches++;
+    if (this.late) this.lateBatches++;
     if (this.#onPlan) {
       // At its slot: the catch-up budget counts from here.
       this.#onPlan = false;

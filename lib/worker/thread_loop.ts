@@ -50,6 +50,8 @@ export class ThreadLoop {
   readonly #uncorrectedLatency: Recorder | null;
   readonly #requestRate = new Recorder();
   readonly #connections: ConnectionCycle[] = [];
+  /** With `-R`: every lane of every connection (one per connection over HTTP/1.1, `--streams` over HTTP/2). */
+  readonly #pacers: Pacer[] = [];
   readonly #state = { stopped: false };
   #tick: ReturnType<typeof setInterval> | undefined;
   /** When the thread stopped counting (ms since the Unix epoch); 0 while it counts. */
@@ -100,6 +102,7 @@ export class ThreadLoop {
     for (let i = 0; i < this.#options.threadConnections; i++) {
       // The lanes' plans belong to the connection slot, not to a socket: they carry on over reconnects.
       const pacers = rate === null ? null : connectionPacers(rate.plan, rate.firstConnection + i, startMs);
+      if (pacers !== null) this.#pacers.push(...pacers);
       const connection = this.#options.createConnection?.(context, pacers) ??
         new Connection(context, pacers === null ? null : pacers[0]);
       this.#connections.push(connection);
@@ -165,11 +168,20 @@ export class ThreadLoop {
       requestRate: this.#requestRate.counts(),
       rate: this.#uncorrectedLatency === null ? null : {
         uncorrectedLatency: this.#uncorrectedLatency.counts(),
-        batches: counters.batches,
-        lateBatches: counters.lateBatches,
-        requestsSent: counters.requestsSent,
+        ...this.#sentOnPlan(),
       },
     };
+  }
+
+  /** With `-R`: the batches and requests the thread's lanes sent, and the batches sent behind their plan. */
+  #sentOnPlan(): { batches: number; lateBatches: number; requestsSent: number } {
+    let batches = 0, lateBatches = 0, requestsSent = 0;
+    for (const pacer of this.#pacers) {
+      batches += pacer.batches;
+      lateBatches += pacer.lateBatches;
+      requestsSent += pacer.requestsSent;
+    }
+    return { batches, lateBatches, requestsSent };
   }
 
   /**

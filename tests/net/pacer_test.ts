@@ -118,6 +118,8 @@ Deno.test("a connection a slow answer held up sends its backlog as its answers c
   // Latency is measured from the plan: the requests that waited are charged for it.
   assertEquals(planned, [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120, 130]);
   assertEquals(late, 4);
+  // What the thread reports of the lane (`-R`'s Rate line): every batch sent, those sent late.
+  assertEquals([pacer.batches, pacer.lateBatches, pacer.requestsSent], [14, 4, 14]);
 });
 
 Deno.test("catching up goes at most twice the rate, counted from the last batch sent at its slot", () => {
@@ -150,6 +152,7 @@ Deno.test("pipelined batches take one slot per request", () => {
   const { sent, planned } = drive(pacer, 100, () => 1, 4);
   assertEquals(sent, [0, 40, 80]);
   assertEquals(planned, [0, 40, 80]);
+  assertEquals([pacer.batches, pacer.lateBatches, pacer.requestsSent], [3, 0, 12]);
 });
 
 Deno.test("tiny rates: -R 1 over -c10 gives each connection a slot every 10 s, the first ones staggered by 1 s", () => {

@@ -216,9 +216,6 @@ export class Connection implements ConnectionCycle {
     const pacer = this.#pacer;
     if (pacer !== null) {
       this.#plannedMs = pacer.latencyOriginMs(this.#sinceMs);
-      context.counters.batches++;
-      context.counters.requestsSent += source.pipelineDepth;
-      if (pacer.late) context.counters.lateBatches++;
       pacer.sent(source.pipelineDepth);
     }
     this.#pending = source.pipelineDepth;

@@ -469,10 +469,7 @@ export class Http2Connection implements ConnectionCycle {
     batch.failed = false;
     if (lane !== null) {
       batch.plannedMs = lane.latencyOriginMs(nowMs);
-      context.counters.batches++;
-      context.counters.requestsSent += requests.length;
-      if (lane.late) context.counters.lateBatches++;
-      lane.sent(context.source.pipelineDepth);
+      lane.sent(requests.length);
     }
     this.#batches++;
     for (const request of requests) {
