@@ -7,7 +7,7 @@ import { openByPromise } from "../../lib/net/_promise_open.ts";
 import { Connection } from "../../lib/net/http1/connection.ts";
 import { type CycleContext, ThreadCounters } from "../../lib/net/cycle.ts";
 import { type RequestSource, type ResponseSink, staticRequestSource } from "../../lib/net/request_source.ts";
-import type { Socket } from "../../lib/net/socket.ts";
+import type { Socket, Transport } from "../../lib/net/socket.ts";
 
 const encoder = new TextEncoder();
 
@@ -41,17 +41,13 @@ export function pipelinedSource(depth: number): RequestSource {
 }
 
 /**
- * A connected HTTP/1.1 cycle at pipeline `depth` over a `MemorySocket`, its first batch written; `sink`
- * receives each response. Returns the socket, the counters it counts into and the connection.
+ * What a thread gives its connections, for a closed-loop run (no `-R`) of `depth` pipelined GETs through
+ * `transport`, with `sink` (none: no `response()`); a script error fails the test. Returns it and its counters.
  */
-export async function connectedCycle(depth: number, sink: ResponseSink | null = null) {
-  const socket = new MemorySocket();
+export function closedLoopContext(transport: Transport, depth: number, sink: ResponseSink | null = null) {
   const counters = new ThreadCounters();
   const context: CycleContext = {
-    transport: {
-      connect: () => Promise.resolve(socket),
-      open: (target) => openByPromise(() => Promise.resolve(socket), target),
-    },
+    transport,
     source: pipelinedSource(depth),
     sink,
     timeoutMs: 60_000,
@@ -63,6 +59,20 @@ export async function connectedCycle(depth: number, sink: ResponseSink | null = 
       throw error;
     },
   };
+  return { context, counters };
+}
+
+/**
+ * A connected HTTP/1.1 cycle at pipeline `depth` over a `MemorySocket`, its first batch written; `sink`
+ * receives each response. Returns the socket, the counters it counts into and the connection.
+ */
+export async function connectedCycle(depth: number, sink: ResponseSink | null = null) {
+  const socket = new MemorySocket();
+  const transport: Transport = {
+    connect: () => Promise.resolve(socket),
+    open: (target) => openByPromise(() => Promise.resolve(socket), target),
+  };
+  const { context, counters } = closedLoopContext(transport, depth, sink);
   const connection = new Connection(context);
   connection.start();
   // The connect settles in a microtask, then the cycle starts reading and writes the first batch.

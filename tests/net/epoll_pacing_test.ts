@@ -6,12 +6,12 @@
  */
 import { assert, assertEquals } from "@std/assert";
 import { Connection } from "../../lib/net/http1/connection.ts";
-import { type CycleContext, ThreadCounters } from "../../lib/net/cycle.ts";
+import type { ThreadCounters } from "../../lib/net/cycle.ts";
 import { openLibc } from "../../lib/net/_libc.ts";
 import { pacing } from "../../lib/net/_epoll_socket.ts";
 import { createTransport, usesEpoll } from "../../lib/net/transport.ts";
 import type { Transport } from "../../lib/net/socket.ts";
-import { pipelinedSource } from "../helpers/memory_cycle.ts";
+import { closedLoopContext } from "../helpers/memory_cycle.ts";
 
 const RESPONSE = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n";
 
@@ -82,20 +82,7 @@ async function runCycles(
   depth: number,
   requests: number,
 ): Promise<ThreadCounters> {
-  const counters = new ThreadCounters();
-  const context: CycleContext = {
-    transport,
-    source: pipelinedSource(depth),
-    sink: null,
-    timeoutMs: 60_000,
-    counters,
-    recordLatencyUs: () => {},
-    pacing: null,
-    state: { stopped: false },
-    onScriptError: (error) => {
-      throw error;
-    },
-  };
+  const { context, counters } = closedLoopContext(transport, depth);
   const connections = Array.from({ length: count }, () => new Connection(context));
   try {
     for (const connection of connections) connection.start();

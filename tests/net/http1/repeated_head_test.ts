@@ -9,10 +9,10 @@ import { assert, assertEquals } from "@std/assert";
 import { PARSE_ERROR, ResponseParser } from "../../../lib/net/http1/response_parser.ts";
 import { forgetRepeatedHead } from "../../../lib/net/http1/_repeated_head.ts";
 import { Connection } from "../../../lib/net/http1/connection.ts";
-import { type CycleContext, ThreadCounters } from "../../../lib/net/cycle.ts";
 import { openLibc } from "../../../lib/net/_libc.ts";
 import { createTransport, usesEpoll } from "../../../lib/net/transport.ts";
-import { pipelinedSource } from "../../helpers/memory_cycle.ts";
+import { acceptLoop } from "../../helpers/accept_loop.ts";
+import { closedLoopContext } from "../../helpers/memory_cycle.ts";
 
 const encoder = new TextEncoder();
 
@@ -159,59 +159,33 @@ Deno.test("a head split at every byte is parsed, and the next equal head in plac
  */
 function plannedServer(answers: string[], byteByByte: Set<number>) {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const conns = new Set<Deno.Conn>();
   let batch = 0;
   const { promise: answered, resolve } = Promise.withResolvers<void>();
-  const serving = (async () => {
-    for await (const conn of listener) {
-      conns.add(conn);
-      conn.setNoDelay(true);
-      (async () => {
-        const buffer = new Uint8Array(4096);
-        let ends = 0;
-        try {
-          for (;;) {
-            const n = await conn.read(buffer);
-            if (n === null) break;
-            // Requests end with a blank line; 16 of them make a batch.
-            for (let i = 3; i < n; i++) if (buffer[i] === 10 && buffer[i - 2] === 10) ends++;
-            while (ends >= 16 && batch < answers.length) {
-              ends -= 16;
-              const index = batch++;
-              const bytes = encoder.encode(answers[index]);
-              if (byteByByte.has(index)) {
-                for (let i = 0; i < bytes.length; i++) await conn.write(bytes.subarray(i, i + 1));
-              } else {
-                await conn.write(bytes);
-              }
-              if (batch === answers.length) resolve();
-              if (answers[index].includes("Connection: close")) {
-                conn.close();
-                return;
-              }
-            }
-          }
-        } catch { /* the client closed */ }
-        conns.delete(conn);
-        try {
-          conn.close();
-        } catch { /* closed */ }
-      })();
-    }
-  })();
-  return {
-    port: (listener.addr as Deno.NetAddr).port,
-    answered,
-    async close() {
-      listener.close();
-      for (const conn of conns) {
-        try {
-          conn.close();
-        } catch { /* closed */ }
+  const connections = acceptLoop(listener, async (conn) => {
+    conn.setNoDelay(true);
+    const buffer = new Uint8Array(4096);
+    let ends = 0;
+    for (;;) {
+      const n = await conn.read(buffer);
+      if (n === null) return;
+      // Requests end with a blank line; 16 of them make a batch.
+      for (let i = 3; i < n; i++) if (buffer[i] === 10 && buffer[i - 2] === 10) ends++;
+      while (ends >= 16 && batch < answers.length) {
+        ends -= 16;
+        const index = batch++;
+        const bytes = encoder.encode(answers[index]);
+        if (byteByByte.has(index)) {
+          for (let i = 0; i < bytes.length; i++) await conn.write(bytes.subarray(i, i + 1));
+        } else {
+          await conn.write(bytes);
+        }
+        if (batch === answers.length) resolve();
+        // The accept loop closes the connection when this returns.
+        if (answers[index].includes("Connection: close")) return;
       }
-      await serving;
-    },
-  };
+    }
+  });
+  return { port: listener.addr.port, answered, close: () => connections.close() };
 }
 
 Deno.test("through the epoll loop: equal heads recognised, a byte per write, mixed lengths, chunked, a close mid-batch", async () => {
@@ -225,20 +199,7 @@ Deno.test("through the epoll loop: equal heads recognised, a byte per write, mix
   const server = plannedServer(answers, new Set([1, 5]));
   const transport = createTransport({ address: "127.0.0.1", port: server.port, family: 4 }, null, true);
   assert(usesEpoll(transport));
-  const counters = new ThreadCounters();
-  const context: CycleContext = {
-    transport,
-    source: pipelinedSource(16),
-    sink: null,
-    timeoutMs: 60_000,
-    counters,
-    recordLatencyUs: () => {},
-    pacing: null,
-    state: { stopped: false },
-    onScriptError: (error) => {
-      throw error;
-    },
-  };
+  const { context, counters } = closedLoopContext(transport, 16);
   const connection = new Connection(context);
   forgetRepeatedHead();
   try {
