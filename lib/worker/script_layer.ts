@@ -1,9 +1,9 @@
 /**
  * How a thread loads the Lua layer (lib/script/thread_script.ts, and with it fengari), which it does only for a
- * script. Without `--unstable-lazy-dynamic-imports`, `deno run` follows every `import("literal")` of a module
- * graph before it runs it, a worker's too: a literal import of the Lua layer in the thread's module made each
- * worker of a run without a script resolve the npm package and set up its `node_modules`, with dozens of
- * blocking-pool threads (docs/benchmarks.md#memory-per-thread). So the thread's module
+ * script. Without `--unstable-lazy-dynamic-imports`, `deno run` follows every dynamic import of a string
+ * literal in a module graph before it runs it, a worker's too: a literal import of the Lua layer in the thread's
+ * module made each worker of a run without a script resolve the npm package and set up its `node_modules`,
+ * with dozens of blocking-pool threads (docs/benchmarks.md#memory-per-thread). So the thread's module
  * (lib/worker/worker_main.ts) imports it by a URL computed when it runs, which Deno loads only then; and
  * lib/run.ts, which every program that starts threads imports (and whose graph reaches the npm package
  * anyway, for the main Lua state), hands this module a literal import, for bundles: in a bundled program the
