@@ -157,6 +157,7 @@ export class EpollLoop {
       const epfd = calls.epoll_create1(SOCK_CLOEXEC);
       if (epfd < 0) return failLater(target, new SocketError("epoll_create1", errno()));
       this.#epfd = epfd;
+      this.#descriptor = epfd;
     }
     // sa_family, a 16-bit integer in the machine's (little-endian) order.
     const family = sockaddr[0] | (sockaddr[1] << 8);
@@ -183,21 +184,31 @@ export class EpollLoop {
 
   /**
    * Closes the epoll descriptor; call it once every socket is closed. The descriptors here are not Deno
-   * resources: nothing closes them when a worker ends.
+   * resources: nothing closes them when a worker ends, so a worker must not end before the returned promise
+   * settles (at once, or when a hand-off wait in progress returns: within `ASYNC_WAIT_MS`).
    */
-  close(): void {
+  close(): Promise<void> {
     this.#closed = true;
     this.#disarmFallback();
-    if (this.#epfd < 0) return;
+    if (this.#epfd < 0) return this.#descriptorClosed?.promise ?? Promise.resolve();
+    this.#epfd = -1;
     // A hand-off wait in progress holds the epoll instance itself, but one handed to the blocking pool and not yet
     // started would wait on whatever the descriptor's number names when it starts: a new loop's instance, whose
-    // edge-triggered events it would take. So the number stays taken until that wait returns.
-    if (!this.#handingOff) this.#libc.calls.close(this.#epfd);
-    this.#epfd = -1;
+    // edge-triggered events it would take. So the number stays taken until that wait returns (`#loop`).
+    if (this.#handingOff) {
+      this.#descriptorClosed = Promise.withResolvers<void>();
+      return this.#descriptorClosed.promise;
+    }
+    this.#libc.calls.close(this.#descriptor);
+    return Promise.resolve();
   }
 
   /** A hand-off wait (`epoll_wait_async`) has not returned yet: `close()` leaves the descriptor to `#loop`. */
   #handingOff = false;
+  /** The epoll descriptor while it is open, also after `close()` left it to `#loop`. */
+  #descriptor = -1;
+  /** Settled by `#loop` once it closed the descriptor `close()` left to it. */
+  #descriptorClosed: PromiseWithResolvers<void> | null = null;
 
   #readBuffer = new Uint8Array(0);
 
@@ -282,6 +293,7 @@ export class EpollLoop {
         if (this.#epfd < 0) {
           // Closed meanwhile (see `close()`).
           this.#libc.calls.close(epfd);
+          this.#descriptorClosed?.resolve();
           break;
         }
         lastYieldMs = clockMs();

@@ -112,7 +112,8 @@ export interface Transport {
   readBuffer?(bytes: number): Uint8Array;
   /**
    * Releases what the transport holds beyond its sockets (the epoll loop's descriptor), once they are closed.
-   * Its sockets are not Deno resources: a terminated worker would leave them, and this, open.
+   * Its sockets are not Deno resources: a terminated worker would leave them, and this, open; so a worker ends
+   * only once the promise returned, if any, settled (the descriptor may stay open for a wait in progress).
    */
-  close?(): void;
+  close?(): Promise<void> | void;
 }

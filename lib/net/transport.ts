@@ -89,11 +89,12 @@ function acquireLoop(libc: Libc): EpollLoop {
   return sharedLoop.loop;
 }
 
-function releaseLoop(loop: EpollLoop): void {
-  if (sharedLoop === null || sharedLoop.loop !== loop) return;
-  if (--sharedLoop.users > 0) return;
+/** Settles once the loop's descriptor is closed, when this was its last user (see `EpollLoop.close`). */
+function releaseLoop(loop: EpollLoop): Promise<void> {
+  if (sharedLoop === null || sharedLoop.loop !== loop) return Promise.resolve();
+  if (--sharedLoop.users > 0) return Promise.resolve();
   sharedLoop = null;
-  loop.close();
+  return loop.close();
 }
 
 /** Plain TCP on the thread's epoll loop (lib/net/_epoll_socket.ts). */
@@ -122,10 +123,10 @@ class EpollTransport implements Transport {
     return this.#loop.readBuffer(bytes);
   }
 
-  close(): void {
-    if (this.#closed) return;
+  close(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
     this.#closed = true;
-    releaseLoop(this.#loop);
+    return releaseLoop(this.#loop);
   }
 }
 

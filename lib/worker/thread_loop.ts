@@ -195,10 +195,13 @@ export class ThreadLoop {
     };
   }
 
-  /** Closes every socket and the transport (its epoll descriptor): nothing of the thread stays open. */
-  close(): void {
+  /**
+   * Closes every socket and the transport (its epoll descriptor): nothing of the thread stays open once the
+   * promise settles (see `Transport.close`).
+   */
+  async close(): Promise<void> {
     this.halt();
-    this.#options.transport.close?.();
+    await this.#options.transport.close?.();
   }
 
   #halt(): void {

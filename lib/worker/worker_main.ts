@@ -72,8 +72,9 @@ function post(thread: Hosted, message: FromThread): void {
   thread.port.postMessage({ ...message, thread: thread.index } satisfies FromWorker);
 }
 
-function fail(thread: Hosted, error: unknown): void {
-  thread.loop?.close();
+async function fail(thread: Hosted, error: unknown): Promise<void> {
+  // Before "failed", which may end the worker: nothing of the thread stays open (see ThreadLoop.close).
+  await thread.loop?.close();
   post(thread, {
     type: "failed",
     message: error instanceof Error ? error.message : String(error),
@@ -149,7 +150,7 @@ async function start(thread: Hosted, target: SocketAddress): Promise<void> {
     await transport.ready?.();
   } catch (error) {
     // No loop owns the transport yet to close it: release it here (the worker's epoll loop is shared).
-    transport.close?.();
+    await transport.close?.();
     throw error;
   }
   const scheme = config.target.scheme === "https" ? "https" : "http";
@@ -217,10 +218,9 @@ function handle(thread: Hosted, message: ToThread): Promise<void> | void {
       // What response() or request() wrote to files is on disk before the run's figures are.
       script?.flushFiles();
       if (report !== undefined) post(thread, { type: "report", report });
-      // After the report, so that the run's time does not include it (see ThreadLoop.stop).
-      loop?.close();
-      post(thread, { type: "closed" });
-      return;
+      // After the report, so that the run's time does not include it (see ThreadLoop.stop); "closed" once
+      // nothing of the thread is open, since the host may end the worker then.
+      return (loop?.close() ?? Promise.resolve()).then(() => post(thread, { type: "closed" }));
     }
     default: {
       const unknown: never = message;
