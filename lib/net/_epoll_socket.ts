@@ -157,7 +157,6 @@ export class EpollLoop {
       const epfd = calls.epoll_create1(SOCK_CLOEXEC);
       if (epfd < 0) return failLater(target, new SocketError("epoll_create1", errno()));
       this.#epfd = epfd;
-      this.#descriptor = epfd;
     }
     // sa_family, a 16-bit integer in the machine's (little-endian) order.
     const family = sockaddr[0] | (sockaddr[1] << 8);
@@ -190,7 +189,8 @@ export class EpollLoop {
   close(): Promise<void> {
     this.#closed = true;
     this.#disarmFallback();
-    if (this.#epfd < 0) return this.#descriptorClosed?.promise ?? Promise.resolve();
+    const epfd = this.#epfd;
+    if (epfd < 0) return this.#descriptorClosed?.promise ?? Promise.resolve();
     this.#epfd = -1;
     // A hand-off wait in progress holds the epoll instance itself, but one handed to the blocking pool and not yet
     // started would wait on whatever the descriptor's number names when it starts: a new loop's instance, whose
@@ -199,14 +199,12 @@ export class EpollLoop {
       this.#descriptorClosed = Promise.withResolvers<void>();
       return this.#descriptorClosed.promise;
     }
-    this.#libc.calls.close(this.#descriptor);
+    this.#libc.calls.close(epfd);
     return Promise.resolve();
   }
 
   /** A hand-off wait (`epoll_wait_async`) has not returned yet: `close()` leaves the descriptor to `#loop`. */
   #handingOff = false;
-  /** The epoll descriptor while it is open, also after `close()` left it to `#loop`. */
-  #descriptor = -1;
   /** Settled by `#loop` once it closed the descriptor `close()` left to it. */
   #descriptorClosed: PromiseWithResolvers<void> | null = null;
 
@@ -289,13 +287,13 @@ export class EpollLoop {
           m = await waitAsync(epfd, this.#asyncEvents, MAX_EVENTS, timeoutMs);
         } finally {
           this.#handingOff = false;
+          // Closed meanwhile: the descriptor was left to this wait (see `close()`), whatever its outcome.
+          if (this.#epfd < 0) {
+            this.#libc.calls.close(epfd);
+            this.#descriptorClosed?.resolve();
+          }
         }
-        if (this.#epfd < 0) {
-          // Closed meanwhile (see `close()`).
-          this.#libc.calls.close(epfd);
-          this.#descriptorClosed?.resolve();
-          break;
-        }
+        if (this.#epfd < 0) break;
         lastYieldMs = clockMs();
         if (m > 0) this.#dispatch(this.#asyncEventView, m);
       }
