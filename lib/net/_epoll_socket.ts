@@ -233,12 +233,10 @@ export class EpollLoop {
   #run(): void {
     if (this.#running) return;
     this.#running = true;
-    // The loop runs the timers from now on; when it stops (its last socket closed), the fallback takes over.
+    // The loop runs the timers from now on.
     this.#disarmFallback();
-    this.#loop().finally(() => {
-      this.#running = false;
-      this.#armFallback();
-    });
+    // When it ends (its last socket closed), `#loop` itself hands the timers to the fallback.
+    void this.#loop();
   }
 
   async #loop(): Promise<void> {
@@ -246,57 +244,67 @@ export class EpollLoop {
     const waitAsync = this.#libc.calls.epoll_wait_async;
     const epfd = this.#epfd;
     let lastYieldMs = clockMs();
-    while (this.#open > 0 && this.#epfd >= 0) {
-      if (this.#wantsTurn) {
-        // Promises were settled (a connect, a long write): their callbacks run now, before the timers are
-        // looked at (a connection just connected may set one with its delay()) and before any wait.
-        this.#wantsTurn = false;
-        await null;
-        if (this.#open === 0 || this.#epfd < 0) break;
-      }
-      const untilTimerMs = this.#runTimers();
-      // Returns at once when sockets are ready; blocks the thread only briefly when none is, never past the
-      // next timer, and not at all while sockets wait in the backlog.
-      const n = this.#backlog.length === 0 && untilTimerMs > 0 && untilTimerMs < SYNC_WAIT_MS
-        ? this.#waitBriefly(untilTimerMs)
-        : wait(
-          epfd,
-          this.#events,
-          MAX_EVENTS,
-          this.#backlog.length > 0 ? 0 : Math.min(SYNC_WAIT_MS, untilTimerMs),
-        );
-      if (n > 0) this.#dispatch(this.#eventView, n);
-      if (
-        this.#paced && n > 0 && n < PACE_FEW_EVENTS && this.#open >= PACE_MIN_SOCKETS &&
-        this.#backlog.length === 0
-      ) {
-        this.#pause();
-      }
-      const idle = n <= 0 && this.#resumeBacklog() === 0 && untilTimerMs > 2 * SYNC_WAIT_MS;
-      if (idle || clockMs() - lastYieldMs >= YIELD_EVERY_MS) {
-        // A turn of Deno's event loop, waiting there for the sockets when none is ready, and waking a
-        // millisecond before the next timer, which the loop then fires itself.
-        this.#wantsTurn = false;
-        const timeoutMs = idle && this.#backlog.length === 0
-          // Never negative: epoll_wait would then wait for ever.
-          ? Math.max(0, Math.min(ASYNC_WAIT_MS, Math.floor(this.#untilNextTimerMs(clockMs())) - SYNC_WAIT_MS))
-          : 0;
-        this.#handingOff = true;
-        let m: number;
-        try {
-          m = await waitAsync(epfd, this.#asyncEvents, MAX_EVENTS, timeoutMs);
-        } finally {
-          this.#handingOff = false;
-          // Closed meanwhile: the descriptor was left to this wait (see `close()`), whatever its outcome.
-          if (this.#epfd < 0) {
-            this.#libc.calls.close(epfd);
-            this.#descriptorClosed?.resolve();
-          }
+    try {
+      while (this.#open > 0 && this.#epfd >= 0) {
+        if (this.#wantsTurn) {
+          // Promises were settled (a connect, a long write): their callbacks run now, before the timers are
+          // looked at (a connection just connected may set one with its delay()) and before any wait.
+          this.#wantsTurn = false;
+          await null;
+          if (this.#open === 0 || this.#epfd < 0) break;
         }
-        if (this.#epfd < 0) break;
-        lastYieldMs = clockMs();
-        if (m > 0) this.#dispatch(this.#asyncEventView, m);
+        const untilTimerMs = this.#runTimers();
+        // Returns at once when sockets are ready; blocks the thread only briefly when none is, never past the
+        // next timer, and not at all while sockets wait in the backlog.
+        const n = this.#backlog.length === 0 && untilTimerMs > 0 && untilTimerMs < SYNC_WAIT_MS
+          ? this.#waitBriefly(untilTimerMs)
+          : wait(
+            epfd,
+            this.#events,
+            MAX_EVENTS,
+            this.#backlog.length > 0 ? 0 : Math.min(SYNC_WAIT_MS, untilTimerMs),
+          );
+        if (n > 0) this.#dispatch(this.#eventView, n);
+        if (
+          this.#paced && n > 0 && n < PACE_FEW_EVENTS && this.#open >= PACE_MIN_SOCKETS &&
+          this.#backlog.length === 0
+        ) {
+          this.#pause();
+        }
+        const idle = n <= 0 && this.#resumeBacklog() === 0 && untilTimerMs > 2 * SYNC_WAIT_MS;
+        if (idle || clockMs() - lastYieldMs >= YIELD_EVERY_MS) {
+          // A turn of Deno's event loop, waiting there for the sockets when none is ready, and waking a
+          // millisecond before the next timer, which the loop then fires itself.
+          this.#wantsTurn = false;
+          const timeoutMs = idle && this.#backlog.length === 0
+            // Never negative: epoll_wait would then wait for ever.
+            ? Math.max(
+              0,
+              Math.min(ASYNC_WAIT_MS, Math.floor(this.#untilNextTimerMs(clockMs())) - SYNC_WAIT_MS),
+            )
+            : 0;
+          if (this.#epfd < 0) break; // closed by a callback of this round: nothing to hand off
+          this.#handingOff = true;
+          let m: number;
+          try {
+            m = await waitAsync(epfd, this.#asyncEvents, MAX_EVENTS, timeoutMs);
+          } finally {
+            this.#handingOff = false;
+            // Closed meanwhile: the descriptor was left to this wait (see `close()`), whatever its outcome.
+            if (this.#descriptorClosed !== null) {
+              this.#libc.calls.close(epfd);
+              this.#descriptorClosed?.resolve();
+            }
+          }
+          if (this.#epfd < 0) break;
+          lastYieldMs = clockMs();
+          if (m > 0) this.#dispatch(this.#asyncEventView, m);
+        }
       }
+    } finally {
+      // At once, not a microtask later: an open() in between would find the loop "running" and start none.
+      this.#running = false;
+      this.#armFallback();
     }
   }
 
@@ -389,7 +397,6 @@ export class EpollLoop {
     this.#fallback = setTimeout(() => {
       this.#fallback = undefined;
       this.#fallbackDueMs = Infinity;
-      if (this.#running) return;
       this.#runTimers();
       this.#armFallback();
     }, Math.max(0, Math.ceil(dueMs - nowMs)));
