@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Cancel, ConnectTarget, Socket } from "./socket.ts";
+import type { Cancel, ConnectTarget, Socket, Transport } from "./socket.ts";
 
 /**
  * Starts `connect` with a signal of its own and tells `target` how it went, never before this returns (a
@@ -26,4 +26,13 @@ export function openByPromise(
   const abort = new AbortController();
   connect(abort.signal).then((socket) => target.opened(socket), (error) => target.failed(error));
   return { cancel: () => abort.abort() };
+}
+
+/** A transport whose connects are promises: its `open` is `openByPromise` over its `connect`. */
+export abstract class PromiseTransport implements Transport {
+  abstract connect(signal: AbortSignal): Promise<Socket>;
+
+  open(target: ConnectTarget): Cancel {
+    return openByPromise((signal) => this.connect(signal), target);
+  }
 }

@@ -4,7 +4,7 @@
  */
 import { EpollLoop } from "./_epoll_socket.ts";
 import { type Libc, openLibc, socketAddressBytes } from "./_libc.ts";
-import { openByPromise } from "./_promise_open.ts";
+import { PromiseTransport } from "./_promise_open.ts";
 import { socketOf } from "./_resource_io.ts";
 import type { Cancel, ConnectTarget, Socket, SocketAddress, TlsSettings, Transport } from "./socket.ts";
 
@@ -53,14 +53,11 @@ export function createTransport(address: SocketAddress, tls: TlsSettings | null,
     : new TlsTransport(address, tls);
 }
 
-class TcpTransport implements Transport {
+class TcpTransport extends PromiseTransport {
   readonly #address: SocketAddress;
   constructor(address: SocketAddress) {
+    super();
     this.#address = address;
-  }
-
-  open(target: ConnectTarget): Cancel {
-    return openByPromise((signal) => this.connect(signal), target);
   }
 
   async connect(signal: AbortSignal): Promise<Socket> {
@@ -150,13 +147,14 @@ export function usesDenoTls(transport: Transport): boolean {
 /** The rustls error of a certificate that did not pass (`invalid peer certificate: UnknownIssuer`, …). */
 const CERTIFICATE_REJECTED = /invalid peer certificate/i;
 
-class TlsTransport implements Transport {
+class TlsTransport extends PromiseTransport {
   readonly #address: SocketAddress;
   readonly #tls: TlsSettings;
   readonly #caCerts: string[] | undefined;
   /** With -k: node:tls, once a connection's certificate did not pass as pinned (the server changed it). */
   #fallback: InsecureTlsTransport | null = null;
   constructor(address: SocketAddress, tls: TlsSettings) {
+    super();
     this.#address = address;
     this.#tls = tls;
     const pinned = tls.insecure ? tls.pinnedCerts ?? [] : [];
@@ -166,10 +164,6 @@ class TlsTransport implements Transport {
   /** False once `-k` fell back to node:tls. */
   get onDenoTls(): boolean {
     return this.#fallback === null;
-  }
-
-  open(target: ConnectTarget): Cancel {
-    return openByPromise((signal) => this.connect(signal), target);
   }
 
   async connect(signal: AbortSignal): Promise<Socket> {
@@ -200,21 +194,18 @@ class TlsTransport implements Transport {
   }
 }
 
-class InsecureTlsTransport implements Transport {
+class InsecureTlsTransport extends PromiseTransport {
   readonly #address: SocketAddress;
   readonly #tls: TlsSettings;
   #connect: typeof import("./_insecure_tls.ts").connectInsecureTls | null = null;
   constructor(address: SocketAddress, tls: TlsSettings) {
+    super();
     this.#address = address;
     this.#tls = tls;
   }
 
   async ready(): Promise<void> {
     this.#connect ??= (await import("./_insecure_tls.ts")).connectInsecureTls;
-  }
-
-  open(target: ConnectTarget): Cancel {
-    return openByPromise((signal) => this.connect(signal), target);
   }
 
   async connect(signal: AbortSignal): Promise<Socket> {
