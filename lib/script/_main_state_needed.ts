@@ -18,16 +18,9 @@
  * @module
  */
 
-import { lua, type LuaState, REGISTRY } from "./fengari/_lua.ts";
-import type { Instruction } from "./fengari/_internals.d.ts";
-import type { TString, TValue } from "./fengari/_direct.ts";
-// After `_lua.ts`, which loads fengari: its internal modules only load in its own order.
-// @ts-types="./fengari/_internals.d.ts"
-import lopcodesModule from "npm:fengari@0.1.5/src/lopcodes.js";
-
-const ops = (lopcodesModule as unknown as { OpCodesI: Record<string, number> }).OpCodesI;
-/** An RK operand at or above this names a constant, not a register (lopcodes.js `BITRK`). */
-const BITRK = 256;
+import { jsText, lua, type LuaState, REGISTRY } from "./fengari/_lua.ts";
+import type { TString } from "./fengari/_direct.ts";
+import { BITRK, ops, type Proto, protoAt } from "./fengari/_bytecode.ts";
 
 /** The globals whose definition needs the main state: the hooks it calls, and `delay` (see above). */
 const MAIN_STATE_HOOKS = new Set(["setup", "done", "delay"]);
@@ -44,11 +37,6 @@ const enum Kind {
   WrkHeaders,
 }
 
-interface Proto {
-  code: Instruction[];
-  k: TValue[];
-}
-
 /** How often {@linkcode mainStateNeeded} answered false, for tests. */
 export const mainStateProbe = { notNeeded: 0 };
 
@@ -57,9 +45,8 @@ export const mainStateProbe = { notNeeded: 0 };
  * rules above. True for anything the rules do not cover.
  */
 export function mainStateNeeded(L: LuaState, idx: number): boolean {
-  if (lua.lua_type(L, idx) !== lua.LUA_TFUNCTION || lua.lua_tocfunction(L, idx) !== null) return true;
-  const p = (lua.lua_topointer(L, idx) as { p?: Proto } | null)?.p;
-  if (p === undefined || !Array.isArray(p.code) || !Array.isArray(p.k)) return true;
+  const p = protoAt(L, idx);
+  if (p === null) return true;
   // Globals with a metatable (none in either state unless a script sets one) could run code on a read or write.
   lua.lua_rawgeti(L, REGISTRY, lua.LUA_RIDX_GLOBALS);
   const globalsHaveMetatable = lua.lua_getmetatable(L, -1);
@@ -74,7 +61,7 @@ function constantString(p: Proto, rk: number): string | null {
   if (rk < BITRK) return null;
   const k = p.k[rk - BITRK];
   if (k === undefined || (k.type & 0x0f) !== lua.LUA_TSTRING) return null;
-  return new TextDecoder().decode((k.value as TString).realstring);
+  return jsText((k.value as TString).realstring);
 }
 
 /** Whether `rk` is a constant that can key a table (a string or a number: never nil). */

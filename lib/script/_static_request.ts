@@ -16,13 +16,9 @@
 import { lua, type LuaState, REGISTRY } from "./fengari/_lua.ts";
 import type { TString, TValue } from "./fengari/_direct.ts";
 import type { Instruction } from "./fengari/_internals.d.ts";
-// After `_lua.ts`, which loads fengari: its internal modules only load in its own order.
-// @ts-types="./fengari/_internals.d.ts"
-import lopcodesModule from "npm:fengari@0.1.5/src/lopcodes.js";
+import { ops } from "./fengari/_bytecode.ts";
 
-/** fengari's opcodes (lopcodes.js, Lua 5.3). */
-const { OP_LOADK, OP_GETUPVAL, OP_RETURN } =
-  (lopcodesModule as unknown as { OpCodesI: Record<string, number> }).OpCodesI;
+const { OP_LOADK, OP_GETUPVAL, OP_RETURN } = ops;
 
 /** fengari's `Proto` and `LClosure`, as far as read here. */
 interface Closure {

@@ -19,21 +19,7 @@
 
 import { lua, type LuaState } from "./_lua.ts";
 import type { Instruction } from "./_internals.d.ts";
-// After `_lua.ts`, which loads fengari: its internal modules only load in its own order.
-// @ts-types="./_internals.d.ts"
-import lopcodesModule from "npm:fengari@0.1.5/src/lopcodes.js";
-
-interface Proto {
-  code: Instruction[];
-  p: Proto[];
-  upvalues: { instack: boolean; idx: number }[];
-  numparams: number;
-  is_vararg: boolean;
-}
-
-const ops = (lopcodesModule as unknown as { OpCodesI: Record<string, number> }).OpCodesI;
-/** An RK operand at or above this names a constant, not a register (lopcodes.js `BITRK`). */
-const BITRK = 256;
+import { BITRK, ops, protoAt } from "./_bytecode.ts";
 /** Register ranges that run to the stack's top (`B` = 0 in `CALL`, `RETURN`, `SETLIST`). */
 const TO_TOP = Infinity;
 
@@ -42,10 +28,8 @@ const TO_TOP = Infinity;
  * the rules above. False for anything that is not a Lua function (a JS function can do anything).
  */
 export function argumentStaysInCall(L: LuaState, idx: number, arg: number): boolean {
-  if (lua.lua_type(L, idx) !== lua.LUA_TFUNCTION || lua.lua_tocfunction(L, idx) !== null) return false;
-  const closure = lua.lua_topointer(L, idx) as { p?: Proto } | null;
-  const p = closure?.p;
-  if (p === undefined || !Array.isArray(p.code)) return false;
+  const p = protoAt(L, idx);
+  if (p === null) return false;
   const register = arg - 1;
   if (register >= p.numparams) {
     // Not a named parameter: dropped on entry, unless the function reads its extra arguments with `...`.
