@@ -75,9 +75,13 @@ export function newString(L: LuaState, bytes: Uint8Array): TString {
   return lstring.luaS_bless(L, bytes) as TString;
 }
 
-/** The string's table key (fengari's `luaS_hashlongstr`, as patched by `_fast_paths.ts`). */
+/**
+ * The string's table key (fengari's `luaS_hashlongstr`, as patched by `_fast_paths.ts`): the one the string
+ * keeps once hashed, read without a call.
+ */
 export function keyOf(ts: TString): string {
-  return lstring.luaS_hashlongstr(ts);
+  const hash = ts.hash;
+  return hash !== null ? hash : lstring.luaS_hashlongstr(ts);
 }
 
 /** The table at stack index `idx`, or null when it is not a table. */
@@ -87,7 +91,7 @@ export function tableAt(L: LuaState, idx: number): Table | null {
 
 /** `rawget(t, key)` for a string key: the entry's value, or undefined when absent. */
 export function rawGetString(table: Table, key: TString): TValue | undefined {
-  return table.strong.get(key.hash ?? keyOf(key))?.value;
+  return table.strong.get(keyOf(key))?.value;
 }
 
 /** `rawset(t, key, value)` for a string key and a string value, on a table nobody uses as a metatable yet. */
