@@ -41,6 +41,7 @@ import lvmModule from "npm:fengari@0.1.5/src/lvm.js";
 import ldebugModule from "npm:fengari@0.1.5/src/ldebug.js";
 // @ts-types="./_internals.d.ts"
 import llimits from "npm:fengari@0.1.5/src/llimits.js";
+import { LUA_TCCL, LUA_TLCF, LUA_TLCL } from "./_tags.ts";
 
 /** The parts of fengari's `lua_State` and `CallInfo` these functions touch. */
 interface State {
@@ -77,12 +78,7 @@ interface Slot {
 }
 
 if (typeof fengari.lua !== "object") throw new Error("fengari did not load");
-const { LUA_MULTRET, LUA_MASKCALL, LUA_MASKLINE, LUA_MASKRET, LUA_MINSTACK, LUA_OK, LUA_TFUNCTION } =
-  fengari.lua;
-/** fengari's tags for a light JS function and a JS closure (defs.js `constant_types`). */
-const LUA_TLCF = LUA_TFUNCTION | (1 << 4);
-const LUA_TCCL = LUA_TFUNCTION | (2 << 4);
-const LUA_TLCL = LUA_TFUNCTION;
+const { LUA_MULTRET, LUA_MASKCALL, LUA_MASKLINE, LUA_MASKRET, LUA_MINSTACK, LUA_OK } = fengari.lua;
 const CIST_LUA = (lstate as unknown as { CIST_LUA: number }).CIST_LUA;
 const LUA_TNIL = fengari.lua.LUA_TNIL;
 const TValue = lobject.TValue as new (type: number, value: null) => Slot;

@@ -16,6 +16,10 @@ const types = (defsModule as unknown as { constant_types: Record<string, number>
 export const LUA_TNUMINT: number = types.LUA_TNUMINT;
 /** A string as fengari marks every one (`setsvalue`: the long-string variant). */
 export const LUA_TLNGSTR: number = types.LUA_TLNGSTR;
+/** A light JS function, a JS closure and a Lua closure. */
+export const LUA_TLCF: number = types.LUA_TLCF;
+export const LUA_TCCL: number = types.LUA_TCCL;
+export const LUA_TLCL: number = types.LUA_TLCL;
 const LUA_TNIL: number = types.LUA_TNIL;
 const LUA_TBOOLEAN: number = types.LUA_TBOOLEAN;
 
