@@ -55,7 +55,8 @@ const YIELD_EVERY_MS = 5;
  * answers gather meanwhile, and the thread wakes once for them instead of once or twice per response, which
  * cost more system time per request than wrk's (docs/benchmarks.md#pacing-the-epoll-loop-2026-12-06). A batch's
  * latency is milliseconds there, and the server has the other sockets' requests to answer meanwhile; with few
- * sockets it would wait for us, so the loop does not pause.
+ * sockets it would wait for us, so the loop does not pause. The sockets counted are the loop's: every thread's
+ * of the worker, those still connecting too.
  */
 const PACE_NS = 50_000;
 const PACE_FEW_EVENTS = 8;

@@ -40,7 +40,10 @@ function readDescriptor(descriptor: PropertyDescriptor): object {
   return (descriptor.get === undefined ? descriptor.value : descriptor.get.call(process)) as object;
 }
 
-/** An object whose properties are the real stream's, read when the first one is. */
+/**
+ * An object whose properties are the real stream's, read when the first one is. Reads only: liolib.js reads
+ * `fd` and calls `toString`, and writes nothing to the streams; a write would land on the stand-in.
+ */
 function standIn(read: () => object): object {
   let real: object | null = null;
   const target = () => real ??= read();
