@@ -3,6 +3,7 @@
  * `stop_at`: the run's time ends there, not when the main thread's `stop` reaches a busy worker.
  */
 import { assert } from "@std/assert";
+import { epochNowMs } from "../../lib/net/clock.ts";
 import { createTransport } from "../../lib/net/transport.ts";
 import { staticRequestSource } from "../../lib/net/request_source.ts";
 import { ThreadLoop } from "../../lib/worker/thread_loop.ts";
@@ -24,7 +25,7 @@ for (const epoll of [true, false]) {
     });
     try {
       loop.start();
-      const endEpochMs = performance.timeOrigin + performance.now() + 200;
+      const endEpochMs = epochNowMs() + 200;
       loop.stopAt(endEpochMs);
       await new Promise((resolve) => setTimeout(resolve, 500));
       const report = loop.stop();
@@ -38,7 +39,7 @@ for (const epoll of [true, false]) {
         `${server.requests.length} seen, ${report.requests} counted`,
       );
     } finally {
-      loop.close();
+      await loop.close();
       await server.close();
     }
   });
@@ -62,7 +63,7 @@ Deno.test("epoll loop: stopAt() stops a thread that has no socket open at its ti
     });
     try {
       loop.start();
-      const endEpochMs = performance.timeOrigin + performance.now() + 100;
+      const endEpochMs = epochNowMs() + 100;
       loop.stopAt(endEpochMs);
       await new Promise((resolve) => setTimeout(resolve, 400));
       const report = loop.stop();
@@ -72,7 +73,7 @@ Deno.test("epoll loop: stopAt() stops a thread that has no socket open at its ti
         `${threadConnections} connections: stopped ${lateMs} ms after its deadline`,
       );
     } finally {
-      loop.close();
+      await loop.close();
     }
   }
 });
