@@ -50,8 +50,8 @@ const ASYNC_WAIT_MS = 20;
 /** While busy, the event loop still gets a turn this often (timers fire at most this late). */
 const YIELD_EVERY_MS = 5;
 /**
- * With pipelined batches in flight (`Socket.paceReads`) on at least `PACE_MIN_SOCKETS` sockets, a wait that found
- * fewer than `PACE_FEW_EVENTS` sockets ready is followed by a pause of `PACE_NS` before the next: the server's
+ * With pipelined batches in flight (`Transport.paceReads`) on at least `PACE_MIN_SOCKETS` sockets, a wait that
+ * found fewer than `PACE_FEW_EVENTS` sockets ready is followed by a pause of `PACE_NS` before the next: the server's
  * answers gather meanwhile, and the thread wakes once for them instead of once or twice per response, which
  * cost more system time per request than wrk's (docs/benchmarks.md#pacing-the-epoll-loop-2026-12-06). A batch's
  * latency is milliseconds there, and the server has the other sockets' requests to answer meanwhile; with few
@@ -309,10 +309,10 @@ export class EpollLoop {
     }
   }
 
-  /** Set by the first socket whose cycle sends pipelined batches (`paceReads`): the loop pauses between waits. */
+  /** Set once a cycle sends pipelined batches (`Transport.paceReads`): the loop pauses between waits. */
   #paced = false;
 
-  /** Called by a socket whose cycle sends pipelined batches (`Socket.paceReads`). */
+  /** Called by the transport when a cycle sends pipelined batches (`Transport.paceReads`). */
   pace(): void {
     this.#paced = true;
   }
@@ -588,11 +588,6 @@ export class EpollSocket implements Socket {
     this.#closeDescriptor();
     this.#loop.wantTurn();
     target?.failed(error);
-  }
-
-  /** See `Socket.paceReads`: the loop pauses between waits from now on (see `PACE_NS`). */
-  paceReads(): void {
-    this.#loop.pace();
   }
 
   startReading(buffer: Uint8Array, onRead: (n: number) => void): void {

@@ -58,11 +58,6 @@ export interface Socket {
    * Only sockets that can do this cheaply have it: it spares the cycle a promise per request.
    */
   writeNow?(bytes: Uint8Array): number;
-  /**
-   * Says the cycle sends pipelined batches, whose latency is far above a wake-up of the thread: the socket's
-   * loop may then let responses gather before it reads (the epoll loop's pacing). Absent: no such loop.
-   */
-  paceReads?(): void;
   close(): void;
 }
 
@@ -110,6 +105,12 @@ export interface Transport {
    * callback. Absent: each connection allocates its own.
    */
   readBuffer?(bytes: number): Uint8Array;
+  /**
+   * Says a cycle of this thread sends pipelined batches, whose latency is far above a wake-up of the thread:
+   * the transport's loop may then let responses gather before it reads (the epoll loop's pacing). Absent: no
+   * such loop.
+   */
+  paceReads?(): void;
   /**
    * Releases what the transport holds beyond its sockets (the epoll loop's descriptor), once they are closed.
    * Its sockets are not Deno resources: a terminated worker would leave them, and this, open; so a worker ends

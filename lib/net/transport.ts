@@ -120,6 +120,10 @@ class EpollTransport implements Transport {
     return this.#loop.readBuffer(bytes);
   }
 
+  paceReads(): void {
+    this.#loop.pace();
+  }
+
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     this.#closed = true;

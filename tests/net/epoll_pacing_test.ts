@@ -1,5 +1,5 @@
 /**
- * The epoll loop pauses between waits only for cycles that send pipelined batches (`Socket.paceReads`,
+ * The epoll loop pauses between waits only for cycles that send pipelined batches (`Transport.paceReads`,
  * lib/net/_epoll_socket.ts; `pacing.pauses` is the probe), and only with many sockets open: cycles of single
  * requests never pause, nor a few pipelined ones, and pipelined ones that do, through real sockets, count every
  * response of every batch as before.

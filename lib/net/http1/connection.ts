@@ -73,6 +73,8 @@ export class Connection implements ConnectionCycle {
     this.#buffer = context.transport.readBuffer?.(READ_BUFFER_BYTES) ?? new Uint8Array(READ_BUFFER_BYTES);
     this.#timeoutUs = context.timeoutMs * 1000;
     this.#slot = new ConnectionSlot(context, this, this.#onConnected);
+    // Batches of several requests, without -R's plan: waking for each response costs more than it tells.
+    if (context.source.pipelineDepth > 1 && pacer === null) context.transport.paceReads?.();
   }
 
   /** The response parser, for the tests of its fast paths' probes (`wordScannedHeads`, `repeatedHeads`). */
@@ -116,8 +118,6 @@ export class Connection implements ConnectionCycle {
     this.#conn = conn;
     this.#parser.reset(this.#context.source.headFlags[0] ?? false);
     this.#pending = 0;
-    // Batches of several requests, without -R's plan: waking for each response costs more than it tells.
-    if (this.#context.source.pipelineDepth > 1 && this.#pacer === null) conn.paceReads?.();
     // One closure per socket: reads of a dropped socket must not reach its successor (`#consume` checks).
     conn.startReading(this.#buffer, (n) => this.#onRead(n, generation));
     // Bytes or a close that came before the request (read at once) may have replaced the socket already.
