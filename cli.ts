@@ -30,6 +30,7 @@ import type { HdrLogWriter } from "./lib/output/hdr_log_writer.ts";
 import type { RunResult } from "./lib/run_result.ts";
 import { RunError } from "./lib/run_error.ts";
 import { isWorkerScope } from "./lib/worker/worker_scope.ts";
+import { loadModule } from "./lib/lazy_modules.ts";
 // In the bundle this module is also every thread's worker module (see `WORKER_MODULE`): inside a worker,
 // importing worker_main.ts installs the thread's message handler; on the main thread it does nothing. A static
 // import: with `await import()` the first message could arrive before the handler exists, and be lost. It also
@@ -104,8 +105,12 @@ async function runMerge(options: MergeOptions): Promise<number> {
   }
   const report = options.jsonPath === "-" ? err : out;
   // The merge, and with it the HdrHistogram codec, loads only here.
-  const { readShard, ShardInputError } = await import("./lib/merge/read_shards.ts");
-  const { mergedConfig, missingShardsLine, ShardMerger } = await import("./lib/merge/merge_shards.ts");
+  const { readShard, ShardInputError } = await loadModule<typeof import("./lib/merge/read_shards.ts")>(
+    "merge/read_shards.ts",
+  );
+  const { mergedConfig, missingShardsLine, ShardMerger } = await loadModule<
+    typeof import("./lib/merge/merge_shards.ts")
+  >("merge/merge_shards.ts");
   let merged;
   let config;
   try {
@@ -130,7 +135,9 @@ async function runMerge(options: MergeOptions): Promise<number> {
   for (const warning of merged.warnings) err(`${warning}\n`);
   let script = null;
   if (options.scriptPath !== null) {
-    const { loadDoneScript } = await import("./lib/merge/done_script.ts");
+    const { loadDoneScript } = await loadModule<typeof import("./lib/merge/done_script.ts")>(
+      "merge/done_script.ts",
+    );
     try {
       script = await loadDoneScript(options.scriptPath, {
         target: config.target,
@@ -167,7 +174,9 @@ export async function main(args: string[]): Promise<number> {
   if (!(SUBCOMMANDS as readonly string[]).includes(args[0])) return await runCli(args);
   // cliffy is loaded only here: in the bundle every thread runs this module too (see WORKER_MODULE), and needs
   // none of it.
-  const { dispatch } = await import("./lib/config/command_tree.ts");
+  const { dispatch } = await loadModule<typeof import("./lib/config/command_tree.ts")>(
+    "config/command_tree.ts",
+  );
   const outcome = await dispatch(args, runDemo, runMerge);
   if (outcome.error !== null) err(`${outcome.error}\n`);
   return outcome.exitCode;
@@ -177,7 +186,7 @@ async function runCli(args: string[]): Promise<number> {
   // Loaded here, not by a static import: it imports node:util, and in the bundle every thread runs this module
   // (see WORKER_MODULE) but parses nothing; a node: module costs each thread that loads it memory
   // (docs/benchmarks.md#memory-per-thread).
-  const { parseArgs } = await import("./lib/config/parse_args.ts");
+  const { parseArgs } = await loadModule<typeof import("./lib/config/parse_args.ts")>("config/parse_args.ts");
   let config;
   try {
     config = parseArgs(args);
@@ -232,7 +241,9 @@ async function runCli(args: string[]): Promise<number> {
   // the run has started (the header holds the start time), before any interval can arrive: intervals come from
   // timers and messages, after the code that follows `await Run.start()`.
   const hdrLogPath = config.hdrLogPath;
-  const hdrLogModule = hdrLogPath === null ? null : await import("./lib/output/hdr_log_writer.ts");
+  const hdrLogModule = hdrLogPath === null
+    ? null
+    : await loadModule<typeof import("./lib/output/hdr_log_writer.ts")>("output/hdr_log_writer.ts");
   let hdrLog: HdrLogWriter | null = null;
   try {
     const run = await Run.start(config, {
@@ -310,7 +321,9 @@ async function checkOutputPaths(
   if ((jsonPath === null || jsonPath === "-") && summaryPath === null && hdrLogPath === null) return;
   // The output files' module is loaded only when a file is asked for: it imports @std/path, which reads
   // `globalThis.process` as it loads, and that costs a run start-up CPU (docs/benchmarks.md#start-up-cost).
-  const { checkOutputPath } = await import("./lib/output/output_files.ts");
+  const { checkOutputPath } = await loadModule<typeof import("./lib/output/output_files.ts")>(
+    "output/output_files.ts",
+  );
   if (jsonPath !== null && jsonPath !== "-") await checkOutputPath(jsonPath, "--json", { append: false });
   if (summaryPath !== null) await checkOutputPath(summaryPath, "--summary", { append: true });
   if (hdrLogPath !== null) await checkOutputPath(hdrLogPath, "--hdr-log", { append: false });
@@ -364,7 +377,9 @@ async function writeResults(
   const thresholds = config.thresholds.length === 0 ? null : evaluateThresholds(config.thresholds, result);
   if (config.jsonPath !== null) {
     // The HdrHistogram codec is loaded only when a JSON result is asked for.
-    const { formatJsonResult } = await import("./lib/report/json_result.ts");
+    const { formatJsonResult } = await loadModule<typeof import("./lib/report/json_result.ts")>(
+      "report/json_result.ts",
+    );
     const json = formatJsonResult(result, {
       config,
       command: args,
@@ -378,13 +393,17 @@ async function writeResults(
     // line filter finds it among other output.
     if (config.jsonPath === "-") out(json);
     else {
-      const { writeFileWhole } = await import("./lib/output/output_files.ts");
+      const { writeFileWhole } = await loadModule<typeof import("./lib/output/output_files.ts")>(
+        "output/output_files.ts",
+      );
       await writeFileWhole(config.jsonPath, json).catch((e) => err(`--json ${config.jsonPath}: ${e}\n`));
     }
   }
   if (config.summaryPath !== null) {
     const summary = formatMarkdownSummary(result, { command: args, config, thresholds, error });
-    const { appendText } = await import("./lib/output/output_files.ts");
+    const { appendText } = await loadModule<typeof import("./lib/output/output_files.ts")>(
+      "output/output_files.ts",
+    );
     await appendText(config.summaryPath, summary).catch((e) =>
       err(`--summary ${config.summaryPath}: ${e}\n`)
     );
@@ -404,8 +423,8 @@ async function identityOf(config: Config): Promise<string | null> {
   }
 }
 
-// In a worker `import.meta.main` is true as well: there the import of worker_main.ts above is the whole job.
-if (import.meta.main && !isWorkerScope()) {
+/** The program: {@linkcode main} with this process's arguments, then exit with its code. */
+export async function runCommandLine(): Promise<never> {
   try {
     Deno.exit(await main(Deno.args));
   } catch (error) {
@@ -414,3 +433,7 @@ if (import.meta.main && !isWorkerScope()) {
     Deno.exit(70);
   }
 }
+
+// In a worker `import.meta.main` is true as well: there the import of worker_main.ts above is the whole job. In
+// the bundle, this file is not the entry: bundle.ts starts the program.
+if (import.meta.main && import.meta.url.endsWith("/cli.ts") && !isWorkerScope()) await runCommandLine();

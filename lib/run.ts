@@ -18,11 +18,7 @@ import type { MainScript } from "./script/main_script.ts";
 import type { LatencySnapshot, WorkerSetup } from "./worker/protocol.ts";
 import { WorkerThread } from "./worker/worker_thread.ts";
 import { MainThreadHost, type ThreadHost, workerCount, WorkerHost } from "./worker/worker_host.ts";
-import { provideScriptLayer } from "./worker/script_layer.ts";
-
-// The threads' Lua layer by a literal import, for programs bundled into one file (lib/worker/script_layer.ts):
-// a bundled program is its own threads' module, and evaluates this one in each of them.
-provideScriptLayer(() => import("./script/thread_script.ts"));
+import { loadModule } from "./lazy_modules.ts";
 
 /** How long stopped threads get to report before they are listed as unfinished. */
 const DEFAULT_GRACE_MS = 1000;
@@ -99,7 +95,9 @@ export interface RunOptions {
    * The module each thread runs as a Web Worker. Default: this library's `lib/worker/worker_main.ts`, right
    * when the library runs from its source files. A program bundled or compiled into one file has no such file
    * beside it: it passes its own entry's `import.meta.url` and makes that entry import
-   * `lib/worker/worker_main.ts` and skip its own work when `isWorkerScope()` (as `cli.ts` does).
+   * `lib/worker/worker_main.ts` and skip its own work when `isWorkerScope()` (as `cli.ts` does); a bundled one
+   * also imports `lib/bundled_modules.ts` before anything else (as `bundle.ts` does), so that the modules
+   * loaded on demand are in the file.
    */
   workerModule?: string | URL;
   /**
@@ -273,7 +271,9 @@ export class Run {
       // Thread i in host i mod hosts: each host gets an even share of the threads, and so of the work.
       const onMainThread = options.hostOnMainThread === true && script === null &&
         options.onInterval === undefined;
-      const serve = onMainThread ? (await import("./worker/worker_main.ts")).serveThreads : null;
+      const serve = onMainThread
+        ? (await loadModule<typeof import("./worker/worker_main.ts")>("worker/worker_main.ts")).serveThreads
+        : null;
       const hosts: ThreadHost[] = Array.from(
         { length: workerCount(config.threads, options.maxWorkers) },
         (_, i) =>
@@ -300,15 +300,17 @@ export class Run {
       // be seen: it is not made (lib/script/_main_state_needed.ts).
       if (script !== null && mainStateNeeded.some((needed) => needed)) {
         // The Lua layer (fengari) is loaded only for a script: a Lua state adds to every thread's memory.
-        mainScript = await (await import("./script/main_script.ts")).loadMainScript({
-          path: config.scriptPath!,
-          source: script,
-          target: config.target,
-          headers: config.headers,
-          shard: config.shard,
-          write,
-          writePaths: config.writePaths,
-        }).catch(asRunError);
+        mainScript =
+          await (await loadModule<typeof import("./script/main_script.ts")>("script/main_script.ts"))
+            .loadMainScript({
+              path: config.scriptPath!,
+              source: script,
+              target: config.target,
+              headers: config.headers,
+              shard: config.shard,
+              write,
+              writePaths: config.writePaths,
+            }).catch(asRunError);
       }
       // setup() runs per thread, in order, in the main state (docs/wrk-compat.md#phase-order).
       if (mainScript?.hasSetup) {

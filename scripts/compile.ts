@@ -56,14 +56,13 @@ export const V8_FLAGS = "--v8-flags=--max-semi-space-size=4";
 export const ENTRY = "cli.ts";
 
 /**
- * Modules loaded other than by a static import, embedded explicitly so that a refactoring that hides them
- * from the module graph cannot produce a binary that fails only at run time: the library's worker module,
- * the Lua layer, which `run.ts` and the worker import dynamically (only for `-s`), the node:tls transport
+ * Modules loaded other than by a static import (by computed URLs: lib/lazy_modules.ts), which `deno compile`
+ * embeds only when told: the library's worker module, the Lua layer (only for `-s`), the node:tls transport
  * and the certificate fetch (only for `-k`), the command tree (only for a subcommand), the argument parser
  * (loaded by the command line, not by threads), HTTP/2 (only for `--http2`), the JSON result and the interval
  * log (only for `--json`, `--hdr-log`), the result files (only for `--json`, `--summary`, `--hdr-log`), and
- * the merge (only for `merge`). tests/scripts/compile_test.ts checks that every `await import()` of ours is
- * here.
+ * the merge (only for `merge`). tests/scripts/compile_test.ts checks that every module of ours loaded by
+ * an import expression is here.
  */
 export const INCLUDES: readonly string[] = [
   "lib/worker/worker_main.ts",

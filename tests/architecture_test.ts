@@ -2,7 +2,7 @@
  * The house rules that keep `lib/` easy to extend, read off the real module graph (`deno info --json`): no
  * import circle, data flowing one way between the stages, and the pure stages free of I/O.
  */
-import { assertEquals } from "@std/assert";
+import { assert, assertEquals } from "@std/assert";
 import { ROOT, runDeno } from "./helpers/deno.ts";
 
 interface ModuleInfo {
@@ -115,17 +115,15 @@ interface StaticModuleInfo {
   dependencies?: { code?: { specifier?: string }; isDynamic?: boolean }[];
 }
 
-Deno.test("a thread's module (lib/worker/worker_main.ts) reaches no npm package, even by its dynamic imports", async () => {
-  // Without --unstable-lazy-dynamic-imports, Deno follows a worker's literal dynamic imports when the worker
-  // starts: one that reached fengari made every worker of a run without a script set up the npm package
-  // (lib/worker/script_layer.ts, docs/benchmarks.md#memory-per-thread). Type-only imports are not followed.
-  const outcome = await runDeno(["info", "--json", "lib/worker/worker_main.ts"]);
+/** Every module `deno run <root>` prepares before it starts: its static imports and literal dynamic ones. */
+async function preparedModules(root: string): Promise<string[]> {
+  const outcome = await runDeno(["info", "--json", root]);
   assertEquals(outcome.code, 0, outcome.stderr);
   const modules = new Map(
     (JSON.parse(outcome.stdout) as { modules: StaticModuleInfo[] }).modules.map((m) => [m.specifier, m]),
   );
   const seen = new Set<string>();
-  const pending = [new URL(`file://${ROOT}lib/worker/worker_main.ts`).href];
+  const pending = [new URL(`file://${ROOT}${root}`).href];
   while (pending.length > 0) {
     const specifier = pending.pop()!;
     if (seen.has(specifier)) continue;
@@ -134,7 +132,70 @@ Deno.test("a thread's module (lib/worker/worker_main.ts) reaches no npm package,
       if (dependency.code?.specifier !== undefined) pending.push(dependency.code.specifier);
     }
   }
-  assertEquals([...seen].filter((specifier) => specifier.startsWith("npm:")), []);
+  return [...seen];
+}
+
+Deno.test("a thread's module (lib/worker/worker_main.ts) reaches no npm package, even by its dynamic imports", async () => {
+  // Without --unstable-lazy-dynamic-imports, Deno follows a worker's literal dynamic imports when the worker
+  // starts: one that reached fengari made every worker of a run without a script set up the npm package
+  // (lib/lazy_modules.ts, docs/benchmarks.md#memory-per-thread). Type-only imports are not followed.
+  const seen = await preparedModules("lib/worker/worker_main.ts");
+  assertEquals(seen.filter((specifier) => specifier.startsWith("npm:")), []);
   // The Lua layer itself is still what a thread loads for a script (by a computed URL).
-  assertEquals([...seen].some((specifier) => specifier.endsWith("/lib/script/thread_script.ts")), false);
+  assertEquals(seen.some((specifier) => specifier.endsWith("/lib/script/thread_script.ts")), false);
+});
+
+Deno.test("the command line (cli.ts) prepares no npm package and no module it loads on demand", async () => {
+  // The same for the main thread: fengari (the main Lua state, a merge's done()) and hdr-histogram-js (the
+  // merge, --json, --hdr-log) cost every run ~30 ms and ~5 MiB when prepared at start (lib/lazy_modules.ts).
+  const seen = await preparedModules("cli.ts");
+  assertEquals(seen.filter((specifier) => specifier.startsWith("npm:")), []);
+  for (
+    const lazy of ["lib/script/main_script.ts", "lib/merge/merge_shards.ts", "lib/config/command_tree.ts"]
+  ) {
+    assertEquals(seen.some((specifier) => specifier.endsWith(`/${lazy}`)), false, lazy);
+  }
+});
+
+Deno.test("each module loaded on demand is named by the file its type comes from, and bundles import the same", async () => {
+  const root = new URL(`file://${ROOT}`);
+  const files = ["cli.ts"];
+  const walk = async (dir: string) => {
+    for await (const entry of Deno.readDir(new URL(dir, root))) {
+      if (entry.isDirectory) await walk(`${dir}${entry.name}/`);
+      else if (entry.name.endsWith(".ts")) files.push(`${dir}${entry.name}`);
+    }
+  };
+  await walk("lib/");
+  const lib = new URL("lib/", root);
+  const mismatches: string[] = [];
+  const literal: string[] = [];
+  let calls = 0;
+  for (const file of files) {
+    const code = (await Deno.readTextFile(new URL(file, root))).replace(/\/\*[\s\S]*?\*\//g, "");
+    const named = [...code.matchAll(/loadModule\s*(?:<\s*typeof import\("([^"]+)"\)\s*>)?\(\s*"([^"]+)"/g)];
+    // Every call, however the formatter wraps it, is one of those.
+    const all = [...code.matchAll(/(?<!function )loadModule\s*[<(]/g)].length;
+    if (all !== named.length) {
+      mismatches.push(`${file}: ${all - named.length} loadModule call(s) not in the form`);
+    }
+    for (const match of named) {
+      calls++;
+      const typed = match[1] === undefined ? "(no type)" : new URL(match[1], new URL(file, root)).href;
+      if (typed !== new URL(match[2], lib).href) mismatches.push(`${file}: ${match[0]}`);
+    }
+    // Our modules by a literal dynamic import: only where a bundle needs them (lib/lazy_modules.ts).
+    if (file === "lib/bundled_modules.ts") {
+      for (const match of code.matchAll(/"([^"]+)": \(\) => import\("\.\/([^"]+)"\)/g)) {
+        if (match[1] !== match[2]) mismatches.push(`${file}: ${match[0]}`);
+      }
+    } else {
+      for (const match of code.matchAll(/(?<!typeof )import\("(\.{1,2}\/[^"]+)"\)/g)) {
+        literal.push(`${file}: ${match[0]}`);
+      }
+    }
+  }
+  assertEquals(mismatches, []);
+  assertEquals(literal, []);
+  assert(calls >= 14, `${calls} loadModule calls found`);
 });

@@ -31,7 +31,7 @@ Deno.test("deno task bundle makes one file that runs the CLI, its threads and a 
   const scriptDir = await Deno.makeTempDir({ prefix: "wrk-deno-script-" });
   const server = countingServer();
   try {
-    const built = await bundle("cli.ts", `${buildDir}/wrk-deno.js`);
+    const built = await bundle("bundle.ts", `${buildDir}/wrk-deno.js`);
     assertEquals(built.code, 0, built.stderr);
     const file = `${runDir}/wrk-deno.js`;
     await Deno.copyFile(`${buildDir}/wrk-deno.js`, file);

@@ -14,6 +14,7 @@
 import type { Target } from "../config/config.ts";
 import type { RunResult } from "../run_result.ts";
 import { asRunError, RunError } from "../run_error.ts";
+import { loadModule } from "../lazy_modules.ts";
 
 /** What the merge's script needs besides its path. */
 export interface DoneScriptOptions {
@@ -65,7 +66,9 @@ export async function loadDoneScript(path: string, options: DoneScriptOptions): 
     throw new RunError(`cannot read script ${path}: ${reason}`);
   }
   // The Lua layer (fengari) loads only for a script, as for a run.
-  const { loadMainScript } = await import("../script/main_script.ts");
+  const { loadMainScript } = await loadModule<typeof import("../script/main_script.ts")>(
+    "script/main_script.ts",
+  );
   const script = await loadMainScript({
     path,
     source,

@@ -3,6 +3,7 @@
  * picks and builds the transport; the contract every transport keeps is `socket.ts`.
  */
 import { EpollLoop } from "./_epoll_socket.ts";
+import { loadModule } from "../lazy_modules.ts";
 import { type Libc, openLibc, socketAddressBytes } from "./_libc.ts";
 import { PromiseTransport } from "./_promise_open.ts";
 import { socketOf } from "./_resource_io.ts";
@@ -209,7 +210,8 @@ class InsecureTlsTransport extends PromiseTransport {
   }
 
   async ready(): Promise<void> {
-    this.#connect ??= (await import("./_insecure_tls.ts")).connectInsecureTls;
+    this.#connect ??=
+      (await loadModule<typeof import("./_insecure_tls.ts")>("net/_insecure_tls.ts")).connectInsecureTls;
   }
 
   async connect(signal: AbortSignal): Promise<Socket> {

@@ -14,6 +14,7 @@
  */
 import type { Socket, SocketAddress, TlsSettings } from "../net/socket.ts";
 import { createTransport, usesDenoTls } from "../net/transport.ts";
+import { loadModule } from "../lazy_modules.ts";
 
 /** The pre-flight's `-k` handshake: its socket (to read ALPN from) and what the threads should trust. */
 export interface InsecureHandshake {
@@ -41,7 +42,9 @@ export async function insecureHandshake(
   tls: TlsSettings,
   signal: AbortSignal,
 ): Promise<InsecureHandshake> {
-  const { presentedCertificates } = await import("../net/_presented_certs.ts");
+  const { presentedCertificates } = await loadModule<typeof import("../net/_presented_certs.ts")>(
+    "net/_presented_certs.ts",
+  );
   const presented = await presentedCertificates(address, tls, signal);
   const transport = createTransport(address, { ...tls, insecure: true, pinnedCerts: presented });
   // A refused certificate falls back to node:tls inside the transport, which then says so.

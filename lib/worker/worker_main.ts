@@ -17,7 +17,7 @@ import type { SocketAddress } from "../net/socket.ts";
 import type { ThreadScript } from "../script/thread_script.ts";
 import type { FromThread, FromWorker, ThreadPort, ToThread, ToWorker, WorkerSetup } from "./protocol.ts";
 import { ThreadLoop } from "./thread_loop.ts";
-import { loadScriptLayer } from "./script_layer.ts";
+import { loadModule } from "../lazy_modules.ts";
 import { isWorkerScope } from "./worker_scope.ts";
 import { epochNowMs } from "../net/clock.ts";
 
@@ -93,7 +93,9 @@ async function load(thread: Hosted, message: WorkerSetup): Promise<void> {
   const { config } = message;
   if (message.script !== null && config.scriptPath !== null) {
     // Loaded only for a script: fengari and a Lua state are most of a thread's memory (docs/wrk-compat.md#memory).
-    const { loadThreadScript } = await loadScriptLayer();
+    const { loadThreadScript } = await loadModule<typeof import("../script/thread_script.ts")>(
+      "script/thread_script.ts",
+    );
     thread.script = await loadThreadScript({
       path: config.scriptPath,
       source: message.script,
@@ -138,7 +140,10 @@ async function start(thread: Hosted, target: SocketAddress): Promise<void> {
     source = staticSource(current);
   }
   // HTTP/2's cycle is loaded only for --http2, as the Lua layer only for a script.
-  const http2 = config.http2 ? (await import("../net/http2/connection.ts")).Http2Connection : null;
+  const http2 = config.http2
+    ? (await loadModule<typeof import("../net/http2/connection.ts")>("net/http2/connection.ts"))
+      .Http2Connection
+    : null;
   const transport = createTransport(
     target,
     tlsSettings(config, current.caCerts, current.pinnedCerts),

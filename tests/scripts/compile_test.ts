@@ -185,7 +185,7 @@ Deno.test("every module of ours loaded by await import() is embedded in the bina
   for (const file of files) {
     const code = (await Deno.readTextFile(new URL(file, root))).replace(/\/\*[\s\S]*?\*\//g, "");
     // `await import("…")`, a loader's `() => import("…")`, and an import by a URL computed from the module's own
-    // (`import(new URL("…", import.meta.url).href)`, lib/worker/script_layer.ts), which no module graph shows.
+    // (`import(new URL("…", import.meta.url).href)`, lib/lazy_modules.ts), which no module graph shows.
     for (const match of code.matchAll(/(?<!typeof )import\((?:new URL\()?"(\.{1,2}\/[^"]+)"/g)) {
       loaded.add(new URL(match[1], new URL(file, root)).href.slice(root.href.length));
     }

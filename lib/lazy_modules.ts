@@ -1,0 +1,76 @@
+/**
+ * The modules of ours that a run loads only when it needs them, and how: by a URL computed when one is first
+ * needed. Without `--unstable-lazy-dynamic-imports`, `deno run` follows every dynamic import of a string
+ * literal before the program starts, in the main thread and in each worker: it reads and prepares those
+ * modules and sets up the npm packages they reach (fengari for the Lua layer, hdr-histogram-js for the merge
+ * and the result files), whether the run uses them or not. That cost every run ~30 ms of CPU and ~5 MiB of
+ * memory (docs/benchmarks.md#start-up-cost); a computed URL is seen only when it is loaded. So `cli.ts` and
+ * `lib/` load these modules through {@linkcode loadModule} and import no module of ours by a literal
+ * dynamic import (tests/architecture_test.ts). A caller names the module by its path under `lib/` and gives
+ * its type as `typeof import()` of the same file (a test checks that the two agree): the type is the
+ * caller's own edge to the module, as a literal import was, and this file imports none of them.
+ *
+ * A program bundled into one file has no module files beside it: its entry imports
+ * `lib/bundled_modules.ts` first, which hands {@linkcode provideModuleLoaders} literal imports that the
+ * bundler follows (`bundle.ts`, the entry of `deno task bundle`). `deno compile` embeds the files named here
+ * through scripts/compile.ts's `INCLUDES` (tests/scripts/compile_test.ts checks that it names each).
+ *
+ * @module
+ */
+
+/** The modules loaded on demand, by their paths under `lib/`. */
+export type LazyModulePath =
+  | "merge/read_shards.ts"
+  | "merge/merge_shards.ts"
+  | "merge/done_script.ts"
+  | "config/command_tree.ts"
+  | "config/parse_args.ts"
+  | "output/hdr_log_writer.ts"
+  | "output/output_files.ts"
+  | "report/json_result.ts"
+  | "net/_insecure_tls.ts"
+  | "net/_presented_certs.ts"
+  | "net/http2/connection.ts"
+  | "worker/worker_main.ts"
+  | "script/thread_script.ts"
+  | "script/main_script.ts";
+
+/** How each of them is loaded. */
+export type ModuleLoaders = { readonly [P in LazyModulePath]: () => Promise<unknown> };
+
+let loaders: ModuleLoaders = {
+  "merge/read_shards.ts": () => import(new URL("./merge/read_shards.ts", import.meta.url).href),
+  "merge/merge_shards.ts": () => import(new URL("./merge/merge_shards.ts", import.meta.url).href),
+  "merge/done_script.ts": () => import(new URL("./merge/done_script.ts", import.meta.url).href),
+  "config/command_tree.ts": () => import(new URL("./config/command_tree.ts", import.meta.url).href),
+  "config/parse_args.ts": () => import(new URL("./config/parse_args.ts", import.meta.url).href),
+  "output/hdr_log_writer.ts": () => import(new URL("./output/hdr_log_writer.ts", import.meta.url).href),
+  "output/output_files.ts": () => import(new URL("./output/output_files.ts", import.meta.url).href),
+  "report/json_result.ts": () => import(new URL("./report/json_result.ts", import.meta.url).href),
+  "net/_insecure_tls.ts": () => import(new URL("./net/_insecure_tls.ts", import.meta.url).href),
+  "net/_presented_certs.ts": () => import(new URL("./net/_presented_certs.ts", import.meta.url).href),
+  "net/http2/connection.ts": () => import(new URL("./net/http2/connection.ts", import.meta.url).href),
+  "worker/worker_main.ts": () => import(new URL("./worker/worker_main.ts", import.meta.url).href),
+  "script/thread_script.ts": () => import(new URL("./script/thread_script.ts", import.meta.url).href),
+  "script/main_script.ts": () => import(new URL("./script/main_script.ts", import.meta.url).href),
+};
+
+/**
+ * Loads the module at `path` under `lib/` (each later call resolves to the same module); `Module` is its type,
+ * `typeof import()` of the same file.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadModule } from "./lazy_modules.ts";
+ *
+ * const { parseArgs } = await loadModule<typeof import("./config/parse_args.ts")>("config/parse_args.ts");
+ * ```
+ */
+export function loadModule<Module>(path: LazyModulePath): Promise<Module> {
+  return loaders[path]() as Promise<Module>;
+}
+
+/** Makes {@linkcode loadModule} use `literal`: a bundled program's literal imports (`lib/bundled_modules.ts`). */
+export function provideModuleLoaders(literal: ModuleLoaders): void {
+  loaders = literal;
+}
