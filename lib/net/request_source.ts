@@ -54,6 +54,11 @@ export interface ResponseView {
   readonly nameEnd: Int32Array;
   readonly valueStart: Int32Array;
   readonly valueEnd: Int32Array;
+  /**
+   * Not 0: heads parsed in this isolate with the same version are byte for byte the same (so are their headers); 0:
+   * not known (lib/net/http1/_repeated_head.ts).
+   */
+  readonly headVersion: number;
   /** Body bytes are `body[0, bodyLength)` (chunked bodies arrive de-chunked). */
   readonly body: Uint8Array;
   readonly bodyLength: number;

@@ -10,7 +10,8 @@
  * last response is filled again: with the same names in the same order, only values that changed are set. A
  * new table and its entries were most of what a response allocated (docs/benchmarks.md#the-scripted-case-2026-12-06).
  * A header block identical to the last one, byte for byte (a server's answers differ in `Date` once a second),
- * is found by one comparison with a copy kept of it, and sets nothing.
+ * sets nothing: found by the head's version when the parser recognised the head (`ResponseView.headVersion`,
+ * lib/net/http1/_repeated_head.ts), else by one comparison with a copy kept of the block.
  *
  * @module
  */
@@ -42,10 +43,10 @@ const MAX_VALUE_BYTES = 128;
 const BODY_SLOT = 255;
 
 /**
- * How often a header table was filled again rather than made anew, and how often of those the header block was
- * the last one's byte for byte (nothing to set), for tests.
+ * How often a header table was filled again rather than made anew, how often of those the header block was
+ * the last one's byte for byte (nothing to set), and how often of those the head's version told so, for tests.
  */
-export const headerTableProbe = { reused: 0, sameHead: 0 };
+export const headerTableProbe = { reused: 0, sameHead: 0, sameVersion: 0 };
 /** The longest header block kept for the comparison with the next response's. */
 const MAX_KEPT_HEAD = 16384;
 
@@ -76,6 +77,8 @@ export class LuaResponseSink implements ResponseSink {
   #kept = new Uint8Array(512);
   #keptLength = -1;
   #keptCount = -1;
+  /** The version of the head whose header block `#kept` is (`ResponseView.headVersion`); 0: not known. */
+  #keptVersion = 0;
 
   /** Creates a sink calling the function at registry reference `responseRef`. */
   constructor(L: LuaState, responseRef: number, path: string) {
@@ -148,6 +151,11 @@ export class LuaResponseSink implements ResponseSink {
 
   /** Whether `response`'s header block is byte for byte the one `#table` holds (then so are its headers). */
   #sameHead(response: ResponseView): boolean {
+    const version = response.headVersion;
+    if (version !== 0 && version === this.#keptVersion) {
+      headerTableProbe.sameVersion++;
+      return true;
+    }
     const count = response.headerCount;
     if (count !== this.#keptCount) return false;
     if (count === 0) return true;
@@ -157,6 +165,7 @@ export class LuaResponseSink implements ResponseSink {
     const kept = this.#kept;
     const head = response.head;
     for (let i = 0; i < length; i++) if (kept[i] !== head[start + i]) return false;
+    if (version !== 0) this.#keptVersion = version;
     return true;
   }
 
@@ -165,9 +174,11 @@ export class LuaResponseSink implements ResponseSink {
     const count = response.headerCount;
     const start = count === 0 ? 0 : response.nameStart[0];
     const length = count === 0 ? 0 : response.valueEnd[count - 1] - start;
+    this.#keptVersion = response.headVersion;
     if (length > this.#kept.length) {
       if (length > MAX_KEPT_HEAD) {
         this.#keptCount = this.#keptLength = -1;
+        this.#keptVersion = 0;
         return;
       }
       this.#kept = new Uint8Array(length);

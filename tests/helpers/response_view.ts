@@ -43,6 +43,7 @@ export function responseView(status: number, headers: [string, string][], body =
     nameEnd: Int32Array.from(nameEnd),
     valueStart: Int32Array.from(valueStart),
     valueEnd: Int32Array.from(valueEnd),
+    headVersion: 0,
     body: bodyBuffer,
     bodyLength: bodyBytes.length,
   };

@@ -14,6 +14,8 @@ import { argumentStaysInCall } from "../../lib/script/fengari/_kept_arguments.ts
 import { loadChunk, newState } from "../../lib/script/_state.ts";
 import { lua, type LuaState, pcall, typeName } from "../../lib/script/fengari/_lua.ts";
 import type { ResponseView } from "../../lib/net/request_source.ts";
+import { ResponseParser } from "../../lib/net/http1/response_parser.ts";
+import { forgetRepeatedHead } from "../../lib/net/http1/_repeated_head.ts";
 
 const NGINX: [string, string][] = [
   ["Server", "nginx/1.22.1"],
@@ -57,6 +59,55 @@ async function feed(
 const READS = `
   print(status, headers["Content-Type"], headers["content-type"], headers["X-A"], headers["x-b"],
     headers["X-Missing"], headers[1], #body, body)`;
+
+/** nginx's answer with `date` and a body of `body`, as it arrives. */
+function nginxText(date: string, body = "hello"): string {
+  return `HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nDate: ${date}\r\nContent-Type: text/plain\r\n` +
+    `Content-Length: ${body.length}\r\nConnection: keep-alive\r\n\r\n${body}`;
+}
+
+Deno.test("response() gets each response's own headers when the parser recognises repeated heads by version", async () => {
+  const a = nginxText("Sun, 06 Dec 2026 15:14:51 GMT");
+  const b = nginxText("Sun, 06 Dec 2026 15:14:52 GMT");
+  const c = nginxText("Sun, 06 Dec 2026 15:14:52 GMT", "world").replace("200 OK", "201 Created");
+  // Repeats, a Date that changes, heads in turn, a status that differs with the same header names.
+  const texts = [a, a, a, b, b, a, b, a, a, c, c, b, a, a];
+  const bytes = new TextEncoder().encode(texts.join(""));
+  const run = async (source: string) => {
+    const { script, output } = await threadScript(source);
+    await script.init();
+    const before = { ...headerTableProbe };
+    forgetRepeatedHead();
+    const parser = new ResponseParser(true);
+    let pos = 0;
+    while (pos < bytes.length) {
+      parser.reset(false);
+      pos = parser.execute(bytes, pos, bytes.length);
+      assert(parser.done);
+      script.responseSink!.onResponse(parser);
+    }
+    script.close();
+    return {
+      output: output.text,
+      sameHead: headerTableProbe.sameHead - before.sameHead,
+      sameVersion: headerTableProbe.sameVersion - before.sameVersion,
+      repeated: parser.repeatedHeads,
+    };
+  };
+  const reads = `print(status, headers["Date"], headers["content-type"], headers["Content-Length"], body)`;
+  const reusing = await run(`function response(status, headers, body) ${reads} end`);
+  const general = await run(
+    `local function keep(t) return t end
+    function response(status, headers, body) keep(headers) ${reads} end`,
+  );
+  assertEquals(reusing.output, general.output);
+  assertEquals(reusing.output.split("\n")[9], "201\tSun, 06 Dec 2026 15:14:52 GMT\ttext/plain\t5\tworld");
+  assert(reusing.repeated > 0, "the parser recognised heads");
+  // Every head recognised right after the same head: its version says the table stands.
+  assert(reusing.sameVersion > 0);
+  assert(reusing.sameVersion <= reusing.sameHead);
+  assertEquals(general.sameVersion, 0);
+});
 
 Deno.test("response()'s header table is filled again when response() only indexes it, with the same results", async () => {
   const reusing = await feed(`function response(status, headers, body) ${READS} end`, VARIED);

@@ -1,14 +1,18 @@
 /**
- * The last response head a thread parsed in place without a `response()` hook, kept with what parsing it
- * decided (status, persistence, framing), so that a head byte-for-byte equal to it is recognised by one
- * comparison instead of parsed again. Servers answering a benchmark send the same head over and over (nginx's
- * changes once a second, with its Date), and with no hook nothing but the framing and the status is read of it
+ * The last response head a thread parsed in place, kept with what parsing it decided (status, persistence,
+ * framing, and for a `response()` hook where each header's name and value lie), so that a head byte-for-byte
+ * equal to it is recognised by one comparison instead of parsed again. Servers answering a benchmark send the
+ * same head over and over (nginx's changes once a second, with its Date)
  * (docs/benchmarks.md#repeated-heads-2026-12-06).
  *
  * Correct for any server: a head's parse depends only on its bytes and on whether its request was a HEAD, and
  * both are compared, so a match decides exactly what parsing it would. One per isolate, shared by its parsers
- * (a thread's connections see the same heads), so that it costs no memory per connection.
+ * (a thread's connections see the same heads), so that it costs no memory per connection. Each head kept gets
+ * a new `version`, which parsers hand on (`ResponseView.headVersion`): a `response()` hook's header table that
+ * holds the headers of version v holds those of any later head of version v, without comparing bytes.
  */
+
+import type { ResponseView } from "../request_source.ts";
 
 /** Longer heads are parsed every time: they are rare in benchmarks, and the copy stays small. */
 const MAX_REPEATED_HEAD_BYTES = 512;
@@ -17,9 +21,21 @@ const MAX_REPEATED_HEAD_BYTES = 512;
 const words = new Int32Array(MAX_REPEATED_HEAD_BYTES >> 2);
 const bytes = new Uint8Array(words.buffer);
 
+/** Header offsets are kept for heads with at most this many headers (512 bytes hold few more). */
+const MAX_KEPT_HEADERS = 64;
+
 /** What the parse of the kept head decided; `length` 0 while none is kept. */
 export const repeatedHead = {
   length: 0,
+  /** This head's number among the heads kept in this isolate (from 1; never reused). */
+  version: 0,
+  /** Its headers, when it was parsed for a `response()` hook; -1 otherwise (no offsets kept). */
+  headerCount: -1,
+  /** Where each header's name and value lie, from the head's first byte (`headerCount` of each). */
+  nameStart: new Int32Array(MAX_KEPT_HEADERS),
+  nameEnd: new Int32Array(MAX_KEPT_HEADERS),
+  valueStart: new Int32Array(MAX_KEPT_HEADERS),
+  valueEnd: new Int32Array(MAX_KEPT_HEADERS),
   isHeadRequest: false,
   status: 0,
   keepAlive: true,
@@ -34,10 +50,13 @@ export const repeatedHead = {
  * alternate (two kinds of response in turn) would otherwise each replace it, a copy per response for no match.
  */
 let misses = 0;
+/** Heads kept so far in this isolate: the last `version` given. */
+let versions = 0;
 
 /** Forgets the kept head: for tests that count how heads were parsed. */
 export function forgetRepeatedHead(): void {
   repeatedHead.length = 0;
+  repeatedHead.headerCount = -1;
   misses = 0;
 }
 
@@ -64,7 +83,9 @@ export function isRepeatedHead(source: Uint8Array, view: DataView, start: number
 /**
  * Keeps `source[start, end)`, a head just parsed, and what its parse decided, when none is kept or the kept one
  * missed twice in a row (see `misses`), unless it is too long to keep. Copied four bytes at a time through
- * `view`, as `isRepeatedHead` reads.
+ * `view`, as `isRepeatedHead` reads. `offsets` is the parser's view of a head parsed for a `response()` hook
+ * (its header offsets, from `source`'s first byte), null for one parsed without. Returns the version of the
+ * head now kept when it is this one, else 0.
  */
 export function keepRepeatedHead(
   source: Uint8Array,
@@ -76,13 +97,14 @@ export function keepRepeatedHead(
   keepAlive: boolean,
   state: number,
   remaining: number,
-): void {
-  if (repeatedHead.length > 0 && ++misses < 2) return;
+  offsets: ResponseView | null,
+): number {
+  if (repeatedHead.length > 0 && ++misses < 2) return 0;
   misses = 0;
   const length = end - start;
   if (length > MAX_REPEATED_HEAD_BYTES) {
     repeatedHead.length = 0;
-    return;
+    return 0;
   }
   const at = source.byteOffset + start;
   const whole = length >> 2;
@@ -94,4 +116,13 @@ export function keepRepeatedHead(
   repeatedHead.keepAlive = keepAlive;
   repeatedHead.state = state;
   repeatedHead.remaining = remaining;
+  const count = offsets === null || offsets.headerCount > MAX_KEPT_HEADERS ? -1 : offsets.headerCount;
+  for (let i = 0; i < count; i++) {
+    repeatedHead.nameStart[i] = offsets!.nameStart[i] - start;
+    repeatedHead.nameEnd[i] = offsets!.nameEnd[i] - start;
+    repeatedHead.valueStart[i] = offsets!.valueStart[i] - start;
+    repeatedHead.valueEnd[i] = offsets!.valueEnd[i] - start;
+  }
+  repeatedHead.headerCount = count;
+  return repeatedHead.version = ++versions;
 }

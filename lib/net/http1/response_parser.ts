@@ -82,6 +82,8 @@ export class ResponseParser implements ResponseView {
   bodyLength = 0;
   /** False when the server will close (or wants us to close) the connection after this response. */
   keepAlive = true;
+  /** The head's version when it is the one kept in `_repeated_head.ts` (equal heads, equal versions), else 0. */
+  headVersion = 0;
 
   /** Keep header offsets and body bytes for a `response()` hook; otherwise only scan them. */
   readonly collect: boolean;
@@ -120,7 +122,7 @@ export class ResponseParser implements ResponseView {
   wordScannedHeads = 0;
   /**
    * Heads found equal to the last one parsed (`lib/net/http1/_repeated_head.ts`) and not parsed again: the probe
-   * of that fast path, taken only without a `response()` hook (which reads the headers themselves).
+   * of that fast path.
    */
   repeatedHeads = 0;
 
@@ -154,6 +156,7 @@ export class ResponseParser implements ResponseView {
     this.#isHeadRequest = isHeadRequest;
     this.status = 0;
     this.headerCount = 0;
+    this.headVersion = 0;
     this.bodyLength = 0;
     this.keepAlive = true;
   }
@@ -251,9 +254,12 @@ export class ResponseParser implements ResponseView {
    */
   #parseHeadInPlace(bytes: Uint8Array, start: number, end: number): number {
     if (bytes !== this.#wordBytes) this.#viewWords(bytes);
-    if (!this.collect && this.#isHeadRequest === repeatedHead.isHeadRequest) {
-      if (isRepeatedHead(bytes, this.#data, start, end)) return this.#repeatHead(bytes, start);
-    }
+    // A head kept without header offsets cannot stand in for one a response() hook reads.
+    if (
+      this.#isHeadRequest === repeatedHead.isHeadRequest &&
+      (!this.collect || repeatedHead.headerCount >= 0) &&
+      isRepeatedHead(bytes, this.#data, start, end)
+    ) return this.#repeatHead(bytes, start);
     const next = this.#parseHead(bytes, this.#words, start, end);
     if (next === PARSE_ERROR) return next;
     if (next !== INCOMPLETE) {
@@ -262,20 +268,18 @@ export class ResponseParser implements ResponseView {
       this.head = bytes;
       this.#inPlaceStart = start;
       this.#inPlaceEnd = next;
-      if (!this.collect) {
-        const remaining = this.#state === State.BodyLength ? this.#remaining : 0;
-        keepRepeatedHead(
-          bytes,
-          this.#data,
-          start,
-          next,
-          this.#isHeadRequest,
-          this.status,
-          this.keepAlive,
-          this.#state,
-          remaining,
-        );
-      }
+      this.headVersion = keepRepeatedHead(
+        bytes,
+        this.#data,
+        start,
+        next,
+        this.#isHeadRequest,
+        this.status,
+        this.keepAlive,
+        this.#state,
+        this.#state === State.BodyLength ? this.#remaining : 0,
+        this.collect ? this : null,
+      );
       return next;
     }
     return this.#readHead(bytes, start, end);
@@ -291,6 +295,17 @@ export class ResponseParser implements ResponseView {
     this.#remaining = repeatedHead.remaining;
     this.#chunkDigits = 0;
     this.head = bytes;
+    this.headVersion = repeatedHead.version;
+    if (this.collect) {
+      const count = repeatedHead.headerCount;
+      for (let i = 0; i < count; i++) {
+        this.nameStart[i] = repeatedHead.nameStart[i] + start;
+        this.nameEnd[i] = repeatedHead.nameEnd[i] + start;
+        this.valueStart[i] = repeatedHead.valueStart[i] + start;
+        this.valueEnd[i] = repeatedHead.valueEnd[i] + start;
+      }
+      this.headerCount = count;
+    }
     this.#inPlaceStart = start;
     this.#inPlaceEnd = next;
     return next;

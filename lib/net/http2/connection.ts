@@ -163,6 +163,8 @@ class StreamResponse implements ResponseView {
   nameEnd: Int32Array = new Int32Array(0);
   valueStart: Int32Array = new Int32Array(0);
   valueEnd: Int32Array = new Int32Array(0);
+  /** Not known: HPACK-decoded fields are not compared as a head. */
+  readonly headVersion = 0;
   body: Uint8Array = new Uint8Array(0);
   bodyLength = 0;
 }

@@ -28,50 +28,115 @@ const CHUNKED = `HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nDate: Sun, 06 Dec 20
   `e\r\nHello, World!\n\r\n0\r\n\r\n`;
 const CLOSING = nginxResponse().replace("Connection: keep-alive", "Connection: close     ");
 
-/** One response as a caller sees it: status, persistence, and where in the stream it ended. */
+/**
+ * One response as a caller sees it: status, persistence, where in the stream it ended, and for a `response()`
+ * hook (a collecting parser) its headers as the hook is given them and its body.
+ */
 interface Seen {
   status: number;
   keepAlive: boolean;
   end: number;
+  headers?: string[];
+  body?: string;
+}
+
+/** The headers `parser` collected for the response it just parsed, as `name: value` lines. */
+function collectedHeaders(parser: ResponseParser): string[] {
+  const text = (start: number, end: number) => new TextDecoder().decode(parser.head.subarray(start, end));
+  return Array.from(
+    { length: parser.headerCount },
+    (_, i) =>
+      `${text(parser.nameStart[i], parser.nameEnd[i])}: ${text(parser.valueStart[i], parser.valueEnd[i])}`,
+  );
 }
 
 /**
  * Parses `reads` (pieces of one stream, in order) with one parser, each read copied into `buffer` at offset 0
- * as a connection's reads are; `headFlags[i]` says response i answers a HEAD request.
+ * as a connection's reads are; `headFlags[i]` says response i answers a HEAD request. `full`: no head is
+ * recognised (the kept head is forgotten before each step), every one is parsed: the reference.
  */
-function parseReads(reads: Uint8Array[], buffer: Uint8Array, collect: boolean, headFlags: boolean[] = []) {
+function parseReads(
+  reads: Uint8Array[],
+  buffer: Uint8Array,
+  collect: boolean,
+  headFlags: boolean[] = [],
+  full = false,
+) {
   const parser = new ResponseParser(collect);
   parser.reset(headFlags[0] ?? false);
   const seen: Seen[] = [];
+  /** Each response's `headVersion`, in order. */
+  const versions: number[] = [];
   let offset = 0;
   for (const read of reads) {
     buffer.set(read);
     let pos = 0;
     while (pos < read.length) {
+      if (full) forgetRepeatedHead();
       pos = parser.execute(buffer, pos, read.length);
-      if (pos === PARSE_ERROR) return { seen: null, parser };
+      if (pos === PARSE_ERROR) return { seen: null, parser, versions };
       if (!parser.done) break;
-      seen.push({ status: parser.status, keepAlive: parser.keepAlive, end: offset + pos });
+      versions.push(parser.headVersion);
+      seen.push(
+        collect
+          ? {
+            status: parser.status,
+            keepAlive: parser.keepAlive,
+            end: offset + pos,
+            headers: collectedHeaders(parser),
+            body: new TextDecoder().decode(parser.body.subarray(0, parser.bodyLength)),
+          }
+          : { status: parser.status, keepAlive: parser.keepAlive, end: offset + pos },
+      );
       parser.reset(headFlags[seen.length] ?? false);
     }
     offset += read.length;
   }
-  return { seen, parser };
+  return { seen, parser, versions };
 }
 
-Deno.test("16 equal heads in one read: the first is parsed, the other 15 are recognised (without a response hook)", () => {
+Deno.test("16 equal heads in one read: the first is parsed, the other 15 are recognised, with a response hook too", () => {
   const stream = encoder.encode(nginxResponse().repeat(16));
   forgetRepeatedHead();
   const fast = parseReads([stream], new Uint8Array(8192), false);
   assertEquals(fast.parser.repeatedHeads, 15);
   assertEquals(fast.parser.wordScannedHeads, 1);
-  // A response() hook reads the headers themselves: every head is parsed.
-  const full = parseReads([stream], new Uint8Array(8192), true);
+  const full = parseReads([stream], new Uint8Array(8192), false, [], true);
   assertEquals(full.parser.repeatedHeads, 0);
   assertEquals(full.parser.wordScannedHeads, 16);
   assertEquals(fast.seen, full.seen);
   assertEquals(fast.seen!.length, 16);
   assertEquals(fast.seen![15], { status: 200, keepAlive: true, end: stream.length });
+  // For a response() hook the head is kept with its header offsets, which the recognised heads take, and each
+  // recognised head gives the version of the parsed one (the response sink's header table then stands).
+  forgetRepeatedHead();
+  const collecting = parseReads([stream], new Uint8Array(8192), true);
+  const collectingFull = parseReads([stream], new Uint8Array(8192), true, [], true);
+  assertEquals(collecting.parser.repeatedHeads, 15);
+  assertEquals(collectingFull.parser.repeatedHeads, 0);
+  assertEquals(collecting.seen, collectingFull.seen);
+  assertEquals(collecting.seen![15].headers, [
+    "Server: nginx/1.22.1",
+    "Date: Sun, 06 Dec 2026 10:13:17 GMT",
+    "Content-Type: text/plain",
+    "Content-Length: 14",
+    "Connection: keep-alive",
+  ]);
+  assertEquals(collecting.seen![15].body, "Hello, World!\n");
+  // One version for all 16 (the first kept, the others recognised); the reference keeps each anew.
+  assertEquals(new Set(collecting.versions).size, 1);
+  assert(collecting.versions[0] > 0);
+  assertEquals(new Set(collectingFull.versions).size, 16);
+});
+
+Deno.test("a head kept without header offsets is not taken for a response hook, and is replaced by one with them", () => {
+  const stream = encoder.encode(nginxResponse().repeat(4));
+  forgetRepeatedHead();
+  parseReads([stream], new Uint8Array(8192), false);
+  // The kept head has no offsets: the first two heads are parsed (the second miss replaces it), then taken.
+  const collecting = parseReads([stream], new Uint8Array(8192), true);
+  assertEquals(collecting.parser.repeatedHeads, 2);
+  assertEquals(collecting.seen, parseReads([stream], new Uint8Array(8192), true, [], true).seen);
 });
 
 Deno.test("heads one byte off the last (length, chunked, close, 404, HEAD) parse as a full parse does, at every split", () => {
@@ -97,7 +162,7 @@ Deno.test("heads one byte off the last (length, chunked, close, 404, HEAD) parse
   ];
   const headFlags = texts.map((_, i) => i === 11);
   const stream = encoder.encode(texts.join(""));
-  const full = parseReads([stream], new Uint8Array(8192), true, headFlags).seen!;
+  const full = parseReads([stream], new Uint8Array(8192), false, headFlags, true).seen!;
   assertEquals(full.length, texts.length);
   assertEquals(full.map((r) => r.status), [
     200,
@@ -135,12 +200,24 @@ Deno.test("heads one byte off the last (length, chunked, close, 404, HEAD) parse
     }
   }
   assert(repeated > 0);
+  // The same for a response() hook: headers and bodies too.
+  const fullCollected = parseReads([stream], new Uint8Array(8192), true, headFlags, true).seen!;
+  let repeatedCollected = 0;
+  for (let split = 1; split < stream.length; split++) {
+    forgetRepeatedHead();
+    const buffer = new Uint8Array(8192 + 4).subarray(split & 3);
+    const reads = [stream.subarray(0, split), stream.subarray(split)];
+    const { seen, parser } = parseReads(reads, buffer, true, headFlags);
+    assertEquals(seen, fullCollected, `split at ${split}, collecting`);
+    repeatedCollected += parser.repeatedHeads;
+  }
+  assert(repeatedCollected > 0);
 });
 
 Deno.test("a head split at every byte is parsed, and the next equal head in place is recognised", () => {
   const one = encoder.encode(nginxResponse());
   const stream = encoder.encode(nginxResponse().repeat(3));
-  const full = parseReads([stream], new Uint8Array(8192), true).seen;
+  const full = parseReads([stream], new Uint8Array(8192), false, [], true).seen;
   for (let at = 0; at < one.length; at++) {
     forgetRepeatedHead();
     // The first response one byte per read up to `at`, then the rest in one read.
