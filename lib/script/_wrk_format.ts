@@ -142,6 +142,8 @@ interface Line {
   type: number;
   value: unknown;
   bytes: Uint8Array | null;
+  /** A number value's text (`floatText`: null for an integer, whose digits are written). */
+  text: string | null;
 }
 
 /**
@@ -157,11 +159,9 @@ class DirectFormat {
   readonly #lines: Line[] = [];
   /**
    * This call's header values, by position, when not from a kept line: their bytes, or the number (its text
-   * in `#texts`); null for a kept line.
+   * in the line's `text`); null for a kept line.
    */
   readonly #values: (Uint8Array | number | null)[] = [];
-  /** The text of each number in `#values` (`floatText`: null for an integer, whose digits are written). */
-  readonly #texts: (string | null)[] = [];
 
   constructor(keys: Record<"method" | "path" | "headers" | "body" | "host" | "contentLength", TString>) {
     this.#keys = keys;
@@ -199,7 +199,6 @@ class DirectFormat {
 
     const lines = this.#lines;
     const values = this.#values;
-    const texts = this.#texts;
     let count = 0;
     let length = method.length + SPACE.length + path.length + REQUEST_LINE_END.length + CRLF.length +
       (body === null ? 0 : body.length);
@@ -209,7 +208,9 @@ class DirectFormat {
       const type = v.type;
       const value = v.value;
       let line = lines[count];
-      if (line === undefined) line = lines[count] = { entry: undefined, type: 0, value: null, bytes: null };
+      if (line === undefined) {
+        line = lines[count] = { entry: undefined, type: 0, value: null, bytes: null, text: null };
+      }
       if (line.entry === entry && line.type === type && Object.is(line.value, value)) {
         // The same value as last time: its line is kept (made now, the second time it is seen).
         if (line.bytes === null) line.bytes = headerLine(entry, value);
@@ -225,7 +226,7 @@ class DirectFormat {
         valueLength = bytes.length;
       } else if (base === lua.LUA_TNUMBER) {
         bytes = value as number;
-        const text = texts[count] = floatText(bytes, type === LUA_TNUMINT);
+        const text = line.text = floatText(bytes, type === LUA_TNUMINT);
         valueLength = numberLength(bytes, text);
       } else {
         return false;
@@ -255,7 +256,7 @@ class DirectFormat {
       offset = put(out, offset, (line.entry!.key.value as TString).realstring);
       out[offset++] = 58; // ':'
       out[offset++] = 32; // ' '
-      if (typeof value === "number") offset = writeNumber(out, offset, value, texts[i]);
+      if (typeof value === "number") offset = writeNumber(out, offset, value, line.text);
       else offset = put(out, offset, value);
       out[offset++] = 13;
       out[offset++] = 10;
@@ -271,14 +272,15 @@ class DirectFormat {
 /** `Name: value\r\n` for a string or number value, as its own bytes (kept by {@linkcode DirectFormat}). */
 function headerLine(entry: Entry, value: unknown): Uint8Array {
   const name = (entry.key.value as TString).realstring;
-  const text = (entry.value.type & 0x0f) === lua.LUA_TSTRING
-    ? (value as TString).realstring
-    : numberBytes(value as number);
+  const type = entry.value.type;
+  const string = (type & 0x0f) === lua.LUA_TSTRING ? (value as TString).realstring : null;
+  const text = string === null ? floatText(value as number, type === LUA_TNUMINT) : null;
+  const valueLength = string === null ? numberLength(value as number, text) : string.length;
   // From the shared blocks: a line may be made again and again when its value changes every other call.
-  const bytes = newBytes(name.length + COLON.length + text.length + CRLF.length);
+  const bytes = newBytes(name.length + COLON.length + valueLength + CRLF.length);
   let offset = put(bytes, 0, name);
   offset = put(bytes, offset, COLON);
-  offset = put(bytes, offset, text);
+  offset = string === null ? writeNumber(bytes, offset, value as number, text) : put(bytes, offset, string);
   put(bytes, offset, CRLF);
   return bytes;
 }

@@ -316,6 +316,30 @@ Deno.test("wrk.format() in request(): a header that changes on every call is wri
   script.close();
 });
 
+Deno.test("wrk.format()'s kept header lines spell numbers as tostring() does", async () => {
+  const { script, output } = await threadScript(`
+    function init(args)
+      local values = { 0, 7, -7, 1023, 1024, 12345, math.mininteger, math.maxinteger, 2^31, 2^53, 2^63, 3.0,
+        -0.0, 1.5, -2.25, 0.1, 1e15, 1e16, 1e100, 1/0, -1/0 }
+      local h = { Host = "h" }
+      for _, v in ipairs(values) do
+        h.N = v
+        -- The first call writes the value, the second keeps its line (made then), the third reuses it.
+        local lines = {}
+        for i = 1, 3 do lines[i] = wrk.format("GET", "/", h):match("N: ([^\\r]*)") end
+        print(lines[1] == tostring(v), lines[2] == tostring(v), lines[3] == tostring(v), tostring(v))
+      end
+    end`);
+  const before = { ...wrkFormatProbe };
+  await script.init();
+  const lines = output.text.trimEnd().split("\n");
+  assertEquals(lines.length, 21);
+  for (const line of lines) assertMatch(line, /^true\ttrue\ttrue\t/);
+  // Host and N kept in each value's second and third calls.
+  assert(wrkFormatProbe.cachedLines - before.cachedLines >= 21 * 2, JSON.stringify(wrkFormatProbe));
+  script.close();
+});
+
 Deno.test("wrk.format() with a metatable on wrk.headers takes the general path, with the same bytes", async () => {
   const { script } = await threadScript(`
     local n = 0
