@@ -6,7 +6,8 @@
  * this function is what a script's `type` is, for every other call.
  *
  * Installed per state by {@linkcode installBaseFastPaths}, behind a probe: `type` must still be fengari's own
- * `luaB_type` (release pinned by the `npm:fengari@0.1.5` imports). `tests/script/fengari/vm_test.ts` checks it.
+ * `luaB_type` (release pinned: fengari 0.1.5, vendored in third_party/fengari/).
+ * `tests/script/fengari/vm_test.ts` checks it.
  *
  * @module
  */

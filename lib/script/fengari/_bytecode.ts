@@ -10,7 +10,7 @@ import type { TValue } from "./_direct.ts";
 import type { Instruction } from "./_internals.d.ts";
 // After `_lua.ts`, which loads fengari: its internal modules only load in its own order.
 // @ts-types="./_internals.d.ts"
-import lopcodesModule from "npm:fengari@0.1.5/src/lopcodes.js";
+import lopcodesModule from "../../../third_party/fengari/src/lopcodes.js";
 
 /** fengari's opcodes (lopcodes.js, Lua 5.3), by name. */
 export const ops: Readonly<Record<string, number>> =

@@ -17,11 +17,11 @@ import { appendEntry } from "./_table_append.ts";
 import { LUA_TLNGSTR, LUA_TNUMINT } from "./_tags.ts";
 // After `_lua.ts`, which loads fengari: its internal modules only load in its own order.
 // @ts-types="./_internals.d.ts"
-import lstring from "npm:fengari@0.1.5/src/lstring.js";
+import lstring from "../../../third_party/fengari/src/lstring.js";
 // @ts-types="./_internals.d.ts"
-import lobject from "npm:fengari@0.1.5/src/lobject.js";
+import lobject from "../../../third_party/fengari/src/lobject.js";
 // @ts-types="./_internals.d.ts"
-import ltable from "npm:fengari@0.1.5/src/ltable.js";
+import ltable from "../../../third_party/fengari/src/ltable.js";
 
 /** A Lua string object: its bytes and its table key (computed once, on first use as a key). */
 export interface TString {

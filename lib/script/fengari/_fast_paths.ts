@@ -26,11 +26,14 @@
  */
 
 // The package's entry is not imported here (see above): these are fengari's own internal modules, loaded
-// before it. Full `npm:` specifiers, not import-map names: `deno run <url>` users have no import map.
+// before it, from fengari vendored as one ES module (docs/dependencies.md#fengari-vendored): each
+// `third_party/fengari/src/<name>.js` evaluates fengari's `src/<name>.js` when it is itself evaluated, as the
+// `npm:fengari@0.1.5/src/<name>.js` module did. Relative paths, not import-map names: `deno run <url>` users
+// have no import map.
 // @ts-types="./_internals.d.ts"
-import defs from "npm:fengari@0.1.5/src/defs.js";
+import defs from "../../../third_party/fengari/src/defs.js";
 // @ts-types="./_internals.d.ts"
-import lstring from "npm:fengari@0.1.5/src/lstring.js";
+import lstring from "../../../third_party/fengari/src/lstring.js";
 
 /** Longest string given to one `String.fromCharCode` call (engines limit the argument count). */
 const CHUNK = 8192;

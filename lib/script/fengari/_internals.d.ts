@@ -1,7 +1,8 @@
 /**
  * Types for the fengari-internal modules `_number_spelling_patch.ts` and `_fast_paths.ts` touch
  * (`src/lobject.js`, `src/lstring.js`, `src/defs.js`, `src/ldo.js`, `src/lstate.js`); each exports a CommonJS
- * object, which is the default import. One interface covers the members used from all of them.
+ * object, which is the default import of its module in third_party/fengari/src/. One interface covers the
+ * members used from all of them.
  */
 
 /** A decoded bytecode instruction of a function prototype (lopcodes.js), as the interpreter and its checks read it. */

@@ -9,7 +9,7 @@
 // First, before fengari itself loads: its modules keep the primitives they find when they load.
 import { fastPathsInEffect } from "./_fast_paths.ts";
 // @ts-types="./_fengari.d.ts"
-import fengari from "npm:fengari@0.1.5";
+import fengari from "../../../third_party/fengari/src/fengari.js";
 import "./_number_spelling_patch.ts";
 import { dropFinishedCalls, protectedCall, stackPatchInEffect } from "./_stack_patch.ts";
 import { vmInEffect } from "./_vm.ts";

@@ -14,16 +14,17 @@
 // fengari's internal modules depend on each other circularly and only load in its own order: load the
 // package first, then take the already-loaded internals. The package import is a used binding, not a bare
 // `import "…"`: the bundler (`deno bundle`) drops a side-effect-only import of a package it deems pure.
-// Full `npm:` specifiers, not import-map names: `deno run <url>` users have no import map (docs/install.md).
+// fengari vendored (third_party/fengari/, docs/dependencies.md#fengari-vendored), by relative paths, not
+// import-map names: `deno run <url>` users have no import map (docs/install.md).
 // `_fast_paths.ts` before fengari, whichever module imports this one first (as `_lua.ts` does): fengari's
 // modules keep the primitives they find when they load.
 import { fastPathsInEffect } from "./_fast_paths.ts";
 // @ts-types="./_fengari.d.ts"
-import fengari from "npm:fengari@0.1.5";
+import fengari from "../../../third_party/fengari/src/fengari.js";
 // @ts-types="./_internals.d.ts"
-import lobject from "npm:fengari@0.1.5/src/lobject.js";
+import lobject from "../../../third_party/fengari/src/lobject.js";
 // @ts-types="./_internals.d.ts"
-import lstring from "npm:fengari@0.1.5/src/lstring.js";
+import lstring from "../../../third_party/fengari/src/lstring.js";
 import { formatNumber } from "./_number_text.ts";
 
 if (typeof fengari.lua !== "object" || !fastPathsInEffect()) throw new Error("fengari did not load");

@@ -28,19 +28,19 @@
  */
 
 // @ts-types="./_fengari.d.ts"
-import fengari from "npm:fengari@0.1.5";
+import fengari from "../../../third_party/fengari/src/fengari.js";
 // @ts-types="./_internals.d.ts"
-import ldo from "npm:fengari@0.1.5/src/ldo.js";
+import ldo from "../../../third_party/fengari/src/ldo.js";
 // @ts-types="./_internals.d.ts"
-import lobject from "npm:fengari@0.1.5/src/lobject.js";
+import lobject from "../../../third_party/fengari/src/lobject.js";
 // @ts-types="./_internals.d.ts"
-import lstate from "npm:fengari@0.1.5/src/lstate.js";
+import lstate from "../../../third_party/fengari/src/lstate.js";
 // @ts-types="./_internals.d.ts"
-import lvmModule from "npm:fengari@0.1.5/src/lvm.js";
+import lvmModule from "../../../third_party/fengari/src/lvm.js";
 // @ts-types="./_internals.d.ts"
-import ldebugModule from "npm:fengari@0.1.5/src/ldebug.js";
+import ldebugModule from "../../../third_party/fengari/src/ldebug.js";
 // @ts-types="./_internals.d.ts"
-import llimits from "npm:fengari@0.1.5/src/llimits.js";
+import llimits from "../../../third_party/fengari/src/llimits.js";
 import { LUA_TCCL, LUA_TLCF, LUA_TLCL } from "./_tags.ts";
 
 /** The parts of fengari's `lua_State` and `CallInfo` these functions touch. */

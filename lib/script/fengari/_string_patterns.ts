@@ -313,7 +313,8 @@ const REPLACEMENTS: Record<string, LuaJsFunction> = {
 
 /**
  * Whether the `string` table on top of the stack holds fengari's own functions (not a script's, not another
- * patch's). The release is pinned by every fengari import (`npm:fengari@0.1.5`), as for the other patches.
+ * patch's). The release is pinned (fengari 0.1.5, vendored in third_party/fengari/), as for the other
+ * patches.
  */
 function probe(L: LuaState): boolean {
   for (const [field, name] of Object.entries(ORIGINAL_NAMES)) {

@@ -8,7 +8,7 @@
  */
 
 // @ts-types="./_internals.d.ts"
-import defsModule from "npm:fengari@0.1.5/src/defs.js";
+import defsModule from "../../../third_party/fengari/src/defs.js";
 
 const types = (defsModule as unknown as { constant_types: Record<string, number> }).constant_types;
 

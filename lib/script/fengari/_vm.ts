@@ -31,33 +31,33 @@ import { fastPathsInEffect, newBytes } from "./_fast_paths.ts";
 // Numbers spelled as LuaJIT does before `concat` below checks it, whichever module imports this one first.
 import { NUMBER_SPELLING_PATCHED } from "./_number_spelling_patch.ts";
 // @ts-types="./_fengari.d.ts"
-import fengari from "npm:fengari@0.1.5";
+import fengari from "../../../third_party/fengari/src/fengari.js";
 // @ts-types="./_internals.d.ts"
-import defsModule from "npm:fengari@0.1.5/src/defs.js";
+import defsModule from "../../../third_party/fengari/src/defs.js";
 // @ts-types="./_internals.d.ts"
-import lvmModule from "npm:fengari@0.1.5/src/lvm.js";
+import lvmModule from "../../../third_party/fengari/src/lvm.js";
 // @ts-types="./_internals.d.ts"
-import ldoModule from "npm:fengari@0.1.5/src/ldo.js";
+import ldoModule from "../../../third_party/fengari/src/ldo.js";
 // @ts-types="./_internals.d.ts"
-import lobjectModule from "npm:fengari@0.1.5/src/lobject.js";
+import lobjectModule from "../../../third_party/fengari/src/lobject.js";
 // @ts-types="./_internals.d.ts"
-import lstateModule from "npm:fengari@0.1.5/src/lstate.js";
+import lstateModule from "../../../third_party/fengari/src/lstate.js";
 // @ts-types="./_internals.d.ts"
-import lstringModule from "npm:fengari@0.1.5/src/lstring.js";
+import lstringModule from "../../../third_party/fengari/src/lstring.js";
 // @ts-types="./_internals.d.ts"
-import ltableModule from "npm:fengari@0.1.5/src/ltable.js";
+import ltableModule from "../../../third_party/fengari/src/ltable.js";
 // @ts-types="./_internals.d.ts"
-import ltmModule from "npm:fengari@0.1.5/src/ltm.js";
+import ltmModule from "../../../third_party/fengari/src/ltm.js";
 // @ts-types="./_internals.d.ts"
-import lfuncModule from "npm:fengari@0.1.5/src/lfunc.js";
+import lfuncModule from "../../../third_party/fengari/src/lfunc.js";
 // @ts-types="./_internals.d.ts"
-import ldebugModule from "npm:fengari@0.1.5/src/ldebug.js";
+import ldebugModule from "../../../third_party/fengari/src/ldebug.js";
 // @ts-types="./_internals.d.ts"
-import lopcodesModule from "npm:fengari@0.1.5/src/lopcodes.js";
+import lopcodesModule from "../../../third_party/fengari/src/lopcodes.js";
 // @ts-types="./_internals.d.ts"
-import llimitsModule from "npm:fengari@0.1.5/src/llimits.js";
+import llimitsModule from "../../../third_party/fengari/src/llimits.js";
 // @ts-types="./_internals.d.ts"
-import luaconfModule from "npm:fengari@0.1.5/src/luaconf.js";
+import luaconfModule from "../../../third_party/fengari/src/luaconf.js";
 import { floatText, numberLength, writeNumber } from "./_number_text.ts";
 import type { Instruction } from "./_internals.d.ts";
 import { appendEntry } from "./_table_append.ts";

@@ -1,0 +1,283 @@
+/**
+ * `deno task vendor:fengari`: writes `third_party/fengari/`, fengari 0.1.5 (and the CommonJS packages it
+ * requires: sprintf-js, tmp) as one ES module built by `deno bundle`, plus one small ES module
+ * per fengari module that `lib/script/fengari/` imports.
+ *
+ * ```sh
+ * deno task vendor:fengari                       # rewrite third_party/fengari/
+ * deno task vendor:fengari --out /tmp/fengari    # write elsewhere (tests compare it with the committed copy)
+ * ```
+ *
+ * Why (docs/dependencies.md#fengari-vendored): imported from npm, fengari is CommonJS, and loading it in a
+ * thread's worker isolate sets up Deno's Node module layer (`node:module`, `createRequire`), compiles
+ * CommonJS without a code cache and runs its load-time requires of `fs`, `tmp` (→ `crypto`),
+ * `child_process`, `os` and `readline-sync`: tens of milliseconds of CPU in every worker of a scripted run.
+ * The bundle is plain ES, and after the rewrites below it loads no Node module until a Lua script uses one of
+ * the functions behind them.
+ *
+ * What the bundle keeps from fengari's own loading: every fengari module still runs only when first
+ * required, in the order our code requires it. The entry (`scripts/vendor_fengari_entry.cjs`) exports
+ * functions that require on call, so esbuild's `__commonJS` factories stay lazy, and each
+ * `third_party/fengari/src/<name>.js` calls one of them when it is evaluated: importing it is what importing
+ * `npm:fengari@0.1.5/src/<name>.js` was (`_fast_paths.ts` patches `defs.js` and `lstring.js` before the rest of
+ * fengari loads, and relies on that).
+ *
+ * The rewrites of the bundle, each checked to apply exactly once:
+ * - `__require` of Node's built-ins (`createRequire` from `node:module` in the bundle) becomes a stand-in that
+ *   takes the module from `process.getBuiltinModule` when one of its properties is first read;
+ * - luaconf.js's `require('os').platform()`, read when it loads, becomes `process.platform` (the same value,
+ *   which is all `os.platform()` returns), so that loading luaconf.js loads no `node:os`;
+ * - `tmp` (loslib.js), which fengari requires when it loads and which requires Node's modules when it
+ *   loads, becomes such a stand-in too;
+ * - `readline-sync` (ldblib.js, for `debug.debug`'s prompt) is left out of the bundle: it reads the terminal
+ *   through shell scripts beside its own file, which a bundle does not have. In its place, a prompt that
+ *   keeps the `setDefaultOptions` call ldblib.js makes when it loads, and writes that prompt and reads a line
+ *   of standard input (through `node:fs`) when `debug.debug` asks;
+ * - esbuild's `__commonJS` records each module as its factory runs, and the entry's exports become the named
+ *   exports `fengariModule`, `nodeModulesLoaded` (which stand-ins were loaded) and `modulesEvaluated` (which
+ *   bundled modules ran, in order): the tests read the last two.
+ *
+ * The output depends only on the locked packages in `node_modules/` and this repository (paths in it are
+ * relative to the repository), so a fresh clone anywhere writes the same bytes.
+ *
+ * @module
+ */
+import { parseArgs } from "@std/cli/parse-args";
+import { fromFileUrl } from "@std/path/from-file-url";
+import { join } from "@std/path/join";
+
+/** The repository's root (this file is in `scripts/`). */
+const ROOT = fromFileUrl(new URL("..", import.meta.url));
+/** The bundle's entry, relative to the root (it resolves `fengari` from the root's `node_modules/`). */
+const ENTRY = "scripts/vendor_fengari_entry.cjs";
+/** Where `deno task vendor:fengari` writes by default, relative to the root. */
+const DEFAULT_OUT = "third_party/fengari";
+
+/** The packages in the bundle, as `node_modules/` holds them (fengari's dependencies are linked from its folder). */
+const PACKAGES = [
+  { name: "fengari", dir: "node_modules/.deno/fengari@0.1.5/node_modules/fengari" },
+  { name: "sprintf-js", dir: "node_modules/.deno/fengari@0.1.5/node_modules/sprintf-js" },
+  { name: "tmp", dir: "node_modules/.deno/fengari@0.1.5/node_modules/tmp" },
+] as const;
+
+/** Replaces `__require`: Node's built-ins as stand-ins loaded on first use, recorded in `__nodeModulesLoaded`. */
+const NODE_STAND_INS =
+  `// Added by scripts/vendor_fengari.ts: Node's modules as stand-ins, each loaded when one of its properties is
+// first read (see the header).
+var __nodeModulesLoaded = [];
+var __standIn = (name, load) => {
+  let real;
+  const target = () => {
+    if (real === void 0) {
+      __nodeModulesLoaded.push(name);
+      real = load();
+    }
+    return real;
+  };
+  return new Proxy({}, { get: (_, key) => target()[key], has: (_, key) => key in target() });
+};
+var __require = (name) => name.startsWith("node:")
+  ? __standIn(name, () => process.getBuiltinModule(name))
+  : __standIn("node:module", () => process.getBuiltinModule("node:module")).createRequire(import.meta.url)(name);
+// readline-sync, which ldblib.js requires for debug.debug's prompt, is not bundled: it reads the terminal
+// through shell scripts kept beside its own file. This does what debug.debug asks of it: keep the prompt
+// ldblib.js sets, then write it and read one line of standard input (through node:fs, loaded then). At the
+// end of the input it answers "cont", which ends debug.debug, as Lua's own does there.
+var __linePrompt = () => {
+  let promptText = "> ";
+  return {
+    setDefaultOptions(options) {
+      if (options !== void 0 && typeof options.prompt === "string") promptText = options.prompt;
+      return { prompt: promptText };
+    },
+    prompt() {
+      const fs = __require("node:fs");
+      fs.writeSync(1, promptText);
+      const bytes = [];
+      const byte = new Uint8Array(1);
+      for (;;) {
+        let count;
+        try {
+          count = fs.readSync(0, byte, 0, 1, null);
+        } catch (error) {
+          if (error.code === "EAGAIN") continue;
+          throw error;
+        }
+        if (count === 0 && bytes.length === 0) return "cont";
+        if (count === 0 || byte[0] === 10) break;
+        bytes.push(byte[0]);
+      }
+      if (bytes[bytes.length - 1] === 13) bytes.pop();
+      return new TextDecoder().decode(new Uint8Array(bytes));
+    },
+  };
+};`;
+
+/** Replaces the entry's default export. */
+const EXPORTS =
+  `// Added by scripts/vendor_fengari.ts: the entry's functions by the module's path in the package.
+var __entry = require_vendor_fengari_entry();
+export function fengariModule(path) {
+  const load = __entry[path];
+  if (load === void 0) throw new TypeError(\`fengari module not in the bundle: '\${path}'\`);
+  return load();
+}
+export function nodeModulesLoaded() {
+  return [...__nodeModulesLoaded];
+}
+export function modulesEvaluated() {
+  return [...__modulesEvaluated];
+}`;
+
+/** [what, from, to]: each `from` must occur exactly once in the bundle. */
+const REWRITES: readonly (readonly [string, string, string])[] = [
+  [
+    "createRequire",
+    'import { createRequire as __deno_internal_createRequire } from "node:module";\n' +
+    "var __require = __deno_internal_createRequire(import.meta.url);\n",
+    NODE_STAND_INS + "\n",
+  ],
+  [
+    "luaconf.js's platform",
+    '} else if (__require("node:os").platform() === "win32") {',
+    '} else if (process.platform === "win32") {',
+  ],
+  [
+    "__commonJS",
+    "var __commonJS = (cb, mod) => function __require2() {\n" +
+    "  return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;\n",
+    "var __modulesEvaluated = [];\n" +
+    "var __commonJS = (cb, mod) => function __require2() {\n" +
+    '  if (mod === void 0) __modulesEvaluated.push(__getOwnPropNames(cb)[0].replace(/^.*node_modules\\//, ""));\n' +
+    "  return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;\n",
+  ],
+  ["tmp", "const tmp = require_tmp();", 'const tmp = __standIn("tmp", require_tmp);'],
+  [
+    "readline-sync",
+    'const readlineSync = __require("readline-sync");',
+    "const readlineSync = __linePrompt();",
+  ],
+  ["exports", "export default require_vendor_fengari_entry();", EXPORTS],
+];
+
+/** The types of `fengari.js` (its importers in `lib/` type each module where they import it). */
+const TYPES = `/** The types of fengari.js, generated with it by scripts/vendor_fengari.ts: do not edit. */
+
+/** fengari's module at \`path\` in the package (\`"src/defs.js"\`), evaluated on the first call. */
+export declare function fengariModule(path: string): unknown;
+
+/** The Node modules (and \`tmp\`) loaded so far through their stand-ins, in order. */
+export declare function nodeModulesLoaded(): readonly string[];
+
+/** The bundled CommonJS modules evaluated so far, in order (\`fengari/src/defs.js\`, \`tmp/lib/tmp.js\`). */
+export declare function modulesEvaluated(): readonly string[];
+`;
+
+/** The module paths the entry exports (`src/defs.js`, …), in its order. */
+export function entryPaths(entrySource: string): string[] {
+  return [...entrySource.matchAll(/^exports\["([^"]+)"\] = /gm)].map((match) => match[1]);
+}
+
+function rewrite(bundle: string): string {
+  // esbuild names each module by its real path relative to the working directory: the same in every clone,
+  // unless `node_modules` is a link elsewhere. Keep only the part from `node_modules/.deno/` on.
+  let text = bundle.replace(/(?<=^\/\/ |^ {2}")[^"\n]*?(?=node_modules\/\.deno\/)/gm, "");
+  for (const [what, from, to] of REWRITES) {
+    const count = text.split(from).length - 1;
+    if (count !== 1) throw new Error(`Cannot rewrite the bundle: ${what} occurs ${count} times, not once`);
+    text = text.replace(from, () => to);
+  }
+  // Nothing may import node:module at load: the one use left is the stand-in's, for a Lua script's
+  // `package.loadlib` of a JS file (loadlib.js's lsys_load), which needs Node's require.
+  if (/^import\b/m.test(text) || text.includes("__deno_internal")) {
+    throw new Error("Cannot rewrite the bundle: it still imports a module when it loads");
+  }
+  return text;
+}
+
+async function header(paths: readonly string[]): Promise<string> {
+  const notices: string[] = [];
+  for (const pkg of PACKAGES) {
+    const dir = join(ROOT, pkg.dir);
+    const manifest = JSON.parse(await Deno.readTextFile(join(dir, "package.json")));
+    const licence = (await Deno.readTextFile(join(dir, "LICENSE"))).trim();
+    notices.push(`${pkg.name} ${manifest.version} (${manifest.license}), its LICENSE:\n\n${licence}`);
+  }
+  const body = [
+    "third_party/fengari/fengari.js: fengari 0.1.5 (Lua 5.3 in JavaScript) and the CommonJS packages it requires,",
+    "bundled into one ES module. GENERATED by `deno task vendor:fengari` (scripts/vendor_fengari.ts) from",
+    `${ENTRY}: do not edit by hand, regenerate. Why and how: docs/dependencies.md#fengari-vendored.`,
+    "",
+    "Every fengari module runs when first asked for (fengariModule(path), called by third_party/fengari/src/*.js),",
+    "not when this file loads. Node's modules are stand-ins loaded on first use, through",
+    "process.getBuiltinModule, never through node:module at load.",
+    "",
+    "Modules offered (fengari's paths):",
+    ...paths.map((path) => `- ${path}`),
+    "",
+    "Licence notices of the bundled packages (the bundle's own licence comments follow at its end):",
+    "",
+    ...notices.flatMap((notice) => [notice, ""]),
+  ];
+  const lines = body.join("\n").trimEnd().split("\n");
+  return "/*!\n" +
+    lines.map((line) => (line === "" ? " *" : ` * ${line.replaceAll("*/", "* /")}`)).join("\n") +
+    "\n */\n";
+}
+
+function wrapper(path: string): string {
+  return [
+    `// third_party/fengari/${path}: fengari 0.1.5's ${path}, evaluated when this module is. GENERATED by`,
+    "// `deno task vendor:fengari` (scripts/vendor_fengari.ts): do not edit. See docs/dependencies.md#fengari-vendored.",
+    `import { fengariModule } from "${"../".repeat(path.split("/").length - 1)}fengari.js";`,
+    "",
+    `export default fengariModule(${JSON.stringify(path)});`,
+    "",
+  ].join("\n");
+}
+
+/** Bundles the entry and writes `fengari.js`, `fengari.d.ts` and `src/<name>.js` under `outDir`. */
+export async function vendorFengari(outDir: string): Promise<void> {
+  const paths = entryPaths(await Deno.readTextFile(join(ROOT, ENTRY)));
+  const tmpDir = await Deno.makeTempDir({ prefix: "vendor_fengari_" });
+  try {
+    const bundlePath = join(tmpDir, "bundle.js");
+    const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "bundle",
+        "--quiet",
+        "--platform",
+        "deno",
+        "--format",
+        "esm",
+        // Not bundled: it needs the shell scripts beside its file (see NODE_STAND_INS).
+        "--external",
+        "readline-sync",
+        "-o",
+        bundlePath,
+        ENTRY,
+      ],
+      cwd: ROOT,
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    if (code !== 0) throw new Error(`deno bundle failed:\n${new TextDecoder().decode(stderr)}`);
+    const bundle = rewrite(await Deno.readTextFile(bundlePath));
+    await Deno.mkdir(join(outDir, "src"), { recursive: true });
+    await Deno.writeTextFile(
+      join(outDir, "fengari.js"),
+      (await header(paths)) + '// @ts-self-types="./fengari.d.ts"\n' + bundle,
+    );
+    await Deno.writeTextFile(join(outDir, "fengari.d.ts"), TYPES);
+    for (const path of paths) await Deno.writeTextFile(join(outDir, path), wrapper(path));
+  } finally {
+    await Deno.remove(tmpDir, { recursive: true });
+  }
+}
+
+if (import.meta.main) {
+  const args = parseArgs(Deno.args, { string: ["out"] });
+  const outDir = args.out ?? join(ROOT, DEFAULT_OUT);
+  await vendorFengari(outDir);
+  console.log(`wrote ${outDir}`);
+}
