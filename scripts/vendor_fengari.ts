@@ -29,13 +29,21 @@
  *   which is all `os.platform()` returns), so that loading luaconf.js loads no `node:os`;
  * - `tmp` (loslib.js), which fengari requires when it loads and which requires Node's modules when it
  *   loads, becomes such a stand-in too;
+ * - liolib.js's `process.versions.node > 6`, read when it loads, becomes `false`, its value in Node and Deno
+ *   alike (a version string compared with a number);
+ * - every other reference of the bundled modules to Node's `process` (33 in fengari 0.1.5 and tmp 0.2.7, a
+ *   count the generator checks) reads `fengariProcess` instead: the environment through `Deno.env`,
+ *   `platform` from `Deno.build`, the standard streams and anything else from the real `process` when first
+ *   read. Deno sets Node's `process` up on first use (~13 ms and ~6 MiB in a fresh worker), and fengari reads
+ *   it when it loads and when a state opens its libraries;
  * - `readline-sync` (ldblib.js, for `debug.debug`'s prompt) is left out of the bundle: it reads the terminal
  *   through shell scripts beside its own file, which a bundle does not have. In its place, a prompt that
- *   keeps the `setDefaultOptions` call ldblib.js makes when it loads, and writes that prompt and reads a line
- *   of standard input (through `node:fs`) when `debug.debug` asks;
+ *   fails, as readline-sync did in a load test's threads: `debug.debug` raises an error instead of blocking
+ *   a thread on standard input;
  * - esbuild's `__commonJS` records each module as its factory runs, and the entry's exports become the named
- *   exports `fengariModule`, `nodeModulesLoaded` (which stand-ins were loaded) and `modulesEvaluated` (which
- *   bundled modules ran, in order): the tests read the last two.
+ *   exports `fengariModule`, `fengariProcess`, `nodeModulesLoaded` (which stand-ins were loaded, and
+ *   `"process"` once the real one was read) and `modulesEvaluated` (which bundled modules ran, in order): the
+ *   tests read the last two.
  *
  * The output depends only on the locked packages in `node_modules/` and this repository (paths in it are
  * relative to the repository), so a fresh clone anywhere writes the same bytes.
@@ -45,6 +53,8 @@
 import { parseArgs } from "@std/cli/parse-args";
 import { fromFileUrl } from "@std/path/from-file-url";
 import { join } from "@std/path/join";
+import { dirname } from "@std/path/dirname";
+import { relative } from "@std/path/relative";
 
 /** The repository's root (this file is in `scripts/`). */
 const ROOT = fromFileUrl(new URL("..", import.meta.url));
@@ -60,12 +70,21 @@ const PACKAGES = [
   { name: "tmp", dir: "node_modules/.deno/fengari@0.1.5/node_modules/tmp" },
 ] as const;
 
+/** Where the header names the Deno that wrote the file (tests compare bytes only when built with the same one). */
+export const BUILT_WITH = "Built with Deno ";
+
+/** The last line of the stand-ins: what follows in the bundle is the modules. */
+const PROCESS_EXPORT = "export { __process as fengariProcess };";
+
 /** Replaces `__require`: Node's built-ins as stand-ins loaded on first use, recorded in `__nodeModulesLoaded`. */
 const NODE_STAND_INS =
   `// Added by scripts/vendor_fengari.ts: Node's modules as stand-ins, each loaded when one of its properties is
 // first read (see the header).
 var __nodeModulesLoaded = [];
+var __standIns = new Map();
 var __standIn = (name, load) => {
+  const known = __standIns.get(name);
+  if (known !== void 0) return known;
   let real;
   const target = () => {
     if (real === void 0) {
@@ -74,51 +93,75 @@ var __standIn = (name, load) => {
     }
     return real;
   };
-  return new Proxy({}, { get: (_, key) => target()[key], has: (_, key) => key in target() });
+  const standIn = new Proxy({}, { get: (_, key) => target()[key], has: (_, key) => key in target() });
+  __standIns.set(name, standIn);
+  return standIn;
 };
 var __require = (name) => name.startsWith("node:")
-  ? __standIn(name, () => process.getBuiltinModule(name))
-  : __standIn("node:module", () => process.getBuiltinModule("node:module")).createRequire(import.meta.url)(name);
+  ? __standIn(name, () => globalThis.process.getBuiltinModule(name))
+  : __standIn("node:module", () => globalThis.process.getBuiltinModule("node:module")).createRequire(import.meta.url)(name);
 // readline-sync, which ldblib.js requires for debug.debug's prompt, is not bundled: it reads the terminal
-// through shell scripts kept beside its own file. This does what debug.debug asks of it: keep the prompt
-// ldblib.js sets, then write it and read one line of standard input (through node:fs, loaded then). At the
-// end of the input it answers "cont", which ends debug.debug, as Lua's own does there.
-var __linePrompt = () => {
-  let promptText = "> ";
-  return {
-    setDefaultOptions(options) {
-      if (options !== void 0 && typeof options.prompt === "string") promptText = options.prompt;
-      return { prompt: promptText };
-    },
-    prompt() {
-      const fs = __require("node:fs");
-      fs.writeSync(1, promptText);
-      const bytes = [];
-      const byte = new Uint8Array(1);
-      for (;;) {
-        let count;
-        try {
-          count = fs.readSync(0, byte, 0, 1, null);
-        } catch (error) {
-          if (error.code === "EAGAIN") continue;
-          throw error;
-        }
-        if (count === 0 && bytes.length === 0) return "cont";
-        if (count === 0 || byte[0] === 10) break;
-        bytes.push(byte[0]);
-      }
-      if (bytes[bytes.length - 1] === 13) bytes.pop();
-      return new TextDecoder().decode(new Uint8Array(bytes));
-    },
-  };
-};`;
+// through shell scripts kept beside its own file. In its place, what it did in a load test's threads (which
+// have no terminal; under the documented permissions its fallback cannot run a shell either): debug.debug
+// fails with an error, rather than block a thread on standard input in the middle of a run.
+var __noPrompt = () => ({
+  setDefaultOptions: () => ({}),
+  prompt() {
+    throw new Error("debug.debug() is not supported: a load test's threads have no terminal to read");
+  },
+});
+// fengari's modules read Node's \`process\` when they load and when a state opens its libraries (\`typeof
+// process\`, the environment for luaconf.js's and loadlib.js's settings, the standard streams for liolib.js's
+// files), and Deno sets Node's \`process\` up on first use: ~13 ms and ~6 MiB in a fresh worker. They read
+// this instead: the environment through Deno.env, \`platform\` from Deno.build, and any other property from
+// the real \`process\` when first read (recorded as "process" among the stand-ins loaded).
+var __envValue = (key) => {
+  if (typeof key !== "string") return void 0;
+  try {
+    return Deno.env.get(key);
+  } catch (error) {
+    // Not a valid name (with "=" or NUL): unset. Without --allow-env, fengari fails as it did on Node's process.
+    if (error instanceof TypeError) return void 0;
+    throw error;
+  }
+};
+var __env = new Proxy({}, {
+  get: (_, key) => __envValue(key),
+  has: (_, key) => __envValue(key) !== void 0,
+  getOwnPropertyDescriptor: (_, key) => {
+    const value = __envValue(key);
+    return value === void 0 ? void 0 : { value, writable: true, enumerable: true, configurable: true };
+  },
+  ownKeys: () => Object.keys(Deno.env.toObject()),
+});
+var __realProcess = () => {
+  if (!__nodeModulesLoaded.includes("process")) __nodeModulesLoaded.push("process");
+  return globalThis.process;
+};
+var __process = new Proxy({
+  env: __env,
+  platform: Deno.build.os === "windows" ? "win32" : Deno.build.os,
+  get stdin() { return __realProcess().stdin; },
+  get stdout() { return __realProcess().stdout; },
+  get stderr() { return __realProcess().stderr; },
+}, {
+  get: (target, key) => {
+    if (key in target) return Reflect.get(target, key);
+    const real = __realProcess();
+    const value = Reflect.get(real, key);
+    return typeof value === "function" ? value.bind(real) : value;
+  },
+  set: (target, key, value) => key in target ? Reflect.set(target, key, value) : Reflect.set(__realProcess(), key, value),
+  has: (target, key) => key in target || key in __realProcess(),
+});
+${PROCESS_EXPORT}`;
 
 /** Replaces the entry's default export. */
 const EXPORTS =
   `// Added by scripts/vendor_fengari.ts: the entry's functions by the module's path in the package.
 var __entry = require_vendor_fengari_entry();
 export function fengariModule(path) {
-  const load = __entry[path];
+  const load = Object.hasOwn(__entry, path) ? __entry[path] : void 0;
   if (load === void 0) throw new TypeError(\`fengari module not in the bundle: '\${path}'\`);
   return load();
 }
@@ -153,9 +196,15 @@ const REWRITES: readonly (readonly [string, string, string])[] = [
   ],
   ["tmp", "const tmp = require_tmp();", 'const tmp = __standIn("tmp", require_tmp);'],
   [
+    "liolib.js's versions",
+    "var prepare_string_for_write = process.versions.node > 6 ?",
+    // A version string ("22.14.0") compared with a number is false, in Node as in Deno: Buffer.from is taken.
+    "var prepare_string_for_write = false ?",
+  ],
+  [
     "readline-sync",
     'const readlineSync = __require("readline-sync");',
-    "const readlineSync = __linePrompt();",
+    "const readlineSync = __noPrompt();",
   ],
   ["exports", "export default require_vendor_fengari_entry();", EXPORTS],
 ];
@@ -166,8 +215,15 @@ const TYPES = `/** The types of fengari.js, generated with it by scripts/vendor_
 /** fengari's module at \`path\` in the package (\`"src/defs.js"\`), evaluated on the first call. */
 export declare function fengariModule(path: string): unknown;
 
-/** The Node modules (and \`tmp\`) loaded so far through their stand-ins, in order. */
+/** The Node modules (and \`tmp\`, and \`"process"\` for Node's \`process\`) loaded so far through their stand-ins, in order. */
 export declare function nodeModulesLoaded(): readonly string[];
+
+/**
+ * What fengari's modules read as Node's \`process\`: the environment through Deno.env, \`platform\`, and the
+ * standard streams as configurable getters (which lib/script/fengari/_deferred_std_streams.ts replaces while
+ * a state opens its libraries); any other property is the real \`process\`'s.
+ */
+export declare const fengariProcess: Record<string, unknown>;
 
 /** The bundled CommonJS modules evaluated so far, in order (\`fengari/src/defs.js\`, \`tmp/lib/tmp.js\`). */
 export declare function modulesEvaluated(): readonly string[];
@@ -178,17 +234,43 @@ export function entryPaths(entrySource: string): string[] {
   return [...entrySource.matchAll(/^exports\["([^"]+)"\] = /gm)].map((match) => match[1]);
 }
 
+/**
+ * The bundled modules' references to Node's `process` (fengari's, and tmp's and sprintf-js's), which read
+ * `__process` instead (see NODE_STAND_INS): an identifier `process` not after a `.` (a property) nor before a
+ * `:` (an object key), outside the stand-ins' own code.
+ */
+const PROCESS_REFERENCE = /(?<![.\w$])process\b(?!\s*:)/g;
+/** How many there are in fengari 0.1.5 and tmp 0.2.7: another count means new uses to look at. */
+const PROCESS_REFERENCES = 33;
+
 function rewrite(bundle: string): string {
   // esbuild names each module by its real path relative to the working directory: the same in every clone,
-  // unless `node_modules` is a link elsewhere. Keep only the part from `node_modules/.deno/` on.
-  let text = bundle.replace(/(?<=^\/\/ |^ {2}")[^"\n]*?(?=node_modules\/\.deno\/)/gm, "");
+  // unless `node_modules` is a link elsewhere (then named after where it points). Keep only the part from
+  // `node_modules/.deno/` on.
+  const real = relative(ROOT, Deno.realPathSync(join(ROOT, "node_modules")));
+  let text = real === "node_modules" ? bundle : bundle.replaceAll(`${real}/.deno/`, "node_modules/.deno/");
+  text = text.replace(/(?<=^\/\/ |^ {2}")[^"\n]*?(?=node_modules\/\.deno\/)/gm, "");
+  if (text.includes(ROOT) || text.includes("../")) {
+    throw new Error("Cannot rewrite the bundle: a path outside the repository is left in it");
+  }
   for (const [what, from, to] of REWRITES) {
     const count = text.split(from).length - 1;
     if (count !== 1) throw new Error(`Cannot rewrite the bundle: ${what} occurs ${count} times, not once`);
     text = text.replace(from, () => to);
   }
-  // Nothing may import node:module at load: the one use left is the stand-in's, for a Lua script's
-  // `package.loadlib` of a JS file (loadlib.js's lsys_load), which needs Node's require.
+  // The modules, after the stand-ins (which end with their export), read `__process`.
+  const at = text.indexOf(PROCESS_EXPORT) + PROCESS_EXPORT.length;
+  const modules = text.slice(at);
+  const references = modules.match(PROCESS_REFERENCE)?.length ?? 0;
+  if (references !== PROCESS_REFERENCES) {
+    throw new Error(
+      `Cannot rewrite the bundle: ${references} references to process, not ${PROCESS_REFERENCES}`,
+    );
+  }
+  text = text.slice(0, at) + modules.replace(PROCESS_REFERENCE, "__process");
+  // Nothing may import node:module at load: the one use left is the stand-in's, for `package.loadlib` of a JS
+  // file (loadlib.js's lsys_load), which the compatibility layer removes (and which createRequire could not
+  // serve from an https: module anyway).
   if (/^import\b/m.test(text) || text.includes("__deno_internal")) {
     throw new Error("Cannot rewrite the bundle: it still imports a module when it loads");
   }
@@ -207,10 +289,12 @@ async function header(paths: readonly string[]): Promise<string> {
     "third_party/fengari/fengari.js: fengari 0.1.5 (Lua 5.3 in JavaScript) and the CommonJS packages it requires,",
     "bundled into one ES module. GENERATED by `deno task vendor:fengari` (scripts/vendor_fengari.ts) from",
     `${ENTRY}: do not edit by hand, regenerate. Why and how: docs/dependencies.md#fengari-vendored.`,
+    `${BUILT_WITH}${Deno.version.deno} (its bundler decides the bytes).`,
     "",
     "Every fengari module runs when first asked for (fengariModule(path), called by third_party/fengari/src/*.js),",
     "not when this file loads. Node's modules are stand-ins loaded on first use, through",
-    "process.getBuiltinModule, never through node:module at load.",
+    "process.getBuiltinModule, never through node:module at load; Node's process is read only for what",
+    "Deno's own APIs do not give (fengariProcess).",
     "",
     "Modules offered (fengari's paths):",
     ...paths.map((path) => `- ${path}`),
@@ -239,7 +323,9 @@ function wrapper(path: string): string {
 /** Bundles the entry and writes `fengari.js`, `fengari.d.ts` and `src/<name>.js` under `outDir`. */
 export async function vendorFengari(outDir: string): Promise<void> {
   const paths = entryPaths(await Deno.readTextFile(join(ROOT, ENTRY)));
-  const tmpDir = await Deno.makeTempDir({ prefix: "vendor_fengari_" });
+  // Beside the output, which the caller may write (the system's temporary folder need not be /tmp).
+  await Deno.mkdir(dirname(outDir), { recursive: true });
+  const tmpDir = await Deno.makeTempDir({ dir: dirname(outDir), prefix: ".vendor_fengari_" });
   try {
     const bundlePath = join(tmpDir, "bundle.js");
     const { code, stderr } = await new Deno.Command(Deno.execPath(), {
@@ -263,6 +349,10 @@ export async function vendorFengari(outDir: string): Promise<void> {
     }).output();
     if (code !== 0) throw new Error(`deno bundle failed:\n${new TextDecoder().decode(stderr)}`);
     const bundle = rewrite(await Deno.readTextFile(bundlePath));
+    // No module of an earlier entry may stay behind (fengari.js and fengari.d.ts are written over).
+    await Deno.remove(join(outDir, "src"), { recursive: true }).catch((error) => {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    });
     await Deno.mkdir(join(outDir, "src"), { recursive: true });
     await Deno.writeTextFile(
       join(outDir, "fengari.js"),

@@ -3,8 +3,15 @@
 /** fengari's module at `path` in the package (`"src/defs.js"`), evaluated on the first call. */
 export declare function fengariModule(path: string): unknown;
 
-/** The Node modules (and `tmp`) loaded so far through their stand-ins, in order. */
+/** The Node modules (and `tmp`, and `"process"` for Node's `process`) loaded so far through their stand-ins, in order. */
 export declare function nodeModulesLoaded(): readonly string[];
+
+/**
+ * What fengari's modules read as Node's `process`: the environment through Deno.env, `platform`, and the
+ * standard streams as configurable getters (which lib/script/fengari/_deferred_std_streams.ts replaces while
+ * a state opens its libraries); any other property is the real `process`'s.
+ */
+export declare const fengariProcess: Record<string, unknown>;
 
 /** The bundled CommonJS modules evaluated so far, in order (`fengari/src/defs.js`, `tmp/lib/tmp.js`). */
 export declare function modulesEvaluated(): readonly string[];

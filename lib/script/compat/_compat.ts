@@ -5,10 +5,8 @@
  * @module
  */
 
-// The entry point of the one function, not the package's mod.ts (~70 modules each Lua state would load at
-// start: docs/benchmarks.md#start-up-cost).
-import { resolve } from "jsr:@std/path@1.1.6/resolve";
-import process from "node:process";
+import { absolutePath } from "./_paths.ts";
+import type nodeProcess from "node:process";
 import {
   lauxlib,
   lua,
@@ -112,7 +110,7 @@ export function installCompat(L: LuaState, options: CompatOptions): LuaFiles {
   // sizeable part of each state's start (docs/benchmarks.md#fengari-lua-in-javascript).
   const status = lauxlib.luaL_loadbufferx(L, compatBytecode(), null, "=[wrk compat]", "b");
   if (status !== lua.LUA_OK) throw new Error(`compat.lua does not load: ${lua.lua_tolstring(L, -1)}`);
-  const files = new LuaFiles({ paths: (options.writePaths ?? []).map((path) => resolve(path)) });
+  const files = new LuaFiles({ paths: (options.writePaths ?? []).map((path) => absolutePath(path)) });
   lua.lua_createtable(L, 0, 12);
   for (const [name, helper] of Object.entries(files.helpers())) setField(L, name, helper);
   setField(L, "writer", makeWriterFactory(options.write, writeError));
@@ -314,9 +312,13 @@ function collectgarbage(L: LuaState): number {
   }
 }
 
-/** `os.clock()`: CPU time of the process in seconds, as C's `clock()` (fengari gives wall time). */
+/**
+ * `os.clock()`: CPU time of the process in seconds, as C's `clock()` (fengari gives wall time). Node's
+ * `process`, read here only: Deno sets it up on first use, at a cost a state's start need not pay
+ * (docs/dependencies.md#fengari-vendored).
+ */
 function osClock(L: LuaState): number {
-  const usage = process.cpuUsage();
+  const usage = (globalThis as unknown as { process: typeof nodeProcess }).process.cpuUsage();
   lua.lua_pushnumber(L, (usage.user + usage.system) / 1e6);
   return 1;
 }

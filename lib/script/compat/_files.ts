@@ -14,9 +14,7 @@
  */
 // The functions' own entry points, not the package's mod.ts (~70 modules each Lua state would load at start:
 // docs/benchmarks.md#start-up-cost).
-import { isAbsolute } from "jsr:@std/path@1.1.6/is-absolute";
-import { relative } from "jsr:@std/path@1.1.6/relative";
-import { resolve } from "jsr:@std/path@1.1.6/resolve";
+import { absolutePath, isAbsolute, relative } from "./_paths.ts";
 import { lauxlib, lua, type LuaJsFunction, type LuaState, raise } from "../fengari/_lua.ts";
 import { toText } from "./_to_text.ts";
 
@@ -190,7 +188,7 @@ export class LuaFiles {
 
   /** Null when the state may write `path`, else why not; `verb` names what the script tried. */
   #refusal(path: string, verb: string): string | null {
-    const absolute = resolve(path);
+    const absolute = absolutePath(path);
     if (this.#access.paths.length > 0) {
       if (this.#access.paths.some((root) => within(root, absolute))) return null;
     } else {

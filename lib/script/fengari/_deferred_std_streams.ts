@@ -1,6 +1,7 @@
 /**
  * fengari's `luaopen_io` (liolib.js, run by `luaL_openlibs`) reads `process.stdin`, `process.stdout` and
- * `process.stderr` for its three standard files. In a fresh isolate (a thread's worker) the first read of one
+ * `process.stderr` for its three standard files (of `fengariProcess`, what the vendored fengari reads as Node's
+ * `process`: third_party/fengari/, docs/dependencies.md#fengari-vendored). In a fresh isolate (a thread's worker) the first read of one
  * of Node's standard streams sets up Node's stream machinery: several milliseconds of every scripted run's
  * start-up (docs/benchmarks.md#start-up-of-a-scripted-run-2026-12-06), for files that the compatibility layer
  * replaces at once (`io.stdin`, `io.stdout`, `io.stderr` and every `io` function: lua/compat.lua). fengari's
@@ -15,7 +16,7 @@
  * @module
  */
 
-import process from "node:process";
+import { fengariProcess as process } from "../../../third_party/fengari/fengari.js";
 
 const STREAMS = ["stdin", "stdout", "stderr"] as const;
 
