@@ -50,9 +50,14 @@ import "./lib/worker/worker_main.ts";
  * `deno task bundle` minifies: measured at -t4, about 19 MiB per thread unminified, 16 MiB minified, 15 MiB
  * from source.
  */
-const WORKER_MODULE: string = import.meta.url.endsWith("/cli.ts")
+const WORKER_MODULE: string = unbundled()
   ? new URL("./lib/worker/worker_main.ts", import.meta.url).href
   : import.meta.url;
+
+/** Whether this module is still `cli.ts` (not inlined in a bundle, whose entry is bundle.ts). */
+function unbundled(): boolean {
+  return import.meta.url.endsWith("/cli.ts");
+}
 
 /**
  * A signal this soon after the first is the same Ctrl-C, not a second one. A terminal sends SIGINT to its whole
@@ -423,7 +428,14 @@ async function identityOf(config: Config): Promise<string | null> {
   }
 }
 
-/** The program: {@linkcode main} with this process's arguments, then exit with its code. */
+/**
+ * The program: {@linkcode main} with this process's arguments, then exit with its code.
+ *
+ * @example Start the command line from another entry (bundle.ts, the bundle's)
+ * ```ts ignore
+ * if (import.meta.main && !isWorkerScope()) await runCommandLine();
+ * ```
+ */
 export async function runCommandLine(): Promise<never> {
   try {
     Deno.exit(await main(Deno.args));
@@ -436,4 +448,4 @@ export async function runCommandLine(): Promise<never> {
 
 // In a worker `import.meta.main` is true as well: there the import of worker_main.ts above is the whole job. In
 // the bundle, this file is not the entry: bundle.ts starts the program.
-if (import.meta.main && import.meta.url.endsWith("/cli.ts") && !isWorkerScope()) await runCommandLine();
+if (import.meta.main && unbundled() && !isWorkerScope()) await runCommandLine();

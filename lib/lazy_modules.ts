@@ -3,8 +3,8 @@
  * needed. Without `--unstable-lazy-dynamic-imports`, `deno run` follows every dynamic import of a string
  * literal before the program starts, in the main thread and in each worker: it reads and prepares those
  * modules and sets up the npm packages they reach (fengari for the Lua layer, hdr-histogram-js for the merge
- * and the result files), whether the run uses them or not. That cost every run ~30 ms of CPU and ~5 MiB of
- * memory (docs/benchmarks.md#start-up-cost); a computed URL is seen only when it is loaded. So `cli.ts` and
+ * and the result files), whether the run uses them or not. That cost every run ~30 ms of CPU and ~4 MiB of
+ * memory (docs/benchmarks.md#fixed-costs-modules-on-demand-fengari-vendored-repeated-heads-for-hooks-2026-12-06-late); a computed URL is seen only when it is loaded. So `cli.ts` and
  * `lib/` load these modules through {@linkcode loadModule} and import no module of ours by a literal
  * dynamic import (tests/architecture_test.ts). A caller names the module by its path under `lib/` and gives
  * its type as `typeof import()` of the same file (a test checks that the two agree): the type is the
@@ -56,21 +56,27 @@ let loaders: ModuleLoaders = {
 };
 
 /**
- * Loads the module at `path` under `lib/` (each later call resolves to the same module); `Module` is its type,
- * `typeof import()` of the same file.
+ * Loads the module at `path` under `lib/` (each later call resolves to the same module). `Module` is its type:
+ * the caller writes it as the type of the same file's module, `typeof` an import expression of that file's
+ * path, which `tests/architecture_test.ts` checks against `path`.
  *
- * @example
+ * @example Load the command line's parser (in cli.ts)
  * ```ts ignore
- * import { loadModule } from "./lazy_modules.ts";
- *
- * const { parseArgs } = await loadModule<typeof import("./config/parse_args.ts")>("config/parse_args.ts");
+ * const { parseArgs } = await loadModule<ParseArgsModule>("config/parse_args.ts");
  * ```
  */
 export function loadModule<Module>(path: LazyModulePath): Promise<Module> {
   return loaders[path]() as Promise<Module>;
 }
 
-/** Makes {@linkcode loadModule} use `literal`: a bundled program's literal imports (`lib/bundled_modules.ts`). */
+/**
+ * Makes {@linkcode loadModule} use `literal`: a bundled program's literal imports (`lib/bundled_modules.ts`).
+ *
+ * @example Hand a bundler the modules (lib/bundled_modules.ts does it with a literal import for every path)
+ * ```ts ignore
+ * provideModuleLoaders(literalLoaders);
+ * ```
+ */
 export function provideModuleLoaders(literal: ModuleLoaders): void {
   loaders = literal;
 }

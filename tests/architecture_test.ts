@@ -84,10 +84,29 @@ Deno.test("lib/stats and lib/report are pure: no Deno API, no timers", async () 
   assertEquals(impure, []);
 });
 
-Deno.test("the module every thread loads (cli.ts, by static imports) imports no node: module", async () => {
-  // Each node: module a thread loads costs it ~1.5–2 MiB (docs/benchmarks.md#memory-per-thread): those the
-  // command line needs (node:util, node:dns) are imported dynamically, where they are used.
-  const outcome = await runDeno(["info", "--json", "cli.ts"]);
+for (
+  const [root, why] of [
+    [
+      "cli.ts",
+      // Each node: module a thread loads costs it ~1.5–2 MiB (docs/benchmarks.md#memory-per-thread): those the
+      // command line needs (node:util, node:dns) are imported dynamically, where they are used.
+      "the module every thread loads (cli.ts, by static imports)",
+    ],
+    [
+      "lib/script/thread_script.ts",
+      // The Lua layer reads Node's process only where a script asks for what Deno's APIs do not give
+      // (docs/dependencies.md#fengari-vendored): its set-up costs a fresh worker ~13 ms and ~6 MiB.
+      "the Lua layer a scripted thread loads (lib/script/thread_script.ts, by static imports)",
+    ],
+  ] as const
+) {
+  Deno.test(`${why} imports no node: module`, async () => {
+    await assertNoStaticNodeImport(root);
+  });
+}
+
+async function assertNoStaticNodeImport(rootPath: string): Promise<void> {
+  const outcome = await runDeno(["info", "--json", rootPath]);
   assertEquals(outcome.code, 0, outcome.stderr);
   const modules = new Map(
     (JSON.parse(outcome.stdout) as { roots: string[]; modules: StaticModuleInfo[] }).modules.map((m) => [
@@ -95,7 +114,7 @@ Deno.test("the module every thread loads (cli.ts, by static imports) imports no 
       m,
     ]),
   );
-  const root = new URL(`file://${ROOT}cli.ts`).href;
+  const root = new URL(`file://${ROOT}${rootPath}`).href;
   const seen = new Set<string>();
   const pending = [root];
   while (pending.length > 0) {
@@ -108,7 +127,7 @@ Deno.test("the module every thread loads (cli.ts, by static imports) imports no 
     }
   }
   assertEquals([...seen].filter((specifier) => specifier.startsWith("node:")), []);
-});
+}
 
 interface StaticModuleInfo {
   specifier: string;
@@ -190,6 +209,11 @@ Deno.test("each module loaded on demand is named by the file its type comes from
         if (match[1] !== match[2]) mismatches.push(`${file}: ${match[0]}`);
       }
     } else {
+      if (file === "lib/lazy_modules.ts") {
+        const keyed = [...code.matchAll(/"([^"]+)": \(\) => import\(new URL\("\.\/([^"]+)"/g)];
+        assertEquals(keyed.length, 14, "lib/lazy_modules.ts's loaders");
+        for (const match of keyed) if (match[1] !== match[2]) mismatches.push(`${file}: ${match[0]}`);
+      }
       for (const match of code.matchAll(/(?<!typeof )import\("(\.{1,2}\/[^"]+)"\)/g)) {
         literal.push(`${file}: ${match[0]}`);
       }

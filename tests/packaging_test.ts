@@ -31,7 +31,10 @@ Deno.test("deno task bundle makes one file that runs the CLI, its threads and a 
   const scriptDir = await Deno.makeTempDir({ prefix: "wrk-deno-script-" });
   const server = countingServer();
   try {
-    const built = await bundle("bundle.ts", `${buildDir}/wrk-deno.js`);
+    // The task's own entry: a bundle of cli.ts would start nothing (its module is not cli.ts there).
+    const entry = taskArgs("bundle", denoConfig).at(-1)!;
+    assertEquals(entry, "bundle.ts");
+    const built = await bundle(entry, `${buildDir}/wrk-deno.js`);
     assertEquals(built.code, 0, built.stderr);
     const file = `${runDir}/wrk-deno.js`;
     await Deno.copyFile(`${buildDir}/wrk-deno.js`, file);
@@ -156,16 +159,21 @@ Deno.test("a library program bundled into one file runs its threads from its own
     const file = `${dir}/program.js`;
     const built = await bundle("tests/fixtures/packaging/library_program.ts", file);
     assertEquals(built.code, 0, built.stderr);
+    // With a script: its threads load the Lua layer, which only lib/bundled_modules.ts puts in the file.
+    const script = `${dir}/counter.lua`;
+    await Deno.copyFile(`${FIXTURES}counter.lua`, script);
     const { code, stdout, stderr } = await runDeno(
       [
         "run",
         "--allow-net",
         "--allow-env",
-        `--allow-read=${file}`,
+        `--allow-read=${file},${script}`,
         file,
         "-t2",
         "-c2",
         "-d300ms",
+        "-s",
+        script,
         server.url,
       ],
       { cwd: dir },

@@ -21,7 +21,7 @@ const MAX_REPEATED_HEAD_BYTES = 512;
 const words = new Int32Array(MAX_REPEATED_HEAD_BYTES >> 2);
 const bytes = new Uint8Array(words.buffer);
 
-/** Header offsets are kept for heads with at most this many headers (512 bytes hold few more). */
+/** Header offsets are kept for heads with at most this many headers (more are parsed each time for a hook). */
 const MAX_KEPT_HEADERS = 64;
 
 /** What the parse of the kept head decided; `length` 0 while none is kept. */
