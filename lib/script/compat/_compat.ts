@@ -18,9 +18,17 @@ import {
 } from "../fengari/_lua.ts";
 import { compatBytecode } from "./_compat_luac.ts";
 import { newBytes } from "../fengari/_fast_paths.ts";
-import { newString, pushString } from "../fengari/_direct.ts";
+import {
+  argumentAt,
+  baseType,
+  newString,
+  pushString,
+  rawLength,
+  type Table,
+  type TString,
+} from "../fengari/_direct.ts";
 import { makeStringFormat } from "./_string_format.ts";
-import { luaTostring, toText } from "./_to_text.ts";
+import { luaTostring, numberBytes, toText } from "./_to_text.ts";
 import { makeBitLibrary } from "./_bit.ts";
 import { LuaFiles } from "./_files.ts";
 import { LuaJitRandom } from "./_luajit_random.ts";
@@ -150,8 +158,11 @@ function join(
   const out = allocate(length);
   let offset = 0;
   for (const piece of pieces) {
-    out.set(piece, offset);
-    offset += piece.length;
+    const n = piece.length;
+    // A short piece by hand: `set()` is a call into the runtime, dearer than copying a few bytes.
+    if (n > 24) out.set(piece, offset);
+    else for (let i = 0; i < n; i++) out[offset + i] = piece[i];
+    offset += n;
   }
   return out;
 }
@@ -221,27 +232,53 @@ function makeWrite(write: (bytes: Uint8Array) => void, isMethod: boolean): LuaJs
   };
 }
 
-/** `table.concat(t [, sep [, i [, j]]])` with LuaJIT's number spelling (fengari's gives `1.0`). */
+/** How many `table.concat` calls read a table without a metatable directly, for tests. */
+export const tableConcatProbe = { direct: 0 };
+
+const NO_SEPARATOR = new Uint8Array(0);
+
+/**
+ * `table.concat(t [, sep [, i [, j]]])` with LuaJIT's number spelling (fengari's gives `1.0`). A table
+ * without a metatable is read in its own entries (`_direct.ts`), as `lua_geti` would read it without
+ * `__index` and `#t` without `__len`; no Lua code runs meanwhile (only strings and numbers are joined), so
+ * none can give it one. Anything else (a metatable, a value that is neither) goes through the API.
+ */
 function tableConcat(L: LuaState): number {
   if (lua.lua_type(L, 1) !== lua.LUA_TTABLE) lauxlib.luaL_checktype(L, 1, lua.LUA_TTABLE);
-  const separator = lua.lua_isnoneornil(L, 2) ? new Uint8Array(0) : lauxlib.luaL_checklstring(L, 2);
+  const separator = lua.lua_isnoneornil(L, 2) ? NO_SEPARATOR : lauxlib.luaL_checklstring(L, 2);
   const first = lauxlib.luaL_optinteger(L, 3, 1);
-  const last = lua.lua_isnoneornil(L, 4) ? lauxlib.luaL_len(L, 1) : lauxlib.luaL_checkinteger(L, 4);
+  const table = argumentAt(L, 1)!.value as Table;
+  const plain = table.metatable === null;
+  const last = !lua.lua_isnoneornil(L, 4)
+    ? lauxlib.luaL_checkinteger(L, 4)
+    : plain
+    ? rawLength(table)
+    : lauxlib.luaL_len(L, 1);
+  if (plain) tableConcatProbe.direct++;
   const pieces: Uint8Array[] = [];
   let length = 0;
   for (let i = first; i <= last; i++) {
-    const type = lua.lua_geti(L, 1, i);
-    if (type !== lua.LUA_TSTRING && type !== lua.LUA_TNUMBER) {
-      raise(L, `invalid value (${typeName(L, -1)}) at index ${i} in table for 'concat'`);
+    let text: Uint8Array;
+    const value = plain ? table.strong.get(i)?.value : undefined;
+    const valueType = value === undefined ? lua.LUA_TNIL : baseType(value);
+    if (valueType === lua.LUA_TSTRING) {
+      text = (value!.value as TString).realstring;
+    } else if (valueType === lua.LUA_TNUMBER) {
+      text = numberBytes(value!.value as number);
+    } else {
+      const type = lua.lua_geti(L, 1, i);
+      if (type !== lua.LUA_TSTRING && type !== lua.LUA_TNUMBER) {
+        raise(L, `invalid value (${typeName(L, -1)}) at index ${i} in table for 'concat'`);
+      }
+      text = toText(L, -1);
+      lua.lua_pop(L, 1);
     }
     if (i > first && separator.length > 0) {
       pieces.push(separator);
       length += separator.length;
     }
-    const text = toText(L, -1);
     pieces.push(text);
     length += text.length;
-    lua.lua_pop(L, 1);
   }
   // Joined straight into the new string's bytes, which the string then owns (no copy).
   pushString(L, newString(L, join(pieces, length, newBytes)));

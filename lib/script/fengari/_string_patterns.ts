@@ -4,7 +4,8 @@
  * through `luaL_addchar`, and each append makes a `subarray()` (an object) of its buffer: a JSON encoder
  * escaping strings with `gsub` spent a quarter of its time there and in the garbage collector
  * (docs/benchmarks.md#fengari-lua-in-javascript). Here the result grows in a reused buffer and is copied
- * once into the new string; captures are pushed without intermediate copies.
+ * once into the new string (or, when nothing was replaced, is the subject itself: most of the strings such an
+ * encoder escapes need no escape); captures are pushed without intermediate copies.
  *
  * Installed per state by {@linkcode installStringPatterns}, behind a probe: only when fengari is the release
  * these were checked against (0.1.5) and the state's `string` table still holds fengari's own four functions.
@@ -16,7 +17,7 @@
 
 import { lauxlib, lua, type LuaJsFunction, type LuaState, raise } from "./_lua.ts";
 import { newBytes } from "./_fast_paths.ts";
-import { newString, pushString, type TString } from "./_direct.ts";
+import { argumentAt, newString, pushString, type TString } from "./_direct.ts";
 import {
   acquireMatchState,
   CAP_POSITION,
@@ -39,10 +40,10 @@ const ORIGINAL_NAMES: Record<string, string> = {
 const L_ESC = 37;
 
 /**
- * How often `gsub` took the path for a pattern of one single-character class (`singleClassMembers`), for
- * tests.
+ * How often `gsub` took the path for a pattern of one single-character class (`singleClassMembers`), and how
+ * often it returned its subject unchanged (no match replaced, no copy), for tests.
  */
-export const patternProbe = { gsubSingleClass: 0 };
+export const patternProbe = { gsubSingleClass: 0, gsubUnchanged: 0 };
 
 /** The one-byte strings, made once each: a capture of one byte (gsub's `%c` match) needs no new string. */
 const oneByteStrings: (TString | undefined)[] = new Array(256);
@@ -267,9 +268,9 @@ export function stringGsub(L: LuaState): number {
     while (n < maxS && s < srcl) {
       let run = s;
       while (run < srcl && members[src[run]] === 0) run++;
+      if (run === srcl) break; // the rest is copied after the loop
       ms.append(src, s, run);
       s = run;
-      if (s === srcl) break;
       n++;
       if (plainNews) ms.append(news!, 0, news!.length);
       else if (news !== null) addString(ms, news, s, s + 1);
@@ -290,6 +291,15 @@ export function stringGsub(L: LuaState): number {
       ms.appendByte(src[s++]);
     } else break;
     if (anchor) break;
+  }
+  if (n === 0) {
+    // Nothing replaced: the result is the subject's bytes, and a Lua string is a value (no identity to tell
+    // a copy from the original), so the subject itself is the result, without a copy.
+    releaseMatchState(ms);
+    patternProbe.gsubUnchanged++;
+    pushString(L, argumentAt(L, 1)!.value as TString);
+    lua.lua_pushinteger(L, 0);
+    return 2;
   }
   ms.append(src, s, srcl);
   const length = ms.outLength;

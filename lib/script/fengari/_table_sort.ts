@@ -2,8 +2,10 @@
  * `table.sort(t)` without a comparison function, on a plain array of strings (or of numbers of one kind), sorted
  * in JavaScript: fengari 0.1.5's sort reads and writes every element through the API (`lua_geti`,
  * `lua_seti`) and compares through `lua_compare`, several calls per comparison; a JSON encoder sorting its keys
- * spent about 6 % of a request there (docs/benchmarks.md#scripts). Anything else (a comparison function, a
- * metatable, mixed types, NaN, integers mixed with floats, -0) goes to fengari's own sort, unchanged.
+ * spent about 6 % of a request there (docs/benchmarks.md#scripts). The elements are read and written in the
+ * table's own entries (`_direct.ts`), not pushed and popped through the API one by one. Anything else (a
+ * comparison function, a metatable, mixed types, NaN, integers mixed with floats, -0) goes to fengari's own
+ * sort, unchanged.
  *
  * The result is the one fengari gives: strings compare by bytes in both (fengari's `l_strcmp` compares the
  * table keys of `_fast_paths.ts`, which order as the bytes do), and elements that compare equal here cannot be
@@ -14,13 +16,18 @@
  */
 
 import { lua, type LuaJsFunction, type LuaState } from "./_lua.ts";
-import { keyOf, pushString, topString, type TString } from "./_direct.ts";
+import { argumentAt, baseType, keyOf, rawLength, type Table, type TString, type TValue } from "./_direct.ts";
+import { LUA_TNUMFLT, LUA_TNUMINT } from "./_tags.ts";
+
+/** How many sorts were done here, on the table's entries in place, for tests. */
+export const sortProbe = { direct: 0 };
 
 /** Longest array sorted here; longer ones go to fengari (no reason, other than bounding the copy). */
 const MAX_ELEMENTS = 1 << 20;
 
-/** A string element and its sort key (`|` + its bytes as Latin-1). */
+/** A string element (its type tag kept) and its sort key (`|` + its bytes as Latin-1). */
 interface Keyed {
+  type: number;
   ts: TString;
   key: string;
 }
@@ -35,53 +42,58 @@ function byValue(a: number, b: number): number {
 
 /** Sorts `t[1..n]` here when it is a case this handles; false (nothing changed) otherwise. */
 function sortHere(L: LuaState): boolean {
-  if (lua.lua_type(L, 1) !== lua.LUA_TTABLE || !lua.lua_isnoneornil(L, 2)) return false;
-  if (lua.lua_getmetatable(L, 1)) {
-    lua.lua_pop(L, 1);
-    return false;
-  }
-  const n = lua.lua_rawlen(L, 1);
+  const t = argumentAt(L, 1);
+  if (t === undefined || t.type !== lua.LUA_TTABLE) return false;
+  const comparator = argumentAt(L, 2);
+  if (comparator !== undefined && comparator.type !== lua.LUA_TNIL) return false;
+  const table = t.value as Table;
+  if (table.metatable !== null) return false;
+  const n = rawLength(table);
   if (n < 2 || n > MAX_ELEMENTS) return false;
-  const firstType = lua.lua_rawgeti(L, 1, 1);
-  lua.lua_pop(L, 1);
+  // The table's own entries, read and written in place (`_direct.ts`), as `lua_rawgeti`/`lua_rawseti` would:
+  // every `t[i]` of 1..n is checked to be there (not nil), so each write replaces a present value.
+  const entries: TValue[] = new Array(n);
+  for (let i = 1; i <= n; i++) {
+    const value = table.strong.get(i)?.value;
+    if (value === undefined) return false;
+    entries[i - 1] = value;
+  }
+  const firstType = baseType(entries[0]);
   if (firstType === lua.LUA_TSTRING) {
     const items: Keyed[] = new Array(n);
-    for (let i = 1; i <= n; i++) {
-      if (lua.lua_rawgeti(L, 1, i) !== lua.LUA_TSTRING) {
-        lua.lua_pop(L, 1);
-        return false;
-      }
-      const ts = topString(L);
-      items[i - 1] = { ts, key: keyOf(ts) };
-      lua.lua_pop(L, 1);
+    for (let i = 0; i < n; i++) {
+      const value = entries[i];
+      if (baseType(value) !== lua.LUA_TSTRING) return false;
+      const ts = value.value as TString;
+      items[i] = { type: value.type, ts, key: keyOf(ts) };
     }
     items.sort(byKey);
-    for (let i = 1; i <= n; i++) {
-      pushString(L, items[i - 1].ts);
-      lua.lua_rawseti(L, 1, i);
+    sortProbe.direct++;
+    for (let i = 0; i < n; i++) {
+      const item = items[i];
+      entries[i].type = item.type;
+      entries[i].value = item.ts;
     }
     return true;
   }
   if (firstType !== lua.LUA_TNUMBER) return false;
   const values: number[] = new Array(n);
   let integers = 0;
-  for (let i = 1; i <= n; i++) {
-    if (lua.lua_rawgeti(L, 1, i) !== lua.LUA_TNUMBER) {
-      lua.lua_pop(L, 1);
-      return false;
-    }
-    if (lua.lua_isinteger(L, -1)) integers++;
-    const value = lua.lua_tonumberx(L, -1) as number;
-    lua.lua_pop(L, 1);
+  for (let i = 0; i < n; i++) {
+    const entry = entries[i];
+    if (baseType(entry) !== lua.LUA_TNUMBER) return false;
+    if (entry.type === LUA_TNUMINT) integers++;
+    const value = entry.value as number;
     if (Number.isNaN(value) || Object.is(value, -0)) return false;
-    values[i - 1] = value;
+    values[i] = value;
   }
   if (integers !== 0 && integers !== n) return false; // 1 and 1.0 compare equal but can be told apart
   values.sort(byValue);
-  for (let i = 1; i <= n; i++) {
-    if (integers === n) lua.lua_pushinteger(L, values[i - 1]);
-    else lua.lua_pushnumber(L, values[i - 1]);
-    lua.lua_rawseti(L, 1, i);
+  sortProbe.direct++;
+  const type = integers === n ? LUA_TNUMINT : LUA_TNUMFLT;
+  for (let i = 0; i < n; i++) {
+    entries[i].type = type;
+    entries[i].value = values[i];
   }
   return true;
 }

@@ -14,6 +14,8 @@ const types = (defsModule as unknown as { constant_types: Record<string, number>
 
 /** An integer (`LUA_TNUMBER` with variant bit 1). */
 export const LUA_TNUMINT: number = types.LUA_TNUMINT;
+/** A float (`LUA_TNUMBER` with variant bit 0, `setfltvalue`). */
+export const LUA_TNUMFLT: number = types.LUA_TNUMFLT;
 /** A string as fengari marks every one (`setsvalue`: the long-string variant). */
 export const LUA_TLNGSTR: number = types.LUA_TLNGSTR;
 /** A light JS function, a JS closure and a Lua closure. */

@@ -7,6 +7,8 @@ import { ScriptError } from "../../../lib/script/script_error.ts";
 import { formatNumber } from "../../../lib/script/fengari/_number_text.ts";
 import { NUMBER_SPELLING_PATCHED } from "../../../lib/script/fengari/_number_spelling_patch.ts";
 import { threadScript } from "../_helpers.ts";
+import { underWrkDeno } from "../_luajit.ts";
+import { tableConcatProbe } from "../../../lib/script/compat/_compat.ts";
 
 const fixtures = new URL("../fixtures/", import.meta.url);
 const dataPath = new URL("data.txt", fixtures).pathname;
@@ -365,4 +367,29 @@ Deno.test("os.remove() and os.rename() refuse paths where writing was not allowe
       `false\tcannot rename '${dataPath}': scripts may only write where allowed (run with --write <dir>)\n`,
   );
   assertEquals((await Deno.stat(dataPath)).isFile, true);
+});
+
+Deno.test("table.concat() reads a table without a metatable directly and gives what the API path gives", async () => {
+  const direct = tableConcatProbe.direct;
+  const output = await underWrkDeno(`
+    local t = { "a", 1, 2.5, 3.0, "", "z", key = "ignored" }
+    print(table.concat(t), table.concat(t, ", "), table.concat(t, "-", 2, 4), table.concat(t, "-", 5, 4) == "")
+    print(table.concat({}), table.concat({ "only" }, ","), table.concat(t, "", 3, 2) == "")
+    print(pcall(table.concat, { "a", {}, "b" }, ","))
+    print(pcall(table.concat, { "a" }, ",", 1, 2))
+    local proxied = setmetatable({ "x" }, { __index = function(_, i) return "i" .. i end, __len = function() return 3 end })
+    print(table.concat(proxied, "+"))`);
+  assertEquals(
+    output,
+    "a12.53z\ta, 1, 2.5, 3, , z\t1-2.5-3\ttrue\n" +
+      "\tonly\ttrue\n" +
+      "false\tinvalid value (table) at index 2 in table for 'concat'\n" +
+      "false\tinvalid value (nil) at index 2 in table for 'concat'\n" +
+      "x+i2+i3\n",
+  );
+  assertEquals(
+    tableConcatProbe.direct - direct,
+    9,
+    "every call on a table without a metatable read it directly",
+  );
 });

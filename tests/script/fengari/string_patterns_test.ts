@@ -6,7 +6,7 @@
 
 import { assert, assertEquals } from "@std/assert";
 import { lauxlib, lua, lualib } from "../../../lib/script/fengari/_lua.ts";
-import { installStringPatterns } from "../../../lib/script/fengari/_string_patterns.ts";
+import { installStringPatterns, patternProbe } from "../../../lib/script/fengari/_string_patterns.ts";
 import { newState } from "../../../lib/script/_state.ts";
 import { underWrkDeno } from "../_luajit.ts";
 import { LUAJIT, underLuajit } from "../_luajit.ts";
@@ -155,4 +155,25 @@ Deno.test("bench/lua_heavy.lua builds the same JSON bodies here as under LuaJIT"
   } finally {
     await Deno.remove(file);
   }
+});
+
+Deno.test("gsub without a match gives its subject back, as a string, with a count of 0", async () => {
+  const unchanged = patternProbe.gsubUnchanged;
+  const output = await underWrkDeno(`
+    local calls = 0
+    local function f(c) calls = calls + 1 return "!" end
+    local a, an = ("plain text"):gsub('[%c"\\\\]', f)
+    local b, bn = ("plain text"):gsub("q+", "y")
+    local c, cn = string.gsub(12345, "a", "b")
+    local d, dn = ("abc"):gsub("%a", "z", 0)
+    local e, en = (""):gsub("%a", "z")
+    local g, gn = ("abc"):gsub("^b", "z")
+    print(a, an, b, bn, c, cn, type(c), d, dn, e == "", en, g, gn, calls)
+    print(("a b"):gsub(" ", f), calls, a == "plain text", #a)`);
+  assertEquals(
+    output,
+    "plain text\t0\tplain text\t0\t12345\t0\tstring\tabc\t0\ttrue\t0\tabc\t0\t0\n" +
+      "a!b\t1\ttrue\t10\n",
+  );
+  assertEquals(patternProbe.gsubUnchanged - unchanged, 6, "every gsub without a match skipped the copy");
 });

@@ -5,7 +5,7 @@
 
 import { assertEquals } from "@std/assert";
 import { lauxlib, lua, lualib } from "../../../lib/script/fengari/_lua.ts";
-import { installTableSort } from "../../../lib/script/fengari/_table_sort.ts";
+import { installTableSort, sortProbe } from "../../../lib/script/fengari/_table_sort.ts";
 import { underWrkDeno } from "../_luajit.ts";
 
 Deno.test("table.sort is replaced once, only where it is still fengari's own", () => {
@@ -72,4 +72,35 @@ Deno.test("sorted arrays come out in Lua's order (cases from Lua 5.3's sort.lua)
       "false\tattempt to compare nil with number\n" +
       "true\n",
   );
+});
+
+Deno.test("plain arrays are sorted in the table's own entries, keeping each element's kind and other keys", async () => {
+  const direct = sortProbe.direct;
+  const output = await underWrkDeno(`
+    local words = { "pear", "apple", "fig", name = "fruit" }
+    table.sort(words)
+    local ints = { 3, -1, 2 }
+    table.sort(ints)
+    local floats = { 2.5, 0.5, 1.0 }
+    table.sort(floats)
+    print(words[1], words[2], words[3], words.name, #words)
+    print(ints[1], ints[2], ints[3], math.type(ints[1]))
+    print(floats[1], floats[2], floats[3], math.type(floats[3]))
+    local seen = {}
+    for k, v in pairs(words) do seen[#seen + 1] = tostring(k) .. "=" .. v end
+    print(table.concat(seen, " "))
+    words[4] = "kiwi"
+    words[1] = nil
+    print(pcall(table.sort, words), words[2], words[4])
+    print(pcall(table.sort, { "b", "a" }, nil), pcall(table.sort, { "b", 1 }))`);
+  assertEquals(
+    output,
+    "apple\tfig\tpear\tfruit\t3\n" +
+      "-1\t2\t3\tinteger\n" +
+      "0.5\t1\t2.5\tfloat\n" +
+      "1=apple 2=fig 3=pear name=fruit\n" +
+      "false\tfig\tkiwi\n" + // a hole: fengari's sort, and its error
+      "true\tfalse\tattempt to compare number with string\n",
+  );
+  assertEquals(sortProbe.direct - direct, 4, "the three plain arrays and the explicit nil comparator");
 });
