@@ -11,18 +11,23 @@ import { startServer } from "../helpers/server.ts";
 
 const SOURCE = staticRequestSource(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
 
+/** A thread of `threadConnections` connections to 127.0.0.1:`port`, without a script or a rate. */
+function threadLoop(port: number, threadConnections: number, epoll: boolean): ThreadLoop {
+  return new ThreadLoop({
+    threadIndex: 0,
+    threadConnections,
+    timeoutMs: 2000,
+    transport: createTransport({ address: "127.0.0.1", port, family: 4 }, null, epoll),
+    source: SOURCE,
+    sink: null,
+    rate: null,
+  });
+}
+
 for (const epoll of [true, false]) {
   Deno.test(`${epoll ? "epoll loop" : "Deno sockets"}: stopAt() stops counting at its time, not at stop()`, async () => {
     const server = startServer();
-    const loop = new ThreadLoop({
-      threadIndex: 0,
-      threadConnections: 2,
-      timeoutMs: 2000,
-      transport: createTransport({ address: "127.0.0.1", port: server.port, family: 4 }, null, epoll),
-      source: SOURCE,
-      sink: null,
-      rate: null,
-    });
+    const loop = threadLoop(server.port, 2, epoll);
     try {
       loop.start();
       const endEpochMs = epochNowMs() + 200;
@@ -52,15 +57,7 @@ Deno.test("epoll loop: stopAt() stops a thread that has no socket open at its ti
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
   for (const threadConnections of [0, 2]) {
-    const loop = new ThreadLoop({
-      threadIndex: 0,
-      threadConnections,
-      timeoutMs: 2000,
-      transport: createTransport({ address: "127.0.0.1", port, family: 4 }, null, true),
-      source: SOURCE,
-      sink: null,
-      rate: null,
-    });
+    const loop = threadLoop(port, threadConnections, true);
     try {
       loop.start();
       const endEpochMs = epochNowMs() + 100;
