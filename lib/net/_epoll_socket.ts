@@ -294,7 +294,7 @@ export class EpollLoop {
             // Closed meanwhile: the descriptor was left to this wait (see `close()`), whatever its outcome.
             if (this.#descriptorClosed !== null) {
               this.#libc.calls.close(epfd);
-              this.#descriptorClosed?.resolve();
+              this.#descriptorClosed.resolve();
             }
           }
           if (this.#epfd < 0) break;

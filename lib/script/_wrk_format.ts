@@ -8,7 +8,7 @@
 
 import { lua, luaBytes, type LuaJsFunction, type LuaState, raise, typeName } from "./fengari/_lua.ts";
 import { numberBytes, toText } from "./compat/_to_text.ts";
-import { newBytes } from "./fengari/_fast_paths.ts";
+import { newBytes, putBytes } from "./fengari/_fast_paths.ts";
 import {
   argumentAt,
   baseType,
@@ -240,29 +240,29 @@ class DirectFormat {
     }
 
     const out = newBytes(length);
-    let offset = put(out, 0, method);
-    offset = put(out, offset, SPACE);
-    offset = put(out, offset, path);
-    offset = put(out, offset, REQUEST_LINE_END);
+    let offset = putBytes(out, 0, method);
+    offset = putBytes(out, offset, SPACE);
+    offset = putBytes(out, offset, path);
+    offset = putBytes(out, offset, REQUEST_LINE_END);
     for (let i = 0; i < count; i++) {
       const line = lines[i];
       const value = values[i];
       if (value === null) {
         wrkFormatProbe.cachedLines++;
-        offset = put(out, offset, line.bytes!);
+        offset = putBytes(out, offset, line.bytes!);
         continue;
       }
       values[i] = null;
-      offset = put(out, offset, (line.entry!.key.value as TString).realstring);
+      offset = putBytes(out, offset, (line.entry!.key.value as TString).realstring);
       out[offset++] = 58; // ':'
       out[offset++] = 32; // ' '
       if (typeof value === "number") offset = writeNumber(out, offset, value, line.text);
-      else offset = put(out, offset, value);
+      else offset = putBytes(out, offset, value);
       out[offset++] = 13;
       out[offset++] = 10;
     }
-    offset = put(out, offset, CRLF);
-    if (body !== null) put(out, offset, body);
+    offset = putBytes(out, offset, CRLF);
+    if (body !== null) putBytes(out, offset, body);
     wrkFormatProbe.direct++;
     pushString(L, newString(L, out));
     return true;
@@ -278,19 +278,13 @@ function headerLine(entry: Entry, value: unknown): Uint8Array {
   const valueLength = string === null ? numberLength(value as number, text) : string.length;
   // From the shared blocks: a line may be made again and again when its value changes every other call.
   const bytes = newBytes(name.length + COLON.length + valueLength + CRLF.length);
-  let offset = put(bytes, 0, name);
-  offset = put(bytes, offset, COLON);
-  offset = string === null ? writeNumber(bytes, offset, value as number, text) : put(bytes, offset, string);
-  put(bytes, offset, CRLF);
+  let offset = putBytes(bytes, 0, name);
+  offset = putBytes(bytes, offset, COLON);
+  offset = string === null
+    ? writeNumber(bytes, offset, value as number, text)
+    : putBytes(bytes, offset, string);
+  putBytes(bytes, offset, CRLF);
   return bytes;
-}
-
-/** Copies `bytes` into `out` at `offset`; short pieces by hand, where `set`'s own overhead dominates. */
-function put(out: Uint8Array, offset: number, bytes: Uint8Array): number {
-  const length = bytes.length;
-  if (length > 32) out.set(bytes, offset);
-  else for (let i = 0; i < length; i++) out[offset + i] = bytes[i];
-  return offset + length;
 }
 
 /** An argument's bytes when it is a string, `wrk[key]`'s when it is nil/false/absent; null otherwise. */

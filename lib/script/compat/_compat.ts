@@ -17,7 +17,7 @@ import {
   typeName,
 } from "../fengari/_lua.ts";
 import { compatBytecode } from "./_compat_luac.ts";
-import { newBytes } from "../fengari/_fast_paths.ts";
+import { newBytes, putBytes } from "../fengari/_fast_paths.ts";
 import {
   argumentAt,
   baseType,
@@ -157,13 +157,7 @@ function join(
 ): Uint8Array {
   const out = allocate(length);
   let offset = 0;
-  for (const piece of pieces) {
-    const n = piece.length;
-    // A short piece by hand: `set()` is a call into the runtime, dearer than copying a few bytes.
-    if (n > 24) out.set(piece, offset);
-    else for (let i = 0; i < n; i++) out[offset + i] = piece[i];
-    offset += n;
-  }
+  for (const piece of pieces) offset = putBytes(out, offset, piece);
   return out;
 }
 

@@ -73,6 +73,17 @@ export function newBytes(length: number): Uint8Array {
   return bytes;
 }
 
+/**
+ * Copies `bytes` into `out` at `offset` and returns the offset after them; short pieces by hand, where `set()`'s
+ * own cost (a call into the runtime) is more than copying a few bytes.
+ */
+export function putBytes(out: Uint8Array, offset: number, bytes: Uint8Array): number {
+  const length = bytes.length;
+  if (length > 32) out.set(bytes, offset);
+  else for (let i = 0; i < length; i++) out[offset + i] = bytes[i];
+  return offset + length;
+}
+
 /** The bytes of ASCII text (numbers, as `formatNumber` spells them), without a TextEncoder call. */
 export function asciiBytes(text: string): Uint8Array {
   const bytes = newBytes(text.length);

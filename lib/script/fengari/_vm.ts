@@ -61,7 +61,7 @@ import luaconfModule from "../../../third_party/fengari/src/luaconf.js";
 import { floatText, numberLength, writeNumber } from "./_number_text.ts";
 import type { Instruction } from "./_internals.d.ts";
 import { appendEntry } from "./_table_append.ts";
-import { isFalse, LUA_TLNGSTR, LUA_TNUMINT } from "./_tags.ts";
+import { isFalse, LUA_TLCF, LUA_TLNGSTR, LUA_TNUMINT } from "./_tags.ts";
 
 if (typeof fengari.lua !== "object" || !fastPathsInEffect()) throw new Error("fengari did not load");
 
@@ -226,7 +226,7 @@ const defs = defsModule as unknown as {
   LUA_MULTRET: number;
 };
 
-const { LUA_TNIL, LUA_TLCF, LUA_TNUMBER, LUA_TSTRING, LUA_TSHRSTR, LUA_TTABLE } = defs.constant_types;
+const { LUA_TNIL, LUA_TNUMBER, LUA_TSTRING, LUA_TSHRSTR, LUA_TTABLE } = defs.constant_types;
 const HOOK_MASK = defs.LUA_MASKLINE | defs.LUA_MASKCOUNT;
 /** The hooks that see calls (a count or line hook sees instructions and lines: an inline call is one). */
 const CALL_HOOKS = defs.LUA_MASKCALL | defs.LUA_MASKRET;
