@@ -9,9 +9,9 @@
  * When `response()` cannot keep the table (it only indexes it: `fengari/_kept_arguments.ts`), the table of the
  * last response is filled again: with the same names in the same order, only values that changed are set. A
  * new table and its entries were most of what a response allocated (docs/benchmarks.md#the-scripted-case-2026-12-06).
- * A header block identical to the last one, byte for byte (a server's answers differ in `Date` once a second),
- * sets nothing: found by the head's version when the parser recognised the head (`ResponseView.headVersion`,
- * lib/net/http1/_repeated_head.ts), else by one comparison with a copy kept of the block.
+ * A head the parser recognised as the last one's (a server's answers differ in `Date` once a second) sets
+ * nothing: its version says so (`ResponseView.headVersion`, lib/net/http1/_repeated_head.ts). Any other head is
+ * compared name by name and value by value with what the table holds, which sets nothing when they are equal.
  *
  * @module
  */
@@ -43,12 +43,10 @@ const MAX_VALUE_BYTES = 128;
 const BODY_SLOT = 255;
 
 /**
- * How often a header table was filled again rather than made anew, how often of those the header block was
- * the last one's byte for byte (nothing to set), and how often of those the head's version told so, for tests.
+ * How often a header table was filled again rather than made anew, and how often of those the head's version
+ * said the table already held it (nothing to compare or set), for tests.
  */
-export const headerTableProbe = { reused: 0, sameHead: 0, sameVersion: 0 };
-/** The longest header block kept for the comparison with the next response's. */
-const MAX_KEPT_HEAD = 16384;
+export const headerTableProbe = { reused: 0, sameVersion: 0 };
 
 /** Forwards responses to the script's `response()` hook, held by registry reference. */
 export class LuaResponseSink implements ResponseSink {
@@ -70,15 +68,8 @@ export class LuaResponseSink implements ResponseSink {
   readonly #localReads: { readonly count: number } | null;
   /** Stack length when it was last made dense (see `densifyStack`). */
   #denseLength = -1;
-  /**
-   * The header block (first name to last value, as received) of the response `#table` holds, `#keptLength` bytes
-   * of it, and its header count; -1: none kept. Identical bytes parse to identical names and values.
-   */
-  #kept = new Uint8Array(512);
-  #keptLength = -1;
-  #keptCount = -1;
-  /** The version of the head whose header block `#kept` is (`ResponseView.headVersion`); 0: not known. */
-  #keptVersion = 0;
+  /** The version of the head whose headers `#table` holds (`ResponseView.headVersion`); 0: not known. */
+  #tableVersion = 0;
 
   /** Creates a sink calling the function at registry reference `responseRef`. */
   constructor(L: LuaState, responseRef: number, path: string) {
@@ -117,13 +108,13 @@ export class LuaResponseSink implements ResponseSink {
       if (this.#localReads!.count !== 0) {
         this.#reuse = false;
         this.#table = table = null;
-      } else if (this.#sameHead(response)) {
+      } else if (response.headVersion !== 0 && response.headVersion === this.#tableVersion) {
         headerTableProbe.reused++;
-        headerTableProbe.sameHead++;
+        headerTableProbe.sameVersion++;
         return table;
       } else if (this.#refill(table, response)) {
         headerTableProbe.reused++;
-        this.#keep(response);
+        this.#tableVersion = response.headVersion;
         return table;
       } else {
         clearOwnTable(table);
@@ -145,49 +136,8 @@ export class LuaResponseSink implements ResponseSink {
         this.#values.get(L, head, valueStart[i], valueEnd[i], i),
       );
     }
-    if (table === this.#table) this.#keep(response);
+    if (table === this.#table) this.#tableVersion = response.headVersion;
     return table;
-  }
-
-  /** Whether `response`'s header block is byte for byte the one `#table` holds (then so are its headers). */
-  #sameHead(response: ResponseView): boolean {
-    const version = response.headVersion;
-    if (version !== 0 && version === this.#keptVersion) {
-      headerTableProbe.sameVersion++;
-      return true;
-    }
-    const count = response.headerCount;
-    if (count !== this.#keptCount) return false;
-    if (count === 0) return true;
-    const start = response.nameStart[0];
-    const length = response.valueEnd[count - 1] - start;
-    if (length !== this.#keptLength) return false;
-    const kept = this.#kept;
-    const head = response.head;
-    for (let i = 0; i < length; i++) if (kept[i] !== head[start + i]) return false;
-    if (version !== 0) this.#keptVersion = version;
-    return true;
-  }
-
-  /** Keeps `response`'s header block as the one `#table` now holds (none when it is unusually long). */
-  #keep(response: ResponseView): void {
-    const count = response.headerCount;
-    const start = count === 0 ? 0 : response.nameStart[0];
-    const length = count === 0 ? 0 : response.valueEnd[count - 1] - start;
-    this.#keptVersion = response.headVersion;
-    if (length > this.#kept.length) {
-      if (length > MAX_KEPT_HEAD) {
-        this.#keptCount = this.#keptLength = -1;
-        this.#keptVersion = 0;
-        return;
-      }
-      this.#kept = new Uint8Array(length);
-    }
-    const kept = this.#kept;
-    const head = response.head;
-    for (let i = 0; i < length; i++) kept[i] = head[start + i];
-    this.#keptLength = length;
-    this.#keptCount = count;
   }
 
   /**
