@@ -33,9 +33,10 @@
  *   alike (a version string compared with a number);
  * - every other reference of the bundled modules to Node's `process` (33 in fengari 0.1.5 and tmp 0.2.7, a
  *   count the generator checks) reads `fengariProcess` instead: the environment through `Deno.env`,
- *   `platform` from `Deno.build`, the standard streams and anything else from the real `process` when first
- *   read. Deno sets Node's `process` up on first use (~13 ms and ~6 MiB in a fresh worker), and fengari reads
- *   it when it loads and when a state opens its libraries;
+ *   `platform` from `Deno.build`, anything else from the real `process` when first read, and the standard
+ *   streams as stand-ins that read the real stream when one of their properties is. Deno sets Node's
+ *   `process` up on first use (~13 ms and ~6 MiB in a fresh worker), and fengari reads it when it loads and
+ *   when a state opens its libraries (liolib.js's three standard files);
  * - `readline-sync` (ldblib.js, for `debug.debug`'s prompt) is left out of the bundle: it reads the terminal
  *   through shell scripts beside its own file, which a bundle does not have. In its place, a prompt that
  *   fails, as readline-sync did in a load test's threads: `debug.debug` raises an error instead of blocking
@@ -82,7 +83,7 @@ const NODE_STAND_INS =
 // first read (see the header).
 var __nodeModulesLoaded = [];
 var __standIns = new Map();
-var __standIn = (name, load) => {
+var __standIn = (name, load, bindMethods = false) => {
   const known = __standIns.get(name);
   if (known !== void 0) return known;
   let real;
@@ -93,7 +94,13 @@ var __standIn = (name, load) => {
     }
     return real;
   };
-  const standIn = new Proxy({}, { get: (_, key) => target()[key], has: (_, key) => key in target() });
+  const get = bindMethods
+    ? (_, key) => {
+      const value = target()[key];
+      return typeof value === "function" ? value.bind(real) : value;
+    }
+    : (_, key) => target()[key];
+  const standIn = new Proxy({}, { get, has: (_, key) => key in target() });
   __standIns.set(name, standIn);
   return standIn;
 };
@@ -114,7 +121,10 @@ var __noPrompt = () => ({
 // process\`, the environment for luaconf.js's and loadlib.js's settings, the standard streams for liolib.js's
 // files), and Deno sets Node's \`process\` up on first use: ~13 ms and ~6 MiB in a fresh worker. They read
 // this instead: the environment through Deno.env, \`platform\` from Deno.build, and any other property from
-// the real \`process\` when first read (recorded as "process" among the stand-ins loaded).
+// the real \`process\` when first read (recorded as "process" among the stand-ins loaded). The standard
+// streams are stand-ins too (methods bound to the real stream): liolib.js makes its three files of them when a
+// state opens its libraries, and the first read of one of Node's streams sets up Node's stream machinery,
+// several milliseconds, for files our Lua layer replaces at once (lua/compat.lua).
 var __envValue = (key) => {
   if (typeof key !== "string") return void 0;
   try {
@@ -141,9 +151,9 @@ var __realProcess = () => {
 var __process = new Proxy({
   env: __env,
   platform: Deno.build.os === "windows" ? "win32" : Deno.build.os,
-  get stdin() { return __realProcess().stdin; },
-  get stdout() { return __realProcess().stdout; },
-  get stderr() { return __realProcess().stderr; },
+  get stdin() { return __standIn("process.stdin", () => __realProcess().stdin, true); },
+  get stdout() { return __standIn("process.stdout", () => __realProcess().stdout, true); },
+  get stderr() { return __standIn("process.stderr", () => __realProcess().stderr, true); },
 }, {
   get: (target, key) => {
     if (key in target) return Reflect.get(target, key);
@@ -219,9 +229,9 @@ export declare function fengariModule(path: string): unknown;
 export declare function nodeModulesLoaded(): readonly string[];
 
 /**
- * What fengari's modules read as Node's \`process\`: the environment through Deno.env, \`platform\`, and the
- * standard streams as configurable getters (which lib/script/fengari/_deferred_std_streams.ts replaces while
- * a state opens its libraries); any other property is the real \`process\`'s.
+ * What fengari's modules read as Node's \`process\`: the environment through Deno.env, \`platform\`, the
+ * standard streams as stand-ins that read the real stream when one of their properties is first read (its
+ * methods bound to it), and any other property the real \`process\`'s.
  */
 export declare const fengariProcess: Record<string, unknown>;
 

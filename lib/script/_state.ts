@@ -10,7 +10,6 @@ import { installStringPatterns } from "./fengari/_string_patterns.ts";
 import { installTableSort } from "./fengari/_table_sort.ts";
 import { installBaseFastPaths } from "./fengari/_base_lib.ts";
 import { watchLocalReads } from "./fengari/_kept_arguments.ts";
-import { withDeferredStdStreams } from "./fengari/_deferred_std_streams.ts";
 import { type CompatOptions, ExitRequest, installCompat } from "./compat/_compat.ts";
 import { formatLuaError, ScriptError } from "./script_error.ts";
 
@@ -26,8 +25,8 @@ export interface ScriptState {
 /** A fresh state with the standard libraries and the LuaJIT compatibility shim. */
 export function newState(options: CompatOptions): ScriptState {
   const L = lauxlib.luaL_newstate();
-  // fengari's io library takes Node's standard streams, which the shim's io replaces: read only if used.
-  withDeferredStdStreams(() => lualib.luaL_openlibs(L));
+  // fengari's io library takes the standard streams as stand-ins, read only if used (third_party/fengari/).
+  lualib.luaL_openlibs(L);
   installStringPatterns(L);
   installTableSort(L);
   installBaseFastPaths(L);

@@ -7,9 +7,9 @@ export declare function fengariModule(path: string): unknown;
 export declare function nodeModulesLoaded(): readonly string[];
 
 /**
- * What fengari's modules read as Node's `process`: the environment through Deno.env, `platform`, and the
- * standard streams as configurable getters (which lib/script/fengari/_deferred_std_streams.ts replaces while
- * a state opens its libraries); any other property is the real `process`'s.
+ * What fengari's modules read as Node's `process`: the environment through Deno.env, `platform`, the
+ * standard streams as stand-ins that read the real stream when one of their properties is first read (its
+ * methods bound to it), and any other property the real `process`'s.
  */
 export declare const fengariProcess: Record<string, unknown>;
 

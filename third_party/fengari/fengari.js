@@ -110,7 +110,7 @@ var __getOwnPropNames = Object.getOwnPropertyNames;
 // first read (see the header).
 var __nodeModulesLoaded = [];
 var __standIns = new Map();
-var __standIn = (name, load) => {
+var __standIn = (name, load, bindMethods = false) => {
   const known = __standIns.get(name);
   if (known !== void 0) return known;
   let real;
@@ -121,7 +121,13 @@ var __standIn = (name, load) => {
     }
     return real;
   };
-  const standIn = new Proxy({}, { get: (_, key) => target()[key], has: (_, key) => key in target() });
+  const get = bindMethods
+    ? (_, key) => {
+      const value = target()[key];
+      return typeof value === "function" ? value.bind(real) : value;
+    }
+    : (_, key) => target()[key];
+  const standIn = new Proxy({}, { get, has: (_, key) => key in target() });
   __standIns.set(name, standIn);
   return standIn;
 };
@@ -142,7 +148,10 @@ var __noPrompt = () => ({
 // process`, the environment for luaconf.js's and loadlib.js's settings, the standard streams for liolib.js's
 // files), and Deno sets Node's `process` up on first use: ~13 ms and ~6 MiB in a fresh worker. They read
 // this instead: the environment through Deno.env, `platform` from Deno.build, and any other property from
-// the real `process` when first read (recorded as "process" among the stand-ins loaded).
+// the real `process` when first read (recorded as "process" among the stand-ins loaded). The standard
+// streams are stand-ins too (methods bound to the real stream): liolib.js makes its three files of them when a
+// state opens its libraries, and the first read of one of Node's streams sets up Node's stream machinery,
+// several milliseconds, for files our Lua layer replaces at once (lua/compat.lua).
 var __envValue = (key) => {
   if (typeof key !== "string") return void 0;
   try {
@@ -169,9 +178,9 @@ var __realProcess = () => {
 var __process = new Proxy({
   env: __env,
   platform: Deno.build.os === "windows" ? "win32" : Deno.build.os,
-  get stdin() { return __realProcess().stdin; },
-  get stdout() { return __realProcess().stdout; },
-  get stderr() { return __realProcess().stderr; },
+  get stdin() { return __standIn("process.stdin", () => __realProcess().stdin, true); },
+  get stdout() { return __standIn("process.stdout", () => __realProcess().stdout, true); },
+  get stderr() { return __standIn("process.stderr", () => __realProcess().stderr, true); },
 }, {
   get: (target, key) => {
     if (key in target) return Reflect.get(target, key);
