@@ -52,12 +52,28 @@ export const repeatedHead = {
 let misses = 0;
 /** Heads kept so far in this isolate: the last `version` given. */
 let versions = 0;
+/** Whether the kept head matched a head since it was kept. */
+let matched = false;
+/** Kept heads replaced in a row without having matched once (a server whose heads never repeat). */
+let fruitless = 0;
+/** After this many fruitless heads in a row, keeping pauses: the compare and the copy would find nothing. */
+const FRUITLESS_LIMIT = 4;
+/** Heads the first pause lasts; each pause in a row without a match since lasts twice the last, up to the cap. */
+const FIRST_PAUSE_HEADS = 64;
+const MAX_PAUSE_HEADS = 16384;
+/** Heads still to parse without keeping any; the length of the next pause. */
+let pausedHeads = 0;
+let nextPauseHeads = FIRST_PAUSE_HEADS;
 
-/** Forgets the kept head: for tests that count how heads were parsed. */
+/** Forgets the kept head and any pause: for tests that count how heads were parsed. */
 export function forgetRepeatedHead(): void {
   repeatedHead.length = 0;
   repeatedHead.headerCount = -1;
   misses = 0;
+  matched = false;
+  fruitless = 0;
+  pausedHeads = 0;
+  nextPauseHeads = FIRST_PAUSE_HEADS;
 }
 
 /**
@@ -77,12 +93,18 @@ export function isRepeatedHead(source: Uint8Array, view: DataView, start: number
     if (source[start + i] !== bytes[i]) return false;
   }
   misses = 0;
+  if (!matched) {
+    matched = true;
+    fruitless = 0;
+    nextPauseHeads = FIRST_PAUSE_HEADS;
+  }
   return true;
 }
 
 /**
  * Keeps `source[start, end)`, a head just parsed, and what its parse decided, when none is kept or the kept one
- * missed twice in a row (see `misses`), unless it is too long to keep. Copied four bytes at a time through
+ * missed twice in a row (see `misses`), unless it is too long to keep or keeping is paused (see `fruitless`:
+ * the pause ends at the first head kept that matches). Copied four bytes at a time through
  * `view`, as `isRepeatedHead` reads. `offsets` is the parser's view of a head parsed for a `response()` hook
  * (its header offsets, from `source`'s first byte), null for one parsed without. Returns the version of the
  * head now kept when it is this one, else 0.
@@ -99,8 +121,23 @@ export function keepRepeatedHead(
   remaining: number,
   offsets: ResponseView | null,
 ): number {
-  if (repeatedHead.length > 0 && ++misses < 2) return 0;
+  if (pausedHeads > 0) {
+    pausedHeads--;
+    return 0;
+  }
+  if (repeatedHead.length > 0) {
+    if (++misses < 2) return 0;
+    if (!matched && ++fruitless >= FRUITLESS_LIMIT) {
+      // Nothing kept while paused: every head is parsed, without a compare first.
+      repeatedHead.length = 0;
+      misses = 0;
+      pausedHeads = nextPauseHeads;
+      nextPauseHeads = Math.min(nextPauseHeads * 2, MAX_PAUSE_HEADS);
+      return 0;
+    }
+  }
   misses = 0;
+  matched = false;
   const length = end - start;
   if (length > MAX_REPEATED_HEAD_BYTES) {
     repeatedHead.length = 0;
