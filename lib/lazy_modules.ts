@@ -12,48 +12,38 @@
  *
  * A program bundled into one file has no module files beside it: its entry imports
  * `lib/bundled_modules.ts` first, which hands {@linkcode provideModuleLoaders} literal imports that the
- * bundler follows (`bundle.ts`, the entry of `deno task bundle`). `deno compile` embeds the files named here
- * through scripts/compile.ts's `INCLUDES` (tests/scripts/compile_test.ts checks that it names each).
+ * bundler follows (`bundle.ts`, the entry of `deno task bundle`; its table's type asks for every path named
+ * here and no other). `deno compile` embeds the files named here (scripts/compile.ts's `INCLUDES`).
  *
  * @module
  */
 
 /** The modules loaded on demand, by their paths under `lib/`. */
-export type LazyModulePath =
-  | "merge/read_shards.ts"
-  | "merge/merge_shards.ts"
-  | "merge/done_script.ts"
-  | "config/command_tree.ts"
-  | "config/parse_args.ts"
-  | "output/hdr_log_writer.ts"
-  | "output/output_files.ts"
-  | "report/json_result.ts"
-  | "net/_insecure_tls.ts"
-  | "net/_presented_certs.ts"
-  | "net/http2/connection.ts"
-  | "worker/worker_main.ts"
-  | "script/thread_script.ts"
-  | "script/main_script.ts";
+export const LAZY_MODULE_PATHS = [
+  "merge/read_shards.ts",
+  "merge/merge_shards.ts",
+  "merge/done_script.ts",
+  "config/command_tree.ts",
+  "config/parse_args.ts",
+  "output/hdr_log_writer.ts",
+  "output/output_files.ts",
+  "report/json_result.ts",
+  "net/_insecure_tls.ts",
+  "net/_presented_certs.ts",
+  "net/http2/connection.ts",
+  "worker/worker_main.ts",
+  "script/thread_script.ts",
+  "script/main_script.ts",
+] as const;
+
+/** One of {@linkcode LAZY_MODULE_PATHS}. */
+export type LazyModulePath = typeof LAZY_MODULE_PATHS[number];
 
 /** How each of them is loaded. */
 export type ModuleLoaders = { readonly [P in LazyModulePath]: () => Promise<unknown> };
 
-let loaders: ModuleLoaders = {
-  "merge/read_shards.ts": () => import(new URL("./merge/read_shards.ts", import.meta.url).href),
-  "merge/merge_shards.ts": () => import(new URL("./merge/merge_shards.ts", import.meta.url).href),
-  "merge/done_script.ts": () => import(new URL("./merge/done_script.ts", import.meta.url).href),
-  "config/command_tree.ts": () => import(new URL("./config/command_tree.ts", import.meta.url).href),
-  "config/parse_args.ts": () => import(new URL("./config/parse_args.ts", import.meta.url).href),
-  "output/hdr_log_writer.ts": () => import(new URL("./output/hdr_log_writer.ts", import.meta.url).href),
-  "output/output_files.ts": () => import(new URL("./output/output_files.ts", import.meta.url).href),
-  "report/json_result.ts": () => import(new URL("./report/json_result.ts", import.meta.url).href),
-  "net/_insecure_tls.ts": () => import(new URL("./net/_insecure_tls.ts", import.meta.url).href),
-  "net/_presented_certs.ts": () => import(new URL("./net/_presented_certs.ts", import.meta.url).href),
-  "net/http2/connection.ts": () => import(new URL("./net/http2/connection.ts", import.meta.url).href),
-  "worker/worker_main.ts": () => import(new URL("./worker/worker_main.ts", import.meta.url).href),
-  "script/thread_script.ts": () => import(new URL("./script/thread_script.ts", import.meta.url).href),
-  "script/main_script.ts": () => import(new URL("./script/main_script.ts", import.meta.url).href),
-};
+/** A bundle's literal imports ({@linkcode provideModuleLoaders}); null: from the files beside this one. */
+let loaders: ModuleLoaders | null = null;
 
 /**
  * Loads the module at `path` under `lib/` (each later call resolves to the same module). `Module` is its type:
@@ -66,7 +56,8 @@ let loaders: ModuleLoaders = {
  * ```
  */
 export function loadModule<Module>(path: LazyModulePath): Promise<Module> {
-  return loaders[path]() as Promise<Module>;
+  const loaded = loaders === null ? import(new URL(`./${path}`, import.meta.url).href) : loaders[path]();
+  return loaded as Promise<Module>;
 }
 
 /**

@@ -15,6 +15,7 @@
  */
 import { parseArgs } from "@std/cli/parse-args";
 import { fromFileUrl } from "@std/path/from-file-url";
+import { LAZY_MODULE_PATHS } from "../lib/lazy_modules.ts";
 
 /** The targets a release ships, as `deno compile --target` names them. */
 export const TARGETS = [
@@ -61,25 +62,10 @@ export const ENTRY = "cli.ts";
  * and the certificate fetch (only for `-k`), the command tree (only for a subcommand), the argument parser
  * (loaded by the command line, not by threads), HTTP/2 (only for `--http2`), the JSON result and the interval
  * log (only for `--json`, `--hdr-log`), the result files (only for `--json`, `--summary`, `--hdr-log`), and
- * the merge (only for `merge`). tests/scripts/compile_test.ts checks that every module of ours loaded by
- * an import expression is here.
+ * the merge (only for `merge`): lib/lazy_modules.ts's list. tests/scripts/compile_test.ts checks that every
+ * module of ours loaded by an import expression is here.
  */
-export const INCLUDES: readonly string[] = [
-  "lib/worker/worker_main.ts",
-  "lib/script/main_script.ts",
-  "lib/script/thread_script.ts",
-  "lib/net/_insecure_tls.ts",
-  "lib/net/_presented_certs.ts",
-  "lib/config/command_tree.ts",
-  "lib/config/parse_args.ts",
-  "lib/net/http2/connection.ts",
-  "lib/report/json_result.ts",
-  "lib/output/hdr_log_writer.ts",
-  "lib/output/output_files.ts",
-  "lib/merge/read_shards.ts",
-  "lib/merge/merge_shards.ts",
-  "lib/merge/done_script.ts",
-];
+export const INCLUDES: readonly string[] = LAZY_MODULE_PATHS.map((path) => `lib/${path}`);
 
 /** Where the executable goes: `<dir>/wrk-deno` for this machine, `<dir>/wrk-deno-<target>` for a target. */
 export function outputPath(target: CompileTarget | null, outDir = "dist"): string {

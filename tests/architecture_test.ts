@@ -4,20 +4,56 @@
  */
 import { assert, assertEquals } from "@std/assert";
 import { ROOT, runDeno } from "./helpers/deno.ts";
+import { codeWithoutBlockComments, programFiles } from "./helpers/program_files.ts";
+import { LAZY_MODULE_PATHS } from "../lib/lazy_modules.ts";
 
 interface ModuleInfo {
   specifier: string;
-  dependencies?: { code?: { specifier?: string }; type?: { specifier?: string } }[];
+  dependencies?: { code?: { specifier?: string }; type?: { specifier?: string }; isDynamic?: boolean }[];
+}
+
+const infos = new Map<string, Promise<Map<string, ModuleInfo>>>();
+
+/** `deno info --json <root>`'s modules by specifier (`root` relative to the repository), run once per root. */
+function moduleInfo(root: string): Promise<Map<string, ModuleInfo>> {
+  let info = infos.get(root);
+  if (info === undefined) {
+    info = runDeno(["info", "--json", root]).then((outcome) => {
+      assertEquals(outcome.code, 0, outcome.stderr);
+      const { modules } = JSON.parse(outcome.stdout) as { modules: ModuleInfo[] };
+      return new Map(modules.map((m) => [m.specifier, m]));
+    });
+    infos.set(root, info);
+  }
+  return info;
+}
+
+/**
+ * The specifiers of the modules reachable from `root` by its code's imports: static ones, and literal dynamic
+ * ones too when `dynamic` (what `deno run <root>` prepares before it starts).
+ */
+async function reachable(root: string, dynamic: boolean): Promise<string[]> {
+  const modules = await moduleInfo(root);
+  const seen = new Set<string>();
+  const pending = [new URL(`file://${ROOT}${root}`).href];
+  while (pending.length > 0) {
+    const specifier = pending.pop()!;
+    if (seen.has(specifier)) continue;
+    seen.add(specifier);
+    for (const dependency of modules.get(specifier)?.dependencies ?? []) {
+      const next = dependency.code?.specifier;
+      if (next !== undefined && (dynamic || dependency.isDynamic !== true)) pending.push(next);
+    }
+  }
+  return [...seen];
 }
 
 /** lib/ modules (repository-relative paths) → the lib/ modules each imports, statically or dynamically. */
 async function libGraph(): Promise<Map<string, string[]>> {
-  const outcome = await runDeno(["info", "--json", "cli.ts"]);
-  assertEquals(outcome.code, 0, outcome.stderr);
   const root = new URL(`file://${ROOT}`).href;
   const relative = (specifier: string) => specifier.startsWith(root) ? specifier.slice(root.length) : null;
   const graph = new Map<string, string[]>();
-  for (const module of (JSON.parse(outcome.stdout) as { modules: ModuleInfo[] }).modules) {
+  for (const module of (await moduleInfo("cli.ts")).values()) {
     const path = relative(module.specifier);
     if (path === null || !path.startsWith("lib/")) continue;
     const imports = (module.dependencies ?? [])
@@ -106,59 +142,15 @@ for (
 }
 
 async function assertNoStaticNodeImport(rootPath: string): Promise<void> {
-  const outcome = await runDeno(["info", "--json", rootPath]);
-  assertEquals(outcome.code, 0, outcome.stderr);
-  const modules = new Map(
-    (JSON.parse(outcome.stdout) as { roots: string[]; modules: StaticModuleInfo[] }).modules.map((m) => [
-      m.specifier,
-      m,
-    ]),
-  );
-  const root = new URL(`file://${ROOT}${rootPath}`).href;
-  const seen = new Set<string>();
-  const pending = [root];
-  while (pending.length > 0) {
-    const specifier = pending.pop()!;
-    if (seen.has(specifier)) continue;
-    seen.add(specifier);
-    for (const dependency of modules.get(specifier)?.dependencies ?? []) {
-      const next = dependency.code?.specifier;
-      if (next !== undefined && dependency.isDynamic !== true) pending.push(next);
-    }
-  }
-  assertEquals([...seen].filter((specifier) => specifier.startsWith("node:")), []);
-}
-
-interface StaticModuleInfo {
-  specifier: string;
-  dependencies?: { code?: { specifier?: string }; isDynamic?: boolean }[];
-}
-
-/** Every module `deno run <root>` prepares before it starts: its static imports and literal dynamic ones. */
-async function preparedModules(root: string): Promise<string[]> {
-  const outcome = await runDeno(["info", "--json", root]);
-  assertEquals(outcome.code, 0, outcome.stderr);
-  const modules = new Map(
-    (JSON.parse(outcome.stdout) as { modules: StaticModuleInfo[] }).modules.map((m) => [m.specifier, m]),
-  );
-  const seen = new Set<string>();
-  const pending = [new URL(`file://${ROOT}${root}`).href];
-  while (pending.length > 0) {
-    const specifier = pending.pop()!;
-    if (seen.has(specifier)) continue;
-    seen.add(specifier);
-    for (const dependency of modules.get(specifier)?.dependencies ?? []) {
-      if (dependency.code?.specifier !== undefined) pending.push(dependency.code.specifier);
-    }
-  }
-  return [...seen];
+  const seen = await reachable(rootPath, false);
+  assertEquals(seen.filter((specifier) => specifier.startsWith("node:")), []);
 }
 
 Deno.test("a thread's module (lib/worker/worker_main.ts) reaches no npm package, even by its dynamic imports", async () => {
   // Without --unstable-lazy-dynamic-imports, Deno follows a worker's literal dynamic imports when the worker
   // starts: one that reached fengari made every worker of a run without a script set up the npm package
   // (lib/lazy_modules.ts, docs/benchmarks.md#memory-per-thread). Type-only imports are not followed.
-  const seen = await preparedModules("lib/worker/worker_main.ts");
+  const seen = await reachable("lib/worker/worker_main.ts", true);
   assertEquals(seen.filter((specifier) => specifier.startsWith("npm:")), []);
   // The Lua layer itself is still what a thread loads for a script (by a computed URL).
   assertEquals(seen.some((specifier) => specifier.endsWith("/lib/script/thread_script.ts")), false);
@@ -167,7 +159,7 @@ Deno.test("a thread's module (lib/worker/worker_main.ts) reaches no npm package,
 Deno.test("the command line (cli.ts) prepares no npm package and no module it loads on demand", async () => {
   // The same for the main thread: fengari (the main Lua state, a merge's done()) and hdr-histogram-js (the
   // merge, --json, --hdr-log) cost every run ~30 ms and ~5 MiB when prepared at start (lib/lazy_modules.ts).
-  const seen = await preparedModules("cli.ts");
+  const seen = await reachable("cli.ts", true);
   assertEquals(seen.filter((specifier) => specifier.startsWith("npm:")), []);
   for (
     const lazy of ["lib/script/main_script.ts", "lib/merge/merge_shards.ts", "lib/config/command_tree.ts"]
@@ -178,20 +170,17 @@ Deno.test("the command line (cli.ts) prepares no npm package and no module it lo
 
 Deno.test("each module loaded on demand is named by the file its type comes from, and bundles import the same", async () => {
   const root = new URL(`file://${ROOT}`);
-  const files = ["cli.ts"];
-  const walk = async (dir: string) => {
-    for await (const entry of Deno.readDir(new URL(dir, root))) {
-      if (entry.isDirectory) await walk(`${dir}${entry.name}/`);
-      else if (entry.name.endsWith(".ts")) files.push(`${dir}${entry.name}`);
-    }
-  };
-  await walk("lib/");
   const lib = new URL("lib/", root);
   const mismatches: string[] = [];
   const literal: string[] = [];
   let calls = 0;
-  for (const file of files) {
-    const code = (await Deno.readTextFile(new URL(file, root))).replace(/\/\*[\s\S]*?\*\//g, "");
+  for (const path of LAZY_MODULE_PATHS) {
+    if (!(await Deno.stat(new URL(path, lib)).then((s) => s.isFile, () => false))) {
+      mismatches.push(`no lib/${path}`);
+    }
+  }
+  for (const file of await programFiles()) {
+    const code = await codeWithoutBlockComments(file);
     const named = [...code.matchAll(/loadModule\s*(?:<\s*typeof import\("([^"]+)"\)\s*>)?\(\s*"([^"]+)"/g)];
     // Every call, however the formatter wraps it, is one of those.
     const all = [...code.matchAll(/(?<!function )loadModule\s*[<(]/g)].length;
@@ -203,17 +192,17 @@ Deno.test("each module loaded on demand is named by the file its type comes from
       const typed = match[1] === undefined ? "(no type)" : new URL(match[1], new URL(file, root)).href;
       if (typed !== new URL(match[2], lib).href) mismatches.push(`${file}: ${match[0]}`);
     }
-    // Our modules by a literal dynamic import: only where a bundle needs them (lib/lazy_modules.ts).
+    // Our modules by a literal dynamic import: only where a bundle needs them (lib/lazy_modules.ts), each by
+    // its own path, every path once.
     if (file === "lib/bundled_modules.ts") {
-      for (const match of code.matchAll(/"([^"]+)": \(\) => import\("\.\/([^"]+)"\)/g)) {
-        if (match[1] !== match[2]) mismatches.push(`${file}: ${match[0]}`);
-      }
+      const keyed = [...code.matchAll(/"([^"]+)": \(\) => import\("\.\/([^"]+)"\)/g)];
+      assertEquals(
+        keyed.map((match) => match[1]),
+        [...LAZY_MODULE_PATHS],
+        "lib/bundled_modules.ts's loaders",
+      );
+      for (const match of keyed) if (match[1] !== match[2]) mismatches.push(`${file}: ${match[0]}`);
     } else {
-      if (file === "lib/lazy_modules.ts") {
-        const keyed = [...code.matchAll(/"([^"]+)": \(\) => import\(new URL\("\.\/([^"]+)"/g)];
-        assertEquals(keyed.length, 14, "lib/lazy_modules.ts's loaders");
-        for (const match of keyed) if (match[1] !== match[2]) mismatches.push(`${file}: ${match[0]}`);
-      }
       for (const match of code.matchAll(/(?<!typeof )import\("(\.{1,2}\/[^"]+)"\)/g)) {
         literal.push(`${file}: ${match[0]}`);
       }
@@ -221,5 +210,5 @@ Deno.test("each module loaded on demand is named by the file its type comes from
   }
   assertEquals(mismatches, []);
   assertEquals(literal, []);
-  assert(calls >= 14, `${calls} loadModule calls found`);
+  assert(calls >= LAZY_MODULE_PATHS.length, `${calls} loadModule calls found`);
 });

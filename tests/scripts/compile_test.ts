@@ -16,6 +16,8 @@ import {
   V8_FLAGS,
 } from "../../scripts/compile.ts";
 import { ROOT, runDeno, taskArgs } from "../helpers/deno.ts";
+import { codeWithoutBlockComments, programFiles } from "../helpers/program_files.ts";
+import { LAZY_MODULE_PATHS } from "../../lib/lazy_modules.ts";
 import { closedPort } from "../helpers/server.ts";
 
 Deno.test("compileArgs() bakes in exactly the documented permissions and embeds the dynamically loaded modules", () => {
@@ -172,23 +174,16 @@ Deno.test("compileArgs() make a deno compile that embeds the entry, the worker a
 
 Deno.test("every module of ours loaded by await import() is embedded in the binary", async () => {
   const root = new URL("../../", import.meta.url);
-  const files = ["cli.ts"];
-  const walk = async (dir: string) => {
-    for await (const entry of Deno.readDir(new URL(dir, root))) {
-      const path = `${dir}${entry.name}`;
-      if (entry.isDirectory) await walk(`${path}/`);
-      else if (entry.name.endsWith(".ts")) files.push(path);
-    }
-  };
-  await walk("lib/");
   const loaded = new Set<string>();
-  for (const file of files) {
-    const code = (await Deno.readTextFile(new URL(file, root))).replace(/\/\*[\s\S]*?\*\//g, "");
+  for (const file of await programFiles()) {
+    const code = await codeWithoutBlockComments(file);
     // `await import("…")`, a loader's `() => import("…")`, and an import by a URL computed from the module's own
-    // (`import(new URL("…", import.meta.url).href)`, lib/lazy_modules.ts), which no module graph shows.
+    // with a literal path (`import(new URL("…", import.meta.url).href)`), which no module graph shows.
     for (const match of code.matchAll(/(?<!typeof )import\((?:new URL\()?"(\.{1,2}\/[^"]+)"/g)) {
       loaded.add(new URL(match[1], new URL(file, root)).href.slice(root.href.length));
     }
   }
   assertEquals([...loaded].filter((path) => !INCLUDES.includes(path)), []);
+  // The modules lib/lazy_modules.ts loads by a path it computes are those of its list, all embedded.
+  for (const path of LAZY_MODULE_PATHS) assert(INCLUDES.includes(`lib/${path}`), path);
 });
