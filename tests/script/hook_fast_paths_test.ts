@@ -16,6 +16,7 @@ import { lua, type LuaState, pcall, typeName } from "../../lib/script/fengari/_l
 import type { ResponseView } from "../../lib/net/request_source.ts";
 import { ResponseParser } from "../../lib/net/http1/response_parser.ts";
 import { forgetRepeatedHead } from "../../lib/net/http1/_repeated_head.ts";
+import { nginxAnswer } from "../helpers/nginx_answer.ts";
 
 const NGINX: [string, string][] = [
   ["Server", "nginx/1.22.1"],
@@ -59,16 +60,10 @@ const READS = `
   print(status, headers["Content-Type"], headers["content-type"], headers["X-A"], headers["x-b"],
     headers["X-Missing"], headers[1], #body, body)`;
 
-/** nginx's answer with `date` and a body of `body`, as it arrives. */
-function nginxText(date: string, body = "hello"): string {
-  return `HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nDate: ${date}\r\nContent-Type: text/plain\r\n` +
-    `Content-Length: ${body.length}\r\nConnection: keep-alive\r\n\r\n${body}`;
-}
-
 Deno.test("response() gets each response's own headers when the parser recognises repeated heads by version", async () => {
-  const a = nginxText("Sun, 06 Dec 2026 15:14:51 GMT");
-  const b = nginxText("Sun, 06 Dec 2026 15:14:52 GMT");
-  const c = nginxText("Sun, 06 Dec 2026 15:14:52 GMT", "world").replace("200 OK", "201 Created");
+  const a = nginxAnswer("hello", { date: "Sun, 06 Dec 2026 15:14:51 GMT" });
+  const b = nginxAnswer("hello", { date: "Sun, 06 Dec 2026 15:14:52 GMT" });
+  const c = nginxAnswer("world", { date: "Sun, 06 Dec 2026 15:14:52 GMT" }).replace("200 OK", "201 Created");
   // Repeats, a Date that changes, heads in turn, a status that differs with the same header names.
   const texts = [a, a, a, b, b, a, b, a, a, c, c, b, a, a];
   const bytes = new TextEncoder().encode(texts.join(""));

@@ -13,20 +13,15 @@ import { openLibc } from "../../../lib/net/_libc.ts";
 import { createTransport, usesEpoll } from "../../../lib/net/transport.ts";
 import { acceptLoop } from "../../helpers/accept_loop.ts";
 import { closedLoopContext } from "../../helpers/memory_cycle.ts";
+import { nginxAnswer } from "../../helpers/nginx_answer.ts";
 
 const encoder = new TextEncoder();
 
-/** nginx 1.22's answer to `return 200 "Hello, World!\n"`, with another body (and so Content-Length) if given. */
-function nginxResponse(body = "Hello, World!\n", extra = ""): string {
-  return `HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nDate: Sun, 06 Dec 2026 10:13:17 GMT\r\n` +
-    `Content-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: keep-alive\r\n${extra}\r\n${body}`;
-}
-
-/** The same head chunked, or saying Connection: close: one header differs from `nginxResponse()`'s. */
+/** The same head chunked, or saying Connection: close: one header differs from `nginxAnswer()`'s. */
 const CHUNKED = `HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nDate: Sun, 06 Dec 2026 10:13:17 GMT\r\n` +
   `Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n` +
   `e\r\nHello, World!\n\r\n0\r\n\r\n`;
-const CLOSING = nginxResponse().replace("Connection: keep-alive", "Connection: close     ");
+const CLOSING = nginxAnswer().replace("Connection: keep-alive", "Connection: close     ");
 
 /**
  * One response as a caller sees it: status, persistence, where in the stream it ended, and for a `response()`
@@ -96,7 +91,7 @@ function parseReads(
 }
 
 Deno.test("16 equal heads in one read: the first is parsed, the other 15 are recognised, with a response hook too", () => {
-  const stream = encoder.encode(nginxResponse().repeat(16));
+  const stream = encoder.encode(nginxAnswer().repeat(16));
   forgetRepeatedHead();
   const fast = parseReads([stream], new Uint8Array(8192), false);
   assertEquals(fast.parser.repeatedHeads, 15);
@@ -130,7 +125,7 @@ Deno.test("16 equal heads in one read: the first is parsed, the other 15 are rec
 });
 
 Deno.test("a head kept without header offsets is not taken for a response hook, and is replaced by one with them", () => {
-  const stream = encoder.encode(nginxResponse().repeat(4));
+  const stream = encoder.encode(nginxAnswer().repeat(4));
   forgetRepeatedHead();
   parseReads([stream], new Uint8Array(8192), false);
   // The kept head has no offsets: the first two heads are parsed (the second miss replaces it), then taken.
@@ -142,22 +137,22 @@ Deno.test("a head kept without header offsets is not taken for a response hook, 
 Deno.test("heads one byte off the last (length, chunked, close, 404, HEAD) parse as a full parse does, at every split", () => {
   // Each differs from the one before it in one header, or in its request (a HEAD's answer has no body).
   const texts = [
-    nginxResponse(),
-    nginxResponse(),
-    nginxResponse("Hello, World!!\n"),
-    nginxResponse("Hello\n"),
-    nginxResponse("Hello\n"),
+    nginxAnswer(),
+    nginxAnswer(),
+    nginxAnswer("Hello, World!!\n"),
+    nginxAnswer("Hello\n"),
+    nginxAnswer("Hello\n"),
     CHUNKED,
     CHUNKED,
-    nginxResponse(),
-    nginxResponse().replace("200 OK", "404 OK"),
-    nginxResponse().replace("200 OK", "204 OK").replace(/Content-Length: 14\r\n/, "").replace(
+    nginxAnswer(),
+    nginxAnswer().replace("200 OK", "404 OK"),
+    nginxAnswer().replace("200 OK", "204 OK").replace(/Content-Length: 14\r\n/, "").replace(
       /\r\n\r\n.*$/s,
       "\r\n\r\n",
     ),
-    nginxResponse(),
-    nginxResponse().replace(/\r\n\r\n.*$/s, "\r\n\r\n"), // the answer to a HEAD request
-    nginxResponse(),
+    nginxAnswer(),
+    nginxAnswer().replace(/\r\n\r\n.*$/s, "\r\n\r\n"), // the answer to a HEAD request
+    nginxAnswer(),
     CLOSING,
   ];
   const headFlags = texts.map((_, i) => i === 11);
@@ -215,8 +210,8 @@ Deno.test("heads one byte off the last (length, chunked, close, 404, HEAD) parse
 });
 
 Deno.test("a head split at every byte is parsed, and the next equal head in place is recognised", () => {
-  const one = encoder.encode(nginxResponse());
-  const stream = encoder.encode(nginxResponse().repeat(3));
+  const one = encoder.encode(nginxAnswer());
+  const stream = encoder.encode(nginxAnswer().repeat(3));
   const full = parseReads([stream], new Uint8Array(8192), false, [], true).seen;
   for (let at = 0; at < one.length; at++) {
     forgetRepeatedHead();
@@ -231,8 +226,11 @@ Deno.test("a head split at every byte is parsed, and the next equal head in plac
 
 Deno.test("heads that never repeat pause the keeping, and heads that repeat again are recognised again", () => {
   // A request id per response: no head ever matches the kept one.
-  const unique = Array.from({ length: 1000 }, (_, i) => nginxResponse("ok", `X-Request-Id: ${i}\r\n`));
-  const reads = [...unique, ...Array(3000).fill(nginxResponse())].map((text) => encoder.encode(text));
+  const unique = Array.from(
+    { length: 1000 },
+    (_, i) => nginxAnswer("ok", { extra: `X-Request-Id: ${i}\r\n` }),
+  );
+  const reads = [...unique, ...Array(3000).fill(nginxAnswer())].map((text) => encoder.encode(text));
   const full = parseReads(reads, new Uint8Array(8192), true, [], true).seen;
   forgetRepeatedHead();
   const { seen, parser, versions } = parseReads(reads, new Uint8Array(8192), true);
@@ -283,10 +281,10 @@ function plannedServer(answers: string[], byteByByte: Set<number>) {
 
 Deno.test("through the epoll loop: equal heads recognised, a byte per write, mixed lengths, chunked, a close mid-batch", async () => {
   if (openLibc() === null) return; // no epoll loop here
-  const same = nginxResponse().repeat(16);
-  const mixed = [nginxResponse(), nginxResponse("Hi\n"), CHUNKED, nginxResponse("Hello, World!!\n")]
+  const same = nginxAnswer().repeat(16);
+  const mixed = [nginxAnswer(), nginxAnswer("Hi\n"), CHUNKED, nginxAnswer("Hello, World!!\n")]
     .map((text) => text.repeat(2)).join("").repeat(2);
-  const closing = nginxResponse().repeat(7) + CLOSING;
+  const closing = nginxAnswer().repeat(7) + CLOSING;
   // Batch 3 ends with its 8th response (a close): 8 counted, and one read error for the 8 lost.
   const answers = [same, same, mixed, closing, same, mixed, same];
   const server = plannedServer(answers, new Set([1, 5]));
