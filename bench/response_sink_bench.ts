@@ -84,5 +84,6 @@ export function registerSinkBenches(label: string, Sink: SinkClass, baseline = f
   }
 }
 
-// Imported (to compare another sink with this one), it registers nothing itself.
-if (import.meta.main) registerSinkBenches("current", LuaResponseSink, true);
+// Imported (to compare another sink with this one), it registers nothing itself. Under `deno bench`,
+// `import.meta.main` is false even for the file benched: the main module says which file that is.
+if (Deno.mainModule === import.meta.url) registerSinkBenches("current", LuaResponseSink, true);
