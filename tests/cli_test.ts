@@ -173,6 +173,16 @@ Deno.test("cli demo runs against the embedded server and prints the latency dist
   assert(parseReport(stdout).requests > 100, stdout);
 });
 
+Deno.test("cli demo's client threads leave the embedded server's thread to it", async () => {
+  // The server answers on the main thread's event loop. A client thread hosted there too (as runs without a
+  // script host one) starved it: the epoll loop yields to the event loop every few milliseconds, so each
+  // request waited for a yield and one connection made ~750 requests a second; in a worker, thousands.
+  const { code, stdout } = await runCli(["demo", "-t1", "-c1", "-d1s"]);
+  assertEquals(code, 0);
+  const requests = parseReport(stdout).requests;
+  assert(requests > 2500, `${requests} requests in 1 s on one connection: the server was starved\n${stdout}`);
+});
+
 Deno.test("cli refuses an untrusted certificate with one line that says how to trust it", async () => {
   const server = startServer(() => ok(), { tls: true });
   try {
