@@ -111,8 +111,9 @@ export interface RunOptions {
    * Run the first host's threads on this thread instead of in a Web Worker: one V8 isolate fewer, ~10 MiB
    * (docs/benchmarks.md#memory-per-thread). Their sockets then share this thread's epoll loop, which blocks it
    * for at most a millisecond at a time and yields to its event loop every few (lib/net/_epoll_socket.ts); this
-   * thread's timers then fire later, by tens of milliseconds when the cores are busy. Default false; the
-   * command line sets it. Ignored with a script (Lua that never returns could not be stopped here) and with
+   * thread's timers then fire later, by tens of milliseconds when the cores are busy, and a server on this
+   * thread's event loop would answer only between those waits (`wrk-deno demo` leaves it off). Default false;
+   * the command line sets it. Ignored with a script (Lua that never returns could not be stopped here) and with
    * `onInterval` (whose cuts are timers on this thread, due on whole seconds).
    */
   hostOnMainThread?: boolean;
