@@ -1,19 +1,41 @@
 /**
  * The stats userdata `done(summary, latency, requests)` receives (docs/wrk-compat.md#done-and-stats-objects): `.min .max .mean .stdev`,
  * `:percentile(p)`, `#stats` and `stats(i)`. Every number is pushed as a float: fengari's integers are 32-bit
- * and latencies, counts and byte totals can exceed them.
+ * and latencies, counts and byte totals can exceed them. A `-R` run's latency reads wrk2's figures
+ * ({@linkcode rateModeLatencyView}), as its report does.
  *
  * @module
  */
 
 import { jsText, lauxlib, lua, type LuaState } from "./fengari/_lua.ts";
 import type { Stats } from "../stats/stats.ts";
+import { hdrFigures, hdrValueAtPercentile } from "../stats/hdr_figures.ts";
 
 /** The part of {@linkcode Stats} the userdata reads (tests may pass a fake). */
 export type StatsView = Pick<
   Stats,
   "min" | "max" | "mean" | "stdev" | "percentile" | "distinctCount" | "distinct"
 >;
+
+/**
+ * The latency of a `-R` run as wrk2's `done()` reads it: `min`, `max`, `mean`, `stdev` and `percentile(p)` off
+ * the histogram by wrk2's rules (`hdr_min`, `hdr_max`, `hdr_mean`, `hdr_stddev`, `hdr_value_at_percentile`:
+ * lib/stats/hdr_figures.ts), the figures its report prints; `#stats` and `stats(i)` as for any stats object.
+ */
+export function rateModeLatencyView(stats: Stats): StatsView {
+  const figures = hdrFigures(stats);
+  const empty = stats.count === 0;
+  return {
+    min: figures.min,
+    max: figures.max,
+    // Without samples wrk2's hdr_mean and hdr_stddev divide 0 by 0 (NaN); 0 here, as a closed-loop run gives.
+    mean: empty ? 0 : figures.mean,
+    stdev: empty ? 0 : figures.stdev,
+    percentile: (p: number) => hdrValueAtPercentile(stats, p),
+    distinctCount: () => stats.distinctCount(),
+    distinct: (i: number) => stats.distinct(i),
+  };
+}
 
 /** Metatable name of stats userdata (as in wrk). */
 export const STATS_TYPE = "wrk.stats";

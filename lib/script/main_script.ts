@@ -13,7 +13,7 @@ import { newState, type ScriptState } from "./_state.ts";
 import { CoroutineRunner } from "./_coroutine_runner.ts";
 import { installWrkTable } from "./_wrk_table.ts";
 import { installHandleThreadType, pushHandleThread } from "./_thread_userdata.ts";
-import { installStatsType, pushStats } from "./_stats_userdata.ts";
+import { installStatsType, pushStats, rateModeLatencyView } from "./_stats_userdata.ts";
 import type { ThreadHandle } from "./thread_handle.ts";
 
 export type { Addr, ThreadHandle } from "./thread_handle.ts";
@@ -137,7 +137,8 @@ class LuaMainScript implements MainScript {
       setNumber(co, "status", status);
       setNumber(co, "timeout", timeout);
       lua.lua_setfield(co, -2, "errors");
-      pushStats(co, result.latency);
+      // A -R run's latency by wrk2's rules, the figures its report prints.
+      pushStats(co, result.rate === null ? result.latency : rateModeLatencyView(result.latency));
       pushStats(co, result.requestRate);
       return 3;
     });

@@ -25,6 +25,8 @@ export interface HdrFigures {
   stdev: number;
   /** `hdr_max`: the lowest-equivalent value of the highest non-empty bucket; 0 without samples. */
   max: number;
+  /** `hdr_min`: the lowest value of the lowest non-empty bucket; 0 without samples. */
+  min: number;
   /**
    * `stats_within_stdev` over the histogram: the percentage of samples in the buckets between mean − stdev and
    * mean + stdev as wrk2 bounds them (below); 0 without samples.
@@ -43,8 +45,8 @@ export interface PercentileStep {
 }
 
 /**
- * wrk2's `print_stats` figures for a histogram: `hdr_mean`, `hdr_stddev`, `hdr_max` and the histogram branch of
- * `stats_within_stdev`, exactly as wrk2 computes them.
+ * wrk2's `print_stats` figures for a histogram: `hdr_mean`, `hdr_stddev`, `hdr_max`, `hdr_min` (which wrk2 gives
+ * a script's `done()`) and the histogram branch of `stats_within_stdev`, exactly as wrk2 computes them.
  *
  * @example Three samples
  * ```ts
@@ -57,6 +59,7 @@ export interface PercentileStep {
  * assertEquals(figures.mean, 2);
  * assertEquals(figures.stdev, Math.sqrt(2 / 3)); // divided by N, not N − 1
  * assertEquals(figures.max, 3);
+ * assertEquals(figures.min, 1);
  * // mean ± stdev bounds to 1…2, and wrk2's walk counts the bucket above the upper bound too.
  * assertEquals(figures.withinStdev, 100);
  * ```
@@ -71,8 +74,15 @@ export function hdrFigures(stats: Stats): HdrFigures {
     mean,
     stdev,
     max: counts.length > 0 ? lowestValueOf(counts.length - 1) : 0,
+    min: lowestNonEmpty(counts),
     withinStdev: withinStdev(counts, total, mean, stdev),
   };
+}
+
+/** The lowest value of the first bucket holding a sample; 0 when none does. */
+function lowestNonEmpty(counts: ArrayLike<number>): number {
+  for (let index = 0; index < counts.length; index++) if (counts[index] !== 0) return lowestValueOf(index);
+  return 0;
 }
 
 /**
