@@ -51,12 +51,26 @@ export function newState(options: CompatOptions): ScriptState {
  * @throws {ScriptError} on a syntax error.
  */
 export function loadChunk(L: LuaState, path: string, source: Uint8Array): void {
-  const status = lauxlib.luaL_loadbufferx(L, source, null, `@${path}`, "t");
+  const status = lauxlib.luaL_loadbufferx(L, scriptText(source), null, `@${path}`, "t");
   if (status !== lua.LUA_OK) {
     const error = errorFromStack(L, path, null);
     lua.lua_pop(L, 1);
     throw error;
   }
+}
+
+/**
+ * A script file's text as `luaL_loadfile` reads it (LuaJIT's, which wrk runs, and Lua 5.3's alike): without a
+ * UTF-8 byte-order mark, and without a first line that starts with `#` (`#!/usr/bin/env wrk`) up to its
+ * newline, which stays so that line numbers hold.
+ */
+export function scriptText(source: Uint8Array): Uint8Array {
+  let start = source[0] === 0xef && source[1] === 0xbb && source[2] === 0xbf ? 3 : 0;
+  if (source[start] === 0x23 /* # */) {
+    const newline = source.indexOf(0x0a, start);
+    start = newline === -1 ? source.length : newline;
+  }
+  return start === 0 ? source : source.subarray(start);
 }
 
 /** Turns the error value on top of `L` into a {@linkcode ScriptError} (it stays on the stack). */
