@@ -70,8 +70,16 @@ const SAME_SIGNAL_MS = 250;
 
 const encoder = new TextEncoder();
 
+/** The first failure to write the report to stdout (a full disk): told once the run is over, exit 1. */
+let stdoutFailure: Error | null = null;
+
 function out(text: string): void {
-  writeStdout(encoder.encode(text));
+  if (stdoutFailure !== null) return;
+  try {
+    writeStdout(encoder.encode(text));
+  } catch (error) {
+    stdoutFailure = error instanceof Error ? error : new Error(String(error));
+  }
 }
 
 function err(text: string): void {
@@ -253,6 +261,9 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
     ? null
     : await loadModule<typeof import("./lib/output/hdr_log_writer.ts")>("output/hdr_log_writer.ts");
   let hdrLog: HdrLogWriter | null = null;
+  // Set once the run has started: a RunError after that (a script error in response()) failed the run, which
+  // the summary tells from one that did not start.
+  let startedAt: string | null = null;
   try {
     const run = await Run.start(config, {
       signal: abort.signal,
@@ -264,6 +275,7 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
       onProgress: meter === null ? undefined : (progress) => meter.update(progress, performance.now()),
       onInterval: hdrLogModule === null ? undefined : (interval) => hdrLog?.append(interval),
     });
+    startedAt = new Date(run.startedAtEpochMs).toISOString();
     if (hdrLogModule !== null && hdrLogPath !== null) {
       try {
         hdrLog = hdrLogModule.HdrLogWriter.open(hdrLogPath, run.startedAtEpochMs, {
@@ -309,8 +321,8 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
     if (error instanceof RunError) {
       meter?.clear();
       err(`${error.message}\n`);
-      // A run that did not start still leaves its result: the error, every threshold failed.
-      const verdicts = await writeResults(config, args, null, error.message, testId);
+      // A run that failed (before or after its start) still leaves its result: the error, every threshold failed.
+      const verdicts = await writeResults(config, args, null, error.message, testId, null, startedAt);
       err(formatThresholdReport(verdicts ?? []));
       return error.exitCode;
     }
@@ -371,8 +383,9 @@ async function reportResult(
 
 /**
  * Evaluates the thresholds (null when none were given) and writes `--json` and `--summary`: for a run that ran
- * (`result`) or one that did not start (`error`). An output that fails to write is said on stderr and does
- * not hide the others. `mergedShards`: for `merge`, the shards the result is made of (null for a run).
+ * (`result`) or one that failed (`error`; `startedAt` when it failed after it had started). An output that
+ * fails to write is said on stderr and does not hide the others. `mergedShards`: for `merge`, the shards the
+ * result is made of (null for a run).
  */
 async function writeResults(
   config: Config,
@@ -381,6 +394,7 @@ async function writeResults(
   error: string | null,
   testId: string | null,
   mergedShards: number[] | null = null,
+  startedAt: string | null = null,
 ): Promise<ThresholdVerdict[] | null> {
   const thresholds = config.thresholds.length === 0 ? null : evaluateThresholds(config.thresholds, result);
   if (config.jsonPath !== null) {
@@ -408,7 +422,7 @@ async function writeResults(
     }
   }
   if (config.summaryPath !== null) {
-    const summary = formatMarkdownSummary(result, { command: args, config, thresholds, error });
+    const summary = formatMarkdownSummary(result, { command: args, config, thresholds, error, startedAt });
     const { appendText } = await loadModule<typeof import("./lib/output/output_files.ts")>(
       "output/output_files.ts",
     );
@@ -441,7 +455,13 @@ async function identityOf(config: Config): Promise<string | null> {
  */
 export async function runCommandLine(): Promise<never> {
   try {
-    Deno.exit(await main(Deno.args));
+    const exitCode = await main(Deno.args);
+    if (stdoutFailure !== null) {
+      // The result files are written by now; what did not reach stdout is lost.
+      err(`wrk-deno: cannot write to standard output: ${stdoutFailure.message}\n`);
+      Deno.exit(exitCode === 0 ? 1 : exitCode);
+    }
+    Deno.exit(exitCode);
   } catch (error) {
     // Anything unexpected still gets one line, not a stack trace.
     err(`wrk-deno: internal error: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,7 +1,27 @@
-/** Writes all of `bytes` to stdout (`writeSync` may write less than asked), for the CLI and Lua's print. */
+/**
+ * Writing to the process's standard streams, for the command line and Lua's `print`. A reader that went away
+ * (`wrk-deno … | head -1`) closes the pipe: wrk dies of SIGPIPE there, quietly; here the writes that follow
+ * are dropped, quietly too, and the run goes on to write its result files and exit with its own code.
+ *
+ * @module
+ */
+
+/** Whether this isolate's standard output found its pipe closed (later writes are dropped). */
+let stdoutClosed = false;
+
+/**
+ * Writes all of `bytes` to stdout (`writeSync` may write less than asked), nothing once the reader closed the
+ * pipe. Any other failure (a full disk) is thrown.
+ */
 export function writeStdout(bytes: Uint8Array): void {
+  if (stdoutClosed) return;
   let written = 0;
-  while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
+  try {
+    while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+    stdoutClosed = true;
+  }
 }
 
 /** Writes all of `bytes` to stderr: Lua's print when stdout carries the JSON result (`--json -`). */

@@ -1,6 +1,7 @@
 /** Runs the real CLI in a subprocess with the documented permission set, and reads its report. */
 
-const CLI = new URL("../../cli.ts", import.meta.url).pathname;
+/** The command line's entry, as a path. */
+export const CLI: string = new URL("../../cli.ts", import.meta.url).pathname;
 
 import { PERMISSIONS } from "../../scripts/compile.ts";
 

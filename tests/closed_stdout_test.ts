@@ -1,0 +1,59 @@
+/**
+ * Standard output that goes away or fills up (lib/_stdout.ts, cli.ts): a reader that closes the pipe
+ * (`wrk-deno … | head -1`) ends nothing (wrk dies of SIGPIPE there, quietly: here the rest of the output is
+ * dropped, quietly, and the result files are still written), and a full disk is one line and exit 1 after the
+ * result files are written, never an internal error.
+ */
+import { assert, assertEquals, assertMatch } from "@std/assert";
+import { CLI, CLI_PERMISSIONS } from "./helpers/cli.ts";
+import { startServer } from "./helpers/server.ts";
+
+/** Runs `shell` in bash with `$CLI` set to the command line (deno run with its permissions). */
+async function bash(shell: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const cli = [Deno.execPath(), "run", ...CLI_PERMISSIONS, CLI].map((word) => `'${word}'`).join(" ");
+  const output = await new Deno.Command("bash", {
+    args: ["-c", shell.replaceAll("$CLI", cli)],
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const decoder = new TextDecoder();
+  return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) };
+}
+
+Deno.test("a reader that closes the pipe early ends nothing: no error, the run's exit code, its --json written", async () => {
+  const server = startServer();
+  const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "wrk-deno-closed-stdout-" });
+  try {
+    // Every response prints from the thread too: those writes meet the closed pipe in the worker.
+    await Deno.writeTextFile(`${dir}/print.lua`, `function response(status) print("status", status) end`);
+    const { stdout, stderr } = await bash(
+      `$CLI -t1 -c2 -d500ms -s ${dir}/print.lua --json ${dir}/r.json ${server.url} | head -1; ` +
+        `echo "exit \${PIPESTATUS[0]}"`,
+    );
+    assertEquals(stderr, "");
+    assertMatch(stdout, /^Running 500\.00ms test @ .*\nexit 0\n$/);
+    const result = JSON.parse(await Deno.readTextFile(`${dir}/r.json`)) as { requests: number };
+    assert(result.requests > 0);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a full disk on stdout is one line and exit 1, after the --json result is written", async () => {
+  const server = startServer();
+  const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "wrk-deno-full-stdout-" });
+  try {
+    const { code, stderr } = await bash(
+      `$CLI -t1 -c1 -d300ms --json ${dir}/r.json ${server.url} > /dev/full`,
+    );
+    assertEquals(code, 1);
+    assertMatch(stderr, /^wrk-deno: cannot write to standard output: No space left on device.*\n$/);
+    const result = JSON.parse(await Deno.readTextFile(`${dir}/r.json`)) as { requests: number };
+    assert(result.requests > 0);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
