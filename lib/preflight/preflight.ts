@@ -114,16 +114,32 @@ async function checkTls(config: Config, address: SocketAddress, caCerts: string[
     alpnProtocol = socket.alpnProtocol;
   } catch (error) {
     const reason = describeOsError(error);
-    if (/certificate|issuer|CertNotValid|NotValidForName|expired/i.test(reason)) {
+    if (/certificate|issuer|CertNotValid|NotValidForName|expired|CaUsedAsEndEntity/i.test(reason)) {
       throw new RunError(
-        `TLS certificate of ${host}:${service} not trusted (${reason}); ` +
-          `pass --cacert <file> to trust its CA, or -k to skip verification`,
+        `TLS certificate of ${host}:${service} not trusted (${reason}); ${
+          trustAdvice(reason, config.caFile)
+        }`,
       );
     }
     throw new RunError(`TLS handshake with ${host}:${service} failed: ${reason}`);
   }
   if (config.http2) checkAlpnH2(alpnProtocol, `${host}:${service}`);
   return pinnedCerts;
+}
+
+/** What to do about a certificate refused for `reason`, given the `--cacert` file passed (null: none). */
+function trustAdvice(reason: string, caFile: string | null): string {
+  if (/CaUsedAsEndEntity/.test(reason)) {
+    // openssl req -x509 makes such a certificate: its own CA (CA:TRUE), which rustls refuses as a server's.
+    return "the server presents a CA certificate as its own (a self-signed one made with `openssl req -x509`), " +
+      "which Deno's TLS refuses even when trusted: pass -k to skip verification, or serve a certificate signed " +
+      "by that CA";
+  }
+  if (caFile !== null && /UnknownIssuer/i.test(reason)) {
+    return `its issuer is not the CA in ${caFile}: pass --cacert with the CA that signed it, or -k to skip ` +
+      "verification";
+  }
+  return "pass --cacert <file> to trust its CA, or -k to skip verification";
 }
 
 function describeResolveError(error: unknown): string {
@@ -142,9 +158,14 @@ async function readScript(path: string): Promise<Uint8Array> {
 }
 
 async function readCaFile(path: string): Promise<string> {
+  let text;
   try {
-    return await Deno.readTextFile(path);
+    text = await Deno.readTextFile(path);
   } catch (error) {
     throw new RunError(`cannot read CA file ${path}: ${describeOsError(error)}`);
   }
+  if (!text.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new RunError(`CA file ${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  }
+  return text;
 }

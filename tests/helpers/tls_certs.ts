@@ -1,7 +1,8 @@
 /**
  * Certificates made with openssl at test time, for what the fixtures in tests/fixtures/tls/ cannot show: an
- * expired leaf (a fixture would have to be expired already, or expire one day). Each comes with its CA in the
- * chain the server sends, so that expiry is the only thing wrong with it. Null where openssl is missing.
+ * expired leaf (a fixture would have to be expired already, or expire one day), which comes with its CA in the
+ * chain the server sends, so that expiry is the only thing wrong with it; and a self-signed certificate that is
+ * its own CA, as `openssl req -x509` makes one. Null where openssl is missing.
  */
 
 /** A certificate chain (leaf first, then its CA) and the leaf's key, as PEM. */
@@ -96,6 +97,42 @@ export async function expiredCertificate(): Promise<Certificate | null> {
     if (!made) return null;
     const read = (name: string) => Deno.readTextFile(`${dir}/${name}`);
     return { cert: (await read("leaf.pem")) + (await read("ca.pem")), key: await read("leaf.key") };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/**
+ * A self-signed certificate for localhost and 127.0.0.1 as `openssl req -x509` makes it, its own CA (`CA:TRUE`),
+ * which many users serve; null when openssl is not installed.
+ */
+export async function selfSignedCaCertificate(): Promise<Certificate | null> {
+  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-tls-" });
+  try {
+    const made = await openssl([
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-keyout",
+      "self.key",
+      "-out",
+      "self.pem",
+      "-days",
+      "30",
+      "-subj",
+      "/CN=localhost",
+      "-addext",
+      "subjectAltName=DNS:localhost,IP:127.0.0.1",
+    ], dir);
+    if (!made) return null;
+    return {
+      cert: await Deno.readTextFile(`${dir}/self.pem`),
+      key: await Deno.readTextFile(`${dir}/self.key`),
+    };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -1,0 +1,83 @@
+/**
+ * An untrusted certificate, or a `--cacert` file that cannot help, stops the run with one line that says what
+ * to do about this case (lib/preflight/preflight.ts `trustAdvice`, `readCaFile`): a server whose certificate is
+ * its own CA (Deno's TLS refuses it even when trusted), a `--cacert` that is not the CA that signed the
+ * server's certificate, and a `--cacert` file with no certificate in it.
+ */
+import { assertEquals, assertMatch } from "@std/assert";
+import { runCli } from "../helpers/cli.ts";
+import { startServer, TEST_CA_FILE } from "../helpers/server.ts";
+import { selfSignedCaCertificate } from "../helpers/tls_certs.ts";
+
+Deno.test("a server's self-signed CA certificate, even passed as --cacert, gets advice that works: -k", async (t) => {
+  const certificate = await selfSignedCaCertificate();
+  if (certificate === null) {
+    await t.step({ name: "openssl is not installed", ignore: true, fn: () => {} });
+    return;
+  }
+  const server = startServer(undefined, { tls: true, certificate });
+  const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "wrk-deno-trust-advice-" });
+  try {
+    await Deno.writeTextFile(`${dir}/self.pem`, certificate.cert);
+    const url = server.url.replace("127.0.0.1", "localhost");
+    const trusted = await runCli(["-t1", "-c1", "-d300ms", "--cacert", `${dir}/self.pem`, url]);
+    assertEquals(trusted.code, 1);
+    assertMatch(
+      trusted.stderr,
+      /^TLS certificate of localhost:\d+ not trusted \(.*CaUsedAsEndEntity.*\); the server presents a CA certificate as its own .* pass -k .*\n$/,
+    );
+    const insecure = await runCli(["-t1", "-c1", "-d300ms", "-k", url]);
+    assertEquals(insecure.code, 0, insecure.stderr);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a --cacert that did not sign the server's certificate is named in the advice", async (t) => {
+  const other = await selfSignedCaCertificate();
+  if (other === null) {
+    await t.step({ name: "openssl is not installed", ignore: true, fn: () => {} });
+    return;
+  }
+  const server = startServer(undefined, { tls: true });
+  const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "wrk-deno-trust-advice-" });
+  try {
+    await Deno.writeTextFile(`${dir}/other.pem`, other.cert);
+    const { code, stderr } = await runCli([
+      "-t1",
+      "-c1",
+      "-d300ms",
+      "--cacert",
+      `${dir}/other.pem`,
+      server.url,
+    ]);
+    assertEquals(code, 1);
+    assertMatch(
+      stderr,
+      /not trusted \(.*UnknownIssuer.*\); its issuer is not the CA in .*other\.pem: pass --cacert with the CA that signed it, or -k .*\n$/,
+    );
+    // The right CA still works.
+    const right = await runCli(["-t1", "-c1", "-d300ms", "--cacert", TEST_CA_FILE, server.url]);
+    assertEquals(right.code, 0, right.stderr);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a --cacert file without a PEM certificate is refused before any connection", async () => {
+  const server = startServer(undefined, { tls: true });
+  const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "wrk-deno-trust-advice-" });
+  try {
+    await Deno.writeTextFile(`${dir}/hostname`, "build-machine\n");
+    const { code, stdout, stderr } = await runCli(["-d300ms", "--cacert", `${dir}/hostname`, server.url]);
+    assertEquals(code, 1);
+    assertEquals(stdout, "");
+    assertMatch(stderr, /^CA file .*hostname holds no PEM certificate \(-----BEGIN CERTIFICATE-----\)\n$/);
+    assertEquals(server.connections(), 0);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
