@@ -466,8 +466,13 @@ function require(name)
     return result
   end
   if type(name) == "string" and type(result) == "string" and sfind(result, "^module '.-' not found:") then
-    local hint = PURE_LUA[name] or "a Lua module (a .lua file on package.path, such as the working directory)"
-    error("module '" .. name .. "' not found: wrk-deno loads Lua modules only, no C modules; use " .. hint, 2)
+    local hint = PURE_LUA[name]
+    if hint then
+      error("module '" .. name .. "' not found: wrk-deno loads Lua modules only, no C modules; use " .. hint, 2)
+    end
+    -- Lua's own message lists every file tried, one per line; one line names where they were looked for.
+    error("module '" .. name .. "' not found: no Lua file for it on package.path (" .. tostring(package.path) ..
+      ", relative to the working directory)", 2)
   end
   error(result, 0)
 end

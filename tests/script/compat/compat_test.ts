@@ -315,13 +315,14 @@ Deno.test("require() loads Lua modules and never JavaScript", async () => {
 Deno.test("require() of a C module wrk scripts use fails with one line naming it and a pure-Lua replacement", async () => {
   const out = await lua(`
     print(select(2, pcall(require, "cjson")))
+    package.path = "./?.lua;/opt/lua/?.lua"
     print(select(2, pcall(require, "no_such_module")))`);
   assertEquals(
     out,
     "module 'cjson' not found: wrk-deno loads Lua modules only, no C modules; use a pure-Lua JSON module such " +
       "as rxi's json.lua or dkjson.lua, in the working directory\n" +
-      "module 'no_such_module' not found: wrk-deno loads Lua modules only, no C modules; use a Lua module " +
-      "(a .lua file on package.path, such as the working directory)\n",
+      "module 'no_such_module' not found: no Lua file for it on package.path (./?.lua;/opt/lua/?.lua, relative " +
+      "to the working directory)\n",
   );
 });
 
