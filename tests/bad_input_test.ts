@@ -79,14 +79,14 @@ const CASES: Case[] = [
   {
     name: "-d 3x",
     args: ["-d", "3x", URL_ARG],
-    error: "option '-d': Cannot parse duration: '3x' has an unknown unit",
+    error: "option '-d': cannot parse duration: '3x' has an unknown unit",
     usage: true,
   },
   {
     name: "--timeout abc",
     args: ["--timeout", "abc", URL_ARG],
     error:
-      "option '--timeout': Cannot parse duration: 'abc' (use a number with an optional unit: us, ms, s, m or h)",
+      "option '--timeout': cannot parse duration: 'abc' (use a number with an optional unit: us, ms, s, m or h)",
     usage: true,
   },
   { name: "--timeout 0", args: ["--timeout", "0", URL_ARG], error: "timeout must be > 0", usage: true },

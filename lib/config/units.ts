@@ -84,16 +84,16 @@ export function parseDurationMs(text: string): number {
   const match = DURATION_PATTERN.exec(text);
   if (!match) {
     throw new UsageError(
-      `Cannot parse duration: '${text}' (use a number with an optional unit: us, ms, s, m or h)`,
+      `cannot parse duration: '${text}' (use a number with an optional unit: us, ms, s, m or h)`,
     );
   }
   // No unit means seconds, as in wrk.
   const unit = match[2].toLowerCase();
   const usPerUnit = unit === "" ? 1e6 : US_PER_TIME_UNIT.get(unit);
-  if (usPerUnit === undefined) throw new UsageError(`Cannot parse duration: '${text}' has an unknown unit`);
+  if (usPerUnit === undefined) throw new UsageError(`cannot parse duration: '${text}' has an unknown unit`);
   // Rounding to whole microseconds hides binary-fraction noise such as 1.1 * 1e6 = 1100000.0000000002.
   const us = Math.round(Number(match[1]) * usPerUnit);
-  if (!Number.isSafeInteger(us)) throw new UsageError(`Cannot parse duration: '${text}' is too large`);
+  if (!Number.isSafeInteger(us)) throw new UsageError(`cannot parse duration: '${text}' is too large`);
   return us / 1000;
 }
 

@@ -221,7 +221,7 @@ Deno.test("parseArgs() names the option whose value does not parse", () => {
     ["--threads=1.5", URL_TEXT],
     "option '--threads': invalid count: '1.5' (use a whole number, optionally with k, M or G)",
   );
-  assertUsageError(["-d", "3x", URL_TEXT], "option '-d': Cannot parse duration: '3x' has an unknown unit");
+  assertUsageError(["-d", "3x", URL_TEXT], "option '-d': cannot parse duration: '3x' has an unknown unit");
   assertUsageError(
     ["-tv", URL_TEXT],
     "option '-t': invalid count: 'v' (use a whole number, optionally with k, M or G)",

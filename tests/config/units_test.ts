@@ -86,7 +86,7 @@ Deno.test("parseDurationMs() accepts fractional values without binary noise", ()
 Deno.test("parseDurationMs() names an unknown unit", () => {
   const error = assertThrows(() => parseDurationMs("3x"), UsageError);
   assertEquals(error.name, "UsageError");
-  assertEquals(error.message, "Cannot parse duration: '3x' has an unknown unit");
+  assertEquals(error.message, "cannot parse duration: '3x' has an unknown unit");
   assertThrows(() => parseDurationMs("3sec"), UsageError, "'3sec' has an unknown unit");
   assertThrows(() => parseDurationMs("1ns"), UsageError, "'1ns' has an unknown unit");
 });
@@ -94,7 +94,7 @@ Deno.test("parseDurationMs() names an unknown unit", () => {
 Deno.test("parseDurationMs() rejects text that is not a number", () => {
   for (const text of ["", "s", "abc", "-1", "-1s", "+1s", "1.", "1..5s", "1 s", "1e3", "1s2"]) {
     const error = assertThrows(() => parseDurationMs(text), UsageError, undefined, text);
-    assertMatch(String(error), /^UsageError: Cannot parse duration: /, text);
+    assertMatch(String(error), /^UsageError: cannot parse duration: /, text);
   }
 });
 
