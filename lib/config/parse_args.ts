@@ -269,11 +269,15 @@ function describeBadOption(tokens: Token[]): string | null {
     if (spec.type === "boolean" && token.value !== undefined) {
       return `option '${token.rawName}' does not take a value`;
     }
-    // Node refuses `-c -t` rather than take "-t" as the count: for the user, -c simply has no value.
+    // Node refuses `-c -t` rather than take "-t" as the count: for the user, -c simply has no value. `-c -5`
+    // has one, and a negative value is what is wrong with it.
     if (
       spec.type === "string" &&
       (token.value === undefined || (!token.inlineValue && token.value.startsWith("-")))
     ) {
+      if (token.value !== undefined && /^-[\d.]/.test(token.value)) {
+        return `option '${token.rawName}': '${token.value}' is negative`;
+      }
       return `option '${token.rawName}' needs a value`;
     }
   }

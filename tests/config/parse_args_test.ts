@@ -238,6 +238,8 @@ Deno.test("parseArgs() rejects an option without its value", () => {
   assertUsageError([URL_TEXT, "-c"], "option '-c' needs a value");
   assertUsageError(["--connections", "--latency", URL_TEXT], "option '--connections' needs a value");
   assertUsageError(["-c", "-t", "2", URL_TEXT], "option '-c' needs a value");
+  assertUsageError(["-c", "-5", URL_TEXT], "option '-c': '-5' is negative");
+  assertUsageError(["-R", "-.5", URL_TEXT], "option '-R': '-.5' is negative");
   assertUsageError(["-s", "", URL_TEXT], "option '-s' needs a value");
   assertUsageError(["--cacert=", URL_TEXT], "option '--cacert' needs a value");
 });
