@@ -31,6 +31,8 @@ export interface ToStringFunction {
 
 export interface FengariInternals {
   luaO_tostring: ToStringFunction;
+  /** `luaO_arith`, replaced by `_integer_overflow_patch.ts`: typed there. */
+  luaO_arith: unknown;
   luaS_bless(L: unknown, bytes: Uint8Array): unknown;
   luaS_new(L: unknown, source: ArrayLike<number>): unknown;
   luaS_hash(bytes: Uint8Array): string;

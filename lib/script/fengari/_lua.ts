@@ -1,7 +1,7 @@
 /**
- * The one entry to fengari for the project (with `_number_spelling_patch.ts`, which it loads): typed
- * re-exports plus the small helpers every other file in `lib/script/` shares (string conversion, raising
- * errors, registry refs).
+ * The one entry to fengari for the project (with `_number_spelling_patch.ts` and `_integer_overflow_patch.ts`,
+ * which it loads): typed re-exports plus the small helpers every other file in `lib/script/` shares (string
+ * conversion, raising errors, registry refs).
  *
  * @module
  */
@@ -11,6 +11,7 @@ import { fastPathsInEffect } from "./_fast_paths.ts";
 // @ts-types="./_fengari.d.ts"
 import fengari from "../../../third_party/fengari/src/fengari.js";
 import "./_number_spelling_patch.ts";
+import { INTEGER_OVERFLOW_PATCHED } from "./_integer_overflow_patch.ts";
 import { dropFinishedCalls, protectedCall, stackPatchInEffect } from "./_stack_patch.ts";
 import { vmInEffect } from "./_vm.ts";
 import type { LauxApi, LuaApi, LualibApi, LuaState } from "./_fengari.d.ts";
@@ -25,7 +26,7 @@ export type {
 } from "./_fengari.d.ts";
 
 // A used binding, not a bare import: the bundler drops side-effect-only imports it deems pure.
-if (!fastPathsInEffect() || !stackPatchInEffect() || !vmInEffect()) {
+if (!fastPathsInEffect() || !stackPatchInEffect() || !vmInEffect() || !INTEGER_OVERFLOW_PATCHED) {
   throw new Error("fengari's fast paths are not installed");
 }
 

@@ -775,7 +775,10 @@ export function execute(L: State): void {
           const op2 = c & BITRK ? k[c & ~BITRK] : stack[base + c]!;
           let n1, n2;
           if (op1.type === LUA_TNUMINT && op2.type === LUA_TNUMINT) {
-            stack[ra]!.setivalue(((op1.value as number) + (op2.value as number)) | 0);
+            // Beyond 32 bits the exact float, as LuaJIT gives (_integer_overflow_patch.ts).
+            const sum = (op1.value as number) + (op2.value as number);
+            if ((sum | 0) === sum) stack[ra]!.setivalue(sum | 0);
+            else stack[ra]!.setfltvalue(sum);
           } else if ((n1 = lvm.tonumber(op1)) !== false && (n2 = lvm.tonumber(op2)) !== false) {
             stack[ra]!.setfltvalue(n1 + n2);
           } else {
@@ -790,7 +793,9 @@ export function execute(L: State): void {
           const op2 = c & BITRK ? k[c & ~BITRK] : stack[base + c]!;
           let n1, n2;
           if (op1.type === LUA_TNUMINT && op2.type === LUA_TNUMINT) {
-            stack[ra]!.setivalue(((op1.value as number) - (op2.value as number)) | 0);
+            const difference = (op1.value as number) - (op2.value as number);
+            if ((difference | 0) === difference) stack[ra]!.setivalue(difference | 0);
+            else stack[ra]!.setfltvalue(difference);
           } else if ((n1 = lvm.tonumber(op1)) !== false && (n2 = lvm.tonumber(op2)) !== false) {
             stack[ra]!.setfltvalue(n1 - n2);
           } else {
@@ -805,7 +810,10 @@ export function execute(L: State): void {
           const op2 = c & BITRK ? k[c & ~BITRK] : stack[base + c]!;
           let n1, n2;
           if (op1.type === LUA_TNUMINT && op2.type === LUA_TNUMINT) {
-            stack[ra]!.setivalue(Math.imul(op1.value as number, op2.value as number));
+            // `| 0` also makes 0 × −5 the integer 0, not −0.
+            const product = (op1.value as number) * (op2.value as number);
+            if ((product | 0) === product) stack[ra]!.setivalue(product | 0);
+            else stack[ra]!.setfltvalue(product);
           } else if ((n1 = lvm.tonumber(op1)) !== false && (n2 = lvm.tonumber(op2)) !== false) {
             stack[ra]!.setfltvalue(n1 * n2);
           } else {
@@ -906,7 +914,9 @@ export function execute(L: State): void {
           const op = stack[base + i.B]!;
           let n;
           if (op.type === LUA_TNUMINT) {
-            stack[ra]!.setivalue((-(op.value as number)) | 0);
+            const negated = -(op.value as number);
+            if ((negated | 0) === negated) stack[ra]!.setivalue(negated | 0);
+            else stack[ra]!.setfltvalue(negated);
           } else if ((n = lvm.tonumber(op)) !== false) {
             stack[ra]!.setfltvalue(-n);
           } else {

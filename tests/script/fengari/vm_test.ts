@@ -4,12 +4,10 @@
  * the fast paths made with them for Lua-heavy scripts: `gsub` of one character class, `type()`, `tostring()`
  * of booleans, `string.format("%.Nf")`, `wrk.format()` with a body. Each is in effect (its probe counts its
  * uses), gives LuaJIT's results on the same scripts (the expected outputs below are LuaJIT's, checked again
- * when `luajit` is installed), and fengari's copy of Lua 5.3's test suite passes on them.
+ * when `luajit` is installed), and fengari's copy of Lua 5.3's test suite passes on them (lua_suite_test.ts).
  */
 
 import { assert, assertEquals, assertGreater } from "@std/assert";
-import { createRequire } from "node:module";
-import process from "node:process";
 import { formatFixed } from "../../../lib/report/c_format.ts";
 import { vmInEffect, vmProbe, vmTablePathsInEffect } from "../../../lib/script/fengari/_vm.ts";
 import { stackPatchInEffect } from "../../../lib/script/fengari/_stack_patch.ts";
@@ -324,69 +322,6 @@ Deno.test("calls, closures over reused stack slots, coroutines and errors give L
 
 Deno.test("LuaJIT prints what the calls test expects", { ignore: LUAJIT === null }, async () => {
   await assertLuajitPrints(CALLS, CALLS_PRINTS);
-});
-
-/** fengari's copy of Lua 5.3's tests that exercise the interpreter and the call path. */
-const SUITE = new URL("../../../node_modules/fengari/test/test-suite/", import.meta.url);
-const SUITE_FILES = [
-  "attrib",
-  "bitwise",
-  "calls",
-  "closure",
-  "code",
-  "constructs",
-  "coroutine",
-  "db",
-  "errors",
-  "events",
-  "goto",
-  "literals",
-  "locals",
-  "math",
-  "nextvar",
-  "sort",
-  "vararg",
-];
-const suiteInstalled = (() => {
-  try {
-    return Deno.statSync(new URL("calls.test.js", SUITE)).isFile;
-  } catch {
-    return false;
-  }
-})();
-
-Deno.test("fengari's copy of Lua 5.3's test suite passes on the replaced interpreter", {
-  ignore: !suiteInstalled,
-}, async () => {
-  const tests: [string, () => unknown][] = [];
-  const register = (name: string, fn: () => unknown) => {
-    tests.push([name, fn]);
-  };
-  register.skip = () => {};
-  const globals = globalThis as unknown as Record<string, unknown>;
-  const exit = process.exit;
-  globals.test = register;
-  // ltests.js's panic function exits the process: a failing case must fail the test instead.
-  process.exit = ((code?: number) => {
-    throw new Error(`process.exit(${code})`);
-  }) as typeof process.exit;
-  const failures: string[] = [];
-  try {
-    const require = createRequire(new URL("x.js", SUITE));
-    for (const file of SUITE_FILES) require(`./${file}.test.js`);
-    for (const [name, fn] of tests) {
-      try {
-        await fn();
-      } catch (error) {
-        failures.push(`${name}: ${(error as Error).message}`);
-      }
-    }
-  } finally {
-    delete globals.test;
-    process.exit = exit;
-  }
-  assertGreater(tests.length, 250);
-  assertEquals(failures, []);
 });
 
 Deno.test("gsub with a pattern of one character class gives what the general matcher gives", async () => {
