@@ -241,7 +241,12 @@ function shardOf(
  * token and say what is wrong in one line of ours (node's messages span lines and name node's syntax).
  */
 function parseStrict(argv: string[]) {
-  const config = { args: argv, options: OPTIONS, allowPositionals: true, tokens: true } as const;
+  const config = {
+    args: expandPrefixes(argv),
+    options: OPTIONS,
+    allowPositionals: true,
+    tokens: true,
+  } as const;
   try {
     const { values, tokens } = parseNodeArgs({ ...config, strict: true });
     return { values: values as Values, tokens: tokens as Token[] };
@@ -254,6 +259,50 @@ function parseStrict(argv: string[]) {
       cause: error,
     });
   }
+}
+
+/**
+ * Long options abbreviated as `getopt_long` takes them (wrk parses its command line with it): `--lat` is
+ * `--latency`, `--conn=10` is `--connections=10`, when one option starts so; a prefix that several start is
+ * refused as getopt refuses it. An option's value (the word after `-H` or `--header`) and everything after
+ * `--` are left as they are.
+ */
+function expandPrefixes(argv: string[]): string[] {
+  const names = Object.keys(OPTIONS);
+  const expanded: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--") {
+      expanded.push(...argv.slice(i));
+      break;
+    }
+    let name: string | null = null;
+    let word = arg;
+    if (arg.startsWith("--")) {
+      const equals = arg.indexOf("=");
+      const typed = arg.slice(2, equals === -1 ? undefined : equals);
+      name = typed;
+      if (!(typed in OPTIONS) && typed !== "") {
+        const matches = names.filter((candidate) => candidate.startsWith(typed));
+        if (matches.length > 1) {
+          throw new UsageError(
+            `option '--${typed}' is ambiguous; possibilities: ${matches.map((m) => `'--${m}'`).join(" ")}`,
+          );
+        }
+        if (matches.length === 1) {
+          name = matches[0];
+          word = `--${name}${equals === -1 ? "" : arg.slice(equals)}`;
+        }
+      }
+      if (equals !== -1) name = null;
+    } else if (/^-[^-]$/.test(arg)) {
+      name = names.find((candidate) => OPTIONS[candidate].short === arg[1]) ?? null;
+    }
+    expanded.push(word);
+    // The word after an option that takes a value is that value, whatever it looks like.
+    if (name !== null && OPTIONS[name]?.type === "string" && i + 1 < argv.length) expanded.push(argv[++i]);
+  }
+  return expanded;
 }
 
 function isNodeParseError(error: unknown): error is Error {

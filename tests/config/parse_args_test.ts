@@ -108,6 +108,33 @@ Deno.test("parseArgs() accepts wrk's undocumented -L and -T for --latency and --
   assertEquals(parseArgs(["-T", "3s", URL_TEXT]).timeoutMs, 3000);
 });
 
+Deno.test("parseArgs() takes long options abbreviated as getopt_long takes them, and refuses ambiguous ones", () => {
+  const config = parseArgs([
+    "--lat",
+    "--conn",
+    "20",
+    "--dur=3s",
+    "--head",
+    "X-A: 1",
+    "--timeo",
+    "1s",
+    URL_TEXT,
+  ]);
+  assertEquals(config.latency, true);
+  assertEquals(config.connections, 20);
+  assertEquals(config.durationMs, 3000);
+  assertEquals(config.headers, [["X-A", "1"]]);
+  assertEquals(config.timeoutMs, 1000);
+  // An option's value and what follows -- are never expanded.
+  assertEquals(parseArgs(["-H", "X-B: --lat", URL_TEXT, "--", "--lat"]).scriptArgs, ["--lat"]);
+  assertEquals(parseArgs(["--header=X-C: 2", URL_TEXT]).headers, [["X-C", "2"]]);
+  assertUsageError(
+    ["--t", "2", URL_TEXT],
+    "option '--t' is ambiguous; possibilities: '--threads' '--timeout' '--threshold'",
+  );
+  assertUsageError(["--bogus", URL_TEXT], "unknown option '--bogus'");
+});
+
 Deno.test("parseArgs() accepts short boolean flags, grouped or not", () => {
   const config = parseArgs(["-k", "-v", URL_TEXT]);
   assertEquals(config.insecure, true);
