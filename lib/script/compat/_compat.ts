@@ -22,6 +22,8 @@ import {
   argumentAt,
   baseType,
   newString,
+  numberArgument,
+  pushFloat as pushFloatInSlot,
   pushString,
   rawLength,
   type Table,
@@ -289,11 +291,12 @@ function makeRandom(generator: LuaJitRandom): LuaJsFunction {
     const n = lua.lua_gettop(L);
     let d = generator.next();
     if (n > 0) {
-      const low = lauxlib.luaL_checknumber(L, 1);
+      // Number arguments read in their slots, the result pushed into a reused one (`_direct.ts`).
+      const low = numberArgument(L, 1);
       if (n === 1) d = Math.floor(d * low) + 1;
-      else d = Math.floor(d * (lauxlib.luaL_checknumber(L, 2) - low + 1)) + low;
+      else d = Math.floor(d * (numberArgument(L, 2) - low + 1)) + low;
     }
-    lua.lua_pushnumber(L, d);
+    pushFloatInSlot(L, d);
     return 1;
   };
 }

@@ -13,7 +13,7 @@ import { lauxlib, lua, type LuaJsFunction, type LuaState } from "../fengari/_lua
 import { formatExponential, formatFixed, formatGeneral } from "../../report/c_format.ts";
 import { numberBytes } from "./_to_text.ts";
 import { newBytes } from "../fengari/_fast_paths.ts";
-import { newString, pushString } from "../fengari/_direct.ts";
+import { argumentAt, newString, pushString, stringArgument, type TString } from "../fengari/_direct.ts";
 
 const PERCENT = 37;
 const FLAGS = new Set([45, 43, 32, 35, 48]); // - + space # 0
@@ -23,7 +23,7 @@ const INT_MAX = 2147483647;
 /** Wraps fengari's `string.format` (taken from the stack top's `string` table by the caller). */
 export function makeStringFormat(original: LuaJsFunction): LuaJsFunction {
   return (L: LuaState): number => {
-    const format = lauxlib.luaL_checklstring(L, 1);
+    const format = stringArgument(L, 1) ?? lauxlib.luaL_checklstring(L, 1);
     const top = lua.lua_gettop(L);
     if (formatDirectly(L, format, top)) return 1;
     let rewritten: number[] | null = null;
@@ -233,12 +233,14 @@ function formatDirectly(L: LuaState, format: Uint8Array, top: number): boolean {
     const conversion = format[i];
     literalStart = i + 1;
     if (++arg > top) return false;
-    const type = lua.lua_type(L, arg);
+    // The argument read in its slot (`lua_type`, `lua_tolstring` of a string, `lua_tonumberx` of a number).
+    const value = argumentAt(L, arg)!;
+    const type = value.type & 0x0f;
     if (conversion === 115) { // s
       if (precision !== null) return false;
       let bytes: Uint8Array;
-      if (type === lua.LUA_TSTRING) bytes = lua.lua_tolstring(L, arg) as Uint8Array;
-      else if (type === lua.LUA_TNUMBER) bytes = numberBytes(lua.lua_tonumberx(L, arg) as number);
+      if (type === lua.LUA_TSTRING) bytes = (value.value as TString).realstring;
+      else if (type === lua.LUA_TNUMBER) bytes = numberBytes(value.value as number);
       else return false;
       const pad = width - bytes.length;
       if (pad > 0 && !flags.includes("-")) appendAscii(" ".repeat(pad));
@@ -247,7 +249,7 @@ function formatDirectly(L: LuaState, format: Uint8Array, top: number): boolean {
       continue;
     }
     if (type !== lua.LUA_TNUMBER) return false;
-    const n = lua.lua_tonumberx(L, arg) as number;
+    const n = value.value as number;
     switch (conversion) {
       case 100: // d
       case 105: // i

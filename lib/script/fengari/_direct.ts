@@ -12,9 +12,10 @@
  * @module
  */
 
-import { lua, type LuaState } from "./_lua.ts";
+import { lauxlib, lua, type LuaState } from "./_lua.ts";
 import { appendEntry } from "./_table_append.ts";
-import { LUA_TLNGSTR, LUA_TNUMINT } from "./_tags.ts";
+import { tableLength } from "./_table_length.ts";
+import { LUA_TLNGSTR, LUA_TNUMFLT, LUA_TNUMINT } from "./_tags.ts";
 // After `_lua.ts`, which loads fengari: its internal modules only load in its own order.
 // @ts-types="./_internals.d.ts"
 import lstring from "../../../third_party/fengari/src/lstring.js";
@@ -65,9 +66,9 @@ export function baseType(value: TValue): number {
   return value.type & 0x0f;
 }
 
-/** `#t` without metamethods (`rawlen`): fengari's border search (`luaH_getn`). */
+/** `#t` without metamethods (`rawlen`): fengari's border search (`luaH_getn`, as `_table_length.ts` does it). */
 export function rawLength(table: Table): number {
-  return (ltable as unknown as { luaH_getn(t: Table): number }).luaH_getn(table);
+  return tableLength(table);
 }
 
 /** A new Lua string object owning `bytes` (no copy: the caller gives up the array). */
@@ -137,6 +138,16 @@ export function argumentAt(L: LuaState, i: number): TValue | undefined {
   return idx < state.top ? state.stack[idx] : undefined;
 }
 
+/**
+ * The bytes of argument `i` (1-based) of the running JS function when it is a string, read in its slot; null
+ * otherwise (a number, which `luaL_checklstring` converts, a missing argument, another type: the caller then
+ * asks the API, which converts or raises).
+ */
+export function stringArgument(L: LuaState, i: number): Uint8Array | null {
+  const value = argumentAt(L, i);
+  return value !== undefined && value.type === LUA_TLNGSTR ? (value.value as TString).realstring : null;
+}
+
 /** fengari's tag of a JS closure (defs.js `LUA_TCCL`), the only functions with upvalues of their own. */
 const LUA_TCCL = lua.LUA_TFUNCTION | (2 << 4);
 
@@ -162,6 +173,13 @@ function pushSlot(L: LuaState): TValue {
   return slot;
 }
 
+/** Pushes a copy of `value` (a stack slot or table value), as `lua_pushvalue` does, into a reused slot. */
+export function pushValue(L: LuaState, value: TValue): void {
+  const slot = pushSlot(L);
+  slot.type = value.type;
+  slot.value = value.value;
+}
+
 /** Pushes an existing Lua string (no copy). */
 export function pushString(L: LuaState, ts: TString): void {
   const slot = pushSlot(L);
@@ -174,6 +192,23 @@ export function pushInteger(L: LuaState, n: number): void {
   const slot = pushSlot(L);
   slot.type = LUA_TNUMINT;
   slot.value = n;
+}
+
+/** Pushes float `n`, as `lua_pushnumber` (into a reused slot, where fengari makes a new one). */
+export function pushFloat(L: LuaState, n: number): void {
+  const slot = pushSlot(L);
+  slot.type = LUA_TNUMFLT;
+  slot.value = n;
+}
+
+/**
+ * Argument `i` (1-based) of the running JS function when it is a number, read in its slot; else what
+ * `luaL_checknumber` gives (a numeral string converted) or raises.
+ */
+export function numberArgument(L: LuaState, i: number): number {
+  const value = argumentAt(L, i);
+  if (value !== undefined && (value.type & 0x0f) === lua.LUA_TNUMBER) return value.value as number;
+  return lauxlib.luaL_checknumber(L, i);
 }
 
 /** Pushes an existing table, as `lua_createtable` pushes a new one. */

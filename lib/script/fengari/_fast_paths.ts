@@ -61,15 +61,38 @@ const MAX_BLOCK_STRING = 256;
 let block = new ArrayBuffer(BLOCK_BYTES);
 let blockUsed = 0;
 
-/** Fresh (zeroed) bytes for a new string, from a shared block when small. */
+/**
+ * Strings longer than that, up to 2 KiB (a request body, the request `wrk.format` builds, a `table.concat` of
+ * them), come out of 32 KiB blocks of their own, for the same reason: each would otherwise be an ArrayBuffer
+ * of its own (docs/benchmarks.md#lua-heavy-scripts-the-next-costs-2026-12-06-night). A kept one pins at most
+ * its block, 16 to 128 times its size; longer strings get their own buffer.
+ */
+const LARGE_BLOCK_BYTES = 32768;
+const MAX_LARGE_BLOCK_STRING = 2048;
+let largeBlock = new ArrayBuffer(LARGE_BLOCK_BYTES);
+let largeBlockUsed = 0;
+
+/** Fresh (zeroed) bytes for a new string, from a shared block when not long. */
 export function newBytes(length: number): Uint8Array {
-  if (length > MAX_BLOCK_STRING) return new Uint8Array(length);
+  if (length > MAX_BLOCK_STRING) return largeBytes(length);
   if (blockUsed + length > BLOCK_BYTES) {
     block = new ArrayBuffer(BLOCK_BYTES);
     blockUsed = 0;
   }
   const bytes = new Uint8Array(block, blockUsed, length);
   blockUsed += length;
+  return bytes;
+}
+
+/** {@linkcode newBytes} for more than 256 bytes. */
+function largeBytes(length: number): Uint8Array {
+  if (length > MAX_LARGE_BLOCK_STRING) return new Uint8Array(length);
+  if (largeBlockUsed + length > LARGE_BLOCK_BYTES) {
+    largeBlock = new ArrayBuffer(LARGE_BLOCK_BYTES);
+    largeBlockUsed = 0;
+  }
+  const bytes = new Uint8Array(largeBlock, largeBlockUsed, length);
+  largeBlockUsed += length;
   return bytes;
 }
 

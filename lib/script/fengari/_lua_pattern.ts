@@ -470,13 +470,24 @@ const scratch = new MatchState();
  * pattern is most often a constant, the same bytes object on every call).
  */
 export function singleClassMembers(p: Uint8Array): Uint8Array | null {
+  if (p === lastPattern) return lastMembers;
   let members = singleClasses.get(p);
   if (members === undefined) {
     members = compileSingleClass(p);
     singleClasses.set(p, members);
   }
+  lastPattern = p;
+  lastMembers = members;
   return members;
 }
+
+/**
+ * The last pattern asked about and its answer, in front of `singleClasses`: a script's `gsub` calls mostly
+ * repeat one pattern, and comparing one reference costs less than a `WeakMap` lookup. A Lua string's bytes
+ * never change, so the answer stays right; it keeps one pattern's bytes alive.
+ */
+let lastPattern: Uint8Array | null = null;
+let lastMembers: Uint8Array | null = null;
 
 function compileSingleClass(p: Uint8Array): Uint8Array | null {
   const length = p.length;

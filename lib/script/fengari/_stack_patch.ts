@@ -55,6 +55,7 @@ interface State {
 /** A Lua function's prototype, as far as a call reads it. */
 interface Proto {
   is_vararg: boolean;
+  numparams: number;
   maxstacksize: number;
   code: unknown[];
 }
@@ -165,10 +166,17 @@ function posCall(L: State, ci: CallInfo, first: number, count: number): boolean 
   return moveResults(L, first, ci.funcOff, count, wanted);
 }
 
+/**
+ * For tests: how often a Lua frame was set up by `preCallLua` (missing arguments nil, the other registers as
+ * they were), and how many `CallInfo` records were made because no finished one was there to reuse.
+ */
+export const preCallProbe = { luaFrames: 0, newCallInfos: 0 };
+
 /** The next `CallInfo`: a finished one when the list has it, as C Lua's `next_ci`. */
 function extendCallInfo(L: State): CallInfo {
   let ci = L.ci.next;
   if (ci === null) {
+    preCallProbe.newCallInfos++;
     ci = new CallInfoClass();
     ci.previous = L.ci;
     ci.next = null;
@@ -179,9 +187,11 @@ function extendCallInfo(L: State): CallInfo {
 }
 
 /**
- * The Lua-function half of `luaD_precall` for a function without `...` and without a call hook: the frame's
- * slots (missing arguments included) set to nil by `adjustTop`, in the objects already there. Returns false:
- * the caller runs the function.
+ * The Lua-function half of `luaD_precall` for a function without `...` and without a call hook. As C Lua's
+ * `luaD_precall`, only the missing arguments are set to nil: the compiler writes every other register before
+ * reading it (a `local x` is a `LOADNIL`), so the frame's other slots keep what they hold (the caller's dead
+ * registers, and above them what the last return emptied, `moveResults`) instead of each being set to nil
+ * again, as `adjust_top` did. Slots without an object get one. Returns false: the caller runs the function.
  */
 function preCallLua(L: State, off: number, nresults: number, func: Slot, p: Proto): boolean {
   const fsize = p.maxstacksize;
@@ -192,8 +202,26 @@ function preCallLua(L: State, off: number, nresults: number, func: Slot, p: Prot
   ci.nresults = nresults;
   ci.func = func;
   ci.l_base = base;
-  ci.top = base + fsize;
-  adjustTop(L, ci.top);
+  const frameTop = base + fsize;
+  ci.top = frameTop;
+  let top = L.top;
+  if (top > frameTop) {
+    adjustTop(L, frameTop); // more arguments than the frame holds: dropped, as `adjust_top` drops them
+    top = frameTop;
+  }
+  const stack = L.stack;
+  for (const paramsEnd = base + p.numparams; top < paramsEnd; top++) {
+    const slot = stack[top];
+    if (slot !== undefined) {
+      slot.type = LUA_TNIL;
+      slot.value = null;
+    } else {
+      stack[top] = new TValue(LUA_TNIL, null);
+    }
+  }
+  for (; top < frameTop; top++) if (stack[top] === undefined) stack[top] = new TValue(LUA_TNIL, null);
+  L.top = frameTop;
+  preCallProbe.luaFrames++;
   ci.l_code = p.code;
   ci.l_savedpc = 0;
   ci.callstatus = CIST_LUA;

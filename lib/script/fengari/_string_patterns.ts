@@ -17,7 +17,19 @@
 
 import { lauxlib, lua, type LuaJsFunction, type LuaState, raise } from "./_lua.ts";
 import { newBytes } from "./_fast_paths.ts";
-import { argumentAt, newString, pushString, type TString } from "./_direct.ts";
+import {
+  argumentAt,
+  newString,
+  popValue,
+  pushString,
+  pushValue,
+  stringArgument,
+  topValue,
+  type TString,
+} from "./_direct.ts";
+import { isFalse } from "./_tags.ts";
+
+const LUA_TNIL = lua.LUA_TNIL;
 import {
   acquireMatchState,
   CAP_POSITION,
@@ -40,10 +52,11 @@ const ORIGINAL_NAMES: Record<string, string> = {
 const L_ESC = 37;
 
 /**
- * How often `gsub` took the path for a pattern of one single-character class (`singleClassMembers`), and how
- * often it returned its subject unchanged (no match replaced, no copy), for tests.
+ * How often `gsub` took the path for a pattern of one single-character class (`singleClassMembers`), how
+ * often it returned its subject unchanged (no match replaced, no copy), and how often a function's or table's
+ * string result was read from its slot, for tests.
  */
-export const patternProbe = { gsubSingleClass: 0, gsubUnchanged: 0 };
+export const patternProbe = { gsubSingleClass: 0, gsubUnchanged: 0, gsubDirectValue: 0 };
 
 /** The one-byte strings, made once each: a capture of one byte (gsub's `%c` match) needs no new string. */
 const oneByteStrings: (TString | undefined)[] = new Array(256);
@@ -215,24 +228,36 @@ function addString(ms: MatchState, news: Uint8Array, s: number, e: number): void
   }
 }
 
-/** `add_value` for a function or table replacement: its result, or the match itself when nil or false. */
+/**
+ * `add_value` for a function or table replacement: its result, or the match itself when nil or false. The
+ * function and the result are read and written in their stack slots (`_direct.ts`), as `lua_pushvalue`,
+ * `lua_toboolean`, `lua_type` and `lua_pop` would; a number result is converted by the API (`lua_tolstring`).
+ */
 function addCalledValue(ms: MatchState, s: number, e: number, isFunction: boolean): void {
   const L = ms.L!;
   if (isFunction) {
-    lua.lua_pushvalue(L, 3);
+    pushValue(L, argumentAt(L, 3)!);
     const n = pushCaptures(ms, s, e, true);
     lua.lua_call(L, n, 1);
   } else {
     pushCapture(ms, 0, s, e);
     lua.lua_gettable(L, 3);
   }
-  if (!lua.lua_toboolean(L, -1)) {
-    lua.lua_pop(L, 1);
+  const result = topValue(L);
+  if (isFalse(result)) {
+    popValue(L);
     ms.append(ms.src, s, e); // keep the original text
     return;
   }
-  const type = lua.lua_type(L, -1);
-  if (type !== lua.LUA_TSTRING && type !== lua.LUA_TNUMBER) {
+  const type = result.type & 0x0f;
+  if (type === lua.LUA_TSTRING) {
+    patternProbe.gsubDirectValue++;
+    const value = (result.value as TString).realstring;
+    ms.append(value, 0, value.length);
+    popValue(L);
+    return;
+  }
+  if (type !== lua.LUA_TNUMBER) {
     raise(L, `invalid replacement value (a ${new TextDecoder().decode(lauxlib.luaL_typename(L, -1))})`);
   }
   const value = lua.lua_tolstring(L, -1)!;
@@ -242,11 +267,17 @@ function addCalledValue(ms: MatchState, s: number, e: number, isFunction: boolea
 
 /** `string.gsub(s, pattern, repl [, n])`. */
 export function stringGsub(L: LuaState): number {
-  const src = lauxlib.luaL_checklstring(L, 1);
-  const p = lauxlib.luaL_checklstring(L, 2);
+  // The arguments read in their slots when they are of the usual kinds; the API for the others (conversions,
+  // errors), in the same order.
+  const src = stringArgument(L, 1) ?? lauxlib.luaL_checklstring(L, 1);
+  const p = stringArgument(L, 2) ?? lauxlib.luaL_checklstring(L, 2);
   const srcl = src.length;
-  const tr = lua.lua_type(L, 3);
-  const maxS = lauxlib.luaL_optinteger(L, 4, srcl + 1);
+  const repl = argumentAt(L, 3);
+  const tr = repl === undefined ? lua.LUA_TNONE : repl.type & 0x0f;
+  const limit = argumentAt(L, 4);
+  const maxS = limit === undefined || limit.type === LUA_TNIL
+    ? srcl + 1
+    : lauxlib.luaL_optinteger(L, 4, srcl + 1);
   if (tr !== lua.LUA_TNUMBER && tr !== lua.LUA_TSTRING && tr !== lua.LUA_TFUNCTION && tr !== lua.LUA_TTABLE) {
     lauxlib.luaL_argerror(L, 3, "string/function/table expected");
   }

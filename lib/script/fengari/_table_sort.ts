@@ -17,7 +17,7 @@
 
 import { lua, type LuaJsFunction, type LuaState } from "./_lua.ts";
 import { argumentAt, baseType, keyOf, rawLength, type Table, type TString, type TValue } from "./_direct.ts";
-import { LUA_TNUMFLT, LUA_TNUMINT } from "./_tags.ts";
+import { LUA_TLNGSTR, LUA_TNUMFLT, LUA_TNUMINT } from "./_tags.ts";
 
 /** How many sorts were done here, on the table's entries in place, for tests. */
 export const sortProbe = { direct: 0 };
@@ -25,19 +25,35 @@ export const sortProbe = { direct: 0 };
 /** Longest array sorted here; longer ones go to fengari (no reason, other than bounding the copy). */
 const MAX_ELEMENTS = 1 << 20;
 
-/** A string element (its type tag kept) and its sort key (`|` + its bytes as Latin-1). */
-interface Keyed {
-  type: number;
-  ts: TString;
-  key: string;
-}
-
-function byKey(a: Keyed, b: Keyed): number {
-  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
-}
-
 function byValue(a: number, b: number): number {
   return a - b;
+}
+
+/** Orders strings by their keys (each string's key computed before the sort: `keyOf` in `_direct.ts`). */
+function byStringKey(a: TString, b: TString): number {
+  const x = a.hash!;
+  const y = b.hash!;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * An array of strings sorted by their keys, which order as their bytes do: every element a string of the one
+ * tag fengari gives strings (`LUA_TLNGSTR`), the string objects sorted and written back in order, without an
+ * object per element. False, having changed nothing, when an element is anything else.
+ */
+function sortStrings(entries: TValue[], n: number): boolean {
+  const strings: TString[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const value = entries[i];
+    if (value.type !== LUA_TLNGSTR) return false;
+    const ts = value.value as TString;
+    keyOf(ts);
+    strings[i] = ts;
+  }
+  strings.sort(byStringKey);
+  sortProbe.direct++;
+  for (let i = 0; i < n; i++) entries[i].value = strings[i];
+  return true;
 }
 
 /** Sorts `t[1..n]` here when it is a case this handles; false (nothing changed) otherwise. */
@@ -59,23 +75,7 @@ function sortHere(L: LuaState): boolean {
     entries[i - 1] = value;
   }
   const firstType = baseType(entries[0]);
-  if (firstType === lua.LUA_TSTRING) {
-    const items: Keyed[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const value = entries[i];
-      if (baseType(value) !== lua.LUA_TSTRING) return false;
-      const ts = value.value as TString;
-      items[i] = { type: value.type, ts, key: keyOf(ts) };
-    }
-    items.sort(byKey);
-    sortProbe.direct++;
-    for (let i = 0; i < n; i++) {
-      const item = items[i];
-      entries[i].type = item.type;
-      entries[i].value = item.ts;
-    }
-    return true;
-  }
+  if (firstType === lua.LUA_TSTRING) return sortStrings(entries, n);
   if (firstType !== lua.LUA_TNUMBER) return false;
   const values: number[] = new Array(n);
   let integers = 0;

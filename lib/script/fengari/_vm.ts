@@ -12,10 +12,12 @@
  *   fengari's `luaH_get` → `table_hash` → `getgeneric` chain and its second lookup on a write. Other keys
  *   (floats, booleans, …), metatables and `nil` stores take fengari's own functions.
  * - **Calls**: registers above a call's arguments and results are left as they are (as C Lua does), not
- *   emptied and refilled with new objects; Lua frames are set up in reused slots by `_stack_patch.ts`.
+ *   emptied and refilled with new objects; Lua frames are set up in reused slots by `_stack_patch.ts`, and a
+ *   tail call leaves the finished call record linked for the next call to reuse.
+ * - **`#v`** of a string, or of a table without a metatable (`_table_length.ts`), without `luaV_objlen`.
  * - **`type(v)` and the steps of `ipairs` and `pairs`** run inline, without a call (`vmIntrinsics`).
  * - The per-instruction helper calls (`RA`, `RKB`, `ttisinteger()`, …) are inlined, and so are the
- *   comparisons of two numbers (`==`, `<`, `<=`).
+ *   comparisons of two numbers (`==`, `<`, `<=`) and `==` of two strings.
  *
  * The other instructions are fengari's, line for line. Installed as `lvm.luaV_execute`, which is how ldo.js
  * calls the interpreter (for every Lua call from JS, every coroutine resume and every `luaD_call`); a probe
@@ -61,6 +63,7 @@ import luaconfModule from "../../../third_party/fengari/src/luaconf.js";
 import { floatText, numberLength, writeNumber } from "./_number_text.ts";
 import type { Instruction } from "./_internals.d.ts";
 import { appendEntry } from "./_table_append.ts";
+import { tableLength } from "./_table_length.ts";
 import { isFalse, LUA_TLCF, LUA_TLNGSTR, LUA_TNUMINT } from "./_tags.ts";
 
 if (typeof fengari.lua !== "object" || !fastPathsInEffect()) throw new Error("fengari did not load");
@@ -313,6 +316,10 @@ export const vmProbe = {
   ipairsInline: 0,
   /** Steps of `for k, v in pairs(t)` taken inline. */
   nextInline: 0,
+  /** `#v` of a string, or of a table without a metatable, answered here. */
+  lenFast: 0,
+  /** `==` and `~=` of two strings compared here. */
+  eqStrings: 0,
 };
 
 /**
@@ -407,6 +414,14 @@ function getTable(L: State, t: TValue, key: TValue, ra: number): void {
 }
 
 /**
+ * The string metatable's `__index` entry, kept from the last string method lookup: an entry stays in its
+ * table's `Map` while its key is set (a new value is stored in the entry's own value), and a key set to nil
+ * leaves its entry without a value (ltable.js `mark_dead`), which sends the next lookup to the `Map` again.
+ */
+let indexOwner: Table | null = null;
+let indexEntry: Entry | null = null;
+
+/**
  * `ra = s[key]` for a string `s` (`s:gsub(…)`, `c:byte()`): the string metatable's `__index`, when it is a
  * table without a metatable (the `string` table, unless a script changed it), read directly for a string key;
  * false (nothing done) otherwise, for `luaV_gettable`.
@@ -417,8 +432,17 @@ function getStringMethod(L: State, key: TValue, ra: number): boolean {
   const G = L.l_G as GlobalState;
   const mt = G.mt[LUA_TSTRING];
   if (!mt) return false;
-  const index = mt.strong.get(stringHash(G.tmname[TM_INDEX]))?.value;
-  if (index === undefined || index.type !== LUA_TTABLE) return false;
+  let index: TValue | undefined;
+  if (mt === indexOwner && indexEntry!.value !== undefined) {
+    index = indexEntry!.value;
+  } else {
+    const entry = mt.strong.get(stringHash(G.tmname[TM_INDEX]));
+    if (entry === undefined) return false;
+    indexOwner = mt;
+    indexEntry = entry;
+    index = entry.value;
+  }
+  if (index.type !== LUA_TTABLE) return false;
   const methods = index.value as Table;
   if (methods.metatable !== null) return false;
   vmProbe.stringMethodFast++;
@@ -529,6 +553,17 @@ function concat(L: State, stack: (TValue | undefined)[], first: number, last: nu
   const res = stack[ra]!;
   res.type = LUA_TLNGSTR;
   res.value = ts;
+  return true;
+}
+
+/** Whether two strings hold the same bytes (lstring.js `luaS_eqlngstr`). */
+function sameString(a: TString, b: TString): boolean {
+  if (a === b) return true;
+  const x = a.realstring;
+  const y = b.realstring;
+  const length = x.length;
+  if (length !== y.length) return false;
+  for (let i = 0; i < length; i++) if (x[i] !== y[i]) return false;
   return true;
 }
 
@@ -935,7 +970,18 @@ export function execute(L: State): void {
           break;
         }
         case OP_LEN: {
-          lvm.luaV_objlen(L, stack[ra]!, stack[base + i.B]!);
+          // A string's length, or a table's border (`luaH_getn`) when it has no metatable (no `__len`).
+          const rb = stack[base + i.B]!;
+          const type = rb.type;
+          if (type === LUA_TTABLE && (rb.value as Table).metatable === null) {
+            vmProbe.lenFast++;
+            stack[ra]!.setivalue(tableLength(rb.value as Table));
+          } else if (type === LUA_TLNGSTR || type === LUA_TSHRSTR) {
+            vmProbe.lenFast++;
+            stack[ra]!.setivalue((rb.value as TString).realstring.length);
+          } else {
+            lvm.luaV_objlen(L, stack[ra]!, rb);
+          }
           break;
         }
         case OP_CONCAT: {
@@ -961,6 +1007,10 @@ export function execute(L: State): void {
           let res: number;
           if ((op1.type & 0x0f) === LUA_TNUMBER && (op2.type & 0x0f) === LUA_TNUMBER) {
             res = op1.value === op2.value ? 1 : 0; // as luaV_equalobj for numbers, of either variant
+          } else if (op1.type === LUA_TLNGSTR && op2.type === LUA_TLNGSTR) {
+            // as luaV_equalobj for two strings (`luaS_eqlngstr`): no metamethod, the same bytes
+            vmProbe.eqStrings++;
+            res = sameString(op1.value as TString, op2.value as TString) ? 1 : 0;
           } else {
             res = lvm.luaV_equalobj(L, op1, op2);
           }
@@ -1056,7 +1106,8 @@ export function execute(L: State): void {
             oci.l_code = nci.l_code;
             oci.l_savedpc = nci.l_savedpc;
             oci.callstatus |= CIST_TAIL;
-            oci.next = null;
+            // The called frame's record stays linked as `oci.next`, finished, for the next call to reuse
+            // (`extendCallInfo`, `_stack_patch.ts`), as C Lua's `luaV_execute` leaves it.
             ci = L.ci = oci;
             continue newframe;
           }

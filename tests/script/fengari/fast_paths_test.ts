@@ -48,18 +48,23 @@ Deno.test("strings carved from shared blocks keep their bytes while many more ar
   first.fill(7);
   for (let i = 0; i < 2000; i++) newBytes(100).fill(1);
   assertEquals([...first], new Array(10).fill(7));
+  const medium = newBytes(300);
+  medium.fill(9);
+  for (let i = 0; i < 500; i++) newBytes(1000).fill(1);
+  assertEquals([...medium], new Array(300).fill(9));
+  assertEquals(medium.buffer.byteLength, 32768, "strings up to 2 KiB come from 32 KiB blocks");
   assertEquals(
-    newBytes(300).byteLength,
-    newBytes(300).buffer.byteLength,
-    "large strings get their own buffer",
+    newBytes(3000).byteLength,
+    newBytes(3000).buffer.byteLength,
+    "longer strings get their own buffer",
   );
   assertEquals(
     await run(`local kept = {}
-      for i = 1, 20000 do kept[i] = "k" .. i .. string.rep("z", i % 300) end
+      for i = 1, 20000 do kept[i] = "k" .. i .. string.rep("z", i % 3000) end
       local ok = 0
-      for i = 1, 20000 do if kept[i] == "k" .. i .. string.rep("z", i % 300) then ok = ok + 1 end end
-      print(ok, kept[7], #kept[299])`),
-    `20000\tk7zzzzzzz\t${"k299".length + 299}\n`,
+      for i = 1, 20000 do if kept[i] == "k" .. i .. string.rep("z", i % 3000) then ok = ok + 1 end end
+      print(ok, kept[7], #kept[299], #kept[2999])`),
+    `20000\tk7zzzzzzz\t${"k299".length + 299}\t${"k2999".length + 2999}\n`,
   );
 });
 

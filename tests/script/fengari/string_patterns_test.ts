@@ -177,3 +177,21 @@ Deno.test("gsub without a match gives its subject back, as a string, with a coun
   );
   assertEquals(patternProbe.gsubUnchanged - unchanged, 6, "every gsub without a match skipped the copy");
 });
+
+Deno.test("gsub reads a function's or a table's string result in its slot, and gives fengari's results for the other kinds", () => {
+  const code = `
+    local escapes = { ['"'] = '\\\\"', ["\\n"] = "\\\\n" }
+    local function escape(c) return escapes[c] or string.format("\\\\u%04x", c:byte()) end
+    print(("a\\"b\\nc\\td"):gsub('[%c"]', escape))
+    print(("abc"):gsub("%a", function(c) if c == "b" then return false end return c:upper() end))
+    print(("abc"):gsub("(%a)", { a = 1.5, b = 2, c = false }))
+    print(pcall(string.gsub, "abc", "%a", { b = true }))
+    print(("abc"):gsub("%a", function() return nil end))
+    print(pcall(string.gsub, "abc", "%a", function() return {} end))
+    print(pcall(string.gsub, "abc", "%a", { a = print }))
+    print(pcall(string.gsub, "abc", "%a", function() error("inside") end))`;
+  const before = patternProbe.gsubDirectValue;
+  const ours = runBare(code, true);
+  assert(patternProbe.gsubDirectValue - before >= 5, "string results were read in their slots");
+  assertEquals(ours, runBare(code, false));
+});

@@ -2,18 +2,22 @@
  * fengari's interpreter as `lib/script/fengari/_vm.ts` replaces it (`..`, table reads and writes, method
  * lookups on strings), the call path of `_stack_patch.ts` (Lua frames in reused stack slots, `luaD_call`), and
  * the fast paths made with them for Lua-heavy scripts: `gsub` of one character class, `type()`, `tostring()`
- * of booleans, `string.format("%.Nf")`, `wrk.format()` with a body. Each is in effect (its probe counts its
- * uses), gives LuaJIT's results on the same scripts (the expected outputs below are LuaJIT's, checked again
- * when `luajit` is installed), and fengari's copy of Lua 5.3's test suite passes on them (lua_suite_test.ts).
+ * of booleans, `string.format("%.Nf")`, `wrk.format()` with a body, `#`, `==` of two strings, the string
+ * metatable's `__index` kept between lookups, Lua frames that set only their missing arguments to nil, call
+ * records kept across tail calls, `pairs`'s border kept in front of its `WeakMap`. Each is in effect (its
+ * probe counts its uses), gives LuaJIT's results on the same scripts (the expected outputs below are LuaJIT's,
+ * checked again when `luajit` is installed), and fengari's copy of Lua 5.3's test suite passes on them
+ * (lua_suite_test.ts).
  */
 
 import { assert, assertEquals, assertGreater } from "@std/assert";
 import { formatFixed } from "../../../lib/report/c_format.ts";
 import { vmInEffect, vmProbe, vmTablePathsInEffect } from "../../../lib/script/fengari/_vm.ts";
-import { stackPatchInEffect } from "../../../lib/script/fengari/_stack_patch.ts";
+import { preCallProbe, stackPatchInEffect } from "../../../lib/script/fengari/_stack_patch.ts";
 import { patternProbe } from "../../../lib/script/fengari/_string_patterns.ts";
 import { baseLibProbe } from "../../../lib/script/fengari/_base_lib.ts";
 import { wrkFormatProbe } from "../../../lib/script/_wrk_format.ts";
+import { borderProbe } from "../../../lib/script/compat/_ordered_next.ts";
 import { LUAJIT, underLuajit, underWrkDeno } from "../_luajit.ts";
 
 /** `underWrkDeno`, with how much each probe counter moved while the code ran. */
@@ -532,4 +536,126 @@ Deno.test("wrk.format() with a string or number body builds the request directly
       "PUT /q HTTP/1.1\r\nA: 1\r\nHost: h\r\nContent-Length: 4\r\n\r\n12.5|4|integer",
   );
   assertEquals(moved.direct, 2);
+});
+
+Deno.test("'#' gives fengari's border (rawlen's) for tables with holes, strings' lengths, and calls __len", async () => {
+  const { output, moved } = await counting(
+    vmProbe,
+    `local seed = 7
+    local function rnd(n) seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n + 1 end
+    local same, sizes = 0, 0
+    for case = 1, 300 do
+      local t = {}
+      for i = 1, rnd(30) - 1 do t[i] = i end
+      for _ = 1, rnd(10) do t[rnd(48) - 4] = true end
+      for _ = 1, rnd(6) - 1 do t[rnd(40)] = nil end
+      if case % 3 == 0 then t.name = "x"; t[2.5] = 1 end
+      if #t == rawlen(t) then same = same + 1 end
+      sizes = sizes + #t
+    end
+    local big = {}
+    for i = 1, 1000 do big[i] = i end
+    big[1000] = nil
+    print(same, sizes > 300, #big, #"", #"h\\0llo", #{ n = 1 }, #{ 1, 2, nil, 4 } == rawlen({ 1, 2, nil, 4 }))
+    local counted = setmetatable({}, { __len = function() return 42 end })
+    local plain = setmetatable({ 1, 2, 3 }, {})
+    print(#counted, #plain, pcall(function() return #5 end))`,
+  );
+  assertEquals(
+    output,
+    "300\ttrue\t999\t0\t5\t0\ttrue\n42\t3\tfalse\tscript.lua:19: attempt to get length of a number value\n",
+  );
+  assertGreater(moved.lenFast, 600);
+});
+
+Deno.test("string method lookups follow the string metatable's __index when a script replaces or removes it", async () => {
+  const { output, moved } = await counting(
+    vmProbe,
+    `local s = "abc"
+    local smt = getmetatable("")
+    local original = smt.__index
+    print(s:upper())
+    smt.__index = { upper = function() return "mine" end }
+    print(s:upper())
+    smt.__index = nil
+    print(pcall(function() return s:upper() end))
+    smt.__index = original
+    print(s:upper(), s:len())`,
+  );
+  assertEquals(
+    output,
+    "ABC\nmine\nfalse\tscript.lua:8: attempt to index a string value (upvalue 's')\nABC\t3\n",
+  );
+  assertGreater(moved.stringMethodFast, 3);
+});
+
+Deno.test("a Lua call sets only its missing arguments to nil, and its locals never show a caller's old registers", async () => {
+  const FRAMES = `local function dirty(a, b, c, d, e, f, g, h) local x, y, z = a, b, c; return h, x, y, z end
+    local function params(a, b, c, d) return a, b, c, d end
+    local function locals(a) local b, c; local d = a; return b, c, d end
+    local function one(a) return a end
+    local function deep(n, a, b) if n == 0 then return a, b end return deep(n - 1, a) end
+    for _ = 1, 3 do dirty("p", "q", "r", "s", "t", "u", "v", "w") end
+    print(params())
+    print(params(1))
+    print(params(1, 2, 3, 4, 5))
+    dirty("p", "q", "r", "s", "t", "u", "v", "w")
+    print(locals(9))
+    print(select("#", params(5)), one(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18))
+    print(deep(50, "a", "b"))
+    print(dirty(1))`;
+  const FRAMES_PRINTS = "nil\tnil\tnil\tnil\n1\tnil\tnil\tnil\n1\t2\t3\t4\n" +
+    "nil\tnil\t9\n4\t1\na\tnil\nnil\t1\tnil\tnil\n";
+  const frames = preCallProbe.luaFrames;
+  assertEquals(await underWrkDeno(FRAMES), FRAMES_PRINTS);
+  assertGreater(preCallProbe.luaFrames - frames, 60);
+  if (LUAJIT !== null) await assertLuajitPrints(FRAMES, FRAMES_PRINTS);
+});
+
+Deno.test("'==' of two strings compares their bytes, and a string never equals another type", async () => {
+  const { output, moved } = await counting(
+    vmProbe,
+    `local a, b = "abc", "ab" .. "c"
+    print(a == b, a ~= b, a == "abd", "" == "", a == "ab", "1" == 1, type(a) == "string", type(1) == "string")
+    print(("x"):rep(300) == ("x"):rep(299) .. "x", "a\\0b" == "a\\0c", "a\\0b" == "a\\0" .. "b")`,
+  );
+  assertEquals(output, "true\tfalse\tfalse\ttrue\tfalse\tfalse\ttrue\tfalse\ntrue\tfalse\ttrue\n");
+  assertGreater(moved.eqStrings, 8);
+});
+
+Deno.test("pairs keeps each traversal's border through nested loops, loops left early and deletions", async () => {
+  const hits = borderProbe.lastTableHits;
+  const output = await underWrkDeno(
+    `local outer = { 1, 2, 3, x = "a", y = "b" }
+    local inner = { 10, 20, z = "c" }
+    local out = {}
+    for k in pairs(outer) do
+      for k2 in pairs(inner) do out[#out + 1] = tostring(k) .. tostring(k2) end
+      for _ in pairs(inner) do break end
+      for _ in pairs({}) do end
+    end
+    print(#out, out[1], out[3], out[4], out[15])
+    local t = { 1, 2, 3, a = 1, b = 2 }
+    local seen = {}
+    for k in pairs(t) do seen[#seen + 1] = tostring(k); t[k] = nil end
+    print(#seen, seen[1], seen[2], seen[3], next(t))
+    local u = { 1, 2, 3, 4, k = 1 }
+    local visited = 0
+    for k in pairs(u) do visited = visited + 1; if k == 1 then u[4] = nil; u[3] = nil end end
+    print(visited)`,
+  );
+  assertEquals(output, "15\t11\t1z\t21\tyz\n5\t1\t2\t3\tnil\n3\n");
+  assertGreater(borderProbe.lastTableHits - hits, 10, "most steps found their border without the WeakMap");
+});
+
+Deno.test("tail calls leave their call records for the next calls to reuse", async () => {
+  const made = preCallProbe.newCallInfos;
+  const output = await underWrkDeno(`local function leaf(x) return x end
+    local function tail(x) return leaf(x) end
+    local function viaJs(x) return tostring(x) end
+    local sum = 0
+    for i = 1, 5000 do sum = sum + tail(i) + #viaJs(i) end
+    print(sum)`);
+  assertEquals(output, "12521393\n");
+  assert(preCallProbe.newCallInfos - made < 100, "records were reused, not made per call");
 });
