@@ -26,7 +26,8 @@ const DEFAULT_GRACE_MS = 1000;
 const INTERVAL_MS = 1000;
 /**
  * How long threads that reported get to close their sockets: a wide margin even for large runs
- * (docs/benchmarks.md#measurements-behind-the-code).
+ * (docs/benchmarks.md#measurements-behind-the-code). A thread that did not report within the grace period is
+ * not waited for: it is stuck in a script, and could not close them anyway.
  */
 const CLOSE_BOUND_MS = 2000;
 /** The same after a failure, when a thread may be stuck in a script and never answer. */
@@ -443,8 +444,13 @@ export class Run {
       const { merge, onInterval } = this.#intervals;
       for (const interval of merge.finish(runtimeUs / 1000, finals)) onInterval(interval);
     }
-    // Threads close their sockets after reporting; they must be done before anything terminates them.
-    await Promise.all(this.#threads.map((thread) => thread.closed(CLOSE_BOUND_MS)));
+    // Threads close their sockets after reporting; they must be done before anything terminates them. A thread
+    // that did not report is stuck in Lua (its whole worker is: the worker's threads share its JavaScript
+    // thread) and would never say it closed them: the grace period was all the waiting it gets
+    // (docs/wrk-compat.md#stuck-scripts).
+    await Promise.all(
+      this.#threads.map((thread, i) => reports[i] === null ? undefined : thread.closed(CLOSE_BOUND_MS)),
+    );
     return mergeReports(this.#config, reports, runtimeUs, epochMsAt(this.#startedAtMs));
   }
 }

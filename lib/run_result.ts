@@ -77,4 +77,12 @@ export interface RateOutcome {
    * result file from a version before it was counted.
    */
   requestsSent: number | null;
+  /**
+   * Requests the plan had due before the run's end (each thread's stop), over all lanes: what the run could send
+   * on time. About `plannedPerSec × runtime`, but fewer when the time run holds fewer slots than that (a short
+   * run: `-R 1 -d1500ms` holds one, at 0.5 s; a shard whose lanes have no slot in it; a merge, whose time spans
+   * the shards' start skew). Absent or null when unknown: a merge that includes a result file from a version
+   * before it was counted.
+   */
+  requestsDue?: number | null;
 }

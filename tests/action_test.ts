@@ -2,9 +2,11 @@
  * The GitHub Action's script (action/wrk_deno_action.sh) in a simulated runner: the variables a runner sets
  * (`RUNNER_OS`, `RUNNER_ARCH`, `GITHUB_OUTPUT`, `GITHUB_STEP_SUMMARY`…), a loopback server standing in for
  * the GitHub releases, and the embedded demo server or a counting one as the target. action.yml's wiring is
- * checked against the script: every input it passes is one the script reads.
+ * checked against the script: every input it passes is one the script reads; docs/ci.md's table of inputs
+ * against action.yml.
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
+import { parse } from "yaml";
 import { CLI_PERMISSIONS } from "./helpers/cli.ts";
 import { ROOT } from "./helpers/deno.ts";
 import { withServer, withTempDir } from "./helpers/scoped.ts";
@@ -285,6 +287,25 @@ Deno.test("action.yml passes the script exactly the inputs it reads, and the wor
   const workflow = await Deno.readTextFile(`${ROOT}.github/workflows/action.yml`);
   assertStringIncludes(workflow, "uses: ./\n");
   for (const os of ["ubuntu-latest", "macos-latest", "windows-latest"]) assertStringIncludes(workflow, os);
+});
+
+Deno.test("docs/ci.md's table of inputs is action.yml's: every input in order, required as declared, literal defaults shown", async () => {
+  const action = parse(await Deno.readTextFile(`${ROOT}action.yml`)) as {
+    inputs: Record<string, { required?: boolean; default?: string }>;
+  };
+  const ci = await Deno.readTextFile(`${ROOT}docs/ci.md`);
+  const table = ci.slice(ci.indexOf("\n### Inputs\n"), ci.indexOf("\n### Outputs\n"));
+  const rows = [...table.matchAll(/^\| `([a-z-]+)` +\| (.+?) +\| (.+?) +\|$/gm)];
+  assertEquals(rows.map(([, name]) => name), Object.keys(action.inputs));
+  for (const [, name, shown, what] of rows) {
+    const { required = false, default: value = "" } = action.inputs[name];
+    assertEquals(shown === "(required)", required, `${name}: shown as ${shown}`);
+    if (value !== "") assertEquals(shown, `\`${value}\``, name);
+    else if (!required) {
+      assert(!shown.startsWith("`"), `${name}: no default in action.yml, but shown as ${shown}`);
+    }
+    assert(what.length > 0, name);
+  }
 });
 
 Deno.test("with the merge input it merges shard results instead of running a test: report, outputs, summary", async () => {

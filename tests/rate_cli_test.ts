@@ -161,7 +161,9 @@ Deno.test("cli -R against a server answering in 200 ms: the rate was kept, the a
     ]);
     assertEquals(code, 0, stderr);
     const document = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));
-    const planned = 200 * document.duration_us / 1e6;
+    // The plan had 400 requests due in the 2 s, and they all went.
+    const planned = document.rate.requests_due;
+    assert(Math.abs(planned - 400) <= 400 * 0.01 + 1, `${planned} due`);
     const sent = document.rate.requests_sent;
     assert(Math.abs(sent - planned) <= planned * 0.01 + 1, `${sent} sent, ${planned} planned`);
     // The achieved rate keeps its meaning: completed responses over the time run.
@@ -177,6 +179,56 @@ Deno.test("cli -R against a server answering in 200 ms: the rate was kept, the a
       ),
     );
     assertNotMatch(stdout, /could not keep pace|busy/);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("cli -R 1 -d1500ms sends the one request its plan had due and says so, without blaming the client", async () => {
+  const server = startServer();
+  try {
+    // Slots at 0.5 s and 1.5 s: the second is on the run's edge, so the plan had one request due.
+    const { code, stdout, stderr } = await runCli(["-t1", "-c1", "-d1500ms", "-R", "1", server.url]);
+    assertEquals(code, 0, stderr);
+    assertEquals(parseReport(stdout).requests, 1);
+    assertMatch(
+      stdout,
+      /^ {2}Rate: 0\.\d\d of 1 requests\/sec asked \([\d.]+% short\): the plan had only 1 request due in the time run: the rate was kept$/m,
+    );
+    assertNotMatch(stdout, /could not keep pace/);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("cli shard whose lanes have no slot in its time sends nothing and says the plan had none due", async () => {
+  const server = startServer();
+  const dir = await Deno.makeTempDir();
+  try {
+    // -R 2 over 3 connections: lane 2's first slot is at 1.25 s, after this 1 s run.
+    const { code, stdout, stderr } = await runCli([
+      "-t1",
+      "-c3",
+      "-d1s",
+      "-R",
+      "2",
+      "--shard-index",
+      "2",
+      "--shard-count",
+      "3",
+      "--json",
+      `${dir}/r.json`,
+      server.url,
+    ]);
+    assertEquals(code, 0, stderr);
+    assertEquals(server.requests.length, 0);
+    assertMatch(
+      stdout,
+      /^ {2}Rate: 0\.00 of 0\.67 requests\/sec asked \(100\.0% short\): the plan had no request due in the time run: the rate was kept$/m,
+    );
+    const document = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));
+    assertEquals([document.rate.requests_sent, document.rate.requests_due], [0, 0]);
   } finally {
     await server.close();
     await Deno.remove(dir, { recursive: true });

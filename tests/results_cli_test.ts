@@ -158,8 +158,45 @@ Deno.test("a refused host still leaves a JSON with the error and a summary, ever
     assertEquals(document.requests, null);
     assertEquals(document.thresholds.map((t: Json) => [t.expression, t.passed]), [["errors < 1", false]]);
     const summary = await Deno.readTextFile(`${dir}/s.md`);
-    assertStringIncludes(summary, "Connection refused");
+    assertMatch(
+      summary,
+      /\*\*The run did not start:\*\* `unable to connect to 127\.0\.0\.1:\d+ Connection refused`/,
+    );
     assertStringIncludes(summary, "`errors < 1`");
+  });
+});
+
+Deno.test("a script error in response() after the run started: the summary says the run failed after it started, exit 1", async () => {
+  await withServerAndTempDir(startServer(), TEMP_PREFIX, async (server, dir) => {
+    const script = `${dir}/fails.lua`;
+    await Deno.writeTextFile(script, 'function response() error("x") end\n');
+    const outcome = await runCli([
+      "-t1",
+      "-c2",
+      "-d1s",
+      "-s",
+      script,
+      "--json",
+      `${dir}/r.json`,
+      "--summary",
+      `${dir}/s.md`,
+      server.url,
+    ]);
+    assertEquals(outcome.code, 1, outcome.stderr);
+    // The run had started: its header was printed, then the first response failed it.
+    assertEquals(outcome.stdout, `Running 1s test @ ${server.url}\n  1 threads and 2 connections\n`);
+    assertEquals(outcome.stderr, `${script}:1: in response(): x\n`);
+    assert(server.requests.length > 0);
+    const document: Json = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));
+    validate(document);
+    assertEquals(document.error, `${script}:1: in response(): x`);
+    const summary = await Deno.readTextFile(`${dir}/s.md`);
+    assertMatch(summary, /\n1 threads and 2 connections, started \d{4}-\d\d-\d\dT[\d:.]+Z\n/);
+    assertStringIncludes(
+      summary,
+      `\n**The run failed after it started:** \`${script}:1: in response(): x\`\n`,
+    );
+    assert(!summary.includes("did not start"), summary);
   });
 });
 

@@ -3,7 +3,7 @@
  * process, alive: the start is bounded, a stuck thread is reported and its worker terminated.
  */
 import { assert, assertEquals, assertMatch } from "@std/assert";
-import { parseReport, runCli } from "./helpers/cli.ts";
+import { parseReport, runCli, spawnCli } from "./helpers/cli.ts";
 import { startServer } from "./helpers/server.ts";
 
 const LOOP_IN_RESPONSE = "response = function() while true do end end\n";
@@ -16,6 +16,12 @@ const STARTUP_BOUND_S = 10;
 const GRACE_S = 1;
 /** Start-up and shutdown of the process on top of what the run itself takes; generous for a loaded machine. */
 const OVERHEAD_BOUND_S = 3;
+/**
+ * How much later than the duration and the grace period the report may come: a margin for a loaded machine,
+ * below the 2 s that threads which reported get to close their sockets (lib/run.ts CLOSE_BOUND_MS), which a
+ * stuck thread must not add.
+ */
+const REPORT_MARGIN_S = 1;
 
 async function withScript<T>(source: string, body: (path: string) => Promise<T>): Promise<T> {
   const path = await Deno.makeTempFile({ prefix: "stuck_", suffix: ".lua" });
@@ -59,6 +65,29 @@ Deno.test("cli reports the threads stuck in response() and exits 1 soon after th
       assertEquals(cli.stderr.split("\n").length, 2, `one line on stderr:\n${cli.stderr}`);
       assertMatch(cli.stderr, /^threads 1, 2 did not finish/);
       assert(cli.wallMs / 1000 < 1 + GRACE_S + OVERHEAD_BOUND_S, `took ${cli.wallMs} ms`);
+    });
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("cli prints the report one second (the grace period) after the end of a run whose thread is stuck", async () => {
+  const server = startServer();
+  try {
+    await withScript(LOOP_IN_RESPONSE, async (script) => {
+      const cli = spawnCli(["-t1", "-c1", "-d1s", "-s", script, server.url]);
+      // The header is printed as the run starts; the report once it is over.
+      await cli.waitForStdout(/^Running 1s test/m);
+      const runningMs = performance.now();
+      await cli.waitForStdout(/^ {2}Threads that did not finish: 1 /m);
+      const waitedS = (performance.now() - runningMs) / 1000;
+      const outcome = await cli.outcome();
+      assertEquals(outcome.code, 1, outcome.stderr);
+      assert(waitedS >= 1 + GRACE_S - 0.1, `report after ${waitedS} s: the grace period was not waited`);
+      assert(
+        waitedS < 1 + GRACE_S + REPORT_MARGIN_S,
+        `report after ${waitedS} s: more than the grace period`,
+      );
     });
   } finally {
     await server.close();

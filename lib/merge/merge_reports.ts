@@ -57,6 +57,7 @@ export function mergeReports(
   let batches = 0;
   let lateBatches = 0;
   let requestsSent = 0;
+  let requestsDue = 0;
   const unfinishedThreads: number[] = [];
   let requests = 0;
   let bytesRead = 0;
@@ -77,6 +78,7 @@ export function mergeReports(
       batches += report.rate.batches;
       lateBatches += report.rate.lateBatches;
       requestsSent += report.rate.requestsSent;
+      requestsDue += report.rate.requestsDue;
     }
   });
   // wrk's post-hoc correction is for the closed loop only: with -R, latency is measured from the plan.
@@ -97,7 +99,9 @@ export function mergeReports(
     latency,
     uncorrectedLatency,
     requestRate,
-    rate: config.rate === null ? null : { plannedPerSec: config.rate, batches, lateBatches, requestsSent },
+    rate: config.rate === null
+      ? null
+      : { plannedPerSec: config.rate, batches, lateBatches, requestsSent, requestsDue },
     unfinishedThreads,
   };
 }

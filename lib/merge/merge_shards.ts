@@ -10,7 +10,8 @@
  * process applied it, as merge_reports.ts does); the merge adds those histograms and does not correct again.
  *
  * Shards are added one at a time, so that a merge of many files holds one decoded shard at a time: the
- * merger checks as it goes that each belongs to the same test (test_id and shard count) and comes once.
+ * merger checks as it goes that each belongs to the same test (shard count, protocol and test_id) and comes
+ * once.
  *
  * @module
  */
@@ -108,13 +109,16 @@ export class ShardMerger {
   #lateBatches = 0;
   /** Null once a shard from a version that did not count the requests sent is added. */
   #requestsSent: number | null = 0;
+  /** Likewise, for the requests the shards' plans had due before their ends. */
+  #requestsDue: number | null = 0;
   #lowestConfig: { index: number; config: ShardConfig } | null = null;
 
   /**
    * Adds one shard's figures.
    *
    * @throws {ShardInputError} naming the shard's file when it belongs to another test than the shards before
-   * it (another `test_id` or shard count), or when its index was already added.
+   * it (another shard count, protocol — `--http2`, `--streams` — or `test_id`), or when its index was already
+   * added.
    */
   add(shard: ShardResult): void {
     const test = this.#test ??= {
@@ -129,6 +133,15 @@ export class ShardMerger {
     if (shard.shard.count !== test.count) {
       throw fail(
         `shard ${shard.shard.index} of ${shard.shard.count}, but ${test.path} is of ${test.count}: not the same test`,
+      );
+    }
+    // Before the test_id: the protocol is part of it, and this says which part differs.
+    const protocol = protocolOf(shard.config);
+    const testProtocol = protocolOf(test.config);
+    if (protocol !== testProtocol) {
+      throw fail(
+        `ran ${protocol}, but ${test.path} ran ${testProtocol}: not the same test ` +
+          `(give every shard the same --http2 and --streams)`,
       );
     }
     if (shard.testId !== test.testId) {
@@ -167,6 +180,9 @@ export class ShardMerger {
       this.#lateBatches += shard.rate.lateBatches;
       const sent = shard.rate.requestsSent;
       this.#requestsSent = this.#requestsSent === null || sent === null ? null : this.#requestsSent + sent;
+      // Each shard's own plan within its own time: the test's time also spans the shards' start skew.
+      const due = shard.rate.requestsDue ?? null;
+      this.#requestsDue = this.#requestsDue === null || due === null ? null : this.#requestsDue + due;
     }
   }
 
@@ -229,6 +245,7 @@ export class ShardMerger {
           batches: this.#batches,
           lateBatches: this.#lateBatches,
           requestsSent: this.#requestsSent,
+          requestsDue: this.#requestsDue,
         }
         : null,
       unfinishedThreads,
@@ -319,12 +336,22 @@ export function mergedConfig(merged: MergedTest, options: MergeOptions): Config 
     rate: result.rate === null ? null : result.rate.plannedPerSec,
     uncorrectedLatency: options.uncorrectedLatency,
     batchLatency: config.batchLatency,
+    http2: config.http2,
+    streams: config.streams,
     jsonPath: options.jsonPath,
     summaryPath: options.summaryPath,
     thresholds: options.thresholds,
     progress: false,
     shard: null,
   };
+}
+
+/**
+ * How a shard spoke to the server, as its command line said it: `HTTP/1.1`, or `HTTP/2 with --streams 4`.
+ * Shards of one test must say the same.
+ */
+function protocolOf(config: ShardConfig): string {
+  return config.http2 ? `HTTP/2 with --streams ${config.streams}` : "HTTP/1.1";
 }
 
 /**

@@ -70,6 +70,10 @@ export interface ShardConfig {
   headers: [string, string][];
   /** `-B/--batch_latency`. */
   batchLatency: boolean;
+  /** `--http2`; false (HTTP/1.1) in a document written before the field was. */
+  http2: boolean;
+  /** `--streams`: 1 over HTTP/1.1, and in a document written before the field was. */
+  streams: number;
 }
 
 /**
@@ -202,6 +206,15 @@ export function parseShard(path: string, text: string): ShardResult {
       return [header[0], header[1]] as [string, string];
     }),
     batchLatency: read.boolean(configJson, "config.batch_latency"),
+    // Absent from the documents of versions before the protocol was recorded: read as HTTP/1.1, one stream
+    // (docs/result-format.md#versioning).
+    http2: read.optional(configJson, "config.http2", false, () => read.boolean(configJson, "config.http2")),
+    streams: read.optional(
+      configJson,
+      "config.streams",
+      1,
+      () => read.integer(configJson, "config.streams", 1),
+    ),
   };
 
   const start = read.string(document, "start");
@@ -254,6 +267,8 @@ export function parseShard(path: string, text: string): ShardResult {
       lateBatches: read.integer(rateJson, "rate.late_batches", 0),
       // Absent from the documents of versions before it was counted, and null in a merge of those: unknown.
       requestsSent: read.optionalInteger(rateJson, "rate.requests_sent", 0),
+      // Likewise, from versions before the requests due were counted.
+      requestsDue: read.optionalInteger(rateJson, "rate.requests_due", 0),
     },
     unfinishedThreads: read.array(document, "unfinished_threads").map((_, i) =>
       read.integer(document.unfinished_threads, `unfinished_threads.${i}`, 0)
@@ -358,6 +373,12 @@ class FieldReader {
     const key = name.slice(name.lastIndexOf(".") + 1);
     if (!(key in holder) || holder[key] === null) return null;
     return this.integer(holder, name, minimum);
+  }
+
+  /** A field that documents of older versions lack: `absent` when it is not there, else `read()`. */
+  optional<T>(holder: Record<string, Json>, name: string, absent: T, read: () => T): T {
+    const key = name.slice(name.lastIndexOf(".") + 1);
+    return key in holder ? read() : absent;
   }
 
   nullable<T>(holder: Record<string, Json>, name: string, read: () => T): T | null {

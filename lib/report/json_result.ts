@@ -118,6 +118,8 @@ interface ResultJson {
     latency: boolean;
     u_latency: boolean;
     batch_latency: boolean;
+    http2: boolean;
+    streams: number;
   };
   error: string | null;
   start: string | null;
@@ -139,6 +141,7 @@ interface ResultJson {
       batches: number;
       late_batches: number;
       requests_sent: number | null;
+      requests_due: number | null;
     }
     | null;
   unfinished_threads: number[] | null;
@@ -257,6 +260,8 @@ function resultJson(result: RunResult | null, context: JsonContext): ResultJson 
       latency: config.latency,
       u_latency: config.uncorrectedLatency,
       batch_latency: config.batchLatency,
+      http2: config.http2,
+      streams: config.streams,
     },
     error: context.error,
     start: null,
@@ -308,6 +313,7 @@ function resultJson(result: RunResult | null, context: JsonContext): ResultJson 
     batches: result.rate.batches,
     late_batches: result.rate.lateBatches,
     requests_sent: result.rate.requestsSent,
+    requests_due: result.rate.requestsDue ?? null,
   };
   document.unfinished_threads = [...result.unfinishedThreads];
   return document;

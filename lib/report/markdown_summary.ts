@@ -35,22 +35,31 @@ export interface MarkdownContext {
   config: Config;
   /** The verdicts of the `--threshold` conditions; null when none were given. */
   thresholds: ThresholdVerdict[] | null;
-  /** The one-line message of a run that failed to start, with a null result; null for a run that ran. */
+  /**
+   * The one-line message of a run that failed (before it started, or during it: a script error in
+   * `response()`), with a null result; null for a run that ran to its end.
+   */
   error: string | null;
+  /**
+   * With `error`: when the run had started (`RunResult.startedAt`, ISO 8601) before it failed; absent or null
+   * when it failed before it started. The summary says which.
+   */
+  startedAt?: string | null;
 }
 
 /**
  * The run as GitHub-flavoured Markdown, ending in a newline, to append to `$GITHUB_STEP_SUMMARY`: a heading
- * with the URL (marked ✅ when every threshold held, ❌ when one failed or the run did not start), the command
+ * with the URL (marked ✅ when every threshold held, ❌ when one failed or the run failed), the command
  * in a code block, then tables: the key figures (requests, run time, bytes read, requests/s, transfer/s,
  * errors; the rate asked with `-R`), the latency percentiles (50 to 99.999 and max; with `-R` also the
  * uncorrected latency), the socket errors by reason, the responses by status code, and the threshold
  * verdicts.
  *
  * The figures are the printed report's: wrk's for a closed-loop run, wrk2's for a `-R` run
- * (lib/stats/reported_figures.ts), through the same unit formatters. For a run that failed to start (a null
- * result and `context.error`), the error and the thresholds, all failed. Text from the run (URL, command,
- * error reasons) is escaped, so it cannot break a table or start Markdown of its own.
+ * (lib/stats/reported_figures.ts), through the same unit formatters. For a run that failed (a null result and
+ * `context.error`), the error and the thresholds, all failed: "did not start", or with `context.startedAt`
+ * "failed after it started" (a script error in `response()`, a thread that died). Text from the run (URL,
+ * command, error reasons) is escaped, so it cannot break a table or start Markdown of its own.
  *
  * @throws {TypeError} when both or neither of `result` and `context.error` are given.
  *
@@ -73,6 +82,26 @@ export interface MarkdownContext {
  *   "**The run did not start:** `unable to connect to 127.0.0.1:1 Connection refused`",
  * );
  * ```
+ *
+ * @example A run that failed after it started
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { formatMarkdownSummary } from "./markdown_summary.ts";
+ * import { parseArgs } from "../config/parse_args.ts";
+ *
+ * const command = ["-c2", "-d1s", "-s", "check.lua", "http://127.0.0.1:8080/"];
+ * const markdown = formatMarkdownSummary(null, {
+ *   command,
+ *   config: parseArgs(command),
+ *   thresholds: null,
+ *   error: "check.lua:1: in response(): x",
+ *   startedAt: "2026-12-04T12:00:00.000Z",
+ * });
+ * assertEquals(
+ *   markdown.split("\n").at(-2),
+ *   "**The run failed after it started:** `check.lua:1: in response(): x`",
+ * );
+ * ```
  */
 export function formatMarkdownSummary(result: RunResult | null, context: MarkdownContext): string {
   if ((result === null) === (context.error === null)) {
@@ -89,10 +118,12 @@ export function formatMarkdownSummary(result: RunResult | null, context: Markdow
   ];
   const threads = result?.threads ?? config.threads;
   const connections = result?.connections ?? config.connections;
-  const started = result === null ? "" : `, started ${escapeText(result.startedAt)}`;
+  const startedAt = result?.startedAt ?? context.startedAt ?? null;
+  const started = startedAt === null ? "" : `, started ${escapeText(startedAt)}`;
   blocks.push(`${integer(threads)} threads and ${integer(connections)} connections${started}`);
   if (result === null) {
-    blocks.push(`**The run did not start:** ${codeSpan(context.error ?? "")}`);
+    const what = startedAt === null ? "The run did not start" : "The run failed after it started";
+    blocks.push(`**${what}:** ${codeSpan(context.error ?? "")}`);
   } else {
     blocks.push(keyFigures(result));
     const unfinished = unfinishedThreadsLine(result.unfinishedThreads);

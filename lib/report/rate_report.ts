@@ -140,12 +140,18 @@ function hdrLatencyLines(stats: Stats, description: string): string[] {
  * Ours: `  Rate: <achieved> of <asked> requests/sec asked (<n>% short): <reason>` when the run achieved more
  * than 1 % less than `-R`, else null. The achieved rate counts completed responses, as wrk2's does, so it
  * falls short when the client sent on plan but answers were still on their way at the stop (a slow server
- * leaves about its answer time × `-R` of them uncounted). The reason is the likeliest of four: socket errors
- * (failed requests do not count); the requests sent kept the plan (within the same 1 %), so the shortfall is
- * only the requests in flight at the end; batches that waited for their lane's previous response (the lanes'
- * capacity, fixed by more connections, or over HTTP/2 by more streams per connection: each stream is a lane);
- * else the client's own pace (its threads or cores). When the requests sent are unknown (a merge of a result
- * file from a version that did not count them), the in-flight reason is never given.
+ * leaves about its answer time × `-R` of them uncounted).
+ *
+ * What the run could do is judged against the requests its plan had due before the end (`requestsDue`), not
+ * `-R` × the time run: a short run holds fewer slots than that (`-R 1 -d1500ms` holds one, at 0.5 s), a shard's
+ * lanes may have none in its time, and a merge's time also spans the shards' start skew. The reason is the
+ * likeliest of five: the answers kept that plan (within the same 1 %), so nothing fell short of it but the
+ * count of its slots in the time run; socket errors (failed requests do not count); the requests sent kept the
+ * plan, so the shortfall is only the requests in flight at the end; batches that waited for their lane's
+ * previous response (the lanes' capacity, fixed by more connections, or over HTTP/2 by more streams per
+ * connection: each stream is a lane); else the client's own pace (its threads or cores). When the requests due
+ * are unknown (a merge of a result file from a version that did not count them), the plan is taken as `-R` ×
+ * the time run; when the requests sent are, the in-flight reason is never given.
  */
 function shortfallLine(result: RunResult, http2: boolean): string | null {
   const rate = result.rate;
@@ -155,11 +161,17 @@ function shortfallLine(result: RunResult, http2: boolean): string | null {
   const short = (1 - achieved / rate.plannedPerSec) * 100;
   const { connect, read, write, timeout } = result.errors;
   const sent = rate.requestsSent;
-  const plannedRequests = rate.plannedPerSec * result.runtimeUs / 1e6;
+  const due = rate.requestsDue ?? null;
+  const plannedRequests = due ?? rate.plannedPerSec * result.runtimeUs / 1e6;
+  const keptPlan = (requests: number) => requests >= plannedRequests * (1 - SHORTFALL_TOLERANCE);
   let reason: string;
-  if (connect + read + write + timeout > 0) {
+  if (due !== null && keptPlan(result.requests)) {
+    reason = due === 0
+      ? "the plan had no request due in the time run: the rate was kept"
+      : `the plan had only ${due} request${due === 1 ? "" : "s"} due in the time run: the rate was kept`;
+  } else if (connect + read + write + timeout > 0) {
     reason = "errors cut the rate (see above)";
-  } else if (sent !== null && sent >= plannedRequests * (1 - SHORTFALL_TOLERANCE)) {
+  } else if (sent !== null && keptPlan(sent)) {
     const inFlight = Math.max(0, sent - result.requests);
     reason =
       `${inFlight} request${inFlight === 1 ? " was" : "s were"} still in flight at the end (not counted): ` +

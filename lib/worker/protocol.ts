@@ -46,9 +46,18 @@ export interface ThreadReport {
   /** `Recorder.counts()` of the latency samples (µs) and of the 100 ms rate samples. */
   latency: Float64Array;
   requestRate: Float64Array;
-  /** With `-R`: the latency samples from each actual write, and how the plan was kept. */
+  /**
+   * With `-R`: the latency samples from each actual write, and how the plan was kept (`requestsDue`: the
+   * requests the thread's plan had due before it stopped).
+   */
   rate:
-    | { uncorrectedLatency: Float64Array; batches: number; lateBatches: number; requestsSent: number }
+    | {
+      uncorrectedLatency: Float64Array;
+      batches: number;
+      lateBatches: number;
+      requestsSent: number;
+      requestsDue: number;
+    }
     | null;
 }
 

@@ -1,18 +1,32 @@
 /**
  * One thread's run: its connections, its counters and histograms, and the 100 ms tick that samples the request
- * rate and expires overdue requests (wrk's RECORD_INTERVAL_MS).
+ * rate and expires overdue requests (wrk's RECORD_INTERVAL_MS, docs/wrk-compat.md#request-rate-samples).
  */
-import { clockMs, epochNowMs } from "../net/clock.ts";
+import { clockMs, epochNowMs, TIMER_SLACK_MS } from "../net/clock.ts";
 import { type ConnectionCycle, type CycleContext, laterMacrotask, ThreadCounters } from "../net/cycle.ts";
 import { Connection } from "../net/http1/connection.ts";
-import { connectionPacers, type Pacer, type RatePlan } from "../net/pacer.ts";
+import {
+  connectionPacers,
+  laneIndex,
+  originOffsetMs,
+  type Pacer,
+  type RatePlan,
+  slotIntervalMs,
+} from "../net/pacer.ts";
 import type { RequestSource, ResponseSink } from "../net/request_source.ts";
 import type { Cancel, Transport } from "../net/socket.ts";
 import { type ErrorCounts, socketErrors } from "../stats/error_counts.ts";
 import { Recorder } from "../stats/recorder.ts";
 import type { LatencySnapshot, ThreadReport } from "./protocol.ts";
 
+/** wrk's `RECORD_INTERVAL_MS`: each thread samples its request rate this often. */
 const RECORD_INTERVAL_MS = 100;
+/**
+ * The stop records the interval since the last tick when it is at least this long: a stop that comes right
+ * after a tick (a 1 s run stops at its tenth) would otherwise add a sample of a millisecond or two, whose
+ * rounding to whole milliseconds makes it noise.
+ */
+const LAST_SAMPLE_MIN_MS = RECORD_INTERVAL_MS / 4;
 
 /** What a thread loop needs; the request source and sink come from the script layer or the default request. */
 export interface ThreadLoopOptions {
@@ -53,13 +67,24 @@ export class ThreadLoop {
   /** With `-R`: every lane of every connection (one per connection over HTTP/1.1, `--streams` over HTTP/2). */
   readonly #pacers: Pacer[] = [];
   readonly #state = { stopped: false };
-  #tick: ReturnType<typeof setInterval> | undefined;
+  /** The next tick's timer; null before `start()` and once stopped. */
+  #tick: Cancel | null = null;
+  /** When the next tick is due, on the cycle's clock: the ticks keep to a 100 ms grid from the thread's start. */
+  #nextTickMs = 0;
+  /** Request-rate samples recorded so far. */
+  #samples = 0;
   /** When the thread stopped counting (ms since the Unix epoch); 0 while it counts. */
   #stoppedAtEpochMs = 0;
   /** The timers of `stopAt()`. */
   readonly #deadlines: Cancel[] = [];
   #lastSampleMs = 0;
   #ticks = 0;
+  /** When `start()` started the connections (and their lanes' plans), on the cycle's clock. */
+  #startMs = 0;
+  /** With `-R`: the requests the plan had due before the thread stopped; set by the stop. */
+  #requestsDue = 0;
+  /** The run's end given to `stopAt()`, on the cycle's clock; Infinity until then. */
+  #deadlineMs = Infinity;
   readonly #failed: (error: unknown) => void;
 
   /** Rejects when a connection's hooks fail (a script error); never resolves. */
@@ -98,6 +123,7 @@ export class ThreadLoop {
       },
     };
     const startMs = clockMs();
+    this.#startMs = startMs;
     this.#lastSampleMs = startMs;
     for (let i = 0; i < this.#options.threadConnections; i++) {
       // The lanes' plans belong to the connection slot, not to a socket: they carry on over reconnects.
@@ -108,7 +134,8 @@ export class ThreadLoop {
       this.#connections.push(connection);
       connection.start();
     }
-    this.#tick = setInterval(() => this.#onTick(), RECORD_INTERVAL_MS);
+    this.#nextTickMs = startMs + RECORD_INTERVAL_MS;
+    this.#tick = this.#later(RECORD_INTERVAL_MS, () => this.#onTick());
   }
 
   /**
@@ -120,6 +147,7 @@ export class ThreadLoop {
    */
   stopAt(atEpochMs: number): void {
     if (this.#state.stopped) return;
+    this.#deadlineMs = clockMs() + (atEpochMs - epochNowMs());
     const halt = () => {
       // A timer may fire a fraction of a millisecond early (Deno's round a delay to whole milliseconds, and the
       // loop's count on another clock than the epoch's): not before.
@@ -173,15 +201,40 @@ export class ThreadLoop {
     };
   }
 
-  /** With `-R`: the batches and requests the thread's lanes sent, and the batches sent behind their plan. */
-  #sentOnPlan(): { batches: number; lateBatches: number; requestsSent: number } {
+  /**
+   * With `-R`: the batches and requests the thread's lanes sent, the batches sent behind their plan, and the
+   * requests their plan had due before the thread stopped.
+   */
+  #sentOnPlan(): { batches: number; lateBatches: number; requestsSent: number; requestsDue: number } {
     let batches = 0, lateBatches = 0, requestsSent = 0;
     for (const pacer of this.#pacers) {
       batches += pacer.batches;
       lateBatches += pacer.lateBatches;
       requestsSent += pacer.requestsSent;
     }
-    return { batches, lateBatches, requestsSent };
+    return { batches, lateBatches, requestsSent, requestsDue: this.#requestsDue };
+  }
+
+  /**
+   * With `-R`: the slots of this thread's lanes due before `stopMs` (the cycle's clock), what the plan asked of
+   * the time the thread ran (docs/wrk-compat.md#differences-from-wrk2): a run holds about `-R` × its time of
+   * them, fewer when it is short (`-R 1 -d1500ms` holds one, at 0.5 s) or a shard's lanes have none in it. A
+   * slot in the last `TIMER_SLACK_MS` is not counted: it races the stop, on the same timers.
+   */
+  #slotsDueBefore(stopMs: number): number {
+    const rate = this.#options.rate;
+    if (rate === null) return 0;
+    const { plan, firstConnection } = rate;
+    const intervalMs = slotIntervalMs(plan);
+    const windowEndMs = stopMs - TIMER_SLACK_MS;
+    let due = 0;
+    for (let i = 0; i < this.#options.threadConnections; i++) {
+      for (let lane = 0; lane < plan.lanesPerConnection; lane++) {
+        const originMs = this.#startMs + originOffsetMs(plan, laneIndex(plan, firstConnection + i, lane));
+        if (originMs < windowEndMs) due += Math.floor((windowEndMs - originMs) / intervalMs) + 1;
+      }
+    }
+    return due;
   }
 
   /**
@@ -208,24 +261,59 @@ export class ThreadLoop {
     if (this.#state.stopped) return;
     this.#state.stopped = true;
     this.#stoppedAtEpochMs = epochNowMs();
-    clearInterval(this.#tick);
+    this.#tick?.cancel();
+    this.#tick = null;
     for (const deadline of this.#deadlines) deadline.cancel();
+    const nowMs = clockMs();
+    this.#sampleLastInterval(nowMs);
+    // Not started (a failure before `start()`): no plan ran. A stop at the deadline that fired late (a busy
+    // thread's timers) does not add the slots between: they lost the race to the stop, not to the client.
+    if (this.#pacers.length > 0) this.#requestsDue = this.#slotsDueBefore(Math.min(nowMs, this.#deadlineMs));
   }
 
+  /**
+   * The tick, on the transport's timers (the epoll loop fires them on time while its sockets keep the thread
+   * busy, where Deno's `setInterval` fired tens of milliseconds late and a 1 s run got 8 samples instead of
+   * wrk's 10), and on a grid of 100 ms from the thread's start, so that one late tick does not delay the next
+   * ones; a tick missed altogether is skipped rather than made up with a burst of short samples.
+   */
   #onTick(): void {
+    this.#tick = null;
+    if (this.#state.stopped) return;
     const nowMs = clockMs();
     const counters = this.#counters;
-    if (counters.requestsSinceSample > 0) {
-      // As wrk's record_rate: whole milliseconds elapsed, whole requests per second.
-      const elapsedMs = Math.max(1, Math.floor(nowMs - this.#lastSampleMs));
-      this.#requestRate.record(Math.floor((counters.requestsSinceSample / elapsedMs) * 1000));
-      counters.requestsSinceSample = 0;
-      this.#lastSampleMs = nowMs;
-    }
+    if (counters.requestsSinceSample > 0) this.#sample(nowMs);
     for (const connection of this.#connections) connection.expire(nowMs);
     const onProgress = this.#options.onProgress;
     if (onProgress && ++this.#ticks % PROGRESS_EVERY_TICKS === 0) {
       onProgress(counters.requests, socketErrors(counters.errors));
     }
+    // A callback above may have stopped the thread (a script error).
+    if (this.#state.stopped) return;
+    do this.#nextTickMs += RECORD_INTERVAL_MS; while (this.#nextTickMs <= nowMs);
+    this.#tick = this.#later(this.#nextTickMs - nowMs, () => this.#onTick());
+  }
+
+  /**
+   * At the stop, the interval since the last sample, which wrk's last tick records: wrk's threads stop only at
+   * their first tick after the deadline, so their last interval is whole, while ours stop at the deadline,
+   * inside one. Recorded when it is at least `LAST_SAMPLE_MIN_MS` long, so that a run of d holds about
+   * d / 100 ms samples (10 for 1 s, 2 for 150 ms, as wrk's), or when the thread has none yet: a run shorter
+   * than a tick whose thread got responses then has its rate rather than the empty row (`0.00 … -nan%`),
+   * which wrk prints only when no thread got any.
+   */
+  #sampleLastInterval(nowMs: number): void {
+    if (this.#counters.requestsSinceSample === 0) return;
+    if (this.#samples === 0 || nowMs - this.#lastSampleMs >= LAST_SAMPLE_MIN_MS) this.#sample(nowMs);
+  }
+
+  /** As wrk's `record_rate`: the responses since the last sample over the whole milliseconds elapsed. */
+  #sample(nowMs: number): void {
+    const counters = this.#counters;
+    const elapsedMs = Math.max(1, Math.floor(nowMs - this.#lastSampleMs));
+    this.#requestRate.record(Math.floor((counters.requestsSinceSample / elapsedMs) * 1000));
+    this.#samples++;
+    counters.requestsSinceSample = 0;
+    this.#lastSampleMs = nowMs;
   }
 }

@@ -35,11 +35,17 @@ export interface ShardSpec {
   lateBatches?: number;
   /** Requests sent (default `batches`); null for an older version's document, which lacks the field. */
   requestsSent?: number | null;
+  /** Requests the plan had due before the shard's end; absent: null, as a merge of an older document has it. */
+  requestsDue?: number | null;
   unfinishedThreads?: number[];
   /** The URL (default http://127.0.0.1:8080/): another URL makes another test. */
   url?: string;
   /** The wrk-deno version that wrote it (default 0.1.0). */
   version?: string;
+  /** `--http2` (default: HTTP/1.1). */
+  http2?: boolean;
+  /** `--streams`, with `http2`. */
+  streams?: number;
 }
 
 /** 2026-12-04T12:00:00Z. */
@@ -54,6 +60,8 @@ export function shardCommand(spec: ShardSpec): string[] {
     `${spec.connections ?? 7}`,
     "-d1s",
     ...(spec.rate === undefined ? [] : ["-R", `${spec.rate}`]),
+    ...(spec.http2 === true ? ["--http2"] : []),
+    ...(spec.streams === undefined ? [] : ["--streams", `${spec.streams}`]),
     "--shard-index",
     `${spec.index}`,
     "--shard-count",
@@ -94,6 +102,7 @@ export async function shardDocument(spec: ShardSpec): Promise<string> {
       batches: spec.batches ?? requests,
       lateBatches: spec.lateBatches ?? 0,
       requestsSent: spec.requestsSent === undefined ? spec.batches ?? requests : spec.requestsSent,
+      requestsDue: spec.requestsDue ?? null,
     },
     unfinishedThreads: spec.unfinishedThreads ?? [],
   };

@@ -168,7 +168,13 @@ Deno.test("-R shards: planned rates, batches and late batches are summed, to the
   // 7 connections shared 3, 2, 2: 300 × 3/7 + 2 × 300 × 2/7, which a plain sum gets wrong in the last bit.
   assertAlmostEquals(shards.reduce((sum, s) => sum + s.rate!.plannedPerSec, 0), 300, 1e-9);
   const test = mergeShards(shards);
-  assertEquals(test.result.rate, { plannedPerSec: 300, batches: 303, lateBatches: 3, requestsSent: 303 });
+  assertEquals(test.result.rate, {
+    plannedPerSec: 300,
+    batches: 303,
+    lateBatches: 3,
+    requestsSent: 303,
+    requestsDue: null,
+  });
   const uncorrected = statsOf(specs.flatMap((spec) => spec.uncorrectedUs!));
   assertEquals(test.result.uncorrectedLatency!.percentile(99), uncorrected.percentile(99));
   assertEquals(test.result.uncorrectedLatency!.count, 1500);
@@ -306,10 +312,43 @@ Deno.test("-R shards: the requests sent are summed, and tell the merged report t
   );
 });
 
+Deno.test("-R shards that kept their plans, started apart: the requests due are summed and the merged report blames no one", async () => {
+  // -R 1000 in two shards of 1 s, the second started 16 ms after the first: each sent and got the 500 requests
+  // its plan had due, none late; the merged time spans both, 1.016 s, which -R × time would want 1016 of.
+  const documents = await Promise.all([0, 1].map((index) =>
+    shardDocument({
+      index,
+      count: 2,
+      rate: 1000,
+      latencyUs: Array.from({ length: 500 }, (_, i) => 100 + i),
+      startMs: START_MS + 16 * index,
+      requestsDue: 500,
+    })
+  ));
+  assertEquals(JSON.parse(documents[0]).rate.requests_due, 500);
+  const test = merged(documents);
+  assertEquals(test.result.runtimeUs, 1_016_000);
+  assertEquals(test.result.rate!.requestsDue, 1000);
+  assertEquals(mergedDocument(test).rate.requests_due, 1000);
+  const report = formatRateReport(test.result, { latency: false, uncorrected: false });
+  assert(
+    report.includes(
+      "  Rate: 984.25 of 1000 requests/sec asked (1.6% short): the plan had only 1000 requests due in the time " +
+        "run: the rate was kept\n",
+    ),
+    report,
+  );
+  // One shard whose version did not count them makes the sum unknown, as for the requests sent.
+  const old = JSON.parse(documents[1]);
+  delete old.rate.requests_due;
+  assertEquals(merged([documents[0], JSON.stringify(old)]).result.rate!.requestsDue, null);
+});
+
 Deno.test("a shard written before the requests sent were counted (no rate.requests_sent) reads and merges: unknown", async () => {
   const documents = await rateShardDocuments(80);
   const old = JSON.parse(documents[1]);
   delete old.rate.requests_sent;
+  delete old.rate.requests_due;
   old.version = "0.0.9";
   const shards = [documents[0], JSON.stringify(old), documents[2]].map((text, i) =>
     parseShard(`s${i}.json`, text)
@@ -317,7 +356,13 @@ Deno.test("a shard written before the requests sent were counted (no rate.reques
   assertEquals(shards.map((shard) => shard.rate!.requestsSent), [100, null, 100]);
   const test = mergeShards(shards);
   // The other figures merge as before; the requests sent are unknown, not the known shards' sum.
-  assertEquals(test.result.rate, { plannedPerSec: 300, batches: 300, lateBatches: 0, requestsSent: null });
+  assertEquals(test.result.rate, {
+    plannedPerSec: 300,
+    batches: 300,
+    lateBatches: 0,
+    requestsSent: null,
+    requestsDue: null,
+  });
   assertEquals(test.result.requests, 240);
   // Unknown, the report keeps the reasons that need no count of the requests sent.
   const report = formatRateReport(test.result, { latency: false, uncorrected: false });
@@ -343,4 +388,28 @@ Deno.test("a shard written before the requests sent were counted (no rate.reques
     message = (error as Error).message;
   }
   assertEquals(message, "wrong.json: rate.requests_sent should be an integer of at least 0, not -1");
+});
+
+Deno.test("HTTP/2 shards merge into a result whose config keeps their --http2 and --streams, and validates", async () => {
+  const spec: ShardSpec = { index: 0, count: 2, latencyUs: [100, 200], http2: true, streams: 4 };
+  const documents = await Promise.all([shardDocument(spec), shardDocument({ ...spec, index: 1 })]);
+  assertEquals(documents.map((text) => JSON.parse(text).config.streams), [4, 4]);
+  const document = mergedDocument(merged(documents));
+  assertEquals([document.config.http2, document.config.streams], [true, 4]);
+  const http1 = mergedDocument(
+    merged(
+      await Promise.all(
+        [0, 1].map((index) => shardDocument({ ...spec, index, http2: undefined, streams: undefined })),
+      ),
+    ),
+  );
+  assertEquals([http1.config.http2, http1.config.streams], [false, 1]);
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
+  ajvFormats.default(ajv);
+  const validate = ajv.compile(
+    JSON.parse(await Deno.readTextFile(new URL("../../schemas/result-1.schema.json", import.meta.url))),
+  );
+  for (const checked of [document, http1]) {
+    assert(validate(structuredClone(checked)), ajv.errorsText(validate.errors));
+  }
 });

@@ -172,6 +172,58 @@ Deno.test("shards of different tests, of different shard counts, or the same sha
   assertEquals(assertThrows(() => mergeShards([]), ShardInputError).message, "no shard to merge");
 });
 
+Deno.test("shards that ran another protocol, or another --streams, are refused in one line naming both files", async () => {
+  const read = async (path: string, spec: ShardSpec) => parseShard(path, await shardDocument(spec));
+  const h2 = await read("h2.json", { ...SPEC, index: 0, http2: true, streams: 4 });
+  const h1 = await read("h1.json", SPEC);
+  const streams2 = await read("s2.json", { ...SPEC, http2: true, streams: 2 });
+  assertEquals(
+    assertThrows(() => mergeShards([h2, h1]), ShardInputError).message,
+    "h1.json: ran HTTP/1.1, but h2.json ran HTTP/2 with --streams 4: not the same test " +
+      "(give every shard the same --http2 and --streams)",
+  );
+  assertEquals(
+    assertThrows(() => mergeShards([h1, h2]), ShardInputError).message,
+    "h2.json: ran HTTP/2 with --streams 4, but h1.json ran HTTP/1.1: not the same test " +
+      "(give every shard the same --http2 and --streams)",
+  );
+  assertEquals(
+    assertThrows(() => mergeShards([h2, streams2]), ShardInputError).message,
+    "s2.json: ran HTTP/2 with --streams 2, but h2.json ran HTTP/2 with --streams 4: not the same test " +
+      "(give every shard the same --http2 and --streams)",
+  );
+  const sameProtocol = await read("h2-1.json", { ...SPEC, http2: true, streams: 4 });
+  assertEquals(mergeShards([h2, sameProtocol]).config.streams, 4);
+});
+
+Deno.test("a document from before the protocol was recorded reads as HTTP/1.1 and merges with today's HTTP/1.1 shards", async () => {
+  const today = parseShard("s0.json", await shardDocument({ ...SPEC, index: 0 }));
+  const document = await validDocument();
+  const { http2: _http2, streams: _streams, ...olderConfig } = document.config;
+  const older = parseShard("s1.json", JSON.stringify({ ...document, config: olderConfig }));
+  assertEquals([older.config.http2, older.config.streams], [false, 1]);
+  assertEquals(older.testId, today.testId);
+  assertEquals(mergeShards([today, older]).mergedShards, [0, 1]);
+  const h2 = parseShard("h2.json", await shardDocument({ ...SPEC, index: 0, http2: true }));
+  assertEquals(
+    assertThrows(() => mergeShards([h2, older]), ShardInputError).message,
+    "s1.json: ran HTTP/1.1, but h2.json ran HTTP/2 with --streams 1: not the same test " +
+      "(give every shard the same --http2 and --streams)",
+  );
+});
+
+Deno.test("a mistyped protocol field is named with what it holds", async () => {
+  const document = await validDocument();
+  assertEquals(
+    refusalOf({ ...document, config: { ...document.config, http2: "yes" } }),
+    `s1.json: config.http2 should be true or false, not "yes"`,
+  );
+  assertEquals(
+    refusalOf({ ...document, config: { ...document.config, streams: 0 } }),
+    "s1.json: config.streams should be an integer of at least 1, not 0",
+  );
+});
+
 Deno.test("missing shards are named in one line", () => {
   assertEquals(missingShardsLine([2], 4), "shard 2 of 4 is missing");
   assertEquals(missingShardsLine([0, 3], 4), "shards 0, 3 of 4 are missing");

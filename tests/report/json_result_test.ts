@@ -142,6 +142,8 @@ Deno.test("a closed-loop run: the document validates, its counts are the run's a
       latency: true,
       u_latency: false,
       batch_latency: false,
+      http2: false,
+      streams: 1,
     });
     assertEquals(document.error, null);
     assertEquals(document.start, result.startedAt);
@@ -222,18 +224,29 @@ Deno.test("a -R run: uncorrected latency and rate are there, with wrk2's figures
       batches: result.rate!.batches,
       late_batches: result.rate!.lateBatches,
       requests_sent: result.rate!.requestsSent,
+      requests_due: result.rate!.requestsDue,
     });
     assert(document.rate.batches >= document.requests);
     assert(document.rate.requests_sent >= document.requests);
+    // 600 ms at 200/s: the plan's slots every 5 ms from 2.5 ms, those in the run's last millisecond not counted.
+    assert(
+      document.rate.requests_due >= 118 && document.rate.requests_due <= 120,
+      `${document.rate.requests_due}`,
+    );
     // Documents written before the requests sent were counted have no requests_sent, and stay valid; a merge
     // of such a document has it null (unknown).
-    const { requests_sent: _sent, ...olderRate } = document.rate;
+    const { requests_sent: _sent, requests_due: _due, ...olderRate } = document.rate;
     assertValid({ ...document, rate: olderRate });
     assertValid({ ...document, rate: { ...document.rate, requests_sent: null } });
     assertInvalid(
       { ...document, rate: { ...document.rate, requests_sent: 1.5 } },
       "requests_sent is fractional",
     );
+    // Likewise for the requests due, counted later still.
+    const { requests_due: _dueOnly, ...withoutDue } = document.rate;
+    assertValid({ ...document, rate: withoutDue });
+    assertValid({ ...document, rate: { ...document.rate, requests_due: null } });
+    assertInvalid({ ...document, rate: { ...document.rate, requests_due: -1 } }, "requests_due is negative");
 
     const report = formatRateReport(result, { latency: true, uncorrected: true }).split("\n");
     assert(report.includes(rowFromDocument("Latency", document.latency, formatTimeUs)), report.join("\n"));
@@ -389,6 +402,26 @@ Deno.test("merged_shards is null for a run and lists the shards for a merge's re
   assertInvalid({ ...run, merged_shards: [] }, "a merge of no shard");
   assertInvalid({ ...run, merged_shards: [1, 1] }, "a shard merged twice");
   assertInvalid({ ...run, merged_shards: [-1] }, "a negative shard index");
+});
+
+Deno.test("config records the protocol: HTTP/1.1 is http2 false with 1 stream, --http2 --streams 4 as given", () => {
+  const url = "https://127.0.0.1:8443/";
+  const http1: Json = JSON.parse(formatJsonResult(emptyResult(), contextOf([url])));
+  const http2: Json = JSON.parse(
+    formatJsonResult(emptyResult(), contextOf(["--http2", "--streams", "4", url])),
+  );
+  const defaultStreams: Json = JSON.parse(formatJsonResult(emptyResult(), contextOf(["--http2", url])));
+  for (const document of [http1, http2, defaultStreams]) assertValid(document);
+  assertEquals([http1.config.http2, http1.config.streams], [false, 1]);
+  assertEquals([http2.config.http2, http2.config.streams], [true, 4]);
+  assertEquals([defaultStreams.config.http2, defaultStreams.config.streams], [true, 1]);
+  // Last in config, after the options that were there before them.
+  assertEquals(Object.keys(http2.config).slice(-3), ["batch_latency", "http2", "streams"]);
+  // Documents written before the protocol was recorded have neither field, and stay valid.
+  const { http2: _http2, streams: _streams, ...olderConfig } = http1.config;
+  assertValid({ ...http1, config: olderConfig });
+  assertInvalid({ ...http2, config: { ...http2.config, streams: 0 } }, "no stream per connection");
+  assertInvalid({ ...http2, config: { ...http2.config, http2: "h2" } }, "http2 is not a boolean");
 });
 
 Deno.test("docs/result-format.md: its example documents validate, and its small hdr decodes as it says", () => {

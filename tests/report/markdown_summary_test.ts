@@ -108,6 +108,29 @@ Deno.test("formatMarkdownSummary() renders a run that did not start, its thresho
   assert(!markdown.includes("Percentile"));
 });
 
+Deno.test("formatMarkdownSummary() says a run that failed after it started failed, and when it started", () => {
+  const error = "check.lua:3: in response(): x";
+  const markdown = formatMarkdownSummary(null, {
+    ...contextOf(null, error),
+    startedAt: "2026-12-04T12:00:00.000Z",
+  });
+  assert(
+    markdown.endsWith(
+      "\n\n2 threads and 10 connections, started 2026-12-04T12:00:00.000Z\n\n" +
+        "**The run failed after it started:** `check.lua:3: in response(): x`\n\n" +
+        "|  | Threshold | Actual |\n| :---: | :--- | ---: |\n| ❌ | `p99 < 200ms` | — |\n| ❌ | `errors < 1%` | — |\n",
+    ),
+    markdown,
+  );
+  assert(markdown.startsWith("### ❌ wrk-deno `http://127.0.0.1:8080/api?q=1`\n"));
+  assert(!markdown.includes("did not start"), markdown);
+  // Without a start (absent, or null), the run did not start.
+  assertStringIncludes(
+    formatMarkdownSummary(null, { ...contextOf(null, error), startedAt: null }),
+    "\n\n2 threads and 10 connections\n\n**The run did not start:** `check.lua:3: in response(): x`\n",
+  );
+});
+
 Deno.test("formatMarkdownSummary() marks the heading only when thresholds were given", () => {
   const result = runResult({ errors: { connect: 0, read: 0, write: 0, status: 0, timeout: 0 } });
   const context = contextOf(result);

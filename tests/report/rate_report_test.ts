@@ -415,3 +415,70 @@ Deno.test("formatRateReport() blames the client or the lanes only when the reque
     "(20.0% short): requests waited for busy connections",
   );
 });
+
+/** `result` with the requests its plan had due before the end (`RateOutcome.requestsDue`). */
+function withDue(result: RunResult, requestsDue: number): RunResult {
+  return { ...result, rate: { ...result.rate!, requestsDue } };
+}
+
+Deno.test("formatRateReport() does not blame the client when the time run held fewer of the plan's slots than -R × the time", () => {
+  // -R 1 -d1500ms: one slot, at 0.5 s (the next, at 1.5 s, is on the run's edge); its answer came back.
+  assertEquals(
+    rateLine(
+      withDue({
+        ...shortRun(1, {}, 0),
+        runtimeUs: 1_500_000,
+        rate: { ...shortRun(1, {}, 0).rate!, plannedPerSec: 1 },
+      }, 1),
+    ),
+    "  Rate: 0.67 of 1 requests/sec asked (33.3% short): the plan had only 1 request due in the time run: the rate " +
+      "was kept",
+  );
+  // A shard whose one lane has no slot in the time run (-R 2 -c3 -d1s, shard 2 of 3: its slot is at 1.25 s).
+  const shard = withDue({
+    ...shortRun(0, {}, 0),
+    rate: { ...shortRun(0, {}, 0).rate!, plannedPerSec: 2 / 3 },
+  }, 0);
+  assertEquals(
+    rateLine(shard),
+    "  Rate: 0.00 of 0.67 requests/sec asked (100.0% short): the plan had no request due in the time run: the rate " +
+      "was kept",
+  );
+  // A merge of two shards that started 16 ms apart: each sent and got its plan, the merged time spans both.
+  assertEquals(
+    rateLine(withDue({ ...shortRun(1000, {}, 0, 1000), runtimeUs: 1_016_000 }, 1000)),
+    "  Rate: 984.25 of 1000 requests/sec asked (1.6% short): the plan had only 1000 requests due in the time run: " +
+      "the rate was kept",
+  );
+  // Within 1 % of the requests due counts as kept, as against -R.
+  assertStringIncludes(
+    rateLine(withDue({ ...shortRun(990, {}, 0), runtimeUs: 1_100_000 }, 1000))!,
+    "the plan had only 1000 requests due",
+  );
+  // The answers, not the sends, must meet the plan for this reason.
+  assertStringIncludes(
+    rateLine(withDue(shortRun(800, {}, 0, 1000), 1000))!,
+    "200 requests were still in flight",
+  );
+});
+
+Deno.test("formatRateReport() judges the requests sent against the requests due, keeping the reasons for real shortfalls", () => {
+  // 1.2 s run whose plan had 1000 due (not 1200): all 1000 went, 200 answers were on their way.
+  assertStringIncludes(
+    rateLine(withDue({ ...shortRun(800, {}, 0, 1000), runtimeUs: 1_200_000 }, 1000))!,
+    "(33.3% short): 200 requests were still in flight at the end (not counted): the rate was kept",
+  );
+  // Sent short of the requests due: the lanes, or the client.
+  assertStringIncludes(
+    rateLine(withDue(shortRun(900, {}, 0, 900), 1000))!,
+    "(10.0% short): the client could not keep pace: add -t, or run on more cores",
+  );
+  assertStringIncludes(
+    rateLine(withDue(shortRun(900, {}, 100, 900), 1000))!,
+    "(10.0% short): requests waited for busy connections",
+  );
+  assertStringIncludes(
+    rateLine(withDue(shortRun(800, { connect: 2 }, 0, 1000), 1000))!,
+    "errors cut the rate",
+  );
+});

@@ -2,7 +2,7 @@
  * A thread stops counting at the run's end by its own clock (`ThreadLoop.stopAt`), as wrk's threads stop at
  * `stop_at`: the run's time ends there, not when the main thread's `stop` reaches a busy worker.
  */
-import { assert } from "@std/assert";
+import { assert, assertEquals } from "@std/assert";
 import { epochNowMs } from "../../lib/net/clock.ts";
 import { createTransport } from "../../lib/net/transport.ts";
 import { staticRequestSource } from "../../lib/net/request_source.ts";
@@ -72,5 +72,46 @@ Deno.test("epoll loop: stopAt() stops a thread that has no socket open at its ti
     } finally {
       await loop.close();
     }
+  }
+});
+
+/** How many samples `counts` (a `Recorder.counts()`) holds. */
+function sampleCount(counts: Float64Array): number {
+  return counts.reduce((sum, count) => sum + count, 0);
+}
+
+for (const epoll of [true, false]) {
+  Deno.test(`${epoll ? "epoll loop" : "Deno sockets"}: a thread samples its rate every 100 ms, ten times in a 1 s run as wrk's`, async () => {
+    const server = startServer();
+    const loop = threadLoop(server.port, 2, epoll);
+    try {
+      loop.start();
+      loop.stopAt(epochNowMs() + 1000);
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      const report = loop.stop();
+      assert(report.requests > 0);
+      // Ticks at 100 … 900 ms and the tenth at the stop; one may be lost to a machine too busy to tick.
+      const samples = sampleCount(report.requestRate);
+      assert(samples >= 9 && samples <= 10, `${samples} samples`);
+    } finally {
+      await loop.close();
+      await server.close();
+    }
+  });
+}
+
+Deno.test("a thread stopped before its first tick records its rate once, from the responses it got", async () => {
+  const server = startServer();
+  const loop = threadLoop(server.port, 1, true);
+  try {
+    loop.start();
+    loop.stopAt(epochNowMs() + 50);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const report = loop.stop();
+    assert(report.requests > 0);
+    assertEquals(sampleCount(report.requestRate), 1);
+  } finally {
+    await loop.close();
+    await server.close();
   }
 });
