@@ -567,22 +567,18 @@ function sameString(a: TString, b: TString): boolean {
   return true;
 }
 
-/** lvm.js `forlimit`: a `for` loop's limit as an integer, and whether the loop must not run at all. */
+/**
+ * lvm.js `forlimit`: a `for` loop's limit, and whether the loop must not run at all (a NaN limit); false when
+ * the limit is no number. A limit beyond 32 bits (`3e9`, `math.huge`) is kept as it is, not clipped to the
+ * integer range as Lua 5.3 clips it: the index stays an integer while it fits in 32 bits and goes on as a
+ * float beyond (`OP_FORLOOP`), as LuaJIT's loops on doubles do, where a clipped limit let the index wrap.
+ */
 function forlimit(obj: TValue, step: number): { stopnow: boolean; ilimit: number } | false {
-  let stopnow = false;
-  let ilimit = lvm.luaV_tointeger(obj, step < 0 ? 2 : 1);
-  if (ilimit === false) {
-    const n = lvm.tonumber(obj);
-    if (n === false) return false;
-    if (0 < n) {
-      ilimit = LUA_MAXINTEGER;
-      if (step < 0) stopnow = true;
-    } else {
-      ilimit = LUA_MININTEGER;
-      if (step >= 0) stopnow = true;
-    }
-  }
-  return { stopnow, ilimit };
+  const ilimit = lvm.luaV_tointeger(obj, step < 0 ? 2 : 1);
+  if (ilimit !== false) return { stopnow: false, ilimit };
+  const n = lvm.tonumber(obj);
+  if (n === false) return false;
+  return { stopnow: Number.isNaN(n), ilimit: n };
 }
 
 /** lvm.js `getcached`: the prototype's last closure when it has the upvalues a new one would get. */
@@ -1126,12 +1122,18 @@ export function execute(L: State): void {
           const index = stack[ra]!;
           if (index.type === LUA_TNUMINT) {
             const step = stack[ra + 2]!.value as number;
-            const idx = ((index.value as number) + step) | 0;
+            const idx = (index.value as number) + step;
             const limit = stack[ra + 1]!.value as number;
             if (0 < step ? idx <= limit : limit <= idx) {
               ci.l_savedpc += i.sBx;
-              index.value = idx; // update internal index...
-              stack[ra + 3]!.setivalue(idx); // ...and external index
+              if ((idx | 0) === idx) {
+                index.value = idx; // update internal index...
+                stack[ra + 3]!.setivalue(idx); // ...and external index
+              } else {
+                // Past 32 bits under a limit beyond them (`forlimit`): the loop goes on in floats.
+                index.setfltvalue(idx);
+                stack[ra + 3]!.setfltvalue(idx);
+              }
             }
           } else {
             const step = stack[ra + 2]!.value as number;
@@ -1156,8 +1158,11 @@ export function execute(L: State): void {
           ) {
             // all values are integer
             const initv = forlim.stopnow ? 0 : init.value as number;
-            plimit.value = forlim.ilimit;
-            init.value = (initv - (pstep.value as number)) | 0;
+            plimit.value = forlim.stopnow
+              ? (pstep.value as number) < 0 ? LUA_MAXINTEGER : LUA_MININTEGER
+              : forlim.ilimit;
+            // Exact, as the loop's step is (`OP_FORLOOP`): the internal index may sit one step outside 32 bits.
+            init.value = initv - (pstep.value as number);
           } else {
             const nlimit = lvm.tonumber(plimit);
             if (nlimit === false) throw forError(L, "limit");

@@ -1,7 +1,8 @@
 /**
  * Integer arithmetic past 32 bits gives the exact float, as wrk's LuaJIT gives (its numbers are doubles), in
  * the interpreter (`_vm.ts`) and in constant folding and `lua_arith` (`_integer_overflow_patch.ts`): a script
- * that sums byte counts or counts past 2^31 must not turn negative. The expected output is LuaJIT's, checked
+ * that sums byte counts or counts past 2^31 must not turn negative, and a `for` loop up to or past 2^31 - 1
+ * must end (`forlimit` and the loop's step in `_vm.ts`). The expected output is LuaJIT's, checked
  * again when `luajit` is installed.
  */
 import { assertEquals } from "@std/assert";
@@ -20,15 +21,25 @@ print(bytes, bytes > 0, bytes - 5368709120 == 0)
 print(big + 0, -big, 3 * -7, 7 % 3, math.floor(2^31))
 local counts = { [big + 1] = "past" }
 print(counts[2147483648], string.format("%d %.0f", big + 1, big * 4))
+-- Numeric for loops whose index or limit reaches past 32 bits end, as LuaJIT's do.
+local n, last = 0, nil
+for i = 2147483640, 3e9 do n = n + 1; if n > 20 then break end end
+for i = 2147483645, 2147483647 do last = i end
+local down
+for i = -2147483646, -2147483648, -1 do down = i end
+local c = 0
+for i = 2147483646, 2147483647 + 2 do c = c + 1 end
+print(n, last, down, c)
 `;
 
 const EXPECTED = "2147483648\t-2147483649\t4294967296\t2147483648\n" +
   "2147483648\t3000000000\t4294967294\t2147483648\t4.6116860141324e+18\n" +
   "5368709120\ttrue\ttrue\n" +
   "2147483647\t-2147483647\t-21\t1\t2147483648\n" +
-  "past\t2147483648 8589934588\n";
+  "past\t2147483648 8589934588\n" +
+  "21\t2147483647\t-2147483648\t4\n";
 
-Deno.test("integer +, -, * and unary - past 32 bits give LuaJIT's exact numbers, folded or computed", async () => {
+Deno.test("integer +, -, * and unary - past 32 bits give LuaJIT's exact numbers, folded or computed, and loops end", async () => {
   assertEquals(await underWrkDeno(SCRIPT), EXPECTED);
 });
 
