@@ -83,7 +83,7 @@ function out(text: string): void {
 }
 
 function err(text: string): void {
-  Deno.stderr.writeSync(encoder.encode(text));
+  writeStderr(encoder.encode(text));
 }
 
 /** `demo [options]`: the same options, aimed at the embedded server, 3 s and --latency by default. */

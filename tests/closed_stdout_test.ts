@@ -25,8 +25,12 @@ Deno.test("a reader that closes the pipe early ends nothing: no error, the run's
   const server = startServer();
   const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "wrk-deno-closed-stdout-" });
   try {
-    // Every response prints from the thread too: those writes meet the closed pipe in the worker.
-    await Deno.writeTextFile(`${dir}/print.lua`, `function response(status) print("status", status) end`);
+    // Every response prints 1 KB from the thread too: past the pipe's 64 KiB, those writes meet the closed pipe
+    // in the worker.
+    await Deno.writeTextFile(
+      `${dir}/print.lua`,
+      `function response(status) print(string.rep("x", 1000)) end`,
+    );
     const { stdout, stderr } = await bash(
       `$CLI -t1 -c2 -d500ms -s ${dir}/print.lua --json ${dir}/r.json ${server.url} | head -1; ` +
         `echo "exit \${PIPESTATUS[0]}"`,
@@ -34,10 +38,26 @@ Deno.test("a reader that closes the pipe early ends nothing: no error, the run's
     assertEquals(stderr, "");
     assertMatch(stdout, /^Running 500\.00ms test @ .*\nexit 0\n$/);
     const result = JSON.parse(await Deno.readTextFile(`${dir}/r.json`)) as { requests: number };
-    assert(result.requests > 0);
+    assert(result.requests > 200, `${result.requests} responses: too few to fill the pipe`);
   } finally {
     await server.close();
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a reader that closes stderr's pipe too ends nothing: the thresholds' verdict still sets the exit code", async () => {
+  const server = startServer();
+  try {
+    // With --json -, the report and the thresholds' verdict go to stderr, into the closed pipe; the threshold
+    // fails (99).
+    const { stdout, stderr } = await bash(
+      `$CLI -t1 -c1 -d300ms --json - --threshold 'p99 < 1us' ${server.url} 2>&1 | head -1; ` +
+        `echo "exit \${PIPESTATUS[0]}"`,
+    );
+    assertEquals(stderr, "");
+    assertMatch(stdout, /^Running 300\.00ms test @ .*\nexit 99\n$/);
+  } finally {
+    await server.close();
   }
 });
 

@@ -35,6 +35,7 @@ import { makeBitLibrary } from "./_bit.ts";
 import { LuaFiles } from "./_files.ts";
 import { LuaJitRandom } from "./_luajit_random.ts";
 import { orderedNext, orderedPairs } from "./_ordered_next.ts";
+import { writeStderr } from "../../_stdout.ts";
 
 /** Where a state's output goes. */
 export interface CompatOptions {
@@ -63,9 +64,7 @@ const NEWLINE = luaBytes("\n");
  * files, to be closed (and flushed) when the state closes.
  */
 export function installCompat(L: LuaState, options: CompatOptions): LuaFiles {
-  const writeError = options.writeError ?? ((bytes: Uint8Array) => {
-    Deno.stderr.writeSync(bytes);
-  });
+  const writeError = options.writeError ?? writeStderr;
   // A JS exception inside a JS function would otherwise escape Lua's protected calls: make it a Lua error.
   // Level 2 is the Lua code that called the failing JS function (0 is this handler, 1 that function).
   lua.lua_atnativeerror(L, (L1: LuaState) => {
