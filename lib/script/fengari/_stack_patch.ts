@@ -209,16 +209,14 @@ function preCallLua(L: State, off: number, nresults: number, func: Slot, p: Prot
     adjustTop(L, frameTop); // more arguments than the frame holds: dropped, as `adjust_top` drops them
     top = frameTop;
   }
-  const stack = L.stack;
-  for (const paramsEnd = base + p.numparams; top < paramsEnd; top++) {
-    const slot = stack[top];
-    if (slot !== undefined) {
-      slot.type = LUA_TNIL;
-      slot.value = null;
-    } else {
-      stack[top] = new TValue(LUA_TNIL, null);
-    }
+  const paramsEnd = base + p.numparams;
+  if (top < paramsEnd) {
+    // Missing arguments are nil.
+    L.top = top;
+    adjustTop(L, paramsEnd);
+    top = paramsEnd;
   }
+  const stack = L.stack;
   for (; top < frameTop; top++) if (stack[top] === undefined) stack[top] = new TValue(LUA_TNIL, null);
   L.top = frameTop;
   preCallProbe.luaFrames++;
