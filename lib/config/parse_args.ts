@@ -295,8 +295,15 @@ function expandPrefixes(argv: string[]): string[] {
         }
       }
       if (equals !== -1) name = null;
-    } else if (/^-[^-]$/.test(arg)) {
-      name = names.find((candidate) => OPTIONS[candidate].short === arg[1]) ?? null;
+    } else if (/^-[^-]/.test(arg)) {
+      // A group of short flags (`-kH`): a letter that takes a value takes the rest of the word, or the next word
+      // when it is the group's last letter.
+      for (let letter = 1; letter < arg.length; letter++) {
+        const short = names.find((candidate) => OPTIONS[candidate].short === arg[letter]);
+        if (short === undefined || OPTIONS[short].type !== "string") continue;
+        if (letter === arg.length - 1) name = short;
+        break;
+      }
     }
     expanded.push(word);
     // The word after an option that takes a value is that value, whatever it looks like.
@@ -308,6 +315,11 @@ function expandPrefixes(argv: string[]): string[] {
 function isNodeParseError(error: unknown): error is Error {
   return error instanceof Error && String((error as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS_");
 }
+
+/** The options whose value is a count or a time: a value like `-5` is one, but negative. */
+const NUMERIC_OPTIONS: ReadonlySet<string> = new Set(
+  OPTION_SPECS.filter(({ value }) => value === "count" || value === "time").map(({ name }) => name),
+);
 
 /** Repeat `node:util`'s strict checks on the lenient tokens, in command-line order. */
 function describeBadOption(tokens: Token[]): string | null {
@@ -324,7 +336,7 @@ function describeBadOption(tokens: Token[]): string | null {
       spec.type === "string" &&
       (token.value === undefined || (!token.inlineValue && token.value.startsWith("-")))
     ) {
-      if (token.value !== undefined && /^-[\d.]/.test(token.value)) {
+      if (token.value !== undefined && NUMERIC_OPTIONS.has(token.name) && /^-[\d.]/.test(token.value)) {
         return `option '${token.rawName}': '${token.value}' is negative`;
       }
       return `option '${token.rawName}' needs a value`;

@@ -128,6 +128,9 @@ Deno.test("parseArgs() takes long options abbreviated as getopt_long takes them,
   // An option's value and what follows -- are never expanded.
   assertEquals(parseArgs(["-H", "X-B: --lat", URL_TEXT, "--", "--lat"]).scriptArgs, ["--lat"]);
   assertEquals(parseArgs(["--header=X-C: 2", URL_TEXT]).headers, [["X-C", "2"]]);
+  // In a group of short flags, the last letter's value is the next word, never expanded.
+  assertUsageError(["-kH", "--t", URL_TEXT], "option '-H' needs a value");
+  assertEquals(parseArgs(["-kLH", "X-D: 3", "--lat", URL_TEXT]).headers, [["X-D", "3"]]);
   assertUsageError(
     ["--t", "2", URL_TEXT],
     "option '--t' is ambiguous; possibilities: '--threads' '--timeout' '--threshold'",
@@ -267,6 +270,7 @@ Deno.test("parseArgs() rejects an option without its value", () => {
   assertUsageError(["-c", "-t", "2", URL_TEXT], "option '-c' needs a value");
   assertUsageError(["-c", "-5", URL_TEXT], "option '-c': '-5' is negative");
   assertUsageError(["-R", "-.5", URL_TEXT], "option '-R': '-.5' is negative");
+  assertUsageError(["-s", "-1.lua", URL_TEXT], "option '-s' needs a value");
   assertUsageError(["-s", "", URL_TEXT], "option '-s' needs a value");
   assertUsageError(["--cacert=", URL_TEXT], "option '--cacert' needs a value");
 });
