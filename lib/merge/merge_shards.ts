@@ -112,6 +112,8 @@ export class ShardMerger {
   /** Likewise, for the requests the shards' plans had due before their ends. */
   #requestsDue: number | null = 0;
   #lowestConfig: { index: number; config: ShardConfig } | null = null;
+  /** The protocol of the first shard whose document records it (`config.http2`, `config.streams`). */
+  #protocol: { http2: boolean; streams: number | null } | null = null;
 
   /**
    * Adds one shard's figures.
@@ -135,10 +137,11 @@ export class ShardMerger {
         `shard ${shard.shard.index} of ${shard.shard.count}, but ${test.path} is of ${test.count}: not the same test`,
       );
     }
-    // Before the test_id: the protocol is part of it, and this says which part differs.
+    // Before the test_id: the protocol is part of it, and this says which part differs. A document from before
+    // the protocol was recorded cannot say: its test_id decides.
     const protocol = protocolOf(shard.config);
     const testProtocol = protocolOf(test.config);
-    if (protocol !== testProtocol) {
+    if (protocol !== null && testProtocol !== null && protocol !== testProtocol) {
       throw fail(
         `ran ${protocol}, but ${test.path} ran ${testProtocol}: not the same test ` +
           `(give every shard the same --http2 and --streams)`,
@@ -165,6 +168,9 @@ export class ShardMerger {
     });
     if (this.#lowestConfig === null || shard.shard.index < this.#lowestConfig.index) {
       this.#lowestConfig = { index: shard.shard.index, config: shard.config };
+    }
+    if (this.#protocol === null && shard.config.http2 !== null) {
+      this.#protocol = { http2: shard.config.http2, streams: shard.config.streams };
     }
     this.#requests += shard.requests;
     this.#bytesRead += shard.bytesRead;
@@ -200,7 +206,7 @@ export class ShardMerger {
     const missingShards: number[] = [];
     for (let index = 0; index < test.count; index++) if (!this.#shards.has(index)) missingShards.push(index);
 
-    const config = this.#lowestConfig.config;
+    const config = { ...this.#lowestConfig.config, ...this.#protocol };
     const warnings = [...oneRunWarnings(shards), ...versionWarnings(shards)];
     const startEpochUs = Math.min(...shards.map((shard) => shard.startEpochUs));
     const endEpochUs = Math.max(...shards.map((shard) => shard.endEpochUs));
@@ -336,8 +342,9 @@ export function mergedConfig(merged: MergedTest, options: MergeOptions): Config 
     rate: result.rate === null ? null : result.rate.plannedPerSec,
     uncorrectedLatency: options.uncorrectedLatency,
     batchLatency: config.batchLatency,
-    http2: config.http2,
-    streams: config.streams,
+    // Shards whose documents do not record the protocol (written before it was) are taken for HTTP/1.1.
+    http2: config.http2 ?? false,
+    streams: config.streams ?? 1,
     jsonPath: options.jsonPath,
     summaryPath: options.summaryPath,
     thresholds: options.thresholds,
@@ -347,10 +354,11 @@ export function mergedConfig(merged: MergedTest, options: MergeOptions): Config 
 }
 
 /**
- * How a shard spoke to the server, as its command line said it: `HTTP/1.1`, or `HTTP/2 with --streams 4`.
- * Shards of one test must say the same.
+ * How a shard spoke to the server, as its command line said it: `HTTP/1.1`, or `HTTP/2 with --streams 4`;
+ * null when its document does not say. Shards of one test must say the same.
  */
-function protocolOf(config: ShardConfig): string {
+function protocolOf(config: ShardConfig): string | null {
+  if (config.http2 === null) return null;
   return config.http2 ? `HTTP/2 with --streams ${config.streams}` : "HTTP/1.1";
 }
 

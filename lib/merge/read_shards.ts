@@ -70,10 +70,10 @@ export interface ShardConfig {
   headers: [string, string][];
   /** `-B/--batch_latency`. */
   batchLatency: boolean;
-  /** `--http2`; false (HTTP/1.1) in a document written before the field was. */
-  http2: boolean;
-  /** `--streams`: 1 over HTTP/1.1, and in a document written before the field was. */
-  streams: number;
+  /** `--http2`; null (unknown) in a document written before the field was. */
+  http2: boolean | null;
+  /** `--streams`: 1 over HTTP/1.1; null (unknown) in a document written before the field was. */
+  streams: number | null;
 }
 
 /**
@@ -206,13 +206,13 @@ export function parseShard(path: string, text: string): ShardResult {
       return [header[0], header[1]] as [string, string];
     }),
     batchLatency: read.boolean(configJson, "config.batch_latency"),
-    // Absent from the documents of versions before the protocol was recorded: read as HTTP/1.1, one stream
-    // (docs/result-format.md#versioning).
-    http2: read.optional(configJson, "config.http2", false, () => read.boolean(configJson, "config.http2")),
+    // Absent from the documents of versions before the protocol was recorded: unknown, and not compared; the
+    // test_id still is (docs/result-format.md#versioning).
+    http2: read.optional(configJson, "config.http2", null, () => read.boolean(configJson, "config.http2")),
     streams: read.optional(
       configJson,
       "config.streams",
-      1,
+      null,
       () => read.integer(configJson, "config.streams", 1),
     ),
   };

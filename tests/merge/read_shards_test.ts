@@ -2,7 +2,7 @@
  * Every refusal of `merge`'s input, with its exact one-line message: files that are not a shard's result
  * (lib/merge/read_shards.ts) and shards that do not make one test (lib/merge/merge_shards.ts).
  */
-import { assertEquals, assertRejects, assertThrows } from "@std/assert";
+import { assertEquals, assertMatch, assertRejects, assertThrows } from "@std/assert";
 import { mergeShards, missingShardsLine, parseShard, readShard, ShardInputError } from "../../mod.ts";
 import { shardDocument, type ShardSpec } from "./_shards.ts";
 
@@ -196,19 +196,23 @@ Deno.test("shards that ran another protocol, or another --streams, are refused i
   assertEquals(mergeShards([h2, sameProtocol]).config.streams, 4);
 });
 
-Deno.test("a document from before the protocol was recorded reads as HTTP/1.1 and merges with today's HTTP/1.1 shards", async () => {
+Deno.test("a document from before the protocol was recorded does not say it: its test_id decides", async () => {
   const today = parseShard("s0.json", await shardDocument({ ...SPEC, index: 0 }));
   const document = await validDocument();
   const { http2: _http2, streams: _streams, ...olderConfig } = document.config;
   const older = parseShard("s1.json", JSON.stringify({ ...document, config: olderConfig }));
-  assertEquals([older.config.http2, older.config.streams], [false, 1]);
+  assertEquals([older.config.http2, older.config.streams], [null, null]);
+  // An HTTP/1.1 test kept its test_id: its older shards merge with today's, which say HTTP/1.1.
   assertEquals(older.testId, today.testId);
-  assertEquals(mergeShards([today, older]).mergedShards, [0, 1]);
+  const merged = mergeShards([today, older]);
+  assertEquals(merged.mergedShards, [0, 1]);
+  assertEquals([merged.config.http2, merged.config.streams], [false, 1]);
+  assertEquals(mergeShards([older, today]).config.http2, false);
+  // An HTTP/2 test did not: the test_id, not a protocol the older document cannot state, refuses it.
   const h2 = parseShard("h2.json", await shardDocument({ ...SPEC, index: 0, http2: true }));
-  assertEquals(
+  assertMatch(
     assertThrows(() => mergeShards([h2, older]), ShardInputError).message,
-    "s1.json: ran HTTP/1.1, but h2.json ran HTTP/2 with --streams 1: not the same test " +
-      "(give every shard the same --http2 and --streams)",
+    /^s1\.json: test_id \S+ differs from h2\.json's \S+: not the same test/,
   );
 });
 
