@@ -159,6 +159,11 @@ export class Pacer {
     return this.late ? this.plannedMs : Math.min(sentMs, this.plannedMs + TIMER_SLACK_MS);
   }
 
+  /** The slots of this plan before `endMs` (the same clock as the origin's): what it had due by then. */
+  slotsBefore(endMs: number): number {
+    return endMs > this.#originMs ? Math.ceil((endMs - this.#originMs) / this.#intervalMs) : 0;
+  }
+
   /** Requests sent, each of a pipelined batch counted: the slots used. */
   get requestsSent(): number {
     return this.#slots;

@@ -5,14 +5,7 @@
 import { clockMs, epochNowMs, TIMER_SLACK_MS } from "../net/clock.ts";
 import { type ConnectionCycle, type CycleContext, laterMacrotask, ThreadCounters } from "../net/cycle.ts";
 import { Connection } from "../net/http1/connection.ts";
-import {
-  connectionPacers,
-  laneIndex,
-  originOffsetMs,
-  type Pacer,
-  type RatePlan,
-  slotIntervalMs,
-} from "../net/pacer.ts";
+import { connectionPacers, type Pacer, type RatePlan } from "../net/pacer.ts";
 import type { RequestSource, ResponseSink } from "../net/request_source.ts";
 import type { Cancel, Transport } from "../net/socket.ts";
 import { type ErrorCounts, socketErrors } from "../stats/error_counts.ts";
@@ -79,8 +72,6 @@ export class ThreadLoop {
   readonly #deadlines: Cancel[] = [];
   #lastSampleMs = 0;
   #ticks = 0;
-  /** When `start()` started the connections (and their lanes' plans), on the cycle's clock. */
-  #startMs = 0;
   /** With `-R`: the requests the plan had due before the thread stopped; set by the stop. */
   #requestsDue = 0;
   /** The run's end given to `stopAt()`, on the cycle's clock; Infinity until then. */
@@ -123,7 +114,6 @@ export class ThreadLoop {
       },
     };
     const startMs = clockMs();
-    this.#startMs = startMs;
     this.#lastSampleMs = startMs;
     for (let i = 0; i < this.#options.threadConnections; i++) {
       // The lanes' plans belong to the connection slot, not to a socket: they carry on over reconnects.
@@ -222,20 +212,12 @@ export class ThreadLoop {
    * slot in the last `TIMER_SLACK_MS` is not counted: it races the stop, on the same timers.
    */
   #slotsDueBefore(stopMs: number): number {
-    const rate = this.#options.rate;
-    if (rate === null) return 0;
-    const { plan, firstConnection } = rate;
-    const intervalMs = slotIntervalMs(plan);
     const windowEndMs = stopMs - TIMER_SLACK_MS;
     let due = 0;
-    for (let i = 0; i < this.#options.threadConnections; i++) {
-      for (let lane = 0; lane < plan.lanesPerConnection; lane++) {
-        const originMs = this.#startMs + originOffsetMs(plan, laneIndex(plan, firstConnection + i, lane));
-        if (originMs < windowEndMs) due += Math.floor((windowEndMs - originMs) / intervalMs) + 1;
-      }
-    }
+    for (const pacer of this.#pacers) due += pacer.slotsBefore(windowEndMs);
     return due;
   }
+
 
   /**
    * The latency counts so far, for `--hdr-log`: copies of the recorders' counts, taken only when the main

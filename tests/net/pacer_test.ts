@@ -190,3 +190,10 @@ Deno.test("a batch that waited for its slot is not charged the timer's lateness,
   assertEquals([pacer.plannedMs, pacer.late], [40, true]);
   assertEquals(pacer.latencyOriginMs(52), 40);
 });
+
+Deno.test("a plan's slots before a time: none before its origin, one at it, then one per interval", () => {
+  const pacer = new Pacer(1000, 100);
+  assertEquals([pacer.slotsBefore(999), pacer.slotsBefore(1000)], [0, 0]);
+  assertEquals([pacer.slotsBefore(1000.5), pacer.slotsBefore(1100), pacer.slotsBefore(1100.5)], [1, 1, 2]);
+  assertEquals(pacer.slotsBefore(2000.5), 11);
+});
