@@ -218,7 +218,6 @@ export class ThreadLoop {
     return due;
   }
 
-
   /**
    * The latency counts so far, for `--hdr-log`: copies of the recorders' counts, taken only when the main
    * thread asks (once a second), so the connections record exactly as without it.
