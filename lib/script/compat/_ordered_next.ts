@@ -30,7 +30,8 @@ const borders = new WeakMap<object, number>();
 /**
  * The table of the last border read or set, and its border, in front of `borders`: the steps of one traversal
  * follow each other, and comparing one reference costs less than a `WeakMap` lookup. Forgotten when a
- * traversal ends, so that it holds no table after its loop.
+ * traversal ends; a loop left early (`break`) leaves its table here until the next traversal, one table kept
+ * alive at most.
  */
 let lastTable: object | null = null;
 let lastBorder = 0;

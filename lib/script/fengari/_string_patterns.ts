@@ -28,8 +28,6 @@ import {
   type TString,
 } from "./_direct.ts";
 import { isFalse } from "./_tags.ts";
-
-const LUA_TNIL = lua.LUA_TNIL;
 import {
   acquireMatchState,
   CAP_POSITION,
@@ -41,6 +39,8 @@ import {
   releaseMatchState,
   singleClassMembers,
 } from "./_lua_pattern.ts";
+
+const LUA_TNIL = lua.LUA_TNIL;
 
 /** fengari's own functions' names (lstrlib.js), by `string` field: the shape the probe expects. */
 const ORIGINAL_NAMES: Record<string, string> = {
