@@ -21,6 +21,16 @@ import lobject from "../../../third_party/fengari/src/lobject.js";
 
 if (typeof fengari.lua !== "object" || !fastPathsInEffect()) throw new Error("fengari did not load");
 
+/**
+ * Sets `slot` to `exact`, the exact result of integer `+`, `-`, `*` or unary `-`: the integer while it fits in
+ * 32 bits, else the float (as LuaJIT's doubles give). Within 32 bits it is Lua 5.3's integer, so 0 × −5 is
+ * the integer 0 where LuaJIT's doubles give −0. The interpreter (`_vm.ts`) sets its results with it too.
+ */
+export function setExactResult(slot: Pick<ArithValue, "setivalue" | "setfltvalue">, exact: number): void {
+  if ((exact | 0) === exact) slot.setivalue(exact | 0);
+  else slot.setfltvalue(exact);
+}
+
 /** A TValue as `luaO_arith` reads and writes it. */
 interface ArithValue {
   ttisinteger(): boolean;
@@ -45,11 +55,10 @@ if (!original.exactBeyond32Bits) {
       const a = p1.value;
       const b = p2.value;
       const exact = op === LUA_OPADD ? a + b : op === LUA_OPSUB ? a - b : op === LUA_OPMUL ? a * b : -a;
-      if ((exact | 0) !== exact) {
-        const result = (typeof p3 === "number" ? (L as { stack: ArithValue[] }).stack[p3] : p3) as ArithValue;
-        result.setfltvalue(exact);
-        return;
-      }
+      // fengari's callers (constant folding, `lua_arith`) pass the result's TValue; an index is its stack slot.
+      const result = (typeof p3 === "number" ? (L as { stack: ArithValue[] }).stack[p3] : p3) as ArithValue;
+      setExactResult(result, exact);
+      return;
     }
     original(L, op, p1, p2, p3);
   };

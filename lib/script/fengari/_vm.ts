@@ -32,6 +32,7 @@
 import { fastPathsInEffect, newBytes } from "./_fast_paths.ts";
 // Numbers spelled as LuaJIT does before `concat` below checks it, whichever module imports this one first.
 import { NUMBER_SPELLING_PATCHED } from "./_number_spelling_patch.ts";
+import { setExactResult } from "./_integer_overflow_patch.ts";
 // @ts-types="./_fengari.d.ts"
 import fengari from "../../../third_party/fengari/src/fengari.js";
 // @ts-types="./_internals.d.ts"
@@ -806,10 +807,8 @@ export function execute(L: State): void {
           const op2 = c & BITRK ? k[c & ~BITRK] : stack[base + c]!;
           let n1, n2;
           if (op1.type === LUA_TNUMINT && op2.type === LUA_TNUMINT) {
-            // Beyond 32 bits the exact float, as LuaJIT gives (_integer_overflow_patch.ts).
-            const sum = (op1.value as number) + (op2.value as number);
-            if ((sum | 0) === sum) stack[ra]!.setivalue(sum | 0);
-            else stack[ra]!.setfltvalue(sum);
+            // Beyond 32 bits the exact float, as LuaJIT gives.
+            setExactResult(stack[ra]!, (op1.value as number) + (op2.value as number));
           } else if ((n1 = lvm.tonumber(op1)) !== false && (n2 = lvm.tonumber(op2)) !== false) {
             stack[ra]!.setfltvalue(n1 + n2);
           } else {
@@ -824,9 +823,7 @@ export function execute(L: State): void {
           const op2 = c & BITRK ? k[c & ~BITRK] : stack[base + c]!;
           let n1, n2;
           if (op1.type === LUA_TNUMINT && op2.type === LUA_TNUMINT) {
-            const difference = (op1.value as number) - (op2.value as number);
-            if ((difference | 0) === difference) stack[ra]!.setivalue(difference | 0);
-            else stack[ra]!.setfltvalue(difference);
+            setExactResult(stack[ra]!, (op1.value as number) - (op2.value as number));
           } else if ((n1 = lvm.tonumber(op1)) !== false && (n2 = lvm.tonumber(op2)) !== false) {
             stack[ra]!.setfltvalue(n1 - n2);
           } else {
@@ -841,10 +838,7 @@ export function execute(L: State): void {
           const op2 = c & BITRK ? k[c & ~BITRK] : stack[base + c]!;
           let n1, n2;
           if (op1.type === LUA_TNUMINT && op2.type === LUA_TNUMINT) {
-            // `| 0` also makes 0 × −5 the integer 0, not −0.
-            const product = (op1.value as number) * (op2.value as number);
-            if ((product | 0) === product) stack[ra]!.setivalue(product | 0);
-            else stack[ra]!.setfltvalue(product);
+            setExactResult(stack[ra]!, (op1.value as number) * (op2.value as number));
           } else if ((n1 = lvm.tonumber(op1)) !== false && (n2 = lvm.tonumber(op2)) !== false) {
             stack[ra]!.setfltvalue(n1 * n2);
           } else {
@@ -945,9 +939,7 @@ export function execute(L: State): void {
           const op = stack[base + i.B]!;
           let n;
           if (op.type === LUA_TNUMINT) {
-            const negated = -(op.value as number);
-            if ((negated | 0) === negated) stack[ra]!.setivalue(negated | 0);
-            else stack[ra]!.setfltvalue(negated);
+            setExactResult(stack[ra]!, -(op.value as number));
           } else if ((n = lvm.tonumber(op)) !== false) {
             stack[ra]!.setfltvalue(-n);
           } else {
