@@ -94,13 +94,23 @@ var __standIn = (name, load, bindMethods = false) => {
     }
     return real;
   };
+  // A method read through a stream's stand-in is bound to the stream, once per method: the same function
+  // each time it is read, as on the stream itself.
+  const bound = new Map();
   const get = bindMethods
     ? (_, key) => {
       const value = target()[key];
-      return typeof value === "function" ? value.bind(real) : value;
+      if (typeof value !== "function") return value;
+      let method = bound.get(key);
+      if (method === void 0 || method.of !== value) bound.set(key, method = { of: value, fn: value.bind(real) });
+      return method.fn;
     }
     : (_, key) => target()[key];
-  const standIn = new Proxy({}, { get, has: (_, key) => key in target() });
+  const standIn = new Proxy({}, {
+    get,
+    has: (_, key) => key in target(),
+    set: (_, key, value) => Reflect.set(target(), key, value),
+  });
   __standIns.set(name, standIn);
   return standIn;
 };

@@ -36,6 +36,12 @@ Deno.test("a stream's stand-in gives the real stream's properties, its methods b
   assertEquals(String(stdout), String(process.stdout));
   const write = stdout.write as (chunk: string) => boolean;
   assert(typeof write === "function");
+  assertStrictEquals(stdout.write, write, "a method is bound once, the same function each time it is read");
+  // A property set through the stand-in lands on the stream.
+  const stream = process.stdout as unknown as Record<string, unknown>;
+  (stdout as Record<string, unknown>).wrkDenoMarker = 1;
+  assertEquals(stream.wrkDenoMarker, 1);
+  delete stream.wrkDenoMarker;
   // Called detached, as a bound method it still writes to the real stream.
   assertEquals(typeof write(""), "boolean");
   assertEquals((fengariProcess.stderr as { fd?: unknown }).fd, process.stderr.fd);
