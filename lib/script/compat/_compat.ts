@@ -36,6 +36,7 @@ import { LuaFiles } from "./_files.ts";
 import { LuaJitRandom } from "./_luajit_random.ts";
 import { orderedNext, orderedPairs } from "./_ordered_next.ts";
 import { writeStderr } from "../../_stdout.ts";
+import { makeTonumber } from "./_tonumber.ts";
 
 /** Where a state's output goes. */
 export interface CompatOptions {
@@ -80,6 +81,10 @@ export function installCompat(L: LuaState, options: CompatOptions): LuaFiles {
   setGlobal(L, "collectgarbage", collectgarbage);
   setGlobal(L, "next", orderedNext);
   setGlobal(L, "pairs", orderedPairs);
+  lua.lua_getglobal(L, "tonumber");
+  const originalTonumber = lua.lua_tocfunction(L, -1) as LuaJsFunction;
+  lua.lua_pop(L, 1);
+  setGlobal(L, "tonumber", makeTonumber(originalTonumber));
 
   lua.lua_getglobal(L, "string");
   lua.lua_getfield(L, -1, "format");

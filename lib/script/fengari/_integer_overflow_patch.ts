@@ -1,9 +1,10 @@
 /**
  * Integer `+`, `-`, `*` and unary `-` whose result leaves 32 bits give the exact float instead of wrapping, as
  * wrk's LuaJIT gives (its numbers are doubles): a script summing `Content-Length`s or counting past 2^31 must
- * not turn negative. fengari's integers are 32-bit and its integer arithmetic wraps (`2147483647 + 1` was
- * `-2147483648`). Division, `//`, `%` and the bitwise operators keep their integer results (LuaJIT's `bit`
- * library is 32-bit too).
+ * not turn negative. fengari's integers are 32-bit and wrap (`2147483647 + 1` was `-2147483648`). Division,
+ * `//`, `%` and the bitwise operators keep their integer results (LuaJIT's `bit` library is 32-bit too).
+ * Hexadecimal numerals still keep their low 32 bits (`0xffffffff` is -1, docs/lua-api.md): read whole, they
+ * would be floats that Lua 5.3's bitwise operators refuse.
  *
  * Two places compute it: the interpreter (`_vm.ts`, the ADD, SUB, MUL and UNM instructions) and fengari's
  * `luaO_arith` (constant folding when a chunk compiles, `lua_arith`), which this module replaces through its

@@ -43,6 +43,38 @@ Deno.test("integer +, -, * and unary - past 32 bits give LuaJIT's exact numbers,
   assertEquals(await underWrkDeno(SCRIPT), EXPECTED);
 });
 
+/** `tonumber` with a base past 32 bits, and a hash over 32 bits as load scripts compute one. */
+const HEX_SCRIPT = `
+print(tonumber("ff", 16), tonumber("ffffffff", 16), tonumber("-ffffffff", 16), tonumber("100000000", 16))
+print(tonumber("zz", 36), tonumber(" 10 ", 2), tonumber("12", 2), tonumber("", 10), tonumber("-", 10))
+-- FNV-1a, as load scripts hash ids.
+local h = 2166136261
+for _, c in ipairs({ 104, 105, 33 }) do h = (bit.bxor(h, c) * 16777619) % 2^32 end
+print(h)
+math.randomseed(7)
+local r = math.random(0, tonumber("ffffffff", 16))
+print(r >= 0 and r <= 4294967295, math.random(2^31) > 0)
+`;
+
+const HEX_EXPECTED = "255\t4294967295\t-4294967295\t4294967296\n" +
+  "1295\t2\tnil\tnil\tnil\n" +
+  "2679228712\n" +
+  "true\ttrue\n";
+
+Deno.test("tonumber with a base past 32 bits gives LuaJIT's whole values, and nil for a digit the base lacks", async () => {
+  assertEquals(await underWrkDeno(HEX_SCRIPT), HEX_EXPECTED);
+});
+
+Deno.test("LuaJIT prints what the tonumber test expects", { ignore: LUAJIT === null }, async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/script.lua`, HEX_SCRIPT);
+    assertEquals(await underLuajit(`${dir}/script.lua`), HEX_EXPECTED);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("LuaJIT prints what the integer test expects", { ignore: LUAJIT === null }, async () => {
   const dir = await Deno.makeTempDir();
   try {
