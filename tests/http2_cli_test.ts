@@ -60,6 +60,23 @@ Deno.test("the server's MAX_CONCURRENT_STREAMS caps --streams", async () => {
   );
 });
 
+Deno.test("streams beyond the server's MAX_CONCURRENT_STREAMS are not started: no wait in the client counts", async () => {
+  // 2 streams allowed, each answered after 50 ms, --streams 20 and a 150 ms timeout: a batch started beyond the
+  // limit waited for a stream (up to 9 × 50 ms) with its clock running, and timed out for want of one.
+  await runAgainst(
+    { maxStreams: 2, delayMs: 50 },
+    ["-t1", "-c1", "-d1s", "--streams", "20", "--timeout", "150ms", "--latency"],
+    (outcome, document, server) => {
+      assertEquals(outcome.code, 0, outcome.stderr);
+      assert(server.maxConcurrentSeen() <= 2, `${server.maxConcurrentSeen()} streams open at once`);
+      assertEquals(document.errors.timeout, 0, JSON.stringify(document.error_reasons));
+      assert(document.requests >= 20, `${document.requests} requests`);
+      // Each request took the server's 50 ms, not a queue's wait on top.
+      assert(document.latency.percentiles["99"] < 100_000, `p99 ${document.latency.percentiles["99"]} µs`);
+    },
+  );
+});
+
 Deno.test("a graceful GOAWAY finishes the streams below its last id, then a new connection carries on, no error", async () => {
   await runAgainst(
     { goawayAfter: 40 },

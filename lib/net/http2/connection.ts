@@ -358,15 +358,23 @@ export class Http2Connection implements ConnectionCycle {
   }
 
   /**
-   * Starts batches until `--streams` are in flight (or waiting for their time); with `-R`, one on every idle
-   * lane whose slot is due, and a wait for the slot of each other idle lane.
+   * Starts batches until `--streams` are in flight (or waiting for their time), and no more than the server's
+   * MAX_CONCURRENT_STREAMS lets open now: a batch's latency counts from its start, and one that waited in
+   * `#queue` for a stream would have counted the client's own wait (`--streams 1000` against nginx's 128:
+   * 5 ms where h2load reads 1 ms). With a limit of 0 one batch still waits, and times out if no stream comes.
+   * With `-R`, one batch on every idle lane whose slot is due, and a wait for the slot of each other idle lane.
    */
   #fill(): void {
     if (this.#lanes !== null) {
       this.#fillLanes();
       return;
     }
-    while (this.#batches + this.#waiting < this.#maxBatches && this.#conn !== null && !this.#closed) {
+    while (
+      this.#batches + this.#waiting < this.#maxBatches && this.#conn !== null && !this.#closed &&
+      (this.#peerMaxStreams === 0
+        ? this.#queue.length === 0
+        : this.#open + this.#queue.length < this.#peerMaxStreams)
+    ) {
       const source = this.#context.source;
       if (source.delayMs !== null) {
         let delayMs: number;
