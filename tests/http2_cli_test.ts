@@ -273,3 +273,34 @@ Deno.test("-R with --http2 short of streams: the Rate line says to add -c or --s
     );
   });
 });
+
+Deno.test("a request() that HTTP/2 cannot carry, after good ones, stops the run with one line naming the script", async () => {
+  const server = startH2cServer();
+  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-h2-" });
+  try {
+    // The first request is checked before the run; the third, with a space in its path, is not HTTP.
+    await Deno.writeTextFile(
+      `${dir}/paths.lua`,
+      `local paths = { "/a", "/b", "/c d" }
+      local i = 0
+      function request() i = i + 1; return wrk.format(nil, paths[(i - 1) % 3 + 1]) end`,
+    );
+    const { code, stderr } = await runCli([
+      "--http2",
+      "-t1",
+      "-c1",
+      "-d1s",
+      "-s",
+      `${dir}/paths.lua`,
+      server.url,
+    ]);
+    assertEquals(code, 1);
+    assertMatch(
+      stderr,
+      /^\S*paths\.lua: request\(\) returned an invalid HTTP request for HTTP\/2: invalid HTTP version \(request 1, line 1\)\n$/m,
+    );
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -18,6 +18,11 @@ export interface RequestSource {
   readonly dynamic: boolean;
   /** The next batch to write. May return the same array every time; the caller never mutates it. */
   nextRequest(): Uint8Array;
+  /**
+   * What makes the requests, for a message about one that cannot be sent (`script.lua: request()`); absent
+   * for the command line's own request.
+   */
+  readonly origin?: string;
 }
 
 /**

@@ -321,6 +321,10 @@ class LuaThreadScript implements ThreadScript, RequestSource {
     return this.#delayRef >= 0 ? this.#callDelay : null;
   }
 
+  get origin(): string {
+    return `${this.#options.path}: ${this.#requestRef >= 0 ? "request()" : "wrk.format()"}`;
+  }
+
   get dynamic(): boolean {
     return this.#requestRef >= 0;
   }

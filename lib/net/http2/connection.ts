@@ -46,7 +46,7 @@ import {
   Setting,
 } from "./frames.ts";
 import { HeaderList, HpackDecoder, HpackEncoder, HpackError } from "./hpack.ts";
-import { type H2Request, RequestTranslator } from "./request_translation.ts";
+import { type H2Request, RequestTranslationError, RequestTranslator } from "./request_translation.ts";
 
 /** How the HTTP/2 cycle runs: the URL's scheme (`:scheme`) and `--streams`. */
 export interface Http2Options {
@@ -458,7 +458,17 @@ export class Http2Connection implements ConnectionCycle {
       requests = this.#translator.translate(context.source.nextRequest(), this.#scheme);
     } catch (error) {
       this.#inRequestHook = false;
-      this.#scriptFailed(error);
+      // A request the script made that HTTP/2 cannot carry (the first one was checked before the run): say whose.
+      this.#scriptFailed(
+        error instanceof RequestTranslationError
+          ? new Error(
+            `${
+              context.source.origin ?? "the request"
+            } returned an invalid HTTP request for HTTP/2: ${error.message}`,
+            { cause: error },
+          )
+          : error,
+      );
       return false;
     }
     this.#inRequestHook = false;
