@@ -5,21 +5,8 @@
  * result files are written, never an internal error.
  */
 import { assert, assertEquals, assertMatch } from "@std/assert";
-import { CLI, CLI_PERMISSIONS } from "./helpers/cli.ts";
+import { runCliInShell as bash } from "./helpers/cli.ts";
 import { startServer } from "./helpers/server.ts";
-
-/** Runs `shell` in bash with `$CLI` set to the command line (deno run with its permissions). */
-async function bash(shell: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const cli = [Deno.execPath(), "run", ...CLI_PERMISSIONS, CLI].map((word) => `'${word}'`).join(" ");
-  const output = await new Deno.Command("bash", {
-    args: ["-c", shell.replaceAll("$CLI", cli)],
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const decoder = new TextDecoder();
-  return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) };
-}
 
 Deno.test("a reader that closes the pipe early ends nothing: no error, the run's exit code, its --json written", async () => {
   const server = startServer();

@@ -152,6 +152,10 @@ export function parseShard(path: string, text: string): ShardResult {
   try {
     document = JSON.parse(text);
   } catch (error) {
+    // A log captured with `--json -` holds the report around the result's line.
+    if (!text.trimStart().startsWith("{") && /^\{"format":/m.test(text)) {
+      throw fail("has text around its JSON result (a captured log?): keep only the line of --json's result", error);
+    }
     throw fail(
       `not JSON (${error instanceof Error ? error.message : String(error)}); is it truncated?`,
       error,
@@ -277,7 +281,7 @@ export function parseShard(path: string, text: string): ShardResult {
 }
 
 /**
- * Reads and checks one shard's `--json` result file.
+ * Reads and checks one shard's `--json` result file; `-` reads standard input (a shard's `--json -` piped in).
  *
  * @throws {ShardInputError} `<path>: cannot read it (<reason>)`, or what {@linkcode parseShard} finds wrong.
  *
@@ -289,7 +293,7 @@ export function parseShard(path: string, text: string): ShardResult {
 export async function readShard(path: string): Promise<ShardResult> {
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    text = path === "-" ? await new Response(Deno.stdin.readable).text() : await Deno.readTextFile(path);
   } catch (error) {
     throw new ShardInputError(`${path}: cannot read it (${describeReadError(error)})`, path, {
       cause: error,
@@ -303,6 +307,8 @@ function describeReadError(error: unknown): string {
   if (error instanceof Deno.errors.NotFound) return "no such file";
   if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
   if (error instanceof Deno.errors.IsADirectory) return "it is a folder";
+  // Deno opens device files only with --allow-all (`/dev/stdin`, a process substitution's `/dev/fd/63` works).
+  if (error instanceof Deno.errors.NotCapable) return "a device file: give - for standard input";
   const message = error instanceof Error ? error.message : String(error);
   return message.replace(/\s*\(os error \d+\).*$/s, "").split("\n")[0];
 }

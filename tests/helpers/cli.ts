@@ -174,3 +174,21 @@ export function parseReport(stdout: string): ReportFigures {
     latencyMaxUs: latency === null ? NaN : timeUs(latency[3]),
   };
 }
+
+/**
+ * Runs `shell` in bash with `$CLI` standing for the command line (deno run with `CLI_PERMISSIONS` and cli.ts):
+ * for pipes and redirections (`$CLI … | head -1`, `> /dev/full`).
+ */
+export async function runCliInShell(
+  shell: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const cli = [Deno.execPath(), "run", ...CLI_PERMISSIONS, CLI].map((word) => `'${word}'`).join(" ");
+  const output = await new Deno.Command("bash", {
+    args: ["-c", shell.replaceAll("$CLI", cli)],
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const decoder = new TextDecoder();
+  return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) };
+}
