@@ -154,7 +154,10 @@ export function parseShard(path: string, text: string): ShardResult {
   } catch (error) {
     // A log captured with `--json -` holds the report around the result's line.
     if (!text.trimStart().startsWith("{") && /^\{"format":/m.test(text)) {
-      throw fail("has text around its JSON result (a captured log?): keep only the line of --json's result", error);
+      throw fail(
+        "has text around its JSON result (a captured log?): keep only the line of --json's result",
+        error,
+      );
     }
     throw fail(
       `not JSON (${error instanceof Error ? error.message : String(error)}); is it truncated?`,
