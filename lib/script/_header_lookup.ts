@@ -8,13 +8,17 @@
  *
  * The hot path gains one field store per response (the sink sets the metatable directly, as
  * `lua_setmetatable` does); a lookup of the exact name costs what it did, and only a miss (another case, or
- * an absent header) pays, for one `__index` call and its scan (docs/benchmarks.md#scripts).
+ * an absent header) pays, for its scan (docs/benchmarks.md#scripts). The interpreter does that scan itself
+ * when the table's metatable's `__index` is still this module's function and no call hook is set
+ * (`vmIntrinsics.headerIndex`, `fengari/_vm.ts`), so that a miss costs no Lua call either; a script that
+ * replaces `__index` or the metatable gets what it set, and `rawget` and `pairs` never see the lookup.
  *
  * @module
  */
 
 import { lua, type LuaState, ref } from "./fengari/_lua.ts";
 import { baseType, type Table, type TString, type TValue } from "./fengari/_direct.ts";
+import { vmIntrinsics } from "./fengari/_vm.ts";
 
 const A = 65;
 const Z = 90;
@@ -34,23 +38,31 @@ export function newHeaderMetatable(L: LuaState): Table {
 
 /**
  * `__index(headers, key)`, reached only when `rawget(headers, key)` is nil: the value of the first name equal
- * to `key` ignoring ASCII case, or nothing (nil) when there is none or `key` is not a string.
+ * to `key` ignoring ASCII case, or nothing (nil) when there is none or `key` is not a string. The interpreter
+ * answers most of these reads itself with {@linkcode findIgnoringCase}, without the call (`headerIndex` in
+ * `fengari/_vm.ts`, registered below).
  */
 function indexIgnoringCase(L: LuaState): number {
   if (lua.lua_type(L, 2) !== lua.LUA_TSTRING || lua.lua_type(L, 1) !== lua.LUA_TTABLE) return 0;
   const key = lua.lua_tolstring(L, 2) as Uint8Array;
-  const table = lua.lua_topointer(L, 1) as Table;
+  const value = findIgnoringCase(lua.lua_topointer(L, 1) as Table, key);
+  if (value === undefined) return 0;
+  pushValue(L, value);
+  return 1;
+}
+
+/** The value of `table`'s first string key equal to `key` ignoring ASCII case, in insertion order. */
+function findIgnoringCase(table: Table, key: Uint8Array): TValue | undefined {
   for (let entry = table.f; entry !== undefined; entry = entry.n) {
     // Removed entries stay in the list with a dead key, which is not a string.
     if (baseType(entry.key) !== lua.LUA_TSTRING) continue;
     const name = entry.key.value as TString;
-    if (equalIgnoringCase(name.realstring, key)) {
-      pushValue(L, entry.value);
-      return 1;
-    }
+    if (equalIgnoringCase(name.realstring, key)) return entry.value;
   }
-  return 0;
+  return undefined;
 }
+
+vmIntrinsics.headerIndex = { fn: indexIgnoringCase, find: findIgnoringCase };
 
 /** Pushes a copy of a table entry's value (what `lua_rawget` ends with, without looking the key up again). */
 function pushValue(L: LuaState, value: TValue): void {

@@ -8,6 +8,7 @@ import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { responseView, threadScript } from "./_helpers.ts";
 import { runCli } from "../helpers/cli.ts";
 import { ok, startServer } from "../helpers/server.ts";
+import { vmIntrinsics, vmProbe } from "../../lib/script/fengari/_vm.ts";
 
 const READ_THREE_CASES = `
   function response(status, headers, body)
@@ -113,4 +114,81 @@ Deno.test("through the CLI, a script reads Content-Type in three cases from a re
     await server.close();
     await Deno.remove(script);
   }
+});
+
+/** A script's output for two responses, and how many reads the interpreter answered without `__index`. */
+async function readHeaders(source: string): Promise<{ text: string; inline: number }> {
+  const before = vmProbe.headerIndexInline;
+  const { script, output } = await threadScript(source);
+  await script.init();
+  const sink = script.responseSink!;
+  sink.onResponse(responseView(200, [["Content-Type", "text/plain"], ["X-Id", "7"], ["x-id", "lower"]]));
+  sink.onResponse(responseView(200, [["content-type", "application/json"]], "{}"));
+  script.close();
+  return { text: output.text, inline: vmProbe.headerIndexInline - before };
+}
+
+const EVERY_KIND_OF_READ = `
+  local n = 0
+  function response(status, headers, body)
+    n = n + 1
+    local out = {}
+    local function add(v) out[#out + 1] = tostring(v) end
+    add(headers["content-type"]); add(headers["CONTENT-TYPE"]); add(headers["Content-Type"])
+    add(headers["x-id"]); add(headers["X-ID"]); add(headers["missing"]); add(headers[1]); add(headers[true])
+    local key = "CONTENT-type"
+    add(headers[key]); add(rawget(headers, "content-type"))
+    local names = {}
+    for name in pairs(headers) do names[#names + 1] = name end
+    add(table.concat(names, ","))
+    local mt = getmetatable(headers)
+    if n == 2 then
+      local saved = mt.__index
+      mt.__index = function(t, k) return "replaced:" .. tostring(k) end
+      add(headers["content-type"]); add(headers["X-Other"])
+      mt.__index = { ["X-Other"] = "from a table" }
+      add(headers["X-Other"]); add(headers["x-other"])
+      mt.__index = saved
+      add(headers["CONTENT-TYPE"])
+      setmetatable(headers, { __index = function() return "own" end })
+      add(headers["CONTENT-TYPE"])
+      setmetatable(headers, nil)
+      add(headers["CONTENT-TYPE"])
+      setmetatable(headers, mt)
+    end
+    print(table.concat(out, " "))
+  end`;
+
+const EVERY_KIND_OF_READ_PRINTS = "text/plain text/plain text/plain lower 7 nil nil nil text/plain nil " +
+  "Content-Type,X-Id,x-id\n" +
+  "application/json application/json application/json nil nil nil nil nil application/json application/json " +
+  "content-type application/json replaced:X-Other from a table nil application/json own nil\n";
+
+Deno.test("the interpreter's own case-insensitive reads answer as the __index call does, until it is replaced", async () => {
+  const inline = await readHeaders(EVERY_KIND_OF_READ);
+  const saved = vmIntrinsics.headerIndex;
+  vmIntrinsics.headerIndex = null;
+  try {
+    const called = await readHeaders(EVERY_KIND_OF_READ);
+    assertEquals(called, { text: EVERY_KIND_OF_READ_PRINTS, inline: 0 });
+  } finally {
+    vmIntrinsics.headerIndex = saved;
+  }
+  assertEquals(inline.text, EVERY_KIND_OF_READ_PRINTS);
+  assertEquals(inline.inline, 12);
+});
+
+Deno.test("under a call hook a case-insensitive read calls __index, which the hook sees", async () => {
+  const { text, inline } = await readHeaders(`
+    local calls = 0
+    function response(status, headers, body)
+      calls = 0
+      debug.sethook(function() calls = calls + 1 end, "c")
+      local v = headers["content-type"]
+      debug.sethook()
+      print(v, calls)
+    end`);
+  // The __index function, then debug.sethook; the second response has the name in that case: no __index.
+  assertEquals(text, "text/plain\t2\napplication/json\t1\n");
+  assertEquals(inline, 0);
 });

@@ -239,9 +239,13 @@ export function newTable(L: LuaState): Table {
 
 /**
  * Empties a table nobody else can see (all its keys gone, its `Map` kept), for a caller refilling its own
- * table with {@linkcode rawSetString}.
+ * table with {@linkcode rawSetString}. Each entry is left without a value, as ltable.js `mark_dead` leaves a
+ * removed key's: the interpreter may have kept an entry to read again (`getField`, `_vm.ts`).
  */
 export function clearOwnTable(table: Table): void {
+  for (let entry = table.f; entry !== undefined; entry = entry.n) {
+    (entry as { value: TValue | undefined }).value = undefined;
+  }
   table.strong.clear();
   table.f = undefined;
   table.l = undefined;

@@ -10,7 +10,11 @@
  * - **Table reads and writes** (`t.k`, `t[k]`, `t.k = v`, `s:method()`) with a string or integer key on a
  *   table whose key is present, or on a table without a metatable, use the table's `Map` directly, without
  *   fengari's `luaH_get` → `table_hash` → `getgeneric` chain and its second lookup on a write. Other keys
- *   (floats, booleans, …), metatables and `nil` stores take fengari's own functions.
+ *   (floats, booleans, …), metatables and `nil` stores take fengari's own functions. A read of a constant key
+ *   (`t.name`, a global, `s:method()`) keeps the entry it found in its instruction and reads it again while it
+ *   is the table's (`getField`; the fields are made with each chunk, `_instruction_fields.ts`), and a read that
+ *   misses a `response()` header table answers the case-insensitive lookup of its `__index` without the call
+ *   (`headerIndex`) (docs/benchmarks.md#lua-heavy-scripts-kept-entries-and-header-reads-2026-12-06-night).
  * - **Calls**: registers above a call's arguments and results are left as they are (as C Lua does), not
  *   emptied and refilled with new objects; Lua frames are set up in reused slots by `_stack_patch.ts`, and a
  *   tail call leaves the finished call record linked for the next call to reuse.
@@ -33,6 +37,7 @@ import { fastPathsInEffect, newBytes } from "./_fast_paths.ts";
 // Numbers spelled as LuaJIT does before `concat` below checks it, whichever module imports this one first.
 import { NUMBER_SPELLING_PATCHED } from "./_number_spelling_patch.ts";
 import { setExactResult } from "./_integer_overflow_patch.ts";
+import { keptFieldsInEffect } from "./_instruction_fields.ts";
 // @ts-types="./_fengari.d.ts"
 import fengari from "../../../third_party/fengari/src/fengari.js";
 // @ts-types="./_internals.d.ts"
@@ -107,6 +112,11 @@ interface Table {
   l: Entry | undefined;
   metatable: Table | null;
   flags: number;
+}
+/** An instruction that reads a constant key, with what {@linkcode getField} kept (`_instruction_fields.ts`). */
+interface FieldRead extends Instruction {
+  keptTable?: Table | null;
+  keptEntry?: Entry | null;
 }
 interface UpvalDesc {
   instack: boolean;
@@ -307,6 +317,10 @@ export const vmProbe = {
   concatSlow: 0,
   /** Table reads answered from the table's map here. */
   getFast: 0,
+  /** Of those, reads of a constant key answered from the instruction's kept entry ({@linkcode getField}). */
+  getKept: 0,
+  /** Misses on a header table answered by the case-insensitive scan inline ({@linkcode vmIntrinsics}). */
+  headerIndexInline: 0,
   /** Table writes done here. */
   setFast: 0,
   /** Method lookups on strings (`s:sub(…)`) done here. */
@@ -341,7 +355,22 @@ export const vmIntrinsics: {
     fn: unknown;
     step(table: TValue, control: TValue, slots: TValue[], first: number, wanted: number): boolean;
   } | null;
-} = { type: null, ipairsIterator: null, next: null };
+  /**
+   * The `__index` function of `response()`'s header tables (`_header_lookup.ts`) and its scan: a read that
+   * misses a table whose metatable's `__index` is still that function gets the scan's answer without the
+   * call (the function has no side effect and cannot fail; it is only called by that `__index`).
+   */
+  headerIndex: {
+    fn: unknown;
+    find(table: never, key: Uint8Array): { type: number; value: unknown } | undefined;
+  } | null;
+} = { type: null, ipairsIterator: null, next: null, headerIndex: null };
+
+/**
+ * Whether reads of a constant key keep the entry they found in their instruction ({@linkcode getField}); a
+ * switch for tests, which compare both paths.
+ */
+export const vmSwitches = { keepFieldEntries: true };
 
 /** `type()`'s answer per type tag (`LUA_TNIL` … `LUA_TTHREAD`), made once (for every state: strings are shared). */
 const typeNames: (TString | undefined)[] = [];
@@ -408,11 +437,94 @@ function getTable(L: State, t: TValue, key: TValue, ra: number): void {
       L.stack[ra]!.setnilvalue();
       return;
     }
+    if ((kt === LUA_TLNGSTR || kt === LUA_TSHRSTR) && headerIndex(L, h, key.value as TString, ra)) return;
   } else if ((t.type & 0x0f) === LUA_TSTRING && directTables && getStringMethod(L, key, ra)) {
     return;
   }
   lvm.luaV_gettable(L, t, key, ra);
 }
+
+/**
+ * A read of a constant key (`t.name`, a global, `s:method()`), with the table and entry it last found kept in
+ * its instruction (C Lua keeps nothing: its lookup of a short string is a pointer compare in a hash chain, ~the
+ * cost of this check, where a JS `Map` lookup is ~25 ns). The kept entry is the table's own entry for that key
+ * as long as it has a value: an entry stays in its table's `Map` while its key is set (a new value is stored in
+ * the entry's own value object), and a key removed (`mark_dead`, or `clearOwnTable` in `_direct.ts`) leaves
+ * its entry without a value, which sends the next read to the `Map` again; a key set again gets a new entry.
+ * A value of nil (never stored by fengari, which removes the key) also goes to the `Map`. Only the table's own
+ * value is read this way, so metatables do not matter: an absent key is never kept. Everything else is
+ * `getTable`'s. An instruction holds its last table until it reads another (a table per such instruction at
+ * most, as a register may hold one past its use).
+ */
+function getField(L: State, t: TValue, key: TValue, ra: number, ins: FieldRead): void {
+  const kt = key.type;
+  if (t.type === LUA_TTABLE && (kt === LUA_TLNGSTR || kt === LUA_TSHRSTR) && directTables) {
+    const h = t.value as Table;
+    let entry: Entry | null | undefined = ins.keptEntry;
+    let v: TValue | undefined;
+    if (ins.keptTable === h && (v = entry!.value) !== undefined && v.type !== LUA_TNIL) {
+      vmProbe.getKept++;
+    } else {
+      entry = h.strong.get(stringHash(key.value as TString));
+      if (entry === undefined || (v = entry.value).type === LUA_TNIL) {
+        if (h.metatable === null) {
+          vmProbe.getFast++;
+          L.stack[ra]!.setnilvalue();
+        } else if (!headerIndex(L, h, key.value as TString, ra)) {
+          lvm.luaV_gettable(L, t, key, ra);
+        }
+        return;
+      }
+      if (vmSwitches.keepFieldEntries) {
+        ins.keptTable = h;
+        ins.keptEntry = entry;
+      }
+    }
+    vmProbe.getFast++;
+    const slot = L.stack[ra]!;
+    slot.type = v.type;
+    slot.value = v.value;
+    return;
+  }
+  if ((t.type & 0x0f) === LUA_TSTRING && directTables && getStringMethod(L, key, ra, ins)) return;
+  getTable(L, t, key, ra);
+}
+
+/**
+ * `ra = h[key]` for a string `key` that `h` lacks, when `h`'s metatable's `__index` is the header tables'
+ * function (`vmIntrinsics.headerIndex`) and no call hook would see its call: the value it would return, or
+ * nil, without the call. False (nothing done) for any other metatable or `__index`, for `luaV_gettable`.
+ */
+function headerIndex(L: State, h: Table, key: TString, ra: number): boolean {
+  const header = vmIntrinsics.headerIndex;
+  if (header === null || (L.hookmask & CALL_HOOKS) !== 0) return false;
+  const mt = h.metatable!;
+  let index: TValue | undefined;
+  if (mt === headerOwner && headerEntry!.value !== undefined) {
+    index = headerEntry!.value;
+  } else {
+    const entry = mt.strong.get(stringHash((L.l_G as GlobalState).tmname[TM_INDEX]));
+    if (entry === undefined) return false;
+    headerOwner = mt;
+    headerEntry = entry;
+    index = entry.value;
+  }
+  if (index.type !== LUA_TLCF || index.value !== header.fn) return false;
+  vmProbe.headerIndexInline++;
+  const v = header.find(h as never, key.realstring);
+  const slot = L.stack[ra]!;
+  if (v === undefined) {
+    slot.setnilvalue();
+  } else {
+    slot.type = v.type;
+    slot.value = v.value;
+  }
+  return true;
+}
+
+/** The last header metatable seen and its `__index` entry (kept as `indexOwner`/`indexEntry` below are). */
+let headerOwner: Table | null = null;
+let headerEntry: Entry | null = null;
 
 /**
  * The string metatable's `__index` entry, kept from the last string method lookup: an entry stays in its
@@ -425,9 +537,10 @@ let indexEntry: Entry | null = null;
 /**
  * `ra = s[key]` for a string `s` (`s:gsub(…)`, `c:byte()`): the string metatable's `__index`, when it is a
  * table without a metatable (the `string` table, unless a script changed it), read directly for a string key;
- * false (nothing done) otherwise, for `luaV_gettable`.
+ * false (nothing done) otherwise, for `luaV_gettable`. A constant key's read (`ins`, not null) keeps the
+ * method's entry in its instruction as {@linkcode getField} does, for the `__index` table it was found in.
  */
-function getStringMethod(L: State, key: TValue, ra: number): boolean {
+function getStringMethod(L: State, key: TValue, ra: number, ins: FieldRead | null = null): boolean {
   const kt = key.type;
   if (kt !== LUA_TLNGSTR && kt !== LUA_TSHRSTR) return false;
   const G = L.l_G as GlobalState;
@@ -447,7 +560,20 @@ function getStringMethod(L: State, key: TValue, ra: number): boolean {
   const methods = index.value as Table;
   if (methods.metatable !== null) return false;
   vmProbe.stringMethodFast++;
-  const v = methods.strong.get(stringHash(key.value as TString))?.value;
+  let v: TValue | undefined;
+  if (
+    ins !== null && ins.keptTable === methods && (v = ins.keptEntry!.value) !== undefined &&
+    v.type !== LUA_TNIL
+  ) {
+    vmProbe.getKept++;
+  } else {
+    const entry = methods.strong.get(stringHash(key.value as TString));
+    v = entry?.value;
+    if (ins !== null && entry !== undefined && v!.type !== LUA_TNIL && vmSwitches.keepFieldEntries) {
+      ins.keptTable = methods;
+      ins.keptEntry = entry;
+    }
+  }
   const slot = L.stack[ra]!;
   if (v === undefined) {
     slot.setnilvalue();
@@ -754,12 +880,45 @@ export function execute(L: State): void {
         }
         case OP_GETTABUP: {
           const c = i.C;
-          getTable(L, cl.upvals[i.B], c & BITRK ? k[c & ~BITRK] : stack[base + c]!, ra);
+          const t = cl.upvals[i.B];
+          if (c & BITRK) {
+            // getField's first case, here without a call: the entry this instruction kept, still the table's.
+            if (t.type === LUA_TTABLE && t.value === (i as FieldRead).keptTable) {
+              const v = (i as FieldRead).keptEntry!.value;
+              if (v !== undefined && v.type !== LUA_TNIL) {
+                vmProbe.getFast++;
+                vmProbe.getKept++;
+                const to = stack[ra]!;
+                to.type = v.type;
+                to.value = v.value;
+                break;
+              }
+            }
+            getField(L, t, k[c & ~BITRK], ra, i);
+          } else {
+            getTable(L, t, stack[base + c]!, ra);
+          }
           break;
         }
         case OP_GETTABLE: {
           const c = i.C;
-          getTable(L, stack[base + i.B]!, c & BITRK ? k[c & ~BITRK] : stack[base + c]!, ra);
+          const t = stack[base + i.B]!;
+          if (c & BITRK) {
+            if (t.type === LUA_TTABLE && t.value === (i as FieldRead).keptTable) {
+              const v = (i as FieldRead).keptEntry!.value;
+              if (v !== undefined && v.type !== LUA_TNIL) {
+                vmProbe.getFast++;
+                vmProbe.getKept++;
+                const to = stack[ra]!;
+                to.type = v.type;
+                to.value = v.value;
+                break;
+              }
+            }
+            getField(L, t, k[c & ~BITRK], ra, i);
+          } else {
+            getTable(L, t, stack[base + c]!, ra);
+          }
           break;
         }
         case OP_SETTABUP: {
@@ -795,9 +954,9 @@ export function execute(L: State): void {
         case OP_SELF: {
           const rb = base + i.B;
           const c = i.C;
-          const rc = c & BITRK ? k[c & ~BITRK] : stack[base + c]!;
           stack[ra + 1]!.setfrom(stack[rb]!);
-          getTable(L, stack[rb]!, rc, ra);
+          if (c & BITRK) getField(L, stack[rb]!, k[c & ~BITRK], ra, i);
+          else getTable(L, stack[rb]!, stack[base + c]!, ra);
           break;
         }
         case OP_ADD: {
@@ -1247,9 +1406,9 @@ if (!lvm.vmInstalled) {
   lvm.vmInstalled = true;
 }
 
-/** Whether fengari runs Lua code on {@linkcode execute} (for tests). */
+/** Whether fengari runs Lua code on {@linkcode execute}, its chunks loaded with its instructions' fields. */
 export function vmInEffect(): boolean {
-  return lvm.luaV_execute === execute;
+  return lvm.luaV_execute === execute && keptFieldsInEffect();
 }
 
 /** Whether table reads and writes take the direct paths (for tests; see `tablesHashAsHere`). */
