@@ -5,7 +5,7 @@
 -- collectgarbage, and added bit.*, math.log10, math.frexp and math.ldexp. This file adds what is simpler to write in Lua.
 -- It is embedded compiled in lib/script/compat/_compat_luac.ts; a test keeps the two in step.
 --
--- The chunk receives one argument: a table of JS helpers (writer, tzoffset, and the file helpers of
+-- The chunk receives one argument: a table of JS helpers (writer, and the file helpers of
 -- lib/script/compat/_files.ts: open, read, write, seek, flush, close, setvbuf, remove, rename).
 
 local H = ...
@@ -150,24 +150,13 @@ string.gfind = string.gmatch
 
 -- os -------------------------------------------------------------------------------------------------------
 
-local time, date = os.time, os.date
+local time = os.time
 
 -- fengari's integers are 32-bit: os.time() * 1000 would wrap. A float keeps arithmetic exact.
 function os.time(t)
   return time(t) + 0.0
 end
 
--- fengari ignores the "!" (UTC) prefix except for "!*t": shift the time so local fields read as UTC.
-function os.date(format, t)
-  if type(format) == "string" and ssub(format, 1, 1) == "!" and ssub(format, 2, 3) ~= "*t" then
-    t = floor(t or time())
-    return date(ssub(format, 2), floor(t - H.tzoffset(t)))
-  end
-  if t ~= nil then
-    t = floor(t)
-  end
-  return date(format, t)
-end
 
 -- io: files on Deno's handles (lib/script/compat/_files.ts); writing only where allowed --------------------------
 

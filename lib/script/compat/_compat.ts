@@ -37,6 +37,7 @@ import { LuaJitRandom } from "./_luajit_random.ts";
 import { orderedNext, orderedPairs } from "./_ordered_next.ts";
 import { writeStderr } from "../../_stdout.ts";
 import { makeTonumber } from "./_tonumber.ts";
+import { osDate } from "./_os_date.ts";
 
 /** Where a state's output goes. */
 export interface CompatOptions {
@@ -110,6 +111,7 @@ export function installCompat(L: LuaState, options: CompatOptions): LuaFiles {
   lua.lua_pop(L, 1);
 
   lua.lua_getglobal(L, "os");
+  setField(L, "date", osDate);
   setField(L, "clock", osClock);
   setField(L, "exit", osExit);
   setField(L, "getenv", osGetenv);
@@ -128,11 +130,6 @@ export function installCompat(L: LuaState, options: CompatOptions): LuaFiles {
   lua.lua_createtable(L, 0, 12);
   for (const [name, helper] of Object.entries(files.helpers())) setField(L, name, helper);
   setField(L, "writer", makeWriterFactory(options.write, writeError));
-  setField(L, "tzoffset", (L1) => {
-    const t = lauxlib.luaL_checknumber(L1, 1);
-    lua.lua_pushinteger(L1, -new Date(t * 1000).getTimezoneOffset() * 60);
-    return 1;
-  });
   if (lua.lua_pcall(L, 1, 0, 0) !== lua.LUA_OK) {
     throw new Error(`compat.lua failed: ${lua.lua_tolstring(L, -1)}`);
   }
