@@ -4,7 +4,7 @@
  * written as it stands. The expected output is LuaJIT's, checked again when `luajit` is installed.
  */
 import { assertEquals } from "@std/assert";
-import { LUAJIT, underLuajit, underWrkDeno } from "../_luajit.ts";
+import { assertLuajitPrints, LUAJIT, underWrkDeno } from "../_luajit.ts";
 
 const SCRIPT = `
 local t = 1796549739
@@ -37,11 +37,5 @@ Deno.test("os.date gives LuaJIT's text for every conversion, the ISO week, %j fr
 });
 
 Deno.test("LuaJIT prints what the os.date test expects", { ignore: LUAJIT === null }, async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    await Deno.writeTextFile(`${dir}/script.lua`, SCRIPT);
-    assertEquals(await underLuajit(`${dir}/script.lua`), EXPECTED);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await assertLuajitPrints(SCRIPT, EXPECTED);
 });

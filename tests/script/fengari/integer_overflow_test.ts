@@ -6,7 +6,7 @@
  * again when `luajit` is installed.
  */
 import { assertEquals } from "@std/assert";
-import { LUAJIT, underLuajit, underWrkDeno } from "../_luajit.ts";
+import { assertLuajitPrints, LUAJIT, underWrkDeno } from "../_luajit.ts";
 
 const SCRIPT = `
 local big, billion = 2147483647, 1000000000
@@ -66,21 +66,9 @@ Deno.test("tonumber with a base past 32 bits gives LuaJIT's whole values, and ni
 });
 
 Deno.test("LuaJIT prints what the tonumber test expects", { ignore: LUAJIT === null }, async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    await Deno.writeTextFile(`${dir}/script.lua`, HEX_SCRIPT);
-    assertEquals(await underLuajit(`${dir}/script.lua`), HEX_EXPECTED);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await assertLuajitPrints(HEX_SCRIPT, HEX_EXPECTED);
 });
 
 Deno.test("LuaJIT prints what the integer test expects", { ignore: LUAJIT === null }, async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    await Deno.writeTextFile(`${dir}/script.lua`, SCRIPT);
-    assertEquals(await underLuajit(`${dir}/script.lua`), EXPECTED);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await assertLuajitPrints(SCRIPT, EXPECTED);
 });

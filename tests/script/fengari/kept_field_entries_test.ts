@@ -8,7 +8,7 @@
 import { assertEquals, assertGreater } from "@std/assert";
 import { vmProbe, vmSwitches } from "../../../lib/script/fengari/_vm.ts";
 import { headerTableProbe } from "../../../lib/script/_response_sink.ts";
-import { LUAJIT, underLuajit, underWrkDeno } from "../_luajit.ts";
+import { assertLuajitPrints, LUAJIT, underWrkDeno } from "../_luajit.ts";
 import { responseView, threadScript } from "../_helpers.ts";
 
 /** The script's output with entries kept and without, and how many reads the kept entries answered. */
@@ -22,17 +22,6 @@ async function bothWays(source: string): Promise<{ kept: string; general: string
     return { kept, general, keptReads };
   } finally {
     vmSwitches.keepFieldEntries = true;
-  }
-}
-
-/** Checks that LuaJIT prints `expected` for `source`, when it is installed. */
-async function assertLuajitPrints(source: string, expected: string): Promise<void> {
-  const file = await Deno.makeTempFile({ suffix: ".lua" });
-  try {
-    await Deno.writeTextFile(file, source);
-    assertEquals(await underLuajit(file), expected);
-  } finally {
-    await Deno.remove(file);
   }
 }
 

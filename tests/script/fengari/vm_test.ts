@@ -18,7 +18,7 @@ import { patternProbe } from "../../../lib/script/fengari/_string_patterns.ts";
 import { baseLibProbe } from "../../../lib/script/fengari/_base_lib.ts";
 import { wrkFormatProbe } from "../../../lib/script/_wrk_format.ts";
 import { borderProbe } from "../../../lib/script/compat/_ordered_next.ts";
-import { LUAJIT, underLuajit, underWrkDeno } from "../_luajit.ts";
+import { assertLuajitPrints, LUAJIT, underWrkDeno } from "../_luajit.ts";
 
 /** `underWrkDeno`, with how much each probe counter moved while the code ran. */
 async function counting<T extends Record<string, number>>(
@@ -30,19 +30,6 @@ async function counting<T extends Record<string, number>>(
   const moved = {} as Record<keyof T, number>;
   for (const key of Object.keys(probe) as (keyof T)[]) moved[key] = probe[key] - before[key];
   return { output, moved };
-}
-
-/** Checks that LuaJIT prints `expected` for `source` (the chunk named script.lua, as here). */
-async function assertLuajitPrints(source: string, expected: string): Promise<void> {
-  const dir = await Deno.makeTempDir();
-  try {
-    const file = `${dir}/script.lua`;
-    await Deno.writeTextFile(file, source);
-    const printed = await underLuajit(file);
-    assertEquals(printed.replaceAll(`${dir}/`, ""), expected);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
 }
 
 Deno.test("fengari runs Lua code on the replaced interpreter, with its table paths and call path", () => {
