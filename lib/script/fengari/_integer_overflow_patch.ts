@@ -3,12 +3,14 @@
  * wrk's LuaJIT gives (its numbers are doubles): a script summing `Content-Length`s or counting past 2^31 must
  * not turn negative. fengari's integers are 32-bit and wrap (`2147483647 + 1` was `-2147483648`). Division,
  * `//`, `%` and the bitwise operators keep their integer results (LuaJIT's `bit` library is 32-bit too).
- * Hexadecimal numerals still keep their low 32 bits (`0xffffffff` is -1, docs/lua-api.md): read whole, they
- * would be floats that Lua 5.3's bitwise operators refuse.
+ * Hexadecimal numerals beyond 32 bits are read whole too (`0xffffffff` is 4294967295, not -1), as floats; the
+ * interpreter's bitwise operators take a float with an integral value by its low 32 bits, as LuaJIT's
+ * `bit.tobit` does (`bitOperand`, `_vm.ts`), where Lua 5.3 would refuse it.
  *
- * Two places compute it: the interpreter (`_vm.ts`, the ADD, SUB, MUL and UNM instructions) and fengari's
- * `luaO_arith` (constant folding when a chunk compiles, `lua_arith`), which this module replaces through its
- * module object, as `_number_spelling_patch.ts` replaces `luaO_tostring`. Tests:
+ * Three places compute it: the interpreter (`_vm.ts`, the ADD, SUB, MUL and UNM instructions), fengari's
+ * `luaO_arith` (constant folding when a chunk compiles, `lua_arith`) and `luaO_str2num` (the lexer's
+ * numerals, `tonumber`, a string's coercion to a number), the last two replaced here through their module
+ * object, as `_number_spelling_patch.ts` replaces `luaO_tostring`. Tests:
  * tests/script/fengari/integer_overflow_test.ts.
  *
  * @module
@@ -67,5 +69,43 @@ if (!original.exactBeyond32Bits) {
   lobject.luaO_arith = patched;
 }
 
+type Str2num = ((s: Uint8Array, o: ArithValue) => number) & { exactBeyond32Bits?: boolean };
+const originalStr2num = lobject.luaO_str2num as Str2num;
+
+/**
+ * The value of the hexadecimal integer numeral `s` holds (`0xffffffff`, ` -0X1F `) as a double, as LuaJIT reads
+ * it; null when `s` is no such numeral. fengari's `l_str2int` keeps its low 32 bits (`0xffffffff` is -1).
+ */
+function hexValue(s: Uint8Array): number | null {
+  let i = 0;
+  while (s[i] === 0x20 || (s[i] >= 0x09 && s[i] <= 0x0d)) i++;
+  const negative = s[i] === 0x2d;
+  if (negative || s[i] === 0x2b) i++;
+  if (s[i] !== 0x30 || (s[i + 1] !== 0x78 && s[i + 1] !== 0x58)) return null;
+  let value = 0;
+  for (i += 2; i < s.length; i++) {
+    const c = s[i] | 0x20;
+    const digit = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+    if (digit < 0) break;
+    value = value * 16 + digit;
+  }
+  return negative ? -value : value;
+}
+
+if (!originalStr2num.exactBeyond32Bits) {
+  const patched: Str2num = (s, o) => {
+    const size = originalStr2num(s, o);
+    // A hexadecimal integer numeral beyond 32 bits: its whole value, a float (LuaJIT's numbers are doubles).
+    if (size !== 0 && o.ttisinteger()) {
+      const value = hexValue(s);
+      if (value !== null && (value | 0) !== value) o.setfltvalue(value);
+    }
+    return size;
+  };
+  patched.exactBeyond32Bits = true;
+  lobject.luaO_str2num = patched;
+}
+
 /** Whether the replacement is in effect (for tests, and a used binding for the bundler). */
-export const INTEGER_OVERFLOW_PATCHED: boolean = (lobject.luaO_arith as Arith).exactBeyond32Bits === true;
+export const INTEGER_OVERFLOW_PATCHED: boolean = (lobject.luaO_arith as Arith).exactBeyond32Bits === true &&
+  (lobject.luaO_str2num as Str2num).exactBeyond32Bits === true;

@@ -31,8 +31,9 @@ export interface ToStringFunction {
 
 export interface FengariInternals {
   luaO_tostring: ToStringFunction;
-  /** `luaO_arith`, replaced by `_integer_overflow_patch.ts`: typed there. */
+  /** `luaO_arith` and `luaO_str2num`, replaced by `_integer_overflow_patch.ts`: typed there. */
   luaO_arith: unknown;
+  luaO_str2num: unknown;
   luaS_bless(L: unknown, bytes: Uint8Array): unknown;
   luaS_new(L: unknown, source: ArrayLike<number>): unknown;
   luaS_hash(bytes: Uint8Array): string;

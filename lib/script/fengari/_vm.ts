@@ -70,7 +70,7 @@ import { floatText, numberLength, writeNumber } from "./_number_text.ts";
 import type { Instruction } from "./_internals.d.ts";
 import { appendEntry } from "./_table_append.ts";
 import { tableLength } from "./_table_length.ts";
-import { isFalse, LUA_TLCF, LUA_TLNGSTR, LUA_TNUMINT } from "./_tags.ts";
+import { isFalse, LUA_TLCF, LUA_TLNGSTR, LUA_TNUMFLT, LUA_TNUMINT } from "./_tags.ts";
 
 if (typeof fengari.lua !== "object" || !fastPathsInEffect()) throw new Error("fengari did not load");
 
@@ -683,6 +683,21 @@ function concat(L: State, stack: (TValue | undefined)[], first: number, last: nu
   return true;
 }
 
+/**
+ * An operand of a bitwise operator as a 32-bit integer: an integer; a float with an integral value, its low 32
+ * bits, as LuaJIT's `bit.tobit` takes them (a hexadecimal numeral past 32 bits is such a float,
+ * `_integer_overflow_patch.ts`; Lua 5.3 refuses one without a 32-bit integer representation); or what
+ * `lvm.tointeger` makes of a string. False when there is none (the metamethod, or the error, follows).
+ */
+function bitOperand(o: TValue): number | false {
+  if (o.type === LUA_TNUMINT) return o.value as number;
+  if (o.type === LUA_TNUMFLT) {
+    const v = o.value as number;
+    return Number.isInteger(v) ? v | 0 : false;
+  }
+  return lvm.tointeger(o);
+}
+
 /** Whether two strings hold the same bytes (lstring.js `luaS_eqlngstr`). */
 function sameString(a: TString, b: TString): boolean {
   if (a === b) return true;
@@ -1072,7 +1087,7 @@ export function execute(L: State): void {
           const op2 = c & BITRK ? k[c & ~BITRK] : stack[base + c]!;
           const op = i.opcode;
           let n1, n2;
-          if ((n1 = lvm.tointeger(op1)) !== false && (n2 = lvm.tointeger(op2)) !== false) {
+          if ((n1 = bitOperand(op1)) !== false && (n2 = bitOperand(op2)) !== false) {
             let r: number;
             if (op === OP_BAND) r = n1 & n2;
             else if (op === OP_BOR) r = n1 | n2;
@@ -1108,7 +1123,8 @@ export function execute(L: State): void {
         }
         case OP_BNOT: {
           const op = stack[base + i.B]!;
-          if (op.type === LUA_TNUMINT) stack[ra]!.setivalue(~(op.value as number));
+          const n = bitOperand(op);
+          if (n !== false) stack[ra]!.setivalue(~n);
           else ltm.luaT_trybinTM(L, op, op, stack[ra]!, TMS.TM_BNOT);
           break;
         }

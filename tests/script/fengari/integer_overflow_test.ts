@@ -43,8 +43,11 @@ Deno.test("integer +, -, * and unary - past 32 bits give LuaJIT's exact numbers,
   assertEquals(await underWrkDeno(SCRIPT), EXPECTED);
 });
 
-/** `tonumber` with a base past 32 bits, and a hash over 32 bits as load scripts compute one. */
+/** Hexadecimal numerals and `tonumber` with a base past 32 bits, and a hash over 32 bits as load scripts compute one. */
 const HEX_SCRIPT = `
+print(0xffffffff, 0xffffffff + 1, 0x100000000, 0xdeadbeef, -0x80000000, 0x7fffffff, " 0X1f " + 0)
+print(tonumber("0xffffffff"), "0xffffffff" + 0, string.format("%x %d", 0xdeadbeef, 0xffffffff))
+print(bit.band(0xF0F0F0F0, 0xFFFFFFFF), bit.bnot(0xffffffff), (2166136261 * 16777619) % 0x100000000)
 print(tonumber("ff", 16), tonumber("ffffffff", 16), tonumber("-ffffffff", 16), tonumber("100000000", 16))
 print(tonumber("zz", 36), tonumber(" 10 ", 2), tonumber("12", 2), tonumber("", 10), tonumber("-", 10))
 -- FNV-1a, as load scripts hash ids.
@@ -56,19 +59,30 @@ local r = math.random(0, tonumber("ffffffff", 16))
 print(r >= 0 and r <= 4294967295, math.random(2^31) > 0)
 `;
 
-const HEX_EXPECTED = "255\t4294967295\t-4294967295\t4294967296\n" +
+const HEX_EXPECTED = "4294967295\t4294967296\t4294967296\t3735928559\t-2147483648\t2147483647\t31\n" +
+  "4294967295\t4294967295\tdeadbeef 4294967295\n" +
+  "-252645136\t0\t84696352\n" +
+  "255\t4294967295\t-4294967295\t4294967296\n" +
   "1295\t2\tnil\tnil\tnil\n" +
   "2679228712\n" +
   "true\ttrue\n";
 
-Deno.test("tonumber with a base past 32 bits gives LuaJIT's whole values, and nil for a digit the base lacks", async () => {
+Deno.test("hexadecimal numerals and tonumber with a base past 32 bits give LuaJIT's whole values", async () => {
   assertEquals(await underWrkDeno(HEX_SCRIPT), HEX_EXPECTED);
 });
 
-Deno.test("LuaJIT prints what the tonumber test expects", { ignore: LUAJIT === null }, async () => {
+Deno.test("LuaJIT prints what the hexadecimal test expects", { ignore: LUAJIT === null }, async () => {
   await assertLuajitPrints(HEX_SCRIPT, HEX_EXPECTED);
 });
 
 Deno.test("LuaJIT prints what the integer test expects", { ignore: LUAJIT === null }, async () => {
   await assertLuajitPrints(SCRIPT, EXPECTED);
+});
+
+Deno.test("the bitwise operators take a float with an integral value by its low 32 bits, as bit.band does", async () => {
+  assertEquals(
+    await underWrkDeno(`print(0xF0F0F0F0 & 0xFFFFFFFF, ~0xffffffff, 0xff | 0x100000000, 2^40 >> 8, 1 << 31)
+      print(pcall(function() return 1.5 | 0 end))`),
+    "-252645136\t0\t255\t0\t-2147483648\nfalse\tscript.lua:2: number has no integer representation\n",
+  );
 });
