@@ -21,6 +21,7 @@ import { fastPathsInEffect } from "./_fast_paths.ts";
 import fengari from "../../../third_party/fengari/src/fengari.js";
 // @ts-types="./_internals.d.ts"
 import lobject from "../../../third_party/fengari/src/lobject.js";
+import { isSpace, valueInBase } from "./_numerals.ts";
 
 if (typeof fengari.lua !== "object" || !fastPathsInEffect()) throw new Error("fengari did not load");
 
@@ -78,18 +79,14 @@ const originalStr2num = lobject.luaO_str2num as Str2num;
  */
 function hexValue(s: Uint8Array): number | null {
   let i = 0;
-  while (s[i] === 0x20 || (s[i] >= 0x09 && s[i] <= 0x0d)) i++;
+  while (isSpace(s[i])) i++;
   const negative = s[i] === 0x2d;
   if (negative || s[i] === 0x2b) i++;
   if (s[i] !== 0x30 || (s[i + 1] !== 0x78 && s[i + 1] !== 0x58)) return null;
-  let value = 0;
-  for (i += 2; i < s.length; i++) {
-    const c = s[i] | 0x20;
-    const digit = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
-    if (digit < 0) break;
-    value = value * 16 + digit;
-  }
-  return negative ? -value : value;
+  // fengari's strings may end in a NUL, which `l_str2int` takes as their end.
+  const end = s.indexOf(0, i);
+  const value = valueInBase(s.subarray(i + 2, end === -1 ? s.length : end), 16);
+  return value === null ? null : negative ? -value : value;
 }
 
 if (!originalStr2num.exactBeyond32Bits) {
