@@ -64,6 +64,8 @@ export class ThreadLoop {
   #tick: Cancel | null = null;
   /** When the next tick is due, on the cycle's clock: the ticks keep to a 100 ms grid from the thread's start. */
   #nextTickMs = 0;
+  /** `#onTick`, made once: a tick schedules the next one. */
+  readonly #onTickCallback = (): void => this.#onTick();
   /** Request-rate samples recorded so far. */
   #samples = 0;
   /** When the thread stopped counting (ms since the Unix epoch); 0 while it counts. */
@@ -125,7 +127,7 @@ export class ThreadLoop {
       connection.start();
     }
     this.#nextTickMs = startMs + RECORD_INTERVAL_MS;
-    this.#tick = this.#later(RECORD_INTERVAL_MS, () => this.#onTick());
+    this.#tick = this.#later(RECORD_INTERVAL_MS, this.#onTickCallback);
   }
 
   /**
@@ -272,7 +274,7 @@ export class ThreadLoop {
     // A callback above may have stopped the thread (a script error).
     if (this.#state.stopped) return;
     do this.#nextTickMs += RECORD_INTERVAL_MS; while (this.#nextTickMs <= nowMs);
-    this.#tick = this.#later(this.#nextTickMs - nowMs, () => this.#onTick());
+    this.#tick = this.#later(this.#nextTickMs - nowMs, this.#onTickCallback);
   }
 
   /**
