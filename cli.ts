@@ -274,6 +274,12 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
       write: config.jsonPath === "-" ? writeStderr : undefined,
       onProgress: meter === null ? undefined : (progress) => meter.update(progress, performance.now()),
       onInterval: hdrLogModule === null ? undefined : (interval) => hdrLog?.append(interval),
+      // Where wrk prints it: after every thread's init(), before the first request (and so response()'s output).
+      onInitialized: (warnings) => {
+        for (const warning of warnings) err(`${warning}\n`);
+        report(formatHeader(config.target.url, config.durationMs, config.threads, config.connections));
+        if (config.shard !== null) report(formatShardLine(config.shard, config.connections, config.rate));
+      },
     });
     startedAt = new Date(run.startedAtEpochMs).toISOString();
     if (hdrLogModule !== null && hdrLogPath !== null) {
@@ -287,9 +293,6 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
     }
     listen(true);
     try {
-      for (const warning of run.warnings) err(`${warning}\n`);
-      report(formatHeader(config.target.url, config.durationMs, config.threads, config.connections));
-      if (config.shard !== null) report(formatShardLine(config.shard, config.connections, config.rate));
       const result = await run.result.finally(() => {
         listen(false);
         meter?.clear();

@@ -78,6 +78,12 @@ export interface RunOptions {
    * request; lib/merge/interval_merge.ts). Called on the main thread; it must not throw.
    */
   onInterval?: (interval: LatencyInterval) => void;
+  /**
+   * Called once every thread has run `init()`, just before their connections start, with what `Run.warnings`
+   * will hold: where wrk prints its `Running …` header, so that init()'s output comes before it and
+   * response()'s after it.
+   */
+  onInitialized?: (warnings: readonly string[]) => void;
   /** Aborting ends the run early; the result covers the time actually run (wrk's SIGINT). */
   signal?: AbortSignal;
   /** How long threads get to report after the stop. */
@@ -246,6 +252,7 @@ export class Run {
     let mainScript: MainScript | null = null;
     let failure: RunError | null = null;
     let startedAt: number[] = [];
+    const warnings: string[] = [];
     let run: Run | null = null;
     const threads: WorkerThread[] = [];
     const events = {
@@ -318,6 +325,16 @@ export class Run {
       if (mainScript?.hasSetup) {
         for (const thread of threads) await mainScript.setup(thread).catch(asRunError);
       }
+      if (config.rate !== null && mainScript?.hasDelay) {
+        warnings.push(
+          `${config.scriptPath}: delay() is not called with -R: the rate decides when each request goes`,
+        );
+      }
+      await allWithin(
+        threads.map((thread) => thread.init()),
+        boundMs,
+        (i) => `thread ${i + 1} did not finish init() within ${seconds(boundMs)} (does init() loop forever?)`,
+      );
       if (config.startAtEpochMs !== null) {
         // Everything slow is done: wait for the common start (lib/preflight/start_at.ts).
         checkStartAt(config.startAtEpochMs, Date.now());
@@ -328,10 +345,11 @@ export class Run {
             options.onProgress?.({ elapsedMs: 0, durationMs, requests: 0, errors: 0, startsInMs }),
         );
       }
+      options.onInitialized?.(warnings);
       startedAt = await allWithin(
         threads.map((thread) => thread.start()),
         boundMs,
-        (i) => `thread ${i + 1} did not finish init() within ${seconds(boundMs)} (does init() loop forever?)`,
+        (i) => `thread ${i + 1} did not start within ${seconds(boundMs)}`,
       );
     } catch (error) {
       await shutDown(threads, FAILED_CLOSE_BOUND_MS);
@@ -340,11 +358,7 @@ export class Run {
       throw failure ?? asRunError(error);
     }
     run = new Run(config, threads, mainScript, options, Math.min(...startedAt));
-    if (config.rate !== null && mainScript?.hasDelay) {
-      run.warnings.push(
-        `${config.scriptPath}: delay() is not called with -R: the rate decides when each request goes`,
-      );
-    }
+    run.warnings.push(...warnings);
     if (failure !== null) run.#failRun(failure);
     return run;
   }

@@ -126,3 +126,35 @@ Deno.test("os.exit(n) in a hook ends the run with exit code n and says where", a
     assertEquals(stderr, `${dir}/exit.lua: os.exit(3) called in response()\n`);
   });
 });
+
+Deno.test("the Running lines come after every thread's init() output and before any response() output", async () => {
+  // Thread 2's init() takes 300 ms: thread 1, ready long before, must not send (and print) before the header.
+  const script = `
+    local n = 0
+    function setup(thread) n = n + 1; thread:set("id", n) end
+    function init(args)
+      if id == 2 then local t = os.clock(); while os.clock() - t < 0.3 do end end
+      print("init " .. id)
+    end
+    local printed = false
+    function response()
+      if not printed then printed = true; print("response " .. id) end
+    end
+  `;
+  await withServerAndTempDir(startServer(), "wrk-deno-lua-", async (server, dir) => {
+    await Deno.writeTextFile(`${dir}/order.lua`, script);
+    const { code, stdout, stderr } = await runCli([
+      "-t2",
+      "-c2",
+      "-d1s",
+      "-s",
+      `${dir}/order.lua`,
+      server.url,
+    ]);
+    assertEquals(code, 0, stderr);
+    const lines = stdout.split("\n").filter((line) => /^(init|response) \d|^Running/.test(line));
+    assertEquals(lines.slice(0, 3).sort(), ["Running 1s test @ " + server.url, "init 1", "init 2"].sort());
+    assertEquals(lines[2].startsWith("Running"), true, stdout);
+    assertEquals(lines.slice(3).sort(), ["response 1", "response 2"], stdout);
+  });
+});

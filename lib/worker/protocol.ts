@@ -79,7 +79,10 @@ export type ToThread =
   | { type: "load"; setup: WorkerSetup }
   | { type: "set"; name: string; value: TransferValue }
   | { type: "get"; id: number; name: string }
-  | { type: "start"; address: SocketAddress }
+  /** Run `init()` and make the connections to `address` ready, without starting them (answered by `initialized`). */
+  | { type: "init"; address: SocketAddress }
+  /** Once every thread has run init() (and the run's header is out): start the connections. */
+  | { type: "start" }
   /** Once every thread has started: the run ends at `atEpochMs` (ms since the Unix epoch); stop counting then. */
   | { type: "deadline"; atEpochMs: number }
   /** `thread:stop()` from the main state: stop sending, keep the figures until `stop`. */
@@ -99,6 +102,8 @@ export type FromThread =
   /** The script's top level ran; whether the run needs the main Lua state for it (`ThreadScript.mainStateNeeded`). */
   | { type: "loaded"; mainStateNeeded: boolean }
   | { type: "got"; id: number; value: TransferValue }
+  /** init() ran and the connections are ready to start. */
+  | { type: "initialized" }
   /**
    * The thread's connections are running since `atEpochMs` (ms since the Unix epoch: the clock all threads
    * share): the run's time counts from the first thread's, and `-R`'s plans from each thread's.

@@ -125,7 +125,8 @@ function staticSource(message: WorkerSetup): RequestSource {
   return staticRequestSource(bytes);
 }
 
-async function start(thread: Hosted, target: SocketAddress): Promise<void> {
+/** Runs init() and makes the thread's loop, which `start` starts: between the two the run's header goes out. */
+async function init(thread: Hosted, target: SocketAddress): Promise<void> {
   thread.address = target;
   const current = thread.setup!;
   const { config } = current;
@@ -186,9 +187,13 @@ async function start(thread: Hosted, target: SocketAddress): Promise<void> {
   });
   thread.loop = loop;
   loop.failure.catch((error) => fail(thread, error));
+  post(thread, { type: "initialized" });
+}
+
+function start(thread: Hosted): void {
   const atEpochMs = epochNowMs();
   // init() may already have called wrk.thread:stop().
-  if (!thread.stoppedByScript) loop.start();
+  if (!thread.stoppedByScript) thread.loop?.start();
   post(thread, { type: "started", atEpochMs });
 }
 
@@ -203,8 +208,10 @@ function handle(thread: Hosted, message: ToThread): Promise<void> | void {
     case "get":
       post(thread, { type: "got", id: message.id, value: script?.getGlobal(message.name) ?? null });
       return;
+    case "init":
+      return init(thread, message.address);
     case "start":
-      return start(thread, message.address);
+      return start(thread);
     case "deadline":
       loop?.stopAt(message.atEpochMs);
       return;

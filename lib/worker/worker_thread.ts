@@ -41,6 +41,7 @@ export class WorkerThread implements ThreadHandle {
   readonly #gets = new Map<number, (value: TransferValue) => void>();
   #nextGetId = 0;
   #loaded = observed<boolean>();
+  #initialized = observed<void>();
   #started = observed<number>();
   #report = observed<ThreadReport>();
   #closed = observed<void>();
@@ -70,10 +71,16 @@ export class WorkerThread implements ThreadHandle {
     return this.#loaded.promise;
   }
 
-  /** Runs `init()` in the thread and starts its connections to `addr`. */
-  start(): Promise<number> {
+  /** Runs `init()` in the thread and makes its connections to `addr` ready; `start()` starts them. */
+  init(): Promise<void> {
     const { address, port, family } = this.addr;
-    this.#send({ type: "start", address: { address, port, family } });
+    this.#send({ type: "init", address: { address, port, family } });
+    return this.#initialized.promise;
+  }
+
+  /** Starts the connections `init()` made ready; resolves with when they started (ms since the Unix epoch). */
+  start(): Promise<number> {
+    this.#send({ type: "start" });
     return this.#started.promise;
   }
 
@@ -146,6 +153,8 @@ export class WorkerThread implements ThreadHandle {
     switch (message.type) {
       case "loaded":
         return this.#loaded.resolve(message.mainStateNeeded);
+      case "initialized":
+        return this.#initialized.resolve();
       case "started":
         return this.#started.resolve(message.atEpochMs);
       case "got": {
@@ -176,7 +185,7 @@ export class WorkerThread implements ThreadHandle {
     if (this.#failed) return;
     this.#failed = true;
     const error = new Error(message);
-    for (const pending of [this.#loaded, this.#started]) pending.reject(error);
+    for (const pending of [this.#loaded, this.#initialized, this.#started]) pending.reject(error);
     this.#report.reject(error);
     this.#closed.resolve();
     for (const resolve of this.#gets.values()) resolve(null);
