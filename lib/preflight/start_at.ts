@@ -1,7 +1,7 @@
 /**
  * `--start-at`: shards of one test on different machines start together by waiting for the same wall-clock
  * time (NTP keeps machines within milliseconds of each other). The wait comes after everything slow in a start
- * (resolving, the connect test, loading scripts in the threads, `setup()`), just before the threads start, so
+ * (resolving, the connect test, loading scripts in the threads, `setup()`, `init()`), just before the threads start, so
  * that what remains between the time and the first request is the same small step on every machine.
  *
  * @module
