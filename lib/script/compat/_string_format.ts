@@ -2,7 +2,7 @@
  * `string.format` made LuaJIT-compatible around fengari's own: `%d` (and `%i %x %X %o %c`) of a float
  * truncates it as LuaJIT does instead of raising "number has no integer representation", values beyond
  * fengari's 32-bit integers are printed in full, a precision on an integer conversion (`%.3d`) is honoured,
- * `%s` of a number uses LuaJIT's spelling (`3`, not `3.0`), and `%e %E %f %g %G` print C's digits with
+ * `%s` of a number uses LuaJIT's spelling (`3`, not `3.0`), `%q` quotes any value's `tostring` as LuaJIT does, and `%e %E %f %g %G` print C's digits with
  * LuaJIT's rounding and spelling (fengari's `%g` drops digits: `%.17g` of 0.1 was `0.1`; its `%e` has one
  * exponent digit).
  *
@@ -65,6 +65,15 @@ export function makeStringFormat(original: LuaJsFunction): LuaJsFunction {
         const n = lua.lua_tonumberx(L, arg);
         if (n === false) continue; // let fengari raise its own error
         printHere(renderFloat(n, conversion, flags, width, precision));
+        continue;
+      }
+      if (conversion === "q") {
+        // LuaJIT quotes what `tostring` gives for anything (`"0.33333333333333"`, `"true"`, `"nil"`, a table's
+        // `__tostring`); fengari gives a number's hexadecimal literal and refuses the rest.
+        if (type === lua.LUA_TSTRING) continue;
+        if (type === lua.LUA_TNUMBER) lua.lua_pushstring(L, numberBytes(lua.lua_tonumberx(L, arg) as number));
+        else lauxlib.luaL_tolstring(L, arg);
+        lua.lua_replace(L, arg);
         continue;
       }
       if (conversion === "s") {

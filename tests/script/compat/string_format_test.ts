@@ -1,6 +1,6 @@
 /** `string.format`'s float conversions print what LuaJIT prints (lib/script/compat/_string_format.ts). */
 import { assertEquals } from "@std/assert";
-import { LUAJIT, underLuajit, underWrkDeno } from "../_luajit.ts";
+import { assertLuajitPrints, LUAJIT, underLuajit, underWrkDeno } from "../_luajit.ts";
 
 const FORMAT_SCRIPT = new URL("../fixtures/format_numbers.lua", import.meta.url).pathname;
 const SPECS_SCRIPT = new URL("../fixtures/format_specs.lua", import.meta.url).pathname;
@@ -33,4 +33,24 @@ Deno.test({
     assertEquals(ours.split("\n").length, 1258);
     assertEquals(ours, await underLuajit(SPECS_SCRIPT));
   },
+});
+
+const QUOTED_SCRIPT = `
+local t = setmetatable({}, { __tostring = function() return "T\\n" end })
+print(string.format("[%q] %q %q %q", t, 12.5, "x\\0001\\r", 1 / 3))
+print(string.format("%q %q %q %q %q %q", 2 ^ 31, -2 ^ 63, 1e15, 0 / 0, -1 / 0, -0.0))
+print(string.format("%q %q %q", true, nil, 42), (string.format("%q", {}):gsub("0x%x+", "ADDR")))
+`;
+
+/** What Debian's LuaJIT prints for QUOTED_SCRIPT. */
+const QUOTED_OUTPUT = '["T\\\n"] "12.5" "x\\0001\\13" "0.33333333333333"\n' +
+  '"2147483648" "-9.2233720368548e+18" "1e+15" "nan" "-inf" "-0"\n' +
+  '"true" "nil" "42"\t"table: ADDR"\n';
+
+Deno.test("string.format('%q') quotes the tostring of numbers, booleans, nil and tables as LuaJIT does", async () => {
+  assertEquals(await underWrkDeno(QUOTED_SCRIPT), QUOTED_OUTPUT);
+});
+
+Deno.test("LuaJIT prints what the %q test expects", { ignore: LUAJIT === null }, async () => {
+  await assertLuajitPrints(QUOTED_SCRIPT, QUOTED_OUTPUT);
 });
