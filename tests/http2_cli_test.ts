@@ -246,6 +246,26 @@ Deno.test("--http2 against a server without HTTP/2 is one line and exit 1, over 
   }
 });
 
+Deno.test("a thread.addr at an HTTP/1.1 server under --http2: read errors that say it answered HTTP/1", async () => {
+  const plain = startServer(() => ok());
+  const dir = await Deno.makeTempDir();
+  try {
+    const script = `${dir}/addr.lua`;
+    await Deno.writeTextFile(
+      script,
+      `function setup(thread) thread.addr = wrk.lookup("127.0.0.1", "${plain.port}")[1] end\n`,
+    );
+    await runAgainst({}, ["-t1", "-c1", "-d300ms", "-s", script], (outcome, document) => {
+      assertEquals(outcome.code, 0, outcome.stderr);
+      const reasons = document.error_reasons.map((r: Json) => `${r.category} ${r.reason}`);
+      assertEquals(reasons, ["read protocol error: the server answered HTTP/1, not HTTP/2"]);
+    });
+  } finally {
+    await plain.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("--streams needs --http2", async () => {
   const outcome = await runCli(["--streams", "4", "http://127.0.0.1:1/"]);
   assertEquals(outcome.code, 1);

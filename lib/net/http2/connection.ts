@@ -681,9 +681,7 @@ export class Http2Connection implements ConnectionCycle {
       pos = take;
       if (this.#partialLength < FRAME_HEADER_BYTES) return true;
       const total = FRAME_HEADER_BYTES + frameLength(this.#partial, 0);
-      if (total > FRAME_HEADER_BYTES + DEFAULT_MAX_FRAME_BYTES) {
-        return this.#fail("protocol error: frame too large");
-      }
+      if (total > FRAME_HEADER_BYTES + DEFAULT_MAX_FRAME_BYTES) return this.#frameTooLarge(this.#partial, 0);
       if (this.#partialLength < total) {
         // Header just completed: take the rest of its payload from this read.
         const more = Math.min(total - this.#partialLength, n - pos);
@@ -701,7 +699,7 @@ export class Http2Connection implements ConnectionCycle {
         return true;
       }
       const length = frameLength(buffer, pos);
-      if (length > DEFAULT_MAX_FRAME_BYTES) return this.#fail("protocol error: frame too large");
+      if (length > DEFAULT_MAX_FRAME_BYTES) return this.#frameTooLarge(buffer, pos);
       if (n - pos < FRAME_HEADER_BYTES + length) {
         this.#appendPartial(buffer, pos, n);
         return true;
@@ -711,6 +709,18 @@ export class Http2Connection implements ConnectionCycle {
       pos += FRAME_HEADER_BYTES + length;
     }
     return true;
+  }
+
+  /**
+   * A frame longer than we allow. Before the server's SETTINGS, a frame header that reads `HTTP/` is an HTTP/1
+   * answer to the preface (a `thread.addr` that points at another server than the one checked before the run).
+   */
+  #frameTooLarge(bytes: Uint8Array, pos: number): boolean {
+    const http1 = !this.#peerSettingsSeen && bytes[pos] === 0x48 && bytes[pos + 1] === 0x54 &&
+      bytes[pos + 2] === 0x54 && bytes[pos + 3] === 0x50 && bytes[pos + 4] === 0x2f;
+    return this.#fail(
+      http1 ? "protocol error: the server answered HTTP/1, not HTTP/2" : "protocol error: frame too large",
+    );
   }
 
   #appendPartial(bytes: Uint8Array, start: number, end: number): void {
