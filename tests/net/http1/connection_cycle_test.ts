@@ -81,7 +81,7 @@ function threadLoop(transport: Transport, requestSource: RequestSource, sink: Re
   });
 }
 
-Deno.test("a close in the middle of a pipelined batch counts the responses read and one read error", async () => {
+Deno.test("a close in the middle of a pipelined batch counts the responses read, and the rest lost is no error", async () => {
   using time = new FakeTime();
   const sockets: HandSocket[] = [];
   const loop = threadLoop(handTransport(sockets), source(3));
@@ -94,7 +94,29 @@ Deno.test("a close in the middle of a pipelined batch counts the responses read 
   const report = loop.stop();
   loop.close();
   assertEquals(report.requests, 2);
-  assertEquals(report.errors.read, 1);
+  assertEquals(report.errors.read, 0);
+  // The next batch goes on a new connection.
+  assertEquals(sockets.length, 2);
+});
+
+Deno.test("Connection: close in the middle of a pipelined batch: the rest is lost, no error, a new connection (as wrk)", async () => {
+  using time = new FakeTime();
+  const sockets: HandSocket[] = [];
+  const loop = threadLoop(handTransport(sockets), source(3));
+  loop.start();
+  await turn(time);
+  sockets[0].push(
+    "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx" +
+      "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nConnection: close\r\n\r\ny",
+  );
+  await turn(time);
+  assertEquals(sockets.length, 2);
+  sockets[1].push("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nz".repeat(3));
+  await turn(time);
+  const report = loop.stop();
+  loop.close();
+  assertEquals(report.requests, 5);
+  assertEquals(report.errors, { connect: 0, read: 0, write: 0, status: 0, timeout: 0 });
 });
 
 Deno.test("response() stopping the thread on a Connection: close response counts that response only", async () => {
