@@ -347,8 +347,10 @@ class LuaThreadScript implements ThreadScript, RequestSource {
     const L = this.#L;
     pushRegistryValue(L, this.#delayRef);
     if (pcall(L, 0, 1) !== lua.LUA_OK) throw this.#hookError("delay");
-    const ms = lua.lua_tonumberx(L, -1);
-    if (ms === false) throw this.#badResult("delay", "a number");
+    // wrk's script_delay takes `lua_tonumber`: nil (a `delay` that returns nothing, on some calls or all) is
+    // no delay. Anything else that is not a number is surely a mistake: said, not taken as 0.
+    const ms = lua.lua_type(L, -1) === lua.LUA_TNIL ? 0 : lua.lua_tonumberx(L, -1);
+    if (ms === false) throw this.#badResult("delay", "a number or nothing");
     lua.lua_pop(L, 1);
     if (stackLength(L) !== this.#denseLength) this.#denseLength = densifyStack(L);
     return ms;

@@ -112,16 +112,17 @@ Deno.test("response() errors name response()", async () => {
   script.close();
 });
 
-Deno.test("delay() errors and non-numbers name delay()", async () => {
+Deno.test("delay() errors and non-numbers name delay(); returning nothing is no delay, as in wrk", async () => {
   const { script } = await threadScript(
-    "n = 0\nfunction delay()\n  n = n + 1\n  if n == 1 then return '15' end\n  if n == 2 then return 'soon' end\n  error('no delay')\nend",
+    "n = 0\nfunction delay()\n  n = n + 1\n  if n == 1 then return '15' end\n  if n == 2 then return 'soon' end\n  if n == 3 then return end\n  error('no delay')\nend",
   );
   await script.init();
   const delayMs = script.requestSource.delayMs;
   assert(delayMs !== null);
   assertEquals(delayMs(), 15);
-  throwsWith(delayMs, "script.lua: delay() must return a number, got string", "delay");
-  throwsWith(delayMs, "script.lua:6: in delay(): no delay", "delay");
+  throwsWith(delayMs, "script.lua: delay() must return a number or nothing, got string", "delay");
+  assertEquals(delayMs(), 0);
+  throwsWith(delayMs, "script.lua:7: in delay(): no delay", "delay");
   script.close();
 });
 
