@@ -267,7 +267,13 @@ function FILE.write(f, ...)
   return f
 end
 
-function FILE.close(f)
+-- Without an argument (`f.close()`, a slip for `f:close()` that scripts make), LuaJIT closes the default output,
+-- as io.close() does: nil and "cannot close standard file", no error.
+function FILE.close(...)
+  if select("#", ...) == 0 then
+    return io.close()
+  end
+  local f = ...
   checkfile(f, "close")
   if f.kind ~= "file" then
     return nil, "cannot close standard file"
@@ -388,13 +394,17 @@ function io.output(file)
   return output
 end
 
-function io.close(f)
-  f = f or output
-  local result, message, code = checkfile(f, "close"):close()
+-- What f:close() returns, as many values as it returns (a success is one value, as in LuaJIT).
+local function closed(f, ...)
   if f == output then
     setoutput(io.stdout)
   end
-  return result, message, code
+  return ...
+end
+
+function io.close(f)
+  f = f or output
+  return closed(f, checkfile(f, "close"):close())
 end
 
 function io.flush()

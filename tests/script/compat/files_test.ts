@@ -102,6 +102,33 @@ Deno.test("a script allowed to write (--write <dir>) writes, appends, reads back
   }
 });
 
+Deno.test("f.close() without its file closes the default output as LuaJIT does: nil and a message, no error", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-files-" });
+  try {
+    // A script's slip (`file.close()` for `file:close()`) that LuaJIT forgives; the file stays open and usable.
+    const { printed } = await lua(
+      `
+      local f = assert(io.open(dir .. "/report.csv", "w"))
+      f.write(f, "a,b\\n")
+      print(pcall(f.close))
+      print(select("#", io.close(f)), io.type(f))
+      print(pcall(io.close))
+      print((pcall(f.close, nil)))`,
+      { globals: { dir }, writePaths: [dir] },
+    );
+    assertEquals(
+      printed,
+      "true\tnil\tcannot close standard file\n" +
+        "1\tclosed file\n" +
+        "true\tnil\tcannot close standard file\n" +
+        "false\n",
+    );
+    assertEquals(await Deno.readTextFile(`${dir}/report.csv`), "a,b\n");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("writes are buffered, written out on flush(), with setvbuf('no') at once, and when the state closes", async () => {
   const dir = await Deno.makeTempDir({ prefix: "wrk-deno-files-" });
   try {
