@@ -1,6 +1,6 @@
 /**
  * The stats userdata `done(summary, latency, requests)` receives (docs/wrk-compat.md#done-and-stats-objects): `.min .max .mean .stdev`,
- * `:percentile(p)`, `#stats` and `stats(i)`. Every number is pushed as a float: fengari's integers are 32-bit
+ * `:percentile(p)`, `#stats` and `stats(i)`; another key reads as itself, as in wrk. Every number is pushed as a float: fengari's integers are 32-bit
  * and latencies, counts and byte totals can exceed them. A `-R` run's latency reads wrk2's figures
  * ({@linkcode rateModeLatencyView}), as its report does.
  *
@@ -71,7 +71,16 @@ export function installStatsType(L: LuaState): void {
         lua.lua_pushvalue(L1, lua.lua_upvalueindex(1));
         break;
       default:
-        lua.lua_pushnil(L1);
+        // wrk's script_stats_index pushes nothing for another key and returns the key itself, made a string by
+        // `lua_tostring` (`requests.total` is "total", `latency[1]` is "1"); scripts print such values.
+        if (lua.lua_type(L1, 2) === lua.LUA_TNUMBER) {
+          lua.lua_pushvalue(L1, 2);
+          lua.lua_tolstring(L1, -1);
+        } else if (lua.lua_type(L1, 2) === lua.LUA_TSTRING) {
+          lua.lua_pushvalue(L1, 2);
+        } else {
+          lua.lua_pushnil(L1);
+        }
     }
     return 1;
   }, 1);

@@ -81,7 +81,7 @@ Deno.test("MainScript.done() passes the summary as floats and stats userdata", a
       print(latency:percentile(50), latency:percentile(99), #latency, math.type(#latency))
       for i = 1, #latency do io.write(table.concat({ latency(i) }, "x"), " ") end
       print()
-      print(latency(99), requests.min, #requests, latency.unknown)
+      print(latency(99), requests.min, #requests, latency.unknown, requests[2], type(latency[1.5]))
       print(summary.requests * 1000, string.format("%d", summary.bytes), "requests: " .. summary.requests)
     end`);
   await script.done(runResultOf(latency, rate));
@@ -92,7 +92,8 @@ Deno.test("MainScript.done() passes the summary as floats and stats userdata", a
       `100\t1500\t460\t${latency.stdev.toFixed(2)}\n` +
       `200\t1500\t4\tfloat\n` +
       "100x1 200x2 300x1 1500x1 \n" +
-      "nil\t1000\t1\tnil\n" +
+      // Another key reads as itself, a string, as wrk's script_stats_index returns it.
+      "nil\t1000\t1\tunknown\t2\tstring\n" +
       "3000000000000\t6000000000\trequests: 3000000000\n",
   );
   script.close();
