@@ -1,7 +1,8 @@
 /**
- * The stats userdata `done(summary, latency, requests)` receives (docs/wrk-compat.md#done-and-stats-objects): `.min .max .mean .stdev`,
- * `:percentile(p)`, `#stats` and `stats(i)`; another key reads as itself, as in wrk. Every number is pushed as a float: fengari's integers are 32-bit
- * and latencies, counts and byte totals can exceed them. A `-R` run's latency reads wrk2's figures
+ * The stats userdata `done(summary, latency, requests)` receives (docs/wrk-compat.md#done-and-stats-objects):
+ * `.min .max .mean .stdev`, `:percentile(p)`, `#stats` and `stats(i)`; another key reads as itself, as in wrk.
+ * Every number is pushed as a float: fengari's integers are 32-bit and latencies, counts and byte totals can
+ * exceed them. A `-R` run's latency reads wrk2's figures
  * ({@linkcode rateModeLatencyView}), as its report does.
  *
  * @module
