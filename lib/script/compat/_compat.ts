@@ -104,6 +104,9 @@ export function installCompat(L: LuaState, options: CompatOptions): LuaFiles {
   setField(L, "randomseed", makeRandomSeed(generator));
   setField(L, "log10", (L1) => pushFloat(L1, Math.log10(lauxlib.luaL_checknumber(L1, 1))));
   setField(L, "frexp", frexp);
+  setField(L, "max", (L1) => extreme(L1, (m, n) => m > n));
+  setField(L, "min", (L1) => extreme(L1, (m, n) => m < n));
+  setField(L, "tointeger", toInteger);
   setField(L, "ldexp", (L1) => {
     pushFloat(L1, lauxlib.luaL_checknumber(L1, 1) * 2 ** lauxlib.luaL_checknumber(L1, 2));
     return 1;
@@ -378,6 +381,40 @@ function osGetenv(L: LuaState): number {
   }
   if (value === undefined) lua.lua_pushnil(L);
   else lua.lua_pushstring(L, value);
+  return 1;
+}
+
+/**
+ * `math.max` and `math.min` as LuaJIT's (`maxsd`/`minsd`): each argument in turn replaces the result unless the
+ * result `keeps` against it, so a NaN wins or loses by its place (`math.max(0/0, 1)` is 1, `math.max(1, 0/0)`
+ * NaN) and numeral strings count as their numbers. The chosen argument itself when it is a number (an integer
+ * stays one).
+ */
+function extreme(L: LuaState, keeps: (m: number, n: number) => boolean): number {
+  let best = 1;
+  let m = lauxlib.luaL_checknumber(L, 1);
+  const top = lua.lua_gettop(L);
+  for (let i = 2; i <= top; i++) {
+    const n = lauxlib.luaL_checknumber(L, i);
+    if (!keeps(m, n)) {
+      m = n;
+      best = i;
+    }
+  }
+  if (lua.lua_type(L, best) === lua.LUA_TNUMBER) lua.lua_pushvalue(L, best);
+  else lua.lua_pushnumber(L, m);
+  return 1;
+}
+
+/**
+ * `math.tointeger(x)` as Lua 5.3's (LuaJIT has none): the integer `x` stands for, or nil for 3.5. Library
+ * arguments take floats by truncation (`fengari/_integer_argument_patch.ts`), so it cannot ask the C API.
+ */
+function toInteger(L: LuaState): number {
+  lauxlib.luaL_checkany(L, 1);
+  const n = lua.lua_tonumberx(L, 1);
+  if (n !== false && Number.isInteger(n) && (n | 0) === n) lua.lua_pushinteger(L, n);
+  else lua.lua_pushnil(L);
   return 1;
 }
 

@@ -69,7 +69,8 @@ if (ldo.luaD_protectedparser.keptFields !== true) {
     if (status === 0) addKeptFields((L.stack[L.top - 1].value as { p: Proto }).p); // LUA_OK
     return status;
   };
-  parse.keptFields = true;
+  // Other wrappers' marks stay readable through this one (`_integer_argument_patch.ts` wraps it too).
+  Object.assign(parse, original, { keptFields: true });
   ldo.luaD_protectedparser = parse;
 }
 

@@ -1,6 +1,6 @@
 /**
- * The one entry to fengari for the project (with `_number_spelling_patch.ts` and `_integer_overflow_patch.ts`,
- * which it loads): typed re-exports plus the small helpers every other file in `lib/script/` shares (string
+ * The one entry to fengari for the project (with `_number_spelling_patch.ts`, `_integer_overflow_patch.ts` and
+ * `_integer_argument_patch.ts`, which it loads): typed re-exports plus the small helpers every other file in `lib/script/` shares (string
  * conversion, raising errors, registry refs).
  *
  * @module
@@ -12,6 +12,7 @@ import { fastPathsInEffect } from "./_fast_paths.ts";
 import fengari from "../../../third_party/fengari/src/fengari.js";
 import "./_number_spelling_patch.ts";
 import { INTEGER_OVERFLOW_PATCHED } from "./_integer_overflow_patch.ts";
+import { INTEGER_ARGUMENT_PATCHED } from "./_integer_argument_patch.ts";
 import { dropFinishedCalls, protectedCall, stackPatchInEffect } from "./_stack_patch.ts";
 import { vmInEffect } from "./_vm.ts";
 import type { LauxApi, LuaApi, LualibApi, LuaState } from "./_fengari.d.ts";
@@ -26,7 +27,10 @@ export type {
 } from "./_fengari.d.ts";
 
 // A used binding, not a bare import: the bundler drops side-effect-only imports it deems pure.
-if (!fastPathsInEffect() || !stackPatchInEffect() || !vmInEffect() || !INTEGER_OVERFLOW_PATCHED) {
+if (
+  !fastPathsInEffect() || !stackPatchInEffect() || !vmInEffect() || !INTEGER_OVERFLOW_PATCHED ||
+  !INTEGER_ARGUMENT_PATCHED
+) {
   throw new Error("fengari's fast paths are not installed");
 }
 

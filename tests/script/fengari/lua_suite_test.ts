@@ -73,6 +73,10 @@ const WRAPAROUND_CASES: ReadonlySet<string> = new Set([
   "[test-suite] math: testing overflow errors when converting from float to integer (runtime)",
   "[test-suite] math: Literal integer Overflows (new behavior in 5.3.3)",
   "[test-suite] math: testing hexadecimal numerals",
+  // Library arguments take floats by truncation (lib/script/fengari/_integer_argument_patch.ts), which this
+  // case's bare state shows through fengari's own `math.tointeger`; our states replace it with Lua 5.3's,
+  // checked with this case's assertions in tests/script/fengari/integer_argument_test.ts.
+  "[test-suite] math: testing floor & ceil",
 ]);
 
 const suiteInstalled = (() => {
