@@ -90,7 +90,7 @@ export function makeStringFormat(original: LuaJsFunction): LuaJsFunction {
       const plain = precision === null && !flags.includes("#");
       if (lua.lua_isinteger(L, arg) && (plain || conversion === "c")) continue;
       const n = lua.lua_tonumberx(L, arg);
-      if (n === false || !Number.isFinite(n)) continue; // let fengari raise its own error
+      if (n === false) continue; // let fengari raise its own error
       const whole = Math.trunc(n);
       if (conversion === "c" || (plain && whole >= INT_MIN && whole <= INT_MAX)) {
         lua.lua_pushinteger(L, whole | 0);
@@ -98,7 +98,15 @@ export function makeStringFormat(original: LuaJsFunction): LuaJsFunction {
         continue;
       }
       // Beyond 32 bits, or with a precision: print the digits here.
-      printHere(renderInteger(BigInt(whole), conversion, flags, width, precision));
+      printHere(
+        renderInteger(
+          integerOf(n, conversion === "d" || conversion === "i"),
+          conversion,
+          flags,
+          width,
+          precision,
+        ),
+      );
     }
     if (rewritten !== null) {
       for (let k = copiedUpTo; k < format.length; k++) rewritten.push(format[k]);
@@ -107,6 +115,21 @@ export function makeStringFormat(original: LuaJsFunction): LuaJsFunction {
     }
     return original(L);
   };
+}
+
+/** The largest integer a double holds exactly with every smaller one: `String()` spells it in digits. */
+const MAX_EXACT = Number.MAX_SAFE_INTEGER;
+const TWO_63 = 2 ** 63;
+const INT64_MIN = -(2n ** 63n);
+
+/**
+ * The 64-bit integer LuaJIT formats a number as (`lj_strfmt_putfnum_int`, `_uint`): truncated toward zero; for
+ * a signed conversion anything outside 64 bits, an infinity or NaN is -2^63 (x86-64's `cvttsd2si`); for an
+ * unsigned one, 2^63 and above wrap by 2^64 first (`string.format("%x", 2^64)` is 0).
+ */
+function integerOf(n: number, signed: boolean): bigint {
+  const wrapped = !signed && n >= TWO_63 ? n - 2 ** 64 : n;
+  return wrapped >= -TWO_63 && wrapped < TWO_63 ? BigInt(Math.trunc(wrapped)) : INT64_MIN;
 }
 
 /** C's `printf` rendering of an integer conversion (`d i x X o`) with its flags, width and precision. */
@@ -265,15 +288,14 @@ function formatDirectly(L: LuaState, format: Uint8Array, top: number): boolean {
       case 120: // x
       case 88: // X
       case 111: { // o
-        if (!Number.isFinite(n)) return false;
         const whole = Math.trunc(n);
-        if (flags === "" && width === 0 && precision === null && (conversion === 100 || conversion === 105)) {
+        const signed = conversion === 100 || conversion === 105;
+        if (flags === "" && width === 0 && precision === null && signed && Math.abs(whole) <= MAX_EXACT) {
           appendAscii(String(whole === 0 ? 0 : whole));
         } else {
-          if (flags.includes("#") && conversion !== 120 && conversion !== 88 && conversion !== 111) {
-            return false;
-          }
-          appendAscii(renderInteger(BigInt(whole), String.fromCharCode(conversion), flags, width, precision));
+          if (flags.includes("#") && !signed) return false;
+          const value = integerOf(n, signed);
+          appendAscii(renderInteger(value, String.fromCharCode(conversion), flags, width, precision));
         }
         continue;
       }

@@ -1027,7 +1027,9 @@ export function execute(L: State): void {
           const op2 = c & BITRK ? k[c & ~BITRK] : stack[base + c]!;
           let n1, n2;
           if (op1.type === LUA_TNUMINT && op2.type === LUA_TNUMINT) {
-            stack[ra]!.setivalue(lvm.luaV_mod(L, op1.value as number, op2.value as number));
+            // `n % 0` is NaN, as LuaJIT's doubles give, where Lua 5.3 raises "attempt to perform 'n%%0'".
+            if (op2.value === 0) stack[ra]!.setfltvalue(NaN);
+            else stack[ra]!.setivalue(lvm.luaV_mod(L, op1.value as number, op2.value as number));
           } else if ((n1 = lvm.tonumber(op1)) !== false && (n2 = lvm.tonumber(op2)) !== false) {
             stack[ra]!.setfltvalue(llimits.luai_nummod(L, n1, n2));
           } else {

@@ -54,3 +54,23 @@ Deno.test("string.format('%q') quotes the tostring of numbers, booleans, nil and
 Deno.test("LuaJIT prints what the %q test expects", { ignore: LUAJIT === null }, async () => {
   await assertLuajitPrints(QUOTED_SCRIPT, QUOTED_OUTPUT);
 });
+
+const INT64_SCRIPT = `
+print(string.format("%d %d %d %x %X %o %5d|%i|", 0/0, 1/0, -1/0, 0/0, 1/0, 0/0, 1e300, 2^63))
+print(string.format("%d %x", 2^64, 2^64), string.format("%d %d %x %.3d %x", 1e21, 2^62, -1, 2.5, 2^63))
+print(string.format("%d", 1e15), string.format("%d", 123456789012.7))
+`;
+
+/** What Debian's LuaJIT prints for INT64_SCRIPT. */
+const INT64_OUTPUT = "-9223372036854775808 -9223372036854775808 -9223372036854775808 8000000000000000 " +
+  "8000000000000000 1000000000000000000000 -9223372036854775808|-9223372036854775808|\n" +
+  "-9223372036854775808 0\t-9223372036854775808 4611686018427387904 ffffffffffffffff 002 8000000000000000\n" +
+  "1000000000000000\t123456789012\n";
+
+Deno.test("string.format('%d') of NaN, infinities and numbers past 64 bits gives LuaJIT's 64-bit integers", async () => {
+  assertEquals(await underWrkDeno(INT64_SCRIPT), INT64_OUTPUT);
+});
+
+Deno.test("LuaJIT prints what the 64-bit %d test expects", { ignore: LUAJIT === null }, async () => {
+  await assertLuajitPrints(INT64_SCRIPT, INT64_OUTPUT);
+});

@@ -1,8 +1,8 @@
 /**
  * Library arguments that must be integers take floats as wrk's LuaJIT takes them
  * (lib/script/fengari/_integer_argument_patch.ts): truncated toward zero, -2^31 beyond 32 bits or for NaN;
- * constant folding and `math.tointeger` keep Lua 5.3's answers; `math.max`/`math.min` place NaN as LuaJIT
- * does. The expected output is LuaJIT's, checked again when `luajit` is installed.
+ * constant folding and `math.tointeger` keep Lua 5.3's answers; `math.max`/`math.min` place NaN and `n % 0` is
+ * NaN as in LuaJIT. The expected output is LuaJIT's, checked again when `luajit` is installed.
  */
 import { assertEquals } from "@std/assert";
 import { assertLuajitPrints, LUAJIT, underWrkDeno } from "../_luajit.ts";
@@ -18,6 +18,8 @@ local n = 0 / 0
 print(math.max(1, n), math.max(n, 1), math.min(1, n), math.min(n, 1), math.max(1, 5, 2), math.min(3))
 print(math.max(-0.0, 0), math.max(0, -0.0), math.min(-0.0, 0), math.min(0, -0.0), math.max("5", 3))
 print(pcall(math.max), (pcall(math.min, "x")))
+local zero, empty = 0, {}
+print(5 % zero, -5 % #empty, 0 % zero, 5.5 % zero, 7 % 3, -7 % 3)
 `;
 
 const EXPECTED = "ab\tef\tabab\ta\n" +
@@ -26,7 +28,8 @@ const EXPECTED = "ab\tef\tabab\ta\n" +
   "x\t\t2|   ab|b\n" +
   "nan\t1\tnan\t1\t5\t3\n" +
   "0\t-0\t0\t-0\t5\n" +
-  "false\tfalse\n";
+  "false\tfalse\n" +
+  "nan\tnan\tnan\tnan\t1\t2\n";
 
 Deno.test("integer arguments take floats as LuaJIT does: truncated, -2^31 beyond 32 bits; max/min place NaN as it does", async () => {
   assertEquals(await underWrkDeno(SCRIPT), EXPECTED);
