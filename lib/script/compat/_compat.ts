@@ -8,6 +8,7 @@
 import { absolutePath } from "./_paths.ts";
 import type nodeProcess from "node:process";
 import {
+  jsText,
   lauxlib,
   lua,
   luaBytes,
@@ -442,12 +443,31 @@ function frexp(L: LuaState): number {
   return 2;
 }
 
+/** fengari's `package.path` (luaconf.js `LUA_PATH_DEFAULT`), as `LUA_PATH`'s `;;` expands too. */
+const FENGARI_DEFAULT_PATH = "/usr/local/share/lua/5.3/?.lua;/usr/local/share/lua/5.3/?/init.lua;" +
+  "/usr/share/lua/5.3/?.lua;/usr/share/lua/5.3/?/init.lua;./?.lua;./?/init.lua";
+
+/**
+ * Ours: LuaJIT 2.1's default (where Debian's wrk finds modules installed for LuaJIT and Lua 5.1), then Lua
+ * 5.3's directories.
+ */
+const DEFAULT_PATH = "./?.lua;/usr/share/luajit-2.1.0-beta3/?.lua;/usr/share/luajit-2.1/?.lua;" +
+  "/usr/local/share/lua/5.1/?.lua;/usr/local/share/lua/5.1/?/init.lua;/usr/share/lua/5.1/?.lua;" +
+  "/usr/share/lua/5.1/?/init.lua;/usr/local/share/lua/5.3/?.lua;/usr/local/share/lua/5.3/?/init.lua;" +
+  "/usr/share/lua/5.3/?.lua;/usr/share/lua/5.3/?/init.lua;./?/init.lua";
+
 /**
  * `require` loads only Lua files: fengari's extra searchers would load JavaScript (`package.jspath`), which a
  * load-test script has no business doing.
  */
 function sandboxRequire(L: LuaState): void {
   lua.lua_getglobal(L, "package");
+  // LuaJIT's directories first, in its order, then Lua 5.3's; `LUA_PATH` (with `;;` for the default) as both.
+  lua.lua_getfield(L, -1, "path");
+  const path = lua.lua_type(L, -1) === lua.LUA_TSTRING ? jsText(lua.lua_tolstring(L, -1)!) : "";
+  lua.lua_pop(L, 1);
+  lua.lua_pushstring(L, path.replace(FENGARI_DEFAULT_PATH, DEFAULT_PATH));
+  lua.lua_setfield(L, -2, "path");
   lua.lua_getfield(L, -1, "searchers");
   // Keep [1] preload and [2] the Lua searcher.
   for (let i = lua.lua_rawlen(L, -1); i > 2; i--) {

@@ -312,6 +312,17 @@ Deno.test("require() loads Lua modules and never JavaScript", async () => {
   assertEquals((globalThis as Record<string, unknown>).__wrkJsModuleLoaded, undefined);
 });
 
+Deno.test("package.path starts as LuaJIT's (its 5.1 directories), then Lua 5.3's", async () => {
+  const out = await lua(`print(package.path)`);
+  assertEquals(
+    out,
+    "./?.lua;/usr/share/luajit-2.1.0-beta3/?.lua;/usr/share/luajit-2.1/?.lua;/usr/local/share/lua/5.1/?.lua;" +
+      "/usr/local/share/lua/5.1/?/init.lua;/usr/share/lua/5.1/?.lua;/usr/share/lua/5.1/?/init.lua;" +
+      "/usr/local/share/lua/5.3/?.lua;/usr/local/share/lua/5.3/?/init.lua;/usr/share/lua/5.3/?.lua;" +
+      "/usr/share/lua/5.3/?/init.lua;./?/init.lua\n",
+  );
+});
+
 Deno.test("require() of a C module wrk scripts use fails with one line naming it and a pure-Lua replacement", async () => {
   const out = await lua(`
     print(select(2, pcall(require, "cjson")))
