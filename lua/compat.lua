@@ -326,6 +326,14 @@ function io.open(filename, mode)
   return newfile(id, "file")
 end
 
+-- What one step of io.lines read, every format's value; the file closed once the first is nil (its end).
+local function closeatend(f, v, ...)
+  if v == nil then
+    f:close()
+  end
+  return v, ...
+end
+
 function io.lines(filename, ...)
   if filename == nil then
     return input:lines(...)
@@ -339,11 +347,7 @@ function io.lines(filename, ...)
     if f.closed then
       return nil
     end
-    local v = readall(f, tunpack(formats, 1, formats.n))
-    if v == nil then
-      f:close()
-    end
-    return v
+    return closeatend(f, readall(f, tunpack(formats, 1, formats.n)))
   end
 end
 

@@ -189,6 +189,8 @@ export class LuaFiles {
   /** Null when the state may write `path`, else why not; `verb` names what the script tried. */
   #refusal(path: string, verb: string): string | null {
     const absolute = absolutePath(path);
+    // Writing nothing anywhere: a script's default for an optional report file (`args[1] or "/dev/null"`).
+    if (absolute === "/dev/null" && verb === "open for writing") return null;
     if (this.#access.paths.length > 0) {
       if (this.#access.paths.some((root) => within(root, absolute))) return null;
     } else {

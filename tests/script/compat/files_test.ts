@@ -129,6 +129,33 @@ Deno.test("f.close() without its file closes the default output as LuaJIT does: 
   }
 });
 
+Deno.test("io.lines() with several formats gives each step's every value, as LuaJIT's", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-files-" });
+  try {
+    await Deno.writeTextFile(`${dir}/pairs.txt`, "ab\ncd\nef\n");
+    const { printed } = await lua(
+      `for a, b in io.lines(dir .. "/pairs.txt", 2, 1) do io.write(a, "|", tostring(b), " ") end print()`,
+      { globals: { dir } },
+    );
+    assertEquals(printed, "ab|\n cd|\n ef|\n \n");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("/dev/null opens for writing without --write: a script's default for an optional report file", async () => {
+  const { printed } = await lua(`
+    local f = io.open("/dev/null", "w")
+    print(io.type(f), f:write("report") == f, f:close())
+    print(select(2, pcall(io.open, "/tmp/wrk-deno-not-allowed.txt", "w")))`);
+  assertEquals(
+    printed,
+    "file\ttrue\ttrue\n" +
+      "cannot open for writing '/tmp/wrk-deno-not-allowed.txt': scripts may only write where allowed " +
+      "(run with --write <dir>)\n",
+  );
+});
+
 Deno.test("writes are buffered, written out on flush(), with setvbuf('no') at once, and when the state closes", async () => {
   const dir = await Deno.makeTempDir({ prefix: "wrk-deno-files-" });
   try {
