@@ -294,17 +294,28 @@ export class Run {
       // The threads run the script's top level before the main state does: in a worker, a top level that never
       // returns can be bounded and terminated, while the main state runs on this thread and could not be
       // interrupted (so it only runs a script that has finished loading elsewhere).
-      const mainStateNeeded = await allWithin(
-        threads.map((thread, i) =>
-          thread.load(
-            workerSetup(config, i, script, { caCerts, pinnedCerts }, options.onProgress !== undefined),
-          )
-        ),
-        boundMs,
-        (i) =>
-          `thread ${i + 1} did not finish loading the script within ${seconds(boundMs)} ` +
-          `(does its top level loop forever?)`,
-      );
+      const loadFrom = (from: number, to: number) =>
+        allWithin(
+          threads.slice(from, to).map((thread, i) =>
+            thread.load(
+              workerSetup(
+                config,
+                from + i,
+                script,
+                { caCerts, pinnedCerts },
+                options.onProgress !== undefined,
+              ),
+            )
+          ),
+          boundMs,
+          (i) =>
+            `thread ${from + i + 1} did not finish loading the script within ${seconds(boundMs)} ` +
+            `(does its top level loop forever?)`,
+        );
+      // A script's top level runs in the first thread alone, then in the others at once: one that prints a
+      // message and exits (a setting missing) says it once, as wrk's main state does, not once per thread.
+      const first = script === null ? [] : await loadFrom(0, 1);
+      const mainStateNeeded = [...first, ...(await loadFrom(first.length, threads.length))];
       // Without setup(), done() and delay(), and with a top level that shows nothing, the main state would never
       // be seen: it is not made (lib/script/_main_state_needed.ts).
       if (script !== null && mainStateNeeded.some((needed) => needed)) {

@@ -127,6 +127,27 @@ Deno.test("os.exit(n) in a hook ends the run with exit code n and says where", a
   });
 });
 
+Deno.test("a top level that prints a message and exits says it once, not once per thread (as wrk's main state)", async () => {
+  await withServerAndTempDir(startServer(), "wrk-deno-lua-", async (server, dir) => {
+    await Deno.writeTextFile(
+      `${dir}/check.lua`,
+      `if not os.getenv("WRK_DENO_NO_SUCH_SETTING") then print("set WRK_DENO_NO_SUCH_SETTING") os.exit(2) end\n`,
+    );
+    const { code, stdout, stderr } = await runCli([
+      "-t3",
+      "-c3",
+      "-d1s",
+      "-s",
+      `${dir}/check.lua`,
+      server.url,
+    ]);
+    assertEquals(code, 2);
+    assertEquals(stdout, "set WRK_DENO_NO_SUCH_SETTING\n");
+    assertEquals(stderr, `${dir}/check.lua: os.exit(2) called\n`);
+    assertEquals(server.requests.length, 0);
+  });
+});
+
 Deno.test("the Running lines come after every thread's init() output and before any response() output", async () => {
   // Thread 2's init() takes 300 ms: thread 1, ready long before, must not send (and print) before the header.
   const script = `
