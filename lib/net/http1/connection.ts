@@ -355,7 +355,7 @@ export class Connection implements ConnectionCycle {
     while (pos < n) {
       const start = pos;
       pos = parser.execute(buffer, pos, n);
-      if (pos === PARSE_ERROR) return this.#fail("malformed response");
+      if (pos === PARSE_ERROR) return this.#fail(parser.limitReached ?? "malformed response");
       counters.bytesRead += pos - start;
       if (!parser.done) break;
       const nowMs = this.#pending === 1 || this.#samplePerResponse ? clockMs() : 0;

@@ -7,7 +7,8 @@ import { isRepeatedHead, keepRepeatedHead, repeatedHead } from "./_repeated_head
 
 /** wrk's http_parser limit on a response head (HTTP_MAX_HEADER_SIZE). */
 const MAX_HEAD_BYTES = 80 * 1024;
-const MAX_HEADERS = 256;
+/** Header offsets a parser keeps room for at first (for a `response()` hook); more grow them. */
+const FIRST_HEADER_ROOM = 64;
 
 const LF = 10;
 const CR = 13;
@@ -74,16 +75,18 @@ export class ResponseParser implements ResponseView {
   /** `#headCopy` as 32-bit words, for `#parseHead`'s scans. */
   #headCopyWords: Int32Array = NO_WORDS;
   // Header offsets exist only for a response() hook; without one they are never read.
-  readonly nameStart: Int32Array;
-  readonly nameEnd: Int32Array;
-  readonly valueStart: Int32Array;
-  readonly valueEnd: Int32Array;
+  nameStart: Int32Array;
+  nameEnd: Int32Array;
+  valueStart: Int32Array;
+  valueEnd: Int32Array;
   body: Uint8Array = EMPTY;
   bodyLength = 0;
   /** False when the server will close (or wants us to close) the connection after this response. */
   keepAlive = true;
   /** The head's version when it is the one kept in `_repeated_head.ts` (equal heads, equal versions), else 0. */
   headVersion = 0;
+  /** After `PARSE_ERROR`: why, when it is a limit rather than malformed bytes (the read error's reason). */
+  limitReached: string | null = null;
 
   /** Keep header offsets and body bytes for a `response()` hook; otherwise only scan them. */
   readonly collect: boolean;
@@ -128,10 +131,10 @@ export class ResponseParser implements ResponseView {
 
   constructor(collect: boolean) {
     this.collect = collect;
-    this.nameStart = collect ? new Int32Array(MAX_HEADERS) : NO_WORDS;
-    this.nameEnd = collect ? new Int32Array(MAX_HEADERS) : NO_WORDS;
-    this.valueStart = collect ? new Int32Array(MAX_HEADERS) : NO_WORDS;
-    this.valueEnd = collect ? new Int32Array(MAX_HEADERS) : NO_WORDS;
+    this.nameStart = collect ? new Int32Array(FIRST_HEADER_ROOM) : NO_WORDS;
+    this.nameEnd = collect ? new Int32Array(FIRST_HEADER_ROOM) : NO_WORDS;
+    this.valueStart = collect ? new Int32Array(FIRST_HEADER_ROOM) : NO_WORDS;
+    this.valueEnd = collect ? new Int32Array(FIRST_HEADER_ROOM) : NO_WORDS;
   }
 
   /** True once a whole response has been parsed; call `reset()` before the next one. */
@@ -147,6 +150,7 @@ export class ResponseParser implements ResponseView {
   /** Prepares for the next response; `isHeadRequest` says its request was a HEAD (no body follows). */
   reset(isHeadRequest: boolean): void {
     this.#state = State.Head;
+    this.limitReached = null;
     this.head = EMPTY;
     this.#headLength = 0;
     this.#lineBytes = 0;
@@ -298,6 +302,7 @@ export class ResponseParser implements ResponseView {
     this.headVersion = repeatedHead.version;
     if (this.collect) {
       const count = repeatedHead.headerCount;
+      if (count > this.nameStart.length) this.#growHeaderRoom(count);
       for (let i = 0; i < count; i++) {
         this.nameStart[i] = repeatedHead.nameStart[i] + start;
         this.nameEnd[i] = repeatedHead.nameEnd[i] + start;
@@ -353,7 +358,10 @@ export class ResponseParser implements ResponseView {
     }
     const old = this.#headLength;
     const count = (stop < 0 ? end : stop) - start;
-    if (old + count > MAX_HEAD_BYTES) return PARSE_ERROR;
+    if (old + count > MAX_HEAD_BYTES) {
+      this.limitReached = `response head over ${MAX_HEAD_BYTES / 1024} KiB`;
+      return PARSE_ERROR;
+    }
     let copy = this.#headCopy;
     if (old + count > copy.length) copy = this.#growHead(old + count);
     copyBytes(bytes, start, count, copy, old);
@@ -403,6 +411,19 @@ export class ResponseParser implements ResponseView {
     this.head = copy;
   }
 
+  /** Room for `size` header offsets, those kept (wrk has no limit on a head's fields, only on its bytes). */
+  #growHeaderRoom(size: number): void {
+    const grow = (offsets: Int32Array) => {
+      const grown = new Int32Array(size);
+      grown.set(offsets);
+      return grown;
+    };
+    this.nameStart = grow(this.nameStart);
+    this.nameEnd = grow(this.nameEnd);
+    this.valueStart = grow(this.valueStart);
+    this.valueEnd = grow(this.valueEnd);
+  }
+
   #growHead(needed: number): Uint8Array {
     let size = Math.max(FIRST_HEAD_COPY_BYTES, this.#headCopy.length * 2);
     while (size < needed) size *= 2;
@@ -434,7 +455,8 @@ export class ResponseParser implements ResponseView {
     ) return PARSE_ERROR;
     const minor = bytes[f + 7] - 48;
     const s0 = bytes[f + 9] - 48, s1 = bytes[f + 10] - 48, s2 = bytes[f + 11] - 48;
-    if (minor < 0 || minor > 9 || s0 < 1 || s0 > 5 || s1 < 0 || s1 > 9 || s2 < 0 || s2 > 9) {
+    // Any three digits from 100 (wrk's http_parser takes 600-999 too: LinkedIn's 999 is a real one).
+    if (minor < 0 || minor > 9 || s0 < 1 || s0 > 9 || s1 < 0 || s1 > 9 || s2 < 0 || s2 > 9) {
       return PARSE_ERROR;
     }
     if (lineEnd - f > 12 && bytes[f + 12] !== 32) return PARSE_ERROR;
@@ -461,7 +483,19 @@ export class ResponseParser implements ResponseView {
       lf = i;
       lineEnd = lf > pos && bytes[lf - 1] === CR ? lf - 1 : lf;
       if (lineEnd === pos) break;
-      if (colon <= pos || colon >= lineEnd) return PARSE_ERROR;
+      if (bytes[pos] === 32 || bytes[pos] === 9) {
+        // obs-fold (RFC 9112 §5.2): the line continues the previous field's value, which a user agent must
+        // take, with the line break read as spaces. Before any field there is nothing to continue.
+        if (count === 0) return PARSE_ERROR;
+        if (collect) this.#unfold(bytes, count - 1, lineEnd);
+        pos = lf + 1;
+        continue;
+      }
+      // No whitespace between a field's name and its colon (RFC 9112 §5.1): `Content-Length : 5` is refused
+      // rather than taken for another field, which would leave the body unframed.
+      if (colon <= pos || colon >= lineEnd || bytes[colon - 1] === 32 || bytes[colon - 1] === 9) {
+        return PARSE_ERROR;
+      }
       const nameLength = colon - pos;
       // Only content-length (14), transfer-encoding (17) and connection (10) matter to the framing: the length
       // check skips the others without comparing bytes.
@@ -473,7 +507,7 @@ export class ResponseParser implements ResponseView {
         while (valueEnd > valueStart && (bytes[valueEnd - 1] === 32 || bytes[valueEnd - 1] === 9)) valueEnd--;
         if (framing && !this.#noteHeader(bytes, pos, colon, valueStart, valueEnd, minor)) return PARSE_ERROR;
         if (collect) {
-          if (count === MAX_HEADERS) return PARSE_ERROR;
+          if (count === this.nameStart.length) this.#growHeaderRoom(count * 2);
           this.nameStart[count] = pos;
           this.nameEnd[count] = colon;
           this.valueStart[count] = valueStart;
@@ -511,6 +545,23 @@ export class ResponseParser implements ResponseView {
       this.#state = State.BodyUntilClose;
     }
     return next;
+  }
+
+  /**
+   * Extends header `index`'s value over a folded line ending at `lineEnd`: the bytes from its old end up to the
+   * line's text become spaces, in place (the head's bytes are the parser's to read until the next response).
+   */
+  #unfold(bytes: Uint8Array, index: number, lineEnd: number): void {
+    let end = lineEnd;
+    while (end > this.valueEnd[index] && (bytes[end - 1] === 32 || bytes[end - 1] === 9)) end--;
+    for (let i = this.valueEnd[index]; i < end && (bytes[i] <= 32); i++) bytes[i] = 32;
+    if (this.valueStart[index] === this.valueEnd[index]) {
+      // An empty first line: the value starts on the folded one.
+      let start = this.valueEnd[index];
+      while (start < end && bytes[start] === 32) start++;
+      this.valueStart[index] = start;
+    }
+    this.valueEnd[index] = Math.max(end, this.valueStart[index]);
   }
 
   /** Records what framing and persistence headers say; false when a value is invalid. */

@@ -185,13 +185,57 @@ Deno.test("ResponseParser rejects bytes that are not HTTP and broken framing", (
     "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
     "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabX\r\n",
     "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
+    // Whitespace between a field's name and its colon (RFC 9112 §5.1), and a fold before any field.
+    "HTTP/1.1 200 OK\r\nContent-Length : 5\r\n\r\nhello",
+    "HTTP/1.1 200 OK\r\nContent-Length\t: 5\r\n\r\nhello",
+    "HTTP/1.1 200 OK\r\n folded: first\r\n\r\n",
+    "HTTP/1.1 099 Low\r\n\r\n",
   ];
   for (const text of bad) assertEquals(parseAll(text, 1).failed, true, JSON.stringify(text));
 });
 
-Deno.test("ResponseParser rejects a head larger than 80 KiB", () => {
+Deno.test("ResponseParser rejects a head larger than 80 KiB, saying so", () => {
   const text = `HTTP/1.1 200 OK\r\nX-Big: ${"a".repeat(90 * 1024)}\r\n\r\n`;
-  assertEquals(parseAll(text, 4096).failed, true);
+  const { failed, parser } = parseAll(text, 4096);
+  assertEquals(failed, true);
+  assertEquals(parser.limitReached, "response head over 80 KiB");
+  assertEquals(parseAll("HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", 7).parser.limitReached, null);
+});
+
+Deno.test("ResponseParser takes status codes up to 999, as wrk's parser does", () => {
+  for (const step of STEPS) {
+    const { responses, failed } = parseAll(
+      "HTTP/1.1 999 Request denied\r\nContent-Length: 2\r\n\r\nnoHTTP/1.1 600 X\r\nContent-Length: 0\r\n\r\n",
+      step,
+    );
+    assertEquals(failed, false);
+    assertEquals(responses.map((r) => [r.status, r.body]), [[999, "no"], [600, ""]]);
+  }
+});
+
+Deno.test("ResponseParser reads a folded field (obs-fold) as one, its line breaks as spaces, whatever the split", () => {
+  const text =
+    "HTTP/1.1 200 OK\r\nX-Folded: a\r\n  b\r\n\tc  \r\nX-Empty:\r\n later\r\nContent-Length: 5\r\n\r\nhello";
+  for (const step of STEPS) {
+    const { responses, failed } = parseAll(text, step);
+    assertEquals(failed, false, `step ${step}`);
+    assertEquals(responses.length, 1);
+    const [name, value] = responses[0].headers[0];
+    assertEquals([name, value.replace(/ +/g, " ")], ["X-Folded", "a b c"], `step ${step}`);
+    assertEquals(responses[0].headers[1], ["X-Empty", "later"], `step ${step}`);
+    assertEquals(responses[0].headers[2], ["Content-Length", "5"]);
+    assertEquals(responses[0].body, "hello");
+  }
+  // Without a response() hook nothing is kept, and the fold is still no error.
+  assertEquals(parseAll(text, 3, { collect: false }).failed, false);
+});
+
+Deno.test("ResponseParser keeps any number of header fields for response()", () => {
+  const fields = Array.from({ length: 700 }, (_, i) => `X-${i}: ${i}\r\n`).join("");
+  const { responses, failed } = parseAll(`HTTP/1.1 200 OK\r\n${fields}Content-Length: 0\r\n\r\n`, 4096);
+  assertEquals(failed, false);
+  assertEquals(responses[0].headers.length, 701);
+  assertEquals(responses[0].headers[699], ["X-699", "699"]);
 });
 
 Deno.test("ResponseParser keeps no headers or body when not collecting", () => {
