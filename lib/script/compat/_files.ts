@@ -33,9 +33,23 @@ export interface WriteAccess {
 
 type Buffering = "full" | "line" | "no";
 
+/** What a Lua file needs of the OS's file. */
+type OsFile = Pick<Deno.FsFile, "readSync" | "writeSync" | "seekSync" | "close">;
+
+/**
+ * `/dev/null`, without asking the OS (or Deno's permissions) for it: scripts write to it when an optional
+ * report file is not wanted (`args[1] or "/dev/null"`). Reads end at once, writes vanish.
+ */
+const NULL_DEVICE: OsFile = {
+  readSync: () => null,
+  writeSync: (bytes) => bytes.length,
+  seekSync: () => 0,
+  close: () => {},
+};
+
 /** One open file. */
 class LuaFile {
-  readonly file: Deno.FsFile;
+  readonly file: OsFile;
   readonly readable: boolean;
   readonly writable: boolean;
   /** Bytes read from the OS but not yet by the script: `readBuffer[readStart, readEnd)`. */
@@ -48,7 +62,7 @@ class LuaFile {
   writeLength = 0;
   buffering: Buffering = "full";
 
-  constructor(file: Deno.FsFile, readable: boolean, writable: boolean) {
+  constructor(file: OsFile, readable: boolean, writable: boolean) {
     this.file = file;
     this.readable = readable;
     this.writable = writable;
@@ -189,7 +203,7 @@ export class LuaFiles {
   /** Null when the state may write `path`, else why not; `verb` names what the script tried. */
   #refusal(path: string, verb: string): string | null {
     const absolute = absolutePath(path);
-    // Writing nothing anywhere: a script's default for an optional report file (`args[1] or "/dev/null"`).
+    // Writing nothing anywhere (NULL_DEVICE).
     if (absolute === "/dev/null" && verb === "open for writing") return null;
     if (this.#access.paths.length > 0) {
       if (this.#access.paths.some((root) => within(root, absolute))) return null;
@@ -219,9 +233,9 @@ export class LuaFiles {
     const kind = mode[0];
     const refusal = kind !== "r" || plus ? this.#refusal(name, "open for writing") : null;
     if (refusal !== null) return this.#refuse(L, refusal);
-    let file: Deno.FsFile;
+    let file: OsFile;
     try {
-      file = Deno.openSync(name, {
+      file = absolutePath(name) === "/dev/null" ? NULL_DEVICE : Deno.openSync(name, {
         read: kind === "r" || plus,
         write: kind !== "r" || plus,
         create: kind !== "r",

@@ -147,11 +147,11 @@ Deno.test("/dev/null opens for writing without --write: a script's default for a
   const { printed } = await lua(`
     local f = io.open("/dev/null", "w")
     print(io.type(f), f:write("report") == f, f:close())
-    print(select(2, pcall(io.open, "/tmp/wrk-deno-not-allowed.txt", "w")))`);
+    print(select(2, pcall(io.open, "/wrk-deno-not-allowed.txt", "w")))`);
   assertEquals(
     printed,
     "file\ttrue\ttrue\n" +
-      "cannot open for writing '/tmp/wrk-deno-not-allowed.txt': scripts may only write where allowed " +
+      "cannot open for writing '/wrk-deno-not-allowed.txt': scripts may only write where allowed " +
       "(run with --write <dir>)\n",
   );
 });
