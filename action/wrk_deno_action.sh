@@ -18,6 +18,8 @@
 set -uo pipefail
 
 ACTION_DIR=${GITHUB_ACTION_PATH:-$(cd "$(dirname "$0")/.." && pwd)}
+# A run's options when the args input is empty (action.yml).
+DEFAULT_RUN_ARGS="-t2 -c10 -d10s --latency"
 # The Deno permissions of the documented `deno run` command (docs/install.md), as the binaries have them.
 DENO_RUN=(run --allow-net --allow-read --allow-env --allow-write --allow-ffi --v8-flags=--max-semi-space-size=4)
 
@@ -63,17 +65,35 @@ use_deno() {
   exit 0
 }
 
+# The action's own repository and ref (`uses: owner/wrk-deno@v1.2.3`): GITHUB_ACTION_REPOSITORY and
+# GITHUB_ACTION_REF, which runners leave empty in a composite action's steps (actions/runner#2473), else the
+# path the runner checked the action out to, `…/_actions/<owner>/<repo>/<ref>`.
+action_origin() {
+  ACTION_REPOSITORY=${GITHUB_ACTION_REPOSITORY:-}
+  ACTION_REF=${GITHUB_ACTION_REF:-}
+  local path=${GITHUB_ACTION_PATH:-}
+  if [ -z "$ACTION_REF" ] && [[ "$path" == */_actions/*/*/* ]]; then
+    local rest=${path##*/_actions/}
+    local owner=${rest%%/*}
+    rest=${rest#*/}
+    local repo=${rest%%/*}
+    ACTION_REF=${rest#*/}
+    [ -n "$ACTION_REPOSITORY" ] || ACTION_REPOSITORY="$owner/$repo"
+  fi
+}
+
 resolve() {
   local version=${INPUT_VERSION:-}
+  action_origin
   # Unless a release is named, the action's own tag (`uses: owner/wrk-deno@v1.2.3`) is the release.
-  if [ -z "$version" ] && [[ "${GITHUB_ACTION_REF:-}" == v[0-9]* ]]; then version=$GITHUB_ACTION_REF; fi
+  if [ -z "$version" ] && [[ "$ACTION_REF" == v[0-9]* ]]; then version=$ACTION_REF; fi
   if [ -z "$version" ]; then use_deno "no release named: running the action's cli.ts with Deno"; fi
   local target
   target=$(runner_target)
   if [ -z "$target" ]; then
     use_deno "no release binary for ${RUNNER_OS:-?}/${RUNNER_ARCH:-?}: running the action's cli.ts with Deno"
   fi
-  local repository=${GITHUB_ACTION_REPOSITORY:-${GITHUB_REPOSITORY:-}}
+  local repository=${ACTION_REPOSITORY:-${GITHUB_REPOSITORY:-}}
   local base=${INPUT_RELEASE_URL:-}
   if [ -z "$base" ]; then
     [ -n "$repository" ] || fail "cannot tell which repository's releases to use: set the release-url input"
@@ -148,9 +168,17 @@ run() {
   elif [ "$INPUT_URL" = demo ]; then
     args+=(demo)
   fi
-  # The args input splits as a shell would (quotes group words), without running anything in it.
+  # The args input splits as a shell would (quotes group words), without running anything in it. Empty (or
+  # blank), a run takes the default options and a merge none: a run's -t, -c and -d are no merge's options.
+  local given=${INPUT_ARGS:-}
+  if ! [[ "$given" =~ [^[:space:]] ]]; then
+    given=""
+    if [ -z "$merging" ]; then given=$DEFAULT_RUN_ARGS; fi
+  fi
   local word
-  while IFS= read -r -d '' word; do args+=("$word"); done < <(printf '%s' "${INPUT_ARGS:-}" | xargs printf '%s\0')
+  if [ -n "$given" ]; then
+    while IFS= read -r -d '' word; do args+=("$word"); done < <(printf '%s' "$given" | xargs printf '%s\0')
+  fi
   if [ -n "${INPUT_SCRIPT:-}" ]; then args+=(--script "$INPUT_SCRIPT"); fi
   local line
   while IFS= read -r line || [ -n "$line" ]; do
@@ -178,6 +206,8 @@ run() {
     args+=("$INPUT_URL")
   fi
 
+  # A result left by an earlier step must not pass for this one's when this run writes none (bad options).
+  rm -f "$json"
   echo "wrk-deno$(printf ' %q' "${args[@]}")"
   "${program[@]}" "${args[@]}"
   local code=$?

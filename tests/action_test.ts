@@ -197,6 +197,60 @@ Deno.test("a run that cannot start fails the step with the tool's exit code and 
   });
 });
 
+Deno.test("a step whose run writes no result never reports an earlier step's figures", async () => {
+  await withRunner((runner) =>
+    withServer(startServer(), async (server) => {
+      await action(runner, "run", { INPUT_URL: server.url, INPUT_ARGS: "-t1 -c2 -d300ms" }, 0);
+      assert(Number((await runner.outputs())["requests-per-sec"]) > 0);
+      await Deno.writeTextFile(runner.env.GITHUB_OUTPUT, "");
+      // A typo in a threshold: the run never starts, and the earlier step's wrk-deno-result.json must not count.
+      const typo = await action(runner, "run", {
+        INPUT_URL: server.url,
+        INPUT_ARGS: "-t1 -c2 -d300ms",
+        INPUT_THRESHOLDS: "p99 < 2OOms",
+      }, 1);
+      assertStringIncludes(typo.stderr, "threshold 'p99 < 2OOms'");
+      assertEquals(await runner.outputs(), {});
+    })
+  );
+});
+
+Deno.test("an empty args input runs with the default options, and merges with none", async () => {
+  await withRunner((runner) =>
+    withServer(startServer(), async (server) => {
+      const ran = await action(runner, "run", { INPUT_URL: server.url, INPUT_ARGS: "  " }, 0);
+      assertStringIncludes(ran.stdout, `wrk-deno -t2 -c10 -d10s --latency --json wrk-deno-result.json`);
+      assertStringIncludes(ran.stdout, "Running 10s test @ ");
+      for (const index of [0, 1]) {
+        await action(runner, "run", {
+          INPUT_URL: server.url,
+          INPUT_ARGS: `-t1 -c2 -d300ms --shard-index ${index} --shard-count 2`,
+          INPUT_JSON: `shard-${index}.json`,
+        }, 0);
+      }
+      const merged = await action(runner, "run", { INPUT_MERGE: "shard-*.json", INPUT_JSON: "m.json" }, 0);
+      assertStringIncludes(merged.stdout, "wrk-deno merge --json m.json ");
+    })
+  );
+});
+
+Deno.test("the action's ref and repository come from its checkout path where the runner leaves them empty", async () => {
+  await withServer(releaseServer("v2.0.1", {}), async (release) => {
+    await withRunner(async (runner) => {
+      // A composite action's steps (actions/runner#2473): no GITHUB_ACTION_REF, the action under _actions/.
+      await Deno.mkdir(`${runner.dir}/_actions/someone/wrk-deno/v2.0.1`, { recursive: true });
+      runner.env.GITHUB_ACTION_PATH = `${runner.dir}/_actions/someone/wrk-deno/v2.0.1`;
+      runner.env.GITHUB_SERVER_URL = release.url.replace(/\/$/, "");
+      const resolved = await action(runner, "resolve", {}, 0);
+      assertStringIncludes(resolved.stdout, "release v2.0.1 has no wrk-deno-x86_64-unknown-linux-gnu");
+      assertEquals(
+        release.requested.at(-1),
+        "/someone/wrk-deno/releases/download/v2.0.1/wrk-deno-x86_64-unknown-linux-gnu",
+      );
+    });
+  });
+});
+
 Deno.test("a named release: the runner's binary is downloaded, checked against SHA256SUMS and run", async () => {
   const binary = fakeBinary();
   const files = {
