@@ -86,19 +86,27 @@ Deno.test("the sharded workflow plans one start, runs a matrix of shards through
   const workflow: Json = parse(await Deno.readTextFile(`${ROOT}.github/workflows/sharded_load_test.yml`));
   const action: Json = parse(await Deno.readTextFile(`${ROOT}action.yml`));
   assertEquals(Object.keys(workflow.jobs), ["plan", "shard", "merge"]);
-  for (const trigger of ["workflow_dispatch", "workflow_call"]) {
-    assertEquals(Object.keys(workflow.on[trigger].inputs), [
-      "url",
-      "args",
-      "shards",
-      "thresholds",
-      "start-delay",
-    ]);
+  const inputs = ["url", "args", "shards", "thresholds", "start-delay"];
+  assertEquals(Object.keys(workflow.on.workflow_dispatch.inputs), inputs);
+  // Called from another repository, the caller names the wrk-deno whose action runs (its steps see the
+  // caller's repository): each job checks that one out where `uses: ./.wrk-deno` finds it.
+  assertEquals(Object.keys(workflow.on.workflow_call.inputs), [
+    ...inputs,
+    "wrk-deno-repository",
+    "wrk-deno-ref",
+  ]);
+  for (const job of [workflow.jobs.shard, workflow.jobs.merge]) {
+    const checkout = job.steps.find((step: Json) => step.uses === "actions/checkout@v4");
+    assertEquals(checkout.with, {
+      repository: "${{ inputs.wrk-deno-repository || github.repository }}",
+      ref: "${{ inputs.wrk-deno-repository == '' && github.sha || inputs.wrk-deno-ref }}",
+      path: ".wrk-deno",
+    });
   }
   const shard = workflow.jobs.shard;
   assertEquals(shard.needs, "plan");
   assertEquals(shard.strategy.matrix.index, "${{ fromJSON(needs.plan.outputs.indexes) }}");
-  const run = shard.steps.find((step: Json) => step.uses === "./");
+  const run = shard.steps.find((step: Json) => step.uses === "./.wrk-deno");
   for (const input of Object.keys(run.with)) {
     assert(input in action.inputs, `the action has no input ${input}`);
   }
@@ -114,7 +122,7 @@ Deno.test("the sharded workflow plans one start, runs a matrix of shards through
   assertEquals(merge.needs, "shard");
   const download = merge.steps.find((step: Json) => step.uses === "actions/download-artifact@v4");
   assertEquals(download.with, { pattern: "shard-*", "merge-multiple": true, path: "shards" });
-  const merging = merge.steps.find((step: Json) => step.uses === "./");
+  const merging = merge.steps.find((step: Json) => step.uses === "./.wrk-deno");
   assertEquals(merging.with.merge, "shards/*.json");
   for (const input of Object.keys(merging.with)) {
     assert(input in action.inputs, `the action has no input ${input}`);
