@@ -85,4 +85,10 @@ export interface RateOutcome {
    * before it was counted.
    */
   requestsDue?: number | null;
+  /**
+   * Of the threads, the largest share of the time it ran that its OS thread spent on the CPU (a thread hosted
+   * with others shares their figure): near 1, the client was the limit. Absent or null when unknown (not
+   * Linux, or a merge of result files, which do not carry it).
+   */
+  busiestThreadShare?: number | null;
 }

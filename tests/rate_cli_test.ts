@@ -234,3 +234,34 @@ Deno.test("cli shard whose lanes have no slot in its time sends nothing and says
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("cli -R with a request() that keeps its thread busy: the Rate line says add -t, not -c", async () => {
+  const server = startServer();
+  const script = await Deno.makeTempFile({ suffix: ".lua" });
+  try {
+    // 5 ms of Lua per request at 400/s is two seconds of work a second for one thread.
+    await Deno.writeTextFile(
+      script,
+      "request = function()\n  local t = os.clock()\n  while os.clock() - t < 0.005 do end\n" +
+        "  return wrk.format()\nend\n",
+    );
+    const { code, stdout, stderr } = await runCli([
+      "-t1",
+      "-c40",
+      "-d1s",
+      "-R",
+      "400",
+      "-s",
+      script,
+      server.url,
+    ]);
+    assertEquals(code, 0, stderr);
+    assertMatch(
+      stdout,
+      /^ {2}Rate: [\d.]+ of 400 requests\/sec asked \([\d.]+% short\): the client could not keep pace \(a thread was busy \d+% of the time\): add -t, or run on more cores$/m,
+    );
+  } finally {
+    await server.close();
+    await Deno.remove(script);
+  }
+});

@@ -58,6 +58,7 @@ export function mergeReports(
   let lateBatches = 0;
   let requestsSent = 0;
   let requestsDue = 0;
+  let busiestThreadShare: number | null = null;
   const unfinishedThreads: number[] = [];
   let requests = 0;
   let bytesRead = 0;
@@ -79,6 +80,8 @@ export function mergeReports(
       lateBatches += report.rate.lateBatches;
       requestsSent += report.rate.requestsSent;
       requestsDue += report.rate.requestsDue;
+      const share = report.rate.busyShare;
+      if (share !== null) busiestThreadShare = Math.max(busiestThreadShare ?? 0, share);
     }
   });
   // wrk's post-hoc correction is for the closed loop only: with -R, latency is measured from the plan.
@@ -101,7 +104,7 @@ export function mergeReports(
     requestRate,
     rate: config.rate === null
       ? null
-      : { plannedPerSec: config.rate, batches, lateBatches, requestsSent, requestsDue },
+      : { plannedPerSec: config.rate, batches, lateBatches, requestsSent, requestsDue, busiestThreadShare },
     unfinishedThreads,
   };
 }

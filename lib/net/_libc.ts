@@ -28,6 +28,8 @@ export const EPOLLRDHUP = 0x2000;
 export const EPOLLET = 1 << 31;
 export const EPOLL_CTL_ADD = 1;
 export const CLOCK_MONOTONIC = 1;
+/** `clock_gettime`'s clock of the calling thread's CPU time (lib/worker/thread_cpu.ts). */
+export const CLOCK_THREAD_CPUTIME_ID = 3;
 
 const SYMBOLS = {
   socket: { parameters: ["i32", "i32", "i32"], result: "i32" },

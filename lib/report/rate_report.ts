@@ -136,6 +136,9 @@ function hdrLatencyLines(stats: Stats, description: string): string[] {
   return lines;
 }
 
+/** A thread on the CPU this share of the time it ran, or more, was the limit (`RateOutcome.busiestThreadShare`). */
+const BUSY_CLIENT_SHARE = 0.9;
+
 /**
  * Ours: `  Rate: <achieved> of <asked> requests/sec asked (<n>% short): <reason>` when the run achieved more
  * than 1 % less than `-R`, else null. The achieved rate counts completed responses, as wrk2's does, so it
@@ -144,14 +147,16 @@ function hdrLatencyLines(stats: Stats, description: string): string[] {
  *
  * What the run could do is judged against the requests its plan had due before the end (`requestsDue`), not
  * `-R` × the time run: a short run holds fewer slots than that (`-R 1 -d1500ms` holds one, at 0.5 s), a shard's
- * lanes may have none in its time, and a merge's time also spans the shards' start skew. The reason is the
- * likeliest of five: the answers kept that plan (within the same 1 %), so nothing fell short of it but the
- * count of its slots in the time run; socket errors (failed requests do not count); the requests sent kept the
- * plan, so the shortfall is only the requests in flight at the end; batches that waited for their lane's
- * previous response (the lanes' capacity, fixed by more connections, or over HTTP/2 by more streams per
- * connection: each stream is a lane); else the client's own pace (its threads or cores). When the requests due
- * are unknown (a merge of a result file from a version that did not count them), the plan is taken as `-R` ×
- * the time run; when the requests sent are, the in-flight reason is never given.
+ * lanes may have none in its time, and a merge's time also spans the shards' start skew. Unless threads did
+ * not finish (their figures are missing), the reason is the likeliest of six: the answers kept that plan
+ * (within the same 1 %), so nothing fell short of it but the count of its slots in the time run; socket
+ * errors (failed requests do not count); the requests sent kept the plan, so the shortfall is only the
+ * requests in flight at the end; a client thread on the CPU nearly all the time it ran (its lanes fall behind
+ * too, and more connections would only add to its work); batches that waited for their lane's previous
+ * response (the lanes' capacity, fixed by more connections, or over HTTP/2 by more streams per connection:
+ * each stream is a lane); else the client's own pace (its threads or cores). When the requests due are unknown
+ * (a merge of a result file from a version that did not count them), the plan is taken as `-R` × the time
+ * run; when the requests sent are, the in-flight reason is never given.
  */
 function shortfallLine(result: RunResult, http2: boolean): string | null {
   const rate = result.rate;
@@ -165,7 +170,13 @@ function shortfallLine(result: RunResult, http2: boolean): string | null {
   const plannedRequests = due ?? rate.plannedPerSec * result.runtimeUs / 1e6;
   const keptPlan = (requests: number) => requests >= plannedRequests * (1 - SHORTFALL_TOLERANCE);
   let reason: string;
-  if (due !== null && keptPlan(result.requests)) {
+  const unfinished = result.unfinishedThreads.length;
+  if (unfinished > 0) {
+    // Their requests, and the plan's slots they held, are missing: nothing can be said of the rest.
+    reason = unfinished === 1
+      ? "a thread did not finish (see below): its figures are missing"
+      : `${unfinished} threads did not finish (see below): their figures are missing`;
+  } else if (due !== null && keptPlan(result.requests)) {
     reason = due === 0
       ? "the plan had no request due in the time run: the rate was kept"
       : `the plan had only ${due} request${due === 1 ? "" : "s"} due in the time run: the rate was kept`;
@@ -176,6 +187,12 @@ function shortfallLine(result: RunResult, http2: boolean): string | null {
     reason =
       `${inFlight} request${inFlight === 1 ? " was" : "s were"} still in flight at the end (not counted): ` +
       "the rate was kept";
+  } else if ((rate.busiestThreadShare ?? 0) >= BUSY_CLIENT_SHARE) {
+    // Lanes fall behind too when their thread is too busy to read the answers: more connections would only
+    // add to its work.
+    const busy = Math.min(100, Math.round(rate.busiestThreadShare! * 100));
+    reason = `the client could not keep pace (a thread was busy ${busy}% of the time): add -t, or run on ` +
+      "more cores";
   } else if (rate.batches > 0 && rate.lateBatches / rate.batches > LATE_TOLERANCE) {
     reason = http2
       ? "requests waited for busy streams: the server answers slower than -c connections of --streams " +

@@ -57,6 +57,8 @@ export interface ThreadReport {
       lateBatches: number;
       requestsSent: number;
       requestsDue: number;
+      /** The thread's CPU time over the time it ran (its host's, `thread_cpu.ts`); null where unknown. */
+      busyShare: number | null;
     }
     | null;
 }

@@ -2,6 +2,7 @@
  * One thread's run: its connections, its counters and histograms, and the 100 ms tick that samples the request
  * rate and expires overdue requests (wrk's RECORD_INTERVAL_MS, docs/wrk-compat.md#request-rate-samples).
  */
+import { threadCpuMs } from "./thread_cpu.ts";
 import { clockMs, epochNowMs, TIMER_SLACK_MS } from "../net/clock.ts";
 import { type ConnectionCycle, type CycleContext, laterMacrotask, ThreadCounters } from "../net/cycle.ts";
 import { Connection } from "../net/http1/connection.ts";
@@ -94,7 +95,15 @@ export class ThreadLoop {
   }
 
   /** Opens the connections and starts the tick. */
+  /** With `-R`: this OS thread's CPU time and the clock when the loop started (`#sentOnPlan`'s busy share). */
+  #cpuAtStartMs: number | null = null;
+  #startedMs = 0;
+
   start(): void {
+    if (this.#options.rate !== null) {
+      this.#cpuAtStartMs = threadCpuMs();
+      this.#startedMs = performance.now();
+    }
     const latency = this.#latency;
     const uncorrected = this.#uncorrectedLatency;
     const rate = this.#options.rate;
@@ -197,14 +206,23 @@ export class ThreadLoop {
    * With `-R`: the batches and requests the thread's lanes sent, the batches sent behind their plan, and the
    * requests their plan had due before the thread stopped.
    */
-  #sentOnPlan(): { batches: number; lateBatches: number; requestsSent: number; requestsDue: number } {
+  #sentOnPlan(): {
+    batches: number;
+    lateBatches: number;
+    requestsSent: number;
+    requestsDue: number;
+    busyShare: number | null;
+  } {
     let batches = 0, lateBatches = 0, requestsSent = 0;
     for (const pacer of this.#pacers) {
       batches += pacer.batches;
       lateBatches += pacer.lateBatches;
       requestsSent += pacer.requestsSent;
     }
-    return { batches, lateBatches, requestsSent, requestsDue: this.#requestsDue };
+    const cpuMs = this.#cpuAtStartMs === null ? null : threadCpuMs();
+    const ranMs = performance.now() - this.#startedMs;
+    const busyShare = cpuMs === null || ranMs <= 0 ? null : (cpuMs - this.#cpuAtStartMs!) / ranMs;
+    return { batches, lateBatches, requestsSent, requestsDue: this.#requestsDue, busyShare };
   }
 
   /**

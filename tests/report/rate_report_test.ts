@@ -373,8 +373,8 @@ Deno.test("formatRateReport() puts the Rate line before the unfinished-threads l
   });
   assert(report.endsWith(
     "Transfer/sec:" + report.split("Transfer/sec:")[1].split("\n")[0] + "\n" +
-      "  Rate: 500.00 of 1000 requests/sec asked (50.0% short): the client could not keep pace: add -t, or run on " +
-      "more cores\n  Threads that did not finish: 0 (their figures are missing)\n",
+      "  Rate: 500.00 of 1000 requests/sec asked (50.0% short): a thread did not finish (see below): its figures " +
+      "are missing\n  Threads that did not finish: 0 (their figures are missing)\n",
   ));
 });
 
@@ -481,4 +481,29 @@ Deno.test("formatRateReport() judges the requests sent against the requests due,
     rateLine(withDue(shortRun(800, { connect: 2 }, 0, 1000), 1000))!,
     "errors cut the rate",
   );
+});
+
+Deno.test("formatRateReport() never says the rate was kept when threads did not finish: their figures are missing", () => {
+  // -R 10 -d1s with a response() that never returns: no request counted, and the plan's slots held by it.
+  const stuck = { ...withDue(shortRun(0, {}, 0, 0), 0), unfinishedThreads: [1] };
+  assertStringIncludes(
+    rateLine(stuck)!,
+    "(100.0% short): a thread did not finish (see below): its figures are missing",
+  );
+  const merged = { ...withDue(shortRun(500, {}, 0, 500), 500), unfinishedThreads: [3, 4] };
+  assertStringIncludes(rateLine(merged)!, "2 threads did not finish (see below): their figures are missing");
+  const report = formatRateReport(stuck, { latency: false, uncorrected: false });
+  assert(report.indexOf("  Rate: ") < report.indexOf("  Threads that did not finish: 1"));
+});
+
+Deno.test("formatRateReport() blames a client thread busy nearly all the time before the connections", () => {
+  const late = withDue(shortRun(900, {}, 100, 900), 1000);
+  const busy = { ...late, rate: { ...late.rate!, busiestThreadShare: 0.974 } };
+  assertStringIncludes(
+    rateLine(busy)!,
+    "(10.0% short): the client could not keep pace (a thread was busy 97% of the time): add -t, or run on more " +
+      "cores",
+  );
+  const idle = { ...late, rate: { ...late.rate!, busiestThreadShare: 0.4 } };
+  assertStringIncludes(rateLine(idle)!, "requests waited for busy connections");
 });
