@@ -252,6 +252,10 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
   };
   // The live line only where a person watches: stderr a terminal, not CI logs or pipes.
   const meter = config.progress && Deno.stderr.isTerminal() ? new ProgressMeter(err) : null;
+  // Where no live line counts down to --start-at (CI logs, pods), one line says why nothing happens yet.
+  if (config.startAtEpochMs !== null && config.startAtEpochMs > Date.now() && meter === null) {
+    err(`waiting for --start-at ${new Date(config.startAtEpochMs).toISOString()} to start\n`);
+  }
   const testId = config.jsonPath === null ? null : await identityOf(config);
   // --hdr-log: the writer (and the HdrHistogram codec) is loaded only when asked for. Its file is opened once
   // the run has started (the header holds the start time), before any interval can arrive: intervals come from

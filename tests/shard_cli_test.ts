@@ -127,6 +127,17 @@ Deno.test("a --start-at already past is one line and exit 1; within a second's g
     const justPast = await runCli(["-t1", "-c1", "-d300ms", "--start-at", secondsFromNow(0.5), server.url]);
     assertEquals(justPast.code, 0, justPast.stderr);
     assert(server.requests.length > 0);
+    // Ahead: where no live line counts down (not a terminal), one line says what the process waits for.
+    const ahead = await runCli(["-t1", "-c1", "-d300ms", "--start-at", secondsFromNow(2), server.url]);
+    assertEquals(ahead.code, 0, ahead.stderr);
+    assertMatch(ahead.stderr, /^waiting for --start-at \S+Z to start\n$/);
+    // A time over a day away is surely a wrong one (a shard would hang silently in CI logs).
+    const far = await runCli(["-t1", "-c1", "-d300ms", "--start-at", secondsFromNow(3 * 86_400), server.url]);
+    assertEquals(far.code, 1);
+    assertMatch(
+      far.stderr,
+      /--start-at \S+Z is 72\.0 hours away \(a shard waits at most 24 hours\): give a nearer time\n$/,
+    );
   } finally {
     await server.close();
   }
@@ -143,6 +154,18 @@ Deno.test("shard flags that cannot describe a shard are usage errors naming what
     [
       ["-t2", "-c5", "--shard-index", "2", "--shard-count", "3"],
       "shard 2 of 3 gets 1 of the 5 connections, fewer than its 2 threads: raise -c to at least 6 or lower -t",
+    ],
+    [
+      ["--start-at", "1794807312383"],
+      "option '--start-at': invalid time: '1794807312383' looks like milliseconds; give Unix seconds (such as $(date +%s))",
+    ],
+    [
+      ["--start-at", "2026-11-31T00:00:00Z"],
+      "option '--start-at': invalid time: '2026-11-31T00:00:00Z' is no such date or time",
+    ],
+    [
+      ["--start-at", "2026-12-06T24:00:00Z"],
+      "option '--start-at': invalid time: '2026-12-06T24:00:00Z' is no such date or time",
     ],
     [
       ["--start-at", "tomorrow"],

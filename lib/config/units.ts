@@ -97,6 +97,24 @@ export function parseDurationMs(text: string): number {
   return us / 1000;
 }
 
+/** Unix seconds from here on (the year 5138) are surely milliseconds, `date +%s%3N`'s. */
+const MILLISECONDS_LIKELY = 1e11;
+
+/**
+ * Whether the date and time of an RFC 3339 text exist: `Date.parse` rolls `2026-11-31` over to December 1 and
+ * `24:00:00` to the next day, where RFC 3339 has no such times.
+ */
+function realDateAndTime(text: string): boolean {
+  const [year, month, day, hour, minute, second] = [0, 5, 8, 11, 14, 17].map((at) =>
+    Number(text.slice(at, at === 0 ? 4 : at + 2))
+  );
+  const zone = /([+-])(\d{2}):(\d{2})$/.exec(text);
+  if (zone !== null && (Number(zone[2]) > 23 || Number(zone[3]) > 59)) return false;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 &&
+    second <= 59;
+}
+
 /** RFC 3339: a date, `T` (or a space), a time with optional fraction, and `Z` or an offset. */
 const RFC_3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
@@ -115,7 +133,18 @@ const RFC_3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2
  * ```
  */
 export function parseStartAt(text: string): number {
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  if (/^\d+(\.\d+)?$/.test(text)) {
+    const seconds = Number(text);
+    if (seconds >= MILLISECONDS_LIKELY) {
+      throw new UsageError(
+        `invalid time: '${text}' looks like milliseconds; give Unix seconds (such as $(date +%s))`,
+      );
+    }
+    return Math.round(seconds * 1000);
+  }
+  if (RFC_3339.test(text) && !realDateAndTime(text)) {
+    throw new UsageError(`invalid time: '${text}' is no such date or time`);
+  }
   const epochMs = RFC_3339.test(text) ? Date.parse(text.replace(" ", "T")) : NaN;
   if (Number.isNaN(epochMs)) {
     throw new UsageError(

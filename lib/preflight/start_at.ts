@@ -17,8 +17,15 @@ import { RunError } from "../run_error.ts";
 export const START_GRACE_MS = 1_000;
 
 /**
+ * How far ahead `--start-at` may be: a shard that would wait longer is surely given the wrong time (a typo in
+ * the date), and would hang silently where no terminal shows its countdown (CI logs, pods).
+ */
+export const MAX_WAIT_MS = 24 * 3_600_000;
+
+/**
  * Throws a {@linkcode RunError} naming the time and how long ago it was, when `startAtEpochMs` passed more than
- * {@linkcode START_GRACE_MS} before `nowEpochMs`.
+ * {@linkcode START_GRACE_MS} before `nowEpochMs`, or how far ahead it is, when more than
+ * {@linkcode MAX_WAIT_MS}.
  *
  * @example
  * ```ts
@@ -27,10 +34,19 @@ export const START_GRACE_MS = 1_000;
  *
  * checkStartAt(10_000, 10_500); // within the grace: start now
  * assertThrows(() => checkStartAt(10_000, 15_000), Error, "passed 5.0s ago");
+ * assertThrows(() => checkStartAt(2 * 86_400_000, 0), Error, "is 48.0 hours away");
  * ```
  */
 export function checkStartAt(startAtEpochMs: number, nowEpochMs: number): void {
   const lateMs = nowEpochMs - startAtEpochMs;
+  if (-lateMs > MAX_WAIT_MS) {
+    throw new RunError(
+      `--start-at ${new Date(startAtEpochMs).toISOString()} is ${
+        (-lateMs / 3_600_000).toFixed(1)
+      } hours away ` +
+        `(a shard waits at most ${MAX_WAIT_MS / 3_600_000} hours): give a nearer time`,
+    );
+  }
   if (lateMs <= START_GRACE_MS) return;
   throw new RunError(
     `--start-at ${new Date(startAtEpochMs).toISOString()} passed ${(lateMs / 1000).toFixed(1)}s ago ` +
