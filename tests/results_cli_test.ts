@@ -5,8 +5,7 @@
  * servers that count what they answer.
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import ajvFormats from "ajv-formats";
+import { resultValidator } from "./helpers/result_schema.ts";
 import * as hdr from "hdr-histogram-js";
 import { formatTimeUs } from "../lib/report/units.ts";
 import { printUnits } from "../lib/report/_lines.ts";
@@ -21,13 +20,8 @@ type Json = any;
 const CLI = new URL("../cli.ts", import.meta.url).pathname;
 
 const validate = (() => {
-  const ajv = new Ajv2020({ strict: true, allErrors: true });
-  ajvFormats.default(ajv);
-  const schema = JSON.parse(
-    Deno.readTextFileSync(new URL("../schemas/result-1.schema.json", import.meta.url)),
-  );
-  const check = ajv.compile(schema);
-  return (document: unknown) => assert(check(document), ajv.errorsText(check.errors, { separator: "\n" }));
+  const schema = resultValidator();
+  return (document: unknown) => assert(schema.validate(document), schema.errors());
 })();
 
 /** A server that answers every fourth request with 503, the others with 200. */

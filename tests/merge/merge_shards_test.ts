@@ -6,8 +6,7 @@
  */
 import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
 import * as hdr from "hdr-histogram-js";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import ajvFormats from "ajv-formats";
+import { resultValidator } from "../helpers/result_schema.ts";
 import {
   formatJsonResult,
   formatRateReport,
@@ -231,8 +230,8 @@ Deno.test("unfinished threads are numbered over the test, shard by shard in inde
   const test = merger.finish();
   assertEquals(test.result.unfinishedThreads, [1, 5]);
   assertEquals(test.unfinishedShards, [
-    "a.json: shard 0's threads 1 (1 of the test) did not finish in time; their figures are missing",
-    "b.json: shard 1's threads 2 (5 of the test) did not finish in time; their figures are missing",
+    "a.json: shard 0's thread 1 (1 of the test) did not finish in time; its figures are missing",
+    "b.json: shard 1's thread 2 (5 of the test) did not finish in time; its figures are missing",
   ]);
   assert(formatReport(test.result, { latency: false }).includes("Threads that did not finish: 1, 5"));
 });
@@ -241,14 +240,10 @@ Deno.test("the merged document validates against the schema, with merged_shards,
   const { documents } = await closedLoopShards();
   const command = ["merge", "--latency", "s0.json", "s1.json", "s2.json"];
   const document = mergedDocument(merged(documents), command);
-  const ajv = new Ajv2020({ strict: true, allErrors: true });
-  ajvFormats.default(ajv);
-  const validate = ajv.compile(
-    JSON.parse(await Deno.readTextFile(new URL("../../schemas/result-1.schema.json", import.meta.url))),
-  );
+  const { validate, errors } = resultValidator();
   // A copy: the validator is a type guard, and would narrow `document` itself to unknown.
   const valid = validate(structuredClone(document));
-  assert(valid, ajv.errorsText(validate.errors));
+  assert(valid, errors());
   assertEquals(document.merged_shards, [0, 1, 2]);
   assertEquals(document.shard, null);
   assertEquals(document.command, command);
@@ -370,13 +365,9 @@ Deno.test("a shard written before the requests sent were counted (no rate.reques
   // The merged document says so with null, and is valid, as is the old shard's document.
   const document = mergedDocument(test);
   assertEquals(document.rate.requests_sent, null);
-  const ajv = new Ajv2020({ strict: true, allErrors: true });
-  ajvFormats.default(ajv);
-  const validate = ajv.compile(
-    JSON.parse(await Deno.readTextFile(new URL("../../schemas/result-1.schema.json", import.meta.url))),
-  );
+  const { validate, errors } = resultValidator();
   for (const checked of [document, old]) {
-    assert(validate(structuredClone(checked)), ajv.errorsText(validate.errors));
+    assert(validate(structuredClone(checked)), errors());
   }
   // A field that is there must still be a count.
   const wrong = JSON.parse(documents[2]);
@@ -404,12 +395,8 @@ Deno.test("HTTP/2 shards merge into a result whose config keeps their --http2 an
     ),
   );
   assertEquals([http1.config.http2, http1.config.streams], [false, 1]);
-  const ajv = new Ajv2020({ strict: true, allErrors: true });
-  ajvFormats.default(ajv);
-  const validate = ajv.compile(
-    JSON.parse(await Deno.readTextFile(new URL("../../schemas/result-1.schema.json", import.meta.url))),
-  );
+  const { validate, errors } = resultValidator();
   for (const checked of [document, http1]) {
-    assert(validate(structuredClone(checked)), ajv.errorsText(validate.errors));
+    assert(validate(structuredClone(checked)), errors());
   }
 });

@@ -5,7 +5,7 @@
  * decode back to them.
  */
 import { assert, assertEquals, assertThrows } from "@std/assert";
-import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import ajvFormats from "ajv-formats";
 import {
   formatJsonResult,
@@ -26,6 +26,7 @@ import { decodeStats } from "../../lib/stats/hdr_codec.ts";
 import { hdrFigures, hdrValueAtPercentile } from "../../lib/stats/hdr_figures.ts";
 import * as hdr from "hdr-histogram-js";
 import { closedPort, ok, startServer } from "../helpers/server.ts";
+import { publishedSchema, resultValidator } from "../helpers/result_schema.ts";
 
 /**
  * ajv-formats is CommonJS with `exports.default` set to the plugin itself: its types see the default import as
@@ -61,15 +62,8 @@ function readSchema(): Record<string, unknown> {
   return JSON.parse(Deno.readTextFileSync(SCHEMA_URL));
 }
 
-/** Ajv in strict mode (unknown keywords, ignored keywords and loose types are errors), `date-time` checked. */
-function compileSchema(): { validate: ValidateFunction; errors: () => string } {
-  const ajv = new Ajv2020({ strict: true, allErrors: true });
-  addFormats(ajv);
-  const validate = ajv.compile(readSchema());
-  return { validate, errors: () => ajv.errorsText(validate.errors, { separator: "\n" }) };
-}
-
-const schema = compileSchema();
+/** Ajv in strict mode (unknown keywords, ignored keywords and loose types are errors), unknown fields refused. */
+const schema = resultValidator();
 
 function assertValid(document: unknown): void {
   assert(schema.validate(document), `not valid against the schema:\n${schema.errors()}`);
@@ -104,6 +98,24 @@ function rowFromDocument(name: string, figures: Json, format: (n: number) => str
     format,
   );
 }
+
+Deno.test("the published schema lets readers meet fields added within @1; our documents hold none it lacks", async () => {
+  const server = startServer();
+  try {
+    const command = ["-t1", "-c2", "-d200ms", server.url];
+    const result = await run(parseArgs(command));
+    const document = JSON.parse(formatJsonResult(result, contextOf(command)));
+    document.added_later = 1;
+    document.latency.added_later = { any: "thing" };
+    assert(
+      resultValidator(publishedSchema()).validate(document),
+      "the published schema refuses an added field",
+    );
+    assertInvalid(document, "our documents must hold no field the schema does not describe");
+  } finally {
+    await server.close();
+  }
+});
 
 Deno.test("the schema is valid draft 2020-12 and compiles in Ajv's strict mode", () => {
   const ajv = new Ajv2020({ strict: true });
