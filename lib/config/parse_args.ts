@@ -118,6 +118,10 @@ export function parseArgs(argv: string[]): Config {
   const jsonPath = nonEmpty("json", text("json"));
   const summaryPath = nonEmpty("summary", text("summary"));
   const hdrLogPath = nonEmpty("hdr-log", text("hdr-log"));
+  // `--json -` means stdout; a log of intervals there would interleave with the report as it runs.
+  if (hdrLogPath === "-") {
+    throw fail(`option '${rawName("hdr-log")}' needs a file: stdout carries the report`);
+  }
   const thresholds = ((values.threshold ?? []) as string[]).map((expression) => {
     try {
       return parseThreshold(expression);

@@ -1,7 +1,7 @@
 /**
  * A test's identity: a hash of what makes two processes parts of the same test (the URL, the test's total
- * connections and rate, duration, timeout, headers, the script's bytes and arguments, the protocol: `--http2`
- * and `--streams`, the shard count), so that `merge` can refuse shards of different tests. What only this
+ * connections and rate, duration, timeout, headers, the script's bytes and arguments, `-B` (what one latency
+ * sample covers), the protocol: `--http2` and `--streams`, the shard count), so that `merge` can refuse shards of different tests. What only this
  * process or only the report depends on (the shard's index, `-t`, which is per machine, output files,
  * thresholds, `--latency`, `--start-at`) is left out.
  *

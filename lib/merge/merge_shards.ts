@@ -150,7 +150,7 @@ export class ShardMerger {
     if (shard.testId !== test.testId) {
       throw fail(
         `test_id ${shard.testId.slice(0, 12)}… differs from ${test.path}'s ${test.testId.slice(0, 12)}…: ` +
-          `not the same test (URL, -c, -R, -d, --timeout, headers or script differ)`,
+          `not the same test (URL, -c, -R, -d, --timeout, headers, script, -B or the protocol differ)`,
       );
     }
     const again = this.#shards.get(shard.shard.index);
@@ -219,9 +219,11 @@ export class ShardMerger {
       if (numbered.length > 0) {
         unfinishedThreads.push(...numbered);
         unfinishedShards.push(
-          `${shard.path}: shard ${shard.index}'s threads ${shard.unfinishedThreads.join(", ")} (${
-            numbered.join(", ")
-          } of the test) did not finish in time; their figures are missing`,
+          `${shard.path}: shard ${shard.index}'s thread${numbered.length > 1 ? "s" : ""} ${
+            shard.unfinishedThreads.join(", ")
+          } (${numbered.join(", ")} of the test) did not finish in time; ${
+            numbered.length > 1 ? "their figures are" : "its figures are"
+          } missing`,
         );
       }
       threads += shard.threads;

@@ -20,6 +20,12 @@ Deno.test("--hdr-log without a value is a usage error naming the option", () => 
   }
 });
 
+Deno.test("--hdr-log - is refused: stdout carries the report (a file named '-' was written)", () => {
+  const error = assertThrows(() => parseArgs(["--hdr-log", "-", URL_TEXT]));
+  assert(error instanceof UsageError);
+  assertEquals(error.message, "option '--hdr-log' needs a file: stdout carries the report");
+});
+
 Deno.test("--hdr-log is in the option table as a file, so that shells complete a path for it", () => {
   assertEquals(OPTION_SPECS.find((spec) => spec.name === "hdr-log")?.value, "file");
 });

@@ -215,7 +215,7 @@ Deno.test("three shard processes of -c 7, merged: the server's requests and 7 co
           `${foreign}: test_id ${foreignId.slice(0, 12)}… differs from ${paths[0]}'s ${
             shards[0].test_id.slice(0, 12)
           }…: ` +
-            "not the same test (URL, -c, -R, -d, --timeout, headers or script differ)\n",
+            "not the same test (URL, -c, -R, -d, --timeout, headers, script, -B or the protocol differ)\n",
         );
 
         const corrupt = `${dir}/corrupt.json`;
@@ -360,7 +360,7 @@ Deno.test("a shard's unfinished thread is named over the test and exits 1, or is
     }
     const line = `${
       paths[1]
-    }: shard 1's threads 2 (4 of the test) did not finish in time; their figures are missing\n`;
+    }: shard 1's thread 2 (4 of the test) did not finish in time; its figures are missing\n`;
     const strict = await runCli(["merge", ...paths]);
     assertEquals([strict.code, strict.stderr], [1, line]);
     assertStringIncludes(strict.stdout, "  4 threads and 8 connections\n");

@@ -157,7 +157,7 @@ Deno.test("shards of different tests, of different shard counts, or the same sha
   assertEquals(
     otherMessage,
     `other.json: test_id ${other.testId.slice(0, 12)}… differs from a.json's ${a.testId.slice(0, 12)}…: ` +
-      "not the same test (URL, -c, -R, -d, --timeout, headers or script differ)",
+      "not the same test (URL, -c, -R, -d, --timeout, headers, script, -B or the protocol differ)",
   );
   const ofFour = await read("four.json", { ...SPEC, count: 4 });
   assertEquals(
