@@ -53,6 +53,8 @@ Deno.test("run_sharded.sh runs the Indexed Job's pods from one start time, colle
     const stdout = new TextDecoder().decode(output.stdout);
     const stderr = new TextDecoder().decode(output.stderr);
     assertEquals(output.code, 0, stdout + stderr);
+    // kubectl waits for the start delay, the run's -d and ten minutes for pods to come.
+    assertStringIncludes(stdout, "waiting for the job to complete (at most 605s)");
 
     // The manifest kubectl was given: an Indexed Job of 3, each pod's args a valid shard command line.
     const job: Json = parse(await Deno.readTextFile(`${dir}/manifest.yaml`));

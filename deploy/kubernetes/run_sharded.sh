@@ -54,7 +54,26 @@ manifest=$(ITEMS=$items awk '/^ *- __ARGS__$/ { printf "%s", ENVIRON["ITEMS"]; n
 echo "job $name: $shards shards starting at $(date -u -d "@$start_at" 2>/dev/null || date -u -r "$start_at")"
 printf '%s\n' "$manifest" | "$kubectl" apply -f -
 
-duration_s=$((delay_s + 600))
+# The run's own -d (wrk's default 10s) in whole seconds: "30", "30s", "1.5m", "2h", "500ms".
+run_seconds() {
+  local value="10s" previous="" arg
+  for arg in "$@"; do
+    case "$previous" in -d | --duration) value=$arg ;; esac
+    case "$arg" in
+    --duration=*) value=${arg#--duration=} ;;
+    -d?*) value=${arg#-d} ;;
+    esac
+    previous=$arg
+  done
+  awk -v v="$value" 'BEGIN {
+    n = v + 0; unit = v; sub(/^[0-9.]+/, "", unit)
+    f = unit == "ms" ? 0.001 : unit == "us" ? 0.000001 : unit == "m" ? 60 : unit == "h" ? 3600 : 1
+    s = n * f; printf "%d\n", (s == int(s)) ? s : int(s) + 1
+  }'
+}
+
+# The start delay, the run, and ten minutes for pods to be scheduled and images pulled.
+duration_s=$((delay_s + $(run_seconds "$@") + 600))
 echo "waiting for the job to complete (at most ${duration_s}s)"
 if ! "$kubectl" wait --for=condition=complete "job/$name" --timeout="${duration_s}s"; then
   echo "job $name did not complete: its shards' results are collected as far as they exist" >&2
