@@ -123,6 +123,17 @@ function resolveRelease(
     }));
 }
 
+/** Runs both shards of a two-shard test of `url` in `runner`, each writing `<dir>shard-<i>.json`. */
+async function runShards(runner: Runner, url: string, dir: string): Promise<void> {
+  for (const index of [0, 1]) {
+    await action(runner, "run", {
+      INPUT_URL: url,
+      INPUT_ARGS: `-t1 -c4 -d400ms --shard-index ${index} --shard-count 2`,
+      INPUT_JSON: `${dir}shard-${index}.json`,
+    }, 0);
+  }
+}
+
 /** A "release binary" for the test: runs this checkout's CLI, and says so, so the test sees which ran. */
 function fakeBinary(): string {
   const deno = [Deno.execPath(), "run", ...CLI_PERMISSIONS, `${ROOT}cli.ts`].map((arg) => `'${arg}'`).join(
@@ -221,13 +232,7 @@ Deno.test("an empty args input runs with the default options, and merges with no
       const ran = await action(runner, "run", { INPUT_URL: server.url, INPUT_ARGS: "  " }, 0);
       assertStringIncludes(ran.stdout, `wrk-deno -t2 -c10 -d10s --latency --json wrk-deno-result.json`);
       assertStringIncludes(ran.stdout, "Running 10s test @ ");
-      for (const index of [0, 1]) {
-        await action(runner, "run", {
-          INPUT_URL: server.url,
-          INPUT_ARGS: `-t1 -c2 -d300ms --shard-index ${index} --shard-count 2`,
-          INPUT_JSON: `shard-${index}.json`,
-        }, 0);
-      }
+      await runShards(runner, server.url, "");
       const merged = await action(runner, "run", { INPUT_MERGE: "shard-*.json", INPUT_JSON: "m.json" }, 0);
       assertStringIncludes(merged.stdout, "wrk-deno merge --json m.json ");
     })
@@ -366,13 +371,7 @@ Deno.test("with the merge input it merges shard results instead of running a tes
   await withRunner((runner) =>
     withServer(startServer(), async (server) => {
       await Deno.mkdir(`${runner.dir}/shards`);
-      for (const index of [0, 1]) {
-        await action(runner, "run", {
-          INPUT_URL: server.url,
-          INPUT_ARGS: `-t1 -c4 -d400ms --shard-index ${index} --shard-count 2`,
-          INPUT_JSON: `shards/shard-${index}.json`,
-        }, 0);
-      }
+      await runShards(runner, server.url, "shards/");
       const merged = await action(runner, "run", {
         INPUT_MERGE: "shards/shard-*.json",
         INPUT_ARGS: "--latency",

@@ -7,8 +7,8 @@
  * The C API reads such arguments through `lua_tointegerx`, which calls `lvm.tointeger` through its module
  * object: that one function is replaced here, as `_integer_overflow_patch.ts` replaces `luaO_arith`, except
  * while a chunk compiles (constant folding asks it too). The interpreter's own instructions do not use it
- * (`_vm.ts` has its own), so Lua's arithmetic is unchanged;
- * `math.tointeger`, a Lua 5.3 function that LuaJIT lacks, keeps its answer (nil for 3.5: `compat/_compat.ts`).
+ * (`_vm.ts` has its own), so Lua's arithmetic is unchanged; `math.tointeger`, a Lua 5.3 function that LuaJIT
+ * lacks, keeps its answer (nil for 3.5: `compat/_compat.ts`).
  * Tests: tests/script/fengari/integer_argument_test.ts.
  *
  * @module
@@ -37,7 +37,7 @@ const lvm = lvmModule as unknown as { tointeger: ToInteger; tonumber(o: NumberVa
 const original = lvm.tointeger;
 
 /** C's `(int32_t)` of a double on x86-64 (`cvttsd2si`): truncated toward zero; -2^31 when out of range or NaN. */
-export function int32OfDouble(value: number): number {
+function int32OfDouble(value: number): number {
   return value >= -2147483648 && value < 2147483648 ? Math.trunc(value) | 0 : -2147483648;
 }
 
