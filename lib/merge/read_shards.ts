@@ -246,8 +246,15 @@ export function parseShard(path: string, text: string): ShardResult {
   });
   const codesJson = read.object(document, "status_codes");
   const statusCodes: StatusCodes = {};
+  let answered = 0;
   for (const code of Object.keys(codesJson)) {
     statusCodes[code] = read.integer(codesJson, `status_codes.${code}`, 0);
+    answered += statusCodes[code];
+  }
+  // Every response counted has its status counted: a file whose two disagree was edited, or is not whole.
+  const requests = read.integer(document, "requests", 0);
+  if (answered !== requests) {
+    throw fail(`status_codes add up to ${answered} responses, not the ${requests} requests counted`);
   }
 
   const rateMode = config.rate !== null;
@@ -260,7 +267,7 @@ export function parseShard(path: string, text: string): ShardResult {
     config,
     startEpochUs: startMs * 1000,
     runtimeUs: read.integer(document, "duration_us", 0),
-    requests: read.integer(document, "requests", 0),
+    requests,
     bytesRead: read.integer(document, "bytes", 0),
     errors,
     errorReasons,

@@ -136,6 +136,17 @@ Deno.test("an hdr that does not decode, or decodes to another count, is refused"
   );
 });
 
+Deno.test("status codes that do not add up to the requests are refused (an edited or partial file)", async () => {
+  const document = await validDocument();
+  const [code, count] = Object.entries(document.status_codes)[0] as [string, number];
+  assertEquals(
+    refusalOf({ ...document, status_codes: { ...document.status_codes, [code]: count + 5 } }),
+    `s1.json: status_codes add up to ${
+      document.requests + 5
+    } responses, not the ${document.requests} requests counted`,
+  );
+});
+
 Deno.test("a file that cannot be read is one line naming it", async () => {
   const dir = await Deno.makeTempDir({ prefix: "wrk-deno-merge-" });
   try {
