@@ -15,8 +15,9 @@ import { addStatusCodes, type StatusCodes } from "../stats/status_codes.ts";
 
 /**
  * Sums the threads' counters, merges their histograms and, for a closed-loop run, applies wrk's latency
- * correction with `interval = runtime / (requests / connections)`. A null report is a thread that did not report in time: it
- * is listed in `unfinishedThreads` (1-based), and its figures are missing.
+ * correction with `interval = runtime / (requests / connections)` (over HTTP/2, connections × `--streams`). A
+ * null report is a thread that did not report in time: it is listed in `unfinishedThreads` (1-based), and its
+ * figures are missing.
  *
  * @example Two threads, one of which never reported
  * ```ts
@@ -84,9 +85,12 @@ export function mergeReports(
       if (share !== null) busiestThreadShare = Math.max(busiestThreadShare ?? 0, share);
     }
   });
-  // wrk's post-hoc correction is for the closed loop only: with -R, latency is measured from the plan.
-  const perConnection = Math.floor(requests / config.connections);
-  if (config.rate === null && perConnection > 0) latency.correct(Math.floor(runtimeUs / perConnection));
+  // wrk's post-hoc correction is for the closed loop only: with -R, latency is measured from the plan. Its
+  // interval is the time between one lane's requests: over HTTP/2 each stream of a connection is a lane (a
+  // connection's count would make the interval --streams times too short, and add samples below real ones).
+  const lanes = config.connections * (config.http2 ? config.streams : 1);
+  const perLane = Math.floor(requests / lanes);
+  if (config.rate === null && perLane > 0) latency.correct(Math.floor(runtimeUs / perLane));
   return {
     url: config.target.url,
     threads: config.threads,

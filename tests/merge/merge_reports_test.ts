@@ -43,3 +43,17 @@ Deno.test("mergeReports() applies wrk's latency correction with interval = runti
   assertEquals(result.latency.count, 12);
   assertEquals([result.latency.distinct(2), result.latency.distinct(3)], [[1000, 1], [1500, 1]]);
 });
+
+Deno.test("mergeReports() counts each HTTP/2 stream as a lane in the correction: answers of a steady server add nothing", () => {
+  // 24 requests on 1 connection of 4 streams in 2 s, each answered in 300 ms: a lane's interval is 333 ms, so
+  // nothing is at twice it. Counting the connection alone (83 ms) would add samples down to 134 ms.
+  const config = parseArgs(["--http2", "--streams", "4", "-t1", "-c1", "-d2s", "http://127.0.0.1:1/"]);
+  const result = mergeReports(config, [report(0, 24, Array(24).fill(300_000))], 2_000_000);
+  assertEquals(result.latency.count, 24);
+  assertEquals(result.latency.percentile(50), result.latency.max);
+  // Over HTTP/1.1 the same run's connection is the lane: the correction applies, as in wrk.
+  const http1 = mergeReports(parseArgs(["-t1", "-c1", "-d2s", "http://127.0.0.1:1/"]), [
+    report(0, 24, Array(24).fill(300_000)),
+  ], 2_000_000);
+  assertEquals(http1.latency.count > 24, true);
+});
