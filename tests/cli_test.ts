@@ -200,3 +200,29 @@ Deno.test("cli refuses an untrusted certificate with one line that says how to t
     await server.close();
   }
 });
+
+Deno.test("cli gives up a TLS handshake the server never answers: one line within the timeout, with and without -k", async () => {
+  // Accepts connections and never reads or writes: the handshake would wait forever.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) held.push(conn);
+  })();
+  try {
+    const url = `https://127.0.0.1:${listener.addr.port}/`;
+    for (const flags of [[], ["-k"], ["--http2"]]) {
+      const started = performance.now();
+      const { code, stderr } = await runCli([...flags, "-t1", "-c1", "-d1s", "--timeout", "1s", url]);
+      assertEquals(code, 1, stderr);
+      assertMatch(
+        stderr,
+        /^TLS handshake with 127\.0\.0\.1:\d+ failed: no answer within 1s \(is it a TLS port\?\)\n$/,
+      );
+      assert(performance.now() - started < 8000, `${flags}: ${performance.now() - started} ms`);
+    }
+  } finally {
+    listener.close();
+    for (const conn of held) conn.close();
+    await accepting.catch(() => {});
+  }
+});

@@ -88,7 +88,7 @@ export function laterMacrotask(delayMs: number, callback: () => void): Cancel {
 }
 
 /** Closes `conn`, ignoring that it may be closed already. */
-export function closeQuietly(conn: Socket): void {
+export function closeQuietly(conn: Pick<Socket, "close">): void {
   try {
     conn.close();
   } catch { /* already closed */ }

@@ -6,6 +6,7 @@ import { EpollLoop } from "./_epoll_socket.ts";
 import { loadModule } from "../lazy_modules.ts";
 import { type Libc, openLibc, socketAddressBytes } from "./_libc.ts";
 import { PromiseTransport } from "./_promise_open.ts";
+import { closeQuietly } from "./cycle.ts";
 import { socketOf } from "./_resource_io.ts";
 import type { Cancel, ConnectTarget, Socket, SocketAddress, TlsSettings, Transport } from "./socket.ts";
 
@@ -176,25 +177,33 @@ class TlsTransport extends PromiseTransport {
     // Dial the resolved IP, but present and verify the URL's host name (SNI), as wrk does.
     const tcp = await Deno.connect({ hostname: this.#address.address, port: this.#address.port, signal });
     tcp.setNoDelay(true);
+    // The signal bounds the handshake too: a server that accepts and never answers it would hold the connect
+    // (and a check before the run) forever. Closing the connection ends the handshake with an error.
+    let tls: Deno.TlsConn | null = null;
+    const abandon = () => closeQuietly(tls ?? tcp);
+    signal.addEventListener("abort", abandon, { once: true });
     try {
-      const tls = await Deno.startTls(tcp, {
+      tls = await Deno.startTls(tcp, {
         hostname: this.#tls.serverName,
         caCerts: this.#caCerts,
         alpnProtocols: this.#tls.alpnProtocols,
         // -k accepts a certificate for another name, as wrk's does.
         unsafelyDisableHostnameVerification: this.#tls.insecure === true,
       });
+      if (signal.aborted) abandon();
       // The handshake is lazy; finish it here so certificate failures count as connect errors.
       const { alpnProtocol } = await tls.handshake();
+      signal.throwIfAborted();
       return withAlpn(socketOf(tls), alpnProtocol);
     } catch (error) {
-      try {
-        tcp.close();
-      } catch { /* already closed by the failed handshake */ }
-      if (!this.#tls.insecure || !CERTIFICATE_REJECTED.test(String(error)) || signal.aborted) throw error;
+      closeQuietly(tls ?? tcp);
+      if (signal.aborted) throw signal.reason;
+      if (!this.#tls.insecure || !CERTIFICATE_REJECTED.test(String(error))) throw error;
       // -k never refuses a certificate: this one is not the pre-flight's, so node:tls from now on.
       this.#fallback = new InsecureTlsTransport(this.#address, this.#tls);
       return this.#fallback.connect(signal);
+    } finally {
+      signal.removeEventListener("abort", abandon);
     }
   }
 }

@@ -105,14 +105,23 @@ async function checkTls(config: Config, address: SocketAddress, caCerts: string[
   const { host, service } = config.target;
   let alpnProtocol: string | null | undefined;
   let pinnedCerts: string[] | null = null;
+  const boundMs = Math.min(config.timeoutMs, PREFLIGHT_CONNECT_BOUND_MS);
+  const signal = AbortSignal.timeout(boundMs);
   try {
-    const signal = AbortSignal.timeout(Math.min(config.timeoutMs, PREFLIGHT_CONNECT_BOUND_MS));
     let socket;
     if (tls.insecure) ({ socket, pinnedCerts } = await insecureHandshake(address, tls, signal));
     else socket = await createTransport(address, tls).connect(signal);
     socket.close();
     alpnProtocol = socket.alpnProtocol;
   } catch (error) {
+    if (signal.aborted) {
+      // It accepted the connection, then never finished the handshake (a wedged server, or not TLS at all).
+      throw new RunError(
+        `TLS handshake with ${host}:${service} failed: no answer within ${
+          boundMs / 1000
+        }s (is it a TLS port?)`,
+      );
+    }
     const reason = describeOsError(error);
     if (/certificate|issuer|CertNotValid|NotValidForName|expired|CaUsedAsEndEntity/i.test(reason)) {
       throw new RunError(
