@@ -237,6 +237,25 @@ Deno.test("--http2 against a server without HTTP/2 is one line and exit 1, over 
       h2.stderr,
       /^localhost:\d+ does not offer HTTP\/2 by ALPN \(it agreed no protocol\): leave out --http2\n$/,
     );
+    // A server that agrees HTTP/1.1 by ALPN (nginx without http2): said so, not a refused handshake.
+    const http1 = startServer(() => ok(), { tls: true, alpnProtocols: ["http/1.1"] });
+    try {
+      for (const trust of [["--cacert", TEST_CA_FILE], ["-k"]]) {
+        const agreed = await runCli([
+          "--http2",
+          "-d1s",
+          ...trust,
+          http1.url.replace("127.0.0.1", "localhost"),
+        ]);
+        assertEquals(agreed.code, 1);
+        assertMatch(
+          agreed.stderr,
+          /^localhost:\d+ does not offer HTTP\/2 by ALPN \(it agreed http\/1\.1\): leave out --http2\n$/,
+        );
+      }
+    } finally {
+      await http1.close();
+    }
     // The h2c probe's preface reads as requests `PRI * HTTP/2.0` and `SM` to an HTTP/1.1 server; no GET came.
     assertEquals(plain.requests.filter((request) => request.method === "GET").length, 0);
     assertEquals(tls.requests.length, 0);

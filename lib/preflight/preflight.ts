@@ -100,8 +100,11 @@ async function firstReachableAddress(config: Config): Promise<SocketAddress> {
  * full of connect errors. With `-k`, returns the certificates the threads may pin (see `Preflight`).
  */
 async function checkTls(config: Config, address: SocketAddress, caCerts: string[]): Promise<string[] | null> {
-  const tls = tlsSettings(config, caCerts);
-  if (tls === null) return null;
+  const settings = tlsSettings(config, caCerts);
+  if (settings === null) return null;
+  // With --http2, this handshake also offers HTTP/1.1, so that a server without HTTP/2 agrees to it and can be
+  // told apart (`checkAlpnH2`) from one that refuses the handshake (the run's own connections offer h2 alone).
+  const tls = config.http2 ? { ...settings, alpnProtocols: ["h2", "http/1.1"] } : settings;
   const { host, service } = config.target;
   let alpnProtocol: string | null | undefined;
   let pinnedCerts: string[] | null = null;

@@ -57,6 +57,8 @@ export interface ServerOptions {
   tls?: boolean;
   /** With `tls`: serve this certificate (PEM, a chain: leaf first) and key instead of the test certificate. */
   certificate?: { cert: string; key: string };
+  /** With `tls`: the protocols to agree by ALPN (default: none, no ALPN). */
+  alpnProtocols?: string[];
 }
 
 /** Starts a server on 127.0.0.1:0 answering with `responder` (default: 200 "ok"). */
@@ -67,6 +69,7 @@ export function startServer(responder: Responder = () => ok(), options: ServerOp
       port: 0,
       cert: options.certificate?.cert ?? Deno.readTextFileSync(new URL("server.pem", TLS_DIR)),
       key: options.certificate?.key ?? Deno.readTextFileSync(new URL("server.key", TLS_DIR)),
+      alpnProtocols: options.alpnProtocols,
     })
     : Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
