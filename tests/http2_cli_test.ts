@@ -91,6 +91,17 @@ Deno.test("a graceful GOAWAY finishes the streams below its last id, then a new 
   );
 });
 
+Deno.test("a server refusing every stream with GOAWAY NO_ERROR before any response: read errors that say so", async () => {
+  await runAgainst({ refuseAll: true }, ["-t1", "-c2", "-d500ms", "--streams", "4"], (outcome, document) => {
+    assertEquals(outcome.code, 0, outcome.stderr);
+    assertEquals(document.requests, 0);
+    const reasons = document.error_reasons.map((r: Json) => `${r.category} ${r.reason}`);
+    assertEquals(reasons, ["read GOAWAY NO_ERROR before any response"]);
+    assert(document.errors.read >= 8, `${document.errors.read} read errors`);
+  });
+  // A graceful GOAWAY after answers stays no error (the test above: "a graceful GOAWAY finishes …").
+});
+
 Deno.test("RST_STREAM counts a read error with the code as its reason, and the connection carries on", async () => {
   await runAgainst(
     { resetEvery: { n: 5, code: 2 } },

@@ -26,6 +26,8 @@ export interface H2cBehaviour {
   garbageAfter?: number;
   /** Each response waits this long (ms) after its request, its stream open meanwhile: a slow server. */
   delayMs?: number;
+  /** Refuse every stream: GOAWAY (NO_ERROR, last stream 0) at the first request, then close (a draining server). */
+  refuseAll?: boolean;
 }
 
 /** A running server. */
@@ -96,6 +98,15 @@ export function startH2cServer(behaviour: H2cBehaviour = {}): H2cServer {
       const request = streams.get(id)!;
       // A stream counts as open until its response is written (maxConcurrentSeen).
       await Promise.resolve();
+      if (behaviour.refuseAll) {
+        if (goaway) return;
+        goaway = true;
+        out.goaway(0, 0);
+        await flush();
+        closed = true;
+        writing = writing.then(() => conn.closeWrite()).catch(() => {});
+        return;
+      }
       if (behaviour.delayMs !== undefined) {
         await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
         if (closed) return;

@@ -221,6 +221,8 @@ export class Http2Connection implements ConnectionCycle {
   #peerSettingsSeen = false;
   #sendWindow = DEFAULT_WINDOW_BYTES;
   #unacknowledged = 0;
+  /** Responses completed on this connection (a GOAWAY before any is a refusal, not a graceful close). */
+  #answered = 0;
   /** GOAWAY received: no new streams; replace the connection once the open ones finish. */
   #goingAway = false;
   /** Streams with a request body waiting for window. */
@@ -330,6 +332,7 @@ export class Http2Connection implements ConnectionCycle {
     this.#sendWindow = DEFAULT_WINDOW_BYTES;
     this.#unacknowledged = 0;
     this.#goingAway = false;
+    this.#answered = 0;
     this.#blockStream = 0;
     this.#blockLength = 0;
     this.#partialLength = 0;
@@ -812,9 +815,16 @@ export class Http2Connection implements ConnectionCycle {
           this.#context.counters.countError("read", `GOAWAY ${errorCodeName(code)}`);
         }
         this.#goingAway = true;
-        // Streams above its last id were not processed: they are dropped, uncounted, as at the end of a run.
+        // Streams above its last id were not processed: after a graceful close (nginx's keepalive_requests)
+        // they are dropped, uncounted, as at the end of a run, and go again on the next connection. A
+        // connection that answered nothing before it refused them is a server refusing the load: each
+        // refused stream is a read error, or a server that always does so would show no cause at all.
+        const refusal = code === ErrorCode.NO_ERROR && this.#answered === 0;
         for (const stream of [...this.#streams.values()]) {
-          if (stream.active && stream.id > lastStreamId) this.#finishStream(stream, false);
+          if (stream.active && stream.id > lastStreamId) {
+            if (refusal) this.#context.counters.countError("read", "GOAWAY NO_ERROR before any response");
+            this.#finishStream(stream, false);
+          }
         }
         // Streams not yet opened end too, uncounted: new batches take their slots on the next connection.
         for (const stream of this.#queue) this.#finishStream(stream, false);
@@ -983,6 +993,7 @@ export class Http2Connection implements ConnectionCycle {
     counters.requests++;
     counters.requestsSinceSample++;
     counters.statusCodes[status]++;
+    this.#answered++;
     if (status > 399) counters.errors.status++;
     if (context.sink !== null) this.#deliver(stream, context.sink);
     if (generation !== this.#generation) return;
