@@ -141,6 +141,13 @@ async function checkTls(config: Config, address: SocketAddress, caCerts: string[
 
 /** What to do about a certificate refused for `reason`, given the `--cacert` file passed (null: none). */
 function trustAdvice(reason: string, caFile: string | null): string {
+  if (/NotValidForName|not valid for name/i.test(reason)) {
+    return "it does not hold the URL's host name: put a name it holds in the URL, or pass -k to skip verification";
+  }
+  if (/Expired|NotValidYet/i.test(reason)) {
+    return "it is out of its validity dates (check this machine's clock too): renew it, or pass -k to skip " +
+      "verification";
+  }
   if (/CaUsedAsEndEntity/.test(reason)) {
     // openssl req -x509 makes such a certificate: its own CA (CA:TRUE), which rustls refuses as a server's.
     return "the server presents a CA certificate as its own (a self-signed one made with `openssl req -x509`), " +
@@ -179,5 +186,30 @@ async function readCaFile(path: string): Promise<string> {
   if (!text.includes("-----BEGIN CERTIFICATE-----")) {
     throw new RunError(`CA file ${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
   }
+  // Each certificate block must be base64 of a DER structure: a damaged one would otherwise fail every
+  // handshake with a message that blames the server's certificate.
+  const blocks = text.matchAll(/-----BEGIN CERTIFICATE-----([^-]*)-----END CERTIFICATE-----/g);
+  let index = 0;
+  for (const [, body] of blocks) {
+    index++;
+    if (!isDerBase64(body)) {
+      throw new RunError(
+        `CA file ${path}: certificate ${index} is damaged (not base64 of a DER certificate)`,
+      );
+    }
+  }
+  if (index === 0) {
+    throw new RunError(`CA file ${path}: its certificate has no -----END CERTIFICATE----- line`);
+  }
   return text;
+}
+
+/** Whether a PEM block's body is base64 of a DER SEQUENCE (what every X.509 certificate is). */
+function isDerBase64(body: string): boolean {
+  try {
+    const der = atob(body.replace(/\s+/g, ""));
+    return der.length > 64 && der.charCodeAt(0) === 0x30;
+  } catch {
+    return false;
+  }
 }

@@ -1,8 +1,9 @@
 /**
  * Certificates made with openssl at test time, for what the fixtures in tests/fixtures/tls/ cannot show: an
  * expired leaf (a fixture would have to be expired already, or expire one day), which comes with its CA in the
- * chain the server sends, so that expiry is the only thing wrong with it; and a self-signed certificate that is
- * its own CA, as `openssl req -x509` makes one. Null where openssl is missing.
+ * chain the server sends, so that expiry is the only thing wrong with it; a leaf for another name than the URL's;
+ * and a self-signed certificate that is its own CA, as `openssl req -x509` makes one. Null where openssl is
+ * missing.
  */
 
 /** A certificate chain (leaf first, then its CA) and the leaf's key, as PEM. */
@@ -34,7 +35,7 @@ x509_extensions = leaf
 commonName = supplied
 [leaf]
 basicConstraints = CA:FALSE
-subjectAltName = DNS:localhost,IP:127.0.0.1
+subjectAltName = __NAMES__
 `;
 
 /**
@@ -42,9 +43,28 @@ subjectAltName = DNS:localhost,IP:127.0.0.1
  * chain); null when openssl is not installed.
  */
 export async function expiredCertificate(): Promise<Certificate | null> {
+  const made = await caSignedLeaf("DNS:localhost,IP:127.0.0.1", [
+    "-startdate",
+    "20200101000000Z",
+    "-enddate",
+    "20200201000000Z",
+  ]);
+  return made === null ? null : { cert: made.cert + made.ca, key: made.key };
+}
+
+/**
+ * A leaf valid now for `wrong.example` only, its CA's certificate apart (to pass as `--cacert`): a server
+ * reached by another name; null when openssl is not installed.
+ */
+export async function wrongNameCertificate(): Promise<(Certificate & { ca: string }) | null> {
+  return await caSignedLeaf("DNS:wrong.example", ["-days", "2"]);
+}
+
+/** A leaf for `names` (subjectAltName) with the `dates` options of `openssl ca`, signed by a CA made for it. */
+async function caSignedLeaf(names: string, dates: string[]): Promise<(Certificate & { ca: string }) | null> {
   const dir = await Deno.makeTempDir({ prefix: "wrk-deno-tls-" });
   try {
-    await Deno.writeTextFile(`${dir}/ca.cnf`, CA_CONFIG);
+    await Deno.writeTextFile(`${dir}/ca.cnf`, CA_CONFIG.replace("__NAMES__", names));
     await Deno.writeTextFile(`${dir}/index.txt`, "");
     await Deno.writeTextFile(`${dir}/serial`, "01\n");
     const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
@@ -89,14 +109,11 @@ export async function expiredCertificate(): Promise<Certificate | null> {
         "-out",
         "leaf.pem",
         "-notext",
-        "-startdate",
-        "20200101000000Z",
-        "-enddate",
-        "20200201000000Z",
+        ...dates,
       ], dir);
     if (!made) return null;
     const read = (name: string) => Deno.readTextFile(`${dir}/${name}`);
-    return { cert: (await read("leaf.pem")) + (await read("ca.pem")), key: await read("leaf.key") };
+    return { cert: await read("leaf.pem"), key: await read("leaf.key"), ca: await read("ca.pem") };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

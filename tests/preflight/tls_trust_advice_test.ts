@@ -2,12 +2,13 @@
  * An untrusted certificate, or a `--cacert` file that cannot help, stops the run with one line that says what
  * to do about this case (lib/preflight/preflight.ts `trustAdvice`, `readCaFile`): a server whose certificate is
  * its own CA (Deno's TLS refuses it even when trusted), a `--cacert` that is not the CA that signed the
- * server's certificate, and a `--cacert` file with no certificate in it.
+ * server's certificate, a certificate for another name, and a `--cacert` file with no certificate in it or a
+ * damaged one.
  */
 import { assertEquals, assertMatch } from "@std/assert";
 import { runCli } from "../helpers/cli.ts";
 import { startServer, TEST_CA_FILE } from "../helpers/server.ts";
-import { selfSignedCaCertificate } from "../helpers/tls_certs.ts";
+import { selfSignedCaCertificate, wrongNameCertificate } from "../helpers/tls_certs.ts";
 
 Deno.test("a server's self-signed CA certificate, even passed as --cacert, gets advice that works: -k", async (t) => {
   const certificate = await selfSignedCaCertificate();
@@ -76,6 +77,51 @@ Deno.test("a --cacert file without a PEM certificate is refused before any conne
     assertEquals(stdout, "");
     assertMatch(stderr, /^CA file .*hostname holds no PEM certificate \(-----BEGIN CERTIFICATE-----\)\n$/);
     assertEquals(server.connections(), 0);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a damaged certificate in the --cacert file is named, not blamed on the server's certificate", async () => {
+  const server = startServer(undefined, { tls: true });
+  const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "wrk-deno-trust-advice-" });
+  try {
+    const good = await Deno.readTextFile(TEST_CA_FILE);
+    await Deno.writeTextFile(
+      `${dir}/broken.pem`,
+      `${good}-----BEGIN CERTIFICATE-----\nMIIBroken\n-----END CERTIFICATE-----\n`,
+    );
+    const { code, stderr } = await runCli(["-d300ms", "--cacert", `${dir}/broken.pem`, server.url]);
+    assertEquals(code, 1);
+    assertMatch(
+      stderr,
+      /^CA file .*broken\.pem: certificate 2 is damaged \(not base64 of a DER certificate\)\n$/,
+    );
+    assertEquals(server.connections(), 0);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a certificate for another name gets advice about the name, not about --cacert", async (t) => {
+  const certificate = await wrongNameCertificate();
+  if (certificate === null) {
+    await t.step({ name: "openssl is not installed", ignore: true, fn: () => {} });
+    return;
+  }
+  const server = startServer(undefined, { tls: true, certificate });
+  const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "wrk-deno-trust-advice-" });
+  try {
+    await Deno.writeTextFile(`${dir}/ca.pem`, certificate.ca);
+    const url = server.url.replace("127.0.0.1", "localhost");
+    const { code, stderr } = await runCli(["-t1", "-c1", "-d300ms", "--cacert", `${dir}/ca.pem`, url]);
+    assertEquals(code, 1);
+    assertMatch(
+      stderr,
+      /^TLS certificate of localhost:\d+ not trusted \(.*wrong\.example.*\); it does not hold the URL's host name: put a name it holds in the URL, or pass -k to skip verification\n$/,
+    );
   } finally {
     await server.close();
     await Deno.remove(dir, { recursive: true });
