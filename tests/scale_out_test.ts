@@ -98,7 +98,9 @@ Deno.test("the sharded workflow plans one start, runs a matrix of shards through
     "wrk-deno-ref",
   ]);
   for (const job of [workflow.jobs.shard, workflow.jobs.merge]) {
-    const checkout = job.steps.find((step: Json) => step.uses === "actions/checkout@v4");
+    const [workspace, checkout] = job.steps.filter((step: Json) => step.uses === "actions/checkout@v4");
+    // The repository it runs for stays at the root, for the files `args` names.
+    assertEquals(workspace.with, undefined);
     assertEquals(checkout.with, {
       repository: "${{ inputs.wrk-deno-repository || github.repository }}",
       ref: "${{ inputs.wrk-deno-repository == '' && github.sha || inputs.wrk-deno-ref }}",
