@@ -72,6 +72,8 @@ action_origin() {
   ACTION_REPOSITORY=${GITHUB_ACTION_REPOSITORY:-}
   ACTION_REF=${GITHUB_ACTION_REF:-}
   local path=${GITHUB_ACTION_PATH:-}
+  # Windows runners write it with backslashes (D:\a\_actions\owner\repo\ref).
+  path=${path//\\//}
   if [ -z "$ACTION_REF" ] && [[ "$path" == */_actions/*/*/* ]]; then
     local rest=${path##*/_actions/}
     local owner=${rest%%/*}

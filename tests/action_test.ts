@@ -248,6 +248,10 @@ Deno.test("the action's ref and repository come from its checkout path where the
       runner.env.GITHUB_SERVER_URL = release.url.replace(/\/$/, "");
       const resolved = await action(runner, "resolve", {}, 0);
       assertStringIncludes(resolved.stdout, "release v2.0.1 has no wrk-deno-x86_64-unknown-linux-gnu");
+      // A Windows runner writes the path with backslashes.
+      runner.env.GITHUB_ACTION_PATH = "D:\\a\\_actions\\someone\\wrk-deno\\v2.0.1";
+      const windows = await action(runner, "resolve", {}, 0);
+      assertStringIncludes(windows.stdout, "release v2.0.1 has no wrk-deno-x86_64-unknown-linux-gnu");
       assertEquals(
         release.requested.at(-1),
         "/someone/wrk-deno/releases/download/v2.0.1/wrk-deno-x86_64-unknown-linux-gnu",
