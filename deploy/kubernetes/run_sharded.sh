@@ -66,7 +66,7 @@ run_seconds() {
     previous=$arg
   done
   awk -v v="$value" 'BEGIN {
-    n = v + 0; unit = v; sub(/^[0-9.]+/, "", unit)
+    n = v + 0; unit = tolower(v); sub(/^[0-9.]+/, "", unit)
     f = unit == "ms" ? 0.001 : unit == "us" ? 0.000001 : unit == "m" ? 60 : unit == "h" ? 3600 : 1
     s = n * f; printf "%d\n", (s == int(s)) ? s : int(s) + 1
   }'
