@@ -21,6 +21,8 @@ import fengari from "../../../third_party/fengari/src/fengari.js";
 import lvmModule from "../../../third_party/fengari/src/lvm.js";
 // @ts-types="./_internals.d.ts"
 import ldoModule from "../../../third_party/fengari/src/ldo.js";
+// @ts-types="./_internals.d.ts"
+import ldebugModule from "../../../third_party/fengari/src/ldebug.js";
 
 if (typeof fengari.lua !== "object" || !fastPathsInEffect()) throw new Error("fengari did not load");
 
@@ -35,6 +37,12 @@ type ToInteger = ((o: NumberValue) => number | false) & { truncatesAsLuaJit?: bo
 
 const lvm = lvmModule as unknown as { tointeger: ToInteger; tonumber(o: NumberValue): number | false };
 const original = lvm.tointeger;
+
+/**
+ * Lua 5.3's `tointeger`, as it was before this replacement: for Lua's own operators (`_vm.ts`'s bitwise
+ * operands), which are not library arguments.
+ */
+export const luaToInteger = original as (o: object) => number | false;
 
 /** C's `(int32_t)` of a double on x86-64 (`cvttsd2si`): truncated toward zero; -2^31 when out of range or NaN. */
 function int32OfDouble(value: number): number {
@@ -77,6 +85,13 @@ if (!original.truncatesAsLuaJit) {
   // Other wrappers' marks stay readable through this one (`_instruction_fields.ts` wraps it too).
   Object.assign(parser, originalParser, { truncatesAsLuaJit: true });
   ldo.luaD_protectedparser = parser;
+  // A bitwise operator's error names the operand with no integer representation, which it finds by asking
+  // `lvm.tointeger` of the first: Lua's answer is wanted there, not a library argument's.
+  const ldebug = ldebugModule as unknown as {
+    luaG_tointerror: (L: unknown, p1: object, p2: object) => never;
+  };
+  const originalError = ldebug.luaG_tointerror;
+  ldebug.luaG_tointerror = (L, p1, p2) => originalError(L, p1, luaToInteger(p1) === false ? p1 : p2);
 }
 
 /** Whether the replacement is in effect (for tests, and a used binding for the bundler). */

@@ -37,6 +37,7 @@ import { fastPathsInEffect, newBytes } from "./_fast_paths.ts";
 // Numbers spelled as LuaJIT does before `concat` below checks it, whichever module imports this one first.
 import { NUMBER_SPELLING_PATCHED } from "./_number_spelling_patch.ts";
 import { setExactResult } from "./_integer_overflow_patch.ts";
+import { luaToInteger } from "./_integer_argument_patch.ts";
 import { keptFieldsInEffect } from "./_instruction_fields.ts";
 // @ts-types="./_fengari.d.ts"
 import fengari from "../../../third_party/fengari/src/fengari.js";
@@ -687,7 +688,8 @@ function concat(L: State, stack: (TValue | undefined)[], first: number, last: nu
  * An operand of a bitwise operator as a 32-bit integer: an integer; a float with an integral value, its low 32
  * bits, as LuaJIT's `bit.tobit` takes them (a hexadecimal numeral past 32 bits is such a float,
  * `_integer_overflow_patch.ts`; Lua 5.3 refuses one without a 32-bit integer representation); or what
- * `lvm.tointeger` makes of a string. False when there is none (the metamethod, or the error, follows).
+ * Lua 5.3's `tointeger` makes of a string (`luaToInteger`: not the truncation library arguments get). False
+ * when there is none (the metamethod, or the error, follows).
  */
 function bitOperand(o: TValue): number | false {
   if (o.type === LUA_TNUMINT) return o.value as number;
@@ -695,7 +697,7 @@ function bitOperand(o: TValue): number | false {
     const v = o.value as number;
     return Number.isInteger(v) ? v | 0 : false;
   }
-  return lvm.tointeger(o);
+  return luaToInteger(o);
 }
 
 /** Whether two strings hold the same bytes (lstring.js `luaS_eqlngstr`). */

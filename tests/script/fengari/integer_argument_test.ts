@@ -52,10 +52,14 @@ Deno.test("constant folding and math.tointeger keep Lua 5.3's answers (LuaJIT ha
     assert(math.tointeger("34.0") == 34 and math.tointeger("34.3") == nil)
     assert(math.tointeger({}) == nil and math.tointeger(0/0) == nil)
     print(pcall(function() return 1.5 | 0 end))
-    print(pcall(load("return 2.5 & 1")))`);
+    print(pcall(load("return 2.5 & 1")))
+    print(pcall(function() return "1.5" | 0 end))
+    print(pcall(function() local a, b = 1.5, 1 return a | b end))`);
   assertEquals(
     printed,
     "false\tscript.lua:11: number has no integer representation\n" +
-      'false\t[string "return 2.5 & 1"]:1: number has no integer representation\n',
+      'false\t[string "return 2.5 & 1"]:1: number has no integer representation\n' +
+      "false\tscript.lua:13: number has no integer representation\n" +
+      "false\tscript.lua:14: number (local 'a') has no integer representation\n",
   );
 });
