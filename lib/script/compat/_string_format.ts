@@ -293,7 +293,7 @@ function formatDirectly(L: LuaState, format: Uint8Array, top: number): boolean {
         if (flags === "" && width === 0 && precision === null && signed && Math.abs(whole) <= MAX_EXACT) {
           appendAscii(String(whole === 0 ? 0 : whole));
         } else {
-          if (flags.includes("#") && !signed) return false;
+          if (flags.includes("#") && signed) return false;
           const value = integerOf(n, signed);
           appendAscii(renderInteger(value, String.fromCharCode(conversion), flags, width, precision));
         }
