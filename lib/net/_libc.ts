@@ -28,7 +28,7 @@ export const EPOLLRDHUP = 0x2000;
 export const EPOLLET = 1 << 31;
 export const EPOLL_CTL_ADD = 1;
 export const CLOCK_MONOTONIC = 1;
-/** `clock_gettime`'s clock of the calling thread's CPU time (lib/worker/thread_cpu.ts). */
+/** `clock_gettime`'s clock of the calling thread's CPU time (clock.ts `threadCpuMs`). */
 export const CLOCK_THREAD_CPUTIME_ID = 3;
 
 const SYMBOLS = {

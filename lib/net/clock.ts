@@ -2,9 +2,10 @@
  * The connection cycle's clock, in milliseconds (fractional, µs and finer): `performance.now()`, or where libc
  * is open to this thread (lib/net/_libc.ts) `clock_gettime(CLOCK_MONOTONIC)` through FFI, a cheaper call for
  * a clock read once or twice per request (docs/benchmarks.md#measurements-behind-the-code). Only differences
- * between two readings mean anything: every reading a thread compares must come from here.
+ * between two readings mean anything: every reading a thread compares must come from here. Also the CPU time
+ * of the calling OS thread (`threadCpuMs`), through the same libc.
  */
-import { CLOCK_MONOTONIC, openLibc } from "./_libc.ts";
+import { CLOCK_MONOTONIC, CLOCK_THREAD_CPUTIME_ID, openLibc } from "./_libc.ts";
 
 /**
  * How late a thread's timers may fire, in ms. The epoll loop wakes for its timers at most once per this span
@@ -55,4 +56,33 @@ export function epochMsAt(performanceMs: number): number {
  */
 export function performanceMsAt(epochMs: number): number {
   return epochMs - performance.timeOrigin;
+}
+
+const cpuTimespec = new Int32Array(4);
+const cpuTimespecBytes = new Uint8Array(cpuTimespec.buffer);
+
+/**
+ * User plus system CPU time of the calling OS thread so far, in ms (`clock_gettime(CLOCK_THREAD_CPUTIME_ID)`),
+ * or null where libc is not open to this thread (not Linux, or no `--allow-ffi`). A `-R` thread compares it
+ * with the time it ran, so that a run short of its rate can tell a client busy all along (more threads or
+ * cores would help) from lanes waiting on a slow server (more connections would). Each Web Worker is an OS
+ * thread of its own; the threads a host runs together share its figure. (`/proc/thread-self/stat` would need
+ * Deno's `--allow-all`.)
+ *
+ * @example
+ * ```ts
+ * import { threadCpuMs } from "./clock.ts";
+ *
+ * const before = threadCpuMs();
+ * let x = 0;
+ * for (let i = 0; i < 1e7; i++) x += i;
+ * const after = threadCpuMs();
+ * console.log(before === null || after! >= before); // true
+ * ```
+ */
+export function threadCpuMs(): number | null {
+  const libc = openLibc();
+  if (libc === null || libc.calls.clock_gettime(CLOCK_THREAD_CPUTIME_ID, cpuTimespecBytes) !== 0) return null;
+  // struct timespec on 64-bit Linux: tv_sec and tv_nsec as little-endian 64-bit integers (both fit 32 bits).
+  return cpuTimespec[0] * 1000 + cpuTimespec[2] / 1e6;
 }

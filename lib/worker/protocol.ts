@@ -57,7 +57,7 @@ export interface ThreadReport {
       lateBatches: number;
       requestsSent: number;
       requestsDue: number;
-      /** The thread's CPU time over the time it ran (its host's, `thread_cpu.ts`); null where unknown. */
+      /** The thread's CPU time over the time it ran (its host's, lib/net/clock.ts `threadCpuMs`); null where unknown. */
       busyShare: number | null;
     }
     | null;

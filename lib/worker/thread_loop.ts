@@ -2,8 +2,7 @@
  * One thread's run: its connections, its counters and histograms, and the 100 ms tick that samples the request
  * rate and expires overdue requests (wrk's RECORD_INTERVAL_MS, docs/wrk-compat.md#request-rate-samples).
  */
-import { threadCpuMs } from "./thread_cpu.ts";
-import { clockMs, epochNowMs, TIMER_SLACK_MS } from "../net/clock.ts";
+import { clockMs, epochNowMs, threadCpuMs, TIMER_SLACK_MS } from "../net/clock.ts";
 import { type ConnectionCycle, type CycleContext, laterMacrotask, ThreadCounters } from "../net/cycle.ts";
 import { Connection } from "../net/http1/connection.ts";
 import { connectionPacers, type Pacer, type RatePlan } from "../net/pacer.ts";
@@ -94,11 +93,11 @@ export class ThreadLoop {
     this.failure.catch(() => {});
   }
 
-  /** Opens the connections and starts the tick. */
   /** With `-R`: this OS thread's CPU time and the clock when the loop started (`#sentOnPlan`'s busy share). */
   #cpuAtStartMs: number | null = null;
   #startedMs = 0;
 
+  /** Opens the connections and starts the tick. */
   start(): void {
     if (this.#options.rate !== null) {
       this.#cpuAtStartMs = threadCpuMs();

@@ -1,5 +1,9 @@
+/**
+ * The CPU time of the calling OS thread (lib/net/clock.ts `threadCpuMs`), which `-R` threads read to tell a busy
+ * client from a slow server in the Rate line.
+ */
 import { assert } from "@std/assert";
-import { threadCpuMs } from "../../lib/worker/thread_cpu.ts";
+import { threadCpuMs } from "../../lib/net/clock.ts";
 import { openLibc } from "../../lib/net/_libc.ts";
 
 Deno.test("threadCpuMs() counts this thread's CPU time, and not the time it waits", async () => {
