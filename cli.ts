@@ -29,6 +29,7 @@ import { Run } from "./lib/run.ts";
 import type { HdrLogWriter } from "./lib/output/hdr_log_writer.ts";
 import type { RunResult } from "./lib/run_result.ts";
 import { RunError } from "./lib/run_error.ts";
+import { MAX_WAIT_MS } from "./lib/preflight/start_at.ts";
 import { isWorkerScope } from "./lib/worker/worker_scope.ts";
 import { loadModule } from "./lib/lazy_modules.ts";
 // In the bundle this module is also every thread's worker module (see `WORKER_MODULE`): inside a worker,
@@ -253,8 +254,9 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
   // The live line only where a person watches: stderr a terminal, not CI logs or pipes.
   const meter = config.progress && Deno.stderr.isTerminal() ? new ProgressMeter(err) : null;
   // Where no live line counts down to --start-at (CI logs, pods), one line says why nothing happens yet.
-  if (config.startAtEpochMs !== null && config.startAtEpochMs > Date.now() && meter === null) {
-    err(`waiting for --start-at ${new Date(config.startAtEpochMs).toISOString()} to start\n`);
+  const startAt = config.startAtEpochMs;
+  if (startAt !== null && startAt > Date.now() && startAt - Date.now() <= MAX_WAIT_MS && meter === null) {
+    err(`waiting for --start-at ${new Date(startAt).toISOString()} to start\n`);
   }
   const testId = config.jsonPath === null ? null : await identityOf(config);
   // --hdr-log: the writer (and the HdrHistogram codec) is loaded only when asked for. Its file is opened once

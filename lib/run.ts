@@ -142,8 +142,8 @@ export interface RunProgress {
 
 /**
  * A started run: await `result`, then optionally `done()`, then always `close()`. Use it instead of `run()`
- * to print something between the start and the result (the CLI prints wrk's `Running …` header) or to stop
- * the run from outside.
+ * to act between the start and the result (the CLI opens its `--hdr-log` and listens for signals; it prints
+ * wrk's `Running …` header from `RunOptions.onInitialized`) or to stop the run from outside.
  *
  * @example Starting a run, then stopping it early
  * ```ts

@@ -136,7 +136,7 @@ Deno.test("a --start-at already past is one line and exit 1; within a second's g
     assertEquals(far.code, 1);
     assertMatch(
       far.stderr,
-      /--start-at \S+Z is 72\.0 hours away \(a shard waits at most 24 hours\): give a nearer time\n$/,
+      /^--start-at \S+Z is 72\.0 hours away \(a shard waits at most 24 hours\): give a nearer time\n$/,
     );
   } finally {
     await server.close();

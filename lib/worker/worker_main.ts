@@ -30,9 +30,9 @@ interface Hosted {
   script: ThreadScript | null;
   loop: ThreadLoop | null;
   stoppedByScript: boolean;
-  /** Where this thread connects (set at start); `wrk.thread.addr` in the thread's state reads it. */
+  /** Where this thread connects (set at `init`); `wrk.thread.addr` in the thread's state reads it. */
   address: SocketAddress | null;
-  /** Its messages are handled one at a time, so that `set`s from setup() land before `start`, as in wrk. */
+  /** Its messages are handled one at a time, so that `set`s from setup() land before `init`, as in wrk. */
   queue: Promise<void>;
 }
 
