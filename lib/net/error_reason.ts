@@ -70,6 +70,8 @@ export function errorReason(error: unknown): string {
   for (const [type, name] of DENO_ERRORS) if (error instanceof type) return name;
   const code = (error as { code?: unknown }).code;
   if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return code;
+  // TLS 1.3 servers ask for a client certificate after the handshake: the alert comes with the first read.
+  if (/CertificateRequired/.test(error.message)) return "TLS: the server requires a client certificate";
   if (/certificate|handshake|tls|alert/i.test(error.message)) return `TLS: ${firstLine(error.message)}`;
   return firstLine(error.message) || error.name;
 }
