@@ -179,3 +179,24 @@ Deno.test("the Running lines come after every thread's init() output and before 
     assertEquals(lines.slice(3).sort(), ["response 1", "response 2"], stdout);
   });
 });
+
+Deno.test("response() sees a chunked response's trailer fields in its headers, as wrk's does", async () => {
+  const chunked =
+    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nX-Checksum: abc\r\n\r\n";
+  await withServerAndTempDir(startServer(() => ({ send: chunked })), "wrk-deno-lua-", async (server, dir) => {
+    await Deno.writeTextFile(
+      `${dir}/trailer.lua`,
+      `local n = 0\nresponse = function(s, h, b) n = n + 1 if n <= 2 then print(h["X-Checksum"], b) end end\n`,
+    );
+    const { code, stdout, stderr } = await runCli([
+      "-t1",
+      "-c1",
+      "-d300ms",
+      "-s",
+      `${dir}/trailer.lua`,
+      server.url,
+    ]);
+    assertEquals(code, 0, stderr);
+    assertEquals(stdout.split("\n").filter((line) => line.startsWith("abc")), ["abc\thello", "abc\thello"]);
+  });
+});

@@ -151,6 +151,7 @@ export class ResponseParser implements ResponseView {
   reset(isHeadRequest: boolean): void {
     this.#state = State.Head;
     this.limitReached = null;
+    this.#trailerLength = 0;
     this.head = EMPTY;
     this.#headLength = 0;
     this.#lineBytes = 0;
@@ -638,6 +639,10 @@ export class ResponseParser implements ResponseView {
       const b = bytes[i];
       if (b === LF) {
         if (line === 0) {
+          if (this.collect) {
+            this.#keepTrailer(bytes, start, i + 1);
+            if (this.#trailerLength > 2) this.#addTrailerFields();
+          }
           this.#state = State.Done;
           return i + 1;
         }
@@ -646,8 +651,69 @@ export class ResponseParser implements ResponseView {
         line++;
       }
     }
+    if (this.collect) this.#keepTrailer(bytes, start, end);
     this.#lineLength = line;
     return end;
+  }
+
+  /** The trailer section's bytes so far (for `response()`), up to the head's limit; the rest is read, not kept. */
+  #trailer: Uint8Array = EMPTY;
+  #trailerLength = 0;
+
+  #keepTrailer(bytes: Uint8Array, start: number, end: number): void {
+    const count = Math.min(end - start, MAX_HEAD_BYTES - this.#trailerLength);
+    if (count <= 0) return;
+    if (this.#trailerLength + count > this.#trailer.length) {
+      const grown = new Uint8Array(Math.max(this.#trailerLength + count, this.#trailer.length * 2, 256));
+      grown.set(this.#trailer.subarray(0, this.#trailerLength));
+      this.#trailer = grown;
+    }
+    copyBytes(bytes, start, count, this.#trailer, this.#trailerLength);
+    this.#trailerLength += count;
+  }
+
+  /**
+   * The trailer's fields join the head's, as wrk's header callbacks add them to `response()`'s `headers`: the
+   * head moves into `#headCopy` (if it still lies in the read buffer) with the trailer after it, and the head is
+   * no longer the kept one (`headVersion` 0: the sink's same-head table would lack these fields).
+   */
+  #addTrailerFields(): void {
+    if (this.head !== this.#headCopy) this.#detachHead(this.head);
+    const headLength = this.#headLength > 0 ? this.#headLength : this.#inPlaceEnd - this.#inPlaceStart;
+    const needed = headLength + this.#trailerLength;
+    if (needed > this.#headCopy.length) {
+      const grown = new Uint8Array(needed);
+      grown.set(this.#headCopy.subarray(0, headLength));
+      this.#headCopy = grown;
+      this.#headCopyWords = new Int32Array(grown.buffer, 0, grown.length >> 2);
+    }
+    const head = this.#headCopy;
+    head.set(this.#trailer.subarray(0, this.#trailerLength), headLength);
+    this.head = head;
+    this.headVersion = 0;
+    let count = this.headerCount;
+    let pos = headLength;
+    const end = headLength + this.#trailerLength;
+    while (pos < end) {
+      let lf = head.indexOf(LF, pos);
+      if (lf < 0 || lf >= end) lf = end;
+      const lineEnd = lf > pos && head[lf - 1] === CR ? lf - 1 : lf;
+      const colon = head.indexOf(58, pos);
+      if (colon > pos && colon < lineEnd) {
+        let valueStart = colon + 1;
+        while (valueStart < lineEnd && (head[valueStart] === 32 || head[valueStart] === 9)) valueStart++;
+        let valueEnd = lineEnd;
+        while (valueEnd > valueStart && (head[valueEnd - 1] === 32 || head[valueEnd - 1] === 9)) valueEnd--;
+        if (count === this.nameStart.length) this.#growHeaderRoom(count * 2);
+        this.nameStart[count] = pos;
+        this.nameEnd[count] = colon;
+        this.valueStart[count] = valueStart;
+        this.valueEnd[count] = valueEnd;
+        count++;
+      }
+      pos = lf + 1;
+    }
+    this.headerCount = count;
   }
 
   #appendBody(bytes: Uint8Array, start: number, count: number): void {

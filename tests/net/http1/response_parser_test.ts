@@ -132,7 +132,29 @@ Deno.test("ResponseParser de-chunks chunked bodies with extensions and trailers"
     assertEquals(failed, false, `step ${step}`);
     assertEquals(responses.length, 2);
     assertEquals(responses[1].body, "hello" + "x".repeat(26));
+    // The trailer's field joins the head's, as wrk's header callbacks add it to response()'s headers.
+    for (const response of responses) {
+      assertEquals(response.headers, [["Transfer-Encoding", "chunked"], ["Trailer", "t"]], `step ${step}`);
+    }
   }
+});
+
+Deno.test("ResponseParser adds trailer fields after the head's, whatever the split, and the next head has none", () => {
+  const chunked = "HTTP/1.1 200 OK\r\nX-Sp: padded   \r\nTransfer-Encoding: chunked\r\n\r\n" +
+    "5\r\nhello\r\n0\r\nX-Trailer: t\r\nX-Sum:  abc \r\n\r\n";
+  const plain = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  for (const step of STEPS) {
+    const { responses, failed } = parseAll(chunked + plain + chunked, step);
+    assertEquals(failed, false, `step ${step}`);
+    assertEquals(responses.map((r) => r.headers), [
+      [["X-Sp", "padded"], ["Transfer-Encoding", "chunked"], ["X-Trailer", "t"], ["X-Sum", "abc"]],
+      [["Content-Length", "2"]],
+      [["X-Sp", "padded"], ["Transfer-Encoding", "chunked"], ["X-Trailer", "t"], ["X-Sum", "abc"]],
+    ], `step ${step}`);
+    assertEquals(responses.map((r) => r.body), ["hello", "ok", "hello"]);
+  }
+  // Without a response() hook nothing is kept.
+  assertEquals(parseAll(chunked, 5, { collect: false }).responses[0].headers, []);
 });
 
 Deno.test("ResponseParser ends a close-delimited body at EOF and marks it not keep-alive", () => {
