@@ -6,7 +6,7 @@
  *
  * The C API reads such arguments through `lua_tointegerx`, which calls `lvm.tointeger` through its module
  * object: that one function is replaced here, as `_integer_overflow_patch.ts` replaces `luaO_arith`, except
- * while a chunk compiles (constant folding asks it too). The interpreter's own instructions do not use it
+ * while a chunk compiles (constant folding asks it too; a `load(function)` reader still runs as the script). The interpreter's own instructions do not use it
  * (`_vm.ts` has its own), so Lua's arithmetic is unchanged; `math.tointeger`, a Lua 5.3 function that LuaJIT
  * lacks, keeps its answer (nil for 3.5: `compat/_compat.ts`).
  * Tests: tests/script/fengari/integer_argument_test.ts.
@@ -74,6 +74,18 @@ if (!original.truncatesAsLuaJit) {
   patched.truncatesAsLuaJit = true;
   lvm.tointeger = patched;
   const parser: Parser = (...args) => {
+    // The chunk's reader (`load(function)`) is Lua code of the script: it runs as library code does.
+    const z = args[1] as { reader: (...readerArgs: unknown[]) => unknown };
+    const reader = z.reader;
+    z.reader = (...readerArgs) => {
+      const during = compiling;
+      compiling = false;
+      try {
+        return reader(...readerArgs);
+      } finally {
+        compiling = during;
+      }
+    };
     const outer = compiling;
     compiling = true;
     try {
