@@ -30,6 +30,7 @@ import type { HdrLogWriter } from "./lib/output/hdr_log_writer.ts";
 import type { RunResult } from "./lib/run_result.ts";
 import { RunError } from "./lib/run_error.ts";
 import { MAX_WAIT_MS } from "./lib/preflight/start_at.ts";
+import { standardStream } from "./lib/config/standard_streams.ts";
 import { isWorkerScope } from "./lib/worker/worker_scope.ts";
 import { loadModule } from "./lib/lazy_modules.ts";
 // In the bundle this module is also every thread's worker module (see `WORKER_MODULE`): inside a worker,
@@ -347,6 +348,9 @@ async function checkOutputPaths(
   summaryPath: string | null,
   hdrLogPath: string | null,
 ): Promise<void> {
+  // The standard streams need no check (lib/config/standard_streams.ts).
+  if (standardStream(jsonPath) !== null) jsonPath = null;
+  if (standardStream(summaryPath) !== null) summaryPath = null;
   if ((jsonPath === null || jsonPath === "-") && summaryPath === null && hdrLogPath === null) return;
   // The output files' module is loaded only when a file is asked for: it imports @std/path, which reads
   // `globalThis.process` as it loads, and that costs a run start-up CPU (docs/benchmarks.md#start-up-cost).
@@ -423,6 +427,7 @@ async function writeResults(
     // On stdout the document is one line, so that log collectors (`kubectl logs`, CI logs) keep it whole and a
     // line filter finds it among other output.
     if (config.jsonPath === "-") out(json);
+    else if (standardStream(config.jsonPath) === "stderr") err(json.endsWith("\n") ? json : `${json}\n`);
     else {
       const { writeFileWhole } = await loadModule<typeof import("./lib/output/output_files.ts")>(
         "output/output_files.ts",
@@ -432,12 +437,16 @@ async function writeResults(
   }
   if (config.summaryPath !== null) {
     const summary = formatMarkdownSummary(result, { command: args, config, thresholds, error, startedAt });
-    const { appendText } = await loadModule<typeof import("./lib/output/output_files.ts")>(
-      "output/output_files.ts",
-    );
-    await appendText(config.summaryPath, summary).catch((e) =>
-      err(`--summary ${config.summaryPath}: ${e}\n`)
-    );
+    const stream = standardStream(config.summaryPath);
+    if (stream !== null) (stream === "stdout" ? out : err)(summary);
+    else {
+      const { appendText } = await loadModule<typeof import("./lib/output/output_files.ts")>(
+        "output/output_files.ts",
+      );
+      await appendText(config.summaryPath, summary).catch((e) =>
+        err(`--summary ${config.summaryPath}: ${e}\n`)
+      );
+    }
   }
   return thresholds;
 }

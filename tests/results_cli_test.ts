@@ -218,6 +218,36 @@ Deno.test("an output path that cannot be written is refused before any request, 
   });
 });
 
+Deno.test("results to /dev/stdout, /dev/stderr, /dev/null or a link: written there, the device or link never replaced", async () => {
+  await withServerAndTempDir(startServer(), TEMP_PREFIX, async (server, dir) => {
+    // /dev/stdout and /dev/stderr are the streams themselves (Deno opens them by name only with --allow-all).
+    const toStdout = await runCli(["-t1", "-c1", "-d300ms", "--json", "/dev/stdout", server.url]);
+    assertEquals(toStdout.code, 0, toStdout.stderr);
+    validate(JSON.parse(toStdout.stdout));
+    assertStringIncludes(toStdout.stderr, "Requests/sec:");
+    const summary = await runCli([
+      "-t1",
+      "-c1",
+      "-d300ms",
+      "--summary",
+      "/dev/stderr",
+      "--json",
+      "/dev/null",
+      server.url,
+    ]);
+    assertEquals(summary.code, 0, summary.stderr);
+    assertStringIncludes(summary.stderr, "| Status | Responses |");
+    assertEquals((await Deno.lstat("/dev/null")).isCharDevice, true);
+    // A link is written through, and stays a link.
+    await Deno.writeTextFile(`${dir}/target.json`, "an older result");
+    await Deno.symlink(`${dir}/target.json`, `${dir}/link.json`);
+    const linked = await runCli(["-t1", "-c1", "-d300ms", "--json", `${dir}/link.json`, server.url]);
+    assertEquals(linked.code, 0, linked.stderr);
+    assertEquals((await Deno.lstat(`${dir}/link.json`)).isSymlink, true);
+    validate(JSON.parse(await Deno.readTextFile(`${dir}/target.json`)));
+  });
+});
+
 Deno.test("a threshold that does not parse is a usage error naming its part, before any request", async () => {
   await withServer(startServer(), async (server) => {
     const outcome = await runCli(["-d5s", "--threshold", "p99 <= soon", server.url]);

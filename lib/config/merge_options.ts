@@ -9,6 +9,7 @@
 
 import type { Threshold } from "../thresholds/threshold.ts";
 import { parseThreshold } from "../thresholds/threshold.ts";
+import { standardStream } from "./standard_streams.ts";
 import { OPTION_SPECS, type OptionSpec } from "./options.ts";
 
 /**
@@ -90,7 +91,7 @@ export function mergeOptions(
     shardPaths: [...shardPaths],
     latency: values.latency === true || uncorrectedLatency,
     uncorrectedLatency,
-    jsonPath: text("json"),
+    jsonPath: standardStream(text("json") ?? null) === "stdout" ? "-" : text("json"),
     summaryPath: text("summary"),
     thresholds: thresholds.map(parseThreshold),
     scriptPath: text("script"),

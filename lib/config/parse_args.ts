@@ -8,6 +8,7 @@ import { parseArgs as parseNodeArgs } from "node:util";
 import type { Config, Shard } from "./config.ts";
 import { HelpRequested, UsageError, type UsageErrorOptions } from "./errors.ts";
 import { OPTION_SPECS } from "./options.ts";
+import { standardStream } from "./standard_streams.ts";
 import { parseThreshold } from "../thresholds/threshold.ts";
 import { parseCount, parseDurationMs, parseStartAt } from "./units.ts";
 import { shareOf, shareStart } from "./share.ts";
@@ -115,11 +116,12 @@ export function parseArgs(argv: string[]): Config {
   const scriptPath = nonEmpty("script", text("script"));
   const caFile = nonEmpty("cacert", text("cacert"));
   const rate = parsed("rate", text("rate"), parseCount, null);
-  const jsonPath = nonEmpty("json", text("json"));
+  // `--json /dev/stdout` is `--json -`: the report then goes to stderr, as the document has stdout.
+  const jsonPath = standardStream(text("json") ?? null) === "stdout" ? "-" : nonEmpty("json", text("json"));
   const summaryPath = nonEmpty("summary", text("summary"));
   const hdrLogPath = nonEmpty("hdr-log", text("hdr-log"));
   // `--json -` means stdout; a log of intervals there would interleave with the report as it runs.
-  if (hdrLogPath === "-") {
+  if (hdrLogPath === "-" || standardStream(hdrLogPath) !== null) {
     throw fail(`option '${rawName("hdr-log")}' needs a file: stdout carries the report`);
   }
   const thresholds = ((values.threshold ?? []) as string[]).map((expression) => {

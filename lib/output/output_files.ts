@@ -2,7 +2,7 @@
  * The files a run writes its results to (`--json FILE`, `--summary FILE`): checked before the run starts, so
  * that a path that cannot be written is a usage error up front and never a lost result after a long run, and
  * written so that a reader never meets half a file (the JSON goes to a temporary file beside it, then is
- * renamed over the path).
+ * renamed over the path; a device, pipe or link is written in place instead, never replaced).
  *
  * @module
  */
@@ -42,6 +42,22 @@ export async function checkOutputPath(
   const permission = await Deno.permissions.query({ name: "write", path: absolute });
   if (permission.state !== "granted") {
     throw fail("no permission to write there (run Deno with --allow-write)");
+  }
+  let special: Deno.FileInfo | null = null;
+  try {
+    special = await Deno.lstat(absolute);
+    if (special.isFile || special.isDirectory) special = null;
+  } catch { /* nothing there yet, or not to be looked at: the checks below say */ }
+  if (special !== null) {
+    // A device, a pipe or a link (/dev/null): written in place (`writeFileWhole`), so being able to open it
+    // is the check; a pipe is not opened (that would wait for its reader).
+    if (special.isFifo) return;
+    try {
+      (await Deno.open(absolute, { write: true, create: special.isSymlink })).close();
+      return;
+    } catch (error) {
+      throw fail(describe(error));
+    }
   }
   try {
     const info = await Deno.stat(folder);
@@ -86,6 +102,9 @@ export async function checkOutputPath(
  */
 export async function writeFileWhole(path: string, text: string): Promise<void> {
   const absolute = resolve(path);
+  // Renaming over a device, a pipe or a link would replace it (as root, `--json /dev/null` would put a file
+  // where /dev/null was): those are written in place, through the link.
+  if (!(await isPlainFileOrAbsent(absolute))) return await Deno.writeTextFile(absolute, text);
   const temporary = await Deno.makeTempFile({ dir: dirname(absolute), prefix: ".wrk-deno-", suffix: ".tmp" });
   try {
     await Deno.writeTextFile(temporary, text);
@@ -114,6 +133,16 @@ export async function writeFileWhole(path: string, text: string): Promise<void> 
  */
 export async function appendText(path: string, text: string): Promise<void> {
   await Deno.writeTextFile(path, text, { append: true, create: true });
+}
+
+/** Whether `path` is a regular file (not a link to one), or nothing yet. */
+async function isPlainFileOrAbsent(path: string): Promise<boolean> {
+  try {
+    return (await Deno.lstat(path)).isFile;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return true;
+    throw error;
+  }
 }
 
 /** An I/O error as a few words: the OS's reason without Deno's call details. */
