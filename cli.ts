@@ -88,13 +88,34 @@ function err(text: string): void {
   writeStderr(encoder.encode(text));
 }
 
-/** `demo [options]`: the same options, aimed at the embedded server, 3 s and --latency by default. */
+/**
+ * `demo [options] [-- script arguments]`: the same options, aimed at the embedded server, 3 s and --latency by
+ * default; its URL goes before the script's arguments.
+ */
 function demoArgs(args: string[], url: string): string[] {
-  const defaults = args.some((a) => /^(-d|--duration)/.test(a)) ? [] : ["-d", "3s"];
-  return [...defaults, "--latency", ...args, url];
+  const dashes = args.indexOf("--");
+  const options = dashes < 0 ? args : args.slice(0, dashes);
+  const scriptArgs = dashes < 0 ? [] : args.slice(dashes);
+  const defaults = options.some((a) => /^(-d|--duration)/.test(a)) ? [] : ["-d", "3s"];
+  return [...defaults, "--latency", ...options, url, ...scriptArgs];
 }
 
+const DEMO_HELP = "Usage: wrk-deno demo [options] [-- script arguments]\n" +
+  "  Benchmarks a built-in HTTP server on a free loopback port, with wrk's options\n" +
+  "  (wrk-deno --help), 3 s and --latency unless given. No URL: the server's is used.\n";
+
 async function runDemo(args: string[]): Promise<number> {
+  const dashes = args.indexOf("--");
+  const options = dashes < 0 ? args : args.slice(0, dashes);
+  if (options.includes("-h") || options.includes("--help")) {
+    out(DEMO_HELP);
+    return 0;
+  }
+  const given = options.find((arg) => /^https?:\/\//i.test(arg));
+  if (given !== undefined) {
+    err(`demo benchmarks its built-in server: leave out the URL ${given} (or run without demo)\n`);
+    return 1;
+  }
   const demo = startDemoServer();
   try {
     // The server answers on this thread's event loop: a client thread hosted here would starve it (the epoll

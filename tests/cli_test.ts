@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertMatch, assertNotMatch } from "@std/assert";
+import { assert, assertEquals, assertMatch, assertNotMatch, assertStringIncludes } from "@std/assert";
 import { parseReport, runCli } from "./helpers/cli.ts";
 import { closedPort, ok, startServer, TEST_CA_FILE } from "./helpers/server.ts";
 
@@ -171,6 +171,27 @@ Deno.test("cli demo runs against the embedded server and prints the latency dist
   assertEquals(code, 0);
   assertMatch(stdout, /Latency Distribution\n\s+50%/);
   assert(parseReport(stdout).requests > 100, stdout);
+});
+
+Deno.test("cli demo passes arguments after -- to init(), refuses a URL in one line, and has its own --help", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/args.lua`, `function init(args) print("args", args[1], args[2]) end\n`);
+    const withArgs = await runCli(["demo", "-t1", "-c1", "-d300ms", "-s", `${dir}/args.lua`, "--", "a", "b"]);
+    assertEquals(withArgs.code, 0, withArgs.stderr);
+    assertStringIncludes(withArgs.stdout, "args\ta\tb\n");
+    const url = await runCli(["demo", "-d300ms", "http://127.0.0.1:8080/"]);
+    assertEquals(url.code, 1);
+    assertEquals(
+      url.stderr,
+      "demo benchmarks its built-in server: leave out the URL http://127.0.0.1:8080/ (or run without demo)\n",
+    );
+    const help = await runCli(["demo", "--help"]);
+    assertEquals(help.code, 0);
+    assertMatch(help.stdout, /^Usage: wrk-deno demo \[options\] \[-- script arguments\]\n/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("cli demo's client threads leave the embedded server's thread to it", async () => {
