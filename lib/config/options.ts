@@ -118,7 +118,6 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     name: "start-at",
     value: "text",
     description: "Start at this time (RFC 3339 or Unix seconds)",
-    suggestions: ["2026-01-01T12:00:00Z"],
   },
 ];
 
