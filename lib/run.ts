@@ -368,7 +368,16 @@ export class Run {
       mainScript?.close();
       throw failure ?? asRunError(error);
     }
-    run = new Run(config, threads, mainScript, options, Math.min(...startedAt));
+    // Threads read the epoch through their own isolate's time origin, which can be a millisecond off this
+    // one's: a run told to start at --start-at does not report a start before it.
+    const firstStartMs = Math.min(...startedAt);
+    run = new Run(
+      config,
+      threads,
+      mainScript,
+      options,
+      config.startAtEpochMs === null ? firstStartMs : Math.max(firstStartMs, config.startAtEpochMs),
+    );
     run.warnings.push(...warnings);
     if (failure !== null) run.#failRun(failure);
     return run;
