@@ -91,4 +91,9 @@ export interface RateOutcome {
    * Linux, or a merge of result files, which do not carry it).
    */
   busiestThreadShare?: number | null;
+  /**
+   * HTTP/2: the lowest MAX_CONCURRENT_STREAMS a server set below `--streams`: more streams per connection
+   * cannot help then, only more connections. Absent or null when none did (or a merge of result files).
+   */
+  streamLimit?: number | null;
 }

@@ -324,6 +324,21 @@ Deno.test("-R with --http2 short of streams: the Rate line says to add -c or --s
   });
 });
 
+Deno.test("-R with --http2 at a server allowing fewer streams than --streams: the Rate line says add -c only", async () => {
+  // One stream per connection, answered in 50 ms: 20/s per connection, whatever --streams asks.
+  await runAgainst(
+    { delayMs: 50, maxStreams: 1 },
+    ["-t1", "-c1", "-d1s", "-R", "100", "--streams", "10"],
+    (outcome) => {
+      assertEquals(outcome.code, 0, outcome.stderr);
+      assertMatch(
+        outcome.stdout,
+        /\n {2}Rate: [\d.]+ of 100 requests\/sec asked \([\d.]+% short\): requests waited for busy streams: the server allows 1 stream per connection \(fewer than --streams\), and -c connections of them cannot carry this rate; add -c\n/,
+      );
+    },
+  );
+});
+
 Deno.test("a request() that HTTP/2 cannot carry, after good ones, stops the run with one line naming the script", async () => {
   const server = startH2cServer();
   const dir = await Deno.makeTempDir({ prefix: "wrk-deno-h2-" });

@@ -60,6 +60,7 @@ export function mergeReports(
   let requestsSent = 0;
   let requestsDue = 0;
   let busiestThreadShare: number | null = null;
+  let streamLimit: number | null = null;
   const unfinishedThreads: number[] = [];
   let requests = 0;
   let bytesRead = 0;
@@ -83,6 +84,8 @@ export function mergeReports(
       requestsDue += report.rate.requestsDue;
       const share = report.rate.busyShare;
       if (share !== null) busiestThreadShare = Math.max(busiestThreadShare ?? 0, share);
+      const limit = report.rate.streamLimit;
+      if (limit !== null) streamLimit = Math.min(streamLimit ?? limit, limit);
     }
   });
   // wrk's post-hoc correction is for the closed loop only: with -R, latency is measured from the plan. Its
@@ -106,9 +109,15 @@ export function mergeReports(
     latency,
     uncorrectedLatency,
     requestRate,
-    rate: config.rate === null
-      ? null
-      : { plannedPerSec: config.rate, batches, lateBatches, requestsSent, requestsDue, busiestThreadShare },
+    rate: config.rate === null ? null : {
+      plannedPerSec: config.rate,
+      batches,
+      lateBatches,
+      requestsSent,
+      requestsDue,
+      busiestThreadShare,
+      streamLimit,
+    },
     unfinishedThreads,
   };
 }

@@ -22,6 +22,11 @@ export class ThreadCounters {
   readonly statusCodes = new Float64Array(1000);
   /** Socket errors by `category\treason`. */
   readonly errorReasons = new Map<string, number>();
+  /**
+   * HTTP/2: the lowest MAX_CONCURRENT_STREAMS a server set below `--streams` on this thread's connections, or
+   * null (the Rate line then says more `--streams` cannot help).
+   */
+  streamLimit: number | null = null;
 
   /** Counts one socket error of `category`, for `reason` (an errno name, or a few words). */
   countError(category: Exclude<keyof ErrorCounts, "status">, reason: string): void {

@@ -57,6 +57,8 @@ export interface ThreadReport {
       lateBatches: number;
       requestsSent: number;
       requestsDue: number;
+      /** HTTP/2: the lowest stream limit a server set below `--streams` (`ThreadCounters.streamLimit`). */
+      streamLimit: number | null;
       /** The thread's CPU time over the time it ran (its host's, lib/net/clock.ts `threadCpuMs`); null where unknown. */
       busyShare: number | null;
     }

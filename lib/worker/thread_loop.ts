@@ -211,6 +211,7 @@ export class ThreadLoop {
     requestsSent: number;
     requestsDue: number;
     busyShare: number | null;
+    streamLimit: number | null;
   } {
     let batches = 0, lateBatches = 0, requestsSent = 0;
     for (const pacer of this.#pacers) {
@@ -221,7 +222,8 @@ export class ThreadLoop {
     const cpuMs = this.#cpuAtStartMs === null ? null : threadCpuMs();
     const ranMs = performance.now() - this.#startedMs;
     const busyShare = cpuMs === null || ranMs <= 0 ? null : (cpuMs - this.#cpuAtStartMs!) / ranMs;
-    return { batches, lateBatches, requestsSent, requestsDue: this.#requestsDue, busyShare };
+    const streamLimit = this.#counters.streamLimit;
+    return { batches, lateBatches, requestsSent, requestsDue: this.#requestsDue, busyShare, streamLimit };
   }
 
   /**

@@ -879,6 +879,10 @@ export class Http2Connection implements ConnectionCycle {
       if (id === Setting.MAX_CONCURRENT_STREAMS) {
         this.#peerMaxStreams = value;
         limited = true;
+        const counters = this.#context.counters;
+        if (value < this.#maxBatches && (counters.streamLimit === null || value < counters.streamLimit)) {
+          counters.streamLimit = value;
+        }
       } else if (id === Setting.INITIAL_WINDOW_SIZE) {
         if (value > MAX_WINDOW_BYTES) return this.#fail("flow control error: initial window over 2^31-1");
         const delta = value - this.#peerInitialWindow;
