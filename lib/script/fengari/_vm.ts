@@ -895,32 +895,13 @@ export function execute(L: State): void {
           stack[ra]!.setfrom(cl.upvals[i.B]);
           break;
         }
-        case OP_GETTABUP: {
+        case OP_GETTABUP:
+        case OP_GETTABLE: {
+          // One body for both: they differ only in where the table is (an upvalue, or a register).
           const c = i.C;
-          const t = cl.upvals[i.B];
+          const t = i.opcode === OP_GETTABUP ? cl.upvals[i.B] : stack[base + i.B]!;
           if (c & BITRK) {
             // getField's first case, here without a call: the entry this instruction kept, still the table's.
-            if (t.type === LUA_TTABLE && t.value === (i as FieldRead).keptTable) {
-              const v = (i as FieldRead).keptEntry!.value;
-              if (v !== undefined && v.type !== LUA_TNIL) {
-                vmProbe.getFast++;
-                vmProbe.getKept++;
-                const to = stack[ra]!;
-                to.type = v.type;
-                to.value = v.value;
-                break;
-              }
-            }
-            getField(L, t, k[c & ~BITRK], ra, i);
-          } else {
-            getTable(L, t, stack[base + c]!, ra);
-          }
-          break;
-        }
-        case OP_GETTABLE: {
-          const c = i.C;
-          const t = stack[base + i.B]!;
-          if (c & BITRK) {
             if (t.type === LUA_TTABLE && t.value === (i as FieldRead).keptTable) {
               const v = (i as FieldRead).keptEntry!.value;
               if (v !== undefined && v.type !== LUA_TNIL) {
