@@ -7,6 +7,7 @@
  */
 import { assertEquals, assertMatch } from "@std/assert";
 import { runCli } from "../helpers/cli.ts";
+import { withServerAndTempDir } from "../helpers/scoped.ts";
 import { startServer, TEST_CA_FILE } from "../helpers/server.ts";
 import { selfSignedCaCertificate, wrongNameCertificate } from "../helpers/tls_certs.ts";
 
@@ -16,23 +17,22 @@ Deno.test("a server's self-signed CA certificate, even passed as --cacert, gets 
     await t.step({ name: "openssl is not installed", ignore: true, fn: () => {} });
     return;
   }
-  const server = startServer(undefined, { tls: true, certificate });
-  const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "wrk-deno-trust-advice-" });
-  try {
-    await Deno.writeTextFile(`${dir}/self.pem`, certificate.cert);
-    const url = server.url.replace("127.0.0.1", "localhost");
-    const trusted = await runCli(["-t1", "-c1", "-d300ms", "--cacert", `${dir}/self.pem`, url]);
-    assertEquals(trusted.code, 1);
-    assertMatch(
-      trusted.stderr,
-      /^TLS certificate of localhost:\d+ not trusted \(.*CaUsedAsEndEntity.*\); the server presents a CA certificate as its own .* pass -k .*\n$/,
-    );
-    const insecure = await runCli(["-t1", "-c1", "-d300ms", "-k", url]);
-    assertEquals(insecure.code, 0, insecure.stderr);
-  } finally {
-    await server.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  await withServerAndTempDir(
+    startServer(undefined, { tls: true, certificate }),
+    "wrk-deno-trust-advice-",
+    async (server, dir) => {
+      await Deno.writeTextFile(`${dir}/self.pem`, certificate.cert);
+      const url = server.url.replace("127.0.0.1", "localhost");
+      const trusted = await runCli(["-t1", "-c1", "-d300ms", "--cacert", `${dir}/self.pem`, url]);
+      assertEquals(trusted.code, 1);
+      assertMatch(
+        trusted.stderr,
+        /^TLS certificate of localhost:\d+ not trusted \(.*CaUsedAsEndEntity.*\); the server presents a CA certificate as its own .* pass -k .*\n$/,
+      );
+      const insecure = await runCli(["-t1", "-c1", "-d300ms", "-k", url]);
+      assertEquals(insecure.code, 0, insecure.stderr);
+    },
+  );
 });
 
 Deno.test("a --cacert that did not sign the server's certificate is named in the advice", async (t) => {
@@ -41,68 +41,65 @@ Deno.test("a --cacert that did not sign the server's certificate is named in the
     await t.step({ name: "openssl is not installed", ignore: true, fn: () => {} });
     return;
   }
-  const server = startServer(undefined, { tls: true });
-  const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "wrk-deno-trust-advice-" });
-  try {
-    await Deno.writeTextFile(`${dir}/other.pem`, other.cert);
-    const { code, stderr } = await runCli([
-      "-t1",
-      "-c1",
-      "-d300ms",
-      "--cacert",
-      `${dir}/other.pem`,
-      server.url,
-    ]);
-    assertEquals(code, 1);
-    assertMatch(
-      stderr,
-      /not trusted \(.*UnknownIssuer.*\); its issuer is not the CA in .*other\.pem: pass --cacert with the CA that signed it, or -k .*\n$/,
-    );
-    // The right CA still works.
-    const right = await runCli(["-t1", "-c1", "-d300ms", "--cacert", TEST_CA_FILE, server.url]);
-    assertEquals(right.code, 0, right.stderr);
-  } finally {
-    await server.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  await withServerAndTempDir(
+    startServer(undefined, { tls: true }),
+    "wrk-deno-trust-advice-",
+    async (server, dir) => {
+      await Deno.writeTextFile(`${dir}/other.pem`, other.cert);
+      const { code, stderr } = await runCli([
+        "-t1",
+        "-c1",
+        "-d300ms",
+        "--cacert",
+        `${dir}/other.pem`,
+        server.url,
+      ]);
+      assertEquals(code, 1);
+      assertMatch(
+        stderr,
+        /not trusted \(.*UnknownIssuer.*\); its issuer is not the CA in .*other\.pem: pass --cacert with the CA that signed it, or -k .*\n$/,
+      );
+      // The right CA still works.
+      const right = await runCli(["-t1", "-c1", "-d300ms", "--cacert", TEST_CA_FILE, server.url]);
+      assertEquals(right.code, 0, right.stderr);
+    },
+  );
 });
 
 Deno.test("a --cacert file without a PEM certificate is refused before any connection", async () => {
-  const server = startServer(undefined, { tls: true });
-  const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "wrk-deno-trust-advice-" });
-  try {
-    await Deno.writeTextFile(`${dir}/hostname`, "build-machine\n");
-    const { code, stdout, stderr } = await runCli(["-d300ms", "--cacert", `${dir}/hostname`, server.url]);
-    assertEquals(code, 1);
-    assertEquals(stdout, "");
-    assertMatch(stderr, /^CA file .*hostname holds no PEM certificate \(-----BEGIN CERTIFICATE-----\)\n$/);
-    assertEquals(server.connections(), 0);
-  } finally {
-    await server.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  await withServerAndTempDir(
+    startServer(undefined, { tls: true }),
+    "wrk-deno-trust-advice-",
+    async (server, dir) => {
+      await Deno.writeTextFile(`${dir}/hostname`, "build-machine\n");
+      const { code, stdout, stderr } = await runCli(["-d300ms", "--cacert", `${dir}/hostname`, server.url]);
+      assertEquals(code, 1);
+      assertEquals(stdout, "");
+      assertMatch(stderr, /^CA file .*hostname holds no PEM certificate \(-----BEGIN CERTIFICATE-----\)\n$/);
+      assertEquals(server.connections(), 0);
+    },
+  );
 });
 
 Deno.test("a damaged certificate in the --cacert file is named, not blamed on the server's certificate", async () => {
-  const server = startServer(undefined, { tls: true });
-  const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "wrk-deno-trust-advice-" });
-  try {
-    const good = await Deno.readTextFile(TEST_CA_FILE);
-    await Deno.writeTextFile(
-      `${dir}/broken.pem`,
-      `${good}-----BEGIN CERTIFICATE-----\nMIIBroken\n-----END CERTIFICATE-----\n`,
-    );
-    const { code, stderr } = await runCli(["-d300ms", "--cacert", `${dir}/broken.pem`, server.url]);
-    assertEquals(code, 1);
-    assertMatch(
-      stderr,
-      /^CA file .*broken\.pem: certificate 2 is damaged \(not base64 of a DER certificate\)\n$/,
-    );
-    assertEquals(server.connections(), 0);
-  } finally {
-    await server.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  await withServerAndTempDir(
+    startServer(undefined, { tls: true }),
+    "wrk-deno-trust-advice-",
+    async (server, dir) => {
+      const good = await Deno.readTextFile(TEST_CA_FILE);
+      await Deno.writeTextFile(
+        `${dir}/broken.pem`,
+        `${good}-----BEGIN CERTIFICATE-----\nMIIBroken\n-----END CERTIFICATE-----\n`,
+      );
+      const { code, stderr } = await runCli(["-d300ms", "--cacert", `${dir}/broken.pem`, server.url]);
+      assertEquals(code, 1);
+      assertMatch(
+        stderr,
+        /^CA file .*broken\.pem: certificate 2 is damaged \(not base64 of a DER certificate\)\n$/,
+      );
+      assertEquals(server.connections(), 0);
+    },
+  );
 });
 
 Deno.test("a certificate for another name gets advice about the name, not about --cacert", async (t) => {
@@ -111,19 +108,18 @@ Deno.test("a certificate for another name gets advice about the name, not about 
     await t.step({ name: "openssl is not installed", ignore: true, fn: () => {} });
     return;
   }
-  const server = startServer(undefined, { tls: true, certificate });
-  const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "wrk-deno-trust-advice-" });
-  try {
-    await Deno.writeTextFile(`${dir}/ca.pem`, certificate.ca);
-    const url = server.url.replace("127.0.0.1", "localhost");
-    const { code, stderr } = await runCli(["-t1", "-c1", "-d300ms", "--cacert", `${dir}/ca.pem`, url]);
-    assertEquals(code, 1);
-    assertMatch(
-      stderr,
-      /^TLS certificate of localhost:\d+ not trusted \(.*wrong\.example.*\); it does not hold the URL's host name: put a name it holds in the URL, or pass -k to skip verification\n$/,
-    );
-  } finally {
-    await server.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  await withServerAndTempDir(
+    startServer(undefined, { tls: true, certificate }),
+    "wrk-deno-trust-advice-",
+    async (server, dir) => {
+      await Deno.writeTextFile(`${dir}/ca.pem`, certificate.ca);
+      const url = server.url.replace("127.0.0.1", "localhost");
+      const { code, stderr } = await runCli(["-t1", "-c1", "-d300ms", "--cacert", `${dir}/ca.pem`, url]);
+      assertEquals(code, 1);
+      assertMatch(
+        stderr,
+        /^TLS certificate of localhost:\d+ not trusted \(.*wrong\.example.*\); it does not hold the URL's host name: put a name it holds in the URL, or pass -k to skip verification\n$/,
+      );
+    },
+  );
 });
