@@ -216,6 +216,7 @@ export async function main(args: string[]): Promise<number> {
     "config/command_tree.ts",
   );
   const outcome = await dispatch(args, runDemo, runMerge);
+  if (outcome.output !== "") out(outcome.output);
   if (outcome.error !== null) err(`${outcome.error}\n`);
   return outcome.exitCode;
 }

@@ -46,7 +46,7 @@ async function complete(script: string, line: string, cwd: string, path: string)
   return new TextDecoder().decode(output.stdout).split("\n").filter((entry) => entry !== "");
 }
 
-Deno.test("completions bash prints a script that bash sources and that completes options, subcommands, script files and typical values", async () => {
+Deno.test("completions bash prints a script that bash sources and that completes options, subcommands, script files, typical values and merge's options beside its shard files", async () => {
   const { code, stdout, stderr } = await runCli(["completions", "bash"]);
   assertEquals(code, 0, stderr);
   const dir = await programOnPath();
@@ -66,6 +66,14 @@ Deno.test("completions bash prints a script that bash sources and that completes
     assertEquals(await complete(script, "wrk-deno demo -t ", dir, path), ["1", "2", "4", "8"]);
     const demoOptions = await complete(script, "wrk-deno demo --t", dir, path);
     assert(demoOptions.includes("--threads") && demoOptions.includes("--timeout"), demoOptions.join(" "));
+    // merge takes shard files, and its options still complete (cliffy's script offered only files).
+    await Deno.writeTextFile(`${dir}/shard-0.json`, "{}");
+    assertEquals(await complete(script, "wrk-deno merge --js", dir, path), ["--json"]);
+    assertEquals(await complete(script, "wrk-deno merge --allow", dir, path), ["--allow-partial"]);
+    assertEquals(await complete(script, "wrk-deno merge sh", dir, path), ["shard-0.json"]);
+    assertEquals(await complete(script, "wrk-deno merge shard-0.json sh", dir, path), ["shard-0.json"]);
+    assertEquals(await complete(script, "wrk-deno merge --json sh", dir, path), ["shard-0.json"]);
+    assertEquals(await complete(script, "wrk-deno merge -L sh", dir, path), ["shard-0.json"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

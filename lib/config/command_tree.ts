@@ -13,10 +13,11 @@
  * @module
  */
 import { Command, ValidationError } from "jsr:@cliffy/command@1.0.0";
-import { CompletionsCommand } from "jsr:@cliffy/command@1.0.0/completions";
+import { CompletionsCommand, generateShellCompletions } from "jsr:@cliffy/command@1.0.0/completions";
 import { OPTION_SPECS, type OptionSpec, SUBCOMMANDS } from "./options.ts";
 import { MERGE_OPTION_SPECS, type MergeOptions, mergeOptions } from "./merge_options.ts";
 import { UsageError } from "./errors.ts";
+import { mendBashCompletions } from "./bash_completions.ts";
 
 /**
  * A command of the tree. cliffy's builder types grow with every declaration, and the tree is built in a loop
@@ -48,12 +49,14 @@ function declareWrkOptions(command: AnyCommand, specs: readonly OptionSpec[] = O
 /**
  * The command tree. `run` runs wrk's command line (raw arguments) and resolves to the exit code; the demo's
  * action stores its code in `exitCode`. `runMerge` gets `merge`'s parsed option values and shard files
- * (`wrk-deno merge`) and resolves to the exit code, which its action stores the same way.
+ * (`wrk-deno merge`) and resolves to the exit code, which its action stores the same way. `completions bash`
+ * stores its script in `printed` (mended: `bash_completions.ts`); cliffy prints zsh's and fish's itself.
  */
 export function commandTree(
   run: (args: string[]) => Promise<number>,
   exitCode: { value: number },
   runMerge: (values: Record<string, unknown>, shardPaths: string[]) => Promise<number>,
+  printed: { value: string } = { value: "" },
 ): AnyCommand {
   const demo = declareWrkOptions(new Command())
     .description("Benchmark an embedded HTTP server on a free loopback port (3 s, --latency by default).")
@@ -78,16 +81,26 @@ export function commandTree(
     // Colours only for a terminal: help text piped into a file or a pager stays plain.
     .help({ colors: Deno.stdout.isTerminal() })
     .noExit();
+  const completions = new CompletionsCommand();
+  completions.getCommand("bash")!.action(({ name }: { name?: string }) => {
+    printed.value =
+      mendBashCompletions(generateShellCompletions(root, "bash", { name: name ?? root.getName() })) +
+      "\n";
+  });
   return root
     .command("demo", demo)
     .command("merge", merge)
-    .command("completions", new CompletionsCommand());
+    .command("completions", completions);
 }
 
-/** How a dispatch ended: the exit code, and one line for stderr when the subcommand's arguments were wrong. */
+/**
+ * How a dispatch ended: the exit code, one line for stderr when the subcommand's arguments were wrong, and the
+ * text for stdout that the caller prints (`completions bash`'s script; "" for none).
+ */
 export interface DispatchOutcome {
   exitCode: number;
   error: string | null;
+  output: string;
 }
 
 /**
@@ -109,10 +122,12 @@ export async function dispatch(
   runMerge: (options: MergeOptions) => Promise<number>,
 ): Promise<DispatchOutcome> {
   const exitCode = { value: 0 };
+  const printed = { value: "" };
   const tree = commandTree(
     runDemo,
     exitCode,
     (values, shardPaths) => runMerge(mergeOptions(values, shardPaths, args)),
+    printed,
   );
   // The tree and the list cli.ts dispatches on are one list.
   for (const name of SUBCOMMANDS) {
@@ -120,13 +135,17 @@ export async function dispatch(
   }
   try {
     await tree.parse(args);
-    return { exitCode: exitCode.value, error: null };
+    return { exitCode: exitCode.value, error: null, output: printed.value };
   } catch (error) {
     // A `--threshold` of `merge` that cannot be read (mergeOptions).
     if (error instanceof UsageError) {
-      return { exitCode: error.exitCode, error: `${args[0]}: ${error.message}` };
+      return { exitCode: error.exitCode, error: `${args[0]}: ${error.message}`, output: "" };
     }
     if (!(error instanceof ValidationError)) throw error;
-    return { exitCode: 1, error: `${args[0]}: ${error.message} (see 'wrk-deno ${args[0]} --help')` };
+    return {
+      exitCode: 1,
+      error: `${args[0]}: ${error.message} (see 'wrk-deno ${args[0]} --help')`,
+      output: "",
+    };
   }
 }
