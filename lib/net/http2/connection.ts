@@ -82,8 +82,13 @@ const CLIENT_SETTINGS: readonly (readonly [number, number])[] = [
 
 /** One `nextRequest()`'s requests in flight. */
 interface Batch {
-  /** `clockMs()` when its first HEADERS was queued. */
+  /**
+   * `clockMs()` when its first stream opened (its HEADERS went out): where its uncorrected latency and its
+   * `--timeout` count from. A batch waiting in `#queue` for a stream the server allows (`-R`) has not been sent.
+   */
   sinceMs: number;
+  /** A stream of it opened: `sinceMs` is set. */
+  sent: boolean;
   /** With `-R`: where its recorded latency starts (`Pacer.latencyOriginMs`). */
   plannedMs: number;
   /** With `-R`: the plan of the lane it was sent on, free again when the batch ends; null for the closed loop. */
@@ -399,7 +404,8 @@ export class Http2Connection implements ConnectionCycle {
   /**
    * `-R`: each idle lane sends when its plan says, as a wrk2 connection does. A lane beyond the server's
    * MAX_CONCURRENT_STREAMS still starts its batch at its slot; the batch waits in `#queue` for a free stream,
-   * and that wait is in its latency (and makes the lane's next batch late when it lasts).
+   * and that wait is in its recorded latency, which runs from the slot (and makes the lane's next batch late
+   * when it lasts), not in its uncorrected latency, which runs from its first HEADERS (`Batch.sinceMs`).
    */
   #fillLanes(): void {
     const idle = this.#idleLanes;
@@ -484,8 +490,9 @@ export class Http2Connection implements ConnectionCycle {
     this.#eventMs = nowMs;
     // Batches are reused: nothing is allocated per request once the pools have grown to --streams.
     const batch = this.#batchPool.pop() ??
-      { sinceMs: 0, plannedMs: 0, lane: null, pending: 0, failed: false };
+      { sinceMs: 0, sent: false, plannedMs: 0, lane: null, pending: 0, failed: false };
     batch.sinceMs = nowMs;
+    batch.sent = false;
     batch.plannedMs = nowMs;
     batch.lane = lane;
     batch.pending = requests.length;
@@ -526,6 +533,11 @@ export class Http2Connection implements ConnectionCycle {
       this.#nextStreamId += 2;
       stream.opened = true;
       stream.sinceMs = nowMs;
+      const batch = stream.batch!;
+      if (!batch.sent) {
+        batch.sent = true;
+        batch.sinceMs = nowMs;
+      }
       stream.sendWindow = this.#peerInitialWindow;
       this.#streams.set(stream.id, stream);
       this.#open++;
