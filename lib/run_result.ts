@@ -58,6 +58,12 @@ export interface RunResult {
   requestRate: Stats;
   /** With `-R`: the rate asked for and how the run kept to it; null for a closed-loop run. */
   rate: RateOutcome | null;
+  /**
+   * HTTP/2: the lowest MAX_CONCURRENT_STREAMS a server set below `--streams`: the streams each connection
+   * carried at once (the lanes of wrk's latency correction), and why more `--streams` cannot help, only more
+   * connections. Absent or null when none did (or a merge of result files).
+   */
+  streamLimit?: number | null;
   /** Indexes of threads that did not report before the grace period ended (their figures are missing). */
   unfinishedThreads: number[];
 }
@@ -91,9 +97,4 @@ export interface RateOutcome {
    * Linux, or a merge of result files, which do not carry it).
    */
   busiestThreadShare?: number | null;
-  /**
-   * HTTP/2: the lowest MAX_CONCURRENT_STREAMS a server set below `--streams`: more streams per connection
-   * cannot help then, only more connections. Absent or null when none did (or a merge of result files).
-   */
-  streamLimit?: number | null;
 }

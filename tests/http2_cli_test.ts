@@ -47,7 +47,7 @@ Deno.test("h2c with --streams 4: every counted response was answered, four strea
   });
 });
 
-Deno.test("the server's MAX_CONCURRENT_STREAMS caps --streams", async () => {
+Deno.test("the server's MAX_CONCURRENT_STREAMS caps --streams, and the report says so", async () => {
   await runAgainst(
     { maxStreams: 2 },
     ["-t1", "-c1", "-d500ms", "--streams", "10"],
@@ -56,6 +56,11 @@ Deno.test("the server's MAX_CONCURRENT_STREAMS caps --streams", async () => {
       assert(document.requests > 50);
       assert(server.maxConcurrentSeen() <= 2, `${server.maxConcurrentSeen()} streams open at once`);
       assertEquals(document.error_reasons, []);
+      assertStringIncludes(
+        outcome.stdout,
+        "\n  The server allows 2 streams per connection (fewer than --streams): add -c for more requests in " +
+          "flight\n",
+      );
     },
   );
 });

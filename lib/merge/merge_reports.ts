@@ -37,6 +37,7 @@ import { addStatusCodes, type StatusCodes } from "../stats/status_codes.ts";
  *   statusCodes: { "200": 1 },
  *   latency: latency.bucketCounts(),
  *   requestRate: new Stats().bucketCounts(),
+ *   streamLimit: null,
  *   rate: null,
  * };
  * const result = mergeReports(parseArgs(["-t2", "-c2", "http://127.0.0.1/"]), [report, null], 1_000_000);
@@ -76,6 +77,8 @@ export function mergeReports(
     addStatusCodes(statusCodes, report.statusCodes);
     latency.add(Stats.fromBucketCounts(report.latency));
     requestRate.add(Stats.fromBucketCounts(report.requestRate));
+    const limit = report.streamLimit;
+    if (limit !== null) streamLimit = Math.min(streamLimit ?? limit, limit);
     if (report.rate !== null) {
       uncorrectedLatency?.add(Stats.fromBucketCounts(report.rate.uncorrectedLatency));
       batches += report.rate.batches;
@@ -84,14 +87,16 @@ export function mergeReports(
       requestsDue += report.rate.requestsDue;
       const share = report.rate.busyShare;
       if (share !== null) busiestThreadShare = Math.max(busiestThreadShare ?? 0, share);
-      const limit = report.rate.streamLimit;
-      if (limit !== null) streamLimit = Math.min(streamLimit ?? limit, limit);
     }
   });
   // wrk's post-hoc correction is for the closed loop only: with -R, latency is measured from the plan. Its
-  // interval is the time between one lane's requests: over HTTP/2 each stream of a connection is a lane (a
-  // connection's count would make the interval --streams times too short, and add samples below real ones).
-  const lanes = config.connections * (config.http2 ? config.streams : 1);
+  // interval is the time between one lane's requests: over HTTP/2 each stream a connection carries at once is
+  // a lane (a connection's count would make the interval --streams times too short, and add samples below
+  // real ones), and a server's MAX_CONCURRENT_STREAMS below --streams caps them (the streams asked for would
+  // make it too long, and leave out the samples the server's waits cost; at least one, as a limit of 0 still
+  // lets one batch wait).
+  const streams = config.http2 ? Math.max(1, Math.min(config.streams, streamLimit ?? config.streams)) : 1;
+  const lanes = config.connections * streams;
   const perLane = Math.floor(requests / lanes);
   if (config.rate === null && perLane > 0) latency.correct(Math.floor(runtimeUs / perLane));
   return {
@@ -116,8 +121,8 @@ export function mergeReports(
       requestsSent,
       requestsDue,
       busiestThreadShare,
-      streamLimit,
     },
+    streamLimit,
     unfinishedThreads,
   };
 }

@@ -174,6 +174,28 @@ export function unfinishedThreadsLine(unfinishedThreads: readonly number[]): str
 }
 
 /**
+ * Ours, for the closed loop over HTTP/2: the line saying that the server allowed fewer streams per connection
+ * than `--streams` (its SETTINGS_MAX_CONCURRENT_STREAMS), so that fewer requests were in flight than asked
+ * and the latency correction counted the streams allowed; null when no server set such a limit.
+ *
+ * @example A server that allows two streams
+ * ```ts
+ * import { streamLimitLine } from "./_lines.ts";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(
+ *   streamLimitLine(2),
+ *   "  The server allows 2 streams per connection (fewer than --streams): add -c for more requests in flight",
+ * );
+ * assertEquals(streamLimitLine(null), null);
+ * ```
+ */
+export function streamLimitLine(streamLimit: number | null | undefined): string | null {
+  if (streamLimit === null || streamLimit === undefined) return null;
+  return `  The server allows ${streamLimit} stream${streamLimit === 1 ? "" : "s"} per connection (fewer than ` +
+    "--streams): add -c for more requests in flight";
+}
+
+/**
  * Completed responses per second of run time, as the `Requests/sec` line prints it; 0 when no time passed.
  *
  * @example 4000 requests in two seconds

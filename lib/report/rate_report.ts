@@ -194,7 +194,7 @@ function shortfallLine(result: RunResult, http2: boolean): string | null {
     reason = `the client could not keep pace (a thread was busy ${busy}% of the time): add -t, or run on ` +
       "more cores";
   } else if (rate.batches > 0 && rate.lateBatches / rate.batches > LATE_TOLERANCE) {
-    const limit = rate.streamLimit ?? null;
+    const limit = result.streamLimit ?? null;
     reason = http2 && limit !== null
       ? `requests waited for busy streams: the server allows ${limit} stream${limit === 1 ? "" : "s"} per ` +
         "connection (fewer than --streams), and -c connections of them cannot carry this rate; add -c"

@@ -13,6 +13,7 @@ import {
   type RowFigures,
   statsHeaderLine,
   statsRowLine,
+  streamLimitLine,
   summaryLines,
   unfinishedThreadsLine,
 } from "./_lines.ts";
@@ -84,7 +85,8 @@ export function formatShardLine(
 /**
  * wrk's report after a run, from the `  Thread Stats` line on (the header comes from {@linkcode formatHeader},
  * printed before the run). With `options.latency`, the `Latency Distribution` block follows the stats rows.
- * Threads that did not report in time are listed in a last line that wrk does not have.
+ * Two last lines wrk does not have: a server's stream limit below `--streams` (HTTP/2), and the threads that
+ * did not report in time.
  *
  * @example The report of a one-second run without errors
  * ```ts
@@ -130,6 +132,8 @@ export function formatReport(result: RunResult, options: { latency: boolean }): 
     }
   }
   lines.push(...summaryLines(result));
+  const streams = streamLimitLine(result.streamLimit);
+  if (streams !== null) lines.push(streams);
   const unfinished = unfinishedThreadsLine(result.unfinishedThreads);
   if (unfinished !== null) lines.push(unfinished);
   return lines.map((line) => line + "\n").join("");

@@ -47,6 +47,11 @@ export interface ThreadReport {
   latency: Float64Array;
   requestRate: Float64Array;
   /**
+   * HTTP/2: the lowest stream limit (SETTINGS_MAX_CONCURRENT_STREAMS) a server set below `--streams`
+   * (`ThreadCounters.streamLimit`); null when none did, and over HTTP/1.1.
+   */
+  streamLimit: number | null;
+  /**
    * With `-R`: the latency samples from each actual write, and how the plan was kept (`requestsDue`: the
    * requests the thread's plan had due before it stopped).
    */
@@ -57,8 +62,6 @@ export interface ThreadReport {
       lateBatches: number;
       requestsSent: number;
       requestsDue: number;
-      /** HTTP/2: the lowest stream limit a server set below `--streams` (`ThreadCounters.streamLimit`). */
-      streamLimit: number | null;
       /** The thread's CPU time over the time it ran (its host's, lib/net/clock.ts `threadCpuMs`); null where unknown. */
       busyShare: number | null;
     }

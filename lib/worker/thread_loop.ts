@@ -194,6 +194,7 @@ export class ThreadLoop {
       ),
       latency: this.#latency.counts(),
       requestRate: this.#requestRate.counts(),
+      streamLimit: counters.streamLimit,
       rate: this.#uncorrectedLatency === null ? null : {
         uncorrectedLatency: this.#uncorrectedLatency.counts(),
         ...this.#sentOnPlan(),
@@ -211,7 +212,6 @@ export class ThreadLoop {
     requestsSent: number;
     requestsDue: number;
     busyShare: number | null;
-    streamLimit: number | null;
   } {
     let batches = 0, lateBatches = 0, requestsSent = 0;
     for (const pacer of this.#pacers) {
@@ -222,8 +222,7 @@ export class ThreadLoop {
     const cpuMs = this.#cpuAtStartMs === null ? null : threadCpuMs();
     const ranMs = performance.now() - this.#startedMs;
     const busyShare = cpuMs === null || ranMs <= 0 ? null : (cpuMs - this.#cpuAtStartMs!) / ranMs;
-    const streamLimit = this.#counters.streamLimit;
-    return { batches, lateBatches, requestsSent, requestsDue: this.#requestsDue, busyShare, streamLimit };
+    return { batches, lateBatches, requestsSent, requestsDue: this.#requestsDue, busyShare };
   }
 
   /**

@@ -4,7 +4,12 @@ import { mergeReports } from "../../lib/merge/merge_reports.ts";
 import { Recorder } from "../../lib/stats/recorder.ts";
 import type { ThreadReport } from "../../lib/worker/protocol.ts";
 
-function report(threadIndex: number, requests: number, latencies: number[]): ThreadReport {
+function report(
+  threadIndex: number,
+  requests: number,
+  latencies: number[],
+  streamLimit: number | null = null,
+): ThreadReport {
   const latency = new Recorder();
   for (const us of latencies) latency.record(us);
   const rate = new Recorder();
@@ -19,6 +24,7 @@ function report(threadIndex: number, requests: number, latencies: number[]): Thr
     statusCodes: { "200": requests - 4, "503": 4 },
     latency: latency.counts(),
     requestRate: rate.counts(),
+    streamLimit,
     rate: null,
   };
 }
@@ -56,4 +62,24 @@ Deno.test("mergeReports() counts each HTTP/2 stream as a lane in the correction:
     report(0, 24, Array(24).fill(300_000)),
   ], 2_000_000);
   assertEquals(http1.latency.count > 24, true);
+});
+
+Deno.test("mergeReports() counts the streams a server's MAX_CONCURRENT_STREAMS allowed as the lanes, not --streams", () => {
+  // 24 requests in 2 s on 1 connection the server capped at 2 streams: each lane carried 12, one per 167 ms, so
+  // a 1 s answer adds samples as it would on 2 lanes; the 8 streams it did not allow would have added none.
+  const samples = [1_000_000, ...Array(23).fill(1_000)];
+  const capped = parseArgs(["--http2", "--streams", "10", "-t1", "-c1", "-d2s", "http://127.0.0.1:1/"]);
+  const asAllowed = mergeReports(capped, [report(0, 24, samples, 2)], 2_000_000);
+  const twoStreams = parseArgs(["--http2", "--streams", "2", "-t1", "-c1", "-d2s", "http://127.0.0.1:1/"]);
+  const asked = mergeReports(twoStreams, [report(0, 24, samples)], 2_000_000);
+  assertEquals(asAllowed.latency.count, asked.latency.count);
+  assertEquals(asAllowed.latency.count > 24, true);
+  assertEquals(asAllowed.streamLimit, 2);
+  // Without the server's limit, --streams 10 lanes: one per 833 ms, a 1 s answer adds nothing below it.
+  assertEquals(mergeReports(capped, [report(0, 24, samples)], 2_000_000).latency.count, 24);
+  // A limit of 0 still let one batch wait: one lane, not none.
+  assertEquals(
+    mergeReports(capped, [report(0, 24, samples, 0)], 2_000_000).latency.count > asked.latency.count,
+    true,
+  );
 });
