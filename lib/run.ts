@@ -358,7 +358,7 @@ export class Run {
       }
       options.onInitialized?.(warnings);
       startedAt = await allWithin(
-        threads.map((thread) => thread.start()),
+        threads.map((thread) => thread.start(config.durationMs)),
         boundMs,
         (i) => `thread ${i + 1} did not start within ${seconds(boundMs)}`,
       );

@@ -88,8 +88,11 @@ export type ToThread =
   | { type: "get"; id: number; name: string }
   /** Run `init()` and make the connections to `address` ready, without starting them (answered by `initialized`). */
   | { type: "init"; address: SocketAddress }
-  /** Once every thread has run init() (and the run's header is out): start the connections. */
-  | { type: "start" }
+  /**
+   * Once every thread has run init() (and the run's header is out): start the connections, and stop counting
+   * `durationMs` after this start at the latest (`deadline` brings the run's own end, from the first thread's).
+   */
+  | { type: "start"; durationMs: number }
   /** Once every thread has started: the run ends at `atEpochMs` (ms since the Unix epoch); stop counting then. */
   | { type: "deadline"; atEpochMs: number }
   /** `thread:stop()` from the main state: stop sending, keep the figures until `stop`. */

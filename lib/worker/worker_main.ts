@@ -190,10 +190,15 @@ async function init(thread: Hosted, target: SocketAddress): Promise<void> {
   post(thread, { type: "initialized" });
 }
 
-function start(thread: Hosted): void {
+function start(thread: Hosted, durationMs: number): void {
   const atEpochMs = epochNowMs();
   // init() may already have called wrk.thread:stop().
-  if (!thread.stoppedByScript) thread.loop?.start();
+  if (!thread.stoppedByScript && thread.loop !== null) {
+    // The run's end comes once every thread has started (`deadline`, from the first thread's start); until it
+    // does, this thread's own start bounds its run, so that a late message cannot make the run run long.
+    thread.loop.stopAt(atEpochMs + durationMs);
+    thread.loop.start();
+  }
   post(thread, { type: "started", atEpochMs });
 }
 
@@ -211,7 +216,7 @@ function handle(thread: Hosted, message: ToThread): Promise<void> | void {
     case "init":
       return init(thread, message.address);
     case "start":
-      return start(thread);
+      return start(thread, message.durationMs);
     case "deadline":
       loop?.stopAt(message.atEpochMs);
       return;

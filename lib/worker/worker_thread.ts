@@ -78,9 +78,12 @@ export class WorkerThread implements ThreadHandle {
     return this.#initialized.promise;
   }
 
-  /** Starts the connections `init()` made ready; resolves with when they started (ms since the Unix epoch). */
-  start(): Promise<number> {
-    this.#send({ type: "start" });
+  /**
+   * Starts the connections `init()` made ready, to run `durationMs` at most (until `stopAt()` says when the run
+   * ends); resolves with when they started (ms since the Unix epoch).
+   */
+  start(durationMs: number): Promise<number> {
+    this.#send({ type: "start", durationMs });
     return this.#started.promise;
   }
 
