@@ -262,9 +262,11 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
     }
   };
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  // The handler is in place only while the run runs (wrk ignores SIGINT while it starts and keeps its handler
-  // after the run). Before it (the script's top level, setup()) and after it (done()) the main thread may be busy
-  // in Lua and could not run a handler: there a signal's default action must end the process at once.
+  // The handler is in place from the threads' start until the results are written (wrk ignores SIGINT while it
+  // starts and keeps its handler after the run). Before it (the script's top level, setup(), init()) and in
+  // done() the main thread may be busy in Lua and could not run a handler: there a signal's default action must
+  // end the process at once. While thousands of connections open, a signal ends the run with its report as
+  // soon as the threads take it; a second one within SAME_SIGNAL_MS, while the results are written, is the same.
   let listening = false;
   const listen = (on: boolean) => {
     if (on === listening) return;
@@ -305,6 +307,7 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
       onInterval: hdrLogModule === null ? undefined : (interval) => hdrLog?.append(interval),
       // Where wrk prints it: after every thread's init(), before the first request (and so response()'s output).
       onInitialized: (warnings) => {
+        listen(true);
         for (const warning of warnings) err(`${warning}\n`);
         report(formatHeader(config.target.url, config.durationMs, config.threads, config.connections));
         if (config.shard !== null) report(formatShardLine(config.shard, config.connections, config.rate));
@@ -320,18 +323,17 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
         err(`--hdr-log ${hdrLogPath}: ${error instanceof Error ? error.message : String(error)}\n`);
       }
     }
-    listen(true);
     try {
-      const result = await run.result.finally(() => {
-        listen(false);
-        meter?.clear();
-      });
+      const result = await run.result.finally(() => meter?.clear());
       const outcome = await reportResult(
         report,
         result,
         { latency: config.latency, uncorrected: config.uncorrectedLatency, http2: config.http2 },
         () => writeResults(config, args, result, null, testId),
-        (result) => run.done(result),
+        (result) => {
+          listen(false);
+          return run.done(result);
+        },
       );
       if (outcome.doneExitCode !== null) return outcome.doneExitCode;
       if (result.unfinishedThreads.length > 0) {

@@ -50,6 +50,73 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
+/** The result files of a run stopped by a signal: both written whole. */
+async function assertResultsWritten(dir: string, requests: number): Promise<void> {
+  const document = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));
+  assertEquals(document.requests, requests);
+  assertEquals(document.error, null);
+  const summary = await Deno.readTextFile(`${dir}/s.md`);
+  assert(summary.includes(String(requests)), summary);
+}
+
+Deno.test("cli stops on a SIGINT as soon as the header is out, while the connections open, and writes the results", async () => {
+  const server = startServer();
+  const dir = await Deno.makeTempDir({ prefix: "signals_" });
+  try {
+    // The header comes before the threads start their connections: from then on a signal ends the run with
+    // its report (it killed the process, leaving an empty --summary, while thousands of connections opened).
+    const cli = spawnCli([
+      "-t2",
+      "-c400",
+      `-d${LONG_DURATION_S}s`,
+      "--json",
+      `${dir}/r.json`,
+      "--summary",
+      `${dir}/s.md`,
+      server.url,
+    ]);
+    await cli.waitForStdout(/^Running 30s test @/m);
+    cli.kill("SIGINT");
+    const outcome = await cli.outcome();
+    assertEquals(outcome.code, 0, outcome.stderr);
+    const report = parseReport(outcome.stdout);
+    assert(report.runtimeS < LONG_DURATION_S, `ran ${report.runtimeS}s`);
+    await assertResultsWritten(dir, report.requests);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("cli takes a second SIGINT soon after the first as the same one: the results are still written", async () => {
+  const server = startServer();
+  const dir = await Deno.makeTempDir({ prefix: "signals_" });
+  try {
+    const cli = spawnCli([
+      "-t2",
+      "-c4",
+      `-d${LONG_DURATION_S}s`,
+      "--json",
+      `${dir}/r.json`,
+      "--summary",
+      `${dir}/s.md`,
+      server.url,
+    ]);
+    await cli.waitForStdout(/^Running 30s test @/m);
+    await sleep(300);
+    cli.kill("SIGINT");
+    // A terminal's Ctrl-C and deno task's forwarded copy arrive this close; the results were being written.
+    await sleep(60);
+    cli.kill("SIGINT");
+    const outcome = await cli.outcome();
+    assertEquals(outcome.code, 0, outcome.stderr);
+    await assertResultsWritten(dir, parseReport(outcome.stdout).requests);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("cli exits at once with 130 on a second SIGINT", async () => {
   const server = startServer();
   try {
