@@ -191,8 +191,9 @@ export function unfinishedThreadsLine(unfinishedThreads: readonly number[]): str
  */
 export function streamLimitLine(streamLimit: number | null | undefined): string | null {
   if (streamLimit === null || streamLimit === undefined) return null;
-  return `  The server allows ${streamLimit} stream${streamLimit === 1 ? "" : "s"} per connection (fewer than ` +
-    "--streams): add -c for more requests in flight";
+  const streams = streamLimit === 1 ? "stream" : "streams";
+  return `  The server allows ${streamLimit} ${streams} per connection (fewer than --streams): add -c for more ` +
+    "requests in flight";
 }
 
 /**
