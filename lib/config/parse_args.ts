@@ -370,10 +370,22 @@ function splitPositionals(
   const before = positionals(0, terminator < 0 ? tokens.length : terminator);
   const after = terminator < 0 ? [] : positionals(terminator + 1, tokens.length);
   if (before.length > 1) {
-    throw fail(`unexpected argument '${before[1]}' — put script arguments after --`);
+    // The one to name is the one that is not the URL, wherever it stands: a pasted line's stray word (a header
+    // value with a space, left unquoted; a unit after a space) usually comes before the URL.
+    const stray = before.find((argument) => !argument.includes("://")) ?? before[1];
+    throw fail(`unexpected argument '${stray}' — ${strayHint(stray)}`);
   }
   if (before.length === 1) return { url: before[0], scriptArgs: after };
   return { url: after[0], scriptArgs: after.slice(1) };
+}
+
+/** Dashes a word processor puts where `-` was typed (a blog's `–latency`). */
+const TYPOGRAPHIC_DASH = /^[\u2010-\u2015\u2212]/;
+
+/** What to do about a stray positional argument `stray`. */
+function strayHint(stray: string): string {
+  if (TYPOGRAPHIC_DASH.test(stray)) return "an option with a typographic dash? type it with -";
+  return "put script arguments after --, and quote a header with spaces (-H 'Name: value')";
 }
 
 /**

@@ -205,8 +205,16 @@ Deno.test("parseArgs() takes the URL from after -- when none comes before it", (
   assertEquals(parseArgs([URL_TEXT, "--"]).scriptArgs, []);
 });
 
-Deno.test("parseArgs() rejects a second positional before --", () => {
-  assertUsageError([URL_TEXT, "extra"], "unexpected argument 'extra' — put script arguments after --");
+Deno.test("parseArgs() rejects a second positional before --, naming the one that is not the URL", () => {
+  const hint = "put script arguments after --, and quote a header with spaces (-H 'Name: value')";
+  assertUsageError([URL_TEXT, "extra"], `unexpected argument 'extra' — ${hint}`);
+  // A pasted line's stray word comes before the URL: an unquoted header value, a unit after a space.
+  assertUsageError(["-H", "Connection:", "close", URL_TEXT], `unexpected argument 'close' — ${hint}`);
+  assertUsageError(["-d", "10", "s", URL_TEXT], `unexpected argument 's' — ${hint}`);
+  assertUsageError(
+    ["\u2013latency", URL_TEXT],
+    "unexpected argument '\u2013latency' — an option with a typographic dash? type it with -",
+  );
 });
 
 Deno.test("parseArgs() requires a URL", () => {
