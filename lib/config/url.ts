@@ -40,6 +40,9 @@ const HINT_FORM = "use http://host[:port]/path";
 export function parseTarget(url: string): Target {
   const invalid = (hint: string) => new UsageError(`invalid URL: ${url} — ${hint}`);
 
+  // A blank pasted along with the URL: `URL` would drop a leading one and send a trailing one as %20 (wrk
+  // refuses both). Blanks inside are a path's own, encoded below.
+  if (/^\s|\s$/.test(url)) throw invalid("it starts or ends with a blank: leave it out");
   const raw = RAW_URL_PATTERN.exec(url);
   if (!raw) throw invalid(HINT_FORM);
   const scheme = raw[1].toLowerCase();

@@ -109,6 +109,13 @@ Deno.test("parseTarget() rejects a URL without a scheme", () => {
   assertInvalid("http:h/", /use http:\/\/host/);
 });
 
+Deno.test("parseTarget() rejects a URL that starts or ends with a blank, as wrk does (a trailing one went as %20)", () => {
+  assertInvalid("http://h/ ", /starts or ends with a blank: leave it out/);
+  assertInvalid(" http://h/", /starts or ends with a blank/);
+  assertInvalid("http://h/\t", /starts or ends with a blank/);
+  assertInvalid("http://h/\n", /starts or ends with a blank/);
+});
+
 Deno.test("parseTarget() rejects schemes other than http and https", () => {
   assertInvalid("ftp://h/", /only http and https/);
   assertInvalid("ws://h/", /only http and https/);
