@@ -25,13 +25,27 @@ export function formatRequest(
 
 /**
  * The request wrk sends without a script: `GET <path>` with `Host` (from `-H Host` or the URL) and the `-H`
- * headers in command-line order.
+ * headers in command-line order. As `wrk.format` builds it: one `Host`, the last `-H Host` (two would make
+ * every request a 400), and no `Content-Length`, since the request has no body (a `-H Content-Length: 27` made
+ * the server take the next request for the body).
+ *
+ * @example A pasted command line's headers
+ * ```ts
+ * import { defaultRequest } from "./request_bytes.ts";
+ *
+ * const bytes = defaultRequest("/", "127.0.0.1:8080", [["Content-Length", "27"], ["Accept", "text/plain"]]);
+ * console.log(new TextDecoder().decode(bytes)); // "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nAccept: text/plain\r\n\r\n"
+ * ```
  */
 export function defaultRequest(
   path: string,
   hostHeader: string,
   headers: readonly [string, string][],
 ): Uint8Array {
-  const hasHost = headers.some(([name]) => name.toLowerCase() === "host");
-  return formatRequest("GET", path, hasHost ? headers : [["Host", hostHeader], ...headers]);
+  const lastHost = headers.findLastIndex(([name]) => name.toLowerCase() === "host");
+  const sent = headers.filter(([name], i) => {
+    const lower = name.toLowerCase();
+    return lower !== "content-length" && (lower !== "host" || i === lastHost);
+  });
+  return formatRequest("GET", path, lastHost >= 0 ? sent : [["Host", hostHeader], ...sent]);
 }
