@@ -488,6 +488,25 @@ async function identityOf(config: Config): Promise<string | null> {
 }
 
 /**
+ * `deno task start` and `deno task demo` run in this repository's folder, whatever folder they were typed in.
+ * Those tasks set `WRK_DENO_TASK=1`, and then the command line's paths (`-s`, `--json`, `--write`, …) are taken
+ * from the folder the command was typed in (`INIT_CWD`, which `deno task` sets), as for the program itself. Not
+ * from `INIT_CWD` alone: npm sets it too, and an npm script's paths are its package's.
+ */
+function enterTypedFolder(): void {
+  const granted = (variable: string) =>
+    Deno.permissions.querySync({ name: "env", variable }).state === "granted";
+  if (!granted("WRK_DENO_TASK") || Deno.env.get("WRK_DENO_TASK") !== "1" || !granted("INIT_CWD")) return;
+  const typedIn = Deno.env.get("INIT_CWD");
+  if (typedIn === undefined || typedIn === "") return;
+  try {
+    Deno.chdir(typedIn);
+  } catch {
+    // That folder is gone (or not readable): relative paths could not be found there either.
+  }
+}
+
+/**
  * The program: {@linkcode main} with this process's arguments, then exit with its code.
  *
  * @example Start the command line from another entry (bundle.ts, the bundle's)
@@ -496,6 +515,7 @@ async function identityOf(config: Config): Promise<string | null> {
  * ```
  */
 export async function runCommandLine(): Promise<never> {
+  enterTypedFolder();
   try {
     const exitCode = await main(Deno.args);
     if (stdoutFailure !== null) {

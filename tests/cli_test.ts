@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertMatch, assertNotMatch, assertStringIncludes } from "@std/assert";
 import { parseReport, runCli } from "./helpers/cli.ts";
 import { closedPort, ok, startServer, TEST_CA_FILE } from "./helpers/server.ts";
+import { ROOT } from "./helpers/deno.ts";
 
 Deno.test("cli reports as many requests as the server answered, minus at most one in flight per connection", async () => {
   const server = startServer();
@@ -245,5 +246,40 @@ Deno.test("cli gives up a TLS handshake the server never answers: one line withi
     listener.close();
     for (const conn of held) conn.close();
     await accepting.catch(() => {});
+  }
+});
+
+Deno.test("deno task start takes the command line's paths from the folder it was typed in, not the repository's", async () => {
+  const server = startServer();
+  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-typed-in-" });
+  try {
+    await Deno.writeTextFile(`${dir}/here.lua`, 'wrk.path = "/from-here"\n');
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "task",
+        "--config",
+        `${ROOT}deno.json`,
+        "start",
+        "-t1",
+        "-c1",
+        "-d200ms",
+        "-s",
+        "here.lua",
+        "--json",
+        "r.json",
+        server.url,
+      ],
+      cwd: dir,
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).output();
+    const stderr = new TextDecoder().decode(output.stderr);
+    assertEquals(output.code, 0, stderr);
+    assertEquals(JSON.parse(await Deno.readTextFile(`${dir}/r.json`)).requests > 0, true);
+    assert(server.requests.length > 0 && server.requests.every((request) => request.path === "/from-here"));
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
   }
 });

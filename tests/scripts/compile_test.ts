@@ -39,10 +39,11 @@ Deno.test("compileArgs() bakes in exactly the documented permissions and embeds 
   ]);
   assert(!args.includes("-A") && !args.includes("--allow-all"));
   assertEquals(args.filter((arg) => arg.startsWith("--v8-flags")), [V8_FLAGS]);
-  // The tasks that run the tool from a clone pass the same V8 settings as the binary.
+  // The tasks that run the tool from a clone pass the same V8 settings as the binary (and take paths from the
+  // folder they were typed in: cli.ts, `enterTypedFolder`).
   for (const task of [denoConfig.tasks.demo, denoConfig.tasks.start]) {
     assert(task.includes(` ${V8_FLAGS} `), task);
-    assert(task.startsWith(`deno run ${PERMISSIONS.join(" ")} `), task);
+    assert(task.startsWith(`WRK_DENO_TASK=1 deno run ${PERMISSIONS.join(" ")} `), task);
   }
   const included = args.flatMap((arg, i) => (arg === "--include" ? [args[i + 1]] : []));
   assertEquals(included, [...INCLUDES]);
