@@ -120,7 +120,7 @@ export class ConnectionSlot<Owner> {
     if (attempt === null || !attempt.live || nowMs - this.#attemptSinceMs < this.#connectTimeoutMs) {
       return false;
     }
-    this.#context.counters.countError("connect", "connect timeout");
+    this.#context.counters.countError("connect", "timed out");
     attempt.giveUp();
     return true;
   }

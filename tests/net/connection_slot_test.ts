@@ -141,7 +141,7 @@ Deno.test("ConnectionSlot: a connect timeout is counted once, and its connect gi
     assert(slot.connectTimedOut(clockMs() + 10_000));
     assert(!slot.connectTimedOut(Number.MAX_SAFE_INTEGER), "the connect was given up");
     assertEquals(counters.errors.connect, 1);
-    assertEquals([...counters.errorReasons], [["connect\tconnect timeout", 1]]);
+    assertEquals([...counters.errorReasons], [["connect\ttimed out", 1]]);
     assertEquals(connects.givenUp(), 1, connects.name);
     // The cycle replaces the socket: the given-up connect's outcome, when it comes, counts for nothing.
     slot.drop();
