@@ -303,7 +303,11 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
       // (docs/benchmarks.md#memory-per-thread).
       hostOnMainThread,
       write: config.jsonPath === "-" ? writeStderr : undefined,
-      onProgress: meter === null ? undefined : (progress) => meter.update(progress, performance.now()),
+      onProgress: meter === null ? undefined : (progress) => {
+        // A script that prints during the run has the terminal's lines: the live line gives way for good.
+        if (progress.scriptWrote === true) meter.giveWay();
+        else meter.update(progress, performance.now());
+      },
       onInterval: hdrLogModule === null ? undefined : (interval) => hdrLog?.append(interval),
       // Where wrk prints it: after every thread's init(), before the first request (and so response()'s output).
       onInitialized: (warnings) => {

@@ -138,6 +138,11 @@ export interface RunProgress {
   errors: number;
   /** Before the run, while waiting for `--start-at`: the time left; 0 once the run runs. */
   startsInMs: number;
+  /**
+   * A thread's script has written output during the run (its first write erased the live line): a progress line
+   * drawn now would run into the script's lines, so the CLI draws none from then on. Absent: none has.
+   */
+  scriptWrote?: boolean;
 }
 
 /**
@@ -263,8 +268,8 @@ export class Run {
       onStopped: () => {
         if (run !== null && threads.every((thread) => thread.stoppedByScript)) run.#endRun();
       },
-      onProgress: (thread: WorkerThread, requests: number, errors: number) => {
-        if (run !== null) run.#progress(thread.index, requests, errors);
+      onProgress: (thread: WorkerThread, requests: number, errors: number, scriptWrote: boolean) => {
+        if (run !== null) run.#progress(thread.index, requests, errors, scriptWrote);
       },
       // Snapshots are asked for only by a run that exists (#scheduleCut).
       onSnapshot: (thread: WorkerThread, index: number, snapshot: LatencySnapshot) => {
@@ -386,8 +391,12 @@ export class Run {
   readonly #threadTotals: { requests: number; errors: number }[] = [];
   readonly #onProgress: ((progress: RunProgress) => void) | undefined;
 
-  #progress(threadIndex: number, requests: number, errors: number): void {
+  /** A thread's script has written output during the run. */
+  #scriptWrote = false;
+
+  #progress(threadIndex: number, requests: number, errors: number, scriptWrote: boolean): void {
     if (this.#onProgress === undefined) return;
+    if (scriptWrote) this.#scriptWrote = true;
     this.#threadTotals[threadIndex] = { requests, errors };
     let allRequests = 0;
     let allErrors = 0;
@@ -402,6 +411,7 @@ export class Run {
       requests: allRequests,
       errors: allErrors,
       startsInMs: 0,
+      scriptWrote: this.#scriptWrote,
     });
   }
 

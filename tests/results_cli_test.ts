@@ -312,6 +312,48 @@ Deno.test({
 });
 
 Deno.test({
+  name: "on a terminal a script's output during the run erases the progress line, which is drawn no more",
+  ignore: !HAS_SCRIPT,
+  async fn() {
+    await withServerAndTempDir(startServer(), TEMP_PREFIX, async (server, dir) => {
+      // Prints from response() once the run is well under way, progress lines drawn by then: two changes of
+      // os.time() after the first response are 1–2 s into the run.
+      const script = `${dir}/prints.lua`;
+      await Deno.writeTextFile(
+        script,
+        [
+          "local start, printed = nil, 0",
+          "response = function()",
+          "  start = start or os.time()",
+          "  if os.time() >= start + 2 and printed < 3 then",
+          "    printed = printed + 1",
+          "    print('from the script ' .. printed)",
+          "  end",
+          "end",
+        ].join("\n") + "\n",
+      );
+      const seen = await runInTerminal(["-t1", "-c2", "-d2500ms", "-s", script, server.url]);
+      const first = seen.indexOf("from the script");
+      assert(first > 0, JSON.stringify(seen));
+      assert(/ req\/s {3}/.test(seen.slice(0, first)), "a progress line came before the script's output");
+      // Each script line starts a line of its own: after a newline, or after the erase of the progress line.
+      for (const match of seen.matchAll(/from the script \d+/g)) {
+        const before = seen.slice(Math.max(0, match.index - 5), match.index);
+        assert(before.endsWith("\n") || before.endsWith("\r\x1b[2K"), JSON.stringify(before + match[0]));
+      }
+      // No progress line after the script's first output; the report is clean.
+      assertEquals(
+        [...seen.slice(first).matchAll(/ req\/s {3}/g)].length,
+        0,
+        JSON.stringify(seen.slice(first)),
+      );
+      const report = seen.slice(seen.indexOf("  Thread Stats"));
+      assert(!report.includes("\x1b"), report);
+    });
+  },
+});
+
+Deno.test({
   name: "no progress line with --no-progress on a terminal, nor when stderr is not a terminal",
   ignore: !HAS_SCRIPT,
   async fn() {

@@ -107,6 +107,14 @@ export class ProgressMeter {
   /** Erases the line, if one is shown; later updates are ignored. */
   clear(): void {
     if (this.#shown) this.#write(ERASE_LINE);
+    this.giveWay();
+  }
+
+  /**
+   * Draws no more, without erasing: the line was erased by whoever writes to the terminal now (a script's first
+   * output), and an erase from here could take that output's unfinished line with it.
+   */
+  giveWay(): void {
     this.#shown = false;
     this.#lastDrawMs = Infinity;
   }

@@ -120,7 +120,7 @@ export type FromThread =
    */
   | { type: "started"; atEpochMs: number }
   /** During the run, a few times a second when asked (`WorkerSetup.progress`): the thread's totals so far. */
-  | { type: "progress"; requests: number; errors: number }
+  | { type: "progress"; requests: number; errors: number; scriptWrote: boolean }
   /** The answer to a `snapshot` request: the thread's counts so far (`LatencySnapshot`), for cut `index`. */
   | { type: "snapshot"; index: number; snapshot: LatencySnapshot }
   /** The script called `wrk.thread:stop()`: the thread's connections have stopped sending. */

@@ -20,6 +20,7 @@ import { ThreadLoop } from "./thread_loop.ts";
 import { loadModule } from "../lazy_modules.ts";
 import { isWorkerScope } from "./worker_scope.ts";
 import { epochNowMs } from "../net/clock.ts";
+import { ERASE_LINE } from "../report/progress_line.ts";
 
 /** One thread hosted here: its own setup, Lua state, loop and address, as if it had the worker to itself. */
 interface Hosted {
@@ -34,6 +35,8 @@ interface Hosted {
   address: SocketAddress | null;
   /** Its messages are handled one at a time, so that `set`s from setup() land before `init`, as in wrk. */
   queue: Promise<void>;
+  /** Its script has written output: the live progress line, if any, is to give way (`progress`'s `scriptWrote`). */
+  scriptWrote: boolean;
 }
 
 /**
@@ -62,6 +65,7 @@ function hostedThread(hosted: Map<number, Hosted>, port: ThreadPort, index: numb
       stoppedByScript: false,
       address: null,
       queue: Promise.resolve(),
+      scriptWrote: false,
     };
     hosted.set(index, thread);
   }
@@ -104,7 +108,7 @@ async function load(thread: Hosted, message: WorkerSetup): Promise<void> {
       shard: config.shard,
       args: config.scriptArgs,
       // With `--json -` stdout carries the result document: the script prints to stderr with the report.
-      write: config.jsonPath === "-" ? writeStderr : writeStdout,
+      write: scriptWrite(thread, config.jsonPath === "-" ? writeStderr : writeStdout, message.progress),
       writePaths: config.writePaths,
       getAddr: () => thread.address,
       onStop: () => {
@@ -168,7 +172,8 @@ async function init(thread: Hosted, target: SocketAddress): Promise<void> {
     source,
     sink,
     onProgress: current.progress
-      ? (requests, errors) => post(thread, { type: "progress", requests, errors })
+      ? (requests, errors) =>
+        post(thread, { type: "progress", requests, errors, scriptWrote: thread.scriptWrote })
       : null,
     rate: config.rate === null ? null : {
       // A shard's connections keep their places in the whole test's plan (lib/config/config.ts, Shard). Over
@@ -188,6 +193,26 @@ async function init(thread: Hosted, target: SocketAddress): Promise<void> {
   thread.loop = loop;
   loop.failure.catch((error) => fail(thread, error));
   post(thread, { type: "initialized" });
+}
+
+/**
+ * Where a thread's script writes. With a live progress line on the terminal (`progress`), its first output
+ * erases the line (from the terminal's stderr, where the line is) and the next progress message tells the
+ * main thread to draw it no more: script output and the line would otherwise run together on one line.
+ */
+function scriptWrite(
+  thread: Hosted,
+  write: (bytes: Uint8Array) => void,
+  progress: boolean,
+): (bytes: Uint8Array) => void {
+  if (!progress) return write;
+  return (bytes) => {
+    if (!thread.scriptWrote) {
+      thread.scriptWrote = true;
+      writeStderr(new TextEncoder().encode(ERASE_LINE));
+    }
+    write(bytes);
+  };
 }
 
 function start(thread: Hosted, durationMs: number): void {
