@@ -104,6 +104,16 @@ export class ConnectionSlot<Owner> {
    */
   retry(reason: string): void {
     this.#context.counters.countError("connect", reason);
+    this.connectLater();
+  }
+
+  /**
+   * Connects after a macrotask (uncounted): after a socket failed (a read or write error, a timeout). Every
+   * connection a server drops at once reconnecting at once kept an overloaded server dropping them: nginx over
+   * its `worker_connections` closes the newest waiting connections for each one it accepts, and thousands of
+   * immediate reconnects got no request through (docs/benchmarks.md#sockets-and-the-epoll-loop).
+   */
+  connectLater(): void {
     const generation = this.#generation;
     this.#retry = laterMacrotask(0, () => {
       this.#retry = null;

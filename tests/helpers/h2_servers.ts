@@ -2,11 +2,12 @@
  * Real HTTP/2 servers for tests, as opposed to tests/helpers/h2c_server.ts (ours, every frame scripted): the
  * `--http2` client must also interoperate with implementations it was not written against.
  *
- * - `startNginxH2()`: Debian's nginx (1.22) as the test user, from a temporary prefix, on two free loopback
- *   ports: HTTPS with `http2` (h2 chosen by ALPN, HTTP/1.1 still offered) and cleartext `http2` (h2c with prior
- *   knowledge only, RFC 9113 §3.3). Its access log gives each request's protocol, status and path, so tests
- *   count what the server saw. `/` answers `200 "ok"` (as does any path), `/large.bin` is a static body larger
- *   than HTTP/2's initial flow-control window (RFC 9113 §6.9.2), and the stream limit is configurable.
+ * - `startNginxH2()`: Debian's nginx (1.22) as the test user, from a temporary prefix, on three free loopback
+ *   ports: HTTPS with `http2` (h2 chosen by ALPN, HTTP/1.1 still offered), cleartext `http2` (h2c with prior
+ *   knowledge only, RFC 9113 §3.3) and plain HTTP/1.1. Its access log gives each request's protocol, status and
+ *   path, so tests count what the server saw. `/` answers `200 "ok"` (as does any path), `/large.bin` is a
+ *   static body larger than HTTP/2's initial flow-control window (RFC 9113 §6.9.2), and the stream limit and
+ *   `worker_connections` are configurable.
  * - `startDenoH2Server()`: `Deno.serve` over TLS, which offers h2 and http/1.1 by ALPN, recording requests.
  *
  * Both use the test certificate (tests/fixtures/tls: `localhost` and `127.0.0.1`, signed by `ca.pem`).
@@ -49,6 +50,8 @@ export interface NginxH2Options {
   keepaliveRequests?: number;
   /** Size of `/large.bin` in bytes (default 1 MiB). */
   largeBodyBytes?: number;
+  /** `worker_connections`: the connections nginx holds at once, listeners included (default 1024). */
+  workerConnections?: number;
 }
 
 /** One access log line. */
@@ -68,6 +71,8 @@ export interface NginxH2Server {
   readonly tlsUrl: string;
   /** `http://127.0.0.1:<port>/`: h2c with prior knowledge (an HTTP/1.1 request there fails). */
   readonly h2cUrl: string;
+  /** `http://127.0.0.1:<port>/`: plain HTTP/1.1. */
+  readonly http1Url: string;
   /** The CA file that verifies `tlsUrl`'s certificate. */
   readonly caFile: string;
   /** Path of the large static body (`/large.bin`), and its size. */
@@ -96,8 +101,7 @@ async function accepts(port: number): Promise<boolean> {
 
 function nginxConfig(
   prefix: string,
-  tlsPort: number,
-  h2cPort: number,
+  ports: { tls: number; h2c: number; http1: number },
   options: Required<NginxH2Options>,
 ): string {
   const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
@@ -106,7 +110,7 @@ function nginxConfig(
 daemon off;
 pid ${prefix}/nginx.pid;
 error_log ${prefix}/error.log warn;
-events { worker_connections 1024; }
+events { worker_connections ${options.workerConnections}; }
 http {
   default_type text/plain;
   log_format h2_test '$server_protocol\\t$status\\t$scheme\\t$request_uri';
@@ -115,8 +119,9 @@ ${temp}
   http2_max_concurrent_streams ${options.maxConcurrentStreams};
   keepalive_requests ${options.keepaliveRequests};
   server {
-    listen 127.0.0.1:${tlsPort} ssl http2;
-    listen 127.0.0.1:${h2cPort} http2;
+    listen 127.0.0.1:${ports.tls} ssl http2;
+    listen 127.0.0.1:${ports.h2c} http2;
+    listen 127.0.0.1:${ports.http1};
     ssl_certificate ${TLS_DIR}server.pem;
     ssl_certificate_key ${TLS_DIR}server.key;
     root ${prefix}/html;
@@ -128,8 +133,8 @@ ${temp}
 }
 
 /**
- * Starts nginx (1.22 syntax: `listen … http2`) with the test certificate on two free loopback ports and waits
- * until both accept connections. Throws when nginx is not installed (check {@linkcode NGINX}) or does not
+ * Starts nginx (1.22 syntax: `listen … http2`) with the test certificate on three free loopback ports and
+ * waits until all accept connections. Throws when nginx is not installed (check {@linkcode NGINX}) or does not
  * start (with its error log).
  */
 export async function startNginxH2(options: NginxH2Options = {}): Promise<NginxH2Server> {
@@ -138,6 +143,7 @@ export async function startNginxH2(options: NginxH2Options = {}): Promise<NginxH
     maxConcurrentStreams: options.maxConcurrentStreams ?? 128,
     keepaliveRequests: options.keepaliveRequests ?? 1_000_000,
     largeBodyBytes: options.largeBodyBytes ?? 1024 * 1024,
+    workerConnections: options.workerConnections ?? 1024,
   };
   const prefix = await Deno.makeTempDir({ prefix: "wrk-deno-nginx-h2-" });
   // Started as root, nginx runs its worker as `nobody`, which must be able to read the static body (the master
@@ -152,9 +158,8 @@ export async function startNginxH2(options: NginxH2Options = {}): Promise<NginxH
   // Another process may take a port between our probe and nginx's bind: try again on new ones.
   let lastError = "";
   for (let attempt = 0; attempt < 3; attempt++) {
-    const tlsPort = freePort();
-    const h2cPort = freePort();
-    await Deno.writeTextFile(`${prefix}/nginx.conf`, nginxConfig(prefix, tlsPort, h2cPort, settings));
+    const ports = { tls: freePort(), h2c: freePort(), http1: freePort() };
+    await Deno.writeTextFile(`${prefix}/nginx.conf`, nginxConfig(prefix, ports, settings));
     const child = new Deno.Command(NGINX, {
       args: ["-p", `${prefix}/`, "-c", `${prefix}/nginx.conf`, "-e", `${prefix}/error.log`],
       stdin: "null",
@@ -168,8 +173,8 @@ export async function startNginxH2(options: NginxH2Options = {}): Promise<NginxH
     });
     const started = performance.now();
     while (!exited && performance.now() - started < 10_000) {
-      if (await accepts(tlsPort) && await accepts(h2cPort)) {
-        return nginxHandle(prefix, tlsPort, h2cPort, settings.largeBodyBytes, child, status);
+      if (await accepts(ports.tls) && await accepts(ports.h2c) && await accepts(ports.http1)) {
+        return nginxHandle(prefix, ports, settings.largeBodyBytes, child, status);
       }
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
@@ -186,8 +191,7 @@ export async function startNginxH2(options: NginxH2Options = {}): Promise<NginxH
 
 function nginxHandle(
   prefix: string,
-  tlsPort: number,
-  h2cPort: number,
+  ports: { tls: number; h2c: number; http1: number },
   largeBodyBytes: number,
   child: Deno.ChildProcess,
   status: Promise<Deno.CommandStatus>,
@@ -201,8 +205,9 @@ function nginxHandle(
   };
   let stopped: Promise<void> | null = null;
   return {
-    tlsUrl: `https://127.0.0.1:${tlsPort}/`,
-    h2cUrl: `http://127.0.0.1:${h2cPort}/`,
+    tlsUrl: `https://127.0.0.1:${ports.tls}/`,
+    h2cUrl: `http://127.0.0.1:${ports.h2c}/`,
+    http1Url: `http://127.0.0.1:${ports.http1}/`,
     caFile: H2_CA_FILE,
     largePath: "/large.bin",
     largeBodyBytes,

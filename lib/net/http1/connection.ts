@@ -428,10 +428,11 @@ export class Connection implements ConnectionCycle {
     this.#context.onScriptError(error);
   }
 
+  /** After a failure: a new socket, a macrotask later (`ConnectionSlot.connectLater`). */
   #reconnect(): void {
     this.#phase = Phase.Idle;
     this.#drop();
-    this.#slot.connect();
+    this.#slot.connectLater();
   }
 
   #drop(): void {
