@@ -495,7 +495,9 @@ async function identityOf(config: Config): Promise<string | null> {
  * `deno task start` and `deno task demo` run in this repository's folder, whatever folder they were typed in.
  * Those tasks set `WRK_DENO_TASK=1`, and then the command line's paths (`-s`, `--json`, `--write`, …) are taken
  * from the folder the command was typed in (`INIT_CWD`, which `deno task` sets), as for the program itself. Not
- * from `INIT_CWD` alone: npm sets it too, and an npm script's paths are its package's.
+ * from `INIT_CWD` alone: npm sets it too, and an npm script's paths are its package's. A task started from
+ * another task or npm script keeps the outer one's `INIT_CWD` (deno task, as npm, sets it only when unset), so
+ * its paths are those of the folder the outer command was typed in.
  */
 function enterTypedFolder(): void {
   const granted = (variable: string) =>
