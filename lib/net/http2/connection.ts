@@ -356,8 +356,9 @@ export class Http2Connection implements ConnectionCycle {
       if (!this.#goingAway) this.#fill();
       this.#openQueued();
       if (this.#goingAway && this.#open === 0 && this.#queue.length === 0) {
-        // Every stream the server said it would process has finished: a new connection for the next ones.
-        this.#reconnect();
+        // Every stream the server said it would process has finished: a new connection for the next ones, now.
+        this.#drop();
+        this.#slot.connect();
         return;
       }
     }
@@ -1087,9 +1088,13 @@ export class Http2Connection implements ConnectionCycle {
     this.#context.onScriptError(error);
   }
 
+  /**
+   * After a failure or the server's close: a new connection a macrotask later (`ConnectionSlot.connectLater`:
+   * connections an overloaded server drops all reconnecting at once keep it dropping them).
+   */
   #reconnect(): void {
     this.#drop();
-    this.#slot.connect();
+    this.#slot.connectLater();
   }
 
   #drop(): void {
