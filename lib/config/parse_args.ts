@@ -268,10 +268,30 @@ function parseStrict(argv: string[]) {
 }
 
 /**
+ * wrk's and wrk2's own long options (their `getopt_long` tables): a prefix that one of them alone starts means
+ * it, as it did in wrk, although options of ours start so too (`--s` is `--script`, not `--summary`).
+ */
+const WRK_LONG_OPTIONS: ReadonlySet<string> = new Set([
+  "connections",
+  "duration",
+  "threads",
+  "script",
+  "header",
+  "latency",
+  "u_latency",
+  "batch_latency",
+  "timeout",
+  "rate",
+  "help",
+  "version",
+]);
+
+/**
  * Long options abbreviated as `getopt_long` takes them (wrk parses its command line with it): `--lat` is
- * `--latency`, `--conn=10` is `--connections=10`, when one option starts so; a prefix that several start is
- * refused as getopt refuses it. An option's value (the word after `-H` or `--header`) and everything after
- * `--` are left as they are.
+ * `--latency`, `--conn=10` is `--connections=10`, when one option starts so, or one of wrk's own
+ * (`WRK_LONG_OPTIONS`) among several: a pasted wrk command line means what it meant there. Another prefix that
+ * several start is refused as getopt refuses it. An option's value (the word after `-H` or `--header`) and
+ * everything after `--` are left as they are.
  */
 function expandPrefixes(argv: string[]): string[] {
   const names = Object.keys(OPTIONS);
@@ -289,7 +309,9 @@ function expandPrefixes(argv: string[]): string[] {
       const typed = arg.slice(2, equals === -1 ? undefined : equals);
       name = typed;
       if (!(typed in OPTIONS) && typed !== "") {
-        const matches = names.filter((candidate) => candidate.startsWith(typed));
+        let matches = names.filter((candidate) => candidate.startsWith(typed));
+        const wrkMatches = matches.filter((candidate) => WRK_LONG_OPTIONS.has(candidate));
+        if (matches.length > 1 && wrkMatches.length === 1) matches = wrkMatches;
         if (matches.length > 1) {
           throw new UsageError(
             `option '--${typed}' is ambiguous; possibilities: ${matches.map((m) => `'--${m}'`).join(" ")}`,

@@ -138,6 +138,21 @@ Deno.test("parseArgs() takes long options abbreviated as getopt_long takes them,
   assertUsageError(["--bogus", URL_TEXT], "unknown option '--bogus'");
 });
 
+Deno.test("parseArgs() reads a prefix as wrk read it when one of wrk's own options starts it, whatever ours start so", () => {
+  // wrk's --c, --s and --r: --connections, --script and --rate (wrk2), not --cacert, --summary or --streams.
+  const config = parseArgs(["--c", "5", "--s", "post.lua", "--r", "100", URL_TEXT]);
+  assertEquals(config.connections, 5);
+  assertEquals(config.scriptPath, "post.lua");
+  assertEquals(config.rate, 100);
+  // Two of wrk's own: ambiguous there too.
+  assertUsageError(["--he", URL_TEXT], "option '--he' is ambiguous; possibilities: '--header' '--help'");
+  // None of wrk's: ours are told apart as before.
+  assertUsageError(
+    ["--sh", "1", URL_TEXT],
+    "option '--sh' is ambiguous; possibilities: '--shard-index' '--shard-count'",
+  );
+});
+
 Deno.test("parseArgs() accepts short boolean flags, grouped or not", () => {
   const config = parseArgs(["-k", "-v", URL_TEXT]);
   assertEquals(config.insecure, true);
