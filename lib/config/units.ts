@@ -51,7 +51,8 @@ const DURATION_PATTERN = /^(\d+(?:\.\d+)?|\.\d+)([a-zµμ]*)$/i;
  * ```
  */
 export function parseCount(text: string): number {
-  const match = COUNT_PATTERN.exec(text);
+  // Blanks around the number, as wrk's `sscanf` skips them (`-c ' 10'` from a quoted shell variable).
+  const match = COUNT_PATTERN.exec(text.trim());
   const multiplier = match ? COUNT_MULTIPLIERS.get(match[2].toLowerCase()) : undefined;
   if (!match || multiplier === undefined) {
     throw new UsageError(`invalid count: '${text}' (use a whole number, optionally with k, M or G)`);
@@ -81,7 +82,7 @@ export function parseCount(text: string): number {
  * ```
  */
 export function parseDurationMs(text: string): number {
-  const match = DURATION_PATTERN.exec(text);
+  const match = DURATION_PATTERN.exec(text.trim());
   if (!match) {
     throw new UsageError(
       `cannot parse duration: '${text}' (use a number with an optional unit: us, ms, s, m or h)`,

@@ -23,9 +23,16 @@ Deno.test("parseCount() reads suffixes case-insensitively, so 1m is a million", 
 });
 
 Deno.test("parseCount() rejects anything but a whole number with a known suffix", () => {
-  for (const text of ["", "abc", "k", "-1", "+1", "1.5", "1.5k", "1x", "1kb", "1 k", " 1", "1e3", "0x10"]) {
+  for (const text of ["", " ", "abc", "k", "-1", "+1", "1.5", "1.5k", "1x", "1kb", "1 k", "1e3", "0x10"]) {
     assertThrows(() => parseCount(text), UsageError, undefined, text);
   }
+});
+
+Deno.test("parseCount() and parseDurationMs() take blanks around the value, as wrk's sscanf skips them", () => {
+  assertEquals(parseCount(" 10"), 10);
+  assertEquals(parseCount("10 "), 10);
+  assertEquals(parseCount("\t2k\n"), 2_000);
+  assertEquals(parseDurationMs(" 30s "), 30_000);
 });
 
 Deno.test("parseCount() names the bad text and the accepted form in its message", () => {
