@@ -230,6 +230,11 @@ export class Http2Connection implements ConnectionCycle {
   #answered = 0;
   /** GOAWAY received: no new streams; replace the connection once the open ones finish. */
   #goingAway = false;
+  /**
+   * That GOAWAY was a graceful close (NO_ERROR after answers: nginx's keepalive_requests), whose replacement
+   * connects at once; after a refusal or an error code it waits a macrotask (`#reconnect`).
+   */
+  #goneAwayGracefully = false;
   /** Streams with a request body waiting for window. */
   #blocked: Stream[] = [];
   /** A header block being assembled from HEADERS and CONTINUATION frames. */
@@ -337,6 +342,7 @@ export class Http2Connection implements ConnectionCycle {
     this.#sendWindow = DEFAULT_WINDOW_BYTES;
     this.#unacknowledged = 0;
     this.#goingAway = false;
+    this.#goneAwayGracefully = false;
     this.#answered = 0;
     this.#blockStream = 0;
     this.#blockLength = 0;
@@ -356,9 +362,14 @@ export class Http2Connection implements ConnectionCycle {
       if (!this.#goingAway) this.#fill();
       this.#openQueued();
       if (this.#goingAway && this.#open === 0 && this.#queue.length === 0) {
-        // Every stream the server said it would process has finished: a new connection for the next ones, now.
-        this.#drop();
-        this.#slot.connect();
+        // Every stream the server said it would process has finished: a new connection for the next ones, at
+        // once after a graceful close.
+        if (this.#goneAwayGracefully) {
+          this.#drop();
+          this.#slot.connect();
+        } else {
+          this.#reconnect();
+        }
         return;
       }
     }
@@ -833,6 +844,7 @@ export class Http2Connection implements ConnectionCycle {
         // connection that answered nothing before it refused them is a server refusing the load: each
         // refused stream is a read error, or a server that always does so would show no cause at all.
         const refusal = code === ErrorCode.NO_ERROR && this.#answered === 0;
+        this.#goneAwayGracefully = code === ErrorCode.NO_ERROR && !refusal;
         for (const stream of [...this.#streams.values()]) {
           if (stream.active && stream.id > lastStreamId) {
             if (refusal) this.#context.counters.countError("read", "GOAWAY NO_ERROR before any response");
