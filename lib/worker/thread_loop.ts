@@ -51,8 +51,9 @@ const PROGRESS_EVERY_TICKS = 2;
 /**
  * Connections opened in one go at the start; the next ones a timer turn later. A connect costs a few system
  * calls (socket, options, connect, epoll registration): thousands of them in one go held the thread, and so
- * its timers and messages, for seconds (`-c15000` on a gVisor VM: 0.2–1.6 s per thread), and a `-d1s` run
- * stopped up to 4 s late. In slices, the deadline and the main thread's messages come between them.
+ * its timers and messages, for seconds, and a short run stopped seconds late
+ * (docs/benchmarks.md#sockets-and-the-epoll-loop). In slices, the deadline and the main thread's messages come
+ * between them.
  */
 const OPEN_SLICE = 128;
 
@@ -136,13 +137,18 @@ export class ThreadLoop {
     const startMs = clockMs();
     this.#lastSampleMs = startMs;
     const count = this.#options.threadConnections;
+    // Every lane's plan from the start, before any slice opens: a connection opened late is behind its plan (and
+    // catches up), and a thread stopped before its last slice still counts those lanes' slots as due.
+    const plans = rate === null
+      ? null
+      : Array.from({ length: count }, (_, i) => connectionPacers(rate.plan, rate.firstConnection + i, startMs));
+    if (plans !== null) for (const pacers of plans) this.#pacers.push(...pacers);
     const openFrom = (first: number): void => {
       this.#opening = null;
       const end = Math.min(count, first + OPEN_SLICE);
       for (let i = first; i < end && !this.#state.stopped; i++) {
         // The lanes' plans belong to the connection slot, not to a socket: they carry on over reconnects.
-        const pacers = rate === null ? null : connectionPacers(rate.plan, rate.firstConnection + i, startMs);
-        if (pacers !== null) this.#pacers.push(...pacers);
+        const pacers = plans === null ? null : plans[i];
         const connection = this.#options.createConnection?.(context, pacers) ??
           new Connection(context, pacers === null ? null : pacers[0]);
         this.#connections.push(connection);

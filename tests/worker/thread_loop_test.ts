@@ -6,7 +6,7 @@ import { assert, assertEquals } from "@std/assert";
 import { epochNowMs } from "../../lib/net/clock.ts";
 import { createTransport } from "../../lib/net/transport.ts";
 import { staticRequestSource } from "../../lib/net/request_source.ts";
-import { ThreadLoop } from "../../lib/worker/thread_loop.ts";
+import { ThreadLoop, type ThreadLoopOptions } from "../../lib/worker/thread_loop.ts";
 import { startServer } from "../helpers/server.ts";
 
 const SOURCE = staticRequestSource(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
@@ -75,12 +75,12 @@ Deno.test("epoll loop: stopAt() stops a thread that has no socket open at its ti
   }
 });
 
-Deno.test("epoll loop: a thread whose connects are slow still stops at its time: they open in slices", async () => {
-  // Each connect here costs 1 ms of the thread's time (a slow VM's system calls): 1000 opened in one go held
-  // the thread, and its deadline, for a second. (The server shares this thread: what it answers is not looked
-  // at.)
-  const server = startServer();
-  const transport = createTransport({ address: "127.0.0.1", port: server.port, family: 4 }, null, true);
+/**
+ * A thread of 1000 connections to `port` whose connects each cost 1 ms of the thread's time (a slow VM's system
+ * calls): opened in one go, they held the thread, and its deadline, for a second. `rate`: a `-R` plan.
+ */
+function slowConnectsLoop(port: number, rate: ThreadLoopOptions["rate"]): ThreadLoop {
+  const transport = createTransport({ address: "127.0.0.1", port, family: 4 }, null, true);
   const slow = new Proxy(transport, {
     get(target, key) {
       const value = Reflect.get(target, key);
@@ -93,15 +93,21 @@ Deno.test("epoll loop: a thread whose connects are slow still stops at its time:
       };
     },
   });
-  const loop = new ThreadLoop({
+  return new ThreadLoop({
     threadIndex: 0,
     threadConnections: 1000,
     timeoutMs: 2000,
     transport: slow,
     source: SOURCE,
     sink: null,
-    rate: null,
+    rate,
   });
+}
+
+Deno.test("epoll loop: a thread whose connects are slow still stops at its time: they open in slices", async () => {
+  // (The server shares this thread: what it answers is not looked at.)
+  const server = startServer();
+  const loop = slowConnectsLoop(server.port, null);
   try {
     const endEpochMs = epochNowMs() + 200;
     loop.stopAt(endEpochMs);
@@ -111,6 +117,28 @@ Deno.test("epoll loop: a thread whose connects are slow still stops at its time:
     // At most a slice's connects late (128 ms here), not the rest of the 1000.
     const lateMs = report.stoppedAtEpochMs - endEpochMs;
     assert(lateMs >= 0 && lateMs < 400, `stopped ${lateMs} ms after its deadline`);
+  } finally {
+    await loop.close();
+    await server.close();
+  }
+});
+
+Deno.test("epoll loop: with -R, the lanes of connections a stop left unopened still count their slots as due", async () => {
+  const server = startServer();
+  // 5000/s over 1000 lanes: each lane's slots 200 ms apart, so a 300 ms run has about 1500 due over all lanes.
+  const plan = { totalPerSec: 5000, connections: 1000, lanesPerConnection: 1 };
+  const loop = slowConnectsLoop(server.port, { plan, firstConnection: 0, batchLatency: false });
+  try {
+    const startedMs = performance.now();
+    loop.stopAt(epochNowMs() + 300);
+    loop.start();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const report = loop.stop();
+    const ranMs = report.stoppedAtEpochMs - (epochNowMs() - (performance.now() - startedMs));
+    // Most connections were never opened (1 ms each, 300 ms run): had their lanes no plan, about a third of
+    // the slots would count.
+    const due = report.rate!.requestsDue;
+    assert(due >= 5000 * (ranMs - 50) / 1000 * 0.8, `${due} due in ${ranMs.toFixed(0)} ms`);
   } finally {
     await loop.close();
     await server.close();
