@@ -394,7 +394,9 @@ function splitPositionals(
   if (before.length > 1) {
     // The one to name is the one that is not the URL, wherever it stands: a pasted line's stray word (a header
     // value with a space, left unquoted; a unit after a space) usually comes before the URL.
-    const stray = before.find((argument) => !argument.includes("://")) ?? before[1];
+    const stray = before.some((argument) => argument.includes("://"))
+      ? before.find((argument) => !argument.includes("://")) ?? before[1]
+      : before[1];
     throw fail(`unexpected argument '${stray}' — ${strayHint(stray)}`);
   }
   if (before.length === 1) return { url: before[0], scriptArgs: after };

@@ -186,11 +186,16 @@ export function unfinishedThreadsLine(unfinishedThreads: readonly number[]): str
  *   streamLimitLine(2),
  *   "  The server allows 2 streams per connection (fewer than --streams): add -c for more requests in flight",
  * );
+ * assertEquals(streamLimitLine(0), "  The server allowed no streams at times (a limit of 0): requests waited for it");
  * assertEquals(streamLimitLine(null), null);
  * ```
  */
 export function streamLimitLine(streamLimit: number | null | undefined): string | null {
   if (streamLimit === null || streamLimit === undefined) return null;
+  // A server shutting down announces 0: no new stream until it lifts it.
+  if (streamLimit === 0) {
+    return "  The server allowed no streams at times (a limit of 0): requests waited for it";
+  }
   const streams = streamLimit === 1 ? "stream" : "streams";
   return `  The server allows ${streamLimit} ${streams} per connection (fewer than --streams): add -c for more ` +
     "requests in flight";

@@ -226,6 +226,8 @@ Deno.test("parseArgs() rejects a second positional before --, naming the one tha
   // A pasted line's stray word comes before the URL: an unquoted header value, a unit after a space.
   assertUsageError(["-H", "Connection:", "close", URL_TEXT], `unexpected argument 'close' — ${hint}`);
   assertUsageError(["-d", "10", "s", URL_TEXT], `unexpected argument 's' — ${hint}`);
+  // Without a URL among them, the second is the stray one.
+  assertUsageError(["localhost:8080", "extra"], `unexpected argument 'extra' — ${hint}`);
   assertUsageError(
     ["\u2013latency", URL_TEXT],
     "unexpected argument '\u2013latency' — an option with a typographic dash? type it with -",
