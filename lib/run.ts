@@ -268,8 +268,8 @@ export class Run {
       onStopped: () => {
         if (run !== null && threads.every((thread) => thread.stoppedByScript)) run.#endRun();
       },
-      onProgress: (thread: WorkerThread, requests: number, errors: number, scriptWrote: boolean) => {
-        if (run !== null) run.#progress(thread.index, requests, errors, scriptWrote);
+      onProgress: (thread: WorkerThread, requests: number, errors: number) => {
+        if (run !== null) run.#progress(thread.index, requests, errors);
       },
       // Snapshots are asked for only by a run that exists (#scheduleCut).
       onSnapshot: (thread: WorkerThread, index: number, snapshot: LatencySnapshot) => {
@@ -281,6 +281,8 @@ export class Run {
       },
       workerModule: options.workerModule,
     };
+    // With a progress line, the flag the threads set when their script writes during the run.
+    const scriptOutput = options.onProgress === undefined ? null : new Int32Array(new SharedArrayBuffer(4));
     try {
       // Thread i in host i mod hosts: each host gets an even share of the threads, and so of the work.
       const onMainThread = options.hostOnMainThread === true && script === null &&
@@ -308,7 +310,7 @@ export class Run {
                 from + i,
                 script,
                 { caCerts, pinnedCerts },
-                options.onProgress !== undefined,
+                scriptOutput,
               ),
             )
           ),
@@ -384,6 +386,7 @@ export class Run {
       config.startAtEpochMs === null ? firstStartMs : Math.max(firstStartMs, config.startAtEpochMs),
     );
     run.warnings.push(...warnings);
+    run.#scriptOutput = scriptOutput;
     if (failure !== null) run.#failRun(failure);
     return run;
   }
@@ -391,12 +394,11 @@ export class Run {
   readonly #threadTotals: { requests: number; errors: number }[] = [];
   readonly #onProgress: ((progress: RunProgress) => void) | undefined;
 
-  /** A thread's script has written output during the run. */
-  #scriptWrote = false;
+  /** Set to 1 by the first thread whose script writes during the run (`WorkerSetup.scriptOutput`). */
+  #scriptOutput: Int32Array | null = null;
 
-  #progress(threadIndex: number, requests: number, errors: number, scriptWrote: boolean): void {
+  #progress(threadIndex: number, requests: number, errors: number): void {
     if (this.#onProgress === undefined) return;
-    if (scriptWrote) this.#scriptWrote = true;
     this.#threadTotals[threadIndex] = { requests, errors };
     let allRequests = 0;
     let allErrors = 0;
@@ -411,7 +413,8 @@ export class Run {
       requests: allRequests,
       errors: allErrors,
       startsInMs: 0,
-      scriptWrote: this.#scriptWrote,
+      // Set (1, then 2) by a thread whose script writes during the run: the line gives way.
+      scriptWrote: this.#scriptOutput !== null && Atomics.load(this.#scriptOutput, 0) !== 0,
     });
   }
 
@@ -540,7 +543,7 @@ function workerSetup(
   index: number,
   script: Uint8Array | null,
   { caCerts, pinnedCerts }: { caCerts: string[]; pinnedCerts: string[] | null },
-  progress: boolean,
+  scriptOutput: Int32Array | null,
 ): WorkerSetup {
   const firstConnection = (config.shard?.firstConnection ?? 0) +
     shareStart(config.connections, config.threads, index);
@@ -548,7 +551,8 @@ function workerSetup(
     threadIndex: index,
     threadConnections: shareOf(config.connections, config.threads, index),
     firstConnection,
-    progress,
+    progress: scriptOutput !== null,
+    scriptOutput,
     config,
     script,
     caCerts,

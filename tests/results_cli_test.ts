@@ -332,7 +332,7 @@ Deno.test({
           "end",
         ].join("\n") + "\n",
       );
-      const seen = await runInTerminal(["-t1", "-c2", "-d2500ms", "-s", script, server.url]);
+      const seen = await runInTerminal(["-t2", "-c2", "-d2500ms", "-s", script, server.url]);
       const first = seen.indexOf("from the script");
       assert(first > 0, JSON.stringify(seen));
       assert(/ req\/s {3}/.test(seen.slice(0, first)), "a progress line came before the script's output");

@@ -6,6 +6,9 @@
  */
 
 import { formatMetric } from "./units.ts";
+import { ERASE_LINE } from "../_terminal.ts";
+
+export { ERASE_LINE };
 
 /** What one progress line shows. */
 export interface ProgressFigures {
@@ -22,9 +25,6 @@ export interface ProgressFigures {
   /** Before the run, waiting for `--start-at`: the time left (then the line says so); 0 once the run runs. */
   startsInMs?: number;
 }
-
-/** Erases the terminal line the cursor is on and returns to its start (carriage return, ANSI "erase line"). */
-export const ERASE_LINE = "\r\x1b[2K";
 
 /**
  * One progress line, without a newline: the caller writes {@linkcode ERASE_LINE} before it, so each line

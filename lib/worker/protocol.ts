@@ -19,6 +19,13 @@ export interface WorkerSetup {
   firstConnection: number;
   /** Post `progress` messages during the run (for the live progress line). */
   progress: boolean;
+  /**
+   * With a live progress line: a flag shared with the main thread (`Int32Array` over a `SharedArrayBuffer`),
+   * set by the first thread whose script writes during the run, which also erases the line (1 while it does,
+   * 2 once done: other threads' output waits for it); the line is drawn no more once it is set. Null without a
+   * progress line.
+   */
+  scriptOutput: Int32Array | null;
   config: Config;
   /** The script's bytes, read once by the main thread (null: no script). */
   script: Uint8Array | null;
@@ -120,7 +127,7 @@ export type FromThread =
    */
   | { type: "started"; atEpochMs: number }
   /** During the run, a few times a second when asked (`WorkerSetup.progress`): the thread's totals so far. */
-  | { type: "progress"; requests: number; errors: number; scriptWrote: boolean }
+  | { type: "progress"; requests: number; errors: number }
   /** The answer to a `snapshot` request: the thread's counts so far (`LatencySnapshot`), for cut `index`. */
   | { type: "snapshot"; index: number; snapshot: LatencySnapshot }
   /** The script called `wrk.thread:stop()`: the thread's connections have stopped sending. */

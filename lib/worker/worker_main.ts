@@ -20,7 +20,7 @@ import { ThreadLoop } from "./thread_loop.ts";
 import { loadModule } from "../lazy_modules.ts";
 import { isWorkerScope } from "./worker_scope.ts";
 import { epochNowMs } from "../net/clock.ts";
-import { ERASE_LINE } from "../report/progress_line.ts";
+import { ERASE_LINE } from "../_terminal.ts";
 
 /** One thread hosted here: its own setup, Lua state, loop and address, as if it had the worker to itself. */
 interface Hosted {
@@ -35,8 +35,8 @@ interface Hosted {
   address: SocketAddress | null;
   /** Its messages are handled one at a time, so that `set`s from setup() land before `init`, as in wrk. */
   queue: Promise<void>;
-  /** Its script has written output: the live progress line, if any, is to give way (`progress`'s `scriptWrote`). */
-  scriptWrote: boolean;
+  /** Its connections run (after `start`): output from then on meets the live progress line, if any. */
+  running: boolean;
 }
 
 /**
@@ -65,7 +65,7 @@ function hostedThread(hosted: Map<number, Hosted>, port: ThreadPort, index: numb
       stoppedByScript: false,
       address: null,
       queue: Promise.resolve(),
-      scriptWrote: false,
+      running: false,
     };
     hosted.set(index, thread);
   }
@@ -108,7 +108,7 @@ async function load(thread: Hosted, message: WorkerSetup): Promise<void> {
       shard: config.shard,
       args: config.scriptArgs,
       // With `--json -` stdout carries the result document: the script prints to stderr with the report.
-      write: scriptWrite(thread, config.jsonPath === "-" ? writeStderr : writeStdout, message.progress),
+      write: scriptWrite(thread, config.jsonPath === "-" ? writeStderr : writeStdout, message.scriptOutput),
       writePaths: config.writePaths,
       getAddr: () => thread.address,
       onStop: () => {
@@ -172,8 +172,7 @@ async function init(thread: Hosted, target: SocketAddress): Promise<void> {
     source,
     sink,
     onProgress: current.progress
-      ? (requests, errors) =>
-        post(thread, { type: "progress", requests, errors, scriptWrote: thread.scriptWrote })
+      ? (requests, errors) => post(thread, { type: "progress", requests, errors })
       : null,
     rate: config.rate === null ? null : {
       // A shard's connections keep their places in the whole test's plan (lib/config/config.ts, Shard). Over
@@ -195,21 +194,34 @@ async function init(thread: Hosted, target: SocketAddress): Promise<void> {
   post(thread, { type: "initialized" });
 }
 
+/** `WorkerSetup.scriptOutput`'s states: a thread erases the progress line (1), then it is gone for good (2). */
+const ERASING = 1;
+const ERASED = 2;
+/** The longest another thread's erase of the line can hold up output (a bound, in case that thread died). */
+const ERASE_WAIT_MS = 100;
+
 /**
- * Where a thread's script writes. With a live progress line on the terminal (`progress`), its first output
- * erases the line (from the terminal's stderr, where the line is) and the next progress message tells the
- * main thread to draw it no more: script output and the line would otherwise run together on one line.
+ * Where a thread's script writes. With a live progress line on the terminal (`scriptOutput`, shared with the
+ * main thread), the first output of any thread during the run sets the shared flag, so that the main thread
+ * draws the line no more, then erases it (on stderr, where the line is): script output and the line would
+ * otherwise run together on one line. Output before the run (the top level, `init()`) comes before the line.
  */
 function scriptWrite(
   thread: Hosted,
   write: (bytes: Uint8Array) => void,
-  progress: boolean,
+  scriptOutput: Int32Array | null,
 ): (bytes: Uint8Array) => void {
-  if (!progress) return write;
+  if (scriptOutput === null) return write;
   return (bytes) => {
-    if (!thread.scriptWrote) {
-      thread.scriptWrote = true;
-      writeStderr(new TextEncoder().encode(ERASE_LINE));
+    if (thread.running && Atomics.load(scriptOutput, 0) !== ERASED) {
+      if (Atomics.compareExchange(scriptOutput, 0, 0, ERASING) === 0) {
+        writeStderr(new TextEncoder().encode(ERASE_LINE));
+        Atomics.store(scriptOutput, 0, ERASED);
+        Atomics.notify(scriptOutput, 0);
+      } else {
+        // Another thread's erase is on its way: this output comes after it, not before.
+        Atomics.wait(scriptOutput, 0, ERASING, ERASE_WAIT_MS);
+      }
     }
     write(bytes);
   };
@@ -222,6 +234,7 @@ function start(thread: Hosted, durationMs: number): void {
     // The run's end comes once every thread has started (`deadline`, from the first thread's start); until it
     // does, this thread's own start bounds its run, so that a late message cannot make the run run long.
     thread.loop.stopAt(atEpochMs + durationMs);
+    thread.running = true;
     thread.loop.start();
   }
   post(thread, { type: "started", atEpochMs });

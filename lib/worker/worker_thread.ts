@@ -16,7 +16,7 @@ export interface WorkerThreadOptions {
   onFailure: FailureListener;
   onStopped: () => void;
   /** The thread's totals so far, a few times a second, when its setup asked for progress. */
-  onProgress?: (thread: WorkerThread, requests: number, errors: number, scriptWrote: boolean) => void;
+  onProgress?: (thread: WorkerThread, requests: number, errors: number) => void;
   /** The thread's answer to `snapshot(index)`: its latency counts so far. */
   onSnapshot?: (thread: WorkerThread, index: number, snapshot: LatencySnapshot) => void;
   /**
@@ -168,7 +168,7 @@ export class WorkerThread implements ThreadHandle {
       case "stopped":
         return this.#markStopped();
       case "progress":
-        return this.#onProgress?.(this, message.requests, message.errors, message.scriptWrote);
+        return this.#onProgress?.(this, message.requests, message.errors);
       case "snapshot":
         return this.#onSnapshot?.(this, message.index, message.snapshot);
       case "report":
