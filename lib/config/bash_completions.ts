@@ -4,7 +4,8 @@
  * completion: `wrk-deno merge --j<TAB>` offered files, never `--json`. Here such a command lists files there
  * only when neither the word being completed nor the one before it is an option: an option word gets the
  * command's options, and an option's value is completed by that option's own case (`--json` lists files once,
- * not twice). zsh's and fish's generators complete both already.
+ * not twice). After a flag (`merge -L <TAB>`) an empty word gets the options; a started one, the files that
+ * match it. zsh's and fish's generators complete both already.
  *
  * @module
  */

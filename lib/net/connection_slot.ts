@@ -110,8 +110,9 @@ export class ConnectionSlot<Owner> {
   /**
    * Connects after a macrotask (uncounted): after a socket failed (a read or write error, a timeout). Every
    * connection a server drops at once reconnecting at once kept an overloaded server dropping them: nginx over
-   * its `worker_connections` closes the newest waiting connections for each one it accepts, and thousands of
-   * immediate reconnects got no request through (docs/benchmarks.md#sockets-and-the-epoll-loop).
+   * its `worker_connections` closes waiting connections for each one it accepts, and thousands of immediate
+   * reconnects got no request through. A macrotask, not the epoll loop's own timers: those fire in the same
+   * loop round, and spread nothing (docs/benchmarks.md#sockets-and-the-epoll-loop).
    */
   connectLater(): void {
     const generation = this.#generation;
