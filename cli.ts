@@ -504,7 +504,8 @@ function enterTypedFolder(): void {
     Deno.permissions.querySync({ name: "env", variable }).state === "granted";
   if (!granted("WRK_DENO_TASK") || Deno.env.get("WRK_DENO_TASK") !== "1" || !granted("INIT_CWD")) return;
   const typedIn = Deno.env.get("INIT_CWD");
-  if (typedIn === undefined || typedIn === "") return;
+  // Absolute only (a relative one would be taken from the repository's folder): `/…`, or `C:\…` and `\\…`.
+  if (typedIn === undefined || !/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(typedIn)) return;
   try {
     Deno.chdir(typedIn);
   } catch {
