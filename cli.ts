@@ -143,9 +143,9 @@ async function runMerge(options: MergeOptions): Promise<number> {
   }
   const report = options.jsonPath === "-" ? err : out;
   // The merge, and with it the HdrHistogram codec, loads only here.
-  const { readShard, ShardInputError } = await loadModule<typeof import("./lib/merge/read_shards.ts")>(
-    "merge/read_shards.ts",
-  );
+  const { readShard, ShardInputError, ShardNotRunError } = await loadModule<
+    typeof import("./lib/merge/read_shards.ts")
+  >("merge/read_shards.ts");
   const { mergedConfig, missingShardsLine, ShardMerger } = await loadModule<
     typeof import("./lib/merge/merge_shards.ts")
   >("merge/merge_shards.ts");
@@ -154,7 +154,18 @@ async function runMerge(options: MergeOptions): Promise<number> {
   try {
     // One shard decoded at a time: a merge of many files holds the sums and one shard.
     const merger = new ShardMerger();
-    for (const path of options.shardPaths) merger.add(await readShard(path));
+    for (const path of options.shardPaths) {
+      let shard;
+      try {
+        shard = await readShard(path);
+      } catch (error) {
+        // A shard that did not run (its pod started late, it could not connect) is a missing shard.
+        if (!(options.allowPartial && error instanceof ShardNotRunError)) throw error;
+        err(`${error.message}: left out (--allow-partial)\n`);
+        continue;
+      }
+      merger.add(shard);
+    }
     merged = merger.finish();
     config = mergedConfig(merged, options);
   } catch (error) {

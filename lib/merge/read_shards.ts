@@ -48,6 +48,23 @@ export class ShardInputError extends Error {
   }
 }
 
+/**
+ * A shard's result that says it did not run (its `error`: a `--start-at` that had passed, a server it could not
+ * reach). `merge --allow-partial` leaves it out as a missing shard; otherwise it stops the merge as any other.
+ */
+export class ShardNotRunError extends ShardInputError {
+  /** Always `"ShardNotRunError"`. */
+  override name = "ShardNotRunError";
+  /** The shard's index. */
+  readonly index: number;
+
+  /** `message` as it is (it names the file), the file, and the shard's index. */
+  constructor(message: string, path: string, index: number) {
+    super(message, path);
+    this.index = index;
+  }
+}
+
 /** The parts of the shard's `config` that the merge needs: the test's settings and this shard's share. */
 export interface ShardConfig {
   /** The URL as given. */
@@ -188,7 +205,7 @@ export function parseShard(path: string, text: string): ShardResult {
     firstConnection: read.integer(shardJson, "shard.first_connection", 0),
   };
   if (document.error !== null && document.error !== undefined) {
-    throw fail(`shard ${index} did not run: ${String(document.error)}`);
+    throw new ShardNotRunError(`${path}: shard ${index} did not run: ${String(document.error)}`, path, index);
   }
   read.present(document, "error");
   const testId = read.string(document, "test_id");

@@ -191,7 +191,7 @@ Deno.test("three shard processes of -c 7, merged: the server's requests and 7 co
     );
 
     await t.step(
-      "the same shard twice, a shard of another test, a corrupt file and a failed shard are refused by name",
+      "the same shard twice, a shard of another test, a corrupt file and a failed shard are refused by name; --allow-partial leaves the failed one out",
       async () => {
         const copy = `${dir}/copy-of-0.json`;
         await Deno.copyFile(paths[0], copy);
@@ -250,10 +250,18 @@ Deno.test("three shard processes of -c 7, merged: the server's requests and 7 co
         assertEquals(failedRun.code, 1, failedRun.stderr);
         const failed = await runCli(["merge", paths[0], failedPath, paths[2]]);
         assertEquals([failed.code, failed.stdout], [1, ""]);
+        const notRun =
+          `${failedPath}: shard 1 did not run: unable to connect to 127.0.0.1:${port} Connection refused`;
+        assertEquals(failed.stderr, `${notRun}\n`);
+        // With --allow-partial it is a missing shard, as a pod that left no result is.
+        const partial = await runCli(["merge", "--allow-partial", paths[0], failedPath, paths[2]]);
+        assertEquals(partial.code, 0, partial.stderr);
         assertEquals(
-          failed.stderr,
-          `${failedPath}: shard 1 did not run: unable to connect to 127.0.0.1:${port} Connection refused\n`,
+          partial.stderr,
+          `${notRun}: left out (--allow-partial)\n` +
+            "shard 1 of 3 is missing: the figures are those of shards 0, 2 (--allow-partial)\n",
         );
+        assertStringIncludes(partial.stdout, "  2 threads and 5 connections\n");
       },
     );
 
