@@ -14,51 +14,64 @@ import { parseArgs } from "../lib/config/parse_args.ts";
 // deno-lint-ignore no-explicit-any
 type Json = any;
 
+/**
+ * Runs deploy/kubernetes/run_sharded.sh in `dir` with the stand-in kubectl: 3 shards of `-t1 -c6 -d1s` at
+ * `url`, starting 4 s from now, merged with `mergeOptions`; `env` adds to the stand-in's environment.
+ */
+async function runSharded(dir: string, url: string, mergeOptions: string, env: Record<string, string> = {}) {
+  const kubectl = `${dir}/kubectl`;
+  await Deno.writeTextFile(
+    kubectl,
+    `#!/usr/bin/env bash\nexec '${Deno.execPath()}' run -A '${ROOT}tests/fixtures/kubernetes/fake_kubectl.ts' "$@"\n`,
+  );
+  await Deno.chmod(kubectl, 0o755);
+  const wrkDeno = [Deno.execPath(), "run", ...CLI_PERMISSIONS, `${ROOT}cli.ts`].join(" ");
+  const output = await new Deno.Command("bash", {
+    args: [
+      `${ROOT}deploy/kubernetes/run_sharded.sh`,
+      "-n",
+      "3",
+      "-w",
+      "4",
+      "-o",
+      `${dir}/shards`,
+      "-m",
+      mergeOptions,
+      "--",
+      "-t1",
+      "-c6",
+      "-d1s",
+      "-H",
+      'X-Quote: say "hi"',
+      url,
+    ],
+    cwd: dir,
+    env: { KUBECTL: kubectl, WRK_DENO: wrkDeno, FAKE_KUBE_DIR: dir, NO_COLOR: "1", ...env },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: output.code,
+    stdout: new TextDecoder().decode(output.stdout),
+    stderr: new TextDecoder().decode(output.stderr),
+  };
+}
+
 Deno.test("run_sharded.sh runs the Indexed Job's pods from one start time, collects each JSON line from the logs and merges them", async () => {
   const server = startServer();
   const dir = await Deno.makeTempDir({ prefix: "wrk-deno-kube-" });
   try {
-    const kubectl = `${dir}/kubectl`;
-    await Deno.writeTextFile(
-      kubectl,
-      `#!/usr/bin/env bash\nexec '${Deno.execPath()}' run -A '${ROOT}tests/fixtures/kubernetes/fake_kubectl.ts' "$@"\n`,
-    );
-    await Deno.chmod(kubectl, 0o755);
-    const wrkDeno = [Deno.execPath(), "run", ...CLI_PERMISSIONS, `${ROOT}cli.ts`].join(" ");
-    const output = await new Deno.Command("bash", {
-      args: [
-        `${ROOT}deploy/kubernetes/run_sharded.sh`,
-        "-n",
-        "3",
-        "-w",
-        "4",
-        "-o",
-        `${dir}/shards`,
-        "-m",
-        "--latency --threshold 'p99 < 10s'",
-        "--",
-        "-t1",
-        "-c6",
-        "-d1s",
-        "-H",
-        'X-Quote: say "hi"',
-        server.url,
-      ],
-      cwd: dir,
-      env: { KUBECTL: kubectl, WRK_DENO: wrkDeno, FAKE_KUBE_DIR: dir, NO_COLOR: "1" },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stdout = new TextDecoder().decode(output.stdout);
-    const stderr = new TextDecoder().decode(output.stderr);
-    assertEquals(output.code, 0, stdout + stderr);
-    // kubectl waits for the start delay, the run's -d and ten minutes for pods to come.
-    assertStringIncludes(stdout, "waiting for the job to complete (at most 605s)");
+    const { code, stdout, stderr } = await runSharded(dir, server.url, "--latency --threshold 'p99 < 10s'");
+    assertEquals(code, 0, stdout + stderr);
+    // It waits for the start delay, the run's -d and ten minutes for pods to come.
+    assertStringIncludes(stdout, "waiting for the job to finish (at most 605s)");
 
     // The manifest kubectl was given: an Indexed Job of 3, each pod's args a valid shard command line.
     const job: Json = parse(await Deno.readTextFile(`${dir}/manifest.yaml`));
     assertEquals([job.spec.completionMode, job.spec.completions, job.spec.parallelism], ["Indexed", 3, 3]);
+    // A failed shard ends alone, and the others run on (backoffLimit: 0 would end them all).
+    assertEquals([job.spec.backoffLimitPerIndex, job.spec.backoffLimit], [0, undefined]);
     const args: string[] = job.spec.template.spec.containers[0].args;
     assertEquals(args.slice(0, 2), ["--shard-index=$(JOB_COMPLETION_INDEX)", "--shard-count=3"]);
     const config = parseArgs(args.map((arg) => arg.replace("$(JOB_COMPLETION_INDEX)", "2")));
@@ -78,6 +91,33 @@ Deno.test("run_sharded.sh runs the Indexed Job's pods from one start time, colle
     assertEquals(new Set(server.requests.map((request) => request.connection)).size, 6);
     const starts = shards.map((shard: Json) => Date.parse(shard.start));
     assert(Math.max(...starts) - Math.min(...starts) <= 50, `starts ${starts.join(" ")}`);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("run_sharded.sh with a pod that failed: the others' results are merged with --allow-partial, and without it the merge names the missing shard", async () => {
+  const server = startServer();
+  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-kube-" });
+  try {
+    const partial = await runSharded(dir, server.url, "--allow-partial", { FAKE_FAIL_INDEX: "1" });
+    assertEquals(partial.code, 0, partial.stdout + partial.stderr);
+    assertStringIncludes(partial.stderr, "failed: a shard's pod did; the others' results are collected\n");
+    assertStringIncludes(partial.stderr, "shard 1: no result in the log of pod/");
+    assertStringIncludes(
+      partial.stderr,
+      "shard 1 of 3 is missing: the figures are those of shards 0, 2 (--allow-partial)\n",
+    );
+    // Shards 0 and 2 of -c6: 4 connections.
+    assertStringIncludes(partial.stdout, "  2 threads and 4 connections\n");
+
+    const strict = await runSharded(dir, server.url, "", { FAKE_FAIL_INDEX: "1" });
+    assertEquals(strict.code, 1, strict.stdout + strict.stderr);
+    assertStringIncludes(
+      strict.stderr,
+      "shard 1 of 3 is missing (--allow-partial merges the shards given)\n",
+    );
   } finally {
     await server.close();
     await Deno.remove(dir, { recursive: true });

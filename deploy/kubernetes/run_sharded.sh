@@ -74,10 +74,20 @@ run_seconds() {
 
 # The start delay, the run, and ten minutes for pods to be scheduled and images pulled.
 duration_s=$((delay_s + $(run_seconds "$@") + 600))
-echo "waiting for the job to complete (at most ${duration_s}s)"
-if ! "$kubectl" wait --for=condition=complete "job/$name" --timeout="${duration_s}s"; then
-  echo "job $name did not complete: its shards' results are collected as far as they exist" >&2
-fi
+echo "waiting for the job to finish (at most ${duration_s}s)"
+# Complete, or Failed once every pod has ended and one failed (`kubectl wait` takes one condition only).
+deadline=$(($(date +%s) + duration_s))
+state=""
+while :; do
+  state=$("$kubectl" get "job/$name" -o 'jsonpath={.status.conditions[?(@.status=="True")].type}' 2>/dev/null || true)
+  case " $state " in *" Complete "* | *" Failed "*) break ;; esac
+  if [ "$(date +%s)" -ge "$deadline" ]; then
+    echo "job $name did not finish in ${duration_s}s: its shards' results are collected as far as they exist" >&2
+    break
+  fi
+  sleep 2
+done
+case " $state " in *" Failed "*) echo "job $name failed: a shard's pod did; the others' results are collected" >&2 ;; esac
 
 mkdir -p "$out_dir"
 files=()
@@ -95,4 +105,5 @@ done
 
 # The merge names any missing shard and fails unless merge_options has --allow-partial.
 eval "merge_args=($merge_options)"
-exec $wrk_deno merge "${merge_args[@]}" "${files[@]}"
+# ${a[@]+"${a[@]}"}: an empty array under `set -u` in bash before 4.4 (macOS's 3.2) is otherwise unbound.
+exec $wrk_deno merge ${merge_args[@]+"${merge_args[@]}"} "${files[@]}"
