@@ -174,6 +174,13 @@ export class ShardMerger {
     }
     this.#requests += shard.requests;
     this.#bytesRead += shard.bytesRead;
+    if (!Number.isSafeInteger(this.#requests) || !Number.isSafeInteger(this.#bytesRead)) {
+      throw new ShardInputError(
+        `${shard.path}: the shards' requests or bytes add up past 2^53 (9007199254740991), where counts are no ` +
+          "longer exact: not a real run's figures",
+        shard.path,
+      );
+    }
     addErrors(this.#errors, shard.errors);
     addReasons(this.#reasons, shard.errorReasons);
     addStatusCodes(this.#statusCodes, shard.statusCodes);
@@ -301,12 +308,20 @@ export function mergeShards(shards: Iterable<ShardResult>): MergedTest {
  *
  * assertEquals(missingShardsLine([2], 4), "shard 2 of 4 is missing");
  * assertEquals(missingShardsLine([1, 3], 4), "shards 1, 3 of 4 are missing");
+ * assertEquals(missingShardsLine([0, 1, 2, 3, 5, 6, 9], 10), "shards 0-3, 5, 6, 9 of 10 are missing");
  * ```
  */
 export function missingShardsLine(missing: readonly number[], count: number): string {
-  return missing.length === 1
-    ? `shard ${missing[0]} of ${count} is missing`
-    : `shards ${missing.join(", ")} of ${count} are missing`;
+  if (missing.length === 1) return `shard ${missing[0]} of ${count} is missing`;
+  // Consecutive indexes as a range: `shards 1-998 of 1000`, not a thousand numbers.
+  const parts: string[] = [];
+  for (let i = 0; i < missing.length;) {
+    let j = i;
+    while (j + 1 < missing.length && missing[j + 1] === missing[j] + 1) j++;
+    parts.push(j - i >= 2 ? `${missing[i]}-${missing[j]}` : missing.slice(i, j + 1).join(", "));
+    i = j + 1;
+  }
+  return `shards ${parts.join(", ")} of ${count} are missing`;
 }
 
 /**

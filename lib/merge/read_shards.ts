@@ -204,6 +204,12 @@ export function parseShard(path: string, text: string): ShardResult {
     rate: read.nullable(shardJson, "shard.rate", () => read.number(shardJson, "shard.rate", 0)),
     firstConnection: read.integer(shardJson, "shard.first_connection", 0),
   };
+  // Each shard runs at least one of the test's connections (a count past them would list that many missing).
+  if (count > shard.connections) {
+    throw fail(
+      `shard.count ${count} is more than the test's ${shard.connections} connections (shard.connections)`,
+    );
+  }
   if (document.error !== null && document.error !== undefined) {
     throw new ShardNotRunError(`${path}: shard ${index} did not run: ${String(document.error)}`, path, index);
   }

@@ -147,6 +147,24 @@ Deno.test("status codes that do not add up to the requests are refused (an edite
   );
 });
 
+Deno.test("a shard count past the test's connections, and sums past 2^53, are refused (an edited file)", async () => {
+  const document = await validDocument();
+  // -c 7 over at most 7 shards: a count of 10^8 would have listed 10^8 missing shards.
+  assertEquals(
+    refusalOf({ ...document, shard: { ...document.shard, count: 100_000_000 } }),
+    "s1.json: shard.count 100000000 is more than the test's 7 connections (shard.connections)",
+  );
+  const read = async (path: string, spec: ShardSpec) => parseShard(path, await shardDocument(spec));
+  const a = await read("a.json", { ...SPEC, index: 0 });
+  const huge = await read("huge.json", SPEC);
+  huge.requests = Number.MAX_SAFE_INTEGER;
+  assertEquals(
+    assertThrows(() => mergeShards([a, huge]), ShardInputError).message,
+    "huge.json: the shards' requests or bytes add up past 2^53 (9007199254740991), where counts are no longer " +
+      "exact: not a real run's figures",
+  );
+});
+
 Deno.test("a file that cannot be read is one line naming it", async () => {
   const dir = await Deno.makeTempDir({ prefix: "wrk-deno-merge-" });
   try {
@@ -242,4 +260,5 @@ Deno.test("a mistyped protocol field is named with what it holds", async () => {
 Deno.test("missing shards are named in one line", () => {
   assertEquals(missingShardsLine([2], 4), "shard 2 of 4 is missing");
   assertEquals(missingShardsLine([0, 3], 4), "shards 0, 3 of 4 are missing");
+  assertEquals(missingShardsLine([1, 2, 3, 4, 5, 6, 7, 8, 9], 10), "shards 1-9 of 10 are missing");
 });
