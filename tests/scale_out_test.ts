@@ -128,7 +128,7 @@ Deno.test("the sharded workflow plans one start, runs a matrix of shards through
   const workflow: Json = parse(await Deno.readTextFile(`${ROOT}.github/workflows/sharded_load_test.yml`));
   const action: Json = parse(await Deno.readTextFile(`${ROOT}action.yml`));
   assertEquals(Object.keys(workflow.jobs), ["plan", "shard", "merge"]);
-  const inputs = ["url", "args", "shards", "thresholds", "start-delay"];
+  const inputs = ["url", "args", "shards", "thresholds", "start-delay", "merge-args", "name"];
   assertEquals(Object.keys(workflow.on.workflow_dispatch.inputs), inputs);
   // Called from another repository, the caller names the wrk-deno whose action runs (its steps see the
   // caller's repository): each job checks that one out where `uses: ./.wrk-deno` finds it.
@@ -161,13 +161,19 @@ Deno.test("the sharded workflow plans one start, runs a matrix of shards through
   }
   const upload = shard.steps.find((step: Json) => step.uses === "actions/upload-artifact@v4");
   assertEquals(upload.with.path, run.with.json);
+  // Named after the test: two calls in one workflow run neither clash nor merge each other's shards.
+  assertEquals(upload.with.name, "${{ inputs.name }}-shard-${{ matrix.index }}");
 
   const merge = workflow.jobs.merge;
   assertEquals(merge.needs, "shard");
   const download = merge.steps.find((step: Json) => step.uses === "actions/download-artifact@v4");
-  assertEquals(download.with, { pattern: "shard-*", "merge-multiple": true, path: "shards" });
+  assertEquals(download.with, {
+    pattern: "${{ inputs.name }}-shard-*",
+    "merge-multiple": true,
+    path: "shards",
+  });
   const merging = merge.steps.find((step: Json) => step.uses === "./.wrk-deno");
-  assertEquals(merging.with.merge, "shards/*.json");
+  assertEquals([merging.with.merge, merging.with.args], ["shards/*.json", "${{ inputs.merge-args }}"]);
   for (const input of Object.keys(merging.with)) {
     assert(input in action.inputs, `the action has no input ${input}`);
   }
