@@ -154,6 +154,9 @@ async function runMerge(options: MergeOptions): Promise<number> {
   try {
     // One shard decoded at a time: a merge of many files holds the sums and one shard.
     const merger = new ShardMerger();
+    // The same file twice (standard input, `-`, can be read once) is a slip, not a second shard.
+    const twice = options.shardPaths.find((path, i) => options.shardPaths.indexOf(path) !== i);
+    if (twice !== undefined) throw new ShardInputError(`${twice}: given twice`, twice);
     for (const path of options.shardPaths) {
       let shard;
       try {
@@ -179,7 +182,10 @@ async function runMerge(options: MergeOptions): Promise<number> {
       err(`${missing} (--allow-partial merges the shards given)\n`);
       return 1;
     }
-    err(`${missing}: the figures are those of shards ${merged.mergedShards.join(", ")} (--allow-partial)\n`);
+    const those = merged.mergedShards.length === 1 ? "shard" : "shards";
+    err(
+      `${missing}: the figures are those of ${those} ${merged.mergedShards.join(", ")} (--allow-partial)\n`,
+    );
   }
   for (const warning of merged.warnings) err(`${warning}\n`);
   let script = null;

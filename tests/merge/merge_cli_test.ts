@@ -201,6 +201,15 @@ Deno.test("three shard processes of -c 7, merged: the server's requests and 7 co
           "",
           `${copy}: shard 0 again (also in ${paths[0]})\n`,
         ]);
+        // The same file (or standard input) twice is a slip of the command line, said so.
+        const sameFile = await runCli(["merge", paths[0], paths[1], paths[0], paths[2]]);
+        assertEquals([sameFile.code, sameFile.stdout, sameFile.stderr], [
+          1,
+          "",
+          `${paths[0]}: given twice\n`,
+        ]);
+        const stdinTwice = await runCli(["merge", "-", "-", paths[2]]);
+        assertEquals([stdinTwice.code, stdinTwice.stderr], [1, "-: given twice\n"]);
 
         const foreign = `${dir}/foreign.json`;
         await Deno.writeTextFile(
