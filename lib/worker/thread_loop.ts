@@ -141,8 +141,9 @@ export class ThreadLoop {
     // catches up), and a thread stopped before its last slice still counts those lanes' slots as due.
     const plans = rate === null
       ? null
-      : Array.from({ length: count }, (_, i) => connectionPacers(rate.plan, rate.firstConnection + i, startMs));
-    if (plans !== null) for (const pacers of plans) this.#pacers.push(...pacers);
+      : Array.from({ length: count }, (_, i) =>
+        connectionPacers(rate.plan, rate.firstConnection + i, startMs));
+    if (plans !== null) { for (const pacers of plans) this.#pacers.push(...pacers); }
     const openFrom = (first: number): void => {
       this.#opening = null;
       const end = Math.min(count, first + OPEN_SLICE);
