@@ -143,7 +143,7 @@ export class ThreadLoop {
       ? null
       : Array.from({ length: count }, (_, i) =>
         connectionPacers(rate.plan, rate.firstConnection + i, startMs));
-    if (plans !== null) { for (const pacers of plans) this.#pacers.push(...pacers); }
+    for (const pacers of plans ?? []) this.#pacers.push(...pacers);
     const openFrom = (first: number): void => {
       this.#opening = null;
       const end = Math.min(count, first + OPEN_SLICE);
