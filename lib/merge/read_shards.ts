@@ -271,6 +271,8 @@ export function parseShard(path: string, text: string): ShardResult {
   const statusCodes: StatusCodes = {};
   let answered = 0;
   for (const code of Object.keys(codesJson)) {
+    // As a run writes them: three digits, 100 to 999 (a "0200" would stay apart from "200" in the sums).
+    if (!/^[1-9]\d\d$/.test(code)) throw fail(`status_codes has ${JSON.stringify(code)}, not a status code`);
     statusCodes[code] = read.integer(codesJson, `status_codes.${code}`, 0);
     answered += statusCodes[code];
   }

@@ -165,6 +165,16 @@ Deno.test("a shard count past the test's connections, and sums past 2^53, are re
   );
 });
 
+Deno.test("a status code key that is not one is refused (an edited file)", async () => {
+  const document = await validDocument();
+  for (const key of ["abc", "0200", "20", "1000"]) {
+    assertEquals(
+      refusalOf({ ...document, status_codes: { [key]: document.requests } }),
+      `s1.json: status_codes has ${JSON.stringify(key)}, not a status code`,
+    );
+  }
+});
+
 Deno.test("a file that cannot be read is one line naming it", async () => {
   const dir = await Deno.makeTempDir({ prefix: "wrk-deno-merge-" });
   try {
