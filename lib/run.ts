@@ -221,10 +221,14 @@ export class Run {
     for (const thread of threads) {
       thread.stopAt(this.startedAtEpochMs + config.durationMs);
     }
-    const deadline = setTimeout(
-      () => this.#endRun(),
-      Math.max(0, config.durationMs - (performance.now() - this.#startedAtMs)),
-    );
+    // Not before the deadline: Deno's timers wait whole milliseconds and may fire a fraction of one early, and a
+    // stop that reached a thread before its own deadline timer cut the run short by that much (0.99998 s).
+    const leftMs = () => config.durationMs - (performance.now() - this.#startedAtMs);
+    const atDeadline = () => {
+      if (leftMs() > 0) deadline = setTimeout(atDeadline, Math.ceil(leftMs()));
+      else this.#endRun();
+    };
+    let deadline = setTimeout(atDeadline, Math.ceil(Math.max(0, leftMs())));
     const onAbort = () => this.#endRun();
     options.signal?.addEventListener("abort", onAbort, { once: true });
     // Aborted while starting: the run ends at once and reports the little time it ran.
