@@ -146,7 +146,7 @@ async function runMerge(options: MergeOptions): Promise<number> {
   const { readShard, ShardInputError, ShardNotRunError } = await loadModule<
     typeof import("./lib/merge/read_shards.ts")
   >("merge/read_shards.ts");
-  const { mergedConfig, missingShardsLine, ShardMerger } = await loadModule<
+  const { mergedConfig, missingShardsLine, shardList, ShardMerger } = await loadModule<
     typeof import("./lib/merge/merge_shards.ts")
   >("merge/merge_shards.ts");
   let merged;
@@ -184,7 +184,7 @@ async function runMerge(options: MergeOptions): Promise<number> {
     }
     const those = merged.mergedShards.length === 1 ? "shard" : "shards";
     err(
-      `${missing}: the figures are those of ${those} ${merged.mergedShards.join(", ")} (--allow-partial)\n`,
+      `${missing}: the figures are those of ${those} ${shardList(merged.mergedShards)} (--allow-partial)\n`,
     );
   }
   for (const warning of merged.warnings) err(`${warning}\n`);

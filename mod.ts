@@ -79,6 +79,7 @@ export {
   readShard,
   type ShardConfig,
   ShardInputError,
+  ShardNotRunError,
   type ShardResult,
 } from "./lib/merge/read_shards.ts";
 export {
@@ -86,6 +87,7 @@ export {
   type MergedTest,
   mergeShards,
   missingShardsLine,
+  shardList,
   ShardMerger,
 } from "./lib/merge/merge_shards.ts";
 export { type DoneScript, type DoneScriptOptions, loadDoneScript } from "./lib/merge/done_script.ts";

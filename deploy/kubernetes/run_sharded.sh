@@ -78,8 +78,19 @@ echo "waiting for the job to finish (at most ${duration_s}s)"
 # Complete, or Failed once every pod has ended and one failed (`kubectl wait` takes one condition only).
 deadline=$(($(date +%s) + duration_s))
 state=""
+failures=0
 while :; do
-  state=$("$kubectl" get "job/$name" -o 'jsonpath={.status.conditions[?(@.status=="True")].type}' 2>/dev/null || true)
+  if state=$("$kubectl" get "job/$name" -o 'jsonpath={.status.conditions[?(@.status=="True")].type}' 2>&1); then
+    failures=0
+  else
+    # A passing hiccup is retried; kubectl failing every time (no access to Jobs, another context) is said.
+    failures=$((failures + 1))
+    if [ "$failures" -ge 5 ]; then
+      echo "kubectl cannot read job $name: $state" >&2
+      break
+    fi
+    state=""
+  fi
   case " $state " in *" Complete "* | *" Failed "*) break ;; esac
   if [ "$(date +%s)" -ge "$deadline" ]; then
     echo "job $name did not finish in ${duration_s}s: its shards' results are collected as far as they exist" >&2

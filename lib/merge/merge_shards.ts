@@ -155,6 +155,16 @@ export class ShardMerger {
     }
     const again = this.#shards.get(shard.shard.index);
     if (again !== undefined) throw fail(`shard ${shard.shard.index} again (also in ${again.path})`);
+    // Before anything is added: a refused shard leaves the sums as they were.
+    if (
+      !Number.isSafeInteger(this.#requests + shard.requests) ||
+      !Number.isSafeInteger(this.#bytesRead + shard.bytesRead)
+    ) {
+      throw fail(
+        "the shards' requests or bytes add up past 2^53 (9007199254740991), where counts are no longer exact: " +
+          "not a real run's figures",
+      );
+    }
 
     this.#shards.set(shard.shard.index, {
       index: shard.shard.index,
@@ -174,13 +184,6 @@ export class ShardMerger {
     }
     this.#requests += shard.requests;
     this.#bytesRead += shard.bytesRead;
-    if (!Number.isSafeInteger(this.#requests) || !Number.isSafeInteger(this.#bytesRead)) {
-      throw new ShardInputError(
-        `${shard.path}: the shards' requests or bytes add up past 2^53 (9007199254740991), where counts are no ` +
-          "longer exact: not a real run's figures",
-        shard.path,
-      );
-    }
     addErrors(this.#errors, shard.errors);
     addReasons(this.#reasons, shard.errorReasons);
     addStatusCodes(this.#statusCodes, shard.statusCodes);
@@ -313,15 +316,30 @@ export function mergeShards(shards: Iterable<ShardResult>): MergedTest {
  */
 export function missingShardsLine(missing: readonly number[], count: number): string {
   if (missing.length === 1) return `shard ${missing[0]} of ${count} is missing`;
-  // Consecutive indexes as a range: `shards 1-998 of 1000`, not a thousand numbers.
+  return `shards ${shardList(missing)} of ${count} are missing`;
+}
+
+/**
+ * Shard indexes (ascending) as a line says them: consecutive ones as a range, `0-3, 5, 6, 9`, not a thousand
+ * numbers for a thousand shards.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { shardList } from "./merge_shards.ts";
+ *
+ * assertEquals(shardList([0, 1, 2, 3, 5, 6, 9]), "0-3, 5, 6, 9");
+ * ```
+ */
+export function shardList(indexes: readonly number[]): string {
   const parts: string[] = [];
-  for (let i = 0; i < missing.length;) {
+  for (let i = 0; i < indexes.length;) {
     let j = i;
-    while (j + 1 < missing.length && missing[j + 1] === missing[j] + 1) j++;
-    parts.push(j - i >= 2 ? `${missing[i]}-${missing[j]}` : missing.slice(i, j + 1).join(", "));
+    while (j + 1 < indexes.length && indexes[j + 1] === indexes[j] + 1) j++;
+    parts.push(j - i >= 2 ? `${indexes[i]}-${indexes[j]}` : indexes.slice(i, j + 1).join(", "));
     i = j + 1;
   }
-  return `shards ${parts.join(", ")} of ${count} are missing`;
+  return parts.join(", ");
 }
 
 /**

@@ -58,7 +58,7 @@ export class ShardNotRunError extends ShardInputError {
   /** The shard's index. */
   readonly index: number;
 
-  /** `message` as it is (it names the file), the file, and the shard's index. */
+  /** `message` as it is (it names the file and the option), the file, and the shard's index. */
   constructor(message: string, path: string, index: number) {
     super(message, path);
     this.index = index;
@@ -211,7 +211,11 @@ export function parseShard(path: string, text: string): ShardResult {
     );
   }
   if (document.error !== null && document.error !== undefined) {
-    throw new ShardNotRunError(`${path}: shard ${index} did not run: ${String(document.error)}`, path, index);
+    throw new ShardNotRunError(
+      `${path}: shard ${index} did not run: ${String(document.error)} (--allow-partial leaves it out)`,
+      path,
+      index,
+    );
   }
   read.present(document, "error");
   const testId = read.string(document, "test_id");
