@@ -129,16 +129,14 @@ Deno.test("epoll loop: with -R, the lanes of connections a stop left unopened st
   const plan = { totalPerSec: 5000, connections: 1000, lanesPerConnection: 1 };
   const loop = slowConnectsLoop(server.port, { plan, firstConnection: 0, batchLatency: false });
   try {
-    const startedMs = performance.now();
     loop.stopAt(epochNowMs() + 300);
     loop.start();
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const report = loop.stop();
-    const ranMs = report.stoppedAtEpochMs - (epochNowMs() - (performance.now() - startedMs));
-    // Most connections were never opened (1 ms each, 300 ms run): had their lanes no plan, about a third of
-    // the slots would count.
+    // The slots due before the deadline (the stop itself may come a slice late): about 5000/s × 300 ms over
+    // all lanes. Most connections were never opened (1 ms each): had their lanes no plan, a third or less.
     const due = report.rate!.requestsDue;
-    assert(due >= 5000 * (ranMs - 50) / 1000 * 0.8, `${due} due in ${ranMs.toFixed(0)} ms`);
+    assert(due >= 5000 * 0.3 * 0.8 && due <= 5000 * 0.3 + 1, `${due} due`);
   } finally {
     await loop.close();
     await server.close();
