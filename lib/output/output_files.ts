@@ -104,29 +104,20 @@ export async function writeFileWhole(path: string, text: string): Promise<void> 
   const absolute = resolve(path);
   // Renaming over a device, a pipe or a link would replace it (as root, `--json /dev/null` would put a file
   // where /dev/null was): those are written in place, through the link.
-  if (!(await isPlainFileOrAbsent(absolute))) return await Deno.writeTextFile(absolute, text);
+  const existing = await lstatOrNull(absolute);
+  if (existing !== null && !existing.isFile) return await Deno.writeTextFile(absolute, text);
   // Not `Deno.makeTempFile`: its file is the owner's alone (0600), and the result would stay so. Made here, it
   // gets a new file's mode (0666 less the umask, as the other outputs), or the mode of the file it replaces, so
   // that a CI step or a container reading it as another user still can.
   const temporary = `${dirname(absolute)}/.wrk-deno-${crypto.randomUUID()}.tmp`;
-  const keptMode = await existingMode(absolute);
+  const mode = existing?.mode ?? null; // null: a new file, or a system without modes
+  const keptMode = mode === null ? null : mode & 0o7777;
   try {
     await Deno.writeTextFile(temporary, text, { createNew: true });
     if (keptMode !== null && Deno.build.os !== "windows") await Deno.chmod(temporary, keptMode);
     await Deno.rename(temporary, absolute);
   } catch (error) {
     await Deno.remove(temporary).catch(() => {});
-    throw error;
-  }
-}
-
-/** The permission bits of the file at `absolute`; null when there is none (or the system has no modes). */
-async function existingMode(absolute: string): Promise<number | null> {
-  try {
-    const mode = (await Deno.stat(absolute)).mode;
-    return mode === null ? null : mode & 0o7777;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
     throw error;
   }
 }
@@ -151,12 +142,12 @@ export async function appendText(path: string, text: string): Promise<void> {
   await Deno.writeTextFile(path, text, { append: true, create: true });
 }
 
-/** Whether `path` is a regular file (not a link to one), or nothing yet. */
-async function isPlainFileOrAbsent(path: string): Promise<boolean> {
+/** What is at `path` itself (a link, not what it points to); null when nothing is there yet. */
+async function lstatOrNull(path: string): Promise<Deno.FileInfo | null> {
   try {
-    return (await Deno.lstat(path)).isFile;
+    return await Deno.lstat(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return true;
+    if (error instanceof Deno.errors.NotFound) return null;
     throw error;
   }
 }
