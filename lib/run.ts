@@ -555,7 +555,6 @@ function workerSetup(
     threadIndex: index,
     threadConnections: shareOf(config.connections, config.threads, index),
     firstConnection,
-    progress: scriptOutput !== null,
     scriptOutput,
     config,
     script,

@@ -17,13 +17,11 @@ export interface WorkerSetup {
   threadConnections: number;
   /** The index, over all threads, of this thread's first connection (`-R` staggers connections by it). */
   firstConnection: number;
-  /** Post `progress` messages during the run (for the live progress line). */
-  progress: boolean;
   /**
-   * With a live progress line: a flag shared with the main thread (`Int32Array` over a `SharedArrayBuffer`),
-   * set by the first thread whose script writes during the run, which also erases the line (1 while it does,
-   * 2 once done: other threads' output waits for it); the line is drawn no more once it is set. Null without a
-   * progress line.
+   * With a live progress line (the thread then posts `progress` messages during the run): a flag shared with
+   * the main thread (`Int32Array` over a `SharedArrayBuffer`), set by the first thread whose script writes
+   * during the run, which also erases the line (1 while it does, 2 once done: other threads' output waits for
+   * it); the line is drawn no more once it is set. Null without a progress line.
    */
   scriptOutput: Int32Array | null;
   config: Config;
@@ -126,7 +124,7 @@ export type FromThread =
    * share): the run's time counts from the first thread's, and `-R`'s plans from each thread's.
    */
   | { type: "started"; atEpochMs: number }
-  /** During the run, a few times a second when asked (`WorkerSetup.progress`): the thread's totals so far. */
+  /** During the run, a few times a second when asked (`WorkerSetup.scriptOutput`): the thread's totals so far. */
   | { type: "progress"; requests: number; errors: number }
   /** The answer to a `snapshot` request: the thread's counts so far (`LatencySnapshot`), for cut `index`. */
   | { type: "snapshot"; index: number; snapshot: LatencySnapshot }

@@ -171,7 +171,7 @@ async function init(thread: Hosted, target: SocketAddress): Promise<void> {
     transport,
     source,
     sink,
-    onProgress: current.progress
+    onProgress: current.scriptOutput !== null
       ? (requests, errors) => post(thread, { type: "progress", requests, errors })
       : null,
     rate: config.rate === null ? null : {
