@@ -9,10 +9,17 @@ import { assertEquals, assertMatch } from "@std/assert";
 import { runCli } from "../helpers/cli.ts";
 import { withServerAndTempDir } from "../helpers/scoped.ts";
 import { startServer, TEST_CA_FILE } from "../helpers/server.ts";
-import { selfSignedCaCertificate, wrongNameCertificate } from "../helpers/tls_certs.ts";
+import { type Certificate, selfSignedCaCertificate, wrongNameCertificate } from "../helpers/tls_certs.ts";
 
-Deno.test("a server's self-signed CA certificate, even passed as --cacert, gets advice that works: -k", async (t) => {
-  const certificate = await selfSignedCaCertificate();
+/**
+ * Runs `body` against a loopback TLS server presenting `certificate`, at `localhost` (a name it holds), with a
+ * temporary folder; without openssl (`certificate` null) the test shows one ignored step instead.
+ */
+async function withCertificateServer<C extends Certificate>(
+  t: Deno.TestContext,
+  certificate: C | null,
+  body: (certificate: C, url: string, dir: string) => Promise<void>,
+): Promise<void> {
   if (certificate === null) {
     await t.step({ name: "openssl is not installed", ignore: true, fn: () => {} });
     return;
@@ -20,19 +27,22 @@ Deno.test("a server's self-signed CA certificate, even passed as --cacert, gets 
   await withServerAndTempDir(
     startServer(undefined, { tls: true, certificate }),
     "wrk-deno-trust-advice-",
-    async (server, dir) => {
-      await Deno.writeTextFile(`${dir}/self.pem`, certificate.cert);
-      const url = server.url.replace("127.0.0.1", "localhost");
-      const trusted = await runCli(["-t1", "-c1", "-d300ms", "--cacert", `${dir}/self.pem`, url]);
-      assertEquals(trusted.code, 1);
-      assertMatch(
-        trusted.stderr,
-        /^TLS certificate of localhost:\d+ not trusted \(.*CaUsedAsEndEntity.*\); the server presents a CA certificate as its own .* pass -k .*\n$/,
-      );
-      const insecure = await runCli(["-t1", "-c1", "-d300ms", "-k", url]);
-      assertEquals(insecure.code, 0, insecure.stderr);
-    },
+    (server, dir) => body(certificate, server.url.replace("127.0.0.1", "localhost"), dir),
   );
+}
+
+Deno.test("a server's self-signed CA certificate, even passed as --cacert, gets advice that works: -k", async (t) => {
+  await withCertificateServer(t, await selfSignedCaCertificate(), async (certificate, url, dir) => {
+    await Deno.writeTextFile(`${dir}/self.pem`, certificate.cert);
+    const trusted = await runCli(["-t1", "-c1", "-d300ms", "--cacert", `${dir}/self.pem`, url]);
+    assertEquals(trusted.code, 1);
+    assertMatch(
+      trusted.stderr,
+      /^TLS certificate of localhost:\d+ not trusted \(.*CaUsedAsEndEntity.*\); the server presents a CA certificate as its own .* pass -k .*\n$/,
+    );
+    const insecure = await runCli(["-t1", "-c1", "-d300ms", "-k", url]);
+    assertEquals(insecure.code, 0, insecure.stderr);
+  });
 });
 
 Deno.test("a --cacert that did not sign the server's certificate is named in the advice", async (t) => {
@@ -103,23 +113,13 @@ Deno.test("a damaged certificate in the --cacert file is named, not blamed on th
 });
 
 Deno.test("a certificate for another name gets advice about the name, not about --cacert", async (t) => {
-  const certificate = await wrongNameCertificate();
-  if (certificate === null) {
-    await t.step({ name: "openssl is not installed", ignore: true, fn: () => {} });
-    return;
-  }
-  await withServerAndTempDir(
-    startServer(undefined, { tls: true, certificate }),
-    "wrk-deno-trust-advice-",
-    async (server, dir) => {
-      await Deno.writeTextFile(`${dir}/ca.pem`, certificate.ca);
-      const url = server.url.replace("127.0.0.1", "localhost");
-      const { code, stderr } = await runCli(["-t1", "-c1", "-d300ms", "--cacert", `${dir}/ca.pem`, url]);
-      assertEquals(code, 1);
-      assertMatch(
-        stderr,
-        /^TLS certificate of localhost:\d+ not trusted \(.*wrong\.example.*\); it does not hold the URL's host name: put a name it holds in the URL, or pass -k to skip verification\n$/,
-      );
-    },
-  );
+  await withCertificateServer(t, await wrongNameCertificate(), async (certificate, url, dir) => {
+    await Deno.writeTextFile(`${dir}/ca.pem`, certificate.ca);
+    const { code, stderr } = await runCli(["-t1", "-c1", "-d300ms", "--cacert", `${dir}/ca.pem`, url]);
+    assertEquals(code, 1);
+    assertMatch(
+      stderr,
+      /^TLS certificate of localhost:\d+ not trusted \(.*wrong\.example.*\); it does not hold the URL's host name: put a name it holds in the URL, or pass -k to skip verification\n$/,
+    );
+  });
 });
