@@ -2,6 +2,7 @@ import { assert, assertEquals, assertMatch, assertNotMatch, assertStringIncludes
 import { parseReport, runCli } from "./helpers/cli.ts";
 import { closedPort, ok, startServer, TEST_CA_FILE } from "./helpers/server.ts";
 import { ROOT } from "./helpers/deno.ts";
+import { startH2cServer } from "./helpers/h2c_server.ts";
 
 Deno.test("cli reports as many requests as the server answered, minus at most one in flight per connection", async () => {
   const server = startServer();
@@ -134,6 +135,38 @@ Deno.test("cli ends the run within 100 ms of -d and prints the duration it ran",
     assert(report.runtimeS >= 2 && report.runtimeS <= 2.1, `ran ${report.runtimeS}s`);
   } finally {
     await server.close();
+  }
+});
+
+Deno.test("cli ends the run within 100 ms of -d however busy the script's hooks keep the thread", async () => {
+  // Busy hooks hold the thread's loop: 40 connections whose request() each take 5 ms, sent together at the
+  // start and at -R's slots, or a response() of 20 ms for each of the answers one read brings.
+  const busy = (ms: number) => `local t = os.clock()\n  while os.clock() - t < ${ms / 1000} do end`;
+  const scripts = {
+    request: `request = function()\n  ${busy(5)}\n  return wrk.format()\nend\n`,
+    response: `response = function()\n  ${busy(20)}\nend\n`,
+  };
+  const server = startServer();
+  const h2c = startH2cServer();
+  const dir = await Deno.makeTempDir();
+  try {
+    for (const [name, text] of Object.entries(scripts)) await Deno.writeTextFile(`${dir}/${name}.lua`, text);
+    const runs = [
+      ["-c40", "-s", `${dir}/request.lua`, server.url],
+      ["-c40", "-R", "400", "-s", `${dir}/request.lua`, server.url],
+      ["-c40", "-s", `${dir}/response.lua`, server.url],
+      ["--http2", "-c2", "--streams", "20", "-s", `${dir}/response.lua`, h2c.url],
+    ];
+    for (const args of runs) {
+      const { code, stdout, stderr } = await runCli(["-t1", "-d1s", ...args]);
+      assertEquals(code, 0, stderr);
+      const report = parseReport(stdout);
+      assert(report.runtimeS >= 1 && report.runtimeS <= 1.1, `${args.join(" ")}: ran ${report.runtimeS}s`);
+    }
+  } finally {
+    await server.close();
+    await h2c.close();
+    await Deno.remove(dir, { recursive: true });
   }
 });
 

@@ -55,12 +55,28 @@ export interface CycleContext {
   } | null;
   /** Shared run state: `stopped` is set when the thread stops; connections then leave uncounted. */
   readonly state: { stopped: boolean };
+  /** The thread's end: a connection checks it after a script's hooks ran (see {@linkcode Deadline}). */
+  readonly deadline: Deadline;
   /**
    * Told at once when a script hook fails in this cycle: the thread stops the other connections before they
    * count more or run more hooks. The failing connection has stopped already.
    */
   readonly onScriptError: (error: unknown) => void;
 }
+
+/**
+ * The thread's end, on the cycle's clock (Infinity until the thread knows it). Its timer cannot fire while a
+ * round of busy script hooks runs (a `request()` of 5 ms for each of 40 connections whose `-R` slots are due
+ * holds the loop 200 ms), so a connection that read the clock after a hook and finds it at or past `atMs`
+ * calls `passed()`: true when that stopped the thread (it then sends nothing more).
+ */
+export interface Deadline {
+  readonly atMs: number;
+  passed(): boolean;
+}
+
+/** No deadline (a cycle driven by a test): `passed()` is never called. */
+export const NO_DEADLINE: Deadline = { atMs: Infinity, passed: () => false };
 
 /** One connection slot as the thread loop drives it: started once, ticked, closed at the end. */
 export interface ConnectionCycle {

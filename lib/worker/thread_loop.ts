@@ -87,8 +87,19 @@ export class ThreadLoop {
   #ticks = 0;
   /** With `-R`: the requests the plan had due before the thread stopped; set by the stop. */
   #requestsDue = 0;
-  /** The run's end given to `stopAt()`, on the cycle's clock; Infinity until then. */
-  #deadlineMs = Infinity;
+  /**
+   * The run's end given to `stopAt()` (the earlier, when told twice), on the cycle's clock and the epoch's;
+   * Infinity until then. The connections check it after a script's hooks ran (`Deadline`).
+   */
+  readonly #deadline = {
+    atMs: Infinity,
+    atEpochMs: Infinity,
+    passed: (): boolean => {
+      // On the epoch's clock, as the timers: not a fraction of a millisecond before the run's end.
+      if (epochNowMs() >= this.#deadline.atEpochMs) this.#halt();
+      return this.#state.stopped;
+    },
+  };
   readonly #failed: (error: unknown) => void;
 
   /** Rejects when a connection's hooks fail (a script error); never resolves. */
@@ -108,8 +119,11 @@ export class ThreadLoop {
   #cpuAtStartMs: number | null = null;
   #startedMs = 0;
 
-  /** Opens the connections (`OPEN_SLICE` at a time) and starts the tick. */
-  start(): void {
+  /**
+   * Opens the connections (`OPEN_SLICE` at a time) and starts the tick. Returns the moment its plans and
+   * samples count from, in ms since the Unix epoch: the thread's start, which its run's `-d` counts from too.
+   */
+  start(): number {
     if (this.#options.rate !== null) {
       this.#cpuAtStartMs = threadCpuMs();
       this.#startedMs = performance.now();
@@ -129,12 +143,14 @@ export class ThreadLoop {
         perResponse: !rate.batchLatency,
       },
       state: this.#state,
+      deadline: this.#deadline,
       onScriptError: (error) => {
         this.halt();
         this.#failed(error);
       },
     };
     const startMs = clockMs();
+    const startedAtEpochMs = epochNowMs();
     this.#lastSampleMs = startMs;
     const count = this.#options.threadConnections;
     // Every lane's plan from the start, before any slice opens: a connection opened late is behind its plan (and
@@ -160,6 +176,7 @@ export class ThreadLoop {
     openFrom(0);
     this.#nextTickMs = startMs + RECORD_INTERVAL_MS;
     this.#tick = this.#later(RECORD_INTERVAL_MS, this.#onTickCallback);
+    return startedAtEpochMs;
   }
 
   /**
@@ -171,7 +188,10 @@ export class ThreadLoop {
    */
   stopAt(atEpochMs: number): void {
     if (this.#state.stopped) return;
-    this.#deadlineMs = clockMs() + (atEpochMs - epochNowMs());
+    if (atEpochMs < this.#deadline.atEpochMs) {
+      this.#deadline.atEpochMs = atEpochMs;
+      this.#deadline.atMs = clockMs() + (atEpochMs - epochNowMs());
+    }
     const halt = () => {
       // A timer may fire a fraction of a millisecond early (Deno's round a delay to whole milliseconds, and the
       // loop's count on another clock than the epoch's): not before.
@@ -295,7 +315,9 @@ export class ThreadLoop {
     this.#sampleLastInterval(nowMs);
     // Not started (a failure before `start()`): no plan ran. A stop at the deadline that fired late (a busy
     // thread's timers) does not add the slots between: they lost the race to the stop, not to the client.
-    if (this.#pacers.length > 0) this.#requestsDue = this.#slotsDueBefore(Math.min(nowMs, this.#deadlineMs));
+    if (this.#pacers.length > 0) {
+      this.#requestsDue = this.#slotsDueBefore(Math.min(nowMs, this.#deadline.atMs));
+    }
   }
 
   /**

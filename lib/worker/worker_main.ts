@@ -163,6 +163,9 @@ async function init(thread: Hosted, target: SocketAddress): Promise<void> {
     await transport.close?.();
     throw error;
   }
+  // Deno sets up an isolate's timers at its first `setTimeout` (~5 ms here): done now, or it would be at the
+  // start, after the thread's clock and plans started and before its first connects go out.
+  clearTimeout(setTimeout(() => {}, 0));
   const scheme = config.target.scheme === "https" ? "https" : "http";
   const loop = new ThreadLoop({
     threadIndex: current.threadIndex,
@@ -228,15 +231,18 @@ function scriptWrite(
 }
 
 function start(thread: Hosted, durationMs: number): void {
-  const atEpochMs = epochNowMs();
   // init() may already have called wrk.thread:stop().
-  if (!thread.stoppedByScript && thread.loop !== null) {
-    // The run's end comes once every thread has started (`deadline`, from the first thread's start); until it
-    // does, this thread's own start bounds its run, so that a late message cannot make the run run long.
-    thread.loop.stopAt(atEpochMs + durationMs);
-    thread.running = true;
-    thread.loop.start();
+  if (thread.stoppedByScript || thread.loop === null) {
+    post(thread, { type: "started", atEpochMs: epochNowMs() });
+    return;
   }
+  thread.running = true;
+  // The moment the loop's plans and samples count from: the run's time counts from it too (a moment read
+  // before the loop started, even a few milliseconds, cut that much off the thread's run and its -R plan).
+  const atEpochMs = thread.loop.start();
+  // The run's end comes once every thread has started (`deadline`, from the first thread's start); until it
+  // does, this thread's own start bounds its run, so that a late message cannot make the run run long.
+  thread.loop.stopAt(atEpochMs + durationMs);
   post(thread, { type: "started", atEpochMs });
 }
 

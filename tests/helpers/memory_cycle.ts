@@ -5,7 +5,7 @@
  */
 import { openByPromise } from "../../lib/net/_promise_open.ts";
 import { Connection } from "../../lib/net/http1/connection.ts";
-import { type CycleContext, ThreadCounters } from "../../lib/net/cycle.ts";
+import { type CycleContext, NO_DEADLINE, ThreadCounters } from "../../lib/net/cycle.ts";
 import { type RequestSource, type ResponseSink, staticRequestSource } from "../../lib/net/request_source.ts";
 import type { Socket, Transport } from "../../lib/net/socket.ts";
 
@@ -55,6 +55,7 @@ export function closedLoopContext(transport: Transport, depth: number, sink: Res
     recordLatencyUs: () => {},
     pacing: null,
     state: { stopped: false },
+    deadline: NO_DEADLINE,
     onScriptError: (error) => {
       throw error;
     },

@@ -213,6 +213,8 @@ export class Connection implements ConnectionCycle {
     const completedMs = this.#completedMs;
     this.#sinceMs = completedMs >= 0 && !source.dynamic && context.sink === null ? completedMs : clockMs();
     this.#completedMs = -1;
+    // Hooks may have held the loop past the thread's end (its timer waits for them): the request is not sent.
+    if (this.#sinceMs >= context.deadline.atMs && context.deadline.passed()) return;
     const pacer = this.#pacer;
     if (pacer !== null) {
       this.#plannedMs = pacer.latencyOriginMs(this.#sinceMs);
@@ -378,6 +380,8 @@ export class Connection implements ConnectionCycle {
         return Outcome.Completed;
       }
       parser.reset(source.headFlags[source.pipelineDepth - this.#pending]);
+      // The thread's end passed in response() (`#complete`): the rest of the batch is not counted.
+      if (context.state.stopped) return Outcome.Dropped;
     }
     return Outcome.ReadMore;
   }
@@ -397,7 +401,11 @@ export class Connection implements ConnectionCycle {
     counters.requestsSinceSample++;
     counters.statusCodes[status]++;
     if (status > 399) counters.errors.status++;
-    if (sink !== null) sink.onResponse(this.#parser);
+    if (sink === null) return;
+    sink.onResponse(this.#parser);
+    // response() may have held the loop past the thread's end: nothing after this response is counted.
+    const deadline = this.#context.deadline;
+    if (clockMs() >= deadline.atMs) deadline.passed();
   }
 
   /** Records the batch's latency, `nowMs` being when its last response completed. */

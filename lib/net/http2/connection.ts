@@ -500,6 +500,8 @@ export class Http2Connection implements ConnectionCycle {
     const eventMs = this.#eventMs;
     const nowMs = eventMs >= 0 && !context.source.dynamic && context.sink === null ? eventMs : clockMs();
     this.#eventMs = nowMs;
+    // Hooks may have held the loop past the thread's end (its timer waits for them): the batch is not sent.
+    if (nowMs >= context.deadline.atMs && context.deadline.passed()) return false;
     // Batches are reused: nothing is allocated per request once the pools have grown to --streams.
     const batch = this.#batchPool.pop() ??
       { sinceMs: 0, sent: false, plannedMs: 0, lane: null, pending: 0, failed: false };
@@ -718,7 +720,8 @@ export class Http2Connection implements ConnectionCycle {
       }
       this.#partialLength = 0;
       if (!this.#frame(this.#partial, 0, generation)) return false;
-      if (generation !== this.#generation) return false;
+      // A response() that stopped the thread (`thread:stop()`, or its end passed): the rest is not counted.
+      if (generation !== this.#generation || this.#context.state.stopped) return false;
     }
     while (pos < n) {
       if (n - pos < FRAME_HEADER_BYTES) {
@@ -732,7 +735,7 @@ export class Http2Connection implements ConnectionCycle {
         return true;
       }
       if (!this.#frame(buffer, pos, generation)) return false;
-      if (generation !== this.#generation) return false;
+      if (generation !== this.#generation || this.#context.state.stopped) return false;
       pos += FRAME_HEADER_BYTES + length;
     }
     return true;
@@ -1024,7 +1027,11 @@ export class Http2Connection implements ConnectionCycle {
     counters.statusCodes[status]++;
     this.#answered++;
     if (status > 399) counters.errors.status++;
-    if (context.sink !== null) this.#deliver(stream, context.sink);
+    if (context.sink !== null) {
+      this.#deliver(stream, context.sink);
+      // response() may have held the loop past the thread's end: nothing after this response is counted.
+      if (clockMs() >= context.deadline.atMs) context.deadline.passed();
+    }
     if (generation !== this.#generation) return;
     if (batch.pending > 1 && this.#samplePerResponse && !batch.failed) this.#recordSample(batch, nowMs);
     if (batch.pending === 1 && !batch.failed) this.#recordSample(batch, nowMs);
