@@ -97,4 +97,10 @@ export interface RateOutcome {
    * Linux, or a merge of result files, which do not carry it).
    */
   busiestThreadShare?: number | null;
+  /**
+   * That thread's share of the time it ran spent waiting for a core while ready to run (the cores shared with
+   * other work: the server under test, other processes); the busiest thread is the one with the most of both
+   * shares. Absent or null when unknown (as `busiestThreadShare`, or a kernel without scheduler statistics).
+   */
+  busiestThreadCoreWaitShare?: number | null;
 }

@@ -61,6 +61,7 @@ export function mergeReports(
   let requestsSent = 0;
   let requestsDue = 0;
   let busiestThreadShare: number | null = null;
+  let busiestThreadCoreWaitShare: number | null = null;
   let streamLimit: number | null = null;
   const unfinishedThreads: number[] = [];
   let requests = 0;
@@ -85,8 +86,16 @@ export function mergeReports(
       lateBatches += report.rate.lateBatches;
       requestsSent += report.rate.requestsSent;
       requestsDue += report.rate.requestsDue;
-      const share = report.rate.busyShare;
-      if (share !== null) busiestThreadShare = Math.max(busiestThreadShare ?? 0, share);
+      const { busyShare, coreWaitShare } = report.rate;
+      // The thread that had the least time to spare: on a core, or waiting for one.
+      if (
+        busyShare !== null &&
+        (busiestThreadShare === null ||
+          busyShare + (coreWaitShare ?? 0) > busiestThreadShare + (busiestThreadCoreWaitShare ?? 0))
+      ) {
+        busiestThreadShare = busyShare;
+        busiestThreadCoreWaitShare = coreWaitShare;
+      }
     }
   });
   // wrk's post-hoc correction is for the closed loop only: with -R, latency is measured from the plan. Its
@@ -121,6 +130,7 @@ export function mergeReports(
       requestsSent,
       requestsDue,
       busiestThreadShare,
+      busiestThreadCoreWaitShare,
     },
     streamLimit,
     unfinishedThreads,

@@ -30,6 +30,8 @@ export const EPOLL_CTL_ADD = 1;
 export const CLOCK_MONOTONIC = 1;
 /** `clock_gettime`'s clock of the calling thread's CPU time (clock.ts `threadCpuMs`). */
 export const CLOCK_THREAD_CPUTIME_ID = 3;
+export const O_RDONLY = 0;
+export const O_CLOEXEC = 0o2000000;
 
 const SYMBOLS = {
   socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
@@ -43,6 +45,9 @@ const SYMBOLS = {
   send: { parameters: ["i32", "buffer", "pointer", "i32"], result: "i32" },
   recv: { parameters: ["i32", "buffer", "pointer", "i32"], result: "i32" },
   close: { parameters: ["i32"], result: "i32" },
+  // A file of /proc (clock.ts `threadCoreWaitMs`), which Deno's own file calls open only under --allow-all.
+  open: { parameters: ["buffer", "i32"], result: "i32" },
+  read: { parameters: ["i32", "buffer", "pointer"], result: "i32" },
   epoll_create1: { parameters: ["i32"], result: "i32" },
   epoll_ctl: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
   epoll_wait: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32" },

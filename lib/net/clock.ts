@@ -5,7 +5,14 @@
  * between two readings mean anything: every reading a thread compares must come from here. Also the CPU time
  * of the calling OS thread (`threadCpuMs`), through the same libc.
  */
-import { CLOCK_MONOTONIC, CLOCK_THREAD_CPUTIME_ID, openLibc } from "./_libc.ts";
+import {
+  CLOCK_MONOTONIC,
+  CLOCK_THREAD_CPUTIME_ID,
+  lengthArg,
+  O_CLOEXEC,
+  O_RDONLY,
+  openLibc,
+} from "./_libc.ts";
 
 /**
  * How late a thread's timers may fire, in ms. The epoll loop wakes for its timers at most once per this span
@@ -67,7 +74,7 @@ const cpuTimespecBytes = new Uint8Array(cpuTimespec.buffer);
  * with the time it ran, so that a run short of its rate can tell a client busy all along (more threads or
  * cores would help) from lanes waiting on a slow server (more connections would). Each Web Worker is an OS
  * thread of its own; the threads a host runs together share its figure. (`/proc/thread-self/stat` would need
- * Deno's `--allow-all`.)
+ * Deno's `--allow-all`.) The time it waited for a core is `threadCoreWaitMs`.
  *
  * @example
  * ```ts
@@ -85,4 +92,37 @@ export function threadCpuMs(): number | null {
   if (libc === null || libc.calls.clock_gettime(CLOCK_THREAD_CPUTIME_ID, cpuTimespecBytes) !== 0) return null;
   // struct timespec on 64-bit Linux: tv_sec and tv_nsec as little-endian 64-bit integers (both fit 32 bits).
   return cpuTimespec[0] * 1000 + cpuTimespec[2] / 1e6;
+}
+
+const SCHEDSTAT_PATH = new TextEncoder().encode("/proc/thread-self/schedstat\0");
+const schedstatBytes = new Uint8Array(96);
+const schedstatText = new TextDecoder();
+
+/**
+ * How long the calling OS thread has waited for a core so far while it was ready to run, in ms: Linux's
+ * `run_delay`, the second figure of `/proc/thread-self/schedstat` (ns), read through libc (Deno's own file
+ * calls open /proc only under `--allow-all`). Null where it cannot be read (not Linux, no `--allow-ffi`, a
+ * kernel without scheduler statistics). Beside `threadCpuMs`: a thread that waits for a core (the server
+ * under test on the same cores, other processes) falls behind as surely as one busy all the time, and more
+ * connections help neither.
+ *
+ * @example
+ * ```ts
+ * import { threadCoreWaitMs } from "./clock.ts";
+ *
+ * const waitedMs = threadCoreWaitMs();
+ * console.log(waitedMs === null || waitedMs >= 0); // true
+ * ```
+ */
+export function threadCoreWaitMs(): number | null {
+  const libc = openLibc();
+  if (libc === null) return null;
+  const fd = libc.calls.open(SCHEDSTAT_PATH, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return null;
+  const length = libc.calls.read(fd, schedstatBytes, lengthArg(schedstatBytes.length));
+  libc.calls.close(fd);
+  if (length <= 0) return null;
+  // "<ns on a core> <ns waiting for one> <timeslices>\n"
+  const waitNs = Number(schedstatText.decode(schedstatBytes.subarray(0, length)).split(" ")[1]);
+  return Number.isFinite(waitNs) && waitNs >= 0 ? waitNs / 1e6 : null;
 }

@@ -136,8 +136,16 @@ function hdrLatencyLines(stats: Stats, description: string): string[] {
   return lines;
 }
 
-/** A thread on the CPU this share of the time it ran, or more, was the limit (`RateOutcome.busiestThreadShare`). */
+/**
+ * A thread on a core or waiting for one this share of the time it ran, or more, was the limit
+ * (`RateOutcome.busiestThreadShare` and `busiestThreadCoreWaitShare`).
+ */
 const BUSY_CLIENT_SHARE = 0.9;
+/**
+ * From this share of its time waiting for a core, the line says so; when it waited more than it worked, that
+ * more threads would not help.
+ */
+const CORE_WAIT_SHARE = 0.1;
 
 /**
  * Ours: `  Rate: <achieved> of <asked> requests/sec asked (<n>% short): <reason>` when the run achieved more
@@ -151,8 +159,9 @@ const BUSY_CLIENT_SHARE = 0.9;
  * not finish (their figures are missing), the reason is the likeliest of six: the answers kept that plan
  * (within the same 1 %), so nothing fell short of it but the count of its slots in the time run; socket
  * errors (failed requests do not count); the requests sent kept the plan, so the shortfall is only the
- * requests in flight at the end; a client thread on the CPU nearly all the time it ran (its lanes fall behind
- * too, and more connections would only add to its work); batches that waited for their lane's previous
+ * requests in flight at the end; a client thread on a core or waiting for one nearly all the time it ran (its
+ * lanes fall behind too, and more connections would only add to its work; when it waited more than it worked, other
+ * work shares its cores, and more threads would not help either); batches that waited for their lane's previous
  * response (the lanes' capacity, fixed by more connections, or over HTTP/2 by more streams per connection:
  * each stream is a lane); else the client's own pace (its threads or cores). When the requests due are unknown
  * (a merge of a result file from a version that did not count them), the plan is taken as `-R` × the time
@@ -187,12 +196,18 @@ function shortfallLine(result: RunResult, http2: boolean): string | null {
     reason =
       `${inFlight} request${inFlight === 1 ? " was" : "s were"} still in flight at the end (not counted): ` +
       "the rate was kept";
-  } else if ((rate.busiestThreadShare ?? 0) >= BUSY_CLIENT_SHARE) {
+  } else if ((rate.busiestThreadShare ?? 0) + (rate.busiestThreadCoreWaitShare ?? 0) >= BUSY_CLIENT_SHARE) {
     // Lanes fall behind too when their thread is too busy to read the answers: more connections would only
     // add to its work.
-    const busy = Math.min(100, Math.round(rate.busiestThreadShare! * 100));
-    reason = `the client could not keep pace (a thread was busy ${busy}% of the time): add -t, or run on ` +
-      "more cores";
+    const busyShare = rate.busiestThreadShare!;
+    const waitShare = rate.busiestThreadCoreWaitShare ?? 0;
+    const percent = (share: number) => Math.min(100, Math.round(share * 100));
+    const waited = waitShare < CORE_WAIT_SHARE ? "" : ` and waited ${percent(waitShare)}% for a core`;
+    reason =
+      `the client could not keep pace (a thread was busy ${percent(busyShare)}% of the time${waited}): ` +
+      (waitShare > busyShare
+        ? "other work shares the client's cores; give it cores of its own"
+        : "add -t, or run on more cores");
   } else if (rate.batches > 0 && rate.lateBatches / rate.batches > LATE_TOLERANCE) {
     const limit = result.streamLimit ?? null;
     reason = http2 && limit !== null

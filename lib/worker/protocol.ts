@@ -69,6 +69,8 @@ export interface ThreadReport {
       requestsDue: number;
       /** The thread's CPU time over the time it ran (its host's, lib/net/clock.ts `threadCpuMs`); null where unknown. */
       busyShare: number | null;
+      /** The time its OS thread waited for a core over the time it ran (`threadCoreWaitMs`); null where unknown. */
+      coreWaitShare: number | null;
     }
     | null;
 }

@@ -2,7 +2,7 @@
  * One thread's run: its connections, its counters and histograms, and the 100 ms tick that samples the request
  * rate and expires overdue requests (wrk's RECORD_INTERVAL_MS, docs/wrk-compat.md#request-rate-samples).
  */
-import { clockMs, epochNowMs, threadCpuMs, TIMER_SLACK_MS } from "../net/clock.ts";
+import { clockMs, epochNowMs, threadCoreWaitMs, threadCpuMs, TIMER_SLACK_MS } from "../net/clock.ts";
 import { type ConnectionCycle, type CycleContext, laterMacrotask, ThreadCounters } from "../net/cycle.ts";
 import { Connection } from "../net/http1/connection.ts";
 import { connectionPacers, type Pacer, type RatePlan } from "../net/pacer.ts";
@@ -115,8 +115,12 @@ export class ThreadLoop {
     this.failure.catch(() => {});
   }
 
-  /** With `-R`: this OS thread's CPU time and the clock when the loop started (`#sentOnPlan`'s busy share). */
+  /**
+   * With `-R`: this OS thread's CPU time, its wait for a core, and the clock when the loop started
+   * (`#sentOnPlan`'s shares).
+   */
   #cpuAtStartMs: number | null = null;
+  #coreWaitAtStartMs: number | null = null;
   #startedMs = 0;
 
   /**
@@ -126,6 +130,7 @@ export class ThreadLoop {
   start(): number {
     if (this.#options.rate !== null) {
       this.#cpuAtStartMs = threadCpuMs();
+      this.#coreWaitAtStartMs = threadCoreWaitMs();
       this.#startedMs = performance.now();
     }
     const latency = this.#latency;
@@ -256,6 +261,7 @@ export class ThreadLoop {
     requestsSent: number;
     requestsDue: number;
     busyShare: number | null;
+    coreWaitShare: number | null;
   } {
     let batches = 0, lateBatches = 0, requestsSent = 0;
     for (const pacer of this.#pacers) {
@@ -264,9 +270,13 @@ export class ThreadLoop {
       requestsSent += pacer.requestsSent;
     }
     const cpuMs = this.#cpuAtStartMs === null ? null : threadCpuMs();
+    const coreWaitMs = this.#coreWaitAtStartMs === null ? null : threadCoreWaitMs();
     const ranMs = performance.now() - this.#startedMs;
     const busyShare = cpuMs === null || ranMs <= 0 ? null : (cpuMs - this.#cpuAtStartMs!) / ranMs;
-    return { batches, lateBatches, requestsSent, requestsDue: this.#requestsDue, busyShare };
+    const coreWaitShare = coreWaitMs === null || ranMs <= 0
+      ? null
+      : Math.max(0, coreWaitMs - this.#coreWaitAtStartMs!) / ranMs;
+    return { batches, lateBatches, requestsSent, requestsDue: this.#requestsDue, busyShare, coreWaitShare };
   }
 
   /**

@@ -507,3 +507,36 @@ Deno.test("formatRateReport() blames a client thread busy nearly all the time be
   const idle = { ...late, rate: { ...late.rate!, busiestThreadShare: 0.4 } };
   assertStringIncludes(rateLine(idle)!, "requests waited for busy connections");
 });
+
+Deno.test("formatRateReport() blames a client thread that waited for a core, and says more threads would not help", () => {
+  const late = withDue(shortRun(900, {}, 100, 900), 1000);
+  const starved = {
+    ...late,
+    rate: { ...late.rate!, busiestThreadShare: 0.42, busiestThreadCoreWaitShare: 0.55 },
+  };
+  assertStringIncludes(
+    rateLine(starved)!,
+    "(10.0% short): the client could not keep pace (a thread was busy 42% of the time and waited 55% for a " +
+      "core): other work shares the client's cores; give it cores of its own",
+  );
+  // Busy more than waiting: the advice for a busy thread; a little waiting is not worth a word.
+  const busy = {
+    ...late,
+    rate: { ...late.rate!, busiestThreadShare: 0.75, busiestThreadCoreWaitShare: 0.2 },
+  };
+  assertStringIncludes(
+    rateLine(busy)!,
+    "(a thread was busy 75% of the time and waited 20% for a core): add -t, or run on more cores",
+  );
+  const busier = {
+    ...late,
+    rate: { ...late.rate!, busiestThreadShare: 0.88, busiestThreadCoreWaitShare: 0.05 },
+  };
+  assertStringIncludes(
+    rateLine(busier)!,
+    "(a thread was busy 88% of the time): add -t, or run on more cores",
+  );
+  // Neither on a core nor waiting for one much of the time: the connections were the limit.
+  const idle = { ...late, rate: { ...late.rate!, busiestThreadShare: 0.4, busiestThreadCoreWaitShare: 0.3 } };
+  assertStringIncludes(rateLine(idle)!, "requests waited for busy connections");
+});
