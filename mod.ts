@@ -4,8 +4,12 @@
  *
  * `parseArgs()` turns wrk's arguments into a {@linkcode Config}, `run()` runs it and resolves to a
  * {@linkcode RunResult} (counters plus {@linkcode Stats} for latency and request rate), and `formatReport()`
- * renders wrk's report from it. The caller needs `--allow-net`, `--allow-read` and `--allow-env`, like the
- * command line.
+ * renders wrk's report from it. The caller needs `--allow-net` (the connections), `--allow-read` (the script
+ * and `--cacert` files, and this library's modules, which every thread loads from disk when they are local
+ * files) and, for a run with a Lua script, `--allow-env` (the Lua layer reads its variables). `run()` writes
+ * no file: `--allow-write` only serves scripts that write and files the caller writes (`HdrLogWriter`).
+ * `--allow-ffi` is optional (each thread's epoll loop; without it, Deno's sockets). The command line passes
+ * all five; why each: docs/permissions.md.
  *
  * @example Benchmark a URL and read p99
  * ```ts
