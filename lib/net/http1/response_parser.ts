@@ -41,6 +41,8 @@ const KEEP_ALIVE = bytesOf("keep-alive");
 // Shared empty arrays: each typed array, even an empty one, costs ~200 bytes of heap (with its ArrayBuffer), and
 // a parser per connection kept five of its own (docs/benchmarks.md#memory-per-thread).
 const EMPTY = new Uint8Array(0);
+/** A chunk size of 2^48 or more (13 significant hex digits) is refused: past any body this tool could count. */
+const MAX_CHUNK_SIZE = 2 ** 48;
 const NO_WORDS = new Int32Array(0);
 /**
  * The last read buffer viewed as 32-bit words, and the view: a thread's connections share one read buffer
@@ -431,7 +433,7 @@ export class ResponseParser implements ResponseView {
     const grown = new Uint8Array(Math.min(size, MAX_HEAD_BYTES));
     grown.set(this.#headCopy.subarray(0, this.#headLength));
     this.#headCopy = grown;
-    this.#headCopyWords = new Int32Array(grown.buffer);
+    this.#headCopyWords = new Int32Array(grown.buffer, 0, grown.length >> 2);
     return grown;
   }
 
@@ -606,8 +608,10 @@ export class ResponseParser implements ResponseView {
       const b = bytes[i];
       const digit = hexValue(b);
       if (digit >= 0) {
-        if (++this.#chunkDigits > 12) return PARSE_ERROR;
+        this.#chunkDigits++;
         this.#remaining = this.#remaining * 16 + digit;
+        // At most 12 hex digits' worth (256 TiB): leading zeros are allowed, as many as the server sends.
+        if (this.#remaining >= MAX_CHUNK_SIZE) return PARSE_ERROR;
         continue;
       }
       if (this.#chunkDigits === 0) return PARSE_ERROR;
@@ -682,7 +686,8 @@ export class ResponseParser implements ResponseView {
     const headLength = this.#headLength > 0 ? this.#headLength : this.#inPlaceEnd - this.#inPlaceStart;
     const needed = headLength + this.#trailerLength;
     if (needed > this.#headCopy.length) {
-      const grown = new Uint8Array(needed);
+      // A whole number of 32-bit words: `#growHead` doubles it later, and its word view must fit.
+      const grown = new Uint8Array((needed + 3) & ~3);
       grown.set(this.#headCopy.subarray(0, headLength));
       this.#headCopy = grown;
       this.#headCopyWords = new Int32Array(grown.buffer, 0, grown.length >> 2);

@@ -11,10 +11,10 @@ interface Parsed {
   body: string;
 }
 
-/** Feeds `text` split into pieces of `step` bytes; returns the responses completed and whether it failed. */
+/** Feeds `text` split into pieces of `step` bytes (or of each size in turn); returns the responses completed and whether it failed. */
 function parseAll(
   text: string,
-  step: number,
+  step: number | number[],
   options: { collect?: boolean; head?: boolean; eof?: boolean } = {},
 ) {
   const parser = new ResponseParser(options.collect ?? true);
@@ -38,9 +38,13 @@ function parseAll(
     parser.reset(options.head ?? false);
   };
   // One buffer reused for every read, as a connection does: the parser must not keep pointing into it.
-  const buffer = new Uint8Array(Math.min(step, bytes.length));
-  for (let start = 0; start < bytes.length; start += step) {
-    const end = Math.min(bytes.length, start + step);
+  const buffer = new Uint8Array(bytes.length);
+  let start = 0;
+  for (let read = 0; start < bytes.length; read++) {
+    const end = Math.min(
+      bytes.length,
+      start + (typeof step === "number" ? step : step[read] ?? bytes.length),
+    );
     buffer.fill(0x58);
     buffer.set(bytes.subarray(start, end));
     const chunk = buffer;
@@ -54,6 +58,7 @@ function parseAll(
       if (pos === PARSE_ERROR) return { responses, failed: true, parser };
       if (parser.done) take();
     }
+    start = end;
   }
   if (options.eof && parser.finishAtEof()) take();
   return { responses, failed: false, parser };
@@ -155,6 +160,31 @@ Deno.test("ResponseParser adds trailer fields after the head's, whatever the spl
   }
   // Without a response() hook nothing is kept.
   assertEquals(parseAll(chunked, 5, { collect: false }).responses[0].headers, []);
+});
+
+Deno.test("ResponseParser keeps a head of any length after a trailer of odd length made its copy odd-sized", () => {
+  // Head and trailer of 1057 bytes: the copy they went into must still grow, for a longer head kept later.
+  const trailer = "X-T: " + "t".repeat(1001) + "\r\n\r\n";
+  const chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n" + trailer;
+  const long = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-P: " + "p".repeat(1500) + "\r\n\r\nhello";
+  // The long head whole in a read, its body in the next: the head is copied out of the read buffer.
+  const reads = [[chunked.length, long.length - 5], [700, chunked.length - 700 + long.length - 5], 97];
+  for (const step of reads) {
+    const { responses, failed } = parseAll(chunked + long, step);
+    assertEquals(failed, false, `step ${step}`);
+    assertEquals(responses.map((r) => r.headers.at(-1)![1].length), [1001, 1500], `step ${step}`);
+  }
+});
+
+Deno.test("ResponseParser takes chunk sizes with leading zeros, and refuses one of 2^48 bytes or more", () => {
+  const padded = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" +
+    "0000000000000005\r\nhello\r\n0000000000000000\r\n\r\n";
+  for (const step of STEPS) {
+    const { responses, failed } = parseAll(padded, step);
+    assertEquals([failed, responses.map((r) => r.body)], [false, ["hello"]], `step ${step}`);
+  }
+  const huge = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1000000000000\r\n";
+  assertEquals(parseAll(huge, huge.length).failed, true);
 });
 
 Deno.test("ResponseParser ends a close-delimited body at EOF and marks it not keep-alive", () => {
