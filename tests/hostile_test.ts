@@ -296,6 +296,41 @@ for (const sockets of SOCKETS) {
     }
   });
 
+  Deno.test(`cli (${sockets.name}) counts the answer a server sent before it reset a large body's write, as wrk`, async () => {
+    const script = await Deno.makeTempFile({ suffix: ".lua" });
+    try {
+      await Deno.writeTextFile(
+        script,
+        `wrk.method = "POST"\nwrk.body = string.rep("x", ${4 * 1024 * 1024})\n`,
+      );
+      const outcome = await runAgainst(sockets, { kind: "rejectEarly" }, ["-t1", "-c1", "-s", script]);
+      const { report, server } = outcome;
+      // Each 413 is read before the reset that failed the body's write: a response, not a write error.
+      assert(report.requests >= 5, outcome.cli.stdout);
+      assert(
+        server.responses() - report.requests <= 1,
+        `${server.responses()} answers\n${outcome.cli.stdout}`,
+      );
+      assertEquals(report.non2xx, report.requests);
+      assertEquals(report.errors, { connect: 0, read: 0, write: 0, timeout: 0 });
+    } finally {
+      await Deno.remove(script);
+    }
+  });
+
+  Deno.test(`cli (${sockets.name}) ignores a line break a server sends after an answer, in a read of its own`, async () => {
+    // With -R the connection is idle when the CRLF comes (without, the next answer's read would hold it).
+    const outcome = await runAgainst(sockets, { kind: "lineBreakAfterAnswer", gapMs: 3 }, [
+      "-t1",
+      "-c2",
+      "-R",
+      "40",
+    ]);
+    const { report } = outcome;
+    assert(report.requests >= 10, outcome.cli.stdout);
+    assertEquals(report.errors, { connect: 0, read: 0, write: 0, timeout: 0 });
+  });
+
   Deno.test(`cli (${sockets.name}) skips lines of CRs a server sends before the status line, split from the rest`, async () => {
     const outcome = await runAgainst(sockets, { kind: "junkBeforeStatus", gapMs: 20 }, ["-t1", "-c2"]);
     const { report } = outcome;

@@ -617,7 +617,25 @@ export class EpollSocket implements Socket {
 
   writeNow(bytes: Uint8Array): number {
     if (this.#state !== State.Open) throw new SocketError("send", 9);
-    return this.#send(bytes);
+    try {
+      return this.#send(bytes);
+    } catch (error) {
+      this.#readBeforeFailing();
+      throw error;
+    }
+  }
+
+  /**
+   * A send failed (the peer reset or closed the connection): what the peer sent before (a 413 answered before
+   * the body was read) may still wait in the receive queue, its edge not yet reported. The reader takes it
+   * first, as wrk's loop handles a readable socket before a writable one; a reset with nothing queued then
+   * fails the read, which is the error that counts, and the write's failure reaches a reader that has moved on.
+   */
+  #readBeforeFailing(): void {
+    if (this.#state !== State.Open || this.#readBuffer === null) return;
+    this.#readable = true;
+    this.#peerClosed = true;
+    this.#drain();
   }
 
   close(): void {

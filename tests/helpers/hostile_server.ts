@@ -51,7 +51,14 @@ export type HostileBehaviour =
    * Read a request's head, then close with its body still arriving: the kernel resets the connection (RST), so
    * the client's write of the body fails.
    */
-  | { kind: "resetDuringBody" };
+  | { kind: "resetDuringBody" }
+  /**
+   * Read a request's head, answer 413 with `Connection: close`, then close with its body still arriving (a
+   * server refusing a large upload): the client's write of the body fails on the reset, the answer waiting.
+   */
+  | { kind: "rejectEarly" }
+  /** Answer each request, then `gapMs` later send a CRLF of its own (RFC 9112 §2.2: to be ignored). */
+  | { kind: "lineBreakAfterAnswer"; gapMs: number };
 
 /** A running hostile server. */
 export interface HostileServer {
@@ -103,6 +110,8 @@ function wellFormed(behaviour: HostileBehaviour): Uint8Array | null {
       return response(200, new Uint8Array(behaviour.bodyBytes).fill(120));
     case "status":
       return response(behaviour.status, "error");
+    case "rejectEarly":
+      return response(413, "too large", "Connection: close\r\n");
     default:
       return null;
   }
@@ -224,6 +233,20 @@ export function startHostileServer(
       case "resetDuringBody":
         // The close in serve()'s caller comes with unread body bytes: a reset.
         await nextRequest();
+        return;
+      case "rejectEarly":
+        // As above, with the answer sent first.
+        if (!(await nextRequest())) return;
+        await writeAll(conn, answer!);
+        responses++;
+        return;
+      case "lineBreakAfterAnswer":
+        while (await nextRequest()) {
+          await writeAll(conn, response(200, "ok"));
+          responses++;
+          await sleep(behaviour.gapMs);
+          await writeAll(conn, encoder.encode("\r\n"));
+        }
         return;
       case "closeMidHeaders":
         if (!(await nextRequest())) return;

@@ -333,7 +333,11 @@ export class Connection implements ConnectionCycle {
     }
     // A read that fails, or a close or bytes that nobody asked for (wrk counts those as read errors too).
     if (n === READ_FAILED) return this.#fail(this.#conn?.readFailure ?? "read failed");
-    if (this.#pending === 0) return this.#fail(n === 0 ? "closed while idle" : "unsolicited bytes");
+    if (this.#pending === 0) {
+      // A line break after a response, in a read of its own, is ignored (RFC 9112 §2.2), as within one read.
+      if (n > 0 && onlyLineBreaks(this.#buffer, 0, n)) return Outcome.ReadMore;
+      return this.#fail(n === 0 ? "closed while idle" : "unsolicited bytes");
+    }
     if (n === 0) {
       // EOF: only a close-delimited body may end here; otherwise the response (or its start) was lost.
       if (!parser.finishAtEof()) return this.#fail("closed before the response ended");
