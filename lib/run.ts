@@ -36,9 +36,10 @@ const FAILED_CLOSE_BOUND_MS = 500;
  * How long a thread may take to run the script's top level, and then `init()`, before the run is abandoned.
  * Both may wait on `wrk.lookup`/`wrk.connect`, so the bound is never below the socket timeout.
  */
-// Above the script layer's own 10 s bound on Lua running time (CoroutineRunner.boundMs), which names the
-// script and hook: this wall-clock bound is the backstop for a thread that cannot answer at all.
-const DEFAULT_STARTUP_BOUND_MS = 15_000;
+// Above the script layer's own bound on Lua running time (10 minutes, CoroutineRunner.boundMs), which names
+// the script and hook: this wall-clock bound is the backstop for a thread that cannot answer at all. A top
+// level that reads a million URLs takes seconds in LuaJIT and may take minutes here.
+const DEFAULT_STARTUP_BOUND_MS = 610_000;
 
 /**
  * Options for `Run.start()` and `run()` beyond the configuration.

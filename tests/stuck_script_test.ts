@@ -1,6 +1,8 @@
 /**
  * A Lua script that never returns (at its top level, in `init()` or in `response()`) cannot keep a run, or the
- * process, alive: the start is bounded, a stuck thread is reported and its worker terminated.
+ * process, alive: the start is bounded, a stuck thread is reported and its worker terminated. One that runs
+ * long but finishes (real work, slower on fengari than in LuaJIT) is told apart only by finishing: a notice
+ * says it is still running, and the run goes on.
  */
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { parseReport, runCli, spawnCli } from "./helpers/cli.ts";
@@ -10,8 +12,8 @@ const LOOP_IN_RESPONSE = "response = function() while true do end end\n";
 const LOOP_IN_INIT = "function init(args) while true do end end\n";
 const LOOP_AT_TOP_LEVEL = "local n = 0\nwhile true do n = n + 1 end\n";
 
-/** The script layer's bound on Lua running time (CoroutineRunner.boundMs), which the CLI hits first. */
-const STARTUP_BOUND_S = 10;
+/** After this much Lua running time in one call, the script layer says so (CoroutineRunner.noticeMs). */
+const NOTICE_S = 10;
 /** The CLI's wait for a stopped thread's figures (lib/run.ts DEFAULT_GRACE_MS). */
 const GRACE_S = 1;
 /** Start-up and shutdown of the process on top of what the run itself takes; generous for a loaded machine. */
@@ -94,37 +96,20 @@ Deno.test("cli prints the report one second (the grace period) after the end of 
   }
 });
 
-Deno.test("cli gives up on a script whose top level or init() never returns, with one line each", async () => {
+Deno.test("cli lets a script's top level run past 10 s of Lua, says so once, then runs the test", async () => {
   const server = startServer();
   try {
-    await withScript(LOOP_AT_TOP_LEVEL, (topLevel) =>
-      withScript(LOOP_IN_INIT, async (init) => {
-        // Both wait out the same 10 s bound: run them side by side.
-        const [stuckTop, stuckInit] = await Promise.all([
-          runCli(["-t2", "-c2", "-d1s", "-s", topLevel, server.url]),
-          runCli(["-t2", "-c2", "-d1s", "-s", init, server.url]),
-        ]);
-        // Loading is bounded, and then init() is: the init() case may use (a little of) both bounds.
-        for (const [cli, bounds] of [[stuckTop, 1], [stuckInit, 2]] as const) {
-          assertEquals(cli.code, 1, cli.stderr);
-          assertEquals(cli.stdout, "", "no report: the run never started");
-          assert(cli.wallMs / 1000 < bounds * STARTUP_BOUND_S + OVERHEAD_BOUND_S, `took ${cli.wallMs} ms`);
-          assert(cli.wallMs / 1000 >= STARTUP_BOUND_S, `gave up after ${cli.wallMs} ms`);
-        }
-        // The script layer's bound on Lua running time fires first and names the script and the hook.
-        assertMatch(
-          stuckTop.stderr,
-          new RegExp(
-            `^${
-              escape(topLevel)
-            }: .*the script's top level did not finish within 10s \\(does it loop forever\\?\\)\n$`,
-          ),
-        );
-        assertEquals(
-          stuckInit.stderr,
-          `${init}: in init(): did not finish within 10s (does it loop forever?)\n`,
-        );
-      }));
+    // Real work that takes this long on fengari (reading a million URLs takes seconds in LuaJIT): it finishes.
+    const source = `local t = wrk.time_us()\nwhile wrk.time_us() - t < ${(NOTICE_S + 0.5) * 1e6} do end\n`;
+    await withScript(source, async (script) => {
+      const cli = await runCli(["-t1", "-c1", "-d200ms", "-s", script, server.url]);
+      assertEquals(cli.code, 0, cli.stderr);
+      assert(parseReport(cli.stdout).requests > 0, cli.stdout);
+      // The main state and the thread's each ran the top level, and each said so once.
+      const notice = `${script}: its top level is still running after 10s of Lua (a loop that never ends? ` +
+        "Ctrl-C stops it; it is stopped after 10m)\n";
+      assertEquals(cli.stderr, notice.repeat(2));
+    });
   } finally {
     await server.close();
   }
@@ -203,7 +188,3 @@ Deno.test("run() lists a thread stuck in response() as unfinished and reports th
     await server.close();
   }
 });
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}

@@ -6,9 +6,12 @@
  * @module
  */
 
+import { writeStderr } from "../_stdout.ts";
 import { lua, type LuaState, raise, ref, REGISTRY, unref } from "./fengari/_lua.ts";
 import { errorFromStack, loadChunk } from "./_state.ts";
 import type { ScriptError } from "./script_error.ts";
+
+const encoder = new TextEncoder();
 
 /** Pushes the results of a finished async call onto the waiting coroutine; returns how many. */
 export type PushResults = (L: LuaState) => number;
@@ -29,15 +32,26 @@ type Settled = { push: PushResults } | { error: string };
  */
 export class CoroutineRunner {
   /**
-   * How long one call may run Lua code (time spent waiting for async calls does not count): a loop in the top
-   * level, init(), setup() or done() becomes a clean error instead of a hang.
+   * After this much Lua running time in one call, a line on standard error says the call is still running and
+   * how to stop it: a loop that never ends then does not look like a hang, while real work (a done() that
+   * writes every latency of a long run as JSON, a top level that reads a million URLs: seconds in LuaJIT,
+   * longer on fengari) carries on and finishes.
    */
-  static boundMs = 10_000;
+  static noticeMs = 10_000;
+  /**
+   * How long one call may run Lua code (time spent waiting for async calls does not count): past it, a loop in
+   * the top level, init(), setup() or done() becomes a clean error, so that an unattended run (CI) ends.
+   */
+  static boundMs = 600_000;
+  /** Where the notice goes: standard error (a test may catch it). */
+  static notify: (line: string) => void = (line) => writeStderr(encoder.encode(line));
   readonly #L: LuaState;
   /** Lua running time of the current call so far, and when its current resume started. */
   #ranMs = 0;
   #resumedAtMs = 0;
   #hook: string | null = null;
+  /** Whether this call has had its notice (`noticeMs`). */
+  #noticed = false;
   readonly #path: string;
   #co: LuaState | null = null;
   #coRef = -1;
@@ -121,6 +135,7 @@ export class CoroutineRunner {
     lua.lua_rawgeti(co, REGISTRY, fnRef);
     this.#hook = hook;
     this.#ranMs = 0;
+    this.#noticed = false;
     this.#resumedAtMs = performance.now();
     let status = lua.lua_resume(co, this.#L, pushArgs(co));
     this.#ranMs += performance.now() - this.#resumedAtMs;
@@ -154,10 +169,21 @@ export class CoroutineRunner {
 
   readonly #checkBound = (L: LuaState): void => {
     const ranMs = this.#ranMs + performance.now() - this.#resumedAtMs;
+    if (ranMs > CoroutineRunner.noticeMs && !this.#noticed) {
+      this.#noticed = true;
+      const where = this.#hook === null ? "its top level" : `${this.#hook}()`;
+      CoroutineRunner.notify(
+        `${this.#path}: ${where} is still running after ${
+          seconds(CoroutineRunner.noticeMs)
+        } of Lua (a loop that never ends? Ctrl-C stops it; it is stopped after ${
+          seconds(CoroutineRunner.boundMs)
+        })\n`,
+      );
+    }
     if (ranMs <= CoroutineRunner.boundMs) return;
     // Errors from a hook are already prefixed "in <hook>():"; only the top level needs naming.
     const what = this.#hook === null ? "the script's top level " : "";
-    raise(L, `${what}did not finish within ${CoroutineRunner.boundMs / 1000}s (does it loop forever?)`);
+    raise(L, `${what}did not finish within ${seconds(CoroutineRunner.boundMs)} (does it loop forever?)`);
   };
 
   #error(hook: string | null): ScriptError {
@@ -183,4 +209,9 @@ export class CoroutineRunner {
     this.#co = null;
     this.#coRef = -1;
   }
+}
+
+/** `ms` as the shortest of "0.2s", "10s", "10m". */
+function seconds(ms: number): string {
+  return ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000}m` : `${ms / 1000}s`;
 }

@@ -35,6 +35,35 @@ Deno.test("CoroutineRunner stops a setup() or done() that loops forever with a o
   });
 });
 
+Deno.test("CoroutineRunner says once when a call runs long, and lets it finish", async () => {
+  const saved = { noticeMs: CoroutineRunner.noticeMs, notify: CoroutineRunner.notify };
+  const lines: string[] = [];
+  CoroutineRunner.noticeMs = 100;
+  CoroutineRunner.notify = (line) => lines.push(line);
+  try {
+    // 300 ms of Lua in done(): past the notice, well within the bound.
+    const { script, output } = await mainScript(`
+      function done()
+        local t = wrk.time_us()
+        while wrk.time_us() - t < 300000 do end
+        io.write("done finished\\n")
+      end`);
+    try {
+      await script.done(runResultOf());
+      assertEquals(lines, [
+        "script.lua: done() is still running after 0.1s of Lua (a loop that never ends? Ctrl-C stops it; " +
+        "it is stopped after 10m)\n",
+      ]);
+      assertEquals(output.text, "done finished\n");
+    } finally {
+      script.close();
+    }
+  } finally {
+    CoroutineRunner.noticeMs = saved.noticeMs;
+    CoroutineRunner.notify = saved.notify;
+  }
+});
+
 Deno.test("CoroutineRunner bounds the script's top level too", async () => {
   await withBound(200, async () => {
     await assertRejects(
