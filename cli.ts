@@ -90,14 +90,15 @@ function err(text: string): void {
 
 /**
  * `demo [options] [-- script arguments]`: the same options, aimed at the embedded server, 3 s and --latency by
- * default; its URL goes before the script's arguments.
+ * default. Its URL goes before the options: an option given last without its value (`demo -d`) is then told
+ * so, rather than taking the URL for its value.
  */
 function demoArgs(args: string[], url: string): string[] {
   const dashes = args.indexOf("--");
   const options = dashes < 0 ? args : args.slice(0, dashes);
   const scriptArgs = dashes < 0 ? [] : args.slice(dashes);
   const defaults = options.some((a) => /^(-d|--duration)/.test(a)) ? [] : ["-d", "3s"];
-  return [...defaults, "--latency", ...options, url, ...scriptArgs];
+  return [...defaults, "--latency", url, ...options, ...scriptArgs];
 }
 
 const DEMO_HELP = "Usage: wrk-deno demo [options] [-- script arguments]\n" +

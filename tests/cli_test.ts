@@ -228,6 +228,15 @@ Deno.test("cli demo passes arguments after -- to init(), refuses a URL in one li
   }
 });
 
+Deno.test("cli demo with an option given last without its value says so, not what the server's URL is", async () => {
+  for (const option of ["-d", "-s", "--json", "--threshold"]) {
+    const { code, stderr } = await runCli(["demo", "-t1", option]);
+    assertEquals(code, 1, option);
+    assertEquals(stderr.split("\n")[0], `option '${option}' needs a value`);
+    assertNotMatch(stderr, /127\.0\.0\.1|missing URL/, option);
+  }
+});
+
 Deno.test("cli demo's client threads leave the embedded server's thread to it", async () => {
   // The server answers on the main thread's event loop. A client thread hosted there too (as runs without a
   // script host one) starved it: the epoll loop yields to the event loop every few milliseconds, so each
