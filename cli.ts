@@ -32,7 +32,7 @@ import { RunError } from "./lib/run_error.ts";
 import { MAX_WAIT_MS } from "./lib/preflight/start_at.ts";
 import { standardStream } from "./lib/config/standard_streams.ts";
 import { isWorkerScope } from "./lib/worker/worker_scope.ts";
-import { loadModule } from "./lib/lazy_modules.ts";
+import { loadModule, ModuleLoadError } from "./lib/lazy_modules.ts";
 // In the bundle this module is also every thread's worker module (see `WORKER_MODULE`): inside a worker,
 // importing worker_main.ts installs the thread's message handler; on the main thread it does nothing. A static
 // import: with `await import()` the first message could arrive before the handler exists, and be lost. It also
@@ -394,6 +394,11 @@ async function checkOutputPaths(
   summaryPath: string | null,
   hdrLogPath: string | null,
 ): Promise<void> {
+  // The JSON result's module (and the HdrHistogram codec it imports) before the run, not after it: a module
+  // that cannot be loaded refuses the run rather than lose its result.
+  if (jsonPath !== null) {
+    await loadModule<typeof import("./lib/report/json_result.ts")>("report/json_result.ts");
+  }
   // The standard streams need no check (lib/config/standard_streams.ts).
   if (standardStream(jsonPath) !== null) jsonPath = null;
   if (standardStream(summaryPath) !== null) summaryPath = null;
@@ -550,8 +555,18 @@ export async function runCommandLine(): Promise<never> {
     }
     Deno.exit(exitCode);
   } catch (error) {
+    // A permission Deno refused (a narrowed --allow-read, say), or a module that could not be loaded: what to
+    // fix is in the message, and it is not a bug.
+    if (error instanceof ModuleLoadError || error instanceof Deno.errors.NotCapable) {
+      err(`wrk-deno: ${error.message.split("\n")[0]}\n`);
+      Deno.exit(1);
+    }
     // Anything unexpected still gets one line, not a stack trace.
-    err(`wrk-deno: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    err(
+      `wrk-deno: internal error: ${
+        (error instanceof Error ? error.message : String(error)).split("\n")[0]
+      }\n`,
+    );
     Deno.exit(70);
   }
 }

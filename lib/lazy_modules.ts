@@ -57,7 +57,29 @@ let loaders: ModuleLoaders | null = null;
  */
 export function loadModule<Module>(path: LazyModulePath): Promise<Module> {
   const loaded = loaders === null ? import(new URL(`./${path}`, import.meta.url).href) : loaders[path]();
-  return loaded as Promise<Module>;
+  return (loaded as Promise<Module>).catch((error) => {
+    throw new ModuleLoadError(path, error);
+  });
+}
+
+/**
+ * A module of ours (or an npm package it imports) could not be loaded: not readable (Deno's `--allow-read`),
+ * or a package not installed where the npm registry cannot be reached. Its message is one line.
+ *
+ * @example What the command line prints of it
+ * ```ts
+ * import { ModuleLoadError } from "./lazy_modules.ts";
+ *
+ * const error = new ModuleLoadError("report/json_result.ts", new Error("Failed caching npm package\n  at …"));
+ * console.log(error.message); // cannot load lib/report/json_result.ts: Failed caching npm package
+ * ```
+ */
+export class ModuleLoadError extends Error {
+  constructor(path: LazyModulePath, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`cannot load lib/${path}: ${reason.split("\n")[0]}`, { cause });
+    this.name = "ModuleLoadError";
+  }
 }
 
 /**

@@ -170,6 +170,14 @@ Deno.test("cli ends the run within 100 ms of -d however busy the script's hooks 
   }
 });
 
+Deno.test("cli without read access to its own modules names the permission in one line and exits 1", async () => {
+  const { code, stdout, stderr } = await runCli(["-d1s", "http://127.0.0.1:8080/"], {
+    permissions: ["--allow-net"],
+  });
+  assertEquals([code, stdout], [1, ""]);
+  assertMatch(stderr, /^wrk-deno: cannot load lib\/\S+\.ts: Requires read access to .*--allow-read flag\n$/);
+});
+
 Deno.test("cli prints wrk's error and exits 1 when nothing listens", async () => {
   const port = closedPort();
   const { code, stdout, stderr } = await runCli(["-d1s", `http://127.0.0.1:${port}/`]);
