@@ -165,7 +165,7 @@ async function runMerge(options: MergeOptions): Promise<number> {
       } catch (error) {
         // A shard that did not run (its pod started late, it could not connect) is a missing shard.
         if (!(options.allowPartial && error instanceof ShardNotRunError)) throw error;
-        err(`${error.message}: left out (--allow-partial)\n`);
+        err(`${error.reason}: left out (--allow-partial)\n`);
         continue;
       }
       merger.add(shard);

@@ -57,11 +57,14 @@ export class ShardNotRunError extends ShardInputError {
   override name = "ShardNotRunError";
   /** The shard's index. */
   readonly index: number;
+  /** Why it did not run, as `<file>: shard <i> did not run: <its error>` (the message adds the option's hint). */
+  readonly reason: string;
 
-  /** `message` as it is (it names the file and the option), the file, and the shard's index. */
-  constructor(message: string, path: string, index: number) {
-    super(message, path);
+  /** `reason` (it names the file), the file, and the shard's index; the message adds what the option does. */
+  constructor(reason: string, path: string, index: number) {
+    super(`${reason} (--allow-partial leaves it out)`, path);
     this.index = index;
+    this.reason = reason;
   }
 }
 
@@ -176,10 +179,14 @@ export function parseShard(path: string, text: string): ShardResult {
         error,
       );
     }
-    throw fail(
-      `not JSON (${error instanceof Error ? error.message : String(error)}); is it truncated?`,
-      error,
-    );
+    // V8's message quotes the text it could not parse, line breaks and all: one line without it.
+    const reason = (error instanceof Error ? error.message : String(error))
+      .replace(/, "[\s\S]*" is not valid JSON$/, "").replace(/\s+/g, " ");
+    // Cut short: the parser ran out of text (at its end, or past its last blanks).
+    const at = /at position (\d+)/.exec(reason);
+    const truncated = reason.startsWith("Unexpected end of JSON input") ||
+      (at !== null && Number(at[1]) >= text.trimEnd().length);
+    throw fail(`not JSON (${reason})${truncated ? "; is it truncated?" : ""}`, error);
   }
   if (!isObject(document)) throw fail(`not a wrk-deno result (not a JSON object)`);
   if (!("format" in document)) throw fail(`not a wrk-deno result (it has no "format")`);
@@ -211,11 +218,7 @@ export function parseShard(path: string, text: string): ShardResult {
     );
   }
   if (document.error !== null && document.error !== undefined) {
-    throw new ShardNotRunError(
-      `${path}: shard ${index} did not run: ${String(document.error)} (--allow-partial leaves it out)`,
-      path,
-      index,
-    );
+    throw new ShardNotRunError(`${path}: shard ${index} did not run: ${String(document.error)}`, path, index);
   }
   read.present(document, "error");
   const testId = read.string(document, "test_id");

@@ -39,6 +39,9 @@ Deno.test("text that is not a JSON document is refused naming the file: empty, t
   assertEquals(truncated.startsWith("s1.json: not JSON ("), true, truncated);
   assertEquals(truncated.endsWith("); is it truncated?"), true, truncated);
   assertEquals(truncated.includes("\n"), false);
+  // Not truncated: one line, without V8's quote of the text (line breaks and all), and no talk of truncation.
+  assertEquals(refusal("garbage\n"), "s1.json: not JSON (Unexpected token 'g')");
+  assertEquals(refusal("<html>\n<body>\n"), "s1.json: not JSON (Unexpected token '<')");
   assertEquals(refusal("[1, 2]"), "s1.json: not a wrk-deno result (not a JSON object)");
   assertEquals(refusal("null"), "s1.json: not a wrk-deno result (not a JSON object)");
 });
