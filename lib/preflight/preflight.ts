@@ -77,6 +77,11 @@ export async function preflight(config: Config, options: PreflightOptions = {}):
   return { script, caCerts, address, pinnedCerts };
 }
 
+/** A wait as the messages give it: `1s`, `0.5s`, `0.1ms`. */
+function waitText(ms: number): string {
+  return ms >= 100 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
 /** wrk resolves the host and uses the first address that accepts a connection (wrk's `main`). */
 async function firstReachableAddress(config: Config): Promise<SocketAddress> {
   const { host, port, service } = config.target;
@@ -87,12 +92,17 @@ async function firstReachableAddress(config: Config): Promise<SocketAddress> {
     throw new RunError(`unable to resolve ${host}:${service} ${describeResolveError(error)}`);
   }
   let reason = "no address found";
+  const boundMs = Math.min(config.timeoutMs, PREFLIGHT_CONNECT_BOUND_MS);
   for (const address of addresses) {
-    const failure = await testConnect(address, Math.min(config.timeoutMs, PREFLIGHT_CONNECT_BOUND_MS));
+    const failure = await testConnect(address, boundMs);
     if (failure === null) return address;
     reason = failure;
   }
-  throw new RunError(`unable to connect to ${host}:${service} ${reason}`);
+  // The wait was --timeout's, shorter than the check's own: a server slower than that to accept is not down.
+  const note = reason.startsWith("Connection timed out") && config.timeoutMs < PREFLIGHT_CONNECT_BOUND_MS
+    ? " (raise --timeout?)"
+    : "";
+  throw new RunError(`unable to connect to ${host}:${service} ${reason}${note}`);
 }
 
 /**
@@ -121,8 +131,8 @@ async function checkTls(config: Config, address: SocketAddress, caCerts: string[
       // It accepted the connection, then never finished the handshake (a wedged server, or not TLS at all).
       throw new RunError(
         `TLS handshake with ${host}:${service} failed: no answer within ${
-          boundMs / 1000
-        }s (is it a TLS port?)`,
+          waitText(boundMs)
+        } (is it a TLS port?${config.timeoutMs < PREFLIGHT_CONNECT_BOUND_MS ? " or raise --timeout" : ""})`,
       );
     }
     const reason = describeOsError(error);
