@@ -192,9 +192,12 @@ export function parseArgs(argv: string[]): Config {
     printVersion,
     insecure: values.insecure === true,
     caFile,
-    writePaths: ((values.write ?? []) as string[]).flatMap((paths) => paths.split(",")).filter((p) =>
-      p !== ""
-    ),
+    writePaths: ((values.write ?? []) as string[]).flatMap((paths) => {
+      const list = paths.split(",").filter((path) => path !== "");
+      // An empty --write (a variable that was not set) must not pass for a run whose script may write.
+      if (list.length === 0) throw fail(`option '${rawName("write")}' needs a value`);
+      return list;
+    }),
     rate: shard === null || rate === null
       ? rate
       : rate * shareOf(connections, shard.count, shard.index) / connections,

@@ -298,6 +298,10 @@ Deno.test("parseArgs() rejects an option without its value", () => {
   assertUsageError(["-s", "-1.lua", URL_TEXT], "option '-s' needs a value");
   assertUsageError(["-s", "", URL_TEXT], "option '-s' needs a value");
   assertUsageError(["--cacert=", URL_TEXT], "option '--cacert' needs a value");
+  // An empty --write (an unset variable) does not pass for paths a script may write.
+  assertUsageError(["--write", "", URL_TEXT], "option '--write' needs a value");
+  assertUsageError(["--write", ",", URL_TEXT], "option '--write' needs a value");
+  assertEquals(parseArgs(["--write", "a,,b", URL_TEXT]).writePaths, ["a", "b"]);
 });
 
 Deno.test("parseArgs() rejects a value given to a flag", () => {
