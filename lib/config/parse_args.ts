@@ -84,7 +84,7 @@ type Token =
  * ```
  */
 export function parseArgs(argv: string[]): Config {
-  const { values, tokens } = parseStrict(argv);
+  const { values, tokens, preferred } = parseStrict(argv);
   const text = (name: OptionName) => values[name] as string | undefined;
   const printVersion = values.version === true;
   const fail = (message: string, options: UsageErrorOptions = {}) =>
@@ -101,7 +101,10 @@ export function parseArgs(argv: string[]): Config {
       return parse(text);
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
-      throw fail(`option '${rawName(name)}': ${error.message}`, { cause: error });
+      const hint = preferred.get(name);
+      throw fail(`option '${rawName(name)}': ${error.message}${hint === undefined ? "" : `; ${hint}`}`, {
+        cause: error,
+      });
     }
   };
   const nonEmpty = (name: OptionName, text: string | undefined) => {
@@ -250,15 +253,16 @@ function shardOf(
  * token and say what is wrong in one line of ours (node's messages span lines and name node's syntax).
  */
 function parseStrict(argv: string[]) {
+  const preferred = new Map<string, string>();
   const config = {
-    args: expandPrefixes(argv),
+    args: expandPrefixes(argv, preferred),
     options: OPTIONS,
     allowPositionals: true,
     tokens: true,
   } as const;
   try {
     const { values, tokens } = parseNodeArgs({ ...config, strict: true });
-    return { values: values as Values, tokens: tokens as Token[] };
+    return { values: values as Values, tokens: tokens as Token[], preferred };
   } catch (error) {
     if (!isNodeParseError(error)) throw error;
     const tokens = parseNodeArgs({ ...config, strict: false }).tokens as Token[];
@@ -292,11 +296,12 @@ const WRK_LONG_OPTIONS: ReadonlySet<string> = new Set([
 /**
  * Long options abbreviated as `getopt_long` takes them (wrk parses its command line with it): `--lat` is
  * `--latency`, `--conn=10` is `--connections=10`, when one option starts so, or one of wrk's own
- * (`WRK_LONG_OPTIONS`) among several: a pasted wrk command line means what it meant there. Another prefix that
- * several start is refused as getopt refuses it. An option's value (the word after `-H` or `--header`) and
+ * (`WRK_LONG_OPTIONS`) among several: a pasted wrk command line means what it meant there (`preferred` gets a
+ * hint for the option's errors: `--thre 'p99<1s'` was meant for `--threshold`). Another prefix that several
+ * start is refused as getopt refuses it. An option's value (the word after `-H` or `--header`) and
  * everything after `--` are left as they are.
  */
-function expandPrefixes(argv: string[]): string[] {
+function expandPrefixes(argv: string[], preferred: Map<string, string>): string[] {
   const names = Object.keys(OPTIONS);
   const expanded: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -314,7 +319,14 @@ function expandPrefixes(argv: string[]): string[] {
       if (!(typed in OPTIONS) && typed !== "") {
         let matches = names.filter((candidate) => candidate.startsWith(typed));
         const wrkMatches = matches.filter((candidate) => WRK_LONG_OPTIONS.has(candidate));
-        if (matches.length > 1 && wrkMatches.length === 1) matches = wrkMatches;
+        if (matches.length > 1 && wrkMatches.length === 1) {
+          const others = matches.filter((candidate) => candidate !== wrkMatches[0]).map((m) => `--${m}`);
+          preferred.set(
+            wrkMatches[0],
+            `--${typed} is wrk's --${wrkMatches[0]}: for ${others.join(" or ")}, spell it out`,
+          );
+          matches = wrkMatches;
+        }
         if (matches.length > 1) {
           throw new UsageError(
             `option '--${typed}' is ambiguous; possibilities: ${matches.map((m) => `'--${m}'`).join(" ")}`,

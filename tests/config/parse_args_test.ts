@@ -289,6 +289,15 @@ Deno.test("parseArgs() rejects unknown options in one line of its own", () => {
   assertUsageError(["-kq", URL_TEXT], "unknown option '-q'");
 });
 
+Deno.test("parseArgs() says an abbreviation it took for wrk's option was meant for ours, when the value is bad", () => {
+  assertUsageError(
+    ["--thre", "p99<1s", URL_TEXT],
+    "option '--threads': invalid count: 'p99<1s' (use a whole number, optionally with k, M or G); --thre is " +
+      "wrk's --threads: for --threshold, spell it out",
+  );
+  assertEquals(parseArgs(["--thr", "3", "-c6", URL_TEXT]).threads, 3);
+});
+
 Deno.test("parseArgs() rejects an option without its value", () => {
   assertUsageError([URL_TEXT, "-c"], "option '-c' needs a value");
   assertUsageError(["--connections", "--latency", URL_TEXT], "option '--connections' needs a value");
