@@ -379,7 +379,7 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
       err(`${error.message}\n`);
       // A run that failed (before or after its start) still leaves its result: the error, every threshold failed.
       const verdicts = await writeResults(config, args, null, error.message, testId, null, startedAt);
-      err(formatThresholdReport(verdicts ?? []));
+      err(formatThresholdReport(verdicts ?? [], false));
       return error.exitCode;
     }
     throw error;

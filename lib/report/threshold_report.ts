@@ -10,8 +10,9 @@ import { formatVerdictValue, missingValueReason } from "./_verdict_text.ts";
 
 /**
  * The verdicts as a text block in the report's indentation, expressions aligned, values through the report's
- * unit formatters (lib/report/units.ts); a verdict without a value says why (`no latency samples`). An empty
- * string when there are no verdicts, so that a run without `--threshold` prints wrk's report alone.
+ * unit formatters (lib/report/units.ts); a verdict without a value says why (`no latency samples`, or `no run`
+ * for every one when the run failed: `ran` false). An empty string when there are no verdicts, so that a run
+ * without `--threshold` prints wrk's report alone.
  *
  * @example One condition held, one did not
  * ```ts
@@ -32,14 +33,15 @@ import { formatVerdictValue, missingValueReason } from "./_verdict_text.ts";
  * );
  * ```
  */
-export function formatThresholdReport(verdicts: readonly ThresholdVerdict[]): string {
+export function formatThresholdReport(verdicts: readonly ThresholdVerdict[], ran = true): string {
   if (verdicts.length === 0) return "";
   const expressions = verdicts.map((verdict) => verdict.expression.trim());
   const width = Math.max(...expressions.map((expression) => expression.length));
   const lines = verdicts.map((verdict, i) => {
     const mark = verdict.passed ? "✓" : "✗";
+    // A run that failed has no value at all: not "no latency samples", which says the run went on without.
     const value = verdict.actual === null
-      ? missingValueReason(verdict.unit)
+      ? ran ? missingValueReason(verdict.unit) : "no run"
       : `actual ${formatVerdictValue(verdict.actual, verdict.unit)}`;
     return `    ${mark} ${expressions[i].padEnd(width)}  (${value})\n`;
   });

@@ -30,7 +30,7 @@ function runResult(overrides: Partial<RunResult> = {}): RunResult {
 }
 
 function report(expressions: string[], result: RunResult | null): string {
-  return formatThresholdReport(evaluateThresholds(expressions.map(parseThreshold), result));
+  return formatThresholdReport(evaluateThresholds(expressions.map(parseThreshold), result), result !== null);
 }
 
 Deno.test("formatThresholdReport() marks each verdict, aligns the expressions and prints the actual value", () => {
@@ -68,10 +68,10 @@ Deno.test("formatThresholdReport() says why a verdict has no value", () => {
       "",
     ].join("\n"),
   );
-  // A run that did not start has no value for any metric.
+  // A run that did not start has no value for any metric: not "no latency samples", as if it had run.
   assertEquals(
-    report(["timeouts < 1", "p50 < 1s"], null),
-    "  Thresholds:\n    ✗ timeouts < 1  (no run)\n    ✗ p50 < 1s      (no latency samples)\n",
+    report(["timeouts < 1", "p50 < 1s", "errors < 1%"], null),
+    "  Thresholds:\n    ✗ timeouts < 1  (no run)\n    ✗ p50 < 1s      (no run)\n    ✗ errors < 1%   (no run)\n",
   );
 });
 
