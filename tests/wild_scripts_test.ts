@@ -66,6 +66,28 @@ for (const { name, permissions } of PATHS) {
     }
   });
 
+  Deno.test(`${name}: a request() that alternates GET and HEAD reads each answer as its method says`, async () => {
+    // A HEAD's answer has the Content-Length of the GET's, and no body.
+    const server = startServer((request) =>
+      request.method === "HEAD" ? { send: "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n" } : ok("hello")
+    );
+    try {
+      const { code, stdout, stderr } = await runCli(
+        ["-t1", "-c1", "-d500ms", "--timeout", "1s", "-s", fixture("mixed_methods"), server.url],
+        { permissions },
+      );
+      assertEquals(code, 0, stderr);
+      const report = parseReport(stdout);
+      assertEquals(report.errors, { connect: 0, read: 0, write: 0, timeout: 0 }, stdout);
+      assert(report.requests >= 10, stdout);
+      const methods = new Set(server.requests.map((request) => request.method));
+      assertEquals([...methods].sort(), ["GET", "HEAD"]);
+      assert(server.requests.length - report.requests <= 1, `${server.requests.length} requests seen`);
+    } finally {
+      await server.close();
+    }
+  });
+
   Deno.test(`${name}: wrk.thread:stop() in request() still sends the request it returns`, async () => {
     const server = startServer();
     try {
