@@ -8,7 +8,7 @@
  */
 import { RunError } from "../run_error.ts";
 import type { SocketAddress } from "../net/socket.ts";
-import { CLIENT_PREFACE, FrameType, FrameWriter } from "../net/http2/frames.ts";
+import { CLIENT_PREFACE, Flag, FrameType, FrameWriter } from "../net/http2/frames.ts";
 
 /**
  * Throws a {@linkcode RunError} unless the TLS handshake agreed `h2` (`alpnProtocol`, as the socket has it).
@@ -60,10 +60,18 @@ export async function checkH2c(
       if (n === null) break;
       have += n;
     }
-    if (have >= 4 && buffer[3] === FrameType.SETTINGS) return;
+    // Its own SETTINGS come first (RFC 9113 §3.4), not an ACK of ours: a server that never sends them leaves
+    // the run to guess its limits.
+    if (have >= 5 && buffer[3] === FrameType.SETTINGS && (buffer[4] & Flag.ACK) === 0) return;
     const text = new TextDecoder().decode(buffer.subarray(0, have));
     if (text.startsWith("HTTP/1")) throw fail(`it answered ${text.slice(0, 8)}`);
-    throw fail(have === 0 ? "it closed the connection or sent nothing" : "it sent no SETTINGS frame");
+    throw fail(
+      have === 0
+        ? "it closed the connection or sent nothing"
+        : buffer[3] === FrameType.SETTINGS
+        ? "it acknowledged our SETTINGS but sent none of its own first"
+        : "it sent no SETTINGS frame",
+    );
   } finally {
     clearTimeout(timer);
     try {
