@@ -109,7 +109,14 @@ resolve() {
   status=$(download "$base/$name" "$dir/$name")
   case "$status" in
   200) ;;
-  404) use_deno "release $version has no $name ($base/$name: 404): running the action's cli.ts with Deno" ;;
+  404)
+    # A release named in the version input that does not exist at all (no SHA256SUMS either) is a slip, say
+    # v0.9.0 for v0.1.0: running the action's own cli.ts instead would measure with other code than asked.
+    if [ -n "${INPUT_VERSION:-}" ] && [ "$(download "$base/SHA256SUMS" "$dir/SHA256SUMS")" = 404 ]; then
+      fail "release $version not found ($base/SHA256SUMS: 404); check the version input"
+    fi
+    use_deno "release $version has no $name ($base/$name: 404): running the action's cli.ts with Deno"
+    ;;
   *) fail "could not download $base/$name (HTTP status $status); check the version and release-url inputs" ;;
   esac
   status=$(download "$base/SHA256SUMS" "$dir/SHA256SUMS")

@@ -305,6 +305,19 @@ Deno.test("the action's own tag names the release, and each runner gets its plat
   });
 });
 
+Deno.test("a version input naming no release fails the step; a release without the runner's binary runs cli.ts", async () => {
+  await resolveRelease("v0.9.0", {}, 1, async (runner, resolved) => {
+    assertStringIncludes(resolved.stdout, "release v0.9.0 not found (");
+    assertStringIncludes(resolved.stdout, "/v0.9.0/SHA256SUMS: 404); check the version input");
+    assertEquals((await runner.outputs())["needs-deno"], undefined);
+  });
+  const files = { SHA256SUMS: `${"0".repeat(64)}  wrk-deno-aarch64-apple-darwin\n` };
+  await resolveRelease("v2.0.0", files, 0, async (runner, resolved) => {
+    assertStringIncludes(resolved.stdout, "release v2.0.0 has no wrk-deno-x86_64-unknown-linux-gnu");
+    assertEquals((await runner.outputs())["needs-deno"], "true");
+  });
+});
+
 Deno.test("a binary that does not match SHA256SUMS, or is not listed, is refused and never run", async () => {
   const binary = fakeBinary();
   for (
