@@ -142,10 +142,9 @@ export async function dispatch(
       return { exitCode: error.exitCode, error: `${args[0]}: ${error.message}`, output: "" };
     }
     if (!(error instanceof ValidationError)) throw error;
-    return {
-      exitCode: 1,
-      error: `${args[0]}: ${error.message} (see 'wrk-deno ${args[0]} --help')`,
-      output: "",
-    };
+    // cliffy suggests the closest option, which for a run's option given to merge (-d, --hdr-log) is only
+    // -h or --help: no help; the pointer to --help follows anyway.
+    const message = error.message.replace(/\. Did you mean option "(-h|--help)"\?$/, "");
+    return { exitCode: 1, error: `${args[0]}: ${message} (see 'wrk-deno ${args[0]} --help')`, output: "" };
   }
 }

@@ -312,6 +312,11 @@ Deno.test("three shard processes of -c 7, merged: the server's requests and 7 co
           1,
           "merge: Missing argument(s): shards (see 'wrk-deno merge --help')\n",
         ]);
+        // A run's option given to merge: no suggestion of -h, which cliffy finds closest; a typo gets its option.
+        const runOption = await runCli(["merge", "-d1s", ...paths]);
+        assertEquals(runOption.stderr, `merge: Unknown option "-d" (see 'wrk-deno merge --help')\n`);
+        const typo = await runCli(["merge", "--allow-partal", ...paths]);
+        assertStringIncludes(typo.stderr, `Did you mean option "--allow-partial"?`);
         const threshold = await runCli(["merge", "--threshold", "p99 < soon", ...paths]);
         assertEquals(threshold.code, 1);
         assertStringIncludes(threshold.stderr, "merge: threshold 'p99 < soon': ");
