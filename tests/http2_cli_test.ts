@@ -189,6 +189,162 @@ Deno.test("a malformed frame is a read error naming the protocol error, and a ne
   });
 });
 
+/** A script that POSTs a body of `bodyBytes` bytes, in a temporary directory removed after `body`. */
+async function withPostScript(bodyBytes: number, body: (script: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir();
+  try {
+    const script = `${dir}/post.lua`;
+    await Deno.writeTextFile(script, `wrk.method = "POST"\nwrk.body = string.rep("x", ${bodyBytes})\n`);
+    await body(script);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** `document.error_reasons` as `category reason` lines. */
+function reasonsOf(document: Json): string[] {
+  return document.error_reasons.map((r: Json) => `${r.category} ${r.reason}`);
+}
+
+Deno.test("a request body refused part-way (REFUSED_STREAM) is sent again whole, and none of it on stream 0", async () => {
+  // The stream window (1 MiB) is larger than the connection's (64 KiB): a 100 KB body waits for the connection's
+  // window when the server refuses its stream at its first DATA frame, and the connection's WINDOW_UPDATE that
+  // follows must send nothing for that stream, whose id is gone; its retry sends the body from its first byte.
+  await withPostScript(100_000, async (script) => {
+    await runAgainst(
+      { initialWindow: 1 << 20, refuseBodyEvery: 3 },
+      ["-t1", "-c1", "-d1s", "--timeout", "500ms", "-s", script],
+      (outcome, document, server) => {
+        assertEquals(outcome.code, 0, outcome.stderr);
+        assertEquals(server.violations, []);
+        assert(server.refused() >= 3, `${server.refused()} refused`);
+        assertEquals(document.errors, { connect: 0, read: 0, write: 0, status: 0, timeout: 0 });
+        assert(document.requests >= 10, `${document.requests} requests`);
+        for (const request of server.requests) assertEquals(request.bodyBytes, 100_000);
+      },
+    );
+  });
+});
+
+Deno.test("a request body sent whole, then refused (REFUSED_STREAM), is sent again with its stream ended", async () => {
+  // Its retry once went as HEADERS without END_STREAM and no DATA: a request the server waited for until
+  // --timeout.
+  await withPostScript(11, async (script) => {
+    await runAgainst(
+      { refuseBodyEvery: 3 },
+      ["-t1", "-c1", "-d700ms", "--timeout", "300ms", "-s", script],
+      (outcome, document, server) => {
+        assertEquals(outcome.code, 0, outcome.stderr);
+        assert(server.refused() >= 10, `${server.refused()} refused`);
+        assertEquals(document.errors, { connect: 0, read: 0, write: 0, status: 0, timeout: 0 });
+        assert(document.requests >= 30, `${document.requests} requests`);
+        for (const request of server.requests) assertEquals(request.bodyBytes, 11);
+      },
+    );
+  });
+});
+
+Deno.test("a server's SETTINGS_HEADER_TABLE_SIZE below 4096 is acknowledged by a size update in the next block", async () => {
+  // nghttp2 (Node's http2 with headerTableSize 0) answers a block without it with GOAWAY COMPRESSION_ERROR: one
+  // request per connection was all that got through.
+  for (const headerTableSize of [0, 1024]) {
+    await runAgainst(
+      { headerTableSize },
+      ["-t1", "-c1", "-d400ms", "--streams", "2"],
+      (outcome, document, server) => {
+        assertEquals(outcome.code, 0, outcome.stderr);
+        assertEquals(server.violations, []);
+        assertEquals(document.error_reasons, []);
+        assert(document.requests > 50, `${document.requests} requests`);
+      },
+    );
+  }
+});
+
+Deno.test("a response complete before its request body resets the stream with NO_ERROR: no server slot is held", async () => {
+  // The server answers at HEADERS (a 413, say) and allows 10 streams, each open until its body ends or it is
+  // reset. A body abandoned without either kept its stream open at the server: 10 requests, then refusals.
+  await withPostScript(100_000, async (script) => {
+    await runAgainst(
+      { earlyResponse: true, maxStreams: 10, initialWindow: 1000 },
+      ["-t1", "-c1", "-d700ms", "--streams", "2", "-s", script],
+      (outcome, document, server) => {
+        assertEquals(outcome.code, 0, outcome.stderr);
+        assertEquals(server.refused(), 0);
+        assertEquals(document.error_reasons, []);
+        assert(document.requests > 30, `${document.requests} requests`);
+        const noError = server.resetsReceived.filter((code) => code === 0).length;
+        assert(
+          noError >= document.requests,
+          `${noError} RST_STREAM NO_ERROR for ${document.requests} requests`,
+        );
+      },
+    );
+  });
+});
+
+Deno.test("a GOAWAY with an error code is one read error per request in flight, and a new connection at once", async () => {
+  // Whether the server then closes the connection or keeps it open: its close was counted again ("closed with
+  // streams open"), and an open one held its streams until --timeout, counted again as timeouts.
+  for (const close of [true, false]) {
+    await runAgainst(
+      { goawayError: { after: 5, code: 2, close } },
+      ["-t1", "-c1", "-d700ms", "--timeout", "2s"],
+      (outcome, document, server) => {
+        assertEquals(outcome.code, 0, outcome.stderr);
+        assertEquals(reasonsOf(document), ["read GOAWAY INTERNAL_ERROR"], `close: ${close}`);
+        // The preflight's connect test and h2c probe, then one connection per GOAWAY (the last one's may be
+        // cut by the end of the run).
+        const goaways = server.connections() - 2;
+        assert(goaways >= 10, `${goaways} connections`);
+        assert(
+          Math.abs(document.errors.read - goaways) <= 1,
+          `${document.errors.read} errors, ${goaways} GOAWAYs`,
+        );
+        assertEquals(document.errors.timeout, 0);
+      },
+    );
+  }
+});
+
+Deno.test("a 1xx response that ends its stream is a malformed response, counted at once", async () => {
+  await runAgainst(
+    { informationalEndsStream: true },
+    ["-t1", "-c1", "-d500ms", "--timeout", "5s"],
+    (outcome, document, server) => {
+      assertEquals(outcome.code, 0, outcome.stderr);
+      assertEquals(reasonsOf(document), ["read malformed response: 1xx with END_STREAM"]);
+      assert(document.errors.read >= 10, `${document.errors.read} read errors`);
+      assertEquals(document.requests, 0);
+      // Each stream was reset (PROTOCOL_ERROR), on the one connection the run opened.
+      assert(server.resetsReceived.length >= document.errors.read - 1);
+      assert(server.resetsReceived.every((code) => code === 1), String(server.resetsReceived));
+      assertEquals(server.connections(), 3);
+    },
+  );
+});
+
+Deno.test("the GOAWAY the client sends names the error: COMPRESSION_ERROR, FRAME_SIZE_ERROR, FLOW_CONTROL_ERROR", async () => {
+  const cases = [
+    { kind: "hpack", code: 0x9, reason: "read compression error: " },
+    { kind: "oversized", code: 0x6, reason: "read protocol error: frame too large" },
+    { kind: "window", code: 0x3, reason: "read flow control error: window over 2^31-1" },
+  ] as const;
+  for (const { kind, code, reason } of cases) {
+    await runAgainst(
+      { connectionError: { after: 3, kind } },
+      ["-t1", "-c1", "-d300ms"],
+      (outcome, document, server) => {
+        assertEquals(outcome.code, 0, outcome.stderr);
+        const reasons = reasonsOf(document);
+        assert(reasons.length === 1 && reasons[0].startsWith(reason), `${kind}: ${reasons}`);
+        assert(server.goawaysReceived.length >= 2, `${kind}: ${server.goawaysReceived.length} GOAWAYs`);
+        assertEquals(new Set(server.goawaysReceived), new Set([code]), kind);
+      },
+    );
+  }
+});
+
 Deno.test("wrk scripts run unchanged: request() with wrk.format, response() reading headers in any case", async () => {
   const dir = await Deno.makeTempDir();
   try {

@@ -1,8 +1,10 @@
 /**
  * A loopback HTTP/2 server with prior knowledge (h2c) whose every frame is under the test's control: a
  * well-behaved mode and the misbehaviours an HTTP/2 client must survive (GOAWAY, RST_STREAM, a stream limit, a
- * window that never opens, a large body under flow control, 1xx and trailers, a malformed frame). Built on the
- * project's own frame writer and HPACK (tests/net/http2/ check those against the RFC's vectors).
+ * window that never opens, a large body under flow control, 1xx and trailers, a malformed frame), and the
+ * checks a strict server makes of the client (a stream limit enforced, HPACK table size updates, no DATA on
+ * stream 0), recorded as `violations`. Built on the project's own frame writer and HPACK (tests/net/http2/
+ * check those against the RFC's vectors).
  */
 import { CLIENT_PREFACE, Flag, FrameType, FrameWriter, Setting } from "../../lib/net/http2/frames.ts";
 import { HeaderList, HpackDecoder, HpackEncoder } from "../../lib/net/http2/hpack.ts";
@@ -28,6 +30,38 @@ export interface H2cBehaviour {
   delayMs?: number;
   /** Refuse every stream: GOAWAY (NO_ERROR, last stream 0) at the first request, then close (a draining server). */
   refuseAll?: boolean;
+  /**
+   * Every n-th stream with a request body (counted per connection) is refused (RST_STREAM REFUSED_STREAM) when
+   * its first DATA frame arrives, as a server that lowered its limit does; the DATA of a refused stream still
+   * in flight is dropped, its connection window given back.
+   */
+  refuseBodyEvery?: number;
+  /**
+   * Its SETTINGS_HEADER_TABLE_SIZE. Below 4096 it checks, as nghttp2 does, that the client's first header block
+   * after its SETTINGS ACK opens with a dynamic table size update no larger (RFC 7541 §4.2), and answers
+   * GOAWAY COMPRESSION_ERROR otherwise.
+   */
+  headerTableSize?: number;
+  /**
+   * Answer each request as soon as its HEADERS arrive, before its body (as a 413 would). A stream counts as open
+   * until the client ends its body or resets it; with `maxStreams`, a stream beyond it is refused
+   * (REFUSED_STREAM), as nghttp2 does.
+   */
+  earlyResponse?: boolean;
+  /**
+   * After `after` responses on a connection: GOAWAY with `code` naming the next request's stream as the last
+   * (as nginx does when a request's headers are over its limit), which is never answered, nor any other; the
+   * connection is closed (`close`) or left open.
+   */
+  goawayError?: { after: number; code: number; close: boolean };
+  /** Every response is an informational `100` that ends its stream (a malformed response). */
+  informationalEndsStream?: boolean;
+  /**
+   * After `after` responses on a connection, a connection error of one kind: a header block HPACK cannot decode
+   * (`hpack`), a frame larger than the client's SETTINGS_MAX_FRAME_SIZE (`oversized`), or a connection window
+   * pushed over 2^31-1 (`window`).
+   */
+  connectionError?: { after: number; kind: "hpack" | "oversized" | "window" };
 }
 
 /** A running server. */
@@ -39,6 +73,14 @@ export interface H2cServer {
   connections(): number;
   /** The most streams open at once on one connection. */
   maxConcurrentSeen(): number;
+  /** What the client did that a strict server rejects, one line each (none from a correct client). */
+  readonly violations: string[];
+  /** Error codes of the RST_STREAM frames the client sent. */
+  readonly resetsReceived: number[];
+  /** Error codes of the GOAWAY frames the client sent. */
+  readonly goawaysReceived: number[];
+  /** Streams refused by `refuseBodyEvery` or `earlyResponse`'s limit. */
+  refused(): number;
   close(): Promise<void>;
 }
 
@@ -48,6 +90,10 @@ const encoder = new TextEncoder();
 export function startH2cServer(behaviour: H2cBehaviour = {}): H2cServer {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const requests: H2cServer["requests"] = [];
+  const violations: string[] = [];
+  const resetsReceived: number[] = [];
+  const goawaysReceived: number[] = [];
+  let refused = 0;
   let maxConcurrent = 0;
   /** Responses still being written (or waiting out `delayMs`): close() waits for them, timers included. */
   const responding = new Set<Promise<void>>();
@@ -67,6 +113,14 @@ export function startH2cServer(behaviour: H2cBehaviour = {}): H2cServer {
     let prefaceSeen = false;
     let closed = false;
     let goaway = false;
+    /** Streams with a body seen, for `refuseBodyEvery`; the streams to refuse at their first DATA. */
+    let bodyStreams = 0;
+    const refuseAtData = new Set<number>();
+    /** `earlyResponse`: answered streams whose body the client has neither ended nor reset. */
+    const halfOpen = new Set<number>();
+    /** `headerTableSize`: the client acknowledged it, and its next header block must open with a size update. */
+    let expectSizeUpdate = false;
+    let lastStream = 0;
     const out = new FrameWriter();
     // Writes go one after another (responses are written concurrently), each frame whole.
     let writing = Promise.resolve();
@@ -92,7 +146,17 @@ export function startH2cServer(behaviour: H2cBehaviour = {}): H2cServer {
     if (behaviour.initialWindow !== undefined) {
       settings.push([Setting.INITIAL_WINDOW_SIZE, behaviour.initialWindow]);
     }
+    if (behaviour.headerTableSize !== undefined) {
+      settings.push([Setting.HEADER_TABLE_SIZE, behaviour.headerTableSize]);
+    }
     out.settings(settings);
+    /** A connection error of ours: GOAWAY with `code`, then nothing more is said (the client closes). */
+    const connectionError = (code: number) => {
+      out.goaway(lastStream, code);
+      flush();
+      closed = true;
+      goaway = true;
+    };
 
     const respond = async (id: number) => {
       const request = streams.get(id)!;
@@ -111,7 +175,41 @@ export function startH2cServer(behaviour: H2cBehaviour = {}): H2cServer {
         await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
         if (closed) return;
       }
+      // After a GOAWAY of an error (ours or the client's fault), nothing more is answered; a graceful one
+      // (`goawayAfter`) still answers the streams the client sent before it.
+      if (goaway && behaviour.goawayAfter === undefined) return;
       const number = ++answered;
+      if (behaviour.goawayError !== undefined && number > behaviour.goawayError.after) {
+        goaway = true;
+        out.goaway(id, behaviour.goawayError.code);
+        await flush();
+        if (behaviour.goawayError.close) {
+          closed = true;
+          writing = writing.then(() => conn.closeWrite()).catch(() => {});
+        }
+        return;
+      }
+      if (behaviour.informationalEndsStream) {
+        out.headers(id, hpackOut.encodeHeaderBlock([[":status", "100"]]), true, 16_384);
+        streams.delete(id);
+        await flush();
+        return;
+      }
+      if (behaviour.connectionError !== undefined && number > behaviour.connectionError.after) {
+        const kind = behaviour.connectionError.kind;
+        if (kind === "hpack") {
+          // An indexed field of index 0 (RFC 7541 §6.1).
+          out.headers(id, Uint8Array.of(0x80), true, 16_384);
+        } else if (kind === "oversized") {
+          out.header(16_385, FrameType.DATA, Flag.END_STREAM, id);
+          out.payload(new Uint8Array(16_385));
+        } else {
+          out.windowUpdate(0, 0x7fffffff);
+        }
+        goaway = true;
+        await flush();
+        return;
+      }
       if (behaviour.resetEvery && id % (2 * behaviour.resetEvery.n) === 2 * behaviour.resetEvery.n - 1) {
         out.rstStream(id, behaviour.resetEvery.code);
         streams.delete(id);
@@ -173,7 +271,13 @@ export function startH2cServer(behaviour: H2cBehaviour = {}): H2cServer {
     };
 
     const frame = (type: number, flags: number, id: number, payload: Uint8Array) => {
-      if (type === FrameType.SETTINGS && !(flags & Flag.ACK)) {
+      if (type === FrameType.SETTINGS && flags & Flag.ACK) {
+        if (behaviour.headerTableSize !== undefined && behaviour.headerTableSize < 4096) {
+          expectSizeUpdate = true;
+        }
+      } else if (type === FrameType.GOAWAY) {
+        goawaysReceived.push(new DataView(payload.buffer, payload.byteOffset + 4, 4).getUint32(0));
+      } else if (type === FrameType.SETTINGS) {
         for (let at = 0; at + 6 <= payload.length; at += 6) {
           const key = payload[at] << 8 | payload[at + 1];
           const value = new DataView(payload.buffer, payload.byteOffset + at + 2, 4).getUint32(0);
@@ -189,6 +293,23 @@ export function startH2cServer(behaviour: H2cBehaviour = {}): H2cServer {
         for (const wake of waiters.splice(0)) wake();
       } else if (type === FrameType.HEADERS) {
         if (goaway) return;
+        lastStream = id;
+        if (expectSizeUpdate) {
+          expectSizeUpdate = false;
+          // A size update is 001xxxxx, its value an integer on a 5-bit prefix (RFC 7541 §5.1, §6.3).
+          let size = payload[0] & 0x1f;
+          if (size === 0x1f) {
+            for (let at = 1, shift = 0; at < payload.length; at++, shift += 7) {
+              size += (payload[at] & 0x7f) * 2 ** shift;
+              if (!(payload[at] & 0x80)) break;
+            }
+          }
+          if ((payload[0] & 0xe0) !== 0x20 || size > behaviour.headerTableSize!) {
+            violations.push("header block after a lower SETTINGS_HEADER_TABLE_SIZE without a size update");
+            connectionError(0x9);
+            return;
+          }
+        }
         list.reset();
         hpackIn.decode(payload, 0, payload.length, list);
         const fields = new Map<string, string>();
@@ -198,6 +319,22 @@ export function startH2cServer(behaviour: H2cBehaviour = {}): H2cServer {
           fields.set(text(list.nameStart[i], list.nameEnd[i]), text(list.valueStart[i], list.valueEnd[i]));
         }
         const request = { path: fields.get(":path") ?? "", method: fields.get(":method") ?? "", body: 0 };
+        if (behaviour.earlyResponse && !(flags & Flag.END_STREAM)) {
+          if (behaviour.maxStreams !== undefined && halfOpen.size >= behaviour.maxStreams) {
+            refused++;
+            out.rstStream(id, 0x7);
+            return;
+          }
+          halfOpen.add(id);
+          maxConcurrent = Math.max(maxConcurrent, halfOpen.size);
+          streams.set(id, request);
+          requests.push({ path: request.path, method: request.method, bodyBytes: 0, connection });
+          pendingResponses.push(id);
+          return;
+        }
+        if (behaviour.refuseBodyEvery !== undefined && !(flags & Flag.END_STREAM)) {
+          if (++bodyStreams % behaviour.refuseBodyEvery === 0) refuseAtData.add(id);
+        }
         streams.set(id, request);
         maxConcurrent = Math.max(maxConcurrent, streams.size);
         if (flags & Flag.END_STREAM) {
@@ -205,8 +342,26 @@ export function startH2cServer(behaviour: H2cBehaviour = {}): H2cServer {
           pendingResponses.push(id);
         }
       } else if (type === FrameType.DATA) {
+        if (id === 0) {
+          violations.push("DATA on stream 0");
+          return;
+        }
+        if (behaviour.earlyResponse) {
+          if (payload.length > 0) out.windowUpdate(0, payload.length);
+          if (flags & Flag.END_STREAM) halfOpen.delete(id);
+          return;
+        }
         const request = streams.get(id);
-        if (request === undefined) return;
+        if (request === undefined || refuseAtData.has(id)) {
+          // A stream closed (or refused now): its DATA still counts against the connection's window.
+          if (refuseAtData.delete(id)) {
+            refused++;
+            streams.delete(id);
+            out.rstStream(id, 0x7);
+          }
+          if (payload.length > 0) out.windowUpdate(0, payload.length);
+          return;
+        }
         request.body += payload.length;
         // Give the client its window back, so that bodies larger than a window get through.
         out.windowUpdate(0, payload.length || 1);
@@ -216,6 +371,8 @@ export function startH2cServer(behaviour: H2cBehaviour = {}): H2cServer {
           pendingResponses.push(id);
         }
       } else if (type === FrameType.RST_STREAM) {
+        resetsReceived.push(new DataView(payload.buffer, payload.byteOffset, 4).getUint32(0));
+        halfOpen.delete(id);
         streams.delete(id);
       }
     };
@@ -264,6 +421,10 @@ export function startH2cServer(behaviour: H2cBehaviour = {}): H2cServer {
     requests,
     connections: connections.accepted,
     maxConcurrentSeen: () => maxConcurrent,
+    violations,
+    resetsReceived,
+    goawaysReceived,
+    refused: () => refused,
     async close() {
       await connections.close();
       await Promise.allSettled([...responding]);

@@ -11,15 +11,20 @@
  * to the end of its last response, as a pipelined batch's does in HTTP/1.1.
  *
  * The protocol: the preface and SETTINGS exchange, HEADERS and CONTINUATION decoded with HPACK (every block,
- * even of a stream we gave up, so the decoder's table stays in step), DATA with both levels of flow control
- * (our windows are replenished with WINDOW_UPDATE as bytes arrive; request bodies wait for the server's), PING
- * answered, SETTINGS applied, RST_STREAM and GOAWAY counted as read errors with their codes as reasons (GOAWAY's
- * NO_ERROR is a graceful close: the streams below its last id finish, then the connection is replaced),
- * 1xx responses skipped, trailers read. A protocol error on the connection is a read error and a new
- * connection, never an exception: a misbehaving server cannot end or hang the run.
+ * even of a stream we gave up, so the decoder's table stays in step; a lower SETTINGS_HEADER_TABLE_SIZE is
+ * acknowledged by a size update opening our next block), DATA with both levels of flow control (our windows
+ * are replenished with WINDOW_UPDATE as bytes arrive; request bodies wait for the server's), PING answered,
+ * SETTINGS applied, RST_STREAM and GOAWAY counted as read errors with their codes as reasons (GOAWAY's NO_ERROR
+ * is a graceful close: the streams below its last id finish, then the connection is replaced; another code
+ * fails each request in flight once and replaces the connection at once), REFUSED_STREAM sent again whole,
+ * 1xx responses skipped, trailers read. A response that arrives before its request body is all sent ends the
+ * stream with RST_STREAM NO_ERROR (RFC 9113 §8.1). A protocol error on the connection is a read error, a GOAWAY
+ * with its code (PROTOCOL_ERROR, COMPRESSION_ERROR, FRAME_SIZE_ERROR, FLOW_CONTROL_ERROR) and a new connection,
+ * never an exception: a misbehaving server cannot end or hang the run.
  *
  * Frames are written to one reusable buffer and flushed once per event (a read, a connect, a timer): one socket
- * write for everything a read caused.
+ * write for everything a read caused. Request bodies add no DATA while `MAX_QUEUED_OUTPUT_BYTES` wait for the
+ * socket, and go on as it drains: a server that stops reading holds a bounded amount of memory.
  *
  * @module
  */
@@ -66,9 +71,18 @@ const CONNECTION_WINDOW_BYTES = 16 << 20;
 /** Header blocks larger than this are refused (a server sending endless CONTINUATION frames). */
 const MAX_HEADER_BLOCK_BYTES = 256 * 1024;
 
-/** RST_STREAM's REFUSED_STREAM: the request was not processed and may go again, at most `MAX_REFUSALS` times. */
-const REFUSED_STREAM = 0x7;
+/** A stream the server refused (REFUSED_STREAM: not processed) goes again, at most this many times. */
 const MAX_REFUSALS = 3;
+
+/**
+ * Request bodies stop adding DATA to the output once this much waits for the socket, and go on as it drains: a
+ * server that stops reading while it grants a window of 2^31-1 would otherwise have every body copied into
+ * memory (2 GB in 10 s with 4 MiB bodies).
+ */
+const MAX_QUEUED_OUTPUT_BYTES = 256 * 1024;
+
+/** The HPACK dynamic table size a decoder assumes until SETTINGS_HEADER_TABLE_SIZE says otherwise (RFC 7541). */
+const DEFAULT_HEADER_TABLE_BYTES = 4096;
 
 /** Stream ids are 31-bit: near the end, the connection is replaced. */
 const LAST_STREAM_ID = 2 ** 31 - 1;
@@ -123,7 +137,7 @@ class Stream {
   sinceMs = 0;
   /** Times the server refused it (REFUSED_STREAM) before processing it. */
   refusals = 0;
-  /** In `#blocked`: its body waits for the server's window. */
+  /** In `#blocked`: its body waits for the server's window, or for the output to drain. */
   blocked = false;
 
   reset(): void {
@@ -235,8 +249,19 @@ export class Http2Connection implements ConnectionCycle {
    * connects at once; after a refusal or an error code it waits a macrotask (`#reconnect`).
    */
   #goneAwayGracefully = false;
-  /** Streams with a request body waiting for window. */
+  /** Streams with a request body waiting for window, or for the output to drain (`MAX_QUEUED_OUTPUT_BYTES`). */
   #blocked: Stream[] = [];
+  /**
+   * The dynamic table size the server's HPACK decoder holds for our blocks: 4096, or the lowest
+   * SETTINGS_HEADER_TABLE_SIZE it sent since (our encoder uses no table, so it never grows it back).
+   */
+  #encoderTableBytes = DEFAULT_HEADER_TABLE_BYTES;
+  /**
+   * The server lowered SETTINGS_HEADER_TABLE_SIZE and we acknowledged it: our next header block must open with a
+   * dynamic table size update (RFC 7541 §4.2), or the server's decoder fails the connection (nghttp2, and so
+   * Node and h2o, answer GOAWAY COMPRESSION_ERROR).
+   */
+  #tableSizeUpdatePending = false;
   /** A header block being assembled from HEADERS and CONTINUATION frames. */
   #blockStream = 0;
   #blockFlags = 0;
@@ -260,6 +285,8 @@ export class Http2Connection implements ConnectionCycle {
   #eventMs = -1;
   /** Why the connection failed, for the read error counted. */
   #failure = "";
+  /** The error code of the GOAWAY we send for that failure (RFC 9113 §7), or -1 when we send none. */
+  #failureCode = -1;
 
   /**
    * `lanes`: with `-R`, the plans of the connection's lanes, one batch in flight on each (thread_loop.ts builds
@@ -347,6 +374,8 @@ export class Http2Connection implements ConnectionCycle {
     this.#blockStream = 0;
     this.#blockLength = 0;
     this.#partialLength = 0;
+    this.#encoderTableBytes = DEFAULT_HEADER_TABLE_BYTES;
+    this.#tableSizeUpdatePending = false;
     const out = this.#out;
     out.payload(CLIENT_PREFACE);
     out.settings(CLIENT_SETTINGS);
@@ -556,12 +585,17 @@ export class Http2Connection implements ConnectionCycle {
       this.#streams.set(stream.id, stream);
       this.#open++;
       const body = stream.request!.body;
-      this.#out.headers(
-        stream.id,
-        stream.request!.block!,
-        body === null || body.length === 0,
-        this.#peerMaxFrame,
-      );
+      let block = stream.request!.block!;
+      if (this.#tableSizeUpdatePending) {
+        // The first block after our ACK of a lower SETTINGS_HEADER_TABLE_SIZE: once per change, so a copy.
+        this.#tableSizeUpdatePending = false;
+        const update = this.#encoder.tableSizeUpdate(this.#encoderTableBytes);
+        const opened = new Uint8Array(update.length + block.length);
+        opened.set(update);
+        opened.set(block, update.length);
+        block = opened;
+      }
+      this.#out.headers(stream.id, block, body === null || body.length === 0, this.#peerMaxFrame);
       if (body !== null && body.length > 0) this.#sendBody(stream);
     }
     // Usually every queued stream went out: emptied in place, without splice's array of the removed.
@@ -569,12 +603,15 @@ export class Http2Connection implements ConnectionCycle {
     else if (taken > 0) queue.splice(0, taken);
   }
 
-  /** Sends as much of the stream's request body as the windows allow; the rest waits for WINDOW_UPDATE. */
+  /**
+   * Sends as much of the stream's request body as the windows allow and the output takes; the rest waits for
+   * WINDOW_UPDATE, or for the pending write to drain (`#flush` resumes it).
+   */
   #sendBody(stream: Stream): boolean {
     const body = stream.request!.body!;
     while (stream.bodySent < body.length) {
       const room = Math.min(this.#sendWindow, stream.sendWindow, this.#peerMaxFrame);
-      if (room <= 0) {
+      if (room <= 0 || this.#out.length >= MAX_QUEUED_OUTPUT_BYTES) {
         if (!stream.blocked) {
           stream.blocked = true;
           this.#blocked.push(stream);
@@ -590,6 +627,13 @@ export class Http2Connection implements ConnectionCycle {
     return true;
   }
 
+  /** The stream no longer waits to send its body (it was reset, refused or answered). */
+  #leaveBlocked(stream: Stream): void {
+    if (!stream.blocked) return;
+    stream.blocked = false;
+    this.#blocked.splice(this.#blocked.indexOf(stream), 1);
+  }
+
   #unblock(): void {
     if (this.#blocked.length === 0) return;
     this.#blocked = this.#blocked.filter((stream) => {
@@ -598,17 +642,24 @@ export class Http2Connection implements ConnectionCycle {
     });
   }
 
-  /** Writes the frames gathered so far: one write; frames gathered meanwhile go in the next. */
+  /**
+   * Writes the frames gathered so far: one write; frames gathered meanwhile go in the next. A write the socket
+   * takes at once lets held-back bodies add their next part (`#sendBody`), written in the same loop.
+   */
   #flush(): void {
-    const conn = this.#conn;
-    if (conn === null || this.#writePending || this.#out.length === 0) return;
-    const writer = this.#out;
-    this.#out = this.#spare;
-    this.#spare = writer;
-    const bytes = writer.bytes();
-    const generation = this.#generation;
-    this.#writePending = true;
-    if (conn.writeNow !== undefined) {
+    for (;;) {
+      const conn = this.#conn;
+      if (conn === null || this.#writePending || this.#out.length === 0) return;
+      const writer = this.#out;
+      this.#out = this.#spare;
+      this.#spare = writer;
+      const bytes = writer.bytes();
+      const generation = this.#generation;
+      this.#writePending = true;
+      if (conn.writeNow === undefined) {
+        this.#writeRest(conn, bytes, 0, generation, writer);
+        return;
+      }
       let written: number;
       try {
         written = conn.writeNow(bytes);
@@ -616,14 +667,14 @@ export class Http2Connection implements ConnectionCycle {
         this.#writeFailed(generation, error);
         return;
       }
-      if (written === bytes.length) {
-        this.#writeDone(writer);
+      if (written !== bytes.length) {
+        this.#writeRest(conn, bytes, written, generation, writer);
         return;
       }
-      this.#writeRest(conn, bytes, written, generation, writer);
-      return;
+      writer.clear();
+      this.#writePending = false;
+      this.#unblock();
     }
-    this.#writeRest(conn, bytes, 0, generation, writer);
   }
 
   async #writeRest(
@@ -649,7 +700,9 @@ export class Http2Connection implements ConnectionCycle {
   #writeDone(writer: FrameWriter): void {
     writer.clear();
     this.#writePending = false;
-    if (this.#out.length > 0) this.#flush();
+    // Bodies held back while the write was pending go on.
+    this.#unblock();
+    this.#flush();
   }
 
   #writeFailed(generation: number, error: unknown): void {
@@ -664,6 +717,7 @@ export class Http2Connection implements ConnectionCycle {
     const context = this.#context;
     this.#eventMs = -1;
     if (generation !== this.#generation || this.#closed || context.state.stopped) return;
+    this.#failureCode = -1;
     let ok: boolean;
     try {
       ok = n > 0 && this.#consume(n, generation);
@@ -682,9 +736,11 @@ export class Http2Connection implements ConnectionCycle {
       if (this.#failure !== "" && !(this.#goingAway && this.#open === 0)) {
         context.counters.countError("read", this.#failure);
       }
-      if (this.#failure.startsWith("protocol error") || this.#failure.startsWith("compression error")) {
-        // We accept no streams from the server: the last one we processed is 0.
-        this.#out.goaway(0, ErrorCode.PROTOCOL_ERROR);
+      if (this.#failureCode >= 0) {
+        // A connection error of the server's (RFC 9113 §5.4.1), named by its code. We accept no streams from the
+        // server: the last one we processed is 0. Nothing follows it: no body resumes as the write drains.
+        this.#blocked = [];
+        this.#out.goaway(0, this.#failureCode);
         this.#flush();
       }
       this.#reconnect();
@@ -750,6 +806,7 @@ export class Http2Connection implements ConnectionCycle {
       bytes[pos + 2] === 0x54 && bytes[pos + 3] === 0x50 && bytes[pos + 4] === 0x2f;
     return this.#fail(
       http1 ? "protocol error: the server answered HTTP/1, not HTTP/2" : "protocol error: frame too large",
+      http1 ? ErrorCode.PROTOCOL_ERROR : ErrorCode.FRAME_SIZE_ERROR,
     );
   }
 
@@ -758,8 +815,10 @@ export class Http2Connection implements ConnectionCycle {
     this.#partialLength += end - start;
   }
 
-  #fail(reason: string): boolean {
+  /** The connection fails with `reason` (the read error counted) and a GOAWAY with `code` (-1: none). */
+  #fail(reason: string, code: number = ErrorCode.PROTOCOL_ERROR): boolean {
     this.#failure = reason;
+    this.#failureCode = code;
     return false;
   }
 
@@ -809,18 +868,26 @@ export class Http2Connection implements ConnectionCycle {
         return this.#headerBlock(this.#block, 0, this.#blockLength, this.#blockFlags, streamId, generation);
       }
       case FrameType.RST_STREAM: {
-        if (length !== 4 || streamId === 0) return this.#fail("protocol error: bad RST_STREAM");
+        if (length !== 4 || streamId === 0) {
+          return this.#fail(
+            "protocol error: bad RST_STREAM",
+            streamId === 0 ? ErrorCode.PROTOCOL_ERROR : ErrorCode.FRAME_SIZE_ERROR,
+          );
+        }
         const stream = this.#streams.get(streamId);
         if (stream === undefined || !stream.active) return true;
         const code = readUint32(bytes, start);
-        if (code === REFUSED_STREAM && stream.status === 0 && stream.refusals < MAX_REFUSALS) {
+        if (code === ErrorCode.REFUSED_STREAM && stream.status === 0 && stream.refusals < MAX_REFUSALS) {
           // Not processed (RFC 9113 §8.7): the server had fewer stream slots than we opened before its
-          // SETTINGS arrived, or lowered its limit. The request goes again when a slot frees.
+          // SETTINGS arrived, or lowered its limit. The request goes again when a slot frees, its body from the
+          // first byte (the server dropped what it had), and meanwhile sends nothing: its id is gone.
           stream.refusals++;
           this.#streams.delete(streamId);
           this.#open--;
           stream.opened = false;
           stream.id = 0;
+          stream.bodySent = 0;
+          this.#leaveBlocked(stream);
           this.#queue.unshift(stream);
           return true;
         }
@@ -831,23 +898,43 @@ export class Http2Connection implements ConnectionCycle {
       case FrameType.SETTINGS:
         return this.#settings(bytes, start, end, flags, streamId);
       case FrameType.PING:
-        if (length !== 8 || streamId !== 0) return this.#fail("protocol error: bad PING");
+        if (length !== 8 || streamId !== 0) {
+          return this.#fail(
+            "protocol error: bad PING",
+            streamId !== 0 ? ErrorCode.PROTOCOL_ERROR : ErrorCode.FRAME_SIZE_ERROR,
+          );
+        }
         if (!(flags & Flag.ACK)) this.#out.ping(bytes.subarray(start, end), true);
         return true;
       case FrameType.GOAWAY: {
-        if (length < 8 || streamId !== 0) return this.#fail("protocol error: bad GOAWAY");
+        if (length < 8 || streamId !== 0) {
+          return this.#fail(
+            "protocol error: bad GOAWAY",
+            streamId !== 0 ? ErrorCode.PROTOCOL_ERROR : ErrorCode.FRAME_SIZE_ERROR,
+          );
+        }
         const lastStreamId = readUint32(bytes, start) & 0x7fffffff;
         const code = readUint32(bytes, start + 4);
-        if (code !== ErrorCode.NO_ERROR) {
-          this.#context.counters.countError("read", `GOAWAY ${errorCodeName(code)}`);
-        }
         this.#goingAway = true;
+        if (code !== ErrorCode.NO_ERROR) {
+          // An error: the server is done with the connection, whether it closes it or not (one that keeps it
+          // open answers nothing more). Each request in flight fails once, with the GOAWAY's code as its reason,
+          // and the connection is replaced now: its close is not counted again, nor its streams as timeouts.
+          const reason = `GOAWAY ${errorCodeName(code)}`;
+          const counters = this.#context.counters;
+          for (let failed = Math.max(1, this.#open); failed > 0; failed--) {
+            counters.countError("read", reason);
+          }
+          this.#failure = "";
+          this.#failureCode = -1;
+          return false;
+        }
         // Streams above its last id were not processed: after a graceful close (nginx's keepalive_requests)
         // they are dropped, uncounted, as at the end of a run, and go again on the next connection. A
         // connection that answered nothing before it refused them is a server refusing the load: each
         // refused stream is a read error, or a server that always does so would show no cause at all.
-        const refusal = code === ErrorCode.NO_ERROR && this.#answered === 0;
-        this.#goneAwayGracefully = code === ErrorCode.NO_ERROR && !refusal;
+        const refusal = this.#answered === 0;
+        this.#goneAwayGracefully = !refusal;
         for (const stream of [...this.#streams.values()]) {
           if (stream.active && stream.id > lastStreamId) {
             if (refusal) this.#context.counters.countError("read", "GOAWAY NO_ERROR before any response");
@@ -860,17 +947,25 @@ export class Http2Connection implements ConnectionCycle {
         return true;
       }
       case FrameType.WINDOW_UPDATE: {
-        if (length !== 4) return this.#fail("protocol error: bad WINDOW_UPDATE");
+        if (length !== 4) return this.#fail("protocol error: bad WINDOW_UPDATE", ErrorCode.FRAME_SIZE_ERROR);
         const increment = readUint32(bytes, start) & 0x7fffffff;
         if (increment === 0) return this.#fail("protocol error: WINDOW_UPDATE of 0");
         if (streamId === 0) {
           this.#sendWindow += increment;
           if (this.#sendWindow > MAX_WINDOW_BYTES) {
-            return this.#fail("flow control error: window over 2^31-1");
+            return this.#fail("flow control error: window over 2^31-1", ErrorCode.FLOW_CONTROL_ERROR);
           }
         } else {
           const stream = this.#streams.get(streamId);
-          if (stream !== undefined && stream.active) stream.sendWindow += increment;
+          if (stream !== undefined && stream.active) {
+            stream.sendWindow += increment;
+            if (stream.sendWindow > MAX_WINDOW_BYTES) {
+              // A stream error (RFC 9113 §6.9.1): that stream is reset, the connection carries on.
+              this.#context.counters.countError("read", "flow control error: stream window over 2^31-1");
+              this.#out.rstStream(streamId, ErrorCode.FLOW_CONTROL_ERROR);
+              this.#finishStream(stream, false);
+            }
+          }
         }
         this.#unblock();
         return true;
@@ -897,8 +992,13 @@ export class Http2Connection implements ConnectionCycle {
 
   #settings(bytes: Uint8Array, start: number, end: number, flags: number, streamId: number): boolean {
     if (streamId !== 0) return this.#fail("protocol error: SETTINGS on a stream");
-    if (flags & Flag.ACK) return true;
-    if ((end - start) % 6 !== 0) return this.#fail("protocol error: bad SETTINGS length");
+    if (flags & Flag.ACK) {
+      return end === start ||
+        this.#fail("protocol error: SETTINGS ACK with a payload", ErrorCode.FRAME_SIZE_ERROR);
+    }
+    if ((end - start) % 6 !== 0) {
+      return this.#fail("protocol error: bad SETTINGS length", ErrorCode.FRAME_SIZE_ERROR);
+    }
     // The first SETTINGS without a limit lifts the one-stream start (RFC 9113: no limit unless one is set).
     let limited = false;
     for (let at = start; at < end; at += 6) {
@@ -912,15 +1012,29 @@ export class Http2Connection implements ConnectionCycle {
           counters.streamLimit = value;
         }
       } else if (id === Setting.INITIAL_WINDOW_SIZE) {
-        if (value > MAX_WINDOW_BYTES) return this.#fail("flow control error: initial window over 2^31-1");
+        if (value > MAX_WINDOW_BYTES) {
+          return this.#fail("flow control error: initial window over 2^31-1", ErrorCode.FLOW_CONTROL_ERROR);
+        }
         const delta = value - this.#peerInitialWindow;
         this.#peerInitialWindow = value;
-        for (const stream of this.#streams.values()) if (stream.active) stream.sendWindow += delta;
+        for (const stream of this.#streams.values()) {
+          if (!stream.active) continue;
+          stream.sendWindow += delta;
+          if (stream.sendWindow > MAX_WINDOW_BYTES) {
+            return this.#fail("flow control error: stream window over 2^31-1", ErrorCode.FLOW_CONTROL_ERROR);
+          }
+        }
       } else if (id === Setting.MAX_FRAME_SIZE) {
         if (value < DEFAULT_MAX_FRAME_BYTES || value > 16_777_215) {
           return this.#fail("protocol error: bad MAX_FRAME_SIZE");
         }
         this.#peerMaxFrame = value;
+      } else if (id === Setting.HEADER_TABLE_SIZE && value < this.#encoderTableBytes) {
+        // The server's decoder shrinks our table to this when it sees our ACK, and expects the change
+        // acknowledged by a size update at the start of our next block (RFC 7541 §4.2). Several changes
+        // before that block need one update: our encoder uses no table, so it takes the lowest and keeps it.
+        this.#encoderTableBytes = value;
+        this.#tableSizeUpdatePending = true;
       }
     }
     if (!this.#peerSettingsSeen && !limited) this.#peerMaxStreams = Infinity;
@@ -951,7 +1065,9 @@ export class Http2Connection implements ConnectionCycle {
     try {
       this.#decoder.decode(block, start, end, list);
     } catch (error) {
-      if (error instanceof HpackError) return this.#fail(`compression error: ${error.message}`);
+      if (error instanceof HpackError) {
+        return this.#fail(`compression error: ${error.message}`, ErrorCode.COMPRESSION_ERROR);
+      }
       throw error;
     }
     const endStream = (flags & Flag.END_STREAM) !== 0;
@@ -965,6 +1081,13 @@ export class Http2Connection implements ConnectionCycle {
         return true;
       }
       if (status < 200) {
+        if (endStream) {
+          // An informational response cannot end its stream (RFC 9113 §8.1): no final one will come.
+          this.#context.counters.countError("read", "malformed response: 1xx with END_STREAM");
+          this.#out.rstStream(streamId, ErrorCode.PROTOCOL_ERROR);
+          this.#finishStream(stream, false);
+          return true;
+        }
         // 1xx: informational, a final response follows.
         list.reset();
         return true;
@@ -1020,6 +1143,12 @@ export class Http2Connection implements ConnectionCycle {
     const counters = context.counters;
     const status = stream.status;
     const batch = stream.batch!;
+    const body = stream.request!.body;
+    if (body !== null && stream.bodySent < body.length) {
+      // The whole response came before the whole body (a 413, say): the rest of the body is not sent, and the
+      // stream is closed on our side too (RFC 9113 §8.1), or it would hold one of the server's stream slots.
+      this.#out.rstStream(stream.id, ErrorCode.NO_ERROR);
+    }
     const nowMs = batch.pending === 1 || this.#samplePerResponse ? clockMs() : 0;
     if (nowMs > 0) this.#eventMs = nowMs;
     counters.requests++;
@@ -1086,8 +1215,8 @@ export class Http2Connection implements ConnectionCycle {
       this.#streams.delete(stream.id);
       this.#open--;
     }
-    // A stream waiting for window to send its body must not be found there once it is reused.
-    if (stream.blocked) this.#blocked.splice(this.#blocked.indexOf(stream), 1);
+    // A stream waiting to send its body must not be found there once it is reused.
+    this.#leaveBlocked(stream);
     stream.reset();
     this.#pool.push(stream);
     if (--batch.pending === 0) {

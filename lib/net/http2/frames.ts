@@ -68,7 +68,10 @@ export const ErrorCode = {
   NO_ERROR: 0x0,
   PROTOCOL_ERROR: 0x1,
   FLOW_CONTROL_ERROR: 0x3,
+  FRAME_SIZE_ERROR: 0x6,
+  REFUSED_STREAM: 0x7,
   CANCEL: 0x8,
+  COMPRESSION_ERROR: 0x9,
 } as const;
 
 /**
