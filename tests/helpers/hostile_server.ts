@@ -235,10 +235,12 @@ export function startHostileServer(
         await nextRequest();
         return;
       case "rejectEarly":
-        // As above, with the answer sent first.
+        // As above, with the answer sent first, and a moment to go out: a close with unread bytes resets the
+        // connection at once and drops what the kernel had not sent yet.
         if (!(await nextRequest())) return;
         await writeAll(conn, answer!);
         responses++;
+        await sleep(10);
         return;
       case "lineBreakAfterAnswer":
         while (await nextRequest()) {
