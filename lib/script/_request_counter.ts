@@ -30,6 +30,28 @@ for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL
   TCHAR[c.charCodeAt(0)] = 1;
 }
 const decoder = new TextDecoder();
+const SLASH = 47;
+const STAR = 42;
+
+/**
+ * Whether a request target (not CONNECT's) has a form wrk's http_parser accepts (RFC 9112 §3.2): origin form
+ * `/…`, asterisk form `*…`, or absolute form, letters then `://` and at least one more byte. Anything else
+ * (`api/users`, `?q=1`) wrk refuses with `invalid URL` before the run, where the server would answer every
+ * request with 400 and the run measure nothing.
+ */
+function validTarget(target: Uint8Array): boolean {
+  if (target[0] === SLASH || target[0] === STAR) return true;
+  let i = 0;
+  while (i < target.length && ((target[i] | 32) >= 97 && (target[i] | 32) <= 122)) i++;
+  return i > 0 && decoder.decode(target.subarray(i, i + 3)) === "://" && target.length > i + 3;
+}
+
+/** The target starting at `from`, up to the next space or line end, quoted for a message. */
+function quote(bytes: Uint8Array, from: number): string {
+  let to = from;
+  while (to < bytes.length && bytes[to] !== SP && bytes[to] !== CR && bytes[to] !== LF) to++;
+  return JSON.stringify(decoder.decode(bytes.subarray(from, to)));
+}
 
 /**
  * Parses `bytes` as back-to-back HTTP/1.x requests (bodies framed by Content-Length or chunked encoding).
@@ -65,8 +87,20 @@ export function countRequests(bytes: Uint8Array): CountedRequests {
     if (i === pos || bytes[i] !== SP) fail("invalid method", i);
     const method = decoder.decode(bytes.subarray(pos, i));
     const targetStart = ++i;
-    while (i < end && bytes[i] > SP && bytes[i] !== 127) i++;
-    if (i === targetStart || bytes[i] !== SP) fail("invalid URL", i);
+    while (i < end && bytes[i] > SP && bytes[i] < 127) i++;
+    if (i === targetStart || bytes[i] !== SP) {
+      if (i < end && bytes[i] > 127) {
+        fail(`request target ${quote(bytes, targetStart)} must be ASCII (percent-encode other bytes)`, i);
+      }
+      fail("invalid URL", i);
+    }
+    if (method !== "CONNECT" && !validTarget(bytes.subarray(targetStart, i))) {
+      fail(
+        `request target ${quote(bytes, targetStart)} must start with "/" ` +
+          `(or be an absolute URL "http://…", or "*")`,
+        targetStart,
+      );
+    }
     const version = decoder.decode(bytes.subarray(i + 1, end));
     if (!/^HTTP\/\d\.\d$/.test(version)) fail("invalid HTTP version", i + 1);
     pos = next;

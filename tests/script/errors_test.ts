@@ -91,6 +91,26 @@ Deno.test("request() returning bytes that are not HTTP is reported where the par
   script.close();
 });
 
+Deno.test("a request target without a leading slash is refused before the run, as wrk's script_verify_request refuses it", async () => {
+  // wrk prints `invalid URL at 1:8` and exits 1; sent, every request would come back 400.
+  const target = '"api/users" must start with "/" (or be an absolute URL "http://…", or "*") at 1:5';
+  const path = await threadScript(`wrk.path = "api/users"`);
+  await rejectsWith(
+    path.script.init(),
+    `script.lua: wrk.format() built an invalid HTTP request: request target ${target}`,
+    "init",
+  );
+  path.script.close();
+  const formatted = await threadScript(`request = function() return wrk.format("GET", "users/1") end`);
+  await rejectsWith(
+    formatted.script.init(),
+    "script.lua: request() returned an invalid HTTP request: request target " +
+      '"users/1" must start with "/" (or be an absolute URL "http://…", or "*") at 1:5',
+    "request",
+  );
+  formatted.script.close();
+});
+
 Deno.test("response() errors name response()", async () => {
   const { script } = await threadScript(
     "function response(status, headers, body)\n  local t = nil\n  return t.x\nend",
