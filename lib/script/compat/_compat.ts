@@ -81,8 +81,13 @@ export function installCompat(L: LuaState, options: CompatOptions): LuaFiles {
   setGlobal(L, "print", makePrint(options.write));
   setGlobal(L, "tostring", luaTostring);
   setGlobal(L, "collectgarbage", collectgarbage);
+  setGlobal(L, "gcinfo", gcinfo);
+  setGlobal(L, "newproxy", newproxy);
   setGlobal(L, "next", orderedNext);
   setGlobal(L, "pairs", orderedPairs);
+  lua.lua_getglobal(L, "ipairs");
+  setGlobal(L, "ipairs", tablesOnly(lua.lua_tocfunction(L, -1) as LuaJsFunction));
+  lua.lua_pop(L, 1);
   lua.lua_getglobal(L, "tonumber");
   const originalTonumber = lua.lua_tocfunction(L, -1) as LuaJsFunction;
   lua.lua_pop(L, 1);
@@ -130,7 +135,10 @@ export function installCompat(L: LuaState, options: CompatOptions): LuaFiles {
   // sizeable part of each state's start (docs/benchmarks.md#fengari-lua-in-javascript).
   const status = lauxlib.luaL_loadbufferx(L, compatBytecode(), null, "=[wrk compat]", "b");
   if (status !== lua.LUA_OK) throw new Error(`compat.lua does not load: ${lua.lua_tolstring(L, -1)}`);
-  const files = new LuaFiles({ paths: (options.writePaths ?? []).map((path) => absolutePath(path)) });
+  const files = new LuaFiles(
+    { paths: (options.writePaths ?? []).map((path) => absolutePath(path)) },
+    writeError,
+  );
   lua.lua_createtable(L, 0, 12);
   for (const [name, helper] of Object.entries(files.helpers())) setField(L, name, helper);
   setField(L, "writer", makeWriterFactory(options.write, writeError));
@@ -230,6 +238,20 @@ function makeWrite(write: (bytes: Uint8Array) => void, isMethod: boolean): LuaJs
     if (length > 0) write(join(pieces, length));
     lua.lua_pushvalue(L, isMethod ? 1 : lua.lua_upvalueindex(1));
     return 1;
+  };
+}
+
+/**
+ * `ipairs` as LuaJIT's takes its argument: a table, or the error `table expected`. Lua 5.3's takes anything
+ * with an `__index`, and over `latency` in `done()` (whose unknown keys read as themselves, wrk's quirk) it
+ * never ends, where wrk stops at once. The iterator stays fengari's, which the VM steps inline (`_vm.ts`).
+ */
+function tablesOnly(ipairs: LuaJsFunction): LuaJsFunction {
+  return (L: LuaState): number => {
+    // No argument at all is LuaJIT's "value expected", as Lua 5.3's own ipairs says.
+    lauxlib.luaL_checkany(L, 1);
+    lauxlib.luaL_checktype(L, 1, lua.LUA_TTABLE);
+    return ipairs(L);
   };
 }
 
@@ -349,6 +371,40 @@ function collectgarbage(L: LuaState): number {
       lua.lua_pushinteger(L, 0);
       return 1;
   }
+}
+
+/** `gcinfo()` (Lua 5.1, kept by LuaJIT): the KiB in use as an integer, from the heap as `collectgarbage("count")`. */
+function gcinfo(L: LuaState): number {
+  lua.lua_pushinteger(L, Math.floor(Deno.memoryUsage().heapUsed / 1024));
+  return 1;
+}
+
+/** The userdata {@linkcode newproxy} made with a metatable, by their data: `newproxy(p)` takes only those. */
+const proxies = new WeakSet<object>();
+
+/**
+ * `newproxy([flag | proxy])` (Lua 5.1, kept by LuaJIT): an empty userdata, with a fresh empty metatable for
+ * `true`, none for `false` or nothing, or the metatable of a proxy it made before. Scripts use it for a `__gc`
+ * or `__len` on an object (fengari never calls `__gc`: JS's collector frees the object).
+ */
+function newproxy(L: LuaState): number {
+  const type = lua.lua_type(L, 1);
+  const shared = type === lua.LUA_TUSERDATA && proxies.has(lua.lua_touserdata(L, 1) as object);
+  if (type > lua.LUA_TNIL && type !== lua.LUA_TBOOLEAN && !shared) {
+    lauxlib.luaL_argerror(L, 1, "boolean or proxy expected");
+  }
+  lua.lua_settop(L, 1);
+  const proxy = lua.lua_newuserdata(L, 0);
+  // As LuaJIT's, only a proxy with a metatable from newproxy can lend it: `newproxy(newproxy(false))` is refused.
+  if (shared || lua.lua_toboolean(L, 1)) proxies.add(proxy);
+  if (shared) {
+    lua.lua_getmetatable(L, 1);
+    lua.lua_setmetatable(L, -2);
+  } else if (lua.lua_toboolean(L, 1)) {
+    lua.lua_createtable(L, 0, 0);
+    lua.lua_setmetatable(L, -2);
+  }
+  return 1;
 }
 
 /**

@@ -7,8 +7,12 @@
  *
  * Writing is refused unless allowed (docs/lua-api.md, "Files"): a path a script writes, removes or renames must
  * lie under a `--write` path of the command line; without one, when Deno was given `--allow-write` for chosen
- * paths only (not for all: the binary and the tasks have that), under one of those. compat.lua turns a refusal into a Lua error naming the flag, so the script stops on
- * the line that tried (a nil handle would only fail a line later, with a message that says nothing).
+ * paths only (not for all: the binary and the tasks have that), under one of those. A refused `io.open` returns
+ * nil, message, EACCES, as Lua does for a file it may not open: published scripts guard with
+ * `local f = io.open(...) if f then … end` and must run on. So that a script that does not check still tells the
+ * user why nothing was written, the first refusal also prints one warning line to stderr. `os.remove` and
+ * `os.rename` refusals are raised by compat.lua as errors naming the flag, so the script stops on the line that
+ * tried.
  *
  * @module
  */
@@ -145,24 +149,39 @@ class LuaFile {
   }
 }
 
-/** C's strerror text and errno for Deno's file errors, so messages read as in LuaJIT. */
-function describeFileError(error: unknown): [string, number] {
+/**
+ * C's strerror text and errno for Deno's file errors, so messages read as in LuaJIT. Deno's own refusal names
+ * the permission it lacks: `--allow-write` for a file opened for writing (or removed, renamed), else
+ * `--allow-read`.
+ */
+function describeFileError(error: unknown, writing: boolean): [string, number] {
   if (error instanceof Deno.errors.NotFound) return ["No such file or directory", 2];
   if (error instanceof Deno.errors.PermissionDenied) return ["Permission denied", 13];
-  if (error instanceof Deno.errors.NotCapable) return ["Permission denied (run with --allow-read)", 13];
+  if (error instanceof Deno.errors.NotCapable) {
+    return [`Permission denied (run with ${writing ? "--allow-write" : "--allow-read"})`, 13];
+  }
   if (error instanceof Deno.errors.IsADirectory) return ["Is a directory", 21];
   if (error instanceof Deno.errors.AlreadyExists) return ["File exists", 17];
   return [error instanceof Error ? error.message : String(error), 5];
 }
 
+/**
+ * The stderr writers that already carried the refused-write warning: one line per writer, so once per isolate
+ * (the process's main thread, each worker) on the real stderr, and once per state for a test's own writer.
+ */
+const warnedWriters = new WeakSet<(bytes: Uint8Array) => void>();
+
 /** The open files of one Lua state, and the JS functions compat.lua's `io` and `os` call. */
 export class LuaFiles {
   readonly #files = new Map<number, LuaFile>();
   readonly #access: WriteAccess;
+  readonly #warn: (bytes: Uint8Array) => void;
   #nextId = 1;
 
-  constructor(access: WriteAccess) {
+  /** `warn` is the state's stderr, for the warning the first refused `io.open` prints. */
+  constructor(access: WriteAccess, warn: (bytes: Uint8Array) => void) {
     this.#access = access;
+    this.#warn = warn;
   }
 
   /** Writes out what every open file holds (the thread stopped: no hook runs any more). */
@@ -225,14 +244,38 @@ export class LuaFiles {
     return 4;
   }
 
+  /**
+   * A refused `io.open`: nil, `<name>: Permission denied (…)`, EACCES, as C's fopen fails on a file the process
+   * may not write, and the warning line, the first time only (a script that opens a log per response would
+   * repeat it for every one).
+   */
+  #refuseOpen(L: LuaState, name: string, mode: string): number {
+    if (!warnedWriters.has(this.#warn)) {
+      warnedWriters.add(this.#warn);
+      this.#warn(
+        new TextEncoder().encode(
+          `wrk-deno: a script's io.open(${JSON.stringify(name)}, ${JSON.stringify(mode)}) was refused: ` +
+            "scripts write only under --write <dir>\n",
+        ),
+      );
+    }
+    lua.lua_pushnil(L);
+    lua.lua_pushstring(L, `${name}: Permission denied (scripts may only write under --write <dir>)`);
+    lua.lua_pushinteger(L, 13);
+    return 3;
+  }
+
   /** `H.open(name, mode)`: a file id, or nil, message, errno. Mode is checked by compat.lua. */
   #open(L: LuaState): number {
     const name = text(lauxlib.luaL_checklstring(L, 1));
-    const mode = text(lauxlib.luaL_checklstring(L, 2)).replace("b", "");
+    const givenMode = text(lauxlib.luaL_checklstring(L, 2));
+    const mode = givenMode.replace("b", "");
     const plus = mode.includes("+");
     const kind = mode[0];
-    const refusal = kind !== "r" || plus ? this.#refusal(name, "open for writing") : null;
-    if (refusal !== null) return this.#refuse(L, refusal);
+    const writing = kind !== "r" || plus;
+    if (writing && this.#refusal(name, "open for writing") !== null) {
+      return this.#refuseOpen(L, name, givenMode);
+    }
     let file: OsFile;
     try {
       file = absolutePath(name) === "/dev/null" ? NULL_DEVICE : Deno.openSync(name, {
@@ -243,7 +286,7 @@ export class LuaFiles {
         append: kind === "a",
       });
     } catch (error) {
-      return failure(L, name, error);
+      return failure(L, name, error, writing);
     }
     const id = this.#nextId++;
     this.#files.set(id, new LuaFile(file, kind === "r" || plus, kind !== "r" || plus));
@@ -384,7 +427,7 @@ export class LuaFiles {
     try {
       Deno.removeSync(name);
     } catch (error) {
-      return failure(L, name, error);
+      return failure(L, name, error, true);
     }
     lua.lua_pushboolean(L, true);
     return 1;
@@ -399,7 +442,7 @@ export class LuaFiles {
     try {
       Deno.renameSync(from, to);
     } catch (error) {
-      return failure(L, from, error);
+      return failure(L, from, error, true);
     }
     lua.lua_pushboolean(L, true);
     return 1;
@@ -416,9 +459,9 @@ function text(bytes: Uint8Array): string {
   return new TextDecoder().decode(bytes);
 }
 
-/** Pushes nil, `name: reason` (or the reason alone), errno: a Lua I/O failure. */
-function failure(L: LuaState, name: string | null, error: unknown): number {
-  const [reason, code] = describeFileError(error);
+/** Pushes nil, `name: reason` (or the reason alone), errno: a Lua I/O failure; `writing` names the permission. */
+function failure(L: LuaState, name: string | null, error: unknown, writing = false): number {
+  const [reason, code] = describeFileError(error, writing);
   lua.lua_pushnil(L);
   lua.lua_pushstring(L, name === null ? reason : `${name}: ${reason}`);
   lua.lua_pushinteger(L, code);

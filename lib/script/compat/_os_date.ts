@@ -86,16 +86,91 @@ function isoWeek(f: Fields): { year: number; week: number } {
   return { year, week };
 }
 
-/** The local time zone's abbreviation (`%Z`): glibc's `GMT` after `!`. */
+/** Locales whose short zone names, between them, give tzdata's letters for most zones (`CET`, `EST`, `JST`). */
+const ZONE_LOCALES = ["en-US", "en-GB", "en-AU", "en-IN", "en-ZA", "en-IE", "ja-JP"];
+let zoneFormats: Intl.DateTimeFormat[] | null = null;
+
+/**
+ * The local time zone's abbreviation (`%Z`), as glibc takes it from tzdata: `GMT` after `!`. ICU names a zone
+ * by its letters only in the locales that use them (`en-US` says `GMT+1` for Berlin, `en-GB` says `CET`), so
+ * the first locale of {@linkcode ZONE_LOCALES} with letters wins; a zone none names gets tzdata's numeric form
+ * (`GMT-3` is `-03`, as glibc prints São Paulo), which is glibc's text for zones without letters and differs for
+ * zones whose letters no English locale uses (Shanghai's `CST` prints `+08`).
+ */
 function zoneName(f: Fields): string {
   if (f.utc) return "GMT";
-  const part = new Intl.DateTimeFormat("en-US", { timeZoneName: "short" }).formatToParts(f.date)
-    .find((p) => p.type === "timeZoneName");
-  return part?.value ?? "";
+  zoneFormats ??= ZONE_LOCALES.map((locale) => new Intl.DateTimeFormat(locale, { timeZoneName: "short" }));
+  let first = "";
+  for (const format of zoneFormats) {
+    const name = format.formatToParts(f.date).find((p) => p.type === "timeZoneName")?.value ?? "";
+    if (/^[A-Z]{2,6}$/.test(name)) return name;
+    if (first === "") first = name;
+  }
+  const numeric = /^GMT([+-])(\d{1,2})(?::(\d\d))?$/.exec(first);
+  if (numeric === null) return first;
+  return `${numeric[1]}${numeric[2].padStart(2, "0")}${numeric[3] ?? ""}`;
 }
 
-/** One conversion (`c` after `%`, or after `%E`/`%O`), or null when C99's `strftime` has none. */
+/** A numeric conversion's value, its digits when not padded otherwise, and whether it pads with spaces. */
+type NumberConversion = [value: number, digits: number, spaces: boolean];
+
+/** The conversions glibc formats as numbers, which its flags pad (`%-d`, `%_d`, `%03d`). */
+function numeric(c: string, f: Fields): NumberConversion | null {
+  switch (c) {
+    case "C":
+      return [Math.floor(f.year / 100), 2, false];
+    case "d":
+      return [f.day, 2, false];
+    case "e":
+      return [f.day, 2, true];
+    case "g":
+      return [isoWeek(f).year % 100, 2, false];
+    case "G":
+      return [isoWeek(f).year, 1, false];
+    case "H":
+      return [f.hour, 2, false];
+    case "I":
+      return [f.hour % 12 === 0 ? 12 : f.hour % 12, 2, false];
+    case "j":
+      return [f.yearDay + 1, 3, false];
+    case "k":
+      return [f.hour, 2, true];
+    case "l":
+      return [f.hour % 12 === 0 ? 12 : f.hour % 12, 2, true];
+    case "m":
+      return [f.month + 1, 2, false];
+    case "M":
+      return [f.minute, 2, false];
+    case "s":
+      return [Math.floor(f.date.getTime() / 1000), 1, true];
+    case "S":
+      return [f.second, 2, false];
+    case "u":
+      return [f.weekday === 0 ? 7 : f.weekday, 1, false];
+    case "U":
+      return [Math.floor((f.yearDay + 7 - f.weekday) / 7), 2, false];
+    case "V":
+      return [isoWeek(f).week, 2, false];
+    case "w":
+      return [f.weekday, 1, false];
+    case "W":
+      return [Math.floor((f.yearDay + 7 - ((f.weekday + 6) % 7)) / 7), 2, false];
+    case "y":
+      return [f.year % 100, 2, false];
+    case "Y":
+      return [f.year, 1, false];
+    default:
+      return null;
+  }
+}
+
+/** One text conversion (`c` after `%`), or null when glibc's `strftime` has none. */
 function convert(c: string, f: Fields): string | null {
+  const number = numeric(c, f);
+  if (number !== null) {
+    const [value, digits, spaces] = number;
+    return String(value).padStart(digits, spaces ? " " : "0");
+  }
   switch (c) {
     case "a":
       return DAYS[f.weekday].slice(0, 3);
@@ -108,64 +183,28 @@ function convert(c: string, f: Fields): string | null {
       return MONTHS[f.month];
     case "c":
       return `${convert("a", f)} ${convert("b", f)} ${pad(f.day, 2, " ")} ${convert("T", f)} ${f.year}`;
-    case "C":
-      return pad(Math.floor(f.year / 100));
-    case "d":
-      return pad(f.day);
     case "D":
     case "x":
       return `${pad(f.month + 1)}/${pad(f.day)}/${pad(f.year % 100)}`;
-    case "e":
-      return pad(f.day, 2, " ");
     case "F":
       return `${f.year}-${pad(f.month + 1)}-${pad(f.day)}`;
-    case "g":
-      return pad(isoWeek(f).year % 100);
-    case "G":
-      return String(isoWeek(f).year);
-    case "H":
-      return pad(f.hour);
-    case "I":
-      return pad(f.hour % 12 === 0 ? 12 : f.hour % 12);
-    case "j":
-      return pad(f.yearDay + 1, 3);
-    case "m":
-      return pad(f.month + 1);
-    case "M":
-      return pad(f.minute);
     case "n":
       return "\n";
     case "p":
       return f.hour < 12 ? "AM" : "PM";
+    case "P":
+      return f.hour < 12 ? "am" : "pm";
     case "r":
       return `${convert("I", f)}:${pad(f.minute)}:${pad(f.second)} ${convert("p", f)}`;
     case "R":
       return `${pad(f.hour)}:${pad(f.minute)}`;
-    case "S":
-      return pad(f.second);
     case "t":
       return "\t";
     case "T":
     case "X":
       return `${pad(f.hour)}:${pad(f.minute)}:${pad(f.second)}`;
-    case "u":
-      return String(f.weekday === 0 ? 7 : f.weekday);
-    case "U":
-      return pad(Math.floor((f.yearDay + 7 - f.weekday) / 7));
-    case "V":
-      return pad(isoWeek(f).week);
-    case "w":
-      return String(f.weekday);
-    case "W":
-      return pad(Math.floor((f.yearDay + 7 - ((f.weekday + 6) % 7)) / 7));
-    case "y":
-      return pad(f.year % 100);
-    case "Y":
-      return String(f.year);
-    case "z": {
-      const minutes = Math.abs(f.offsetMinutes);
-      return `${f.offsetMinutes < 0 ? "-" : "+"}${pad(Math.floor(minutes / 60))}${pad(minutes % 60)}`;
-    }
+    case "z":
+      return zoneOffset(f, "");
     case "Z":
       return zoneName(f);
     case "%":
@@ -175,10 +214,57 @@ function convert(c: string, f: Fields): string | null {
   }
 }
 
+/** `%z`: the sign, then hours and minutes as one number of 4 digits, padded as `flag` says (`%-z` is `+100`). */
+function zoneOffset(f: Fields, flag: string): string {
+  const minutes = Math.abs(f.offsetMinutes);
+  const value = String(Math.floor(minutes / 60) * 100 + (minutes % 60));
+  const digits = flag === "-" ? value : value.padStart(4, flag === "_" ? " " : "0");
+  return `${f.offsetMinutes < 0 ? "-" : "+"}${digits}`;
+}
+
+/** Conversions the `E` modifier makes invalid in glibc (written as they stand, `%Ed`); `O`'s below. */
+const NOT_WITH_E = new Set("aAbBdDeFgGhHIjklmMSUVwW");
+const NOT_WITH_O = new Set("aAcDFxXY");
+
 /**
- * `format` (without its `!`) for `f`, as glibc's `strftime` writes it: the `E` and `O` modifiers change nothing
- * in the C locale, and a conversion it does not know is written as it stands (`%Q`), as LuaJIT passes it on
- * (Lua 5.3 refuses it).
+ * One conversion with glibc's flags (`-` no padding, `_` spaces, `0` zeros, `^` upper case, `#` swapped case)
+ * and field width (`%10A`, `%03d`), as `strftime_l.c` applies them; null when glibc writes it as it stands.
+ */
+function convertWithFlags(
+  c: string,
+  modifier: string,
+  flags: string,
+  width: number,
+  f: Fields,
+): string | null {
+  if ((modifier === "E" && NOT_WITH_E.has(c)) || (modifier === "O" && NOT_WITH_O.has(c))) return null;
+  // The last padding flag counts, as glibc's loop keeps the last.
+  const padFlag = [...flags].findLast((flag) => flag === "-" || flag === "_" || flag === "0") ?? "";
+  const number = numeric(c, f);
+  if (number !== null) {
+    const [value, digits, spaces] = number;
+    const fill = padFlag === "0" ? "0" : padFlag === "_" || padFlag === "-" ? " " : spaces ? " " : "0";
+    // `-` drops the padding to the conversion's digits, not to a width given with it (`%-3d` is "  5").
+    const target = padFlag === "-" ? width : Math.max(width, digits);
+    return String(value).padStart(target, fill);
+  }
+  let text = c === "z" ? zoneOffset(f, padFlag) : convert(c, f);
+  if (text === null) return null;
+  if (c === "P") {
+    // Always lower case: glibc's `%P` overrides both case flags.
+  } else if (flags.includes("#") && "aAbBhZp".includes(c)) {
+    text = c === "Z" || c === "p" ? text.toLowerCase() : text.toUpperCase();
+  } else if (flags.includes("^")) {
+    text = text.toUpperCase();
+  }
+  return c === "z" ? text : text.padStart(width, padFlag === "0" ? "0" : " ");
+}
+
+/**
+ * `format` (without its `!`) for `f`, as glibc's `strftime` writes it: flags, a width, then the `E` or `O`
+ * modifier, which changes nothing in the C locale where glibc accepts it; a conversion it does not know (or a
+ * modifier it refuses there) is written as it stands, padded to the width (`%Q`, `%Ed`), as LuaJIT passes it
+ * on (Lua 5.3 refuses it).
  */
 function strftime(format: string, f: Fields): string {
   let out = "";
@@ -188,10 +274,17 @@ function strftime(format: string, f: Fields): string {
       out += ch;
       continue;
     }
-    const start = i;
-    let c = format[++i] ?? "";
-    if ((c === "E" || c === "O") && i + 1 < format.length) c = format[++i];
-    out += (c === "" ? null : convert(c, f)) ?? format.slice(start, i + 1);
+    const start = i++;
+    let flags = "";
+    while (i < format.length && "-_0^#".includes(format[i])) flags += format[i++];
+    let digits = "";
+    while (i < format.length && format[i] >= "0" && format[i] <= "9") digits += format[i++];
+    const width = digits === "" ? 0 : Number(digits);
+    let modifier = "";
+    if ((format[i] === "E" || format[i] === "O") && i + 1 < format.length) modifier = format[i++];
+    const c = format[i] ?? "";
+    const text = c === "" ? null : convertWithFlags(c, modifier, flags, width, f);
+    out += text ?? format.slice(start, i + 1).padStart(width, " ");
   }
   return out;
 }

@@ -4,6 +4,8 @@
  */
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { threadScript } from "../_helpers.ts";
+import { parseReport, runCli } from "../../helpers/cli.ts";
+import { startServer } from "../../helpers/server.ts";
 
 /** Runs `source` as a thread's top level with `globals` set and `--write` paths; returns what it printed. */
 async function lua(
@@ -147,12 +149,11 @@ Deno.test("/dev/null opens for writing without --write: a script's default for a
   const { printed } = await lua(`
     local f = io.open("/dev/null", "w")
     print(io.type(f), f:write("report") == f, f:close())
-    print(select(2, pcall(io.open, "/wrk-deno-not-allowed.txt", "w")))`);
+    print(io.open("/wrk-deno-not-allowed.txt", "w"))`);
   assertEquals(
     printed,
     "file\ttrue\ttrue\n" +
-      "cannot open for writing '/wrk-deno-not-allowed.txt': scripts may only write where allowed " +
-      "(run with --write <dir>)\n",
+      "nil\t/wrk-deno-not-allowed.txt: Permission denied (scripts may only write under --write <dir>)\t13\n",
   );
 });
 
@@ -189,17 +190,72 @@ Deno.test("a --write path allows only what lies under it, even where Deno would 
     const { printed } = await lua(
       `
       print(io.open(dir .. "/allowed/x.txt", "w") ~= nil)
-      print(pcall(io.open, dir .. "/allowed/../x.txt", "w"))`,
+      print(io.open(dir .. "/allowed/../x.txt", "w"))`,
       { globals: { dir }, writePaths: [`${dir}/allowed`] },
     );
     const lines = printed.split("\n");
     assertEquals(lines[0], "true");
     assertMatch(
       lines[1],
-      /^false\tcannot open for writing '.*\/allowed\/\.\.\/x\.txt': scripts may only write/,
+      /^nil\t.*\/allowed\/\.\.\/x\.txt: Permission denied \(scripts may only write under --write <dir>\)\t13$/,
     );
     assertEquals(await Deno.stat(`${dir}/x.txt`).catch(() => null), null);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("a script that checks io.open's result runs on without --write, and one warning line says why nothing was written", async () => {
+  // The pattern of paritytech/polkadot-rest-api's util.lua: a lock file, opened for writing only if it opens.
+  const server = startServer();
+  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-files-" });
+  try {
+    const script = `${dir}/guarded.lua`;
+    await Deno.writeTextFile(
+      script,
+      `
+function done(summary)
+  for i = 1, 3 do
+    local f = io.open("${dir}/lock-" .. i, "w")
+    if f then f:close() end
+    print("opened", f ~= nil)
+  end
+  local f = io.open("/dev/stdout", "a")
+  print("stdout", f ~= nil)
+end
+`,
+    );
+    const { code, stdout, stderr } = await runCli(["-t1", "-c1", "-d200ms", "-s", script, server.url]);
+    assertEquals(code, 0, stderr);
+    assert(parseReport(stdout).requests > 0, stdout);
+    assert(stdout.endsWith("opened\tfalse\n".repeat(3) + "stdout\tfalse\n"), stdout);
+    // One line for the run, however many refusals: a script that opens a log per response would flood stderr.
+    assertEquals(
+      stderr,
+      `wrk-deno: a script's io.open("${dir}/lock-1", "w") was refused: scripts write only under --write <dir>\n`,
+    );
+    assertEquals([...Deno.readDirSync(dir)].map((entry) => entry.name), ["guarded.lua"]);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a write Deno itself refuses names --allow-write, a read it refuses --allow-read", {
+  // This test file runs with --allow-write=/tmp: the working directory is outside it, so Deno refuses there.
+  ignore: Deno.permissions.querySync({ name: "write", path: Deno.cwd() }).state === "granted",
+}, async () => {
+  const path = `${Deno.cwd()}/wrk-deno-not-capable.txt`;
+  const { printed } = await lua(
+    `
+    print(io.open(path, "w"))
+    print(os.remove(path))`,
+    { globals: { path }, writePaths: [Deno.cwd()] },
+  );
+  assertEquals(
+    printed,
+    `nil\t${path}: Permission denied (run with --allow-write)\t13\n` +
+      `nil\t${path}: Permission denied (run with --allow-write)\t13\n`,
+  );
+  assertEquals(await Deno.stat(path).catch(() => null), null);
 });

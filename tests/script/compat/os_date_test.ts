@@ -39,3 +39,68 @@ Deno.test("os.date gives LuaJIT's text for every conversion, the ISO week, %j fr
 Deno.test("LuaJIT prints what the os.date test expects", { ignore: LUAJIT === null }, async () => {
   await assertLuajitPrints(SCRIPT, EXPECTED);
 });
+
+/** glibc's flags and widths, which scripts use for unpadded days and hours (`%-d`, `%-H`). */
+const FLAGS_SCRIPT = `
+local t = 1704430865
+print(os.date("!%-d %_d %03d %0e %-e %-3d|%_3d|%5j %-j %-m %_H %-I %-l %-k", t))
+print(os.date("!%-Y %6G %-6G|%2u %-U %-V %15s|%_15s", t))
+print(os.date("!%^a %#A %^B %#b %#p %^P %#Z %10A|%010A|%-10a|%10T|%010D", t))
+print(os.date("!%-z %_z %-Od %_EY %-Ed %E-d %5% %-q %3", t))
+`;
+
+const FLAGS_EXPECTED = "5  5 005 05 5   5|  5|00005 5 1  5 5 5 5\n" +
+  "2024 002024   2024|05 0 1      1704430865|     1704430865\n" +
+  "FRI FRIDAY JANUARY JAN am am gmt     Friday|0000Friday|       Fri|  05:01:05|0001/05/24\n" +
+  "+0 +   0 5 2024 %-Ed %E-d     % %-q  %3\n";
+
+Deno.test("os.date pads, unpads and changes case with glibc's flags and widths (%-d, %_d, %03d, %^a)", async () => {
+  assertEquals(await underWrkDeno(FLAGS_SCRIPT), FLAGS_EXPECTED);
+});
+
+Deno.test("LuaJIT prints what the os.date flags test expects", { ignore: LUAJIT === null }, async () => {
+  await assertLuajitPrints(FLAGS_SCRIPT, FLAGS_EXPECTED);
+});
+
+/** `%Z` and `%z` in winter and summer, local time: the time zone comes from TZ, which a child process takes. */
+const ZONE_SCRIPT = `print(os.date("%Z %z", 1700000000), os.date("%Z %z", 1690000000))`;
+
+/** What `source` prints in a thread's state of a child Deno whose time zone is `zone`. */
+async function underWrkDenoIn(zone: string, source: string): Promise<string> {
+  const driver = `import { underWrkDeno } from "./tests/script/_luajit.ts";\n` +
+    `await Deno.stdout.write(new TextEncoder().encode(await underWrkDeno(${JSON.stringify(source)})));`;
+  const root = new URL("../../../", import.meta.url).pathname;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--config", `${root}deno.json`, driver],
+    cwd: root,
+    env: { TZ: zone },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  assertEquals(output.code, 0, decoder.decode(output.stderr));
+  return decoder.decode(output.stdout);
+}
+
+Deno.test("os.date's %Z is the zone's abbreviation where an English locale has it (CET, EST), else tzdata's -03", async () => {
+  assertEquals(await underWrkDenoIn("Europe/Berlin", ZONE_SCRIPT), "CET +0100\tCEST +0200\n");
+  assertEquals(await underWrkDenoIn("America/New_York", ZONE_SCRIPT), "EST -0500\tEDT -0400\n");
+  assertEquals(await underWrkDenoIn("America/Sao_Paulo", ZONE_SCRIPT), "-03 -0300\t-03 -0300\n");
+});
+
+Deno.test("LuaJIT prints what the %Z test expects", { ignore: LUAJIT === null }, async () => {
+  for (
+    const [zone, expected] of [
+      ["Europe/Berlin", "CET +0100\tCEST +0200\n"],
+      ["America/New_York", "EST -0500\tEDT -0400\n"],
+      ["America/Sao_Paulo", "-03 -0300\t-03 -0300\n"],
+    ]
+  ) {
+    const output = await new Deno.Command(LUAJIT!, {
+      args: ["-e", ZONE_SCRIPT],
+      env: { TZ: zone },
+      stdout: "piped",
+    }).output();
+    assertEquals(new TextDecoder().decode(output.stdout), expected, zone);
+  }
+});

@@ -1,0 +1,43 @@
+/**
+ * LuaJIT's base library where real wrk scripts met Lua 5.3's instead: `tonumber` of a number with a base,
+ * `ipairs` of what is not a table, and Lua 5.1's `gcinfo` and `newproxy`. The expected
+ * output is LuaJIT's, checked again when `luajit` is installed.
+ */
+import { assertEquals } from "@std/assert";
+import { assertLuajitPrints, LUAJIT, underWrkDeno } from "../_luajit.ts";
+
+const TONUMBER = `
+print(tonumber(10, 16), tonumber(-10, 16), tonumber(10.0, 16), tonumber(255, 2), tonumber(1e20, 16))
+print(tonumber(2.5, 10), tonumber("0x10", 10), tonumber("ff", 10), tonumber({}, 10))
+print((pcall(tonumber, true, 16)))
+`;
+const TONUMBER_EXPECTED = "16\t-16\t16\tnil\tnil\n" + "2.5\t16\tnil\tnil\n" + "false\n";
+
+Deno.test("tonumber() with a base takes a number as its string, and base 10 is the call without a base, as in LuaJIT", async () => {
+  assertEquals(await underWrkDeno(TONUMBER), TONUMBER_EXPECTED);
+});
+
+Deno.test("LuaJIT prints what the tonumber test expects", { ignore: LUAJIT === null }, async () => {
+  await assertLuajitPrints(TONUMBER, TONUMBER_EXPECTED);
+});
+
+const LUA51 = `
+local p = newproxy(true)
+print(type(p), type(getmetatable(p)), next(getmetatable(p)))
+getmetatable(p).__len = function() return 7 end
+print(#p, #newproxy(p), getmetatable(newproxy()), getmetatable(newproxy(false)))
+print((pcall(newproxy, {})), (pcall(newproxy, newproxy(false))))
+local kib = gcinfo()
+print(type(kib), kib > 0, kib == math.floor(kib))
+print((pcall(ipairs, p)), (pcall(ipairs, "abc")), (pcall(ipairs, setmetatable({}, {__index = function(_, k) return k end}))))
+`;
+const LUA51_EXPECTED = "userdata\ttable\tnil\n" + "7\t7\tnil\tnil\n" + "false\tfalse\n" +
+  "number\ttrue\ttrue\n" + "false\tfalse\ttrue\n";
+
+Deno.test("newproxy() and gcinfo() are there, and ipairs() takes tables only, as in LuaJIT", async () => {
+  assertEquals(await underWrkDeno(LUA51), LUA51_EXPECTED);
+});
+
+Deno.test("LuaJIT prints what the newproxy test expects", { ignore: LUAJIT === null }, async () => {
+  await assertLuajitPrints(LUA51, LUA51_EXPECTED);
+});
