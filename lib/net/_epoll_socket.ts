@@ -620,10 +620,18 @@ export class EpollSocket implements Socket {
     try {
       return this.#send(bytes);
     } catch (error) {
-      this.#readBeforeFailing();
+      this.#readBeforeFailing(error);
       throw error;
     }
   }
+
+  /** Set while `#drain` hands reads on: a send that fails inside a reader's callback leaves the reads to it. */
+  #draining = false;
+  /**
+   * The errno of a send that failed (0: none): Linux hands it to the failing send and clears it from the
+   * socket, so the reads after it end in a plain 0, which must still be told as the reset it was.
+   */
+  #sendErrno = 0;
 
   /**
    * A send failed (the peer reset or closed the connection): what the peer sent before (a 413 answered before
@@ -631,11 +639,13 @@ export class EpollSocket implements Socket {
    * first, as wrk's loop handles a readable socket before a writable one; a reset with nothing queued then
    * fails the read, which is the error that counts, and the write's failure reaches a reader that has moved on.
    */
-  #readBeforeFailing(): void {
+  #readBeforeFailing(error: unknown): void {
     if (this.#state !== State.Open || this.#readBuffer === null) return;
+    if (error instanceof SocketError) this.#sendErrno = error.errno;
     this.#readable = true;
     this.#peerClosed = true;
-    this.#drain();
+    // Inside a reader's callback (an answer that sent the next request), the reads go on when it returns.
+    if (!this.#draining) this.#drain();
   }
 
   close(): void {
@@ -716,8 +726,21 @@ export class EpollSocket implements Socket {
    */
   #drain(): void {
     const buffer = this.#readBuffer;
-    if (buffer === null || this.#queued) return;
-    for (let reads = 0; this.#readable && this.#state === State.Open; reads++) {
+    if (buffer === null || this.#queued || this.#draining) return;
+    this.#draining = true;
+    try {
+      this.#drainInto(buffer);
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  #drainInto(buffer: Uint8Array): void {
+    for (
+      let reads = 0;
+      this.#readable && this.#state === State.Open && this.#readBuffer === buffer;
+      reads++
+    ) {
       if (reads === MAX_READS_PER_TURN) {
         this.#queued = true;
         this.#loop.queue(this);
@@ -727,8 +750,10 @@ export class EpollSocket implements Socket {
       if (n === WOULD_BLOCK) return;
       if (n <= 0) {
         this.#readBuffer = null;
-        // After a reset, recv can report a plain EOF; the socket's pending error tells the two apart.
-        const error = n < 0 ? -n : this.#errorReported ? this.#socketError() : 0;
+        // After a reset, recv can report a plain EOF; the socket's pending error tells the two apart, or the
+        // failed send that took it.
+        let error = n < 0 ? -n : this.#errorReported ? this.#socketError() : 0;
+        if (error === 0) error = this.#sendErrno;
         if (error !== 0) this.readFailure = errnoName(error);
         this.#onRead(error === 0 ? 0 : READ_FAILED);
         return;

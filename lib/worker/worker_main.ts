@@ -163,8 +163,8 @@ async function init(thread: Hosted, target: SocketAddress): Promise<void> {
     await transport.close?.();
     throw error;
   }
-  // Deno sets up an isolate's timers at its first `setTimeout` (~5 ms here): done now, or it would be at the
-  // start, after the thread's clock and plans started and before its first connects go out.
+  // Deno sets up an isolate's timers at its first `setTimeout`, which takes milliseconds: done now, or it would
+  // be at the start, after the thread's clock and plans started and before its first connects go out.
   clearTimeout(setTimeout(() => {}, 0));
   const scheme = config.target.scheme === "https" ? "https" : "http";
   const loop = new ThreadLoop({

@@ -209,7 +209,7 @@ export class Connection implements ConnectionCycle {
       return;
     }
     // The parser was made ready for this batch before request() said what it is (a HEAD among GETs).
-    if (source.dynamic) this.#parser.reset(source.headFlags[0]);
+    if (source.dynamic) this.#parser.expectHead(source.headFlags[0]);
     this.#phase = Phase.Requesting;
     // Only without hooks in between: request() and response() run before the next write, as in wrk.
     const completedMs = this.#completedMs;

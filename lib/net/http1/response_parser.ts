@@ -42,7 +42,7 @@ const KEEP_ALIVE = bytesOf("keep-alive");
 // a parser per connection kept five of its own (docs/benchmarks.md#memory-per-thread).
 const EMPTY = new Uint8Array(0);
 /** A chunk size of 2^48 or more (13 significant hex digits) is refused: past any body this tool could count. */
-const MAX_CHUNK_SIZE = 2 ** 48;
+const MAX_CHUNK_BYTES = 2 ** 48;
 const NO_WORDS = new Int32Array(0);
 /**
  * The last read buffer viewed as 32-bit words, and the view: a thread's connections share one read buffer
@@ -147,6 +147,14 @@ export class ResponseParser implements ResponseView {
   /** True while a response has started arriving (so a closed connection now loses it). */
   get inProgress(): boolean {
     return (this.#headLength > 0 || this.#state !== State.Head) && this.#state !== State.Done;
+  }
+
+  /**
+   * Says again whether the next response answers a HEAD, after `reset()` and before any of it is read: the
+   * connection learns it once `request()` has built that request.
+   */
+  expectHead(isHeadRequest: boolean): void {
+    this.#isHeadRequest = isHeadRequest;
   }
 
   /** Prepares for the next response; `isHeadRequest` says its request was a HEAD (no body follows). */
@@ -611,7 +619,7 @@ export class ResponseParser implements ResponseView {
         this.#chunkDigits++;
         this.#remaining = this.#remaining * 16 + digit;
         // At most 12 hex digits' worth (256 TiB): leading zeros are allowed, as many as the server sends.
-        if (this.#remaining >= MAX_CHUNK_SIZE) return PARSE_ERROR;
+        if (this.#remaining >= MAX_CHUNK_BYTES) return PARSE_ERROR;
         continue;
       }
       if (this.#chunkDigits === 0) return PARSE_ERROR;

@@ -77,7 +77,7 @@ const MAX_REFUSALS = 3;
 /**
  * Request bodies stop adding DATA to the output once this much waits for the socket, and go on as it drains: a
  * server that stops reading while it grants a window of 2^31-1 would otherwise have every body copied into
- * memory (2 GB in 10 s with 4 MiB bodies).
+ * memory, without bound.
  */
 const MAX_QUEUED_OUTPUT_BYTES = 256 * 1024;
 
@@ -635,11 +635,16 @@ export class Http2Connection implements ConnectionCycle {
   }
 
   #unblock(): void {
-    if (this.#blocked.length === 0) return;
-    this.#blocked = this.#blocked.filter((stream) => {
+    const blocked = this.#blocked;
+    if (blocked.length === 0) return;
+    // Compacted in place: this runs after every write while bodies wait, and allocates nothing.
+    let kept = 0;
+    for (let i = 0; i < blocked.length; i++) {
+      const stream = blocked[i];
       stream.blocked = !this.#sendBody(stream);
-      return stream.blocked;
-    });
+      if (stream.blocked) blocked[kept++] = stream;
+    }
+    blocked.length = kept;
   }
 
   /**

@@ -105,8 +105,8 @@ Deno.test("request bodies queue a bounded amount while the server reads nothing,
   // The preface, and the first stream's HEADERS and the part of its body the default window lets through.
   assert(socket.offered.length > 0);
   socket.stalled = true;
-  // The server grants every window there is (2^31-1), then reads nothing: as python's `noread` server did, which
-  // had the client copy every body into memory (2 GB in 10 s).
+  // The server grants every window there is (2^31-1), then reads nothing: a client without the bound copied
+  // every body into memory.
   const settings = new FrameWriter();
   settings.settings([[Setting.INITIAL_WINDOW_SIZE, MAX_WINDOW_BYTES]]);
   settings.windowUpdate(0, MAX_WINDOW_BYTES - 65_535);
