@@ -17,6 +17,7 @@ import { checkStartAt, waitUntil } from "./preflight/start_at.ts";
 import type { MainScript } from "./script/main_script.ts";
 import type { LatencySnapshot, WorkerSetup } from "./worker/protocol.ts";
 import { WorkerThread } from "./worker/worker_thread.ts";
+import { newNotices } from "./script/notices.ts";
 import { MainThreadHost, type ThreadHost, workerCount, WorkerHost } from "./worker/worker_host.ts";
 import { loadModule } from "./lazy_modules.ts";
 
@@ -288,6 +289,8 @@ export class Run {
     };
     // With a progress line, the flag the threads set when their script writes during the run.
     const scriptOutput = options.onProgress === undefined ? null : new Int32Array(new SharedArrayBuffer(4));
+    // With a script, what its states say once per run (a top level that runs long, a refused write).
+    const notices = script === null ? null : newNotices();
     try {
       // Thread i in host i mod hosts: each host gets an even share of the threads, and so of the work.
       const onMainThread = options.hostOnMainThread === true && script === null &&
@@ -316,6 +319,7 @@ export class Run {
                 script,
                 { caCerts, pinnedCerts },
                 scriptOutput,
+                notices,
               ),
             )
           ),
@@ -342,6 +346,7 @@ export class Run {
               shard: config.shard,
               write,
               writePaths: config.writePaths,
+              notices,
             }).catch(asRunError);
       }
       // setup() runs per thread, in order, in the main state (docs/wrk-compat.md#phase-order).
@@ -549,6 +554,7 @@ function workerSetup(
   script: Uint8Array | null,
   { caCerts, pinnedCerts }: { caCerts: string[]; pinnedCerts: string[] | null },
   scriptOutput: Int32Array | null,
+  notices: Int32Array | null,
 ): WorkerSetup {
   const firstConnection = (config.shard?.firstConnection ?? 0) +
     shareStart(config.connections, config.threads, index);
@@ -557,6 +563,7 @@ function workerSetup(
     threadConnections: shareOf(config.connections, config.threads, index),
     firstConnection,
     scriptOutput,
+    notices,
     config,
     script,
     caCerts,

@@ -10,8 +10,17 @@ import { writeStderr } from "../_stdout.ts";
 import { lua, type LuaState, raise, ref, REGISTRY, unref } from "./fengari/_lua.ts";
 import { errorFromStack, loadChunk } from "./_state.ts";
 import type { ScriptError } from "./script_error.ts";
+import { claimNotice, Notice } from "./notices.ts";
 
 const encoder = new TextEncoder();
+
+/** The notice of each call the runner makes ("": the top level), said once per run across its states. */
+const LONG_CALL_NOTICES: Readonly<Record<string, Notice>> = {
+  "": Notice.TopLevelRunsLong,
+  init: Notice.InitRunsLong,
+  setup: Notice.SetupRunsLong,
+  done: Notice.DoneRunsLong,
+};
 
 /** Pushes the results of a finished async call onto the waiting coroutine; returns how many. */
 export type PushResults = (L: LuaState) => number;
@@ -53,16 +62,21 @@ export class CoroutineRunner {
   /** Whether this call has had its notice (`noticeMs`). */
   #noticed = false;
   readonly #path: string;
+  readonly #notices: Int32Array | null;
   #co: LuaState | null = null;
   #coRef = -1;
   #pending: Promise<Settled> | null = null;
   #settled: Settled | null = null;
   #queue: Promise<unknown> = Promise.resolve();
 
-  /** Creates a runner for the main state `L`; `path` names the script in error messages. */
-  constructor(L: LuaState, path: string) {
+  /**
+   * Creates a runner for the main state `L`; `path` names the script in error messages; `notices`, the run's
+   * shared flags, make the notice that a call runs long once per run (`notices.ts`).
+   */
+  constructor(L: LuaState, path: string, notices: Int32Array | null = null) {
     this.#L = L;
     this.#path = path;
+    this.#notices = notices;
   }
 
   /**
@@ -172,13 +186,16 @@ export class CoroutineRunner {
     if (ranMs > CoroutineRunner.noticeMs && !this.#noticed) {
       this.#noticed = true;
       const where = this.#hook === null ? "its top level" : `${this.#hook}()`;
-      CoroutineRunner.notify(
-        `${this.#path}: ${where} is still running after ${
-          seconds(CoroutineRunner.noticeMs)
-        } of Lua (a loop that never ends? Ctrl-C stops it; it is stopped after ${
-          seconds(CoroutineRunner.boundMs)
-        })\n`,
-      );
+      const notice = LONG_CALL_NOTICES[this.#hook ?? ""];
+      if (notice === undefined || claimNotice(this.#notices, notice)) {
+        CoroutineRunner.notify(
+          `${this.#path}: ${where} is still running after ${
+            seconds(CoroutineRunner.noticeMs)
+          } of Lua (a loop that never ends? Ctrl-C stops it; it is stopped after ${
+            seconds(CoroutineRunner.boundMs)
+          })\n`,
+        );
+      }
     }
     if (ranMs <= CoroutineRunner.boundMs) return;
     // Errors from a hook are already prefixed "in <hook>():"; only the top level needs naming.

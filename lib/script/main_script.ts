@@ -33,6 +33,8 @@ export interface MainScriptOptions {
   write: (bytes: Uint8Array) => void;
   /** `--write` paths: where the script may write files (default: nowhere, see `compat/_files.ts`). */
   writePaths?: readonly string[];
+  /** The run's notices, shared by all its states (`notices.ts`): each said once per run. Absent: per state. */
+  notices?: Int32Array | null;
 }
 
 /**
@@ -81,9 +83,10 @@ export interface MainScript {
  */
 export async function loadMainScript(options: MainScriptOptions): Promise<MainScript> {
   mainScriptProbe.loads++;
-  const state = newState({ write: options.write, writePaths: options.writePaths });
+  const notices = options.notices ?? null;
+  const state = newState({ write: options.write, writePaths: options.writePaths, notices });
   const L = state.L;
-  const runner = new CoroutineRunner(L, options.path);
+  const runner = new CoroutineRunner(L, options.path, notices);
   installHandleThreadType(L, runner);
   installStatsType(L);
   installWrkTable(L, { target: options.target, headers: options.headers, shard: options.shard, runner });

@@ -49,6 +49,8 @@ export interface ThreadScriptOptions {
   write: (bytes: Uint8Array) => void;
   /** `--write` paths: where the script may write files (default: nowhere, see `compat/_files.ts`). */
   writePaths?: readonly string[];
+  /** The run's notices, shared by all its states (`notices.ts`): each said once per run. Absent: per state. */
+  notices?: Int32Array | null;
   /** Called (once) when the script calls `wrk.thread:stop()`. */
   onStop: () => void;
   /**
@@ -107,9 +109,10 @@ export interface ThreadScript {
  * ```
  */
 export async function loadThreadScript(options: ThreadScriptOptions): Promise<ThreadScript> {
-  const state = newState({ write: options.write, writePaths: options.writePaths });
+  const notices = options.notices ?? null;
+  const state = newState({ write: options.write, writePaths: options.writePaths, notices });
   const L = state.L;
-  const runner = new CoroutineRunner(L, options.path);
+  const runner = new CoroutineRunner(L, options.path, notices);
   installOwnThreadType(L);
   let stopped = false;
   const thread = {

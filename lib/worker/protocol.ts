@@ -24,6 +24,8 @@ export interface WorkerSetup {
    * it); the line is drawn no more once it is set. Null without a progress line.
    */
   scriptOutput: Int32Array | null;
+  /** With a script: the run's notices, shared by all its Lua states, each said once (lib/script/notices.ts). */
+  notices: Int32Array | null;
   config: Config;
   /** The script's bytes, read once by the main thread (null: no script). */
   script: Uint8Array | null;

@@ -110,6 +110,7 @@ async function load(thread: Hosted, message: WorkerSetup): Promise<void> {
       // With `--json -` stdout carries the result document: the script prints to stderr with the report.
       write: scriptWrite(thread, config.jsonPath === "-" ? writeStderr : writeStdout, message.scriptOutput),
       writePaths: config.writePaths,
+      notices: message.notices,
       getAddr: () => thread.address,
       onStop: () => {
         if (thread.stoppedByScript) return;

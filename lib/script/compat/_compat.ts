@@ -48,6 +48,8 @@ export interface CompatOptions {
   writeError?: (bytes: Uint8Array) => void;
   /** `--write` paths: where the script may write, remove and rename files (see `_files.ts`). */
   writePaths?: readonly string[];
+  /** The run's notices, shared by its states (`../notices.ts`); absent: this state's own. */
+  notices?: Int32Array | null;
 }
 
 /**
@@ -138,6 +140,7 @@ export function installCompat(L: LuaState, options: CompatOptions): LuaFiles {
   const files = new LuaFiles(
     { paths: (options.writePaths ?? []).map((path) => absolutePath(path)) },
     writeError,
+    options.notices ?? null,
   );
   lua.lua_createtable(L, 0, 12);
   for (const [name, helper] of Object.entries(files.helpers())) setField(L, name, helper);

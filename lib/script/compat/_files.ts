@@ -18,6 +18,7 @@
  */
 // The functions' own entry points, not the package's mod.ts (~70 modules each Lua state would load at start:
 // docs/benchmarks.md#start-up-cost).
+import { claimNotice, Notice } from "../notices.ts";
 import { absolutePath, isAbsolute, relative } from "./_paths.ts";
 import { lauxlib, lua, type LuaJsFunction, type LuaState, raise } from "../fengari/_lua.ts";
 import { toText } from "./_to_text.ts";
@@ -165,23 +166,24 @@ function describeFileError(error: unknown, writing: boolean): [string, number] {
   return [error instanceof Error ? error.message : String(error), 5];
 }
 
-/**
- * The stderr writers that already carried the refused-write warning: one line per writer, so once per isolate
- * (the process's main thread, each worker) on the real stderr, and once per state for a test's own writer.
- */
-const warnedWriters = new WeakSet<(bytes: Uint8Array) => void>();
-
 /** The open files of one Lua state, and the JS functions compat.lua's `io` and `os` call. */
 export class LuaFiles {
   readonly #files = new Map<number, LuaFile>();
   readonly #access: WriteAccess;
   readonly #warn: (bytes: Uint8Array) => void;
+  readonly #notices: Int32Array | null;
+  /** Whether this state has met a refused write (its warning is printed once per run: `notices.ts`). */
+  #refusedBefore = false;
   #nextId = 1;
 
-  /** `warn` is the state's stderr, for the warning the first refused `io.open` prints. */
-  constructor(access: WriteAccess, warn: (bytes: Uint8Array) => void) {
+  /**
+   * `warn` is the state's stderr, for the warning the first refused `io.open` prints; `notices`, the run's
+   * shared flags, make it once per run rather than once per state (`../notices.ts`).
+   */
+  constructor(access: WriteAccess, warn: (bytes: Uint8Array) => void, notices: Int32Array | null = null) {
     this.#access = access;
     this.#warn = warn;
+    this.#notices = notices;
   }
 
   /** Writes out what every open file holds (the thread stopped: no hook runs any more). */
@@ -250,14 +252,16 @@ export class LuaFiles {
    * repeat it for every one).
    */
   #refuseOpen(L: LuaState, name: string, mode: string): number {
-    if (!warnedWriters.has(this.#warn)) {
-      warnedWriters.add(this.#warn);
-      this.#warn(
-        new TextEncoder().encode(
-          `wrk-deno: a script's io.open(${JSON.stringify(name)}, ${JSON.stringify(mode)}) was refused: ` +
-            "scripts write only under --write <dir>\n",
-        ),
-      );
+    if (!this.#refusedBefore) {
+      this.#refusedBefore = true;
+      if (claimNotice(this.#notices, Notice.WriteRefused)) {
+        this.#warn(
+          new TextEncoder().encode(
+            `wrk-deno: a script's io.open(${JSON.stringify(name)}, ${JSON.stringify(mode)}) was refused: ` +
+              "scripts write only under --write <dir>\n",
+          ),
+        );
+      }
     }
     lua.lua_pushnil(L);
     lua.lua_pushstring(L, `${name}: Permission denied (scripts may only write under --write <dir>)`);
