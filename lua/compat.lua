@@ -316,10 +316,7 @@ function io.open(filename, mode)
   if type(mode) ~= "string" or not smatch(mode, "^[rwa]%+?b?$") then
     error("bad argument #2 to 'open' (invalid mode)", 2)
   end
-  local id, message, code, refused = H.open(filename, mode)
-  if refused then
-    error(message, 2)
-  end
+  local id, message, code = H.open(filename, mode)
   if id == nil then
     return nil, message, code
   end
@@ -432,10 +429,7 @@ end
 
 local function changesfiles(helper)
   return function(...)
-    local ok, message, code, refused = helper(...)
-    if refused then
-      error(message, 2)
-    end
+    local ok, message, code = helper(...)
     if ok then
       return ok
     end

@@ -7,12 +7,11 @@
  *
  * Writing is refused unless allowed (docs/lua-api.md, "Files"): a path a script writes, removes or renames must
  * lie under a `--write` path of the command line; without one, when Deno was given `--allow-write` for chosen
- * paths only (not for all: the binary and the tasks have that), under one of those. A refused `io.open` returns
- * nil, message, EACCES, as Lua does for a file it may not open: published scripts guard with
- * `local f = io.open(...) if f then … end` and must run on. So that a script that does not check still tells the
- * user why nothing was written, the first refusal also prints one warning line to stderr. `os.remove` and
- * `os.rename` refusals are raised by compat.lua as errors naming the flag, so the script stops on the line that
- * tried.
+ * paths only (not for all: the binary and the tasks have that), under one of those. A refused `io.open`,
+ * `os.remove` or `os.rename` returns nil, message, EACCES, as Lua does for a file it may not touch: published
+ * scripts guard with `local f = io.open(...) if f then … end` and must run on. So that a script that does not
+ * check still tells the user why nothing was written, the run's first refusal also prints one warning line to
+ * stderr.
  *
  * @module
  */
@@ -221,44 +220,29 @@ export class LuaFiles {
     };
   }
 
-  /** Null when the state may write `path`, else why not; `verb` names what the script tried. */
-  #refusal(path: string, verb: string): string | null {
+  /** Whether the state may write `path` (open it for writing, remove it, rename it or to it). */
+  #mayWrite(path: string): boolean {
     const absolute = absolutePath(path);
-    // Writing nothing anywhere (NULL_DEVICE).
-    if (absolute === "/dev/null" && verb === "open for writing") return null;
-    if (this.#access.paths.length > 0) {
-      if (this.#access.paths.some((root) => within(root, absolute))) return null;
-    } else {
-      // No --write: Deno's --allow-write with chosen paths (not all of them) says where, as the user picked.
-      const deno = Deno.permissions.querySync({ name: "write", path: absolute }).state;
-      const global = Deno.permissions.querySync({ name: "write" }).state;
-      if (deno === "granted" && global !== "granted") return null;
-    }
-    return `cannot ${verb} '${path}': scripts may only write where allowed (run with --write <dir>)`;
-  }
-
-  /** Pushes nil, the refusal, EACCES and true: compat.lua raises the refusal as an error at the script's line. */
-  #refuse(L: LuaState, message: string): number {
-    lua.lua_pushnil(L);
-    lua.lua_pushstring(L, message);
-    lua.lua_pushinteger(L, 13);
-    lua.lua_pushboolean(L, true);
-    return 4;
+    if (this.#access.paths.length > 0) return this.#access.paths.some((root) => within(root, absolute));
+    // No --write: Deno's --allow-write with chosen paths (not all of them) says where, as the user picked.
+    const deno = Deno.permissions.querySync({ name: "write", path: absolute }).state;
+    const global = Deno.permissions.querySync({ name: "write" }).state;
+    return deno === "granted" && global !== "granted";
   }
 
   /**
-   * A refused `io.open`: nil, `<name>: Permission denied (…)`, EACCES, as C's fopen fails on a file the process
-   * may not write, and the warning line, the first time only (a script that opens a log per response would
-   * repeat it for every one).
+   * A refused write (`io.open` for writing, `os.remove`, `os.rename`): nil, `<name>: Permission denied (…)`,
+   * EACCES, as C's calls fail on a file the process may not write, so that a script that checks runs on; and
+   * the warning line, the first time in the run only (a script that opens a log per response would repeat it
+   * for every one). `call` is the script's call as the warning quotes it.
    */
-  #refuseOpen(L: LuaState, name: string, mode: string): number {
+  #refuseWrite(L: LuaState, name: string, call: string): number {
     if (!this.#refusedBefore) {
       this.#refusedBefore = true;
       if (claimNotice(this.#notices, Notice.WriteRefused)) {
         this.#warn(
           new TextEncoder().encode(
-            `wrk-deno: a script's io.open(${JSON.stringify(name)}, ${JSON.stringify(mode)}) was refused: ` +
-              "scripts write only under --write <dir>\n",
+            `wrk-deno: a script's ${call} was refused: scripts write only under --write <dir>\n`,
           ),
         );
       }
@@ -277,8 +261,9 @@ export class LuaFiles {
     const plus = mode.includes("+");
     const kind = mode[0];
     const writing = kind !== "r" || plus;
-    if (writing && this.#refusal(name, "open for writing") !== null) {
-      return this.#refuseOpen(L, name, givenMode);
+    // Writing nothing anywhere (NULL_DEVICE) is always allowed.
+    if (writing && absolutePath(name) !== "/dev/null" && !this.#mayWrite(name)) {
+      return this.#refuseWrite(L, name, `io.open(${JSON.stringify(name)}, ${JSON.stringify(givenMode)})`);
     }
     let file: OsFile;
     try {
@@ -426,8 +411,7 @@ export class LuaFiles {
   /** `os.remove(name)`: true, or nil, message, errno. */
   #remove(L: LuaState): number {
     const name = text(lauxlib.luaL_checklstring(L, 1));
-    const refusal = this.#refusal(name, "remove");
-    if (refusal !== null) return this.#refuse(L, refusal);
+    if (!this.#mayWrite(name)) return this.#refuseWrite(L, name, `os.remove(${JSON.stringify(name)})`);
     try {
       Deno.removeSync(name);
     } catch (error) {
@@ -441,8 +425,10 @@ export class LuaFiles {
   #rename(L: LuaState): number {
     const from = text(lauxlib.luaL_checklstring(L, 1));
     const to = text(lauxlib.luaL_checklstring(L, 2));
-    const refusal = this.#refusal(from, "rename") ?? this.#refusal(to, "rename to");
-    if (refusal !== null) return this.#refuse(L, refusal);
+    const refused = !this.#mayWrite(from) ? from : !this.#mayWrite(to) ? to : null;
+    if (refused !== null) {
+      return this.#refuseWrite(L, refused, `os.rename(${JSON.stringify(from)}, ${JSON.stringify(to)})`);
+    }
     try {
       Deno.renameSync(from, to);
     } catch (error) {
