@@ -124,6 +124,24 @@ Deno.test("run_sharded.sh with a pod that failed: the others' results are merged
   }
 });
 
+Deno.test("run_sharded.sh refuses a cluster that dropped backoffLimitPerIndex (before 1.29) and deletes the job", async () => {
+  const server = startServer();
+  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-kube-" });
+  try {
+    const old = await runSharded(dir, server.url, "", { FAKE_OLD_CLUSTER: "1" });
+    assertEquals(old.code, 1, old.stdout + old.stderr);
+    assertStringIncludes(
+      old.stderr,
+      "the cluster dropped the job's backoffLimitPerIndex (Kubernetes before 1.29?)",
+    );
+    assertStringIncludes(old.stderr, "use Kubernetes 1.29 or later\n");
+    assertStringIncludes(await Deno.readTextFile(`${dir}/deleted`), "job/wrk-deno-");
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("the sharded workflow plans one start, runs a matrix of shards through the action and merges their artifacts", async () => {
   const workflow: Json = parse(await Deno.readTextFile(`${ROOT}.github/workflows/sharded_load_test.yml`));
   const action: Json = parse(await Deno.readTextFile(`${ROOT}action.yml`));
