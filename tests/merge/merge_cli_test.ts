@@ -271,6 +271,14 @@ Deno.test("three shard processes of -c 7, merged: the server's requests and 7 co
             "shard 1 of 3 is missing: the figures are those of shards 0, 2 (--allow-partial)\n",
         );
         assertStringIncludes(partial.stdout, "  2 threads and 5 connections\n");
+        // Only shards that did not run: said so, not "no shard to merge" as if none had been given.
+        const none = await runCli(["merge", "--allow-partial", failedPath]);
+        assertEquals([none.code, none.stdout], [1, ""]);
+        assertEquals(
+          none.stderr,
+          `${notRun}: left out (--allow-partial)\n` +
+            "no shard ran: each was left out (above), and there is nothing to merge\n",
+        );
       },
     );
 
