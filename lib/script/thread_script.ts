@@ -123,16 +123,16 @@ export async function loadThreadScript(options: ThreadScriptOptions): Promise<Th
     },
     getAddr: () => options.getAddr?.() ?? null,
   };
+  // No `wrk.thread` yet: wrk sets it when the thread starts (`script_init`), so the top level sees nil.
   const wrkRef = installWrkTable(L, {
     target: options.target,
     headers: options.headers,
     shard: options.shard,
     runner,
-    pushThread: (L1) => pushOwnThread(L1, thread),
   });
   let needsMain = true;
   await runner.runScript(options.source, (L1) => needsMain = mainStateNeeded(L1, -1));
-  return new LuaThreadScript(state, runner, wrkRef, options, needsMain);
+  return new LuaThreadScript(state, runner, wrkRef, options, needsMain, (L1) => pushOwnThread(L1, thread));
 }
 
 /**
@@ -189,6 +189,8 @@ class LuaThreadScript implements ThreadScript, RequestSource {
   #denseLength = -1;
 
   readonly mainStateNeeded: boolean;
+  /** Pushes this state's own thread userdata, `wrk.thread` from `init()` on. */
+  readonly #pushThread: (L: LuaState) => void;
 
   constructor(
     state: ScriptState,
@@ -196,7 +198,9 @@ class LuaThreadScript implements ThreadScript, RequestSource {
     wrkRef: number,
     options: ThreadScriptOptions,
     mainStateNeeded: boolean,
+    pushThread: (L: LuaState) => void,
   ) {
+    this.#pushThread = pushThread;
     this.#state = state;
     this.#L = state.L;
     this.#runner = runner;
@@ -228,9 +232,12 @@ class LuaThreadScript implements ThreadScript, RequestSource {
     const L = this.#L;
     const { target, args, path } = this.#options;
 
-    // wrk.init: the default Host header, before init() so the script sees (and may change) it. As wrk.lua
-    // builds it, from wrk.host and wrk.port as the script's top level left them (`wrk.host = "example.test"`).
+    // wrk's script_init: `wrk.thread`, then wrk.init's default Host header, before init() so the script sees
+    // (and may change) it. As wrk.lua builds it, from wrk.host and wrk.port as the script's top level left them
+    // (`wrk.host = "example.test"`).
     lua.lua_rawgeti(L, REGISTRY, this.#wrkRef);
+    this.#pushThread(L);
+    lua.lua_setfield(L, -2, "thread");
     lua.lua_getfield(L, -1, "headers");
     if (lua.lua_type(L, -1) === lua.LUA_TTABLE) {
       lua.lua_getfield(L, -1, "Host");

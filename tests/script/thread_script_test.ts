@@ -3,13 +3,15 @@
 import { assert, assertEquals, assertMatch, assertStrictEquals, assertThrows } from "@std/assert";
 import { responseView, text, threadScript } from "./_helpers.ts";
 
-Deno.test("ThreadScript.init() passes the URL as args[0] and the script arguments after it", async () => {
+Deno.test("ThreadScript.init() passes the URL as args[0] and the script arguments after it, and sets wrk.thread", async () => {
+  // wrk.thread is nil at the top level, as in wrk, which sets it as the thread starts (script_init).
   const { script, output } = await threadScript(
-    `function init(args) print(#args, args[0], args[1], args[2], wrk.thread ~= nil) end`,
+    `print(wrk.thread)
+    function init(args) print(#args, args[0], args[1], args[2], wrk.thread ~= nil) end`,
     { url: "http://127.0.0.1:8080/x", args: ["a", "b c"] },
   );
   await script.init();
-  assertEquals(output.text, "2\thttp://127.0.0.1:8080/x\ta\tb c\ttrue\n");
+  assertEquals(output.text, "nil\n2\thttp://127.0.0.1:8080/x\ta\tb c\ttrue\n");
   script.close();
 });
 
