@@ -173,7 +173,10 @@ async function runMerge(options: MergeOptions): Promise<number> {
       merger.add(shard);
     }
     if (leftOut === options.shardPaths.length) {
-      throw new ShardInputError("no shard ran: each was left out (above), and there is nothing to merge", null);
+      throw new ShardInputError(
+        "no shard ran: each was left out (above), and there is nothing to merge",
+        null,
+      );
     }
     merged = merger.finish();
     config = mergedConfig(merged, options);
