@@ -178,6 +178,55 @@ Deno.test("cli without read access to its own modules names the permission in on
   assertMatch(stderr, /^wrk-deno: cannot load lib\/\S+\.ts: Requires read access to .*--allow-read flag\n$/);
 });
 
+Deno.test("cli with a --timeout shorter than a first TLS handshake still passes a healthy server's check", async () => {
+  // A process's first handshake also sets up Deno's TLS: the check waits at least 1 s, whatever --timeout.
+  const server = startServer(() => ok(), { tls: true });
+  try {
+    const url = server.url.replace("127.0.0.1", "localhost");
+    const { code, stdout, stderr } = await runCli([
+      "-t1",
+      "-c1",
+      "-d300ms",
+      "--timeout",
+      "5ms",
+      "--cacert",
+      TEST_CA_FILE,
+      url,
+    ]);
+    assertEquals(code, 0, stderr);
+    assertStringIncludes(stdout, "requests in");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("cli with https:// to a plain HTTP port says so, with and without -k", async () => {
+  // A plain HTTP server answers a ClientHello with a 400, as nginx does.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const serving = (async () => {
+    for await (const conn of listener) {
+      await conn.read(new Uint8Array(4096)).catch(() => null);
+      await conn.write(new TextEncoder().encode("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n"))
+        .catch(() => 0);
+      conn.close();
+    }
+  })();
+  try {
+    for (const flags of [[], ["-k"]]) {
+      const url = `https://127.0.0.1:${listener.addr.port}/`;
+      const { code, stderr } = await runCli([...flags, "-t1", "-c1", "-d300ms", url]);
+      assertEquals(code, 1, stderr);
+      assertMatch(
+        stderr,
+        /^TLS handshake with 127\.0\.0\.1:\d+ failed: .*; is it a plain HTTP port\? use http:\/\/\n$/,
+      );
+    }
+  } finally {
+    listener.close();
+    await serving.catch(() => {});
+  }
+});
+
 Deno.test("cli prints wrk's error and exits 1 when nothing listens", async () => {
   const port = closedPort();
   const { code, stdout, stderr } = await runCli(["-d1s", `http://127.0.0.1:${port}/`]);

@@ -72,10 +72,33 @@ export function errorReason(error: unknown): string {
   if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return code;
   // TLS 1.3 servers ask for a client certificate after the handshake: the alert comes with the first read.
   if (/CertificateRequired/.test(error.message)) return "TLS: the server requires a client certificate";
-  if (/certificate|handshake|tls|alert/i.test(error.message)) return `TLS: ${firstLine(error.message)}`;
-  return firstLine(error.message) || error.name;
+  if (/certificate|handshake|tls|alert/i.test(error.message)) {
+    return `TLS: ${tlsFailureText(firstLine(error.message))}`.slice(0, 80);
+  }
+  return firstLine(error.message).slice(0, 80) || error.name;
 }
 
 function firstLine(text: string): string {
-  return text.replace(/\s*\(os error \d+\).*$/s, "").split("\n")[0].slice(0, 80);
+  return text.replace(/\s*\(os error \d+\).*$/s, "").split("\n")[0];
+}
+
+/**
+ * A TLS failure's text without the details that differ from one connection to the next, or only point
+ * elsewhere: rustls (Deno's TLS) adds the moment of verification to an expired or not-yet-valid certificate's
+ * error, the names it is valid for to a wrong name's, and a link to its docs to some. Counted by reason, each
+ * second of a run would otherwise be a reason of its own.
+ *
+ * @example
+ * ```ts
+ * import { tlsFailureText } from "./error_reason.ts";
+ *
+ * const text = "invalid peer certificate: certificate expired: verification time 1796626752 (UNIX), but …";
+ * console.log(tlsFailureText(text)); // invalid peer certificate: certificate expired
+ * ```
+ */
+export function tlsFailureText(text: string): string {
+  return text
+    .replace(/: verification time \d+.*$/, "")
+    .replace(/(not valid for name "[^"]*"); certificate is (only )?valid for .*$/, "$1")
+    .replace(/:? ?https?:\/\/\S*.*$/, "");
 }

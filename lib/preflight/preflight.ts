@@ -18,6 +18,21 @@ import { insecureHandshake } from "./insecure_tls.ts";
 
 /** The longest the up-front connect test and TLS handshake may take (less when `--timeout` is shorter). */
 const PREFLIGHT_CONNECT_BOUND_MS = 5000;
+/**
+ * The least they may take, whatever `--timeout`: a process's first TLS handshake also sets up Deno's TLS, which
+ * takes tens of milliseconds more than the later ones, and a `--timeout 50ms` run would be refused.
+ */
+const PREFLIGHT_LEAST_BOUND_MS = 1000;
+
+/** How long the checks before the run wait: `--timeout`, within the bounds above. */
+function checkBoundMs(config: Config): number {
+  return Math.min(PREFLIGHT_CONNECT_BOUND_MS, Math.max(PREFLIGHT_LEAST_BOUND_MS, config.timeoutMs));
+}
+
+/** Whether a check waited `--timeout` exactly: a longer one might have passed. */
+function waitedTimeout(config: Config): boolean {
+  return checkBoundMs(config) === config.timeoutMs && config.timeoutMs < PREFLIGHT_CONNECT_BOUND_MS;
+}
 
 /** What the pre-flight read and found: the run starts from this. */
 export interface Preflight {
@@ -72,14 +87,9 @@ export async function preflight(config: Config, options: PreflightOptions = {}):
   const pinnedCerts = await checkTls(config, address, caCerts);
   if (config.http2 && config.target.scheme === "http") {
     const { host, service } = config.target;
-    await checkH2c(address, `${host}:${service}`, Math.min(config.timeoutMs, PREFLIGHT_CONNECT_BOUND_MS));
+    await checkH2c(address, `${host}:${service}`, checkBoundMs(config));
   }
   return { script, caCerts, address, pinnedCerts };
-}
-
-/** A wait as the messages give it: `1s`, `0.5s`, `0.1ms`. */
-function waitText(ms: number): string {
-  return ms >= 100 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 /** wrk resolves the host and uses the first address that accepts a connection (wrk's `main`). */
@@ -92,14 +102,14 @@ async function firstReachableAddress(config: Config): Promise<SocketAddress> {
     throw new RunError(`unable to resolve ${host}:${service} ${describeResolveError(error)}`);
   }
   let reason = "no address found";
-  const boundMs = Math.min(config.timeoutMs, PREFLIGHT_CONNECT_BOUND_MS);
+  const boundMs = checkBoundMs(config);
   for (const address of addresses) {
     const failure = await testConnect(address, boundMs);
     if (failure === null) return address;
     reason = failure;
   }
   // The wait was --timeout's, shorter than the check's own: a server slower than that to accept is not down.
-  const note = reason.startsWith("Connection timed out") && config.timeoutMs < PREFLIGHT_CONNECT_BOUND_MS
+  const note = reason.startsWith("Connection timed out") && waitedTimeout(config)
     ? " (raise --timeout?)"
     : "";
   throw new RunError(`unable to connect to ${host}:${service} ${reason}${note}`);
@@ -118,7 +128,7 @@ async function checkTls(config: Config, address: SocketAddress, caCerts: string[
   const { host, service } = config.target;
   let alpnProtocol: string | null | undefined;
   let pinnedCerts: string[] | null = null;
-  const boundMs = Math.min(config.timeoutMs, PREFLIGHT_CONNECT_BOUND_MS);
+  const boundMs = checkBoundMs(config);
   const signal = AbortSignal.timeout(boundMs);
   try {
     let socket;
@@ -130,20 +140,23 @@ async function checkTls(config: Config, address: SocketAddress, caCerts: string[
     if (signal.aborted) {
       // It accepted the connection, then never finished the handshake (a wedged server, or not TLS at all).
       throw new RunError(
-        `TLS handshake with ${host}:${service} failed: no answer within ${
-          waitText(boundMs)
-        } (is it a TLS port?${config.timeoutMs < PREFLIGHT_CONNECT_BOUND_MS ? " or raise --timeout" : ""})`,
+        `TLS handshake with ${host}:${service} failed: no answer within ${boundMs / 1000}s ` +
+          `(is it a TLS port?${waitedTimeout(config) ? " or raise --timeout" : ""})`,
       );
     }
+    // The whole text (the names a certificate holds help here), unlike the run's counted reasons.
     const reason = describeOsError(error);
-    if (/certificate|issuer|CertNotValid|NotValidForName|expired|CaUsedAsEndEntity/i.test(reason)) {
+    if (/certificate|issuer|CertNotValid|NotValidForName|expired|CaUsedAsEndEntity|purpose/i.test(reason)) {
       throw new RunError(
         `TLS certificate of ${host}:${service} not trusted (${reason}); ${
           trustAdvice(reason, config.caFile)
         }`,
       );
     }
-    throw new RunError(`TLS handshake with ${host}:${service} failed: ${reason}`);
+    const hint = handshakeAdvice(reason);
+    throw new RunError(
+      `TLS handshake with ${host}:${service} failed: ${reason}${hint === null ? "" : `; ${hint}`}`,
+    );
   }
   if (config.http2) checkAlpnH2(alpnProtocol, `${host}:${service}`);
   return pinnedCerts;
@@ -151,10 +164,15 @@ async function checkTls(config: Config, address: SocketAddress, caCerts: string[
 
 /** What to do about a certificate refused for `reason`, given the `--cacert` file passed (null: none). */
 function trustAdvice(reason: string, caFile: string | null): string {
+  if (/not valid for any names/i.test(reason)) {
+    // A certificate with a common name alone: TLS clients read host names from subjectAltName only.
+    return "it names no host in a subjectAltName (a common name alone, which TLS clients no longer read): " +
+      "reissue it with one, or pass -k to skip verification";
+  }
   if (/NotValidForName|not valid for name/i.test(reason)) {
     return "it does not hold the URL's host name: put a name it holds in the URL, or pass -k to skip verification";
   }
-  if (/Expired|NotValidYet/i.test(reason)) {
+  if (/Expired|NotValidYet|not valid yet/i.test(reason)) {
     return "it is out of its validity dates (check this machine's clock too): renew it, or pass -k to skip " +
       "verification";
   }
@@ -164,11 +182,31 @@ function trustAdvice(reason: string, caFile: string | null): string {
       "which Deno's TLS refuses even when trusted: pass -k to skip verification, or serve a certificate signed " +
       "by that CA";
   }
+  if (/purpose/i.test(reason)) {
+    return "it is not meant for a TLS server (its extended key usage lacks serverAuth): reissue it, or pass -k " +
+      "to skip verification";
+  }
   if (caFile !== null && /UnknownIssuer/i.test(reason)) {
     return `its issuer is not the CA in ${caFile}: pass --cacert with the CA that signed it, or -k to skip ` +
       "verification";
   }
   return "pass --cacert <file> to trust its CA, or -k to skip verification";
+}
+
+/**
+ * A handshake failure that is not the certificate's, with what to do about it, or null: the cases where
+ * rustls's words (Deno's TLS) name the symptom and not the cause.
+ */
+function handshakeAdvice(reason: string): string | null {
+  if (/InvalidContentType|corrupt message/i.test(reason)) return "is it a plain HTTP port? use http://";
+  if (/UnrecognisedName/i.test(reason)) {
+    return "the server does not serve the URL's host name (sent as SNI): put the name it serves in the URL";
+  }
+  if (/HandshakeFailure/i.test(reason)) {
+    return "the server refused what Deno's TLS offers (TLS 1.2 and 1.3, AEAD cipher suites only: no CBC, no RSA " +
+      "key exchange), or it wants a client certificate";
+  }
+  return null;
 }
 
 function describeResolveError(error: unknown): string {
