@@ -413,9 +413,13 @@ async function checkOutputPaths(
   if ((jsonPath === null || jsonPath === "-") && summaryPath === null && hdrLogPath === null) return;
   // The output files' module is loaded only when a file is asked for: it imports @std/path, which reads
   // `globalThis.process` as it loads, and that costs a run start-up CPU (docs/benchmarks.md#start-up-cost).
-  const { checkOutputPath } = await loadModule<typeof import("./lib/output/output_files.ts")>(
-    "output/output_files.ts",
-  );
+  const { checkOutputPath, checkDistinctPaths } = await loadModule<
+    typeof import("./lib/output/output_files.ts")
+  >("output/output_files.ts");
+  checkDistinctPaths([["--json", jsonPath === "-" ? null : jsonPath], ["--summary", summaryPath], [
+    "--hdr-log",
+    hdrLogPath,
+  ]]);
   if (jsonPath !== null && jsonPath !== "-") await checkOutputPath(jsonPath, "--json", { append: false });
   if (summaryPath !== null) await checkOutputPath(summaryPath, "--summary", { append: true });
   if (hdrLogPath !== null) await checkOutputPath(hdrLogPath, "--hdr-log", { append: false });

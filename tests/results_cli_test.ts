@@ -126,6 +126,27 @@ Deno.test("--summary appends GitHub's Markdown to the file, run after run", asyn
   });
 });
 
+Deno.test("two outputs on one file are refused before the run, and neither is written", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-same-file-" });
+  try {
+    for (const [flag, path] of [["--summary", `${dir}/r.out`], ["--hdr-log", `${dir}/./r.out`]]) {
+      const { code, stdout, stderr } = await runCli([
+        "-d1s",
+        "--json",
+        `${dir}/r.out`,
+        flag,
+        path,
+        "http://127.0.0.1:1/",
+      ]);
+      assertEquals([code, stdout], [1, ""]);
+      assertEquals(stderr, `--json and ${flag} name the same file ${path}: give each its own\n`);
+    }
+    assertEquals([...Deno.readDirSync(dir)], []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("a refused host still leaves a JSON with the error and a summary, every threshold failed, exit 1", async () => {
   await withTempDir(TEMP_PREFIX, async (dir) => {
     const url = `http://127.0.0.1:${closedPort()}/`;

@@ -10,6 +10,7 @@
 import type { Threshold } from "../thresholds/threshold.ts";
 import { parseThreshold } from "../thresholds/threshold.ts";
 import { standardStream } from "./standard_streams.ts";
+import { UsageError } from "./errors.ts";
 import { OPTION_SPECS, type OptionSpec } from "./options.ts";
 
 /**
@@ -87,12 +88,21 @@ export function mergeOptions(
   const text = (name: string) => typeof values[name] === "string" ? values[name] as string : null;
   const uncorrectedLatency = values.u_latency === true;
   const thresholds = Array.isArray(values.threshold) ? values.threshold as string[] : [];
+  const jsonPath = standardStream(text("json") ?? null) === "stdout" ? "-" : text("json");
+  // As a run's: `--summary -` is standard output, which `--json -` has to itself.
+  const summaryPath = text("summary") === "-" ? "/dev/stdout" : text("summary");
+  if (jsonPath === "-" && standardStream(summaryPath) === "stdout") {
+    throw new UsageError(
+      "option '--summary' cannot be standard output with --json -: stdout carries the JSON document alone " +
+        "(give the summary a file, or /dev/stderr)",
+    );
+  }
   return {
     shardPaths: [...shardPaths],
     latency: values.latency === true || uncorrectedLatency,
     uncorrectedLatency,
-    jsonPath: standardStream(text("json") ?? null) === "stdout" ? "-" : text("json"),
-    summaryPath: text("summary"),
+    jsonPath,
+    summaryPath,
     thresholds: thresholds.map(parseThreshold),
     scriptPath: text("script"),
     allowPartial: values.allowPartial === true,

@@ -121,11 +121,19 @@ export function parseArgs(argv: string[]): Config {
   const rate = parsed("rate", text("rate"), parseCount, null);
   // `--json /dev/stdout` is `--json -`: the report then goes to stderr, as the document has stdout.
   const jsonPath = standardStream(text("json") ?? null) === "stdout" ? "-" : nonEmpty("json", text("json"));
-  const summaryPath = nonEmpty("summary", text("summary"));
+  // `--summary -` is standard output, as `--json -` is (not a file named `-`).
+  const summaryPath = text("summary") === "-" ? "/dev/stdout" : nonEmpty("summary", text("summary"));
   const hdrLogPath = nonEmpty("hdr-log", text("hdr-log"));
   // `--json -` means stdout; a log of intervals there would interleave with the report as it runs.
   if (hdrLogPath === "-" || standardStream(hdrLogPath) !== null) {
-    throw fail(`option '${rawName("hdr-log")}' needs a file: stdout carries the report`);
+    throw fail(`option '${rawName("hdr-log")}' needs a file: the standard streams carry the report`);
+  }
+  // `--json -` has stdout to itself: a document a reader parses, which a summary after it would break.
+  if (jsonPath === "-" && standardStream(summaryPath) === "stdout") {
+    throw fail(
+      `option '${rawName("summary")}' cannot be standard output with --json -: stdout carries the JSON ` +
+        "document alone (give the summary a file, or /dev/stderr)",
+    );
   }
   const thresholds = ((values.threshold ?? []) as string[]).map((expression) => {
     try {

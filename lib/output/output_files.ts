@@ -14,6 +14,33 @@ import { resolve } from "jsr:@std/path@1.1.6/resolve";
 import { UsageError } from "../config/errors.ts";
 
 /**
+ * Refuses two outputs on one file (`--json r.out --summary r.out`): one would overwrite or break the other,
+ * and the run would say nothing of it. `outputs` are the flags with their paths (null: not asked for).
+ *
+ * @example
+ * ```ts
+ * import { assertThrows } from "@std/assert";
+ * import { checkDistinctPaths } from "./output_files.ts";
+ *
+ * assertThrows(() => checkDistinctPaths([["--json", "r.out"], ["--summary", "./r.out"]]), Error, "same file");
+ * ```
+ */
+export function checkDistinctPaths(outputs: readonly [flag: string, path: string | null][]): void {
+  const seen = new Map<string, string>();
+  for (const [flag, path] of outputs) {
+    if (path === null) continue;
+    const absolute = resolve(path);
+    const other = seen.get(absolute);
+    if (other !== undefined) {
+      throw new UsageError(`${other} and ${flag} name the same file ${path}: give each its own`, {
+        showUsage: false,
+      });
+    }
+    seen.set(absolute, flag);
+  }
+}
+
+/**
  * Throws a {@linkcode UsageError} (exit 1, without the usage text) naming `flag`, the path and what to fix
  * unless the result can be written there: write permission granted, the folder exists and takes new files (a
  * temporary file is created and removed), and the path is not a folder. `append` (for `--summary`) also opens

@@ -20,10 +20,26 @@ Deno.test("--hdr-log without a value is a usage error naming the option", () => 
   }
 });
 
-Deno.test("--hdr-log - is refused: stdout carries the report (a file named '-' was written)", () => {
-  const error = assertThrows(() => parseArgs(["--hdr-log", "-", URL_TEXT]));
-  assert(error instanceof UsageError);
-  assertEquals(error.message, "option '--hdr-log' needs a file: stdout carries the report");
+Deno.test("--hdr-log - or a standard stream is refused: they carry the report (a file named '-' was written)", () => {
+  for (const path of ["-", "/dev/stdout", "/dev/stderr"]) {
+    const error = assertThrows(() => parseArgs(["--hdr-log", path, URL_TEXT]));
+    assert(error instanceof UsageError);
+    assertEquals(error.message, "option '--hdr-log' needs a file: the standard streams carry the report");
+  }
+});
+
+Deno.test("--summary - is standard output, which --json - has to itself: refused beside it", () => {
+  assertEquals(parseArgs(["--summary", "-", URL_TEXT]).summaryPath, "/dev/stdout");
+  for (const path of ["-", "/dev/stdout"]) {
+    const error = assertThrows(() => parseArgs(["--json", "-", "--summary", path, URL_TEXT]));
+    assert(error instanceof UsageError);
+    assertEquals(
+      error.message,
+      "option '--summary' cannot be standard output with --json -: stdout carries the JSON document alone " +
+        "(give the summary a file, or /dev/stderr)",
+    );
+  }
+  assertEquals(parseArgs(["--json", "-", "--summary", "/dev/stderr", URL_TEXT]).summaryPath, "/dev/stderr");
 });
 
 Deno.test("--hdr-log is in the option table as a file, so that shells complete a path for it", () => {
