@@ -88,6 +88,15 @@ function err(text: string): void {
   writeStderr(encoder.encode(text));
 }
 
+/** The terminal's width in columns (where the progress line is drawn), or Infinity when it cannot be told. */
+function terminalColumns(): number {
+  try {
+    return Deno.consoleSize().columns || Infinity;
+  } catch {
+    return Infinity;
+  }
+}
+
 /**
  * `demo [options] [-- script arguments]`: the same options, aimed at the embedded server, 3 s and --latency by
  * default. Its URL goes before the options: an option given last without its value (`demo -d`) is then told
@@ -303,7 +312,9 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
     }
   };
   // The live line only where a person watches: stderr a terminal, not CI logs or pipes.
-  const meter = config.progress && Deno.stderr.isTerminal() ? new ProgressMeter(err) : null;
+  const meter = config.progress && Deno.stderr.isTerminal() && Deno.env.get("TERM") !== "dumb"
+    ? new ProgressMeter(err, terminalColumns())
+    : null;
   // Where no live line counts down to --start-at (CI logs, pods), one line says why nothing happens yet.
   const startAt = config.startAtEpochMs;
   if (startAt !== null && startAt > Date.now() && startAt - Date.now() <= MAX_WAIT_MS && meter === null) {

@@ -284,17 +284,24 @@ Deno.test("a threshold that does not parse is a usage error naming its part, bef
   });
 });
 
-/** Runs the CLI under `script`, in a pseudo-terminal, as a person at a terminal runs it: its whole output. */
-async function runInTerminal(args: string[]): Promise<string> {
+/**
+ * Runs the CLI under `script`, in a pseudo-terminal, as a person at a terminal runs it: its whole output.
+ * `columns` sets the terminal's width first; `term` its TERM.
+ */
+async function runInTerminal(
+  args: string[],
+  terminal: { columns?: number; term?: string } = {},
+): Promise<string> {
   const quoted = [Deno.execPath(), "run", ...CLI_PERMISSIONS, CLI, ...args].map((arg) => `'${arg}'`).join(
     " ",
   );
+  const sized = terminal.columns === undefined ? quoted : `stty cols ${terminal.columns}; ${quoted}`;
   const output = await new Deno.Command("script", {
-    args: ["-qfec", quoted, "/dev/null"],
+    args: ["-qfec", sized, "/dev/null"],
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
-    env: { NO_COLOR: "1", TERM: "xterm" },
+    env: { NO_COLOR: "1", TERM: terminal.term ?? "xterm" },
   }).output();
   assertEquals(output.code, 0, new TextDecoder().decode(output.stderr));
   return new TextDecoder().decode(output.stdout).replaceAll("\r\n", "\n");
@@ -348,7 +355,9 @@ Deno.test({
           "  start = start or os.time()",
           "  if os.time() >= start + 2 and printed < 3 then",
           "    printed = printed + 1",
-          "    print('from the script ' .. printed)",
+          // Standard error shares the terminal with the line too.
+          "    if printed == 2 then io.stderr:write('from the script 2\\n')",
+          "    else print('from the script ' .. printed) end",
           "  end",
           "end",
         ].join("\n") + "\n",
@@ -370,6 +379,24 @@ Deno.test({
       );
       const report = seen.slice(seen.indexOf("  Thread Stats"));
       assert(!report.includes("\x1b"), report);
+    });
+  },
+});
+
+Deno.test({
+  name: "on a narrow terminal the progress line is cut to one row; with TERM=dumb there is none",
+  ignore: !HAS_SCRIPT,
+  async fn() {
+    await withServer(startServer(), async (server) => {
+      // A line that wraps leaves a row behind at each redraw: the erase reaches the last row only.
+      const narrow = await runInTerminal(["-t1", "-c2", "-d800ms", server.url], { columns: 30 });
+      // deno-lint-ignore no-control-regex -- the erase-line sequence starts each drawn line
+      const drawn = [...narrow.matchAll(/\r\x1b\[2K( {2}[\d.]+s \/[^\r\n\x1b]*)/g)].map((match) => match[1]);
+      assert(drawn.some((line) => line.includes("s / 0.8s")), JSON.stringify(narrow));
+      for (const line of drawn) assert(line.length < 30, JSON.stringify(line));
+      const dumb = await runInTerminal(["-t1", "-c2", "-d600ms", server.url], { term: "dumb" });
+      assert(!dumb.includes("\x1b"), JSON.stringify(dumb));
+      assert(parseReport(dumb).requests > 0);
     });
   },
 });

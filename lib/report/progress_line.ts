@@ -80,12 +80,18 @@ const RATE_WINDOW_MS = 1_000;
  */
 export class ProgressMeter {
   readonly #write: (text: string) => void;
+  readonly #columns: number;
   readonly #samples: { atMs: number; requests: number }[] = [];
   #lastDrawMs = -Infinity;
   #shown = false;
 
-  constructor(write: (text: string) => void) {
+  /**
+   * `columns`: the terminal's width. The line is cut to fit one row: a line that wraps leaves a row behind at
+   * each redraw, as the erase reaches the last row only.
+   */
+  constructor(write: (text: string) => void, columns = Infinity) {
     this.#write = write;
+    this.#columns = columns;
   }
 
   /** Takes the run's totals at `nowMs` (any monotonic clock) and redraws the line if it is time to. */
@@ -100,7 +106,10 @@ export class ProgressMeter {
     const first = this.#samples[0];
     const spanMs = nowMs - first.atMs;
     const currentRps = spanMs > 0 ? (progress.requests - first.requests) * 1000 / spanMs : null;
-    this.#write(ERASE_LINE + formatProgressLine({ ...progress, currentRps }));
+    const line = formatProgressLine({ ...progress, currentRps });
+    this.#write(
+      ERASE_LINE + (line.length < this.#columns ? line : line.slice(0, Math.max(0, this.#columns - 1))),
+    );
     this.#shown = true;
   }
 

@@ -47,6 +47,8 @@ export interface ThreadScriptOptions {
   args: string[];
   /** Where `print` and `io.write` go (stdout). */
   write: (bytes: Uint8Array) => void;
+  /** Where `io.stderr:write` goes; absent: the process's stderr. */
+  writeError?: (bytes: Uint8Array) => void;
   /** `--write` paths: where the script may write files (default: nowhere, see `compat/_files.ts`). */
   writePaths?: readonly string[];
   /** The run's notices, shared by all its states (`notices.ts`): each said once per run. Absent: per state. */
@@ -110,7 +112,12 @@ export interface ThreadScript {
  */
 export async function loadThreadScript(options: ThreadScriptOptions): Promise<ThreadScript> {
   const notices = options.notices ?? null;
-  const state = newState({ write: options.write, writePaths: options.writePaths, notices });
+  const state = newState({
+    write: options.write,
+    writeError: options.writeError,
+    writePaths: options.writePaths,
+    notices,
+  });
   const L = state.L;
   const runner = new CoroutineRunner(L, options.path, notices);
   installOwnThreadType(L);

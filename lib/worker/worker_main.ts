@@ -109,6 +109,8 @@ async function load(thread: Hosted, message: WorkerSetup): Promise<void> {
       args: config.scriptArgs,
       // With `--json -` stdout carries the result document: the script prints to stderr with the report.
       write: scriptWrite(thread, config.jsonPath === "-" ? writeStderr : writeStdout, message.scriptOutput),
+      // io.stderr:write too: it shares the terminal with the progress line.
+      writeError: scriptWrite(thread, writeStderr, message.scriptOutput),
       writePaths: config.writePaths,
       notices: message.notices,
       getAddr: () => thread.address,
