@@ -329,6 +329,20 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
     ? null
     : await loadModule<typeof import("./lib/output/hdr_log_writer.ts")>("output/hdr_log_writer.ts");
   let hdrLog: HdrLogWriter | null = null;
+  // Opened before the run, off this thread: a FIFO's open waits for its reader (lib/output/output_files.ts).
+  let hdrLogFile: Deno.FsFile | null = null;
+  if (hdrLogPath !== null) {
+    const { openOutput } = await loadModule<typeof import("./lib/output/output_files.ts")>(
+      "output/output_files.ts",
+    );
+    try {
+      hdrLogFile = await openOutput(hdrLogPath, "--hdr-log");
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      err(`${error.message}\n`);
+      return error.exitCode;
+    }
+  }
   // Set once the run has started: a RunError after that (a script error in response()) failed the run, which
   // the summary tells from one that did not start.
   let startedAt: string | null = null;
@@ -359,6 +373,7 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
       try {
         hdrLog = hdrLogModule.HdrLogWriter.open(hdrLogPath, run.startedAtEpochMs, {
           loggedWith: `wrk-deno ${denoConfig.version}`,
+          file: hdrLogFile ?? undefined,
         });
       } catch (error) {
         err(`--hdr-log ${hdrLogPath}: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -393,6 +408,8 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
       run.close();
     }
   } catch (error) {
+    // A run that did not start has no log: the file opened for it is let go.
+    if (hdrLog === null) hdrLogFile?.close();
     if (error instanceof RunError) {
       meter?.clear();
       err(`${error.message}\n`);

@@ -282,3 +282,29 @@ Deno.test("--hdr-log to a path that cannot be written is refused before the run,
     assertEquals(server.requests.length, 0);
   });
 });
+
+Deno.test({
+  name:
+    "--hdr-log to a FIFO nobody reads is refused in one line after a few seconds; with a reader it is written",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    await withServerAndTempDir(startServer(), TEMP_PREFIX, async (server, dir) => {
+      const fifo = `${dir}/intervals`;
+      await new Deno.Command("mkfifo", { args: [fifo] }).output();
+      // Its open waits for a reader: on the run's thread, that held the process past its signals for good.
+      const alone = await runCli(["-t1", "-c1", "-d1s", "--hdr-log", fifo, server.url]);
+      assertEquals([alone.code, alone.stdout], [1, ""]);
+      assertEquals(
+        alone.stderr,
+        `--hdr-log ${fifo}: nothing reads this FIFO (its open waited 3s): start its reader first\n`,
+      );
+      assertEquals(server.requests.length, 0);
+      const reader = new Deno.Command("cat", { args: [fifo], stdout: "piped" }).spawn();
+      const read = await runCli(["-t1", "-c1", "-d1200ms", "--hdr-log", fifo, server.url]);
+      assertEquals(read.code, 0, read.stderr);
+      const log = new TextDecoder().decode((await reader.output()).stdout);
+      assertMatch(log, /^#\[Logged with wrk-deno /);
+      assertMatch(log, /^Tag=latency,/m);
+    });
+  },
+});

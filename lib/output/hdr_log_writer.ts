@@ -56,10 +56,16 @@ export class HdrLogWriter {
 
   /**
    * Creates (or empties) `path` and writes the log's header, the run having started at `startedAtEpochMs`
-   * (`Run.startedAtEpochMs`). Throws when the file cannot be opened or written.
+   * (`Run.startedAtEpochMs`). Throws when the file cannot be opened or written. `options.file`: `path` already
+   * opened for writing (`openOutput`, before the run: a FIFO's open waits for its reader, which must not hold
+   * the run's thread).
    */
-  static open(path: string, startedAtEpochMs: number, options: { loggedWith?: string } = {}): HdrLogWriter {
-    const file = Deno.openSync(path, { write: true, create: true, truncate: true });
+  static open(
+    path: string,
+    startedAtEpochMs: number,
+    options: { loggedWith?: string; file?: Deno.FsFile } = {},
+  ): HdrLogWriter {
+    const file = options.file ?? Deno.openSync(path, { write: true, create: true, truncate: true });
     try {
       writeAll(file, formatHdrLogHeader(startedAtEpochMs, options.loggedWith));
     } catch (error) {

@@ -13,6 +13,45 @@ import { dirname } from "jsr:@std/path@1.1.6/dirname";
 import { resolve } from "jsr:@std/path@1.1.6/resolve";
 import { UsageError } from "../config/errors.ts";
 
+/** How long `openOutput` waits for a FIFO's reader before it gives up. */
+const FIFO_READER_WAIT_MS = 3000;
+
+/**
+ * Opens `path` for writing (created, or emptied), without holding this thread: the open runs off it, so that a
+ * FIFO nobody reads (whose open waits for a reader) is refused after a few seconds, with a line that says so,
+ * rather than hang the process past its signals. `flag` names the option in the refusal.
+ *
+ * @example
+ * ```ts
+ * import { openOutput } from "./output_files.ts";
+ *
+ * const path = await Deno.makeTempFile();
+ * const file = await openOutput(path, "--hdr-log");
+ * file.close();
+ * await Deno.remove(path);
+ * ```
+ */
+export async function openOutput(path: string, flag: string): Promise<Deno.FsFile> {
+  const opening = Deno.open(path, { write: true, create: true, truncate: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const waited = new Promise<null>((resolve) => timer = setTimeout(() => resolve(null), FIFO_READER_WAIT_MS));
+  try {
+    const file = await Promise.race([opening, waited]);
+    if (file !== null) return file;
+  } catch (error) {
+    throw new UsageError(`${flag} ${path}: ${describe(error)}`, { showUsage: false });
+  } finally {
+    clearTimeout(timer);
+  }
+  // Given up: should a reader come later, the file it opens for it is closed at once.
+  opening.then((file) => file.close(), () => {});
+  throw new UsageError(
+    `${flag} ${path}: nothing reads this FIFO (its open waited ${FIFO_READER_WAIT_MS / 1000}s): start its ` +
+      "reader first",
+    { showUsage: false },
+  );
+}
+
 /**
  * Refuses two outputs on one file (`--json r.out --summary r.out`): one would overwrite or break the other,
  * and the run would say nothing of it. `outputs` are the flags with their paths (null: not asked for).
