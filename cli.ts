@@ -88,6 +88,20 @@ function err(text: string): void {
   writeStderr(encoder.encode(text));
 }
 
+/**
+ * Whether a result file (`--json`, `--summary`, `--hdr-log`) could not be written: said when it happened, and
+ * the exit code is then 1 where it would be 0, so that a CI step does not pass on a result it lost.
+ */
+let resultFileFailed = false;
+
+/** Says that `flag`'s file `path` could not be written, and why, in one line. */
+function resultFileFailure(flag: string, path: string, error: unknown): void {
+  resultFileFailed = true;
+  const message = error instanceof Error ? error.message : String(error);
+  // Deno's "(os error 28): writefile '/dev/full'" adds the errno and the path the line already names.
+  err(`${flag} ${path}: ${message.replace(/:? *\(os error \d+\).*$/s, "")}\n`);
+}
+
 /** The terminal's width in columns (where the progress line is drawn), or Infinity when it cannot be told. */
 function terminalColumns(): number {
   try {
@@ -376,7 +390,7 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
           file: hdrLogFile ?? undefined,
         });
       } catch (error) {
-        err(`--hdr-log ${hdrLogPath}: ${error instanceof Error ? error.message : String(error)}\n`);
+        resultFileFailure("--hdr-log", hdrLogPath, error);
       }
     }
     try {
@@ -404,7 +418,7 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
     } finally {
       // The last interval was written before the result came; a failed run keeps the intervals it had.
       hdrLog?.close();
-      if (hdrLog?.error) err(`--hdr-log ${hdrLog.path}: ${hdrLog.error.message}\n`);
+      if (hdrLog?.error) resultFileFailure("--hdr-log", hdrLog.path, hdrLog.error);
       run.close();
     }
   } catch (error) {
@@ -523,7 +537,9 @@ async function writeResults(
       const { writeFileWhole } = await loadModule<typeof import("./lib/output/output_files.ts")>(
         "output/output_files.ts",
       );
-      await writeFileWhole(config.jsonPath, json).catch((e) => err(`--json ${config.jsonPath}: ${e}\n`));
+      await writeFileWhole(config.jsonPath, json).catch((e) =>
+        resultFileFailure("--json", config.jsonPath!, e)
+      );
     }
   }
   if (config.summaryPath !== null) {
@@ -535,7 +551,7 @@ async function writeResults(
         "output/output_files.ts",
       );
       await appendText(config.summaryPath, summary).catch((e) =>
-        err(`--summary ${config.summaryPath}: ${e}\n`)
+        resultFileFailure("--summary", config.summaryPath!, e)
       );
     }
   }
@@ -593,7 +609,8 @@ export async function runCommandLine(): Promise<never> {
       err(`wrk-deno: cannot write to standard output: ${stdoutFailure.message}\n`);
       Deno.exit(exitCode === 0 ? 1 : exitCode);
     }
-    Deno.exit(exitCode);
+    // A result file that could not be written (said already) fails a run that otherwise passed.
+    Deno.exit(exitCode === 0 && resultFileFailed ? 1 : exitCode);
   } catch (error) {
     // A permission Deno refused (a narrowed --allow-read, say), or a module that could not be loaded: what to
     // fix is in the message, and it is not a bug.

@@ -64,3 +64,25 @@ Deno.test("a full disk on stdout is one line and exit 1, after the --json result
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a result file on a full disk is one line and exit 1; the other outputs are written", async () => {
+  const server = startServer();
+  const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "wrk-deno-full-file-" });
+  // Deno opens a device by name only under --allow-all: /dev/full stands for a disk that fills up during the run.
+  const cli = `'${Deno.execPath()}' run -A '${new URL("../cli.ts", import.meta.url).pathname}'`;
+  try {
+    const { code, stdout, stderr } = await bash(
+      `${cli} -t1 -c1 -d300ms --json /dev/full --summary ${dir}/s.md ${server.url}`,
+    );
+    assertEquals(code, 1, stderr);
+    assertEquals(stderr, "--json /dev/full: No space left on device\n");
+    assertMatch(stdout, /requests in /);
+    assertMatch(await Deno.readTextFile(`${dir}/s.md`), /^### /);
+    // A failed threshold's 99 stays what it is.
+    const failed = await bash(`${cli} -t1 -c1 -d300ms --json /dev/full --threshold 'rps > 1G' ${server.url}`);
+    assertEquals(failed.code, 99, failed.stderr);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
