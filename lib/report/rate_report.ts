@@ -162,7 +162,7 @@ const CORE_WAIT_SHARE = 0.1;
  * requests in flight at the end; a client thread on a core or waiting for one nearly all the time it ran (its
  * lanes fall behind too, and more connections would only add to its work; when it waited more than it worked, other
  * work shares its cores, and more threads would not help either); batches that waited for their lane's previous
- * response (the lanes' capacity, fixed by more connections, or over HTTP/2 by more streams per connection:
+ * response, or requests due and never sent from a client known not to be busy (the lanes' capacity, fixed by more connections, or over HTTP/2 by more streams per connection:
  * each stream is a lane); else the client's own pace (its threads or cores). When the requests due are unknown
  * (a merge of a result file from a version that did not count them), the plan is taken as `-R` × the time
  * run; when the requests sent are, the in-flight reason is never given.
@@ -208,7 +208,12 @@ function shortfallLine(result: RunResult, http2: boolean): string | null {
       (waitShare > busyShare
         ? "other work shares the client's cores; give it cores of its own"
         : "add -t, or run on more cores");
-  } else if (rate.batches > 0 && rate.lateBatches / rate.batches > LATE_TOLERANCE) {
+  } else if (
+    (rate.batches > 0 && rate.lateBatches / rate.batches > LATE_TOLERANCE) ||
+    // Slots that never got their request, from a client known not to be busy: each lane still waited for an
+    // answer at the stop (a server that never answers gets one batch per lane, none of them late).
+    (sent !== null && due !== null && !keptPlan(sent) && (rate.busiestThreadShare ?? null) !== null)
+  ) {
     const limit = result.streamLimit ?? null;
     reason = http2 && limit !== null
       ? `requests waited for busy streams: the server allows ${limit} stream${limit === 1 ? "" : "s"} per ` +

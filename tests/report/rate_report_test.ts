@@ -477,6 +477,13 @@ Deno.test("formatRateReport() judges the requests sent against the requests due,
     rateLine(withDue(shortRun(900, {}, 100, 900), 1000))!,
     "(10.0% short): requests waited for busy connections",
   );
+  // A server that never answered: one batch per lane, none late, the rest of the plan never sent, from a
+  // client known to be idle: the lanes, not the client.
+  const unanswered = withDue(shortRun(0, {}, 0, 1), 100);
+  assertStringIncludes(
+    rateLine({ ...unanswered, rate: { ...unanswered.rate!, busiestThreadShare: 0.01 } })!,
+    "(100.0% short): requests waited for busy connections",
+  );
   assertStringIncludes(
     rateLine(withDue(shortRun(800, { connect: 2 }, 0, 1000), 1000))!,
     "errors cut the rate",
