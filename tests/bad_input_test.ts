@@ -206,7 +206,7 @@ const CASES: Case[] = [
     args: ["-c", "1000", "-d1s", URL_ARG],
     openFiles: 256,
     error:
-      /^-c 1000 needs about \d+ open files but only \d+ more can be opened \(ulimit -n is too low\); raise the limit with 'ulimit -n 2048'$/,
+      /^-c 1000 needs about \d+ open files but only \d+ more can be opened \(ulimit -n is too low\); raise the limit with 'ulimit -n 2048', or lower -c to \d+$/,
     usage: false,
   },
 ];

@@ -15,6 +15,8 @@
  * run on Linux (docs/benchmarks.md#measurements-behind-the-code), with room to spare.
  */
 const BASE_FILES = 32;
+/** Linux's default fs.nr_open: the most files a process may have open, whatever its ulimit. */
+const LINUX_MAX_OPEN_FILES = 2 ** 20;
 const FILES_PER_THREAD = 8;
 
 /** About how many open files a run with `connections` connections over `threads` threads needs. */
@@ -107,7 +109,8 @@ function mayRead(path: string): boolean {
  * const error = assertThrows(() => checkOpenFileLimit(1000, 2, 256), RangeError);
  * assertEquals(
  *   error.message,
- *   "-c 1000 needs about 1048 open files but the limit is 256; raise it with 'ulimit -n 2048'",
+ *   "-c 1000 needs about 1048 open files but the limit is 256; raise it with 'ulimit -n 2048', or lower -c " +
+ *     "to 208",
  * );
  * checkOpenFileLimit(100, 2, 256); // fits: no error
  * ```
@@ -118,11 +121,16 @@ export function checkOpenFileLimit(
   limit: number | null = softOpenFileLimit(),
 ): void {
   const needed = openFilesNeeded(connections, threads);
-  const raise = `'ulimit -n ${2 ** Math.ceil(Math.log2(needed))}'`;
+  // Past what Linux lets any process open (fs.nr_open, 2^20 unless an administrator raised it), no ulimit helps.
+  const advice = (raise: string, fit: number) =>
+    needed > LINUX_MAX_OPEN_FILES
+      ? `that is more than a process may open here (fs.nr_open): lower -c to ${Math.max(0, fit)}`
+      : `${raise} 'ulimit -n ${2 ** Math.ceil(Math.log2(needed))}', or lower -c to ${Math.max(0, fit)}`;
   if (limit !== null) {
     if (needed <= limit) return;
     throw new RangeError(
-      `-c ${connections} needs about ${needed} open files but the limit is ${limit}; raise it with ${raise}`,
+      `-c ${connections} needs about ${needed} open files but the limit is ${limit}; ` +
+        advice("raise it with", connections - (needed - limit)),
     );
   }
   // The files already open are part of BASE_FILES; what must still fit is the rest.
@@ -131,6 +139,6 @@ export function checkOpenFileLimit(
   if (room === null || room >= wanted) return;
   throw new RangeError(
     `-c ${connections} needs about ${needed} open files but only ${room} more can be opened ` +
-      `(ulimit -n is too low); raise the limit with ${raise}`,
+      `(ulimit -n is too low); ${advice("raise the limit with", connections - (wanted - room))}`,
   );
 }
