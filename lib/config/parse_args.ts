@@ -150,11 +150,13 @@ export function parseArgs(argv: string[]): Config {
   const startAtEpochMs = parsed("start-at", text("start-at"), parseStartAt, null);
   const uncorrectedLatency = values.u_latency === true;
   const batchLatency = values.batch_latency === true;
-  const headers = ((values.header ?? []) as string[]).map((header) => {
+  const headers = ((values.header ?? []) as string[]).flatMap((header): [string, string][] => {
+    // `Name:` with nothing after the colon: wrk leaves it out (curl's way to remove a header), and so does ours.
+    if (/^[^:]+:$/.test(header)) return [];
     const split = splitHeader(header);
     // Ours: wrk silently ignores such a header; a typo should not go unnoticed (docs/wrk-compat.md#header-flags).
     if (!split) throw fail(`invalid header '${header}' — use -H "Name: value"`, { showUsage: false });
-    return split;
+    return [split];
   });
   const { url, scriptArgs } = splitPositionals(tokens, fail);
 

@@ -102,6 +102,13 @@ Deno.test("parseArgs() accepts separate values and every long form", () => {
   assertEquals(config.printVersion, true);
 });
 
+Deno.test("parseArgs() leaves out -H 'Name:' with nothing after the colon, as wrk does, and keeps 'Name: '", () => {
+  assertEquals(parseArgs(["-H", "X-E:", "-H", "X-F: ", "-H", "X-G:g", URL_TEXT]).headers, [["X-F", ""], [
+    "X-G",
+    "g",
+  ]]);
+});
+
 Deno.test("parseArgs() accepts wrk's undocumented -L and -T for --latency and --timeout", () => {
   const config = parseArgs(["-L", "-T500ms", URL_TEXT]);
   assertEquals([config.latency, config.timeoutMs], [true, 500]);
@@ -190,7 +197,7 @@ Deno.test("parseArgs() splits -H at the first colon and trims only leading blank
     "-H",
     "Tabbed:\t \tv ",
     "-H",
-    "Empty:",
+    "Empty: ",
     URL_TEXT,
   ]);
   assertEquals(config.headers, [["Name", "value"], ["Time", "12:30:00"], ["Tabbed", "v "], [
