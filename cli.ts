@@ -102,6 +102,13 @@ function resultFileFailure(flag: string, path: string, error: unknown): void {
   err(`${flag} ${path}: ${message.replace(/:? *\(os error \d+\).*$/s, "")}\n`);
 }
 
+/** $TERM, where the environment may be read without asking (a narrowed --allow-env need not list it). */
+function terminalType(): string | undefined {
+  return Deno.permissions.querySync({ name: "env", variable: "TERM" }).state === "granted"
+    ? Deno.env.get("TERM")
+    : undefined;
+}
+
 /** The terminal's width in columns (where the progress line is drawn), or Infinity when it cannot be told. */
 function terminalColumns(): number {
   try {
@@ -258,6 +265,13 @@ async function runMerge(options: MergeOptions): Promise<number> {
 
 /** Runs the CLI with `args`; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
+  resultFileFailed = false;
+  const code = await dispatchCommand(args);
+  // A result file that could not be written (said already) fails a run that otherwise passed.
+  return code === 0 && resultFileFailed ? 1 : code;
+}
+
+async function dispatchCommand(args: string[]): Promise<number> {
   if (!(SUBCOMMANDS as readonly string[]).includes(args[0])) return await runCli(args);
   // cliffy is loaded only here: in the bundle every thread runs this module too (see WORKER_MODULE), and needs
   // none of it.
@@ -326,7 +340,7 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
     }
   };
   // The live line only where a person watches: stderr a terminal, not CI logs or pipes.
-  const meter = config.progress && Deno.stderr.isTerminal() && Deno.env.get("TERM") !== "dumb"
+  const meter = config.progress && Deno.stderr.isTerminal() && terminalType() !== "dumb"
     ? new ProgressMeter(err, terminalColumns())
     : null;
   // Where no live line counts down to --start-at (CI logs, pods), one line says why nothing happens yet.
@@ -335,9 +349,9 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
     err(`waiting for --start-at ${new Date(startAt).toISOString()} to start\n`);
   }
   const testId = config.jsonPath === null ? null : await identityOf(config);
-  // --hdr-log: the writer (and the HdrHistogram codec) is loaded only when asked for. Its file is opened once
-  // the run has started (the header holds the start time), before any interval can arrive: intervals come from
-  // timers and messages, after the code that follows `await Run.start()`.
+  // --hdr-log: the writer (and the HdrHistogram codec) is loaded only when asked for. Its file is opened before
+  // the run (below), and its header written once the run has started (it holds the start time), before any
+  // interval can arrive: intervals come from timers and messages, after the code that follows `Run.start()`.
   const hdrLogPath = config.hdrLogPath;
   const hdrLogModule = hdrLogPath === null
     ? null
@@ -385,9 +399,12 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
     startedAt = new Date(run.startedAtEpochMs).toISOString();
     if (hdrLogModule !== null && hdrLogPath !== null) {
       try {
+        // The writer owns the file from here (it closes it, also when the header cannot be written).
+        const file = hdrLogFile ?? undefined;
+        hdrLogFile = null;
         hdrLog = hdrLogModule.HdrLogWriter.open(hdrLogPath, run.startedAtEpochMs, {
           loggedWith: `wrk-deno ${denoConfig.version}`,
-          file: hdrLogFile ?? undefined,
+          file,
         });
       } catch (error) {
         resultFileFailure("--hdr-log", hdrLogPath, error);
@@ -422,8 +439,8 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
       run.close();
     }
   } catch (error) {
-    // A run that did not start has no log: the file opened for it is let go.
-    if (hdrLog === null) hdrLogFile?.close();
+    // A run that did not start has no log: the file opened for it is let go (the writer's closes it otherwise).
+    hdrLogFile?.close();
     if (error instanceof RunError) {
       meter?.clear();
       err(`${error.message}\n`);
@@ -609,8 +626,7 @@ export async function runCommandLine(): Promise<never> {
       err(`wrk-deno: cannot write to standard output: ${stdoutFailure.message}\n`);
       Deno.exit(exitCode === 0 ? 1 : exitCode);
     }
-    // A result file that could not be written (said already) fails a run that otherwise passed.
-    Deno.exit(exitCode === 0 && resultFileFailed ? 1 : exitCode);
+    Deno.exit(exitCode);
   } catch (error) {
     // A permission Deno refused (a narrowed --allow-read, say), or a module that could not be loaded: what to
     // fix is in the message, and it is not a bug.

@@ -300,11 +300,18 @@ Deno.test({
       );
       assertEquals(server.requests.length, 0);
       const reader = new Deno.Command("cat", { args: [fifo], stdout: "piped" }).spawn();
-      const read = await runCli(["-t1", "-c1", "-d1200ms", "--hdr-log", fifo, server.url]);
-      assertEquals(read.code, 0, read.stderr);
-      const log = new TextDecoder().decode((await reader.output()).stdout);
-      assertMatch(log, /^#\[Logged with wrk-deno /);
-      assertMatch(log, /^Tag=latency,/m);
+      try {
+        const read = await runCli(["-t1", "-c1", "-d1200ms", "--hdr-log", fifo, server.url]);
+        assertEquals(read.code, 0, read.stderr);
+        const log = new TextDecoder().decode((await reader.output()).stdout);
+        assertMatch(log, /^#\[Logged with wrk-deno /);
+        assertMatch(log, /^Tag=latency,/m);
+      } finally {
+        // A run that failed before it opened the FIFO leaves the reader waiting for ever.
+        try {
+          reader.kill();
+        } catch { /* it ended */ }
+      }
     });
   },
 });

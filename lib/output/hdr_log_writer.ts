@@ -67,6 +67,9 @@ export class HdrLogWriter {
   ): HdrLogWriter {
     const file = options.file ?? Deno.openSync(path, { write: true, create: true, truncate: true });
     try {
+      // A file opened before the run is emptied now that the run has started (a FIFO or a device has nothing
+      // to empty).
+      if (options.file !== undefined && file.statSync().isFile) file.truncateSync(0);
       writeAll(file, formatHdrLogHeader(startedAtEpochMs, options.loggedWith));
     } catch (error) {
       file.close();

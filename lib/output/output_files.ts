@@ -17,7 +17,7 @@ import { UsageError } from "../config/errors.ts";
 const FIFO_READER_WAIT_MS = 3000;
 
 /**
- * Opens `path` for writing (created, or emptied), without holding this thread: the open runs off it, so that a
+ * Opens `path` for writing (created if missing, not emptied), without holding this thread: the open runs off it, so that a
  * FIFO nobody reads (whose open waits for a reader) is refused after a few seconds, with a line that says so,
  * rather than hang the process past its signals. `flag` names the option in the refusal.
  *
@@ -32,7 +32,8 @@ const FIFO_READER_WAIT_MS = 3000;
  * ```
  */
 export async function openOutput(path: string, flag: string): Promise<Deno.FsFile> {
-  const opening = Deno.open(path, { write: true, create: true, truncate: true });
+  // Not emptied here: a run refused before its start leaves the previous file as it was (the writer empties it).
+  const opening = Deno.open(path, { write: true, create: true });
   let timer: ReturnType<typeof setTimeout> | undefined;
   const waited = new Promise<null>((resolve) => timer = setTimeout(() => resolve(null), FIFO_READER_WAIT_MS));
   try {
@@ -67,7 +68,7 @@ export async function openOutput(path: string, flag: string): Promise<Deno.FsFil
 export function checkDistinctPaths(outputs: readonly [flag: string, path: string | null][]): void {
   const seen = new Map<string, string>();
   for (const [flag, path] of outputs) {
-    if (path === null) continue;
+    if (path === null || !regularOrAbsent(path)) continue;
     const absolute = resolve(path);
     const other = seen.get(absolute);
     if (other !== undefined) {
@@ -206,6 +207,18 @@ export async function writeFileWhole(path: string, text: string): Promise<void> 
  */
 export async function appendText(path: string, text: string): Promise<void> {
   await Deno.writeTextFile(path, text, { append: true, create: true });
+}
+
+/**
+ * Whether `path` is a regular file or nothing yet: a device (`/dev/null`, where CI jobs send outputs they do not
+ * want) or a FIFO may take several outputs.
+ */
+function regularOrAbsent(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return true;
+  }
 }
 
 /** What is at `path` itself (a link, not what it points to); null when nothing is there yet. */

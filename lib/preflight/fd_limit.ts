@@ -122,10 +122,13 @@ export function checkOpenFileLimit(
 ): void {
   const needed = openFilesNeeded(connections, threads);
   // Past what Linux lets any process open (fs.nr_open, 2^20 unless an administrator raised it), no ulimit helps.
+  // The -c that fits, when it is one the command line takes (at least one connection per thread).
+  const lower = (fit: number) =>
+    fit >= Math.max(1, threads) ? `lower -c to ${fit}` : "use fewer threads and connections";
   const advice = (raise: string, fit: number) =>
     needed > LINUX_MAX_OPEN_FILES
-      ? `that is more than a process may open here (fs.nr_open): lower -c to ${Math.max(0, fit)}`
-      : `${raise} 'ulimit -n ${2 ** Math.ceil(Math.log2(needed))}', or lower -c to ${Math.max(0, fit)}`;
+      ? `that is more than a process may open here (fs.nr_open): ${lower(fit)}`
+      : `${raise} 'ulimit -n ${2 ** Math.ceil(Math.log2(needed))}', or ${lower(fit)}`;
   if (limit !== null) {
     if (needed <= limit) return;
     throw new RangeError(

@@ -198,7 +198,7 @@ function trustAdvice(reason: string, caFile: string | null): string {
  * rustls's words (Deno's TLS) name the symptom and not the cause.
  */
 function handshakeAdvice(reason: string): string | null {
-  if (/InvalidContentType|corrupt message/i.test(reason)) return "is it a plain HTTP port? use http://";
+  if (/InvalidContentType/.test(reason)) return "is it a plain HTTP port? use http://";
   if (/UnrecognisedName/i.test(reason)) {
     return "the server does not serve the URL's host name (sent as SNI): put the name it serves in the URL";
   }

@@ -39,6 +39,9 @@ Deno.test("checkOpenFileLimit() says how far to raise a limit that is too low", 
   );
   const rounded = assertThrows(() => checkOpenFileLimit(2100, 2, openFilesNeeded(2100, 2) - 1), RangeError);
   assertMatch(rounded.message, /raise it with 'ulimit -n 4096', or lower -c to \d+$/);
+  // Where the -c that fits is one the command line refuses (fewer connections than threads): no such advice.
+  const tight = assertThrows(() => checkOpenFileLimit(100, 8, 64), RangeError);
+  assertMatch(tight.message, /raise it with 'ulimit -n 256', or use fewer threads and connections$/);
   // Past what Linux lets a process open, no ulimit helps: no suggestion of one.
   const huge = assertThrows(() => checkOpenFileLimit(99_999_999_999, 2, 20_000), RangeError);
   assertMatch(
