@@ -215,8 +215,12 @@ export class Connection implements ConnectionCycle {
     const completedMs = this.#completedMs;
     this.#sinceMs = completedMs >= 0 && !source.dynamic && context.sink === null ? completedMs : clockMs();
     this.#completedMs = -1;
-    // Hooks may have held the loop past the thread's end (its timer waits for them): the request is not sent.
-    if (this.#sinceMs >= context.deadline.atMs && context.deadline.passed()) return;
+    // Hooks may have held the loop past the thread's end (its timer waits for them): the thread stops here, and
+    // the request request() built goes out uncounted, as after a thread:stop() in it (every result is sent).
+    if (this.#sinceMs >= context.deadline.atMs && context.deadline.passed()) {
+      this.#sendLast(conn, request);
+      return;
+    }
     const pacer = this.#pacer;
     if (pacer !== null) {
       this.#plannedMs = pacer.latencyOriginMs(this.#sinceMs);
