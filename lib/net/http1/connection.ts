@@ -413,9 +413,10 @@ export class Connection implements ConnectionCycle {
     if (status > 399) counters.errors.status++;
     if (sink === null) return;
     sink.onResponse(this.#parser);
-    // response() may have held the loop past the thread's end: nothing after this response is counted.
+    // response() may have held the loop past the thread's end: nothing after this response is counted. Only
+    // between a batch's responses: after its last, the next `#send` reads the clock and checks anyway.
     const deadline = this.#context.deadline;
-    if (clockMs() >= deadline.atMs) deadline.passed();
+    if (this.#pending > 1 && clockMs() >= deadline.atMs) deadline.passed();
   }
 
   /** Records the batch's latency, `nowMs` being when its last response completed. */
