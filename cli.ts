@@ -29,6 +29,7 @@ import { Run } from "./lib/run.ts";
 import type { HdrLogWriter } from "./lib/output/hdr_log_writer.ts";
 import type { RunResult } from "./lib/run_result.ts";
 import { RunError } from "./lib/run_error.ts";
+import { describeOsError } from "./lib/net/resolve.ts";
 import { MAX_WAIT_MS } from "./lib/preflight/start_at.ts";
 import { standardStream } from "./lib/config/standard_streams.ts";
 import { isWorkerScope } from "./lib/worker/worker_scope.ts";
@@ -97,9 +98,8 @@ let resultFileFailed = false;
 /** Says that `flag`'s file `path` could not be written, and why, in one line. */
 function resultFileFailure(flag: string, path: string, error: unknown): void {
   resultFileFailed = true;
-  const message = error instanceof Error ? error.message : String(error);
-  // Deno's "(os error 28): writefile '/dev/full'" adds the errno and the path the line already names.
-  err(`${flag} ${path}: ${message.replace(/:? *\(os error \d+\).*$/s, "")}\n`);
+  // Without Deno's "(os error 28): writefile '/dev/full'": the errno, and the path the line already names.
+  err(`${flag} ${path}: ${describeOsError(error)}\n`);
 }
 
 /** $TERM, where the environment may be read without asking (a narrowed --allow-env need not list it). */
