@@ -210,9 +210,10 @@ function shortfallLine(result: RunResult, http2: boolean): string | null {
         : "add -t, or run on more cores");
   } else if (
     (rate.batches > 0 && rate.lateBatches / rate.batches > LATE_TOLERANCE) ||
-    // Slots that never got their request, from a client known not to be busy: each lane still waited for an
-    // answer at the stop (a server that never answers gets one batch per lane, none of them late).
-    (sent !== null && due !== null && !keptPlan(sent) && (rate.busiestThreadShare ?? null) !== null)
+    // Slots that never got their request (the sent ones fell short: the branch above), from a client known not
+    // to be busy: each lane still waited for an answer at the stop (a server that never answers gets one batch
+    // per lane, none of them late).
+    (sent !== null && (rate.busiestThreadShare ?? null) !== null)
   ) {
     const limit = result.streamLimit ?? null;
     reason = http2 && limit !== null
