@@ -527,7 +527,8 @@ export class Http2Connection implements ConnectionCycle {
       return false;
     }
     const eventMs = this.#eventMs;
-    const nowMs = eventMs >= 0 && !context.source.dynamic && context.sink === null ? eventMs : clockMs();
+    // The event's time serves when no hook ran since it was read (`#complete` reads it after response()).
+    const nowMs = eventMs >= 0 && !context.source.dynamic ? eventMs : clockMs();
     this.#eventMs = nowMs;
     // Hooks may have held the loop past the thread's end (its timer waits for them): the batch is not sent.
     if (nowMs >= context.deadline.atMs && context.deadline.passed()) return false;
@@ -1163,8 +1164,11 @@ export class Http2Connection implements ConnectionCycle {
     if (status > 399) counters.errors.status++;
     if (context.sink !== null) {
       this.#deliver(stream, context.sink);
-      // response() may have held the loop past the thread's end: nothing after this response is counted.
-      if (clockMs() >= context.deadline.atMs) context.deadline.passed();
+      // The event's time is now after response() (a batch started next counts from it, `#startBatch`), which
+      // may have held the loop past the thread's end: nothing after this response is counted then.
+      const afterMs = clockMs();
+      this.#eventMs = afterMs;
+      if (afterMs >= context.deadline.atMs) context.deadline.passed();
     }
     if (generation !== this.#generation) return;
     if (batch.pending > 1 && this.#samplePerResponse && !batch.failed) this.#recordSample(batch, nowMs);
