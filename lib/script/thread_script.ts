@@ -190,7 +190,7 @@ class LuaThreadScript implements ThreadScript, RequestSource {
   /** The `request()` result used to count the pipeline, sent as the first request. */
   #first: Uint8Array | null = null;
   #depth = 1;
-  #heads: boolean[] = [false];
+  #heads: readonly boolean[] = [false];
   #sink: ResponseSink | null = null;
   /** Stack length when it was last made dense (see `densifyStack`). */
   #denseLength = -1;
@@ -353,11 +353,7 @@ class LuaThreadScript implements ThreadScript, RequestSource {
       return first;
     }
     if (this.#requestRef < 0) return this.#static;
-    const request = this.#staticRequest?.read() ?? this.#callRequest();
-    // A request() may change its method from call to call (GET, then HEAD), and the answer to a HEAD has no
-    // body: one request per batch is looked at each time (a pipelined batch keeps its first batch's methods).
-    if (this.#depth === 1) this.#heads[0] = isHeadRequest(request);
-    return request;
+    return this.#staticRequest?.read() ?? this.#callRequest();
   }
 
   get requestHookCalls(): number {
@@ -421,10 +417,4 @@ class LuaThreadScript implements ThreadScript, RequestSource {
   #checkOpen(): void {
     if (this.#closed) throw new Error("ThreadScript is closed");
   }
-}
-
-/** Whether `request` starts with `HEAD ` (its method). */
-function isHeadRequest(request: Uint8Array): boolean {
-  return request[0] === 0x48 && request[1] === 0x45 && request[2] === 0x41 && request[3] === 0x44 &&
-    request[4] === 0x20;
 }

@@ -208,8 +208,10 @@ export class Connection implements ConnectionCycle {
       this.#sendLast(conn, request);
       return;
     }
-    // The parser was made ready for this batch before request() said what it is (a HEAD among GETs).
-    if (source.dynamic) this.#parser.expectHead(source.headFlags[0]);
+    // The parser was made ready for this batch before request() said what it is: a request() may change its
+    // method from call to call (GET, then HEAD), and the answer to a HEAD has no body. A batch of one request
+    // is looked at each time; a pipelined batch keeps the methods its first one counted (`headFlags`).
+    if (source.dynamic && source.pipelineDepth === 1) this.#parser.expectHead(isHeadRequest(request));
     this.#phase = Phase.Requesting;
     // Only without hooks in between: request() and response() run before the next write, as in wrk.
     const completedMs = this.#completedMs;
@@ -486,4 +488,10 @@ function onlyLineBreaks(
     if (bytes[i] !== 10 && bytes[i] !== 13) return false;
   }
   return true;
+}
+
+/** Whether `request` starts with `HEAD ` (its method). */
+function isHeadRequest(request: Uint8Array): boolean {
+  return request[0] === 0x48 && request[1] === 0x45 && request[2] === 0x41 && request[3] === 0x44 &&
+    request[4] === 0x20;
 }
