@@ -199,10 +199,10 @@ export class ThreadLoop {
     }
     const halt = () => {
       // A timer may fire a fraction of a millisecond early (Deno's round a delay to whole milliseconds, and the
-      // loop's count on another clock than the epoch's): not before.
-      const leftMs = atEpochMs - epochNowMs();
-      if (leftMs > 0) this.#deadlines.push(this.#later(leftMs, halt));
-      else this.#halt();
+      // loop's count on another clock than the epoch's): not before, and then for the rest.
+      if (!this.#deadline.passed()) {
+        this.#deadlines.push(this.#later(this.#deadline.atEpochMs - epochNowMs(), halt));
+      }
     };
     this.#deadlines.push(this.#later(Math.max(0, atEpochMs - epochNowMs()), halt));
   }
