@@ -9,7 +9,7 @@
 
 import type { Threshold } from "../thresholds/threshold.ts";
 import { parseThreshold } from "../thresholds/threshold.ts";
-import { standardStream } from "./standard_streams.ts";
+import { standardStream, summaryBesideJson, summaryPathOf } from "./standard_streams.ts";
 import { UsageError } from "./errors.ts";
 import { OPTION_SPECS, type OptionSpec } from "./options.ts";
 
@@ -89,14 +89,9 @@ export function mergeOptions(
   const uncorrectedLatency = values.u_latency === true;
   const thresholds = Array.isArray(values.threshold) ? values.threshold as string[] : [];
   const jsonPath = standardStream(text("json") ?? null) === "stdout" ? "-" : text("json");
-  // As a run's: `--summary -` is standard output, which `--json -` has to itself.
-  const summaryPath = text("summary") === "-" ? "/dev/stdout" : text("summary");
-  if (jsonPath === "-" && standardStream(summaryPath) === "stdout") {
-    throw new UsageError(
-      "option '--summary' cannot be standard output with --json -: stdout carries the JSON document alone " +
-        "(give the summary a file, or /dev/stderr)",
-    );
-  }
+  const summaryPath = summaryPathOf(text("summary"));
+  const summaryProblem = summaryBesideJson(jsonPath, summaryPath, "--summary");
+  if (summaryProblem !== null) throw new UsageError(summaryProblem);
   return {
     shardPaths: [...shardPaths],
     latency: values.latency === true || uncorrectedLatency,

@@ -8,7 +8,7 @@ import { parseArgs as parseNodeArgs } from "node:util";
 import type { Config, Shard } from "./config.ts";
 import { HelpRequested, UsageError, type UsageErrorOptions } from "./errors.ts";
 import { OPTION_SPECS } from "./options.ts";
-import { standardStream } from "./standard_streams.ts";
+import { standardStream, summaryBesideJson, summaryPathOf } from "./standard_streams.ts";
 import { parseThreshold } from "../thresholds/threshold.ts";
 import { parseCount, parseDurationMs, parseStartAt } from "./units.ts";
 import { shareOf, shareStart } from "./share.ts";
@@ -121,20 +121,14 @@ export function parseArgs(argv: string[]): Config {
   const rate = parsed("rate", text("rate"), parseCount, null);
   // `--json /dev/stdout` is `--json -`: the report then goes to stderr, as the document has stdout.
   const jsonPath = standardStream(text("json") ?? null) === "stdout" ? "-" : nonEmpty("json", text("json"));
-  // `--summary -` is standard output, as `--json -` is (not a file named `-`).
-  const summaryPath = text("summary") === "-" ? "/dev/stdout" : nonEmpty("summary", text("summary"));
+  const summaryPath = summaryPathOf(nonEmpty("summary", text("summary")));
   const hdrLogPath = nonEmpty("hdr-log", text("hdr-log"));
   // `--json -` means stdout; a log of intervals there would interleave with the report as it runs.
   if (hdrLogPath === "-" || standardStream(hdrLogPath) !== null) {
     throw fail(`option '${rawName("hdr-log")}' needs a file: the standard streams carry the report`);
   }
-  // `--json -` has stdout to itself: a document a reader parses, which a summary after it would break.
-  if (jsonPath === "-" && standardStream(summaryPath) === "stdout") {
-    throw fail(
-      `option '${rawName("summary")}' cannot be standard output with --json -: stdout carries the JSON ` +
-        "document alone (give the summary a file, or /dev/stderr)",
-    );
-  }
+  const summaryProblem = summaryBesideJson(jsonPath, summaryPath, rawName("summary") ?? "--summary");
+  if (summaryProblem !== null) throw fail(summaryProblem);
   const thresholds = ((values.threshold ?? []) as string[]).map((expression) => {
     try {
       return parseThreshold(expression);

@@ -31,3 +31,36 @@ const STREAMS: Record<string, "stdout" | "stderr"> = {
 export function standardStream(path: string | null): "stdout" | "stderr" | null {
   return path === null ? null : STREAMS[path] ?? null;
 }
+
+/**
+ * `--summary`'s path as the outputs take it: `-` is standard output (as `--json -` is), not a file named `-`.
+ *
+ * @example
+ * ```ts
+ * import { summaryPathOf } from "./standard_streams.ts";
+ *
+ * console.log(summaryPathOf("-"), summaryPathOf("s.md")); // /dev/stdout s.md
+ * ```
+ */
+export function summaryPathOf(path: string | null): string | null {
+  return path === "-" ? "/dev/stdout" : path;
+}
+
+/**
+ * Why `--summary` cannot go where it is told beside `--json` (`-`: standard output, which then carries the JSON
+ * document alone, for a reader that parses it), or null. `summary` names the option as typed.
+ *
+ * @example
+ * ```ts
+ * import { summaryBesideJson } from "./standard_streams.ts";
+ *
+ * console.log(summaryBesideJson("-", "/dev/stdout", "--summary") !== null); // true
+ * console.log(summaryBesideJson("-", "/dev/stderr", "--summary")); // null
+ * ```
+ */
+export function summaryBesideJson(jsonPath: string | null, summaryPath: string | null, summary: string) {
+  return jsonPath === "-" && standardStream(summaryPath) === "stdout"
+    ? `option '${summary}' cannot be standard output with --json -: stdout carries the JSON document alone ` +
+      "(give the summary a file, or /dev/stderr)"
+    : null;
+}
