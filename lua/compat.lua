@@ -427,18 +427,9 @@ function io.tmpfile()
   return nil, "io.tmpfile() is not supported in wrk-deno", 38
 end
 
-local function changesfiles(helper)
-  return function(...)
-    local ok, message, code = helper(...)
-    if ok then
-      return ok
-    end
-    return nil, message, code
-  end
-end
-
-os.remove = changesfiles(H.remove)
-os.rename = changesfiles(H.rename)
+-- true, or nil, message, errno: the helpers answer as Lua's own do.
+os.remove = H.remove
+os.rename = H.rename
 
 -- A load-generator script has no business running commands on the machine it runs on.
 for _, name in ipairs({ "execute", "tmpname" }) do
