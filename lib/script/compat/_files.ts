@@ -17,7 +17,7 @@
  */
 // The functions' own entry points, not the package's mod.ts (~70 modules each Lua state would load at start:
 // docs/benchmarks.md#start-up-cost).
-import { claimNotice, Notice } from "../notices.ts";
+import { claimNotice, newNotices, Notice } from "../notices.ts";
 import { absolutePath, isAbsolute, relative } from "./_paths.ts";
 import { lauxlib, lua, type LuaJsFunction, type LuaState, raise } from "../fengari/_lua.ts";
 import { toText } from "./_to_text.ts";
@@ -170,16 +170,14 @@ export class LuaFiles {
   readonly #files = new Map<number, LuaFile>();
   readonly #access: WriteAccess;
   readonly #warn: (bytes: Uint8Array) => void;
-  readonly #notices: Int32Array | null;
-  /** Whether this state has met a refused write (its warning is printed once per run: `notices.ts`). */
-  #refusedBefore = false;
+  readonly #notices: Int32Array;
   #nextId = 1;
 
   /**
-   * `warn` is the state's stderr, for the warning the first refused `io.open` prints; `notices`, the run's
-   * shared flags, make it once per run rather than once per state (`../notices.ts`).
+   * `warn` is the state's stderr, for the warning the first refused write prints; `notices`, the run's shared
+   * flags, make it once per run (`../notices.ts`); without them, once for this state.
    */
-  constructor(access: WriteAccess, warn: (bytes: Uint8Array) => void, notices: Int32Array | null = null) {
+  constructor(access: WriteAccess, warn: (bytes: Uint8Array) => void, notices: Int32Array = newNotices()) {
     this.#access = access;
     this.#warn = warn;
     this.#notices = notices;
@@ -237,15 +235,12 @@ export class LuaFiles {
    * for every one). `call` is the script's call as the warning quotes it.
    */
   #refuseWrite(L: LuaState, name: string, call: string): number {
-    if (!this.#refusedBefore) {
-      this.#refusedBefore = true;
-      if (claimNotice(this.#notices, Notice.WriteRefused)) {
-        this.#warn(
-          new TextEncoder().encode(
-            `wrk-deno: a script's ${call} was refused: scripts write only under --write <dir>\n`,
-          ),
-        );
-      }
+    if (claimNotice(this.#notices, Notice.WriteRefused)) {
+      this.#warn(
+        new TextEncoder().encode(
+          `wrk-deno: a script's ${call} was refused: scripts write only under --write <dir>\n`,
+        ),
+      );
     }
     lua.lua_pushnil(L);
     lua.lua_pushstring(L, `${name}: Permission denied (scripts may only write under --write <dir>)`);
