@@ -102,10 +102,10 @@ function resultFileFailure(flag: string, path: string, error: unknown): void {
   err(`${flag} ${path}: ${describeOsError(error)}\n`);
 }
 
-/** $TERM, where the environment may be read without asking (a narrowed --allow-env need not list it). */
-function terminalType(): string | undefined {
-  return Deno.permissions.querySync({ name: "env", variable: "TERM" }).state === "granted"
-    ? Deno.env.get("TERM")
+/** `variable` from the environment where it may be read without asking (a narrowed --allow-env need not list it). */
+function envIfGranted(variable: string): string | undefined {
+  return Deno.permissions.querySync({ name: "env", variable }).state === "granted"
+    ? Deno.env.get(variable)
     : undefined;
 }
 
@@ -340,7 +340,7 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
     }
   };
   // The live line only where a person watches: stderr a terminal, not CI logs or pipes.
-  const meter = config.progress && Deno.stderr.isTerminal() && terminalType() !== "dumb"
+  const meter = config.progress && Deno.stderr.isTerminal() && envIfGranted("TERM") !== "dumb"
     ? new ProgressMeter(err, terminalColumns())
     : null;
   // Where no live line counts down to --start-at (CI logs, pods), one line says why nothing happens yet.
@@ -596,10 +596,8 @@ async function identityOf(config: Config): Promise<string | null> {
  * its paths are those of the folder the outer command was typed in.
  */
 function enterTypedFolder(): void {
-  const granted = (variable: string) =>
-    Deno.permissions.querySync({ name: "env", variable }).state === "granted";
-  if (!granted("WRK_DENO_TASK") || Deno.env.get("WRK_DENO_TASK") !== "1" || !granted("INIT_CWD")) return;
-  const typedIn = Deno.env.get("INIT_CWD");
+  if (envIfGranted("WRK_DENO_TASK") !== "1") return;
+  const typedIn = envIfGranted("INIT_CWD");
   // Absolute only (a relative one would be taken from the repository's folder): `/…`, or `C:\…` and `\\…`.
   if (typedIn === undefined || !/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(typedIn)) return;
   try {

@@ -644,8 +644,9 @@ export class EpollSocket implements Socket {
     if (error instanceof SocketError) this.#sendErrno = error.errno;
     this.#readable = true;
     this.#peerClosed = true;
-    // Inside a reader's callback (an answer that sent the next request), the reads go on when it returns.
-    if (!this.#draining) this.#drain();
+    // Inside a reader's callback (an answer that sent the next request), the reads go on when it returns:
+    // `#drain` does nothing then.
+    this.#drain();
   }
 
   close(): void {

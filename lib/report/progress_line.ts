@@ -8,8 +8,6 @@
 import { formatMetric } from "./units.ts";
 import { ERASE_LINE } from "../_terminal.ts";
 
-export { ERASE_LINE };
-
 /** What one progress line shows. */
 export interface ProgressFigures {
   /** Since the run started. */

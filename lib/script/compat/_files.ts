@@ -255,16 +255,18 @@ export class LuaFiles {
     const mode = givenMode.replace("b", "");
     const plus = mode.includes("+");
     const kind = mode[0];
+    const reading = kind === "r" || plus;
     const writing = kind !== "r" || plus;
+    const absolute = absolutePath(name);
     // Writing nothing anywhere (NULL_DEVICE) is always allowed.
-    if (writing && absolutePath(name) !== "/dev/null" && !this.#mayWrite(name)) {
+    if (writing && absolute !== "/dev/null" && !this.#mayWrite(absolute)) {
       return this.#refuseWrite(L, name, `io.open(${JSON.stringify(name)}, ${JSON.stringify(givenMode)})`);
     }
     let file: OsFile;
     try {
-      file = absolutePath(name) === "/dev/null" ? NULL_DEVICE : Deno.openSync(name, {
-        read: kind === "r" || plus,
-        write: kind !== "r" || plus,
+      file = absolute === "/dev/null" ? NULL_DEVICE : Deno.openSync(name, {
+        read: reading,
+        write: writing,
         create: kind !== "r",
         truncate: kind === "w",
         append: kind === "a",
@@ -273,7 +275,7 @@ export class LuaFiles {
       return failure(L, name, error, writing);
     }
     const id = this.#nextId++;
-    this.#files.set(id, new LuaFile(file, kind === "r" || plus, kind !== "r" || plus));
+    this.#files.set(id, new LuaFile(file, reading, writing));
     lua.lua_pushinteger(L, id);
     return 1;
   }
