@@ -116,11 +116,10 @@ function findOrMatch(L: LuaState, find: boolean): number {
   const p = lauxlib.luaL_checklstring(L, 2);
   const ls = s.length;
   let init = relativePosition(lauxlib.luaL_optinteger(L, 3, 1), ls);
+  // Past the end, LuaJIT (wrk's Lua) starts at the end, where Lua 5.3 answers nil: `("abc"):find("", 10)` is
+  // `4 3` under wrk.
   if (init < 1) init = 1;
-  else if (init > ls + 1) {
-    lua.lua_pushnil(L);
-    return 1;
-  }
+  else if (init > ls + 1) init = ls + 1;
   if (find && (lua.lua_toboolean(L, 4) || isPlain(p))) {
     const at = indexOfBytes(s, p, init - 1);
     if (at !== -1) {
