@@ -112,13 +112,18 @@ export class CoroutineRunner {
     return run;
   }
 
+  /** Whether a JS function called by Lua on `L` can wait (`wait`) there. */
+  canWait(L: LuaState): boolean {
+    return L === this.#co && lua.lua_isyieldable(L);
+  }
+
   /**
    * Starts `promise` from a JS function called by Lua and yields until it settles; call it as
    * `return runner.wait(L, "thread:get()", promise, push)`. Raises a clean Lua error where waiting is
    * impossible (a per-request hook, a `table.sort` comparator, a coroutine of the script's own).
    */
   wait<T>(L: LuaState, what: string, promise: Promise<T>, push: (L: LuaState, value: T) => number): number {
-    if (L !== this.#co || !lua.lua_isyieldable(L)) {
+    if (!this.canWait(L)) {
       // Nobody will await it: keep a rejection from becoming an unhandled one.
       promise.catch(() => undefined);
       return raise(L, `${what} cannot wait here (only at the top level and in init, setup and done)`);

@@ -9,7 +9,7 @@ import { jsText, lauxlib, lua, type LuaJsFunction, type LuaState, raise } from "
 import type { CoroutineRunner } from "./_coroutine_runner.ts";
 import { checkAddr, pushAddr } from "./_addr.ts";
 import { pushTransfer, readTransfer, TransferError, type TransferValue } from "./transfer.ts";
-import type { Addr, ThreadHandle } from "./thread_handle.ts";
+import type { Addr, ReceiveNow, ThreadHandle } from "./thread_handle.ts";
 
 /** Metatable name of thread userdata (as in wrk). */
 export const THREAD_TYPE = "wrk.thread";
@@ -89,12 +89,26 @@ function checkTarget<T>(L: LuaState): T {
   return lauxlib.luaL_checkudata(L, 1, THREAD_TYPE).target as T;
 }
 
-/** Installs the main state's thread type: methods forward to the {@linkcode ThreadHandle}. */
-export function installHandleThreadType(L: LuaState, runner: CoroutineRunner): void {
+/**
+ * Installs the main state's thread type: methods forward to the {@linkcode ThreadHandle}. `thread:get` waits
+ * for the thread's answer in the runner's coroutine, and blocks for it (`ThreadHandle.getNow`, with `receive`)
+ * where Lua cannot wait.
+ */
+export function installHandleThreadType(L: LuaState, runner: CoroutineRunner, receive: ReceiveNow): void {
   installThreadType(L, {
     get: (L1) => {
       const handle = checkTarget<ThreadHandle>(L1);
       const name = jsText(lauxlib.luaL_checklstring(L1, 2));
+      if (!runner.canWait(L1)) {
+        let value: TransferValue;
+        try {
+          value = handle.getNow(name, receive);
+        } catch (error) {
+          return raise(L1, error instanceof Error ? error.message : String(error));
+        }
+        pushTransfer(L1, value);
+        return 1;
+      }
       return runner.wait(L1, "thread:get()", handle.get(name), (co, value) => {
         pushTransfer(co, value);
         return 1;

@@ -6,6 +6,8 @@
  * @module
  */
 
+// Only the main state's module (loaded on demand) takes a node: module: no thread loads it.
+import { receiveMessageOnPort } from "node:worker_threads";
 import { lua, type LuaState, ref, unref } from "./fengari/_lua.ts";
 import type { Target } from "../config/config.ts";
 import type { RunResult } from "../run_result.ts";
@@ -14,9 +16,12 @@ import { CoroutineRunner } from "./_coroutine_runner.ts";
 import { installWrkTable } from "./_wrk_table.ts";
 import { installHandleThreadType, pushHandleThread } from "./_thread_userdata.ts";
 import { installStatsType, pushStats, rateModeLatencyView } from "./_stats_userdata.ts";
-import type { ThreadHandle } from "./thread_handle.ts";
+import type { ReceiveNow, ThreadHandle } from "./thread_handle.ts";
 
 export type { Addr, ThreadHandle } from "./thread_handle.ts";
+
+/** Deno's `receiveMessageOnPort` takes the web `MessagePort`s threads answer on, not only Node's. */
+const receiveNow: ReceiveNow = (port) => receiveMessageOnPort(port as never);
 
 /** What the main state is made from. */
 export interface MainScriptOptions {
@@ -87,7 +92,7 @@ export async function loadMainScript(options: MainScriptOptions): Promise<MainSc
   const state = newState({ write: options.write, writePaths: options.writePaths, notices });
   const L = state.L;
   const runner = new CoroutineRunner(L, options.path, notices);
-  installHandleThreadType(L, runner);
+  installHandleThreadType(L, runner, receiveNow);
   installStatsType(L);
   installWrkTable(L, { target: options.target, headers: options.headers, shard: options.shard, runner });
   await runner.runScript(options.source);

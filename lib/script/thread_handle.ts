@@ -11,6 +11,15 @@ import type { TransferValue } from "./transfer.ts";
 /** A socket address, as `wrk.lookup` returns it and `thread.addr` holds it: the one the threads connect to. */
 export type Addr = SocketAddress;
 
+/** Takes the next message off `port` at once, or undefined when none is there (`receiveMessageOnPort`). */
+export type ReceiveNow = (port: MessagePort) => { message: unknown } | undefined;
+
+/**
+ * How long `ThreadHandle.getNow` waits for the thread's answer, in ms: a stopped thread answers in
+ * milliseconds, even for a large table; past this the thread is taken as stuck.
+ */
+export const GET_NOW_BOUND_MS = 30_000;
+
 /** One thread as the main state sees it. */
 export interface ThreadHandle {
   /** 0-based thread index. */
@@ -19,6 +28,15 @@ export interface ThreadHandle {
   addr: Addr;
   /** Copies global `name` out of the thread's state (`thread:get`); also after the thread finished. */
   get(name: string): Promise<TransferValue>;
+  /**
+   * `get` without waiting for this thread's event loop, for Lua that cannot wait (a `table.sort` comparator, a
+   * `gsub` callback, a coroutine of the script's own, a metamethod): blocks until the thread answers.
+   * `receive` takes a message off a port at once (node:worker_threads' `receiveMessageOnPort`, which only the
+   * main state's module loads).
+   *
+   * @throws {Error} when the thread does not answer within `GET_NOW_BOUND_MS`.
+   */
+  getNow(name: string, receive: ReceiveNow): TransferValue;
   /** Copies a value into the thread's global `name` (`thread:set`); ordered, fire-and-forget. */
   set(name: string, value: TransferValue): void;
   /** Stops the thread's loop (`thread:stop()`). */

@@ -87,6 +87,22 @@ export interface LatencySnapshot {
   uncorrectedLatency: Float64Array | null;
 }
 
+/**
+ * A thread's answer to `get`/`getNow`: a copy of the global, or why it cannot be copied (`cannot transfer
+ * 'function' to thread`), which the main state raises where the script asked.
+ */
+export type GlobalAnswer = { value: TransferValue } | { refused: string };
+
+/**
+ * Where a thread answers at once while the main thread blocks (`getNow`): a port the main thread takes the
+ * value from without its event loop (node:worker_threads' `receiveMessageOnPort`), and a flag over a
+ * `SharedArrayBuffer` it waits on with `Atomics.wait`.
+ */
+export interface ImmediateAnswer {
+  port: MessagePort;
+  flag: Int32Array;
+}
+
 /** Main thread → a thread in a worker. */
 export type ToWorker = ToThread & { thread: number };
 
@@ -95,6 +111,11 @@ export type ToThread =
   | { type: "load"; setup: WorkerSetup }
   | { type: "set"; name: string; value: TransferValue }
   | { type: "get"; id: number; name: string }
+  /**
+   * `thread:get` where the main state cannot wait for a message (`ThreadHandle.getNow`): the `GlobalAnswer`
+   * goes on `answer.port` (transferred with this message), then `answer.flag` turns 1 and is notified.
+   */
+  | { type: "getNow"; name: string; answer: ImmediateAnswer }
   /** Run `init()` and make the connections to `address` ready, without starting them (answered by `initialized`). */
   | { type: "init"; address: SocketAddress }
   /**
@@ -120,7 +141,7 @@ export type FromWorker = FromThread & { thread: number };
 export type FromThread =
   /** The script's top level ran; whether the run needs the main Lua state for it (`ThreadScript.mainStateNeeded`). */
   | { type: "loaded"; mainStateNeeded: boolean }
-  | { type: "got"; id: number; value: TransferValue }
+  | { type: "got"; id: number; answer: GlobalAnswer }
   /** init() ran and the connections are ready to start. */
   | { type: "initialized" }
   /**

@@ -35,7 +35,8 @@ export function workerCount(threads: number, maxWorkers?: number): number {
 export interface ThreadHost {
   /** Routes thread `index`'s messages to `receiver`. */
   attach(index: number, receiver: HostedReceiver): void;
-  send(message: ToWorker): void;
+  /** Posts `message`, moving `transfer` (ports) with it. */
+  send(message: ToWorker, transfer?: Transferable[]): void;
   /** Thread `index` is done with the host; the last one to go ends it. */
   release(index: number): void;
 }
@@ -45,7 +46,7 @@ export interface ThreadHost {
  * `MessagePort`), which post and receive messages alike.
  */
 interface HostPort {
-  postMessage(message: ToWorker): void;
+  postMessage(message: ToWorker, transfer: Transferable[]): void;
   onmessage: ((event: MessageEvent<FromWorker>) => void) | null;
   onmessageerror: ((event: MessageEvent) => void) | null;
 }
@@ -76,8 +77,8 @@ abstract class PortHost implements ThreadHost {
     this.#threads.set(index, receiver);
   }
 
-  send(message: ToWorker): void {
-    this.#port.postMessage(message);
+  send(message: ToWorker, transfer: Transferable[] = []): void {
+    this.#port.postMessage(message, transfer);
   }
 
   /** Thread `index` is done with the host; the last one to go ends it. */

@@ -15,7 +15,15 @@ import { defaultRequest } from "../net/http1/request_bytes.ts";
 import { type RequestSource, type ResponseSink, staticRequestSource } from "../net/request_source.ts";
 import type { SocketAddress } from "../net/socket.ts";
 import type { ThreadScript } from "../script/thread_script.ts";
-import type { FromThread, FromWorker, ThreadPort, ToThread, ToWorker, WorkerSetup } from "./protocol.ts";
+import type {
+  FromThread,
+  FromWorker,
+  GlobalAnswer,
+  ThreadPort,
+  ToThread,
+  ToWorker,
+  WorkerSetup,
+} from "./protocol.ts";
 import { ThreadLoop } from "./thread_loop.ts";
 import { loadModule } from "../lazy_modules.ts";
 import { isWorkerScope } from "./worker_scope.ts";
@@ -249,6 +257,15 @@ function start(thread: Hosted, durationMs: number): void {
   post(thread, { type: "started", atEpochMs });
 }
 
+/** Global `name` of the thread's state, copied for the main state, or why it cannot be (a function). */
+function globalAnswer(script: ThreadScript | null, name: string): GlobalAnswer {
+  try {
+    return { value: script?.getGlobal(name) ?? null };
+  } catch (error) {
+    return { refused: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 function handle(thread: Hosted, message: ToThread): Promise<void> | void {
   const { script, loop } = thread;
   switch (message.type) {
@@ -258,8 +275,16 @@ function handle(thread: Hosted, message: ToThread): Promise<void> | void {
       script?.setGlobal(message.name, message.value);
       return;
     case "get":
-      post(thread, { type: "got", id: message.id, value: script?.getGlobal(message.name) ?? null });
+      post(thread, { type: "got", id: message.id, answer: globalAnswer(script, message.name) });
       return;
+    case "getNow": {
+      const { port, flag } = message.answer;
+      port.postMessage(globalAnswer(script, message.name));
+      port.close();
+      Atomics.store(flag, 0, 1);
+      Atomics.notify(flag, 0);
+      return;
+    }
     case "init":
       return init(thread, message.address);
     case "start":

@@ -4,9 +4,26 @@
  * state's `setup()`/`done()`.
  */
 import type { Addr, ThreadHandle } from "../script/main_script.ts";
+import { GET_NOW_BOUND_MS, type ReceiveNow } from "../script/thread_handle.ts";
 import type { TransferValue } from "../script/transfer.ts";
-import type { FromThread, LatencySnapshot, ThreadReport, ToThread, WorkerSetup } from "./protocol.ts";
+import type {
+  FromThread,
+  GlobalAnswer,
+  LatencySnapshot,
+  ThreadReport,
+  ToThread,
+  WorkerSetup,
+} from "./protocol.ts";
 import { type ThreadHost, WorkerHost } from "./worker_host.ts";
+
+/** What `get` gives when the thread cannot answer any more (it failed, or the run let it go). */
+const NO_VALUE: GlobalAnswer = { value: null };
+
+/** The value of a thread's answer; a refusal (a function) becomes the error the script sees. */
+function valueOf(answer: GlobalAnswer): TransferValue {
+  if ("refused" in answer) throw new Error(answer.refused);
+  return answer.value;
+}
 
 /** Called when the worker fails (script error, crash): the message is one line for the user. */
 export type FailureListener = (thread: WorkerThread, message: string, exitCode: number) => void;
@@ -38,7 +55,7 @@ export class WorkerThread implements ThreadHandle {
   readonly #onStopped: () => void;
   readonly #onProgress: WorkerThreadOptions["onProgress"];
   readonly #onSnapshot: WorkerThreadOptions["onSnapshot"];
-  readonly #gets = new Map<number, (value: TransferValue) => void>();
+  readonly #gets = new Map<number, (answer: GlobalAnswer) => void>();
   #nextGetId = 0;
   #loaded = observed<boolean>();
   #initialized = observed<void>();
@@ -115,10 +132,27 @@ export class WorkerThread implements ThreadHandle {
   get(name: string): Promise<TransferValue> {
     if (this.#failed) return Promise.resolve(null);
     const id = this.#nextGetId++;
-    return new Promise((resolve) => {
+    return new Promise<GlobalAnswer>((resolve) => {
       this.#gets.set(id, resolve);
       this.#send({ type: "get", id, name });
-    });
+    }).then(valueOf);
+  }
+
+  getNow(name: string, receive: ReceiveNow): TransferValue {
+    if (this.#failed) return null;
+    const { port1, port2 } = new MessageChannel();
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    try {
+      this.#send({ type: "getNow", name, answer: { port: port2, flag } }, [port2]);
+      if (Atomics.wait(flag, 0, 0, GET_NOW_BOUND_MS) === "timed-out") {
+        throw new Error(
+          `thread ${this.index + 1} did not answer thread:get() within ${GET_NOW_BOUND_MS / 1000} s`,
+        );
+      }
+      return valueOf((receive(port1)?.message ?? NO_VALUE) as GlobalAnswer);
+    } finally {
+      port1.close();
+    }
   }
 
   set(name: string, value: TransferValue): void {
@@ -138,12 +172,12 @@ export class WorkerThread implements ThreadHandle {
   /** Lets the worker go: it is terminated once every thread it hosts has let it go. */
   terminate(): void {
     this.#host.release(this.index);
-    for (const resolve of this.#gets.values()) resolve(null);
+    for (const resolve of this.#gets.values()) resolve(NO_VALUE);
     this.#gets.clear();
   }
 
-  #send(message: ToThread): void {
-    if (!this.#failed) this.#host.send({ ...message, thread: this.index });
+  #send(message: ToThread, transfer?: Transferable[]): void {
+    if (!this.#failed) this.#host.send({ ...message, thread: this.index }, transfer);
   }
 
   #markStopped(): void {
@@ -163,7 +197,7 @@ export class WorkerThread implements ThreadHandle {
       case "got": {
         const resolve = this.#gets.get(message.id);
         this.#gets.delete(message.id);
-        return resolve?.(message.value);
+        return resolve?.(message.answer);
       }
       case "stopped":
         return this.#markStopped();
@@ -191,7 +225,7 @@ export class WorkerThread implements ThreadHandle {
     for (const pending of [this.#loaded, this.#initialized, this.#started]) pending.reject(error);
     this.#report.reject(error);
     this.#closed.resolve();
-    for (const resolve of this.#gets.values()) resolve(null);
+    for (const resolve of this.#gets.values()) resolve(NO_VALUE);
     this.#gets.clear();
     this.#onFailure(this, message, exitCode);
   }

@@ -109,6 +109,9 @@ export class LocalThreadHandle implements ThreadHandle {
   get(name: string): Promise<TransferValue> {
     return Promise.resolve().then(() => this.script.getGlobal(name));
   }
+  getNow(name: string): TransferValue {
+    return this.script.getGlobal(name);
+  }
   set(name: string, value: TransferValue): void {
     this.script.setGlobal(name, value);
   }
@@ -124,8 +127,14 @@ export class FakeThreadHandle implements ThreadHandle {
   readonly sets: [string, TransferValue][] = [];
   stopped = 0;
   constructor(readonly index = 0) {}
+  /** Names asked for by `getNow` (where Lua cannot wait), in order. */
+  readonly nowGets: string[] = [];
   get(name: string): Promise<TransferValue> {
     return new Promise((resolve) => setTimeout(() => resolve(this.globals.get(name) ?? null), 1));
+  }
+  getNow(name: string): TransferValue {
+    this.nowGets.push(name);
+    return this.globals.get(name) ?? null;
   }
   set(name: string, value: TransferValue): void {
     this.sets.push([name, value]);

@@ -227,28 +227,32 @@ Deno.test("async calls in per-request hooks raise a clean error", async () => {
   script.close();
 });
 
-Deno.test("async calls inside table.sort comparators or script coroutines raise a clean error", async () => {
+Deno.test("thread:get inside table.sort comparators, gsub callbacks, metamethods and script coroutines blocks for the value; the network calls there raise a clean error", async () => {
   const { script, output } = await mainScript(`
     function setup(thread)
-      local ok, err = pcall(table.sort, {3, 1, 2}, function(a, b) thread:get("x"); return a < b end)
-      print(ok, err)
+      local t = {3, 1, 2}
+      table.sort(t, function(a, b) return a * thread:get("x") < b * thread:get("x") end)
+      print(table.concat(t, ","))
+      print((("a"):gsub("a", function() return thread:get("x") end)))
+      print(tostring(setmetatable({}, { __tostring = function() return "x=" .. thread:get("x") end })))
       local co = coroutine.create(function() return thread:get("x") end)
       print(coroutine.resume(co))
+      print(pcall(table.sort, {3, 1, 2}, function(a, b) wrk.lookup("localhost", "80"); return a < b end))
+      print(coroutine.resume(coroutine.create(function() return wrk.lookup("localhost", "80") end)))
       print(thread:get("x"))
     end`);
   const handle = new FakeThreadHandle();
-  handle.globals.set("x", 5);
+  handle.globals.set("x", -5);
   await script.setup(handle);
-  const lines = output.text.split("\n");
   assertEquals(
-    lines[0],
-    "false\tscript.lua:3: thread:get() cannot wait here (only at the top level and in init, setup and done)",
+    output.text,
+    "3,2,1\n-5\nx=-5\ntrue\t-5\n" +
+      "false\tscript.lua:10: wrk.lookup() cannot wait here (only at the top level and in init, setup and done)\n" +
+      "false\tscript.lua:11: wrk.lookup() cannot wait here (only at the top level and in init, setup and done)\n" +
+      "-5\n",
   );
-  assertEquals(
-    lines[1],
-    "false\tscript.lua:5: thread:get() cannot wait here (only at the top level and in init, setup and done)",
-  );
-  assertEquals(lines[2], "5");
+  // Two per comparison (at least two), then the gsub callback, __tostring and the coroutine: 7 or more.
+  assert(handle.nowGets.length >= 7, `${handle.nowGets.length} blocking gets`);
   script.close();
 });
 
