@@ -255,7 +255,7 @@ export class Run {
   static async start(config: Config, options: RunOptions = {}): Promise<Run> {
     const write = options.write ?? writeStdout;
     if (config.startAtEpochMs !== null) checkStartAt(config.startAtEpochMs, Date.now());
-    const { script, caCerts, address, pinnedCerts } = await preflight(config, {
+    const { script, caCerts, address, pinnedCerts, warnings } = await preflight(config, {
       openFileLimit: options.openFileLimit,
     });
     const boundMs = options.startupBoundMs ?? Math.max(DEFAULT_STARTUP_BOUND_MS, config.timeoutMs);
@@ -263,7 +263,6 @@ export class Run {
     let mainScript: MainScript | null = null;
     let failure: RunError | null = null;
     let startedAt: number[] = [];
-    const warnings: string[] = [];
     let run: Run | null = null;
     const threads: WorkerThread[] = [];
     const events = {

@@ -150,6 +150,14 @@ export function usesDenoTls(transport: Transport): boolean {
   return transport instanceof TlsTransport && transport.onDenoTls;
 }
 
+/**
+ * Why a `-k` transport left Deno's TLS for node:tls: rustls's refusal of the certificate
+ * (`invalid peer certificate: Expired`), or null while it has not (or without `-k`).
+ */
+export function denoTlsRefusal(transport: Transport): string | null {
+  return transport instanceof TlsTransport ? transport.refusal : null;
+}
+
 /** The rustls error of a certificate that did not pass (`invalid peer certificate: UnknownIssuer`, …). */
 const CERTIFICATE_REJECTED = /invalid peer certificate/i;
 
@@ -166,6 +174,9 @@ class TlsTransport extends PromiseTransport {
     const pinned = tls.insecure ? tls.pinnedCerts ?? [] : [];
     this.#caCerts = pinned.length > 0 ? [...(tls.caCerts ?? []), ...pinned] : tls.caCerts;
   }
+
+  /** Why `-k` fell back to node:tls (`denoTlsRefusal`). */
+  refusal: string | null = null;
 
   /** False once `-k` fell back to node:tls. */
   get onDenoTls(): boolean {
@@ -200,6 +211,7 @@ class TlsTransport extends PromiseTransport {
       if (signal.aborted) throw signal.reason;
       if (!this.#tls.insecure || !CERTIFICATE_REJECTED.test(String(error))) throw error;
       // -k never refuses a certificate: this one is not the pre-flight's, so node:tls from now on.
+      this.refusal = String(error instanceof Error ? error.message : error);
       this.#fallback = new InsecureTlsTransport(this.#address, this.#tls);
       return this.#fallback.connect(signal);
     } finally {

@@ -13,7 +13,7 @@
  * @module
  */
 import type { Socket, SocketAddress, TlsSettings } from "../net/socket.ts";
-import { createTransport, usesDenoTls } from "../net/transport.ts";
+import { createTransport, denoTlsRefusal, usesDenoTls } from "../net/transport.ts";
 import { loadModule } from "../lazy_modules.ts";
 
 /** The pre-flight's `-k` handshake: its socket (to read ALPN from) and what the threads should trust. */
@@ -21,6 +21,8 @@ export interface InsecureHandshake {
   socket: Socket;
   /** The server's certificates, when Deno's TLS accepted them pinned; null: the threads use node:tls. */
   pinnedCerts: string[] | null;
+  /** Why Deno's TLS did not accept them (rustls's words), when it did not. */
+  refusal: string | null;
 }
 
 /**
@@ -49,5 +51,6 @@ export async function insecureHandshake(
   const transport = createTransport(address, { ...tls, insecure: true, pinnedCerts: presented });
   // A refused certificate falls back to node:tls inside the transport, which then says so.
   const socket = await transport.connect(signal);
-  return { socket, pinnedCerts: usesDenoTls(transport) ? presented : null };
+  const onDenoTls = usesDenoTls(transport);
+  return { socket, pinnedCerts: onDenoTls ? presented : null, refusal: denoTlsRefusal(transport) };
 }

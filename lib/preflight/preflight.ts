@@ -11,6 +11,7 @@ import type { Config } from "../config/config.ts";
 import { describeOsError, resolveAddresses, testConnect } from "../net/resolve.ts";
 import type { SocketAddress } from "../net/socket.ts";
 import { createTransport, tlsSettings } from "../net/transport.ts";
+import { tlsFailureText } from "../net/error_reason.ts";
 import { RunError } from "../run_error.ts";
 import { checkOpenFileLimit } from "./fd_limit.ts";
 import { checkAlpnH2, checkH2c } from "./http2_check.ts";
@@ -47,6 +48,11 @@ export interface Preflight {
    * they cannot (the threads then use node:tls) or without `-k` (lib/preflight/insecure_tls.ts).
    */
   pinnedCerts: string[] | null;
+  /**
+   * What the run should say before it starts: `-k` against a certificate Deno's TLS refuses however it is
+   * trusted, so that the threads take node:tls, at a higher CPU cost per request.
+   */
+  warnings: string[];
 }
 
 /** Options for {@linkcode preflight}. */
@@ -84,12 +90,18 @@ export async function preflight(config: Config, options: PreflightOptions = {}):
   const script = config.scriptPath === null ? null : await readScript(config.scriptPath);
   const caCerts = config.caFile === null ? [] : [await readCaFile(config.caFile)];
   const address = await firstReachableAddress(config);
-  const pinnedCerts = await checkTls(config, address, caCerts);
+  const { pinnedCerts, refusal } = await checkTls(config, address, caCerts);
   if (config.http2 && config.target.scheme === "http") {
     const { host, service } = config.target;
     await checkH2c(address, `${host}:${service}`, checkBoundMs(config));
   }
-  return { script, caCerts, address, pinnedCerts };
+  const warnings = refusal === null ? [] : [
+    `-k: Deno's TLS refuses the certificate of ${config.target.host}:${config.target.service} however it is ` +
+    `trusted (${
+      tlsFailureText(refusal)
+    }); the threads skip verification over node:tls, which costs more CPU per request`,
+  ];
+  return { script, caCerts, address, pinnedCerts, warnings };
 }
 
 /** wrk resolves the host and uses the first address that accepts a connection (wrk's `main`). */
@@ -119,20 +131,25 @@ async function firstReachableAddress(config: Config): Promise<SocketAddress> {
  * For https, one handshake up front, so that an untrusted certificate is one clear error instead of a report
  * full of connect errors. With `-k`, returns the certificates the threads may pin (see `Preflight`).
  */
-async function checkTls(config: Config, address: SocketAddress, caCerts: string[]): Promise<string[] | null> {
+async function checkTls(
+  config: Config,
+  address: SocketAddress,
+  caCerts: string[],
+): Promise<{ pinnedCerts: string[] | null; refusal: string | null }> {
   const settings = tlsSettings(config, caCerts);
-  if (settings === null) return null;
+  if (settings === null) return { pinnedCerts: null, refusal: null };
   // With --http2, this handshake also offers HTTP/1.1, so that a server without HTTP/2 agrees to it and can be
   // told apart (`checkAlpnH2`) from one that refuses the handshake (the run's own connections offer h2 alone).
   const tls = config.http2 ? { ...settings, alpnProtocols: ["h2", "http/1.1"] } : settings;
   const { host, service } = config.target;
   let alpnProtocol: string | null | undefined;
   let pinnedCerts: string[] | null = null;
+  let refusal: string | null = null;
   const boundMs = checkBoundMs(config);
   const signal = AbortSignal.timeout(boundMs);
   try {
     let socket;
-    if (tls.insecure) ({ socket, pinnedCerts } = await insecureHandshake(address, tls, signal));
+    if (tls.insecure) ({ socket, pinnedCerts, refusal } = await insecureHandshake(address, tls, signal));
     else socket = await createTransport(address, tls).connect(signal);
     socket.close();
     alpnProtocol = socket.alpnProtocol;
@@ -159,7 +176,7 @@ async function checkTls(config: Config, address: SocketAddress, caCerts: string[
     );
   }
   if (config.http2) checkAlpnH2(alpnProtocol, `${host}:${service}`);
-  return pinnedCerts;
+  return { pinnedCerts, refusal };
 }
 
 /** What to do about a certificate refused for `reason`, given the `--cacert` file passed (null: none). */

@@ -10,6 +10,7 @@ import { createTransport, usesDenoTls } from "../../lib/net/transport.ts";
 import { parseArgs, run } from "../../mod.ts";
 import { ok, startServer, TEST_CA_FILE, type TestServer } from "../helpers/server.ts";
 import { expiredCertificate } from "../helpers/tls_certs.ts";
+import { runCli } from "../helpers/cli.ts";
 
 const FIXTURES = new URL("../fixtures/tls/", import.meta.url);
 /** The fixture leaf followed by its CA: a server that sends its chain. */
@@ -83,6 +84,23 @@ Deno.test("-k falls back to node:tls when the server does not send the issuer of
     const result = await insecureRun(server);
     assert(result.requests > 0, `${result.requests} requests`);
     assertEquals(result.errors, { connect: 0, read: 0, write: 0, status: 0, timeout: 0 });
+  });
+});
+
+Deno.test("-k says before the run when the threads take node:tls, and why; pinned, it says nothing", async () => {
+  await withServer(undefined, async (server) => {
+    const { code, stderr } = await runCli(["-t1", "-c1", "-d200ms", "-k", server.url]);
+    assertEquals(code, 0, stderr);
+    assertEquals(
+      stderr,
+      `-k: Deno's TLS refuses the certificate of 127.0.0.1:${server.port} however it is trusted (invalid peer ` +
+        "certificate: UnknownIssuer); the threads skip verification over node:tls, which costs more CPU per " +
+        "request\n",
+    );
+  });
+  await withServer(WITH_ISSUER, async (server) => {
+    const { code, stderr } = await runCli(["-t1", "-c1", "-d200ms", "-k", server.url]);
+    assertEquals([code, stderr], [0, ""]);
   });
 });
 
