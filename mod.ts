@@ -54,6 +54,7 @@ export { Run, run, type RunOptions, type RunProgress } from "./lib/run.ts";
 export { RunError } from "./lib/run_error.ts";
 export type { RateOutcome, RunResult } from "./lib/run_result.ts";
 export type { ErrorCounts, ErrorReason } from "./lib/stats/error_counts.ts";
+export type { StatusCodes } from "./lib/stats/status_codes.ts";
 export { Stats } from "./lib/stats/stats.ts";
 export { formatHeader, formatReport } from "./lib/report/text_report.ts";
 export { formatRateReport } from "./lib/report/rate_report.ts";
