@@ -314,17 +314,20 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
 
   const abort = new AbortController();
   let firstSignalMs: number | null = null;
-  const onSignal = () => {
-    // The first Ctrl-C ends the run and prints the report for the time run; a second one exits at once.
+  // The first Ctrl-C ends the run and prints the report for the time run; a second one exits at once, with
+  // the code a shell gives a process its signal ended (128 + its number: 130 for SIGINT, 143 for SIGTERM).
+  const onSignal = (exitCode: number) => () => {
     const nowMs = performance.now();
     if (firstSignalMs === null) {
       firstSignalMs = nowMs;
       abort.abort();
     } else if (nowMs - firstSignalMs >= SAME_SIGNAL_MS) {
-      Deno.exit(130);
+      Deno.exit(exitCode);
     }
   };
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  const signals: [Deno.Signal, () => void][] = Deno.build.os === "windows"
+    ? [["SIGINT", onSignal(130)]]
+    : [["SIGINT", onSignal(130)], ["SIGTERM", onSignal(143)]];
   // The handler is in place from the threads' start until the results are written (wrk ignores SIGINT while it
   // starts and keeps its handler after the run). Before it (the script's top level, setup(), init()) and in
   // done() the main thread may be busy in Lua and could not run a handler: there a signal's default action must
@@ -334,9 +337,9 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
   const listen = (on: boolean) => {
     if (on === listening) return;
     listening = on;
-    for (const signal of signals) {
-      if (on) Deno.addSignalListener(signal, onSignal);
-      else Deno.removeSignalListener(signal, onSignal);
+    for (const [signal, handler] of signals) {
+      if (on) Deno.addSignalListener(signal, handler);
+      else Deno.removeSignalListener(signal, handler);
     }
   };
   // The live line only where a person watches: stderr a terminal, not CI logs or pipes.

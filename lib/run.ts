@@ -92,7 +92,8 @@ export interface RunOptions {
   graceMs?: number;
   /**
    * How long each thread may take to load the script (its top level), and then to run `init()`; a thread that
-   * takes longer ends the start with a `RunError`. Default: 10 s or the `--timeout`, whichever is larger.
+   * takes longer ends the start with a `RunError`. Default: 610 s (above the Lua layer's own 10-minute bound
+   * on a call's running time, which names the script and hook) or the `--timeout`, whichever is larger.
    */
   startupBoundMs?: number;
   /**

@@ -136,31 +136,33 @@ Deno.test({
   },
 });
 
-Deno.test("cli exits at once with 130 on a second SIGINT", async () => {
-  const server = startServer();
-  try {
-    // Threads stuck in response() cannot report: after the first SIGINT the CLI waits a 1 s grace period for
-    // them, and only the second SIGINT can end that wait early.
-    await withScript("response = function() while true do end end\n", async (script) => {
-      const cli = spawnCli(["-t1", "-c1", `-d${LONG_DURATION_S}s`, "-s", script, server.url]);
-      await cli.waitForStdout(/^Running 30s test @/m);
-      await sleep(200);
-      cli.kill("SIGINT");
-      // Past the CLI's 250 ms in which further signals count as the same Ctrl-C (a terminal's and deno task's).
-      await sleep(400);
-      const secondAt = performance.now();
-      cli.kill("SIGINT");
-      const outcome = await cli.outcome();
-      const exitMs = performance.now() - secondAt;
-      assertEquals(outcome.code, 130);
-      assertNotMatch(outcome.stdout, /Thread Stats/, "no report");
-      // Well before the grace period would have ended with the report and exit code 1.
-      assert(exitMs < 800, `exited ${exitMs} ms after the second SIGINT`);
-    });
-  } finally {
-    await server.close();
-  }
-});
+for (const [signal, exitCode] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  Deno.test(`cli exits at once with ${exitCode} on a second ${signal} (128 + the signal's number)`, async () => {
+    const server = startServer();
+    try {
+      // Threads stuck in response() cannot report: after the first signal the CLI waits a 1 s grace period for
+      // them, and only the second one can end that wait early.
+      await withScript("response = function() while true do end end\n", async (script) => {
+        const cli = spawnCli(["-t1", "-c1", `-d${LONG_DURATION_S}s`, "-s", script, server.url]);
+        await cli.waitForStdout(/^Running 30s test @/m);
+        await sleep(200);
+        cli.kill(signal);
+        // Past the CLI's 250 ms in which further signals count as the same Ctrl-C (a terminal's and deno task's).
+        await sleep(400);
+        const secondAt = performance.now();
+        cli.kill(signal);
+        const outcome = await cli.outcome();
+        const exitMs = performance.now() - secondAt;
+        assertEquals(outcome.code, exitCode);
+        assertNotMatch(outcome.stdout, /Thread Stats/, "no report");
+        // Well before the grace period would have ended with the report and exit code 1.
+        assert(exitMs < 800, `exited ${exitMs} ms after the second ${signal}`);
+      });
+    } finally {
+      await server.close();
+    }
+  });
+}
 
 Deno.test("cli ends on SIGINT while the main Lua state is busy in setup()", async () => {
   const server = startServer();
