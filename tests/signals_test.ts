@@ -2,7 +2,7 @@
  * SIGINT and SIGTERM end a run early with the report for the time actually run (docs/wrk-compat.md#stopping-and-signals); a second SIGINT
  * exits at once with 130; outside the run (a script busy in the main Lua state) a signal ends the process.
  */
-import { assert, assertEquals, assertNotMatch } from "@std/assert";
+import { assert, assertEquals, assertNotMatch, assertRejects } from "@std/assert";
 import { parseReport, spawnCli } from "./helpers/cli.ts";
 import { ROOT } from "./helpers/deno.ts";
 import { startServer } from "./helpers/server.ts";
@@ -164,14 +164,24 @@ for (const [signal, exitCode] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
   });
 }
 
-Deno.test("cli ends on SIGINT while the main Lua state is busy in setup()", async () => {
+Deno.test("cli ends on SIGINT while the main Lua state is busy in setup(), and leaves no empty --summary file", async () => {
   const server = startServer();
+  const dir = await Deno.makeTempDir();
   try {
     // No handler is installed outside the run itself (as in wrk), so the signal's default action ends the
     // process even though the main thread is stuck in Lua and could not run one.
     const source = 'function setup(thread)\n  io.write("in setup\\n")\n  while true do end\nend\n';
     await withScript(source, async (script) => {
-      const cli = spawnCli(["-t1", "-c1", `-d${LONG_DURATION_S}s`, "-s", script, server.url]);
+      const cli = spawnCli([
+        "-t1",
+        "-c1",
+        `-d${LONG_DURATION_S}s`,
+        "--summary",
+        `${dir}/s.md`,
+        "-s",
+        script,
+        server.url,
+      ]);
       await cli.waitForStdout(/^in setup$/m);
       const signalledAt = performance.now();
       cli.kill("SIGINT");
@@ -179,9 +189,12 @@ Deno.test("cli ends on SIGINT while the main Lua state is busy in setup()", asyn
       assertEquals(outcome.code, 130, outcome.stderr);
       assert(performance.now() - signalledAt < EXIT_BOUND_MS, "ended soon after the signal");
       assertNotMatch(outcome.stdout, /Running/);
+      // The check before the run made sure it could write there, and took back the file it made for it.
+      await assertRejects(() => Deno.stat(`${dir}/s.md`), Deno.errors.NotFound);
     });
   } finally {
     await server.close();
+    await Deno.remove(dir, { recursive: true });
   }
 });
 

@@ -84,7 +84,8 @@ export function checkDistinctPaths(outputs: readonly [flag: string, path: string
  * Throws a {@linkcode UsageError} (exit 1, without the usage text) naming `flag`, the path and what to fix
  * unless the result can be written there: write permission granted, the folder exists and takes new files (a
  * temporary file is created and removed), and the path is not a folder. `append` (for `--summary`) also opens
- * the file for appending, creating it empty if it does not exist.
+ * the file for appending; one that did not exist is created and removed again, so that a run ended before it
+ * writes (a signal's default action) leaves no empty file behind.
  *
  * @example A path in a folder that does not exist is refused
  * ```ts
@@ -133,16 +134,20 @@ export async function checkOutputPath(
     if (error instanceof Deno.errors.NotFound) throw fail(`the folder ${folder} does not exist`);
     throw error instanceof UsageError ? error : fail(describe(error));
   }
+  let existed = true;
   try {
     if ((await Deno.stat(absolute)).isDirectory) throw fail("is a folder; name a file");
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) {
       throw error instanceof UsageError ? error : fail(describe(error));
     }
+    existed = false;
   }
   try {
     if (options.append) {
-      (await Deno.open(absolute, { append: true, create: true })).close();
+      const file = await Deno.open(absolute, { append: true, create: true });
+      file.close();
+      if (!existed) await Deno.remove(absolute);
     } else {
       const probe = await Deno.makeTempFile({ dir: folder, prefix: ".wrk-deno-", suffix: ".tmp" });
       await Deno.remove(probe);
