@@ -156,6 +156,12 @@ Deno.test("shard flags that cannot describe a shard are usage errors naming what
       "shard 2 of 3 gets 1 of the 5 connections, fewer than its 2 threads: raise -c to at least 6 or lower -t",
     ],
     [
+      // Shard 0 alone would have its connection; shard 1 none, and the merge would refuse shard 0's result.
+      ["-t1", "-c1", "--shard-index", "0", "--shard-count", "2"],
+      "--shard-count 2 is more than the test's 1 connections, so some shards get none: raise -c to at least 2 " +
+      "or lower --shard-count",
+    ],
+    [
       ["--start-at", "1794807312383"],
       "option '--start-at': invalid time: '1794807312383' looks like milliseconds; give Unix seconds (such as $(date +%s))",
     ],

@@ -242,6 +242,14 @@ function shardOf(
   if (index >= count) {
     throw fail(`shard index must be below the shard count: ${index} is not in 0…${count - 1}`);
   }
+  // Checked for every shard, not only this one: shard 0 of two over -c1 would run, and its result could never
+  // be merged (the last shard gets none).
+  if (count > connections) {
+    throw fail(
+      `--shard-count ${count} is more than the test's ${connections} connections, so some shards get none: ` +
+        `raise -c to at least ${threads * count} or lower --shard-count`,
+    );
+  }
   const mine = shareOf(connections, count, index);
   if (mine < threads) {
     throw fail(
