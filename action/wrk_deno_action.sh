@@ -185,9 +185,20 @@ run() {
     if [ -z "$merging" ]; then given=$DEFAULT_RUN_ARGS; fi
   fi
   local word
+  local -a words=() script_args=()
   if [ -n "$given" ]; then
-    while IFS= read -r -d '' word; do args+=("$word"); done < <(printf '%s' "$given" | xargs printf '%s\0')
+    # xargs warns of an unmatched quote and still prints the words before it: refuse, as a shell would.
+    local split_error
+    split_error=$(printf '%s' "$given" | xargs true 2>&1 >/dev/null)
+    if [ -n "$split_error" ]; then
+      fail "the args input cannot be split into words (${split_error%%;*}): $given"
+    fi
+    while IFS= read -r -d '' word; do words+=("$word"); done < <(printf '%s' "$given" | xargs printf '%s\0')
   fi
+  # Words after a `--` are the script's (wrk.argv/init(args)): the action's own options and the URL go before it.
+  for word in "${words[@]}"; do
+    if [ ${#script_args[@]} -gt 0 ] || [ "$word" = -- ]; then script_args+=("$word"); else args+=("$word"); fi
+  done
   if [ -n "${INPUT_SCRIPT:-}" ]; then args+=(--script "$INPUT_SCRIPT"); fi
   local line
   while IFS= read -r line || [ -n "$line" ]; do
@@ -214,6 +225,7 @@ run() {
   elif [ "$INPUT_URL" != demo ]; then
     args+=("$INPUT_URL")
   fi
+  args+=("${script_args[@]}")
 
   # A result left by an earlier step must not pass for this one's when this run writes none (bad options).
   rm -f "$json"

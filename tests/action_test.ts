@@ -226,6 +226,45 @@ Deno.test("a step whose run writes no result never reports an earlier step's fig
   );
 });
 
+Deno.test("words after -- in the args input reach the script, with the action's script, thresholds and JSON still applied", async () => {
+  await withRunner((runner) =>
+    withServer(startServer(), async (server) => {
+      await Deno.writeTextFile(
+        `${runner.dir}/args.lua`,
+        'function init(args) if #args > 0 then io.write("args: ", table.concat(args, "|"), "\\n") end end\n',
+      );
+      const ran = await action(runner, "run", {
+        INPUT_URL: server.url,
+        INPUT_SCRIPT: "args.lua",
+        INPUT_ARGS: "-t1 -c1 -d300ms -- token123 'two words'",
+        INPUT_THRESHOLDS: "rps > 1",
+      }, 0);
+      assertStringIncludes(ran.stdout, "args: token123|two words\n");
+      assertStringIncludes(
+        ran.stdout,
+        `--script args.lua --threshold rps\\ \\>\\ 1 --json wrk-deno-result.json`,
+      );
+      const document = JSON.parse(await Deno.readTextFile(`${runner.dir}/wrk-deno-result.json`));
+      assertEquals(document.thresholds.length, 1);
+    })
+  );
+});
+
+Deno.test("an args input with an unmatched quote fails the step, not a run of the words before it", async () => {
+  await withRunner(async (runner) => {
+    const ran = await action(runner, "run", {
+      INPUT_URL: "demo",
+      INPUT_ARGS: "-t1 -c3 -d1s -H 'X-Note: it's fine' --latency",
+    }, 1);
+    assertStringIncludes(
+      ran.stdout,
+      "::error title=wrk-deno::the args input cannot be split into words (xargs: unmatched single quote): ",
+    );
+    assertEquals(await runner.outputs(), {});
+    assertEquals(ran.stdout.includes("Running"), false);
+  });
+});
+
 Deno.test("an empty args input runs with the default options, and merges with none", async () => {
   await withRunner((runner) =>
     withServer(startServer(), async (server) => {
