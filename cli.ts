@@ -10,7 +10,7 @@
  * @module
  */
 import { writeStderr, writeStdout } from "./lib/_stdout.ts";
-import denoConfig from "./deno.json" with { type: "json" };
+import { VERSION } from "./lib/version.ts";
 import { HelpRequested, UsageError } from "./lib/config/errors.ts";
 import { SUBCOMMANDS } from "./lib/config/options.ts";
 import type { MergeOptions } from "./lib/config/merge_options.ts";
@@ -301,7 +301,7 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
       return error.exitCode;
     }
     if (error instanceof UsageError) {
-      if (error.printVersion) out(versionLine(denoConfig.version) + "\n");
+      if (error.printVersion) out(versionLine(VERSION) + "\n");
       if (error.message !== "") err(`${error.message}\n`);
       if (error.showUsage) err(USAGE);
       return error.exitCode;
@@ -310,7 +310,7 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
   }
   // With `--json -` stdout carries the result document alone; the report goes to stderr.
   const report = config.jsonPath === "-" ? err : out;
-  if (config.printVersion) report(versionLine(denoConfig.version) + "\n");
+  if (config.printVersion) report(versionLine(VERSION) + "\n");
 
   const abort = new AbortController();
   let firstSignalMs: number | null = null;
@@ -406,7 +406,7 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
         const file = hdrLogFile ?? undefined;
         hdrLogFile = null;
         hdrLog = hdrLogModule.HdrLogWriter.open(hdrLogPath, run.startedAtEpochMs, {
-          loggedWith: `wrk-deno ${denoConfig.version}`,
+          loggedWith: `wrk-deno ${VERSION}`,
           file,
         });
       } catch (error) {
@@ -543,7 +543,7 @@ async function writeResults(
     const json = formatJsonResult(result, {
       config,
       command: args,
-      version: denoConfig.version,
+      version: VERSION,
       testId,
       mergedShards,
       thresholds,

@@ -77,6 +77,8 @@ export {
 } from "./lib/report/hdr_interval_log.ts";
 export { HdrLogWriter } from "./lib/output/hdr_log_writer.ts";
 export { type DemoServer, startDemoServer } from "./lib/demo_server.ts";
+export { VERSION } from "./lib/version.ts";
+export { testIdentity } from "./lib/config/test_identity.ts";
 export { isWorkerScope } from "./lib/worker/worker_scope.ts";
 export { type MergeOptions, mergeOptions } from "./lib/config/merge_options.ts";
 export {

@@ -86,7 +86,12 @@ export interface RunOptions {
    * response()'s after it.
    */
   onInitialized?: (warnings: readonly string[]) => void;
-  /** Aborting ends the run early; the result covers the time actually run (wrk's SIGINT). */
+  /**
+   * Aborting ends the run early; the result covers the time actually run (wrk's SIGINT). Aborted before the
+   * threads start (before `onInitialized`: the pre-flight, the script's top level, `setup()`, `init()`,
+   * `--start-at`'s wait), the start stops waiting and `Run.start()` rejects with a `RunError` (exit code 130,
+   * as a Ctrl-C there ends the command line). A `setup()` that never returns holds this thread all the same.
+   */
   signal?: AbortSignal;
   /** How long threads get to report after the stop. */
   graceMs?: number;
@@ -256,9 +261,11 @@ export class Run {
   static async start(config: Config, options: RunOptions = {}): Promise<Run> {
     const write = options.write ?? writeStdout;
     if (config.startAtEpochMs !== null) checkStartAt(config.startAtEpochMs, Date.now());
-    const { script, caCerts, address, pinnedCerts, warnings } = await preflight(config, {
-      openFileLimit: options.openFileLimit,
-    });
+    const { signal } = options;
+    const { script, caCerts, address, pinnedCerts, warnings } = await unlessAborted(
+      preflight(config, { openFileLimit: options.openFileLimit }),
+      signal,
+    );
     const boundMs = options.startupBoundMs ?? Math.max(DEFAULT_STARTUP_BOUND_MS, config.timeoutMs);
 
     let mainScript: MainScript | null = null;
@@ -310,23 +317,26 @@ export class Run {
       // returns can be bounded and terminated, while the main state runs on this thread and could not be
       // interrupted (so it only runs a script that has finished loading elsewhere).
       const loadFrom = (from: number, to: number) =>
-        allWithin(
-          threads.slice(from, to).map((thread, i) =>
-            thread.load(
-              workerSetup(
-                config,
-                from + i,
-                script,
-                { caCerts, pinnedCerts },
-                scriptOutput,
-                notices,
-              ),
-            )
+        unlessAborted(
+          allWithin(
+            threads.slice(from, to).map((thread, i) =>
+              thread.load(
+                workerSetup(
+                  config,
+                  from + i,
+                  script,
+                  { caCerts, pinnedCerts },
+                  scriptOutput,
+                  notices,
+                ),
+              )
+            ),
+            boundMs,
+            (i) =>
+              `thread ${from + i + 1} did not finish loading the script within ${seconds(boundMs)} ` +
+              `(does its top level loop forever?)`,
           ),
-          boundMs,
-          (i) =>
-            `thread ${from + i + 1} did not finish loading the script within ${seconds(boundMs)} ` +
-            `(does its top level loop forever?)`,
+          signal,
         );
       // A script's top level runs in the first thread alone, then in the others at once: one that prints a
       // message and exits (a setting missing) says it once, as wrk's main state does, not once per thread.
@@ -336,8 +346,8 @@ export class Run {
       // be seen: it is not made (lib/script/_main_state_needed.ts).
       if (script !== null && mainStateNeeded.some((needed) => needed)) {
         // The Lua layer (fengari) is loaded only for a script: a Lua state adds to every thread's memory.
-        mainScript =
-          await (await loadModule<typeof import("./script/main_script.ts")>("script/main_script.ts"))
+        mainScript = await unlessAborted(
+          (await loadModule<typeof import("./script/main_script.ts")>("script/main_script.ts"))
             .loadMainScript({
               path: config.scriptPath!,
               source: script,
@@ -347,30 +357,39 @@ export class Run {
               write,
               writePaths: config.writePaths,
               notices,
-            }).catch(asRunError);
+            }),
+          signal,
+        ).catch(asRunError);
       }
       // setup() runs per thread, in order, in the main state (docs/wrk-compat.md#phase-order).
       if (mainScript?.hasSetup) {
-        for (const thread of threads) await mainScript.setup(thread).catch(asRunError);
+        for (const thread of threads) await unlessAborted(mainScript.setup(thread), signal).catch(asRunError);
       }
       if (config.rate !== null && mainScript?.hasDelay) {
         warnings.push(
           `${config.scriptPath}: delay() is not called with -R: the rate decides when each request goes`,
         );
       }
-      await allWithin(
-        threads.map((thread) => thread.init()),
-        boundMs,
-        (i) => `thread ${i + 1} did not finish init() within ${seconds(boundMs)} (does init() loop forever?)`,
+      await unlessAborted(
+        allWithin(
+          threads.map((thread) => thread.init()),
+          boundMs,
+          (i) =>
+            `thread ${i + 1} did not finish init() within ${seconds(boundMs)} (does init() loop forever?)`,
+        ),
+        signal,
       );
       if (config.startAtEpochMs !== null) {
         // Everything slow is done: wait for the common start (lib/preflight/start_at.ts).
         checkStartAt(config.startAtEpochMs, Date.now());
         const { durationMs } = config;
-        await waitUntil(
-          config.startAtEpochMs,
-          (startsInMs) =>
-            options.onProgress?.({ elapsedMs: 0, durationMs, requests: 0, errors: 0, startsInMs }),
+        await unlessAborted(
+          waitUntil(
+            config.startAtEpochMs,
+            (startsInMs) =>
+              options.onProgress?.({ elapsedMs: 0, durationMs, requests: 0, errors: 0, startsInMs }),
+          ),
+          signal,
         );
       }
       options.onInitialized?.(warnings);
@@ -597,6 +616,27 @@ async function allWithin<T>(
     ]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * `promise`, or a `RunError` (exit code 130) as soon as `signal` aborts, already aborted included: a caller's
+ * abort ends a start that waits on a slow server or script. Leaves no listener behind.
+ */
+async function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return await promise;
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new RunError("stopped before the run started", 130));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+  });
+  // The abandoned phase may still fail later (a pre-flight's connect, a thread's load): nobody awaits it.
+  promise.catch(() => {});
+  try {
+    return await Promise.race([promise, aborted]);
+  } finally {
+    signal.removeEventListener("abort", onAbort!);
   }
 }
 

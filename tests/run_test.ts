@@ -61,17 +61,67 @@ Deno.test("Run.start() rejects with RunError when -c cannot fit under the open-f
   }
 });
 
-Deno.test("Run.start() with a signal aborted during start-up ends the run at once", async () => {
+Deno.test("Run.start() with a signal aborted as the threads start ends the run at once, with its result", async () => {
   const server = startServer();
   try {
+    const abort = new AbortController();
+    // Where the command line starts listening for Ctrl-C.
     const started = await Run.start(parseArgs(["-t1", "-c1", "-d30s", server.url]), {
-      signal: AbortSignal.abort(),
+      signal: abort.signal,
+      onInitialized: () => abort.abort(),
     });
     const result = await started.result;
     started.close();
     assert(result.runtimeUs < 1_000_000, `${result.runtimeUs} µs`);
   } finally {
     await server.close();
+  }
+});
+
+Deno.test("Run.start() aborted before the threads start stops waiting: a pre-flight on a silent server, a long init(), a signal aborted already", async () => {
+  // Accepts connections and never says a word: the TLS pre-flight would wait its whole --timeout.
+  const silent = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of silent) held.push(conn);
+  })();
+  const script = await Deno.makeTempFile({ suffix: ".lua" });
+  // Busy for 2 s, then done: a worker busy in Lua cannot be terminated, and one that never ended would load the
+  // cores for the tests after this one.
+  await Deno.writeTextFile(
+    script,
+    "function init() local t = os.clock() while os.clock() - t < 2 do end end\n",
+  );
+  const server = startServer();
+  try {
+    const cases = [
+      ["--timeout", "20s", `https://127.0.0.1:${silent.addr.port}/`],
+      ["-s", script, server.url],
+    ];
+    for (const args of cases) {
+      const abort = new AbortController();
+      setTimeout(() => abort.abort(), 300);
+      const startedAt = performance.now();
+      const error = await assertRejects(
+        () => Run.start(parseArgs(["-t1", "-c1", "-d30s", ...args]), { signal: abort.signal }),
+        RunError,
+        "stopped before the run started",
+      );
+      assertEquals(error.exitCode, 130);
+      const tookMs = performance.now() - startedAt;
+      assert(tookMs < 1500, `${args.join(" ")}: rejected after ${tookMs} ms`);
+    }
+    await assertRejects(
+      () => Run.start(parseArgs(["-t1", "-c1", "-d30s", server.url]), { signal: AbortSignal.abort() }),
+      RunError,
+      "stopped before the run started",
+    );
+  } finally {
+    silent.close();
+    for (const conn of held) conn.close();
+    await accepting.catch(() => {});
+    await server.close();
+    await Deno.remove(script);
   }
 });
 
