@@ -91,3 +91,38 @@ Deno.test("-R with --http2: lanes beyond the server's MAX_CONCURRENT_STREAMS wai
   const uncorrected = result.uncorrectedLatency!.percentile(50);
   assert(uncorrected >= 50_000 && uncorrected < 90_000, `uncorrected p50 ${uncorrected} µs`);
 });
+
+Deno.test("-R with --http2: a response slower than --timeout is in the figures all the same, its stream kept, one timeout each", async () => {
+  // Every 25th request answered after 1.2 s, four times the timeout.
+  const server = startH2cServer({ slowEvery: { n: 25, delayMs: 1200 } });
+  try {
+    const result = await run(
+      parseArgs([
+        "--http2",
+        "-t1",
+        "-c2",
+        "--streams",
+        "5",
+        "-d3s",
+        "-R",
+        "100",
+        "--timeout",
+        "300ms",
+        server.url,
+      ]),
+    );
+    assert(
+      result.uncorrectedLatency!.max >= 1_200_000,
+      `uncorrected max ${result.uncorrectedLatency!.max} µs`,
+    );
+    assert(result.latency.max >= result.uncorrectedLatency!.max, `recorded max ${result.latency.max} µs`);
+    const slow = Math.ceil(server.requests.length / 25);
+    assert(
+      result.errors.timeout >= 5 && result.errors.timeout <= slow,
+      `${result.errors.timeout} of ${slow}`,
+    );
+    assertEquals(server.resetsReceived.length, 0, "no stream was reset");
+  } finally {
+    await server.close();
+  }
+});

@@ -65,6 +65,37 @@ for (const epoll of [true, false]) {
     }
   });
 
+  Deno.test(`${path}: a response slower than --timeout is in the figures all the same (as wrk2 records it), and counts one timeout`, async () => {
+    let slow = 0;
+    // Every 25th request is answered after 1.2 s, four times the timeout.
+    const server = startServer((_request, index) => {
+      if (index % 25 !== 0) return ok();
+      slow++;
+      return { ...ok(), delayMs: 1200 };
+    });
+    try {
+      const result = await run({
+        ...parseArgs(["-t1", "-c10", "-d3s", "-R", "100", "--timeout", "300ms", server.url]),
+        epoll,
+      });
+      // The slow answers sent in the first 1.8 s came back before the end: their latency is the tail.
+      assert(
+        result.uncorrectedLatency!.max >= 1_200_000,
+        `uncorrected max ${result.uncorrectedLatency!.max} µs`,
+      );
+      assert(result.latency.max >= result.uncorrectedLatency!.max, `recorded max ${result.latency.max} µs`);
+      assertEquals(result.uncorrectedLatency!.count, result.latency.count);
+      // Each slow request counted once, whether found at a tick or at its answer.
+      assert(
+        result.errors.timeout >= 5 && result.errors.timeout <= slow,
+        `${result.errors.timeout} of ${slow}`,
+      );
+      assertEquals(result.errors.connect + result.errors.read + result.errors.write, 0);
+    } finally {
+      await server.close();
+    }
+  });
+
   Deno.test(`${path}: against a server answering in 200 ms, the requests sent keep the plan and the report does not blame the client`, async () => {
     const server = startServer(() => ({ ...ok(), delayMs: 200 }));
     try {

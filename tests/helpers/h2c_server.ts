@@ -28,6 +28,8 @@ export interface H2cBehaviour {
   garbageAfter?: number;
   /** Each response waits this long (ms) after its request, its stream open meanwhile: a slow server. */
   delayMs?: number;
+  /** Every n-th request (over the server, from the first) waits `delayMs` before its answer: a slow tail. */
+  slowEvery?: { n: number; delayMs: number };
   /** Refuse every stream: GOAWAY (NO_ERROR, last stream 0) at the first request, then close (a draining server). */
   refuseAll?: boolean;
   /**
@@ -95,6 +97,8 @@ export function startH2cServer(behaviour: H2cBehaviour = {}): H2cServer {
   const goawaysReceived: number[] = [];
   let refused = 0;
   let maxConcurrent = 0;
+  /** Requests come to answer so far, over all connections (`slowEvery`). */
+  let received = 0;
   /** Responses still being written (or waiting out `delayMs`): close() waits for them, timers included. */
   const responding = new Set<Promise<void>>();
 
@@ -171,8 +175,11 @@ export function startH2cServer(behaviour: H2cBehaviour = {}): H2cServer {
         writing = writing.then(() => conn.closeWrite()).catch(() => {});
         return;
       }
-      if (behaviour.delayMs !== undefined) {
-        await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
+      const delayMs = behaviour.slowEvery !== undefined && (received++ % behaviour.slowEvery.n === 0)
+        ? behaviour.slowEvery.delayMs
+        : behaviour.delayMs;
+      if (delayMs !== undefined) {
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
         if (closed) return;
       }
       // After a GOAWAY of an error (ours or the client's fault), nothing more is answered; a graceful one

@@ -45,6 +45,8 @@ export class Connection implements ConnectionCycle {
   #phase = Phase.Idle;
   /** `clockMs()` when the current request started. */
   #sinceMs = 0;
+  /** With `-R`: the current batch has counted its `timeout` (it stays awaited, and is recorded when answered). */
+  #timedOut = false;
   /**
    * The socket's generation (`ConnectionSlot.drop()` gives the next), so that a late callback of an old socket
    * is recognised.
@@ -94,6 +96,13 @@ export class Connection implements ConnectionCycle {
   expire(nowMs: number): void {
     if (!this.#slot.connectTimedOut(nowMs)) {
       if (this.#phase === Phase.Idle || nowMs - this.#sinceMs < this.#context.timeoutMs) return;
+      if (this.#context.pacing !== null) {
+        // -R, as wrk2: the request stays awaited, so that its latency, however late, is in the figures (a
+        // response past --timeout is the tail a slow server causes); it counts one timeout.
+        if (!this.#timedOut) this.#context.counters.countError("timeout", "no response within --timeout");
+        this.#timedOut = true;
+        return;
+      }
       this.#context.counters.countError("timeout", "no response within --timeout");
     }
     this.#reconnect();
@@ -228,6 +237,7 @@ export class Connection implements ConnectionCycle {
       this.#plannedMs = pacer.latencyOriginMs(this.#sinceMs);
       pacer.sent(source.pipelineDepth);
     }
+    this.#timedOut = false;
     this.#pending = source.pipelineDepth;
     const generation = this.#generation;
     this.#writing = request;
@@ -428,19 +438,25 @@ export class Connection implements ConnectionCycle {
     this.#recordSample(nowMs);
   }
 
-  /** One latency sample ending at `nowMs`: from the write, and with `-R` also from the plan. */
+  /**
+   * One latency sample ending at `nowMs`: from the write, and with `-R` also from the plan. Past `--timeout`
+   * it counts a timeout; wrk then records nothing, wrk2 (`-R`) records it all the same, once counted.
+   */
   #recordSample(nowMs: number): void {
     const context = this.#context;
     const latencyUs = (nowMs - this.#sinceMs) * 1000;
-    // wrk does not record a sample at or past the timeout; it counts a timeout instead.
-    if (latencyUs >= this.#timeoutUs) {
-      context.counters.countError("timeout", "response after --timeout");
-    } else if (context.pacing === null) {
-      context.recordLatencyUs(latencyUs);
-    } else {
-      context.pacing.recordUncorrectedUs(latencyUs);
-      context.recordLatencyUs((nowMs - this.#plannedMs) * 1000);
+    const pacing = context.pacing;
+    if (pacing === null) {
+      if (latencyUs >= this.#timeoutUs) context.counters.countError("timeout", "response after --timeout");
+      else context.recordLatencyUs(latencyUs);
+      return;
     }
+    if (latencyUs >= this.#timeoutUs && !this.#timedOut) {
+      context.counters.countError("timeout", "response after --timeout");
+      this.#timedOut = true;
+    }
+    pacing.recordUncorrectedUs(latencyUs);
+    context.recordLatencyUs((nowMs - this.#plannedMs) * 1000);
   }
 
   /** A script hook failed: this connection stops, and the thread is told (`CycleContext.onScriptError`). */

@@ -111,6 +111,8 @@ interface Batch {
   pending: number;
   /** A stream of it failed (reset, timed out): no latency sample. */
   failed: boolean;
+  /** With `-R`: it has counted its `timeout` (it stays awaited, and is recorded when answered). */
+  timedOut: boolean;
 }
 
 /** A request stream. Reused from a pool: `active` says whether it is in use. */
@@ -318,6 +320,10 @@ export class Http2Connection implements ConnectionCycle {
     }
     if (this.#conn === null) return;
     const timeoutMs = this.#context.timeoutMs;
+    if (this.#context.pacing !== null) {
+      this.#countLate(nowMs, timeoutMs);
+      return;
+    }
     let expired = false;
     for (const stream of this.#streams.values()) {
       if (!stream.active || nowMs - stream.sinceMs < timeoutMs) continue;
@@ -341,6 +347,26 @@ export class Http2Connection implements ConnectionCycle {
         return false;
       });
       this.#afterEvent();
+    }
+  }
+
+  /**
+   * `-R`, as wrk2: a batch past `--timeout`, sent or waiting for a stream slot, counts one timeout and stays
+   * awaited, so that its latency, however late, is in the figures (the tail a slow server causes).
+   */
+  #countLate(nowMs: number, timeoutMs: number): void {
+    const counters = this.#context.counters;
+    for (const stream of this.#streams.values()) {
+      const batch = stream.batch;
+      if (!stream.active || batch === null || batch.timedOut || nowMs - stream.sinceMs < timeoutMs) continue;
+      counters.countError("timeout", "no response within --timeout");
+      batch.timedOut = true;
+    }
+    for (const stream of this.#queue) {
+      const batch = stream.batch!;
+      if (batch.timedOut || nowMs - stream.sinceMs < timeoutMs) continue;
+      counters.countError("timeout", "no stream slot within --timeout");
+      batch.timedOut = true;
     }
   }
 
@@ -534,13 +560,14 @@ export class Http2Connection implements ConnectionCycle {
     if (nowMs >= context.deadline.atMs && context.deadline.passed()) return false;
     // Batches are reused: nothing is allocated per request once the pools have grown to --streams.
     const batch = this.#batchPool.pop() ??
-      { sinceMs: 0, sent: false, plannedMs: 0, lane: null, pending: 0, failed: false };
+      { sinceMs: 0, sent: false, plannedMs: 0, lane: null, pending: 0, failed: false, timedOut: false };
     batch.sinceMs = nowMs;
     batch.sent = false;
     batch.plannedMs = nowMs;
     batch.lane = lane;
     batch.pending = requests.length;
     batch.failed = false;
+    batch.timedOut = false;
     if (lane !== null) {
       batch.plannedMs = lane.latencyOriginMs(nowMs);
       lane.sent(requests.length);
@@ -1202,18 +1229,22 @@ export class Http2Connection implements ConnectionCycle {
     sink.onResponse(response);
   }
 
-  /** One latency sample for `batch` ending at `nowMs`, as the HTTP/1.1 cycle records it. */
+  /** One latency sample for `batch` ending at `nowMs`, as the HTTP/1.1 cycle records it (`-R`: wrk2's rule). */
   #recordSample(batch: Batch, nowMs: number): void {
     const context = this.#context;
     const latencyUs = (nowMs - batch.sinceMs) * 1000;
-    if (latencyUs >= this.#timeoutUs) {
-      context.counters.countError("timeout", "response after --timeout");
-    } else if (context.pacing === null) {
-      context.recordLatencyUs(latencyUs);
-    } else {
-      context.pacing.recordUncorrectedUs(latencyUs);
-      context.recordLatencyUs((nowMs - batch.plannedMs) * 1000);
+    const pacing = context.pacing;
+    if (pacing === null) {
+      if (latencyUs >= this.#timeoutUs) context.counters.countError("timeout", "response after --timeout");
+      else context.recordLatencyUs(latencyUs);
+      return;
     }
+    if (latencyUs >= this.#timeoutUs && !batch.timedOut) {
+      context.counters.countError("timeout", "response after --timeout");
+      batch.timedOut = true;
+    }
+    pacing.recordUncorrectedUs(latencyUs);
+    context.recordLatencyUs((nowMs - batch.plannedMs) * 1000);
   }
 
   /** The stream is done (`ok`: with a response); its batch ends with its last stream. */
