@@ -2,8 +2,8 @@
  * The stats userdata `done(summary, latency, requests)` receives (docs/wrk-compat.md#done-and-stats-objects):
  * `.min .max .mean .stdev`, `:percentile(p)`, `#stats` and `stats(i)`; another key reads as itself, as in wrk.
  * Every number is pushed as a float: fengari's integers are 32-bit and latencies, counts and byte totals can
- * exceed them. A `-R` run's latency reads wrk2's figures
- * ({@linkcode rateModeLatencyView}), as its report does.
+ * exceed them. A `-R` run's stats read wrk2's figures and indexing ({@linkcode rateModeStatsView}), as its
+ * report does.
  *
  * @module
  */
@@ -13,19 +13,27 @@ import type { Stats } from "../stats/stats.ts";
 import { hdrFigures, hdrValueAtPercentile } from "../stats/hdr_figures.ts";
 
 /** The part of {@linkcode Stats} the userdata reads (tests may pass a fake). */
-export type StatsView = Pick<
-  Stats,
-  "min" | "max" | "mean" | "stdev" | "percentile" | "distinctCount" | "distinct"
->;
+export type StatsView =
+  & Pick<Stats, "min" | "max" | "mean" | "stdev" | "percentile" | "distinctCount" | "distinct">
+  & {
+    /**
+     * wrk2's `#stats` and `stats[i]` (`script_stats_len`, `script_stats_get` over its histogram): the samples'
+     * count, and the value at percentile 100·i/count. Absent: wrk's (the distinct values, and the key itself).
+     */
+    samples?: { count: number; valueAt(index: number): number };
+  };
 
 /**
- * The latency of a `-R` run as wrk2's `done()` reads it: `min`, `max`, `mean`, `stdev` and `percentile(p)` off
- * the histogram by wrk2's rules (`hdr_min`, `hdr_max`, `hdr_mean`, `hdr_stddev`, `hdr_value_at_percentile`:
- * lib/stats/hdr_figures.ts), the figures its report prints; `#stats` and `stats(i)` as for any stats object.
+ * A `-R` run's `latency` and `requests` as wrk2's `done()` reads them (both are histograms there): `min`,
+ * `max`, `mean`, `stdev` and `percentile(p)` off the histogram by wrk2's rules (`hdr_min`, `hdr_max`,
+ * `hdr_mean`, `hdr_stddev`, `hdr_value_at_percentile`: lib/stats/hdr_figures.ts), the figures its report
+ * prints; `#stats` the samples' count and `stats[i]` the value at percentile 100·i/`#stats`, so that wrk2's
+ * `for i = 1, #latency do … latency[i] … end` walks the samples in order; `stats(i)` as for any stats object.
  */
-export function rateModeLatencyView(stats: Stats): StatsView {
+export function rateModeStatsView(stats: Stats): StatsView {
   const figures = hdrFigures(stats);
-  const empty = stats.count === 0;
+  const count = stats.count;
+  const empty = count === 0;
   return {
     min: figures.min,
     max: figures.max,
@@ -35,6 +43,8 @@ export function rateModeLatencyView(stats: Stats): StatsView {
     percentile: (p: number) => hdrValueAtPercentile(stats, p),
     distinctCount: () => stats.distinctCount(),
     distinct: (i: number) => stats.distinct(i),
+    // wrk2 divides by the count as a double: with none, every index is past 100 %, which reads 0.
+    samples: { count, valueAt: (index) => hdrValueAtPercentile(stats, (100 * index) / count) },
   };
 }
 
@@ -73,8 +83,12 @@ export function installStatsType(L: LuaState): void {
         break;
       default:
         // wrk's script_stats_index pushes nothing for another key and returns the key itself, made a string by
-        // `lua_tostring` (`requests.total` is "total", `latency[1]` is "1"); scripts print such values.
-        if (lua.lua_type(L1, 2) === lua.LUA_TNUMBER) {
+        // `lua_tostring` (`requests.total` is "total", `latency[1]` is "1"); scripts print such values. wrk2
+        // reads a number as a rank in the samples (`samples`).
+        if (lua.lua_type(L1, 2) === lua.LUA_TNUMBER && stats.samples !== undefined) {
+          // luaL_checkint: the index as an integer, truncated.
+          lua.lua_pushnumber(L1, stats.samples.valueAt(Math.trunc(lua.lua_tonumberx(L1, 2) as number)));
+        } else if (lua.lua_type(L1, 2) === lua.LUA_TNUMBER) {
           lua.lua_pushvalue(L1, 2);
           lua.lua_tolstring(L1, -1);
         } else if (lua.lua_type(L1, 2) === lua.LUA_TSTRING) {
@@ -87,7 +101,8 @@ export function installStatsType(L: LuaState): void {
   }, 1);
   lua.lua_setfield(L, -2, "__index");
   lua.lua_pushjsfunction(L, (L1) => {
-    lua.lua_pushnumber(L1, check(L1).distinctCount());
+    const stats = check(L1);
+    lua.lua_pushnumber(L1, stats.samples?.count ?? stats.distinctCount());
     return 1;
   });
   lua.lua_setfield(L, -2, "__len");

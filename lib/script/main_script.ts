@@ -15,7 +15,7 @@ import { newState, type ScriptState } from "./_state.ts";
 import { CoroutineRunner } from "./_coroutine_runner.ts";
 import { installWrkTable } from "./_wrk_table.ts";
 import { installHandleThreadType, pushHandleThread } from "./_thread_userdata.ts";
-import { installStatsType, pushStats, rateModeLatencyView } from "./_stats_userdata.ts";
+import { installStatsType, pushStats, rateModeStatsView } from "./_stats_userdata.ts";
 import type { ReceiveNow, ThreadHandle } from "./thread_handle.ts";
 
 export type { Addr, ThreadHandle } from "./thread_handle.ts";
@@ -145,9 +145,10 @@ class LuaMainScript implements MainScript {
       setNumber(co, "status", status);
       setNumber(co, "timeout", timeout);
       lua.lua_setfield(co, -2, "errors");
-      // A -R run's latency by wrk2's rules, the figures its report prints.
-      pushStats(co, result.rate === null ? result.latency : rateModeLatencyView(result.latency));
-      pushStats(co, result.requestRate);
+      // A -R run's stats by wrk2's rules, the figures its report prints.
+      const rateMode = result.rate !== null;
+      pushStats(co, rateMode ? rateModeStatsView(result.latency) : result.latency);
+      pushStats(co, rateMode ? rateModeStatsView(result.requestRate) : result.requestRate);
       return 3;
     });
   }
