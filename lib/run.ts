@@ -6,7 +6,7 @@
  */
 import { writeStdout } from "./_stdout.ts";
 import type { Config } from "./config/config.ts";
-import { shareOf, shareStart } from "./config/share.ts";
+import { shareOf } from "./config/share.ts";
 import { IntervalMerge, type LatencyInterval } from "./merge/interval_merge.ts";
 import { mergeReports } from "./merge/merge_reports.ts";
 import { preflight } from "./preflight/preflight.ts";
@@ -575,12 +575,9 @@ function workerSetup(
   scriptOutput: Int32Array | null,
   notices: Int32Array | null,
 ): WorkerSetup {
-  const firstConnection = (config.shard?.firstConnection ?? 0) +
-    shareStart(config.connections, config.threads, index);
   return {
     threadIndex: index,
     threadConnections: shareOf(config.connections, config.threads, index),
-    firstConnection,
     scriptOutput,
     notices,
     config,

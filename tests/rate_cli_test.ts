@@ -70,6 +70,41 @@ Deno.test("cli -R against a server that never answers counts each request's time
   }
 });
 
+Deno.test("cli -R with more connections than requests: the threads take turns on the slots, not one the first half", async () => {
+  const server = startServer();
+  const dir = await Deno.makeTempDir();
+  try {
+    // Each thread counts its responses; done() reads them back.
+    await Deno.writeTextFile(
+      `${dir}/count.lua`,
+      `local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init() responses = 0 end
+function response() responses = responses + 1 end
+function done() io.write("per thread: ", threads[1]:get("responses"), " ", threads[2]:get("responses"), "\\n") end
+`,
+    );
+    // 1000 lanes of one request per 100 s: the run's 20 slots are the first 20 places. Numbered by block, all
+    // 20 were thread 1's connections; dealt in turn, each thread has 10.
+    const { code, stdout, stderr } = await runCli([
+      "-t2",
+      "-c1000",
+      "-d1s",
+      "-R",
+      "20",
+      "-s",
+      `${dir}/count.lua`,
+      server.url,
+    ]);
+    assertEquals(code, 0, stderr);
+    const [, first, second] = stdout.match(/^per thread: (\d+) (\d+)$/m)!.map(Number);
+    assert(first + second >= 18 && Math.abs(first - second) <= 2, `${first} and ${second}`);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("cli -R with a script that defines delay() warns once that delay() is not called", async () => {
   const server = startServer();
   const script = await Deno.makeTempFile({ suffix: ".lua" });

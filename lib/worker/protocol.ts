@@ -15,8 +15,6 @@ export interface WorkerSetup {
   threadIndex: number;
   /** This thread's share of `config.connections` (the total over all threads). */
   threadConnections: number;
-  /** The index, over all threads, of this thread's first connection (`-R` staggers connections by it). */
-  firstConnection: number;
   /**
    * With a live progress line (the thread then posts `progress` messages during the run): a flag shared with
    * the main thread (`Int32Array` over a `SharedArrayBuffer`), set by the first thread whose script writes

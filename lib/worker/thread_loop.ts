@@ -6,6 +6,7 @@ import { clockMs, epochNowMs, threadCoreWaitMs, threadCpuMs, TIMER_SLACK_MS } fr
 import { type ConnectionCycle, type CycleContext, laterMacrotask, ThreadCounters } from "../net/cycle.ts";
 import { Connection } from "../net/http1/connection.ts";
 import { connectionPacers, type Pacer, type RatePlan } from "../net/pacer.ts";
+import { type ConnectionLayout, connectionPlace } from "../net/connection_place.ts";
 import type { RequestSource, ResponseSink } from "../net/request_source.ts";
 import type { Cancel, Transport } from "../net/socket.ts";
 import { type ErrorCounts, socketErrors } from "../stats/error_counts.ts";
@@ -32,9 +33,10 @@ export interface ThreadLoopOptions {
   sink: ResponseSink | null;
   /**
    * `-R`: the run's rate plan (its lanes: one per connection over HTTP/1.1, `--streams` per connection over
-   * HTTP/2), the index (over all threads) of this thread's first connection, and `-B`; null for the closed loop.
+   * HTTP/2), where this thread's connections sit in the test (their places in the plan: lib/net/connection_place.ts),
+   * and `-B`; null for the closed loop.
    */
-  rate: { plan: RatePlan; firstConnection: number; batchLatency: boolean } | null;
+  rate: { plan: RatePlan; layout: ConnectionLayout; batchLatency: boolean } | null;
   /** Told the thread's totals every `PROGRESS_EVERY_TICKS` ticks, for the live progress line; null: never. */
   onProgress?: ((requests: number, errors: number) => void) | null;
   /**
@@ -163,7 +165,7 @@ export class ThreadLoop {
     const plans = rate === null
       ? null
       : Array.from({ length: count }, (_, i) =>
-        connectionPacers(rate.plan, rate.firstConnection + i, startMs));
+        connectionPacers(rate.plan, connectionPlace(rate.layout, i), startMs));
     for (const pacers of plans ?? []) this.#pacers.push(...pacers);
     const openFrom = (first: number): void => {
       this.#opening = null;

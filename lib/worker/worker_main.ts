@@ -189,14 +189,20 @@ async function init(thread: Hosted, target: SocketAddress): Promise<void> {
       ? (requests, errors) => post(thread, { type: "progress", requests, errors })
       : null,
     rate: config.rate === null ? null : {
-      // A shard's connections keep their places in the whole test's plan (lib/config/config.ts, Shard). Over
+      // A shard's connections take their places in the whole test's plan (lib/net/connection_place.ts). Over
       // HTTP/2 each stream of a connection is a lane with its own plan, as a connection is in wrk2.
       plan: {
         totalPerSec: config.shard?.rate ?? config.rate,
         connections: config.shard?.connections ?? config.connections,
         lanesPerConnection: config.http2 ? config.streams : 1,
       },
-      firstConnection: current.firstConnection,
+      layout: {
+        testConnections: config.shard?.connections ?? config.connections,
+        shards: config.shard?.count ?? 1,
+        shard: config.shard?.index ?? 0,
+        threads: config.threads,
+        thread: current.threadIndex,
+      },
       batchLatency: config.batchLatency,
     },
     createConnection: http2 === null

@@ -127,7 +127,11 @@ Deno.test("epoll loop: with -R, the lanes of connections a stop left unopened st
   const server = startServer();
   // 5000/s over 1000 lanes: each lane's slots 200 ms apart, so a 300 ms run has about 1500 due over all lanes.
   const plan = { totalPerSec: 5000, connections: 1000, lanesPerConnection: 1 };
-  const loop = slowConnectsLoop(server.port, { plan, firstConnection: 0, batchLatency: false });
+  const loop = slowConnectsLoop(server.port, {
+    plan,
+    layout: { testConnections: plan.connections, shards: 1, shard: 0, threads: 1, thread: 0 },
+    batchLatency: false,
+  });
   try {
     loop.stopAt(epochNowMs() + 300);
     loop.start();
