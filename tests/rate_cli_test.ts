@@ -168,6 +168,7 @@ Deno.test("cli refuses -R 0, -R abc, a rate too high to plan, and -U or -B witho
       [["-R", "0"], "rate must be > 0 (requests per second over all connections)"],
       [["-R", "abc"], "option '-R': invalid count"],
       [["-R", "20G", "-c", "2"], "cannot be planned over 2 connections"],
+      [["-R", "20G", "-c", "1", "-t", "1"], "cannot be planned over 1 connection: at most"],
       [["-U"], "-U/--u_latency applies to rate mode: add -R <requests/sec>"],
       [["-B"], "-B/--batch_latency applies to rate mode: add -R <requests/sec>"],
     ] as const

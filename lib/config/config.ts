@@ -127,8 +127,8 @@ export interface Config {
 /**
  * One part of a test split over several processes or machines (`--shard-index i --shard-count n`): `-c` and
  * `-R` are the test's totals, shared out exactly (the first shards take the remainder, as threads do); each
- * shard's connections are a contiguous range of the test's, so that with `-R` their send plans are the ones a
- * single client would have used.
+ * shard's connections are a contiguous range of the test's, and with `-R` the shards are dealt the test's slots
+ * in turn, the slots a single client would have sent on (lib/net/connection_place.ts).
  *
  * @example Shard 1 of 3 of `-c 10 -R 1000`
  * ```ts

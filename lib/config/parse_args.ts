@@ -173,7 +173,9 @@ export function parseArgs(argv: string[]): Config {
   if (rate === 0) throw fail("rate must be > 0 (requests per second over all connections)");
   if (rate !== null && rate / connections > MAX_RATE_PER_CONNECTION) {
     throw fail(
-      `rate ${rate}/s cannot be planned over ${connections} connections: at most ` +
+      `rate ${rate}/s cannot be planned over ${connections} connection${
+        connections === 1 ? "" : "s"
+      }: at most ` +
         `${MAX_RATE_PER_CONNECTION} requests/s per connection (raise -c)`,
     );
   }

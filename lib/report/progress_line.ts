@@ -47,7 +47,7 @@ export function formatProgressLine(figures: ProgressFigures): string {
   const rate = figures.currentRps === null ? "-" : formatMetric(figures.currentRps);
   const errors = `${figures.errors} error${figures.errors === 1 ? "" : "s"}`;
   return `  ${elapsed.toFixed(1)}s / ${(figures.durationMs / 1000).toFixed(1)}s   ${rate} req/s   ` +
-    `${formatMetric(figures.requests)} requests   ${errors}`;
+    `${figures.requests < 1000 ? figures.requests : formatMetric(figures.requests)} requests   ${errors}`;
 }
 
 /** How often the line is redrawn at most: five times a second, which reads as live and costs nothing. */
@@ -72,7 +72,7 @@ const RATE_WINDOW_MS = 1_000;
  * meter.update({ elapsedMs: 400, durationMs: 1_000, requests: 300, errors: 0 }, 400);
  * meter.clear();
  * assertEquals(written.length, 3);
- * assertEquals(written[1], "\r\x1b[2K  0.4s / 1.0s   1.00k req/s   300.00 requests   0 errors");
+ * assertEquals(written[1], "\r\x1b[2K  0.4s / 1.0s   1.00k req/s   300 requests   0 errors");
  * assertEquals(written[2], "\r\x1b[2K");
  * ```
  */

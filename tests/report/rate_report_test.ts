@@ -477,12 +477,12 @@ Deno.test("formatRateReport() judges the requests sent against the requests due,
     rateLine(withDue(shortRun(900, {}, 100, 900), 1000))!,
     "(10.0% short): requests waited for busy connections",
   );
-  // A server that never answered: one batch per lane, none late, the rest of the plan never sent, from a
-  // client known to be idle: the lanes, not the client.
+  // A server that never answered (within a --timeout longer than the run): one batch per lane, none late, the
+  // rest of the plan never sent. More connections would only hold more unanswered requests: the server is named.
   const unanswered = withDue(shortRun(0, {}, 0, 1), 100);
   assertStringIncludes(
     rateLine({ ...unanswered, rate: { ...unanswered.rate!, busiestThreadShare: 0.01 } })!,
-    "(100.0% short): requests waited for busy connections",
+    "(100.0% short): the server answered none of the 1 request sent",
   );
   assertStringIncludes(
     rateLine(withDue(shortRun(800, { connect: 2 }, 0, 1000), 1000))!,
