@@ -192,6 +192,10 @@ export class Run {
     stopped: boolean;
   } | null;
   #endRun: () => void = () => {};
+  /** Ends the run at its caller's request (`stop()`, the signal): before the deadline, it stopped early. */
+  #stopEarly: () => void = () => {};
+  /** Set when the caller ended the run before its deadline (`RunResult.stoppedEarly`). */
+  #stoppedEarly = false;
   #failRun: (error: RunError) => void = () => {};
   /** The merged figures; rejects with a `RunError` when a thread fails (script error, crash). */
   readonly result: Promise<RunResult>;
@@ -237,10 +241,14 @@ export class Run {
       else this.#endRun();
     };
     let deadline = setTimeout(atDeadline, Math.ceil(Math.max(0, leftMs())));
-    const onAbort = () => this.#endRun();
+    this.#stopEarly = () => {
+      if (leftMs() > 0) this.#stoppedEarly = true;
+      this.#endRun();
+    };
+    const onAbort = () => this.#stopEarly();
     options.signal?.addEventListener("abort", onAbort, { once: true });
     // Aborted while starting: the run ends at once and reports the little time it ran.
-    if (options.signal?.aborted) this.#endRun();
+    if (options.signal?.aborted) this.#stopEarly();
     this.result = ended.finally(() => {
       clearTimeout(deadline);
       this.#stopCutting();
@@ -477,7 +485,7 @@ export class Run {
 
   /** Ends the run now (as wrk does on SIGINT); `result` then covers the time actually run. */
   stop(): void {
-    this.#endRun();
+    this.#stopEarly();
   }
 
   /** Calls the script's `done(summary, latency, requests)` in the main state, if it has one. */
@@ -527,7 +535,9 @@ export class Run {
     await Promise.all(
       this.#threads.map((thread, i) => reports[i] === null ? undefined : thread.closed(CLOSE_BOUND_MS)),
     );
-    return mergeReports(this.#config, reports, runtimeUs, epochMsAt(this.#startedAtMs));
+    const result = mergeReports(this.#config, reports, runtimeUs, epochMsAt(this.#startedAtMs));
+    result.stoppedEarly = this.#stoppedEarly;
+    return result;
   }
 }
 

@@ -66,6 +66,12 @@ export interface RunResult {
   streamLimit?: number | null;
   /** Indexes of threads that did not report before the grace period ended (their figures are missing). */
   unfinishedThreads: number[];
+  /**
+   * Ended by its caller before `-d` (`Run.stop()`, `RunOptions.signal`: the command line's SIGINT or SIGTERM),
+   * so its figures cover less than the time asked for; a merge, when any shard was. Absent: false (a run that
+   * ran its time, or whose threads all stopped themselves with `thread:stop()`).
+   */
+  stoppedEarly?: boolean;
 }
 
 /** How a `-R` run kept to its plan. */

@@ -50,13 +50,20 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-/** The result files of a run stopped by a signal: both written whole. */
+/** The result files of a run stopped by a signal: both written whole, and both saying it stopped early. */
 async function assertResultsWritten(dir: string, requests: number): Promise<void> {
   const document = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));
   assertEquals(document.requests, requests);
   assertEquals(document.error, null);
+  assertEquals(document.stopped_early, true);
   const summary = await Deno.readTextFile(`${dir}/s.md`);
   assert(summary.includes(String(requests)), summary);
+  assert(
+    /^⚠️ Stopped early by a signal after [\d.]+\w+ of 30\.00s: the figures cover the time run$/m.test(
+      summary,
+    ),
+    summary,
+  );
 }
 
 Deno.test("cli stops on a SIGINT as soon as the header is out, while the connections open, and writes the results", async () => {

@@ -45,6 +45,8 @@ interface MergedShard {
   startEpochUs: number;
   endEpochUs: number;
   unfinishedThreads: number[];
+  /** Ended before its `-d` by a signal. */
+  stoppedEarly: boolean;
   /** The wrk-deno version that wrote it. */
   version: string;
 }
@@ -174,6 +176,7 @@ export class ShardMerger {
       startEpochUs: shard.startEpochUs,
       endEpochUs: shard.startEpochUs + shard.runtimeUs,
       unfinishedThreads: shard.unfinishedThreads,
+      stoppedEarly: shard.stoppedEarly,
       version: shard.version,
     });
     if (this.#lowestConfig === null || shard.shard.index < this.#lowestConfig.index) {
@@ -217,7 +220,7 @@ export class ShardMerger {
     for (let index = 0; index < test.count; index++) if (!this.#shards.has(index)) missingShards.push(index);
 
     const config = { ...this.#lowestConfig.config, ...this.#protocol };
-    const warnings = [...oneRunWarnings(shards), ...versionWarnings(shards)];
+    const warnings = [...oneRunWarnings(shards), ...versionWarnings(shards), ...stoppedEarlyWarnings(shards)];
     const startEpochUs = Math.min(...shards.map((shard) => shard.startEpochUs));
     const endEpochUs = Math.max(...shards.map((shard) => shard.endEpochUs));
     const unfinishedThreads: number[] = [];
@@ -267,6 +270,7 @@ export class ShardMerger {
         }
         : null,
       unfinishedThreads,
+      stoppedEarly: shards.some((shard) => shard.stoppedEarly),
     };
     return {
       result,
@@ -414,6 +418,13 @@ function oneRunWarnings(shards: readonly MergedShard[]): string[] {
     `(${first.path}) had ended at ${time(first.endEpochUs)}: not one run? The test's time spans the gap ` +
     `(start shards together with --start-at)`,
   ];
+}
+
+/** One line per shard a signal stopped before its `-d` (a pod evicted, a Ctrl-C): its figures cover less time. */
+function stoppedEarlyWarnings(shards: readonly MergedShard[]): string[] {
+  return shards.filter((shard) => shard.stoppedEarly).map((shard) =>
+    `${shard.path}: shard ${shard.index} was stopped early (a signal): its figures cover less than -d`
+  );
 }
 
 /**

@@ -140,6 +140,8 @@ export interface ShardResult {
   rate: RateOutcome | null;
   /** The shard's threads (1-based, as the document lists them) that did not report in time. */
   unfinishedThreads: number[];
+  /** Ended before its `-d` by a signal (`stopped_early`; false in documents of versions before it). */
+  stoppedEarly: boolean;
 }
 
 // deno-lint-ignore no-explicit-any
@@ -318,6 +320,12 @@ export function parseShard(path: string, text: string): ShardResult {
     },
     unfinishedThreads: read.array(document, "unfinished_threads").map((_, i) =>
       read.integer(document.unfinished_threads, `unfinished_threads.${i}`, 0)
+    ),
+    stoppedEarly: read.optional(
+      document,
+      "stopped_early",
+      false,
+      () => read.boolean(document, "stopped_early"),
     ),
   };
 }

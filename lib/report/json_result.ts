@@ -145,6 +145,7 @@ interface ResultJson {
     }
     | null;
   unfinished_threads: number[] | null;
+  stopped_early: boolean | null;
   thresholds: ThresholdVerdict[] | null;
 }
 
@@ -278,6 +279,7 @@ function resultJson(result: RunResult | null, context: JsonContext): ResultJson 
     uncorrected_latency: null,
     rate: null,
     unfinished_threads: null,
+    stopped_early: null,
     thresholds: context.thresholds === null ? null : context.thresholds.map(verdictJson),
   };
   if (result === null) return document;
@@ -316,6 +318,7 @@ function resultJson(result: RunResult | null, context: JsonContext): ResultJson 
     requests_due: result.rate.requestsDue ?? null,
   };
   document.unfinished_threads = [...result.unfinishedThreads];
+  document.stopped_early = result.stoppedEarly ?? false;
   return document;
 }
 

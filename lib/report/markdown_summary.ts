@@ -126,6 +126,12 @@ export function formatMarkdownSummary(result: RunResult | null, context: Markdow
     blocks.push(`**${what}:** ${codeSpan(context.error ?? "")}`);
   } else {
     blocks.push(keyFigures(result));
+    if (result.stoppedEarly === true) {
+      blocks.push(
+        `⚠️ Stopped early by a signal after ${formatTimeUs(result.runtimeUs)} of ` +
+          `${formatTimeUs(result.durationMs * 1000)}: the figures cover the time run`,
+      );
+    }
     const unfinished = unfinishedThreadsLine(result.unfinishedThreads);
     if (unfinished !== null) blocks.push(`⚠️ ${unfinished.trim()}`);
     blocks.push(latencyTable(result));

@@ -400,3 +400,20 @@ Deno.test("HTTP/2 shards merge into a result whose config keeps their --http2 an
     assert(validate(structuredClone(checked)), errors());
   }
 });
+
+Deno.test("a shard a signal stopped early is merged with a warning naming it, and the merge says it stopped early", async () => {
+  const spec: ShardSpec = { index: 0, count: 2, latencyUs: [100, 200] };
+  const [stopped, whole] = await Promise.all([shardDocument(spec), shardDocument({ ...spec, index: 1 })]);
+  const evicted = JSON.stringify({ ...JSON.parse(stopped), stopped_early: true });
+  const test = mergeShards([parseShard("s0.json", evicted), parseShard("s1.json", whole)]);
+  assertEquals(test.warnings, [
+    "s0.json: shard 0 was stopped early (a signal): its figures cover less than -d",
+  ]);
+  assertEquals(test.result.stoppedEarly, true);
+  assertEquals(mergedDocument(test).stopped_early, true);
+  // Documents of versions before the field: not stopped early.
+  const old = JSON.parse(whole);
+  delete old.stopped_early;
+  const before = mergeShards([parseShard("s0.json", stopped), parseShard("s1.json", JSON.stringify(old))]);
+  assertEquals([before.warnings, before.result.stoppedEarly], [[], false]);
+});

@@ -53,6 +53,7 @@ const FIGURE_FIELDS = [
   "uncorrected_latency",
   "rate",
   "unfinished_threads",
+  "stopped_early",
 ];
 
 // deno-lint-ignore no-explicit-any
@@ -174,6 +175,8 @@ Deno.test("a closed-loop run: the document validates, its counts are the run's a
     assert(byCode["503"] > 0 && byCode["200"] > 0, JSON.stringify(byCode));
     assertEquals(document.errors.status, byCode["503"]);
     assertEquals(document.unfinished_threads, []);
+    // It ran its -d: not stopped early.
+    assertEquals(document.stopped_early, false);
     assertEquals([document.uncorrected_latency, document.rate, document.thresholds], [null, null, null]);
 
     // Figures: the report's, to the last digit it prints.
