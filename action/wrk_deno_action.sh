@@ -195,10 +195,17 @@ run() {
     fi
     while IFS= read -r -d '' word; do words+=("$word"); done < <(printf '%s' "$given" | xargs printf '%s\0')
   fi
-  # Words after a `--` are the script's (wrk.argv/init(args)): the action's own options and the URL go before it.
-  for word in "${words[@]}"; do
-    if [ ${#script_args[@]} -gt 0 ] || [ "$word" = -- ]; then script_args+=("$word"); else args+=("$word"); fi
-  done
+  # Words after a `--` are the script's (init(args)): the action's own options and the URL go before them.
+  # (Every "${array[@]}" here is of a non-empty array: bash before 4.4, macOS's 3.2, calls an empty one
+  # unbound under set -u.)
+  if [ ${#words[@]} -gt 0 ]; then
+    for word in "${words[@]}"; do
+      if [ ${#script_args[@]} -gt 0 ] || [ "$word" = -- ]; then script_args+=("$word"); else args+=("$word"); fi
+    done
+  fi
+  if [ -n "$merging" ] && [ ${#script_args[@]} -gt 0 ]; then
+    fail "the args input's words after -- are a script's arguments, and a merge runs no script: $given"
+  fi
   if [ -n "${INPUT_SCRIPT:-}" ]; then args+=(--script "$INPUT_SCRIPT"); fi
   local line
   while IFS= read -r line || [ -n "$line" ]; do
@@ -225,7 +232,7 @@ run() {
   elif [ "$INPUT_URL" != demo ]; then
     args+=("$INPUT_URL")
   fi
-  args+=("${script_args[@]}")
+  if [ ${#script_args[@]} -gt 0 ]; then args+=("${script_args[@]}"); fi
 
   # A result left by an earlier step must not pass for this one's when this run writes none (bad options).
   rm -f "$json"

@@ -449,6 +449,14 @@ Deno.test("with the merge input it merges shard results instead of running a tes
       assertEquals((await runner.summary()).match(/^### /gm)?.length, 3);
       const none = await action(runner, "run", { INPUT_MERGE: "nothing/*.json" }, 1);
       assertStringIncludes(none.stdout, "::error title=wrk-deno::merge: no file matches nothing/*.json");
+      const scriptArgs = await action(runner, "run", {
+        INPUT_MERGE: "shards/shard-*.json",
+        INPUT_ARGS: "--latency -- token",
+      }, 1);
+      assertStringIncludes(
+        scriptArgs.stdout,
+        "::error title=wrk-deno::the args input's words after -- are a script's arguments, and a merge runs no script",
+      );
     })
   );
 });
