@@ -271,7 +271,7 @@ export class Run {
     if (config.startAtEpochMs !== null) checkStartAt(config.startAtEpochMs, Date.now());
     const { signal } = options;
     const { script, caCerts, address, pinnedCerts, warnings } = await unlessAborted(
-      preflight(config, { openFileLimit: options.openFileLimit }),
+      preflight(config, { openFileLimit: options.openFileLimit, signal }),
       signal,
     );
     const boundMs = options.startupBoundMs ?? Math.max(DEFAULT_STARTUP_BOUND_MS, config.timeoutMs);
@@ -325,25 +325,23 @@ export class Run {
       // returns can be bounded and terminated, while the main state runs on this thread and could not be
       // interrupted (so it only runs a script that has finished loading elsewhere).
       const loadFrom = (from: number, to: number) =>
-        unlessAborted(
-          allWithin(
-            threads.slice(from, to).map((thread, i) =>
-              thread.load(
-                workerSetup(
-                  config,
-                  from + i,
-                  script,
-                  { caCerts, pinnedCerts },
-                  scriptOutput,
-                  notices,
-                ),
-              )
-            ),
-            boundMs,
-            (i) =>
-              `thread ${from + i + 1} did not finish loading the script within ${seconds(boundMs)} ` +
-              `(does its top level loop forever?)`,
+        allWithin(
+          threads.slice(from, to).map((thread, i) =>
+            thread.load(
+              workerSetup(
+                config,
+                from + i,
+                script,
+                { caCerts, pinnedCerts },
+                scriptOutput,
+                notices,
+              ),
+            )
           ),
+          boundMs,
+          (i) =>
+            `thread ${from + i + 1} did not finish loading the script within ${seconds(boundMs)} ` +
+            `(does its top level loop forever?)`,
           signal,
         );
       // A script's top level runs in the first thread alone, then in the others at once: one that prints a
@@ -378,13 +376,10 @@ export class Run {
           `${config.scriptPath}: delay() is not called with -R: the rate decides when each request goes`,
         );
       }
-      await unlessAborted(
-        allWithin(
-          threads.map((thread) => thread.init()),
-          boundMs,
-          (i) =>
-            `thread ${i + 1} did not finish init() within ${seconds(boundMs)} (does init() loop forever?)`,
-        ),
+      await allWithin(
+        threads.map((thread) => thread.init()),
+        boundMs,
+        (i) => `thread ${i + 1} did not finish init() within ${seconds(boundMs)} (does init() loop forever?)`,
         signal,
       );
       if (config.startAtEpochMs !== null) {
@@ -396,15 +391,18 @@ export class Run {
             config.startAtEpochMs,
             (startsInMs) =>
               options.onProgress?.({ elapsedMs: 0, durationMs, requests: 0, errors: 0, startsInMs }),
+            signal,
           ),
           signal,
         );
       }
       options.onInitialized?.(warnings);
+      // From here an abort ends the run with its report (the command line listens for signals from now on).
       startedAt = await allWithin(
         threads.map((thread) => thread.start(config.durationMs)),
         boundMs,
         (i) => `thread ${i + 1} did not start within ${seconds(boundMs)}`,
+        undefined,
       );
     } catch (error) {
       await shutDown(threads, FAILED_CLOSE_BOUND_MS);
@@ -599,12 +597,13 @@ function workerSetup(
 
 /**
  * Resolves to every promise's value, waiting at most `boundMs`: then rejects with a `RunError` of `describe(i)` for the first
- * one still pending. Leaves no timer behind either way.
+ * one still pending; and as `unlessAborted` does when `signal` aborts. Leaves no timer behind either way.
  */
 async function allWithin<T>(
   promises: Promise<T>[],
   boundMs: number,
   describe: (index: number) => string,
+  signal: AbortSignal | undefined,
 ): Promise<T[]> {
   const settled = promises.map(() => false);
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -612,15 +611,18 @@ async function allWithin<T>(
     timer = setTimeout(() => reject(new RunError(describe(settled.indexOf(false)))), boundMs);
   });
   try {
-    return await Promise.race([
-      Promise.all(promises.map((p, i) =>
-        p.then((value) => {
-          settled[i] = true;
-          return value;
-        })
-      )),
-      late,
-    ]);
+    return await unlessAborted(
+      Promise.race([
+        Promise.all(promises.map((p, i) =>
+          p.then((value) => {
+            settled[i] = true;
+            return value;
+          })
+        )),
+        late,
+      ]),
+      signal,
+    );
   } finally {
     clearTimeout(timer);
   }

@@ -88,3 +88,61 @@ Deno.test("run() from mod.ts rejects with RunError when nothing listens, and par
   assertMatch(error.message, /unable to connect/);
   assertThrows(() => parseArgs(["-t0", "http://127.0.0.1/"]), UsageError);
 });
+
+Deno.test("a program whose run was aborted before its threads started ends soon after: no wait of the start is left running", async () => {
+  const server = startServer();
+  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-abort-" });
+  try {
+    // init() busy for 2 s, --start-at 60 s ahead: an abort at 300 ms ends either wait, and nothing of the start
+    // (its 610 s bound, the --start-at ticks) keeps the program alive after it rejected.
+    await Deno.writeTextFile(
+      `${dir}/init.lua`,
+      "function init() local t = os.clock() while os.clock() - t < 2 do end end\n",
+    );
+    const startAt = Math.floor(Date.now() / 1000) + 60;
+    await Deno.writeTextFile(
+      `${dir}/program.ts`,
+      `import { parseArgs, run } from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
+const [mode] = Deno.args;
+const args = mode === "init" ? ["-s", ${JSON.stringify(`${dir}/init.lua`)}] : ["--start-at", "${startAt}"];
+const abort = new AbortController();
+setTimeout(() => abort.abort(), 300);
+const startedAt = performance.now();
+await run(parseArgs(["-t1", "-c1", "-d10s", ...args, ${
+        JSON.stringify(server.url)
+      }]), { signal: abort.signal })
+  .catch((error) => console.log(error.message, error.exitCode, Math.round(performance.now() - startedAt)));
+`,
+    );
+    for (const mode of ["init", "start-at"]) {
+      const startedAt = performance.now();
+      const output = await new Deno.Command(Deno.execPath(), {
+        // This checkout's deno.json (its import map and vendored packages), as a program of a user's own has.
+        args: [
+          "run",
+          "-A",
+          "--config",
+          new URL("../deno.json", import.meta.url).pathname,
+          `${dir}/program.ts`,
+          mode,
+        ],
+        stdout: "piped",
+        stderr: "piped",
+        env: { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+        // A program the start keeps alive is killed: the bound below then fails, rather than the suite hang.
+        signal: AbortSignal.timeout(20_000),
+      }).output();
+      const tookMs = performance.now() - startedAt;
+      const printed = new TextDecoder().decode(output.stdout);
+      assertEquals(output.code, 0, new TextDecoder().decode(output.stderr));
+      assert(printed.startsWith("stopped before the run started 130 "), printed);
+      // The start rejected at 300 ms. A worker busy in Lua cannot be stopped (Deno 2.9's terminate() waits
+      // for its JavaScript), so that program ends with its 2 s init(); the other at once. Before, the start's
+      // 610 s bound and the minute's wait kept them alive.
+      assert(tookMs < (mode === "init" ? 4000 : 3000), `${mode}: the program ended after ${tookMs} ms`);
+    }
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

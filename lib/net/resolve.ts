@@ -20,14 +20,19 @@ export async function resolveAddresses(host: string, port: number): Promise<Sock
 }
 
 /** Opens and closes one TCP connection; resolves to the failure's reason, or null when it connected. */
-export async function testConnect(address: SocketAddress, timeoutMs: number): Promise<string | null> {
-  const signal = AbortSignal.timeout(timeoutMs);
+export async function testConnect(
+  address: SocketAddress,
+  timeoutMs: number,
+  abort?: AbortSignal,
+): Promise<string | null> {
+  const bound = AbortSignal.timeout(timeoutMs);
+  const signal = abort === undefined ? bound : AbortSignal.any([bound, abort]);
   try {
     const conn = await Deno.connect({ hostname: address.address, port: address.port, signal });
     conn.close();
     return null;
   } catch (error) {
-    if (signal.aborted) return `Connection timed out after ${timeoutMs}ms`;
+    if (bound.aborted) return `Connection timed out after ${timeoutMs}ms`;
     return describeOsError(error);
   }
 }

@@ -59,6 +59,8 @@ export interface Preflight {
 export interface PreflightOptions {
   /** The open-file limit to check `-c` against; null: no check; undefined: this process's limit. */
   openFileLimit?: number | null;
+  /** Ends the checks' waits early (a caller's abort): the caller, not the check, then says why. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -89,8 +91,8 @@ export async function preflight(config: Config, options: PreflightOptions = {}):
   }
   const script = config.scriptPath === null ? null : await readScript(config.scriptPath);
   const caCerts = config.caFile === null ? [] : [await readCaFile(config.caFile)];
-  const address = await firstReachableAddress(config);
-  const { pinnedCerts, refusal } = await checkTls(config, address, caCerts);
+  const address = await firstReachableAddress(config, options.signal);
+  const { pinnedCerts, refusal } = await checkTls(config, address, caCerts, options.signal);
   if (config.http2 && config.target.scheme === "http") {
     const { host, service } = config.target;
     await checkH2c(address, `${host}:${service}`, checkBoundMs(config));
@@ -105,7 +107,7 @@ export async function preflight(config: Config, options: PreflightOptions = {}):
 }
 
 /** wrk resolves the host and uses the first address that accepts a connection (wrk's `main`). */
-async function firstReachableAddress(config: Config): Promise<SocketAddress> {
+async function firstReachableAddress(config: Config, abort: AbortSignal | undefined): Promise<SocketAddress> {
   const { host, port, service } = config.target;
   let addresses: SocketAddress[];
   try {
@@ -116,7 +118,7 @@ async function firstReachableAddress(config: Config): Promise<SocketAddress> {
   let reason = "no address found";
   const boundMs = checkBoundMs(config);
   for (const address of addresses) {
-    const failure = await testConnect(address, boundMs);
+    const failure = await testConnect(address, boundMs, abort);
     if (failure === null) return address;
     reason = failure;
   }
@@ -135,6 +137,7 @@ async function checkTls(
   config: Config,
   address: SocketAddress,
   caCerts: string[],
+  abort: AbortSignal | undefined,
 ): Promise<{ pinnedCerts: string[] | null; refusal: string | null }> {
   const settings = tlsSettings(config, caCerts);
   if (settings === null) return { pinnedCerts: null, refusal: null };
@@ -146,7 +149,8 @@ async function checkTls(
   let pinnedCerts: string[] | null = null;
   let refusal: string | null = null;
   const boundMs = checkBoundMs(config);
-  const signal = AbortSignal.timeout(boundMs);
+  const bound = AbortSignal.timeout(boundMs);
+  const signal = abort === undefined ? bound : AbortSignal.any([bound, abort]);
   try {
     let socket;
     if (tls.insecure) ({ socket, pinnedCerts, refusal } = await insecureHandshake(address, tls, signal));
@@ -154,7 +158,7 @@ async function checkTls(
     socket.close();
     alpnProtocol = socket.alpnProtocol;
   } catch (error) {
-    if (signal.aborted) {
+    if (bound.aborted) {
       // It accepted the connection, then never finished the handshake (a wedged server, or not TLS at all).
       throw new RunError(
         `TLS handshake with ${host}:${service} failed: no answer within ${boundMs / 1000}s ` +

@@ -60,7 +60,7 @@ const WAIT_TICK_MS = 200;
 /**
  * Resolves at `startAtEpochMs` on this machine's wall clock (at once if it passed), calling `onWait` with the
  * time left every 200 ms. The last stretch is one timer, so the start is as close to the time as the event loop
- * allows (about a millisecond).
+ * allows (about a millisecond). Resolves early, within a tick, once `signal` aborts.
  *
  * @example
  * ```ts
@@ -71,10 +71,15 @@ const WAIT_TICK_MS = 200;
  * console.log(Date.now() >= startAt); // true
  * ```
  */
-export async function waitUntil(startAtEpochMs: number, onWait?: (leftMs: number) => void): Promise<void> {
+export async function waitUntil(
+  startAtEpochMs: number,
+  onWait?: (leftMs: number) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   for (;;) {
     const leftMs = startAtEpochMs - Date.now();
-    if (leftMs <= 0) return;
+    // Aborted: the caller stops waiting (its own error says why); nothing is left to tick.
+    if (leftMs <= 0 || signal?.aborted) return;
     onWait?.(leftMs);
     await new Promise((resolve) => setTimeout(resolve, Math.min(leftMs, WAIT_TICK_MS)));
   }
