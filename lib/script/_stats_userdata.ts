@@ -10,7 +10,7 @@
 
 import { jsText, lauxlib, lua, type LuaState } from "./fengari/_lua.ts";
 import type { Stats } from "../stats/stats.ts";
-import { hdrFigures, hdrValueAtPercentile } from "../stats/hdr_figures.ts";
+import { hdrFigures, hdrPercentileLookup, hdrValueAtPercentile } from "../stats/hdr_figures.ts";
 
 /** The part of {@linkcode Stats} the userdata reads (tests may pass a fake). */
 export type StatsView =
@@ -33,6 +33,7 @@ export type StatsView =
 export function rateModeStatsView(stats: Stats): StatsView {
   const figures = hdrFigures(stats);
   const count = stats.count;
+  let lookup: ((percentile: number) => number) | null = null;
   const empty = count === 0;
   return {
     min: figures.min,
@@ -43,8 +44,12 @@ export function rateModeStatsView(stats: Stats): StatsView {
     percentile: (p: number) => hdrValueAtPercentile(stats, p),
     distinctCount: () => stats.distinctCount(),
     distinct: (i: number) => stats.distinct(i),
-    // wrk2 divides by the count as a double: with none, every index is past 100 %, which reads 0.
-    samples: { count, valueAt: (index) => hdrValueAtPercentile(stats, (100 * index) / count) },
+    // wrk2 divides by the count as a double: with none, every index is past 100 %, which reads 0. The lookup is
+    // made on the first index read: a loop over every sample reads it once per sample.
+    samples: {
+      count,
+      valueAt: (index) => (lookup ??= hdrPercentileLookup(stats))((100 * index) / count),
+    },
   };
 }
 

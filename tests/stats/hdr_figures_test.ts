@@ -1,5 +1,10 @@
 import { assertEquals } from "@std/assert";
-import { hdrFigures, hdrPercentileSteps, hdrValueAtPercentile } from "../../lib/stats/hdr_figures.ts";
+import {
+  hdrFigures,
+  hdrPercentileLookup,
+  hdrPercentileSteps,
+  hdrValueAtPercentile,
+} from "../../lib/stats/hdr_figures.ts";
 import { Stats } from "../../lib/stats/stats.ts";
 import { statsOf, TEXTBOOK } from "./_helpers.ts";
 
@@ -106,4 +111,34 @@ Deno.test("hdrPercentileSteps: each target at the first non-empty bucket whose s
 
 Deno.test("hdrPercentileSteps: without samples, one step at 100 with value and count 0", () => {
   assertEquals(hdrPercentileSteps(new Stats(), 5), [{ value: 0, percentile: 100, totalCount: 0 }]);
+});
+
+Deno.test("hdrPercentileLookup gives hdrValueAtPercentile's value at every rank, empty histograms and odd percentiles too", () => {
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const spreads = [
+    Array.from({ length: 1000 }, () => Math.floor(random() * 3000)),
+    Array.from({ length: 5000 }, () => Math.floor(random() ** 4 * 5_000_000)),
+    [1, 1, 1, 7_300_000],
+    [],
+  ];
+  for (const values of spreads) {
+    const stats = new Stats();
+    for (const value of values) stats.record(value);
+    const lookup = hdrPercentileLookup(stats);
+    const count = values.length;
+    // wrk2's latency[i]: the percentile 100·i/count for i = 0 … count + 1, and a few others.
+    const percentiles = [
+      ...Array.from({ length: count + 2 }, (_, i) => (100 * i) / count),
+      -5,
+      0.001,
+      33.3,
+      99.9999,
+      150,
+      Number.NaN,
+    ];
+    for (const p of percentiles) {
+      assertEquals(lookup(p), hdrValueAtPercentile(stats, p), `p ${p} of ${count}`);
+    }
+  }
 });
