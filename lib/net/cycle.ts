@@ -84,7 +84,7 @@ export interface ConnectionCycle {
   start(): void;
   /**
    * Called by the thread's periodic tick: a connect or request older than its limit counts as an error and the
-   * socket is replaced.
+   * socket is replaced (with `-R` a late request counts once and stays awaited: docs/wrk-compat.md#timeouts).
    */
   expire(nowMs: number): void;
   /** Closes the socket at the end of the run; the in-flight request is dropped uncounted, as in wrk. */

@@ -42,9 +42,10 @@ export function laneCount(plan: RatePlan): number {
 }
 
 /**
- * The index, over all threads, of lane `lane` of connection `connection` (also over all threads): lane-major,
- * so that consecutive slots of the run fall on different connections and each connection's own sends are
- * spread evenly over its interval. With one lane per connection, the connection's index.
+ * The index, over all threads, of lane `lane` of connection `connection` (the connection's place over all
+ * threads and shards, lib/net/connection_place.ts): lane-major, so that consecutive slots of the run fall on
+ * different connections and each connection's own sends are spread evenly over its interval. With one lane per
+ * connection, the connection's place.
  */
 export function laneIndex(plan: RatePlan, connection: number, lane: number): number {
   return lane * plan.connections + connection;
@@ -67,8 +68,8 @@ export function originOffsetMs(plan: RatePlan, index: number): number {
 }
 
 /**
- * The plans of connection `connection`'s lanes (its index over all threads), for a run whose threads started at
- * `startMs`: one {@linkcode Pacer} per lane, in lane order.
+ * The plans of connection `connection`'s lanes (its place over all threads, lib/net/connection_place.ts), for a
+ * run whose threads started at `startMs`: one {@linkcode Pacer} per lane, in lane order.
  *
  * @example Two connections of two lanes each at 400 requests/s: a slot every 10 ms per lane
  * ```ts

@@ -189,11 +189,11 @@ function shortfallLine(result: RunResult, http2: boolean): string | null {
     reason = due === 0
       ? "the plan had no request due in the time run: the rate was kept"
       : `the plan had only ${due} request${due === 1 ? "" : "s"} due in the time run: the rate was kept`;
+  } else if (result.requests === 0 && sent !== null && sent > 0 && connect + read + write === 0) {
+    // Nothing came back, nor failed (timeouts aside): more connections would only hold more unanswered requests.
+    reason = `the server answered none of the ${sent} request${sent === 1 ? "" : "s"} sent`;
   } else if (connect + read + write + timeout > 0) {
     reason = "errors cut the rate (see above)";
-  } else if (result.requests === 0 && sent !== null && sent > 0) {
-    // Nothing came back: more connections would only hold more unanswered requests.
-    reason = `the server answered none of the ${sent} request${sent === 1 ? "" : "s"} sent`;
   } else if (sent !== null && keptPlan(sent)) {
     const inFlight = Math.max(0, sent - result.requests);
     reason =

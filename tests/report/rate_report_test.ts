@@ -484,6 +484,11 @@ Deno.test("formatRateReport() judges the requests sent against the requests due,
     rateLine({ ...unanswered, rate: { ...unanswered.rate!, busiestThreadShare: 0.01 } })!,
     "(100.0% short): the server answered none of the 1 request sent",
   );
+  // Its requests timed out (counted once each, -R keeping them awaited): still the server, not "errors".
+  const timedOut = withDue(shortRun(0, { timeout: 1 }, 0, 1), 100);
+  assertStringIncludes(rateLine(timedOut)!, "(100.0% short): the server answered none of the 1 request sent");
+  // Reset instead: the errors say more.
+  assertStringIncludes(rateLine(withDue(shortRun(0, { read: 1 }, 0, 1), 100))!, "errors cut the rate");
   assertStringIncludes(
     rateLine(withDue(shortRun(800, { connect: 2 }, 0, 1000), 1000))!,
     "errors cut the rate",

@@ -91,7 +91,8 @@ export class Connection implements ConnectionCycle {
 
   /**
    * Called by the thread's periodic tick. A connect or request older than the timeout counts as a `connect`
-   * or `timeout` error and the socket is replaced, so a hung server shows up in the report (docs/wrk-compat.md#timeouts).
+   * or `timeout` error and the socket is replaced, so a hung server shows up in the report (docs/wrk-compat.md#timeouts);
+   * with `-R` a request counts its timeout once and stays awaited, as in wrk2, so that its answer is recorded.
    */
   expire(nowMs: number): void {
     if (!this.#slot.connectTimedOut(nowMs)) {
