@@ -63,6 +63,8 @@ export class WorkerThread implements ThreadHandle {
   #report = observed<ThreadReport>();
   #closed = observed<void>();
   #failed = false;
+  /** `getNow` waited its bound for this thread once: it is stuck, and is not waited for again. */
+  #silent = false;
 
   /** Thread `index`, in `host` (default: a worker of its own). */
   constructor(index: number, addr: Addr, events: WorkerThreadOptions, host?: ThreadHost) {
@@ -140,16 +142,25 @@ export class WorkerThread implements ThreadHandle {
 
   getNow(name: string, receive: ReceiveNow): TransferValue {
     if (this.#failed) return null;
+    // A thread that did not answer once is stuck (in Lua): a comparator asking it n·log n times would wait the
+    // bound each time.
+    const unanswered = () =>
+      new Error(`thread ${this.index + 1} did not answer thread:get() within ${GET_NOW_BOUND_MS / 1000} s`);
+    if (this.#silent) throw unanswered();
     const { port1, port2 } = new MessageChannel();
     const flag = new Int32Array(new SharedArrayBuffer(4));
     try {
       this.#send({ type: "getNow", name, answer: { port: port2, flag } }, [port2]);
       if (Atomics.wait(flag, 0, 0, GET_NOW_BOUND_MS) === "timed-out") {
-        throw new Error(
-          `thread ${this.index + 1} did not answer thread:get() within ${GET_NOW_BOUND_MS / 1000} s`,
-        );
+        this.#silent = true;
+        throw unanswered();
       }
-      return valueOf((receive(port1)?.message ?? NO_VALUE) as GlobalAnswer);
+      const received = receive(port1);
+      // The flag is set after the answer is posted: no message there is a broken promise, not a nil.
+      if (received === undefined) {
+        throw new Error(`thread ${this.index + 1} set its answer's flag without one`);
+      }
+      return valueOf(received.message as GlobalAnswer);
     } finally {
       port1.close();
     }
