@@ -420,10 +420,10 @@ function oneRunWarnings(shards: readonly MergedShard[]): string[] {
   ];
 }
 
-/** One line per shard a signal stopped before its `-d` (a pod evicted, a Ctrl-C): its figures cover less time. */
+/** One line per shard stopped before its `-d` (a pod evicted, a Ctrl-C): its figures cover less time. */
 function stoppedEarlyWarnings(shards: readonly MergedShard[]): string[] {
   return shards.filter((shard) => shard.stoppedEarly).map((shard) =>
-    `${shard.path}: shard ${shard.index} was stopped early (a signal): its figures cover less than -d`
+    `${shard.path}: shard ${shard.index} was stopped before its -d (a signal): its figures cover less time`
   );
 }
 

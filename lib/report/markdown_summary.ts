@@ -126,10 +126,10 @@ export function formatMarkdownSummary(result: RunResult | null, context: Markdow
     blocks.push(`**${what}:** ${codeSpan(context.error ?? "")}`);
   } else {
     blocks.push(keyFigures(result));
+    // The time run is in the figures above (a merge's spans its shards, so "after … of …" could mislead).
     if (result.stoppedEarly === true) {
       blocks.push(
-        `⚠️ Stopped early by a signal after ${formatTimeUs(result.runtimeUs)} of ` +
-          `${formatTimeUs(result.durationMs * 1000)}: the figures cover the time run`,
+        "⚠️ Stopped before its `-d` (a signal, or its caller): the figures cover only the time run",
       );
     }
     const unfinished = unfinishedThreadsLine(result.unfinishedThreads);

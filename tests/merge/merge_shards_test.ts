@@ -407,7 +407,7 @@ Deno.test("a shard a signal stopped early is merged with a warning naming it, an
   const evicted = JSON.stringify({ ...JSON.parse(stopped), stopped_early: true });
   const test = mergeShards([parseShard("s0.json", evicted), parseShard("s1.json", whole)]);
   assertEquals(test.warnings, [
-    "s0.json: shard 0 was stopped early (a signal): its figures cover less than -d",
+    "s0.json: shard 0 was stopped before its -d (a signal): its figures cover less time",
   ]);
   assertEquals(test.result.stoppedEarly, true);
   assertEquals(mergedDocument(test).stopped_early, true);
