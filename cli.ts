@@ -167,6 +167,7 @@ async function runMerge(options: MergeOptions): Promise<number> {
   try {
     // As for a run: a result that cannot be written is refused before anything is read.
     await checkOutputPaths(options.jsonPath, options.summaryPath, null);
+    await checkNoShardOverwritten(options);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     err(`${error.message}\n`);
@@ -197,6 +198,7 @@ async function runMerge(options: MergeOptions): Promise<number> {
         // A shard that did not run (its pod started late, it could not connect) is a missing shard.
         if (!(options.allowPartial && error instanceof ShardNotRunError)) throw error;
         err(`${error.reason}: left out (--allow-partial)\n`);
+        merger.leaveOut(error);
         leftOut++;
         continue;
       }
@@ -455,6 +457,41 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
     throw error;
   } finally {
     listen(false);
+  }
+}
+
+/**
+ * Refuses (a `UsageError`) a merge whose output would overwrite or append to a shard's result: one of its
+ * inputs, or a shard result left out of them (`merge --json shard-*.json`, the output's name forgotten, makes
+ * the first shard the output).
+ */
+async function checkNoShardOverwritten(options: MergeOptions): Promise<void> {
+  // Files only: `-` and the standard streams are no shard's (`merge -` reads standard input).
+  const file = (path: string | null) => path === "-" || standardStream(path) !== null ? null : path;
+  const outputs: [flag: string, path: string | null][] = [
+    ["--json", file(options.jsonPath)],
+    ["--summary", file(options.summaryPath)],
+  ];
+  if (outputs.every(([, path]) => path === null)) return;
+  const { checkDistinctPaths } = await loadModule<typeof import("./lib/output/output_files.ts")>(
+    "output/output_files.ts",
+  );
+  checkDistinctPaths([
+    ...outputs,
+    ...options.shardPaths.map((path): [string, string | null] => ["a shard to merge", file(path)]),
+  ]);
+  const { holdsShardResult } = await loadModule<typeof import("./lib/merge/read_shards.ts")>(
+    "merge/read_shards.ts",
+  );
+  for (const [flag, path] of outputs) {
+    if (path === null || !(await holdsShardResult(path))) continue;
+    throw new UsageError(
+      `${flag} ${path} holds a shard's result, which the merge would ${
+        flag === "--json" ? "overwrite" : "append to"
+      }: ` +
+        "name a file of the merge's own (wrk-deno merge --json merged.json shard-*.json)",
+      { showUsage: false },
+    );
   }
 }
 

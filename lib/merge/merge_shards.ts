@@ -23,7 +23,7 @@ import { UsageError } from "../config/errors.ts";
 import type { RunResult } from "../run_result.ts";
 import { addErrors, addReasons, noErrors, sortedReasons } from "../stats/error_counts.ts";
 import { Stats } from "../stats/stats.ts";
-import { type ShardConfig, ShardInputError, type ShardResult } from "./read_shards.ts";
+import { type ShardConfig, ShardInputError, type ShardNotRunError, type ShardResult } from "./read_shards.ts";
 import { addStatusCodes, statusCodeEntries, type StatusCodes } from "../stats/status_codes.ts";
 
 /** What the first shard added says of the whole test; every later shard must agree. */
@@ -98,6 +98,8 @@ export interface MergedTest {
 export class ShardMerger {
   #test: TestSettings | null = null;
   readonly #shards = new Map<number, MergedShard>();
+  /** Shards that did not run, left out (`leaveOut`). */
+  readonly #leftOut: ShardNotRunError[] = [];
   #requests = 0;
   #bytesRead = 0;
   readonly #errors = noErrors();
@@ -211,9 +213,32 @@ export class ShardMerger {
    *
    * @throws {ShardInputError} when no shard was added.
    */
+  /**
+   * Leaves out a shard that did not run (`merge --allow-partial`): it counts as missing, and must be of the
+   * same test as the others (checked by `finish`, once a shard that ran has said what the test is).
+   */
+  leaveOut(notRun: ShardNotRunError): void {
+    this.#leftOut.push(notRun);
+  }
+
   finish(): MergedTest {
     const test = this.#test;
     if (test === null || this.#lowestConfig === null) throw new ShardInputError("no shard to merge", null);
+    for (const notRun of this.#leftOut) {
+      const other = notRun.count !== test.count
+        ? `of ${notRun.count} shards, but ${test.path} is of ${test.count}`
+        : notRun.testId !== null && notRun.testId !== test.testId
+        ? `its test_id ${notRun.testId.slice(0, 12)}… differs from ${test.path}'s ${
+          test.testId.slice(0, 12)
+        }…`
+        : null;
+      if (other !== null) {
+        throw new ShardInputError(
+          `${notRun.path}: shard ${notRun.index} did not run, and is not of the same test (${other})`,
+          notRun.path,
+        );
+      }
+    }
     const shards = [...this.#shards.values()].sort((a, b) => a.index - b.index);
     const mergedShards = shards.map((shard) => shard.index);
     const missingShards: number[] = [];

@@ -59,12 +59,20 @@ export class ShardNotRunError extends ShardInputError {
   readonly index: number;
   /** Why it did not run, as `<file>: shard <i> did not run: <its error>` (the message adds the option's hint). */
   readonly reason: string;
+  /** The test it was a shard of: its shard count, and its `test_id` (null when its document has none). */
+  readonly count: number;
+  readonly testId: string | null;
 
-  /** `reason` (it names the file), the file, and the shard's index; the message adds what the option does. */
-  constructor(reason: string, path: string, index: number) {
+  /**
+   * `reason` (it names the file), the file, the shard's index, and its test (`count`, `testId`); the message
+   * adds what the option does.
+   */
+  constructor(reason: string, path: string, index: number, count = 1, testId: string | null = null) {
     super(`${reason} (--allow-partial leaves it out)`, path);
     this.index = index;
     this.reason = reason;
+    this.count = count;
+    this.testId = testId;
   }
 }
 
@@ -220,7 +228,15 @@ export function parseShard(path: string, text: string): ShardResult {
     );
   }
   if (document.error !== null && document.error !== undefined) {
-    throw new ShardNotRunError(`${path}: shard ${index} did not run: ${String(document.error)}`, path, index);
+    // Its test is read too: `merge --allow-partial` must not leave out, as one of its own, another test's shard.
+    const testId = typeof document.test_id === "string" ? document.test_id : null;
+    throw new ShardNotRunError(
+      `${path}: shard ${index} did not run: ${String(document.error)}`,
+      path,
+      index,
+      count,
+      testId,
+    );
   }
   read.present(document, "error");
   const testId = read.string(document, "test_id");
@@ -350,6 +366,34 @@ export async function readShard(path: string): Promise<ShardResult> {
     });
   }
   return parseShard(path, text);
+}
+
+/**
+ * Whether `path` is a file that holds a shard's result (a `wrk-deno/result@1` document of one shard): a merge's
+ * output must not be one, or `merge --json shard-*.json` (the output's name forgotten) would overwrite the first
+ * shard with the merge of the others. False for anything else, a missing file included.
+ *
+ * @example
+ * ```ts
+ * import { holdsShardResult } from "./read_shards.ts";
+ *
+ * console.log(await holdsShardResult("/tmp/no-such-file.json")); // false
+ * ```
+ */
+export async function holdsShardResult(path: string): Promise<boolean> {
+  let text: string;
+  try {
+    if (!(await Deno.stat(path)).isFile) return false;
+    text = await Deno.readTextFile(path);
+  } catch {
+    return false;
+  }
+  try {
+    const document = JSON.parse(text);
+    return isObject(document) && document.format === RESULT_FORMAT && isObject(document.shard);
+  } catch {
+    return false;
+  }
 }
 
 /** A read error in a few words: Deno's message without the errno and the call. */

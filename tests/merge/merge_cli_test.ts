@@ -242,8 +242,8 @@ Deno.test("three shard processes of -c 7, merged: the server's requests and 7 co
           `${dir}/absent.json: cannot read it (no such file)\n`,
         ]);
 
+        // Shard 1 of the same test, started too late (its pod came after the common start): it did not run.
         const failedPath = `${dir}/failed.json`;
-        const port = closedPort();
         const failedRun = await runCli([
           "-t1",
           "-c7",
@@ -252,15 +252,17 @@ Deno.test("three shard processes of -c 7, merged: the server's requests and 7 co
           "1",
           "--shard-count",
           "3",
+          "--start-at",
+          secondsFromNow(-5),
           "--json",
           failedPath,
-          `http://127.0.0.1:${port}/`,
+          server.url,
         ]);
         assertEquals(failedRun.code, 1, failedRun.stderr);
         const failed = await runCli(["merge", paths[0], failedPath, paths[2]]);
         assertEquals([failed.code, failed.stdout], [1, ""]);
-        const notRun =
-          `${failedPath}: shard 1 did not run: unable to connect to 127.0.0.1:${port} Connection refused`;
+        const notRun = `${failedPath}: shard 1 did not run: ${(await readJson(failedPath)).error}`;
+        assert(notRun.includes(" did not run: --start-at "), notRun);
         assertEquals(failed.stderr, `${notRun} (--allow-partial leaves it out)\n`);
         // With --allow-partial it is a missing shard, as a pod that left no result is.
         const partial = await runCli(["merge", "--allow-partial", paths[0], failedPath, paths[2]]);
@@ -397,5 +399,70 @@ Deno.test("a shard's unfinished thread is named over the test and exits 1, or is
     assertStringIncludes(strict.stdout, "  Threads that did not finish: 4 (their figures are missing)\n");
     const partial = await runCli(["merge", "--allow-partial", ...paths]);
     assertEquals([partial.code, partial.stderr], [0, line]);
+  });
+});
+
+Deno.test("merge never overwrites or appends to a shard's result: --json shard-*.json (the output's name forgotten), --summary on a shard, an output that is an input", async () => {
+  await withTempDir(TEMP_PREFIX, async (dir) => {
+    const paths = [0, 1].map((index) => `${dir}/shard-${index}.json`);
+    const documents = await Promise.all(
+      [0, 1].map((index) => shardDocument({ index, count: 2, latencyUs: [150] })),
+    );
+    for (const index of [0, 1]) await Deno.writeTextFile(paths[index], documents[index]);
+    const cases: [string[], string][] = [
+      [
+        ["--allow-partial", "--json", ...paths],
+        `--json ${
+          paths[0]
+        } holds a shard's result, which the merge would overwrite: name a file of the merge's ` +
+        "own (wrk-deno merge --json merged.json shard-*.json)\n",
+      ],
+      [
+        ["--summary", ...paths],
+        `--summary ${paths[0]} holds a shard's result, which the merge would append to: name a file of the ` +
+        "merge's own (wrk-deno merge --json merged.json shard-*.json)\n",
+      ],
+      [
+        ["--json", paths[1], ...paths],
+        `--json and a shard to merge name the same file ${paths[1]}: give each its own\n`,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stderr } = await runCli(["merge", ...args]);
+      assertEquals([code, stderr], [1, message], args.join(" "));
+    }
+    // Untouched, and a merged result of its own may be written (and written again).
+    for (const index of [0, 1]) assertEquals(await Deno.readTextFile(paths[index]), documents[index]);
+    for (let round = 0; round < 2; round++) {
+      const merged = await runCli(["merge", "--json", `${dir}/merged.json`, ...paths]);
+      assertEquals(merged.code, 0, merged.stderr);
+    }
+  });
+});
+
+Deno.test("merge --allow-partial does not leave out, as its own, a failed shard of another test", async () => {
+  await withTempDir(TEMP_PREFIX, async (dir) => {
+    await Deno.writeTextFile(`${dir}/s0.json`, await shardDocument({ index: 0, count: 2, latencyUs: [150] }));
+    // Shard 1 of another test (another URL) that could not connect: its document has its test_id and error.
+    const failed = await runCli([
+      "-t1",
+      "-c2",
+      "-d1s",
+      "--shard-index",
+      "1",
+      "--shard-count",
+      "2",
+      "--json",
+      `${dir}/f1.json`,
+      `http://127.0.0.1:${closedPort()}/`,
+    ]);
+    assertEquals(failed.code, 1, failed.stderr);
+    const { code, stderr } = await runCli(["merge", "--allow-partial", `${dir}/s0.json`, `${dir}/f1.json`]);
+    assertEquals(code, 1, stderr);
+    assertStringIncludes(stderr, `${dir}/f1.json: shard 1 did not run: unable to connect`);
+    assertStringIncludes(
+      stderr,
+      `${dir}/f1.json: shard 1 did not run, and is not of the same test (its test_id `,
+    );
   });
 });
