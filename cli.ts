@@ -160,7 +160,8 @@ async function runDemo(args: string[]): Promise<number> {
 /**
  * `merge [options] <shard.json>…`: the whole test's report, thresholds and results from its shards' `--json`
  * results (lib/merge/, docs/scale-out.md#merging-shards). Exit 1 for a shard file that cannot be merged, a
- * missing shard or a shard's unfinished thread (both only warned with `--allow-partial`), or a script error;
+ * missing shard, a shard's unfinished thread or a shard stopped early (all only warned with `--allow-partial`), or
+ * a script error;
  * 99 for a failed threshold.
  */
 async function runMerge(options: MergeOptions): Promise<number> {
@@ -257,8 +258,10 @@ async function runMerge(options: MergeOptions): Promise<number> {
       async (result) => await script?.done(result),
     );
     if (outcome.doneExitCode !== null) return outcome.doneExitCode;
-    for (const line of merged.unfinishedShards) err(`${line}\n`);
-    if (merged.unfinishedShards.length > 0 && !options.allowPartial) return 1;
+    // Shards whose figures are incomplete: the merge fails on them, unless --allow-partial takes them as they are.
+    const incomplete = [...merged.unfinishedShards, ...merged.stoppedShards];
+    for (const line of incomplete) err(`${line}\n`);
+    if (incomplete.length > 0 && !options.allowPartial) return 1;
     return outcome.thresholdsFailed ? THRESHOLDS_FAILED_EXIT_CODE : 0;
   } finally {
     script?.close();

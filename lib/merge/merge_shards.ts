@@ -79,6 +79,11 @@ export interface MergedTest {
    */
   unfinishedShards: string[];
   /**
+   * One line per merged shard stopped before its `-d` (a signal: a pod evicted, a Ctrl-C): its figures cover
+   * less time than the others'. Like `unfinishedShards`, the merge fails on them without `--allow-partial`.
+   */
+  stoppedShards: string[];
+  /**
    * Lines for stderr about shards that had no moment in common (the last started after the first had
    * ended): files of different runs of the test, or shards run one after another. Empty normally.
    */
@@ -245,7 +250,12 @@ export class ShardMerger {
     for (let index = 0; index < test.count; index++) if (!this.#shards.has(index)) missingShards.push(index);
 
     const config = { ...this.#lowestConfig.config, ...this.#protocol };
-    const warnings = [...oneRunWarnings(shards), ...versionWarnings(shards), ...stoppedEarlyWarnings(shards)];
+    const apart = oneRunWarnings(shards);
+    const warnings = [
+      ...apart,
+      ...(apart.length > 0 ? [] : skewWarnings(shards, config.durationMs)),
+      ...versionWarnings(shards),
+    ];
     const startEpochUs = Math.min(...shards.map((shard) => shard.startEpochUs));
     const endEpochUs = Math.max(...shards.map((shard) => shard.endEpochUs));
     const unfinishedThreads: number[] = [];
@@ -305,6 +315,7 @@ export class ShardMerger {
       missingShards,
       config,
       unfinishedShards,
+      stoppedShards: stoppedShardLines(shards),
       warnings,
     };
   }
@@ -446,10 +457,31 @@ function oneRunWarnings(shards: readonly MergedShard[]): string[] {
 }
 
 /** One line per shard stopped before its `-d` (a pod evicted, a Ctrl-C): its figures cover less time. */
-function stoppedEarlyWarnings(shards: readonly MergedShard[]): string[] {
+function stoppedShardLines(shards: readonly MergedShard[]): string[] {
   return shards.filter((shard) => shard.stoppedEarly).map((shard) =>
     `${shard.path}: shard ${shard.index} was stopped before its -d (a signal): its figures cover less time`
   );
+}
+
+/**
+ * The share of `-d` by which the shards' starts may differ before the merge says so: the test's time spans from
+ * the first start to the last end, so its rates read that much lower than the load the server had.
+ */
+const START_SKEW_SHARE = 0.05;
+
+/** One line when the shards overlap but started far apart (no common `--start-at`). */
+function skewWarnings(shards: readonly MergedShard[], durationMs: number): string[] {
+  const first = shards.reduce((a, b) => b.startEpochUs < a.startEpochUs ? b : a);
+  const last = shards.reduce((a, b) => b.startEpochUs > a.startEpochUs ? b : a);
+  const skewMs = (last.startEpochUs - first.startEpochUs) / 1000;
+  if (!(skewMs > durationMs * START_SKEW_SHARE)) return [];
+  return [
+    `shard ${last.index} (${last.path}) started ${(skewMs / 1000).toFixed(2)}s after shard ${first.index} ` +
+    `(${first.path}), ${
+      Math.round((skewMs / durationMs) * 100)
+    }% of -d: the test's time spans the skew and its ` +
+    `rates read lower than the load was (start shards together with --start-at)`,
+  ];
 }
 
 /**

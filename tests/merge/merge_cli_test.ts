@@ -466,3 +466,22 @@ Deno.test("merge --allow-partial does not leave out, as its own, a failed shard 
     );
   });
 });
+
+Deno.test("a shard stopped before its -d fails the merge, as an unfinished thread does, or is merged as it is with --allow-partial", async () => {
+  await withTempDir(TEMP_PREFIX, async (dir) => {
+    const paths = [0, 1].map((index) => `${dir}/shard-${index}.json`);
+    for (const index of [0, 1]) {
+      const document = JSON.parse(await shardDocument({ index, count: 2, latencyUs: [150, 250] }));
+      // Shard 1's pod was evicted (SIGTERM) half-way.
+      if (index === 1) Object.assign(document, { stopped_early: true, duration_us: 500_000 });
+      await Deno.writeTextFile(paths[index], JSON.stringify(document));
+    }
+    const line = `${paths[1]}: shard 1 was stopped before its -d (a signal): its figures cover less time\n`;
+    const strict = await runCli(["merge", "--json", `${dir}/merged.json`, ...paths]);
+    assertEquals([strict.code, strict.stderr], [1, line]);
+    // The results are written all the same, and say so.
+    assertEquals((await readJson(`${dir}/merged.json`)).stopped_early, true);
+    const partial = await runCli(["merge", "--allow-partial", ...paths]);
+    assertEquals([partial.code, partial.stderr], [0, line]);
+  });
+});

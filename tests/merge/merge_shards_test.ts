@@ -198,7 +198,7 @@ Deno.test("with shards missing, the merge says which, and its connections and ra
   assertEquals(test.result.rate!.plannedPerSec, 50);
 });
 
-Deno.test("shards with no moment in common (files of two runs of the test) merge with a warning", async () => {
+Deno.test("shards with no moment in common (files of two runs of the test), or started far apart, merge with a warning", async () => {
   const spec: ShardSpec = { index: 0, count: 2, latencyUs: [100] };
   const monday = parseShard("monday.json", await shardDocument({ ...spec, startMs: START_MS }));
   const tuesday = parseShard(
@@ -213,10 +213,16 @@ Deno.test("shards with no moment in common (files of two runs of the test) merge
     "2026-12-04T12:00:01.000Z: not one run? The test's time spans the gap (start shards together with --start-at)",
   ]);
   assertEquals(apart.result.runtimeUs, 86_401_000_000);
-  // Shards that start apart but overlap are one run.
+  // Shards that start apart but overlap are one run: the test's time spans the skew, which is said once it is
+  // more than 5 % of -d (here 1 s).
   const later = parseShard("s1.json", await shardDocument({ ...spec, index: 1, startMs: START_MS + 900 }));
   const overlapping = mergeShards([monday, later]);
-  assertEquals([overlapping.warnings, overlapping.result.runtimeUs], [[], 1_900_000]);
+  assertEquals([overlapping.warnings, overlapping.result.runtimeUs], [[
+    "shard 1 (s1.json) started 0.90s after shard 0 (monday.json), 90% of -d: the test's time spans the skew and " +
+    "its rates read lower than the load was (start shards together with --start-at)",
+  ], 1_900_000]);
+  const together = parseShard("s1.json", await shardDocument({ ...spec, index: 1, startMs: START_MS + 30 }));
+  assertEquals(mergeShards([monday, together]).warnings, []);
 });
 
 Deno.test("unfinished threads are numbered over the test, shard by shard in index order", async () => {
@@ -401,19 +407,20 @@ Deno.test("HTTP/2 shards merge into a result whose config keeps their --http2 an
   }
 });
 
-Deno.test("a shard a signal stopped early is merged with a warning naming it, and the merge says it stopped early", async () => {
+Deno.test("a shard a signal stopped early is named, as a shard with unfinished threads is, and the merge says it stopped early", async () => {
   const spec: ShardSpec = { index: 0, count: 2, latencyUs: [100, 200] };
   const [stopped, whole] = await Promise.all([shardDocument(spec), shardDocument({ ...spec, index: 1 })]);
   const evicted = JSON.stringify({ ...JSON.parse(stopped), stopped_early: true });
   const test = mergeShards([parseShard("s0.json", evicted), parseShard("s1.json", whole)]);
-  assertEquals(test.warnings, [
+  assertEquals(test.stoppedShards, [
     "s0.json: shard 0 was stopped before its -d (a signal): its figures cover less time",
   ]);
+  assertEquals(test.warnings, []);
   assertEquals(test.result.stoppedEarly, true);
   assertEquals(mergedDocument(test).stopped_early, true);
   // Documents of versions before the field: not stopped early.
   const old = JSON.parse(whole);
   delete old.stopped_early;
   const before = mergeShards([parseShard("s0.json", stopped), parseShard("s1.json", JSON.stringify(old))]);
-  assertEquals([before.warnings, before.result.stoppedEarly], [[], false]);
+  assertEquals([before.stoppedShards, before.result.stoppedEarly], [[], false]);
 });
