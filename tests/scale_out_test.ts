@@ -181,6 +181,8 @@ Deno.test("the sharded workflow plans one start, runs a matrix of shards through
   assertEquals(upload.with.path, run.with.json);
   // Named after the test: two calls in one workflow run neither clash nor merge each other's shards.
   assertEquals(upload.with.name, "${{ inputs.name }}-shard-${{ matrix.index }}");
+  // Uploaded when its run failed too (the action's step then fails): the file holds why, which the merge names.
+  assertEquals(upload.if, "${{ always() }}");
 
   const merge = workflow.jobs.merge;
   assertEquals(merge.needs, "shard");
