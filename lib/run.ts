@@ -268,7 +268,8 @@ export class Run {
   /** Prepares and starts a run; rejects with `RunError` when the target or the script is unusable. */
   static async start(config: Config, options: RunOptions = {}): Promise<Run> {
     const write = options.write ?? writeStdout;
-    if (config.startAtEpochMs !== null) checkStartAt(config.startAtEpochMs, Date.now());
+    const preparedSinceMs = Date.now();
+    if (config.startAtEpochMs !== null) checkStartAt(config.startAtEpochMs, preparedSinceMs);
     const { signal } = options;
     const { script, caCerts, address, pinnedCerts, warnings } = await unlessAborted(
       preflight(config, { openFileLimit: options.openFileLimit, signal }),
@@ -384,7 +385,7 @@ export class Run {
       );
       if (config.startAtEpochMs !== null) {
         // Everything slow is done: wait for the common start (lib/preflight/start_at.ts).
-        checkStartAt(config.startAtEpochMs, Date.now());
+        checkStartAt(config.startAtEpochMs, Date.now(), preparedSinceMs);
         const { durationMs } = config;
         await unlessAborted(
           waitUntil(

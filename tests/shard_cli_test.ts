@@ -114,6 +114,37 @@ Deno.test("wrk.shard gives scripts their shard in every state, and 0 of 1 when t
   }
 });
 
+Deno.test("a --start-at the run's preparation overran says so, and asks for more lead time, not a future time", async () => {
+  const server = startServer();
+  const dir = await Deno.makeTempDir();
+  try {
+    // init() takes 3 s; the start was 1.5 s ahead when the process began.
+    await Deno.writeTextFile(
+      `${dir}/slow.lua`,
+      "function init() local t = os.clock() while os.clock() - t < 3 do end end\n",
+    );
+    const { code, stderr } = await runCli([
+      "-t1",
+      "-c1",
+      "-d300ms",
+      "--start-at",
+      secondsFromNow(1.5),
+      "-s",
+      `${dir}/slow.lua`,
+      server.url,
+    ]);
+    assertEquals(code, 1);
+    assertMatch(
+      stderr,
+      /--start-at \S+Z passed while the run was being prepared \(the pre-flight, the script's top level, setup\(\) and init\(\) took [\d.]+s\): give it more lead time\n$/,
+    );
+    assertEquals(server.requests.length, 0);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("a --start-at already past is one line and exit 1; within a second's grace the run starts at once", async () => {
   const server = startServer();
   try {

@@ -25,7 +25,8 @@ export const MAX_WAIT_MS = 24 * 3_600_000;
 /**
  * Throws a {@linkcode RunError} naming the time and how long ago it was, when `startAtEpochMs` passed more than
  * {@linkcode START_GRACE_MS} before `nowEpochMs`, or how far ahead it is, when more than
- * {@linkcode MAX_WAIT_MS}.
+ * {@linkcode MAX_WAIT_MS}. `preparedSinceMs`, when the run began preparing: a time that was ahead then and
+ * has passed since is said to have been overrun by the preparation.
  *
  * @example
  * ```ts
@@ -37,7 +38,7 @@ export const MAX_WAIT_MS = 24 * 3_600_000;
  * assertThrows(() => checkStartAt(2 * 86_400_000, 0), Error, "is 48.0 hours away");
  * ```
  */
-export function checkStartAt(startAtEpochMs: number, nowEpochMs: number): void {
+export function checkStartAt(startAtEpochMs: number, nowEpochMs: number, preparedSinceMs?: number): void {
   const lateMs = nowEpochMs - startAtEpochMs;
   if (-lateMs > MAX_WAIT_MS) {
     throw new RunError(
@@ -48,6 +49,15 @@ export function checkStartAt(startAtEpochMs: number, nowEpochMs: number): void {
     );
   }
   if (lateMs <= START_GRACE_MS) return;
+  if (preparedSinceMs !== undefined && preparedSinceMs < startAtEpochMs) {
+    // It was ahead when the run began preparing: the preparation, not the time given, is what was late.
+    throw new RunError(
+      `--start-at ${new Date(startAtEpochMs).toISOString()} passed while the run was being prepared (the ` +
+        `pre-flight, the script's top level, setup() and init() took ${
+          ((nowEpochMs - preparedSinceMs) / 1000).toFixed(1)
+        }s): give it more lead time`,
+    );
+  }
   throw new RunError(
     `--start-at ${new Date(startAtEpochMs).toISOString()} passed ${(lateMs / 1000).toFixed(1)}s ago ` +
       `(a start may be up to ${START_GRACE_MS / 1000}s late): give a time in the future`,
