@@ -142,6 +142,27 @@ Deno.test("run_sharded.sh refuses a cluster that dropped backoffLimitPerIndex (b
   }
 });
 
+Deno.test("run_sharded.sh refuses a shard count or a start delay that is not a whole number, before any kubectl", async () => {
+  for (
+    const [flags, message] of [
+      [["-n", "0"], "-n wants a whole number of shards from 1, not '0'"],
+      [["-n", "four"], "-n wants a whole number of shards from 1, not 'four'"],
+      [["-w", "abc"], "-w wants whole seconds, not 'abc'"],
+    ] as const
+  ) {
+    const output = await new Deno.Command("bash", {
+      args: [`${ROOT}deploy/kubernetes/run_sharded.sh`, ...flags, "--", "-d1s", "http://127.0.0.1:1/"],
+      // A kubectl that would say it was called: it must not be.
+      env: { KUBECTL: "false" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(output.stderr);
+    assertEquals(output.code, 2, stderr);
+    assertStringIncludes(stderr, message);
+  }
+});
+
 Deno.test("the sharded workflow plans one start, runs a matrix of shards through the action and merges their artifacts", async () => {
   const workflow: Json = parse(await Deno.readTextFile(`${ROOT}.github/workflows/sharded_load_test.yml`));
   const action: Json = parse(await Deno.readTextFile(`${ROOT}action.yml`));
