@@ -218,6 +218,8 @@ async function runMerge(options: MergeOptions): Promise<number> {
     err(`${error.message}\n`);
     return 1;
   }
+  // The line a partial merge (--allow-partial) says on stderr and in the summary.
+  let partial: string | null = null;
   if (merged.missingShards.length > 0) {
     const missing = missingShardsLine(merged.missingShards, merged.shardCount);
     if (!options.allowPartial) {
@@ -225,9 +227,10 @@ async function runMerge(options: MergeOptions): Promise<number> {
       return 1;
     }
     const those = merged.mergedShards.length === 1 ? "shard" : "shards";
-    err(
-      `${missing}: the figures are those of ${those} ${shardList(merged.mergedShards)} (--allow-partial)\n`,
-    );
+    partial = `${missing}: the figures are those of ${those} ${
+      shardList(merged.mergedShards)
+    } (--allow-partial)`;
+    err(`${partial}\n`);
   }
   for (const warning of merged.warnings) err(`${warning}\n`);
   let script = null;
@@ -254,7 +257,13 @@ async function runMerge(options: MergeOptions): Promise<number> {
       report,
       result,
       { latency: options.latency, uncorrected: options.uncorrectedLatency, http2: config.http2 },
-      () => writeResults(config, options.command, result, null, merged.testId, merged.mergedShards),
+      () =>
+        writeResults(config, options.command, result, null, merged.testId, {
+          shards: merged.mergedShards,
+          count: merged.shardCount,
+          // A partial merge says so in the summary too, where the step's readers look.
+          notes: partial === null ? [] : [partial],
+        }),
       async (result) => await script?.done(result),
     );
     if (outcome.doneExitCode !== null) return outcome.doneExitCode;
@@ -562,8 +571,8 @@ async function reportResult(
 /**
  * Evaluates the thresholds (null when none were given) and writes `--json` and `--summary`: for a run that ran
  * (`result`) or one that failed (`error`; `startedAt` when it failed after it had started). An output that
- * fails to write is said on stderr and does not hide the others. `mergedShards`: for `merge`, the shards the
- * result is made of (null for a run).
+ * fails to write is said on stderr and does not hide the others. `merge`: for `merge`, the shards the result is
+ * made of, the test's shard count and what the summary should add (null for a run).
  */
 async function writeResults(
   config: Config,
@@ -571,7 +580,7 @@ async function writeResults(
   result: RunResult | null,
   error: string | null,
   testId: string | null,
-  mergedShards: number[] | null = null,
+  merge: { shards: number[]; count: number; notes: string[] } | null = null,
   startedAt: string | null = null,
 ): Promise<ThresholdVerdict[] | null> {
   const thresholds = config.thresholds.length === 0 ? null : evaluateThresholds(config.thresholds, result);
@@ -585,7 +594,8 @@ async function writeResults(
       command: args,
       version: VERSION,
       testId,
-      mergedShards,
+      mergedShards: merge?.shards ?? null,
+      shardCount: merge?.count ?? null,
       thresholds,
       error,
     }, { oneLine: config.jsonPath === "-" });
@@ -603,7 +613,14 @@ async function writeResults(
     }
   }
   if (config.summaryPath !== null) {
-    const summary = formatMarkdownSummary(result, { command: args, config, thresholds, error, startedAt });
+    const summary = formatMarkdownSummary(result, {
+      command: args,
+      config,
+      thresholds,
+      error,
+      startedAt,
+      notes: merge?.notes,
+    });
     const stream = standardStream(config.summaryPath);
     if (stream !== null) (stream === "stdout" ? out : err)(summary);
     else {

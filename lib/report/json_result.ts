@@ -71,6 +71,11 @@ export interface JsonContext {
    * ascending. Absent or null for a run (the document's `merged_shards` is then null).
    */
   mergedShards?: number[] | null;
+  /**
+   * For the result of `wrk-deno merge`: the test's shard count, so that a partial merge (`--allow-partial`,
+   * fewer `mergedShards`) shows as one. Absent or null for a run (the document's `shard_count` is then null).
+   */
+  shardCount?: number | null;
   /** The verdicts of the `--threshold` conditions; null when none were given. */
   thresholds: ThresholdVerdict[] | null;
   /**
@@ -105,6 +110,7 @@ interface ResultJson {
     | { index: number; count: number; connections: number; rate: number | null; first_connection: number }
     | null;
   merged_shards: number[] | null;
+  shard_count: number | null;
   config: {
     url: string;
     threads: number;
@@ -248,6 +254,7 @@ function resultJson(result: RunResult | null, context: JsonContext): ResultJson 
       first_connection: config.shard.firstConnection,
     },
     merged_shards: context.mergedShards?.slice() ?? null,
+    shard_count: context.shardCount ?? null,
     config: {
       url: config.target.url,
       threads: config.threads,

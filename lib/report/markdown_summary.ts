@@ -45,6 +45,8 @@ export interface MarkdownContext {
    * when it failed before it started. The summary says which.
    */
   startedAt?: string | null;
+  /** Lines the caller has the summary say, each after a ⚠️ (a partial merge's missing shards). */
+  notes?: readonly string[];
 }
 
 /**
@@ -126,6 +128,7 @@ export function formatMarkdownSummary(result: RunResult | null, context: Markdow
     blocks.push(`**${what}:** ${codeSpan(context.error ?? "")}`);
   } else {
     blocks.push(keyFigures(result));
+    for (const note of context.notes ?? []) blocks.push(`⚠️ ${escapeText(note)}`);
     // The time run is in the figures above (a merge's spans its shards, so "after … of …" could mislead).
     if (result.stoppedEarly === true) {
       blocks.push(

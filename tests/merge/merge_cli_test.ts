@@ -174,18 +174,20 @@ Deno.test("three shard processes of -c 7, merged: the server's requests and 7 co
           "--allow-partial",
           "--json",
           `${dir}/partial.json`,
+          "--summary",
+          `${dir}/partial.md`,
           paths[2],
           paths[0],
         ]);
         assertEquals(partial.code, 0, partial.stderr);
-        assertEquals(
-          partial.stderr,
-          "shard 1 of 3 is missing: the figures are those of shards 0, 2 (--allow-partial)\n",
-        );
+        const line = "shard 1 of 3 is missing: the figures are those of shards 0, 2 (--allow-partial)";
+        assertEquals(partial.stderr, `${line}\n`);
         // -c 7 over three shards is 3, 2, 2: shards 0 and 2 ran 5 of them.
         assertStringIncludes(partial.stdout, "  2 threads and 5 connections\n");
+        // Both results say it is partial: the document by its shard count, the summary in words.
         const document = await readJson(`${dir}/partial.json`);
-        assertEquals(document.merged_shards, [0, 2]);
+        assertEquals([document.merged_shards, document.shard_count], [[0, 2], 3]);
+        assertStringIncludes(await Deno.readTextFile(`${dir}/partial.md`), `\n⚠️ ${line}\n`);
         assertEquals(document.requests, shards[0].requests + shards[2].requests);
       },
     );

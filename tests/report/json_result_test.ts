@@ -402,18 +402,22 @@ Deno.test("formatJsonResult() takes a result or an error, not both nor neither",
   assertThrows(() => formatJsonResult(emptyResult(), { ...context, error: "refused" }), TypeError);
 });
 
-Deno.test("merged_shards is null for a run and lists the shards for a merge's result, right after shard", () => {
+Deno.test("merged_shards and shard_count are null for a run and say a merge's shards and count, right after shard", () => {
   const context = contextOf(["http://127.0.0.1:8080/"]);
   const run: Json = JSON.parse(formatJsonResult(emptyResult(), context));
   assertValid(run);
-  assertEquals(run.merged_shards, null);
-  assertEquals(Object.keys(run).slice(4, 7), ["shard", "merged_shards", "config"]);
-  const merged: Json = JSON.parse(formatJsonResult(emptyResult(), { ...context, mergedShards: [0, 1, 3] }));
+  assertEquals([run.merged_shards, run.shard_count], [null, null]);
+  assertEquals(Object.keys(run).slice(4, 8), ["shard", "merged_shards", "shard_count", "config"]);
+  const merged: Json = JSON.parse(
+    formatJsonResult(emptyResult(), { ...context, mergedShards: [0, 1, 3], shardCount: 4 }),
+  );
   assertValid(merged);
-  assertEquals(merged.merged_shards, [0, 1, 3]);
-  // Documents written before merge existed have no merged_shards, and stay valid.
-  const { merged_shards: _mergedShards, ...older } = run;
+  // A partial merge: shard 2 of 4 is not in it, and the document says so.
+  assertEquals([merged.merged_shards, merged.shard_count], [[0, 1, 3], 4]);
+  // Documents written before merge (and the shard count) existed have neither, and stay valid.
+  const { merged_shards: _mergedShards, shard_count: _shardCount, ...older } = run;
   assertValid(older);
+  assertInvalid({ ...run, shard_count: 0 }, "a merge of no shard count");
   assertInvalid({ ...run, merged_shards: [] }, "a merge of no shard");
   assertInvalid({ ...run, merged_shards: [1, 1] }, "a shard merged twice");
   assertInvalid({ ...run, merged_shards: [-1] }, "a negative shard index");
