@@ -177,11 +177,25 @@ type Json = any;
 export function parseShard(path: string, text: string): ShardResult {
   const fail = (problem: string, cause?: unknown) =>
     new ShardInputError(`${path}: ${problem}`, path, { cause });
-  if (text.trim() === "") throw fail("the file is empty");
+  if (text.trim() === "") throw fail(path === "-" ? "standard input is empty" : "the file is empty");
+  // A byte order mark (a file saved by an editor that adds one) is no part of the JSON.
+  if (text.startsWith("\uFEFF")) text = text.slice(1);
   let document: Json;
   try {
     document = JSON.parse(text);
   } catch (error) {
+    // A whole result and more after it: two results in one file (`>>`), or a log appended to it.
+    const after = /^Unexpected non-whitespace character after JSON at position (\d+)/.exec(
+      error instanceof Error ? error.message : "",
+    );
+    if (after !== null && text.trimStart().startsWith("{")) {
+      const from = after[1];
+      throw fail(
+        `has more after its JSON result (from byte ${from}: two results in one file, or a log appended?): ` +
+          "keep only one result per file",
+        error,
+      );
+    }
     // A log captured with `--json -` holds the report around the result's line.
     if (!text.trimStart().startsWith("{") && /^\{"format":/m.test(text)) {
       throw fail(

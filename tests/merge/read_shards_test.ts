@@ -44,6 +44,27 @@ Deno.test("text that is not a JSON document is refused naming the file: empty, t
   assertEquals(refusal("<html>\n<body>\n"), "s1.json: not JSON (Unexpected token '<')");
   assertEquals(refusal("[1, 2]"), "s1.json: not a wrk-deno result (not a JSON object)");
   assertEquals(refusal("null"), "s1.json: not a wrk-deno result (not a JSON object)");
+  // Two results in one file (`>>`), or a log after one: said as such, not as V8's position.
+  const twice = `${text}\n${text}\n`;
+  assertEquals(
+    refusal(twice),
+    `s1.json: has more after its JSON result (from byte ${
+      text.length + 1
+    }: two results in one file, or a log ` +
+      "appended?): keep only one result per file",
+  );
+});
+
+Deno.test("a result with a byte order mark is read as without one; empty standard input is named as such", async () => {
+  const text = JSON.stringify(await validDocument());
+  assertEquals(parseShard("s1.json", `\uFEFF${text}`).requests, 3);
+  let message = "";
+  try {
+    parseShard("-", "");
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  assertEquals(message, "-: standard input is empty");
 });
 
 Deno.test("another format, a whole test's result and a merged result are refused", async () => {
