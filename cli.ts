@@ -330,18 +330,19 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
   let firstSignalMs: number | null = null;
   // The first Ctrl-C ends the run and prints the report for the time run; a second one exits at once, with
   // the code a shell gives a process its signal ended (128 + its number: 130 for SIGINT, 143 for SIGTERM).
-  const onSignal = (exitCode: number) => () => {
+  const onSignal = (name: Deno.Signal, exitCode: number) => () => {
     const nowMs = performance.now();
     if (firstSignalMs === null) {
       firstSignalMs = nowMs;
-      abort.abort();
+      // Before the run's start (waiting for --start-at) it ends the start with this error, and these results.
+      abort.abort(new RunError(`stopped by ${name} before the run started`, exitCode));
     } else if (nowMs - firstSignalMs >= SAME_SIGNAL_MS) {
       Deno.exit(exitCode);
     }
   };
   const signals: [Deno.Signal, () => void][] = Deno.build.os === "windows"
-    ? [["SIGINT", onSignal(130)]]
-    : [["SIGINT", onSignal(130)], ["SIGTERM", onSignal(143)]];
+    ? [["SIGINT", onSignal("SIGINT", 130)]]
+    : [["SIGINT", onSignal("SIGINT", 130)], ["SIGTERM", onSignal("SIGTERM", 143)]];
   // The handler is in place from the threads' start until the results are written (wrk ignores SIGINT while it
   // starts and keeps its handler after the run). Before it (the script's top level, setup(), init()) and in
   // done() the main thread may be busy in Lua and could not run a handler: there a signal's default action must
@@ -405,6 +406,9 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
         else meter.update(progress, performance.now());
       },
       onInterval: hdrLogModule === null ? undefined : (interval) => hdrLog?.append(interval),
+      // Waiting for --start-at, a signal ends the wait, and the results say the shard did not run (the merge then
+      // names why), rather than the signal's default action leaving none.
+      onStartWait: () => listen(true),
       // Where wrk prints it: after every thread's init(), before the first request (and so response()'s output).
       onInitialized: (warnings) => {
         listen(true);

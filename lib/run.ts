@@ -87,10 +87,17 @@ export interface RunOptions {
    */
   onInitialized?: (warnings: readonly string[]) => void;
   /**
+   * With `--start-at`: called once every thread has run `init()`, as the run starts to wait for the common
+   * start. No Lua runs on the calling thread from then on, so that a caller may listen for signals there; an
+   * abort during the wait rejects the start (see `signal`).
+   */
+  onStartWait?: () => void;
+  /**
    * Aborting ends the run early; the result covers the time actually run (wrk's SIGINT). Aborted before the
    * threads start (before `onInitialized`: the pre-flight, the script's top level, `setup()`, `init()`,
-   * `--start-at`'s wait), the start stops waiting and `Run.start()` rejects with a `RunError` (exit code 130,
-   * as a Ctrl-C there ends the command line). A `setup()` that never returns holds this thread all the same.
+   * `--start-at`'s wait), the start stops waiting and `Run.start()` rejects with a `RunError`: the abort's
+   * reason when it is one, else `stopped before the run started` with exit code 130 (as a Ctrl-C there ends
+   * the command line). A `setup()` that never returns holds this thread all the same.
    */
   signal?: AbortSignal;
   /** How long threads get to report after the stop. */
@@ -386,6 +393,7 @@ export class Run {
       if (config.startAtEpochMs !== null) {
         // Everything slow is done: wait for the common start (lib/preflight/start_at.ts).
         checkStartAt(config.startAtEpochMs, Date.now(), preparedSinceMs);
+        options.onStartWait?.();
         const { durationMs } = config;
         await unlessAborted(
           waitUntil(
@@ -630,14 +638,20 @@ async function allWithin<T>(
 }
 
 /**
- * `promise`, or a `RunError` (exit code 130) as soon as `signal` aborts, already aborted included: a caller's
- * abort ends a start that waits on a slow server or script. Leaves no listener behind.
+ * `promise`, or a `RunError` as soon as `signal` aborts, already aborted included: a caller's abort ends a start
+ * that waits on a slow server or script. The error is the abort's reason when that is a `RunError` (the command
+ * line's names its signal), else `stopped before the run started`, exit code 130. Leaves no listener behind.
  */
 async function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return await promise;
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(new RunError("stopped before the run started", 130));
+    onAbort = () =>
+      reject(
+        signal.reason instanceof RunError
+          ? signal.reason
+          : new RunError("stopped before the run started", 130),
+      );
     if (signal.aborted) onAbort();
     else signal.addEventListener("abort", onAbort, { once: true });
   });

@@ -2,7 +2,7 @@
  * SIGINT and SIGTERM end a run early with the report for the time actually run (docs/wrk-compat.md#stopping-and-signals); a second SIGINT
  * exits at once with 130; outside the run (a script busy in the main Lua state) a signal ends the process.
  */
-import { assert, assertEquals, assertNotMatch, assertRejects } from "@std/assert";
+import { assert, assertEquals, assertNotMatch, assertRejects, assertStringIncludes } from "@std/assert";
 import { parseReport, spawnCli } from "./helpers/cli.ts";
 import { ROOT } from "./helpers/deno.ts";
 import { startServer } from "./helpers/server.ts";
@@ -265,3 +265,44 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     },
   });
 }
+
+Deno.test("cli waiting for --start-at ends on SIGINT with exit 130, and its result says the shard did not run", async () => {
+  const server = startServer();
+  const dir = await Deno.makeTempDir({ prefix: "signals_" });
+  try {
+    const startAt = ((Date.now() + 20_000) / 1000).toFixed(3);
+    await withScript('function init() io.write("ready\\n") end\n', async (script) => {
+      const cli = spawnCli([
+        "-t1",
+        "-c2",
+        "-d1s",
+        "--shard-index",
+        "0",
+        "--shard-count",
+        "2",
+        "--start-at",
+        startAt,
+        "--json",
+        `${dir}/r.json`,
+        "-s",
+        script,
+        server.url,
+      ]);
+      await cli.waitForStdout(/^ready$/m);
+      // init() has returned: the run waits for the start.
+      await sleep(300);
+      const signalledAt = performance.now();
+      cli.kill("SIGINT");
+      const outcome = await cli.outcome();
+      assertEquals(outcome.code, 130, outcome.stderr);
+      assert(performance.now() - signalledAt < EXIT_BOUND_MS, "ended soon after the signal");
+      assertStringIncludes(outcome.stderr, "stopped by SIGINT before the run started\n");
+      const document = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));
+      assertEquals(document.error, "stopped by SIGINT before the run started");
+      assertEquals(server.requests.length, 0);
+    });
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
