@@ -213,12 +213,6 @@ export class ShardMerger {
   }
 
   /**
-   * The merged test. Threads are numbered over the test, shard by shard in index order (shard 0's threads
-   * first), so an unfinished thread 2 of shard 1 after a shard 0 of 4 threads is thread 6.
-   *
-   * @throws {ShardInputError} when no shard was added.
-   */
-  /**
    * Leaves out a shard that did not run (`merge --allow-partial`): it counts as missing, and must be of the
    * same test as the others (checked by `finish`, once a shard that ran has said what the test is).
    */
@@ -226,6 +220,12 @@ export class ShardMerger {
     this.#leftOut.push(notRun);
   }
 
+  /**
+   * The merged test. Threads are numbered over the test, shard by shard in index order (shard 0's threads
+   * first), so an unfinished thread 2 of shard 1 after a shard 0 of 4 threads is thread 6.
+   *
+   * @throws {ShardInputError} when no shard was added, or a shard left out was of another test.
+   */
   finish(): MergedTest {
     const test = this.#test;
     if (test === null || this.#lowestConfig === null) throw new ShardInputError("no shard to merge", null);

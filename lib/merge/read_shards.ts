@@ -59,8 +59,9 @@ export class ShardNotRunError extends ShardInputError {
   readonly index: number;
   /** Why it did not run, as `<file>: shard <i> did not run: <its error>` (the message adds the option's hint). */
   readonly reason: string;
-  /** The test it was a shard of: its shard count, and its `test_id` (null when its document has none). */
+  /** The shard count of the test it was a shard of. */
   readonly count: number;
+  /** The `test_id` of the test it was a shard of (null when its document has none). */
   readonly testId: string | null;
 
   /**
