@@ -383,6 +383,9 @@ export async function readShard(path: string): Promise<ShardResult> {
   return parseShard(path, text);
 }
 
+/** Larger than any `--json` result (a few hundred KiB with a long tail of latencies): `holdsShardResult` skips it. */
+const MAX_RESULT_BYTES = 64 * 1024 * 1024;
+
 /**
  * Whether `path` is a file that holds a shard's result (a `wrk-deno/result@1` document of one shard): a merge's
  * output must not be one, or `merge --json shard-*.json` (the output's name forgotten) would overwrite the first
@@ -398,7 +401,9 @@ export async function readShard(path: string): Promise<ShardResult> {
 export async function holdsShardResult(path: string): Promise<boolean> {
   let text: string;
   try {
-    if (!(await Deno.stat(path)).isFile) return false;
+    const info = await Deno.stat(path);
+    // Not a regular file (a FIFO would wait for a writer), or far larger than any result: not one.
+    if (!info.isFile || info.size > MAX_RESULT_BYTES) return false;
     text = await Deno.readTextFile(path);
   } catch {
     return false;
