@@ -229,8 +229,10 @@ export class ShardMerger {
   finish(): MergedTest {
     const test = this.#test;
     if (test === null || this.#lowestConfig === null) throw new ShardInputError("no shard to merge", null);
+    const leftOutAt = new Map<number, string | null>();
     for (const notRun of this.#leftOut) {
-      const other = notRun.count !== test.count
+      const fail = (problem: string) => new ShardInputError(`${notRun.path}: ${problem}`, notRun.path);
+      const other = notRun.count !== null && notRun.count !== test.count
         ? `of ${notRun.count} shards, but ${test.path} is of ${test.count}`
         : notRun.testId !== null && notRun.testId !== test.testId
         ? `its test_id ${notRun.testId.slice(0, 12)}… differs from ${test.path}'s ${
@@ -238,11 +240,15 @@ export class ShardMerger {
         }…`
         : null;
       if (other !== null) {
-        throw new ShardInputError(
-          `${notRun.path}: shard ${notRun.index} did not run, and is not of the same test (${other})`,
-          notRun.path,
-        );
+        throw fail(`shard ${notRun.index} did not run, and is not of the same test (${other})`);
       }
+      // The same index as a shard merged, or as another left out: one of the files is not what it says.
+      const merged = this.#shards.get(notRun.index);
+      const again = merged !== undefined ? merged.path : leftOutAt.get(notRun.index);
+      if (again !== undefined) {
+        throw fail(`shard ${notRun.index} again (also in ${again ?? "standard input"})`);
+      }
+      leftOutAt.set(notRun.index, notRun.path);
     }
     const shards = [...this.#shards.values()].sort((a, b) => a.index - b.index);
     const mergedShards = shards.map((shard) => shard.index);
@@ -260,6 +266,7 @@ export class ShardMerger {
     const endEpochUs = Math.max(...shards.map((shard) => shard.endEpochUs));
     const unfinishedThreads: number[] = [];
     const unfinishedShards: string[] = [];
+    const stoppedShards = stoppedShardLines(shards);
     let threads = 0;
     let connections = 0;
     for (const shard of shards) {
@@ -305,7 +312,7 @@ export class ShardMerger {
         }
         : null,
       unfinishedThreads,
-      stoppedEarly: shards.some((shard) => shard.stoppedEarly),
+      stoppedEarly: stoppedShards.length > 0,
     };
     return {
       result,
@@ -315,7 +322,7 @@ export class ShardMerger {
       missingShards,
       config,
       unfinishedShards,
-      stoppedShards: stoppedShardLines(shards),
+      stoppedShards,
       warnings,
     };
   }
@@ -459,7 +466,8 @@ function oneRunWarnings(shards: readonly MergedShard[]): string[] {
 /** One line per shard stopped before its `-d` (a pod evicted, a Ctrl-C): its figures cover less time. */
 function stoppedShardLines(shards: readonly MergedShard[]): string[] {
   return shards.filter((shard) => shard.stoppedEarly).map((shard) =>
-    `${shard.path}: shard ${shard.index} was stopped before its -d (a signal): its figures cover less time`
+    `${shard.path}: shard ${shard.index} was stopped before its -d (a signal, or its caller): its figures cover ` +
+    "less time"
   );
 }
 

@@ -59,8 +59,8 @@ export class ShardNotRunError extends ShardInputError {
   readonly index: number;
   /** Why it did not run, as `<file>: shard <i> did not run: <its error>` (the message adds the option's hint). */
   readonly reason: string;
-  /** The shard count of the test it was a shard of. */
-  readonly count: number;
+  /** The shard count of the test it was a shard of (null when unknown). */
+  readonly count: number | null;
   /** The `test_id` of the test it was a shard of (null when its document has none). */
   readonly testId: string | null;
 
@@ -68,7 +68,13 @@ export class ShardNotRunError extends ShardInputError {
    * `reason` (it names the file), the file, the shard's index, and its test (`count`, `testId`); the message
    * adds what the option does.
    */
-  constructor(reason: string, path: string, index: number, count = 1, testId: string | null = null) {
+  constructor(
+    reason: string,
+    path: string,
+    index: number,
+    count: number | null = null,
+    testId: string | null = null,
+  ) {
     super(`${reason} (--allow-partial leaves it out)`, path);
     this.index = index;
     this.reason = reason;
@@ -179,8 +185,7 @@ export function parseShard(path: string, text: string): ShardResult {
   const fail = (problem: string, cause?: unknown) =>
     new ShardInputError(`${path}: ${problem}`, path, { cause });
   if (text.trim() === "") throw fail(path === "-" ? "standard input is empty" : "the file is empty");
-  // A byte order mark (a file saved by an editor that adds one) is no part of the JSON.
-  if (text.startsWith("\uFEFF")) text = text.slice(1);
+  text = withoutByteOrderMark(text);
   let document: Json;
   try {
     document = JSON.parse(text);
@@ -383,7 +388,7 @@ export async function readShard(path: string): Promise<ShardResult> {
   return parseShard(path, text);
 }
 
-/** Larger than any `--json` result (a few hundred KiB with a long tail of latencies): `holdsShardResult` skips it. */
+/** Far larger than any `--json` result: `holdsShardResult` does not read such a file. */
 const MAX_RESULT_BYTES = 64 * 1024 * 1024;
 
 /**
@@ -409,11 +414,16 @@ export async function holdsShardResult(path: string): Promise<boolean> {
     return false;
   }
   try {
-    const document = JSON.parse(text);
+    const document = JSON.parse(withoutByteOrderMark(text));
     return isObject(document) && document.format === RESULT_FORMAT && isObject(document.shard);
   } catch {
     return false;
   }
+}
+
+/** A result's text as JSON reads it: a byte order mark (an editor that saves one) is no part of it. */
+function withoutByteOrderMark(text: string): string {
+  return text.startsWith("\uFEFF") ? text.slice(1) : text;
 }
 
 /** A read error in a few words: Deno's message without the errno and the call. */

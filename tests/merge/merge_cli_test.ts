@@ -433,6 +433,13 @@ Deno.test("merge never overwrites or appends to a shard's result: --json shard-*
       const { code, stderr } = await runCli(["merge", ...args]);
       assertEquals([code, stderr], [1, message], args.join(" "));
     }
+    // A shard's result saved with a byte order mark is one all the same.
+    const marked = `${dir}/marked.json`;
+    await Deno.writeTextFile(marked, `\uFEFF${documents[0]}`);
+    const bom = await runCli(["merge", "--allow-partial", "--json", marked, paths[1]]);
+    assertEquals(bom.code, 1, bom.stderr);
+    assertStringIncludes(bom.stderr, `--json ${marked} holds a shard's result`);
+    assertEquals(await Deno.readTextFile(marked), `\uFEFF${documents[0]}`);
     // Untouched, and a merged result of its own may be written (and written again).
     for (const index of [0, 1]) assertEquals(await Deno.readTextFile(paths[index]), documents[index]);
     for (let round = 0; round < 2; round++) {
@@ -466,6 +473,20 @@ Deno.test("merge --allow-partial does not leave out, as its own, a failed shard 
       stderr,
       `${dir}/f1.json: shard 1 did not run, and is not of the same test (its test_id `,
     );
+    // A failed shard of the same test beside a result of the same index: one of them is not what it says.
+    await Deno.writeTextFile(`${dir}/s1.json`, await shardDocument({ index: 1, count: 2, latencyUs: [150] }));
+    const failedSame = JSON.parse(await Deno.readTextFile(`${dir}/s1.json`));
+    failedSame.error = "unable to connect";
+    await Deno.writeTextFile(`${dir}/g1.json`, JSON.stringify(failedSame));
+    const twice = await runCli([
+      "merge",
+      "--allow-partial",
+      `${dir}/s0.json`,
+      `${dir}/s1.json`,
+      `${dir}/g1.json`,
+    ]);
+    assertEquals(twice.code, 1, twice.stderr);
+    assertStringIncludes(twice.stderr, `${dir}/g1.json: shard 1 again (also in ${dir}/s1.json)\n`);
   });
 });
 
@@ -478,7 +499,9 @@ Deno.test("a shard stopped before its -d fails the merge, as an unfinished threa
       if (index === 1) Object.assign(document, { stopped_early: true, duration_us: 500_000 });
       await Deno.writeTextFile(paths[index], JSON.stringify(document));
     }
-    const line = `${paths[1]}: shard 1 was stopped before its -d (a signal): its figures cover less time\n`;
+    const line = `${
+      paths[1]
+    }: shard 1 was stopped before its -d (a signal, or its caller): its figures cover less time\n`;
     const strict = await runCli(["merge", "--json", `${dir}/merged.json`, ...paths]);
     assertEquals([strict.code, strict.stderr], [1, line]);
     // The results are written all the same, and say so.

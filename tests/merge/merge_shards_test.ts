@@ -413,7 +413,7 @@ Deno.test("a shard a signal stopped early is named, as a shard with unfinished t
   const evicted = JSON.stringify({ ...JSON.parse(stopped), stopped_early: true });
   const test = mergeShards([parseShard("s0.json", evicted), parseShard("s1.json", whole)]);
   assertEquals(test.stoppedShards, [
-    "s0.json: shard 0 was stopped before its -d (a signal): its figures cover less time",
+    "s0.json: shard 0 was stopped before its -d (a signal, or its caller): its figures cover less time",
   ]);
   assertEquals(test.warnings, []);
   assertEquals(test.result.stoppedEarly, true);
