@@ -148,6 +148,7 @@ Deno.test("run_sharded.sh refuses a shard count or a start delay that is not a w
       [["-n", "0"], "-n wants a whole number of shards from 1, not '0'"],
       [["-n", "four"], "-n wants a whole number of shards from 1, not 'four'"],
       [["-w", "abc"], "-w wants whole seconds, not 'abc'"],
+      [["-w", "08"], "-w wants whole seconds, not '08'"],
     ] as const
   ) {
     const output = await new Deno.Command("bash", {

@@ -33,7 +33,8 @@ if [ "${1:-}" = "--" ]; then shift; fi
 # Whole numbers only: arithmetic below would take `-w abc` for an unset variable, and a job of 0 shards runs
 # nothing.
 case "$shards" in '' | *[!0-9]* | 0*) echo "$0: -n wants a whole number of shards from 1, not '$shards'" >&2; exit 2 ;; esac
-case "$delay_s" in '' | *[!0-9]*) echo "$0: -w wants whole seconds, not '$delay_s'" >&2; exit 2 ;; esac
+# (A leading zero would be octal to bash's arithmetic: 08 an error, 010 eight seconds.)
+case "$delay_s" in '' | *[!0-9]* | 0?*) echo "$0: -w wants whole seconds, not '$delay_s'" >&2; exit 2 ;; esac
 if [ $# -eq 0 ]; then
   echo "usage: $0 [-n shards] [-i image] [-w start delay s] [-o dir] [-m 'merge options'] -- <wrk options> <url>" >&2
   exit 2
