@@ -33,6 +33,9 @@ const INTERVAL_MS = 1000;
 const CLOSE_BOUND_MS = 2000;
 /** The same after a failure, when a thread may be stuck in a script and never answer. */
 const FAILED_CLOSE_BOUND_MS = 500;
+
+/** A stop asked for this close to the deadline ran its `-d` all the same: it is no early stop. */
+const STOP_EARLY_SLACK_MS = 10;
 /**
  * How long a thread may take to run the script's top level, and then `init()`, before the run is abandoned.
  * Both may wait on `wrk.lookup`/`wrk.connect`, so the bound is never below the socket timeout.
@@ -234,8 +237,17 @@ export class Run {
     };
     this.#scheduleCut(1);
     const { promise: ended, resolve, reject } = Promise.withResolvers<void>();
-    this.#endRun = resolve;
-    this.#failRun = reject;
+    // Once the run has ended (its deadline, the threads' own stops, a failure), a late stop request is no early
+    // stop (`#stopEarly`).
+    let over = false;
+    this.#endRun = () => {
+      over = true;
+      resolve();
+    };
+    this.#failRun = (error) => {
+      over = true;
+      reject(error);
+    };
     // Each thread stops counting at the end by its own clock; this timer then collects their figures.
     for (const thread of threads) {
       thread.stopAt(this.startedAtEpochMs + config.durationMs);
@@ -249,7 +261,7 @@ export class Run {
     };
     let deadline = setTimeout(atDeadline, Math.ceil(Math.max(0, leftMs())));
     this.#stopEarly = () => {
-      if (leftMs() > 0) this.#stoppedEarly = true;
+      if (!over && leftMs() > STOP_EARLY_SLACK_MS) this.#stoppedEarly = true;
       this.#endRun();
     };
     const onAbort = () => this.#stopEarly();

@@ -60,7 +60,7 @@ async function assertResultsWritten(dir: string, requests: number): Promise<void
   assert(summary.includes(String(requests)), summary);
   assert(
     summary.includes(
-      "\n⚠️ Stopped before its `-d` (a signal, or its caller): the figures cover only the time run\n",
+      "\n⚠️ Stopped before its `-d` (a signal, or its caller): the figures cover less time than asked\n",
     ),
     summary,
   );
@@ -266,43 +266,45 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-Deno.test("cli waiting for --start-at ends on SIGINT with exit 130, and its result says the shard did not run", async () => {
-  const server = startServer();
-  const dir = await Deno.makeTempDir({ prefix: "signals_" });
-  try {
-    const startAt = ((Date.now() + 20_000) / 1000).toFixed(3);
-    await withScript('function init() io.write("ready\\n") end\n', async (script) => {
-      const cli = spawnCli([
-        "-t1",
-        "-c2",
-        "-d1s",
-        "--shard-index",
-        "0",
-        "--shard-count",
-        "2",
-        "--start-at",
-        startAt,
-        "--json",
-        `${dir}/r.json`,
-        "-s",
-        script,
-        server.url,
-      ]);
-      await cli.waitForStdout(/^ready$/m);
-      // init() has returned: the run waits for the start.
-      await sleep(300);
-      const signalledAt = performance.now();
-      cli.kill("SIGINT");
-      const outcome = await cli.outcome();
-      assertEquals(outcome.code, 130, outcome.stderr);
-      assert(performance.now() - signalledAt < EXIT_BOUND_MS, "ended soon after the signal");
-      assertStringIncludes(outcome.stderr, "stopped by SIGINT before the run started\n");
-      const document = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));
-      assertEquals(document.error, "stopped by SIGINT before the run started");
-      assertEquals(server.requests.length, 0);
-    });
-  } finally {
-    await server.close();
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+for (const [signal, exitCode] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  Deno.test(`cli waiting for --start-at ends on ${signal} with exit ${exitCode}, and its result says the shard did not run`, async () => {
+    const server = startServer();
+    const dir = await Deno.makeTempDir({ prefix: "signals_" });
+    try {
+      const startAt = ((Date.now() + 20_000) / 1000).toFixed(3);
+      await withScript('function init() io.write("ready\\n") end\n', async (script) => {
+        const cli = spawnCli([
+          "-t1",
+          "-c2",
+          "-d1s",
+          "--shard-index",
+          "0",
+          "--shard-count",
+          "2",
+          "--start-at",
+          startAt,
+          "--json",
+          `${dir}/r.json`,
+          "-s",
+          script,
+          server.url,
+        ]);
+        await cli.waitForStdout(/^ready$/m);
+        // init() has returned: the run waits for the start.
+        await sleep(300);
+        const signalledAt = performance.now();
+        cli.kill(signal);
+        const outcome = await cli.outcome();
+        assertEquals(outcome.code, exitCode, outcome.stderr);
+        assert(performance.now() - signalledAt < EXIT_BOUND_MS, "ended soon after the signal");
+        assertStringIncludes(outcome.stderr, `stopped by ${signal} before the run started\n`);
+        const document = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));
+        assertEquals(document.error, `stopped by ${signal} before the run started`);
+        assertEquals(server.requests.length, 0);
+      });
+    } finally {
+      await server.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}

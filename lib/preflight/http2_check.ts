@@ -36,6 +36,7 @@ export async function checkH2c(
   address: SocketAddress,
   hostAndService: string,
   timeoutMs: number,
+  abort?: AbortSignal,
 ): Promise<void> {
   const fail = (what: string) =>
     new RunError(
@@ -48,6 +49,9 @@ export async function checkH2c(
     throw fail(`connect failed (${error instanceof Error ? error.message : String(error)})`);
   }
   const timer = setTimeout(() => conn.close(), timeoutMs);
+  // A caller's abort ends the check as its bound does (the caller says why).
+  const onAbort = () => conn.close();
+  abort?.addEventListener("abort", onAbort, { once: true });
   try {
     const writer = new FrameWriter();
     writer.payload(CLIENT_PREFACE);
@@ -74,8 +78,9 @@ export async function checkH2c(
     );
   } finally {
     clearTimeout(timer);
+    abort?.removeEventListener("abort", onAbort);
     try {
       conn.close();
-    } catch { /* closed by the timer */ }
+    } catch { /* closed by the timer or the abort */ }
   }
 }

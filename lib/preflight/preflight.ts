@@ -95,7 +95,7 @@ export async function preflight(config: Config, options: PreflightOptions = {}):
   const { pinnedCerts, refusal } = await checkTls(config, address, caCerts, options.signal);
   if (config.http2 && config.target.scheme === "http") {
     const { host, service } = config.target;
-    await checkH2c(address, `${host}:${service}`, checkBoundMs(config));
+    await checkH2c(address, `${host}:${service}`, checkBoundMs(config), options.signal);
   }
   const warnings = refusal === null ? [] : [
     `-k: Deno's TLS refuses the certificate of ${config.target.host}:${config.target.service} however it is ` +

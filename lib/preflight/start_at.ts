@@ -70,7 +70,7 @@ const WAIT_TICK_MS = 200;
 /**
  * Resolves at `startAtEpochMs` on this machine's wall clock (at once if it passed), calling `onWait` with the
  * time left every 200 ms. The last stretch is one timer, so the start is as close to the time as the event loop
- * allows (about a millisecond). Resolves early, within a tick, once `signal` aborts.
+ * allows (about a millisecond). Resolves at once when `signal` aborts, leaving no timer.
  *
  * @example
  * ```ts
@@ -91,6 +91,14 @@ export async function waitUntil(
     // Aborted: the caller stops waiting (its own error says why); nothing is left to tick.
     if (leftMs <= 0 || signal?.aborted) return;
     onWait?.(leftMs);
-    await new Promise((resolve) => setTimeout(resolve, Math.min(leftMs, WAIT_TICK_MS)));
+    await new Promise<void>((resolve) => {
+      const woken = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", woken);
+        resolve();
+      };
+      const timer = setTimeout(woken, Math.min(leftMs, WAIT_TICK_MS));
+      signal?.addEventListener("abort", woken, { once: true });
+    });
   }
 }
