@@ -34,7 +34,8 @@ export interface ThreadHandle {
    * `receive` takes a message off a port at once (node:worker_threads' `receiveMessageOnPort`, which only the
    * main state's module loads).
    *
-   * @throws {Error} when the thread does not answer within `GET_NOW_BOUND_MS`.
+   * @throws {Error} when the thread does not answer within `GET_NOW_BOUND_MS`, and at once for a thread that
+   * once did not (it is stuck: a comparator would wait the bound at every call).
    */
   getNow(name: string, receive: ReceiveNow): TransferValue;
   /** Copies a value into the thread's global `name` (`thread:set`); ordered, fire-and-forget. */

@@ -144,9 +144,14 @@ export class WorkerThread implements ThreadHandle {
     if (this.#failed) return null;
     // A thread that did not answer once is stuck (in Lua): a comparator asking it n·log n times would wait the
     // bound each time.
+    const bound = `${GET_NOW_BOUND_MS / 1000} s`;
+    if (this.#silent) {
+      throw new Error(
+        `thread ${this.index + 1} did not answer an earlier thread:get() within ${bound}: not asked again`,
+      );
+    }
     const unanswered = () =>
-      new Error(`thread ${this.index + 1} did not answer thread:get() within ${GET_NOW_BOUND_MS / 1000} s`);
-    if (this.#silent) throw unanswered();
+      new Error(`thread ${this.index + 1} did not answer thread:get() within ${bound}`);
     const { port1, port2 } = new MessageChannel();
     const flag = new Int32Array(new SharedArrayBuffer(4));
     try {
