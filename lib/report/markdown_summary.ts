@@ -132,7 +132,7 @@ export function formatMarkdownSummary(result: RunResult | null, context: Markdow
     // The time run is in the figures above (a merge's spans its shards, so "after … of …" could mislead).
     if (result.stoppedEarly === true) {
       blocks.push(
-        "⚠️ Stopped before its `-d` (a signal, or its caller): the figures cover only the time run",
+        "⚠️ Stopped before its `-d` (a signal, or its caller): the figures cover less time than asked",
       );
     }
     const unfinished = unfinishedThreadsLine(result.unfinishedThreads);

@@ -103,9 +103,7 @@ function lowestNonEmpty(counts: ArrayLike<number>): number {
 export function hdrValueAtPercentile(stats: Stats, percentile: number): number {
   const counts = stats.bucketCounts();
   const total = stats.count;
-  const requested = percentile < 100 ? percentile : 100;
-  // C's (int64_t) conversion truncates.
-  const rank = Math.max(Math.trunc((requested / 100) * total + 0.5), 1);
+  const rank = percentileRank(percentile, total);
   const walk = new BucketWalk(counts, total);
   let cumulative = 0;
   while (walk.next()) {
@@ -113,6 +111,13 @@ export function hdrValueAtPercentile(stats: Stats, percentile: number): number {
     if (cumulative >= rank) return walk.highestEquivalentValue;
   }
   return 0;
+}
+
+/** `hdr_value_at_percentile`'s rank: the sample a percentile names, at least the first (100 and over: the last). */
+function percentileRank(percentile: number, total: number): number {
+  const requested = percentile < 100 ? percentile : 100;
+  // C's (int64_t) conversion truncates.
+  return Math.max(Math.trunc((requested / 100) * total + 0.5), 1);
 }
 
 /**
@@ -144,8 +149,7 @@ export function hdrPercentileLookup(stats: Stats): (percentile: number) => numbe
     values.push(lowestValueOf(index) + bucketWidthOf(index) - 1);
   }
   return (percentile) => {
-    const requested = percentile < 100 ? percentile : 100;
-    const rank = Math.max(Math.trunc((requested / 100) * total + 0.5), 1);
+    const rank = percentileRank(percentile, total);
     // The first bucket whose cumulative count reaches the rank, as hdrValueAtPercentile's walk stops at.
     let low = 0;
     let high = cumulative.length;

@@ -175,8 +175,11 @@ Deno.test("a closed-loop run: the document validates, its counts are the run's a
     assert(byCode["503"] > 0 && byCode["200"] > 0, JSON.stringify(byCode));
     assertEquals(document.errors.status, byCode["503"]);
     assertEquals(document.unfinished_threads, []);
-    // It ran its -d: not stopped early.
+    // It ran its -d: not stopped early. A run has it true or false, never null; older documents lack it.
     assertEquals(document.stopped_early, false);
+    assertInvalid({ ...document, stopped_early: null }, "a run's stopped_early null");
+    const { stopped_early: _stoppedEarly, ...older } = document;
+    assertValid(older);
     assertEquals([document.uncorrected_latency, document.rate, document.thresholds], [null, null, null]);
 
     // Figures: the report's, to the last digit it prints.
@@ -311,6 +314,7 @@ Deno.test("a run that failed to start: the document validates, with its message 
 
   // The schema ties the figures to the error: neither half of the rule may drift.
   assertInvalid({ ...document, requests: 0 }, "a failed run has a request count");
+  assertInvalid({ ...document, stopped_early: true }, "a failed run stopped early");
   assertInvalid({ ...document, error: null }, "a run without an error has no figures");
 });
 
