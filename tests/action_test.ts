@@ -460,3 +460,21 @@ Deno.test("with the merge input it merges shard results instead of running a tes
     })
   );
 });
+
+Deno.test("the action's script expands no array that may be empty without a guard (bash 3.2 on macOS calls it unbound under set -u)", async () => {
+  // Arrays that always hold something when expanded: the deno command, the program and its arguments (--json
+  // is always among them).
+  const neverEmpty = new Set(["DENO_RUN", "program", "args"]);
+  const lines = (await Deno.readTextFile(SCRIPT)).split("\n");
+  const unguarded: string[] = [];
+  lines.forEach((line, i) => {
+    if (line.trimStart().startsWith("#")) return;
+    for (const [, name] of line.matchAll(/"\$\{(\w+)\[@\]\}"/g)) {
+      const guard = `\${#${name}[@]} -gt 0`;
+      if (!neverEmpty.has(name) && !line.includes(guard) && !lines[i - 1].includes(guard)) {
+        unguarded.push(`${i + 1}: ${line.trim()}`);
+      }
+    }
+  });
+  assertEquals(unguarded, []);
+});
