@@ -190,7 +190,6 @@ async function runMerge(options: MergeOptions): Promise<number> {
     // The same file twice (standard input, `-`, can be read once) is a slip, not a second shard.
     const twice = options.shardPaths.find((path, i) => options.shardPaths.indexOf(path) !== i);
     if (twice !== undefined) throw new ShardInputError(`${twice}: given twice`, twice);
-    let leftOut = 0;
     for (const path of options.shardPaths) {
       let shard;
       try {
@@ -200,16 +199,9 @@ async function runMerge(options: MergeOptions): Promise<number> {
         if (!(options.allowPartial && error instanceof ShardNotRunError)) throw error;
         err(`${error.reason}: left out (--allow-partial)\n`);
         merger.leaveOut(error);
-        leftOut++;
         continue;
       }
       merger.add(shard);
-    }
-    if (leftOut === options.shardPaths.length) {
-      throw new ShardInputError(
-        "no shard ran: each was left out (above), and there is nothing to merge",
-        null,
-      );
     }
     merged = merger.finish();
     config = mergedConfig(merged, options);

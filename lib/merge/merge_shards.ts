@@ -158,7 +158,7 @@ export class ShardMerger {
     }
     if (shard.testId !== test.testId) {
       throw fail(
-        `test_id ${shard.testId.slice(0, 12)}… differs from ${test.path}'s ${test.testId.slice(0, 12)}…: ` +
+        `${testIdDifference(shard.testId, test)}: ` +
           `not the same test (URL, -c, -R, -d, --timeout, headers, script, -B or the protocol differ)`,
       );
     }
@@ -224,20 +224,26 @@ export class ShardMerger {
    * The merged test. Threads are numbered over the test, shard by shard in index order (shard 0's threads
    * first), so an unfinished thread 2 of shard 1 after a shard 0 of 4 threads is thread 6.
    *
-   * @throws {ShardInputError} when no shard was added, or a shard left out was of another test.
+   * @throws {ShardInputError} when no shard was added (every one given was left out, or none was given), or a
+   * shard left out was of another test.
    */
   finish(): MergedTest {
     const test = this.#test;
-    if (test === null || this.#lowestConfig === null) throw new ShardInputError("no shard to merge", null);
+    if (test === null || this.#lowestConfig === null) {
+      throw new ShardInputError(
+        this.#leftOut.length > 0
+          ? "no shard ran: each was left out (above), and there is nothing to merge"
+          : "no shard to merge",
+        null,
+      );
+    }
     const leftOutAt = new Map<number, string | null>();
     for (const notRun of this.#leftOut) {
       const fail = (problem: string) => new ShardInputError(`${notRun.path}: ${problem}`, notRun.path);
       const other = notRun.count !== null && notRun.count !== test.count
         ? `of ${notRun.count} shards, but ${test.path} is of ${test.count}`
         : notRun.testId !== null && notRun.testId !== test.testId
-        ? `its test_id ${notRun.testId.slice(0, 12)}… differs from ${test.path}'s ${
-          test.testId.slice(0, 12)
-        }…`
+        ? `its ${testIdDifference(notRun.testId, test)}`
         : null;
       if (other !== null) {
         throw fail(`shard ${notRun.index} did not run, and is not of the same test (${other})`);
@@ -461,6 +467,11 @@ function oneRunWarnings(shards: readonly MergedShard[]): string[] {
     `(${first.path}) had ended at ${time(first.endEpochUs)}: not one run? The test's time spans the gap ` +
     `(start shards together with --start-at)`,
   ];
+}
+
+/** `test_id 4f1c4f1c4f1c… differs from shard-0.json's 9a079a079a07…`: a shard's identity against the test's. */
+function testIdDifference(testId: string, test: TestSettings): string {
+  return `test_id ${testId.slice(0, 12)}… differs from ${test.path}'s ${test.testId.slice(0, 12)}…`;
 }
 
 /** One line per shard stopped before its `-d` (a pod evicted, a Ctrl-C): its figures cover less time. */
