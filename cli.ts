@@ -474,11 +474,9 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
  * the first shard the output).
  */
 async function checkNoShardOverwritten(options: MergeOptions): Promise<void> {
-  // Files only: `-` and the standard streams are no shard's (`merge -` reads standard input).
-  const file = (path: string | null) => path === "-" || standardStream(path) !== null ? null : path;
   const outputs: [flag: string, path: string | null][] = [
-    ["--json", file(options.jsonPath)],
-    ["--summary", file(options.summaryPath)],
+    ["--json", outputFile(options.jsonPath)],
+    ["--summary", outputFile(options.summaryPath)],
   ];
   if (outputs.every(([, path]) => path === null)) return;
   const { checkDistinctPaths } = await loadModule<typeof import("./lib/output/output_files.ts")>(
@@ -486,7 +484,10 @@ async function checkNoShardOverwritten(options: MergeOptions): Promise<void> {
   );
   // Each output against the inputs (two inputs that are one file are the merger's to name: "shard 0 again").
   for (const output of outputs) {
-    for (const path of options.shardPaths) checkDistinctPaths([output, ["a shard to merge", file(path)]]);
+    // `merge -` reads standard input, no file.
+    for (const path of options.shardPaths) {
+      checkDistinctPaths([output, ["a shard to merge", outputFile(path)]]);
+    }
   }
   const { holdsShardResult } = await loadModule<typeof import("./lib/merge/read_shards.ts")>(
     "merge/read_shards.ts",
@@ -503,6 +504,11 @@ async function checkNoShardOverwritten(options: MergeOptions): Promise<void> {
   }
 }
 
+/** `path` when it names a file; null for none, `-` and the standard streams (lib/config/standard_streams.ts). */
+function outputFile(path: string | null): string | null {
+  return path === "-" || standardStream(path) !== null ? null : path;
+}
+
 /** Refuses (a `UsageError`) output paths that cannot be written, before anything runs or is read. */
 async function checkOutputPaths(
   jsonPath: string | null,
@@ -515,19 +521,16 @@ async function checkOutputPaths(
     await loadModule<typeof import("./lib/report/json_result.ts")>("report/json_result.ts");
   }
   // The standard streams need no check (lib/config/standard_streams.ts).
-  if (standardStream(jsonPath) !== null) jsonPath = null;
-  if (standardStream(summaryPath) !== null) summaryPath = null;
-  if ((jsonPath === null || jsonPath === "-") && summaryPath === null && hdrLogPath === null) return;
+  jsonPath = outputFile(jsonPath);
+  summaryPath = outputFile(summaryPath);
+  if (jsonPath === null && summaryPath === null && hdrLogPath === null) return;
   // The output files' module is loaded only when a file is asked for: it imports @std/path, which reads
   // `globalThis.process` as it loads, and that costs a run start-up CPU (docs/benchmarks.md#start-up-cost).
   const { checkOutputPath, checkDistinctPaths } = await loadModule<
     typeof import("./lib/output/output_files.ts")
   >("output/output_files.ts");
-  checkDistinctPaths([["--json", jsonPath === "-" ? null : jsonPath], ["--summary", summaryPath], [
-    "--hdr-log",
-    hdrLogPath,
-  ]]);
-  if (jsonPath !== null && jsonPath !== "-") await checkOutputPath(jsonPath, "--json", { append: false });
+  checkDistinctPaths([["--json", jsonPath], ["--summary", summaryPath], ["--hdr-log", hdrLogPath]]);
+  if (jsonPath !== null) await checkOutputPath(jsonPath, "--json", { append: false });
   if (summaryPath !== null) await checkOutputPath(summaryPath, "--summary", { append: true });
   if (hdrLogPath !== null) await checkOutputPath(hdrLogPath, "--hdr-log", { append: false });
 }
