@@ -28,11 +28,11 @@ export class ThreadCounters {
    */
   streamLimit: number | null = null;
 
-  /** Counts one socket error of `category`, for `reason` (an errno name, or a few words). */
-  countError(category: Exclude<keyof ErrorCounts, "status">, reason: string): void {
-    this.errors[category]++;
+  /** Counts `count` (one by default) socket errors of `category`, for `reason` (an errno name, or a few words). */
+  countError(category: Exclude<keyof ErrorCounts, "status">, reason: string, count = 1): void {
+    this.errors[category] += count;
     const key = `${category}\t${reason}`;
-    this.errorReasons.set(key, (this.errorReasons.get(key) ?? 0) + 1);
+    this.errorReasons.set(key, (this.errorReasons.get(key) ?? 0) + count);
   }
 }
 

@@ -328,9 +328,7 @@ export class Http2Connection implements ConnectionCycle {
     for (const stream of this.#streams.values()) {
       if (!stream.active || nowMs - stream.sinceMs < timeoutMs) continue;
       // The stream is given up, the connection kept: other streams may be fine.
-      this.#context.counters.countError("timeout", "no response within --timeout");
-      this.#out.rstStream(stream.id, ErrorCode.CANCEL);
-      this.#finishStream(stream, false);
+      this.#resetStream(stream, "timeout", "no response within --timeout", ErrorCode.CANCEL);
       expired = true;
     }
     // Queued streams never got a slot: the server holds every stream open.
@@ -348,6 +346,13 @@ export class Http2Connection implements ConnectionCycle {
       });
       this.#afterEvent();
     }
+  }
+
+  /** A stream error: counted with its reason, the stream reset with `code` and finished; the connection goes on. */
+  #resetStream(stream: Stream, category: "read" | "timeout", reason: string, code: number): void {
+    this.#context.counters.countError(category, reason);
+    this.#out.rstStream(stream.id, code);
+    this.#finishStream(stream, false);
   }
 
   /**
@@ -750,7 +755,6 @@ export class Http2Connection implements ConnectionCycle {
     const context = this.#context;
     this.#eventMs = -1;
     if (generation !== this.#generation || this.#closed || context.state.stopped) return;
-    this.#failureCode = -1;
     let ok: boolean;
     try {
       ok = n > 0 && this.#consume(n, generation);
@@ -769,11 +773,14 @@ export class Http2Connection implements ConnectionCycle {
       if (this.#failure !== "" && !(this.#goingAway && this.#open === 0)) {
         context.counters.countError("read", this.#failure);
       }
-      if (this.#failureCode >= 0) {
+      // Taken as it is used: only `#fail`, within this read, sets it.
+      const code = this.#failureCode;
+      this.#failureCode = -1;
+      if (code >= 0) {
         // A connection error of the server's (RFC 9113 §5.4.1), named by its code. We accept no streams from the
         // server: the last one we processed is 0. Nothing follows it: no body resumes as the write drains.
         this.#blocked = [];
-        this.#out.goaway(0, this.#failureCode);
+        this.#out.goaway(0, code);
         this.#flush();
       }
       this.#reconnect();
@@ -953,13 +960,8 @@ export class Http2Connection implements ConnectionCycle {
           // An error: the server is done with the connection, whether it closes it or not (one that keeps it
           // open answers nothing more). Each request in flight fails once, with the GOAWAY's code as its reason,
           // and the connection is replaced now: its close is not counted again, nor its streams as timeouts.
-          const reason = `GOAWAY ${errorCodeName(code)}`;
-          const counters = this.#context.counters;
-          for (let failed = Math.max(1, this.#open); failed > 0; failed--) {
-            counters.countError("read", reason);
-          }
+          this.#context.counters.countError("read", `GOAWAY ${errorCodeName(code)}`, Math.max(1, this.#open));
           this.#failure = "";
-          this.#failureCode = -1;
           return false;
         }
         // Streams above its last id were not processed: after a graceful close (nginx's keepalive_requests)
@@ -994,9 +996,12 @@ export class Http2Connection implements ConnectionCycle {
             stream.sendWindow += increment;
             if (stream.sendWindow > MAX_WINDOW_BYTES) {
               // A stream error (RFC 9113 §6.9.1): that stream is reset, the connection carries on.
-              this.#context.counters.countError("read", "flow control error: stream window over 2^31-1");
-              this.#out.rstStream(streamId, ErrorCode.FLOW_CONTROL_ERROR);
-              this.#finishStream(stream, false);
+              this.#resetStream(
+                stream,
+                "read",
+                "flow control error: stream window over 2^31-1",
+                ErrorCode.FLOW_CONTROL_ERROR,
+              );
             }
           }
         }
@@ -1108,17 +1113,18 @@ export class Http2Connection implements ConnectionCycle {
     if (stream.status === 0) {
       const status = statusOf(list);
       if (status === 0) {
-        this.#context.counters.countError("read", "malformed response: no :status");
-        this.#out.rstStream(streamId, ErrorCode.PROTOCOL_ERROR);
-        this.#finishStream(stream, false);
+        this.#resetStream(stream, "read", "malformed response: no :status", ErrorCode.PROTOCOL_ERROR);
         return true;
       }
       if (status < 200) {
         if (endStream) {
           // An informational response cannot end its stream (RFC 9113 §8.1): no final one will come.
-          this.#context.counters.countError("read", "malformed response: 1xx with END_STREAM");
-          this.#out.rstStream(streamId, ErrorCode.PROTOCOL_ERROR);
-          this.#finishStream(stream, false);
+          this.#resetStream(
+            stream,
+            "read",
+            "malformed response: 1xx with END_STREAM",
+            ErrorCode.PROTOCOL_ERROR,
+          );
           return true;
         }
         // 1xx: informational, a final response follows.
