@@ -130,13 +130,13 @@ function numeric(c: string, f: Fields): NumberConversion | null {
     case "H":
       return [f.hour, 2, false];
     case "I":
-      return [f.hour % 12 === 0 ? 12 : f.hour % 12, 2, false];
+      return [f.hour % 12 || 12, 2, false];
     case "j":
       return [f.yearDay + 1, 3, false];
     case "k":
       return [f.hour, 2, true];
     case "l":
-      return [f.hour % 12 === 0 ? 12 : f.hour % 12, 2, true];
+      return [f.hour % 12 || 12, 2, true];
     case "m":
       return [f.month + 1, 2, false];
     case "M":
@@ -164,13 +164,11 @@ function numeric(c: string, f: Fields): NumberConversion | null {
   }
 }
 
-/** One text conversion (`c` after `%`), or null when glibc's `strftime` has none. */
+/**
+ * One text conversion (`c` after `%`), or null when glibc's `strftime` has none. The numbers (`numeric`) and `%z`
+ * take their flags, and are done, in `convertWithFlags`.
+ */
 function convert(c: string, f: Fields): string | null {
-  const number = numeric(c, f);
-  if (number !== null) {
-    const [value, digits, spaces] = number;
-    return String(value).padStart(digits, spaces ? " " : "0");
-  }
   switch (c) {
     case "a":
       return DAYS[f.weekday].slice(0, 3);
@@ -195,7 +193,7 @@ function convert(c: string, f: Fields): string | null {
     case "P":
       return f.hour < 12 ? "am" : "pm";
     case "r":
-      return `${convert("I", f)}:${pad(f.minute)}:${pad(f.second)} ${convert("p", f)}`;
+      return `${pad(f.hour % 12 || 12)}:${pad(f.minute)}:${pad(f.second)} ${convert("p", f)}`;
     case "R":
       return `${pad(f.hour)}:${pad(f.minute)}`;
     case "t":
@@ -203,8 +201,6 @@ function convert(c: string, f: Fields): string | null {
     case "T":
     case "X":
       return `${pad(f.hour)}:${pad(f.minute)}:${pad(f.second)}`;
-    case "z":
-      return zoneOffset(f, "");
     case "Z":
       return zoneName(f);
     case "%":
