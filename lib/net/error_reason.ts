@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { describeOsError } from "./resolve.ts";
 
 /** Linux errno values the sockets meet, by name. */
 const ERRNO_NAMES: Readonly<Record<number, string>> = {
@@ -73,13 +74,9 @@ export function errorReason(error: unknown): string {
   // TLS 1.3 servers ask for a client certificate after the handshake: the alert comes with the first read.
   if (/CertificateRequired/.test(error.message)) return "TLS: the server requires a client certificate";
   if (/certificate|handshake|tls|alert/i.test(error.message)) {
-    return `TLS: ${tlsFailureText(firstLine(error.message))}`.slice(0, 80);
+    return `TLS: ${tlsFailureText(describeOsError(error))}`.slice(0, 80);
   }
-  return firstLine(error.message).slice(0, 80) || error.name;
-}
-
-function firstLine(text: string): string {
-  return text.replace(/\s*\(os error \d+\).*$/s, "").split("\n")[0];
+  return describeOsError(error).slice(0, 80) || error.name;
 }
 
 /**
