@@ -140,7 +140,7 @@ export function installCompat(L: LuaState, options: CompatOptions): LuaFiles {
   const files = new LuaFiles(
     { paths: (options.writePaths ?? []).map((path) => absolutePath(path)) },
     writeError,
-    options.notices ?? undefined,
+    options.notices ?? null,
   );
   lua.lua_createtable(L, 0, 12);
   for (const [name, helper] of Object.entries(files.helpers())) setField(L, name, helper);

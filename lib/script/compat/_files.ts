@@ -177,10 +177,10 @@ export class LuaFiles {
    * `warn` is the state's stderr, for the warning the first refused write prints; `notices`, the run's shared
    * flags, make it once per run (`../notices.ts`); without them, once for this state.
    */
-  constructor(access: WriteAccess, warn: (bytes: Uint8Array) => void, notices: Int32Array = newNotices()) {
+  constructor(access: WriteAccess, warn: (bytes: Uint8Array) => void, notices: Int32Array | null = null) {
     this.#access = access;
     this.#warn = warn;
-    this.#notices = notices;
+    this.#notices = notices ?? newNotices();
   }
 
   /** Writes out what every open file holds (the thread stopped: no hook runs any more). */
