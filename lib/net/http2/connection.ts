@@ -709,9 +709,8 @@ export class Http2Connection implements ConnectionCycle {
         this.#writeRest(conn, bytes, written, generation, writer);
         return;
       }
-      writer.clear();
-      this.#writePending = false;
-      this.#unblock();
+      // Written whole at once: the loop writes what the bodies let go meanwhile.
+      this.#written(writer);
     }
   }
 
@@ -736,11 +735,15 @@ export class Http2Connection implements ConnectionCycle {
   }
 
   #writeDone(writer: FrameWriter): void {
+    this.#written(writer);
+    this.#flush();
+  }
+
+  /** `writer`'s bytes are out: it is free again, and bodies held back while the write was pending go on. */
+  #written(writer: FrameWriter): void {
     writer.clear();
     this.#writePending = false;
-    // Bodies held back while the write was pending go on.
     this.#unblock();
-    this.#flush();
   }
 
   #writeFailed(generation: number, error: unknown): void {
