@@ -101,6 +101,27 @@ Deno.test("--threshold: the block after the report marks each condition, and one
   });
 });
 
+Deno.test("--threshold with -R: requests that timed out and were answered late are a percentage of those sent, once", async () => {
+  // Every answer takes 500 ms against a 200 ms timeout: each request times out, and is still awaited (wrk2).
+  await withServer(startServer(() => ({ ...ok(), delayMs: 500 })), async (server) => {
+    const outcome = await runCli([
+      "-t1",
+      "-c2",
+      "-d2s",
+      "-R",
+      "10",
+      "--timeout",
+      "200ms",
+      "--threshold",
+      "timeouts > 80%",
+      server.url,
+    ]);
+    // Counted against responses plus timeouts, each late answer twice, it read about half.
+    assertEquals(outcome.code, 0, outcome.stdout + outcome.stderr);
+    assertMatch(outcome.stdout, /\n {4}✓ timeouts > 80% {2}\(actual (8\d|9\d|100)[.\d]*%\)\n/);
+  });
+});
+
 Deno.test("--summary appends GitHub's Markdown to the file, run after run", async () => {
   await withServerAndTempDir(mixedServer(), TEMP_PREFIX, async (server, dir) => {
     const summary = `${dir}/summary.md`;

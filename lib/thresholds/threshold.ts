@@ -167,7 +167,8 @@ export function parseThreshold(text: string): Threshold {
  * prints: latency from `result.latency` in µs by the report's rule (wrk's `Stats` figures for a closed-loop
  * run, wrk2's HdrHistogram figures with `-R`); `rps` is requests over the run time; `errors` counts socket
  * errors (connect, read, write, timeout) plus non-2xx/3xx responses; a percentage is of the requests
- * attempted, completed responses plus socket errors.
+ * attempted: completed responses plus socket errors, or with `-R` the requests sent plus failed connects (a
+ * request that timed out is still awaited there, and its late answer must not count it twice).
  *
  * A metric without a value fails with `actual: null`: a latency metric when the run recorded no latency,
  * `rps` when no time passed, a percentage when nothing was attempted, and every metric when `result` is null
@@ -254,11 +255,16 @@ function errorCount(metric: "errors" | "non2xx" | "timeouts", result: RunResult)
 
 /**
  * A count, or its percentage of the requests attempted: responses completed (each non-2xx/3xx one among them)
- * plus the attempts that ended in a socket error. Null for a percentage of nothing.
+ * plus the attempts that ended in a socket error. With `-R` a request that timed out stays awaited, and its late
+ * answer is a response too: there the attempts are the requests sent (each counted once, whatever became of
+ * it) plus the connects that failed (no request went out on them). Null for a percentage of nothing.
  */
 function countValue(unit: Threshold["unit"], count: number, result: RunResult): number | null {
   if (unit !== "percent") return count;
-  const attempts = result.requests + socketErrors(result.errors);
+  const sent = result.rate?.requestsSent ?? null;
+  const attempts = sent === null
+    ? result.requests + socketErrors(result.errors)
+    : sent + result.errors.connect;
   return attempts > 0 ? (100 * count) / attempts : null;
 }
 

@@ -277,6 +277,21 @@ Deno.test("evaluateThresholds() counts errors as socket errors plus non-2xx/3xx 
   );
 });
 
+Deno.test("evaluateThresholds() takes a -R run's percentages of the requests sent, a late answer counted once", () => {
+  // 100 requests sent, every one timed out and 60 of them were answered late (wrk2 keeps waiting): 100 %,
+  // not 100 of 160; the 10 failed connects sent nothing and are attempts of their own.
+  const result = runResult({
+    requests: 60,
+    errors: { connect: 10, read: 0, write: 0, status: 0, timeout: 100 },
+    rate: { plannedPerSec: 50, batches: 100, lateBatches: 0, requestsSent: 100 },
+  });
+  assertEquals(verdict("timeouts < 1%", result).actual, 100 * 100 / 110);
+  assertEquals(verdict("errors < 1%", result).actual, 100);
+  // A merge with a shard from before requests were counted: the closed loop's attempts.
+  const older = { ...result, rate: { ...result.rate!, requestsSent: null } };
+  assertEquals(verdict("timeouts < 1%", older).actual, 100 * 100 / 170);
+});
+
 Deno.test("evaluateThresholds() holds < and <= apart at equality, and > and >=", () => {
   const result = runResult({
     requests: 2000,
