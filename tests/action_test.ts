@@ -250,6 +250,32 @@ Deno.test("words after -- in the args input reach the script, with the action's 
   );
 });
 
+Deno.test("the sharded workflow's shard step runs its shard when the args input holds script arguments after --", async () => {
+  const workflow = parse(await Deno.readTextFile(`${ROOT}.github/workflows/sharded_load_test.yml`)) as {
+    jobs: { shard: { steps: { uses?: string; with?: Record<string, string> }[] } };
+  };
+  const template = workflow.jobs.shard.steps.find((step) => step.uses === "./.wrk-deno")!.with!.args;
+  await withRunner((runner) =>
+    withServer(startServer(), async (server) => {
+      await Deno.writeTextFile(
+        `${runner.dir}/args.lua`,
+        'function init(args) io.write("args: ", table.concat(args, "|"), "\\n") end\n',
+      );
+      // What the runner makes of the template for shard 1 of 2, the caller's args passing a script argument.
+      const args = template
+        .replace("${{ matrix.index }}", "1")
+        .replace("${{ inputs.shards }}", "2")
+        .replace("${{ needs.plan.outputs.start-at }}", String(Math.ceil(Date.now() / 1000) + 1))
+        .replace("${{ inputs.args }}", "-t1 -c4 -d300ms -s args.lua -- token");
+      assertEquals(args.includes("${{"), false, args);
+      const ran = await action(runner, "run", { INPUT_URL: server.url, INPUT_ARGS: args }, 0);
+      assertStringIncludes(ran.stdout, "args: token\n");
+      const document = JSON.parse(await Deno.readTextFile(`${runner.dir}/wrk-deno-result.json`));
+      assertEquals([document.shard?.index, document.shard?.count, document.config.connections], [1, 2, 2]);
+    })
+  );
+});
+
 Deno.test("an args input with an unmatched quote fails the step, not a run of the words before it", async () => {
   await withRunner(async (runner) => {
     const ran = await action(runner, "run", {
