@@ -159,6 +159,71 @@ json_value() {
   ' "$1"
 }
 
+# Splits $1 into words as a shell does, without expanding or running anything: blanks part words; single
+# quotes keep everything up to the next one; double quotes keep everything but a backslash before ", \, $ or `
+# (which it escapes) or before a line end (which it removes); a backslash outside quotes escapes the next
+# character. The words go to the array SPLIT_WORDS; on an unmatched quote or a trailing backslash it returns 1
+# with the reason in SPLIT_ERROR.
+split_words() {
+  local text=$1 i=0 n=${#1} c next word="" in_word=false quote=""
+  SPLIT_WORDS=()
+  SPLIT_ERROR=""
+  while [ "$i" -lt "$n" ]; do
+    c=${text:i:1}
+    if [ "$quote" = "'" ]; then
+      if [ "$c" = "'" ]; then quote=""; else word+=$c; fi
+    elif [ "$quote" = '"' ]; then
+      if [ "$c" = '"' ]; then
+        quote=""
+      elif [ "$c" = '\' ] && [ $((i + 1)) -lt "$n" ]; then
+        next=${text:i+1:1}
+        case "$next" in
+        '"' | '\' | '$' | '`') word+=$next ;;
+        $'\n') ;;
+        *) word+=$c$next ;;
+        esac
+        i=$((i + 1))
+      else
+        word+=$c
+      fi
+    else
+      case "$c" in
+      ' ' | $'\t' | $'\n' | $'\r')
+        if [ "$in_word" = true ]; then SPLIT_WORDS+=("$word"); fi
+        word=""
+        in_word=false
+        ;;
+      "'" | '"')
+        quote=$c
+        in_word=true
+        ;;
+      '\')
+        if [ $((i + 1)) -ge "$n" ]; then
+          SPLIT_ERROR="a backslash ends it"
+          return 1
+        fi
+        next=${text:i+1:1}
+        if [ "$next" != $'\n' ]; then
+          word+=$next
+          in_word=true
+        fi
+        i=$((i + 1))
+        ;;
+      *)
+        word+=$c
+        in_word=true
+        ;;
+      esac
+    fi
+    i=$((i + 1))
+  done
+  if [ "$quote" = "'" ]; then SPLIT_ERROR="unmatched single quote"; fi
+  if [ "$quote" = '"' ]; then SPLIT_ERROR="unmatched double quote"; fi
+  if [ -n "$SPLIT_ERROR" ]; then return 1; fi
+  if [ "$in_word" = true ]; then SPLIT_WORDS+=("$word"); fi
+  return 0
+}
+
 run() {
   local merging=${INPUT_MERGE:-}
   if [ -z "$merging" ] && [ -z "${INPUT_URL:-}" ]; then
@@ -187,13 +252,8 @@ run() {
   local word
   local -a words=() script_args=()
   if [ -n "$given" ]; then
-    # xargs warns of an unmatched quote and still prints the words before it: refuse, as a shell would.
-    local split_error
-    split_error=$(printf '%s' "$given" | xargs true 2>&1 >/dev/null)
-    if [ -n "$split_error" ]; then
-      fail "the args input cannot be split into words (${split_error%%;*}): $given"
-    fi
-    while IFS= read -r -d '' word; do words+=("$word"); done < <(printf '%s' "$given" | xargs printf '%s\0')
+    split_words "$given" || fail "the args input cannot be split into words ($SPLIT_ERROR): $given"
+    if [ ${#SPLIT_WORDS[@]} -gt 0 ]; then words=("${SPLIT_WORDS[@]}"); fi
   fi
   # Words after a `--` are the script's (init(args)): the action's own options and the URL go before them.
   # (Every "${array[@]}" here is of a non-empty array: bash before 4.4, macOS's 3.2, calls an empty one

@@ -276,6 +276,26 @@ Deno.test("the sharded workflow's shard step runs its shard when the args input 
   );
 });
 
+Deno.test("the args input splits as a shell: escaped quotes inside double quotes, backslashes, empty words", async () => {
+  await withRunner((runner) =>
+    withServer(startServer(), async (server) => {
+      await Deno.writeTextFile(
+        `${runner.dir}/args.lua`,
+        'function init(args) io.write("args: ", table.concat(args, "|"), "\\n") end\n',
+      );
+      const ran = await action(runner, "run", {
+        INPUT_URL: server.url,
+        INPUT_ARGS:
+          `-t1 -c1 -d300ms -H "X-Filter: {\\"a\\": 1}" -s args.lua -- two\\ words '$HOME' "" 'it'\\''s'`,
+      }, 0);
+      const document = JSON.parse(await Deno.readTextFile(`${runner.dir}/wrk-deno-result.json`));
+      assertEquals(document.config.headers, [["X-Filter", '{"a": 1}']]);
+      assertEquals(server.requests[0].headers.get("x-filter"), '{"a": 1}');
+      assertStringIncludes(ran.stdout, "args: two words|$HOME||it's\n");
+    })
+  );
+});
+
 Deno.test("an args input with an unmatched quote fails the step, not a run of the words before it", async () => {
   await withRunner(async (runner) => {
     const ran = await action(runner, "run", {
@@ -284,7 +304,7 @@ Deno.test("an args input with an unmatched quote fails the step, not a run of th
     }, 1);
     assertStringIncludes(
       ran.stdout,
-      "::error title=wrk-deno::the args input cannot be split into words (xargs: unmatched single quote): ",
+      "::error title=wrk-deno::the args input cannot be split into words (unmatched single quote): ",
     );
     assertEquals(await runner.outputs(), {});
     assertEquals(ran.stdout.includes("Running"), false);
