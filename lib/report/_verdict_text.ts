@@ -11,12 +11,24 @@ import { integer } from "./_lines.ts";
 import { formatFixed } from "./_printf.ts";
 import { formatMetric, formatTimeUs } from "./units.ts";
 
+/** Each unit suffix the report's formatters print, by verdict unit, with its size in the verdict's unit. */
+const SUFFIX_SCALES: Record<ThresholdVerdict["unit"], Record<string, number>> = {
+  us: { us: 1, ms: 1e3, s: 1e6, m: 6e7, h: 3.6e9 },
+  rps: { "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12 },
+  count: { "": 1 },
+  percent: { "%": 1 },
+};
+
 /**
  * A value in a verdict's unit as the report prints such values: times through wrk's µs formatter (`12.34ms`),
  * rates through its metric formatter (`5.32k`), counts as integers, percentages with two decimals (`3.20%`;
  * a share too small for two decimals keeps two significant digits, `0.0040%`, so that it does not read as 0).
  *
- * @example One value of each unit
+ * Given the threshold's `limit`, the value keeps as many more decimals (in the unit it is printed in) as it
+ * takes for the figure to stand where the value stands against the limit: `p99 < 11.49ms` missed by 3 µs reads
+ * `11.487ms`, not `11.49ms`, and an rps of 896.04 against `rps >= 896.1` reads `0.896k`, not `0.90k`.
+ *
+ * @example One value of each unit, and one too close to its limit for the usual decimals
  * ```ts
  * import { formatVerdictValue } from "./_verdict_text.ts";
  * import { assertEquals } from "@std/assert";
@@ -25,9 +37,28 @@ import { formatMetric, formatTimeUs } from "./units.ts";
  * assertEquals(formatVerdictValue(3, "count"), "3");
  * assertEquals(formatVerdictValue(3.2, "percent"), "3.20%");
  * assertEquals(formatVerdictValue(0.004, "percent"), "0.0040%");
+ * assertEquals(formatVerdictValue(11_487, "us", 11_490), "11.487ms");
  * ```
  */
-export function formatVerdictValue(value: number, unit: ThresholdVerdict["unit"]): string {
+export function formatVerdictValue(value: number, unit: ThresholdVerdict["unit"], limit?: number): string {
+  const text = reportFigure(value, unit);
+  if (limit === undefined || !Number.isFinite(value)) return text;
+  const [, digits, suffix] = text.match(/^(-?[\d.]+)(.*)$/) ?? [];
+  const scale = SUFFIX_SCALES[unit][suffix];
+  if (digits === undefined || scale === undefined) return text;
+  const side = Math.sign(value - limit);
+  let decimals = digits.includes(".") ? digits.length - digits.indexOf(".") - 1 : 0;
+  let shown = digits;
+  // A few more digits than a double holds would change nothing: stop there.
+  while (Math.sign(Number(shown) * scale - limit) !== side && decimals < 12) {
+    decimals++;
+    shown = (value / scale).toFixed(decimals);
+  }
+  return shown + suffix;
+}
+
+/** The report's own figure for a value of `unit`. */
+function reportFigure(value: number, unit: ThresholdVerdict["unit"]): string {
   switch (unit) {
     case "us":
       return formatTimeUs(value);

@@ -222,7 +222,7 @@ function thresholdTable(verdicts: readonly ThresholdVerdict[], ran: boolean): st
     verdict.passed ? "✅" : "❌",
     codeSpan(verdict.expression.trim()),
     verdict.actual !== null
-      ? formatVerdictValue(verdict.actual, verdict.unit)
+      ? formatVerdictValue(verdict.actual, verdict.unit, verdict.limit)
       : ran
       ? `_${missingValueReason(verdict.unit)}_`
       : "—",

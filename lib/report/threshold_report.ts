@@ -42,7 +42,7 @@ export function formatThresholdReport(verdicts: readonly ThresholdVerdict[], ran
     // A run that failed has no value at all: not "no latency samples", which says the run went on without.
     const value = verdict.actual === null
       ? ran ? missingValueReason(verdict.unit) : "no run"
-      : `actual ${formatVerdictValue(verdict.actual, verdict.unit)}`;
+      : `actual ${formatVerdictValue(verdict.actual, verdict.unit, verdict.limit)}`;
     return `    ${mark} ${expressions[i].padEnd(width)}  (${value})\n`;
   });
   return "  Thresholds:\n" + lines.join("");

@@ -110,6 +110,33 @@ Deno.test("formatThresholdReport() prints values through the report's unit forma
   ]);
 });
 
+Deno.test("formatThresholdReport() keeps the digits that show where an actual value near its limit stands", () => {
+  const latency = new Stats();
+  latency.record(11_484);
+  const result = runResult({ latency, requests: 1792, runtimeUs: 2_000_000 });
+  assertEquals(
+    report([
+      "p99 < 11.49ms",
+      "p99 <= 11.48ms",
+      "p99 > 11.48ms",
+      "rps >= 896.1",
+      "rps < 896",
+      "errors < 19.03%",
+    ], result),
+    [
+      "  Thresholds:",
+      // 11.48ms shows how it stands against 11.49ms; against 11.48ms it takes one more digit.
+      "    ✓ p99 < 11.49ms    (actual 11.48ms)",
+      "    ✗ p99 <= 11.48ms   (actual 11.484ms)",
+      "    ✓ p99 > 11.48ms    (actual 11.484ms)",
+      "    ✗ rps >= 896.1     (actual 0.896k)",
+      "    ✗ rps < 896        (actual 0.896k)",
+      "    ✓ errors < 19.03%  (actual 19.029%)",
+      "",
+    ].join("\n"),
+  );
+});
+
 Deno.test("formatThresholdReport() trims the expression as given", () => {
   assertEquals(report(["  p99<1s  "], runResult()), "  Thresholds:\n    ✓ p99<1s  (actual 19.82ms)\n");
 });
