@@ -125,7 +125,8 @@ Deno.test("--threshold with -R: requests that timed out and were answered late a
 Deno.test("--summary appends GitHub's Markdown to the file, run after run", async () => {
   await withServerAndTempDir(mixedServer(), TEMP_PREFIX, async (server, dir) => {
     const summary = `${dir}/summary.md`;
-    await Deno.writeTextFile(summary, "# Earlier step\n");
+    // An earlier command of the step left its last line without a line end.
+    await Deno.writeTextFile(summary, "# Earlier step\nno line end");
     for (let i = 0; i < 2; i++) {
       const outcome = await runCli([
         "-t1",
@@ -140,7 +141,7 @@ Deno.test("--summary appends GitHub's Markdown to the file, run after run", asyn
       assertEquals(outcome.code, 0, outcome.stderr);
     }
     const text = await Deno.readTextFile(summary);
-    assert(text.startsWith("# Earlier step\n"));
+    assert(text.startsWith("# Earlier step\nno line end\n### ✅ wrk-deno"), text);
     assertEquals(text.match(/^### ✅ wrk-deno `http:\/\/127\.0\.0\.1:\d+\/`$/gm)?.length, 2, text);
     assertEquals(text.match(/^\| 503 \| \d+ \|$/gm)?.length, 2, text);
     assertEquals(text.match(/^\| ✅ \| `p99 < 5s` \| [\d.]+(us|ms) \|$/gm)?.length, 2, text);
@@ -163,6 +164,43 @@ Deno.test("two outputs on one file are refused before the run, and neither is wr
       assertEquals(stderr, `--json and ${flag} name the same file ${path}: give each its own\n`);
     }
     assertEquals([...Deno.readDirSync(dir)], []);
+    // Through a link to the file, a hard link, or a link to its folder: still one file.
+    await Deno.writeTextFile(`${dir}/real.out`, "kept\n");
+    await Deno.symlink(`${dir}/real.out`, `${dir}/link.out`);
+    await Deno.link(`${dir}/real.out`, `${dir}/hard.out`);
+    await Deno.symlink(dir, `${dir}/folder`);
+    for (
+      const [flag, path] of [["--summary", "link.out"], ["--hdr-log", "hard.out"], [
+        "--summary",
+        "folder/real.out",
+      ]]
+    ) {
+      const { code, stdout, stderr } = await runCli([
+        "-d1s",
+        "--json",
+        `${dir}/real.out`,
+        flag,
+        `${dir}/${path}`,
+        "http://127.0.0.1:1/",
+      ]);
+      assertEquals([code, stdout], [1, ""]);
+      assertEquals(stderr, `--json and ${flag} name the same file ${dir}/${path}: give each its own\n`);
+    }
+    // A file not there yet, named through a link to its folder.
+    const { code, stderr } = await runCli([
+      "-d1s",
+      "--json",
+      `${dir}/new.out`,
+      "--summary",
+      `${dir}/folder/new.out`,
+      "http://127.0.0.1:1/",
+    ]);
+    assertEquals(code, 1);
+    assertEquals(
+      stderr,
+      `--json and --summary name the same file ${dir}/folder/new.out: give each its own\n`,
+    );
+    assertEquals(await Deno.readTextFile(`${dir}/real.out`), "kept\n");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -9,7 +9,9 @@
 
 // The two functions' own entry points, not the package's mod.ts (~70 modules to load and evaluate:
 // docs/benchmarks.md#start-up-cost).
+import { basename } from "jsr:@std/path@1.1.6/basename";
 import { dirname } from "jsr:@std/path@1.1.6/dirname";
+import { join } from "jsr:@std/path@1.1.6/join";
 import { resolve } from "jsr:@std/path@1.1.6/resolve";
 import { UsageError } from "../config/errors.ts";
 
@@ -68,15 +70,36 @@ export async function openOutput(path: string, flag: string): Promise<Deno.FsFil
 export function checkDistinctPaths(outputs: readonly [flag: string, path: string | null][]): void {
   const seen = new Map<string, string>();
   for (const [flag, path] of outputs) {
-    if (path === null || !regularOrAbsent(path)) continue;
-    const absolute = resolve(path);
-    const other = seen.get(absolute);
+    const identity = path === null ? null : fileIdentity(path);
+    if (path === null || identity === null) continue;
+    const other = seen.get(identity);
     if (other !== undefined) {
       throw new UsageError(`${other} and ${flag} name the same file ${path}: give each its own`, {
         showUsage: false,
       });
     }
-    seen.set(absolute, flag);
+    seen.set(identity, flag);
+  }
+}
+
+/**
+ * What makes two paths one file: a regular file's device and inode (through a link, or a hard link, too), a
+ * path not there yet by its folder's real path; null for a device, pipe or folder (written in place, never
+ * compared: `/dev/stdout` twice is fine).
+ */
+function fileIdentity(path: string): string | null {
+  try {
+    const info = Deno.statSync(path);
+    if (!info.isFile) return null;
+    if (info.dev !== null && info.ino !== null) return `inode ${info.dev}:${info.ino}`;
+    return `path ${Deno.realPathSync(path)}`;
+  } catch {
+    const absolute = resolve(path);
+    try {
+      return `path ${join(Deno.realPathSync(dirname(absolute)), basename(absolute))}`;
+    } catch {
+      return `path ${absolute}`;
+    }
   }
 }
 
@@ -196,7 +219,8 @@ export async function writeFileWhole(path: string, text: string): Promise<void> 
 
 /**
  * Appends `text` to `path` (created if missing) in one write, as GitHub's `$GITHUB_STEP_SUMMARY` expects of
- * each step.
+ * each step; on a line of its own when the file's last line has no line end yet (`printf 'note' >> "$F"` by an
+ * earlier command of the step), so that a Markdown heading stays a heading.
  *
  * @example
  * ```ts
@@ -204,25 +228,32 @@ export async function writeFileWhole(path: string, text: string): Promise<void> 
  * import { appendText } from "./output_files.ts";
  *
  * const path = await Deno.makeTempFile({ suffix: ".md" });
+ * await Deno.writeTextFile(path, "no line end");
  * await appendText(path, "one\n");
  * await appendText(path, "two\n");
- * assertEquals(await Deno.readTextFile(path), "one\ntwo\n");
+ * assertEquals(await Deno.readTextFile(path), "no line end\none\ntwo\n");
  * await Deno.remove(path);
  * ```
  */
 export async function appendText(path: string, text: string): Promise<void> {
-  await Deno.writeTextFile(path, text, { append: true, create: true });
+  const separated = text !== "" && !(await endsLine(path)) ? "\n" + text : text;
+  await Deno.writeTextFile(path, separated, { append: true, create: true });
 }
 
-/**
- * Whether `path` is a regular file or nothing yet: a device (`/dev/null`, where CI jobs send outputs they do not
- * want) or a FIFO may take several outputs.
- */
-function regularOrAbsent(path: string): boolean {
+/** Whether a regular file at `path` is empty or ends with a line end; anything else (missing, a pipe) is. */
+async function endsLine(path: string): Promise<boolean> {
+  let file: Deno.FsFile | null = null;
   try {
-    return Deno.statSync(path).isFile;
+    const info = await Deno.stat(path);
+    if (!info.isFile || info.size === 0) return true;
+    file = await Deno.open(path, { read: true });
+    await file.seek(-1, Deno.SeekMode.End);
+    const last = new Uint8Array(1);
+    return (await file.read(last)) !== 1 || last[0] === 0x0a;
   } catch {
     return true;
+  } finally {
+    file?.close();
   }
 }
 
