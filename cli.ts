@@ -255,6 +255,7 @@ async function runMerge(options: MergeOptions): Promise<number> {
           count: merged.shardCount,
           // A partial merge says so in the summary too, where the step's readers look.
           notes: partial === null ? [] : [partial],
+          allowPartial: options.allowPartial,
         }),
       async (result) => await script?.done(result),
     );
@@ -579,7 +580,7 @@ async function writeResults(
   result: RunResult | null,
   error: string | null,
   testId: string | null,
-  merge: { shards: number[]; count: number; notes: string[] } | null = null,
+  merge: { shards: number[]; count: number; notes: string[]; allowPartial: boolean } | null = null,
   startedAt: string | null = null,
 ): Promise<ThresholdVerdict[] | null> {
   const thresholds = config.thresholds.length === 0 ? null : evaluateThresholds(config.thresholds, result);
@@ -619,6 +620,7 @@ async function writeResults(
       error,
       startedAt,
       notes: merge?.notes,
+      allowPartial: merge?.allowPartial,
     });
     const stream = standardStream(config.summaryPath);
     if (stream !== null) (stream === "stdout" ? out : err)(summary);

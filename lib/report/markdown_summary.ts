@@ -47,11 +47,18 @@ export interface MarkdownContext {
   startedAt?: string | null;
   /** Lines the caller has the summary say, each after a ⚠️ (a partial merge's missing shards). */
   notes?: readonly string[];
+  /**
+   * Figures that cover less than the whole test (a thread that did not finish, a run stopped before its `-d`)
+   * were accepted (`merge --allow-partial`): they do not mark the run failed. Absent: they do, as they fail the
+   * program.
+   */
+  allowPartial?: boolean;
 }
 
 /**
  * The run as GitHub-flavoured Markdown, ending in a newline, to append to `$GITHUB_STEP_SUMMARY`: a heading
- * with the URL (marked ✅ when every threshold held, ❌ when one failed or the run failed), the command
+ * with the URL (marked ✅ when every threshold held, ❌ when one failed, the run failed, or its figures are
+ * incomplete: a thread that did not finish, a stop before `-d`, unless `allowPartial`), the command
  * in a code block, then tables: the key figures (requests, run time, bytes read, requests/s, transfer/s,
  * errors; the rate asked with `-R`), the latency percentiles (50 to 99.999 and max; with `-R` also the
  * uncorrected latency), the socket errors by reason, the responses by status code, and the threshold
@@ -112,7 +119,10 @@ export function formatMarkdownSummary(result: RunResult | null, context: Markdow
     );
   }
   const { config, thresholds } = context;
-  const failed = context.error !== null || (thresholds ?? []).some((verdict) => !verdict.passed);
+  const incomplete = result !== null && context.allowPartial !== true &&
+    (result.unfinishedThreads.length > 0 || result.stoppedEarly === true);
+  const failed = context.error !== null || incomplete ||
+    (thresholds ?? []).some((verdict) => !verdict.passed);
   const mark = failed ? "❌ " : thresholds !== null && thresholds.length > 0 ? "✅ " : "";
   const blocks: string[] = [
     `### ${mark}${PROGRAM} ${codeSpan(result?.url ?? config.target.url)}`,

@@ -145,6 +145,28 @@ Deno.test("formatMarkdownSummary() marks the heading only when thresholds were g
   assert(!clean.includes("Threshold"));
 });
 
+Deno.test("formatMarkdownSummary() marks incomplete figures failed, as the program fails on them, unless allowed", () => {
+  const result = runResult({ errors: { connect: 0, read: 0, write: 0, status: 0, timeout: 0 } });
+  const context = contextOf(result);
+  assertEquals(context.thresholds!.map((v) => v.passed), [true, true]);
+  const heading = (result: RunResult, extra: Partial<MarkdownContext> = {}) =>
+    formatMarkdownSummary(result, { ...context, ...extra }).split("\n")[0];
+  const ok = "### ✅ wrk-deno `http://127.0.0.1:8080/api?q=1`";
+  const failed = "### ❌ wrk-deno `http://127.0.0.1:8080/api?q=1`";
+  assertEquals(heading(result), ok);
+  assertEquals(heading({ ...result, unfinishedThreads: [1] }), failed);
+  assertEquals(heading({ ...result, stoppedEarly: true }), failed);
+  assertEquals(
+    heading({ ...result, stoppedEarly: true }, { thresholds: null }),
+    "### ❌ wrk-deno `http://127.0.0.1:8080/api?q=1`",
+  );
+  // merge --allow-partial takes them as they are (and exits 0).
+  assertEquals(
+    heading({ ...result, unfinishedThreads: [1], stoppedEarly: true }, { allowPartial: true }),
+    ok,
+  );
+});
+
 Deno.test("formatMarkdownSummary() says when there are no latency samples, and why a threshold has no value", () => {
   const result = runResult({ latency: new Stats(), unfinishedThreads: [1] });
   const markdown = summary(result);
