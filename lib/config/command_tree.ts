@@ -69,9 +69,12 @@ export function commandTree(
     .description(
       "Merge the --json results of a test's shards (--shard-index/--shard-count) into the whole test's report.",
     )
-    .arguments("<shards...:file>")
+    // Optional to cliffy only so that files after `--` (a name that starts with `-`) count: one is required.
+    .arguments("[shards...:file]")
     .action(async (options: Record<string, unknown>, ...shardPaths: string[]) => {
-      exitCode.value = await runMerge(options, shardPaths);
+      const paths = [...shardPaths, ...merge.getLiteralArgs()];
+      if (paths.length === 0) throw new ValidationError("Missing argument(s): shards");
+      exitCode.value = await runMerge(options, paths);
     });
   const root = declareWrkOptions(new Command())
     .name("wrk-deno")

@@ -324,6 +324,19 @@ Deno.test("three shard processes of -c 7, merged: the server's requests and 7 co
           1,
           "merge: Missing argument(s): shards (see 'wrk-deno merge --help')\n",
         ]);
+        // Files after `--` are files too (a name may start with -): none is lost, and one that is not there is named.
+        const literal = await runCli(["merge", paths[0], "--", ...paths.slice(1)]);
+        assertEquals(literal.code, 0, literal.stderr);
+        const all = await runCli(["merge", ...paths]);
+        assertEquals(literal.stdout, all.stdout);
+        const extra = await runCli(["merge", ...paths, "--", `${dir}/-x.json`]);
+        assertEquals(extra.code, 1);
+        assertStringIncludes(extra.stderr, `${dir}/-x.json`);
+        const onlyLiteral = await runCli(["merge", "--"]);
+        assertEquals(
+          onlyLiteral.stderr,
+          "merge: Missing argument(s): shards (see 'wrk-deno merge --help')\n",
+        );
         // A run's option given to merge: no suggestion of -h, which cliffy finds closest; a typo gets its option.
         const runOption = await runCli(["merge", "-d1s", ...paths]);
         assertEquals(runOption.stderr, `merge: Unknown option "-d" (see 'wrk-deno merge --help')\n`);
