@@ -359,7 +359,9 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
   if (startAt !== null && startAt > Date.now() && startAt - Date.now() <= MAX_WAIT_MS && meter === null) {
     err(`waiting for --start-at ${new Date(startAt).toISOString()} to start\n`);
   }
-  const testId = config.jsonPath === null ? null : await identityOf(config);
+  // Read once, here: a script from a pipe (`-s <(…)`) read again by the run would be empty.
+  const scriptBytes = config.scriptPath === null ? undefined : await readIfReadable(config.scriptPath);
+  const testId = config.jsonPath === null ? null : await identityOf(config, scriptBytes);
   // --hdr-log: the writer (and the HdrHistogram codec) is loaded only when asked for. Its file is opened before
   // the run (below), and its header written once the run has started (it holds the start time), before any
   // interval can arrive: intervals come from timers and messages, after the code that follows `Run.start()`.
@@ -388,6 +390,7 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
   try {
     const run = await Run.start(config, {
       signal: abort.signal,
+      script: scriptBytes,
       workerModule: WORKER_MODULE,
       // Without a script (and without --hdr-log), one host's threads run on this thread: a worker isolate fewer
       // (docs/benchmarks.md#memory-per-thread).
@@ -637,14 +640,21 @@ async function writeResults(
 }
 
 /** The test's identity for the JSON result; null when the script cannot be read (the run then fails anyway). */
-async function identityOf(config: Config): Promise<string | null> {
+async function identityOf(config: Config, script: Uint8Array | undefined): Promise<string | null> {
+  if (config.scriptPath !== null && script === undefined) return null;
   try {
-    return await testIdentity(
-      config,
-      config.scriptPath === null ? null : await Deno.readFile(config.scriptPath),
-    );
+    return await testIdentity(config, script ?? null);
   } catch {
     return null;
+  }
+}
+
+/** A file's bytes; undefined when it cannot be read (the run's pre-flight then says why, in its own words). */
+async function readIfReadable(path: string): Promise<Uint8Array | undefined> {
+  try {
+    return await Deno.readFile(path);
+  } catch {
+    return undefined;
   }
 }
 

@@ -103,6 +103,11 @@ export interface RunOptions {
    * the command line). A `setup()` that never returns holds this thread all the same.
    */
   signal?: AbortSignal;
+  /**
+   * The script's bytes, when the caller has read `config.scriptPath` already (to hash it: `testIdentity`): the
+   * run does not read the file again, which for a pipe (`-s <(…)`, `/dev/stdin`) would find it empty.
+   */
+  script?: Uint8Array;
   /** How long threads get to report after the stop. */
   graceMs?: number;
   /**
@@ -291,7 +296,7 @@ export class Run {
     if (config.startAtEpochMs !== null) checkStartAt(config.startAtEpochMs, preparedSinceMs);
     const { signal } = options;
     const { script, caCerts, address, pinnedCerts, warnings } = await unlessAborted(
-      preflight(config, { openFileLimit: options.openFileLimit, signal }),
+      preflight(config, { openFileLimit: options.openFileLimit, signal, script: options.script }),
       signal,
     );
     const boundMs = options.startupBoundMs ?? Math.max(DEFAULT_STARTUP_BOUND_MS, config.timeoutMs);

@@ -60,6 +60,38 @@ Deno.test("--json FILE: the document validates, and its counts and percentiles a
   });
 });
 
+Deno.test("--json with a script from a pipe (-s <(…)): the script runs, and the test_id is its bytes' as from a file", async () => {
+  await withServerAndTempDir(startServer(), TEMP_PREFIX, async (server, dir) => {
+    await Deno.writeTextFile(`${dir}/path.lua`, 'wrk.path = "/from-script"\n');
+    const options = ["-t1", "-c1", "-d200ms", server.url];
+    // bash's process substitution is a pipe, which only its first reader finds full.
+    const piped = await new Deno.Command("bash", {
+      args: [
+        "-c",
+        `exec "$0" run "$@" --json "${dir}/piped.json" -s <(cat "${dir}/path.lua")`,
+        Deno.execPath(),
+        ...CLI_PERMISSIONS,
+        CLI,
+        ...options,
+      ],
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+    }).output();
+    assertEquals(piped.code, 0, new TextDecoder().decode(piped.stderr));
+    assert(server.requests.length > 0);
+    assertEquals(new Set(server.requests.map((request) => request.path)), new Set(["/from-script"]));
+    const fromFile = await runCli([...options, "--json", `${dir}/file.json`, "-s", `${dir}/path.lua`]);
+    assertEquals(fromFile.code, 0, fromFile.stderr);
+    const [pipedId, fileId] = await Promise.all(
+      ["piped", "file"].map(async (name) =>
+        JSON.parse(await Deno.readTextFile(`${dir}/${name}.json`)).test_id
+      ),
+    );
+    assertMatch(pipedId, /^[0-9a-f]{64}$/);
+    assertEquals(pipedId, fileId);
+  });
+});
+
 Deno.test("--json -: stdout holds the document alone; the report and the script's print go to stderr", async () => {
   await withServerAndTempDir(startServer(), TEMP_PREFIX, async (server, dir) => {
     const script = `${dir}/done.lua`;

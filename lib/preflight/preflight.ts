@@ -61,6 +61,11 @@ export interface PreflightOptions {
   openFileLimit?: number | null;
   /** Ends the checks' waits early (a caller's abort): the caller, not the check, then says why. */
   signal?: AbortSignal;
+  /**
+   * The script's bytes, when the caller has read `config.scriptPath` already: it is not read again (a pipe,
+   * `-s <(…)` or `/dev/stdin`, can be read once).
+   */
+  script?: Uint8Array;
 }
 
 /**
@@ -89,7 +94,7 @@ export async function preflight(config: Config, options: PreflightOptions = {}):
       throw new RunError(error instanceof Error ? error.message : String(error));
     }
   }
-  const script = config.scriptPath === null ? null : await readScript(config.scriptPath);
+  const script = config.scriptPath === null ? null : options.script ?? await readScript(config.scriptPath);
   const caCerts = config.caFile === null ? [] : [await readCaFile(config.caFile)];
   const address = await firstReachableAddress(config, options.signal);
   const { pinnedCerts, refusal } = await checkTls(config, address, caCerts, options.signal);
