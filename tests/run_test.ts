@@ -21,6 +21,20 @@ Deno.test("run() measures a loopback server and returns the report's figures", a
   }
 });
 
+Deno.test("run() takes every report of a host that sends hundreds one after another, however short the grace", async () => {
+  const server = startServer();
+  try {
+    // 600 threads in one worker, which reports them in turn: all of it takes far longer than 100 ms, while the
+    // host is never silent that long.
+    const config = parseArgs(["-t600", "-c600", "-d300ms", server.url]);
+    const result = await run(config, { maxWorkers: 1, graceMs: 100 });
+    assertEquals(result.unfinishedThreads, []);
+    assert(result.requestRate.count >= 600, "Req/Sec samples from every thread");
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("Run.stop() ends a run early and the result covers the time actually run", async () => {
   const server = startServer();
   try {

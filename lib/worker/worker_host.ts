@@ -39,6 +39,11 @@ export interface ThreadHost {
   send(message: ToWorker, transfer?: Transferable[]): void;
   /** Thread `index` is done with the host; the last one to go ends it. */
   release(index: number): void;
+  /**
+   * When the host last sent a message (`performance.now()`; -Infinity before its first): a host that keeps
+   * talking is alive, busy with its other threads; one stuck in a script that never returns says nothing.
+   */
+  readonly lastHeardMs: number;
 }
 
 /**
@@ -60,10 +65,12 @@ abstract class PortHost implements ThreadHost {
   readonly #port: HostPort;
   readonly #threads = new Map<number, HostedReceiver>();
   readonly #released = new Set<number>();
+  lastHeardMs = -Infinity;
 
   protected constructor(port: HostPort, what: string) {
     this.#port = port;
     port.onmessage = (event) => {
+      this.lastHeardMs = performance.now();
       const { thread, ...message } = event.data;
       const receiver = this.#threads.get(thread);
       if (receiver !== undefined) receiver.receive(message as FromThread);

@@ -18,6 +18,8 @@ import { type ThreadHost, WorkerHost } from "./worker_host.ts";
 
 /** What `get` gives when the thread cannot answer any more (it failed, or the run let it go). */
 const NO_VALUE: GlobalAnswer = { value: null };
+/** The longest `finish()` waits for a report, however long its host keeps talking. */
+const MAX_FINISH_MS = 30_000;
 
 /** The value of a thread's answer; a refusal (a function) becomes the error the script sees. */
 function valueOf(answer: GlobalAnswer): TransferValue {
@@ -111,10 +113,16 @@ export class WorkerThread implements ThreadHandle {
     this.#send({ type: "deadline", atEpochMs });
   }
 
-  /** Ends the thread's run; resolves to its figures, or null when none came within `graceMs`. */
+  /**
+   * Ends the thread's run; resolves to its figures, or null when none came and its host said nothing for
+   * `graceMs`: a host of hundreds of threads reports them one after another, each in its turn, while one stuck
+   * in a script says nothing at all. Never more than `MAX_FINISH_MS`.
+   */
   finish(graceMs: number): Promise<ThreadReport | null> {
     this.#send({ type: "stop" });
-    return within(this.#report.promise, graceMs, null);
+    const sinceMs = performance.now();
+    const quietForMs = () => performance.now() - Math.max(sinceMs, this.#host.lastHeardMs);
+    return within(this.#report.promise, MAX_FINISH_MS, null, { quietMs: graceMs, quietForMs });
   }
 
   /**
@@ -247,10 +255,27 @@ export class WorkerThread implements ThreadHandle {
   }
 }
 
-/** `promise`'s value, or `fallback` when it rejects or takes longer than `boundMs`; leaves no timer behind. */
-async function within<T, F>(promise: Promise<T>, boundMs: number, fallback: F): Promise<T | F> {
+/**
+ * `promise`'s value, or `fallback` when it rejects or takes longer than `boundMs`, or, with `quiet`, once
+ * `quiet.quietForMs()` reaches `quiet.quietMs`; leaves no timer behind.
+ */
+async function within<T, F>(
+  promise: Promise<T>,
+  boundMs: number,
+  fallback: F,
+  quiet?: { quietMs: number; quietForMs: () => number },
+): Promise<T | F> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<F>((resolve) => (timer = setTimeout(() => resolve(fallback), boundMs)));
+  const startedMs = performance.now();
+  const late = new Promise<F>((resolve) => {
+    const check = () => {
+      const leftMs = boundMs - (performance.now() - startedMs);
+      const quietLeftMs = quiet === undefined ? Infinity : quiet.quietMs - quiet.quietForMs();
+      if (leftMs <= 0 || quietLeftMs <= 0) resolve(fallback);
+      else timer = setTimeout(check, Math.min(leftMs, quietLeftMs));
+    };
+    timer = setTimeout(check, Math.min(boundMs, quiet?.quietMs ?? Infinity));
+  });
   try {
     return await Promise.race([promise, late]);
   } catch {
