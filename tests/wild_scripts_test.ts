@@ -163,6 +163,30 @@ Deno.test("a seed read from /dev/urandom: the run starts at once and each thread
   }
 });
 
+Deno.test("a seed from a table's address (tostring({}):sub(8)): each thread draws its own e-mail addresses", async () => {
+  const server = startServer();
+  try {
+    const { code, stderr } = await runCli([
+      "-t4",
+      "-c4",
+      "-d300ms",
+      "-s",
+      fixture("address_seed"),
+      server.url,
+    ]);
+    assertEquals(code, 0, stderr);
+    const bodies = server.requests.map((request) => request.body);
+    assert(bodies.length > 40);
+    // Every state numbered its tables from 1: all four threads drew the same addresses, in step.
+    assert(
+      new Set(bodies).size > bodies.length * 0.99,
+      `${new Set(bodies).size} distinct of ${bodies.length}`,
+    );
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("a per-response log: with --write <dir>, one line per counted response, files complete after the run", async () => {
   const server = startServer(() => ok("hello"));
   const dir = await Deno.makeTempDir({ prefix: "wrk-deno-log-" });

@@ -10,6 +10,7 @@ import { installStringPatterns } from "./fengari/_string_patterns.ts";
 import { installTableSort } from "./fengari/_table_sort.ts";
 import { installBaseFastPaths } from "./fengari/_base_lib.ts";
 import { watchLocalReads } from "./fengari/_kept_arguments.ts";
+import { scatterObjectIds } from "./fengari/_object_ids.ts";
 import { type CompatOptions, ExitRequest, installCompat } from "./compat/_compat.ts";
 import { formatLuaError, ScriptError } from "./script_error.ts";
 
@@ -25,6 +26,8 @@ export interface ScriptState {
 /** A fresh state with the standard libraries and the LuaJIT compatibility shim. */
 export function newState(options: CompatOptions): ScriptState {
   const L = lauxlib.luaL_newstate();
+  // Each state's tables print their own addresses, as each wrk thread's do (scripts seed randoms with them).
+  scatterObjectIds(L);
   // fengari's io library takes the standard streams as stand-ins, read only if used (third_party/fengari/).
   lualib.luaL_openlibs(L);
   installStringPatterns(L);
