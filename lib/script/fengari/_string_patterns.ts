@@ -172,14 +172,15 @@ export function stringGmatch(L: LuaState): number {
   // Its own state, not a pooled one: the iterator lives as long as the script keeps it.
   const ms = new MatchState();
   let position = 0;
-  let lastMatch = -1;
   lua.lua_pushjsfunction(L, (L1: LuaState): number => {
     ms.prepare(L1, s, p);
     for (let src = position; src <= ms.srcEnd; src++) {
       ms.level = 0;
       const e = doMatch(ms, src, 0);
-      if (e !== -1 && e !== lastMatch) {
-        position = lastMatch = e;
+      if (e !== -1) {
+        // LuaJIT's (Lua 5.1's) rule, not Lua 5.3.6's: an empty match right after a match counts too, and the
+        // next search starts one further (`("x;;y"):gmatch("[^;]*")` gives x, "", "", y, "").
+        position = e === src ? e + 1 : e;
         return pushCaptures(ms, src, e, true);
       }
     }
@@ -194,7 +195,10 @@ function appendInteger(ms: MatchState, n: number): void {
   for (let i = 0; i < text.length; i++) ms.appendByte(text.charCodeAt(i));
 }
 
-/** `add_s`: the replacement string `news`, with `%0`-`%9` and `%%` expanded, for the match `[s, e)`. */
+/**
+ * `add_s`: the replacement string `news`, with `%0`-`%9` expanded and `%` before anything else giving that
+ * byte (LuaJIT's rule), for the match `[s, e)`.
+ */
 function addString(ms: MatchState, news: Uint8Array, s: number, e: number): void {
   const L = ms.L!;
   const l = news.length;
@@ -205,9 +209,10 @@ function addString(ms: MatchState, news: Uint8Array, s: number, e: number): void
       continue;
     }
     i++; // skip the escape
-    const d = news[i];
+    // As LuaJIT (Lua 5.1) does, where Lua 5.3 raises "invalid use of '%'": a non-digit after `%` is itself
+    // (`gsub("-", "%-")` puts "-"), and a `%` at the end puts the byte after the string, C's terminating 0.
+    const d = i < l ? news[i] : 0;
     if (!(d >= 48 && d <= 57)) {
-      if (d !== L_ESC) raise(L, "invalid use of '%' in replacement string");
       ms.appendByte(d);
     } else if (d === 48) {
       ms.append(ms.src, s, e);
@@ -288,7 +293,6 @@ export function stringGsub(L: LuaState): number {
   const ms = acquireMatchState();
   ms.prepare(L, src, p);
   let s = 0;
-  let lastMatch = -1;
   let n = 0;
   const members = anchor ? null : singleClassMembers(p);
   if (members !== null) {
@@ -308,18 +312,20 @@ export function stringGsub(L: LuaState): number {
       s++;
     }
   }
+  // LuaJIT's (Lua 5.1's) rule, not Lua 5.3.6's: an empty match right after a match is replaced too
+  // (`("a,,b"):gsub("[^,]*", "<%0>")` makes 5 replacements, "<a><>,<>,<b><>").
   while (members === null && n < maxS) {
     ms.level = 0;
     const e = doMatch(ms, s, pStart);
-    if (e !== -1 && e !== lastMatch) {
+    if (e !== -1) {
       n++;
       if (plainNews) ms.append(news!, 0, news!.length);
       else if (news !== null) addString(ms, news, s, e);
       else addCalledValue(ms, s, e, tr === lua.LUA_TFUNCTION);
-      s = lastMatch = e;
-    } else if (s < srcl) {
-      ms.appendByte(src[s++]);
-    } else break;
+    }
+    if (e > s) s = e;
+    else if (s < srcl) ms.appendByte(src[s++]);
+    else break;
     if (anchor) break;
   }
   if (n === 0) {
