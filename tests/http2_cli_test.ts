@@ -530,3 +530,52 @@ Deno.test("a request() that HTTP/2 cannot carry, after good ones, stops the run 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** A server that sends its SETTINGS, then `frame` over and over, and never reads: a flood of acknowledgements asked. */
+function floodingServer(frame: "PING" | "SETTINGS") {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const header = (type: number, length: number) => new Uint8Array([0, 0, length, type, 0, 0, 0, 0, 0]);
+  const settings = header(4, 0);
+  const one = frame === "PING" ? new Uint8Array([...header(6, 8), 1, 2, 3, 4, 5, 6, 7, 8]) : settings;
+  const burst = new Uint8Array(one.length * 2000);
+  for (let i = 0; i < 2000; i++) burst.set(one, i * one.length);
+  const conns = new Set<Deno.Conn>();
+  const serving = (async () => {
+    for await (const conn of listener) {
+      conns.add(conn);
+      (async () => {
+        try {
+          await conn.write(settings);
+          for (;;) await conn.write(burst);
+        } catch { /* the client went */ }
+        conns.delete(conn);
+      })();
+    }
+  })().catch(() => {});
+  return {
+    url: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}/`,
+    async close() {
+      listener.close();
+      for (const conn of conns) conn.close();
+      await serving;
+    },
+  };
+}
+
+for (const frame of ["PING", "SETTINGS"] as const) {
+  Deno.test(`a ${frame} flood from a server that never reads fails its connection with a read error naming it, acknowledgements not queued without end`, async () => {
+    const server = floodingServer(frame);
+    try {
+      // Every acknowledgement was queued for a server that never reads them: 800 MB in 5 s.
+      const { code, stdout, stderr, wallMs } = await runCli(["--http2", "-t1", "-c1", "-d1s", server.url]);
+      assertEquals(code, 0, stderr);
+      assertMatch(
+        stdout,
+        new RegExp(`read ${frame} flood: the server does not read their acknowledgements \\d+`),
+      );
+      assert(wallMs < 10_000, `${wallMs} ms`);
+    } finally {
+      await server.close();
+    }
+  });
+}

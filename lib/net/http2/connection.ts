@@ -81,6 +81,13 @@ const MAX_REFUSALS = 3;
  */
 const MAX_QUEUED_OUTPUT_BYTES = 256 * 1024;
 
+/**
+ * Acknowledgements (of PING and SETTINGS) stop being queued once this much output waits for a server that does
+ * not read it: the connection then fails with ENHANCE_YOUR_CALM, as nghttp2 drops a peer that floods them
+ * (each PING asks for one, and without a bound they would fill memory for as long as the run lasts).
+ */
+const MAX_QUEUED_ACK_BYTES = 4 * MAX_QUEUED_OUTPUT_BYTES;
+
 /** The HPACK dynamic table size a decoder assumes until SETTINGS_HEADER_TABLE_SIZE says otherwise (RFC 7541). */
 const DEFAULT_HEADER_TABLE_BYTES = 4096;
 
@@ -865,6 +872,14 @@ export class Http2Connection implements ConnectionCycle {
     return false;
   }
 
+  /** A server that sends `frame`s faster than it reads their acknowledgements: the connection goes. */
+  #flooded(frame: "PING" | "SETTINGS"): boolean {
+    return this.#fail(
+      `${frame} flood: the server does not read their acknowledgements`,
+      ErrorCode.ENHANCE_YOUR_CALM,
+    );
+  }
+
   /** Handles one complete frame at `bytes[at]`; false (with `#failure`) on a connection error. */
   #frame(bytes: Uint8Array, at: number, generation: number): boolean {
     const length = frameLength(bytes, at);
@@ -947,7 +962,9 @@ export class Http2Connection implements ConnectionCycle {
             streamId !== 0 ? ErrorCode.PROTOCOL_ERROR : ErrorCode.FRAME_SIZE_ERROR,
           );
         }
-        if (!(flags & Flag.ACK)) this.#out.ping(bytes.subarray(start, end), true);
+        if (flags & Flag.ACK) return true;
+        if (this.#out.length >= MAX_QUEUED_ACK_BYTES) return this.#flooded("PING");
+        this.#out.ping(bytes.subarray(start, end), true);
         return true;
       case FrameType.GOAWAY: {
         if (length < 8 || streamId !== 0) {
@@ -1080,6 +1097,7 @@ export class Http2Connection implements ConnectionCycle {
     }
     if (!this.#peerSettingsSeen && !limited) this.#peerMaxStreams = Infinity;
     this.#peerSettingsSeen = true;
+    if (this.#out.length >= MAX_QUEUED_ACK_BYTES) return this.#flooded("SETTINGS");
     this.#out.settingsAck();
     this.#unblock();
     return true;
