@@ -77,6 +77,12 @@ const CASES: Case[] = [
     usage: true,
   },
   {
+    name: "--timeout 597h",
+    args: ["--timeout", "597h", URL_ARG],
+    error: "timeout must be at most 596h (24 days)",
+    usage: true,
+  },
+  {
     name: "-d 3x",
     args: ["-d", "3x", URL_ARG],
     error: "option '-d': cannot parse duration: '3x' has an unknown unit",

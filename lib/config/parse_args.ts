@@ -47,6 +47,12 @@ const DEFAULT_TIMEOUT_MS = 2_000;
  */
 const MAX_RATE_PER_CONNECTION = 1_000_000;
 
+/**
+ * The most `--streams` per connection: servers allow about a hundred (nginx 128, h2o and nghttp2 100), and a
+ * server that sets no limit would have every one opened in one go (a million of them held the thread past -d).
+ */
+const MAX_STREAMS = 65_536;
+
 /** An option as `node:util` saw it: `rawName` is how it was typed, `-c` or `--connections`. */
 type OptionToken = {
   kind: "option";
@@ -162,6 +168,7 @@ export function parseArgs(argv: string[]): Config {
   // The longest a timer waits (2^31 - 1 ms): a longer run would end at once.
   if (durationMs > MAX_DURATION_MS) throw fail("duration must be at most 596h (24 days)");
   if (timeoutMs === 0) throw fail("timeout must be > 0");
+  if (timeoutMs > MAX_DURATION_MS) throw fail("timeout must be at most 596h (24 days)");
   let target;
   try {
     target = parseTarget(url);
@@ -185,6 +192,9 @@ export function parseArgs(argv: string[]): Config {
   }
   if (streams !== null && !http2) throw fail("--streams applies to HTTP/2: add --http2");
   if (streams === 0) throw fail("streams must be > 0");
+  if (streams !== null && streams > MAX_STREAMS) {
+    throw fail(`streams must be at most ${MAX_STREAMS} per connection (servers allow about 100: raise -c)`);
+  }
   const shard = shardOf(connections, threads, rate, shardIndex, shardCount, (message) => fail(message));
 
   return {

@@ -256,6 +256,17 @@ Deno.test("parseArgs() rejects zero threads, duration and timeout", () => {
   assertEquals(parseArgs(["-d", "596h", URL_TEXT]).durationMs, 596 * 3_600_000);
   assertUsageError(["--timeout", "0", URL_TEXT], "timeout must be > 0");
   assertUsageError(["--timeout", "0.1us", URL_TEXT], "timeout must be > 0");
+  // As -d: a timer waits no longer (Node's TimeoutOverflowWarning, then a thread said to be stuck loading).
+  assertUsageError(["--timeout", "597h", URL_TEXT], "timeout must be at most 596h (24 days)");
+  assertEquals(parseArgs(["--timeout", "596h", URL_TEXT]).timeoutMs, 596 * 3_600_000);
+});
+
+Deno.test("parseArgs() takes at most 65536 --streams per connection", () => {
+  assertEquals(parseArgs(["--http2", "--streams", "64k", URL_TEXT]).streams, 64_000);
+  assertUsageError(
+    ["--http2", "--streams", "1M", URL_TEXT],
+    "streams must be at most 65536 per connection (servers allow about 100: raise -c)",
+  );
 });
 
 Deno.test("parseArgs() rejects zero connections or fewer connections than threads", () => {
