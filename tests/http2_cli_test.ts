@@ -179,6 +179,29 @@ Deno.test("1xx responses are skipped and trailers read: one response per request
   });
 });
 
+Deno.test("trailers join response()'s headers, as HTTP/1.1's chunked trailers do; a 1xx's fields do not", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-h2-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/trailers.lua`,
+      `function response(status, headers, body)
+        assert(headers["x-checksum"] == "abc", "no trailer: " .. tostring(headers["x-checksum"]))
+        assert(headers["link"] == nil, "the 103's field")
+      end`,
+    );
+    await runAgainst(
+      { interimAndTrailers: true },
+      ["-t1", "-c1", "-d400ms", "-s", `${dir}/trailers.lua`],
+      (outcome, document) => {
+        assertEquals(outcome.code, 0, outcome.stderr);
+        assert(document.requests > 10);
+      },
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("a malformed frame is a read error naming the protocol error, and a new connection", async () => {
   await runAgainst({ garbageAfter: 10 }, ["-t1", "-c1", "-d500ms"], (outcome, document, server) => {
     assertEquals(outcome.code, 0, outcome.stderr);

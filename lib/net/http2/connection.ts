@@ -1120,9 +1120,13 @@ export class Http2Connection implements ConnectionCycle {
     const list = live && stream.status === 0 && this.#context.sink !== null
       ? (stream.headers ??= new HeaderList())
       : this.#scratch;
-    list.reset();
+    // Trailers (a block after the final response's) join its fields, as HTTP/1.1's chunked trailers do in
+    // response()'s `headers` (wrk's parser calls its header callback for them too).
+    const trailers = live && stream.status !== 0 && this.#context.sink !== null;
+    const target = trailers ? stream.headers! : list;
+    if (!trailers) list.reset();
     try {
-      this.#decoder.decode(block, start, end, list);
+      this.#decoder.decode(block, start, end, target);
     } catch (error) {
       if (error instanceof HpackError) {
         return this.#fail(`compression error: ${error.message}`, ErrorCode.COMPRESSION_ERROR);
