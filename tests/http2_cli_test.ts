@@ -202,6 +202,23 @@ Deno.test("trailers join response()'s headers, as HTTP/1.1's chunked trailers do
   }
 });
 
+Deno.test("a server that closes with streams open: a read error for each request lost, as h2load counts them", async () => {
+  await runAgainst(
+    { closeAfter: 20 },
+    ["-t1", "-c1", "-d500ms", "--streams", "10"],
+    (outcome, document, server) => {
+      assertEquals(outcome.code, 0, outcome.stderr);
+      // The close reads as the end of the stream or as a reset (ECONNRESET), as the kernel has it.
+      const lost = document.errors.read;
+      const closes = server.connections() - 1;
+      assert(closes >= 3, `${closes} closes`);
+      // Ten streams in flight at each close: one error per close before.
+      assert(lost >= 3 * closes, `${lost} errors for ${closes} closes`);
+      assert(lost <= 10 * server.connections(), `${lost} errors for ${closes} closes`);
+    },
+  );
+});
+
 Deno.test("a malformed frame is a read error naming the protocol error, and a new connection", async () => {
   await runAgainst({ garbageAfter: 10 }, ["-t1", "-c1", "-d500ms"], (outcome, document, server) => {
     assertEquals(outcome.code, 0, outcome.stderr);

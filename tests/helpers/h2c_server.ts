@@ -56,6 +56,8 @@ export interface H2cBehaviour {
    * connection is closed (`close`) or left open.
    */
   goawayError?: { after: number; code: number; close: boolean };
+  /** After this many responses on a connection, the socket is closed without a GOAWAY, streams open (a crash). */
+  closeAfter?: number;
   /** Every response is an informational `100` that ends its stream (a malformed response). */
   informationalEndsStream?: boolean;
   /**
@@ -193,6 +195,13 @@ export function startH2cServer(behaviour: H2cBehaviour = {}): H2cServer {
         if (behaviour.goawayError.close) {
           closed = true;
           writing = writing.then(() => conn.closeWrite()).catch(() => {});
+        }
+        return;
+      }
+      if (behaviour.closeAfter !== undefined && number > behaviour.closeAfter) {
+        if (!closed) {
+          closed = true;
+          writing = writing.then(() => conn.close()).catch(() => {});
         }
         return;
       }

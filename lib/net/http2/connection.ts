@@ -779,9 +779,10 @@ export class Http2Connection implements ConnectionCycle {
     }
     if (generation !== this.#generation || this.#closed || context.state.stopped) return;
     if (!ok) {
-      // A failure, or the server's close. A close of an idle connection, or after GOAWAY, is not an error.
+      // A failure, or the server's close. A close of an idle connection, or after GOAWAY, is not an error;
+      // otherwise each request in flight is lost, and counted (one when none is), as a GOAWAY's error counts.
       if (this.#failure !== "" && !(this.#goingAway && this.#open === 0)) {
-        context.counters.countError("read", this.#failure);
+        context.counters.countError("read", this.#failure, Math.max(1, this.#open));
       }
       // Taken as it is used: only `#fail`, within this read, sets it.
       const code = this.#failureCode;
