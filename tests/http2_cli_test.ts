@@ -219,6 +219,30 @@ Deno.test("a server that closes with streams open: a read error for each request
   );
 });
 
+for (
+  const [what, behaviour, reason] of [
+    ["a WINDOW_UPDATE of 0", { zeroWindowUpdateEvery: 5 }, "protocol error: WINDOW_UPDATE of 0"],
+    ["DATA before HEADERS", { dataFirstEvery: 5 }, "malformed response: DATA before HEADERS"],
+  ] as const
+) {
+  Deno.test(`${what} on a stream resets that stream alone: the connection and its other streams go on`, async () => {
+    await runAgainst(
+      behaviour,
+      ["-t1", "-c1", "-d500ms", "--streams", "4"],
+      (outcome, document, server) => {
+        assertEquals(outcome.code, 0, outcome.stderr);
+        const reasons = document.error_reasons.map((r: Json) => `${r.category} ${r.reason}`);
+        assertEquals(reasons, [`read ${reason}`]);
+        assert(document.requests > 20, `${document.requests} requests`);
+        // The run's one connection, after the two of the checks before it (a connect, then the h2c preface).
+        assertEquals(server.connections(), 3);
+        assert(server.resetsReceived.includes(1), "RST_STREAM PROTOCOL_ERROR");
+        assertEquals(server.goawaysReceived, []);
+      },
+    );
+  });
+}
+
 Deno.test("a malformed frame is a read error naming the protocol error, and a new connection", async () => {
   await runAgainst({ garbageAfter: 10 }, ["-t1", "-c1", "-d500ms"], (outcome, document, server) => {
     assertEquals(outcome.code, 0, outcome.stderr);

@@ -20,6 +20,10 @@ export interface H2cBehaviour {
   goawayAfter?: number;
   /** Every n-th stream is reset with this code instead of answered. */
   resetEvery?: { n: number; code: number };
+  /** Every n-th stream gets a WINDOW_UPDATE of 0 (a stream error, RFC 9113 §6.9) instead of an answer. */
+  zeroWindowUpdateEvery?: number;
+  /** Every n-th stream gets a DATA frame before any HEADERS (a malformed response) instead of an answer. */
+  dataFirstEvery?: number;
   /** Bytes of each response's body (sent in frames of at most 16 KiB, within the client's windows). */
   bodyBytes?: number;
   /** A 103 Early Hints before each response, and trailers after its body. */
@@ -229,6 +233,18 @@ export function startH2cServer(behaviour: H2cBehaviour = {}): H2cServer {
       if (behaviour.resetEvery && id % (2 * behaviour.resetEvery.n) === 2 * behaviour.resetEvery.n - 1) {
         out.rstStream(id, behaviour.resetEvery.code);
         streams.delete(id);
+        await flush();
+        return;
+      }
+      const zeroEvery = behaviour.zeroWindowUpdateEvery;
+      if (zeroEvery !== undefined && id % (2 * zeroEvery) === 2 * zeroEvery - 1) {
+        out.windowUpdate(id, 0);
+        await flush();
+        return;
+      }
+      const dataEvery = behaviour.dataFirstEvery;
+      if (dataEvery !== undefined && id % (2 * dataEvery) === 2 * dataEvery - 1) {
+        out.data(id, new Uint8Array(2), 0, 2, false);
         await flush();
         return;
       }

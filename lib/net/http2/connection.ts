@@ -1005,7 +1005,15 @@ export class Http2Connection implements ConnectionCycle {
       case FrameType.WINDOW_UPDATE: {
         if (length !== 4) return this.#fail("protocol error: bad WINDOW_UPDATE", ErrorCode.FRAME_SIZE_ERROR);
         const increment = readUint32(bytes, start) & 0x7fffffff;
-        if (increment === 0) return this.#fail("protocol error: WINDOW_UPDATE of 0");
+        if (increment === 0) {
+          // On the connection, a connection error; on a stream, that stream's (RFC 9113 §6.9): the others go on.
+          if (streamId === 0) return this.#fail("protocol error: WINDOW_UPDATE of 0");
+          const stream = this.#streams.get(streamId);
+          if (stream !== undefined && stream.active) {
+            this.#resetStream(stream, "read", "protocol error: WINDOW_UPDATE of 0", ErrorCode.PROTOCOL_ERROR);
+          }
+          return true;
+        }
         if (streamId === 0) {
           this.#sendWindow += increment;
           if (this.#sendWindow > MAX_WINDOW_BYTES) {
@@ -1181,7 +1189,11 @@ export class Http2Connection implements ConnectionCycle {
     }
     const stream = this.#streams.get(streamId);
     if (stream === undefined || !stream.active) return true;
-    if (stream.status === 0) return this.#fail("protocol error: DATA before HEADERS");
+    if (stream.status === 0) {
+      // A malformed response: an error of its stream (RFC 9113 §8.1.1), not of the connection's others.
+      this.#resetStream(stream, "read", "malformed response: DATA before HEADERS", ErrorCode.PROTOCOL_ERROR);
+      return true;
+    }
     let to = end;
     let from = start;
     if (flags & Flag.PADDED) {
