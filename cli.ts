@@ -151,7 +151,8 @@ async function runDemo(args: string[]): Promise<number> {
   try {
     // The server answers on this thread's event loop: a client thread hosted here would starve it (the epoll
     // loop yields to the event loop only every few milliseconds), so every client thread runs in a worker.
-    return await runCli(demoArgs(args, demo.url), false);
+    // Its results name the command as given (`demo …`), which runs again; not the demo server's passing URL.
+    return await runCli(demoArgs(args, demo.url), false, ["demo", ...args]);
   } finally {
     await demo.close();
   }
@@ -291,8 +292,11 @@ async function dispatchCommand(args: string[]): Promise<number> {
   return outcome.exitCode;
 }
 
-/** A run of the command line `args`; `hostOnMainThread`: see `RunOptions.hostOnMainThread`. */
-async function runCli(args: string[], hostOnMainThread = true): Promise<number> {
+/**
+ * A run of the command line `args`; `hostOnMainThread`: see `RunOptions.hostOnMainThread`. `command`: the
+ * arguments as the user gave them, for the results (`demo` gives its own, not the rewritten ones).
+ */
+async function runCli(args: string[], hostOnMainThread = true, command: string[] = args): Promise<number> {
   // Loaded here, not by a static import: it imports node:util, and in the bundle every thread runs this module
   // (see WORKER_MODULE) but parses nothing; a node: module costs each thread that loads it memory
   // (docs/benchmarks.md#memory-per-thread).
@@ -304,7 +308,8 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
     await checkOutputPaths(config.jsonPath, config.summaryPath, config.hdrLogPath);
   } catch (error) {
     if (error instanceof HelpRequested) {
-      out(USAGE);
+      // wrk prints its version line first when -v comes with -h.
+      out((error.printVersion ? versionLine(VERSION) + "\n" : "") + USAGE);
       return error.exitCode;
     }
     if (error instanceof UsageError) {
@@ -433,7 +438,7 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
         report,
         result,
         { latency: config.latency, uncorrected: config.uncorrectedLatency, http2: config.http2 },
-        () => writeResults(config, args, result, null, testId),
+        () => writeResults(config, command, result, null, testId),
         (result) => {
           listen(false);
           return run.done(result);
@@ -462,7 +467,7 @@ async function runCli(args: string[], hostOnMainThread = true): Promise<number> 
       meter?.clear();
       err(`${error.message}\n`);
       // A run that failed (before or after its start) still leaves its result: the error, every threshold failed.
-      const verdicts = await writeResults(config, args, null, error.message, testId, null, startedAt);
+      const verdicts = await writeResults(config, command, null, error.message, testId, null, startedAt);
       err(formatThresholdReport(verdicts ?? [], false));
       return error.exitCode;
     }

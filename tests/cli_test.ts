@@ -255,6 +255,10 @@ Deno.test("cli -v alone prints the version line, then the usage, as wrk does, an
   assertEquals(code, 1);
   assertMatch(stdout, /^wrk-deno \S+ .*\n$/);
   assertMatch(stderr, /^Usage: wrk <options> <url>/, "the usage comes first: no message before it");
+  // With -h: the version line, then the usage, as wrk prints them.
+  const both = await runCli(["-vh"]);
+  assertEquals(both.code, 1);
+  assertMatch(both.stdout, /^wrk-deno \S+ .*\nUsage: wrk <options> <url>/);
 });
 
 Deno.test("cli demo runs against the embedded server and prints the latency distribution", async () => {
@@ -277,6 +281,22 @@ Deno.test("cli demo passes arguments after -- to init(), refuses a URL in one li
       url.stderr,
       "demo benchmarks its built-in server: leave out the URL http://127.0.0.1:8080/ (or run without demo)\n",
     );
+    // Its results name the command given, which runs again: not the demo server's passing URL.
+    const json = `${dir}/demo.json`;
+    const results = await runCli([
+      "demo",
+      "-t1",
+      "-c1",
+      "-d300ms",
+      "--json",
+      json,
+      "--summary",
+      `${dir}/s.md`,
+    ]);
+    assertEquals(results.code, 0, results.stderr);
+    const command = ["demo", "-t1", "-c1", "-d300ms", "--json", json, "--summary", `${dir}/s.md`];
+    assertEquals(JSON.parse(await Deno.readTextFile(json)).command, command);
+    assertStringIncludes(await Deno.readTextFile(`${dir}/s.md`), "\nwrk-deno demo -t1 -c1 -d300ms --json ");
     const help = await runCli(["demo", "--help"]);
     assertEquals(help.code, 0);
     assertMatch(help.stdout, /^Usage: wrk-deno demo \[options\] \[-- script arguments\]\n/);
