@@ -9,9 +9,13 @@
 
 /**
  * A writer of all of the bytes it is given to `stream` (`writeSync` may write less than asked), which drops
- * them once the reader closed the pipe; any other failure (a full disk) is thrown. One per stream and isolate.
+ * them once the reader closed the pipe; any other failure (a full disk) is thrown, unless `dropOnAnyFailure`:
+ * then it too ends the writes quietly. One per stream and isolate.
  */
-function streamWriter(stream: { writeSync(bytes: Uint8Array): number }): (bytes: Uint8Array) => void {
+function streamWriter(
+  stream: { writeSync(bytes: Uint8Array): number },
+  dropOnAnyFailure: boolean,
+): (bytes: Uint8Array) => void {
   let closed = false;
   return (bytes) => {
     if (closed) return;
@@ -19,17 +23,18 @@ function streamWriter(stream: { writeSync(bytes: Uint8Array): number }): (bytes:
     try {
       while (written < bytes.length) written += stream.writeSync(bytes.subarray(written));
     } catch (error) {
-      if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+      if (!dropOnAnyFailure && !(error instanceof Deno.errors.BrokenPipe)) throw error;
       closed = true;
     }
   };
 }
 
 /** Writes all of `bytes` to stdout: the command line's report, Lua's print. */
-export const writeStdout: (bytes: Uint8Array) => void = streamWriter(Deno.stdout);
+export const writeStdout: (bytes: Uint8Array) => void = streamWriter(Deno.stdout, false);
 
 /**
  * Writes all of `bytes` to stderr: the command line's messages, Lua's print when stdout carries the JSON result
- * (`--json -`).
+ * (`--json -`). A stderr that cannot be written (a full disk) is the last place to say anything: its writes
+ * are dropped, and the run goes on to its results, as when its reader went away.
  */
-export const writeStderr: (bytes: Uint8Array) => void = streamWriter(Deno.stderr);
+export const writeStderr: (bytes: Uint8Array) => void = streamWriter(Deno.stderr, true);

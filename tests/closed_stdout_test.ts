@@ -65,6 +65,19 @@ Deno.test("a full disk on stdout is one line and exit 1, after the --json result
   }
 });
 
+Deno.test("a full disk on stderr loses only what stderr would say: the run, its --json - on stdout and its exit code stand", async () => {
+  const server = startServer();
+  try {
+    // The live line and messages go to stderr: a write there that fails used to end the run as an error.
+    const { code, stdout } = await bash(`$CLI -t1 -c1 -d300ms --json - ${server.url} 2> /dev/full`);
+    assertEquals(code, 0);
+    const result = JSON.parse(stdout) as { requests: number };
+    assert(result.requests > 0);
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("a result file on a full disk is one line and exit 1; the other outputs are written", async () => {
   const server = startServer();
   const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "wrk-deno-full-file-" });
