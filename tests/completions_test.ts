@@ -96,3 +96,16 @@ Deno.test("completions with an unknown shell says so in one line and exits 1", a
   assertEquals(stdout, "");
   assertMatch(stderr, /^completions: Unknown command "tcsh".*\n$/);
 });
+
+Deno.test("completions without a shell says to name one, in one line, and exits 1 with nothing on stdout", async () => {
+  // Its help on stdout and exit 0 made `source <(wrk-deno completions)` run the help text as commands.
+  const { code, stdout, stderr } = await runCli(["completions"]);
+  assertEquals([code, stdout], [1, ""]);
+  assertEquals(
+    stderr,
+    "completions: name the shell: bash, zsh or fish (see 'wrk-deno completions --help')\n",
+  );
+  const help = await runCli(["completions", "--help"]);
+  assertEquals(help.code, 0);
+  assertMatch(help.stdout, /Usage: +wrk-deno completions/);
+});

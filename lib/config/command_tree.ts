@@ -136,6 +136,14 @@ export async function dispatch(
   for (const name of SUBCOMMANDS) {
     if (!tree.hasCommand(name)) throw new Error(`the command tree has no '${name}'`);
   }
+  // cliffy prints its help on stdout and exits 0 for `completions` alone, which `source <(…)` would then run.
+  if (args.length === 1 && args[0] === "completions") {
+    return {
+      exitCode: 1,
+      error: "completions: name the shell: bash, zsh or fish (see 'wrk-deno completions --help')",
+      output: "",
+    };
+  }
   try {
     await tree.parse(args);
     return { exitCode: exitCode.value, error: null, output: printed.value };
