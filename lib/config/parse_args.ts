@@ -103,15 +103,25 @@ export function parseArgs(argv: string[]): Config {
     tokens.findLast((t): t is OptionToken => t.kind === "option" && t.name === name)?.rawName;
   const parsed = <T>(name: OptionName, text: string | undefined, parse: (text: string) => T, fallback: T) => {
     if (text === undefined) return fallback;
-    try {
-      return parse(text);
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      const hint = preferred.get(name);
-      throw fail(`option '${rawName(name)}': ${error.message}${hint === undefined ? "" : `; ${hint}`}`, {
-        cause: error,
-      });
+    const read = (value: string, flag: string | undefined) => {
+      try {
+        return parse(value);
+      } catch (error) {
+        if (!(error instanceof UsageError)) throw error;
+        const hint = preferred.get(name);
+        throw fail(`option '${flag}': ${error.message}${hint === undefined ? "" : `; ${hint}`}`, {
+          cause: error,
+        });
+      }
+    };
+    // Every occurrence is read, as wrk's getopt loop reads each in turn: a bad one before the last is an error
+    // too (`-c abc -c 2`), though only the last counts.
+    for (const token of tokens) {
+      if (token.kind === "option" && token.name === name && token.value !== undefined) {
+        read(token.value, token.rawName);
+      }
     }
+    return read(text, rawName(name));
   };
   const nonEmpty = (name: OptionName, text: string | undefined) => {
     if (text === "") throw fail(`option '${rawName(name)}' needs a value`);

@@ -179,8 +179,16 @@ Deno.test("parseArgs() accepts options after the URL", () => {
   assertEquals(config.scriptPath, "x.lua");
 });
 
-Deno.test("parseArgs() lets the last of a repeated value option win", () => {
+Deno.test("parseArgs() lets the last of a repeated value option win, and reads every one, as wrk's getopt loop", () => {
   assertEquals(parseArgs(["-c", "5", "-c", "7", URL_TEXT]).connections, 7);
+  assertUsageError(
+    ["-c", "abc", "--connections=2", URL_TEXT],
+    "option '-c': invalid count: 'abc' (use a whole number, optionally with k, M or G)",
+  );
+  assertUsageError(
+    ["-d", "3x", "-d", "1s", URL_TEXT],
+    "option '-d': cannot parse duration: '3x' has an unknown unit",
+  );
 });
 
 Deno.test("parseArgs() keeps repeated -H headers in command-line order", () => {
