@@ -85,6 +85,64 @@ function setfenv(f, t)
   return fn
 end
 
+-- Lua 5.1's module system, as older modules next to wrk scripts use it: `module("name", package.seeall)` (or
+-- `module(..., package.seeall)`) makes the module's table the environment of the rest of its file.
+
+-- The table at the dotted `name` under `root`, created where missing; nil when a part is not a table.
+local function findtable(root, name)
+  local t = root
+  for part in string.gmatch(name, "[^.]+") do
+    local v = rawget(t, part)
+    if v == nil then
+      v = {}
+      rawset(t, part, v)
+    elseif type(v) ~= "table" then
+      return nil
+    end
+    t = v
+  end
+  return t
+end
+
+function module(name, ...)
+  if type(name) == "number" then
+    name = tostring(name)
+  elseif type(name) ~= "string" then
+    error("bad argument #1 to 'module' (string expected, got " .. type(name) .. ")", 2)
+  end
+  local m = package.loaded[name]
+  if type(m) ~= "table" then
+    m = findtable(_G, name)
+    if m == nil then
+      error("name conflict for module '" .. name .. "'", 2)
+    end
+    package.loaded[name] = m
+  end
+  if m._NAME == nil then
+    m._M = m
+    m._NAME = name
+    -- The name up to and with its last dot ("a.b." of "a.b.c"), as Lua 5.1 sets it.
+    m._PACKAGE = ssub(name, 1, #name - #(smatch(name, "[^.]*$")))
+  end
+  setfenv(2, m)
+  for i = 1, select("#", ...) do
+    local option = select(i, ...)
+    -- Lua 5.3's require passes a module's file name after its name: `module(...)` sees it, and skips it.
+    if type(option) ~= "string" then
+      option(m)
+    end
+  end
+end
+
+function package.seeall(m)
+  local mt = getmetatable(m)
+  if mt == nil then
+    mt = {}
+    setmetatable(m, mt)
+  end
+  mt.__index = _G
+end
+
 -- table ----------------------------------------------------------------------------------------------------
 
 function table.getn(t)

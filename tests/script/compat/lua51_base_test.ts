@@ -41,3 +41,50 @@ Deno.test("newproxy() and gcinfo() are there, and ipairs() takes tables only, as
 Deno.test("LuaJIT prints what the newproxy test expects", { ignore: LUAJIT === null }, async () => {
   await assertLuajitPrints(LUA51, LUA51_EXPECTED);
 });
+
+/** Lua 5.1 modules, as they sit next to older wrk scripts: `module(name, package.seeall)` and `module(...)`. */
+const MODULE_FILES: Record<string, string> = {
+  "oldmod.lua": `module("oldmod", package.seeall)
+local prefix = "v"
+function version() return prefix .. tostring(1) end
+`,
+  "plain.lua": `module(...)
+function answer() return 42 end
+`,
+  "dotted.lua": `module("a.b.c", package.seeall)
+function where() return _NAME .. " in " .. _PACKAGE end
+`,
+};
+
+function moduleSource(dir: string): string {
+  return `
+package.path = "${dir}/?.lua;" .. package.path
+local m = require("oldmod")
+print(m.version(), oldmod.version(), m._NAME, m._PACKAGE == "", m._M == m, version)
+local p = require("plain")
+print(p.answer(), package.loaded.plain == p, p._NAME, getmetatable(p))
+require("dotted")
+print(a.b.c.where(), package.loaded["a.b.c"] == a.b.c)
+print((pcall(function() module({}) end)), (pcall(function() module(1) end)))
+`;
+}
+const MODULE_EXPECTED = "v1\tv1\toldmod\ttrue\ttrue\tnil\n" + "42\ttrue\tplain\tnil\n" +
+  "a.b.c in a.b.\ttrue\n" + "false\ttrue\n";
+
+async function withModules(body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "wrk-deno-modules-" });
+  try {
+    for (const [name, text] of Object.entries(MODULE_FILES)) await Deno.writeTextFile(`${dir}/${name}`, text);
+    await body(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("module() and package.seeall make Lua 5.1 modules work: the module's table is the rest of its file's globals", async () => {
+  await withModules(async (dir) => assertEquals(await underWrkDeno(moduleSource(dir)), MODULE_EXPECTED));
+});
+
+Deno.test("LuaJIT prints what the module test expects", { ignore: LUAJIT === null }, async () => {
+  await withModules((dir) => assertLuajitPrints(moduleSource(dir), MODULE_EXPECTED));
+});
