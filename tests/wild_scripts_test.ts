@@ -187,6 +187,32 @@ Deno.test("a seed from a table's address (tostring({}):sub(8)): each thread draw
   }
 });
 
+Deno.test("a report written to /dev/stdout and /dev/stderr by name needs no --write; with --json - it keeps off stdout", async () => {
+  const server = startServer();
+  try {
+    const plain = await runCli(["-t1", "-c1", "-d200ms", "-s", fixture("report_to_streams"), server.url]);
+    assertEquals(plain.code, 0, plain.stderr);
+    assertMatch(plain.stdout, /\nrequests \d+\n$/);
+    assertEquals(plain.stderr, "report written\n");
+    // stdout carries the JSON: the script's stdout goes to stderr, as its print does.
+    const json = await runCli([
+      "-t1",
+      "-c1",
+      "-d200ms",
+      "--json",
+      "-",
+      "-s",
+      fixture("report_to_streams"),
+      server.url,
+    ]);
+    assertEquals(json.code, 0, json.stderr);
+    assert(typeof JSON.parse(json.stdout).requests === "number");
+    assertMatch(json.stderr, /requests \d+\n/);
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("a per-response log: with --write <dir>, one line per counted response, files complete after the run", async () => {
   const server = startServer(() => ok("hello"));
   const dir = await Deno.makeTempDir({ prefix: "wrk-deno-log-" });

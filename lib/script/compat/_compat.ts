@@ -141,6 +141,7 @@ export function installCompat(L: LuaState, options: CompatOptions): LuaFiles {
     { paths: (options.writePaths ?? []).map((path) => absolutePath(path)) },
     writeError,
     options.notices ?? null,
+    { stdout: options.write, stderr: writeError },
   );
   lua.lua_createtable(L, 0, 12);
   for (const [name, helper] of Object.entries(files.helpers())) setField(L, name, helper);

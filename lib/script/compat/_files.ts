@@ -18,6 +18,7 @@
 // The functions' own entry points, not the package's mod.ts (~70 modules each Lua state would load at start:
 // docs/benchmarks.md#start-up-cost).
 import { claimNotice, newNotices, Notice } from "../notices.ts";
+import { standardStream } from "../../config/standard_streams.ts";
 import { absolutePath, isAbsolute, relative } from "./_paths.ts";
 import { lauxlib, lua, type LuaJsFunction, type LuaState, raise } from "../fengari/_lua.ts";
 import { toText } from "./_to_text.ts";
@@ -50,6 +51,23 @@ const NULL_DEVICE: OsFile = {
   seekSync: () => 0,
   close: () => {},
 };
+
+/**
+ * A standard stream opened by name for writing (`io.open("/dev/stderr", "w")`): the state's own writer of it,
+ * so that it is allowed without `--write` as `/dev/null` is, and `/dev/stdout` goes where `print` does (stderr
+ * while `--json -` has stdout).
+ */
+function streamDevice(write: (bytes: Uint8Array) => void): OsFile {
+  return {
+    readSync: () => null,
+    writeSync: (bytes) => {
+      write(bytes);
+      return bytes.length;
+    },
+    seekSync: () => 0,
+    close: () => {},
+  };
+}
 
 /** One open file. */
 class LuaFile {
@@ -177,11 +195,19 @@ export class LuaFiles {
    * `warn` is the state's stderr, for the warning the first refused write prints; `notices`, the run's shared
    * flags, make it once per run (`../notices.ts`); without them, once for this state.
    */
-  constructor(access: WriteAccess, warn: (bytes: Uint8Array) => void, notices: Int32Array | null = null) {
+  constructor(
+    access: WriteAccess,
+    warn: (bytes: Uint8Array) => void,
+    notices: Int32Array | null = null,
+    streams: { stdout: (bytes: Uint8Array) => void; stderr: (bytes: Uint8Array) => void } | null = null,
+  ) {
     this.#access = access;
     this.#warn = warn;
     this.#notices = notices ?? newNotices();
+    this.#streams = streams;
   }
+
+  readonly #streams: { stdout: (bytes: Uint8Array) => void; stderr: (bytes: Uint8Array) => void } | null;
 
   /** Writes out what every open file holds (the thread stopped: no hook runs any more). */
   flushAll(): void {
@@ -258,6 +284,14 @@ export class LuaFiles {
     const reading = kind === "r" || plus;
     const writing = kind !== "r" || plus;
     const absolute = absolutePath(name);
+    // The state's own standard streams, opened to write (`io.open("/dev/stderr", "w")`), are its writers.
+    const stream = writing && !reading && this.#streams !== null ? standardStream(absolute) : null;
+    if (stream !== null) {
+      const id = this.#nextId++;
+      this.#files.set(id, new LuaFile(streamDevice(this.#streams![stream]), false, true));
+      lua.lua_pushinteger(L, id);
+      return 1;
+    }
     // Writing nothing anywhere (NULL_DEVICE) is always allowed.
     if (writing && absolute !== "/dev/null" && !this.#mayWrite(absolute)) {
       return this.#refuseWrite(L, name, `io.open(${JSON.stringify(name)}, ${JSON.stringify(givenMode)})`);
