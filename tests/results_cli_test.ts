@@ -319,6 +319,12 @@ Deno.test("an output path that cannot be written is refused before any request, 
         /^--json \S+\/r\.json: no permission to write there \(run Deno with --allow-write\)\n$/,
         CLI_PERMISSIONS.filter((flag) => flag !== "--allow-write"),
       ],
+      [
+        // Permission for the file alone: the result is written beside it, then renamed.
+        ["--json", `${dir}/r.json`],
+        /^--json \S+\/r\.json: Deno may write the file but not its folder, where the result is written first and then renamed into place: run Deno with --allow-write=\S+\n$/,
+        [...CLI_PERMISSIONS.filter((flag) => flag !== "--allow-write"), `--allow-write=${dir}/r.json`],
+      ],
     ];
     for (const [flags, message, permissions] of cases) {
       const outcome = await runCli(["-t1", "-c1", "-d5s", ...flags, server.url], { permissions });

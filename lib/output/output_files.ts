@@ -172,11 +172,18 @@ export async function checkOutputPath(
       file.close();
       if (!existed) await Deno.remove(absolute);
     } else {
+      // The result goes to a temporary file beside it first: Deno's permission must cover the folder.
+      if ((await Deno.permissions.query({ name: "write", path: folder })).state !== "granted") {
+        throw fail(
+          `Deno may write the file but not its folder, where the result is written first and then renamed ` +
+            `into place: run Deno with --allow-write=${folder}`,
+        );
+      }
       const probe = await Deno.makeTempFile({ dir: folder, prefix: ".wrk-deno-", suffix: ".tmp" });
       await Deno.remove(probe);
     }
   } catch (error) {
-    throw fail(describe(error));
+    throw error instanceof UsageError ? error : fail(describe(error));
   }
 }
 
