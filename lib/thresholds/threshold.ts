@@ -156,6 +156,13 @@ export function parseThreshold(text: string): Threshold {
     const limit = scaled(number, suffix === "%" ? 1 : COUNT_MULTIPLIERS.get(suffix));
     if (limit === null) throw unreadable("use a count such as 10, or a percentage such as 1%");
     if (suffix === "%" && limit > 100) throw fail("a percentage must be at most 100");
+    // k6 writes a rate as a fraction (`rate<0.01`): here that would be a count below one, i.e. none at all.
+    if (suffix === "" && limit > 0 && limit < 1) {
+      throw fail(
+        `${metric} is a count, not a fraction: for a share of the requests write a percentage ` +
+          `(${metric} ${op} ${Number((limit * 100).toPrecision(12))}%)`,
+      );
+    }
     const unit = suffix === "%" ? "percent" : "count";
     return { expression: text, metric: metric as Metric, op, limit, unit };
   }

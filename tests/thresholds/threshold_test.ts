@@ -156,6 +156,15 @@ Deno.test("parseThreshold() names the part it cannot read", () => {
     "threshold 'p101 < 1s': percentile must be above 0 and at most 100",
   );
   assertUsageError("p0 < 1s", "threshold 'p0 < 1s': percentile must be above 0 and at most 100");
+  // k6's way to write a rate, which as a count would mean no error at all.
+  assertUsageError(
+    "errors < 0.01",
+    "threshold 'errors < 0.01': errors is a count, not a fraction: for a share of the requests write a percentage (errors < 1%)",
+  );
+  assertUsageError(
+    "timeouts<=0.005",
+    "threshold 'timeouts<=0.005': timeouts is a count, not a fraction: for a share of the requests write a percentage (timeouts <= 0.5%)",
+  );
   assertUsageError(
     "p9x < 1s",
     "threshold 'p9x < 1s': unknown metric 'p9x' " +
