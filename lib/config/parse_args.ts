@@ -449,6 +449,13 @@ function splitPositionals(
     throw fail(`unexpected argument '${stray}' — ${strayHint(stray)}`);
   }
   if (before.length === 1) return { url: before[0], scriptArgs: after };
+  // `deno task start -- -t1 …` (npm's habit): everything after `--` is the script's, options too.
+  if (after.length > 0 && after[0].startsWith("-")) {
+    throw fail(
+      `'${after[0]}' comes after --, where the script's arguments go: put options and the URL before -- ` +
+        "(deno task start takes them without it)",
+    );
+  }
   return { url: after[0], scriptArgs: after.slice(1) };
 }
 

@@ -53,7 +53,13 @@ export function parseTarget(url: string): Target {
   const split = splitHostPort(hostPort);
   if (!split) throw invalid(HINT_FORM);
   const { hostText, portText } = split;
-  if (hostText === "") throw invalid(`missing host; ${HINT_FORM}`);
+  if (hostText === "") {
+    // `http://::1:8080/`: an IPv6 address without its brackets reads as an empty host and a bad port.
+    if ((hostPort.match(/:/g)?.length ?? 0) > 1) {
+      throw invalid("an IPv6 address goes in brackets: http://[::1]:8080/");
+    }
+    throw invalid(`missing host; ${HINT_FORM}`);
+  }
   if (portText !== null) {
     // Port 0 would ask the OS for any port on connect; `URL` allows it, wrk's users never mean it.
     const port = /^\d+$/.test(portText) ? Number(portText) : NaN;

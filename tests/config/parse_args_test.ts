@@ -233,6 +233,11 @@ Deno.test("parseArgs() takes the URL from after -- when none comes before it", (
   assertEquals(config.target.url, URL_TEXT);
   assertEquals(config.scriptArgs, ["x", "-y"]);
   assertEquals(parseArgs([URL_TEXT, "--"]).scriptArgs, []);
+  // Options after -- are the script's: with no URL before it, an option there is what npm's habit put there.
+  assertUsageError(
+    ["--", "-t1", URL_TEXT],
+    "'-t1' comes after --, where the script's arguments go: put options and the URL before -- (deno task start takes them without it)",
+  );
 });
 
 Deno.test("parseArgs() rejects a second positional before --, naming the one that is not the URL", () => {

@@ -126,6 +126,7 @@ Deno.test("parseTarget() rejects a URL without a host", () => {
   assertInvalid("http:///x", /missing host/);
   assertInvalid("http://:8080/", /missing host/);
   assertInvalid("http://user@/", /missing host/);
+  assertInvalid("http://::1:8080/", /an IPv6 address goes in brackets: http:\/\/\[::1\]:8080\//);
 });
 
 Deno.test("parseTarget() rejects ports outside 1..65535", () => {
