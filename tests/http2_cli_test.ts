@@ -243,6 +243,24 @@ for (
   });
 }
 
+for (
+  const [status, reason] of [
+    [null, "malformed response: no :status"],
+    ["20x", "malformed response: a :status that is not a status code"],
+    ["099", "malformed response: a :status that is not a status code"],
+  ] as const
+) {
+  Deno.test(`a response with ${status === null ? "no :status" : `:status ${status}`} is a read error saying so, its stream reset`, async () => {
+    await runAgainst({ status }, ["-t1", "-c1", "-d300ms"], (outcome, document, server) => {
+      assertEquals(outcome.code, 0, outcome.stderr);
+      assertEquals(document.requests, 0);
+      const reasons = document.error_reasons.map((r: Json) => `${r.category} ${r.reason}`);
+      assertEquals(reasons, [`read ${reason}`]);
+      assert(server.resetsReceived.includes(1), "RST_STREAM PROTOCOL_ERROR");
+    });
+  });
+}
+
 Deno.test("a malformed frame is a read error naming the protocol error, and a new connection", async () => {
   await runAgainst({ garbageAfter: 10 }, ["-t1", "-c1", "-d500ms"], (outcome, document, server) => {
     assertEquals(outcome.code, 0, outcome.stderr);

@@ -24,6 +24,8 @@ export interface H2cBehaviour {
   zeroWindowUpdateEvery?: number;
   /** Every n-th stream gets a DATA frame before any HEADERS (a malformed response) instead of an answer. */
   dataFirstEvery?: number;
+  /** Every response's `:status` value instead of 200 (null: no `:status` at all). */
+  status?: string | null;
   /** Bytes of each response's body (sent in frames of at most 16 KiB, within the client's windows). */
   bodyBytes?: number;
   /** A 103 Early Hints before each response, and trailers after its body. */
@@ -257,8 +259,11 @@ export function startH2cServer(behaviour: H2cBehaviour = {}): H2cServer {
         );
       }
       const bodyBytes = behaviour.bodyBytes ?? 2;
+      const status: [string, string][] = behaviour.status === null
+        ? []
+        : [[":status", behaviour.status ?? (request.path === "/missing" ? "404" : "200")]];
       const block = hpackOut.encodeHeaderBlock([
-        [":status", request.path === "/missing" ? "404" : "200"],
+        ...status,
         ["content-type", "text/plain"],
         ["content-length", String(bodyBytes)],
       ]);

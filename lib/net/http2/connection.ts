@@ -1146,8 +1146,9 @@ export class Http2Connection implements ConnectionCycle {
     if (!live) return true;
     if (stream.status === 0) {
       const status = statusOf(list);
-      if (status === 0) {
-        this.#resetStream(stream, "read", "malformed response: no :status", ErrorCode.PROTOCOL_ERROR);
+      if (status <= 0) {
+        const reason = status === 0 ? "no :status" : "a :status that is not a status code";
+        this.#resetStream(stream, "read", `malformed response: ${reason}`, ErrorCode.PROTOCOL_ERROR);
         return true;
       }
       if (status < 200) {
@@ -1375,7 +1376,10 @@ export class Http2Connection implements ConnectionCycle {
 /** `:status` as bytes. */
 const STATUS_NAME = new TextEncoder().encode(":status");
 
-/** The `:status` of a decoded response header list; 0 when it has none or it is not three digits. */
+/**
+ * The `:status` of a decoded response header list: 0 when it has none, -1 when it is not a status code (three
+ * digits from 100 to 999, as HTTP/1.1's status line has).
+ */
 function statusOf(list: HeaderList): number {
   const { bytes } = list;
   for (let i = 0; i < list.count; i++) {
@@ -1385,14 +1389,14 @@ function statusOf(list: HeaderList): number {
     for (let j = 1; j < STATUS_NAME.length && same; j++) same = bytes[start + j] === STATUS_NAME[j];
     if (!same) continue;
     const valueStart = list.valueStart[i];
-    if (list.valueEnd[i] - valueStart !== 3) return 0;
+    if (list.valueEnd[i] - valueStart !== 3) return -1;
     let status = 0;
     for (let j = valueStart; j < valueStart + 3; j++) {
       const digit = bytes[j] - 0x30;
-      if (digit < 0 || digit > 9) return 0;
+      if (digit < 0 || digit > 9) return -1;
       status = status * 10 + digit;
     }
-    return status;
+    return status < 100 ? -1 : status;
   }
   return 0;
 }
