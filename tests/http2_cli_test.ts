@@ -582,11 +582,35 @@ Deno.test("-R with --http2 at a server allowing fewer streams than --streams: th
   );
 });
 
+Deno.test("a command line whose request HTTP/2 cannot carry is refused before the run, naming the -H header", async () => {
+  const server = startH2cServer();
+  try {
+    const { code, stdout, stderr } = await runCli([
+      "--http2",
+      "-t1",
+      "-c1",
+      "-d1s",
+      "-H",
+      "Transfer-Encoding: chunked",
+      server.url,
+    ]);
+    assertEquals([code, stdout], [1, ""]);
+    assertEquals(
+      stderr,
+      "the request the URL and -H make cannot go over HTTP/2: incomplete request (-H 'Transfer-Encoding: " +
+        "chunked' announces a body it does not have: leave it out)\n",
+    );
+    assertEquals(server.requests.length, 0);
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("a request() that HTTP/2 cannot carry, after good ones, stops the run with one line naming the script", async () => {
   const server = startH2cServer();
   const dir = await Deno.makeTempDir({ prefix: "wrk-deno-h2-" });
   try {
-    // The first request is checked before the run; the third, with a space in its path, is not HTTP.
+    // The first two are good; the third, with a space in its path, is not HTTP.
     await Deno.writeTextFile(
       `${dir}/paths.lua`,
       `local paths = { "/a", "/b", "/c d" }

@@ -8,6 +8,8 @@
  * @module
  */
 import type { Config } from "../config/config.ts";
+import { defaultRequest } from "../net/http1/request_bytes.ts";
+import { RequestTranslationError, translateRequests } from "../net/http2/request_translation.ts";
 import { describeOsError, resolveAddresses, testConnect } from "../net/resolve.ts";
 import type { SocketAddress } from "../net/socket.ts";
 import { createTransport, tlsSettings } from "../net/transport.ts";
@@ -94,6 +96,7 @@ export async function preflight(config: Config, options: PreflightOptions = {}):
       throw new RunError(error instanceof Error ? error.message : String(error));
     }
   }
+  checkStaticHttp2Request(config);
   const script = config.scriptPath === null ? null : options.script ?? await readScript(config.scriptPath);
   const caCerts = config.caFile === null ? [] : [await readCaFile(config.caFile)];
   const address = await firstReachableAddress(config, options.signal);
@@ -240,6 +243,27 @@ function describeResolveError(error: unknown): string {
   if (code === "ENOTFOUND" || code === "EAI_NONAME") return "Name or service not known";
   if (code === "EAI_AGAIN") return "Temporary failure in name resolution";
   return describeOsError(error);
+}
+
+/**
+ * With `--http2` and no script, the one request every connection sends (the URL and the `-H` headers), put
+ * into HTTP/2 once: one it cannot carry is refused before the run, naming the header, not at the first send.
+ */
+function checkStaticHttp2Request(config: Config): void {
+  if (!config.http2 || config.scriptPath !== null) return;
+  const { target, headers } = config;
+  try {
+    translateRequests(defaultRequest(target.path, target.hostHeader, headers), target.scheme);
+  } catch (error) {
+    if (!(error instanceof RequestTranslationError)) throw error;
+    const framing = headers.find(([name]) => name.toLowerCase() === "transfer-encoding");
+    throw new RunError(
+      `the request the URL and -H make cannot go over HTTP/2: ${error.reason}` +
+        (framing === undefined
+          ? ""
+          : ` (-H '${framing[0]}: ${framing[1]}' announces a body it does not have: leave it out)`),
+    );
+  }
 }
 
 async function readScript(path: string): Promise<Uint8Array> {

@@ -546,7 +546,8 @@ export class Http2Connection implements ConnectionCycle {
       requests = this.#translator.translate(context.source.nextRequest(), this.#scheme);
     } catch (error) {
       this.#inRequestHook = false;
-      // A request the script made that HTTP/2 cannot carry (the first one was checked before the run): say whose.
+      // A request the script made that HTTP/2 cannot carry: say whose. (The command line's own request, without
+      // a script, was checked before the run: preflight's checkStaticHttp2Request.)
       this.#scriptFailed(
         error instanceof RequestTranslationError
           ? new Error(
