@@ -397,7 +397,22 @@ function io.lines(filename, ...)
   if not f then
     error(message, 2)
   end
-  local formats = { n = select("#", ...), ... }
+  local n = select("#", ...)
+  if n == 0 then
+    -- The usual `for line in io.lines(name)`: one read per line, without the formats' packing.
+    local id = f.id
+    return function()
+      if f.closed then
+        return nil
+      end
+      local v, message, code = H.read(id, "l")
+      if v == nil then
+        f:close()
+      end
+      return v, message, code
+    end
+  end
+  local formats = { n = n, ... }
   return function()
     if f.closed then
       return nil
