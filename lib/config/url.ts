@@ -50,16 +50,14 @@ export function parseTarget(url: string): Target {
 
   const authority = raw[2];
   const hostPort = authority.slice(authority.lastIndexOf("@") + 1);
+  // `http://::1:8080/`, `http://fe80::1/`: an IPv6 address without its brackets reads as a host and a bad port.
+  if (!hostPort.startsWith("[") && (hostPort.match(/:/g)?.length ?? 0) > 1) {
+    throw invalid("an IPv6 address goes in brackets: http://[::1]:8080/");
+  }
   const split = splitHostPort(hostPort);
   if (!split) throw invalid(HINT_FORM);
   const { hostText, portText } = split;
-  if (hostText === "") {
-    // `http://::1:8080/`: an IPv6 address without its brackets reads as an empty host and a bad port.
-    if ((hostPort.match(/:/g)?.length ?? 0) > 1) {
-      throw invalid("an IPv6 address goes in brackets: http://[::1]:8080/");
-    }
-    throw invalid(`missing host; ${HINT_FORM}`);
-  }
+  if (hostText === "") throw invalid(`missing host; ${HINT_FORM}`);
   if (portText !== null) {
     // Port 0 would ask the OS for any port on connect; `URL` allows it, wrk's users never mean it.
     const port = /^\d+$/.test(portText) ? Number(portText) : NaN;

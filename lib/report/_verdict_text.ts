@@ -38,6 +38,7 @@ const SUFFIX_SCALES: Record<ThresholdVerdict["unit"], Record<string, number>> = 
  * assertEquals(formatVerdictValue(3.2, "percent"), "3.20%");
  * assertEquals(formatVerdictValue(0.004, "percent"), "0.0040%");
  * assertEquals(formatVerdictValue(11_487, "us", 11_490), "11.487ms");
+ * assertEquals(formatVerdictValue(1001, "us", 1001), "1.001ms");
  * ```
  */
 export function formatVerdictValue(value: number, unit: ThresholdVerdict["unit"], limit?: number): string {
@@ -46,11 +47,14 @@ export function formatVerdictValue(value: number, unit: ThresholdVerdict["unit"]
   const [, digits, suffix] = text.match(/^(-?[\d.]+)(.*)$/) ?? [];
   const scale = SUFFIX_SCALES[unit][suffix];
   if (digits === undefined || scale === undefined) return text;
-  const side = Math.sign(value - limit);
+  // Where a figure stands against the limit, equal within a double's rounding (1.001 × 1000 is not 1001).
+  const sideOf = (figure: number) =>
+    Math.abs(figure - limit) <= 1e-9 * Math.max(1, Math.abs(limit)) ? 0 : Math.sign(figure - limit);
+  const side = sideOf(value);
   let decimals = digits.includes(".") ? digits.length - digits.indexOf(".") - 1 : 0;
   let shown = digits;
   // A few more digits than a double holds would change nothing: stop there.
-  while (Math.sign(Number(shown) * scale - limit) !== side && decimals < 12) {
+  while (sideOf(Number(shown) * scale) !== side && decimals < 12) {
     decimals++;
     shown = (value / scale).toFixed(decimals);
   }

@@ -126,7 +126,9 @@ Deno.test("parseTarget() rejects a URL without a host", () => {
   assertInvalid("http:///x", /missing host/);
   assertInvalid("http://:8080/", /missing host/);
   assertInvalid("http://user@/", /missing host/);
-  assertInvalid("http://::1:8080/", /an IPv6 address goes in brackets: http:\/\/\[::1\]:8080\//);
+  for (const url of ["http://::1:8080/", "http://fe80::1:8080/", "http://2001:db8::1/"]) {
+    assertInvalid(url, /an IPv6 address goes in brackets: http:\/\/\[::1\]:8080\//);
+  }
 });
 
 Deno.test("parseTarget() rejects ports outside 1..65535", () => {
