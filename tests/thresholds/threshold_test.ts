@@ -296,6 +296,13 @@ Deno.test("evaluateThresholds() takes a -R run's percentages of the requests sen
   });
   assertEquals(verdict("timeouts < 1%", result).actual, 100 * 100 / 110);
   assertEquals(verdict("errors < 1%", result).actual, 100);
+  // Every request timed out and was then answered 504: two errors each, one attempt; at most 100 %.
+  const late504 = runResult({
+    requests: 100,
+    errors: { connect: 0, read: 0, write: 0, status: 100, timeout: 100 },
+    rate: { plannedPerSec: 50, batches: 100, lateBatches: 0, requestsSent: 100 },
+  });
+  assertEquals(verdict("errors < 1%", late504).actual, 100);
   // A merge with a shard from before requests were counted: the closed loop's attempts.
   const older = { ...result, rate: { ...result.rate!, requestsSent: null } };
   assertEquals(verdict("timeouts < 1%", older).actual, 100 * 100 / 170);
