@@ -82,9 +82,9 @@ const MAX_REFUSALS = 3;
 const MAX_QUEUED_OUTPUT_BYTES = 256 * 1024;
 
 /**
- * Acknowledgements (of PING and SETTINGS) stop being queued once this much output waits for a server that does
- * not read it: the connection then fails with ENHANCE_YOUR_CALM, as nghttp2 drops a peer that floods them
- * (each PING asks for one, and without a bound they would fill memory for as long as the run lasts).
+ * Acknowledgements (of PING and SETTINGS) stop being queued once this many bytes of them wait since the last
+ * write the server took: the connection then fails with ENHANCE_YOUR_CALM, as nghttp2 drops a peer that floods
+ * them (each PING asks for one, and without a bound they would fill memory for as long as the run lasts).
  */
 const MAX_QUEUED_ACK_BYTES = 4 * MAX_QUEUED_OUTPUT_BYTES;
 
@@ -279,6 +279,8 @@ export class Http2Connection implements ConnectionCycle {
   /** Bytes of a frame that did not fit in one read. */
   #partial = new Uint8Array(FRAME_HEADER_BYTES + DEFAULT_MAX_FRAME_BYTES);
   #partialLength = 0;
+  /** Bytes of PING and SETTINGS acknowledgements queued since the last write completed (`MAX_QUEUED_ACK_BYTES`). */
+  #ackBytes = 0;
   /** Double-buffered output: `#out` takes frames while `#writing` is on its way to the socket. */
   #out = new FrameWriter();
   #spare = new FrameWriter();
@@ -751,6 +753,8 @@ export class Http2Connection implements ConnectionCycle {
   #written(writer: FrameWriter): void {
     writer.clear();
     this.#writePending = false;
+    // The server reads: the acknowledgements it asked for so far are no flood.
+    this.#ackBytes = 0;
     this.#unblock();
   }
 
@@ -781,9 +785,10 @@ export class Http2Connection implements ConnectionCycle {
     if (generation !== this.#generation || this.#closed || context.state.stopped) return;
     if (!ok) {
       // A failure, or the server's close. A close of an idle connection, or after GOAWAY, is not an error;
-      // otherwise each request in flight is lost, and counted (one when none is), as a GOAWAY's error counts.
+      // otherwise each request in flight or waiting for a stream is lost with the connection, and counted (one
+      // when none is), as a GOAWAY's error counts: with -R each was counted sent.
       if (this.#failure !== "" && !(this.#goingAway && this.#open === 0)) {
-        context.counters.countError("read", this.#failure, Math.max(1, this.#open));
+        context.counters.countError("read", this.#failure, Math.max(1, this.#open + this.#queue.length));
       }
       // Taken as it is used: only `#fail`, within this read, sets it.
       const code = this.#failureCode;
@@ -965,8 +970,9 @@ export class Http2Connection implements ConnectionCycle {
           );
         }
         if (flags & Flag.ACK) return true;
-        if (this.#out.length >= MAX_QUEUED_ACK_BYTES) return this.#flooded("PING");
+        if (this.#ackBytes >= MAX_QUEUED_ACK_BYTES) return this.#flooded("PING");
         this.#out.ping(bytes.subarray(start, end), true);
+        this.#ackBytes += FRAME_HEADER_BYTES + 8;
         return true;
       case FrameType.GOAWAY: {
         if (length < 8 || streamId !== 0) {
@@ -982,7 +988,11 @@ export class Http2Connection implements ConnectionCycle {
           // An error: the server is done with the connection, whether it closes it or not (one that keeps it
           // open answers nothing more). Each request in flight fails once, with the GOAWAY's code as its reason,
           // and the connection is replaced now: its close is not counted again, nor its streams as timeouts.
-          this.#context.counters.countError("read", `GOAWAY ${errorCodeName(code)}`, Math.max(1, this.#open));
+          this.#context.counters.countError(
+            "read",
+            `GOAWAY ${errorCodeName(code)}`,
+            Math.max(1, this.#open + this.#queue.length),
+          );
           this.#failure = "";
           return false;
         }
@@ -1107,8 +1117,9 @@ export class Http2Connection implements ConnectionCycle {
     }
     if (!this.#peerSettingsSeen && !limited) this.#peerMaxStreams = Infinity;
     this.#peerSettingsSeen = true;
-    if (this.#out.length >= MAX_QUEUED_ACK_BYTES) return this.#flooded("SETTINGS");
+    if (this.#ackBytes >= MAX_QUEUED_ACK_BYTES) return this.#flooded("SETTINGS");
     this.#out.settingsAck();
+    this.#ackBytes += FRAME_HEADER_BYTES;
     this.#unblock();
     return true;
   }
@@ -1363,6 +1374,7 @@ export class Http2Connection implements ConnectionCycle {
     this.#open = 0;
     this.#batches = 0;
     this.#out.clear();
+    this.#ackBytes = 0;
     // A write still on its way to the old socket holds the spare writer's bytes: the next connection gets a
     // fresh one, so that none of the old socket's frames can follow its preface.
     if (this.#writePending) this.#spare = new FrameWriter();
