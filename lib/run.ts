@@ -108,7 +108,11 @@ export interface RunOptions {
    * run does not read the file again, which for a pipe (`-s <(…)`, `/dev/stdin`) would find it empty.
    */
   script?: Uint8Array;
-  /** How long threads get to report after the stop. */
+  /**
+   * How long a thread's host may stay silent after the stop before the thread is given up as stuck in a script
+   * (`RunResult.unfinishedThreads`): a host of many threads reports them one after another, each in its turn,
+   * however long that takes while it keeps talking (30 s at most). Default 1 s.
+   */
   graceMs?: number;
   /**
    * How long each thread may take to load the script (its top level), and then to run `init()`; a thread that

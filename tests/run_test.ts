@@ -24,12 +24,12 @@ Deno.test("run() measures a loopback server and returns the report's figures", a
 Deno.test("run() takes every report of a host that sends hundreds one after another, however short the grace", async () => {
   const server = startServer();
   try {
-    // 600 threads in one worker, which reports them in turn: all of it takes far longer than 100 ms, while the
-    // host is never silent that long.
-    const config = parseArgs(["-t600", "-c600", "-d300ms", server.url]);
-    const result = await run(config, { maxWorkers: 1, graceMs: 100 });
+    // 800 threads in one worker, which reports them in turn: all of it takes a second or more, while the host
+    // is never silent for 250 ms (before, a thread was given up 250 ms after the stop: hundreds were).
+    const config = parseArgs(["-t800", "-c800", "-d300ms", server.url]);
+    const result = await run(config, { maxWorkers: 1, graceMs: 250 });
     assertEquals(result.unfinishedThreads, []);
-    assert(result.requestRate.count >= 600, "Req/Sec samples from every thread");
+    assert(result.requestRate.count >= 800, "Req/Sec samples from every thread");
   } finally {
     await server.close();
   }

@@ -116,13 +116,16 @@ export class WorkerThread implements ThreadHandle {
   /**
    * Ends the thread's run; resolves to its figures, or null when none came and its host said nothing for
    * `graceMs`: a host of hundreds of threads reports them one after another, each in its turn, while one stuck
-   * in a script says nothing at all. Never more than `MAX_FINISH_MS`.
+   * in a script says nothing at all. Never longer than `MAX_FINISH_MS` (or `graceMs`, when longer) in all.
    */
   finish(graceMs: number): Promise<ThreadReport | null> {
     this.#send({ type: "stop" });
     const sinceMs = performance.now();
     const quietForMs = () => performance.now() - Math.max(sinceMs, this.#host.lastHeardMs);
-    return within(this.#report.promise, MAX_FINISH_MS, null, { quietMs: graceMs, quietForMs });
+    return within(this.#report.promise, Math.max(MAX_FINISH_MS, graceMs), null, {
+      quietMs: graceMs,
+      quietForMs,
+    });
   }
 
   /**
