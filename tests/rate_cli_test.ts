@@ -305,3 +305,53 @@ Deno.test("cli -R with a request() that keeps its thread busy: the Rate line say
     await Deno.remove(script);
   }
 });
+
+/** A server that answers every request and closes a connection left idle for `idleMs` (a keep-alive timeout). */
+function idleClosingServer(idleMs: number) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const response = new TextEncoder().encode("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+  const conns = new Set<Deno.Conn>();
+  const serving = (async () => {
+    for await (const conn of listener) {
+      conns.add(conn);
+      (async () => {
+        const buffer = new Uint8Array(4096);
+        let timer = setTimeout(() => conn.close(), idleMs);
+        try {
+          for (;;) {
+            const n = await conn.read(buffer);
+            if (n === null) break;
+            clearTimeout(timer);
+            await conn.write(response);
+            timer = setTimeout(() => conn.close(), idleMs);
+          }
+        } catch { /* closed */ }
+        clearTimeout(timer);
+        conns.delete(conn);
+      })();
+    }
+  })().catch(() => {});
+  return {
+    url: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}/`,
+    async close() {
+      listener.close();
+      for (const conn of conns) conn.close();
+      await serving;
+    },
+  };
+}
+
+Deno.test("-R: a server's keep-alive timeout closing a connection between slots is no error; it is replaced", async () => {
+  const server = idleClosingServer(100);
+  try {
+    // Four requests a second over two connections: each idles 500 ms between its slots, and the server closes it.
+    const outcome = await runCli(["-t1", "-c2", "-d2s", "-R", "4", server.url]);
+    assertEquals(outcome.code, 0, outcome.stderr);
+    const report = parseReport(outcome.stdout);
+    assert(report.requests >= 6, outcome.stdout);
+    // Each close read as "read closed while idle": as many errors as requests, a run that looked broken.
+    assertNotMatch(outcome.stdout, /Socket errors/);
+  } finally {
+    await server.close();
+  }
+});

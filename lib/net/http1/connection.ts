@@ -332,7 +332,7 @@ export class Connection implements ConnectionCycle {
     if (this.#closed || this.#context.state.stopped) return;
     this.#phase = Phase.Idle;
     if (outcome === Outcome.Failed) {
-      this.#context.counters.countError("read", this.#failure);
+      if (this.#failure !== "") this.#context.counters.countError("read", this.#failure);
       this.#reconnect();
     } else if (this.#conn === null) {
       // The response ended with the connection (Connection: close, or a body delimited by the close).
@@ -355,6 +355,10 @@ export class Connection implements ConnectionCycle {
     if (this.#pending === 0) {
       // A line break after a response, in a read of its own, is ignored (RFC 9112 §2.2), as within one read.
       if (n > 0 && onlyLineBreaks(this.#buffer, 0, n)) return Outcome.ReadMore;
+      // With -R a connection waits for its next slot: a server's keep-alive timeout closing it then (Node's
+      // 5 s) lost no request, and it is replaced uncounted, as HTTP/2 replaces an idle one. Without -R only a
+      // delay() leaves it idle, and wrk counts that close as a read error.
+      if (n === 0 && context.pacing !== null) return this.#fail("");
       return this.#fail(n === 0 ? "closed while idle" : "unsolicited bytes");
     }
     if (n === 0) {
