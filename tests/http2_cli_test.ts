@@ -5,6 +5,7 @@
  */
 import { assert, assertAlmostEquals, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { parseReport, runCli } from "./helpers/cli.ts";
+import { acceptLoop } from "./helpers/accept_loop.ts";
 import { type H2cBehaviour, type H2cServer, startH2cServer } from "./helpers/h2c_server.ts";
 import { ok, startServer, TEST_CA_FILE } from "./helpers/server.ts";
 
@@ -645,27 +646,11 @@ function floodingServer(frame: "PING" | "SETTINGS") {
   const one = frame === "PING" ? new Uint8Array([...header(6, 8), 1, 2, 3, 4, 5, 6, 7, 8]) : settings;
   const burst = new Uint8Array(one.length * 2000);
   for (let i = 0; i < 2000; i++) burst.set(one, i * one.length);
-  const conns = new Set<Deno.Conn>();
-  const serving = (async () => {
-    for await (const conn of listener) {
-      conns.add(conn);
-      (async () => {
-        try {
-          await conn.write(settings);
-          for (;;) await conn.write(burst);
-        } catch { /* the client went */ }
-        conns.delete(conn);
-      })();
-    }
-  })().catch(() => {});
-  return {
-    url: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}/`,
-    async close() {
-      listener.close();
-      for (const conn of conns) conn.close();
-      await serving;
-    },
-  };
+  const connections = acceptLoop(listener, async (conn) => {
+    await conn.write(settings);
+    for (;;) await conn.write(burst);
+  });
+  return { url: `http://127.0.0.1:${listener.addr.port}/`, close: () => connections.close() };
 }
 
 for (const frame of ["PING", "SETTINGS"] as const) {

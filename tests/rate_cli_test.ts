@@ -4,6 +4,7 @@
  * (#147), timeouts counted over and over (#105), runs that overrun their duration.
  */
 import { assert, assertEquals, assertMatch, assertNotMatch } from "@std/assert";
+import { acceptLoop } from "./helpers/accept_loop.ts";
 import { parseReport, runCli } from "./helpers/cli.ts";
 import { ok, startServer } from "./helpers/server.ts";
 
@@ -310,35 +311,20 @@ Deno.test("cli -R with a request() that keeps its thread busy: the Rate line say
 function idleClosingServer(idleMs: number) {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const response = new TextEncoder().encode("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-  const conns = new Set<Deno.Conn>();
-  const serving = (async () => {
-    for await (const conn of listener) {
-      conns.add(conn);
-      (async () => {
-        const buffer = new Uint8Array(4096);
-        let timer = setTimeout(() => conn.close(), idleMs);
-        try {
-          for (;;) {
-            const n = await conn.read(buffer);
-            if (n === null) break;
-            clearTimeout(timer);
-            await conn.write(response);
-            timer = setTimeout(() => conn.close(), idleMs);
-          }
-        } catch { /* closed */ }
+  const connections = acceptLoop(listener, async (conn) => {
+    const buffer = new Uint8Array(4096);
+    let timer = setTimeout(() => conn.close(), idleMs);
+    try {
+      while ((await conn.read(buffer)) !== null) {
         clearTimeout(timer);
-        conns.delete(conn);
-      })();
+        await conn.write(response);
+        timer = setTimeout(() => conn.close(), idleMs);
+      }
+    } finally {
+      clearTimeout(timer);
     }
-  })().catch(() => {});
-  return {
-    url: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}/`,
-    async close() {
-      listener.close();
-      for (const conn of conns) conn.close();
-      await serving;
-    },
-  };
+  });
+  return { url: `http://127.0.0.1:${listener.addr.port}/`, close: () => connections.close() };
 }
 
 Deno.test("-R: a server's keep-alive timeout closing a connection between slots is no error; it is replaced", async () => {
