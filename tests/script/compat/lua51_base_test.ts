@@ -10,10 +10,13 @@ const TONUMBER = `
 print(tonumber(10, 16), tonumber(-10, 16), tonumber(10.0, 16), tonumber(255, 2), tonumber(1e20, 16))
 print(tonumber(2.5, 10), tonumber("0x10", 10), tonumber("ff", 10), tonumber({}, 10))
 print((pcall(tonumber, true, 16)))
+print(tonumber("inf"), tonumber("-inf"), tonumber(" +Infinity "), tonumber("NaN"), tonumber("inf", 10))
+print(tonumber("infx"), tonumber("in"), tonumber("inf", 16), tonumber("- inf"))
 `;
-const TONUMBER_EXPECTED = "16\t-16\t16\tnil\tnil\n" + "2.5\t16\tnil\tnil\n" + "false\n";
+const TONUMBER_EXPECTED = "16\t-16\t16\tnil\tnil\n" + "2.5\t16\tnil\tnil\n" + "false\n" +
+  "inf\t-inf\tinf\tnan\tinf\n" + "nil\tnil\tnil\tnil\n";
 
-Deno.test("tonumber() with a base takes a number as its string, and base 10 is the call without a base, as in LuaJIT", async () => {
+Deno.test("tonumber() with a base takes a number as its string, base 10 is the call without a base, and inf and nan are numbers, as in LuaJIT", async () => {
   assertEquals(await underWrkDeno(TONUMBER), TONUMBER_EXPECTED);
 });
 
