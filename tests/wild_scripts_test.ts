@@ -126,6 +126,20 @@ Deno.test({
   },
 });
 
+Deno.test("tostring() of a thread and of done()'s statistics reads userdata, as under wrk (LuaJIT has no __name)", async () => {
+  const server = startServer();
+  try {
+    const args = ["-t1", "-c1", "-d1s", "-s", fixture("object_names"), server.url];
+    const ours = await runCli(args);
+    assertEquals(ours.code, 0, ours.stderr);
+    const names = (stdout: string) => stdout.split("\n").filter((line) => /^(thread|stats)\t/.test(line));
+    assertEquals(names(ours.stdout), ["thread\tuserdata", "stats\tuserdata\tuserdata"]);
+    if (WRK !== null) assertEquals(names((await runWrk(args)).stdout), names(ours.stdout));
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test({
   name: "wrk.host set by the script gives the Host header wrk sends",
   ignore: WRK === null,

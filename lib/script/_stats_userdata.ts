@@ -63,6 +63,9 @@ function check(L: LuaState): StatsView {
 /** Creates the stats metatable in this state (once per state). */
 export function installStatsType(L: LuaState): void {
   lauxlib.luaL_newmetatable(L, STATS_TYPE);
+  // No `__name`: Lua 5.3's tostring would print "wrk.stats: 0x…" where LuaJIT, wrk's Lua, prints "userdata: 0x…".
+  lua.lua_pushnil(L);
+  lua.lua_setfield(L, -2, "__name");
   lua.lua_pushjsfunction(L, (L1) => {
     lua.lua_pushnumber(L1, check(L1).percentile(lauxlib.luaL_checknumber(L1, 2)));
     return 1;

@@ -37,6 +37,9 @@ function readForTransfer(L: LuaState, idx: number): TransferValue {
 
 function installThreadType(L: LuaState, ops: ThreadOps): void {
   lauxlib.luaL_newmetatable(L, THREAD_TYPE);
+  // No `__name`: Lua 5.3's tostring would print "wrk.thread: 0x…" where LuaJIT, wrk's Lua, prints "userdata: 0x…".
+  lua.lua_pushnil(L);
+  lua.lua_setfield(L, -2, "__name");
   lua.lua_pushjsfunction(L, ops.get);
   lua.lua_pushjsfunction(L, ops.set);
   lua.lua_pushjsfunction(L, ops.stop);
