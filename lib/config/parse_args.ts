@@ -174,10 +174,13 @@ export function parseArgs(argv: string[]): Config {
   // wrk's `-v` alone prints the version line and the usage, nothing in between.
   if (url === undefined) throw fail(printVersion ? "" : "missing URL");
   if (threads === 0) throw fail("number of threads must be > 0");
-  if (durationMs === 0) throw fail("duration must be > 0");
+  // A value with a digit other than 0 that still reads 0 was under a microsecond, the smallest time kept.
+  const belowOneUs = (value: string | undefined) =>
+    value !== undefined && /[1-9]/.test(value) ? ` ('${value}' is under a microsecond)` : "";
+  if (durationMs === 0) throw fail(`duration must be > 0${belowOneUs(text("duration"))}`);
   // The longest a timer waits (2^31 - 1 ms): a longer run would end at once.
   if (durationMs > MAX_DURATION_MS) throw fail("duration must be at most 596h (24 days)");
-  if (timeoutMs === 0) throw fail("timeout must be > 0");
+  if (timeoutMs === 0) throw fail(`timeout must be > 0${belowOneUs(text("timeout"))}`);
   if (timeoutMs > MAX_DURATION_MS) throw fail("timeout must be at most 596h (24 days)");
   let target;
   try {

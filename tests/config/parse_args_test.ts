@@ -268,7 +268,11 @@ Deno.test("parseArgs() rejects zero threads, duration and timeout", () => {
   assertUsageError(["-d", "600h", URL_TEXT], "duration must be at most 596h (24 days)");
   assertEquals(parseArgs(["-d", "596h", URL_TEXT]).durationMs, 596 * 3_600_000);
   assertUsageError(["--timeout", "0", URL_TEXT], "timeout must be > 0");
-  assertUsageError(["--timeout", "0.1us", URL_TEXT], "timeout must be > 0");
+  assertUsageError(["--timeout", "0.1us", URL_TEXT], "timeout must be > 0 ('0.1us' is under a microsecond)");
+  assertUsageError(
+    ["-d", "0.0000001", URL_TEXT],
+    "duration must be > 0 ('0.0000001' is under a microsecond)",
+  );
   // As -d: a timer waits no longer (Node's TimeoutOverflowWarning, then a thread said to be stuck loading).
   assertUsageError(["--timeout", "597h", URL_TEXT], "timeout must be at most 596h (24 days)");
   assertEquals(parseArgs(["--timeout", "596h", URL_TEXT]).timeoutMs, 596 * 3_600_000);
