@@ -135,6 +135,24 @@ const DEMO_HELP = "Usage: wrk-deno demo [options] [-- script arguments]\n" +
   "  Benchmarks a built-in HTTP server on a free loopback port, with wrk's options\n" +
   "  (wrk-deno --help), 3 s and --latency unless given. No URL: the server's is used.\n";
 
+/** A word of `options` that the parser finds stray and that reads as a host (`localhost:8080`, `example.com`). */
+async function strayHost(options: string[]): Promise<string | undefined> {
+  const { parseArgs } = await loadModule<typeof import("./lib/config/parse_args.ts")>("config/parse_args.ts");
+  try {
+    parseArgs([...options, "http://127.0.0.1:1/"]);
+  } catch (error) {
+    const stray = error instanceof UsageError
+      ? /^unexpected argument '(.*)' — /.exec(error.message)?.[1]
+      : undefined;
+    if (
+      stray !== undefined && /^([\w-]+\.)*[\w-]+(:\d+)?(\/\S*)?$/.test(stray) && /[.:]|^localhost/.test(stray)
+    ) {
+      return stray;
+    }
+  }
+  return undefined;
+}
+
 async function runDemo(args: string[]): Promise<number> {
   const dashes = args.indexOf("--");
   const options = dashes < 0 ? args : args.slice(0, dashes);
@@ -142,7 +160,8 @@ async function runDemo(args: string[]): Promise<number> {
     out(DEMO_HELP);
     return 0;
   }
-  const given = options.find((arg) => /^https?:\/\//i.test(arg));
+  // A URL, or a host and port without a scheme (`demo localhost:8080`: a stray word to the parser).
+  const given = options.find((arg) => /^https?:\/\//i.test(arg)) ?? await strayHost(options);
   if (given !== undefined) {
     err(`demo benchmarks its built-in server: leave out the URL ${given} (or run without demo)\n`);
     return 1;

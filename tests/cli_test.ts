@@ -281,6 +281,12 @@ Deno.test("cli demo passes arguments after -- to init(), refuses a URL in one li
       url.stderr,
       "demo benchmarks its built-in server: leave out the URL http://127.0.0.1:8080/ (or run without demo)\n",
     );
+    // A host without a scheme too (it was taken for a script argument put before --).
+    const host = await runCli(["demo", "-d300ms", "localhost:8080"]);
+    assertEquals([host.code, host.stderr], [
+      1,
+      "demo benchmarks its built-in server: leave out the URL localhost:8080 (or run without demo)\n",
+    ]);
     // Its results name the command given, which runs again: not the demo server's passing URL.
     const json = `${dir}/demo.json`;
     const results = await runCli([
