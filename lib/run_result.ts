@@ -98,6 +98,13 @@ export interface RateOutcome {
    */
   requestsDue?: number | null;
   /**
+   * Requests that failed again after their timeout was counted: a late answer with status 400 or more, or a
+   * read or write error while the request was still awaited (with `-R` a timed-out request stays awaited, as
+   * in wrk2). Each is two errors of one attempt; a share of the requests that failed counts it once. Absent or
+   * null when unknown: a merge that includes a result file from a version before it was counted.
+   */
+  errorsAfterTimeout?: number | null;
+  /**
    * Of the threads, the largest share of the time it ran that its OS thread spent on the CPU (a thread hosted
    * with others shares their figure): near 1, the client was the limit. Absent or null when unknown (not
    * Linux, or a merge of result files, which do not carry it).

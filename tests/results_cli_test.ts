@@ -154,6 +154,39 @@ Deno.test("--threshold with -R: requests that timed out and were answered late a
   });
 });
 
+Deno.test("--threshold with -R: a request that timed out and was then answered 504 is one failed attempt, not two", async () => {
+  // Every other request waits 500 ms (past the 200 ms timeout) for a 504; the others are answered at once.
+  const slow504 = startServer((_request, index) =>
+    index % 2 === 1 ? { ...ok("late", 504), delayMs: 500 } : ok()
+  );
+  await withServerAndTempDir(slow504, TEMP_PREFIX, async (server, dir) => {
+    const outcome = await runCli([
+      "-t1",
+      "-c2",
+      "-d2s",
+      "-R",
+      "10",
+      "--timeout",
+      "200ms",
+      "--json",
+      `${dir}/r.json`,
+      "--threshold",
+      "errors < 70%",
+      server.url,
+    ]);
+    const document: Json = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));
+    validate(document);
+    // Counted twice (a timeout and a 504), they read as every request failing: 100 %.
+    assertEquals(outcome.code, 0, outcome.stdout + outcome.stderr);
+    assert(
+      document.errors.status > 0 && document.rate.errors_after_timeout === document.errors.status,
+      outcome.stdout,
+    );
+    const actual = document.thresholds[0].actual;
+    assert(actual > 30 && actual < 70, `${actual} %`);
+  });
+});
+
 Deno.test("--summary appends GitHub's Markdown to the file, run after run", async () => {
   await withServerAndTempDir(mixedServer(), TEMP_PREFIX, async (server, dir) => {
     const summary = `${dir}/summary.md`;

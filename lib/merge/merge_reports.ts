@@ -60,6 +60,7 @@ export function mergeReports(
   let lateBatches = 0;
   let requestsSent = 0;
   let requestsDue = 0;
+  let errorsAfterTimeout = 0;
   let busiestThreadShare: number | null = null;
   let busiestThreadCoreWaitShare: number | null = null;
   let streamLimit: number | null = null;
@@ -86,6 +87,7 @@ export function mergeReports(
       lateBatches += report.rate.lateBatches;
       requestsSent += report.rate.requestsSent;
       requestsDue += report.rate.requestsDue;
+      errorsAfterTimeout += report.rate.errorsAfterTimeout;
       const { busyShare, coreWaitShare } = report.rate;
       // The thread that had the least time to spare: on a core, or waiting for one.
       if (
@@ -129,6 +131,7 @@ export function mergeReports(
       lateBatches,
       requestsSent,
       requestsDue,
+      errorsAfterTimeout,
       busiestThreadShare,
       busiestThreadCoreWaitShare,
     },

@@ -120,6 +120,7 @@ export class ShardMerger {
   #requestsSent: number | null = 0;
   /** Likewise, for the requests the shards' plans had due before their ends. */
   #requestsDue: number | null = 0;
+  #errorsAfterTimeout: number | null = 0;
   #lowestConfig: { index: number; config: ShardConfig } | null = null;
   /** The protocol of the first shard whose document records it (`config.http2`, `config.streams`). */
   #protocol: { http2: boolean; streams: number | null } | null = null;
@@ -209,6 +210,10 @@ export class ShardMerger {
       // Each shard's own plan within its own time: the test's time also spans the shards' start skew.
       const due = shard.rate.requestsDue ?? null;
       this.#requestsDue = this.#requestsDue === null || due === null ? null : this.#requestsDue + due;
+      const late = shard.rate.errorsAfterTimeout ?? null;
+      this.#errorsAfterTimeout = this.#errorsAfterTimeout === null || late === null
+        ? null
+        : this.#errorsAfterTimeout + late;
     }
   }
 
@@ -315,6 +320,7 @@ export class ShardMerger {
           lateBatches: this.#lateBatches,
           requestsSent: this.#requestsSent,
           requestsDue: this.#requestsDue,
+          errorsAfterTimeout: this.#errorsAfterTimeout,
         }
         : null,
       unfinishedThreads,

@@ -353,6 +353,8 @@ export function parseShard(path: string, text: string): ShardResult {
       requestsSent: read.optionalInteger(rateJson, "rate.requests_sent", 0),
       // Likewise, from versions before the requests due were counted.
       requestsDue: read.optionalInteger(rateJson, "rate.requests_due", 0),
+      // Likewise, from versions before the requests that failed after their timeout were counted.
+      errorsAfterTimeout: read.optionalInteger(rateJson, "rate.errors_after_timeout", 0),
     },
     unfinishedThreads: read.array(document, "unfinished_threads").map((_, i) =>
       read.integer(document.unfinished_threads, `unfinished_threads.${i}`, 0)

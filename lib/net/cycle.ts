@@ -27,6 +27,12 @@ export class ThreadCounters {
    * null (the Rate line then says more `--streams` cannot help).
    */
   streamLimit: number | null = null;
+  /**
+   * With `-R`: requests that failed again after their timeout was counted (a late non-2xx answer, a read or
+   * write error while still awaited), once each: one attempt with two errors, which a share of the requests
+   * that failed must count once (`RateOutcome.errorsAfterTimeout`).
+   */
+  errorsAfterTimeout = 0;
 
   /** Counts `count` (one by default) socket errors of `category`, for `reason` (an errno name, or a few words). */
   countError(category: Exclude<keyof ErrorCounts, "status">, reason: string, count = 1): void {

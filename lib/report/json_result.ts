@@ -148,6 +148,7 @@ interface ResultJson {
       late_batches: number;
       requests_sent: number | null;
       requests_due: number | null;
+      errors_after_timeout: number | null;
     }
     | null;
   unfinished_threads: number[] | null;
@@ -323,6 +324,7 @@ function resultJson(result: RunResult | null, context: JsonContext): ResultJson 
     late_batches: result.rate.lateBatches,
     requests_sent: result.rate.requestsSent,
     requests_due: result.rate.requestsDue ?? null,
+    errors_after_timeout: result.rate.errorsAfterTimeout ?? null,
   };
   document.unfinished_threads = [...result.unfinishedThreads];
   document.stopped_early = result.stoppedEarly ?? false;

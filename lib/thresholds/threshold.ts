@@ -246,7 +246,7 @@ function actualValue(threshold: Threshold, result: RunResult): number | null {
     case "errors":
     case "non2xx":
     case "timeouts":
-      return countValue(threshold.unit, errorCount(metric, result), result);
+      return countValue(threshold.unit, errorCount(metric, result), result, metric === "errors");
   }
   const p = Number(metric.slice(1));
   // A hand-built threshold can hold anything; a parsed one never reaches this.
@@ -264,19 +264,26 @@ function errorCount(metric: "errors" | "non2xx" | "timeouts", result: RunResult)
  * A count, or its percentage of the requests attempted: responses completed (each non-2xx/3xx one among them)
  * plus the attempts that ended in a socket error. With `-R` a request that timed out stays awaited, and its late
  * answer is a response too: there the attempts are the requests sent (each counted once, whatever became of
- * it) plus the connects that failed (no request went out on them). A request that timed out and then failed
- * too (a late 504, its connection lost) is two errors of one attempt there, so the share is held at 100 %.
- * Null for a percentage of nothing.
+ * it) plus the connects that failed (no request went out on them), and a request that timed out and then
+ * failed too (a late 504, its connection lost: `rate.errorsAfterTimeout`) counts once among the `errors`
+ * (`allErrors`: one attempt, one failure). Where that is unknown (a merge with an older shard) the share is held
+ * at 100 %. Null for a percentage of nothing.
  */
-function countValue(unit: Threshold["unit"], count: number, result: RunResult): number | null {
+function countValue(
+  unit: Threshold["unit"],
+  count: number,
+  result: RunResult,
+  allErrors: boolean,
+): number | null {
   if (unit !== "percent") return count;
   const sent = result.rate?.requestsSent ?? null;
   if (sent === null) {
     const attempts = result.requests + socketErrors(result.errors);
     return attempts > 0 ? (100 * count) / attempts : null;
   }
+  const failedTwice = allErrors ? result.rate?.errorsAfterTimeout ?? 0 : 0;
   const attempts = sent + result.errors.connect;
-  return attempts > 0 ? Math.min(100, (100 * count) / attempts) : null;
+  return attempts > 0 ? Math.min(100, (100 * (count - failedTwice)) / attempts) : null;
 }
 
 function holds(actual: number, op: Threshold["op"], limit: number): boolean {

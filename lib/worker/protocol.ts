@@ -67,6 +67,8 @@ export interface ThreadReport {
       lateBatches: number;
       requestsSent: number;
       requestsDue: number;
+      /** Requests that failed again after their timeout was counted (`ThreadCounters.errorsAfterTimeout`). */
+      errorsAfterTimeout: number;
       /** The thread's CPU time over the time it ran (its host's, lib/net/clock.ts `threadCpuMs`); null where unknown. */
       busyShare: number | null;
       /** The time its OS thread waited for a core over the time it ran (`threadCoreWaitMs`); null where unknown. */

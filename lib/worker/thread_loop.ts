@@ -249,6 +249,7 @@ export class ThreadLoop {
       rate: this.#uncorrectedLatency === null ? null : {
         uncorrectedLatency: this.#uncorrectedLatency.counts(),
         ...this.#sentOnPlan(),
+        errorsAfterTimeout: counters.errorsAfterTimeout,
       },
     };
   }

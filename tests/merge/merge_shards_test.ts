@@ -173,6 +173,7 @@ Deno.test("-R shards: planned rates, batches and late batches are summed, to the
     lateBatches: 3,
     requestsSent: 303,
     requestsDue: null,
+    errorsAfterTimeout: null,
   });
   const uncorrected = statsOf(specs.flatMap((spec) => spec.uncorrectedUs!));
   assertEquals(test.result.uncorrectedLatency!.percentile(99), uncorrected.percentile(99));
@@ -363,6 +364,7 @@ Deno.test("a shard written before the requests sent were counted (no rate.reques
     lateBatches: 0,
     requestsSent: null,
     requestsDue: null,
+    errorsAfterTimeout: null,
   });
   assertEquals(test.result.requests, 240);
   // Unknown, the report keeps the reasons that need no count of the requests sent.

@@ -243,6 +243,7 @@ Deno.test("a -R run: uncorrected latency and rate are there, with wrk2's figures
       late_batches: result.rate!.lateBatches,
       requests_sent: result.rate!.requestsSent,
       requests_due: result.rate!.requestsDue,
+      errors_after_timeout: result.rate!.errorsAfterTimeout,
     });
     assert(document.rate.batches >= document.requests);
     assert(document.rate.requests_sent >= document.requests);

@@ -296,13 +296,17 @@ Deno.test("evaluateThresholds() takes a -R run's percentages of the requests sen
   });
   assertEquals(verdict("timeouts < 1%", result).actual, 100 * 100 / 110);
   assertEquals(verdict("errors < 1%", result).actual, 100);
-  // Every request timed out and was then answered 504: two errors each, one attempt; at most 100 %.
+  // Half the requests timed out and were then answered 504: two errors each, one failed attempt each.
   const late504 = runResult({
     requests: 100,
-    errors: { connect: 0, read: 0, write: 0, status: 100, timeout: 100 },
-    rate: { plannedPerSec: 50, batches: 100, lateBatches: 0, requestsSent: 100 },
+    errors: { connect: 0, read: 0, write: 0, status: 50, timeout: 50 },
+    rate: { plannedPerSec: 50, batches: 100, lateBatches: 0, requestsSent: 100, errorsAfterTimeout: 50 },
   });
-  assertEquals(verdict("errors < 1%", late504).actual, 100);
+  assertEquals(verdict("errors < 1%", late504).actual, 50);
+  assertEquals([verdict("non2xx < 1%", late504).actual, verdict("timeouts < 1%", late504).actual], [50, 50]);
+  // From a version that did not count them: held at 100 %.
+  const unknown = { ...late504, rate: { ...late504.rate!, errorsAfterTimeout: undefined } };
+  assertEquals(verdict("errors < 1%", unknown).actual, 100);
   // A merge with a shard from before requests were counted: the closed loop's attempts.
   const older = { ...result, rate: { ...result.rate!, requestsSent: null } };
   assertEquals(verdict("timeouts < 1%", older).actual, 100 * 100 / 170);

@@ -47,6 +47,8 @@ export class Connection implements ConnectionCycle {
   #sinceMs = 0;
   /** With `-R`: the current batch has counted its `timeout` (it stays awaited, and is recorded when answered). */
   #timedOut = false;
+  /** With `-R`: the timed-out batch failed again since (`ThreadCounters.errorsAfterTimeout`, once a batch). */
+  #failedAfterTimeout = false;
   /**
    * The socket's generation (`ConnectionSlot.drop()` gives the next), so that a late callback of an old socket
    * is recognised.
@@ -239,6 +241,7 @@ export class Connection implements ConnectionCycle {
       pacer.sent(source.pipelineDepth);
     }
     this.#timedOut = false;
+    this.#failedAfterTimeout = false;
     this.#pending = source.pipelineDepth;
     const generation = this.#generation;
     this.#writing = request;
@@ -313,6 +316,7 @@ export class Connection implements ConnectionCycle {
   #writeFailed(generation: number, error: unknown): void {
     if (!this.#slot.wants(generation)) return;
     this.#context.counters.countError("write", errorReason(error));
+    if (this.#timedOut) this.#failAfterTimeout();
     this.#reconnect();
   }
 
@@ -333,6 +337,7 @@ export class Connection implements ConnectionCycle {
     this.#phase = Phase.Idle;
     if (outcome === Outcome.Failed) {
       if (this.#failure !== "") this.#context.counters.countError("read", this.#failure);
+      if (this.#failure !== "" && this.#timedOut && this.#pending > 0) this.#failAfterTimeout();
       this.#reconnect();
     } else if (this.#conn === null) {
       // The response ended with the connection (Connection: close, or a body delimited by the close).
@@ -427,7 +432,10 @@ export class Connection implements ConnectionCycle {
     counters.requests++;
     counters.requestsSinceSample++;
     counters.statusCodes[status]++;
-    if (status > 399) counters.errors.status++;
+    if (status > 399) {
+      counters.errors.status++;
+      if (this.#timedOut) this.#failAfterTimeout();
+    }
     if (sink === null) return;
     sink.onResponse(this.#parser);
     // response() may have held the loop past the thread's end: nothing after this response is counted. Only
@@ -459,9 +467,18 @@ export class Connection implements ConnectionCycle {
     if (latencyUs >= this.#timeoutUs && !this.#timedOut) {
       context.counters.countError("timeout", "response after --timeout");
       this.#timedOut = true;
+      // Its answer, counted just before, failed too.
+      if (this.#parser.status > 399) this.#failAfterTimeout();
     }
     pacing.recordUncorrectedUs(latencyUs);
     context.recordLatencyUs((nowMs - this.#plannedMs) * 1000);
+  }
+
+  /** With `-R`: the batch that counted its timeout has now failed too: one attempt, two errors. */
+  #failAfterTimeout(): void {
+    if (this.#failedAfterTimeout) return;
+    this.#failedAfterTimeout = true;
+    this.#context.counters.errorsAfterTimeout++;
   }
 
   /** A script hook failed: this connection stops, and the thread is told (`CycleContext.onScriptError`). */

@@ -120,6 +120,8 @@ interface Batch {
   failed: boolean;
   /** With `-R`: it has counted its `timeout` (it stays awaited, and is recorded when answered). */
   timedOut: boolean;
+  /** With `-R`: timed out, it failed again since (`ThreadCounters.errorsAfterTimeout`, once a batch). */
+  failedAfterTimeout: boolean;
 }
 
 /** A request stream. Reused from a pool: `active` says whether it is in use. */
@@ -360,8 +362,24 @@ export class Http2Connection implements ConnectionCycle {
   /** A stream error: counted with its reason, the stream reset with `code` and finished; the connection goes on. */
   #resetStream(stream: Stream, category: "read" | "timeout", reason: string, code: number): void {
     this.#context.counters.countError(category, reason);
+    if (stream.batch?.timedOut) this.#failAfterTimeout(stream.batch);
     this.#out.rstStream(stream.id, code);
     this.#finishStream(stream, false);
+  }
+
+  /** With `-R`: `batch`, which counted its timeout, has failed too: one attempt, two errors (once a batch). */
+  #failAfterTimeout(batch: Batch): void {
+    if (batch.failedAfterTimeout) return;
+    batch.failedAfterTimeout = true;
+    this.#context.counters.errorsAfterTimeout++;
+  }
+
+  /** The connection is lost with its requests: those that counted their timeout have failed twice. */
+  #lostAfterTimeout(): void {
+    for (const stream of this.#streams.values()) {
+      if (stream.active && stream.batch?.timedOut) this.#failAfterTimeout(stream.batch);
+    }
+    for (const stream of this.#queue) if (stream.batch?.timedOut) this.#failAfterTimeout(stream.batch);
   }
 
   /**
@@ -575,7 +593,16 @@ export class Http2Connection implements ConnectionCycle {
     if (nowMs >= context.deadline.atMs && context.deadline.passed()) return false;
     // Batches are reused: nothing is allocated per request once the pools have grown to --streams.
     const batch = this.#batchPool.pop() ??
-      { sinceMs: 0, sent: false, plannedMs: 0, lane: null, pending: 0, failed: false, timedOut: false };
+      {
+        sinceMs: 0,
+        sent: false,
+        plannedMs: 0,
+        lane: null,
+        pending: 0,
+        failed: false,
+        timedOut: false,
+        failedAfterTimeout: false,
+      };
     batch.sinceMs = nowMs;
     batch.sent = false;
     batch.plannedMs = nowMs;
@@ -583,6 +610,7 @@ export class Http2Connection implements ConnectionCycle {
     batch.pending = requests.length;
     batch.failed = false;
     batch.timedOut = false;
+    batch.failedAfterTimeout = false;
     if (lane !== null) {
       batch.plannedMs = lane.latencyOriginMs(nowMs);
       lane.sent(requests.length);
@@ -789,6 +817,7 @@ export class Http2Connection implements ConnectionCycle {
       // when none is), as a GOAWAY's error counts: with -R each was counted sent.
       if (this.#failure !== "" && !(this.#goingAway && this.#open === 0)) {
         context.counters.countError("read", this.#failure, Math.max(1, this.#open + this.#queue.length));
+        this.#lostAfterTimeout();
       }
       // Taken as it is used: only `#fail`, within this read, sets it.
       const code = this.#failureCode;
@@ -993,6 +1022,7 @@ export class Http2Connection implements ConnectionCycle {
             `GOAWAY ${errorCodeName(code)}`,
             Math.max(1, this.#open + this.#queue.length),
           );
+          this.#lostAfterTimeout();
           this.#failure = "";
           return false;
         }
@@ -1257,6 +1287,8 @@ export class Http2Connection implements ConnectionCycle {
     if (generation !== this.#generation) return;
     if (batch.pending > 1 && this.#samplePerResponse && !batch.failed) this.#recordSample(batch, nowMs);
     if (batch.pending === 1 && !batch.failed) this.#recordSample(batch, nowMs);
+    // A late answer of 400 or more to a request that counted its timeout (before, or just now): two errors.
+    if (status > 399 && batch.timedOut) this.#failAfterTimeout(batch);
     this.#finishStream(stream, true);
   }
 
