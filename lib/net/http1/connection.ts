@@ -336,8 +336,9 @@ export class Connection implements ConnectionCycle {
     if (this.#closed || this.#context.state.stopped) return;
     this.#phase = Phase.Idle;
     if (outcome === Outcome.Failed) {
+      // "": an idle connection's close under -R, no error (`#consume`); no request is pending then.
       if (this.#failure !== "") this.#context.counters.countError("read", this.#failure);
-      if (this.#failure !== "" && this.#timedOut && this.#pending > 0) this.#failAfterTimeout();
+      if (this.#timedOut && this.#pending > 0) this.#failAfterTimeout();
       this.#reconnect();
     } else if (this.#conn === null) {
       // The response ended with the connection (Connection: close, or a body delimited by the close).
