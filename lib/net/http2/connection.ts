@@ -374,8 +374,13 @@ export class Http2Connection implements ConnectionCycle {
     this.#context.counters.errorsAfterTimeout++;
   }
 
-  /** The connection is lost with its requests: those that counted their timeout have failed twice. */
-  #lostAfterTimeout(): void {
+  /**
+   * The connection is lost with its requests, for `reason`: a read error for each in flight or waiting for a
+   * stream (one when there is none: with -R each was counted sent), and those that had counted their timeout
+   * have failed twice.
+   */
+  #countLost(reason: string): void {
+    this.#context.counters.countError("read", reason, Math.max(1, this.#open + this.#queue.length));
     for (const stream of this.#streams.values()) {
       if (stream.active && stream.batch?.timedOut) this.#failAfterTimeout(stream.batch);
     }
@@ -815,10 +820,7 @@ export class Http2Connection implements ConnectionCycle {
       // A failure, or the server's close. A close of an idle connection, or after GOAWAY, is not an error;
       // otherwise each request in flight or waiting for a stream is lost with the connection, and counted (one
       // when none is), as a GOAWAY's error counts: with -R each was counted sent.
-      if (this.#failure !== "" && !(this.#goingAway && this.#open === 0)) {
-        context.counters.countError("read", this.#failure, Math.max(1, this.#open + this.#queue.length));
-        this.#lostAfterTimeout();
-      }
+      if (this.#failure !== "" && !(this.#goingAway && this.#open === 0)) this.#countLost(this.#failure);
       // Taken as it is used: only `#fail`, within this read, sets it.
       const code = this.#failureCode;
       this.#failureCode = -1;
@@ -1017,12 +1019,7 @@ export class Http2Connection implements ConnectionCycle {
           // An error: the server is done with the connection, whether it closes it or not (one that keeps it
           // open answers nothing more). Each request in flight fails once, with the GOAWAY's code as its reason,
           // and the connection is replaced now: its close is not counted again, nor its streams as timeouts.
-          this.#context.counters.countError(
-            "read",
-            `GOAWAY ${errorCodeName(code)}`,
-            Math.max(1, this.#open + this.#queue.length),
-          );
-          this.#lostAfterTimeout();
+          this.#countLost(`GOAWAY ${errorCodeName(code)}`);
           this.#failure = "";
           return false;
         }
