@@ -1165,16 +1165,13 @@ export class Http2Connection implements ConnectionCycle {
   ): boolean {
     const stream = this.#streams.get(streamId);
     const live = stream !== undefined && stream.active;
-    const list = live && stream.status === 0 && this.#context.sink !== null
-      ? (stream.headers ??= new HeaderList())
-      : this.#scratch;
-    // Trailers (a block after the final response's) join its fields, as HTTP/1.1's chunked trailers do in
-    // response()'s `headers` (wrk's parser calls its header callback for them too).
-    const trailers = live && stream.status !== 0 && this.#context.sink !== null;
-    const target = trailers ? stream.headers! : list;
-    if (!trailers) list.reset();
+    // The response's own list when a script reads it: its first block from empty, trailers (a block after the
+    // final response's) joining its fields, as HTTP/1.1's chunked trailers do in response()'s `headers` (wrk's
+    // parser calls its header callback for them too). Else a scratch list, for HPACK's state alone.
+    const list = live && this.#context.sink !== null ? (stream.headers ??= new HeaderList()) : this.#scratch;
+    if (!live || list === this.#scratch || stream.status === 0) list.reset();
     try {
-      this.#decoder.decode(block, start, end, target);
+      this.#decoder.decode(block, start, end, list);
     } catch (error) {
       if (error instanceof HpackError) {
         return this.#fail(`compression error: ${error.message}`, ErrorCode.COMPRESSION_ERROR);
