@@ -69,6 +69,12 @@ function streamDevice(write: (bytes: Uint8Array) => void): OsFile {
   };
 }
 
+/** The state's own writers of its standard streams (`print`'s, `io.stderr`'s). */
+interface StandardWriters {
+  stdout: (bytes: Uint8Array) => void;
+  stderr: (bytes: Uint8Array) => void;
+}
+
 /** One open file. */
 class LuaFile {
   readonly file: OsFile;
@@ -203,7 +209,7 @@ export class LuaFiles {
     access: WriteAccess,
     warn: (bytes: Uint8Array) => void,
     notices: Int32Array | null = null,
-    streams: { stdout: (bytes: Uint8Array) => void; stderr: (bytes: Uint8Array) => void } | null = null,
+    streams: StandardWriters | null = null,
   ) {
     this.#access = access;
     this.#warn = warn;
@@ -211,7 +217,7 @@ export class LuaFiles {
     this.#streams = streams;
   }
 
-  readonly #streams: { stdout: (bytes: Uint8Array) => void; stderr: (bytes: Uint8Array) => void } | null;
+  readonly #streams: StandardWriters | null;
 
   /** Writes out what every open file holds (the thread stopped: no hook runs any more). */
   flushAll(): void {
