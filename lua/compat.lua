@@ -405,11 +405,7 @@ function io.lines(filename, ...)
       if f.closed then
         return nil
       end
-      local v, message, code = H.read(id, "l")
-      if v == nil then
-        f:close()
-      end
-      return v, message, code
+      return closeatend(f, H.read(id, "l"))
     end
   end
   local formats = { n = n, ... }
