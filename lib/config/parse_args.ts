@@ -115,13 +115,14 @@ export function parseArgs(argv: string[]): Config {
       }
     };
     // Every occurrence is read, as wrk's getopt loop reads each in turn: a bad one before the last is an error
-    // too (`-c abc -c 2`), though only the last counts.
+    // too (`-c abc -c 2`); the last one's value is the option's.
+    let value: T | undefined;
     for (const token of tokens) {
       if (token.kind === "option" && token.name === name && token.value !== undefined) {
-        read(token.value, token.rawName);
+        value = read(token.value, token.rawName);
       }
     }
-    return read(text, rawName(name));
+    return value === undefined ? read(text, rawName(name)) : value;
   };
   const nonEmpty = (name: OptionName, text: string | undefined) => {
     if (text === "") throw fail(`option '${rawName(name)}' needs a value`);
