@@ -133,21 +133,13 @@ Deno.test("--threshold: the block after the report marks each condition, and one
   });
 });
 
+/** A `-R` run whose answers may come after its 200 ms timeout (they are still awaited, as in wrk2). */
+const LATE_ANSWERS_RUN = ["-t1", "-c2", "-d2s", "-R", "10", "--timeout", "200ms"];
+
 Deno.test("--threshold with -R: requests that timed out and were answered late are a percentage of those sent, once", async () => {
   // Every answer takes 500 ms against a 200 ms timeout: each request times out, and is still awaited (wrk2).
   await withServer(startServer(() => ({ ...ok(), delayMs: 500 })), async (server) => {
-    const outcome = await runCli([
-      "-t1",
-      "-c2",
-      "-d2s",
-      "-R",
-      "10",
-      "--timeout",
-      "200ms",
-      "--threshold",
-      "timeouts > 80%",
-      server.url,
-    ]);
+    const outcome = await runCli([...LATE_ANSWERS_RUN, "--threshold", "timeouts > 80%", server.url]);
     // Counted against responses plus timeouts, each late answer twice, it read about half.
     assertEquals(outcome.code, 0, outcome.stdout + outcome.stderr);
     assertMatch(outcome.stdout, /\n {4}✓ timeouts > 80% {2}\(actual (8\d|9\d|100)[.\d]*%\)\n/);
@@ -161,13 +153,7 @@ Deno.test("--threshold with -R: a request that timed out and was then answered 5
   );
   await withServerAndTempDir(slow504, TEMP_PREFIX, async (server, dir) => {
     const outcome = await runCli([
-      "-t1",
-      "-c2",
-      "-d2s",
-      "-R",
-      "10",
-      "--timeout",
-      "200ms",
+      ...LATE_ANSWERS_RUN,
       "--json",
       `${dir}/r.json`,
       "--threshold",
