@@ -19,14 +19,25 @@ export async function resolveAddresses(host: string, port: number): Promise<Sock
   return found.map(({ address, family }) => ({ address, port, family: family === 6 ? 6 : 4 }));
 }
 
+/**
+ * A wait's signals: `bound`, aborted after `timeoutMs` (its own, so the caller can tell a timeout from the
+ * caller's abort), and `signal`, aborted by either.
+ */
+export function boundedSignal(
+  timeoutMs: number,
+  abort: AbortSignal | undefined,
+): { bound: AbortSignal; signal: AbortSignal } {
+  const bound = AbortSignal.timeout(timeoutMs);
+  return { bound, signal: abort === undefined ? bound : AbortSignal.any([bound, abort]) };
+}
+
 /** Opens and closes one TCP connection; resolves to the failure's reason, or null when it connected. */
 export async function testConnect(
   address: SocketAddress,
   timeoutMs: number,
   abort?: AbortSignal,
 ): Promise<string | null> {
-  const bound = AbortSignal.timeout(timeoutMs);
-  const signal = abort === undefined ? bound : AbortSignal.any([bound, abort]);
+  const { bound, signal } = boundedSignal(timeoutMs, abort);
   try {
     const conn = await Deno.connect({ hostname: address.address, port: address.port, signal });
     conn.close();

@@ -10,7 +10,7 @@
 import type { Config } from "../config/config.ts";
 import { defaultRequest } from "../net/http1/request_bytes.ts";
 import { RequestTranslationError, translateRequests } from "../net/http2/request_translation.ts";
-import { describeOsError, resolveAddresses, testConnect } from "../net/resolve.ts";
+import { boundedSignal, describeOsError, resolveAddresses, testConnect } from "../net/resolve.ts";
 import type { SocketAddress } from "../net/socket.ts";
 import { createTransport, tlsSettings } from "../net/transport.ts";
 import { tlsFailureText } from "../net/error_reason.ts";
@@ -157,8 +157,7 @@ async function checkTls(
   let pinnedCerts: string[] | null = null;
   let refusal: string | null = null;
   const boundMs = checkBoundMs(config);
-  const bound = AbortSignal.timeout(boundMs);
-  const signal = abort === undefined ? bound : AbortSignal.any([bound, abort]);
+  const { bound, signal } = boundedSignal(boundMs, abort);
   try {
     let socket;
     if (tls.insecure) ({ socket, pinnedCerts, refusal } = await insecureHandshake(address, tls, signal));
