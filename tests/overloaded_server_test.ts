@@ -23,10 +23,11 @@ for (const epoll of [true, false]) {
           epoll ? {} : { permissions: DENO_SOCKETS_PERMISSIONS },
         );
         const report = parseReport(outcome.stdout);
-        // The 60-odd connections nginx keeps carry tens of thousands of requests in 2 s (fewer on Deno's slower
-        // sockets, and on a loaded machine); when every dropped connection reconnected at once, a few thousand
-        // at most on the epoll loop (docs/benchmarks.md#behind-the-tests-bounds).
-        assert(report.requests > (epoll ? 5_000 : 3_000), outcome.stdout);
+        // The 60-odd connections nginx keeps carry tens of thousands of requests in 2 s on the epoll loop; when
+        // every dropped connection reconnected at once, a few thousand at most. Deno's sockets already connect a
+        // promise later, so there the test asks only that requests get through: a few thousand either way
+        // (docs/benchmarks.md#behind-the-tests-bounds).
+        assert(report.requests > (epoll ? 5_000 : 1_000), outcome.stdout);
       } finally {
         await nginx.stop();
       }
