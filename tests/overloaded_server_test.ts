@@ -1,9 +1,10 @@
 /**
  * A server over its connection limit: nginx with `worker_connections` far below `-c` accepts connections it
  * cannot keep and closes them, and for each new one closes the oldest connection still waiting for its
- * request. Connections it dropped reconnect a macrotask later (`ConnectionSlot.connectLater`): reconnecting at
- * once, thousands at a time, kept it closing them all before any request got through (0 requests where wrk
- * got tens of thousands). Skipped where nginx is not installed.
+ * request. Connections it dropped reconnect a macrotask later (`ConnectionSlot.connectLater`, and
+ * `ReconnectGate` holds back those that had answered too): reconnecting at once, thousands at a time, kept it
+ * closing them all before any request got through (0 requests where wrk got tens of thousands). Skipped where
+ * nginx is not installed.
  */
 import { assert } from "@std/assert";
 import { DENO_SOCKETS_PERMISSIONS, parseReport, runCli } from "./helpers/cli.ts";

@@ -19,8 +19,11 @@ import type { Cancel, ConnectTarget, Socket } from "./socket.ts";
  */
 const MIN_CONNECT_TIMEOUT_MS = 10_000;
 
-/** What a slot needs of its thread: where it connects, the connect timeout, its counters, the stop. */
-export type SlotContext = Pick<CycleContext, "transport" | "timeoutMs" | "counters" | "state">;
+/**
+ * What a slot needs of its thread: where it connects, the connect timeout, its counters, the stop, and when a
+ * failed connection is replaced.
+ */
+export type SlotContext = Pick<CycleContext, "transport" | "timeoutMs" | "counters" | "state" | "reconnects">;
 
 /**
  * One connection slot's connects and reconnects, and the generation of its socket. `Owner` is the cycle, and
@@ -31,6 +34,7 @@ export type SlotContext = Pick<CycleContext, "transport" | "timeoutMs" | "counte
  * ```ts
  * import { ConnectionSlot } from "./connection_slot.ts";
  * import { ThreadCounters } from "./cycle.ts";
+ * import { ReconnectGate } from "./reconnect_gate.ts";
  * import type { ConnectTarget, Socket } from "./socket.ts";
  *
  * const socket: Socket = { startReading() {}, write: (bytes) => Promise.resolve(bytes.length), close() {} };
@@ -42,7 +46,8 @@ export type SlotContext = Pick<CycleContext, "transport" | "timeoutMs" | "counte
  *   },
  * };
  * const opened = Promise.withResolvers<number>();
- * const context = { transport, timeoutMs: 2_000, counters: new ThreadCounters(), state: { stopped: false } };
+ * const counters = new ThreadCounters();
+ * const context = { transport, timeoutMs: 2_000, counters, state: { stopped: false }, reconnects: new ReconnectGate() };
  * const slot = new ConnectionSlot(context, opened, function (_conn, generation) {
  *   this.resolve(generation);
  * });
@@ -108,11 +113,22 @@ export class ConnectionSlot<Owner> {
   }
 
   /**
-   * Connects after a macrotask (uncounted): after a socket failed (a read or write error, a timeout). Every
-   * connection a server drops at once reconnecting at once kept an overloaded server dropping them: nginx over
-   * its `worker_connections` closes waiting connections for each one it accepts, and thousands of immediate
-   * reconnects got no request through. A macrotask, not the epoll loop's own timers: those fire in the same
-   * loop round, and spread nothing (docs/benchmarks.md#sockets-and-the-epoll-loop).
+   * After a socket failed (a read or write error; uncounted here): connects at once when the thread's
+   * `ReconnectGate` (lib/net/reconnect_gate.ts) allows it for a socket that did or did not answer
+   * (`answered`), else a macrotask later.
+   */
+  reconnect(answered: boolean): void {
+    if (this.#context.reconnects.atOnce(answered, clockMs())) this.connect();
+    else this.connectLater();
+  }
+
+  /**
+   * Connects after a macrotask (uncounted): after a socket failed (a timeout; a read or write error the
+   * `ReconnectGate` holds back). Every connection a server drops at once reconnecting at once kept an
+   * overloaded server dropping them: nginx over its `worker_connections` closes waiting connections for each
+   * one it accepts, and thousands of immediate reconnects got no request through. A macrotask, not the epoll
+   * loop's own timers: those fire in the same loop round, and spread nothing
+   * (docs/benchmarks.md#sockets-and-the-epoll-loop).
    */
   connectLater(): void {
     const generation = this.#generation;

@@ -7,6 +7,7 @@
  * @module
  */
 import { type ErrorCounts, noErrors } from "../stats/error_counts.ts";
+import type { ReconnectGate } from "./reconnect_gate.ts";
 import type { RequestSource, ResponseSink } from "./request_source.ts";
 import type { Cancel, Socket, Transport } from "./socket.ts";
 
@@ -61,6 +62,8 @@ export interface CycleContext {
   } | null;
   /** Shared run state: `stopped` is set when the thread stops; connections then leave uncounted. */
   readonly state: { stopped: boolean };
+  /** Whether a connection that failed is replaced at once or a macrotask later (one gate per thread). */
+  readonly reconnects: ReconnectGate;
   /** The thread's end: a connection checks it after a script's hooks ran (see {@linkcode Deadline}). */
   readonly deadline: Deadline;
   /**

@@ -7,6 +7,7 @@ import { type ConnectionCycle, type CycleContext, laterMacrotask, ThreadCounters
 import { Connection } from "../net/http1/connection.ts";
 import { connectionPacers, type Pacer, type RatePlan } from "../net/pacer.ts";
 import { type ConnectionLayout, connectionPlace } from "../net/connection_place.ts";
+import { ReconnectGate } from "../net/reconnect_gate.ts";
 import type { RequestSource, ResponseSink } from "../net/request_source.ts";
 import type { Cancel, Transport } from "../net/socket.ts";
 import { type ErrorCounts, socketErrors } from "../stats/error_counts.ts";
@@ -150,6 +151,7 @@ export class ThreadLoop {
         perResponse: !rate.batchLatency,
       },
       state: this.#state,
+      reconnects: new ReconnectGate(),
       deadline: this.#deadline,
       onScriptError: (error) => {
         this.halt();

@@ -6,6 +6,7 @@
 import { openByPromise } from "../../lib/net/_promise_open.ts";
 import { Connection } from "../../lib/net/http1/connection.ts";
 import { type CycleContext, NO_DEADLINE, ThreadCounters } from "../../lib/net/cycle.ts";
+import { ReconnectGate } from "../../lib/net/reconnect_gate.ts";
 import { type RequestSource, type ResponseSink, staticRequestSource } from "../../lib/net/request_source.ts";
 import type { Socket, Transport } from "../../lib/net/socket.ts";
 
@@ -55,6 +56,7 @@ export function closedLoopContext(transport: Transport, depth: number, sink: Res
     recordLatencyUs: () => {},
     pacing: null,
     state: { stopped: false },
+    reconnects: new ReconnectGate(),
     deadline: NO_DEADLINE,
     onScriptError: (error) => {
       throw error;

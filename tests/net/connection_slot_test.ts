@@ -8,6 +8,7 @@ import { assert, assertEquals } from "@std/assert";
 import { clockMs } from "../../lib/net/clock.ts";
 import { ConnectionSlot } from "../../lib/net/connection_slot.ts";
 import { ThreadCounters } from "../../lib/net/cycle.ts";
+import { ReconnectGate } from "../../lib/net/reconnect_gate.ts";
 import type { Socket, Transport } from "../../lib/net/socket.ts";
 import { fakeSocket, manualTransport, promiseTransport } from "../helpers/manual_transport.ts";
 
@@ -53,7 +54,7 @@ function slotOver(transport: Transport) {
   const opened: [Socket, number][] = [];
   // The sockets reach the owner (here the list of them) as a cycle's method: called on it.
   const slot = new ConnectionSlot(
-    { transport, timeoutMs: 2_000, counters, state },
+    { transport, timeoutMs: 2_000, counters, state, reconnects: new ReconnectGate() },
     opened,
     function (conn, generation) {
       this.push([conn, generation]);

@@ -130,6 +130,7 @@ export class Connection implements ConnectionCycle {
     this.#conn = conn;
     this.#parser.reset(this.#context.source.headFlags[0] ?? false);
     this.#pending = 0;
+    this.#answered = false;
     // One closure per socket: reads of a dropped socket must not reach its successor (`#consume` checks).
     conn.startReading(this.#buffer, (n) => this.#onRead(n, generation));
     // Bytes or a close that came before the request (read at once) may have replaced the socket already.
@@ -317,7 +318,7 @@ export class Connection implements ConnectionCycle {
     if (!this.#slot.wants(generation)) return;
     this.#context.counters.countError("write", errorReason(error));
     if (this.#timedOut) this.#failAfterTimeout();
-    this.#reconnect();
+    this.#reconnect(this.#answered);
   }
 
   /** Responses still expected for the batch in flight (0 while none is). */
@@ -339,7 +340,7 @@ export class Connection implements ConnectionCycle {
       // "": an idle connection's close under -R, no error (`#consume`); no request is pending then.
       if (this.#failure !== "") this.#context.counters.countError("read", this.#failure);
       if (this.#timedOut && this.#pending > 0) this.#failAfterTimeout();
-      this.#reconnect();
+      this.#reconnect(this.#answered);
     } else if (this.#conn === null) {
       // The response ended with the connection (Connection: close, or a body delimited by the close).
       this.#slot.connect();
@@ -427,7 +428,11 @@ export class Connection implements ConnectionCycle {
     return Outcome.Failed;
   }
 
+  /** Whether this socket completed a response: if it fails, the thread may replace it at once (`ReconnectGate`). */
+  #answered = false;
+
   #complete(sink: ResponseSink | null): void {
+    this.#answered = true;
     const counters = this.#context.counters;
     const status = this.#parser.status;
     counters.requests++;
@@ -488,11 +493,16 @@ export class Connection implements ConnectionCycle {
     this.#context.onScriptError(error);
   }
 
-  /** After a failure: a new socket, a macrotask later (`ConnectionSlot.connectLater`). */
-  #reconnect(): void {
+  /**
+   * After a failure: a new socket. After a timeout (no `answered`) a macrotask later
+   * (`ConnectionSlot.connectLater`); after a read or write error at once if the thread's `ReconnectGate`
+   * allows it for a socket that did or did not answer.
+   */
+  #reconnect(answered?: boolean): void {
     this.#phase = Phase.Idle;
     this.#drop();
-    this.#slot.connectLater();
+    if (answered === undefined) this.#slot.connectLater();
+    else this.#slot.reconnect(answered);
   }
 
   #drop(): void {

@@ -181,3 +181,44 @@ Deno.test("a write that fails after its socket was replaced counts nothing again
   assertEquals(sockets[1].closed, true);
   assertEquals(sockets.length, 2, "the healthy socket was not replaced");
 });
+
+Deno.test("a connection that answered and then closes is replaced at once, as wrk's reconnect_socket does", async () => {
+  using time = new FakeTime();
+  const sockets: HandSocket[] = [];
+  const loop = threadLoop(handTransport(sockets), source(1));
+  loop.start();
+  await turn(time);
+  // A server that closes after each response without saying so: the next request meets the close.
+  sockets[0].push("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx");
+  sockets[0].onRead(0);
+  assertEquals(sockets.length, 2, "the new socket is opened in the same turn");
+  await time.runMicrotasks();
+  sockets[1].push("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx");
+  const report = loop.stop();
+  loop.close();
+  assertEquals(report.requests, 2);
+  assertEquals(report.errors, { connect: 0, read: 1, write: 0, status: 0, timeout: 0 });
+});
+
+Deno.test("a connection closed before its first answer is replaced a macrotask later, and so, for a while, is every other", async () => {
+  using time = new FakeTime();
+  const sockets: HandSocket[] = [];
+  const loop = threadLoop(handTransport(sockets), source(1));
+  loop.start();
+  await turn(time);
+  // A server over its connection limit closes connections it cannot keep before they were answered.
+  sockets[0].onRead(0);
+  assertEquals(sockets.length, 1, "not in the same turn");
+  await turn(time);
+  assertEquals(sockets.length, 2);
+  // This one answered, but the thread saw a connection fail unanswered just now: it waits too.
+  sockets[1].push("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx");
+  sockets[1].onRead(0);
+  assertEquals(sockets.length, 2, "not in the same turn");
+  await turn(time);
+  assertEquals(sockets.length, 3);
+  const report = loop.stop();
+  loop.close();
+  assertEquals(report.requests, 1);
+  assertEquals(report.errors, { connect: 0, read: 2, write: 0, status: 0, timeout: 0 });
+});
