@@ -341,3 +341,18 @@ Deno.test("-R: a server's keep-alive timeout closing a connection between slots 
     await server.close();
   }
 });
+
+Deno.test("cli -R: a server that goes down mid-run is asked to connect once per slot, not thousands of times", async () => {
+  const server = startServer();
+  // 20 requests/s over 10 connections: a slot every 500 ms for each; the server is gone after 600 ms.
+  const running = runCli(["-t1", "-c10", "-d2s", "-R", "20", server.url]);
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  await server.close();
+  const outcome = await running;
+  assertEquals(outcome.code, 0, outcome.stderr);
+  const report = parseReport(outcome.stdout);
+  // Each connection has at most four slots left in the run: with the first refused reconnect, at most 50
+  // connects are refused (18,000–30,000 in 2 s when each was tried again a macrotask later).
+  assert(report.errors.connect > 0, outcome.stdout);
+  assert(report.errors.connect <= 50, outcome.stdout);
+});

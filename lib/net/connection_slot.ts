@@ -75,16 +75,24 @@ export class ConnectionSlot<Owner> {
   readonly #onOpen: (this: Owner, conn: Socket, generation: number) => void;
   /** The macrotask before the next connect, after one failed. */
   #retry: Cancel | null = null;
+  /** With `-R`: when a connect that failed at `nowMs` is tried again (the lane's next slot); null: at once. */
+  readonly #retryAtMs: ((nowMs: number) => number) | null;
 
-  /** `onOpen` is called on `owner` with each socket opened while it is still wanted, and its generation. */
+  /**
+   * `onOpen` is called on `owner` with each socket opened while it is still wanted, and its generation. With
+   * `-R`, `retryAtMs` says when a connect that failed at a time is tried again (the connection's next slot on
+   * its plan); without it, a macrotask later.
+   */
   constructor(
     context: SlotContext,
     owner: Owner,
     onOpen: (this: Owner, conn: Socket, generation: number) => void,
+    retryAtMs: ((nowMs: number) => number) | null = null,
   ) {
     this.#context = context;
     this.#owner = owner;
     this.#onOpen = onOpen;
+    this.#retryAtMs = retryAtMs;
     this.#connectTimeoutMs = Math.max(context.timeoutMs, MIN_CONNECT_TIMEOUT_MS);
   }
 
@@ -104,12 +112,19 @@ export class ConnectionSlot<Owner> {
 
   /**
    * Counts a failed connect as a `connect` error for `reason`, and connects again after a macrotask, so that a
-   * refusing server cannot starve the timers that stop the run. Also for a socket the cycle refuses (HTTP/2
-   * without h2 by ALPN).
+   * refusing server cannot starve the timers that stop the run; with `-R` at the connection's next slot, so
+   * that a server that went down gets one connect per slot, as its requests would have come, not thousands a
+   * second. Also for a socket the cycle refuses (HTTP/2 without h2 by ALPN).
    */
   retry(reason: string): void {
     this.#context.counters.countError("connect", reason);
-    this.connectLater();
+    const retryAtMs = this.#retryAtMs;
+    if (retryAtMs === null) {
+      this.connectLater();
+      return;
+    }
+    const nowMs = clockMs();
+    this.connectLater(Math.max(0, retryAtMs(nowMs) - nowMs));
   }
 
   /**
@@ -123,16 +138,16 @@ export class ConnectionSlot<Owner> {
   }
 
   /**
-   * Connects after a macrotask (uncounted): after a socket failed (a timeout; a read or write error the
-   * `ReconnectGate` holds back). Every connection a server drops at once reconnecting at once kept an
+   * Connects after a macrotask, or `delayMs` (uncounted): after a socket failed (a timeout; a read or write
+   * error the `ReconnectGate` holds back), or a connect (`retry`). Every connection a server drops at once reconnecting at once kept an
    * overloaded server dropping them: nginx over its `worker_connections` closes waiting connections for each
    * one it accepts, and thousands of immediate reconnects got no request through. A macrotask, not the epoll
    * loop's own timers: those fire in the same loop round, and spread nothing
    * (docs/benchmarks.md#sockets-and-the-epoll-loop).
    */
-  connectLater(): void {
+  connectLater(delayMs = 0): void {
     const generation = this.#generation;
-    this.#retry = laterMacrotask(0, () => {
+    this.#retry = laterMacrotask(delayMs, () => {
       this.#retry = null;
       if (generation === this.#generation) this.connect();
     });

@@ -165,6 +165,23 @@ export class Pacer {
     return endMs > this.#originMs ? Math.ceil((endMs - this.#originMs) / this.#intervalMs) : 0;
   }
 
+  /**
+   * The first slot of the plan after `nowMs`, whatever the lane sent: when a connect that failed at `nowMs` is
+   * tried again, so that a server that refuses connections gets one connect per slot, not a flood.
+   *
+   * @example
+   * ```ts
+   * import { Pacer } from "./pacer.ts";
+   *
+   * const pacer = new Pacer(5, 100); // slots at 5, 105, 205… ms
+   * console.log(pacer.nextSlotMs(0), pacer.nextSlotMs(5), pacer.nextSlotMs(150)); // 5 105 205
+   * ```
+   */
+  nextSlotMs(nowMs: number): number {
+    if (nowMs < this.#originMs) return this.#originMs;
+    return this.#originMs + (Math.floor((nowMs - this.#originMs) / this.#intervalMs) + 1) * this.#intervalMs;
+  }
+
   /** Requests sent, each of a pipelined batch counted: the slots used. */
   get requestsSent(): number {
     return this.#slots;

@@ -47,8 +47,11 @@ function bothWays(): Connects[] {
   ];
 }
 
-/** A slot over `transport`, with the sockets it hands over (and their generations) and its thread's counters. */
-function slotOver(transport: Transport) {
+/**
+ * A slot over `transport`, with the sockets it hands over (and their generations) and its thread's counters;
+ * with `retryAtMs`, as with `-R`.
+ */
+function slotOver(transport: Transport, retryAtMs: ((nowMs: number) => number) | null = null) {
   const counters = new ThreadCounters();
   const state = { stopped: false };
   const opened: [Socket, number][] = [];
@@ -59,6 +62,7 @@ function slotOver(transport: Transport) {
     function (conn, generation) {
       this.push([conn, generation]);
     },
+    retryAtMs,
   );
   return { slot, counters, state, opened };
 }
@@ -114,6 +118,29 @@ Deno.test("ConnectionSlot: a failed connect is counted once, with its reason, an
     await macrotask();
     assertEquals(opened, [[socket, 0]], connects.name);
     assertEquals(counters.errors.connect, 1);
+  }
+});
+
+Deno.test("ConnectionSlot with -R: a failed connect is tried again at the connection's next slot, not before", async () => {
+  for (const connects of bothWays()) {
+    let askedAtMs = -1;
+    const { slot, counters } = slotOver(connects.transport, (nowMs) => {
+      askedAtMs = nowMs;
+      return nowMs + 60;
+    });
+    slot.connect();
+    connects.failed(0, new Deno.errors.ConnectionRefused("refused"));
+    for (let i = 0; i < 10; i++) await macrotask();
+    assert(askedAtMs >= 0, connects.name);
+    assertEquals(
+      connects.count(),
+      1,
+      `${connects.name}: a refusing server is not asked again before the slot`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    assertEquals(connects.count(), 2, connects.name);
+    assertEquals(counters.errors.connect, 1);
+    slot.close();
   }
 });
 

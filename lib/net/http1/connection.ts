@@ -76,7 +76,12 @@ export class Connection implements ConnectionCycle {
     this.#parser = new ResponseParser(context.sink !== null);
     this.#buffer = context.transport.readBuffer?.(READ_BUFFER_BYTES) ?? new Uint8Array(READ_BUFFER_BYTES);
     this.#timeoutUs = context.timeoutMs * 1000;
-    this.#slot = new ConnectionSlot(context, this, this.#onConnected);
+    this.#slot = new ConnectionSlot(
+      context,
+      this,
+      this.#onConnected,
+      pacer === null ? null : (nowMs) => pacer.nextSlotMs(nowMs),
+    );
     // Batches of several requests, without -R's plan: waking for each response costs more than it tells.
     if (context.source.pipelineDepth > 1 && pacer === null) context.transport.paceReads?.();
   }

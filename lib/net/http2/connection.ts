@@ -312,7 +312,12 @@ export class Http2Connection implements ConnectionCycle {
     this.#maxBatches = Math.max(1, options.streams);
     this.#translator = new RequestTranslator();
     this.#scheme = options.scheme;
-    this.#slot = new ConnectionSlot(context, this, this.#onConnected);
+    this.#slot = new ConnectionSlot(
+      context,
+      this,
+      this.#onConnected,
+      lanes === null ? null : (nowMs) => nextSlotOfAny(lanes, nowMs),
+    );
     this.#timeoutUs = context.timeoutMs * 1000;
     this.#samplePerResponse = context.pacing?.perResponse === true && context.source.pipelineDepth > 1;
   }
@@ -1449,4 +1454,11 @@ function appendBody(stream: Stream, bytes: Uint8Array, start: number, end: numbe
   }
   stream.body.set(bytes.subarray(start, end), stream.bodyLength);
   stream.bodyLength = needed;
+}
+
+/** The first slot after `nowMs` of any of a connection's lanes: when its failed connect is tried again (`-R`). */
+function nextSlotOfAny(lanes: readonly Pacer[], nowMs: number): number {
+  let atMs = Infinity;
+  for (const lane of lanes) atMs = Math.min(atMs, lane.nextSlotMs(nowMs));
+  return atMs;
 }
