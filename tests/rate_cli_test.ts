@@ -356,3 +356,32 @@ Deno.test("cli -R: a server that goes down mid-run is asked to connect once per 
   assert(report.errors.connect > 0, outcome.stdout);
   assert(report.errors.connect <= 50, outcome.stdout);
 });
+
+Deno.test("cli -R: a server that stops answering less than --timeout before the end shows in the latency and fails its thresholds", async () => {
+  // Answers at once for 500 ms, then holds every request past the end of the run.
+  const startedMs = Date.now();
+  const server = startServer(() => Date.now() - startedMs < 500 ? ok() : { hang: true });
+  try {
+    const outcome = await runCli([
+      "-t1",
+      "-c4",
+      "-d2s",
+      "-R",
+      "40",
+      "--timeout",
+      "5s",
+      "--threshold",
+      "p99 < 100ms",
+      server.url,
+    ]);
+    // No timeout, no error: only the latency can tell, and it does (the requests never answered waited up
+    // to ~1.5 s by the end; wrk2 leaves them out, and reports a clean run).
+    assertEquals(outcome.code, 99, outcome.stdout + outcome.stderr);
+    const report = parseReport(outcome.stdout);
+    assertEquals(report.errors, { connect: 0, read: 0, write: 0, timeout: 0 });
+    assert(report.latencyMaxUs > 1_000_000, outcome.stdout);
+    assertMatch(outcome.stdout, /✗ p99 < 100ms +\(actual 1\.\d+s\)/);
+  } finally {
+    await server.close();
+  }
+});

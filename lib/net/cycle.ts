@@ -98,6 +98,12 @@ export interface ConnectionCycle {
   expire(nowMs: number): void;
   /** Closes the socket at the end of the run; the in-flight request is dropped uncounted, as in wrk. */
   close(): void;
+  /**
+   * With `-R`, at the stop, before `close()`: each request taken from the plan and still unanswered, as
+   * `visit(plannedMs, sentMs)` (where its recorded and its uncorrected latency count from; `sentMs` NaN for one
+   * not yet written), once for each latency sample its answer would have given (`CycleContext.pacing`).
+   */
+  forEachUnanswered?(visit: (plannedMs: number, sentMs: number) => void): void;
 }
 
 /**

@@ -182,6 +182,15 @@ export class Pacer {
     return this.#originMs + (Math.floor((nowMs - this.#originMs) / this.#intervalMs) + 1) * this.#intervalMs;
   }
 
+  /**
+   * The slots of this plan before `endMs` that no batch took, every `step`th from the first (a batch of `step`
+   * requests takes `step` slots): `visit(slotMs)` for each, oldest first.
+   */
+  forEachUnusedSlot(endMs: number, step: number, visit: (slotMs: number) => void): void {
+    const end = this.slotsBefore(endMs);
+    for (let slot = this.#slots; slot < end; slot += step) visit(this.#originMs + slot * this.#intervalMs);
+  }
+
   /** Requests sent, each of a pipelined batch counted: the slots used. */
   get requestsSent(): number {
     return this.#slots;

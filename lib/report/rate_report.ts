@@ -147,6 +147,9 @@ const BUSY_CLIENT_SHARE = 0.9;
  */
 const CORE_WAIT_SHARE = 0.1;
 
+/** The busy-lanes advice's caveat: the same shortfall comes from a server at its capacity. */
+const AT_CAPACITY = ", unless the server is at its capacity (more connections then only wait longer)";
+
 /**
  * Ours: `  Rate: <achieved> of <asked> requests/sec asked (<n>% short): <reason>` when the run achieved more
  * than 1 % less than `-R`, else null. The achieved rate counts completed responses, as wrk2's does, so it
@@ -218,15 +221,18 @@ function shortfallLine(result: RunResult, http2: boolean): string | null {
     // per lane, none of them late).
     (sent !== null && (rate.busiestThreadShare ?? null) !== null)
   ) {
+    // More lanes help a server that answers each request slowly but has room for more at once; a server at its
+    // capacity answers no faster for them, and its answers only wait longer: the report cannot tell the two.
     const limit = result.streamLimit ?? null;
     reason = http2 && limit !== null
       ? `requests waited for busy streams: the server allows ${limit} stream${limit === 1 ? "" : "s"} per ` +
-        "connection (fewer than --streams), and -c connections of them cannot carry this rate; add -c"
+        "connection (fewer than --streams), and -c connections of them cannot carry this rate; add -c" +
+        AT_CAPACITY
       : http2
       ? "requests waited for busy streams: the server answers slower than -c connections of --streams " +
-        "streams can carry at this rate; add -c or --streams"
+        "streams can carry at this rate; add -c or --streams" + AT_CAPACITY
       : "requests waited for busy connections: the server answers slower than -c connections can carry " +
-        "at this rate; add -c";
+        "at this rate; add -c" + AT_CAPACITY;
   } else {
     reason = "the client could not keep pace: add -t, or run on more cores";
   }

@@ -63,6 +63,13 @@ export class Recorder {
     this.#counts[index]++;
   }
 
+  /** The highest value a recorded sample may have had: its bucket's highest; -1 when nothing was recorded. */
+  maxValue(): number {
+    let end = this.#counts.length;
+    while (end > 0 && this.#counts[end - 1] === 0) end--;
+    return end === 0 ? -1 : lowestValueOf(end - 1) + bucketWidthOf(end - 1) - 1;
+  }
+
   /** The counts by bucket index, trimmed after the last non-empty bucket (cheap to post between threads). */
   counts(): Float64Array {
     let end = this.#counts.length;

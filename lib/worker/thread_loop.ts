@@ -331,7 +331,37 @@ export class ThreadLoop {
     // Not started (a failure before `start()`): no plan ran. A stop at the deadline that fired late (a busy
     // thread's timers) does not add the slots between: they lost the race to the stop, not to the client.
     if (this.#pacers.length > 0) {
-      this.#requestsDue = this.#slotsDueBefore(Math.min(nowMs, this.#deadline.atMs));
+      const endMs = Math.min(nowMs, this.#deadline.atMs);
+      this.#requestsDue = this.#slotsDueBefore(endMs);
+      this.#recordUnanswered(endMs);
+    }
+  }
+
+  /**
+   * `-R`, at the stop (`endMs`): the requests the plan had due and that got no answer, those sent and those
+   * never sent (their lane still waited for an earlier answer), are recorded at the wait they had so far when
+   * it is longer than any answer the thread recorded: their latency is at least that, so it is the tail
+   * whatever their answer would have been. A server that stops answering less than `--timeout` before the end
+   * then shows in the latency (and in thresholds on it) rather than in nothing; requests that waited less are
+   * left out, as wrk2 leaves out every unanswered request, since their latency is unknown.
+   */
+  #recordUnanswered(endMs: number): void {
+    const latency = this.#latency;
+    const uncorrected = this.#uncorrectedLatency;
+    const latencyMaxUs = latency.maxValue();
+    const uncorrectedMaxUs = uncorrected?.maxValue() ?? Infinity;
+    const visit = (plannedMs: number, sentMs: number): void => {
+      const waitUs = (endMs - plannedMs) * 1000;
+      if (waitUs > latencyMaxUs) latency.record(waitUs);
+      const sentWaitUs = (endMs - sentMs) * 1000;
+      if (sentWaitUs > uncorrectedMaxUs) uncorrected!.record(sentWaitUs);
+    };
+    for (const connection of this.#connections) connection.forEachUnanswered?.(visit);
+    const rate = this.#options.rate!;
+    const step = rate.batchLatency ? this.#options.source.pipelineDepth : 1;
+    const windowEndMs = endMs - TIMER_SLACK_MS;
+    for (const pacer of this.#pacers) {
+      pacer.forEachUnusedSlot(windowEndMs, step, (slotMs) => visit(slotMs, NaN));
     }
   }
 

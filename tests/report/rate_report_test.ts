@@ -341,7 +341,8 @@ Deno.test("formatRateReport() gives socket errors, then late batches, as the rea
   assertEquals(
     rateLine(shortRun(800, { status: 800 }, 400)),
     "  Rate: 800.00 of 1000 requests/sec asked (20.0% short): requests waited for busy connections: the server " +
-      "answers slower than -c connections can carry at this rate; add -c",
+      "answers slower than -c connections can carry at this rate; add -c, unless the server is at its capacity " +
+      "(more connections then only wait longer)",
   );
   // 8 late batches of 800 is exactly 1 %: not more than 1 %.
   assertStringIncludes(rateLine(shortRun(800, {}, 8))!, "(20.0% short): the client could not keep pace");
@@ -357,7 +358,8 @@ Deno.test("formatRateReport() with --http2 names the streams as the lanes that w
   assertEquals(
     line,
     "  Rate: 800.00 of 1000 requests/sec asked (20.0% short): requests waited for busy streams: the server " +
-      "answers slower than -c connections of --streams streams can carry at this rate; add -c or --streams",
+      "answers slower than -c connections of --streams streams can carry at this rate; add -c or --streams, " +
+      "unless the server is at its capacity (more connections then only wait longer)",
   );
   // The other reasons do not depend on the protocol.
   assertStringIncludes(

@@ -38,3 +38,14 @@ Deno.test("Recorder rounds samples and counts NaN and negatives as 0", () => {
   for (const v of [1.4, 1.6, -5, NaN]) recorder.record(v);
   assertEquals([...recorder.counts()], [2, 1, 1]);
 });
+
+Deno.test("Recorder.maxValue is -1 when empty, then the highest value the highest sample's bucket holds", () => {
+  const recorder = new Recorder();
+  assertEquals(recorder.maxValue(), -1);
+  recorder.record(7);
+  recorder.record(1500);
+  assertEquals(recorder.maxValue(), 1500);
+  // Above 2047 buckets are wider: from 4096 four values share one, so 5000 stands for 5000 to 5003.
+  recorder.record(5000);
+  assertEquals(recorder.maxValue(), 5003);
+});

@@ -116,6 +116,13 @@ export class Connection implements ConnectionCycle {
     this.#reconnect();
   }
 
+  /** With `-R`, at the stop: the batch in flight, once per sample its answer would have given. */
+  forEachUnanswered(visit: (plannedMs: number, sentMs: number) => void): void {
+    if (this.#phase !== Phase.Requesting || this.#pending === 0) return;
+    const samples = this.#samplePerResponse ? this.#pending : 1;
+    for (let i = 0; i < samples; i++) visit(this.#plannedMs, this.#sinceMs);
+  }
+
   /** Closes the socket at the end of the run; the in-flight request is dropped uncounted, as in wrk. */
   close(): void {
     if (this.#closed) return;

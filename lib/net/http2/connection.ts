@@ -412,6 +412,22 @@ export class Http2Connection implements ConnectionCycle {
     }
   }
 
+  /**
+   * With `-R`, at the stop: each batch taken from a lane's plan and unanswered (on open streams, or queued for a
+   * stream slot), once per sample its answer would have given; a batch with a failed stream gives none.
+   */
+  forEachUnanswered(visit: (plannedMs: number, sentMs: number) => void): void {
+    if (this.#lanes === null) return;
+    const seen = new Set<Batch>();
+    const streams = [...this.#streams.values(), ...this.#queue];
+    for (const stream of streams) {
+      const batch = stream.batch;
+      if (batch === null || batch.failed || (!this.#samplePerResponse && seen.has(batch))) continue;
+      seen.add(batch);
+      visit(batch.plannedMs, batch.sent ? batch.sinceMs : NaN);
+    }
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
