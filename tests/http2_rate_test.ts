@@ -126,3 +126,35 @@ Deno.test("-R with --http2: a response slower than --timeout is in the figures a
     await server.close();
   }
 });
+
+Deno.test("-R with --http2: streams unanswered at the end, and requests queued behind them, are in the latency at their wait", async () => {
+  // Every answer would come 3 s late, after the run: nothing is answered, nothing times out.
+  const server = startH2cServer({ delayMs: 3000 });
+  try {
+    const result = await run(
+      parseArgs([
+        "--http2",
+        "-t1",
+        "-c2",
+        "--streams",
+        "2",
+        "-d1s",
+        "-R",
+        "40",
+        "--timeout",
+        "10s",
+        server.url,
+      ]),
+    );
+    assertEquals(result.requests, 0);
+    assertEquals(result.errors.timeout, 0);
+    // The first requests went out at the start and waited the whole second; the rest of the plan's 40 waited
+    // behind them, each recorded once, from its slot.
+    assert(result.latency.max >= 800_000, `recorded max ${result.latency.max} µs`);
+    assert(result.uncorrectedLatency!.max >= 800_000, `uncorrected max ${result.uncorrectedLatency!.max} µs`);
+    assert(result.latency.count >= 30 && result.latency.count <= 40, `${result.latency.count} samples`);
+    assertEquals(result.uncorrectedLatency!.count, 4, "the four streams sent");
+  } finally {
+    await server.close();
+  }
+});
