@@ -276,6 +276,8 @@ run() {
   local json=${INPUT_JSON:-wrk-deno-result.json}
   args+=(--json "$json")
   if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then args+=(--summary "$GITHUB_STEP_SUMMARY"); fi
+  # Whether the json input names a file the merge reads: it is never removed (the merge refuses to write it).
+  local json_is_input=false
   if [ -n "$merging" ]; then
     # The merge input: files or glob patterns, separated by blanks or lines, expanded here.
     local pattern file found
@@ -285,6 +287,7 @@ run() {
         if [ -e "$file" ]; then
           args+=("$file")
           found=true
+          if [ "$file" -ef "$json" ]; then json_is_input=true; fi
         fi
       done
       [ "$found" = true ] || fail "merge: no file matches $pattern"
@@ -294,13 +297,14 @@ run() {
   fi
   if [ ${#script_args[@]} -gt 0 ]; then args+=("${script_args[@]}"); fi
 
-  # A result left by an earlier step must not pass for this one's when this run writes none (bad options).
-  rm -f "$json"
+  # A result left by an earlier step must not pass for this one's when this run writes none (bad options); a
+  # shard result the merge was given is not such a result.
+  if [ "$json_is_input" = false ]; then rm -f "$json"; fi
   echo "wrk-deno$(printf ' %q' "${args[@]}")"
   "${program[@]}" "${args[@]}"
   local code=$?
 
-  if [ -f "$json" ]; then
+  if [ "$json_is_input" = false ] && [ -f "$json" ]; then
     output json "$json"
     output requests-per-sec "$(json_value "$json" requests_per_sec)"
     output p99-us "$(json_value "$json" latency.percentiles.99)"

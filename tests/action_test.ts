@@ -493,6 +493,14 @@ Deno.test("with the merge input it merges shard results instead of running a tes
         document.requests_per_sec,
       );
       assertEquals((await runner.summary()).match(/^### /gm)?.length, 3);
+      // A json input naming one of the shards: the merge refuses to overwrite it, and the shard is still there.
+      const before = await Deno.readTextFile(`${runner.dir}/shards/shard-0.json`);
+      const overwrite = await action(runner, "run", {
+        INPUT_MERGE: "shards/shard-*.json",
+        INPUT_JSON: "shards/shard-0.json",
+      }, 1);
+      assertStringIncludes(overwrite.stdout, "::error title=wrk-deno::");
+      assertEquals(await Deno.readTextFile(`${runner.dir}/shards/shard-0.json`), before);
       const none = await action(runner, "run", { INPUT_MERGE: "nothing/*.json" }, 1);
       assertStringIncludes(none.stdout, "::error title=wrk-deno::merge: no file matches nothing/*.json");
       const scriptArgs = await action(runner, "run", {
