@@ -273,8 +273,10 @@ async function runMerge(options: MergeOptions): Promise<number> {
         writeResults(config, options.command, result, null, merged.testId, {
           shards: merged.mergedShards,
           count: merged.shardCount,
-          // A partial merge says so in the summary too, where the step's readers look.
-          notes: partial === null ? [] : [partial],
+          // A partial merge says so in the summary too, where the step's readers look, and so do the warnings
+          // (shards of different runs, far apart, of different versions), which the result keeps as well.
+          notes: [...(partial === null ? [] : [partial]), ...merged.warnings],
+          warnings: merged.warnings,
           allowPartial: options.allowPartial,
         }),
       async (result) => await script?.done(result),
@@ -607,7 +609,9 @@ async function writeResults(
   result: RunResult | null,
   error: string | null,
   testId: string | null,
-  merge: { shards: number[]; count: number; notes: string[]; allowPartial: boolean } | null = null,
+  merge:
+    | { shards: number[]; count: number; notes: string[]; warnings: string[]; allowPartial: boolean }
+    | null = null,
   startedAt: string | null = null,
 ): Promise<ThresholdVerdict[] | null> {
   const thresholds = config.thresholds.length === 0 ? null : evaluateThresholds(config.thresholds, result);
@@ -623,6 +627,7 @@ async function writeResults(
       testId,
       mergedShards: merge?.shards ?? null,
       shardCount: merge?.count ?? null,
+      mergeWarnings: merge?.warnings ?? null,
       thresholds,
       error,
     }, { oneLine: config.jsonPath === "-" });

@@ -76,6 +76,12 @@ export interface JsonContext {
    * fewer `mergedShards`) shows as one. Absent or null for a run (the document's `shard_count` is then null).
    */
   shardCount?: number | null;
+  /**
+   * For the result of `wrk-deno merge`: its warnings about the shards (they had no moment in common, started
+   * far apart, or were written by different versions), as on stderr. Absent or null for a run (the document's
+   * `merge_warnings` is then null); empty for a merge without any.
+   */
+  mergeWarnings?: string[] | null;
   /** The verdicts of the `--threshold` conditions; null when none were given. */
   thresholds: ThresholdVerdict[] | null;
   /**
@@ -111,6 +117,7 @@ interface ResultJson {
     | null;
   merged_shards: number[] | null;
   shard_count: number | null;
+  merge_warnings: string[] | null;
   config: {
     url: string;
     threads: number;
@@ -256,6 +263,7 @@ function resultJson(result: RunResult | null, context: JsonContext): ResultJson 
     },
     merged_shards: context.mergedShards?.slice() ?? null,
     shard_count: context.shardCount ?? null,
+    merge_warnings: context.mergeWarnings?.slice() ?? null,
     config: {
       url: config.target.url,
       threads: config.threads,

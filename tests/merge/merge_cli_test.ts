@@ -313,6 +313,14 @@ Deno.test("three shard processes of -c 7, merged: the server's requests and 7 co
           outcome.stderr,
         );
         assertStringIncludes(outcome.stdout, "requests in 60.");
+        // The summary and the result say it too: a CI job's readers look there, not at stderr.
+        const summary = `${dir}/stale-summary.md`;
+        const json = `${dir}/stale-merged.json`;
+        const kept = await runCli(["merge", "--summary", summary, "--json", json, paths[0], stale, paths[2]]);
+        assertEquals(kept.code, 0, kept.stderr);
+        const warning = kept.stderr.trim();
+        assertStringIncludes(await Deno.readTextFile(summary), `⚠️ ${warning.replaceAll("_", "\\_")}`);
+        assertEquals((await readJson(json)).merge_warnings, [warning]);
       },
     );
 

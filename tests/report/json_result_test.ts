@@ -407,12 +407,19 @@ Deno.test("formatJsonResult() takes a result or an error, not both nor neither",
   assertThrows(() => formatJsonResult(emptyResult(), { ...context, error: "refused" }), TypeError);
 });
 
-Deno.test("merged_shards and shard_count are null for a run and say a merge's shards and count, right after shard", () => {
+Deno.test("merged_shards, shard_count and merge_warnings are null for a run and say a merge's shards, count and warnings, right after shard", () => {
   const context = contextOf(["http://127.0.0.1:8080/"]);
   const run: Json = JSON.parse(formatJsonResult(emptyResult(), context));
   assertValid(run);
   assertEquals([run.merged_shards, run.shard_count], [null, null]);
-  assertEquals(Object.keys(run).slice(4, 8), ["shard", "merged_shards", "shard_count", "config"]);
+  assertEquals(Object.keys(run).slice(4, 9), [
+    "shard",
+    "merged_shards",
+    "shard_count",
+    "merge_warnings",
+    "config",
+  ]);
+  assertEquals(run.merge_warnings, null);
   const merged: Json = JSON.parse(
     formatJsonResult(emptyResult(), { ...context, mergedShards: [0, 1, 3], shardCount: 4 }),
   );
@@ -420,7 +427,17 @@ Deno.test("merged_shards and shard_count are null for a run and say a merge's sh
   // A partial merge: shard 2 of 4 is not in it, and the document says so.
   assertEquals([merged.merged_shards, merged.shard_count], [[0, 1, 3], 4]);
   // Documents written before merge (and the shard count) existed have neither, and stay valid.
-  const { merged_shards: _mergedShards, shard_count: _shardCount, ...older } = run;
+  const warned: Json = JSON.parse(
+    formatJsonResult(emptyResult(), {
+      ...context,
+      mergedShards: [0, 1],
+      shardCount: 2,
+      mergeWarnings: ["apart"],
+    }),
+  );
+  assertValid(warned);
+  assertEquals(warned.merge_warnings, ["apart"]);
+  const { merged_shards: _mergedShards, shard_count: _shardCount, merge_warnings: _warnings, ...older } = run;
   assertValid(older);
   assertInvalid({ ...run, shard_count: 0 }, "a merge of no shard count");
   assertInvalid({ ...run, merged_shards: [] }, "a merge of no shard");
