@@ -6,6 +6,7 @@
  */
 import { writeStdout } from "./_stdout.ts";
 import type { Config } from "./config/config.ts";
+import { checkConfig } from "./config/check_config.ts";
 import { shareOf } from "./config/share.ts";
 import { IntervalMerge, type LatencyInterval } from "./merge/interval_merge.ts";
 import { mergeReports } from "./merge/merge_reports.ts";
@@ -73,14 +74,16 @@ export interface RunOptions {
   write?: (bytes: Uint8Array) => void;
   /**
    * Told how the run is going a few times a second (the CLI's live progress line). The threads send their
-   * totals only when this is given; it costs them a message per 200 ms, nothing per request.
+   * totals only when this is given; it costs them a message per 200 ms, nothing per request. What it throws
+   * fails the run (`result` rejects with a `RunError` naming it), or its start while it waits for `--start-at`.
    */
   onProgress?: (progress: RunProgress) => void;
   /**
    * Told the latency of each interval of the run as it goes (`--hdr-log`): one a second from the run's start
    * (`startedAtEpochMs`), in order, then the last, partial one just before `result` resolves. Only when this is
    * given, the run asks every thread once a second for its latency counts (one message each way, nothing per
-   * request; lib/merge/interval_merge.ts). Called on the main thread; it must not throw.
+   * request; lib/merge/interval_merge.ts). Called on the main thread; what it throws fails the run (`result`
+   * rejects with a `RunError` naming it).
    */
   onInterval?: (interval: LatencyInterval) => void;
   /**
@@ -293,8 +296,13 @@ export class Run {
     if (threads.every((thread) => thread.stoppedByScript)) this.#endRun();
   }
 
-  /** Prepares and starts a run; rejects with `RunError` when the target or the script is unusable. */
+  /**
+   * Prepares and starts a run; rejects with `RunError` when the target or the script is unusable, and with
+   * `UsageError` for a `config` edited out of range (`checkConfig`: what `parseArgs` would refuse).
+   */
   static async start(config: Config, options: RunOptions = {}): Promise<Run> {
+    // A Config edited in code: what parseArgs would refuse is refused here too.
+    checkConfig(config);
     const write = options.write ?? writeStdout;
     const preparedSinceMs = Date.now();
     if (config.startAtEpochMs !== null) checkStartAt(config.startAtEpochMs, preparedSinceMs);
@@ -325,8 +333,12 @@ export class Run {
       onSnapshot: (thread: WorkerThread, index: number, snapshot: LatencySnapshot) => {
         const intervals = run === null ? null : run.#intervals;
         if (intervals === null) return;
-        for (const interval of intervals.merge.add(thread.index, index, snapshot)) {
-          intervals.onInterval(interval);
+        try {
+          for (const interval of intervals.merge.add(thread.index, index, snapshot)) {
+            intervals.onInterval(interval);
+          }
+        } catch (error) {
+          run!.#failRun(callbackFailure("onInterval", error));
         }
       },
       workerModule: options.workerModule,
@@ -419,8 +431,13 @@ export class Run {
         await unlessAborted(
           waitUntil(
             config.startAtEpochMs,
-            (startsInMs) =>
-              options.onProgress?.({ elapsedMs: 0, durationMs, requests: 0, errors: 0, startsInMs }),
+            (startsInMs) => {
+              try {
+                options.onProgress?.({ elapsedMs: 0, durationMs, requests: 0, errors: 0, startsInMs });
+              } catch (error) {
+                throw callbackFailure("onProgress", error);
+              }
+            },
             signal,
           ),
           signal,
@@ -472,15 +489,19 @@ export class Run {
       allRequests += totals.requests;
       allErrors += totals.errors;
     }
-    this.#onProgress({
-      elapsedMs: performance.now() - this.#startedAtMs,
-      durationMs: this.#config.durationMs,
-      requests: allRequests,
-      errors: allErrors,
-      startsInMs: 0,
-      // Set (1, then 2) by a thread whose script writes during the run: the line gives way.
-      scriptWrote: this.#scriptOutput !== null && Atomics.load(this.#scriptOutput, 0) !== 0,
-    });
+    try {
+      this.#onProgress({
+        elapsedMs: performance.now() - this.#startedAtMs,
+        durationMs: this.#config.durationMs,
+        requests: allRequests,
+        errors: allErrors,
+        startsInMs: 0,
+        // Set (1, then 2) by a thread whose script writes during the run: the line gives way.
+        scriptWrote: this.#scriptOutput !== null && Atomics.load(this.#scriptOutput, 0) !== 0,
+      });
+    } catch (error) {
+      this.#failRun(callbackFailure("onProgress", error));
+    }
   }
 
   /** When the run started (its clock's zero, `RunResult.startedAt`), in ms since the Unix epoch. */
@@ -554,7 +575,12 @@ export class Run {
           : { latency: report.latency, uncorrectedLatency: report.rate?.uncorrectedLatency ?? null }
       );
       const { merge, onInterval } = this.#intervals;
-      for (const interval of merge.finish(runtimeUs / 1000, finals)) onInterval(interval);
+      try {
+        for (const interval of merge.finish(runtimeUs / 1000, finals)) onInterval(interval);
+      } catch (error) {
+        await shutDown(this.#threads, FAILED_CLOSE_BOUND_MS);
+        throw callbackFailure("onInterval", error);
+      }
     }
     // Threads close their sockets after reporting; they must be done before anything terminates them. A thread
     // that did not report is stuck in Lua (its whole worker is: the worker's threads share its JavaScript
@@ -688,4 +714,12 @@ async function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undef
 /** `10s`, `2.5s`: a bound as the user would write it. */
 function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(3))}s`;
+}
+
+/**
+ * What a caller's callback threw (`onProgress`, `onInterval`): the run's failure, a `RunError` that names the
+ * callback, rather than an uncaught error that would end the caller's process.
+ */
+function callbackFailure(name: string, error: unknown): RunError {
+  return new RunError(`${name} threw: ${error instanceof Error ? error.message : String(error)}`);
 }

@@ -146,3 +146,41 @@ await run(parseArgs(["-t1", "-c1", "-d10s", ...args, ${
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("run() refuses a Config edited out of range with a UsageError that names the field, before any thread starts", async () => {
+  const config = parseArgs(["-t1", "-c2", "-d1s", `http://127.0.0.1:${closedPort()}/`]);
+  // threads: 0 resolved with nothing, and its worker kept the caller's process from ever exiting.
+  for (
+    const [edit, message] of [
+      [{ threads: 0 }, "config.threads must be a whole number above 0 (it is 0)"],
+      [{ connections: 0 }, "config.connections must be a whole number, at least config.threads (it is 0)"],
+      [{ durationMs: -1 }, "config.durationMs must be above 0 and at most 596 h (it is -1)"],
+      [{ durationMs: NaN }, "config.durationMs must be above 0 and at most 596 h (it is NaN)"],
+      [{ rate: 0 }, "config.rate must be null or above 0 (it is 0)"],
+    ] as const
+  ) {
+    const error = await assertRejects(() => run({ ...config, ...edit }), UsageError);
+    assertEquals(error.message, message);
+  }
+});
+
+Deno.test("run() rejects with a RunError naming the callback when onProgress or onInterval throws; the caller's process goes on", async () => {
+  const server = startServer();
+  try {
+    const config = parseArgs(["-t1", "-c2", "-d1500ms", server.url]);
+    for (const name of ["onProgress", "onInterval"] as const) {
+      const error = await assertRejects(
+        () =>
+          run(config, {
+            [name]: () => {
+              throw new Error(`${name} broke`);
+            },
+          }),
+        RunError,
+      );
+      assertEquals(error.message, `${name} threw: ${name} broke`);
+    }
+  } finally {
+    await server.close();
+  }
+});

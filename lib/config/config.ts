@@ -40,7 +40,9 @@ export interface Target {
 
 /**
  * Everything a run needs, validated. Times are in milliseconds. Build it with `parseArgs()` and adjust the
- * copy: the fields are plain data, and `run()` does not validate them again.
+ * copy: the fields are plain data; `run()` checks the counts and times again (lib/config/check_config.ts:
+ * threads, connections, duration, timeout, rate, streams) and rejects with a `UsageError` naming a field out
+ * of range, but trusts the rest (the target, headers, paths) as `parseArgs()` made them.
  *
  * @example A parsed configuration with a programmatic change
  * ```ts

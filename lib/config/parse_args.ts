@@ -13,9 +13,7 @@ import { parseThreshold } from "../thresholds/threshold.ts";
 import { parseCount, parseDurationMs, parseStartAt } from "./units.ts";
 import { shareOf, shareStart } from "./share.ts";
 import { parseTarget } from "./url.ts";
-
-/** The longest `-d`: JavaScript timers wait at most 2^31 - 1 ms (596.5 h). */
-const MAX_DURATION_MS = 596 * 3_600_000;
+import { MAX_DURATION_MS } from "./check_config.ts";
 
 /** `OPTION_SPECS` in `node:util`'s form. Values stay strings here and are parsed below with units. */
 const OPTIONS = Object.fromEntries(
