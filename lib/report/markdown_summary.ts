@@ -15,6 +15,7 @@ import type { ThresholdVerdict } from "../thresholds/verdict.ts";
 import { integer, requestsPerSecond, unfinishedThreadsLine } from "./_lines.ts";
 import { formatFixed } from "./_printf.ts";
 import { formatVerdictValue, missingValueReason } from "./_verdict_text.ts";
+import { rateShortfallLine } from "./rate_report.ts";
 import { formatBinary, formatTimeUs } from "./units.ts";
 import { statusCodeEntries } from "../stats/status_codes.ts";
 
@@ -147,6 +148,10 @@ export function formatMarkdownSummary(result: RunResult | null, context: Markdow
     }
     const unfinished = unfinishedThreadsLine(result.unfinishedThreads);
     if (unfinished !== null) blocks.push(`⚠️ ${unfinished.trim()}`);
+    // With -R, the report's `Rate:` line: the rate asked was not achieved, and why.
+    const shortfall = rateShortfallLine(result, config.http2);
+    // The errors are in a table below here, not above as in the report.
+    if (shortfall !== null) blocks.push(`⚠️ ${escapeText(shortfall.trim().replace(" (see above)", ""))}`);
     blocks.push(latencyTable(result));
     const errors = errorTable(result);
     if (errors !== null) blocks.push(errors);

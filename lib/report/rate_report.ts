@@ -107,7 +107,7 @@ export function formatRateReport(
     lines.push("", ...hdrLatencyLines(result.uncorrectedLatency, UNCORRECTED), RULE);
   }
   lines.push(...summaryLines(result));
-  const shortfall = shortfallLine(result, options.http2 === true);
+  const shortfall = rateShortfallLine(result, options.http2 === true);
   if (shortfall !== null) lines.push(shortfall);
   const unfinished = unfinishedThreadsLine(result.unfinishedThreads);
   if (unfinished !== null) lines.push(unfinished);
@@ -170,7 +170,7 @@ const AT_CAPACITY = ", unless the server is at its capacity (more connections th
  * (a merge of a result file from a version that did not count them), the plan is taken as `-R` × the time
  * run; when the requests sent are, the in-flight reason is never given.
  */
-function shortfallLine(result: RunResult, http2: boolean): string | null {
+export function rateShortfallLine(result: RunResult, http2: boolean): string | null {
   const rate = result.rate;
   if (rate === null || !(rate.plannedPerSec > 0)) return null;
   const achieved = requestsPerSecond(result);
@@ -189,7 +189,16 @@ function shortfallLine(result: RunResult, http2: boolean): string | null {
       ? "a thread did not finish (see below): its figures are missing"
       : `${unfinished} threads did not finish (see below): their figures are missing`;
   } else if (due !== null && keptPlan(result.requests)) {
-    reason = due === 0
+    // A full plan for -d answered, and still short: the time run is longer than -d (a thread that stopped
+    // late, or a merge whose shards started apart), and the rate counts that time.
+    const fullPlan = rate.plannedPerSec * result.durationMs / 1000;
+    reason = due >= fullPlan * (1 - SHORTFALL_TOLERANCE) && result.runtimeUs > result.durationMs * 1000
+      ? `the run took ${formatTimeUs(result.runtimeUs)} for ${
+        formatTimeUs(result.durationMs * 1000)
+      } of -d ` +
+        "(threads that stopped late, or shards started apart), and the rate counts the time run: every " +
+        "request due was answered"
+      : due === 0
       ? "the plan had no request due in the time run: the rate was kept"
       : `the plan had only ${due} request${due === 1 ? "" : "s"} due in the time run: the rate was kept`;
   } else if (result.requests === 0 && sent !== null && sent > 0 && connect + read + write === 0) {
@@ -198,10 +207,18 @@ function shortfallLine(result: RunResult, http2: boolean): string | null {
   } else if (connect + read + write + timeout > 0) {
     reason = "errors cut the rate (see above)";
   } else if (sent !== null && keptPlan(sent)) {
-    const inFlight = Math.max(0, sent - result.requests);
-    reason =
-      `${inFlight} request${inFlight === 1 ? " was" : "s were"} still in flight at the end (not counted): ` +
-      "the rate was kept";
+    // Unanswered: in flight at the end, or lost with a connection that closed in the middle of a pipelined
+    // batch (no error is counted for those, as in wrk); over HTTP/1.1 more than one per connection cannot all
+    // be in flight without pipelining, which the result does not say (HTTP/2 counts its lost streams).
+    const unanswered = Math.max(0, sent - result.requests);
+    const s = unanswered === 1 ? "" : "s";
+    reason = http2 || unanswered <= result.connections
+      ? `${unanswered} request${s} ${
+        unanswered === 1 ? "was" : "were"
+      } still in flight at the end (not counted): ` +
+        "the rate was kept"
+      : `${unanswered} request${s} sent got no answer (in flight at the end, or lost with a connection closed ` +
+        "in the middle of a pipelined batch): the rate was kept";
   } else if ((rate.busiestThreadShare ?? 0) + (rate.busiestThreadCoreWaitShare ?? 0) >= BUSY_CLIENT_SHARE) {
     // Lanes fall behind too when their thread is too busy to read the answers: more connections would only
     // add to its work.

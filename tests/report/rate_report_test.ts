@@ -307,6 +307,8 @@ function shortRun(
 ): RunResult {
   return {
     ...rateResult("http://x/"),
+    // Enough connections for the requests in flight of these cases (a 200 ms answer at 1000/s holds 200).
+    connections: 1000,
     runtimeUs: 1_000_000,
     requests,
     errors: { ...NO_ERRORS, ...errors },
@@ -553,4 +555,20 @@ Deno.test("formatRateReport() blames a client thread that waited for a core, and
   // Neither on a core nor waiting for one much of the time: the connections were the limit.
   const idle = { ...late, rate: { ...late.rate!, busiestThreadShare: 0.4, busiestThreadCoreWaitShare: 0.3 } };
   assertStringIncludes(rateLine(idle)!, "requests waited for busy connections");
+});
+
+Deno.test("formatRateReport() does not call requests in flight what no connection could still hold, nor blame a full plan for a run that overran -d", () => {
+  // 4 connections sent 900 and 756 came back: nginx's keepalive_requests closed connections in the middle of
+  // pipelined batches, and the rest of each batch was lost, uncounted, as in wrk.
+  assertEquals(
+    rateLine(withDue({ ...shortRun(756, {}, 0, 900), connections: 4, runtimeUs: 900_000 }, 900)),
+    "  Rate: 840.00 of 1000 requests/sec asked (16.0% short): 144 requests sent got no answer (in flight at the " +
+      "end, or lost with a connection closed in the middle of a pipelined batch): the rate was kept",
+  );
+  // -d1s whose threads stopped 40 ms late: every request of the full plan answered, the rate over 1.04 s.
+  assertEquals(
+    rateLine(withDue({ ...shortRun(1000, {}, 0, 1000), durationMs: 1000, runtimeUs: 1_040_000 }, 1000)),
+    "  Rate: 961.54 of 1000 requests/sec asked (3.8% short): the run took 1.04s for 1.00s of -d (threads that " +
+      "stopped late, or shards started apart), and the rate counts the time run: every request due was answered",
+  );
 });
