@@ -159,8 +159,7 @@ export class ShardMerger {
     }
     if (shard.testId !== test.testId) {
       throw fail(
-        `${testIdDifference(shard.testId, test)}: ` +
-          `not the same test (URL, -c, -R, -d, --timeout, headers, script, -B or the protocol differ)`,
+        `${testIdDifference(shard.testId, test)}: not the same test (${settingDifference(shard, test)})`,
       );
     }
     const again = this.#shards.get(shard.shard.index);
@@ -478,6 +477,32 @@ function oneRunWarnings(shards: readonly MergedShard[]): string[] {
 /** `test_id 4f1c4f1c4f1c… differs from shard-0.json's 9a079a079a07…`: a shard's identity against the test's. */
 function testIdDifference(testId: string, test: TestSettings): string {
   return `test_id ${testId.slice(0, 12)}… differs from ${test.path}'s ${test.testId.slice(0, 12)}…`;
+}
+
+/**
+ * Which of the settings the test's identity is made of (lib/config/test_identity.ts) differs between `shard`
+ * and the test's first shard, as the files record them: the first that does, or the script's content and the
+ * rest when none of those recorded does.
+ */
+function settingDifference(shard: ShardResult, test: TestSettings): string {
+  const ours = shard.config;
+  const theirs = test.config;
+  const text = (value: unknown) => JSON.stringify(value);
+  const settings: [string, unknown, unknown][] = [
+    ["the URL", ours.url, theirs.url],
+    ["-c", shard.shard.connections, test.connections],
+    ["-R", shard.shard.rate, test.rate],
+    ["-d (ms)", ours.durationMs, theirs.durationMs],
+    ["--timeout (ms)", ours.timeoutMs, theirs.timeoutMs],
+    ["the -H headers", ours.headers, theirs.headers],
+    ["-s", ours.script, theirs.script],
+    ["the script's arguments", ours.scriptArgs, theirs.scriptArgs],
+    ["-B", ours.batchLatency, theirs.batchLatency],
+  ];
+  for (const [name, value, other] of settings) {
+    if (text(value) !== text(other)) return `${name}: ${text(value)}, but ${text(other)} there`;
+  }
+  return "the script's content differs, or a setting of a version that recorded it differently";
 }
 
 /** One line per shard stopped before its `-d` (a pod evicted, a Ctrl-C): its figures cover less time. */

@@ -226,7 +226,7 @@ Deno.test("three shard processes of -c 7, merged: the server's requests and 7 co
           `${foreign}: test_id ${foreignId.slice(0, 12)}… differs from ${paths[0]}'s ${
             shards[0].test_id.slice(0, 12)
           }…: ` +
-            "not the same test (URL, -c, -R, -d, --timeout, headers, script, -B or the protocol differ)\n",
+            `not the same test (the URL: "${server.url}other", but "${server.url}" there)\n`,
         );
 
         const corrupt = `${dir}/corrupt.json`;

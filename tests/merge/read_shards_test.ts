@@ -220,7 +220,7 @@ Deno.test("shards of different tests, of different shard counts, or the same sha
   assertEquals(
     otherMessage,
     `other.json: test_id ${other.testId.slice(0, 12)}… differs from a.json's ${a.testId.slice(0, 12)}…: ` +
-      "not the same test (URL, -c, -R, -d, --timeout, headers, script, -B or the protocol differ)",
+      'not the same test (the URL: "http://127.0.0.1:9090/", but "http://127.0.0.1:8080/" there)',
   );
   const ofFour = await read("four.json", { ...SPEC, count: 4 });
   assertEquals(
