@@ -4,7 +4,7 @@
  * start them, stop at the deadline, merge their figures, and later call `done()`. The stages themselves live in `preflight/`, `worker/` and
  * `merge/`; this file only sequences them and bounds how long each may take.
  */
-import { writeStdout } from "./_stdout.ts";
+import { writeStderr, writeStdout } from "./_stdout.ts";
 import type { Config } from "./config/config.ts";
 import { checkConfig } from "./config/check_config.ts";
 import { shareOf } from "./config/share.ts";
@@ -16,8 +16,9 @@ import type { RunResult } from "./run_result.ts";
 import { asRunError, RunError } from "./run_error.ts";
 import { checkStartAt, waitUntil } from "./preflight/start_at.ts";
 import type { MainScript } from "./script/main_script.ts";
-import type { LatencySnapshot, WorkerSetup } from "./worker/protocol.ts";
+import type { LatencySnapshot, OutputStream, WorkerSetup } from "./worker/protocol.ts";
 import { WorkerThread } from "./worker/worker_thread.ts";
+import { StartOutputOrder, StartPhase } from "./worker/start_output.ts";
 import { newNotices } from "./script/notices.ts";
 import { MainThreadHost, type ThreadHost, workerCount, WorkerHost } from "./worker/worker_host.ts";
 import { loadModule } from "./lazy_modules.ts";
@@ -318,6 +319,16 @@ export class Run {
     let startedAt: number[] = [];
     let run: Run | null = null;
     const threads: WorkerThread[] = [];
+    // What the scripts write before the run starts comes out in wrk's order, which runs each thread's top level,
+    // setup() and init() in turn (lib/worker/start_output.ts): the threads' through `events.onOutput`, setup()'s
+    // from the main state through `mainWrite`.
+    const startOutput = new StartOutputOrder(config.threads);
+    let inSetup: number | null = null;
+    const mainWrite = (bytes: Uint8Array): void => {
+      if (inSetup === null) return write(bytes);
+      const copy = bytes.slice();
+      startOutput.write(inSetup, StartPhase.Setup, () => write(copy));
+    };
     const events = {
       onFailure: (_thread: WorkerThread, message: string, exitCode: number) => {
         failure ??= new RunError(message, exitCode);
@@ -341,6 +352,12 @@ export class Run {
           run!.#failRun(callbackFailure("onInterval", error));
         }
       },
+      onOutput: (thread: WorkerThread, phase: StartPhase, stream: OutputStream, bytes: Uint8Array) =>
+        startOutput.write(
+          thread.index,
+          phase,
+          () => (stream === "stdout" ? writeStdout : writeStderr)(bytes),
+        ),
       workerModule: options.workerModule,
     };
     // With a progress line, the flag the threads set when their script writes during the run.
@@ -377,7 +394,10 @@ export class Run {
                 scriptOutput,
                 notices,
               ),
-            )
+            ).then((mainStateNeeded) => {
+              startOutput.done(thread.index, StartPhase.TopLevel);
+              return mainStateNeeded;
+            })
           ),
           boundMs,
           (i) =>
@@ -401,7 +421,7 @@ export class Run {
               target: config.target,
               headers: config.headers,
               shard: config.shard,
-              write,
+              write: mainWrite,
               writePaths: config.writePaths,
               notices,
             }),
@@ -409,8 +429,16 @@ export class Run {
         ).catch(asRunError);
       }
       // setup() runs per thread, in order, in the main state (docs/wrk-compat.md#phase-order).
-      if (mainScript?.hasSetup) {
-        for (const thread of threads) await unlessAborted(mainScript.setup(thread), signal).catch(asRunError);
+      for (const thread of threads) {
+        if (mainScript?.hasSetup) {
+          inSetup = thread.index;
+          try {
+            await unlessAborted(mainScript.setup(thread), signal).catch(asRunError);
+          } finally {
+            inSetup = null;
+          }
+        }
+        startOutput.done(thread.index, StartPhase.Setup);
       }
       if (config.rate !== null && mainScript?.hasDelay) {
         warnings.push(
@@ -418,11 +446,12 @@ export class Run {
         );
       }
       await allWithin(
-        threads.map((thread) => thread.init()),
+        threads.map((thread) => thread.init().then(() => startOutput.done(thread.index, StartPhase.Init))),
         boundMs,
         (i) => `thread ${i + 1} did not finish init() within ${seconds(boundMs)} (does init() loop forever?)`,
         signal,
       );
+      startOutput.end();
       if (config.startAtEpochMs !== null) {
         // Everything slow is done: wait for the common start (lib/preflight/start_at.ts).
         checkStartAt(config.startAtEpochMs, Date.now(), preparedSinceMs);
@@ -452,6 +481,8 @@ export class Run {
         undefined,
       );
     } catch (error) {
+      // What the scripts wrote before it failed, then the failure (the caller says it).
+      startOutput.end();
       await shutDown(threads, FAILED_CLOSE_BOUND_MS);
       for (const thread of threads) thread.terminate();
       mainScript?.close();

@@ -6,6 +6,7 @@ import { assert, assertEquals, assertMatch } from "@std/assert";
 import { parseReport, runCli } from "./helpers/cli.ts";
 import { withServer, withServerAndTempDir } from "./helpers/scoped.ts";
 import { ok, type Responder, startServer, type TestServer } from "./helpers/server.ts";
+import { runWrk, WRK } from "./helpers/wrk.ts";
 
 const fixture = (name: string) => new URL(`./script/fixtures/${name}.lua`, import.meta.url).pathname;
 
@@ -96,11 +97,12 @@ Deno.test("example report.lua: done() prints latency percentiles after the repor
 });
 
 Deno.test("example setup.lua: thread:set ids, per-thread counts read back with thread:get in done()", async () => {
-  const { stdout, server } = await runExample("setup", ["-t2", "-c2", "-d300ms"]);
-  assertMatch(stdout, /thread 1 created\n/);
-  assertMatch(stdout, /thread 2 created\n/);
+  const { stdout, server } = await runExample("setup", ["-t4", "-c4", "-d300ms"]);
+  // In thread order and before the header, as wrk prints them (each thread's init() in turn), however the
+  // workers ran them.
+  assertMatch(stdout, /^thread 1 created\nthread 2 created\nthread 3 created\nthread 4 created\nRunning /);
   const made = [...stdout.matchAll(/thread (\d) made (\d+) requests and got (\d+) responses/g)];
-  assertEquals(made.map((m) => m[1]), ["1", "2"]);
+  assertEquals(made.map((m) => m[1]), ["1", "2", "3", "4"]);
   let total = 0;
   for (const [, , requests, responses] of made) {
     assert(Number(requests) - Number(responses) <= 1 && Number(responses) > 0);
@@ -200,3 +202,35 @@ Deno.test("response() sees a chunked response's trailer fields in its headers, a
     assertEquals(stdout.split("\n").filter((line) => line.startsWith("abc")), ["abc\thello", "abc\thello"]);
   });
 });
+
+Deno.test(
+  "a script's output before the run comes in wrk's order: the main state's top level, then each thread's top level, setup() and init() in turn",
+  {
+    ignore: WRK === null,
+  },
+  async () => {
+    const script = await Deno.makeTempFile({ suffix: ".lua" });
+    try {
+      await Deno.writeTextFile(
+        script,
+        'print("top")\nlocal n = 0\n' +
+          'function setup(thread) n = n + 1; thread:set("id", n); print("setup " .. n) end\n' +
+          'function init(args) print("init " .. id); io.stderr:write("init " .. id .. " on stderr\\n") end\n',
+      );
+      await withServer(startServer(), async (server) => {
+        const args = ["-t3", "-c3", "-d1s", "-s", script, server.url];
+        const ours = await runCli(args);
+        const theirs = await runWrk(args);
+        const beforeHeader = (stdout: string) => stdout.slice(0, stdout.indexOf("Running "));
+        assertEquals(beforeHeader(ours.stdout), beforeHeader(theirs.stdout));
+        assertEquals(
+          beforeHeader(ours.stdout),
+          "top\ntop\nsetup 1\ninit 1\ntop\nsetup 2\ninit 2\ntop\nsetup 3\ninit 3\n",
+        );
+        assertEquals(ours.stderr, "init 1 on stderr\ninit 2 on stderr\ninit 3 on stderr\n");
+      });
+    } finally {
+      await Deno.remove(script);
+    }
+  },
+);

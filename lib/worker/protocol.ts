@@ -134,6 +134,9 @@ export type ToThread =
   | { type: "snapshot"; index: number }
   | { type: "stop" };
 
+/** Where a script's `print` (stdout, or stderr with `--json -`) or `io.stderr:write` goes. */
+export type OutputStream = "stdout" | "stderr";
+
 /** A thread in a worker → main thread. */
 export type FromWorker = FromThread & { thread: number };
 
@@ -144,6 +147,11 @@ export type FromThread =
   | { type: "got"; id: number; answer: GlobalAnswer }
   /** init() ran and the connections are ready to start. */
   | { type: "initialized" }
+  /**
+   * What the script wrote before the thread started (its top level, `init()`), to `stream`: the main thread
+   * writes it in wrk's order, thread by thread (`StartOutput`), not as the workers happen to run.
+   */
+  | { type: "output"; stream: OutputStream; bytes: Uint8Array }
   /**
    * The thread's connections are running since `atEpochMs` (ms since the Unix epoch: the clock all threads
    * share): the run's time counts from the first thread's, and `-R`'s plans from each thread's.

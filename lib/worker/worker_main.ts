@@ -19,6 +19,7 @@ import type {
   FromThread,
   FromWorker,
   GlobalAnswer,
+  OutputStream,
   ThreadPort,
   ToThread,
   ToWorker,
@@ -116,9 +117,9 @@ async function load(thread: Hosted, message: WorkerSetup): Promise<void> {
       shard: config.shard,
       args: config.scriptArgs,
       // With `--json -` stdout carries the result document: the script prints to stderr with the report.
-      write: scriptWrite(thread, config.jsonPath === "-" ? writeStderr : writeStdout, message.scriptOutput),
+      write: scriptWrite(thread, config.jsonPath === "-" ? "stderr" : "stdout", message.scriptOutput),
       // io.stderr:write too: it shares the terminal with the progress line.
-      writeError: scriptWrite(thread, writeStderr, message.scriptOutput),
+      writeError: scriptWrite(thread, "stderr", message.scriptOutput),
       writePaths: config.writePaths,
       notices: message.notices,
       getAddr: () => thread.address,
@@ -221,19 +222,29 @@ const ERASED = 2;
 const ERASE_WAIT_MS = 100;
 
 /**
- * Where a thread's script writes. With a live progress line on the terminal (`scriptOutput`, shared with the
- * main thread), the first output of any thread during the run sets the shared flag, so that the main thread
- * draws the line no more, then erases it (on stderr, where the line is): script output and the line would
- * otherwise run together on one line. Output before the run (the top level, `init()`) comes before the line.
+ * Where a thread's script writes to `stream`. Before the thread starts (the top level, `init()`), to the main
+ * thread, which writes it in wrk's order, thread by thread (lib/run.ts), before the run's header. During the
+ * run, with a live progress line on the terminal (`scriptOutput`, shared with the main thread), the first output
+ * of any thread sets the shared flag, so that the main thread draws the line no more, then erases it (on
+ * stderr, where the line is): script output and the line would otherwise run together on one line.
  */
 function scriptWrite(
   thread: Hosted,
-  write: (bytes: Uint8Array) => void,
+  stream: OutputStream,
   scriptOutput: Int32Array | null,
 ): (bytes: Uint8Array) => void {
-  if (scriptOutput === null) return write;
+  const write = stream === "stdout" ? writeStdout : writeStderr;
   return (bytes) => {
-    if (thread.running && Atomics.load(scriptOutput, 0) !== ERASED) {
+    if (!thread.running) {
+      // A copy: the caller may reuse its buffer.
+      post(thread, { type: "output", stream, bytes: bytes.slice() });
+      return;
+    }
+    if (scriptOutput === null) {
+      write(bytes);
+      return;
+    }
+    if (Atomics.load(scriptOutput, 0) !== ERASED) {
       if (Atomics.compareExchange(scriptOutput, 0, 0, ERASING) === 0) {
         writeStderr(new TextEncoder().encode(ERASE_LINE));
         Atomics.store(scriptOutput, 0, ERASED);
@@ -248,12 +259,13 @@ function scriptWrite(
 }
 
 function start(thread: Hosted, durationMs: number): void {
+  // From here the script's output is written as it comes (`scriptWrite`).
+  thread.running = true;
   // init() may already have called wrk.thread:stop().
   if (thread.stoppedByScript || thread.loop === null) {
     post(thread, { type: "started", atEpochMs: epochNowMs() });
     return;
   }
-  thread.running = true;
   // The moment the loop's plans and samples count from: the run's time counts from it too (a moment read
   // before the loop started, even a few milliseconds, cut that much off the thread's run and its -R plan).
   const atEpochMs = thread.loop.start();

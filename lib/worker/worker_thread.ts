@@ -10,11 +10,13 @@ import type {
   FromThread,
   GlobalAnswer,
   LatencySnapshot,
+  OutputStream,
   ThreadReport,
   ToThread,
   WorkerSetup,
 } from "./protocol.ts";
 import { type ThreadHost, WorkerHost } from "./worker_host.ts";
+import { StartPhase } from "./start_output.ts";
 
 /** What `get` gives when the thread cannot answer any more (it failed, or the run let it go). */
 const NO_VALUE: GlobalAnswer = { value: null };
@@ -39,6 +41,11 @@ export interface WorkerThreadOptions {
   /** The thread's answer to `snapshot(index)`: its latency counts so far. */
   onSnapshot?: (thread: WorkerThread, index: number, snapshot: LatencySnapshot) => void;
   /**
+   * What the thread's script wrote to `stream` before the thread started, in its top level or `init()`
+   * (`phase`), for the caller to write in wrk's order (`StartOutputOrder`).
+   */
+  onOutput?: (thread: WorkerThread, phase: StartPhase, stream: OutputStream, bytes: Uint8Array) => void;
+  /**
    * The module the Web Worker runs; it must serve the thread protocol as `worker_main.ts` does. Default:
    * `worker_main.ts` beside this file, which exists when this library runs from its source files (local or
    * remote) but not inside a bundle or a compiled binary; the command line passes its own entry module.
@@ -57,6 +64,7 @@ export class WorkerThread implements ThreadHandle {
   readonly #onStopped: () => void;
   readonly #onProgress: WorkerThreadOptions["onProgress"];
   readonly #onSnapshot: WorkerThreadOptions["onSnapshot"];
+  readonly #onOutput: WorkerThreadOptions["onOutput"];
   readonly #gets = new Map<number, (answer: GlobalAnswer) => void>();
   #nextGetId = 0;
   #loaded = observed<boolean>();
@@ -65,6 +73,8 @@ export class WorkerThread implements ThreadHandle {
   #report = observed<ThreadReport>();
   #closed = observed<void>();
   #failed = false;
+  /** "loaded" came: output from now on is init()'s. */
+  #loadedYet = false;
   /** `getNow` waited its bound for this thread once: it is stuck, and is not waited for again. */
   #silent = false;
 
@@ -76,6 +86,7 @@ export class WorkerThread implements ThreadHandle {
     this.#onStopped = events.onStopped;
     this.#onProgress = events.onProgress;
     this.#onSnapshot = events.onSnapshot;
+    this.#onOutput = events.onOutput;
     this.#host = host ?? new WorkerHost(events.workerModule);
     this.#host.attach(index, {
       receive: (message) => this.#receive(message),
@@ -216,9 +227,18 @@ export class WorkerThread implements ThreadHandle {
   #receive(message: FromThread): void {
     switch (message.type) {
       case "loaded":
+        this.#loadedYet = true;
         return this.#loaded.resolve(message.mainStateNeeded);
       case "initialized":
         return this.#initialized.resolve();
+      case "output":
+        // Before "loaded": the top level's; after it, init()'s.
+        return this.#onOutput?.(
+          this,
+          this.#loadedYet ? StartPhase.Init : StartPhase.TopLevel,
+          message.stream,
+          message.bytes,
+        );
       case "started":
         return this.#started.resolve(message.atEpochMs);
       case "got": {
