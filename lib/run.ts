@@ -633,7 +633,10 @@ async function shutDown(threads: WorkerThread[], boundMs: number): Promise<void>
 
 /**
  * Starts a run, waits for it, calls `done()` and closes it: the whole job for library users. Rejects with a
- * `RunError` when the target is unreachable, the script fails or a thread dies.
+ * `RunError` when the target is unreachable, the script fails or a thread dies, and also when the script's
+ * `done()` fails or calls `os.exit()` after the run finished: its figures are then lost with it. To keep them
+ * whatever `done()` does (as the command line writes `--json` before `done()`), use `Run.start()`, await its
+ * `result`, and call `done()` yourself.
  *
  * @example Benchmarking the demo server for 300 ms
  * ```ts

@@ -64,7 +64,10 @@ export interface RunResult {
    * connections. Absent or null when none did (or a merge of result files).
    */
   streamLimit?: number | null;
-  /** Indexes of threads that did not report before the grace period ended (their figures are missing). */
+  /**
+   * The threads that did not report before the grace period ended (their figures are missing), numbered from
+   * 1 as the report and `--json` name them.
+   */
   unfinishedThreads: number[];
   /**
    * Ended by its caller before `-d` (`Run.stop()`, `RunOptions.signal`: the command line's SIGINT or SIGTERM),
@@ -107,7 +110,8 @@ export interface RateOutcome {
   /**
    * Of the threads, the largest share of the time it ran that its OS thread spent on the CPU (a thread hosted
    * with others shares their figure): near 1, the client was the limit. Absent or null when unknown (not
-   * Linux, or a merge of result files, which do not carry it).
+   * Linux, a run without `--allow-ffi`, which reads it through libc, or a merge of result files, which do not
+   * carry it).
    */
   busiestThreadShare?: number | null;
   /**

@@ -18,7 +18,7 @@ import { loadModule } from "../lazy_modules.ts";
 
 /** What the merge's script needs besides its path. */
 export interface DoneScriptOptions {
-  /** The test's URL, parsed (lib/config/url.ts `parseTarget`). */
+  /** The test's URL, parsed: `parseArgs([url]).target`, or a merge's `mergedConfig(…).target`. */
   target: Target;
   /** The test's `-H` headers. */
   headers: [string, string][];
@@ -47,7 +47,7 @@ export interface DoneScript {
  *
  * @example Printing the merged request count
  * ```ts ignore
- * const script = await loadDoneScript("report.lua", { target: parseTarget(url), headers: [], write });
+ * const script = await loadDoneScript("report.lua", { target: parseArgs([url]).target, headers: [], write });
  * try {
  *   await script.done(merged.result);
  * } finally {

@@ -352,6 +352,40 @@ export class ShardMerger {
  * const merged = mergeShards(await Promise.all(["s0.json", "s1.json"].map(readShard)));
  * console.log(merged.result.requests, merged.result.latency.percentile(99));
  * ```
+ *
+ * @example The whole way: two shards run, their results written and read back, merged and reported
+ * ```ts
+ * import { parseArgs } from "../config/parse_args.ts";
+ * import { testIdentity } from "../config/test_identity.ts";
+ * import { startDemoServer } from "../demo_server.ts";
+ * import { formatJsonResult } from "../report/json_result.ts";
+ * import { formatReport } from "../report/text_report.ts";
+ * import { run } from "../run.ts";
+ * import { VERSION } from "../version.ts";
+ * import { mergeShards } from "./merge_shards.ts";
+ * import { parseShard } from "./read_shards.ts";
+ *
+ * const server = startDemoServer();
+ * try {
+ *   const shards = [];
+ *   for (const index of [0, 1]) {
+ *     const command = ["-t1", "-c2", "-d300ms", "--shard-index", `${index}`, "--shard-count", "2", server.url];
+ *     const config = parseArgs(command);
+ *     const result = await run(config);
+ *     const testId = await testIdentity(config, null);
+ *     // What `--json` writes on each machine, and `wrk-deno merge` reads.
+ *     const json = formatJsonResult(result, { config, command, version: VERSION, testId, thresholds: null, error: null });
+ *     shards.push(parseShard(`shard-${index}.json`, json));
+ *   }
+ *   const merged = mergeShards(shards);
+ *   console.log(merged.mergedShards, merged.result.connections); // [ 0, 1 ] 4
+ *   // Run one after the other here, the shards have no moment in common: the merge says so.
+ *   console.log(merged.warnings.length); // 1
+ *   console.log(formatReport(merged.result, { latency: false }).includes(" requests in ")); // true
+ * } finally {
+ *   await server.close();
+ * }
+ * ```
  */
 export function mergeShards(shards: Iterable<ShardResult>): MergedTest {
   const merger = new ShardMerger();
