@@ -427,6 +427,7 @@ async function runCli(args: string[], hostOnMainThread = true, command: string[]
         if (progress.scriptWrote === true) meter.giveWay();
         else meter.update(progress, performance.now());
       },
+      progressLineOnStderr: meter !== null,
       onInterval: hdrLogModule === null ? undefined : (interval) => hdrLog?.append(interval),
       // Waiting for --start-at, a signal ends the wait, and the results say the shard did not run (the merge then
       // names why), rather than the signal's default action leaving none.

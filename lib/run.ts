@@ -80,6 +80,13 @@ export interface RunOptions {
    */
   onProgress?: (progress: RunProgress) => void;
   /**
+   * The caller draws `onProgress` as a line on standard error without a newline (the command line's live
+   * line): a thread's script output during the run then first erases it (a carriage return and an erase to
+   * the line's end on standard error), so that the two do not run together on one line. Default false: nothing
+   * is written for it, and `RunProgress.scriptWrote` tells the caller.
+   */
+  progressLineOnStderr?: boolean;
+  /**
    * Told the latency of each interval of the run as it goes (`--hdr-log`): one a second from the run's start
    * (`startedAtEpochMs`), in order, then the last, partial one just before `result` resolves. Only when this is
    * given, the run asks every thread once a second for its latency counts (one message each way, nothing per
@@ -393,6 +400,7 @@ export class Run {
                 { caCerts, pinnedCerts },
                 scriptOutput,
                 notices,
+                options.progressLineOnStderr === true,
               ),
             ).then((mainStateNeeded) => {
               startOutput.done(thread.index, StartPhase.TopLevel);
@@ -672,11 +680,13 @@ function workerSetup(
   { caCerts, pinnedCerts }: { caCerts: string[]; pinnedCerts: string[] | null },
   scriptOutput: Int32Array | null,
   notices: Int32Array | null,
+  eraseLine: boolean,
 ): WorkerSetup {
   return {
     threadIndex: index,
     threadConnections: shareOf(config.connections, config.threads, index),
     scriptOutput,
+    eraseLine,
     notices,
     config,
     script,

@@ -184,3 +184,35 @@ Deno.test("run() rejects with a RunError naming the callback when onProgress or 
     await server.close();
   }
 });
+
+Deno.test("run() with onProgress writes nothing of its own to stderr when a script prints during the run (the erase of a line it did not draw)", async () => {
+  const server = startServer();
+  const dir = await Deno.makeTempDir();
+  try {
+    const script = `${dir}/print.lua`;
+    await Deno.writeTextFile(
+      script,
+      'local n = 0\nfunction response() n = n + 1; if n == 1 then print("answered") end end\n',
+    );
+    const program = `${dir}/program.ts`;
+    await Deno.writeTextFile(
+      program,
+      `import { parseArgs, run } from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};\n` +
+        `await run(parseArgs(["-t1", "-c1", "-d500ms", "-s", ${JSON.stringify(script)}, ${
+          JSON.stringify(server.url)
+        }]), { onProgress: () => {} });\n`,
+    );
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", "--config", new URL("../deno.json", import.meta.url).pathname, program],
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+    }).output();
+    assertEquals(output.code, 0, decoder.decode(output.stderr));
+    assertEquals(decoder.decode(output.stdout), "answered\n");
+    assertEquals(decoder.decode(output.stderr), "");
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

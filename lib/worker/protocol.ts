@@ -22,6 +22,11 @@ export interface WorkerSetup {
    * it); the line is drawn no more once it is set. Null without a progress line.
    */
   scriptOutput: Int32Array | null;
+  /**
+   * The progress line is on standard error (`RunOptions.progressLineOnStderr`): the thread whose script writes
+   * first during the run erases it there. Otherwise `scriptOutput` only tells the caller.
+   */
+  eraseLine: boolean;
   /** With a script: the run's notices, shared by all its Lua states, each said once (lib/script/notices.ts). */
   notices: Int32Array | null;
   config: Config;

@@ -117,9 +117,9 @@ async function load(thread: Hosted, message: WorkerSetup): Promise<void> {
       shard: config.shard,
       args: config.scriptArgs,
       // With `--json -` stdout carries the result document: the script prints to stderr with the report.
-      write: scriptWrite(thread, config.jsonPath === "-" ? "stderr" : "stdout", message.scriptOutput),
+      write: scriptWrite(thread, config.jsonPath === "-" ? "stderr" : "stdout", message),
       // io.stderr:write too: it shares the terminal with the progress line.
-      writeError: scriptWrite(thread, "stderr", message.scriptOutput),
+      writeError: scriptWrite(thread, "stderr", message),
       writePaths: config.writePaths,
       notices: message.notices,
       getAddr: () => thread.address,
@@ -231,7 +231,7 @@ const ERASE_WAIT_MS = 100;
 function scriptWrite(
   thread: Hosted,
   stream: OutputStream,
-  scriptOutput: Int32Array | null,
+  { scriptOutput, eraseLine }: Pick<WorkerSetup, "scriptOutput" | "eraseLine">,
 ): (bytes: Uint8Array) => void {
   const write = stream === "stdout" ? writeStdout : writeStderr;
   return (bytes) => {
@@ -246,7 +246,7 @@ function scriptWrite(
     }
     if (Atomics.load(scriptOutput, 0) !== ERASED) {
       if (Atomics.compareExchange(scriptOutput, 0, 0, ERASING) === 0) {
-        writeStderr(new TextEncoder().encode(ERASE_LINE));
+        if (eraseLine) writeStderr(new TextEncoder().encode(ERASE_LINE));
         Atomics.store(scriptOutput, 0, ERASED);
         Atomics.notify(scriptOutput, 0);
       } else {
