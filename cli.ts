@@ -230,6 +230,13 @@ async function runMerge(options: MergeOptions): Promise<number> {
     err(`${error.message}\n`);
     return 1;
   }
+  // As a run refuses -U without -R: closed-loop shards have no uncorrected latency to print.
+  if (options.uncorrectedLatency && merged.result.rate === null) {
+    err(
+      "-U/--u_latency applies to rate mode, and the shards ran without -R: leave out -U (or give --latency)\n",
+    );
+    return 1;
+  }
   // The line a partial merge (--allow-partial) says on stderr and in the summary.
   let partial: string | null = null;
   if (merged.missingShards.length > 0) {

@@ -186,6 +186,14 @@ export function parseShard(path: string, text: string): ShardResult {
     new ShardInputError(`${path}: ${problem}`, path, { cause });
   if (text.trim() === "") throw fail(path === "-" ? "standard input is empty" : "the file is empty");
   text = withoutByteOrderMark(text);
+  // UTF-16 read as UTF-8: its byte order mark becomes two replacement characters, and every ASCII character
+  // has a zero byte beside it.
+  if (text.startsWith("\uFFFD\uFFFD") || text.slice(0, 64).includes("\u0000")) {
+    throw fail(
+      "is UTF-16 (as PowerShell 5's > writes a file), not UTF-8: let --json write the file itself, or save it " +
+        "as UTF-8",
+    );
+  }
   let document: Json;
   try {
     document = JSON.parse(text);
@@ -250,8 +258,12 @@ export function parseShard(path: string, text: string): ShardResult {
   if (document.error !== null && document.error !== undefined) {
     // Its test is read too: `merge --allow-partial` must not leave out, as one of its own, another test's shard.
     const testId = typeof document.test_id === "string" ? document.test_id : null;
+    // A result with a start failed after it had started (a script error mid-run): it ran, in part.
+    const started = typeof document.start === "string";
     throw new ShardNotRunError(
-      `${path}: shard ${index} did not run: ${String(document.error)}`,
+      `${path}: shard ${index} ${started ? "failed after it started" : "did not run"}: ${
+        String(document.error)
+      }`,
       path,
       index,
       count,

@@ -337,6 +337,13 @@ Deno.test("three shard processes of -c 7, merged: the server's requests and 7 co
         assertEquals(literal.code, 0, literal.stderr);
         const all = await runCli(["merge", ...paths]);
         assertEquals(literal.stdout, all.stdout);
+        // -U with shards that ran without -R is refused, as a run refuses it.
+        const uncorrected = await runCli(["merge", "-U", ...paths]);
+        assertEquals([uncorrected.code, uncorrected.stdout], [1, ""]);
+        assertEquals(
+          uncorrected.stderr,
+          "-U/--u_latency applies to rate mode, and the shards ran without -R: leave out -U (or give --latency)\n",
+        );
         const extra = await runCli(["merge", ...paths, "--", `${dir}/-x.json`]);
         assertEquals(extra.code, 1);
         assertStringIncludes(extra.stderr, `${dir}/-x.json`);

@@ -85,11 +85,28 @@ Deno.test("another format, a whole test's result and a merged result are refused
   );
 });
 
-Deno.test("a shard whose run did not start is refused with its error", async () => {
+Deno.test("a shard whose run did not start is refused with its error, one that failed after it started says so", async () => {
   const document = await validDocument();
   assertEquals(
-    refusalOf({ ...document, error: "unable to connect to 127.0.0.1:8080 Connection refused" }),
+    refusalOf({ ...document, start: null, error: "unable to connect to 127.0.0.1:8080 Connection refused" }),
     "s1.json: shard 1 did not run: unable to connect to 127.0.0.1:8080 Connection refused (--allow-partial leaves it out)",
+  );
+  assertEquals(
+    refusalOf({ ...document, error: "broken.lua:4: in response(): shard one broke" }),
+    "s1.json: shard 1 failed after it started: broken.lua:4: in response(): shard one broke (--allow-partial leaves " +
+      "it out)",
+  );
+});
+
+Deno.test("a shard file written as UTF-16 (PowerShell 5's >) is refused saying so", async () => {
+  const text = JSON.stringify(await validDocument());
+  const utf16 = new Uint8Array(2 + text.length * 2);
+  utf16.set([0xff, 0xfe]);
+  for (let i = 0; i < text.length; i++) utf16[2 + 2 * i] = text.charCodeAt(i);
+  assertEquals(
+    refusal(new TextDecoder().decode(utf16)),
+    "s1.json: is UTF-16 (as PowerShell 5's > writes a file), not UTF-8: let --json write the file itself, or save " +
+      "it as UTF-8",
   );
 });
 
