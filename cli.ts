@@ -11,7 +11,7 @@
  */
 import { writeStderr, writeStdout } from "./lib/_stdout.ts";
 import { VERSION } from "./lib/version.ts";
-import { HelpRequested, UsageError } from "./lib/config/errors.ts";
+import { HelpRequested, ShardTooSmall, UsageError } from "./lib/config/errors.ts";
 import { SUBCOMMANDS } from "./lib/config/options.ts";
 import type { MergeOptions } from "./lib/config/merge_options.ts";
 import { USAGE, versionLine } from "./lib/config/usage.ts";
@@ -344,6 +344,8 @@ async function runCli(args: string[], hostOnMainThread = true, command: string[]
       if (error.printVersion) out(versionLine(VERSION) + "\n");
       if (error.message !== "") err(`${error.message}\n`);
       if (error.showUsage) err(USAGE);
+      // A shard too small for this machine's -t: its results say why it did not run, for the merge to name.
+      if (error instanceof ShardTooSmall) await writeNotRun(error.config, command, error.message);
       return error.exitCode;
     }
     throw error;
@@ -684,6 +686,23 @@ async function identityOf(config: Config, script: Uint8Array | undefined): Promi
   } catch {
     return null;
   }
+}
+
+/**
+ * The results of a shard that did not run because of its command line (`ShardTooSmall`): `--json` and `--summary`
+ * with the error, as for one that could not connect, when their paths can be written.
+ */
+async function writeNotRun(config: Config, command: string[], error: string): Promise<void> {
+  try {
+    await checkOutputPaths(config.jsonPath, config.summaryPath, null);
+  } catch (failure) {
+    if (!(failure instanceof UsageError)) throw failure;
+    err(`${failure.message}\n`);
+    return;
+  }
+  const script = config.scriptPath === null ? undefined : await readIfReadable(config.scriptPath);
+  const testId = config.jsonPath === null ? null : await identityOf(config, script);
+  await writeResults(config, command, null, error, testId);
 }
 
 /** A file's bytes; undefined when it cannot be read (the run's pre-flight then says why, in its own words). */

@@ -249,3 +249,36 @@ Deno.test({
     }
   },
 });
+
+Deno.test("a shard with fewer connections than this machine's -t still writes --json and --summary saying why, which merge names", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const json = `${dir}/shard-0.json`;
+    const summary = `${dir}/summary.md`;
+    const args = [
+      "-t4",
+      "-c4",
+      "-d1s",
+      "--shard-index",
+      "0",
+      "--shard-count",
+      "3",
+      "--json",
+      json,
+      "--summary",
+    ];
+    const outcome = await runCli([...args, summary, "http://127.0.0.1:9/"]);
+    const why =
+      "shard 0 of 3 gets 2 of the 4 connections, fewer than its 4 threads: raise -c to at least 12 or lower -t";
+    assertEquals(outcome.code, 1);
+    assert(outcome.stderr.startsWith(`${why}\nUsage: wrk <options> <url>`), outcome.stderr);
+    const document = JSON.parse(await Deno.readTextFile(json));
+    assertEquals([document.error, document.start, document.shard.index], [why, null, 0]);
+    assertStringIncludes(await Deno.readTextFile(summary), why);
+    const merged = await runCli(["merge", json]);
+    assertEquals(merged.code, 1);
+    assertEquals(merged.stderr, `${json}: shard 0 did not run: ${why} (--allow-partial leaves it out)\n`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -6,7 +6,7 @@
 
 import { parseArgs as parseNodeArgs } from "node:util";
 import type { Config, Shard } from "./config.ts";
-import { HelpRequested, UsageError, type UsageErrorOptions } from "./errors.ts";
+import { HelpRequested, ShardTooSmall, UsageError, type UsageErrorOptions } from "./errors.ts";
 import { OPTION_SPECS } from "./options.ts";
 import { standardStream, summaryBesideJson, summaryPathOf } from "./standard_streams.ts";
 import { parseThreshold } from "../thresholds/threshold.ts";
@@ -209,7 +209,7 @@ export function parseArgs(argv: string[]): Config {
   }
   const shard = shardOf(connections, threads, rate, shardIndex, shardCount, (message) => fail(message));
 
-  return {
+  const config: Config = {
     target,
     connections: shard === null ? connections : shareOf(connections, shard.count, shard.index),
     threads,
@@ -245,6 +245,17 @@ export function parseArgs(argv: string[]): Config {
     startAtEpochMs,
     epoll: true,
   };
+  // This machine's -t is its own (machines of different sizes take part): a shard whose part of -c is smaller is
+  // refused once the rest was read, with the configuration, so that its --json and --summary still say why.
+  if (shard !== null && config.connections < threads) {
+    throw new ShardTooSmall(
+      `shard ${shard.index} of ${shard.count} gets ${config.connections} of the ${connections} connections, ` +
+        `fewer than its ${threads} threads: raise -c to at least ${threads * shard.count} or lower -t`,
+      config,
+      { printVersion },
+    );
+  }
+  return config;
 }
 
 /**
@@ -272,13 +283,6 @@ function shardOf(
     throw fail(
       `--shard-count ${count} is more than the test's ${connections} connections, so some shards get none: ` +
         `raise -c to at least ${threads * count} or lower --shard-count`,
-    );
-  }
-  const mine = shareOf(connections, count, index);
-  if (mine < threads) {
-    throw fail(
-      `shard ${index} of ${count} gets ${mine} of the ${connections} connections, fewer than its ${threads} ` +
-        `threads: raise -c to at least ${threads * count} or lower -t`,
     );
   }
   return { index, count, connections, rate, firstConnection: shareStart(connections, count, index) };
