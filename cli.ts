@@ -11,7 +11,8 @@
  */
 import { writeStderr, writeStdout } from "./lib/_stdout.ts";
 import { VERSION } from "./lib/version.ts";
-import { HelpRequested, ShardTooSmall, UsageError } from "./lib/config/errors.ts";
+import { HelpRequested, UsageError } from "./lib/config/errors.ts";
+import { ShardTooSmall } from "./lib/config/shard_too_small.ts";
 import { SUBCOMMANDS } from "./lib/config/options.ts";
 import type { MergeOptions } from "./lib/config/merge_options.ts";
 import { USAGE, versionLine } from "./lib/config/usage.ts";

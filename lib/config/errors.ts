@@ -3,7 +3,6 @@
  * exits by itself and every failure is testable.
  * @module
  */
-import type { Config } from "./config.ts";
 
 /** Options for {@linkcode UsageError}. */
 export interface UsageErrorOptions {
@@ -71,22 +70,5 @@ export class HelpRequested extends UsageError {
   /** Create a help request; `printVersion` is set when `-v` came with `-h`. */
   constructor(options: { printVersion?: boolean } = {}) {
     super("", { showUsage: true, printVersion: options.printVersion ?? false });
-  }
-}
-
-/**
- * A shard whose part of `-c` is smaller than this machine's `-t`: a usage error found once the rest of the
- * command line was read, so it carries the configuration, whose `--json` and `--summary` can still say why the
- * shard did not run (`wrk-deno merge` then names it instead of a missing shard).
- */
-export class ShardTooSmall extends UsageError {
-  override name = "ShardTooSmall";
-  /** The command line as read, this shard's part of `-c` in `connections`. */
-  readonly config: Config;
-
-  /** `message` as for a `UsageError`, with the configuration read. */
-  constructor(message: string, config: Config, options: UsageErrorOptions = {}) {
-    super(message, options);
-    this.config = config;
   }
 }

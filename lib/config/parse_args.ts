@@ -6,7 +6,8 @@
 
 import { parseArgs as parseNodeArgs } from "node:util";
 import type { Config, Shard } from "./config.ts";
-import { HelpRequested, ShardTooSmall, UsageError, type UsageErrorOptions } from "./errors.ts";
+import { HelpRequested, UsageError, type UsageErrorOptions } from "./errors.ts";
+import { ShardTooSmall } from "./shard_too_small.ts";
 import { OPTION_SPECS } from "./options.ts";
 import { standardStream, summaryBesideJson, summaryPathOf } from "./standard_streams.ts";
 import { parseThreshold } from "../thresholds/threshold.ts";
