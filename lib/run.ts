@@ -332,9 +332,10 @@ export class Run {
     const startOutput = new StartOutputOrder(config.threads);
     let inSetup: number | null = null;
     const mainWrite = (bytes: Uint8Array): void => {
-      if (inSetup === null) return write(bytes);
       const copy = bytes.slice();
-      startOutput.write(inSetup, StartPhase.Setup, () => write(copy));
+      // Its top level's (or, once the start is over, done()'s: then at once), or setup()'s for a thread.
+      if (inSetup === null) startOutput.writeMain(() => write(copy));
+      else startOutput.write(inSetup, StartPhase.Setup, () => write(copy));
     };
     const events = {
       onFailure: (_thread: WorkerThread, message: string, exitCode: number) => {
@@ -436,6 +437,7 @@ export class Run {
           signal,
         ).catch(asRunError);
       }
+      startOutput.mainDone();
       // setup() runs per thread, in order, in the main state (docs/wrk-compat.md#phase-order).
       for (const thread of threads) {
         if (mainScript?.hasSetup) {

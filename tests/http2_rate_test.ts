@@ -158,3 +158,43 @@ Deno.test("-R with --http2: streams unanswered at the end, and requests queued b
     await server.close();
   }
 });
+
+Deno.test("-R with --http2: a response() hook that runs past the end records its answer once, not also as unanswered", async () => {
+  // One stream: at most one request in flight, and each hook busy for 10 ms, so the end comes inside one.
+  const dir = await Deno.makeTempDir();
+  const server = startH2cServer({});
+  try {
+    const script = `${dir}/busy.lua`;
+    await Deno.writeTextFile(
+      script,
+      "function response()\n  local t = os.clock() + 0.01\n  while os.clock() < t do end\nend\n",
+    );
+    // The end falls inside a hook in most runs, not all: four of them.
+    for (let i = 0; i < 4; i++) {
+      const result = await run(
+        parseArgs([
+          "--http2",
+          "--streams",
+          "1",
+          "-t1",
+          "-c1",
+          "-d1s",
+          "-R",
+          "200",
+          "-s",
+          script,
+          server.url,
+        ]),
+      );
+      // Every request sent was answered or is the one in flight: never more samples than requests sent.
+      const sent = result.rate!.requestsSent!;
+      assert(
+        result.uncorrectedLatency!.count <= sent,
+        `${result.uncorrectedLatency!.count} samples, ${sent} sent`,
+      );
+    }
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -529,14 +529,17 @@ function settingDifference(shard: ShardResult, test: TestSettings): string {
     ["-d (ms)", ours.durationMs, theirs.durationMs],
     ["--timeout (ms)", ours.timeoutMs, theirs.timeoutMs],
     ["the -H headers", ours.headers, theirs.headers],
-    ["-s", ours.script, theirs.script],
+    // -s by the presence of a script only: the identity holds its content, not its path.
+    ["-s", ours.script !== null, theirs.script !== null],
     ["the script's arguments", ours.scriptArgs, theirs.scriptArgs],
     ["-B", ours.batchLatency, theirs.batchLatency],
   ];
   for (const [name, value, other] of settings) {
     if (text(value) !== text(other)) return `${name}: ${text(value)}, but ${text(other)} there`;
   }
-  return "the script's content differs, or a setting of a version that recorded it differently";
+  return ours.script !== null
+    ? "the script's content differs (the same -s everywhere?), or a setting of a version that recorded it differently"
+    : "a setting of a version that recorded it differently";
 }
 
 /** One line per shard stopped before its `-d` (a pod evicted, a Ctrl-C): its figures cover less time. */

@@ -184,11 +184,15 @@ export class Pacer {
 
   /**
    * The slots of this plan before `endMs` that no batch took, every `step`th from the first (a batch of `step`
-   * requests takes `step` slots): `visit(slotMs)` for each, oldest first.
+   * requests takes `step` slots): the first one's time, how many, and the time between them.
    */
-  forEachUnusedSlot(endMs: number, step: number, visit: (slotMs: number) => void): void {
-    const end = this.slotsBefore(endMs);
-    for (let slot = this.#slots; slot < end; slot += step) visit(this.#originMs + slot * this.#intervalMs);
+  unusedSlots(endMs: number, step: number): { firstMs: number; count: number; stepMs: number } {
+    const unused = Math.max(0, this.slotsBefore(endMs) - this.#slots);
+    return {
+      firstMs: this.#originMs + this.#slots * this.#intervalMs,
+      count: Math.ceil(unused / step),
+      stepMs: step * this.#intervalMs,
+    };
   }
 
   /** Requests sent, each of a pipelined batch counted: the slots used. */

@@ -150,8 +150,10 @@ export function formatMarkdownSummary(result: RunResult | null, context: Markdow
     if (unfinished !== null) blocks.push(`⚠️ ${unfinished.trim()}`);
     // With -R, the report's `Rate:` line: the rate asked was not achieved, and why.
     const shortfall = rateShortfallLine(result, config.http2);
-    // The errors are in a table below here, not above as in the report.
-    if (shortfall !== null) blocks.push(`⚠️ ${escapeText(shortfall.trim().replace(" (see above)", ""))}`);
+    // The errors and the unfinished threads are elsewhere here than in the report: no "see above" or "below".
+    if (shortfall !== null) {
+      blocks.push(`⚠️ ${escapeText(shortfall.trim().replace(/ \(see (above|below)\)/, ""))}`);
+    }
     blocks.push(latencyTable(result));
     const errors = errorTable(result);
     if (errors !== null) blocks.push(errors);

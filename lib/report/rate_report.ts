@@ -196,8 +196,8 @@ export function rateShortfallLine(result: RunResult, http2: boolean): string | n
       ? `the run took ${formatTimeUs(result.runtimeUs)} for ${
         formatTimeUs(result.durationMs * 1000)
       } of -d ` +
-        "(threads that stopped late, or shards started apart), and the rate counts the time run: every " +
-        "request due was answered"
+        "(threads that stopped late, or shards started apart), and the rate counts the time run: the requests " +
+        "due were answered"
       : due === 0
       ? "the plan had no request due in the time run: the rate was kept"
       : `the plan had only ${due} request${due === 1 ? "" : "s"} due in the time run: the rate was kept`;
@@ -218,7 +218,7 @@ export function rateShortfallLine(result: RunResult, http2: boolean): string | n
       } still in flight at the end (not counted): ` +
         "the rate was kept"
       : `${unanswered} request${s} sent got no answer (in flight at the end, or lost with a connection closed ` +
-        "in the middle of a pipelined batch): the rate was kept";
+        "in the middle of a pipelined batch): the requests went out at the rate asked";
   } else if ((rate.busiestThreadShare ?? 0) + (rate.busiestThreadCoreWaitShare ?? 0) >= BUSY_CLIENT_SHARE) {
     // Lanes fall behind too when their thread is too busy to read the answers: more connections would only
     // add to its work.

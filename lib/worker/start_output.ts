@@ -1,7 +1,7 @@
 /**
- * What scripts write before a run starts, in wrk's order. wrk runs, in its main thread and one thread after
- * another, each thread's top level, then `setup()` with it in the main state, then its `init()`; only then do
- * the threads start, and it prints its `Running …` header. Here the threads' top levels and `init()`s run in
+ * What scripts write before a run starts, in wrk's order. wrk runs the main state's top level, then, in its
+ * main thread and one thread after another, each thread's top level, then `setup()` with it in the main state,
+ * then its `init()`; only then do the threads start, and it prints its `Running …` header. Here the threads' top levels and `init()`s run in
  * workers at the same time, so their output would come in whatever order the workers ran (`thread 2 created`
  * before `thread 1 created`, with wrk's own setup.lua). Each piece of output is written at once when it is
  * next in wrk's order, and held until then otherwise: a thread that prints and then hangs is still seen.
@@ -20,6 +20,8 @@ export const enum StartPhase {
 }
 
 const PHASES = 3;
+/** The main state's top level comes before every thread's part. */
+const MAIN = 0;
 
 /**
  * Orders the output of `threads` threads' starts.
@@ -30,6 +32,7 @@ const PHASES = 3;
  *
  * const written: string[] = [];
  * const order = new StartOutputOrder(2);
+ * order.mainDone();
  * for (const thread of [0, 1]) {
  *   order.done(thread, StartPhase.TopLevel);
  *   order.done(thread, StartPhase.Setup);
@@ -52,12 +55,20 @@ export class StartOutputOrder {
   #ended = false;
 
   constructor(threads: number) {
-    this.#parts = threads * PHASES;
+    this.#parts = 1 + threads * PHASES;
   }
 
   /** Output of `phase` of `thread`: `writeIt` now, when it is next in wrk's order, else once it is. */
   write(thread: number, phase: StartPhase, writeIt: () => void): void {
-    const part = thread * PHASES + phase;
+    this.#write(1 + thread * PHASES + phase, writeIt);
+  }
+
+  /** Output of the main state's top level (or later, once the start is over): as `write`. */
+  writeMain(writeIt: () => void): void {
+    this.#write(MAIN, writeIt);
+  }
+
+  #write(part: number, writeIt: () => void): void {
     if (this.#ended || part <= this.#current) {
       writeIt();
       return;
@@ -69,7 +80,16 @@ export class StartOutputOrder {
 
   /** `phase` of `thread` is over: the output held for the parts after it, up to one not over, is written. */
   done(thread: number, phase: StartPhase): void {
-    this.#done[thread * PHASES + phase] = true;
+    this.#markDone(1 + thread * PHASES + phase);
+  }
+
+  /** The main state's top level ran, or there is no main state: as `done`. */
+  mainDone(): void {
+    this.#markDone(MAIN);
+  }
+
+  #markDone(part: number): void {
+    this.#done[part] = true;
     while (this.#current < this.#parts && this.#done[this.#current]) this.#advance();
   }
 

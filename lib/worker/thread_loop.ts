@@ -229,6 +229,12 @@ export class ThreadLoop {
    */
   stop(): ThreadReport {
     this.#halt();
+    // Here, not in #halt: a halt from inside a response's hook (the deadline passed there) comes before that
+    // response is done, and it would count as unanswered too.
+    if (this.#unansweredEndMs !== null) {
+      this.#recordUnanswered(this.#unansweredEndMs);
+      this.#unansweredEndMs = null;
+    }
     const counters = this.#counters;
     return {
       threadIndex: this.#options.threadIndex,
@@ -333,9 +339,12 @@ export class ThreadLoop {
     if (this.#pacers.length > 0) {
       const endMs = Math.min(nowMs, this.#deadline.atMs);
       this.#requestsDue = this.#slotsDueBefore(endMs);
-      this.#recordUnanswered(endMs);
+      this.#unansweredEndMs = endMs;
     }
   }
+
+  /** With `-R`, from the halt until `stop()` records them: the end the unanswered requests' waits count to. */
+  #unansweredEndMs: number | null = null;
 
   /**
    * `-R`, at the stop (`endMs`): the requests the plan had due and that got no answer, those sent and those
@@ -357,11 +366,18 @@ export class ThreadLoop {
       if (sentWaitUs > uncorrectedMaxUs) uncorrected!.record(sentWaitUs);
     };
     for (const connection of this.#connections) connection.forEachUnanswered?.(visit);
+    // A lane's unused slots wait less and less, by its interval: those above the max are recorded as a run of
+    // values, bucket by bucket, not one by one (a server that never answers leaves -R × -d of them).
     const rate = this.#options.rate!;
     const step = rate.batchLatency ? this.#options.source.pipelineDepth : 1;
     const windowEndMs = endMs - TIMER_SLACK_MS;
     for (const pacer of this.#pacers) {
-      pacer.forEachUnusedSlot(windowEndMs, step, (slotMs) => visit(slotMs, NaN));
+      const unused = pacer.unusedSlots(windowEndMs, step);
+      if (unused.count === 0) continue;
+      const firstWaitUs = (endMs - unused.firstMs) * 1000;
+      const stepUs = unused.stepMs * 1000;
+      const above = Math.min(unused.count, Math.max(0, Math.ceil((firstWaitUs - latencyMaxUs) / stepUs)));
+      latency.recordRun(firstWaitUs, stepUs, above);
     }
   }
 

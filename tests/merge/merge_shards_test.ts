@@ -308,7 +308,7 @@ Deno.test("-R shards: the requests sent are summed, and tell the merged report t
   assert(
     report.includes(
       "  Rate: 240.00 of 300 requests/sec asked (20.0% short): 60 requests sent got no answer (in flight at the " +
-        "end, or lost with a connection closed in the middle of a pipelined batch): the rate was kept\n",
+        "end, or lost with a connection closed in the middle of a pipelined batch): the requests went out at the rate asked\n",
     ),
     report,
   );
@@ -336,7 +336,7 @@ Deno.test("-R shards that kept their plans, started apart: the requests due are 
   assert(
     report.includes(
       "  Rate: 984.25 of 1000 requests/sec asked (1.6% short): the run took 1.02s for 1.00s of -d (threads that " +
-        "stopped late, or shards started apart), and the rate counts the time run: every request due was answered\n",
+        "stopped late, or shards started apart), and the rate counts the time run: the requests due were answered\n",
     ),
     report,
   );

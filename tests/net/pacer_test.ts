@@ -198,15 +198,12 @@ Deno.test("a plan's slots before a time: none before its origin, one at it, then
   assertEquals(pacer.slotsBefore(2000.5), 11);
 });
 
-Deno.test("Pacer.forEachUnusedSlot: the slots before the end that no batch took, every step-th one", () => {
+Deno.test("Pacer.unusedSlots: the slots before the end that no batch took, every step-th one", () => {
   const pacer = new Pacer(0, 10);
   pacer.dueMs(0);
   pacer.sent(1); // slot 0 taken
-  const slots: number[] = [];
-  pacer.forEachUnusedSlot(45, 1, (slotMs) => slots.push(slotMs));
-  assertEquals(slots, [10, 20, 30, 40]);
-  const batches: number[] = [];
-  pacer.forEachUnusedSlot(45, 2, (slotMs) => batches.push(slotMs));
-  assertEquals(batches, [10, 30]);
+  assertEquals(pacer.unusedSlots(45, 1), { firstMs: 10, count: 4, stepMs: 10 });
+  assertEquals(pacer.unusedSlots(45, 2), { firstMs: 10, count: 2, stepMs: 20 });
+  assertEquals(pacer.unusedSlots(5, 1).count, 0);
   assertEquals(pacer.nextSlotMs(45), 50);
 });

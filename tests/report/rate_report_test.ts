@@ -563,12 +563,12 @@ Deno.test("formatRateReport() does not call requests in flight what no connectio
   assertEquals(
     rateLine(withDue({ ...shortRun(756, {}, 0, 900), connections: 4, runtimeUs: 900_000 }, 900)),
     "  Rate: 840.00 of 1000 requests/sec asked (16.0% short): 144 requests sent got no answer (in flight at the " +
-      "end, or lost with a connection closed in the middle of a pipelined batch): the rate was kept",
+      "end, or lost with a connection closed in the middle of a pipelined batch): the requests went out at the rate asked",
   );
   // -d1s whose threads stopped 40 ms late: every request of the full plan answered, the rate over 1.04 s.
   assertEquals(
     rateLine(withDue({ ...shortRun(1000, {}, 0, 1000), durationMs: 1000, runtimeUs: 1_040_000 }, 1000)),
     "  Rate: 961.54 of 1000 requests/sec asked (3.8% short): the run took 1.04s for 1.00s of -d (threads that " +
-      "stopped late, or shards started apart), and the rate counts the time run: every request due was answered",
+      "stopped late, or shards started apart), and the rate counts the time run: the requests due were answered",
   );
 });

@@ -49,3 +49,19 @@ Deno.test("Recorder.maxValue is -1 when empty, then the highest value the highes
   recorder.record(5000);
   assertEquals(recorder.maxValue(), 5003);
 });
+
+Deno.test("Recorder.recordRun records a falling run of values as one record() each would, a bucket at a time", () => {
+  for (
+    const [first, step, count] of [[5_000_000, 37.5, 100_000], [3000.4, 1, 2500], [10, 3, 9], [
+      1e9,
+      1e3,
+      50_000,
+    ]]
+  ) {
+    const byRun = new Recorder();
+    byRun.recordRun(first, step, count);
+    const oneByOne = new Recorder();
+    for (let i = 0; i < count; i++) oneByOne.record(first - i * step);
+    assertEquals(byRun.counts(), oneByOne.counts(), `${first} - k·${step}, ${count} of them`);
+  }
+});

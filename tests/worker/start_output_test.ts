@@ -7,6 +7,7 @@ Deno.test("StartOutputOrder writes the part in progress at once and holds later 
   const order = new StartOutputOrder(2);
   const say = (thread: number, phase: StartPhase, text: string) =>
     order.write(thread, phase, () => written.push(text));
+  order.mainDone();
   say(0, StartPhase.TopLevel, "top 1");
   say(1, StartPhase.TopLevel, "top 2");
   assertEquals(written, ["top 1"], "thread 2's top level waits for thread 1's setup() and init()");
@@ -34,4 +35,19 @@ Deno.test("StartOutputOrder.end() writes everything held, in order, and later ou
   assertEquals(written, ["top 2", "top 3"]);
   order.write(0, StartPhase.Init, () => written.push("late"));
   assertEquals(written, ["top 2", "top 3", "late"]);
+});
+
+Deno.test("StartOutputOrder puts the main state's top level first, although the threads' top levels ran before it", () => {
+  const written: string[] = [];
+  const order = new StartOutputOrder(1);
+  order.write(0, StartPhase.TopLevel, () => written.push("thread top"));
+  order.done(0, StartPhase.TopLevel);
+  assertEquals(written, []);
+  order.writeMain(() => written.push("main top"));
+  order.mainDone();
+  assertEquals(written, ["main top", "thread top"]);
+  order.done(0, StartPhase.Setup);
+  order.done(0, StartPhase.Init);
+  order.writeMain(() => written.push("done()"));
+  assertEquals(written, ["main top", "thread top", "done()"]);
 });
