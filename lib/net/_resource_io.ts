@@ -81,8 +81,14 @@ abstract class PumpedSocket implements Socket {
       try {
         n = await this.readInto(buffer);
       } catch (error) {
-        this.readFailure = errorReason(error);
-        n = READ_FAILED;
+        // A TLS peer that closed without close_notify: a close (the end of a close-delimited body, or of a
+        // response cut short), as without TLS and over node:tls, not a failure of its own.
+        if (closedWithoutNotify(error)) {
+          n = 0;
+        } else {
+          this.readFailure = errorReason(error);
+          n = READ_FAILED;
+        }
       }
       if (this.#closed) return;
       onRead(n);
@@ -128,4 +134,9 @@ class ConnSocket extends PumpedSocket {
   write(bytes: Uint8Array): Promise<number> {
     return this.#conn.write(bytes);
   }
+}
+
+/** rustls's error for a peer that closed the connection without TLS's close_notify (an EOF of TLS). */
+function closedWithoutNotify(error: unknown): boolean {
+  return error instanceof Error && /without sending TLS close_notify/.test(error.message);
 }

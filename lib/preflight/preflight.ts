@@ -106,12 +106,26 @@ export async function preflight(config: Config, options: PreflightOptions = {}):
     await checkH2c(address, `${host}:${service}`, checkBoundMs(config), options.signal);
   }
   const warnings = refusal === null ? [] : [
-    `-k: Deno's TLS refuses the certificate of ${config.target.host}:${config.target.service} however it is ` +
-    `trusted (${
+    `-k: Deno's TLS cannot take the certificate of ${config.target.host}:${config.target.service} even ` +
+    `unverified (${
       tlsFailureText(refusal)
-    }); the threads skip verification over node:tls, which costs more CPU per request`,
+    }); the threads skip verification over node:tls, which costs more CPU per request${
+      kHint(refusal, config)
+    }`,
   ];
   return { script, caCerts, address, pinnedCerts, warnings };
+}
+
+/** How `-k` could stay on Deno's TLS for a certificate it refused for `refusal`; empty when nothing would do. */
+function kHint(refusal: string, config: Config): string {
+  if (/UnknownIssuer/i.test(refusal) && config.caFile === null) {
+    return " (with --cacert <the CA that signed it> as well, they stay on Deno's TLS)";
+  }
+  if (/CaUsedAsEndEntity/.test(refusal)) {
+    return " (a certificate made with `openssl req -x509 … -addext basicConstraints=critical,CA:FALSE` keeps " +
+      "them on Deno's TLS)";
+  }
+  return "";
 }
 
 /** wrk resolves the host and uses the first address that accepts a connection (wrk's `main`). */
@@ -172,9 +186,18 @@ async function checkTls(
           `(is it a TLS port?${waitedTimeout(config) ? " or raise --timeout" : ""})`,
       );
     }
-    // The whole text (the names a certificate holds help here), unlike the run's counted reasons.
-    const reason = describeOsError(error);
-    if (/certificate|issuer|CertNotValid|NotValidForName|expired|CaUsedAsEndEntity|purpose/i.test(reason)) {
+    // The whole text (the names a certificate holds help here), unlike the run's counted reasons; but not the
+    // object identifiers of every signature algorithm Deno's TLS takes.
+    const reason = describeOsError(error).replace(
+      /UnsupportedSignatureAlgorithm\w* \{[^}]*\}/,
+      "UnsupportedSignatureAlgorithm",
+    );
+    if (
+      /certificate|issuer|CertNotValid|NotValidForName|expired|CaUsedAsEndEntity|purpose|SignatureAlgorithm/i
+        .test(
+          reason,
+        )
+    ) {
       throw new RunError(
         `TLS certificate of ${host}:${service} not trusted (${reason}); ${
           trustAdvice(reason, config.caFile)
@@ -210,6 +233,11 @@ function trustAdvice(reason: string, caFile: string | null): string {
       "which Deno's TLS refuses even when trusted: pass -k to skip verification, or serve a certificate signed " +
       "by that CA";
   }
+  if (/UnsupportedSignatureAlgorithm/.test(reason)) {
+    // Old internal certificates are signed with SHA-1, which rustls does not take.
+    return "it is signed with an algorithm Deno's TLS does not take (such as SHA-1): reissue it signed with " +
+      "SHA-256, or pass -k to skip verification";
+  }
   if (/purpose/i.test(reason)) {
     return "it is not meant for a TLS server (its extended key usage lacks serverAuth): reissue it, or pass -k " +
       "to skip verification";
@@ -232,7 +260,8 @@ function handshakeAdvice(reason: string): string | null {
   }
   if (/HandshakeFailure/i.test(reason)) {
     return "the server refused what Deno's TLS offers (TLS 1.2 and 1.3, AEAD cipher suites only: no CBC, no RSA " +
-      "key exchange), or it wants a client certificate";
+      "key exchange; certificates with RSA, Ed25519 or ECDSA P-256 or P-384 keys, not P-521), or it wants a " +
+      "client certificate";
   }
   return null;
 }

@@ -60,6 +60,14 @@ export async function wrongNameCertificate(): Promise<(Certificate & { ca: strin
   return await caSignedLeaf("DNS:wrong.example", ["-days", "2"]);
 }
 
+/**
+ * A leaf for localhost and 127.0.0.1 signed with SHA-1 by a CA made for it, as old internal servers still have;
+ * null when openssl is not installed.
+ */
+export async function sha1SignedCertificate(): Promise<(Certificate & { ca: string }) | null> {
+  return await caSignedLeaf("DNS:localhost,IP:127.0.0.1", ["-days", "2", "-md", "sha1"]);
+}
+
 /** A leaf for `names` (subjectAltName) with the `dates` options of `openssl ca`, signed by a CA made for it. */
 async function caSignedLeaf(names: string, dates: string[]): Promise<(Certificate & { ca: string }) | null> {
   const dir = await Deno.makeTempDir({ prefix: "wrk-deno-tls-" });

@@ -93,9 +93,9 @@ Deno.test("-k says before the run when the threads take node:tls, and why; pinne
     assertEquals(code, 0, stderr);
     assertEquals(
       stderr,
-      `-k: Deno's TLS refuses the certificate of 127.0.0.1:${server.port} however it is trusted (invalid peer ` +
+      `-k: Deno's TLS cannot take the certificate of 127.0.0.1:${server.port} even unverified (invalid peer ` +
         "certificate: UnknownIssuer); the threads skip verification over node:tls, which costs more CPU per " +
-        "request\n",
+        "request (with --cacert <the CA that signed it> as well, they stay on Deno's TLS)\n",
     );
   });
   await withServer(WITH_ISSUER, async (server) => {

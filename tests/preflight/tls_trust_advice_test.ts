@@ -9,7 +9,12 @@ import { assertEquals, assertMatch } from "@std/assert";
 import { runCli } from "../helpers/cli.ts";
 import { withServerAndTempDir } from "../helpers/scoped.ts";
 import { startServer, TEST_CA_FILE } from "../helpers/server.ts";
-import { type Certificate, selfSignedCaCertificate, wrongNameCertificate } from "../helpers/tls_certs.ts";
+import {
+  type Certificate,
+  selfSignedCaCertificate,
+  sha1SignedCertificate,
+  wrongNameCertificate,
+} from "../helpers/tls_certs.ts";
 
 /**
  * Runs `body` against a loopback TLS server presenting `certificate`, at `localhost` (a name it holds), with a
@@ -120,6 +125,20 @@ Deno.test("a certificate for another name gets advice about the name, not about 
     assertMatch(
       stderr,
       /^TLS certificate of localhost:\d+ not trusted \(.*wrong\.example.*\); it does not hold the URL's host name: put a name it holds in the URL, or pass -k to skip verification\n$/,
+    );
+  });
+});
+
+Deno.test("a certificate signed with SHA-1, its CA passed as --cacert, gets one short line that says so, not the CA advice again", async (t) => {
+  await withCertificateServer(t, await sha1SignedCertificate(), async (certificate, url, dir) => {
+    await Deno.writeTextFile(`${dir}/ca.pem`, certificate.ca);
+    const { code, stderr } = await runCli(["-t1", "-c1", "-d300ms", "--cacert", `${dir}/ca.pem`, url]);
+    assertEquals(code, 1);
+    assertEquals(
+      stderr.replace(/:\d+ /, ":PORT "),
+      "TLS certificate of localhost:PORT not trusted (invalid peer certificate: UnsupportedSignatureAlgorithm); it " +
+        "is signed with an algorithm Deno's TLS does not take (such as SHA-1): reissue it signed with SHA-256, or " +
+        "pass -k to skip verification\n",
     );
   });
 });
