@@ -204,7 +204,7 @@ async function checkTls(
         }`,
       );
     }
-    const hint = handshakeAdvice(reason);
+    const hint = handshakeAdvice(reason, host);
     throw new RunError(
       `TLS handshake with ${host}:${service} failed: ${reason}${hint === null ? "" : `; ${hint}`}`,
     );
@@ -243,8 +243,8 @@ function trustAdvice(reason: string, caFile: string | null): string {
       "to skip verification";
   }
   if (caFile !== null && /UnknownIssuer/i.test(reason)) {
-    return `its issuer is not the CA in ${caFile}: pass --cacert with the CA that signed it, or -k to skip ` +
-      "verification";
+    return `its issuer is not the CA in ${caFile}, or the server does not send the intermediate certificate ` +
+      "between them (serve the full chain): pass --cacert with the CA that signed it, or -k to skip verification";
   }
   return "pass --cacert <file> to trust its CA, or -k to skip verification";
 }
@@ -253,10 +253,14 @@ function trustAdvice(reason: string, caFile: string | null): string {
  * A handshake failure that is not the certificate's, with what to do about it, or null: the cases where
  * rustls's words (Deno's TLS) name the symptom and not the cause.
  */
-function handshakeAdvice(reason: string): string | null {
+function handshakeAdvice(reason: string, host: string): string | null {
   if (/InvalidContentType/.test(reason)) return "is it a plain HTTP port? use http://";
   if (/UnrecognisedName/i.test(reason)) {
-    return "the server does not serve the URL's host name (sent as SNI): put the name it serves in the URL";
+    // No client sends an IP address as SNI (RFC 6066 §3): the server got no name at all.
+    return /^[\d.]+$|:/.test(host)
+      ? "the server wants a host name (sent as SNI), and an IP address in the URL sends none: put the name it " +
+        "serves in the URL"
+      : "the server does not serve the URL's host name (sent as SNI): put the name it serves in the URL";
   }
   if (/HandshakeFailure/i.test(reason)) {
     return "the server refused what Deno's TLS offers (TLS 1.2 and 1.3, AEAD cipher suites only: no CBC, no RSA " +

@@ -72,7 +72,7 @@ Deno.test("a --cacert that did not sign the server's certificate is named in the
       assertEquals(code, 1);
       assertMatch(
         stderr,
-        /not trusted \(.*UnknownIssuer.*\); its issuer is not the CA in .*other\.pem: pass --cacert with the CA that signed it, or -k .*\n$/,
+        /not trusted \(.*UnknownIssuer.*\); its issuer is not the CA in .*other\.pem, or the server does not send the intermediate certificate between them \(serve the full chain\): pass --cacert with the CA that signed it, or -k .*\n$/,
       );
       // The right CA still works.
       const right = await runCli(["-t1", "-c1", "-d300ms", "--cacert", TEST_CA_FILE, server.url]);
