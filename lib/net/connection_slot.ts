@@ -139,8 +139,8 @@ export class ConnectionSlot<Owner> {
 
   /**
    * Connects after a macrotask, or `delayMs` (uncounted): after a socket failed (a timeout; a read or write
-   * error the `ReconnectGate` holds back), or a connect (`retry`). Every connection a server drops at once reconnecting at once kept an
-   * overloaded server dropping them: nginx over its `worker_connections` closes waiting connections for each
+   * error the `ReconnectGate` holds back), or a connect (`retry`). Every connection a server drops at once
+   * reconnecting at once kept an overloaded server dropping them: nginx over its `worker_connections` closes waiting connections for each
    * one it accepts, and thousands of immediate reconnects got no request through. A macrotask, not the epoll
    * loop's own timers: those fire in the same loop round, and spread nothing
    * (docs/benchmarks.md#sockets-and-the-epoll-loop).

@@ -211,14 +211,12 @@ export function rateShortfallLine(result: RunResult, http2: boolean): string | n
     // batch (no error is counted for those, as in wrk); over HTTP/1.1 more than one per connection cannot all
     // be in flight without pipelining, which the result does not say (HTTP/2 counts its lost streams).
     const unanswered = Math.max(0, sent - result.requests);
-    const s = unanswered === 1 ? "" : "s";
+    const requests = `${unanswered} request${unanswered === 1 ? "" : "s"}`;
+    const were = unanswered === 1 ? "was" : "were";
     reason = http2 || unanswered <= result.connections
-      ? `${unanswered} request${s} ${
-        unanswered === 1 ? "was" : "were"
-      } still in flight at the end (not counted): ` +
-        "the rate was kept"
-      : `${unanswered} request${s} sent got no answer (in flight at the end, or lost with a connection closed ` +
-        "in the middle of a pipelined batch): the requests went out at the rate asked";
+      ? `${requests} ${were} still in flight at the end (not counted): the rate was kept`
+      : `${requests} sent got no answer (in flight at the end, or lost with a connection closed in the middle ` +
+        "of a pipelined batch): the requests went out at the rate asked";
   } else if ((rate.busiestThreadShare ?? 0) + (rate.busiestThreadCoreWaitShare ?? 0) >= BUSY_CLIENT_SHARE) {
     // Lanes fall behind too when their thread is too busy to read the answers: more connections would only
     // add to its work.

@@ -330,7 +330,7 @@ export class Connection implements ConnectionCycle {
     if (!this.#slot.wants(generation)) return;
     this.#context.counters.countError("write", errorReason(error));
     if (this.#timedOut) this.#failAfterTimeout();
-    this.#reconnect(this.#answered);
+    this.#reconnectAfterError();
   }
 
   /** Responses still expected for the batch in flight (0 while none is). */
@@ -352,7 +352,7 @@ export class Connection implements ConnectionCycle {
       // "": an idle connection's close under -R, no error (`#consume`); no request is pending then.
       if (this.#failure !== "") this.#context.counters.countError("read", this.#failure);
       if (this.#timedOut && this.#pending > 0) this.#failAfterTimeout();
-      this.#reconnect(this.#answered);
+      this.#reconnectAfterError();
     } else if (this.#conn === null) {
       // The response ended with the connection (Connection: close, or a body delimited by the close).
       this.#slot.connect();
@@ -505,16 +505,22 @@ export class Connection implements ConnectionCycle {
     this.#context.onScriptError(error);
   }
 
-  /**
-   * After a failure: a new socket. After a timeout (no `answered`) a macrotask later
-   * (`ConnectionSlot.connectLater`); after a read or write error at once if the thread's `ReconnectGate`
-   * allows it for a socket that did or did not answer.
-   */
-  #reconnect(answered?: boolean): void {
+  /** After a timeout: a new socket, a macrotask later (`ConnectionSlot.connectLater`). */
+  #reconnect(): void {
     this.#phase = Phase.Idle;
     this.#drop();
-    if (answered === undefined) this.#slot.connectLater();
-    else this.#slot.reconnect(answered);
+    this.#slot.connectLater();
+  }
+
+  /**
+   * After a read or write error: a new socket, at once when the thread's `ReconnectGate` allows it for this
+   * one, which did or did not answer (`#answered`), else a macrotask later.
+   */
+  #reconnectAfterError(): void {
+    this.#phase = Phase.Idle;
+    const answered = this.#answered;
+    this.#drop();
+    this.#slot.reconnect(answered);
   }
 
   #drop(): void {
