@@ -38,3 +38,8 @@ export const writeStdout: (bytes: Uint8Array) => void = streamWriter(Deno.stdout
  * are dropped, and the run goes on to its results, as when its reader went away.
  */
 export const writeStderr: (bytes: Uint8Array) => void = streamWriter(Deno.stderr, true);
+
+/** The writer of standard output or standard error, by name (a thread's script output names its stream). */
+export function writerOf(stream: "stdout" | "stderr"): (bytes: Uint8Array) => void {
+  return stream === "stdout" ? writeStdout : writeStderr;
+}

@@ -4,7 +4,7 @@
  * start them, stop at the deadline, merge their figures, and later call `done()`. The stages themselves live in `preflight/`, `worker/` and
  * `merge/`; this file only sequences them and bounds how long each may take.
  */
-import { writeStderr, writeStdout } from "./_stdout.ts";
+import { writerOf, writeStdout } from "./_stdout.ts";
 import type { Config } from "./config/config.ts";
 import { checkConfig } from "./config/check_config.ts";
 import { shareOf } from "./config/share.ts";
@@ -364,7 +364,7 @@ export class Run {
         startOutput.write(
           thread.index,
           phase,
-          () => (stream === "stdout" ? writeStdout : writeStderr)(bytes),
+          () => writerOf(stream)(bytes),
         ),
       workerModule: options.workerModule,
     };

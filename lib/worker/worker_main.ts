@@ -9,7 +9,7 @@
  * `cli.ts`; in the bundle, where this file is not beside the entry, the entry imports it and is the worker
  * module itself (`WORKER_MODULE` in `cli.ts`).
  */
-import { writeStderr, writeStdout } from "../_stdout.ts";
+import { writerOf, writeStderr } from "../_stdout.ts";
 import { createTransport, tlsSettings } from "../net/transport.ts";
 import { defaultRequest } from "../net/http1/request_bytes.ts";
 import { type RequestSource, type ResponseSink, staticRequestSource } from "../net/request_source.ts";
@@ -233,7 +233,7 @@ function scriptWrite(
   stream: OutputStream,
   { scriptOutput, eraseLine }: Pick<WorkerSetup, "scriptOutput" | "eraseLine">,
 ): (bytes: Uint8Array) => void {
-  const write = stream === "stdout" ? writeStdout : writeStderr;
+  const write = writerOf(stream);
   return (bytes) => {
     if (!thread.running) {
       // A copy: the caller may reuse its buffer.
